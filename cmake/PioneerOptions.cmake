@@ -1,0 +1,18 @@
+# Compiler warnings (as errors) and sanitizers for every Pioneer target.
+add_compile_options(-Wall -Wextra -Wpedantic -Werror -Wno-missing-field-initializers)
+if(PIONEER_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# pioneer_test(NAME src...): one GoogleTest executable, registered with ctest.
+# Tests run with the project root and the shared folder in the environment so that
+# suites can find examples and ../shared/data without hard-coded paths.
+function(pioneer_test name)
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE pioneer_core GTest::gtest_main GTest::gmock)
+  gtest_discover_tests(${name}
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES ENVIRONMENT
+      "PIONEER_SOURCE_DIR=${PROJECT_SOURCE_DIR};PIONEER_BINARY=$<TARGET_FILE:pioneer>")
+endfunction()

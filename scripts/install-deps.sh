@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package Pioneer needs, and nothing when all are present.
+# Idempotent: safe to run on every build. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev
+  libcsv-dev            # CSV reading (RFC 4180 quoting, embedded newlines)
+  libsqlite3-dev sqlite3  # the embedded store
+  libssl-dev            # SHA-256 checksums of ingested files
+  postgresql-15 libpq-dev  # the peer measured by the ingest benchmark (bench/ only)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done" >&2

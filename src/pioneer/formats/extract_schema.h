@@ -1,0 +1,64 @@
+// The extract formats Pioneer reads: one ExtractSpec per file, as data.
+//
+// This table is the single source of truth for the CSV files that NHS and council systems
+// (imitated by `pioneer synth`) hand to `pioneer ingest`. The synthetic generator writes
+// columns in exactly this order; ingest validates each row against it; docs/data-formats.md
+// describes it for people; the store creates one table per extract from it.
+//
+// Conventions shared by every extract (docs/data-formats.md section 1):
+//  * UTF-8, comma-separated, RFC 4180 quoting, a header row with exactly these names;
+//  * dates ISO 8601 "YYYY-MM-DD"; decimals with '.'; empty field = not recorded;
+//  * codes are the NHS Data Dictionary / dataset values named by `code_set`.
+// Thread safety: immutable static data.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace pioneer::formats {
+
+enum class FieldType {
+  kText,       // free text (names, addresses); any UTF-8
+  kInteger,    // optional leading '-', digits
+  kDecimal,    // integer or decimal with '.', e.g. 412.50
+  kDate,       // YYYY-MM-DD, a real calendar date
+  kNhsNumber,  // 10 digits (spaces/hyphens allowed); an invalid number is kept and flagged
+  kCode,       // a value from the code set named in FieldSpec::code_set
+  kIcd10,      // ICD-10 code, any common styling ("J45.9", "J459", "j45"); normalised on ingest
+  kOpcs4,      // OPCS-4 procedure code ("K40.1", "K401"); normalised on ingest
+  kOdsCode,    // ODS organisation code (3-6 alphanumerics, e.g. "B86001", "RR8", "15F")
+  kPostcode,   // UK postcode; normalised to upper case with one space ("LS1 4AP")
+};
+
+const char* FieldTypeName(FieldType t);
+
+struct FieldSpec {
+  std::string_view name;
+  FieldType type;
+  bool required;
+  std::string_view code_set;  // for kCode: the model::CodeSet name; empty otherwise
+  std::string_view description;
+};
+
+struct ExtractSpec {
+  std::string_view file_name;  // "apc_episodes.csv"
+  std::string_view table;      // store table name: "apc_episodes"
+  std::string_view imitates;   // the national dataset whose style it follows
+  std::string_view description;
+  std::span<const FieldSpec> fields;
+  // Name of the column identifying the record within its source system (for duplicate
+  // detection and linkage), or empty for reference tables.
+  std::string_view record_id_field;
+  bool person_level;  // true when rows describe people (IG applies), false for reference data
+
+  // Index of a field by name, or -1.
+  int FieldIndex(std::string_view name) const;
+};
+
+// Every known extract, in dependency order (reference data first).
+std::span<const ExtractSpec> AllExtracts();
+// The spec for a file name such as "pds.csv", or nullptr if Pioneer does not know it.
+const ExtractSpec* FindExtract(std::string_view file_name);
+
+}  // namespace pioneer::formats

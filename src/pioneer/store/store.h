@@ -1,0 +1,81 @@
+// Store: the persistent warehouse behind Pioneer (embedded SQLite by default).
+//
+// Callers see this narrow interface only, so a PostgreSQL backend can be added without
+// touching them. The schema (docs/store.md) is:
+//   meta(key, value)                      schema_version and creation info
+//   ingest_runs(run_id, ...)              one row per `pioneer ingest` run
+//   ingest_files(run_id, file_name, size_bytes, sha256, rows_read, rows_accepted,
+//                rows_quarantined, started_at, finished_at)
+//   quarantine(run_id, file_name, line_no, field, raw_value, reason_code, detail)
+//   one table per extract, named formats::ExtractSpec::table, whose columns are the
+//   extract's field names in canonical form (dates ISO text, integers, reals, normalised
+//   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
+//   for every NHS Number field F, F_status ('valid', 'missing' or an NhsNumberProblem name).
+//   An invalid NHS Number keeps its raw text in F; a valid one is stored as 10 digits.
+//
+// Reads go through Scan/Query with a row callback; values are only valid during the call.
+// Thread safety: a Store object is used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/base/status.h"
+
+namespace pioneer::store {
+
+// One result row during a Scan/Query callback. Column indices follow the request.
+class RowView {
+ public:
+  virtual ~RowView() = default;
+  virtual int size() const = 0;
+  virtual bool IsNull(int i) const = 0;
+  virtual std::string_view Text(int i) const = 0;  // "" when NULL
+  virtual int64_t Int(int i) const = 0;            // 0 when NULL
+  virtual double Real(int i) const = 0;            // 0 when NULL
+};
+
+using RowCallback = std::function<void(const RowView&)>;
+
+// A bound parameter for Query: text, integer, real or NULL.
+struct Param {
+  enum class Kind { kNull, kText, kInt, kReal } kind = Kind::kNull;
+  std::string text;
+  int64_t i = 0;
+  double r = 0;
+  static Param Null() { return {}; }
+  static Param Of(std::string_view s) { return {Kind::kText, std::string(s), 0, 0}; }
+  static Param Of(int64_t v) { return {Kind::kInt, {}, v, 0}; }
+  static Param Of(double v) { return {Kind::kReal, {}, 0, v}; }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The schema version this build reads and writes.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
+  // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
+  // a file that is not a Pioneer store; kUnavailable when the file cannot be opened.
+  static StatusOr<std::unique_ptr<Store>> OpenSqlite(const std::string& path);
+
+  // Reads `columns` of every row of `table` (in rowid / insertion order).
+  virtual Status Scan(std::string_view table, std::span<const std::string> columns,
+                      const RowCallback& fn) = 0;
+  // Runs a read-only SQL statement (portable SQL: SELECT with ?1.. parameters).
+  virtual Status Query(std::string_view sql, std::span<const Param> params,
+                       const RowCallback& fn) = 0;
+  // Row count of a table.
+  virtual StatusOr<int64_t> CountRows(std::string_view table) = 0;
+  // True if the table exists.
+  virtual bool HasTable(std::string_view table) = 0;
+};
+
+}  // namespace pioneer::store

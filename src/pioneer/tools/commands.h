@@ -1,0 +1,17 @@
+// The `pioneer` subcommands. Each Register* function adds one subcommand to the CLI11 app
+// and binds its callback; main.cc calls them all. A subcommand's callback sets the process
+// exit code through the returned reference (0 ok, 1 errors found, 2 usage/input failure).
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace pioneer::tools {
+
+void RegisterSynthCommand(CLI::App& app, int& exit_code);    // synth_command.cc
+void RegisterIngestCommand(CLI::App& app, int& exit_code);   // ingest_command.cc
+void RegisterQualityCommand(CLI::App& app, int& exit_code);  // quality_command.cc
+void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
+
+}  // namespace pioneer::tools
