@@ -13,5 +13,6 @@ void RegisterSynthCommand(CLI::App& app, int& exit_code);    // synth_command.cc
 void RegisterIngestCommand(CLI::App& app, int& exit_code);   // ingest_command.cc
 void RegisterQualityCommand(CLI::App& app, int& exit_code);  // quality_command.cc
 void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
+void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.cc
 
 }  // namespace pioneer::tools

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterIngestCommand(app, exit_code);
   pioneer::tools::RegisterQualityCommand(app, exit_code);
   pioneer::tools::RegisterDemoCommand(app, exit_code);
+  pioneer::tools::RegisterFormatsCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fails when a module includes a header from a module it may not depend on
+# (the dependency rules in ARCHITECTURE.md). Usage: tests/layering_check.sh [repo-root]
+set -euo pipefail
+root="${1:-$(dirname "$0")/..}"
+cd "$root/src/pioneer"
+
+# module -> modules it may include (besides itself)
+declare -A allowed=(
+  [base]=""
+  [model]="base"
+  [formats]="base model"
+  [synth]="base model formats"
+  [store]="base model formats"
+  [ingest]="base model formats store"
+  [timeline]="base model formats store"
+  [quality]="base model formats store timeline"
+  [tools]="*"
+)
+
+bad=0
+for module in */; do
+  module="${module%/}"
+  [ "${allowed[$module]+set}" = set ] || { echo "layering: module '$module' has no rule in tests/layering_check.sh and ARCHITECTURE.md"; bad=1; continue; }
+  [ "${allowed[$module]}" = "*" ] && continue
+  while IFS= read -r line; do
+    file="${line%%:*}"
+    dep=$(sed -E 's|.*#include "pioneer/([a-z_]+)/.*|\1|' <<<"$line")
+    [ "$dep" = "$module" ] && continue
+    case " ${allowed[$module]} " in
+      *" $dep "*) ;;
+      *) echo "layering: $module/$file includes pioneer/$dep/ (not allowed)"; bad=1 ;;
+    esac
+  done < <(cd "$module" && grep -rHn '#include "pioneer/' . || true)
+done
+exit $bad
