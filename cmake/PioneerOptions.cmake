@@ -11,6 +11,7 @@ endif()
 function(pioneer_test name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE pioneer_core GTest::gtest_main GTest::gmock)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
     PROPERTIES ENVIRONMENT

@@ -3,8 +3,16 @@
 // exit code through the returned reference (0 ok, 1 errors found, 2 usage/input failure).
 #pragma once
 
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
 namespace CLI {
 class App;
+}
+
+namespace pioneer::timeline {
+class Timeline;
 }
 
 namespace pioneer::tools {
@@ -14,5 +22,10 @@ void RegisterIngestCommand(CLI::App& app, int& exit_code);   // ingest_command.c
 void RegisterQualityCommand(CLI::App& app, int& exit_code);  // quality_command.cc
 void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
 void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.cc
+void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
+
+// Timeline summaries shared by `pioneer timeline` and `pioneer demo` (timeline_command.cc).
+nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_seconds);
+std::string TimelineSummaryText(const timeline::Timeline& t, double build_seconds);
 
 }  // namespace pioneer::tools

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterQualityCommand(app, exit_code);
   pioneer::tools::RegisterDemoCommand(app, exit_code);
   pioneer::tools::RegisterFormatsCommand(app, exit_code);
+  pioneer::tools::RegisterTimelineCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

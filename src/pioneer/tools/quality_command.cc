@@ -1,17 +1,65 @@
-// Placeholder until the quality subcommand lands.
+// `pioneer quality --db FILE [--json] [--as-of DATE]`: the data-quality report.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
+#include <memory>
 
+#include "pioneer/quality/quality_report.h"
+#include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
 
 namespace pioneer::tools {
+namespace {
+
+struct QualityArgs {
+  std::string db;
+  bool json = false;
+  std::string as_of;
+};
+
+Date Today() {
+  auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return Date::FromDaysSinceEpoch(static_cast<int32_t>(days.time_since_epoch().count()));
+}
+
+int RunQuality(const QualityArgs& a) {
+  quality::QualityOptions opt;
+  opt.as_of = Today();
+  if (!a.as_of.empty()) {
+    auto d = Date::ParseIso(a.as_of);
+    if (!d) {
+      std::fprintf(stderr, "pioneer quality: --as-of must be a date YYYY-MM-DD, got '%s'\n",
+                   a.as_of.c_str());
+      return 2;
+    }
+    opt.as_of = *d;
+  }
+  auto store = store::Store::OpenSqlite(a.db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "pioneer quality: %s\n", store.status().ToString().c_str());
+    return 2;
+  }
+  auto report = quality::BuildQualityReport(**store, opt);
+  if (!report.ok()) {
+    std::fprintf(stderr, "pioneer quality: %s\n", report.status().ToString().c_str());
+    return 2;
+  }
+  std::string out = a.json ? quality::QualityReportToJson(*report).dump(2) + "\n"
+                           : quality::RenderQualityTable(*report, opt);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+}  // namespace
 
 void RegisterQualityCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("quality", "(not yet available)");
-  cmd->callback([&exit_code] {
-    std::fprintf(stderr, "pioneer quality: not yet available\n");
-    exit_code = 2;
-  });
+  auto args = std::make_shared<QualityArgs>();
+  auto* cmd = app.add_subcommand("quality", "Data-quality report of a store");
+  cmd->add_option("--db", args->db, "Store file (SQLite)")->required();
+  cmd->add_flag("--json", args->json, "Machine-readable JSON instead of a table");
+  cmd->add_option("--as-of", args->as_of,
+                  "Date for 'events in the future' and ages (default: today)");
+  cmd->callback([args, &exit_code] { exit_code = RunQuality(*args); });
 }
 
 }  // namespace pioneer::tools
