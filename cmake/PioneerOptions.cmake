@@ -10,10 +10,14 @@ endif()
 # suites can find examples and ../shared/data without hard-coded paths.
 function(pioneer_test name)
   add_executable(${name} ${ARGN})
+  add_dependencies(${name} pioneer)
   target_link_libraries(${name} PRIVATE pioneer_core GTest::gtest_main GTest::gmock)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT
-      "PIONEER_SOURCE_DIR=${PROJECT_SOURCE_DIR};PIONEER_BINARY=$<TARGET_FILE:pioneer>")
+  # Defaults for tests that need the repository or the executable; the environment
+  # variables of the same names override them.
+  target_compile_definitions(${name} PRIVATE
+    PIONEER_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}"
+    PIONEER_BINARY_DEFAULT="$<TARGET_FILE:pioneer>")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES ENVIRONMENT "PIONEER_BINARY=$<TARGET_FILE:pioneer>")
 endfunction()

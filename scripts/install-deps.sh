@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Pioneer needs, and nothing when all are present.
 # Idempotent: safe to run on every build. Needs root (or sudo) only when something is missing.
+#   scripts/install-deps.sh          what building, testing and the demo need
+#   scripts/install-deps.sh --bench  also the peers the benchmarks measure against (PostgreSQL)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,8 +12,10 @@ PACKAGES=(
   libcsv-dev            # CSV reading (RFC 4180 quoting, embedded newlines)
   libsqlite3-dev sqlite3  # the embedded store
   libssl-dev            # SHA-256 checksums of ingested files
-  postgresql-15 libpq-dev  # the peer measured by the ingest benchmark (bench/ only)
 )
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

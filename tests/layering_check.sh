@@ -13,6 +13,7 @@ declare -A allowed=(
   [synth]="base model formats"
   [store]="base model formats"
   [ingest]="base model formats store"
+  [link]="base model formats store"
   [timeline]="base model formats store"
   [quality]="base model formats store timeline"
   [tools]="*"
@@ -21,16 +22,16 @@ declare -A allowed=(
 bad=0
 for module in */; do
   module="${module%/}"
-  [ "${allowed[$module]+set}" = set ] || { echo "layering: module '$module' has no rule in tests/layering_check.sh and ARCHITECTURE.md"; bad=1; continue; }
-  [ "${allowed[$module]}" = "*" ] && continue
-  while IFS= read -r line; do
-    file="${line%%:*}"
-    dep=$(sed -E 's|.*#include "pioneer/([a-z_]+)/.*|\1|' <<<"$line")
-    [ "$dep" = "$module" ] && continue
-    case " ${allowed[$module]} " in
-      *" $dep "*) ;;
-      *) echo "layering: $module/$file includes pioneer/$dep/ (not allowed)"; bad=1 ;;
-    esac
-  done < <(cd "$module" && grep -rHn '#include "pioneer/' . || true)
+  [ "${allowed[$module]+set}" = set ] || { echo "layering: module '$module' has no rule in tests/layering_check.sh and ARCHITECTURE.md"; bad=1; }
 done
+# One pass over every include: "<module>/<file>:<included module>".
+while IFS=: read -r module file dep; do
+  [ "$dep" = "$module" ] && continue
+  rule="${allowed[$module]-}"
+  [ "$rule" = "*" ] && continue
+  case " $rule " in
+    *" $dep "*) ;;
+    *) echo "layering: $module/$file includes pioneer/$dep/ (not allowed)"; bad=1 ;;
+  esac
+done < <(grep -rHo '#include "pioneer/[a-z_]*/' . | sed -E 's|^\./([a-z_]+)/(.*):#include "pioneer/([a-z_]+)/$|\1:\2:\3|')
 exit $bad

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "pioneer/quality/quality_dashboard.h"
+#include "pioneer/quality/quality_report.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
 #include "testing/test_util.h"
@@ -118,12 +120,27 @@ TEST_F(WorkedExampleTest, QualityFiguresMatchHandCount) {
 TEST_F(WorkedExampleTest, TableOutputNamesSectionsWithoutIdentifiers) {
   auto r = RunPioneer("quality --db " + db_ + " --as-of 2016-06-30", tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("NHS Number coverage"), std::string::npos);
+  EXPECT_NE(r.out.find("NHS Number coverage and records that cannot be linked"), std::string::npos);
   EXPECT_NE(r.out.find("activity_after_death"), std::string::npos);
   // Aggregates only: no NHS Number, name or date of birth appears.
   for (const std::string& s : {p1_, p2_, stranger_, std::string("Smith"), std::string("1940-05-01")}) {
     EXPECT_EQ(r.out.find(s), std::string::npos) << s;
   }
+}
+
+TEST_F(WorkedExampleTest, DashboardDrawsEachSourceWithoutIdentifiers) {
+  auto store = store::Store::OpenSqlite(db_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  quality::QualityOptions opt;
+  opt.as_of = *Date::ParseIso("2016-06-30");
+  auto report = quality::BuildQualityReport(**store, opt);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  std::string html = quality::RenderQualityDashboard(*report, "Worked <example>");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("Worked &lt;example&gt;"), std::string::npos);
+  EXPECT_NE(html.find("70.0% (7 / 10)"), std::string::npos);  // social care coverage bar
+  EXPECT_EQ(html.find(p1_), std::string::npos);
+  EXPECT_EQ(html.find("Smith"), std::string::npos);
 }
 
 TEST_F(WorkedExampleTest, TimelineJoinsOnValidNhsNumbersInDateOrder) {

@@ -53,7 +53,13 @@ inline std::string ReadFile(const std::string& path) {
 // The `pioneer` executable under test (ctest sets PIONEER_BINARY).
 inline std::string PioneerBinary() {
   const char* p = std::getenv("PIONEER_BINARY");
-  return p ? p : "pioneer";
+  return p ? p : PIONEER_BINARY_DEFAULT;
+}
+
+// The repository root (env PIONEER_SOURCE_DIR overrides the build-time default).
+inline std::string SourceDir() {
+  const char* p = std::getenv("PIONEER_SOURCE_DIR");
+  return p ? p : PIONEER_SOURCE_DIR_DEFAULT;
 }
 
 struct CommandResult {

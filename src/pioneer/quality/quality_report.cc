@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -81,6 +82,8 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
     if (!f.required) optional_cols.push_back(static_cast<int>(i));
   }
   const bool is_pds = spec.table == "pds";
+  const int record_type_col = is_pds ? spec.FieldIndex("record_type") : -1;
+  int64_t completeness_rows = 0;
   const int age_col = spec.table == "apc_episodes" ? spec.FieldIndex("age_on_admission") : -1;
   const std::string as_of = opt.as_of.ToIso();
 
@@ -100,8 +103,14 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
     }
     row_hashes.push_back(hasher(buf));
     if (id_col >= 0) id_hashes.push_back(hasher(r.Text(id_col)));
-    for (int c : optional_cols) {
-      if (r.IsNull(c) || r.Text(c).empty()) ++empty[c];
+    // PDS history rows carry only the earlier name/address: judge completeness on the
+    // current rows.
+    const bool counts_for_completeness = !is_pds || r.Text(record_type_col) == "current";
+    if (counts_for_completeness) {
+      ++completeness_rows;
+      for (int c : optional_cols) {
+        if (r.IsNull(c) || r.Text(c).empty()) ++empty[c];
+      }
     }
     for (int c : date_cols) {
       std::string_view d = r.Text(c);
@@ -176,7 +185,9 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
   }
   for (int c : optional_cols) {
     add("completeness", "field_completeness", std::string(spec.fields[c].name),
-        rows - empty[c], rows, "Rows where this optional field is filled in");
+        completeness_rows - empty[c], completeness_rows,
+        is_pds ? "Current PDS rows where this optional field is filled in"
+               : "Rows where this optional field is filled in");
   }
   return OkStatus();
 }
@@ -260,21 +271,43 @@ StatusOr<QualityReport> BuildQualityReport(store::Store& store, const QualityOpt
 }
 
 std::string RenderQualityTable(const QualityReport& report, const QualityOptions& options) {
+  // Optional fields whose absence hurts linkage or analysis; the JSON lists every field.
+  static const std::set<std::string_view> kKeyFields = {
+      "nhs_number",       "postcode", "lsoa_code",          "gp_practice_code",
+      "birth_date",       "sex",      "family_name",        "given_name",
+      "discharge_method", "discharge_destination", "funding", "route_of_access"};
+  std::string out = fmt::format("Data quality as of {}\n", report.as_of.ToIso());
+  auto it = std::back_inserter(out);
+
+  // NHS Number and linkage: one line per source.
+  fmt::format_to(it, "\nNHS Number coverage and records that cannot be linked yet\n");
+  fmt::format_to(it, "  {:<22} {:>11} {:>9} {:>10} {:>10} {:>11} {:>11}\n", "source", "rows",
+                 "valid %", "missing", "invalid", "not in PDS", "unlinkable");
+  for (const Figure& f : report.figures) {
+    if (f.measure != "nhs_number_coverage") continue;
+    auto count = [&](std::string_view m) {
+      const Figure* g = report.Find(m, f.source);
+      return g ? fmt::format("{}", g->numerator) : std::string("-");
+    };
+    const Figure* unlinkable = report.Find("unlinkable", f.source);
+    fmt::format_to(it, "  {:<22} {:>11} {:>8.2f}% {:>10} {:>10} {:>11} {:>11}\n", f.source,
+                   f.denominator, f.percent(), count("nhs_number_missing"),
+                   count("nhs_number_invalid"), count("not_in_pds"),
+                   unlinkable ? fmt::format("{:.2f}%", unlinkable->percent()) : std::string("-"));
+  }
+
   static const std::pair<const char*, const char*> kSections[] = {
-      {"nhs_number", "NHS Number coverage and validity"},
-      {"linkage", "Records that cannot be linked yet"},
       {"duplicates", "Duplicates"},
       {"consistency", "Inconsistent records"},
-      {"completeness", "Optional fields often left empty (below the display threshold)"},
+      {"completeness", "Key fields often left empty"},
       {"quarantine", "Quarantined at ingest (missing mandatory fields, codes outside their set, ...)"},
   };
-  std::string out = fmt::format("Data quality as of {}\n", report.as_of.ToIso());
   for (const auto& [section, title] : kSections) {
     std::vector<const Figure*> rows;
     for (const Figure& f : report.figures) {
       if (f.section != section) continue;
       if (section == std::string_view("completeness") &&
-          f.percent() >= options.completeness_display_below) {
+          (f.percent() >= options.completeness_display_below || !kKeyFields.count(f.field))) {
         continue;
       }
       if ((section == std::string_view("duplicates") ||
@@ -284,18 +317,20 @@ std::string RenderQualityTable(const QualityReport& report, const QualityOptions
       }
       rows.push_back(&f);
     }
-    fmt::format_to(std::back_inserter(out), "\n{}\n", title);
+    fmt::format_to(it, "\n{}\n", title);
     if (rows.empty()) {
       out += "  (none found)\n";
       continue;
     }
-    fmt::format_to(std::back_inserter(out), "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>8}\n",
-                   "measure", "source", "field", "numerator", "denominator", "%");
+    fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>8}\n", "measure", "source",
+                   "field", "numerator", "denominator", "%");
     for (const Figure* f : rows) {
-      fmt::format_to(std::back_inserter(out), "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>7.2f}%\n",
-                     f->measure, f->source, f->field, f->numerator, f->denominator, f->percent());
+      fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>7.2f}%\n", f->measure,
+                     f->source, f->field, f->numerator, f->denominator, f->percent());
     }
   }
+  fmt::format_to(it,
+                 "\nEvery figure with its numerator and denominator: `pioneer quality --json`.\n");
   return out;
 }
 
