@@ -181,5 +181,30 @@ TEST_F(WorkedExampleTest, TimelineJoinsOnValidNhsNumbersInDateOrder) {
   EXPECT_EQ(t->EventRange(*p3).first, t->EventRange(*p3).second);
 }
 
+TEST_F(WorkedExampleTest, TimelineLoadsRequestedAttributesTypedBySchema) {
+  auto store = store::Store::OpenSqlite(db_);
+  ASSERT_TRUE(store.ok());
+  timeline::TimelineOptions opt;
+  opt.attributes["apc_episodes"] = {"admission_source", "age_on_admission", "discharge_date"};
+  auto t = timeline::Timeline::Build(**store, {}, opt);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const auto& attrs = t->attributes(timeline::Source::kApcEpisode);
+  ASSERT_EQ(attrs.rows(), 2u);  // the two accepted APC rows
+  auto p2 = *t->FindPerson(p2_);
+  uint64_t i = t->EventRange(p2).first + 1;  // the S4 admission
+  ASSERT_EQ(t->events().source[i], timeline::Source::kApcEpisode);
+  uint32_t row = t->events().attr_row[i];
+  EXPECT_EQ(t->strings().Get(attrs.Value(attrs.FieldIndex("admission_source"), row)), "19");
+  EXPECT_EQ(attrs.Value(attrs.FieldIndex("age_on_admission"), row), 84);
+  EXPECT_EQ(attrs.Value(attrs.FieldIndex("discharge_date"), row),
+            Date::ParseIso("2014-05-25")->days_since_epoch());
+  EXPECT_EQ(attrs.FieldIndex("diag_02"), -1);
+
+  opt.attributes["apc_episodes"] = {"no_such_field"};
+  auto bad = timeline::Timeline::Build(**store, {}, opt);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no_such_field"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pioneer

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "pioneer/formats/extract_schema.h"
+
 namespace pioneer::timeline {
 namespace {
 
@@ -48,7 +50,25 @@ struct PendingEvent {
   uint32_t code;
   uint32_t detail;
   int64_t row_id;
+  uint32_t attr_row;
 };
+
+int32_t IntOrNone(std::string_view text) {
+  if (text.empty()) return kNoValue;
+  int64_t v = 0;
+  bool neg = false;
+  size_t i = 0;
+  if (text[0] == '-') {
+    neg = true;
+    i = 1;
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return kNoValue;
+    v = v * 10 + (text[i] - '0');
+    if (v > INT32_MAX) return kNoValue;
+  }
+  return static_cast<int32_t>(neg ? -v : v);
+}
 
 }  // namespace
 
@@ -61,9 +81,30 @@ std::optional<PersonIndex> Timeline::FindPerson(std::string_view nhs_number) con
   return it->second;
 }
 
+int AttributeTable::FieldIndex(std::string_view field) const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i] == field) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 StatusOr<Timeline> Timeline::Build(store::Store& store,
-                                   const std::function<void(const BuildProgress&)>& progress) {
+                                   const std::function<void(const BuildProgress&)>& progress,
+                                   const TimelineOptions& options) {
   Timeline t;
+  for (const auto& [table, fields] : options.attributes) {
+    bool known_source = false;
+    for (const SourceColumns& sc : kSourceColumns) known_source |= sc.table == table;
+    const formats::ExtractSpec* spec = formats::FindExtract(table + ".csv");
+    if (!known_source || !spec) {
+      return InvalidArgumentError("timeline: no person-level source table '" + table + "'");
+    }
+    for (const std::string& f : fields) {
+      if (spec->FieldIndex(f) < 0) {
+        return InvalidArgumentError("timeline: table '" + table + "' has no field '" + f + "'");
+      }
+    }
+  }
   auto add_person = [&t](std::string_view nhs) -> PersonIndex {
     auto [it, inserted] = t.by_nhs_number_.try_emplace(std::string(nhs),
                                                        static_cast<PersonIndex>(t.person_count()));
@@ -115,6 +156,20 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     cols.emplace_back(sc.detail.empty() ? sc.code : sc.detail);
     LinkageCounts& lc = t.linkage_[static_cast<int>(sc.source)];
     const bool has_end = !sc.end.empty(), has_detail = !sc.detail.empty();
+    // Requested attribute fields follow the fixed columns, typed by the extract schema.
+    AttributeTable& attrs = t.attributes_[static_cast<int>(sc.source)];
+    std::vector<formats::FieldType> attr_types;
+    if (auto it = options.attributes.find(std::string(sc.table)); it != options.attributes.end()) {
+      const formats::ExtractSpec* spec = formats::FindExtract(std::string(sc.table) + ".csv");
+      for (const std::string& f : it->second) {
+        attrs.fields_.push_back(f);
+        attrs.columns_.emplace_back();
+        attrs.columns_.back().reserve(static_cast<size_t>(rows));
+        attr_types.push_back(spec->fields[spec->FieldIndex(f)].type);
+        cols.push_back(f);
+      }
+    }
+    const int first_attr = 7;
     PIONEER_RETURN_IF_ERROR(store.Scan(sc.table, cols, [&](const store::RowView& r) {
       ++lc.rows;
       if (progress && (lc.rows & 0xFFFF) == 0) progress({sc.table, lc.rows});
@@ -134,8 +189,17 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       PersonIndex p = add_person(r.Text(1));
       if (t.person_count() > before || !t.persons_.in_pds[p]) ++lc.not_in_pds;
       int32_t end = has_end ? DayOrNone(r.Text(4)) : start;
+      uint32_t attr_row = static_cast<uint32_t>(attrs.rows());
+      for (size_t a = 0; a < attr_types.size(); ++a) {
+        std::string_view v = r.Text(first_attr + static_cast<int>(a));
+        int32_t value = attr_types[a] == formats::FieldType::kDate      ? DayOrNone(v)
+                        : attr_types[a] == formats::FieldType::kInteger ? IntOrNone(v)
+                                                                        : static_cast<int32_t>(
+                                                                              t.strings_.Intern(v));
+        attrs.columns_[a].push_back(value);
+      }
       pending.push_back({p, start, end, sc.source, t.strings_.Intern(r.Text(5)),
-                         has_detail ? t.strings_.Intern(r.Text(6)) : 0u, r.Int(0)});
+                         has_detail ? t.strings_.Intern(r.Text(6)) : 0u, r.Int(0), attr_row});
     }));
   }
 
@@ -155,6 +219,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   e.code.resize(n);
   e.detail.resize(n);
   e.row_id.resize(n);
+  e.attr_row.resize(n);
   t.offsets_.assign(t.person_count() + 1, 0);
   for (size_t i = 0; i < n; ++i) {
     const PendingEvent& pe = pending[i];
@@ -164,6 +229,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     e.code[i] = pe.code;
     e.detail[i] = pe.detail;
     e.row_id[i] = pe.row_id;
+    e.attr_row[i] = pe.attr_row;
     ++t.offsets_[pe.person + 1];
   }
   for (size_t p = 0; p < t.person_count(); ++p) t.offsets_[p + 1] += t.offsets_[p];
@@ -176,7 +242,7 @@ Status Timeline::CheckInvariants() const {
     return InternalError("timeline: offsets do not span the events");
   }
   if (events_.end_day.size() != n || events_.source.size() != n || events_.code.size() != n || events_.detail.size() != n ||
-      events_.row_id.size() != n) {
+      events_.row_id.size() != n || events_.attr_row.size() != n) {
     return InternalError("timeline: event columns differ in length");
   }
   for (size_t p = 0; p < person_count(); ++p) {
@@ -195,7 +261,8 @@ Status Timeline::CheckInvariants() const {
 }
 
 size_t Timeline::MemoryBytes() const {
-  size_t b = event_count() * (4 + 4 + 1 + 4 + 4 + 8) + offsets_.size() * 8;
+  size_t b = event_count() * (4 + 4 + 1 + 4 + 4 + 8 + 4) + offsets_.size() * 8;
+  for (const AttributeTable& a : attributes_) b += a.rows() * a.fields().size() * 4;
   b += person_count() * (sizeof(std::string) + 1 + 4 + 4 + 4 + 4 + 1);
   b += by_nhs_number_.size() * (sizeof(std::string) + 32);
   return b;

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,6 +65,36 @@ struct EventColumns {
   std::vector<uint32_t> code;    // interned: the event's main code (see kSourceColumns)
   std::vector<uint32_t> detail;  // interned: a second descriptive code
   std::vector<int64_t> row_id;   // the source row (SQLite rowid) for drill-down
+  std::vector<uint32_t> attr_row;  // row of this event in its source's AttributeTable
+};
+
+// Extra fields of one source, loaded on request (TimelineOptions), stored column by column
+// for the events of that source only. Values are int32 and typed by the extract schema:
+//   date fields     days since 1970-01-01, kNoDate when empty;
+//   integer fields  the value, kNoValue when empty;
+//   everything else an id in Timeline::strings() (0 = empty string).
+// Event i of source s has its values at row events().attr_row[i] of attributes(s).
+inline constexpr int32_t kNoValue = INT32_MIN;
+
+class AttributeTable {
+ public:
+  // Column index of a field, or -1 if the field was not loaded.
+  int FieldIndex(std::string_view field) const;
+  const std::vector<std::string>& fields() const { return fields_; }
+  const std::vector<int32_t>& column(int index) const { return columns_[index]; }
+  int32_t Value(int field_index, uint32_t row) const { return columns_[field_index][row]; }
+  size_t rows() const { return columns_.empty() ? 0 : columns_[0].size(); }
+
+ private:
+  friend class Timeline;
+  std::vector<std::string> fields_;
+  std::vector<std::vector<int32_t>> columns_;
+};
+
+struct TimelineOptions {
+  // Fields to load into each source's AttributeTable, by store table name
+  // ("apc_episodes" -> {"admission_source", "diag_02", ...}). Unknown fields are an error.
+  std::map<std::string, std::vector<std::string>> attributes;
 };
 
 // Per source: how many rows could be placed on a person's timeline.
@@ -84,8 +116,10 @@ class Timeline {
  public:
   // Reads pds and every person-level extract table present in the store.
   // Errors: whatever the store returns (kUnavailable, kFailedPrecondition).
+  // Errors: kInvalidArgument when options name a field the source does not have.
   static StatusOr<Timeline> Build(store::Store& store,
-                                  const std::function<void(const BuildProgress&)>& progress = {});
+                                  const std::function<void(const BuildProgress&)>& progress = {},
+                                  const TimelineOptions& options = {});
 
   size_t person_count() const { return persons_.nhs_number.size(); }
   size_t event_count() const { return events_.start_day.size(); }
@@ -98,6 +132,7 @@ class Timeline {
   const std::vector<uint64_t>& offsets() const { return offsets_; }
   const StringPool& strings() const { return strings_; }
   const LinkageCounts& linkage(Source s) const { return linkage_[static_cast<int>(s)]; }
+  const AttributeTable& attributes(Source s) const { return attributes_[static_cast<int>(s)]; }
 
   // The person with this (10-digit, valid) NHS Number, if any.
   std::optional<PersonIndex> FindPerson(std::string_view nhs_number) const;
@@ -115,6 +150,7 @@ class Timeline {
   StringPool strings_;
   std::unordered_map<std::string, PersonIndex> by_nhs_number_;
   LinkageCounts linkage_[kSourceCount];
+  AttributeTable attributes_[kSourceCount];
 };
 
 }  // namespace pioneer::timeline
