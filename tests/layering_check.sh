@@ -14,6 +14,7 @@ declare -A allowed=(
   [store]="base model formats"
   [ingest]="base model formats store"
   [link]="base model formats store"
+  [metrics]="base model formats store timeline"
   [timeline]="base model formats store"
   [quality]="base model formats store timeline"
   [tools]="*"

@@ -3,10 +3,13 @@
 // Callers see this narrow interface only, so a PostgreSQL backend can be added without
 // touching them. The schema (docs/store.md) is:
 //   meta(key, value)                      schema_version and creation info
-//   ingest_runs(run_id, ...)              one row per `pioneer ingest` run
-//   ingest_files(run_id, file_name, size_bytes, sha256, rows_read, rows_accepted,
-//                rows_quarantined, started_at, finished_at)
-//   quarantine(run_id, file_name, line_no, field, raw_value, reason_code, detail)
+//   ingest_runs(run_id, started_at, finished_at, source_dir, pioneer_version,
+//               files_ingested, files_skipped, rows_read, rows_accepted, rows_quarantined)
+//                                         one row per committed `pioneer ingest` run
+//   ingest_files(run_id, file_name, table_name, size_bytes, sha256 UNIQUE, rows_read,
+//                rows_accepted, rows_quarantined, started_at, finished_at)
+//   quarantine(run_id, file_name, line_no, field, raw_value, reason_code, detail,
+//              problem_count, raw_record)     one row per rejected source row
 //   one table per extract, named formats::ExtractSpec::table, whose columns are the
 //   extract's field names in canonical form (dates ISO text, integers, reals, normalised
 //   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
@@ -14,6 +17,8 @@
 //   An invalid NHS Number keeps its raw text in F; a valid one is stored as 10 digits.
 //
 // Reads go through Scan/Query with a row callback; values are only valid during the call.
+// Writes go through one IngestWriter per ingest run (ingest_writer.h): one transaction, so a
+// run is stored completely or not at all. Extract table layout: extract_tables.h.
 // Thread safety: a Store object is used from one thread at a time.
 #pragma once
 
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/store/ingest_writer.h"
 
 namespace pioneer::store {
 
@@ -76,6 +82,13 @@ class Store {
   virtual StatusOr<int64_t> CountRows(std::string_view table) = 0;
   // True if the table exists.
   virtual bool HasTable(std::string_view table) = 0;
+
+  // Write side, for ingest only. Starts an ingest run: waits (up to a timeout) for the
+  // store's write lock, opens the run's single transaction and records the run in
+  // ingest_runs. kUnavailable if another writer keeps the lock; kFailedPrecondition for a
+  // store that cannot be written. The Store must not be used while the writer is open.
+  virtual StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
+      const IngestRunInfo& info, const IngestWriteOptions& options);
 };
 
 }  // namespace pioneer::store

@@ -23,6 +23,8 @@ void RegisterQualityCommand(CLI::App& app, int& exit_code);  // quality_command.
 void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
 void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.cc
 void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
+void RegisterMatchCommand(CLI::App& app, int& exit_code);     // match_command.cc
+void RegisterMetricsCommand(CLI::App& app, int& exit_code);   // metrics_command.cc
 
 // Timeline summaries shared by `pioneer timeline` and `pioneer demo` (timeline_command.cc).
 nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_seconds);

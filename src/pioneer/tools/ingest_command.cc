@@ -1,17 +1,84 @@
-// Placeholder until the ingest subcommand lands.
+// `pioneer ingest --db FILE DIR`: validates and stores every known extract in DIR, in one
+// atomic run, then prints the per-file reconciliation (docs/ingest.md).
+// Exit codes: 0 stored (or nothing new); 2 the run failed and the store is unchanged (bad
+// file, missing folder, unusable store).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <string>
 
+#include "pioneer/base/progress.h"
+#include "pioneer/ingest/ingest.h"
+#include "pioneer/ingest/ingest_report.h"
+#include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
 
 namespace pioneer::tools {
+namespace {
+
+struct IngestArgs {
+  std::string db;
+  std::string dir;
+  std::string progress = "auto";
+  int cache_mb = 32;
+  bool single_thread = false;
+};
+
+// Prints a possibly multi-line error, one "pioneer ingest: error:" line per problem.
+void PrintError(const std::string& message) {
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t nl = message.find('\n', start);
+    std::string line = message.substr(start, nl == std::string::npos ? nl : nl - start);
+    std::fprintf(stderr, "pioneer ingest: error: %s\n", line.c_str());
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+}
+
+int RunIngest(const IngestArgs& a) {
+  auto store = store::Store::OpenSqlite(a.db);
+  if (!store.ok()) {
+    PrintError(store.status().message());
+    return 2;
+  }
+  std::unique_ptr<Progress> progress;
+  if (a.progress == "always") {
+    progress = std::make_unique<TerminalProgressBar>(stderr);
+  } else if (a.progress == "auto") {
+    progress = MakeStderrProgress();
+  }
+  ingest::IngestOptions options;
+  options.cache_mb = a.cache_mb;
+  options.threaded = !a.single_thread;
+  auto report = ingest::IngestDirectory(**store, a.dir, options, progress.get());
+  if (!report.ok()) {
+    PrintError(report.status().message());
+    std::fprintf(stderr, "pioneer ingest: nothing was stored; %s is unchanged\n", a.db.c_str());
+    return 2;
+  }
+  std::string table = ingest::FormatReconciliation(*report);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
 
 void RegisterIngestCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("ingest", "(not yet available)");
-  cmd->callback([&exit_code] {
-    std::fprintf(stderr, "pioneer ingest: not yet available\n");
-    exit_code = 2;
-  });
+  auto* cmd = app.add_subcommand(
+      "ingest", "Validate and store every known extract in a folder (one atomic run)");
+  auto args = std::make_shared<IngestArgs>();  // owned by the callback below
+  cmd->add_option("--db", args->db, "Store file (SQLite; created if absent)")->required();
+  cmd->add_option("dir", args->dir, "Folder holding the extract files")->required();
+  cmd->add_option("--progress", args->progress,
+                  "Progress bar on stderr: auto (only on a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--cache-mb", args->cache_mb, "SQLite page cache during the run (MB)")
+      ->check(CLI::Range(1, 65536));
+  cmd->add_flag("--single-thread", args->single_thread,
+                "Parse and insert on one thread (default: two)");
+  cmd->callback([args, &exit_code] { exit_code = RunIngest(*args); });
 }
 
 }  // namespace pioneer::tools

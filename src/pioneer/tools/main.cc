@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterDemoCommand(app, exit_code);
   pioneer::tools::RegisterFormatsCommand(app, exit_code);
   pioneer::tools::RegisterTimelineCommand(app, exit_code);
+  pioneer::tools::RegisterMatchCommand(app, exit_code);
+  pioneer::tools::RegisterMetricsCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# ingest_bench.sh: times `pioneer ingest` against PostgreSQL 15 COPY on the same files.
+#
+#   bench/ingest_bench.sh [--population N] [--pioneer PATH] [--data DIR] [--runs R] [--keep]
+#
+#   --population N  size of the synthetic area (default 100000 people)
+#   --pioneer PATH  the binary to time (default build/release/pioneer; build it first with
+#                   `cmake --preset release && cmake --build --preset release`)
+#   --data DIR      time these extract files instead of generating an area
+#   --runs R        repetitions of each side; the best (fastest) run is reported (default 3)
+#   --keep          keep the work folder (data, store, PostgreSQL log) for inspection
+#
+# What it does, in one run on the same machine and the same files:
+#  1. Data: `pioneer synth --population N --out DIR`; if that subcommand is not available,
+#     bench/ingest_fake_area.py writes type-valid files of similar shape instead.
+#  2. Pioneer: `pioneer ingest --db NEW.db DIR` into a fresh store each run. This is the whole
+#     job: header checks, SHA-256, CSV parsing, validation and normalisation of every field,
+#     quarantine, inserts, the NHS Number indexes, commit and WAL checkpoint.
+#  3. PostgreSQL 15: a throwaway server (initdb as the postgres user, port 55432, socket in
+#     /tmp, fsync/synchronous_commit/full_page_writes off, as in
+#     ../shared/specs/toolchain.md section 4). One table per file with every column TEXT (the
+#     files contain deliberately bad values, which typed columns would reject), then
+#     server-side `COPY table FROM 'file' (FORMAT csv, HEADER)` for every file in ONE
+#     transaction; then the same NHS Number indexes, timed separately.
+#  4. Runs are interleaved (pioneer, then PostgreSQL, R times) so both see the same machine
+#     load; the best run of each is reported with rows/s, MB/s and the ratio.
+#
+# Not part of CI. Needs postgresql-15 (scripts/install-deps.sh installs it), sqlite3 and
+# python3; run as root (initdb runs via runuser -u postgres) or as a user that can run initdb.
+# The numbers in docs/ingest.md come from this script.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+POPULATION=100000
+PIONEER="$ROOT/build/release/pioneer"
+DATA=""
+RUNS=3
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --population) POPULATION="$2"; shift 2 ;;
+    --pioneer) PIONEER="$2"; shift 2 ;;
+    --data) DATA="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) echo "ingest_bench: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+PGBIN=/usr/lib/postgresql/15/bin
+PORT=55432
+WORK="$(mktemp -d /tmp/pioneer_ingest_bench.XXXXXX)"
+PGDIR=/tmp/pioneer_bench_pg   # short: the socket path must stay under 107 bytes
+AS_PG=()
+if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u postgres --); fi
+
+cleanup() {
+  if [ -d "$PGDIR/data" ]; then
+    "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PGDIR"
+  if [ "$KEEP" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+[ -x "$PIONEER" ] || { echo "ingest_bench: no binary at $PIONEER (build the release preset)" >&2; exit 2; }
+[ -x "$PGBIN/postgres" ] || { echo "ingest_bench: PostgreSQL 15 is not installed" >&2; exit 2; }
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+
+# --- 1. Data ----------------------------------------------------------------------------
+if [ -z "$DATA" ]; then
+  DATA="$WORK/area"
+  if "$PIONEER" synth --population "$POPULATION" --out "$DATA" >"$WORK/synth.log" 2>&1; then
+    echo "data: pioneer synth --population $POPULATION"
+  else
+    echo "data: pioneer synth unavailable ($(tail -1 "$WORK/synth.log")); using bench/ingest_fake_area.py"
+    rm -rf "$DATA"
+    python3 "$ROOT/bench/ingest_fake_area.py" "$PIONEER" "$POPULATION" "$DATA"
+  fi
+fi
+mapfile -t FILES < <(cd "$DATA" && ls -1 -- *.csv)
+BYTES=$(cd "$DATA" && cat -- "${FILES[@]}" | wc -c)
+# Data rows (records, not lines: quoted fields may hold newlines) = what ingest reads.
+ROWS=$(cd "$DATA" && python3 -c '
+import csv, sys
+n = 0
+for f in sys.argv[1:]:
+    with open(f, newline="", encoding="utf-8", errors="replace") as fh:
+        n += max(0, sum(1 for r in csv.reader(fh) if r) - 1)
+print(n)' "${FILES[@]}")
+echo "files: ${#FILES[@]}, $ROWS rows, $BYTES bytes ($(python3 -c "print(f'{$BYTES/1e6:.1f}')") MB)"
+sync
+
+# --- 2. PostgreSQL server ----------------------------------------------------------------
+rm -rf "$PGDIR"
+mkdir -p "$PGDIR/sock"
+if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PGDIR"; fi
+chmod 700 "$PGDIR"
+chmod -R a+rX "$DATA" 2>/dev/null || true
+chmod a+x "$WORK"
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --no-locale >"$PGDIR/initdb.log"
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+  -o "-k $PGDIR/sock -p $PORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c maintenance_work_mem=256MB" start >/dev/null
+PSQL=("${AS_PG[@]}" "$PGBIN/psql" -h "$PGDIR/sock" -p "$PORT" -U postgres -X -q -v ON_ERROR_STOP=1)
+"${AS_PG[@]}" "$PGBIN/createdb" -h "$PGDIR/sock" -p "$PORT" -U postgres bench
+
+# One table per file from its header, every column TEXT; all COPYs in one transaction.
+DDL="SET client_min_messages = warning;"
+COPY_SQL="BEGIN;"
+for f in "${FILES[@]}"; do
+  t="${f%.csv}"
+  cols=$(head -1 "$DATA/$f" | sed 's/^\xEF\xBB\xBF//; s/\r$//')
+  DDL+="DROP TABLE IF EXISTS $t; CREATE TABLE $t ($(echo "$cols" | sed 's/,/ text, /g') text);"
+  COPY_SQL+="COPY $t ($cols) FROM '$DATA/$f' (FORMAT csv, HEADER true);"
+done
+COPY_SQL+="COMMIT;"
+
+# --- 3. Timed runs, interleaved so both sides see the same machine load ------------------
+better() { [ -z "$2" ] || python3 -c "import sys; sys.exit(0 if $1 < $2 else 1)"; }
+BEST_P=""; BEST_C=""; BEST_I=""
+for r in $(seq "$RUNS"); do
+  rm -f "$WORK"/store.db*
+  sync
+  t0=$(now)
+  "$PIONEER" ingest --progress never --db "$WORK/store.db" "$DATA" >"$WORK/ingest.log"
+  t1=$(now)
+  p=$(elapsed "$t0" "$t1")
+  echo "run $r: pioneer ingest $p s ($(grep -E '^[0-9]+ file' "$WORK/ingest.log" | sed 's/.*(//; s/)$//'))"
+  if better "$p" "$BEST_P"; then BEST_P=$p; fi
+  if [ "$r" -eq 1 ]; then
+    STORED=$(sqlite3 "$WORK/store.db" "SELECT rows_read FROM ingest_runs")
+    [ "$STORED" = "$ROWS" ] || echo "warning: ingest read $STORED rows, the files hold $ROWS"
+    # The same NHS Number indexes on the PostgreSQL side.
+    INDEX_SQL=$(sqlite3 "$WORK/store.db" \
+      "SELECT 'CREATE INDEX ON ' || tbl_name || '(' || substr(name, length('idx_' || tbl_name || '_') + 1) || ');'
+         FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' AND tbl_name <> 'quarantine'")
+  fi
+  "${PSQL[@]}" -d bench -c "$DDL" >/dev/null
+  sync
+  t0=$(now)
+  "${PSQL[@]}" -d bench -c "$COPY_SQL" >/dev/null
+  t1=$(now)
+  "${PSQL[@]}" -d bench -c "BEGIN; $INDEX_SQL COMMIT;" >/dev/null
+  t2=$(now)
+  c=$(elapsed "$t0" "$t1"); i=$(elapsed "$t1" "$t2")
+  echo "run $r: postgres COPY $c s, then indexes $i s (load average $(cut -d' ' -f1 /proc/loadavg))"
+  if better "$c" "$BEST_C"; then BEST_C=$c; fi
+  if better "$i" "$BEST_I"; then BEST_I=$i; fi
+done
+PG_ROWS=$("${PSQL[@]}" -d bench -t -A -c "SELECT $(for f in "${FILES[@]}"; do printf '(SELECT count(*) FROM %s)+' "${f%.csv}"; done)0")
+[ "$PG_ROWS" = "$ROWS" ] || echo "warning: PostgreSQL holds $PG_ROWS rows, the files hold $ROWS"
+
+# --- 4. Summary -------------------------------------------------------------------------
+python3 - "$ROWS" "$BYTES" "$BEST_P" "$BEST_C" "$BEST_I" <<'EOF'
+import sys
+rows, size, p, c, i = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:])
+mb = size / 1e6
+print()
+print(f"{'':34} {'seconds':>8} {'rows/s':>11} {'MB/s':>7}")
+for name, s in [("pioneer ingest (validate+store)", p), ("postgres COPY (text columns)", c),
+                ("postgres COPY + same indexes", c + i)]:
+    print(f"{name:34} {s:8.2f} {rows / s:11,.0f} {mb / s:7.1f}")
+print(f"\nratio pioneer/COPY: {c / p:.2f}x the speed of COPY alone, "
+      f"{(c + i) / p:.2f}x COPY + indexes (> 1 means pioneer is faster)")
+EOF

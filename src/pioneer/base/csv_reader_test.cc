@@ -1,0 +1,179 @@
+#include "pioneer/base/csv_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pioneer {
+namespace {
+
+struct Row {
+  int64_t line;
+  std::vector<std::string> fields;
+  bool operator==(const Row&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Row& r) {
+  os << "line " << r.line << ":";
+  for (const auto& f : r.fields) os << " [" << f << "]";
+  return os;
+}
+
+// Reads `data` with several chunk sizes (so chunk boundaries fall everywhere) and checks
+// that every chunking gives the same result.
+Status ReadAll(std::string_view data, std::vector<Row>* rows, CsvError* err = nullptr) {
+  Status first;
+  std::vector<Row> first_rows;
+  for (size_t chunk : {size_t{16}, size_t{17}, size_t{1} << 20}) {
+    std::vector<Row> got;
+    CsvReader reader(CsvReadOptions{chunk, true});
+    Status s = reader.ReadBytes(data, [&](const CsvRecord& r) {
+      Row row{r.line, {}};
+      for (auto f : r.fields) row.fields.emplace_back(f);
+      got.push_back(std::move(row));
+      return OkStatus();
+    });
+    if (chunk == 16) {
+      first = s;
+      first_rows = got;
+      if (err) *err = reader.error();
+    } else {
+      EXPECT_EQ(s.ToString(), first.ToString()) << "chunk " << chunk;
+      EXPECT_EQ(got, first_rows) << "chunk " << chunk;
+    }
+  }
+  *rows = first_rows;
+  return first;
+}
+
+TEST(CsvReaderTest, PlainRecordsWithLineNumbers) {
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll("a,b,c\n1,2,3\n4,,6\n", &rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (Row{1, {"a", "b", "c"}}));
+  EXPECT_EQ(rows[1], (Row{2, {"1", "2", "3"}}));
+  EXPECT_EQ(rows[2], (Row{3, {"4", "", "6"}}));
+}
+
+TEST(CsvReaderTest, QuotingEmbeddedNewlinesAndLaterLineNumbers) {
+  std::vector<Row> rows;
+  std::string data =
+      "id,text\n"
+      "1,\"two\nlines\"\n"
+      "2,\"say \"\"hi\"\", ok\"\n"
+      "3,\"three\r\nline\nfield\"\n"
+      "4,last\n";
+  ASSERT_TRUE(ReadAll(data, &rows).ok());
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1], (Row{2, {"1", "two\nlines"}}));
+  EXPECT_EQ(rows[2], (Row{4, {"2", "say \"hi\", ok"}}));
+  EXPECT_EQ(rows[3], (Row{5, {"3", "three\r\nline\nfield"}}));
+  EXPECT_EQ(rows[4], (Row{8, {"4", "last"}}));
+}
+
+TEST(CsvReaderTest, CrlfBlankLinesBomNoFinalNewlineAndSpacesKept) {
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll("\xEF\xBB\xBFh1,h2\r\n\r\n  \r\n a , b \r\nx,y", &rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (Row{1, {"h1", "h2"}}));
+  EXPECT_EQ(rows[1], (Row{4, {" a ", " b "}}));
+  EXPECT_EQ(rows[2], (Row{5, {"x", "y"}}));
+}
+
+TEST(CsvReaderTest, EmptyInputHasNoRecords) {
+  std::vector<Row> rows;
+  EXPECT_TRUE(ReadAll("", &rows).ok());
+  EXPECT_TRUE(rows.empty());
+  EXPECT_TRUE(ReadAll("\n\n", &rows).ok());
+  EXPECT_TRUE(rows.empty());
+}
+
+TEST(CsvReaderTest, InvalidUtf8NamesLineAndColumn) {
+  std::vector<Row> rows;
+  CsvError err;
+  Status s = ReadAll("a,b\n1,\"x\ny\"\n2,caf\xE9\n", &rows, &err);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(err.line, 4);
+  EXPECT_EQ(err.column, 2);
+  EXPECT_NE(s.message().find("line 4, column 2"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("0xE9"), std::string::npos);
+  EXPECT_EQ(rows.size(), 2u);  // records before the bad one were delivered
+}
+
+TEST(CsvReaderTest, UnterminatedQuoteAtEndIsAnError) {
+  std::vector<Row> rows;
+  CsvError err;
+  Status s = ReadAll("a,b,c\n1,2,3\n4,5,\"never\nclosed\n", &rows, &err);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_EQ(err.line, 3);
+  EXPECT_EQ(err.column, 3);
+  EXPECT_NE(s.message().find("not closed"), std::string::npos);
+  // A closed quote as the very last byte is fine.
+  EXPECT_TRUE(ReadAll("a\n\"x\"", &rows).ok());
+  EXPECT_EQ(rows.back(), (Row{2, {"x"}}));
+}
+
+TEST(CsvReaderTest, CallbackErrorAndStop) {
+  CsvReader reader;
+  int n = 0;
+  Status s = reader.ReadBytes("a\nb\nc\n", [&](const CsvRecord&) {
+    return ++n == 2 ? InvalidArgumentError("stop here") : OkStatus();
+  });
+  EXPECT_EQ(s.message(), "stop here");
+  EXPECT_EQ(n, 2);
+  n = 0;
+  s = reader.ReadBytes("a\nb\nc\n", [&](const CsvRecord&) {
+    ++n;
+    reader.Stop();
+    return OkStatus();
+  });
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(n, 1);
+}
+
+TEST(CsvReaderTest, ReadFileSeesEveryChunk) {
+  auto path = std::filesystem::temp_directory_path() / "pioneer_csv_reader_test.csv";
+  std::string data = "h\n";
+  for (int i = 0; i < 1000; ++i) data += std::to_string(i) + "\n";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(data.data(), 1, data.size(), f);
+  std::fclose(f);
+  CsvReader reader(CsvReadOptions{64, true});
+  std::string seen;
+  int64_t last_line = 0, records = 0;
+  Status s = reader.ReadFile(
+      path.string(),
+      [&](const CsvRecord& r) {
+        last_line = r.line;
+        ++records;
+        return OkStatus();
+      },
+      [&](std::string_view chunk) { seen.append(chunk); });
+  std::filesystem::remove(path);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, data);
+  EXPECT_EQ(records, 1001);
+  EXPECT_EQ(last_line, 1001);
+  EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(data.size()));
+  EXPECT_EQ(reader.ReadFile("/nonexistent/x.csv", [](const CsvRecord&) { return OkStatus(); })
+                .code(),
+            StatusCode::kUnavailable);
+}
+
+TEST(Utf8Test, AcceptsValidRejectsInvalid) {
+  EXPECT_EQ(FindInvalidUtf8("plain ascii text, long enough for the fast path"),
+            std::string_view::npos);
+  EXPECT_EQ(FindInvalidUtf8("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x98\x80"), std::string_view::npos);
+  EXPECT_EQ(FindInvalidUtf8("ab\xC0\xAF"), 2u);          // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);        // surrogate
+  EXPECT_EQ(FindInvalidUtf8("x\xE2\x82"), 1u);           // truncated sequence
+  EXPECT_EQ(FindInvalidUtf8("12345678\x80"), 8u);        // lone continuation after fast path
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);    // above U+10FFFF
+}
+
+}  // namespace
+}  // namespace pioneer

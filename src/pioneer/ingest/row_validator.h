@@ -1,0 +1,66 @@
+// RowValidator: turns one CSV record of an extract into either a canonical row (appended to
+// a RowBatch in store::ExtractDataColumns order) or one quarantine record.
+//
+// Checks, in order: the field count equals the header's (else column_count and nothing
+// else); each field in spec order (missing_required or its type's reason, see
+// field_canonicaliser.h; absent optional columns are NULL); then the cross-field date rules
+// (date_order_rules.h) between fields that parsed. A rejected row's quarantine record names
+// its first problem (field, raw value, reason) and its detail lists every problem.
+// Thread safety: one thread at a time (keeps per-row scratch space).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/ingest/column_map.h"
+#include "pioneer/ingest/field_canonicaliser.h"
+#include "pioneer/ingest/reason_code.h"
+#include "pioneer/ingest/row_batch.h"
+#include "pioneer/store/ingest_writer.h"
+
+namespace pioneer::ingest {
+
+class RowValidator {
+ public:
+  // kInternal if the extract's spec is inconsistent (unknown code set, bad date rule).
+  static StatusOr<std::unique_ptr<RowValidator>> Create(const ColumnMap& map);
+
+  // Number of cells per accepted row (ExtractDataColumns(spec).size()).
+  size_t width() const { return width_; }
+
+  // Accepts the record into `batch` and returns nullopt, or fills `q` (with file_name set to
+  // the spec's file name) and returns the reason of its first problem.
+  std::optional<Reason> Process(int64_t line, std::span<const std::string_view> fields,
+                                RowBatch* batch, store::QuarantineRecord* q);
+
+ private:
+  struct Problem {
+    int field;  // spec field index, or -1 for the row as a whole
+    Reason reason;
+    int other_field = -1;  // date_order: the field it must follow
+  };
+  struct DateRule {
+    int earlier, later;
+  };
+
+  RowValidator() = default;
+  void Reject(int64_t line, std::span<const std::string_view> fields, store::QuarantineRecord* q);
+
+  ColumnMap map_;
+  size_t width_ = 0;
+  std::vector<FieldCanonicaliser> fields_;
+  std::vector<CanonicalField> values_;  // sized once; never resized (views into it)
+  std::vector<int> nhs_fields_;
+  std::vector<DateRule> rules_;
+  std::vector<Problem> problems_;
+};
+
+// A record re-encoded as one RFC 4180 CSV line (quotes added where needed).
+std::string EncodeCsvRecord(std::span<const std::string_view> fields);
+
+}  // namespace pioneer::ingest

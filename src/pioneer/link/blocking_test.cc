@@ -1,0 +1,165 @@
+#include "pioneer/link/blocking.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "pioneer/link/link_test_util.h"
+
+namespace pioneer::link {
+namespace {
+
+using testing::P;
+using testing::Rec;
+using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
+
+Pairs AllPairs(const BlockIndex& index) {
+  Pairs out;
+  for (const auto& t : index.tasks()) {
+    index.ForEachPair(t, [&](uint32_t a, uint32_t b) { out.emplace_back(a, b); });
+  }
+  return out;
+}
+
+BlockingRule Rule(std::string_view text) {
+  auto r = ParseBlockingRule(text);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : BlockingRule{};
+}
+
+TEST(BlockingRuleTest, ParsesAndPrints) {
+  EXPECT_EQ(Rule("family_name").ToString(), "family_name");
+  EXPECT_EQ(Rule(" soundex(family_name)&year(birth_date) ").ToString(),
+            "soundex(family_name) & year(birth_date)");
+  EXPECT_EQ(Rule("first3(given_name) & district(postcode)").ToString(),
+            "first3(given_name) & district(postcode)");
+  EXPECT_EQ(Rule("name_pair & user(email) & month(birth_date) & sector(postcode) & "
+                 "area(postcode)")
+                .ToString(),
+            "name_pair & user(email) & month(birth_date) & sector(postcode) & area(postcode)");
+  EXPECT_EQ(Rule("surname").ToString(), "family_name");  // alias
+  const BlockingRule r = Rule("name_pair & birth_date");
+  EXPECT_TRUE(r.UsesField(Field::kGivenName));
+  EXPECT_TRUE(r.UsesField(Field::kFamilyName));
+  EXPECT_TRUE(r.UsesField(Field::kBirthDate));
+  EXPECT_FALSE(r.UsesField(Field::kPostcode));
+}
+
+TEST(BlockingRuleTest, RejectsBadRules) {
+  for (const char* bad : {"", "nosuchfield", "soundex(postcode)", "year(given_name)",
+                          "first0(given_name)", "frobnicate(given_name)", "given_name &",
+                          "soundex(given_name", "district(birth_date)", "user(given_name)"}) {
+    auto r = ParseBlockingRule(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    }
+  }
+}
+
+TEST(BlockingTest, KeysRespectMissingValuesAndTransforms) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "Ann", .family = "Smith", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "1", .given = "Smith", .family = "Ann", .dob = "1970-05-06"}));
+  rs.Add(Rec({.id = "2", .given = "Anne", .family = "Smyth", .dob = ""}));
+  const BlockingRule pair = Rule("name_pair");
+  EXPECT_EQ(BlockKey(pair, rs, 0), BlockKey(pair, rs, 1));  // unordered
+  EXPECT_NE(BlockKey(pair, rs, 0), BlockKey(pair, rs, 2));
+  const BlockingRule sx = Rule("soundex(family_name)");
+  EXPECT_EQ(BlockKey(sx, rs, 0), BlockKey(sx, rs, 2));  // S530
+  const BlockingRule year = Rule("year(birth_date)");
+  EXPECT_EQ(BlockKey(year, rs, 0), BlockKey(year, rs, 1));
+  EXPECT_EQ(BlockKey(year, rs, 2), 0u);  // missing -> no key
+  const BlockingRule first = Rule("first3(given_name)");
+  EXPECT_EQ(BlockKey(first, rs, 0), BlockKey(first, rs, 2));  // "ann" / "ann(e)"
+}
+
+TEST(BlockingTest, OrRulesScoreEachPairOnce) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "Ann", .family = "Smith", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "1", .given = "Ann", .family = "Smith", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "2", .given = "Bob", .family = "Jones", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "3", .given = "Ann", .family = "Smith", .dob = "1999-09-09"}));
+  BlockIndex index(rs, {Rule("name_pair"), Rule("birth_date")}, LinkType::kDedupe, 100);
+  Pairs pairs = AllPairs(index);
+  std::sort(pairs.begin(), pairs.end());
+  // name_pair: (0,1) (0,3) (1,3); birth_date adds (0,2) (1,2), not (0,1) again.
+  EXPECT_EQ(pairs, (Pairs{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}}));
+  EXPECT_EQ(index.stats(0).blocks, 1);
+  EXPECT_EQ(index.stats(1).blocks, 1);
+}
+
+TEST(BlockingTest, LinkOnlyPairsAcrossSourcesLeftFirst) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "L0", .family = "Smith"}), 0);
+  rs.Add(Rec({.id = "R0", .family = "Smith"}), 1);
+  rs.Add(Rec({.id = "L1", .family = "Smith"}), 0);
+  rs.Add(Rec({.id = "R1", .family = "Jones"}), 1);
+  BlockIndex index(rs, {Rule("family_name")}, LinkType::kLinkOnly, 100);
+  Pairs pairs = AllPairs(index);
+  std::sort(pairs.begin(), pairs.end());
+  EXPECT_EQ(pairs, (Pairs{{0, 1}, {2, 1}}));
+}
+
+TEST(BlockingTest, WindowCapsLargeBlocks) {
+  RecordSet rs;
+  for (int i = 0; i < 50; ++i) rs.Add(Rec({.id = std::to_string(i), .family = "Smith"}));
+  const int window = 5;
+  BlockIndex index(rs, {Rule("family_name")}, LinkType::kDedupe, window);
+  const Pairs pairs = AllPairs(index);
+  // Sorted-neighbourhood window inside the block: 45 records with 5 successors, then 4+3+2+1.
+  EXPECT_EQ(pairs.size(), 45u * 5 + 10);
+  std::vector<int> per_record(50, 0);
+  for (const auto& [a, b] : pairs) {
+    ++per_record[a];
+    ++per_record[b];
+  }
+  EXPECT_LE(*std::max_element(per_record.begin(), per_record.end()), 2 * window);
+  EXPECT_EQ(index.stats(0).capped_blocks, 1);
+  EXPECT_EQ(index.stats(0).largest_block, 50);
+  // Uncapped: all pairs.
+  BlockIndex all(rs, {Rule("family_name")}, LinkType::kDedupe, 100);
+  EXPECT_EQ(AllPairs(all).size(), 50u * 49 / 2);
+}
+
+TEST(BlockingTest, GeneratesMatchesEnumerationAndIsDeterministic) {
+  RecordSet rs;
+  const char* fams[] = {"Smith", "Smyth", "Jones", "Brown", "Smith"};
+  for (int i = 0; i < 200; ++i) {
+    rs.Add(Rec({.id = std::to_string(i), .given = (i % 3 == 0 ? "Ann" : "Bob"),
+                .family = fams[i % 5], .dob = "1970-01-0" + std::to_string(1 + i % 7)}));
+  }
+  const std::vector<BlockingRule> rules = {Rule("soundex(family_name)"), Rule("birth_date"),
+                                           Rule("given_name & family_name")};
+  BlockIndex a(rs, rules, LinkType::kDedupe, 7, 13);
+  BlockIndex b(rs, rules, LinkType::kDedupe, 7, 3);  // different task cut
+  Pairs pa = AllPairs(a), pb = AllPairs(b);
+  std::set<std::pair<uint32_t, uint32_t>> seen(pa.begin(), pa.end());
+  EXPECT_EQ(seen.size(), pa.size()) << "a pair was generated twice";
+  std::sort(pa.begin(), pa.end());
+  std::sort(pb.begin(), pb.end());
+  EXPECT_EQ(pa, pb);
+  for (const auto& [x, y] : pa) {
+    bool any = false;
+    for (int r = 0; r < 3; ++r) any = any || a.Generates(r, x, y);
+    EXPECT_TRUE(any);
+  }
+}
+
+TEST(BlockingTest, DefaultRulesDependOnFields) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "Ann", .family = "Smith", .dob = "1970-01-02"}));
+  std::vector<std::string> texts;
+  for (const auto& r : DefaultPredictionRules(rs)) texts.push_back(r.ToString());
+  EXPECT_EQ(texts, (std::vector<std::string>{"name_pair", "birth_date",
+                                             "soundex(family_name) & year(birth_date)",
+                                             "soundex(given_name) & soundex(family_name)",
+                                             "soundex(given_name) & year(birth_date)",
+                                             "first3(given_name) & first3(family_name)"}));
+}
+
+}  // namespace
+}  // namespace pioneer::link

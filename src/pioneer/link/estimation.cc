@@ -1,0 +1,410 @@
+#include "pioneer/link/estimation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "pioneer/link/parallel.h"
+
+namespace pioneer::link {
+namespace {
+
+struct SplitMix64 {
+  uint64_t state;
+  uint64_t Next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+};
+
+uint64_t PackLevels(const uint8_t* levels, size_t n) {
+  uint64_t key = 0;
+  for (size_t c = 0; c < n; ++c) key |= static_cast<uint64_t>(levels[c]) << (4 * c);
+  return key;
+}
+uint8_t UnpackLevel(uint64_t key, size_t c) { return static_cast<uint8_t>((key >> (4 * c)) & 0xF); }
+
+std::vector<BlockingRule> ParseAll(std::initializer_list<std::string_view> texts,
+                                   const RecordSet& records) {
+  std::vector<BlockingRule> out;
+  for (std::string_view t : texts) {
+    auto rule = ParseBlockingRule(t);
+    if (!rule.ok()) continue;
+    bool ok = true;
+    for (int fi = 0; fi < kFieldCount; ++fi) {
+      if (rule->UsesField(static_cast<Field>(fi)) &&
+          records.present_count(static_cast<Field>(fi)) == 0) {
+        ok = false;
+      }
+    }
+    if (ok) out.push_back(*rule);
+  }
+  return out;
+}
+
+// Generic starting m: exact 0.8, intermediate levels share 0.15 (halving), else 0.05.
+std::vector<double> StartingM(int level_count) {
+  std::vector<double> m(static_cast<size_t>(level_count), 0.0);
+  const int middle = level_count - 3;  // levels between exact and else
+  if (middle <= 0) {
+    m[1] = 0.8;
+    m[static_cast<size_t>(level_count - 1)] = 0.2;
+    return m;
+  }
+  m[1] = 0.8;
+  double total = 0, w = 1;
+  for (int k = 0; k < middle; ++k, w /= 2) total += w;
+  w = 1;
+  for (int k = 0; k < middle; ++k, w /= 2) m[static_cast<size_t>(2 + k)] = 0.15 * w / total;
+  m[static_cast<size_t>(level_count - 1)] = 0.05;
+  return m;
+}
+
+struct LevelCounts {
+  std::vector<int64_t> counts;  // [c * kMaxLevels + level]
+};
+
+LevelCounts CountRandomPairs(const RecordSet& records, LinkType type,
+                             const ComparisonSet& comps, const EstimationOptions& opt,
+                             int64_t possible, EstimationReport* report) {
+  const size_t nc = comps.size();
+  const uint32_t n = records.size();
+  std::vector<uint32_t> left, right;
+  if (type == LinkType::kLinkOnly) {
+    for (uint32_t r = 0; r < n; ++r) (records.source(r) == 0 ? left : right).push_back(r);
+  }
+  const bool exhaustive = possible <= opt.u_max_pairs;
+  report->u_exhaustive = exhaustive;
+  constexpr size_t kChunks = 64;
+  std::vector<std::vector<int64_t>> per_chunk(kChunks, std::vector<int64_t>(nc * kMaxLevels, 0));
+  std::vector<int64_t> chunk_pairs(kChunks, 0);
+  // Exhaustive: chunk k takes outer rows k, k + kChunks, ... (balanced enough).
+  ParallelFor(kChunks, opt.threads, [&](size_t k) {
+    std::vector<int64_t>& cnt = per_chunk[k];
+    uint8_t levels[kMaxComparisons];
+    int64_t done = 0;
+    auto add = [&](uint32_t a, uint32_t b) {
+      comps.Levels(records, a, records, b, levels);
+      for (size_t c = 0; c < nc; ++c) ++cnt[c * kMaxLevels + levels[c]];
+      ++done;
+    };
+    if (exhaustive) {
+      if (type == LinkType::kDedupe) {
+        for (uint32_t a = static_cast<uint32_t>(k); a < n; a += kChunks) {
+          for (uint32_t b = a + 1; b < n; ++b) add(a, b);
+        }
+      } else {
+        for (size_t i = k; i < left.size(); i += kChunks) {
+          for (uint32_t b : right) add(left[i], b);
+        }
+      }
+    } else {
+      SplitMix64 rng{opt.seed + k};
+      const int64_t want = opt.u_max_pairs / static_cast<int64_t>(kChunks) +
+                           (static_cast<int64_t>(k) < opt.u_max_pairs % static_cast<int64_t>(kChunks) ? 1 : 0);
+      for (int64_t i = 0; i < want; ++i) {
+        if (type == LinkType::kDedupe) {
+          const auto a = static_cast<uint32_t>(rng.Next() % n);
+          auto b = static_cast<uint32_t>(rng.Next() % (n - 1));
+          if (b >= a) ++b;
+          add(std::min(a, b), std::max(a, b));
+        } else {
+          add(left[rng.Next() % left.size()], right[rng.Next() % right.size()]);
+        }
+      }
+    }
+    chunk_pairs[k] = done;
+  });
+  LevelCounts out;
+  out.counts.assign(nc * kMaxLevels, 0);
+  int64_t total = 0;
+  for (size_t k = 0; k < kChunks; ++k) {
+    total += chunk_pairs[k];
+    for (size_t i = 0; i < out.counts.size(); ++i) out.counts[i] += per_chunk[k][i];
+  }
+  report->u_pairs = total;
+  return out;
+}
+
+// A comparison is left out of an EM session when the session's blocking rule constrains its
+// field - or a field that implies it: given names imply sex (pairs blocked on a given name
+// agree on sex far more often than random pairs, so u would not hold for them).
+bool FrozenBy(const BlockingRule& rule, Field f) {
+  if (rule.UsesField(f)) return true;
+  return f == Field::kSex && rule.UsesField(Field::kGivenName);
+}
+
+struct Pattern {
+  uint64_t key;
+  int64_t count;
+};
+
+std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
+                                     const ComparisonSet& comps, const BlockingRule& rule,
+                                     const EstimationOptions& opt, int64_t* pairs) {
+  BlockIndex index(records, {rule}, type, opt.window, std::max(1, opt.threads) * 16,
+                   BlockOrder::kRandom);
+  const auto& tasks = index.tasks();
+  std::vector<std::unordered_map<uint64_t, int64_t>> maps(tasks.size());
+  ParallelFor(tasks.size(), opt.threads, [&](size_t t) {
+    uint8_t levels[kMaxComparisons];
+    auto& m = maps[t];
+    index.ForEachPair(tasks[t], [&](uint32_t a, uint32_t b) {
+      comps.Levels(records, a, records, b, levels);
+      ++m[PackLevels(levels, comps.size())];
+    });
+  });
+  std::unordered_map<uint64_t, int64_t> all;
+  *pairs = 0;
+  for (const auto& m : maps) {
+    for (const auto& [k, v] : m) {
+      all[k] += v;
+      *pairs += v;
+    }
+  }
+  std::vector<Pattern> out;
+  out.reserve(all.size());
+  for (const auto& [k, v] : all) out.push_back({k, v});
+  std::sort(out.begin(), out.end(), [](const Pattern& x, const Pattern& y) { return x.key < y.key; });
+  return out;
+}
+
+}  // namespace
+
+std::vector<BlockingRule> DefaultTrainingRules(const RecordSet& records) {
+  auto rules = ParseAll({"birth_date", "name_pair", "nhs_number"}, records);
+  if (rules.empty()) rules = ParseAll({"identifier", "postcode", "email"}, records);
+  return rules;
+}
+
+std::vector<BlockingRule> DefaultDeterministicRules(const RecordSet& records) {
+  return ParseAll({"given_name & family_name & birth_date", "nhs_number & birth_date",
+                   "identifier & birth_date", "email & birth_date"},
+                  records);
+}
+
+int64_t PossiblePairs(const RecordSet& records, LinkType type) {
+  const int64_t n = records.size();
+  if (type == LinkType::kDedupe) return n * (n - 1) / 2;
+  int64_t left = 0;
+  for (uint32_t r = 0; r < records.size(); ++r) left += records.source(r) == 0 ? 1 : 0;
+  return left * (n - left);
+}
+
+StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
+                                           const ComparisonSet& comps,
+                                           const EstimationOptions& opt,
+                                           EstimationReport* report, Progress* progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EstimationReport local;
+  EstimationReport& rep = report ? *report : local;
+  rep = EstimationReport{};
+  const size_t nc = comps.size();
+  if (nc == 0) return InvalidArgumentError("no comparisons: map at least one field");
+  if (nc > kMaxComparisons) {
+    return InvalidArgumentError(fmt::format("at most {} comparisons", kMaxComparisons));
+  }
+  const int64_t possible = PossiblePairs(records, type);
+  rep.possible_pairs = possible;
+  if (possible < 1) return InvalidArgumentError("fewer than two records to compare");
+  if (opt.u_max_pairs < 1) return InvalidArgumentError("u_max_pairs must be positive");
+
+  // 1. u from random pairs.
+  if (progress) progress->Update(0, 0, "estimating u from random pairs");
+  const LevelCounts uc = CountRandomPairs(records, type, comps, opt, possible, &rep);
+  std::vector<ComparisonParameters> params(nc);
+  rep.null_share.assign(nc, 0.0);
+  for (size_t c = 0; c < nc; ++c) {
+    const int L = comps.level_count(c);
+    int64_t nonnull = 0;
+    for (int l = 1; l < L; ++l) nonnull += uc.counts[c * kMaxLevels + static_cast<size_t>(l)];
+    rep.null_share[c] = rep.u_pairs > 0 ? static_cast<double>(uc.counts[c * kMaxLevels]) /
+                                              static_cast<double>(rep.u_pairs)
+                                        : 0.0;
+    params[c].u.assign(static_cast<size_t>(L), 0.0);
+    const double denom = static_cast<double>(std::max<int64_t>(nonnull, 1));
+    for (int l = 1; l < L; ++l) {
+      const auto k = static_cast<double>(uc.counts[c * kMaxLevels + static_cast<size_t>(l)]);
+      params[c].u[static_cast<size_t>(l)] = std::max(k, 0.5) / denom;
+    }
+  }
+
+  // 2. m by EM, one session per training rule, u fixed.
+  std::vector<BlockingRule> training =
+      opt.training_rules.empty() ? DefaultTrainingRules(records) : opt.training_rules;
+  std::vector<std::vector<double>> m0(nc), m_sum(nc);
+  std::vector<int> m_sessions(nc, 0);
+  for (size_t c = 0; c < nc; ++c) {
+    m0[c] = StartingM(comps.level_count(c));
+    m_sum[c].assign(m0[c].size(), 0.0);
+  }
+  for (const BlockingRule& rule : training) {
+    EmSession session;
+    session.rule = rule.ToString();
+    if (progress) progress->Update(0, 0, "EM on pairs blocked by " + session.rule);
+    std::vector<Pattern> patterns =
+        BlockedPatterns(records, type, comps, rule, opt, &session.pairs);
+    session.patterns = static_cast<int64_t>(patterns.size());
+    std::vector<bool> active(nc);
+    for (size_t c = 0; c < nc; ++c) active[c] = !FrozenBy(rule, comps.spec(c).field);
+    std::vector<std::vector<double>> m = m0;
+    std::vector<std::vector<double>> acc(nc);
+    double lambda = 0.5;
+    if (session.pairs > 0) {
+      // Log u per level, for the E-step.
+      std::vector<std::vector<double>> log_u(nc);
+      for (size_t c = 0; c < nc; ++c) {
+        log_u[c].resize(params[c].u.size());
+        for (size_t l = 1; l < params[c].u.size(); ++l) log_u[c][l] = std::log(params[c].u[l]);
+      }
+      for (int it = 0; it < opt.em_max_iterations; ++it) {
+        for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
+        double match_total = 0;
+        const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda);
+        for (const Pattern& p : patterns) {
+          double lm = log_lambda, lu = log_1m;
+          for (size_t c = 0; c < nc; ++c) {
+            if (!active[c]) continue;
+            const uint8_t l = UnpackLevel(p.key, c);
+            if (l == kNullLevel) continue;
+            lm += std::log(m[c][l]);
+            lu += log_u[c][l];
+          }
+          const double post = 1.0 / (1.0 + std::exp(lu - lm));
+          const double w = post * static_cast<double>(p.count);
+          match_total += w;
+          for (size_t c = 0; c < nc; ++c) {
+            if (!active[c]) continue;
+            const uint8_t l = UnpackLevel(p.key, c);
+            if (l != kNullLevel) acc[c][l] += w;
+          }
+        }
+        double delta = 0;
+        for (size_t c = 0; c < nc; ++c) {
+          if (!active[c]) continue;
+          double sum = 0;
+          for (size_t l = 1; l < m[c].size(); ++l) sum += acc[c][l];
+          for (size_t l = 1; l < m[c].size(); ++l) {
+            const double nm = (acc[c][l] + opt.m_pseudo_count * m0[c][l]) /
+                              (sum + opt.m_pseudo_count);
+            delta = std::max(delta, std::abs(nm - m[c][l]));
+            m[c][l] = nm;
+          }
+        }
+        const double new_lambda = std::clamp(match_total / static_cast<double>(session.pairs),
+                                             1e-9, 1.0 - 1e-9);
+        delta = std::max(delta, std::abs(new_lambda - lambda));
+        lambda = new_lambda;
+        session.iterations = it + 1;
+        if (delta < opt.em_tolerance) {
+          session.converged = true;
+          break;
+        }
+      }
+    }
+    session.match_share = lambda;
+    session.estimated.assign(nc, false);
+    for (size_t c = 0; c < nc; ++c) {
+      if (!active[c] || session.pairs == 0) continue;
+      double data = 0;
+      for (size_t l = 1; l < acc[c].size(); ++l) data += acc[c][l];
+      if (data < 1.0) continue;  // no non-null evidence about matches
+      session.estimated[c] = true;
+      ++m_sessions[c];
+      for (size_t l = 1; l < m[c].size(); ++l) m_sum[c][l] += m[c][l];
+    }
+    rep.sessions.push_back(std::move(session));
+  }
+  for (size_t c = 0; c < nc; ++c) {
+    params[c].m = m0[c];
+    if (m_sessions[c] == 0) {
+      rep.warnings.push_back(fmt::format(
+          "comparison {}: m could not be estimated by any training session; using starting "
+          "values",
+          comps.spec(c).name));
+      continue;
+    }
+    for (size_t l = 1; l < params[c].m.size(); ++l) {
+      params[c].m[l] = m_sum[c][l] / m_sessions[c];
+    }
+  }
+
+  // 3. lambda from deterministic rules.
+  std::vector<BlockingRule> det = opt.deterministic_rules.empty()
+                                      ? DefaultDeterministicRules(records)
+                                      : opt.deterministic_rules;
+  for (const auto& r : det) rep.deterministic_rules.push_back(r.ToString());
+  int64_t det_pairs = 0;
+  if (!det.empty()) {
+    if (progress) progress->Update(0, 0, "counting deterministic matches");
+    BlockIndex index(records, det, type, 10000, std::max(1, opt.threads) * 16);
+    std::vector<int64_t> counts(index.tasks().size(), 0);
+    ParallelFor(index.tasks().size(), opt.threads, [&](size_t t) {
+      int64_t k = 0;
+      index.ForEachPair(index.tasks()[t], [&](uint32_t, uint32_t) { ++k; });
+      counts[t] = k;
+    });
+    for (int64_t k : counts) det_pairs += k;
+  }
+  rep.deterministic_pairs = det_pairs;
+  double recall = opt.deterministic_recall;
+  if (recall <= 0 && !det.empty()) {
+    // P(rule fires | match) per rule = product over its fields of
+    // P(non-null) * m(exact); union over rules by inclusion-exclusion.
+    std::vector<std::vector<int>> rule_comps;
+    bool computable = true;
+    for (const BlockingRule& r : det) {
+      std::vector<int> cs;
+      for (const KeyPart& p : r.parts) {
+        const int c = comps.IndexOf(p.field);
+        if (p.transform != KeyTransform::kExact || c < 0) computable = false;
+        if (c >= 0) cs.push_back(c);
+      }
+      rule_comps.push_back(cs);
+    }
+    if (computable && det.size() <= 12) {
+      recall = 0;
+      const size_t k = det.size();
+      for (uint32_t mask = 1; mask < (1u << k); ++mask) {
+        std::vector<bool> used(nc, false);
+        int bits = 0;
+        for (size_t i = 0; i < k; ++i) {
+          if (mask & (1u << i)) {
+            ++bits;
+            for (int c : rule_comps[i]) used[static_cast<size_t>(c)] = true;
+          }
+        }
+        double p = 1;
+        for (size_t c = 0; c < nc; ++c) {
+          if (used[c]) p *= (1.0 - rep.null_share[c]) * params[c].m[kExactLevel];
+        }
+        recall += (bits % 2 == 1) ? p : -p;
+      }
+    } else {
+      recall = 0.8;
+      rep.warnings.push_back(
+          "deterministic rules use non-exact parts; assuming they find 80% of matches");
+    }
+  }
+  double lambda;
+  if (det_pairs == 0 || recall <= 0) {
+    lambda = 1.0 / static_cast<double>(possible);
+    rep.warnings.push_back("no deterministic matches found; prior set to 1 / possible pairs");
+  } else {
+    lambda = static_cast<double>(det_pairs) / recall / static_cast<double>(possible);
+  }
+  lambda = std::clamp(lambda, 1.0 / static_cast<double>(possible + 1), 0.5);
+  rep.deterministic_recall = recall;
+  rep.lambda = lambda;
+  rep.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return FellegiSunterModel(ComparisonSet(comps.specs()), std::move(params), lambda);
+}
+
+}  // namespace pioneer::link

@@ -1,0 +1,92 @@
+// Unsupervised estimation of a Fellegi-Sunter model (no labels), following Splink:
+//
+// 1. u from random pairs. If the job has at most u_max_pairs possible pairs, every pair is
+//    enumerated (exact); otherwise u_max_pairs pairs are drawn uniformly at random with a
+//    seeded generator (SplitMix64; chunk k uses seed + k, so the sample does not depend on
+//    the thread count). Nearly all random pairs are non-matches, so level frequencies
+//    estimate u. A level never seen in the sample gets u = 0.5 / (non-null pairs sampled).
+// 2. m by expectation-maximisation on blocked pairs, one session per training rule, u held
+//    fixed (Splink's default). Comparisons on fields used by a session's rule are left out
+//    of that session (their levels are biased by the blocking) - and so is sex when the rule
+//    uses given names, which imply sex - and each comparison's m is the mean over the
+//    sessions that estimated it. EM runs over the distinct comparison patterns with their
+//    counts (as fastLink), so an iteration costs microseconds. Capped blocks (blocking.h) are
+//    sampled in a random, hashed order rather than by similarity, so training pairs are not
+//    pre-selected for agreement. m starts from generic values (exact 0.8 ...) and is smoothed with a pseudo-count of
+//    one match spread by those starting values, so a level absent from training keeps a
+//    small m instead of log2(0).
+// 3. lambda (prior match probability) from deterministic rules: the number of pairs that
+//    satisfy any rule (strict, e.g. same names and date of birth), divided by the rules'
+//    recall and by the number of possible pairs. The recall is implied by the model itself
+//    (P(all fields of a rule agree exactly | match) from the m of each exact level and
+//    each field's non-null rate, combined over rules by inclusion-exclusion) unless
+//    deterministic_recall is given, as Splink's `recall` argument is.
+//
+// Determinism: sampling, blocking, pattern order and arithmetic order are fixed, so the
+// same records and options give bit-identical parameters on any thread count.
+// Thread safety: EstimateModel reads `records` only; run one at a time per RecordSet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pioneer/base/progress.h"
+#include "pioneer/base/status.h"
+#include "pioneer/link/blocking.h"
+#include "pioneer/link/comparison.h"
+#include "pioneer/link/model.h"
+#include "pioneer/link/record_set.h"
+
+namespace pioneer::link {
+
+struct EstimationOptions {
+  int64_t u_max_pairs = 2'000'000;
+  uint64_t seed = 42;
+  std::vector<BlockingRule> training_rules;       // empty = DefaultTrainingRules
+  std::vector<BlockingRule> deterministic_rules;  // empty = DefaultDeterministicRules
+  double deterministic_recall = 0;  // 0 = implied by the model; else in (0, 1]
+  int em_max_iterations = 100;
+  double em_tolerance = 1e-6;
+  double m_pseudo_count = 1.0;
+  int window = 100;  // blocking cap for training sessions (blocking.h)
+  int threads = 2;
+};
+
+struct EmSession {
+  std::string rule;
+  int64_t pairs = 0;
+  int64_t patterns = 0;
+  int iterations = 0;
+  bool converged = false;
+  double match_share = 0;  // estimated share of matches among the session's pairs
+  std::vector<bool> estimated;  // per comparison
+};
+
+struct EstimationReport {
+  int64_t possible_pairs = 0;
+  int64_t u_pairs = 0;
+  bool u_exhaustive = false;
+  std::vector<double> null_share;  // per comparison: share of sampled pairs at level null
+  std::vector<EmSession> sessions;
+  std::vector<std::string> deterministic_rules;
+  int64_t deterministic_pairs = 0;
+  double deterministic_recall = 0;
+  double lambda = 0;
+  std::vector<std::string> warnings;  // e.g. a comparison no session could estimate
+  double seconds = 0;
+};
+
+std::vector<BlockingRule> DefaultTrainingRules(const RecordSet& records);
+std::vector<BlockingRule> DefaultDeterministicRules(const RecordSet& records);
+
+// Number of possible pairs: n(n-1)/2 for dedupe, n0 * n1 for link-only.
+int64_t PossiblePairs(const RecordSet& records, LinkType type);
+
+StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
+                                           const ComparisonSet& comparisons,
+                                           const EstimationOptions& options,
+                                           EstimationReport* report,
+                                           Progress* progress = nullptr);
+
+}  // namespace pioneer::link

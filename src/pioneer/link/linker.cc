@@ -1,0 +1,81 @@
+#include "pioneer/link/linker.h"
+
+#include <chrono>
+
+namespace pioneer::link {
+
+const char* PairDecisionName(PairDecision d) {
+  switch (d) {
+    case PairDecision::kMatch:
+      return "match";
+    case PairDecision::kReview:
+      return "review";
+    case PairDecision::kNonMatch:
+      break;
+  }
+  return "non-match";
+}
+
+PairDecision LinkResult::Decide(const ScoredPair& p, const LinkSettings& s) const {
+  const double prob = FellegiSunterModel::Probability(p.weight);
+  if (prob >= s.match_probability) return PairDecision::kMatch;
+  if (prob >= s.review_probability) return PairDecision::kReview;
+  return PairDecision::kNonMatch;
+}
+
+std::vector<uint8_t> SourcesOf(const RecordSet& records, LinkType type) {
+  std::vector<uint8_t> out;
+  if (type == LinkType::kDedupe) return out;
+  out.reserve(records.size());
+  for (uint32_t r = 0; r < records.size(); ++r) out.push_back(records.source(r));
+  return out;
+}
+
+StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& s, Progress* progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!(s.match_probability > 0 && s.match_probability < 1)) {
+    return InvalidArgumentError("match probability threshold must be in (0, 1)");
+  }
+  if (!(s.review_probability > 0 && s.review_probability <= s.match_probability)) {
+    return InvalidArgumentError("review threshold must be in (0, match threshold]");
+  }
+  if (s.type == LinkType::kLinkOnly) {
+    bool has[2] = {false, false};
+    for (uint32_t r = 0; r < records.size(); ++r) has[records.source(r) & 1] = true;
+    if (!has[0] || !has[1]) return InvalidArgumentError("link-only job needs records in both sources");
+  }
+  records.ComputeTermFrequencies();
+  ComparisonSet comps(s.comparisons.empty()
+                          ? DefaultComparisons(records, s.type == LinkType::kLinkOnly)
+                          : s.comparisons);
+  LinkResult out;
+  EstimationOptions eo = s.estimation;
+  eo.window = s.window;
+  eo.threads = s.threads;
+  PIONEER_ASSIGN_OR_RETURN(out.model,
+                           EstimateModel(records, s.type, comps, eo, &out.estimation, progress));
+  out.prediction_rules =
+      s.prediction_rules.empty() ? DefaultPredictionRules(records) : s.prediction_rules;
+  if (out.prediction_rules.empty()) {
+    return InvalidArgumentError("no blocking rule can be used with the mapped fields");
+  }
+  BlockIndex index(records, out.prediction_rules, s.type, s.window,
+                   std::max(1, s.threads) * 32);
+  for (size_t r = 0; r < out.prediction_rules.size(); ++r) {
+    out.blocking.push_back(index.stats(static_cast<int>(r)));
+  }
+  PredictOptions po;
+  po.keep_probability = s.review_probability;
+  po.threads = s.threads;
+  out.prediction = Predict(records, out.model, index, po, progress);
+  ClusterOptions co;
+  co.threshold_weight = FellegiSunterModel::WeightForProbability(s.match_probability);
+  co.max_cluster_size = s.max_cluster_size;
+  co.min_bridge_share = s.min_bridge_share;
+  const std::vector<uint8_t> sources = SourcesOf(records, s.type);
+  out.clustering = ClusterPairs(records.size(), out.prediction.pairs, co, sources);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace pioneer::link

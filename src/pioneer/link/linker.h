@@ -1,0 +1,71 @@
+// LinkRecords: the whole unsupervised linkage pipeline - records in, decisions out.
+//
+//   term frequencies -> estimate the model (estimation.h: u by random sampling, m by EM,
+//   lambda from deterministic rules) -> block (blocking.h) -> score every candidate pair
+//   (predict.h) -> decide each pair -> cluster (clustering.h).
+//
+// Decisions (three outcomes per scored pair, on match probability p):
+//   p >= match_probability                       -> match (an edge for clustering)
+//   review_probability <= p < match_probability  -> clerical review
+//   p < review_probability                       -> non-match (counted, not kept)
+// Defaults: match 0.5 (fixed before looking at any labels), review 0.05.
+//
+// `pioneer match` (CSV files) and, in phase 2, `pioneer link --db` (stored records) are thin
+// layers over this function. Works for dedupe (one source) and link-only (sources 0 and 1)
+// jobs.
+// Determinism: same records and settings -> identical model, pairs and clusters, whatever
+// the thread count.
+// Thread safety: computes term frequencies into `records` (so it takes it mutable); one
+// call at a time per RecordSet.
+#pragma once
+
+#include <vector>
+
+#include "pioneer/base/progress.h"
+#include "pioneer/base/status.h"
+#include "pioneer/link/blocking.h"
+#include "pioneer/link/clustering.h"
+#include "pioneer/link/comparison.h"
+#include "pioneer/link/estimation.h"
+#include "pioneer/link/model.h"
+#include "pioneer/link/parallel.h"
+#include "pioneer/link/predict.h"
+#include "pioneer/link/record_set.h"
+
+namespace pioneer::link {
+
+enum class PairDecision { kNonMatch, kReview, kMatch };
+const char* PairDecisionName(PairDecision d);  // "non-match", "review", "match"
+
+struct LinkSettings {
+  LinkType type = LinkType::kDedupe;
+  std::vector<ComparisonSpec> comparisons;     // empty = DefaultComparisons(records, ...)
+  std::vector<BlockingRule> prediction_rules;  // empty = DefaultPredictionRules(records)
+  EstimationOptions estimation;                // its window/threads are overridden below
+  int window = 100;                            // blocking cap (blocking.h)
+  int threads = DefaultThreads();
+  double match_probability = 0.5;
+  double review_probability = 0.05;
+  int max_cluster_size = 1000;
+  double min_bridge_share = 0;
+};
+
+struct LinkResult {
+  FellegiSunterModel model;
+  EstimationReport estimation;
+  std::vector<BlockingRule> prediction_rules;
+  std::vector<BlockingStats> blocking;  // per prediction rule
+  PredictResult prediction;             // pairs with p >= review_probability
+  Clustering clustering;
+  double seconds = 0;  // whole pipeline
+
+  PairDecision Decide(const ScoredPair& p, const LinkSettings& s) const;
+};
+
+StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& settings,
+                                 Progress* progress = nullptr);
+
+// Source tags of every record, for link-only evaluation and clustering (empty for dedupe).
+std::vector<uint8_t> SourcesOf(const RecordSet& records, LinkType type);
+
+}  // namespace pioneer::link

@@ -1,0 +1,60 @@
+#include "pioneer/link/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pioneer::link {
+
+int DefaultThreads() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp<unsigned>(hw, 1, 2));
+}
+
+void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn,
+                 const std::function<void()>& tick) {
+  if (n == 0) return;
+  if (threads <= 1 || n == 1) {
+    for (size_t i = 0; i < n; ++i) {
+      fn(i);
+      if (tick) tick();
+    }
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t running = static_cast<size_t>(std::min<size_t>(static_cast<size_t>(threads), n));
+  std::vector<std::thread> workers;
+  workers.reserve(running);
+  for (size_t w = 0; w < workers.capacity(); ++w) {
+    workers.emplace_back([&] {
+      for (;;) {
+        const size_t i = next.fetch_add(1);
+        if (i >= n) break;
+        fn(i);
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      --running;
+      cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    while (running > 0) {
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (tick && running > 0) {
+        lock.unlock();
+        tick();
+        lock.lock();
+      }
+    }
+  }
+  for (auto& t : workers) t.join();
+}
+
+}  // namespace pioneer::link

@@ -1,0 +1,329 @@
+#include "pioneer/metrics/evaluate.h"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "pioneer/metrics/statistics.h"
+
+namespace pioneer::metrics {
+namespace {
+
+int PopulationYear(const ReferenceData& ref, const SwitchValues& sw, const Period& p) {
+  if (ref.max_year == 0) return 0;
+  if (sw.count("population.mye_year") && sw.at("population.mye_year") == "latest") {
+    return ref.max_year;
+  }
+  int y = FinancialYear::Containing(p.start).start_year;
+  return std::clamp(y, ref.min_year, ref.max_year);
+}
+
+// Per (period, group): events by (band, sex).
+using GroupCells = std::map<std::pair<int, std::string>, std::map<std::pair<int, int>, int64_t>>;
+
+GroupCells Regroup(const Counts& c) {
+  GroupCells g;
+  for (const auto& [k, n] : c) g[{k.period, k.group}][{k.esp_band, k.sex}] += n;
+  return g;
+}
+
+std::optional<int64_t> Denominator(const ReferenceData& ref, const MetricDefinition& d,
+                                   Breakdown b, const std::string& group, int year) {
+  if (ref.max_year == 0) return std::nullopt;
+  int lo = d.denominator_age_lo, hi = d.denominator_age_hi;
+  switch (b) {
+    case Breakdown::kNone:
+      return ref.Population(year, 0, lo, hi);
+    case Breakdown::kSex:
+      if (group == "unknown") return std::nullopt;
+      return ref.Population(year, group == "male" ? 1 : 2, lo, hi);
+    case Breakdown::kAgeBand:
+      for (const auto& [blo, bhi] : AgeBands()) {
+        if (AgeBandLabel(blo) == group) {
+          int l = std::max(lo, blo), h = std::min(hi, bhi);
+          return l > h ? 0 : ref.Population(year, 0, l, h);
+        }
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<DirectlyStandardisedRate> Standardise(const ReferenceData& ref,
+                                                    const MetricDefinition& d, int year,
+                                                    int only_sex,
+                                                    const std::map<std::pair<int, int>, int64_t>& ev) {
+  std::vector<StandardCell> cells;
+  const auto& w = Esp2013Weights();
+  std::vector<int> sexes = d.standardisation == Standardisation::kEsp2013AgeSex
+                               ? std::vector<int>{1, 2}
+                               : std::vector<int>{0};
+  if (only_sex != 0) sexes = {only_sex};
+  for (int s : sexes) {
+    for (int band = 0; band < 19; ++band) {
+      int blo = band * 5, bhi = band == 18 ? 200 : band * 5 + 4;
+      int lo = std::max(blo, d.denominator_age_lo), hi = std::min(bhi, d.denominator_age_hi);
+      if (lo > hi) continue;
+      StandardCell c;
+      c.weight = w[band];
+      c.population = static_cast<double>(ref.Population(year, s, lo, hi));
+      for (const auto& [key, n] : ev) {
+        if (key.first == band && (s == 0 || key.second == s)) c.events += static_cast<double>(n);
+      }
+      cells.push_back(c);
+    }
+  }
+  return DirectlyStandardise(cells);
+}
+
+double Round1(double v) { return std::round(v * 10) / 10; }
+
+std::string Fmt(const std::optional<double>& v, int dp) {
+  if (!v) return "-";
+  return fmt::format("{:.{}f}", *v, dp);
+}
+
+const char* UnitName(Unit u) {
+  switch (u) {
+    case Unit::kPer100k: return "per 100,000";
+    case Unit::kPercent: return "%";
+    case Unit::kCount: return "count";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<LabelledPeriod> MakePeriods(const Period& range, Granularity g) {
+  std::vector<LabelledPeriod> out;
+  switch (g) {
+    case Granularity::kMonth:
+      for (CalendarMonth m = CalendarMonth::Containing(range.start);
+           m.period().start < range.end_exclusive; m = m.Next()) {
+        if (range.Contains(m.period().start)) out.push_back({m.Label(), m.period()});
+      }
+      break;
+    case Granularity::kQuarter:
+      for (FiscalQuarter q = FiscalQuarter::Containing(range.start);
+           q.period().start < range.end_exclusive;
+           q = FiscalQuarter::Containing(q.period().end_exclusive)) {
+        if (range.Contains(q.period().start)) out.push_back({q.Label(), q.period()});
+      }
+      break;
+    case Granularity::kYear:
+      for (FinancialYear y = FinancialYear::Containing(range.start);
+           y.period().start < range.end_exclusive; y = FinancialYear{y.start_year + 1}) {
+        if (range.Contains(y.period().start)) out.push_back({y.Label(), y.period()});
+      }
+      break;
+  }
+  return out;
+}
+
+StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& ref,
+                                 const SwitchValues& switches,
+                                 const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
+                                 const std::vector<std::string>& metric_ids) {
+  MetricsReport report;
+  report.switches = switches;
+  report.breakdown = breakdown;
+  report.engine = engine.name();
+  report.data_as_of = ref.data_as_of;
+  std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
+  std::vector<const MetricDefinition*> selected;
+  if (metric_ids.empty()) {
+    for (const auto& d : catalogue) selected.push_back(&d);
+  } else {
+    for (const auto& id : metric_ids) {
+      const MetricDefinition* d = FindMetric(catalogue, id);
+      if (!d) return NotFoundError("metrics: no metric '" + id + "'");
+      selected.push_back(d);
+    }
+  }
+  CountRequest request{periods, breakdown};
+  std::map<std::string, Counts> counted;  // memo per metric id
+  std::function<StatusOr<Counts>(const MetricDefinition&)> count_of =
+      [&](const MetricDefinition& d) -> StatusOr<Counts> {
+    auto it = counted.find(d.id);
+    if (it != counted.end()) return it->second;
+    Counts c;
+    if (!d.components.empty() && !d.deduplicate_components) {
+      for (const auto& cid : d.components) {
+        const MetricDefinition* cd = FindMetric(catalogue, cid);
+        if (!cd) return InternalError("metrics: component '" + cid + "' missing");
+        PIONEER_ASSIGN_OR_RETURN(Counts part, count_of(*cd));
+        for (const auto& [k, n] : part) c[k] += n;
+      }
+    } else {
+      PIONEER_ASSIGN_OR_RETURN(c, engine.Count(d, EffectivePredicate(catalogue, d), request));
+    }
+    counted[d.id] = c;
+    return c;
+  };
+  for (const MetricDefinition* d : selected) {
+    report.definitions.push_back(*d);
+    PIONEER_ASSIGN_OR_RETURN(Counts counts, count_of(*d));
+    GroupCells cells = Regroup(counts);
+    // Every period has an "all" row even when nothing was counted.
+    std::set<std::pair<int, std::string>> keys;
+    for (const auto& [k, v] : cells) keys.insert(k);
+    if (breakdown == Breakdown::kNone) {
+      for (int p = 0; p < static_cast<int>(periods.size()); ++p) keys.insert({p, "all"});
+    }
+    for (const auto& key : keys) {
+      MetricValue v;
+      v.metric_id = d->id;
+      v.period_label = periods[key.first].label;
+      v.period = periods[key.first].period;
+      v.group = key.second;
+      v.population_year = PopulationYear(ref, switches, v.period);
+      int64_t num = 0;
+      auto cit = cells.find(key);
+      static const std::map<std::pair<int, int>, int64_t> kEmpty;
+      const auto& ev = cit == cells.end() ? kEmpty : cit->second;
+      for (const auto& [bk, n] : ev) num += n;
+      v.numerator = static_cast<double>(num);
+      v.denominator = Denominator(ref, *d, breakdown, v.group, v.population_year);
+      if (v.denominator && *v.denominator > 0) {
+        v.rate = static_cast<double>(num) / static_cast<double>(*v.denominator) *
+                 (d->unit == Unit::kPercent ? 100.0 : 100000.0);
+      }
+      bool standardise_group = breakdown == Breakdown::kNone ||
+                               (breakdown == Breakdown::kSex && v.group != "unknown");
+      if (d->standardisation != Standardisation::kNone && standardise_group && ref.max_year) {
+        int only_sex = breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
+        auto dsr = Standardise(ref, *d, v.population_year, only_sex, ev);
+        if (dsr) {
+          v.standardised_rate = dsr->rate;
+          v.ci_lower = dsr->ci95.lower;
+          v.ci_upper = dsr->ci95.upper;
+        }
+      }
+      report.values.push_back(std::move(v));
+    }
+  }
+  if (switches.count("disclosure.apply") == 0 || switches.at("disclosure.apply") == "true") {
+    ApplyDisclosureControl(report);
+  }
+  return report;
+}
+
+void ApplyDisclosureControl(MetricsReport& report) {
+  report.disclosure_applied = true;
+  for (auto& v : report.values) {
+    bool small_num = v.numerator && *v.numerator >= 1 && *v.numerator <= 7;
+    bool small_den = v.denominator && *v.denominator >= 1 && *v.denominator <= 7;
+    if (v.suppressed || small_num || small_den) {
+      v.suppressed = true;
+      v.numerator.reset();
+      v.rate.reset();
+      v.standardised_rate.reset();
+      v.ci_lower.reset();
+      v.ci_upper.reset();
+      if (small_den) v.denominator.reset();
+      continue;
+    }
+    if (v.numerator) v.numerator = std::round(*v.numerator / 5) * 5;
+    for (auto* r : {&v.rate, &v.standardised_rate, &v.ci_lower, &v.ci_upper}) {
+      if (*r) *r = Round1(**r);
+    }
+  }
+}
+
+nlohmann::json ReportJson(const MetricsReport& r) {
+  nlohmann::json j;
+  j["engine"] = r.engine;
+  j["data_as_of"] = r.data_as_of;
+  j["breakdown"] = BreakdownName(r.breakdown);
+  j["disclosure_control"] = r.disclosure_applied;
+  nlohmann::json sw = nlohmann::json::array();
+  for (const auto& s : AllSwitches()) {
+    sw.push_back({{"name", s.name},
+                  {"value", r.switches.count(s.name) ? r.switches.at(s.name) : s.default_value},
+                  {"default", s.default_value},
+                  {"provenance", s.provenance}});
+  }
+  j["switches"] = sw;
+  nlohmann::json metrics = nlohmann::json::array();
+  for (const auto& d : r.definitions) {
+    nlohmann::json m = {{"id", d.id},           {"title", d.title},
+                        {"version", d.version}, {"citation", d.citation},
+                        {"provenance", d.provenance}, {"provisional", d.provisional},
+                        {"unit", UnitName(d.unit)},
+                        {"polarity", d.polarity == Polarity::kLowerIsBetter ? "lower is better"
+                                                                             : "higher is better"},
+                        {"switches", d.switches}};
+    nlohmann::json vals = nlohmann::json::array();
+    for (const auto& v : r.values) {
+      if (v.metric_id != d.id) continue;
+      auto opt = [](const auto& o) -> nlohmann::json {
+        return o ? nlohmann::json(*o) : nlohmann::json(nullptr);
+      };
+      vals.push_back({{"period", v.period_label},
+                      {"first_day", v.period.start.ToIso()},
+                      {"last_day", v.period.last_day().ToIso()},
+                      {"group", v.group},
+                      {"numerator", opt(v.numerator)},
+                      {"denominator", opt(v.denominator)},
+                      {"rate", opt(v.rate)},
+                      {"standardised_rate", opt(v.standardised_rate)},
+                      {"ci95_lower", opt(v.ci_lower)},
+                      {"ci95_upper", opt(v.ci_upper)},
+                      {"population_year", v.population_year},
+                      {"suppressed", v.suppressed}});
+    }
+    m["values"] = vals;
+    metrics.push_back(m);
+  }
+  j["metrics"] = metrics;
+  return j;
+}
+
+std::string ReportCsv(const MetricsReport& r) {
+  std::string out =
+      "metric_id,definition_version,period,first_day,last_day,group,numerator,denominator,rate,"
+      "standardised_rate,ci95_lower,ci95_upper,suppressed,provisional,data_as_of\n";
+  for (const auto& v : r.values) {
+    const MetricDefinition* d = FindMetric(r.definitions, v.metric_id);
+    auto f = [](const std::optional<double>& o) { return o ? fmt::format("{}", *o) : ""; };
+    out += fmt::format("{},{},{},{},{},\"{}\",{},{},{},{},{},{},{},{},{}\n", v.metric_id,
+                       d ? d->version : "", v.period_label, v.period.start.ToIso(),
+                       v.period.last_day().ToIso(), v.group, f(v.numerator),
+                       v.denominator ? std::to_string(*v.denominator) : "", f(v.rate),
+                       f(v.standardised_rate), f(v.ci_lower), f(v.ci_upper),
+                       v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of);
+  }
+  return out;
+}
+
+std::string ReportTable(const MetricsReport& r) {
+  std::string out = fmt::format(
+      "BCF metrics (engine {}, data as of {}, breakdown {}, disclosure control {})\n",
+      r.engine, r.data_as_of.empty() ? "unknown" : r.data_as_of, BreakdownName(r.breakdown),
+      r.disclosure_applied ? "ON (1-7 suppressed '*', numerators rounded to 5)" : "OFF");
+  for (const auto& d : r.definitions) {
+    out += fmt::format("\n{} — {} [v{}{}]\n  {}; {}\n", d.id, d.title, d.version,
+                       d.provisional ? ", provisional" : "", UnitName(d.unit), d.citation);
+    out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", "period", "group",
+                       "numerator", "denominator", "rate", "DSR", "95% CI");
+    for (const auto& v : r.values) {
+      if (v.metric_id != d.id) continue;
+      std::string ci = v.ci_lower ? fmt::format("{:.1f}-{:.1f}", *v.ci_lower, *v.ci_upper) : "-";
+      out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", v.period_label,
+                         v.group, v.suppressed ? "*" : Fmt(v.numerator, 0),
+                         v.denominator ? std::to_string(*v.denominator) : "-", Fmt(v.rate, 1),
+                         Fmt(v.standardised_rate, 1), ci);
+    }
+  }
+  out += "\nSwitches in force:\n";
+  for (const auto& s : AllSwitches()) {
+    std::string val = r.switches.count(s.name) ? r.switches.at(s.name) : s.default_value;
+    out += fmt::format("  {:<34} = {:<12} (default {}, {})\n", s.name, val, s.default_value,
+                       s.provenance);
+  }
+  return out;
+}
+
+}  // namespace pioneer::metrics

@@ -1,0 +1,74 @@
+// Evaluate: turns engine counts into metric values (rates, standardised rates, CIs,
+// composites), stamps each value with its provenance, and applies disclosure control.
+//
+// Each MetricValue carries numerator, denominator, crude rate, the ESP2013 directly
+// standardised rate and 95% CI where the definition standardises (group "all" and sex groups
+// only), the definition's version and citation, whether it is provisional, the switches in
+// force (on the report) and the data's as-of date (on the report).
+// Rates are over the period (not annualised): per 100,000 residents of the denominator ages
+// in the ONS mid-year estimate chosen by switch population.mye_year.
+// Breakdowns without a population denominator (practice, ccg, deprivation) report counts
+// only (denominator and rates absent).
+//
+// Disclosure control (bcf-metrics.md 1.9, switch disclosure.apply): numerators or
+// denominators of 1-7 suppress the value and everything derived from it; published
+// numerators are rounded to the nearest 5; rates (computed before rounding) and CIs are
+// rounded to 1 decimal place. Internal computations keep full precision (apply it last).
+// Thread safety: plain functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pioneer/metrics/definition.h"
+#include "pioneer/metrics/engine.h"
+#include "pioneer/metrics/reference_data.h"
+
+namespace pioneer::metrics {
+
+struct MetricValue {
+  std::string metric_id;
+  std::string period_label;
+  Period period;
+  std::string group;  // "all" or the breakdown group
+  std::optional<double> numerator;  // absent when suppressed
+  std::optional<int64_t> denominator;
+  std::optional<double> rate;          // crude, per unit
+  std::optional<double> standardised_rate;
+  std::optional<double> ci_lower, ci_upper;  // 95% CI of the standardised rate
+  int population_year = 0;
+  bool suppressed = false;
+};
+
+struct MetricsReport {
+  std::vector<MetricDefinition> definitions;  // those evaluated, in order
+  std::vector<MetricValue> values;
+  SwitchValues switches;
+  Breakdown breakdown = Breakdown::kNone;
+  std::string engine;
+  std::string data_as_of;
+  bool disclosure_applied = false;
+};
+
+enum class Granularity { kMonth, kQuarter, kYear };
+// Every month / fiscal quarter / financial year that starts inside `range`.
+std::vector<LabelledPeriod> MakePeriods(const Period& range, Granularity g);
+
+// Evaluates `metric_ids` (all of the catalogue when empty) under `switches` (resolved).
+// Errors: kNotFound for an unknown metric id; whatever the engine returns.
+StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& reference,
+                                 const SwitchValues& switches,
+                                 const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
+                                 const std::vector<std::string>& metric_ids = {});
+
+// Applies 1.9 to every value (idempotent).
+void ApplyDisclosureControl(MetricsReport& report);
+
+nlohmann::json ReportJson(const MetricsReport& report);
+std::string ReportCsv(const MetricsReport& report);
+std::string ReportTable(const MetricsReport& report);
+
+}  // namespace pioneer::metrics

@@ -1,0 +1,42 @@
+// FastEngine: evaluates metric definitions over the in-memory person timeline.
+//
+// The definition's predicate is compiled once per call into field-column indices, sets of
+// interned string ids (kIn) and per-string memo tables (kPrefix), then every event of the
+// definition's source is tested in one pass over the timeline's columns.
+// REQUIRES: the timeline was built with RequiredTimelineOptions(catalogue) (or a superset);
+// Count returns kInvalidArgument naming a field that was not loaded.
+// Thread safety: const timeline shared; one FastEngine per thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pioneer/metrics/engine.h"
+#include "pioneer/metrics/reference_data.h"
+#include "pioneer/timeline/timeline.h"
+
+namespace pioneer::metrics {
+
+// The attribute fields every definition in `catalogue` reads, plus those the breakdowns need.
+timeline::TimelineOptions RequiredTimelineOptions(const std::vector<MetricDefinition>& catalogue);
+
+class FastEngine : public CountingEngine {
+ public:
+  // `timeline` and `reference` must outlive the engine.
+  FastEngine(const timeline::Timeline& timeline, const ReferenceData& reference)
+      : t_(timeline), ref_(reference) {}
+  std::string name() const override { return "fast"; }
+  StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
+                         const CountRequest& request) override;
+  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,
+                                               const Expr& predicate,
+                                               const LabelledPeriod& period,
+                                               Breakdown breakdown,
+                                               const std::string& group) override;
+
+ private:
+  const timeline::Timeline& t_;
+  const ReferenceData& ref_;
+};
+
+}  // namespace pioneer::metrics

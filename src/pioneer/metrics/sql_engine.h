@@ -1,0 +1,43 @@
+// SqlEngine: the reference evaluation. Renders a definition's predicate, period rule and
+// breakdown to one SQL statement and lets SQLite run it on the store, independently of the
+// timeline and of FastEngine's code paths (joins, string tests and grouping are all SQL).
+//
+// RenderPredicateSql is exposed so the SQL can be read, documented and reused by the
+// PostgreSQL/DuckDB benchmarks. NULL-safety: every text field is read as
+// coalesce(CAST(f AS TEXT), ''), so "empty" and NULL behave alike and NOT(...) stays
+// two-valued. Only rows with a valid NHS Number are counted (the timeline's population).
+// Thread safety: a Store is used from one thread at a time, so is this engine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pioneer/metrics/engine.h"
+#include "pioneer/store/store.h"
+
+namespace pioneer::metrics {
+
+// SQL boolean expression for `e` over table alias `alias`. Values are rendered as quoted
+// literals (single quotes doubled).
+std::string RenderPredicateSql(const Expr& e, const std::string& alias);
+
+class SqlEngine : public CountingEngine {
+ public:
+  explicit SqlEngine(store::Store& store) : store_(store) {}
+  std::string name() const override { return "sqlite-reference"; }
+  StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
+                         const CountRequest& request) override;
+  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,
+                                               const Expr& predicate,
+                                               const LabelledPeriod& period,
+                                               Breakdown breakdown,
+                                               const std::string& group) override;
+  // The full counting statement (for docs and debugging).
+  static std::string CountSql(const MetricDefinition& def, const Expr& predicate,
+                              const CountRequest& request);
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace pioneer::metrics

@@ -1,0 +1,265 @@
+#include "pioneer/store/sqlite_schema.h"
+
+#include <charconv>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "pioneer/base/sha256.h"
+#include "pioneer/store/extract_tables.h"
+#include "pioneer/store/sqlite_util.h"
+#include "pioneer/store/store.h"
+#include "pioneer/store/utc_time.h"
+
+namespace pioneer::store {
+namespace {
+
+const char* SqlType(ColumnType t) {
+  switch (t) {
+    case ColumnType::kInteger: return "INTEGER";
+    case ColumnType::kReal: return "REAL";
+    case ColumnType::kText: return "TEXT";
+  }
+  return "TEXT";
+}
+
+// Fingerprint of the extract tables this build creates; stored in meta so that a change of
+// the formats without a schema migration is detected instead of silently mis-reading.
+std::string ExtractTablesFingerprint() {
+  std::string ddl;
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) ddl += ExtractTableDdl(spec);
+  return Sha256Hex(ddl);
+}
+
+// --- Migrations ------------------------------------------------------------------------
+// Each step moves the schema from to_version - 1 to to_version. Never edit a released step:
+// add a new one and bump Store::kSchemaVersion.
+
+Status MigrateTo1(sqlite3* db) {
+  std::string sql = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+CREATE TABLE ingest_runs(
+  run_id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  source_dir TEXT NOT NULL,
+  pioneer_version TEXT NOT NULL,
+  files_ingested INTEGER NOT NULL DEFAULT 0,
+  files_skipped INTEGER NOT NULL DEFAULT 0,
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  rows_accepted INTEGER NOT NULL DEFAULT 0,
+  rows_quarantined INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE ingest_files(
+  run_id INTEGER NOT NULL REFERENCES ingest_runs(run_id),
+  file_name TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE,
+  rows_read INTEGER NOT NULL,
+  rows_accepted INTEGER NOT NULL,
+  rows_quarantined INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY(run_id, file_name),
+  CHECK(rows_read = rows_accepted + rows_quarantined)
+) STRICT;
+CREATE TABLE quarantine(
+  run_id INTEGER NOT NULL REFERENCES ingest_runs(run_id),
+  file_name TEXT NOT NULL,
+  line_no INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  raw_value TEXT NOT NULL,
+  reason_code TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  problem_count INTEGER NOT NULL,
+  raw_record TEXT NOT NULL
+) STRICT;
+CREATE INDEX idx_quarantine_run_file ON quarantine(run_id, file_name, line_no);
+)sql";
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) sql += ExtractTableDdl(spec);
+  return Exec(db, sql);
+}
+
+struct Migration {
+  int to_version;
+  const char* description;
+  Status (*apply)(sqlite3*);
+};
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema: meta, ingest_runs, ingest_files, quarantine, extract tables",
+     MigrateTo1},
+};
+static_assert(std::size(kMigrations) == Store::kSchemaVersion,
+              "every schema version needs its migration step");
+
+StatusOr<int64_t> QueryInt(sqlite3* db, const char* sql) {
+  PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(db, sql));
+  int rc = sqlite3_step(stmt.get());
+  if (rc == SQLITE_ROW) return static_cast<int64_t>(sqlite3_column_int64(stmt.get(), 0));
+  if (rc == SQLITE_DONE) return int64_t{0};
+  return SqliteError(db, rc, sql);
+}
+
+StatusOr<std::optional<std::string>> MetaValue(sqlite3* db, const char* key) {
+  PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(db, "SELECT value FROM meta WHERE key = ?1"));
+  sqlite3_bind_text(stmt.get(), 1, key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(stmt.get());
+  if (rc == SQLITE_ROW) {
+    return std::optional<std::string>(
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0)));
+  }
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  return SqliteError(db, rc, "reading meta");
+}
+
+Status SetMeta(sqlite3* db, const char* key, const std::string& value) {
+  PIONEER_ASSIGN_OR_RETURN(
+      StmtPtr stmt, Prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
+  sqlite3_bind_text(stmt.get(), 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt.get(), 2, value.c_str(), -1, SQLITE_STATIC);
+  return StepDone(db, stmt.get(), "writing meta");
+}
+
+// Runs migrations from `from` to the current version, inside the caller's transaction.
+Status Migrate(sqlite3* db, int from) {
+  for (const Migration& m : kMigrations) {
+    if (m.to_version <= from) continue;
+    Status s = m.apply(db);
+    if (!s.ok()) {
+      return Status(s.code(), fmt::format("migration to schema version {} ({}) failed: {}",
+                                          m.to_version, m.description, s.message()));
+    }
+  }
+  if (from == 0) {
+    PIONEER_RETURN_IF_ERROR(SetMeta(db, "application", "pioneer"));
+    PIONEER_RETURN_IF_ERROR(SetMeta(db, "created_at", UtcNowIso8601()));
+  }
+  PIONEER_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(Store::kSchemaVersion)));
+  PIONEER_RETURN_IF_ERROR(SetMeta(db, "extract_tables_sha256", ExtractTablesFingerprint()));
+  PIONEER_RETURN_IF_ERROR(
+      Exec(db, fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};",
+                           kApplicationId, Store::kSchemaVersion)));
+  return OkStatus();
+}
+
+// Reads the version of an existing Pioneer store, or explains why it has none.
+StatusOr<int> ReadVersion(sqlite3* db, const std::string& path) {
+  PIONEER_ASSIGN_OR_RETURN(
+      int64_t has_meta,
+      QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"));
+  if (has_meta == 0) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' is marked as a Pioneer store but has no meta table: it is damaged", path));
+  }
+  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> v, MetaValue(db, "schema_version"));
+  if (!v) {
+    return FailedPreconditionError(
+        fmt::format("'{}' is a Pioneer store without a schema_version: it is damaged", path));
+  }
+  int version = -1;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), version);
+  if (ec != std::errc() || ptr != v->data() + v->size() || version < 1) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' has an unknown store schema version '{}' (this Pioneer reads version {})", path,
+        *v, Store::kSchemaVersion));
+  }
+  return version;
+}
+
+}  // namespace
+
+std::string ExtractTableDdl(const formats::ExtractSpec& spec) {
+  std::string sql = fmt::format("CREATE TABLE {}(\n", QuoteIdent(spec.table));
+  for (const ColumnDef& c : ExtractDataColumns(spec)) {
+    sql += fmt::format("  {} {}{},\n", QuoteIdent(c.name), SqlType(c.type),
+                       c.not_null ? " NOT NULL" : "");
+  }
+  sql += fmt::format("  {} INTEGER NOT NULL,\n  {} INTEGER NOT NULL\n) STRICT;\n",
+                     kRunIdColumn, kLineColumn);
+  return sql;
+}
+
+Status CreateExtractIndexes(sqlite3* db) {
+  std::string sql;
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+    for (const std::string& col : ExtractIndexedColumns(spec)) {
+      sql += fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}({});\n",
+                         QuoteIdent(fmt::format("idx_{}_{}", spec.table, col)),
+                         QuoteIdent(spec.table), QuoteIdent(col));
+    }
+  }
+  return Exec(db, sql);
+}
+
+Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
+  // Look before writing anything: a foreign database must not even get a WAL switch.
+  auto app_id = QueryInt(db, "PRAGMA application_id");
+  if (!app_id.ok()) {
+    if (app_id.status().code() == StatusCode::kFailedPrecondition) {
+      return FailedPreconditionError(
+          fmt::format("'{}' is not a Pioneer store (not an SQLite database)", path));
+    }
+    return app_id.status();
+  }
+  PIONEER_ASSIGN_OR_RETURN(int64_t objects, QueryInt(db, "SELECT count(*) FROM sqlite_master"));
+  bool fresh = *app_id == 0 && objects == 0;
+  if (!fresh && *app_id != kApplicationId) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' is not a Pioneer store (an SQLite database written by another program); "
+        "choose a new file name for the store",
+        path));
+  }
+  int version = 0;
+  if (!fresh) {
+    PIONEER_ASSIGN_OR_RETURN(version, ReadVersion(db, path));
+    if (version > Store::kSchemaVersion) {
+      return FailedPreconditionError(fmt::format(
+          "'{}' has store schema version {}, newer than this Pioneer supports ({}); "
+          "use a newer Pioneer to read it",
+          path, version, Store::kSchemaVersion));
+    }
+  }
+  // A new file gets larger pages (fewer pages and WAL frames per row); page_size must be set
+  // before the first table and before WAL mode.
+  if (fresh) PIONEER_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 16384"));
+  PIONEER_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode = WAL"));
+  if (version < Store::kSchemaVersion) {
+    PIONEER_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+    // Re-read under the write lock: another process may have created or migrated it.
+    auto objects_now = QueryInt(db, "SELECT count(*) FROM sqlite_master");
+    Status s = objects_now.status();
+    if (s.ok()) {
+      int from = 0;
+      if (*objects_now > 0) {
+        auto v = ReadVersion(db, path);
+        s = v.status();
+        if (s.ok()) from = *v;
+      }
+      if (s.ok() && from < Store::kSchemaVersion) s = Migrate(db, from);
+    }
+    if (!s.ok()) {
+      (void)Exec(db, "ROLLBACK");
+      return s;
+    }
+    PIONEER_RETURN_IF_ERROR(Exec(db, "COMMIT"));
+  }
+  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> fp,
+                           MetaValue(db, "extract_tables_sha256"));
+  if (!fp || *fp != ExtractTablesFingerprint()) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' was created with different extract formats than this Pioneer build, at the same "
+        "store schema version {} (a format change without a migration); re-create the store "
+        "by ingesting into a new file",
+        path, Store::kSchemaVersion));
+  }
+  return OkStatus();
+}
+
+}  // namespace pioneer::store

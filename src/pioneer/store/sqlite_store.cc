@@ -1,0 +1,152 @@
+#include "pioneer/store/sqlite_store.h"
+
+#include <fmt/format.h>
+
+#include "pioneer/store/sqlite_ingest_writer.h"
+#include "pioneer/store/sqlite_schema.h"
+#include "pioneer/store/sqlite_util.h"
+
+namespace pioneer::store {
+namespace {
+
+class SqliteRowView final : public RowView {
+ public:
+  explicit SqliteRowView(sqlite3_stmt* stmt)
+      : stmt_(stmt), size_(sqlite3_column_count(stmt)) {}
+  int size() const override { return size_; }
+  bool IsNull(int i) const override { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  std::string_view Text(int i) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    if (p == nullptr) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))};
+  }
+  int64_t Int(int i) const override { return sqlite3_column_int64(stmt_, i); }
+  double Real(int i) const override { return sqlite3_column_double(stmt_, i); }
+
+ private:
+  sqlite3_stmt* stmt_;
+  int size_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path) {
+  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s, SqliteStore::Open(path));
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+StatusOr<std::unique_ptr<IngestWriter>> Store::BeginIngestRun(const IngestRunInfo&,
+                                                              const IngestWriteOptions&) {
+  return FailedPreconditionError("this store does not accept ingest runs");
+}
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  // Memory statistics cost a global mutex per allocation; Pioneer does not read them. This
+  // only takes effect if nothing has initialised SQLite yet, and is harmless otherwise.
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)configured;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = fmt::format("cannot open store '{}': {}", path,
+                                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return UnavailableError(std::move(msg));
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  sqlite3_extended_result_codes(db, 1);
+  // "x" must always mean an identifier, never a string literal (SQLite's legacy fallback
+  // would turn a misspelt column name into a constant).
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+  sqlite3_busy_timeout(db, 10000);
+  PIONEER_RETURN_IF_ERROR(PrepareSqliteSchema(db, path));
+  PIONEER_RETURN_IF_ERROR(Exec(db,
+                               "PRAGMA synchronous = NORMAL; "
+                               "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;"));
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+
+bool SqliteStore::HasTable(std::string_view table) {
+  auto stmt = Prepare(db_, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
+  if (!stmt.ok()) return false;
+  sqlite3_bind_text(stmt->get(), 1, table.data(), static_cast<int>(table.size()),
+                    SQLITE_STATIC);
+  return sqlite3_step(stmt->get()) == SQLITE_ROW;
+}
+
+Status SqliteStore::RunSelect(sqlite3_stmt* stmt, const RowCallback& fn) {
+  SqliteRowView row(stmt);
+  while (true) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) return OkStatus();
+    if (rc != SQLITE_ROW) return SqliteError(db_, rc, "query");
+    fn(row);
+  }
+}
+
+Status SqliteStore::Scan(std::string_view table, std::span<const std::string> columns,
+                         const RowCallback& fn) {
+  if (!HasTable(table)) return NotFoundError(fmt::format("no table '{}' in the store", table));
+  if (columns.empty()) return InvalidArgumentError("Scan needs at least one column");
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += QuoteIdent(columns[i]);
+  }
+  sql += fmt::format(" FROM {} ORDER BY rowid", QuoteIdent(table));
+  auto stmt = Prepare(db_, sql);
+  if (!stmt.ok()) {
+    // Almost always an unknown column name.
+    return NotFoundError(fmt::format("cannot scan '{}': {}", table, stmt.status().message()));
+  }
+  return RunSelect(stmt->get(), fn);
+}
+
+Status SqliteStore::Query(std::string_view sql, std::span<const Param> params,
+                          const RowCallback& fn) {
+  auto stmt = Prepare(db_, sql);
+  if (!stmt.ok()) {
+    return InvalidArgumentError(fmt::format("bad query: {}", stmt.status().message()));
+  }
+  sqlite3_stmt* s = stmt->get();
+  if (!sqlite3_stmt_readonly(s)) return InvalidArgumentError("Query only runs read-only SQL");
+  for (size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1);
+    const Param& p = params[i];
+    switch (p.kind) {
+      case Param::Kind::kNull: sqlite3_bind_null(s, idx); break;
+      case Param::Kind::kText:
+        sqlite3_bind_text(s, idx, p.text.data(), static_cast<int>(p.text.size()),
+                          SQLITE_STATIC);
+        break;
+      case Param::Kind::kInt: sqlite3_bind_int64(s, idx, p.i); break;
+      case Param::Kind::kReal: sqlite3_bind_double(s, idx, p.r); break;
+    }
+  }
+  return RunSelect(s, fn);
+}
+
+StatusOr<int64_t> SqliteStore::CountRows(std::string_view table) {
+  if (!HasTable(table)) return NotFoundError(fmt::format("no table '{}' in the store", table));
+  PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt,
+                           Prepare(db_, fmt::format("SELECT count(*) FROM {}", QuoteIdent(table))));
+  int rc = sqlite3_step(stmt.get());
+  if (rc != SQLITE_ROW) return SqliteError(db_, rc, "count");
+  return static_cast<int64_t>(sqlite3_column_int64(stmt.get(), 0));
+}
+
+StatusOr<std::unique_ptr<IngestWriter>> SqliteStore::BeginIngestRun(
+    const IngestRunInfo& info, const IngestWriteOptions& options) {
+  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteIngestWriter> w,
+                           SqliteIngestWriter::Begin(db_, info, options));
+  return std::unique_ptr<IngestWriter>(std::move(w));
+}
+
+}  // namespace pioneer::store

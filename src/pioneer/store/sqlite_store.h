@@ -1,0 +1,42 @@
+// SqliteStore: the embedded Store backend (one SQLite file in WAL mode).
+//
+// Connection settings: WAL journal, synchronous=NORMAL (a committed run survives a process
+// crash; a power cut may lose the last commit but never leaves a partial one), a 64 MB page
+// cache for readers, temp tables in memory, busy timeout 10 s. The connection is opened in
+// SQLite's multi-thread mode: the Store is used from one thread at a time (store.h).
+// Thread safety: as Store.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "pioneer/store/store.h"
+
+namespace pioneer::store {
+
+class SqliteStore final : public Store {
+ public:
+  // See Store::OpenSqlite.
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Status Scan(std::string_view table, std::span<const std::string> columns,
+              const RowCallback& fn) override;
+  Status Query(std::string_view sql, std::span<const Param> params,
+               const RowCallback& fn) override;
+  StatusOr<int64_t> CountRows(std::string_view table) override;
+  bool HasTable(std::string_view table) override;
+  StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
+      const IngestRunInfo& info, const IngestWriteOptions& options) override;
+
+ private:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status RunSelect(sqlite3_stmt* stmt, const RowCallback& fn);
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace pioneer::store

@@ -1,0 +1,245 @@
+#include "pioneer/store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "pioneer/formats/extract_schema.h"
+#include "pioneer/store/extract_tables.h"
+#include "pioneer/store/sqlite_schema.h"
+#include "pioneer/store/store.h"
+
+namespace pioneer::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("pioneer_store_" + std::string(::testing::UnitTest::GetInstance()
+                                               ->current_test_info()
+                                               ->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "store.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs SQL on the file directly, outside the Store.
+  void RawExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << msg;
+  }
+
+  std::string ReadBytes() {
+    std::ifstream in(path_, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+
+  std::vector<std::string> Column(Store& s, const std::string& sql) {
+    std::vector<std::string> out;
+    Status st = s.Query(sql, {}, [&](const RowView& r) { out.emplace_back(r.Text(0)); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  fs::path dir_;
+  std::string path_;
+};
+
+const formats::ExtractSpec& Spec(const char* file) { return *formats::FindExtract(file); }
+
+TEST_F(SqliteStoreTest, CreatesVersionedSchemaWithEveryExtractTable) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Store& s = **store;
+  EXPECT_EQ(Column(s, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
+  EXPECT_EQ(Column(s, "SELECT journal_mode FROM pragma_journal_mode()"), std::vector<std::string>{"wal"});
+  for (const char* t : {"meta", "ingest_runs", "ingest_files", "quarantine"}) {
+    EXPECT_TRUE(s.HasTable(t)) << t;
+  }
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+    ASSERT_TRUE(s.HasTable(spec.table)) << spec.table;
+    std::vector<std::string> cols =
+        Column(s, "SELECT name FROM pragma_table_info('" + std::string(spec.table) + "')");
+    std::vector<std::string> want;
+    for (const ColumnDef& c : ExtractDataColumns(spec)) want.push_back(c.name);
+    want.emplace_back(kRunIdColumn);
+    want.emplace_back(kLineColumn);
+    EXPECT_EQ(cols, want) << spec.table;
+    EXPECT_EQ(*s.CountRows(spec.table), 0);
+  }
+  // NHS Number fields get a status column.
+  std::vector<std::string> pds_cols = Column(s, "SELECT name FROM pragma_table_info('pds')");
+  EXPECT_NE(std::find(pds_cols.begin(), pds_cols.end(), "nhs_number_status"), pds_cols.end());
+  store->reset();
+  // Reopening an existing store is fine.
+  EXPECT_TRUE(Store::OpenSqlite(path_).ok());
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaVersionIsRefused) {
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  RawExec("UPDATE meta SET value = '" + std::to_string(Store::kSchemaVersion + 1) +
+          "' WHERE key = 'schema_version'");
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer than this Pioneer"), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find(path_), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, UnknownSchemaVersionIsRefused) {
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  RawExec("UPDATE meta SET value = 'banana' WHERE key = 'schema_version'");
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("unknown store schema version 'banana'"),
+            std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, ChangedExtractFormatsWithoutMigrationAreRefused) {
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  RawExec("UPDATE meta SET value = 'x' WHERE key = 'extract_tables_sha256'");
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("different extract formats"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, ForeignSqliteDatabaseIsRefusedAndLeftUntouched) {
+  RawExec("CREATE TABLE patients(id INTEGER, name TEXT); INSERT INTO patients VALUES(1, 'x');");
+  std::string before = ReadBytes();
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("not a Pioneer store"), std::string::npos)
+      << store.status().message();
+  EXPECT_EQ(ReadBytes(), before);
+  EXPECT_FALSE(fs::exists(path_ + "-wal"));
+}
+
+TEST_F(SqliteStoreTest, NonSqliteFileIsRefused) {
+  {
+    std::ofstream out(path_);
+    out << "nhs_number,name\n9434765919,someone\n";
+    for (int i = 0; i < 100; ++i) out << "padding line to make the file longer than a header\n";
+  }
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("not an SQLite database"), std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, UnopenablePathIsUnavailable) {
+  auto store = Store::OpenSqlite((dir_ / "no" / "such" / "dir" / "x.db").string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kUnavailable);
+}
+
+std::vector<Cell> LsoaRow(const char* code) {
+  return {Cell::Text(code), Cell::Text("Leeds 001A"), Cell::Text("E08000035"), Cell::Int(3)};
+}
+
+TEST_F(SqliteStoreTest, IngestRunCommitsAtomically) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  {
+    auto w = s.BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    EXPECT_EQ((*w)->run_id(), 1);
+    auto row = LsoaRow("E01000001");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    // Dropped without Commit: rolled back.
+  }
+  EXPECT_EQ(*s.CountRows("lsoa"), 0);
+  EXPECT_EQ(*s.CountRows("ingest_runs"), 0);
+
+  auto w = s.BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {});
+  ASSERT_TRUE(w.ok());
+  IngestWriter& wr = **w;
+  for (int i = 0; i < 3; ++i) {
+    auto row = LsoaRow(i == 0 ? "E01000001" : i == 1 ? "E01000002" : "E01000003");
+    ASSERT_TRUE(wr.AppendRow(Spec("lsoa.csv"), i + 2, row).ok());
+  }
+  auto bad_width = LsoaRow("E01");
+  bad_width.pop_back();
+  EXPECT_EQ(wr.AppendRow(Spec("lsoa.csv"), 9, bad_width).code(), StatusCode::kInternal);
+  ASSERT_TRUE(wr.AddQuarantine({"lsoa.csv", 5, "imd_decile", "ten", "bad_integer",
+                                "not an integer", 1, "E01,x,E08,ten"})
+                  .ok());
+  ASSERT_TRUE(wr.RecordFile({"lsoa.csv", "lsoa", 100, std::string(64, 'a'), 4, 3, 1,
+                             "2015-01-01T00:00:00Z", "2015-01-01T00:00:01Z"})
+                  .ok());
+  auto found = wr.FindRunWithChecksum(std::string(64, 'a'));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, std::optional<int64_t>(wr.run_id()));
+  EXPECT_EQ(*wr.FindRunWithChecksum(std::string(64, 'b')), std::nullopt);
+  ASSERT_TRUE(wr.Commit({"2015-01-01T00:00:02Z", 1, 0, 4, 3, 1}).ok());
+  w->reset();
+
+  EXPECT_EQ(*s.CountRows("lsoa"), 3);
+  EXPECT_EQ(*s.CountRows("quarantine"), 1);
+  EXPECT_EQ(Column(s, "SELECT rows_read || '/' || files_ingested FROM ingest_runs"),
+            std::vector<std::string>{"4/1"});
+  std::vector<std::string> cols = {"lsoa_code", "_line", "imd_decile"};
+  std::vector<std::string> got;
+  ASSERT_TRUE(s.Scan("lsoa", cols, [&](const RowView& r) {
+                 got.push_back(std::string(r.Text(0)) + "@" + std::to_string(r.Int(1)) + "=" +
+                               std::to_string(r.Int(2)));
+               }).ok());
+  EXPECT_EQ(got, (std::vector<std::string>{"E01000001@2=3", "E01000002@3=3", "E01000003@4=3"}));
+  // "rowid" is a valid Scan column (readers use it to point back at a row).
+  std::vector<std::string> rowid_cols = {"rowid", "lsoa_code"};
+  std::vector<int64_t> rowids;
+  ASSERT_TRUE(s.Scan("lsoa", rowid_cols, [&](const RowView& r) { rowids.push_back(r.Int(0)); })
+                  .ok());
+  EXPECT_EQ(rowids, (std::vector<int64_t>{1, 2, 3}));
+  // Indexes exist after the first committed run.
+  EXPECT_EQ(Column(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                      "'idx_apc_episodes_nhs_number'"),
+            std::vector<std::string>{"1"});
+}
+
+TEST_F(SqliteStoreTest, ReadInterfaceErrors) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  EXPECT_EQ(s.CountRows("nope").status().code(), StatusCode::kNotFound);
+  std::vector<std::string> cols = {"x"};
+  EXPECT_EQ(s.Scan("nope", cols, [](const RowView&) {}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.Scan("lsoa", cols, [](const RowView&) {}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.Query("DELETE FROM lsoa", {}, [](const RowView&) {}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.Query("SELECT 1; SELECT 2", {}, [](const RowView&) {}).code(),
+            StatusCode::kInvalidArgument);
+  std::vector<Param> params = {Param::Of(std::string_view("a")), Param::Of(int64_t{7}),
+                               Param::Of(2.5), Param::Null()};
+  std::string seen;
+  ASSERT_TRUE(s.Query("SELECT ?1, ?2, ?3, ?4 IS NULL", params, [&](const RowView& r) {
+                 seen = std::string(r.Text(0)) + std::to_string(r.Int(1)) +
+                        std::to_string(r.Real(2)) + std::to_string(r.Int(3)) +
+                        (r.IsNull(0) ? "null" : "");
+               }).ok());
+  EXPECT_EQ(seen, "a72.5000001");
+}
+
+}  // namespace
+}  // namespace pioneer::store

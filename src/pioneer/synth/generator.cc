@@ -1,0 +1,322 @@
+#include "pioneer/synth/generator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "pioneer/formats/extract_schema.h"
+#include "pioneer/synth/area.h"
+#include "pioneer/synth/demography.h"
+#include "pioneer/synth/extract_writer.h"
+#include "pioneer/synth/names.h"
+#include "pioneer/synth/nhs_numbers.h"
+#include "pioneer/synth/reference_files.h"
+#include "pioneer/synth/simulator.h"
+
+namespace pioneer::synth {
+namespace {
+
+constexpr uint64_t kBlockSize = 2048;
+constexpr int64_t kMaxPersons = int64_t{1} << 24;  // record-id layout (extract_writer.cc)
+
+class OutputFile {
+ public:
+  ~OutputFile() { (void)Close(); }
+  Status Open(const std::filesystem::path& path) {
+    path_ = path.string();
+    f_ = std::fopen(path_.c_str(), "wb");
+    if (f_ == nullptr) return UnavailableError("cannot create " + path_);
+    std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+    return OkStatus();
+  }
+  Status Write(std::string_view data) {
+    if (data.empty()) return OkStatus();
+    if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+      return UnavailableError("write failed: " + path_);
+    }
+    bytes_ += static_cast<int64_t>(data.size());
+    return OkStatus();
+  }
+  Status Close() {
+    if (f_ == nullptr) return OkStatus();
+    const bool failed = std::fflush(f_) != 0 || std::ferror(f_) != 0;
+    std::fclose(f_);
+    f_ = nullptr;
+    return failed ? UnavailableError("write failed: " + path_) : OkStatus();
+  }
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  int64_t bytes_ = 0;
+};
+
+Status CheckColumnsAgainstSchema() {
+  for (int f = 0; f < kFileTruthPersons; ++f) {
+    const PersonFile file = static_cast<PersonFile>(f);
+    const formats::ExtractSpec* spec = formats::FindExtract(PersonFileName(file));
+    if (spec == nullptr) {
+      return InternalError(
+          fmt::format("synth writes {} but the schema does not know it", PersonFileName(file)));
+    }
+    const auto columns = PersonFileColumns(file);
+    bool same = columns.size() == spec->fields.size();
+    for (size_t i = 0; same && i < columns.size(); ++i) same = columns[i] == spec->fields[i].name;
+    if (!same) {
+      return InternalError(fmt::format("synth columns for {} differ from formats/extract_schema.cc",
+                                       PersonFileName(file)));
+    }
+  }
+  return OkStatus();
+}
+
+// Blocks finished by the workers, handed to the writing thread in order.
+class BlockQueue {
+ public:
+  BlockQueue(uint64_t blocks, uint64_t window) : blocks_(blocks), window_(window) {}
+
+  // Next block index for a worker, waiting while too far ahead of the writer; -1 when done.
+  int64_t Claim() {
+    std::unique_lock lock(mu_);
+    if (next_ >= blocks_ || cancelled_) return -1;
+    const uint64_t b = next_++;
+    cv_.wait(lock, [&] { return b < written_ + window_ || cancelled_; });
+    return cancelled_ ? -1 : static_cast<int64_t>(b);
+  }
+  std::unique_ptr<BlockOutput> TakeFree() {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) return nullptr;
+    auto out = std::move(free_.back());
+    free_.pop_back();
+    return out;
+  }
+  void Done(uint64_t b, std::unique_ptr<BlockOutput> out) {
+    std::lock_guard lock(mu_);
+    ready_[b] = std::move(out);
+    cv_.notify_all();
+  }
+  // The writer: waits for block b.
+  std::unique_ptr<BlockOutput> WaitFor(uint64_t b) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return ready_.count(b) > 0; });
+    auto out = std::move(ready_[b]);
+    ready_.erase(b);
+    return out;
+  }
+  void Written(std::unique_ptr<BlockOutput> out) {
+    std::lock_guard lock(mu_);
+    ++written_;
+    free_.push_back(std::move(out));
+    cv_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t blocks_;
+  uint64_t window_;
+  uint64_t next_ = 0;
+  uint64_t written_ = 0;
+  bool cancelled_ = false;
+  std::map<uint64_t, std::unique_ptr<BlockOutput>> ready_;
+  std::vector<std::unique_ptr<BlockOutput>> free_;
+};
+
+}  // namespace
+
+int64_t MaxPopulation() {
+  // Entrants add about (birth + in-migration rate) x years; allow for a 10-year window.
+  const double growth = 1 + 10 * (kBirthRate + kInMigrationRate);
+  const int64_t by_nhs = static_cast<int64_t>(NhsNumberAllocator::MaxPersons() / growth);
+  const int64_t by_ids = static_cast<int64_t>(kMaxPersons / growth);
+  return std::min(by_nhs, by_ids);
+}
+
+StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (options.population < 100 || options.population > MaxPopulation()) {
+    return InvalidArgumentError(
+        fmt::format("population must be between 100 and {}", MaxPopulation()));
+  }
+  if (options.end <= options.start) return InvalidArgumentError("end must be after start");
+  if (options.start.year() < 1990 || options.end.year() > 2100) {
+    return InvalidArgumentError("the window must lie within 1990-2100");
+  }
+  if (options.start.DaysUntil(options.end) > 10 * 366) {
+    return InvalidArgumentError("the window must be at most 10 years long");
+  }
+  if (options.out_dir.empty()) return InvalidArgumentError("an output folder is required");
+  PIONEER_RETURN_IF_ERROR(CheckColumnsAgainstSchema());
+
+  std::error_code ec;
+  const std::filesystem::path dir(options.out_dir);
+  std::filesystem::create_directories(dir / "truth", ec);
+  if (ec)
+    return UnavailableError("cannot create " + (dir / "truth").string() + ": " + ec.message());
+
+  // Cohort sizes.
+  SimContext ctx;
+  ctx.seed = options.seed;
+  ctx.window_start = options.start.days_since_epoch();
+  ctx.window_end = options.end.days_since_epoch();
+  const double years = (ctx.window_end - ctx.window_start + 1) / 365.25;
+  ctx.initial = static_cast<uint64_t>(options.population);
+  ctx.births = static_cast<uint64_t>(std::llround(options.population * kBirthRate * years));
+  ctx.in_migrants =
+      static_cast<uint64_t>(std::llround(options.population * kInMigrationRate * years));
+  const uint64_t total = ctx.total();
+
+  const Area area = Area::Build(options.seed, options.population, ctx.window_start, ctx.window_end);
+  const NameTables names;
+  const NhsNumberAllocator nhs(options.seed, total);
+  ctx.area = &area;
+  ctx.names = &names;
+  WriterContext wctx;
+  wctx.area = &area;
+  wctx.nhs = &nhs;
+  wctx.seed = options.seed;
+  wctx.window_start = ctx.window_start;
+  wctx.window_end = ctx.window_end;
+  wctx.faults = options.faults;
+  const ExtractWriter writer(wctx);
+  int first_year, n_years;
+  ExtractWriter::MidYears(ctx.window_start, ctx.window_end, &first_year, &n_years);
+
+  // Open the person-level files and write their headers.
+  std::vector<OutputFile> files(kPersonFileCount);
+  for (int f = 0; f < kPersonFileCount; ++f) {
+    const PersonFile file = static_cast<PersonFile>(f);
+    PIONEER_RETURN_IF_ERROR(files[f].Open(dir / PersonFileName(file)));
+    const std::string header = f >= kFileTruthPersons ? std::string(TruthHeader(file)) + "\n"
+                                                      : SchemaHeader(PersonFileName(file));
+    PIONEER_RETURN_IF_ERROR(files[f].Write(header));
+  }
+
+  // Generate blocks on worker threads; write them in order here.
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, 64);
+  const uint64_t blocks = (total + kBlockSize - 1) / kBlockSize;
+  BlockQueue queue(blocks, static_cast<uint64_t>(threads) * 3 + 2);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      PersonSimulator sim(ctx);
+      PersonHistory history;
+      for (;;) {
+        const int64_t b = queue.Claim();
+        if (b < 0) return;
+        std::unique_ptr<BlockOutput> out = queue.TakeFree();
+        if (out == nullptr) out = std::make_unique<BlockOutput>();
+        out->Clear();
+        if (out->population.counts.empty()) out->population.Init(first_year, n_years);
+        const uint64_t begin = static_cast<uint64_t>(b) * kBlockSize;
+        const uint64_t end = std::min(total, begin + kBlockSize);
+        for (uint64_t i = begin; i < end; ++i) {
+          sim.Simulate(i, &history);
+          writer.Write(history, out.get());
+        }
+        queue.Done(static_cast<uint64_t>(b), std::move(out));
+      }
+    });
+  }
+
+  SynthSummary summary;
+  summary.initial_population = options.population;
+  summary.births = static_cast<int64_t>(ctx.births);
+  summary.in_migrants = static_cast<int64_t>(ctx.in_migrants);
+  std::array<int64_t, kPersonFileCount> rows{};
+  PopulationCounts population;
+  population.Init(first_year, n_years);
+  Status status;
+  auto last_report = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  for (uint64_t b = 0; b < blocks; ++b) {
+    std::unique_ptr<BlockOutput> out = queue.WaitFor(b);
+    for (int f = 0; f < kPersonFileCount && status.ok(); ++f) {
+      status = files[f].Write(out->data[f]);
+      rows[f] += out->rows[f];
+    }
+    population.Add(out->population);
+    summary.persons += out->persons;
+    summary.deaths += out->deaths;
+    summary.left_area += out->left_area;
+    queue.Written(std::move(out));
+    if (!status.ok()) {
+      queue.Cancel();
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (progress && (now - last_report > std::chrono::milliseconds(250) || b + 1 == blocks)) {
+      last_report = now;
+      SynthProgress p;
+      p.persons_done = static_cast<int64_t>(std::min(total, (b + 1) * kBlockSize));
+      p.persons_total = static_cast<int64_t>(total);
+      for (int f = 0; f < kFileTruthPersons; ++f) p.rows += rows[f];
+      for (const OutputFile& file : files) p.bytes += file.bytes();
+      p.seconds = elapsed();
+      progress(p);
+    }
+  }
+  for (std::thread& w : workers) w.join();
+  for (OutputFile& f : files) {
+    const Status closed = f.Close();
+    if (status.ok()) status = closed;
+  }
+  if (!status.ok()) return status;
+
+  // Reference files.
+  struct Reference {
+    const char* name;
+    std::string content;
+    int64_t rows;
+  };
+  std::vector<Reference> refs;
+  refs.push_back({"organisations.csv", OrganisationsCsv(area),
+                  static_cast<int64_t>(area.organisations().size())});
+  refs.push_back({"lsoa.csv", LsoaCsv(area), static_cast<int64_t>(area.lsoas().size())});
+  refs.push_back({"population.csv", PopulationCsv(area, population),
+                  static_cast<int64_t>(n_years) * 2 * PopulationCounts::kAges});
+  refs.push_back({"unit_costs.csv", UnitCostsCsv(), 0});
+  refs.back().rows = static_cast<int64_t>(
+                         std::count(refs.back().content.begin(), refs.back().content.end(), '\n')) -
+                     1;
+  for (const Reference& r : refs) {
+    OutputFile f;
+    PIONEER_RETURN_IF_ERROR(f.Open(dir / r.name));
+    PIONEER_RETURN_IF_ERROR(f.Write(r.content));
+    PIONEER_RETURN_IF_ERROR(f.Close());
+    summary.files.push_back({r.name, r.rows, static_cast<int64_t>(r.content.size())});
+    summary.total_rows += r.rows;
+    summary.total_bytes += static_cast<int64_t>(r.content.size());
+  }
+  for (int f = 0; f < kPersonFileCount; ++f) {
+    summary.files.push_back(
+        {PersonFileName(static_cast<PersonFile>(f)), rows[f], files[f].bytes()});
+    if (f < kFileTruthPersons) summary.total_rows += rows[f];
+    summary.total_bytes += files[f].bytes();
+  }
+  summary.seconds = elapsed();
+  return summary;
+}
+
+}  // namespace pioneer::synth

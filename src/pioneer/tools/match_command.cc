@@ -1,0 +1,125 @@
+// `pioneer match A.csv B.csv --out pairs.csv` (link two files) or
+// `pioneer match A.csv --dedupe --out pairs.csv` (find duplicates in one file):
+// unsupervised probabilistic person matching (link/match_runner.h, docs/linkage.md).
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "pioneer/base/progress.h"
+#include "pioneer/link/match_runner.h"
+
+namespace pioneer::tools {
+namespace {
+
+// One self-overwriting stderr line: stage label, and for scoring a bar with pairs/s.
+class MatchProgress : public Progress {
+ public:
+  void Start(int64_t total) override {
+    total_ = total;
+    start_ = std::chrono::steady_clock::now();
+  }
+  void Update(int64_t done, int64_t, std::string_view label) override {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    std::string text;
+    if (total_ > 0 && done > 0) {
+      const double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
+      const int filled = static_cast<int>(frac * 30);
+      const double secs = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+      text = fmt::format("[{}{}] {:3.0f}%  {:.0f} pairs/s  {}", std::string(filled, '#'),
+                         std::string(30 - filled, '.'), frac * 100,
+                         static_cast<double>(done) / secs, label);
+    } else {
+      text = std::string(label);
+    }
+    std::fprintf(stderr, "\r%s\x1b[K", text.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void Finish() override {
+    total_ = 0;
+    if (drawn_) std::fprintf(stderr, "\r\x1b[K");
+    drawn_ = false;
+  }
+  ~MatchProgress() override { Finish(); }
+
+ private:
+  int64_t total_ = 0;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool drawn_ = false;
+};
+
+int RunMatchCommand(const link::MatchOptions& o, bool quiet) {
+  std::unique_ptr<Progress> progress;
+  if (!quiet && isatty(STDERR_FILENO)) progress = std::make_unique<MatchProgress>();
+  auto summary = link::RunMatch(o, progress.get());
+  if (progress) progress->Finish();
+  if (!summary.ok()) {
+    std::fprintf(stderr, "pioneer match: %s\n", summary.status().ToString().c_str());
+    return 2;
+  }
+  if (!quiet) {
+    const std::string text = link::RenderMatchSummary(*summary);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterMatchCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<link::MatchOptions>();
+  auto quiet = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand(
+      "match",
+      "Probabilistic person matching of two CSV files (or one with --dedupe): unsupervised "
+      "Fellegi-Sunter model, scored pairs and clusters");
+  cmd->add_option("inputs", o->inputs, "Input CSV file(s): two to link, one with --dedupe")
+      ->required()
+      ->expected(1, 2)
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--dedupe", o->dedupe, "Find duplicates within one file");
+  cmd->add_option("-o,--out", o->out_path, "Output CSV of scored pairs")->required();
+  cmd->add_option("--clusters", o->clusters_path, "Output CSV of a cluster id per record");
+  cmd->add_option("--map", o->map,
+                  "Column map canonical=column,... (given_name, family_name, birth_date, sex, "
+                  "postcode, address, city, email, identifier, nhs_number; '+' joins columns)");
+  cmd->add_option("--id", o->id_column, "Record id column (default: unique_id/id/rec_id/...)");
+  cmd->add_option("--threshold", o->threshold, "Match probability threshold")
+      ->capture_default_str();
+  cmd->add_option("--review-threshold", o->review_threshold,
+                  "Lower bound of the clerical review band; pairs below are not written")
+      ->capture_default_str();
+  cmd->add_option("--block", o->blocking_rules,
+                  "Blocking rule, repeatable, replaces the defaults (e.g. "
+                  "'soundex(family_name) & year(birth_date)')");
+  cmd->add_option("--window", o->window, "Blocking cap: window per record in large blocks")
+      ->capture_default_str();
+  cmd->add_option("--u-pairs", o->u_max_pairs, "Random pairs sampled to estimate u")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the random pair sample")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Worker threads")->capture_default_str();
+  cmd->add_option("--recall", o->deterministic_recall,
+                  "Recall of the deterministic rules for the prior (default: implied by the "
+                  "model)");
+  cmd->add_option("--max-cluster-size", o->max_cluster_size, "Over-merge guard: size cap")
+      ->capture_default_str();
+  cmd->add_option("--bridge-share", o->min_bridge_share,
+                  "Over-merge guard: share of cross pairs that must match to join two groups")
+      ->capture_default_str();
+  cmd->add_option("--model-out", o->model_out_path, "Write the estimated model as JSON");
+  cmd->add_option("--truth", o->truth_column, "Evaluate against a ground-truth cluster column");
+  cmd->add_option("--truth-from-id", o->truth_id_regex,
+                  "Evaluate against truth taken from the id by a regex capture group");
+  cmd->add_flag("-q,--quiet", *quiet, "No progress and no summary");
+  cmd->callback([o, quiet, &exit_code] { exit_code = RunMatchCommand(*o, *quiet); });
+}
+
+}  // namespace pioneer::tools

@@ -1,0 +1,158 @@
+// Data-driven worked examples for the BCF metrics (tests/metrics/<metric_id>/, see the README
+// there): every expectation is checked with both engines, disclosure control off.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "pioneer/metrics/evaluate.h"
+#include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
+#include "pioneer/metrics/sql_engine.h"
+#include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
+#include "testing/test_util.h"
+
+namespace pioneer {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::RunPioneer;
+using testing::SourceDir;
+using testing::TempDir;
+using testing::TestNhsNumber;
+using testing::WriteFile;
+
+// Drops comment lines and trailing " # ..." comments; replaces {Pn} with test NHS Numbers.
+std::string Prepare(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, out;
+  static const std::regex kPerson(R"(\{P(\d+)\})");
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t c = line.find(" #");
+    if (c != std::string::npos) line = line.substr(0, c);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::string replaced;
+    auto begin = std::sregex_iterator(line.begin(), line.end(), kPerson);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      replaced += line.substr(last, it->position() - last);
+      replaced += TestNhsNumber(std::stoi((*it)[1]));
+      last = it->position() + it->length();
+    }
+    replaced += line.substr(last);
+    out += replaced + "\n";
+  }
+  return out;
+}
+
+class MetricsWorkedExample : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
+  fs::path dir = fs::path(SourceDir()) / "tests" / "metrics" / GetParam();
+  TempDir tmp;
+  std::string extracts = tmp / "extracts";
+  for (const auto& f : fs::directory_iterator(dir)) {
+    if (f.path().extension() == ".csv") {
+      WriteFile(extracts + "/" + f.path().filename().string(), Prepare(ReadFile(f.path())));
+    }
+  }
+  std::string db = tmp / "m.db";
+  auto r = RunPioneer("ingest --db " + db + " " + extracts, tmp);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto store = store::Store::OpenSqlite(db);
+  ASSERT_TRUE(store.ok());
+  // Nothing may be quarantined: a worked example's rows must all be read as written.
+  int64_t quarantined = -1;
+  ASSERT_TRUE((*store)
+                  ->Query("SELECT count(*) FROM quarantine", {},
+                          [&](const store::RowView& row) { quarantined = row.Int(0); })
+                  .ok());
+  EXPECT_EQ(quarantined, 0) << "fixture rows were quarantined";
+  auto ref = metrics::LoadReferenceData(**store);
+  ASSERT_TRUE(ref.ok());
+
+  metrics::SwitchValues overrides;
+  std::istringstream expected(ReadFile((dir / "expected.txt").string()));
+  std::string line;
+  int checked = 0;
+  while (std::getline(expected, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string verb;
+    ls >> verb;
+    if (verb == "switch") {
+      std::string kv;
+      ls >> kv;
+      if (kv == "reset") {
+        overrides.clear();
+      } else {
+        overrides[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      }
+      continue;
+    }
+    ASSERT_EQ(verb, "expect") << line;
+    std::string metric, period_text, group;
+    ls >> metric >> period_text >> group;
+    std::map<std::string, double> want;
+    std::string kv;
+    while (ls >> kv) want[kv.substr(0, kv.find('='))] = std::stod(kv.substr(kv.find('=') + 1));
+    auto period = Period::Parse(period_text);
+    ASSERT_TRUE(period.has_value()) << period_text;
+    auto o = overrides;
+    o["disclosure.apply"] = "false";
+    auto sw = metrics::ResolveSwitches(o);
+    ASSERT_TRUE(sw.ok()) << sw.status().ToString();
+    auto catalogue = metrics::BuildCatalogue(*sw);
+    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    metrics::FastEngine fast(*t, *ref);
+    metrics::SqlEngine sql(**store);
+    for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(&fast),
+                                            static_cast<metrics::CountingEngine*>(&sql)}) {
+      auto rep = metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}},
+                                   metrics::Breakdown::kNone, {metric});
+      ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+      const metrics::MetricValue* v = nullptr;
+      for (const auto& x : rep->values) {
+        if (x.group == group) v = &x;
+      }
+      ASSERT_NE(v, nullptr) << line;
+      std::string where = engine->name() + ": " + line;
+      auto check = [&](const char* key, std::optional<double> got) {
+        if (!want.count(key)) return;
+        ASSERT_TRUE(got.has_value()) << key << " missing; " << where;
+        EXPECT_NEAR(*got, want[key], 0.01) << key << "; " << where;
+      };
+      check("numerator", v->numerator);
+      check("denominator",
+            v->denominator ? std::optional<double>(static_cast<double>(*v->denominator))
+                           : std::nullopt);
+      check("rate", v->rate);
+      check("dsr", v->standardised_rate);
+      check("ci_lower", v->ci_lower);
+      check("ci_upper", v->ci_upper);
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
+
+std::vector<std::string> ExampleDirs() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(SourceDir()) / "tests" / "metrics")) {
+    if (e.is_directory()) out.push_back(e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Metrics, MetricsWorkedExample, ::testing::ValuesIn(ExampleDirs()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace pioneer
