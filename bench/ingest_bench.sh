@@ -68,7 +68,14 @@ trap cleanup EXIT
 [ -x "$PGBIN/postgres" ] || { echo "ingest_bench: PostgreSQL 15 is not installed" >&2; exit 2; }
 
 now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# CPU seconds (user + system) of every child this shell has waited for, from the `times`
+# builtin. It must run in this shell (not in a $(...) subshell), so it writes to a file.
+children_cpu_to() {
+  times >"$WORK/times"
+  awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] }
+                 printf "%.3f", s }' "$WORK/times" >"$1"
+}
 
 # --- 1. Data ----------------------------------------------------------------------------
 if [ -z "$DATA" ]; then
@@ -119,17 +126,22 @@ done
 COPY_SQL+="COMMIT;"
 
 # --- 3. Timed runs, interleaved so both sides see the same machine load ------------------
-better() { [ -z "$2" ] || python3 -c "import sys; sys.exit(0 if $1 < $2 else 1)"; }
-BEST_P=""; BEST_C=""; BEST_I=""
+better() { [ -z "$2" ] || awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+BEST_P=""; BEST_C=""; BEST_I=""; BEST_PC=""; BEST_CC=""; BEST_CI=""
+TICKS=$(getconf CLK_TCK)
 for r in $(seq "$RUNS"); do
   rm -f "$WORK"/store.db*
   sync
   t0=$(now)
+  children_cpu_to "$WORK/cpu0"
   "$PIONEER" ingest --progress never --db "$WORK/store.db" "$DATA" >"$WORK/ingest.log"
   t1=$(now)
+  children_cpu_to "$WORK/cpu1"
   p=$(elapsed "$t0" "$t1")
-  echo "run $r: pioneer ingest $p s ($(grep -E '^[0-9]+ file' "$WORK/ingest.log" | sed 's/.*(//; s/)$//'))"
+  pc=$(elapsed "$(cat "$WORK/cpu0")" "$(cat "$WORK/cpu1")")  # both threads
+  echo "run $r: pioneer ingest $p s (CPU $pc s; $(grep -E '^[0-9]+ file' "$WORK/ingest.log" | sed 's/.*(//; s/)$//'))"
   if better "$p" "$BEST_P"; then BEST_P=$p; fi
+  if better "$pc" "$BEST_PC"; then BEST_PC=$pc; fi
   if [ "$r" -eq 1 ]; then
     STORED=$(sqlite3 "$WORK/store.db" "SELECT rows_read FROM ingest_runs")
     [ "$STORED" = "$ROWS" ] || echo "warning: ingest read $STORED rows, the files hold $ROWS"
@@ -139,14 +151,32 @@ for r in $(seq "$RUNS"); do
          FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' AND tbl_name <> 'quarantine'")
   fi
   "${PSQL[@]}" -d bench -c "$DDL" >/dev/null
+  # One session: COPY, then the indexes. The backend's own CPU time (utime + stime from
+  # /proc, read with psql's \! escape) is recorded around each step; unlike wall time it
+  # does not depend on what else the machine is doing.
+  cat >"$PGDIR/run.sql" <<SQL
+SELECT pg_backend_pid() AS pid \gset
+\setenv BACKEND_PID :pid
+\! awk '{print \$14 + \$15}' /proc/\$BACKEND_PID/stat > $PGDIR/cpu0
+$COPY_SQL
+\! awk '{print \$14 + \$15}' /proc/\$BACKEND_PID/stat > $PGDIR/cpu1
+\! date +%s.%N > $PGDIR/t1
+BEGIN; $INDEX_SQL COMMIT;
+\! awk '{print \$14 + \$15}' /proc/\$BACKEND_PID/stat > $PGDIR/cpu2
+SQL
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$PGDIR/run.sql"; fi
   sync
   t0=$(now)
-  "${PSQL[@]}" -d bench -c "$COPY_SQL" >/dev/null
-  t1=$(now)
-  "${PSQL[@]}" -d bench -c "BEGIN; $INDEX_SQL COMMIT;" >/dev/null
+  "${PSQL[@]}" -d bench -f "$PGDIR/run.sql" >/dev/null
   t2=$(now)
+  t1=$(cat "$PGDIR/t1")
   c=$(elapsed "$t0" "$t1"); i=$(elapsed "$t1" "$t2")
-  echo "run $r: postgres COPY $c s, then indexes $i s (load average $(cut -d' ' -f1 /proc/loadavg))"
+  cc=$(awk -v a="$(cat "$PGDIR/cpu0")" -v b="$(cat "$PGDIR/cpu1")" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
+  ci=$(awk -v a="$(cat "$PGDIR/cpu1")" -v b="$(cat "$PGDIR/cpu2")" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
+  echo "run $r: postgres COPY $c s (backend CPU $cc s), then indexes $i s (CPU $ci s)" \
+       "(load average $(cut -d' ' -f1 /proc/loadavg))"
+  if better "$cc" "$BEST_CC"; then BEST_CC=$cc; fi
+  if better "$ci" "$BEST_CI"; then BEST_CI=$ci; fi
   if better "$c" "$BEST_C"; then BEST_C=$c; fi
   if better "$i" "$BEST_I"; then BEST_I=$i; fi
 done
@@ -154,15 +184,20 @@ PG_ROWS=$("${PSQL[@]}" -d bench -t -A -c "SELECT $(for f in "${FILES[@]}"; do pr
 [ "$PG_ROWS" = "$ROWS" ] || echo "warning: PostgreSQL holds $PG_ROWS rows, the files hold $ROWS"
 
 # --- 4. Summary -------------------------------------------------------------------------
-python3 - "$ROWS" "$BYTES" "$BEST_P" "$BEST_C" "$BEST_I" <<'EOF'
+python3 - "$ROWS" "$BYTES" "$BEST_P" "$BEST_C" "$BEST_I" "$BEST_PC" "$BEST_CC" "$BEST_CI" <<'EOF'
 import sys
-rows, size, p, c, i = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:])
+rows, size = int(sys.argv[1]), int(sys.argv[2])
+p, c, i, pc, cc, ci = map(float, sys.argv[3:])
 mb = size / 1e6
 print()
-print(f"{'':34} {'seconds':>8} {'rows/s':>11} {'MB/s':>7}")
-for name, s in [("pioneer ingest (validate+store)", p), ("postgres COPY (text columns)", c),
-                ("postgres COPY + same indexes", c + i)]:
-    print(f"{name:34} {s:8.2f} {rows / s:11,.0f} {mb / s:7.1f}")
-print(f"\nratio pioneer/COPY: {c / p:.2f}x the speed of COPY alone, "
-      f"{(c + i) / p:.2f}x COPY + indexes (> 1 means pioneer is faster)")
+print(f"best of each ({rows:,} rows, {mb:.1f} MB)")
+print(f"{'':34} {'wall s':>7} {'rows/s':>11} {'MB/s':>7} {'CPU s':>7}")
+for name, s, cpu in [("pioneer ingest (validate+store)", p, pc),
+                     ("postgres COPY (text columns)", c, cc),
+                     ("postgres COPY + same indexes", c + i, cc + ci)]:
+    print(f"{name:34} {s:7.2f} {rows / s:11,.0f} {mb / s:7.1f} {cpu:7.2f}")
+print(f"\nwall-clock ratio (COPY time / pioneer time; > 1 means pioneer is faster): "
+      f"{c / p:.2f} against COPY alone, {(c + i) / p:.2f} against COPY + indexes")
+print(f"CPU ratio (postgres backend CPU / pioneer CPU, both threads): "
+      f"{cc / pc:.2f} against COPY alone, {(cc + ci) / pc:.2f} against COPY + indexes")
 EOF

@@ -98,6 +98,18 @@ void AppendDotted(CsvOut& o, const char* code) {
   o.Text(SV(buf, 5));
 }
 
+// Appends v as at least 14 digits, zero-padded (record ids).
+void AppendPadded14(std::string& s, uint64_t v) {
+  char buf[24];
+  int i = 24;
+  do {
+    buf[--i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  while (i > 24 - 14) buf[--i] = '0';
+  s.append(buf + i, 24 - i);
+}
+
 std::string Unformatted(const std::string& postcode) {
   std::string out;
   for (char c : postcode) {
@@ -217,7 +229,8 @@ class ExtractWriter::PersonWriter {
   // A 14-digit record id for the person's seq-th record in file f.
   void AppendId(std::string& s, PersonFile f, uint64_t seq, const char* prefix = "") {
     const uint64_t v = w_.ids_[f].Apply((h_.index << kSeqBits) | (seq & ((1u << kSeqBits) - 1)));
-    fmt::format_to(std::back_inserter(s), "{}{:014d}", prefix, v);
+    s += prefix;
+    AppendPadded14(s, v);
   }
   std::string Id(PersonFile f, uint64_t seq, const char* prefix = "") {
     std::string s;
@@ -515,7 +528,8 @@ class ExtractWriter::PersonWriter {
     o.Text(c.attended);
     const uint64_t ref =
         w_.referral_ids_.Apply((h_.index << kSeqBits) | static_cast<uint64_t>(c.referral));
-    fmt::format_to(std::back_inserter(Buf(kFileCommunity)), ",{:014d}", ref);
+    Buf(kFileCommunity).push_back(',');
+    AppendPadded14(Buf(kFileCommunity), ref);
     o.End();
     Row(kFileCommunity);
     std::string faults;

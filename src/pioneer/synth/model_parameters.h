@@ -53,9 +53,9 @@ inline constexpr double kElectiveScale = 1.0;
 inline constexpr double kCareHomeAtStart[4] = {0.006, 0.03, 0.10, 0.20};
 // Probability that an emergency discharge of someone 65+ from home is to a permanent
 // care-home placement (before dementia, frailty and age multipliers). CALIBRATED.
-inline constexpr double kCareHomeFromHospital = 0.0147;
+inline constexpr double kCareHomeFromHospital = 0.0138;
 // Hazard per year of a community-route permanent admission at 65-74, 75-84, 85+. CALIBRATED.
-inline constexpr double kCareHomeCommunity[3] = {0.00076, 0.0036, 0.0133};
+inline constexpr double kCareHomeCommunity[3] = {0.00071, 0.0034, 0.0125};
 // Funding of new placements: self-funders are commoner in affluent LSOAs.
 inline constexpr double kSelfFunderBase = 0.25;       // IMD decile 1
 inline constexpr double kSelfFunderPerDecile = 0.03;  // + per decile
@@ -75,7 +75,7 @@ inline constexpr double kTransferOut = 0.015;
 // After discharge into reablement: extra multipliers for 91 days on death, readmission and
 // community care-home admission (these people are frailer than their conditions show).
 // CALIBRATED to the ASCOF 2B baseline.
-inline constexpr double kReablementDeathMultiplier = 4.5;
+inline constexpr double kReablementDeathMultiplier = 4.0;
 inline constexpr double kReablementReadmitMultiplier = 2.6;
 inline constexpr double kReablementCareHomeMultiplier = 10.0;
 // Outcomes at the planned end of reablement: moves on to long-term support at home, or to a

@@ -4,14 +4,14 @@
 // issues to real people: England, Wales and the Isle of Man issue 3xx, 4xx and 6xx-7xx, Scotland's
 // CHI uses 010-311 and Northern Ireland 320-399 (../shared/specs/linkage.md section 6).
 // 999 000 0000 - 999 999 9999 is the documented test range and is used first; it holds
-// 900,000 usable numbers here, so larger areas continue downwards into 998, 997, ...
+// 899,991 usable numbers here, so larger areas continue downwards into 998, 997, ...
 // (documented in docs/synthetic-data.md).
 //
-// Allocation: the 10^5 groups of ten consecutive nine-digit bodies in one prefix each contain
+// Allocation: the groups of ten consecutive nine-digit bodies in one prefix each contain
 // at most one body whose check digit would be 10 (the weighted sum changes by 2 per step of
 // the last digit, so ten consecutive bodies give ten distinct remainders), so each group
 // yields at least nine valid numbers. Person i maps to slot Permutation(i) over
-// prefixes x 900,000 slots: unique, valid, and unrelated to i's order.
+// prefixes x 899,991 slots: unique, valid, and unrelated to i's order.
 // Thread safety: immutable after construction.
 #pragma once
 
@@ -26,7 +26,10 @@ namespace pioneer::synth {
 
 class NhsNumberAllocator {
  public:
-  static constexpr uint64_t kSlotsPerPrefix = 900000;
+  // Groups 0..99998 of each prefix (group 99999 of 999 would include 999 999 9999, an
+  // all-same-digit number that NHS systems treat as a sentinel), nine numbers per group.
+  static constexpr uint64_t kGroupsPerPrefix = 99999;
+  static constexpr uint64_t kSlotsPerPrefix = kGroupsPerPrefix * 9;
   static constexpr int kMaxPrefixes = 9;  // 999 down to 991
 
   // Numbers for persons 0..person_count-1. REQUIRES: person_count <= MaxPersons().

@@ -4,7 +4,7 @@
 
 namespace pioneer::synth {
 
-Permutation::Permutation(uint64_t n, uint64_t key) : n_(n), key_(key) {
+Permutation::Permutation(uint64_t n, uint64_t key) : n_(n), key_(MixSeed(key, 0x5eed)) {
   int bits = 2;
   while (bits < 62 && (uint64_t{1} << bits) < n) bits += 2;
   half_bits_ = bits / 2;
@@ -15,7 +15,14 @@ uint64_t Permutation::Feistel(uint64_t x) const {
   uint64_t left = x >> half_bits_;
   uint64_t right = x & half_mask_;
   for (uint64_t round = 0; round < 4; ++round) {
-    const uint64_t f = MixSeed(key_, round, right) & half_mask_;
+    // Round function: the MurmurHash3 64-bit finaliser of (right, key, round).
+    uint64_t f = right ^ (key_ + (round + 1) * 0x9E3779B97F4A7C15ULL);
+    f ^= f >> 33;
+    f *= 0xFF51AFD7ED558CCDULL;
+    f ^= f >> 33;
+    f *= 0xC4CEB9FE1A85EC53ULL;
+    f ^= f >> 33;
+    f &= half_mask_;
     const uint64_t next_right = left ^ f;
     left = right;
     right = next_right;

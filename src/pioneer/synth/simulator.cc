@@ -145,6 +145,54 @@ const SurvivorTable& Survivors() {
   return table;
 }
 
+// Tables of the hazards that depend only on sex, age and month, computed once (the rates are
+// recomputed for every segment of every person, so this is the generator's hot path).
+struct RateTables {
+  double cause[2][9][12][kCauseCount];  // base x season x group scale, per year
+  int cause_condition[kCauseCount];
+  CauseGroup cause_group[kCauseCount];
+  double death[2][kMaxAge + 2];  // baseline x age scale, per year
+  double prevalence[kConditionCount][kMaxAge + 3];
+  double deprivation[kConditionCount][11];
+};
+
+const RateTables& Tables() {
+  static const RateTables t = [] {
+    RateTables r{};
+    constexpr int kBandAge[9] = {0, 2, 10, 16, 30, 55, 70, 80, 90};
+    for (int c = 0; c < kCauseCount; ++c) {
+      const EmergencyCause cause = static_cast<EmergencyCause>(c);
+      r.cause_condition[c] = RequiredCondition(cause);
+      r.cause_group[c] = GroupOf(cause);
+      double scale = 1;
+      switch (r.cause_group[c]) {
+        case kGroupFall: scale = kFallScale; break;
+        case kGroupChronicAcsc: scale = kChronicAcscScale; break;
+        case kGroupAcuteAcsc: scale = kAcuteAcscScale; break;
+        case kGroupChildLrti: scale = kChildLrtiScale; break;
+        case kGroupOther: scale = kOtherEmergencyScale; break;
+      }
+      for (int sex = 1; sex <= 2; ++sex) {
+        for (int band = 0; band < 9; ++band) {
+          for (int month = 1; month <= 12; ++month) {
+            r.cause[sex - 1][band][month - 1][c] = BaseEmergencyHazard(cause, kBandAge[band], sex) *
+                                                   SeasonalMultiplier(cause, month) * scale;
+          }
+        }
+      }
+    }
+    for (int sex = 1; sex <= 2; ++sex) {
+      for (int a = 0; a <= kMaxAge + 1; ++a) r.death[sex - 1][a] = DeathHazard(a, sex) * MortalityScale(a);
+    }
+    for (int c = 0; c < kConditionCount; ++c) {
+      for (int a = 0; a <= kMaxAge + 2; ++a) r.prevalence[c][a] = Prevalence(static_cast<Condition>(c), a);
+      for (int d = 1; d <= 10; ++d) r.deprivation[c][d] = DeprivationMultiplier(static_cast<Condition>(c), d);
+    }
+    return r;
+  }();
+  return t;
+}
+
 }  // namespace
 
 struct PersonSimulator::Scratch {
@@ -229,6 +277,11 @@ class PersonSimulator::Life {
     register_noise_ = rng_.Normal(0, 0.5);
     h_.latent_risk = z_;
     latent_mult_ = std::exp(kLatentSd * z_ - kLatentSd * kLatentSd / 2);
+    death_latent_ = std::exp(0.35 * z_);
+    gp_latent_ = std::exp(0.35 * health_seeking_ - 0.061);
+    ae_latent_ = std::exp(0.25 * z_ + 0.2 * health_seeking_ - 0.05);
+    op_latent_ = std::exp(0.2 * health_seeking_ - 0.02);
+    birth_ymd_ = CivilFromDays(h_.birth);
 
     // Where they live.
     lsoa_ = area_.SampleLsoa(rng_);
@@ -422,9 +475,12 @@ class PersonSimulator::Life {
   }
 
   double ComputeRates(Day day, double* rates) {
-    const int age = AgeOn(h_.birth, day);
-    const int month = CivilFromDays(day).month;
+    const Ymd today = CivilFromDays(day);
+    const int age = AgeFrom(today);
+    const int month = today.month;
     const int n_ltc = CountConditions(conditions_);
+    const RateTables& tables = Tables();
+    const double* cause_base = tables.cause[h_.sex - 1][AgeBand9(age)][month - 1];
     const double frailty = Frailty(age);
     const double frail_mult = 1 + 2.5 * std::max(0.0, frailty - 0.1);
     const double fall_frail_mult = 1 + 4.0 * std::max(0.0, frailty - 0.1);
@@ -450,33 +506,21 @@ class PersonSimulator::Life {
                           (residence_ != kAtHome ? 1.3 : 1.0);
     constexpr double kPerDay = 1 / kDaysPerYear;
     double total = 0;
+    // Per-group multipliers (the group's calibration scale is already in the table).
+    double group_mult[5];
+    group_mult[kGroupFall] = fall_frail_mult * (residence_ != kAtHome ? 1.3 : 1.0);
+    group_mult[kGroupChronicAcsc] = frail_mult;
+    group_mult[kGroupAcuteAcsc] = other_mult * frail_mult;
+    group_mult[kGroupChildLrti] = 1;
+    group_mult[kGroupOther] = other_mult * frail_mult;
+    for (int g = 0; g < 5; ++g) group_mult[g] *= common * kPerDay;
     for (int ci = 0; ci < kCauseCount; ++ci) {
-      const EmergencyCause cause = static_cast<EmergencyCause>(ci);
-      const int cond = RequiredCondition(cause);
+      const int cond = tables.cause_condition[ci];
       if (cond >= 0 && !Has(conditions_, static_cast<Condition>(cond))) {
         rates[ci] = 0;
         continue;
       }
-      double r =
-          BaseEmergencyHazard(cause, age, h_.sex) * SeasonalMultiplier(cause, month) * common;
-      switch (GroupOf(cause)) {
-        case kGroupFall:
-          r *= kFallScale * fall_frail_mult * (residence_ != kAtHome ? 1.3 : 1.0);
-          break;
-        case kGroupChronicAcsc:
-          r *= kChronicAcscScale * frail_mult;
-          break;
-        case kGroupAcuteAcsc:
-          r *= kAcuteAcscScale * other_mult * frail_mult;
-          break;
-        case kGroupChildLrti:
-          r *= kChildLrtiScale;
-          break;
-        case kGroupOther:
-          r *= kOtherEmergencyScale * other_mult * frail_mult;
-          break;
-      }
-      rates[ci] = r * kPerDay;
+      rates[ci] = cause_base[ci] * group_mult[tables.cause_group[ci]];
       total += rates[ci];
     }
     rates[kMajorElective] = BaseElectiveHazard(age) * (1 + 0.15 * n_ltc) * kElectiveScale *
@@ -490,7 +534,7 @@ class PersonSimulator::Life {
     rates[kMajorDeath] = 0;
     rates[kMajorLeave] = 0;
     if (can_exit) {
-      double health = std::exp(0.35 * z_);
+      double health = death_latent_;
       for (int ci = 0; ci < kConditionCount; ++ci) {
         if (!Has(conditions_, static_cast<Condition>(ci))) continue;
         health *= ci == kCancer ? (day - onset_[kCancer] < 5 * 365 ? 2.5 : 1.2)
@@ -498,8 +542,7 @@ class PersonSimulator::Life {
       }
       health *= 1 + 3 * std::max(0.0, frailty - 0.15);
       if (residence_ != kAtHome) health *= 1.5;
-      rates[kMajorDeath] =
-          DeathHazard(age, h_.sex) * MortalityScale(age) * health * death_post * kPerDay;
+      rates[kMajorDeath] = tables.death[h_.sex - 1][std::min(age, kMaxAge + 1)] * health * death_post * kPerDay;
       rates[kMajorLeave] = OutMigrationHazard(age) * (residence_ != kAtHome ? 0.2 : 1.0) *
                            (lt_service_ >= 0 ? 0.5 : 1.0) * kPerDay;
     }
@@ -1495,13 +1538,15 @@ class PersonSimulator::Life {
       // Incidence keeps the age-specific prevalence: its rise with age plus the replacement of
       // people with the condition who die (excess mortality ~ base hazard x the average
       // health multiplier (~2) x (1.15 x condition multiplier - 1)).
-      const double p0 = Prevalence(cond, age);
-      const double p1 = Prevalence(cond, age + 1);
-      const double excess = DeathHazard(age, h_.sex) * MortalityScale(age) * 2.0 *
-                            std::max(0.0, 1.15 * MortalityMultiplier(cond) - 1);
+      const RateTables& tables = Tables();
+      const int a = std::min(age, kMaxAge + 1);
+      const double p0 = tables.prevalence[ci][a];
+      const double p1 = tables.prevalence[ci][a + 1];
+      const double excess =
+          tables.death[h_.sex - 1][a] * 2.0 * std::max(0.0, 1.15 * MortalityMultiplier(cond) - 1);
       const double rise = std::max(0.0, p1 - p0) + p0 * excess;
       if (rise <= 0) continue;
-      const double p = rise / (1 - p0) * DeprivationMultiplier(cond, imd_) * cond_latent;
+      const double p = rise / (1 - p0) * tables.deprivation[ci][imd_] * cond_latent;
       if (rng_.Bernoulli(p)) AddCondition(cond, day + static_cast<Day>(rng_.Below(365)), true);
     }
   }
@@ -1520,6 +1565,16 @@ class PersonSimulator::Life {
       }
     }
     if (cond == kCancer && rng_.Bernoulli(0.4)) ChemotherapyCourse(onset);
+  }
+
+  // Completed years on the day `today` (as AgeOn, with the birth date decoded once).
+  int AgeFrom(const Ymd& today) const {
+    int age = today.year - birth_ymd_.year;
+    if (today.month < birth_ymd_.month ||
+        (today.month == birth_ymd_.month && today.day < birth_ymd_.day)) {
+      --age;
+    }
+    return age;
   }
 
   double ConditionNorm(int age) const {
@@ -1602,7 +1657,7 @@ class PersonSimulator::Life {
 
   void GenerateMonth(Day from, Day to) {
     if (from >= to) return;
-    const int age = AgeOn(h_.birth, from);
+    const int age = AgeFrom(CivilFromDays(from));
     const int n_ltc = CountConditions(conditions_);
     const double frailty = Frailty(age);
     const double years = (to - from) / kDaysPerYear;
@@ -1614,7 +1669,7 @@ class PersonSimulator::Life {
       constexpr double kGpMale[9] = {4.5, 4.5, 2.0, 1.8, 2.2, 3.2, 5.0, 6.5, 7.5};
       constexpr double kGpFemale[9] = {4.5, 4.5, 2.0, 3.6, 4.0, 4.2, 5.0, 6.5, 7.5};
       double rate = (h_.sex == 2 ? kGpFemale : kGpMale)[band] * (1 + 0.18 * n_ltc) *
-                    std::exp(0.35 * health_seeking_ - 0.061) * (residence_ != kAtHome ? 1.3 : 1.0) *
+                    gp_latent_ * (residence_ != kAtHome ? 1.3 : 1.0) *
                     kGpScale;
       if (on_register_) rate += 2;
       const int n = rng_.Poisson(rate * years);
@@ -1623,7 +1678,7 @@ class PersonSimulator::Life {
       // A&E attendances that do not lead to admission.
       constexpr double kAe[9] = {0.55, 0.35, 0.22, 0.30, 0.30, 0.20, 0.20, 0.26, 0.42};
       const double ae_rate = kAe[band] * imd_mult_ *
-                             std::exp(0.25 * z_ + 0.2 * health_seeking_ - 0.05) *
+                             ae_latent_ *
                              (1 + 0.08 * n_ltc) * kAeScale;
       const int n_ae = rng_.Poisson(ae_rate * years);
       for (int i = 0; i < n_ae; ++i)
@@ -1632,7 +1687,7 @@ class PersonSimulator::Life {
       // Outpatient referrals.
       constexpr double kOp[9] = {0.2, 0.15, 0.1, 0.12, 0.18, 0.28, 0.42, 0.5, 0.45};
       const double op_rate =
-          kOp[band] * (1 + 0.2 * n_ltc) * std::exp(0.2 * health_seeking_ - 0.02) * kOpScale;
+          kOp[band] * (1 + 0.2 * n_ltc) * op_latent_ * kOpScale;
       if (rng_.Bernoulli(1 - std::exp(-op_rate * years)))
         OutpatientReferral(from + static_cast<Day>(rng_.Below(to - from)), age, false);
     }
@@ -1906,6 +1961,8 @@ class PersonSimulator::Life {
   bool exited_ = false;
   double z_ = 0, health_seeking_ = 0, frailty_offset_ = 0, register_noise_ = 0;
   double latent_mult_ = 1, imd_mult_ = 1;
+  double death_latent_ = 1, gp_latent_ = 1, ae_latent_ = 1, op_latent_ = 1;
+  Ymd birth_ymd_{1970, 1, 1};
   bool smi_ = false;
   int lsoa_ = 0;
   int imd_ = 5;
