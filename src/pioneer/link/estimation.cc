@@ -72,14 +72,14 @@ struct LevelCounts {
 
 LevelCounts CountRandomPairs(const RecordSet& records, LinkType type,
                              const ComparisonSet& comps, const EstimationOptions& opt,
-                             int64_t possible, EstimationReport* report) {
+                             int64_t sample, int64_t possible, EstimationReport* report) {
   const size_t nc = comps.size();
   const uint32_t n = records.size();
   std::vector<uint32_t> left, right;
   if (type == LinkType::kLinkOnly) {
     for (uint32_t r = 0; r < n; ++r) (records.source(r) == 0 ? left : right).push_back(r);
   }
-  const bool exhaustive = possible <= opt.u_max_pairs;
+  const bool exhaustive = possible <= sample;
   report->u_exhaustive = exhaustive;
   constexpr size_t kChunks = 64;
   std::vector<std::vector<int64_t>> per_chunk(kChunks, std::vector<int64_t>(nc * kMaxLevels, 0));
@@ -106,8 +106,9 @@ LevelCounts CountRandomPairs(const RecordSet& records, LinkType type,
       }
     } else {
       SplitMix64 rng{opt.seed + k};
-      const int64_t want = opt.u_max_pairs / static_cast<int64_t>(kChunks) +
-                           (static_cast<int64_t>(k) < opt.u_max_pairs % static_cast<int64_t>(kChunks) ? 1 : 0);
+      const auto chunks = static_cast<int64_t>(kChunks);
+      const int64_t want =
+          sample / chunks + (static_cast<int64_t>(k) < sample % chunks ? 1 : 0);
       for (int64_t i = 0; i < want; ++i) {
         if (type == LinkType::kDedupe) {
           const auto a = static_cast<uint32_t>(rng.Next() % n);
@@ -189,6 +190,11 @@ std::vector<BlockingRule> DefaultDeterministicRules(const RecordSet& records) {
                   records);
 }
 
+int64_t USamplePairs(const RecordSet& records, const EstimationOptions& options) {
+  if (options.u_max_pairs > 0) return options.u_max_pairs;
+  return std::clamp<int64_t>(int64_t{5} * records.size(), 1'000'000, 10'000'000);
+}
+
 int64_t PossiblePairs(const RecordSet& records, LinkType type) {
   const int64_t n = records.size();
   if (type == LinkType::kDedupe) return n * (n - 1) / 2;
@@ -213,11 +219,12 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
   const int64_t possible = PossiblePairs(records, type);
   rep.possible_pairs = possible;
   if (possible < 1) return InvalidArgumentError("fewer than two records to compare");
-  if (opt.u_max_pairs < 1) return InvalidArgumentError("u_max_pairs must be positive");
+  if (opt.u_max_pairs < 0) return InvalidArgumentError("u_max_pairs must not be negative");
 
   // 1. u from random pairs.
   if (progress) progress->Update(0, 0, "estimating u from random pairs");
-  const LevelCounts uc = CountRandomPairs(records, type, comps, opt, possible, &rep);
+  const LevelCounts uc =
+      CountRandomPairs(records, type, comps, opt, USamplePairs(records, opt), possible, &rep);
   std::vector<ComparisonParameters> params(nc);
   rep.null_share.assign(nc, 0.0);
   for (size_t c = 0; c < nc; ++c) {

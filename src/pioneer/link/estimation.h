@@ -1,7 +1,8 @@
 // Unsupervised estimation of a Fellegi-Sunter model (no labels), following Splink:
 //
-// 1. u from random pairs. If the job has at most u_max_pairs possible pairs, every pair is
-//    enumerated (exact); otherwise u_max_pairs pairs are drawn uniformly at random with a
+// 1. u from random pairs. The sample size is u_max_pairs, or by default (0) five pairs per
+//    record, at least 1,000,000 and at most 10,000,000. If the job has no more possible pairs
+//    than that, every pair is enumerated (exact); otherwise that many pairs are drawn with a
 //    seeded generator (SplitMix64; chunk k uses seed + k, so the sample does not depend on
 //    the thread count). Nearly all random pairs are non-matches, so level frequencies
 //    estimate u. A level never seen in the sample gets u = 0.5 / (non-null pairs sampled).
@@ -41,7 +42,7 @@
 namespace pioneer::link {
 
 struct EstimationOptions {
-  int64_t u_max_pairs = 2'000'000;
+  int64_t u_max_pairs = 0;  // 0 = clamp(5 x records, 1e6, 1e7)
   uint64_t seed = 42;
   std::vector<BlockingRule> training_rules;       // empty = DefaultTrainingRules
   std::vector<BlockingRule> deterministic_rules;  // empty = DefaultDeterministicRules
@@ -76,6 +77,9 @@ struct EstimationReport {
   std::vector<std::string> warnings;  // e.g. a comparison no session could estimate
   double seconds = 0;
 };
+
+// The u sample size EstimateModel uses for `records` with these options.
+int64_t USamplePairs(const RecordSet& records, const EstimationOptions& options);
 
 std::vector<BlockingRule> DefaultTrainingRules(const RecordSet& records);
 std::vector<BlockingRule> DefaultDeterministicRules(const RecordSet& records);

@@ -66,7 +66,7 @@ TEST(EstimationTest, RecoversStructureWithoutLabels) {
   auto model = EstimateModel(rs, LinkType::kDedupe, comps, opt, &rep);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   EXPECT_EQ(rep.possible_pairs, 800LL * 799 / 2);
-  EXPECT_TRUE(rep.u_exhaustive);  // 319,600 <= 2,000,000
+  EXPECT_TRUE(rep.u_exhaustive);  // 319,600 <= 1,000,000
   EXPECT_EQ(rep.u_pairs, rep.possible_pairs);
   ASSERT_EQ(rep.sessions.size(), 2u);  // birth_date, name_pair
   EXPECT_EQ(rep.sessions[0].rule, "birth_date");

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -81,19 +80,8 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
   }
   if (o.window < 1) return InvalidArgumentError("--window must be at least 1");
   if (o.threads < 1) return InvalidArgumentError("--threads must be at least 1");
-  if (!o.truth_column.empty() && !o.truth_id_regex.empty()) {
+  if (!o.truth_column.empty() && o.truth_from_id) {
     return InvalidArgumentError("give --truth or --truth-from-id, not both");
-  }
-  std::optional<std::regex> truth_re;
-  if (!o.truth_id_regex.empty()) {
-    try {
-      truth_re.emplace(o.truth_id_regex);
-    } catch (const std::regex_error&) {
-      return InvalidArgumentError("--truth-from-id: not a valid regular expression");
-    }
-    if (truth_re->mark_count() < 1) {
-      return InvalidArgumentError("--truth-from-id: needs a capture group, e.g. 'rec-(\\d+)-'");
-    }
   }
 
   PIONEER_ASSIGN_OR_RETURN(ColumnMap map, ParseColumnMap(o.map));
@@ -185,13 +173,15 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
   s.write_seconds = Since(t_write);
 
   // Evaluate.
-  if (!o.truth_column.empty() || truth_re) {
+  if (!o.truth_column.empty() || o.truth_from_id) {
     std::vector<std::string> truth_text;
-    if (truth_re) {
+    if (o.truth_from_id) {
       for (uint32_t i = 0; i < records.size(); ++i) {
-        std::smatch m;
         const std::string& id = records.id(i);
-        truth_text.push_back(std::regex_search(id, m, *truth_re) ? m[1].str() : "#" + id);
+        const size_t b = id.find_first_of("0123456789");
+        const size_t e = b == std::string::npos ? b : id.find_first_not_of("0123456789", b);
+        // No digits: the record is its own entity.
+        truth_text.push_back(b == std::string::npos ? "#" + id : id.substr(b, e - b));
       }
     } else {
       for (const LoadedInput& in : s.inputs) {

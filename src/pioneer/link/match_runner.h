@@ -37,16 +37,16 @@ struct MatchOptions {
   double threshold = 0.5;
   double review_threshold = 0.05;
   int window = 100;
-  int64_t u_max_pairs = 2'000'000;
+  int64_t u_max_pairs = 0;  // 0 = automatic (estimation.h)
   uint64_t seed = 42;
   int threads = 2;
   double deterministic_recall = 0;  // 0 = implied by the model
   int max_cluster_size = 1000;
   double min_bridge_share = 0.2;
-  // Evaluation (optional): a ground-truth column, or a regex whose first capture group in
-  // the record id is the truth (FEBRL: "rec-(\\d+)-").
+  // Evaluation (optional): a ground-truth column, or truth taken from the record id as its
+  // first run of digits (FEBRL ids: rec-<N>-org, rec-<N>-dup-<k> -> N).
   std::string truth_column;
-  std::string truth_id_regex;
+  bool truth_from_id = false;
 };
 
 struct MatchSummary {

@@ -15,7 +15,7 @@ using pioneer::testing::TempDir;
 using pioneer::testing::WriteFile;
 
 // Two files: "left" has 300 people, "right" a corrupted copy of the first 200 plus 50 others.
-// ids encode the person (p<N>-l / p<N>-r) so --truth-from-id can evaluate.
+// ids encode the person (p<N>-l / p<N>-r) so truth_from_id can evaluate.
 void WriteLinkFiles(const TempDir& tmp) {
   const char* given[] = {"ann", "bob", "cara", "dev", "eve", "finn", "gus", "hana", "ivan", "jo",
                          "kai", "lena"};
@@ -54,7 +54,7 @@ MatchOptions LinkOptions(const TempDir& tmp) {
   o.out_path = tmp / "pairs.csv";
   o.clusters_path = tmp / "clusters.csv";
   o.model_out_path = tmp / "model.json";
-  o.truth_id_regex = "p(\\d+)-";
+  o.truth_from_id = true;
   return o;
 }
 
@@ -172,8 +172,8 @@ TEST(MatchRunnerTest, RejectsBadOptions) {
   o.out_path.clear();
   expect_error(o, "--out");
   o = LinkOptions(tmp);
-  o.truth_id_regex = "(";
-  expect_error(o, "--truth-from-id");
+  o.truth_column = "cluster";
+  expect_error(o, "--truth or --truth-from-id");
   o = LinkOptions(tmp);
   o.out_path = tmp / "no/such/dir/pairs.csv";
   expect_error(o, "cannot open for writing");

@@ -28,10 +28,11 @@ void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn,
   std::atomic<size_t> next{0};
   std::mutex mu;
   std::condition_variable cv;
-  size_t running = static_cast<size_t>(std::min<size_t>(static_cast<size_t>(threads), n));
+  const size_t worker_count = std::min<size_t>(static_cast<size_t>(threads), n);
+  size_t running = worker_count;  // guarded by mu
   std::vector<std::thread> workers;
-  workers.reserve(running);
-  for (size_t w = 0; w < workers.capacity(); ++w) {
+  workers.reserve(worker_count);
+  for (size_t w = 0; w < worker_count; ++w) {
     workers.emplace_back([&] {
       for (;;) {
         const size_t i = next.fetch_add(1);

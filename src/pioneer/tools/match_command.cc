@@ -102,7 +102,8 @@ void RegisterMatchCommand(CLI::App& app, int& exit_code) {
                   "'soundex(family_name) & year(birth_date)')");
   cmd->add_option("--window", o->window, "Blocking cap: window per record in large blocks")
       ->capture_default_str();
-  cmd->add_option("--u-pairs", o->u_max_pairs, "Random pairs sampled to estimate u")
+  cmd->add_option("--u-pairs", o->u_max_pairs,
+                  "Random pairs sampled to estimate u (0 = 5 per record, 1e6..1e7)")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the random pair sample")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Worker threads")->capture_default_str();
@@ -116,8 +117,9 @@ void RegisterMatchCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--model-out", o->model_out_path, "Write the estimated model as JSON");
   cmd->add_option("--truth", o->truth_column, "Evaluate against a ground-truth cluster column");
-  cmd->add_option("--truth-from-id", o->truth_id_regex,
-                  "Evaluate against truth taken from the id by a regex capture group");
+  cmd->add_flag("--truth-from-id", o->truth_from_id,
+                "Evaluate against truth taken from the id: its first run of digits (FEBRL "
+                "rec-N-org / rec-N-dup-k)");
   cmd->add_flag("-q,--quiet", *quiet, "No progress and no summary");
   cmd->callback([o, quiet, &exit_code] { exit_code = RunMatchCommand(*o, *quiet); });
 }
