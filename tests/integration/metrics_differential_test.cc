@@ -1,6 +1,9 @@
 // Differential test: the fast timeline engine and the SQL reference engine must count exactly
 // the same records for every metric, period, breakdown and switch setting, on random
-// synthetic areas (small populations so CI stays fast).
+// synthetic areas (small populations so CI stays fast). 20 seeds; each seed checks every
+// metric under one switch variant (defaults on even seeds, every non-default on odd ones)
+// for breakdown none plus one further breakdown (rotating through all of them), over months,
+// quarters, financial years and rolling 12-month periods.
 #include <gtest/gtest.h>
 
 #include "pioneer/metrics/drill_down.h"
@@ -19,12 +22,33 @@ namespace {
 using testing::RunPioneer;
 using testing::TempDir;
 
-class MetricsDifferential : public ::testing::TestWithParam<int> {};
+// Per metric: what the fast engine counted over all seeds (breakdown none), so that the suite
+// can fail when a metric was never exercised (an agreement on zeros proves nothing).
+std::map<std::string, int64_t>& CountedOverSeeds() {
+  static std::map<std::string, int64_t> counted;
+  return counted;
+}
+int& SeedsRun() {
+  static int n = 0;
+  return n;
+}
+
+class MetricsDifferential : public ::testing::TestWithParam<int> {
+ public:
+  static void TearDownTestSuite() {
+    if (SeedsRun() < 20) return;  // a filtered run: too few seeds to expect every metric
+    for (const auto& d : metrics::BuildCatalogue(*metrics::ResolveSwitches({}))) {
+      // 18-64 permanent admissions are too rare for 20 areas of 200 people.
+      if (d.id == "ascof_2a_part1") continue;
+      EXPECT_GT(CountedOverSeeds()[d.id], 0) << d.id << " was never counted on any seed";
+    }
+  }
+};
 
 TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
   TempDir tmp;
   synth::SynthOptions so;
-  so.population = 500;
+  so.population = 200;
   so.seed = static_cast<uint64_t>(GetParam());
   so.out_dir = tmp / "area";
   so.threads = 1;
@@ -38,20 +62,35 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
   auto ref = metrics::LoadReferenceData(**store);
   ASSERT_TRUE(ref.ok());
 
-  auto range = Period::Parse("2012-04..2016-03");
+  auto range = Period::Parse("2013-04..2016-03");
   std::vector<metrics::LabelledPeriod> periods =
       metrics::MakePeriods(*range, metrics::Granularity::kMonth);
-  for (auto& y : metrics::MakePeriods(*range, metrics::Granularity::kYear)) periods.push_back(y);
+  for (auto g : {metrics::Granularity::kQuarter, metrics::Granularity::kRolling12,
+                 metrics::Granularity::kYear}) {
+    for (auto& y : metrics::MakePeriods(*range, g)) periods.push_back(y);
+  }
 
-  const std::vector<metrics::SwitchValues> variants = {
-      {},
-      {{"composite.deduplicate_spells", "true"},
-       {"nel.method_set", "mar"},
-       {"falls.exclude_transfers", "true"},
-       {"falls.cause_positions", "any_secondary"},
-       {"lrti.include_optional_codes", "true"}},
+  const int seed = GetParam();
+  const metrics::SwitchValues non_default = {
+      {"composite.deduplicate_spells", "true"},
+      {"nel.method_set", "mar"},
+      {"falls.exclude_transfers", "true"},
+      {"falls.cause_positions", "any_secondary"},
+      {"lrti.include_optional_codes", "true"},
+      {"ascof2a.exclude_depleted_self_funders_previously_counted", "true"},
+      {"ascof2a.age_rule", "admission"},
+      {"ascof2b.reablement_start_days", seed % 4 == 1 ? "3" : "14"},
+      {"ascof2b.counting_unit", "first_per_person"},
+      {"dementia.prevalence_rates", "dementia_uk_2007"},
+      {"population.basis", "registered"},
+      {"population.mye_year", "latest"},
   };
+  const std::vector<metrics::SwitchValues> variants = {seed % 2 ? non_default
+                                                                : metrics::SwitchValues{}};
+  const auto& all_b = metrics::AllBreakdowns();
+  const metrics::Breakdown extra_b = all_b[1 + seed % (all_b.size() - 1)];
   int64_t total_counted = 0;
+  std::map<std::string, int64_t> per_metric;
   for (const auto& v : variants) {
     auto sw = metrics::ResolveSwitches(v);
     ASSERT_TRUE(sw.ok());
@@ -63,6 +102,7 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
     for (const auto& d : catalogue) {
       metrics::Expr pred = metrics::EffectivePredicate(catalogue, d);
       for (metrics::Breakdown b : d.breakdowns) {
+        if (b != metrics::Breakdown::kNone && b != extra_b) continue;
         metrics::CountRequest req{periods, b};
         auto a = fast.Count(d, pred, req);
         auto s = sql.Count(d, pred, req);
@@ -70,10 +110,15 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
         ASSERT_TRUE(s.ok()) << s.status().ToString();
         EXPECT_EQ(*a, *s) << d.id << " by " << metrics::BreakdownName(b);
         if (b == metrics::Breakdown::kNone) {
-          for (const auto& [k, n] : *a) total_counted += n;
+          for (const auto& [k, n] : *a) {
+            total_counted += n;
+            per_metric[d.id] += n;
+          }
         }
       }
-      // Drill-down rows agree too (one financial year, all groups).
+      // Drill-down rows agree too (one financial year, all groups), for a rotating fifth of
+      // the metrics per seed (every metric across five seeds).
+      if ((&d - catalogue.data()) % 5 != seed % 5) continue;
       metrics::DrillDownRequest dr{d.id, periods.back(), metrics::Breakdown::kNone, "all",
                                    "test", "differential test"};
       metrics::UngatedForDevelopment gate;
@@ -82,19 +127,25 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
       ASSERT_TRUE(fa.ok() && sa.ok());
       EXPECT_EQ(fa->row_ids, sa->row_ids) << d.id;
     }
-    // Whole reports (rates, DSRs, CIs) agree once counts do.
-    auto ra = metrics::Evaluate(fast, *ref, *sw, periods, metrics::Breakdown::kNone);
-    auto rs = metrics::Evaluate(sql, *ref, *sw, periods, metrics::Breakdown::kNone);
-    ASSERT_TRUE(ra.ok() && rs.ok());
-    nlohmann::json ja = metrics::ReportJson(*ra), js = metrics::ReportJson(*rs);
-    ja.erase("engine");
-    js.erase("engine");
-    EXPECT_EQ(ja, js);
+    // Whole reports (rates, DSRs, CIs, disclosure control) agree once counts do; checked on
+    // every fourth seed to keep the suite fast (Evaluate is shared code).
+    for (metrics::Breakdown b : {metrics::Breakdown::kNone}) {
+      if (seed % 4 != 0) break;
+      auto ra = metrics::Evaluate(fast, *ref, *sw, periods, b);
+      auto rs = metrics::Evaluate(sql, *ref, *sw, periods, b);
+      ASSERT_TRUE(ra.ok() && rs.ok());
+      nlohmann::json ja = metrics::ReportJson(*ra), js = metrics::ReportJson(*rs);
+      ja.erase("engine");
+      js.erase("engine");
+      EXPECT_EQ(ja, js) << metrics::BreakdownName(b);
+    }
   }
   EXPECT_GT(total_counted, 0) << "the synthetic area produced no metric events at all";
+  for (const auto& [id, n] : per_metric) CountedOverSeeds()[id] += n;
+  ++SeedsRun();
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, MetricsDifferential, ::testing::Values(1, 2, 3, 4, 5));
+INSTANTIATE_TEST_SUITE_P(Seeds, MetricsDifferential, ::testing::Range(1, 21));
 
 }  // namespace
 }  // namespace pioneer

@@ -1,5 +1,6 @@
 // The metric catalogue: every BCF metric implemented so far, declared once as data.
 // Rules follow ../shared/specs/bcf-metrics.md; section numbers are cited per definition.
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -286,6 +287,454 @@ MetricDefinition Falls(const SwitchValues& sw, std::string id, std::string title
   return d;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Social care and discharge metrics.
+
+const std::vector<std::string> kCouncilSupported = {"la_funded", "joint"};
+const std::vector<std::string> kCommunityServices = {"home_care", "direct_payment", "day_care"};
+
+Expr CareHomeLongTerm(std::string note = "") {
+  return Expr::And({Expr::In("event_type", {"service"}),
+                    Expr::In("service_type", {"residential", "nursing"}),
+                    Expr::In("service_term", {"long_term"})},
+                   std::move(note));
+}
+
+MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
+  MetricDefinition d;
+  d.id = part == 1 ? "ascof_2a_part1" : "ascof_2a_part2";
+  d.title = part == 1 ? "Permanent admissions to residential and nursing care homes, aged 18-64"
+                      : "Permanent admissions to residential and nursing care homes, aged 65+";
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 2.1-2.4; ASCOF 2A part " + std::to_string(part) +
+               " (NHS Digital ASCOF 2A; person-level derivation CORR/PROP)";
+  d.provenance = "CORR";
+  d.provisional = true;  // look-back and council-support reading are PROP
+  d.source = "social_care_events";
+  d.switches = {"ascof2a.age_rule", "ascof2a.exclude_depleted_self_funders_previously_counted"};
+  std::vector<Expr> all = {
+      CareHomeLongTerm("permanent (long-term) residential or nursing placement"),
+      Expr::In("funding", kCouncilSupported,
+               "council-supported: any council contribution (NHS-only CHC and self-funders "
+               "excluded)"),
+      Expr::Not(Expr::Exists({Relation::Kind::kBefore, "social_care_events", "event_start_date",
+                              "", "event_start_date", 0, 0},
+                             CareHomeLongTerm()),
+                "new admission: no earlier long-term placement of any funding (moves between "
+                "homes or residential <-> nursing are not counted; one per person)"),
+  };
+  if (sw.at("ascof2a.exclude_depleted_self_funders_previously_counted") == "true") {
+    all.push_back(Expr::Not(Expr::In("route_of_access", {"self_funder_depleted"}),
+                            "not a self-funder with depleted funds"));
+  }
+  d.numerator = Expr::And(std::move(all));
+  d.period_field = "event_start_date";
+  d.period_rule = "service start date inside the period (financial year for ASCOF)";
+  if (sw.at("ascof2a.age_rule") == "admission") {
+    d.age_rule = AgeRule::kAtDateField;
+    d.age_date_field = "event_start_date";
+  } else {
+    d.age_rule = AgeRule::kAtFinancialYearEnd;
+  }
+  d.age_lo = part == 1 ? 18 : 65;
+  d.age_hi = part == 1 ? 64 : 200;
+  d.practice_field = kPersonField;
+  d.lsoa_field = kPersonField;
+  d.denominator_age_lo = d.age_lo;
+  d.denominator_age_hi = d.age_hi;
+  d.denominator_rule = part == 1 ? "ONS mid-year estimate, ages 18-64"
+                                 : "ONS mid-year estimate, ages 65+";
+  return d;
+}
+
+// Spell discharges: the episode carrying the discharge date (the last of the spell).
+std::vector<Expr> DischargedAlive() {
+  return {Expr::Present("discharge_date", "the episode that ends the spell"),
+          Expr::Not(Expr::In("discharge_method", {"4", "5"}), "discharged alive (DISMETH not 4)")};
+}
+
+Expr Ascof2bCohort(const SwitchValues& sw) {
+  int n = std::stoi(sw.at("ascof2b.reablement_start_days"));
+  auto all = DischargedAlive();
+  all.push_back(Expr::In("discharge_destination", {"19"},
+                         "to their own home (usual place of residence)"));
+  all.push_back(Expr::Exists(
+      {Relation::Kind::kStartsWithin, "social_care_events", "event_start_date", "",
+       "discharge_date", 0, n},
+      Expr::And({Expr::In("event_type", {"service"}), Expr::In("service_type", {"reablement"}),
+                 Expr::In("funding", kCouncilSupported)}),
+      "council-supported reablement starting on the discharge date or within "
+      "ascof2b.reablement_start_days after it"));
+  return Expr::And(std::move(all));
+}
+
+void Ascof2bCommon(MetricDefinition& d) {
+  d.source = "apc_episodes";
+  d.period_field = "discharge_date";
+  d.months = {10, 11, 12};
+  d.period_rule = "discharge date inside the period and in October-December (the reporting "
+                  "year is the financial year holding the October-December discharges)";
+  d.age_rule = AgeRule::kAtDateField;
+  d.age_date_field = "discharge_date";
+  d.age_lo = 65;
+}
+
+MetricDefinition Ascof2bCohortDef(const SwitchValues& sw) {
+  MetricDefinition d;
+  d.id = "ascof_2b_cohort";
+  d.title = "Older people (65+) discharged from hospital into reablement (ASCOF 2B cohort)";
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 3.1-3.4; SALT STS004";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.unit = Unit::kCount;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.switches = {"ascof2b.reablement_start_days", "ascof2b.counting_unit"};
+  Ascof2bCommon(d);
+  d.numerator = Ascof2bCohort(sw);
+  if (sw.at("ascof2b.counting_unit") == "first_per_person") d.measure = Measure::kPersons;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count; the denominator of ASCOF 2B part 1)";
+  return d;
+}
+
+MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
+  MetricDefinition d = Ascof2bCohortDef(sw);
+  d.id = "ascof_2b_part1";
+  d.title = "Older people (65+) still at home 91 days after discharge into reablement";
+  d.citation = "bcf-metrics.md 3.1-3.4; ASCOF 2B part 1 (SALT STS004, NHSOF 3.6.i)";
+  d.provenance = "AUTH";  // rule AUTH; person-level derivation PROP
+  d.unit = Unit::kPercent;
+  const int kCheck = 91;
+  d.numerator = Expr::And({
+      Ascof2bCohort(sw),
+      Expr::Not(Expr::PersonDate("death_date", "discharge_date", -kUnbounded, kCheck),
+                "not dead by day 91 (PDS)"),
+      Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "death_date",
+                              "", "discharge_date", -kUnbounded, kCheck},
+                             Expr::True()),
+                "not dead by day 91 (council record)"),
+      Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "apc_episodes", "discharge_date", "",
+                              "discharge_date", 0, kCheck},
+                             Expr::In("discharge_method", {"4"})),
+                "not died in hospital by day 91"),
+      Expr::Not(Expr::Exists({Relation::Kind::kOpenOn, "apc_episodes", "episode_start_date",
+                              "episode_end_date", "discharge_date", kCheck, 0},
+                             Expr::True()),
+                "not in hospital on day 91"),
+      Expr::Not(Expr::Exists({Relation::Kind::kOpenOn, "social_care_events", "event_start_date",
+                              "event_end_date", "discharge_date", kCheck, 0},
+                             CareHomeLongTerm()),
+                "not in a permanent care-home placement on day 91 (respite does not count)"),
+  });
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "ascof_2b_cohort";
+  d.denominator_rule = "ascof_2b_cohort (discharges into reablement in the same cell); people "
+                       "with no contrary evidence on day 91 count as at home";
+  return d;
+}
+
+MetricDefinition Ascof2bDischarges() {
+  MetricDefinition d;
+  d.id = "ascof_2b_discharges_65plus";
+  d.title = "Older people (65+) discharged alive from hospital, October-December";
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 3.5; ASCOF 2B part 2 denominator (HES)";
+  d.provenance = "AUTH";
+  d.unit = Unit::kCount;
+  d.polarity = Polarity::kHigherIsBetter;
+  Ascof2bCommon(d);
+  d.numerator = Expr::And(DischargedAlive(), "all specialties, zero-length stays included");
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count; the denominator of ASCOF 2B part 2)";
+  return d;
+}
+
+MetricDefinition Ascof2bPart2(const SwitchValues& sw) {
+  MetricDefinition d = Ascof2bDischarges();
+  d.id = "ascof_2b_part2";
+  d.title = "Proportion of older people (65+) offered reablement on discharge (coverage)";
+  d.citation = "bcf-metrics.md 3.5; ASCOF 2B part 2";
+  d.provenance = "AUTH";
+  d.provisional = true;
+  d.unit = Unit::kPercent;
+  d.switches = {"ascof2b.reablement_start_days"};
+  d.numerator = Ascof2bCohort(sw);
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "ascof_2b_discharges_65plus";
+  d.denominator_rule = "ascof_2b_discharges_65plus (all 65+ discharged alive, Oct-Dec)";
+  return d;
+}
+
+MetricDefinition Dtoc(const std::string& agency) {
+  MetricDefinition d;
+  d.id = agency.empty() ? "dtoc_delayed_days" : "dtoc_delayed_days_" + agency;
+  for (auto& ch : d.id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  d.title = "Delayed transfers of care: delayed days per 100,000 adults (18+), average per month" +
+            (agency.empty() ? std::string() : ", responsible " + agency);
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 4.1, 4.3, 4.5; DToC monthly SitRep (metric CORR, arithmetic PROP)";
+  d.provenance = "PROP";
+  d.provisional = true;
+  std::vector<Expr> all = {
+      Expr::Present("discharge_ready_date", "ready for transfer"),
+      Expr::IntRange("age_on_admission", 18, 200, "adults (18+)"),
+  };
+  if (!agency.empty()) {
+    all.push_back(Expr::In("delay_agency", {agency}, "agency responsible for the delay"));
+  }
+  d.numerator = Expr::And(std::move(all));
+  d.period_field = "discharge_ready_date";
+  d.period_end_field = "discharge_date";
+  d.period_mode = PeriodMode::kOverlapsPeriod;
+  d.measure = Measure::kDaysInPeriod;
+  d.period_rule = "each calendar day d with ready date <= d < discharge date inside the period "
+                  "(a delay still open at the end of the data counts to the period end)";
+  d.per_month = true;
+  d.denominator_age_lo = 18;
+  d.denominator_rule = "ONS mid-year estimate, ages 18+; rate = (delayed days / months in the "
+                       "period) per 100,000";
+  return d;
+}
+
+MetricDefinition HospitalDischarges() {
+  MetricDefinition d;
+  d.id = "hospital_discharges";
+  d.title = "Hospital discharges (spells ended alive)";
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 4.6 (supporting count)";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.unit = Unit::kCount;
+  d.numerator = Expr::And(DischargedAlive());
+  d.period_field = "discharge_date";
+  d.period_rule = "discharge date inside the period";
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count)";
+  return d;
+}
+
+MetricDefinition Stranded() {
+  MetricDefinition d = HospitalDischarges();
+  d.id = "stranded_patients";
+  d.title = "Stranded patients: discharges after a length of stay of 15 days or more";
+  d.citation = "issue 4 (Leeds Year of Care); bcf-metrics.md 4.6 context";
+  d.unit = Unit::kPercent;
+  auto all = DischargedAlive();
+  all.push_back(Expr::DaysBetween("admission_date", "discharge_date", 15, kUnbounded,
+                                  "length of stay (discharge - admission) >= 15 days"));
+  d.numerator = Expr::And(std::move(all));
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "hospital_discharges";
+  d.denominator_rule = "hospital_discharges (all spells ended alive in the period)";
+  return d;
+}
+
+Expr DischargesWithReadyDate() {
+  auto all = DischargedAlive();
+  all.push_back(Expr::Present("discharge_ready_date", "discharge-ready date recorded"));
+  all.push_back(Expr::IntRange("age_on_admission", 18, 200, "adults (18+)"));
+  return Expr::And(std::move(all));
+}
+
+MetricDefinition ReadyDischarges() {
+  MetricDefinition d = HospitalDischarges();
+  d.id = "discharges_with_ready_date";
+  d.title = "Adult discharges with a discharge-ready date";
+  d.numerator = DischargesWithReadyDate();
+  return d;
+}
+
+MetricDefinition ReadyToDischargeDays() {
+  MetricDefinition d = ReadyDischarges();
+  d.id = "ready_to_discharge_days";
+  d.title = "Mean days between discharge-ready date and discharge";
+  d.citation = "bcf-metrics.md 4.6 (DRD delay = discharge - DRD, 0 on the DRD)";
+  d.unit = Unit::kDays;
+  d.measure = Measure::kDaysBetween;
+  d.value_from_field = "discharge_ready_date";
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "discharges_with_ready_date";
+  d.denominator_rule = "discharges_with_ready_date; numerator = total days from ready date to "
+                       "discharge";
+  return d;
+}
+
+MetricDefinition DischargedAfterReady() {
+  MetricDefinition d = ReadyDischarges();
+  d.id = "discharged_after_ready_pct";
+  d.title = "Adults who stayed in hospital beyond their discharge-ready date";
+  d.citation = "bcf-metrics.md 4.6 (a); issue 4 (Leeds Year of Care: over a third)";
+  d.unit = Unit::kPercent;
+  d.numerator = Expr::And({DischargesWithReadyDate(),
+                           Expr::DaysBetween("discharge_ready_date", "discharge_date", 1,
+                                             kUnbounded, "discharged after the ready date")});
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "discharges_with_ready_date";
+  d.denominator_rule = "discharges_with_ready_date";
+  return d;
+}
+
+MetricDefinition Dementia(const SwitchValues& sw) {
+  MetricDefinition d;
+  d.id = "dementia_diagnosis_rate";
+  d.title = "Dementia diagnosis rate, aged 65+ (recorded / expected prevalence)";
+  d.version = "1.0";
+  d.citation = "bcf-metrics.md 7.1-7.3; NHS Digital National Indicator Library 'Dementia: 65+ "
+               "estimated diagnosis rate'";
+  d.provenance = "AUTH";
+  d.provisional = true;  // person-level register derivation PROP; rate table to verify
+  d.source = "gp_events";
+  d.unit = Unit::kPercent;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.switches = {"dementia.prevalence_rates"};
+  d.numerator = Expr::And({
+      Expr::In("snomed_concept_id", {"52448006"}, "dementia diagnosis on the GP record"),
+      Expr::Not(Expr::PersonDate("death_date", kPeriodEnd, -kUnbounded, 0),
+                "alive on the last day of the period"),
+      Expr::Exists({Relation::Kind::kOpenOn, "gp_registrations", "registration_start_date",
+                    "registration_end_date", kPeriodEnd, 0, 0},
+                   Expr::True(), "registered with a practice on the last day of the period"),
+  });
+  d.period_field = "event_date";
+  d.period_mode = PeriodMode::kAsAtPeriodEnd;
+  d.measure = Measure::kPersons;
+  d.period_rule = "register as at the last day of the period: diagnosis recorded on or before it";
+  d.age_rule = AgeRule::kAtPeriodEnd;
+  d.age_lo = 65;
+  d.sex_field = kPersonField;
+  d.lsoa_field = kPersonField;
+  d.denominator_kind = DenominatorKind::kExpectedPrevalence;
+  d.prevalence_table = sw.at("dementia.prevalence_rates");
+  d.denominator_age_lo = 65;
+  d.denominator_rule = "expected prevalence: reference rate (dementia.prevalence_rates) x "
+                       "population 65+ by 5-year band and sex, summed";
+  return d;
+}
+
+MetricDefinition LeedsBedDays() {
+  MetricDefinition d;
+  d.id = "leeds_care_home_bed_days";
+  d.title = "Leeds local: total bed days in residential and nursing care (council-supported)";
+  d.version = "1.0";
+  d.citation = "issue 4 (Leeds seed: admissions x length of stay); definition PROP";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.source = "social_care_events";
+  d.unit = Unit::kCount;
+  d.numerator = Expr::And({CareHomeLongTerm("long-term residential or nursing placement"),
+                           Expr::In("funding", kCouncilSupported, "council-supported")});
+  d.period_field = "event_start_date";
+  d.period_end_field = "event_end_date";
+  d.period_mode = PeriodMode::kOverlapsPeriod;
+  d.measure = Measure::kDaysInPeriod;
+  d.period_rule = "each night from placement start to end (still-open placements to the "
+                  "period end) inside the period";
+  d.age_rule = AgeRule::kAtDateField;
+  d.age_date_field = "event_start_date";
+  d.practice_field = kPersonField;
+  d.lsoa_field = kPersonField;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (total bed days)";
+  return d;
+}
+
+Expr CommunitySupport() {
+  return Expr::And({Expr::In("event_type", {"service"}),
+                    Expr::In("service_type", kCommunityServices),
+                    Expr::In("service_term", {"long_term"}),
+                    Expr::In("funding", kCouncilSupported)},
+                   "council-supported long-term community service (home care, direct payment, "
+                   "day care)");
+}
+
+MetricDefinition TriboroughSupported() {
+  MetricDefinition d;
+  d.id = "triborough_supported_75plus";
+  d.title = "People aged 75+ supported in the community by social care";
+  d.version = "1.0";
+  d.citation = "issue 4 (Tri-borough seed); definition PROP";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.source = "social_care_events";
+  d.unit = Unit::kCount;
+  d.numerator = CommunitySupport();
+  d.period_field = "event_start_date";
+  d.period_end_field = "event_end_date";
+  d.period_mode = PeriodMode::kOverlapsPeriod;
+  d.measure = Measure::kPersons;
+  d.period_rule = "service open at any time in the period (distinct people)";
+  d.age_rule = AgeRule::kAtPeriodEnd;
+  d.age_lo = 75;
+  d.practice_field = kPersonField;
+  d.lsoa_field = kPersonField;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count of people)";
+  return d;
+}
+
+MetricDefinition TriboroughAvoidable(std::vector<Expr> avoidable_components) {
+  MetricDefinition d;
+  d.id = "triborough_avoidable_75plus";
+  d.title = "Tri-borough local: avoidable emergency admissions per 1,000 people aged 75+ "
+            "supported in the community by social care";
+  d.version = "1.0";
+  d.citation = "issue 4 (Tri-borough seed); avoidable admissions as bcf-metrics.md 5.1 "
+               "(each admission once); joined to social care on the NHS Number";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.unit = Unit::kPer1000;
+  d.numerator = Expr::And({
+      Expr::Or(std::move(avoidable_components), "any avoidable-admission component"),
+      Expr::IntRange("age_on_admission", 75, 120, "aged 75+ at admission"),
+      Expr::Exists({Relation::Kind::kOpenOn, "social_care_events", "event_start_date",
+                    "event_end_date", "admission_date", 0, 0},
+                   CommunitySupport(), "supported in the community on the admission date"),
+  });
+  d.period_field = "admission_date";
+  d.period_rule = "admission date inside the period";
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "triborough_supported_75plus";
+  d.denominator_rule = "triborough_supported_75plus (people 75+ supported in the community "
+                       "during the period)";
+  return d;
+}
+
+MetricDefinition SevenDay(bool to_social_care) {
+  MetricDefinition d;
+  d.id = to_social_care ? "seven_day_transfers_to_social_care" : "seven_day_discharges";
+  d.title = to_social_care
+                ? "Seven-day services: transfers of care to social care by day of week, per "
+                  "provider"
+                : "Seven-day services: discharges by day of week, per provider";
+  d.version = "1.0";
+  d.citation = "issue 4 (Leeds seed audit chart); bcf-metrics.md 9.5 national condition 3";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.unit = Unit::kCount;
+  auto all = DischargedAlive();
+  if (to_social_care) {
+    all.push_back(Expr::Or(
+        {Expr::In("discharge_destination", {"54", "65", "85"}, "discharged to a care home"),
+         Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "event_start_date",
+                       "", "discharge_date", 0, 7},
+                      Expr::And({Expr::In("event_type", {"service"}),
+                                 Expr::In("route_of_access", {"discharge_from_hospital"})}),
+                      "a social care service via discharge from hospital starting within 7 "
+                      "days")},
+        "transfer of care to social care"));
+  }
+  d.numerator = Expr::And(std::move(all));
+  d.period_field = "discharge_date";
+  d.period_rule = "discharge date inside the period; grouped by provider and day of the week";
+  d.profile = Profile::kProviderWeekday;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (counts by day of week; the `|cv` row gives the coefficient of "
+                       "variation across the seven days, %)";
+  return d;
+}
+
 }  // namespace
 
 std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
@@ -305,13 +754,74 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       Falls(sw, "falls_80plus", "Emergency admissions for injuries due to falls, aged 80+", 80,
             200),
   };
+  MetricDefinition leicestershire =
+      Falls(sw, "leicestershire_falls_65plus",
+            "Leicestershire local: emergency admissions for injuries due to falls, aged 65+", 65,
+            200);
+  leicestershire.citation = "issue 4 (Leicestershire seed); alias of falls_65plus";
+  leicestershire.components = {"falls_65plus"};
+  c.push_back(std::move(leicestershire));
+  c.push_back(Ascof2a(sw, 1));
+  c.push_back(Ascof2a(sw, 2));
+  c.push_back(Ascof2bCohortDef(sw));
+  c.push_back(Ascof2bPart1(sw));
+  c.push_back(Ascof2bDischarges());
+  c.push_back(Ascof2bPart2(sw));
+  c.push_back(Dtoc(""));
+  c.push_back(Dtoc("NHS"));
+  c.push_back(Dtoc("SOCIAL_CARE"));
+  c.push_back(Dtoc("BOTH"));
+  c.push_back(HospitalDischarges());
+  c.push_back(Stranded());
+  c.push_back(ReadyDischarges());
+  c.push_back(ReadyToDischargeDays());
+  c.push_back(DischargedAfterReady());
+  c.push_back(Dementia(sw));
+  c.push_back(LeedsBedDays());
+  c.push_back(TriboroughSupported());
+  c.push_back(TriboroughAvoidable(
+      {Nhsof23ii().numerator, Nhsof23i().numerator, Nhsof32(sw).numerator, Nhsof3a().numerator}));
+  c.push_back(SevenDay(false));
+  c.push_back(SevenDay(true));
   for (auto& d : c) {
-    d.breakdowns = {Breakdown::kNone,     Breakdown::kSex, Breakdown::kAgeBand,
-                    Breakdown::kPractice, Breakdown::kCcg, Breakdown::kDeprivation};
-    d.switches.push_back("population.mye_year");
+    d.breakdowns = d.profile == Profile::kNone ? AllBreakdowns()
+                                               : std::vector<Breakdown>{Breakdown::kNone};
+    if (d.denominator_kind == DenominatorKind::kPopulation ||
+        d.denominator_kind == DenominatorKind::kExpectedPrevalence) {
+      d.switches.push_back("population.basis");
+      d.switches.push_back("population.mye_year");
+    }
     d.switches.push_back("disclosure.apply");
   }
   return c;
+}
+
+}  // namespace pioneer::metrics
+
+namespace pioneer::metrics {
+
+const std::vector<RateTable>& ReferenceRates() {
+  // Per 100 people, by sex (1 male, 2 female) and band 65-69, 70-74, 75-79, 80-84, 85-89, 90+.
+  static const std::vector<RateTable> kTables = {
+      {"cfas2",
+       "CFAS II age/sex-specific dementia prevalence, 65+ (Matthews et al., Lancet 2013), as "
+       "applied by NHS England's 65+ estimated diagnosis rate",
+       "PROP: values recalled, not read from the indicator specification; verify (backlog 7)",
+       {{0, 0, 0, 0, 0, 0}, {1.2, 3.0, 5.2, 10.6, 16.8, 19.0}, {1.8, 2.5, 6.2, 9.5, 18.1, 35.0}}},
+      {"dementia_uk_2007",
+       "Dementia UK (2007) age/sex-specific prevalence, 65+ part (the 2014/15 Dementia "
+       "Prevalence Calculator; 90+ = the 90-94 rate)",
+       "PROP: values recalled, not read from the report; verify (backlog 7)",
+       {{0, 0, 0, 0, 0, 0}, {1.5, 3.1, 5.1, 10.2, 16.7, 27.5}, {1.0, 2.4, 6.5, 13.3, 22.2, 29.6}}},
+  };
+  return kTables;
+}
+
+const RateTable* FindRateTable(std::string_view name) {
+  for (const auto& t : ReferenceRates()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
 }
 
 }  // namespace pioneer::metrics

@@ -60,10 +60,85 @@ Expr Expr::Not(Expr c, std::string note) {
   return e;
 }
 
+Expr Expr::Present(std::string field, std::string note) {
+  Expr e;
+  e.kind = Kind::kPresent;
+  e.fields = {std::move(field)};
+  e.note = std::move(note);
+  return e;
+}
+
+Expr Expr::DaysBetween(std::string from, std::string to, int64_t lo, int64_t hi,
+                       std::string note) {
+  Expr e;
+  e.kind = Kind::kDaysBetween;
+  e.fields = {std::move(from), std::move(to)};
+  e.lo = lo;
+  e.hi = hi;
+  e.note = std::move(note);
+  return e;
+}
+
+Expr Expr::Exists(Relation r, Expr related, std::string note) {
+  Expr e;
+  e.kind = Kind::kExists;
+  e.relation = std::move(r);
+  e.children = {std::move(related)};
+  e.note = std::move(note);
+  return e;
+}
+
+Expr Expr::PersonDate(std::string pds_field, std::string anchor, int lo, int hi,
+                      std::string note) {
+  Expr e;
+  e.kind = Kind::kPersonDate;
+  e.relation.date_field = std::move(pds_field);
+  e.relation.anchor = std::move(anchor);
+  e.relation.lo = lo;
+  e.relation.hi = hi;
+  e.note = std::move(note);
+  return e;
+}
+
 namespace {
+bool IsRecordField(const std::string& f) { return !f.empty() && f[0] != '@'; }
+
 void CollectFields(const Expr& e, std::set<std::string>& out) {
   for (const auto& f : e.fields) out.insert(f);
+  if (e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kPersonDate) {
+    if (IsRecordField(e.relation.anchor)) out.insert(e.relation.anchor);
+    return;  // the child reads the related source
+  }
   for (const auto& c : e.children) CollectFields(c, out);
+}
+
+void CollectBySource(const Expr& e, const std::string& source,
+                     std::map<std::string, std::set<std::string>>& out) {
+  auto& mine = out[source];
+  for (const auto& f : e.fields) mine.insert(f);
+  if (e.kind == Expr::Kind::kPersonDate) {
+    if (IsRecordField(e.relation.anchor)) mine.insert(e.relation.anchor);
+    return;
+  }
+  if (e.kind == Expr::Kind::kExists) {
+    if (IsRecordField(e.relation.anchor)) mine.insert(e.relation.anchor);
+    auto& rel = out[e.relation.source];
+    rel.insert(e.relation.date_field);
+    if (!e.relation.end_field.empty()) rel.insert(e.relation.end_field);
+    CollectBySource(e.children[0], e.relation.source, out);
+    return;
+  }
+  for (const auto& c : e.children) CollectBySource(c, source, out);
+}
+
+std::string Window(const Relation& r) {
+  auto side = [&](int x) {
+    if (x == 0) return r.anchor;
+    return fmt::format("{} {} {}", r.anchor, x < 0 ? "-" : "+", x < 0 ? -x : x);
+  };
+  if (r.lo <= -kUnbounded) return fmt::format("on or before {}", side(r.hi));
+  if (r.hi >= kUnbounded) return fmt::format("on or after {}", side(r.lo));
+  return fmt::format("between {} and {}", side(r.lo), side(r.hi));
 }
 
 std::string JoinValues(const std::vector<std::string>& v) {
@@ -75,6 +150,21 @@ std::string JoinValues(const std::vector<std::string>& v) {
   return s;
 }
 }  // namespace
+
+std::map<std::string, std::set<std::string>> FieldsBySource(
+    const std::vector<MetricDefinition>& catalogue, const MetricDefinition& def) {
+  std::map<std::string, std::set<std::string>> out;
+  CollectBySource(EffectivePredicate(catalogue, def), def.source, out);
+  auto& mine = out[def.source];
+  for (const std::string& f :
+       {def.period_field, def.period_end_field, def.value_from_field, def.age_date_field,
+        def.age_rule == AgeRule::kField ? def.age_field : def.birth_field, def.sex_field,
+        def.practice_field, def.lsoa_field,
+        def.profile == Profile::kNone ? std::string() : def.provider_field}) {
+    if (IsRecordField(f)) mine.insert(f);
+  }
+  return out;
+}
 
 std::vector<std::string> Expr::Fields() const {
   std::set<std::string> s;
@@ -113,6 +203,38 @@ std::string Expr::Describe() const {
     case Kind::kNot:
       body = "NOT (" + children[0].Describe() + ")";
       break;
+    case Kind::kPresent:
+      body = fmt::format("`{}` present", fields[0]);
+      break;
+    case Kind::kDaysBetween:
+      body = fmt::format("`{}` - `{}` in {}..{} days", fields[1], fields[0], lo,
+                         hi >= kUnbounded ? std::string("any") : std::to_string(hi));
+      break;
+    case Kind::kExists: {
+      const Relation& r = relation;
+      std::string rel;
+      switch (r.kind) {
+        case Relation::Kind::kStartsWithin:
+          rel = fmt::format("`{}` {}", r.date_field, Window(r));
+          break;
+        case Relation::Kind::kOpenOn:
+          rel = fmt::format("open (`{}`..`{}`) on {}", r.date_field, r.end_field,
+                            r.lo == 0 ? r.anchor
+                                      : fmt::format("{} {} {}", r.anchor, r.lo < 0 ? "-" : "+",
+                                                    r.lo < 0 ? -r.lo : r.lo));
+          break;
+        case Relation::Kind::kBefore:
+          rel = fmt::format("earlier (`{}`, then row order) than this record's `{}`",
+                            r.date_field, r.anchor);
+          break;
+      }
+      body = fmt::format("the same person has a `{}` record {} with ({})", r.source, rel,
+                         children[0].Describe());
+      break;
+    }
+    case Kind::kPersonDate:
+      body = fmt::format("the person's PDS `{}` is {}", relation.date_field, Window(relation));
+      break;
   }
   return note.empty() ? body : body + " [" + note + "]";
 }
@@ -135,6 +257,27 @@ const std::vector<SwitchSpec>& AllSwitches() {
       {"lrti.include_optional_codes", "false", {"false", "true"}, "PROP",
        "NHSOF 3.2 children's LRTI: true adds J10.0, J11.0, J20, J22 to J12-J16, J18, J21 "
        "(5.5)."},
+      {"ascof2a.exclude_depleted_self_funders_previously_counted", "false", {"false", "true"},
+       "PROP",
+       "ASCOF 2A: true drops first placements reached through route self_funder_depleted (the "
+       "2020 rule, for 2018/19 onwards); false keeps them for 2014/15-2015/16 comparability "
+       "(2.2)."},
+      {"ascof2a.age_rule", "period_end", {"period_end", "admission"}, "CORR",
+       "ASCOF 2A: age from the PDS birth date at 31 March of the financial year (NHS England "
+       "CLD method) or at the admission date (2.3 step 7)."},
+      {"ascof2b.reablement_start_days", "7", {"0", "3", "7", "14"}, "PROP",
+       "ASCOF 2B: the reablement service must start on the discharge date or within this many "
+       "days after it (3.4 step 2)."},
+      {"ascof2b.counting_unit", "discharges", {"discharges", "first_per_person"}, "CORR",
+       "ASCOF 2B part 1: count discharges (SALT) or each person's first qualifying discharge "
+       "in the period (3.4 step 4)."},
+      {"dementia.prevalence_rates", "cfas2", {"cfas2", "dementia_uk_2007"}, "CORR",
+       "Dementia diagnosis rate: expected prevalence from CFAS II (current 65+ definition) or "
+       "Dementia UK 2007 rates (the 2014/15 prevalence calculator, 65+ part) (7.1-7.2)."},
+      {"population.basis", "residence", {"residence", "registered"}, "PROP",
+       "Population denominators: residence = ONS mid-year estimates (default, 1.2); registered "
+       "= people registered with a GP practice on 1 April of the financial year (from "
+       "gp_registrations, ages and sex from PDS), as CCG OIS does (1.3)."},
       {"population.mye_year", "fy_mid_year", {"fy_mid_year", "latest"}, "PROP",
        "Which ONS mid-year estimate is the denominator: fy_mid_year = the mid-year inside the "
        "period's financial year (mid-2014 for 2014/15); latest = the latest year in the store "
@@ -169,13 +312,21 @@ const char* BreakdownName(Breakdown b) {
     case Breakdown::kPractice: return "practice";
     case Breakdown::kCcg: return "ccg";
     case Breakdown::kDeprivation: return "deprivation";
+    case Breakdown::kHwb: return "hwb";
   }
   return "none";
 }
 
+const std::vector<Breakdown>& AllBreakdowns() {
+  static const std::vector<Breakdown> kAll = {Breakdown::kNone,     Breakdown::kSex,
+                                              Breakdown::kAgeBand,  Breakdown::kPractice,
+                                              Breakdown::kCcg,      Breakdown::kDeprivation,
+                                              Breakdown::kHwb};
+  return kAll;
+}
+
 std::optional<Breakdown> ParseBreakdown(std::string_view name) {
-  for (Breakdown b : {Breakdown::kNone, Breakdown::kSex, Breakdown::kAgeBand,
-                      Breakdown::kPractice, Breakdown::kCcg, Breakdown::kDeprivation}) {
+  for (Breakdown b : AllBreakdowns()) {
     if (name == BreakdownName(b)) return b;
   }
   return std::nullopt;

@@ -6,11 +6,16 @@
 // (sql_engine.h). Nothing about a metric's rules is written anywhere else; docs/metrics.md is
 // generated from these values (docs.h).
 //
-// A definition counts *records* of one source (today: APC episodes) that satisfy a predicate
-// `Expr` over that record's fields, assigns each record to periods by one date field, and
-// divides by an ONS population denominator restricted to an age range. A composite sums its
-// components' numerators, or (switch composite.deduplicate_spells) counts the records that
-// satisfy any component once.
+// A definition measures *records* of one source (APC episodes, social care events, GP events)
+// that satisfy a predicate `Expr` over that record's fields -- and, through relations, over
+// other records and the PDS details of the same person (kExists, kPersonDate) -- assigns each
+// record to periods (a date in the period, an interval overlapping it, or "as at" the period
+// end), derives the person's age (a record field, or from the PDS birth date at a date), and
+// sums a measure per record (1, distinct persons, days inside the period, or days between two
+// dates). The denominator is an ONS population of an age range, another metric's numerator
+// (proportions, means), an expected prevalence from a reference rate table, or none (counts).
+// A composite sums its components' numerators, or (switch composite.deduplicate_spells)
+// counts the records that satisfy any component once; an alias is a one-component composite.
 //
 // Field values in predicates are the store's canonical forms: ICD-10 HES-style ("J459",
 // "J46X"), OPCS-4 without the dot ("K401", "" for the placeholders '-' and '&'), codes as
@@ -25,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +40,29 @@ namespace pioneer::metrics {
 
 // ---------------------------------------------------------------------------------------------
 // Predicates over one record's fields.
+// A relation from the record being tested to other records of the same person.
+//   anchor   a date field of the record being tested, or kPeriodEnd (last day of the period
+//            being counted), or kPeriodStart (its first day);
+//   day(x)   anchor + x days; kUnbounded as lo/hi removes that side of the window.
+struct Relation {
+  enum class Kind {
+    kStartsWithin,  // related `date_field` in [day(lo), day(hi)]
+    kOpenOn,        // related `date_field` <= day(lo) and (`end_field` empty or > day(lo))
+    kBefore,        // same source: related (date_field, rowid) < (this anchor, this rowid)
+  };
+  Kind kind = Kind::kStartsWithin;
+  std::string source;      // related table (kExists); ignored by kPersonDate
+  std::string date_field;  // related record's date (kExists); PDS date field (kPersonDate)
+  std::string end_field;   // kOpenOn
+  std::string anchor;
+  int lo = 0, hi = 0;
+};
+inline constexpr const char* kPeriodEnd = "@period_end";
+inline constexpr const char* kPeriodStart = "@period_start";
+// As a sex/practice/LSOA/birth field name: take the value from the person's PDS current row.
+inline constexpr const char* kPersonField = "@person";
+inline constexpr int kUnbounded = 1 << 30;
+
 struct Expr {
   enum class Kind {
     kTrue,      // always
@@ -43,8 +72,13 @@ struct Expr {
     kAnd,
     kOr,
     kNot,
+    kPresent,      // fields[0] is not empty
+    kDaysBetween,  // date fields[1] - date fields[0] in [lo, hi] days (both present)
+    kExists,       // a record related by `relation` satisfies children[0] (over its source)
+    kPersonDate,   // the person's PDS `relation.date_field` lies in the relation's window
   };
   Kind kind = Kind::kTrue;
+  Relation relation;  // kExists, kPersonDate
   std::vector<std::string> fields;
   std::vector<std::string> values;
   int64_t lo = 0, hi = 0;
@@ -59,8 +93,15 @@ struct Expr {
   static Expr And(std::vector<Expr> c, std::string note = "");
   static Expr Or(std::vector<Expr> c, std::string note = "");
   static Expr Not(Expr c, std::string note = "");
+  static Expr Present(std::string field, std::string note = "");
+  static Expr DaysBetween(std::string from, std::string to, int64_t lo, int64_t hi,
+                          std::string note = "");
+  static Expr Exists(Relation r, Expr related, std::string note = "");
+  static Expr PersonDate(std::string pds_field, std::string anchor, int lo, int hi,
+                         std::string note = "");
 
-  // Every field the predicate reads (sorted, unique).
+  // Every field of the tested record the predicate reads (sorted, unique), including relation
+  // anchors; fields of related records are in FieldsBySource.
   std::vector<std::string> Fields() const;
   // A readable rendering for docs ("diag_01[0:3] in {J45} or diag_01 in {J46X}").
   std::string Describe() const;
@@ -83,15 +124,47 @@ const std::vector<SwitchSpec>& AllSwitches();
 StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides);
 
 // ---------------------------------------------------------------------------------------------
-enum class Unit { kPer100k, kPercent, kCount };
+enum class Unit { kPer100k, kPer1000, kPercent, kCount, kDays };
 enum class Polarity { kLowerIsBetter, kHigherIsBetter };
 enum class Standardisation {
   kNone,            // crude rate only
   kEsp2013Age,      // directly standardised by 5-year age band (persons)
   kEsp2013AgeSex,   // directly standardised by 5-year age band within sex
 };
-enum class Breakdown { kNone, kSex, kAgeBand, kPractice, kCcg, kDeprivation };
-const char* BreakdownName(Breakdown b);  // "none", "sex", "age_band", "practice", "ccg", ...
+enum class Breakdown { kNone, kSex, kAgeBand, kPractice, kCcg, kDeprivation, kHwb };
+// "none", "sex", "age_band", "practice", "ccg", "deprivation", "hwb"
+const char* BreakdownName(Breakdown b);
+const std::vector<Breakdown>& AllBreakdowns();
+
+// What one record contributes.
+enum class Measure {
+  kRecords,       // 1 per record
+  kPersons,       // 1 per person per period: the person's first record (period date, rowid)
+  kDaysInPeriod,  // days of [period_field, period_end_field) inside the period (open = to end)
+  kDaysBetween,   // days from `value_from_field` to `period_field` (negative counts 0)
+};
+// Which periods a record belongs to.
+enum class PeriodMode {
+  kDateInPeriod,    // period_field inside the period
+  kOverlapsPeriod,  // [period_field, period_end_field) overlaps it (empty end = still open)
+  kAsAtPeriodEnd,   // period_field on or before the period's last day
+};
+// How the age of a record is derived.
+enum class AgeRule {
+  kField,               // integer age_field (7001-7007 = 0)
+  kAtDateField,         // from birth_field at the record's age_date_field
+  kAtFinancialYearEnd,  // from birth_field at 31 March of the FY holding the period date
+  kAtPeriodEnd,         // from birth_field at the last day of the period being counted
+};
+enum class DenominatorKind {
+  kPopulation,          // ONS mid-year estimate of [denominator_age_lo, denominator_age_hi]
+  kMetric,              // another metric's numerator, cell by cell (denominator_metric)
+  kExpectedPrevalence,  // sum of reference rate x population over 5-year bands and sex
+  kNone,                // counts only
+};
+// Day-of-week profile: groups are "<provider_field value>|Mon".."|Sun" (whatever breakdown
+// is asked) and Evaluate adds "<provider>|cv", the coefficient of variation across the days.
+enum class Profile { kNone, kProviderWeekday };
 std::optional<Breakdown> ParseBreakdown(std::string_view name);
 // Breakdown bands for kAgeBand: 0-17, 18-64, 65-74, 75-84, 85+.
 const std::vector<std::pair<int, int>>& AgeBands();
@@ -112,15 +185,33 @@ struct MetricDefinition {
   // Period assignment: the date field that places a record in a period.
   std::string period_field;     // "admission_date", "episode_end_date"
   std::string period_rule;      // prose for docs
-  // Age of the record (for age bands and standardisation): integer field; 7001-7007 -> 0.
-  std::string age_field = "age_on_admission";
-  std::string sex_field = "sex";
+  // Age of the record (for age bands, standardisation and the age filter).
+  AgeRule age_rule = AgeRule::kField;
+  std::string age_field = "age_on_admission";  // kField
+  std::string birth_field = kPersonField;      // other rules: the PDS birth date by default
+  std::string age_date_field;                  // kAtDateField
+  int age_lo = -1, age_hi = 200;               // filter on the derived age; -1 = none
+  std::string sex_field = "sex";               // or kPersonField
+  std::string practice_field = "gp_practice_code";  // or kPersonField
+  std::string lsoa_field = "lsoa_code";              // or kPersonField
+
+  PeriodMode period_mode = PeriodMode::kDateInPeriod;
+  std::string period_end_field;  // kOverlapsPeriod / kDaysInPeriod
+  std::vector<int> months;       // when non-empty: only period dates in these calendar months
+  Measure measure = Measure::kRecords;
+  std::string value_from_field;  // kDaysBetween
+  Profile profile = Profile::kNone;
+  std::string provider_field = "provider_code";
 
   // Composite: sum (or dedupe) of these metric ids; numerator ignored when non-empty.
   std::vector<std::string> components;
   bool deduplicate_components = false;
 
-  // Denominator: ONS mid-year estimate of ages [denominator_age_lo, denominator_age_hi].
+  // Denominator.
+  DenominatorKind denominator_kind = DenominatorKind::kPopulation;
+  std::string denominator_metric;  // kMetric
+  std::string prevalence_table;    // kExpectedPrevalence: ReferenceRates name
+  bool per_month = false;          // rate of (numerator / months in the period): "average per month"
   int denominator_age_lo = 0;
   int denominator_age_hi = 200;
   std::string denominator_rule;  // prose for docs
@@ -139,5 +230,20 @@ const MetricDefinition* FindMetric(const std::vector<MetricDefinition>& catalogu
 // REQUIRES: components exist in the catalogue.
 Expr EffectivePredicate(const std::vector<MetricDefinition>& catalogue,
                         const MetricDefinition& def);
+// Every field each source must provide to evaluate `def` (its own fields, related records'
+// fields, relation dates), by table name.
+std::map<std::string, std::set<std::string>> FieldsBySource(
+    const std::vector<MetricDefinition>& catalogue, const MetricDefinition& def);
+
+// Reference rate tables (per 100 people) by sex (1, 2) and 5-year band from 65 (0 = 65-69 ..
+// 5 = 90+), with their source; loaded as data in catalogue.cc and printed in docs/metrics.md.
+struct RateTable {
+  std::string name;
+  std::string source;
+  std::string provenance;
+  double rate[3][6] = {};  // [sex][band]; sex 0 unused
+};
+const std::vector<RateTable>& ReferenceRates();
+const RateTable* FindRateTable(std::string_view name);
 
 }  // namespace pioneer::metrics

@@ -28,6 +28,51 @@ const char* StdName(Standardisation s) {
   return "";
 }
 
+const char* UnitText(Unit u) {
+  switch (u) {
+    case Unit::kPer100k: return "per 100,000";
+    case Unit::kPer1000: return "per 1,000";
+    case Unit::kPercent: return "%";
+    case Unit::kCount: return "count";
+    case Unit::kDays: return "mean days";
+  }
+  return "";
+}
+
+std::string MeasureText(const MetricDefinition& d) {
+  switch (d.measure) {
+    case Measure::kRecords: return "one per record";
+    case Measure::kPersons:
+      return "distinct people: one per person per period (their first record by period date)";
+    case Measure::kDaysInPeriod:
+      return fmt::format("days of [`{}`, `{}`) inside the period", d.period_field,
+                         d.period_end_field);
+    case Measure::kDaysBetween:
+      return fmt::format("days from `{}` to `{}` (0 if negative)", d.value_from_field,
+                         d.period_field);
+  }
+  return "";
+}
+
+std::string AgeText(const MetricDefinition& d) {
+  std::string birth = d.birth_field == kPersonField ? "the PDS birth date"
+                                                    : "`" + d.birth_field + "`";
+  std::string s;
+  switch (d.age_rule) {
+    case AgeRule::kField: s = "`" + d.age_field + "` (7001-7007 = 0)"; break;
+    case AgeRule::kAtDateField: s = "from " + birth + " at `" + d.age_date_field + "`"; break;
+    case AgeRule::kAtFinancialYearEnd:
+      s = "from " + birth + " at 31 March of the financial year of the period date";
+      break;
+    case AgeRule::kAtPeriodEnd: s = "from " + birth + " at the last day of the period"; break;
+  }
+  if (d.age_lo >= 0) {
+    s += d.age_hi >= 200 ? fmt::format("; only ages {}+", d.age_lo)
+                         : fmt::format("; only ages {}-{}", d.age_lo, d.age_hi);
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string RenderMetricsReference() {
@@ -42,20 +87,42 @@ std::string RenderMetricsReference() {
     out += fmt::format("| `{}` | `{}` | {} | {} | {} |\n", s.name, s.default_value, allowed,
                        s.provenance, s.description);
   }
+  out += "\n### Reference rate tables\n\nPer 100 people; loaded as data from `catalogue.cc`.\n";
+  for (const auto& t : ReferenceRates()) {
+    out += fmt::format("\n`{}` — {} ({}).\n\n| sex | 65-69 | 70-74 | 75-79 | 80-84 | 85-89 | 90+ "
+                       "|\n|---|---|---|---|---|---|---|\n",
+                       t.name, t.source, t.provenance);
+    for (int sex = 1; sex <= 2; ++sex) {
+      out += sex == 1 ? "| male |" : "| female |";
+      for (int b = 0; b < 6; ++b) out += fmt::format(" {:.1f} |", t.rate[sex][b]);
+      out += "\n";
+    }
+  }
   for (const auto& d : catalogue) {
     out += fmt::format("\n### `{}` — {}\n\n", d.id, d.title);
     out += fmt::format("* Version {}; provenance {}{}; {}.\n", d.version, d.provenance,
                        d.provisional ? " (outputs labelled provisional)" : "", d.citation);
-    out += fmt::format("* Unit: {}; {}.\n", d.unit == Unit::kPer100k ? "per 100,000" : "%",
+    out += fmt::format("* Unit: {}; {}.\n", UnitText(d.unit),
                        d.polarity == Polarity::kLowerIsBetter ? "lower is better"
                                                               : "higher is better");
     out += fmt::format("* Period: {}.\n", d.period_rule);
-    out += fmt::format("* Denominator: {}.\n", d.denominator_rule);
+    if (!d.months.empty()) {
+      std::string m;
+      for (size_t i = 0; i < d.months.size(); ++i) m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
+      out += fmt::format("* Only period dates in calendar months {}.\n", m);
+    }
+    out += fmt::format("* Measure: {}.\n", MeasureText(d));
+    out += fmt::format("* Age: {}.\n", AgeText(d));
+    out += fmt::format("* Denominator: {}{}.\n", d.denominator_rule,
+                       d.per_month ? " (average per month)" : "");
     out += fmt::format("* Standardisation: {}.\n", StdName(d.standardisation));
     std::string sw;
     for (size_t i = 0; i < d.switches.size(); ++i) sw += (i ? ", " : "") + ("`" + d.switches[i] + "`");
     out += fmt::format("* Switches read: {}.\n", sw);
-    if (!d.components.empty()) {
+    if (d.components.size() == 1) {
+      out += fmt::format("* Numerator: alias of `{}` (the same records, counted once).\n",
+                         d.components[0]);
+    } else if (!d.components.empty()) {
       std::string comps;
       for (size_t i = 0; i < d.components.size(); ++i) comps += (i ? ", " : "") + ("`" + d.components[i] + "`");
       out += fmt::format(

@@ -1,6 +1,10 @@
 #include "pioneer/metrics/evaluate.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
+#include <tuple>
 #include <set>
 
 #include <fmt/format.h>
@@ -28,32 +32,106 @@ GroupCells Regroup(const Counts& c) {
   return g;
 }
 
-std::optional<int64_t> Denominator(const ReferenceData& ref, const MetricDefinition& d,
-                                   Breakdown b, const std::string& group, int year) {
+bool Registered(const SwitchValues& sw) {
+  return sw.count("population.basis") && sw.at("population.basis") == "registered";
+}
+
+// Population of ages [lo, hi] for a group of a breakdown (nullopt: no population denominator).
+std::optional<int64_t> GroupPopulation(const ReferenceData& ref, const SwitchValues& sw,
+                                       Breakdown b, const std::string& group, int year, int lo,
+                                       int hi) {
   if (ref.max_year == 0) return std::nullopt;
-  int lo = d.denominator_age_lo, hi = d.denominator_age_hi;
+  auto pop = [&](int sex, int l, int h) -> int64_t {
+    return Registered(sw) ? ref.Registered(year, sex, l, h) : ref.Population(year, sex, l, h);
+  };
   switch (b) {
     case Breakdown::kNone:
-      return ref.Population(year, 0, lo, hi);
+      return pop(0, lo, hi);
     case Breakdown::kSex:
       if (group == "unknown") return std::nullopt;
-      return ref.Population(year, group == "male" ? 1 : 2, lo, hi);
+      return pop(group == "male" ? 1 : 2, lo, hi);
     case Breakdown::kAgeBand:
       for (const auto& [blo, bhi] : AgeBands()) {
         if (AgeBandLabel(blo) == group) {
           int l = std::max(lo, blo), h = std::min(hi, bhi);
-          return l > h ? 0 : ref.Population(year, 0, l, h);
+          return l > h ? 0 : pop(0, l, h);
         }
       }
       return std::nullopt;
+    case Breakdown::kHwb:
+      if (Registered(sw) || group == "unallocated") return std::nullopt;
+      return ref.AreaPopulation(group, year, 0, lo, hi);
     default:
       return std::nullopt;
   }
 }
 
+std::optional<int64_t> Denominator(const ReferenceData& ref, const SwitchValues& sw,
+                                   const MetricDefinition& d, Breakdown b,
+                                   const std::string& group, int year) {
+  return GroupPopulation(ref, sw, b, group, year, d.denominator_age_lo, d.denominator_age_hi);
+}
+
+// Expected prevalence: sum over sex and 5-year bands from 65 of rate x population.
+std::optional<double> Expected(const ReferenceData& ref, const SwitchValues& sw,
+                               const MetricDefinition& d, Breakdown b, const std::string& group,
+                               int year) {
+  const RateTable* t = FindRateTable(d.prevalence_table);
+  if (!t || ref.max_year == 0) return std::nullopt;
+  if (b != Breakdown::kNone && b != Breakdown::kSex && b != Breakdown::kAgeBand) {
+    return std::nullopt;
+  }
+  if (b == Breakdown::kSex && group == "unknown") return std::nullopt;
+  double expected = 0;
+  for (int sex = 1; sex <= 2; ++sex) {
+    if (b == Breakdown::kSex && (group == "male" ? 1 : 2) != sex) continue;
+    for (int band = 0; band < 6; ++band) {
+      int lo = 65 + band * 5, hi = band == 5 ? 200 : lo + 4;
+      lo = std::max(lo, d.denominator_age_lo);
+      hi = std::min(hi, d.denominator_age_hi);
+      if (b == Breakdown::kAgeBand) {
+        bool found = false;
+        for (const auto& [blo, bhi] : AgeBands()) {
+          if (AgeBandLabel(blo) == group) {
+            lo = std::max(lo, blo);
+            hi = std::min(hi, bhi);
+            found = true;
+          }
+        }
+        if (!found) return std::nullopt;
+      }
+      if (lo > hi) continue;
+      int64_t n = Registered(sw) ? ref.Registered(year, sex, lo, hi)
+                                 : ref.Population(year, sex, lo, hi);
+      expected += t->rate[sex][band] / 100.0 * static_cast<double>(n);
+    }
+  }
+  return expected;
+}
+
+int MonthsIn(const Period& p) {
+  int n = 0;
+  for (CalendarMonth m = CalendarMonth::Containing(p.start); m.period().start < p.end_exclusive;
+       m = m.Next()) {
+    if (p.Contains(m.period().start)) ++n;
+  }
+  return std::max(n, 1);
+}
+
+double UnitScale(Unit u) {
+  switch (u) {
+    case Unit::kPer100k: return 100000.0;
+    case Unit::kPer1000: return 1000.0;
+    case Unit::kPercent: return 100.0;
+    case Unit::kDays: return 1.0;
+    case Unit::kCount: return 0.0;
+  }
+  return 0.0;
+}
+
 std::optional<DirectlyStandardisedRate> Standardise(const ReferenceData& ref,
                                                     const MetricDefinition& d, int year,
-                                                    int only_sex,
+                                                    int only_sex, bool registered,
                                                     const std::map<std::pair<int, int>, int64_t>& ev) {
   std::vector<StandardCell> cells;
   const auto& w = Esp2013Weights();
@@ -68,7 +146,8 @@ std::optional<DirectlyStandardisedRate> Standardise(const ReferenceData& ref,
       if (lo > hi) continue;
       StandardCell c;
       c.weight = w[band];
-      c.population = static_cast<double>(ref.Population(year, s, lo, hi));
+      c.population = static_cast<double>(registered ? ref.Registered(year, s, lo, hi)
+                                                    : ref.Population(year, s, lo, hi));
       for (const auto& [key, n] : ev) {
         if (key.first == band && (s == 0 || key.second == s)) c.events += static_cast<double>(n);
       }
@@ -88,10 +167,70 @@ std::string Fmt(const std::optional<double>& v, int dp) {
 const char* UnitName(Unit u) {
   switch (u) {
     case Unit::kPer100k: return "per 100,000";
+    case Unit::kPer1000: return "per 1,000";
     case Unit::kPercent: return "%";
     case Unit::kCount: return "count";
+    case Unit::kDays: return "days (mean)";
   }
   return "";
+}
+
+// Day-of-week profiles: completes each provider's seven days (0 where nothing happened) and
+// appends "<provider>|cv" whose rate is the coefficient of variation (population standard
+// deviation / mean, %) of the seven counts.
+void AddProfileRows(const std::vector<LabelledPeriod>& periods, const std::string& id,
+                    std::vector<MetricValue>& values) {
+  static const char* const kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  std::map<std::pair<std::string, std::string>, std::array<double, 7>> by;  // (period, prov)
+  std::map<std::string, Period> period_of;
+  for (const auto& v : values) {
+    if (v.metric_id != id) continue;
+    size_t bar = v.group.rfind('|');
+    if (bar == std::string::npos) continue;
+    std::string day = v.group.substr(bar + 1);
+    auto& arr = by.try_emplace({v.period_label, v.group.substr(0, bar)}).first->second;
+    for (int i = 0; i < 7; ++i) {
+      if (day == kDays[i]) arr[i] = *v.numerator;
+    }
+    period_of[v.period_label] = v.period;
+  }
+  std::vector<MetricValue> extra;
+  for (const auto& [key, arr] : by) {
+    for (int i = 0; i < 7; ++i) {
+      std::string g = key.second + "|" + kDays[i];
+      bool present = std::any_of(values.begin(), values.end(), [&](const MetricValue& v) {
+        return v.metric_id == id && v.period_label == key.first && v.group == g;
+      });
+      if (!present) {
+        MetricValue z;
+        z.metric_id = id;
+        z.period_label = key.first;
+        z.period = period_of[key.first];
+        z.group = g;
+        z.numerator = 0.0;
+        extra.push_back(z);
+      }
+    }
+    double mean = 0, var = 0;
+    for (double x : arr) mean += x / 7;
+    for (double x : arr) var += (x - mean) * (x - mean) / 7;
+    MetricValue cv;
+    cv.metric_id = id;
+    cv.period_label = key.first;
+    cv.period = period_of[key.first];
+    cv.group = key.second + "|cv";
+    if (mean > 0) cv.rate = std::sqrt(var) / mean * 100.0;
+    extra.push_back(cv);
+  }
+  values.insert(values.end(), extra.begin(), extra.end());
+  // Keep a stable order: by period index then group.
+  std::map<std::string, size_t> order;
+  for (size_t i = 0; i < periods.size(); ++i) order[periods[i].label] = i;
+  auto first = std::find_if(values.begin(), values.end(),
+                            [&](const MetricValue& v) { return v.metric_id == id; });
+  std::stable_sort(first, values.end(), [&](const MetricValue& a, const MetricValue& b) {
+    return std::tie(order[a.period_label], a.group) < std::tie(order[b.period_label], b.group);
+  });
 }
 
 }  // namespace
@@ -112,6 +251,20 @@ std::vector<LabelledPeriod> MakePeriods(const Period& range, Granularity g) {
         if (range.Contains(q.period().start)) out.push_back({q.Label(), q.period()});
       }
       break;
+    case Granularity::kRolling12: {
+      std::vector<CalendarMonth> months;
+      for (CalendarMonth m = CalendarMonth::Containing(range.start);
+           m.period().start < range.end_exclusive; m = m.Next()) {
+        if (range.Contains(m.period().start) && m.period().end_exclusive <= range.end_exclusive) {
+          months.push_back(m);
+        }
+      }
+      for (size_t i = 11; i < months.size(); ++i) {
+        out.push_back({"12m to " + months[i].Label(),
+                       Period{months[i - 11].period().start, months[i].period().end_exclusive}});
+      }
+      break;
+    }
     case Granularity::kYear:
       for (FinancialYear y = FinancialYear::Containing(range.start);
            y.period().start < range.end_exclusive; y = FinancialYear{y.start_year + 1}) {
@@ -166,12 +319,21 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
     report.definitions.push_back(*d);
     PIONEER_ASSIGN_OR_RETURN(Counts counts, count_of(*d));
     GroupCells cells = Regroup(counts);
+    GroupCells den_cells;
+    if (d->denominator_kind == DenominatorKind::kMetric) {
+      const MetricDefinition* dd = FindMetric(catalogue, d->denominator_metric);
+      if (!dd) return InternalError("metrics: denominator '" + d->denominator_metric + "' missing");
+      PIONEER_ASSIGN_OR_RETURN(Counts dc, count_of(*dd));
+      den_cells = Regroup(dc);
+    }
     // Every period has an "all" row even when nothing was counted.
     std::set<std::pair<int, std::string>> keys;
     for (const auto& [k, v] : cells) keys.insert(k);
-    if (breakdown == Breakdown::kNone) {
+    for (const auto& [k, v] : den_cells) keys.insert(k);
+    if (breakdown == Breakdown::kNone && d->profile == Profile::kNone) {
       for (int p = 0; p < static_cast<int>(periods.size()); ++p) keys.insert({p, "all"});
     }
+    const double scale = UnitScale(d->unit);
     for (const auto& key : keys) {
       MetricValue v;
       v.metric_id = d->id;
@@ -185,16 +347,42 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       const auto& ev = cit == cells.end() ? kEmpty : cit->second;
       for (const auto& [bk, n] : ev) num += n;
       v.numerator = static_cast<double>(num);
-      v.denominator = Denominator(ref, *d, breakdown, v.group, v.population_year);
-      if (v.denominator && *v.denominator > 0) {
-        v.rate = static_cast<double>(num) / static_cast<double>(*v.denominator) *
-                 (d->unit == Unit::kPercent ? 100.0 : 100000.0);
+      const double per = d->per_month ? static_cast<double>(num) / MonthsIn(v.period)
+                                      : static_cast<double>(num);
+      switch (d->denominator_kind) {
+        case DenominatorKind::kPopulation:
+          v.denominator = Denominator(ref, switches, *d, breakdown, v.group, v.population_year);
+          if (v.denominator && *v.denominator > 0 && scale > 0) {
+            v.rate = per / static_cast<double>(*v.denominator) * scale;
+          }
+          break;
+        case DenominatorKind::kMetric: {
+          int64_t den = 0;
+          auto dit = den_cells.find(key);
+          if (dit != den_cells.end()) {
+            for (const auto& [bk, n] : dit->second) den += n;
+          }
+          v.denominator = den;
+          if (den > 0 && scale > 0) v.rate = per / static_cast<double>(den) * scale;
+          break;
+        }
+        case DenominatorKind::kExpectedPrevalence: {
+          auto expected = Expected(ref, switches, *d, breakdown, v.group, v.population_year);
+          if (expected) {
+            v.denominator = std::llround(*expected);
+            if (*expected > 0) v.rate = per / *expected * scale;
+          }
+          break;
+        }
+        case DenominatorKind::kNone:
+          break;
       }
       bool standardise_group = breakdown == Breakdown::kNone ||
                                (breakdown == Breakdown::kSex && v.group != "unknown");
       if (d->standardisation != Standardisation::kNone && standardise_group && ref.max_year) {
         int only_sex = breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
-        auto dsr = Standardise(ref, *d, v.population_year, only_sex, ev);
+        auto dsr =
+            Standardise(ref, *d, v.population_year, only_sex, Registered(switches), ev);
         if (dsr) {
           v.standardised_rate = dsr->rate;
           v.ci_lower = dsr->ci95.lower;
@@ -203,6 +391,7 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       }
       report.values.push_back(std::move(v));
     }
+    if (d->profile == Profile::kProviderWeekday) AddProfileRows(periods, d->id, report.values);
   }
   if (switches.count("disclosure.apply") == 0 || switches.at("disclosure.apply") == "true") {
     ApplyDisclosureControl(report);

@@ -53,8 +53,10 @@ struct MetricsReport {
   bool disclosure_applied = false;
 };
 
-enum class Granularity { kMonth, kQuarter, kYear };
-// Every month / fiscal quarter / financial year that starts inside `range`.
+enum class Granularity { kMonth, kQuarter, kYear, kRolling12 };
+// Every month / fiscal quarter / financial year that starts inside `range`; kRolling12: the
+// 12 months ending with each month that ends inside `range` and starts 11 months or more after
+// its start (labelled "12m to 2015-03").
 std::vector<LabelledPeriod> MakePeriods(const Period& range, Granularity g);
 
 // Evaluates `metric_ids` (all of the catalogue when empty) under `switches` (resolved).

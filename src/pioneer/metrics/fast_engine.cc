@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/metrics/statistics.h"
 
 namespace pioneer::metrics {
@@ -22,26 +23,57 @@ std::optional<Source> SourceOf(std::string_view table) {
   return std::nullopt;
 }
 
-// A compiled predicate node.
+Status NotLoaded(const std::string& table, const std::string& f) {
+  return InvalidArgumentError("metrics: field '" + f + "' of " + table +
+                              " not loaded in timeline");
+}
+
+// Special anchors.
+constexpr int kAnchorPeriodEnd = -2;
+constexpr int kAnchorPeriodStart = -3;
+
+// A compiled predicate node, bound to the attribute table of the source it reads.
 struct Node {
   Expr::Kind kind;
+  const AttributeTable* attrs = nullptr;
   std::vector<int> cols;
+  std::vector<bool> text;              // per col: interned string (else date/int)
   std::unordered_set<int32_t> ids;     // kIn: interned ids of the values
   std::vector<std::string> prefixes;   // kPrefix
   mutable std::vector<int8_t> memo;    // kPrefix: per string id, -1 unknown
   int64_t lo = 0, hi = 0;
+  // Relations.
+  Relation::Kind rel_kind = Relation::Kind::kStartsWithin;
+  Source rel_source = Source::kApcEpisode;
+  int rel_date = -1, rel_end = -1;  // columns in the related source's table
+  int anchor = -1;                  // column in this node's table, or kAnchorPeriod*
+  bool birth = false;               // kPersonDate: birth (else death)
+  bool period_dependent = false;
   std::vector<Node> children;
 };
 
-StatusOr<Node> Compile(const Expr& e, const AttributeTable& attrs,
-                       const timeline::StringPool& pool) {
+bool IsText(std::string_view table, const std::string& field) {
+  const formats::ExtractSpec* spec = formats::FindExtract(std::string(table) + ".csv");
+  if (!spec) return true;
+  int i = spec->FieldIndex(field);
+  if (i < 0) return true;
+  auto t = spec->fields[i].type;
+  return t != formats::FieldType::kDate && t != formats::FieldType::kInteger;
+}
+
+StatusOr<Node> Compile(const Expr& e, const timeline::Timeline& t, Source src) {
   Node n;
   n.kind = e.kind;
+  const AttributeTable& attrs = t.attributes(src);
+  const std::string table(timeline::SourceTable(src));
+  n.attrs = &attrs;
   for (const auto& f : e.fields) {
     int c = attrs.FieldIndex(f);
-    if (c < 0) return InvalidArgumentError("metrics: field '" + f + "' not loaded in timeline");
+    if (c < 0) return NotLoaded(table, f);
     n.cols.push_back(c);
+    n.text.push_back(IsText(table, f));
   }
+  const auto& pool = t.strings();
   if (e.kind == Expr::Kind::kIn) {
     for (const auto& v : e.values) {
       int64_t id = pool.Find(v);
@@ -56,21 +88,77 @@ StatusOr<Node> Compile(const Expr& e, const AttributeTable& attrs,
   }
   n.lo = e.lo;
   n.hi = e.hi;
+  if (e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kPersonDate) {
+    const Relation& r = e.relation;
+    n.rel_kind = r.kind;
+    n.lo = r.lo;
+    n.hi = r.hi;
+    if (r.anchor == kPeriodEnd) {
+      n.anchor = kAnchorPeriodEnd;
+    } else if (r.anchor == kPeriodStart) {
+      n.anchor = kAnchorPeriodStart;
+    } else {
+      n.anchor = attrs.FieldIndex(r.anchor);
+      if (n.anchor < 0) return NotLoaded(table, r.anchor);
+    }
+    n.period_dependent = n.anchor < -1;
+    if (e.kind == Expr::Kind::kPersonDate) {
+      if (r.date_field != "birth_date" && r.date_field != "death_date") {
+        return InvalidArgumentError("metrics: person date '" + r.date_field + "' unknown");
+      }
+      n.birth = r.date_field == "birth_date";
+      return n;
+    }
+    auto rs = SourceOf(r.source);
+    if (!rs) return InvalidArgumentError("metrics: unknown source '" + r.source + "'");
+    if (r.kind == Relation::Kind::kBefore && *rs != src) {
+      return InvalidArgumentError("metrics: 'before' relations need the same source");
+    }
+    n.rel_source = *rs;
+    const AttributeTable& ra = t.attributes(*rs);
+    n.rel_date = ra.FieldIndex(r.date_field);
+    if (n.rel_date < 0) return NotLoaded(r.source, r.date_field);
+    if (!r.end_field.empty()) {
+      n.rel_end = ra.FieldIndex(r.end_field);
+      if (n.rel_end < 0) return NotLoaded(r.source, r.end_field);
+    }
+    PIONEER_ASSIGN_OR_RETURN(Node child, Compile(e.children[0], t, *rs));
+    n.period_dependent |= child.period_dependent;
+    n.children.push_back(std::move(child));
+    return n;
+  }
   for (const auto& c : e.children) {
-    PIONEER_ASSIGN_OR_RETURN(Node child, Compile(c, attrs, pool));
+    PIONEER_ASSIGN_OR_RETURN(Node child, Compile(c, t, src));
+    n.period_dependent |= child.period_dependent;
     n.children.push_back(std::move(child));
   }
   return n;
 }
 
-bool Eval(const Node& n, const AttributeTable& attrs, uint32_t row,
-          const timeline::StringPool& pool) {
+// What Eval needs besides the row: the person, the event and the period being counted.
+struct Ctx {
+  const timeline::Timeline* t;
+  timeline::PersonIndex person;
+  uint64_t first_event, end_event;  // the person's events
+  uint64_t event;                   // the event being tested
+  int32_t period_first = kNoDate, period_last = kNoDate;
+};
+
+bool InWindow(int64_t v, int64_t anchor, int64_t lo, int64_t hi) {
+  if (lo > -kUnbounded && v < anchor + lo) return false;
+  if (hi < kUnbounded && v > anchor + hi) return false;
+  return true;
+}
+
+bool Eval(const Node& n, const Ctx& ctx, uint32_t row) {
+  const AttributeTable& attrs = *n.attrs;
   switch (n.kind) {
     case Expr::Kind::kTrue:
       return true;
     case Expr::Kind::kIn:
       return n.ids.count(attrs.Value(n.cols[0], row)) > 0;
-    case Expr::Kind::kPrefix:
+    case Expr::Kind::kPrefix: {
+      const auto& pool = ctx.t->strings();
       for (int c : n.cols) {
         int32_t id = attrs.Value(c, row);
         if (id < 0 || static_cast<size_t>(id) >= n.memo.size()) continue;
@@ -88,59 +176,75 @@ bool Eval(const Node& n, const AttributeTable& attrs, uint32_t row,
         if (m) return true;
       }
       return false;
+    }
     case Expr::Kind::kIntRange: {
       int32_t v = attrs.Value(n.cols[0], row);
       return v != kNoValue && v >= n.lo && v <= n.hi;
     }
+    case Expr::Kind::kPresent: {
+      int32_t v = attrs.Value(n.cols[0], row);
+      return n.text[0] ? v != 0 : v != kNoValue;
+    }
+    case Expr::Kind::kDaysBetween: {
+      int32_t a = attrs.Value(n.cols[0], row), b = attrs.Value(n.cols[1], row);
+      if (a == kNoDate || b == kNoDate) return false;
+      int64_t d = static_cast<int64_t>(b) - a;
+      return d >= n.lo && (n.hi >= kUnbounded || d <= n.hi);
+    }
     case Expr::Kind::kAnd:
       for (const auto& c : n.children) {
-        if (!Eval(c, attrs, row, pool)) return false;
+        if (!Eval(c, ctx, row)) return false;
       }
       return true;
     case Expr::Kind::kOr:
       for (const auto& c : n.children) {
-        if (Eval(c, attrs, row, pool)) return true;
+        if (Eval(c, ctx, row)) return true;
       }
       return false;
     case Expr::Kind::kNot:
-      return !Eval(n.children[0], attrs, row, pool);
+      return !Eval(n.children[0], ctx, row);
+    case Expr::Kind::kExists:
+    case Expr::Kind::kPersonDate: {
+      int32_t anchor = n.anchor == kAnchorPeriodEnd     ? ctx.period_last
+                       : n.anchor == kAnchorPeriodStart ? ctx.period_first
+                                                        : attrs.Value(n.anchor, row);
+      if (anchor == kNoDate) return false;
+      if (n.kind == Expr::Kind::kPersonDate) {
+        const auto& pc = ctx.t->persons();
+        int32_t v = n.birth ? pc.birth_day[ctx.person] : pc.death_day[ctx.person];
+        return v != kNoDate && InWindow(v, anchor, n.lo, n.hi);
+      }
+      const auto& ev = ctx.t->events();
+      const AttributeTable& ra = ctx.t->attributes(n.rel_source);
+      for (uint64_t j = ctx.first_event; j < ctx.end_event; ++j) {
+        if (ev.source[j] != n.rel_source) continue;
+        uint32_t rrow = ev.attr_row[j];
+        int32_t v = ra.Value(n.rel_date, rrow);
+        if (v == kNoDate) continue;
+        bool related = false;
+        switch (n.rel_kind) {
+          case Relation::Kind::kStartsWithin:
+            related = InWindow(v, anchor, n.lo, n.hi);
+            break;
+          case Relation::Kind::kOpenOn: {
+            int64_t day = static_cast<int64_t>(anchor) + n.lo;
+            int32_t end = n.rel_end < 0 ? kNoDate : ra.Value(n.rel_end, rrow);
+            related = v <= day && (end == kNoDate || end > day);
+            break;
+          }
+          case Relation::Kind::kBefore:
+            related = v < anchor || (v == anchor && ev.row_id[j] < ev.row_id[ctx.event]);
+            break;
+        }
+        if (!related) continue;
+        Ctx sub = ctx;
+        sub.event = j;
+        if (Eval(n.children[0], sub, rrow)) return true;
+      }
+      return false;
+    }
   }
   return false;
-}
-
-struct Columns {
-  int period = -1, age = -1, sex = -1, practice = -1, lsoa = -1;
-};
-
-// Visits every matching event: fn(event index, attr row, period day).
-Status ForEachMatch(const timeline::Timeline& t, const MetricDefinition& def, const Expr& pred,
-                    Columns& cols, const std::function<void(uint64_t, uint32_t, int32_t)>& fn) {
-  auto src = SourceOf(def.source);
-  if (!src) return InvalidArgumentError("metrics: unknown source '" + def.source + "'");
-  const AttributeTable& attrs = t.attributes(*src);
-  const auto& pool = t.strings();
-  PIONEER_ASSIGN_OR_RETURN(Node root, Compile(pred, attrs, pool));
-  auto need = [&](const std::string& f, int& out) -> Status {
-    out = attrs.FieldIndex(f);
-    if (out < 0) return InvalidArgumentError("metrics: field '" + f + "' not loaded in timeline");
-    return OkStatus();
-  };
-  PIONEER_RETURN_IF_ERROR(need(def.period_field, cols.period));
-  PIONEER_RETURN_IF_ERROR(need(def.age_field, cols.age));
-  PIONEER_RETURN_IF_ERROR(need(def.sex_field, cols.sex));
-  PIONEER_RETURN_IF_ERROR(need("gp_practice_code", cols.practice));
-  PIONEER_RETURN_IF_ERROR(need("lsoa_code", cols.lsoa));
-  const auto& ev = t.events();
-  const size_t n = t.event_count();
-  for (uint64_t i = 0; i < n; ++i) {
-    if (ev.source[i] != *src) continue;
-    uint32_t row = ev.attr_row[i];
-    int32_t day = attrs.Value(cols.period, row);
-    if (day == kNoDate) continue;
-    if (!Eval(root, attrs, row, pool)) continue;
-    fn(i, row, day);
-  }
-  return OkStatus();
 }
 
 int NormalisedAge(int32_t v) {
@@ -149,34 +253,207 @@ int NormalisedAge(int32_t v) {
   return v < 0 ? 0 : v;
 }
 
-std::string GroupOf(const timeline::Timeline& t, const ReferenceData& ref, const Columns& cols,
-                    Breakdown b, const AttributeTable& attrs, uint32_t row) {
+int AgeYears(int32_t birth, int32_t at) {
+  if (birth == kNoDate || at == kNoDate) return -1;
+  Date b = Date::FromDaysSinceEpoch(birth), d = Date::FromDaysSinceEpoch(at);
+  int y = d.year() - b.year();
+  if (d.month() < b.month() || (d.month() == b.month() && d.day() < b.day())) --y;
+  return std::max(y, 0);
+}
+
+int32_t FyEnd(int32_t day) {
+  int y = FinancialYear::Containing(Date::FromDaysSinceEpoch(day)).start_year + 1;
+  return Date::FromYmd(y, 3, 31)->days_since_epoch();
+}
+
+const char* const kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+// Everything the per-record loop needs, resolved once per call.
+struct Plan {
+  const MetricDefinition* def;
+  Source src;
+  const AttributeTable* attrs;
+  Node root;
+  int period = -1, period_end = -1, value_from = -1, age = -1, birth = -1, age_date = -1;
+  int sex = -1, practice = -1, lsoa = -1, provider = -1;  // -1: from the person (PDS)
+  std::vector<std::pair<int32_t, int32_t>> ranges;       // [first, end) per period
+};
+
+StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def,
+                        const Expr& pred, const std::vector<LabelledPeriod>& periods) {
+  Plan p;
+  p.def = &def;
+  auto src = SourceOf(def.source);
+  if (!src) return InvalidArgumentError("metrics: unknown source '" + def.source + "'");
+  p.src = *src;
+  p.attrs = &t.attributes(*src);
+  PIONEER_ASSIGN_OR_RETURN(p.root, Compile(pred, t, *src));
+  auto col = [&](const std::string& f, int& out, bool person_ok) -> Status {
+    if (f.empty() || (person_ok && f == kPersonField)) return OkStatus();
+    out = p.attrs->FieldIndex(f);
+    if (out < 0) return NotLoaded(def.source, f);
+    return OkStatus();
+  };
+  PIONEER_RETURN_IF_ERROR(col(def.period_field, p.period, false));
+  PIONEER_RETURN_IF_ERROR(col(def.period_end_field, p.period_end, false));
+  PIONEER_RETURN_IF_ERROR(col(def.value_from_field, p.value_from, false));
+  if (def.age_rule == AgeRule::kField) {
+    PIONEER_RETURN_IF_ERROR(col(def.age_field, p.age, false));
+  } else {
+    PIONEER_RETURN_IF_ERROR(col(def.birth_field, p.birth, true));
+  }
+  PIONEER_RETURN_IF_ERROR(col(def.age_date_field, p.age_date, false));
+  PIONEER_RETURN_IF_ERROR(col(def.sex_field, p.sex, true));
+  PIONEER_RETURN_IF_ERROR(col(def.practice_field, p.practice, true));
+  PIONEER_RETURN_IF_ERROR(col(def.lsoa_field, p.lsoa, true));
+  if (def.profile != Profile::kNone) {
+    PIONEER_RETURN_IF_ERROR(col(def.provider_field, p.provider, false));
+  }
+  for (const auto& lp : periods) {
+    p.ranges.push_back({lp.period.start.days_since_epoch(),
+                        lp.period.end_exclusive.days_since_epoch()});
+  }
+  return p;
+}
+
+struct Hit {
+  int period;
+  CellKey key;
+  int64_t value;
+  int64_t row_id;
+};
+
+// Visits every (record, period) the definition measures, in person order; for kPersons only
+// each person's first record per period (by period date, then row id).
+Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
+             Breakdown breakdown, const std::function<void(const Hit&)>& fn) {
+  const MetricDefinition& d = *p.def;
+  const auto& ev = t.events();
+  const auto& pc = t.persons();
   const auto& pool = t.strings();
-  switch (b) {
-    case Breakdown::kNone:
-      return "all";
-    case Breakdown::kSex: {
-      std::string_view s = pool.Get(attrs.Value(cols.sex, row));
-      return SexLabel(s == "1" ? 1 : s == "2" ? 2 : 0);
+  const AttributeTable& attrs = *p.attrs;
+  const int np = static_cast<int>(p.ranges.size());
+  std::vector<std::pair<std::pair<int32_t, int64_t>, Hit>> best(np);
+  std::vector<char> have(np);
+  for (timeline::PersonIndex person = 0; person < t.person_count(); ++person) {
+    auto [b, e] = t.EventRange(person);
+    if (d.measure == Measure::kPersons) std::fill(have.begin(), have.end(), 0);
+    for (uint64_t i = b; i < e; ++i) {
+      if (ev.source[i] != p.src) continue;
+      uint32_t row = ev.attr_row[i];
+      int32_t pd = attrs.Value(p.period, row);
+      if (pd == kNoDate) continue;
+      if (!d.months.empty()) {
+        int m = Date::FromDaysSinceEpoch(pd).month();
+        if (std::find(d.months.begin(), d.months.end(), m) == d.months.end()) continue;
+      }
+      int32_t pend = p.period_end >= 0 ? attrs.Value(p.period_end, row) : kNoDate;
+      Ctx ctx{&t, person, b, e, i};
+      if (!p.root.period_dependent && !Eval(p.root, ctx, row)) continue;
+      // Per-record parts of the cell.
+      std::string_view sex_text;
+      int sex = 0;
+      if (p.sex >= 0) {
+        sex_text = pool.Get(attrs.Value(p.sex, row));
+        sex = sex_text == "1" ? 1 : sex_text == "2" ? 2 : 0;
+      } else {
+        sex = pc.sex[person] == 1 ? 1 : pc.sex[person] == 2 ? 2 : 0;
+      }
+      int32_t birth = p.birth >= 0 ? attrs.Value(p.birth, row) : pc.birth_day[person];
+      for (int k = 0; k < np; ++k) {
+        auto [first, end] = p.ranges[k];
+        switch (d.period_mode) {
+          case PeriodMode::kDateInPeriod:
+            if (pd < first || pd >= end) continue;
+            break;
+          case PeriodMode::kOverlapsPeriod:
+            if (pd >= end || (pend != kNoDate && std::max(pend, pd + 1) <= first)) continue;
+            break;
+          case PeriodMode::kAsAtPeriodEnd:
+            if (pd >= end) continue;
+            break;
+        }
+        if (p.root.period_dependent) {
+          ctx.period_first = first;
+          ctx.period_last = end - 1;
+          if (!Eval(p.root, ctx, row)) continue;
+        }
+        int age = -1;
+        switch (d.age_rule) {
+          case AgeRule::kField: age = NormalisedAge(attrs.Value(p.age, row)); break;
+          case AgeRule::kAtDateField: age = AgeYears(birth, attrs.Value(p.age_date, row)); break;
+          case AgeRule::kAtFinancialYearEnd: age = AgeYears(birth, FyEnd(pd)); break;
+          case AgeRule::kAtPeriodEnd: age = AgeYears(birth, end - 1); break;
+        }
+        if (d.age_lo >= 0 && (age < d.age_lo || age > d.age_hi)) continue;
+        int64_t value = 1;
+        if (d.measure == Measure::kDaysInPeriod) {
+          int32_t stop = pend == kNoDate ? end : std::min(pend, end);
+          value = std::max<int64_t>(0, static_cast<int64_t>(stop) - std::max(pd, first));
+        } else if (d.measure == Measure::kDaysBetween) {
+          int32_t from = attrs.Value(p.value_from, row);
+          if (from == kNoDate) continue;
+          value = std::max<int64_t>(0, static_cast<int64_t>(pd) - from);
+        }
+        Hit h;
+        h.period = k;
+        h.value = value;
+        h.row_id = ev.row_id[i];
+        h.key.period = k;
+        h.key.esp_band = age < 0 ? -1 : Esp2013Band(age);
+        h.key.sex = sex;
+        if (d.profile == Profile::kProviderWeekday) {
+          h.key.group = std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
+                        kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1];
+        } else {
+          switch (breakdown) {
+            case Breakdown::kNone: h.key.group = "all"; break;
+            case Breakdown::kSex: h.key.group = SexLabel(sex); break;
+            case Breakdown::kAgeBand: h.key.group = age < 0 ? "unknown" : AgeBandLabel(age); break;
+            case Breakdown::kPractice:
+            case Breakdown::kCcg: {
+              std::string pr(pool.Get(p.practice >= 0 ? attrs.Value(p.practice, row)
+                                                      : pc.practice[person]));
+              if (breakdown == Breakdown::kPractice) {
+                h.key.group = pr.empty() ? "unknown" : pr;
+              } else {
+                auto it = ref.practice_ccg.find(pr);
+                h.key.group = it == ref.practice_ccg.end() ? "unallocated" : it->second;
+              }
+              break;
+            }
+            case Breakdown::kDeprivation:
+            case Breakdown::kHwb: {
+              std::string ls(pool.Get(p.lsoa >= 0 ? attrs.Value(p.lsoa, row) : pc.lsoa[person]));
+              if (breakdown == Breakdown::kDeprivation) {
+                auto it = ref.lsoa_imd.find(ls);
+                h.key.group = it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
+              } else {
+                auto it = ref.lsoa_la.find(ls);
+                h.key.group = it == ref.lsoa_la.end() ? "unallocated" : it->second;
+              }
+              break;
+            }
+          }
+        }
+        if (d.measure == Measure::kPersons) {
+          std::pair<int32_t, int64_t> order{pd, h.row_id};
+          if (!have[k] || order < best[k].first) {
+            have[k] = 1;
+            best[k] = {order, std::move(h)};
+          }
+        } else {
+          fn(h);
+        }
+      }
     }
-    case Breakdown::kAgeBand: {
-      int age = NormalisedAge(attrs.Value(cols.age, row));
-      return age < 0 ? "unknown" : AgeBandLabel(age);
-    }
-    case Breakdown::kPractice: {
-      std::string_view p = pool.Get(attrs.Value(cols.practice, row));
-      return p.empty() ? "unknown" : std::string(p);
-    }
-    case Breakdown::kCcg: {
-      auto it = ref.practice_ccg.find(std::string(pool.Get(attrs.Value(cols.practice, row))));
-      return it == ref.practice_ccg.end() ? "unallocated" : it->second;
-    }
-    case Breakdown::kDeprivation: {
-      auto it = ref.lsoa_imd.find(std::string(pool.Get(attrs.Value(cols.lsoa, row))));
-      return it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
+    if (d.measure == Measure::kPersons) {
+      for (int k = 0; k < np; ++k) {
+        if (have[k]) fn(best[k].second);
+      }
     }
   }
-  return "all";
+  return OkStatus();
 }
 
 }  // namespace
@@ -185,50 +462,27 @@ timeline::TimelineOptions RequiredTimelineOptions(
     const std::vector<MetricDefinition>& catalogue) {
   std::map<std::string, std::set<std::string>> fields;
   for (const auto& d : catalogue) {
-    auto& f = fields[d.source];
-    for (const auto& x : EffectivePredicate(catalogue, d).Fields()) f.insert(x);
-    f.insert(d.period_field);
-    f.insert(d.age_field);
-    f.insert(d.sex_field);
-    f.insert("gp_practice_code");
-    f.insert("lsoa_code");
+    for (const auto& [table, set] : FieldsBySource(catalogue, d)) {
+      fields[table].insert(set.begin(), set.end());
+    }
+    // Breakdowns read these from the record when the definition does.
+    if (d.practice_field != kPersonField) fields[d.source].insert(d.practice_field);
+    if (d.lsoa_field != kPersonField) fields[d.source].insert(d.lsoa_field);
   }
   timeline::TimelineOptions o;
-  for (auto& [table, set] : fields) o.attributes[table] = {set.begin(), set.end()};
+  for (auto& [table, set] : fields) {
+    set.erase("");
+    if (!set.empty()) o.attributes[table] = {set.begin(), set.end()};
+  }
   return o;
 }
 
 StatusOr<Counts> FastEngine::Count(const MetricDefinition& def, const Expr& predicate,
                                    const CountRequest& request) {
   Counts counts;
-  Columns cols;
-  auto src = SourceOf(def.source);
-  if (!src) return InvalidArgumentError("metrics: unknown source '" + def.source + "'");
-  const AttributeTable& attrs = t_.attributes(*src);
-  std::vector<std::pair<int32_t, int32_t>> ranges;
-  for (const auto& p : request.periods) {
-    ranges.push_back({p.period.start.days_since_epoch(),
-                      p.period.end_exclusive.days_since_epoch()});
-  }
-  const auto& pool = t_.strings();
-  Status st = ForEachMatch(t_, def, predicate, cols, [&](uint64_t, uint32_t row, int32_t day) {
-    bool any = false;
-    for (const auto& r : ranges) any |= day >= r.first && day < r.second;
-    if (!any) return;
-    int age = NormalisedAge(attrs.Value(cols.age, row));
-    std::string_view s = pool.Get(attrs.Value(cols.sex, row));
-    CellKey key;
-    key.group = GroupOf(t_, ref_, cols, request.breakdown, attrs, row);
-    key.esp_band = age < 0 ? -1 : Esp2013Band(age);
-    key.sex = s == "1" ? 1 : s == "2" ? 2 : 0;
-    for (size_t p = 0; p < ranges.size(); ++p) {
-      if (day >= ranges[p].first && day < ranges[p].second) {
-        key.period = static_cast<int>(p);
-        ++counts[key];
-      }
-    }
-  });
-  if (!st.ok()) return st;
+  PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, request.periods));
+  PIONEER_RETURN_IF_ERROR(
+      Visit(t_, ref_, plan, request.breakdown, [&](const Hit& h) { counts[h.key] += h.value; }));
   return counts;
 }
 
@@ -238,16 +492,10 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
                                                          Breakdown breakdown,
                                                          const std::string& group) {
   std::vector<int64_t> rows;
-  Columns cols;
-  auto src = SourceOf(def.source);
-  if (!src) return InvalidArgumentError("metrics: unknown source '" + def.source + "'");
-  const AttributeTable& attrs = t_.attributes(*src);
-  Status st = ForEachMatch(t_, def, predicate, cols, [&](uint64_t i, uint32_t row, int32_t day) {
-    if (!period.period.Contains(Date::FromDaysSinceEpoch(day))) return;
-    if (!group.empty() && GroupOf(t_, ref_, cols, breakdown, attrs, row) != group) return;
-    rows.push_back(t_.events().row_id[i]);
-  });
-  if (!st.ok()) return st;
+  PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, {period}));
+  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, breakdown, [&](const Hit& h) {
+    if (group.empty() || h.key.group == group) rows.push_back(h.row_id);
+  }));
   std::sort(rows.begin(), rows.end());
   return rows;
 }

@@ -1,11 +1,15 @@
 #include "pioneer/metrics/sql_engine.h"
 
 #include <algorithm>
+#include <functional>
+#include <set>
 
 #include <fmt/format.h>
 
 namespace pioneer::metrics {
 namespace {
+
+using HasTable = std::function<bool(const std::string&)>;
 
 std::string Quote(std::string_view s) {
   std::string out = "'";
@@ -16,66 +20,70 @@ std::string Quote(std::string_view s) {
   return out + "'";
 }
 
+std::string Col(const std::string& alias, const std::string& f) {
+  return fmt::format("{}.\"{}\"", alias, f);
+}
+
 std::string TextField(const std::string& alias, const std::string& f) {
   return fmt::format("coalesce(CAST({}.\"{}\" AS TEXT), '')", alias, f);
 }
 
-std::string AgeSql(const std::string& a, const std::string& f) {
-  // 7001-7007 (infants) -> 0; NULL stays NULL; negative -> 0.
+// A date column as ISO text or NULL (empty strings are NULL).
+std::string DateCol(const std::string& alias, const std::string& f) {
+  return fmt::format("NULLIF(CAST({}.\"{}\" AS TEXT), '')", alias, f);
+}
+
+std::string Shift(const std::string& day, int64_t n) {
+  if (n == 0) return day;
+  return fmt::format("date({}, '{:+d} days')", day, n);
+}
+
+std::string AgeYearsSql(const std::string& birth, const std::string& at) {
   return fmt::format(
-      "(CASE WHEN {0}.\"{1}\" IS NULL THEN NULL WHEN {0}.\"{1}\" BETWEEN 7001 AND 7007 THEN 0 "
-      "WHEN {0}.\"{1}\" < 0 THEN 0 ELSE CAST({0}.\"{1}\" AS INTEGER) END)",
-      a, f);
+      "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE max(0, (CAST(strftime('%Y', {1}) AS "
+      "INTEGER) - CAST(strftime('%Y', {0}) AS INTEGER)) - (strftime('%m-%d', {1}) < "
+      "strftime('%m-%d', {0}))) END)",
+      birth, at);
 }
 
-std::string GroupSql(Breakdown b, const MetricDefinition& def) {
-  switch (b) {
-    case Breakdown::kNone:
-      return "'all'";
-    case Breakdown::kSex:
-      return fmt::format("(CASE {} WHEN '1' THEN 'male' WHEN '2' THEN 'female' ELSE 'unknown' END)",
-                         TextField("a", def.sex_field));
-    case Breakdown::kAgeBand: {
-      std::string age = AgeSql("a", def.age_field);
-      std::string s = fmt::format("(CASE WHEN {} IS NULL THEN 'unknown'", age);
-      for (const auto& [lo, hi] : AgeBands()) {
-        s += fmt::format(" WHEN {} BETWEEN {} AND {} THEN '{}'", age, lo, hi, AgeBandLabel(lo));
-      }
-      return s + " ELSE 'unknown' END)";
-    }
-    case Breakdown::kPractice:
-      return fmt::format("(CASE {0} WHEN '' THEN 'unknown' ELSE {0} END)",
-                         TextField("a", "gp_practice_code"));
-    case Breakdown::kCcg:
-      return "coalesce((SELECT o.parent_code FROM organisations o WHERE o.ods_code = "
-             "a.gp_practice_code AND o.organisation_type = 'gp_practice' AND o.parent_code IS "
-             "NOT NULL AND o.parent_code <> '' ORDER BY o.rowid DESC LIMIT 1), 'unallocated')";
-    case Breakdown::kDeprivation:
-      return "coalesce((SELECT CAST(l.imd_decile AS TEXT) FROM lsoa l WHERE l.lsoa_code = "
-             "a.lsoa_code ORDER BY l.rowid DESC LIMIT 1), 'unallocated')";
-  }
-  return "'all'";
+struct RenderCtx {
+  HasTable has_table;
+  int depth = 0;
+  std::set<std::string>* tables = nullptr;  // source views the statement needs
+};
+
+// Each source is read through a view adding _rid (the rowid) and _pkey: the NHS Number of the
+// person the record is placed on, exactly as the timeline places it - the traced number of a
+// usable `pioneer link` decision (record_links: automatic or accepted), else the record's own
+// number when valid, else NULL (not placed).
+std::string SourceView(const std::string& table, bool has_links) {
+  std::string own = "CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END";
+  std::string key =
+      has_links
+          ? fmt::format("coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
+                        "l.source_table = {} AND l.row_id = t.rowid AND l.decision IN "
+                        "('automatic', 'accepted') AND l.traced_nhs_number IS NOT NULL LIMIT 1), "
+                        "{})",
+                        Quote(table), own)
+          : own;
+  return fmt::format("\"v_{0}\" AS (SELECT t.*, t.rowid AS _rid, {1} AS _pkey FROM \"{0}\" t)",
+                     table, key);
 }
 
-std::string EspBandSql(const MetricDefinition& def) {
-  std::string age = AgeSql("a", def.age_field);
-  return fmt::format("(CASE WHEN {0} IS NULL THEN -1 WHEN {0} >= 90 THEN 18 ELSE {0} / 5 END)",
-                     age);
+std::string Anchor(const Relation& r, const std::string& a) {
+  if (r.anchor == kPeriodEnd) return "p.last_day";
+  if (r.anchor == kPeriodStart) return "p.first_day";
+  return DateCol(a, r.anchor);
 }
 
-std::string SexCellSql(const MetricDefinition& def) {
-  return fmt::format("(CASE {} WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 0 END)",
-                     TextField("a", def.sex_field));
+std::string WindowSql(const std::string& v, const std::string& anchor, const Relation& r) {
+  std::string s = fmt::format("{} IS NOT NULL AND {} IS NOT NULL", v, anchor);
+  if (r.lo > -kUnbounded) s += fmt::format(" AND {} >= {}", v, Shift(anchor, r.lo));
+  if (r.hi < kUnbounded) s += fmt::format(" AND {} <= {}", v, Shift(anchor, r.hi));
+  return s;
 }
 
-std::string BaseWhere(const MetricDefinition& def, const Expr& predicate) {
-  return fmt::format("a.nhs_number_status = 'valid' AND a.\"{}\" IS NOT NULL AND ({})",
-                     def.period_field, RenderPredicateSql(predicate, "a"));
-}
-
-}  // namespace
-
-std::string RenderPredicateSql(const Expr& e, const std::string& a) {
+std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
   switch (e.kind) {
     case Expr::Kind::kTrue:
       return "1";
@@ -99,44 +107,280 @@ std::string RenderPredicateSql(const Expr& e, const std::string& a) {
     case Expr::Kind::kIntRange:
       return fmt::format("({0}.\"{1}\" IS NOT NULL AND {0}.\"{1}\" BETWEEN {2} AND {3})", a,
                          e.fields[0], e.lo, e.hi);
+    case Expr::Kind::kPresent:
+      return fmt::format("({} <> '')", TextField(a, e.fields[0]));
+    case Expr::Kind::kDaysBetween: {
+      std::string from = DateCol(a, e.fields[0]), to = DateCol(a, e.fields[1]);
+      std::string diff = fmt::format("CAST(round(julianday({}) - julianday({})) AS INTEGER)", to,
+                                     from);
+      std::string s = fmt::format("{} IS NOT NULL AND {} IS NOT NULL AND {} >= {}", from, to,
+                                  diff, e.lo);
+      if (e.hi < kUnbounded) s += fmt::format(" AND {} <= {}", diff, e.hi);
+      return "coalesce((" + s + "), 0)";
+    }
     case Expr::Kind::kAnd:
     case Expr::Kind::kOr: {
       if (e.children.empty()) return e.kind == Expr::Kind::kAnd ? "1" : "0";
       std::string s;
       for (size_t i = 0; i < e.children.size(); ++i) {
         if (i) s += e.kind == Expr::Kind::kAnd ? " AND " : " OR ";
-        s += "(" + RenderPredicateSql(e.children[i], a) + ")";
+        s += "(" + Render(e.children[i], a, ctx) + ")";
       }
       return s;
     }
     case Expr::Kind::kNot:
-      return "NOT (" + RenderPredicateSql(e.children[0], a) + ")";
+      return "NOT (" + Render(e.children[0], a, ctx) + ")";
+    case Expr::Kind::kPersonDate: {
+      std::string v = fmt::format("NULLIF(CAST(ps.\"{}\" AS TEXT), '')", e.relation.date_field);
+      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), 0)";
+    }
+    case Expr::Kind::kExists: {
+      const Relation& r = e.relation;
+      if (!ctx.has_table(r.source)) return "0";
+      RenderCtx sub = ctx;
+      sub.depth = ctx.depth + 1;
+      if (ctx.tables) ctx.tables->insert(r.source);
+      std::string ra = fmt::format("r{}", sub.depth);
+      std::string v = DateCol(ra, r.date_field);
+      std::string anchor = Anchor(r, a);
+      std::string rel;
+      switch (r.kind) {
+        case Relation::Kind::kStartsWithin:
+          rel = WindowSql(v, anchor, r);
+          break;
+        case Relation::Kind::kOpenOn: {
+          std::string day = Shift(anchor, r.lo);
+          std::string end = DateCol(ra, r.end_field);
+          rel = fmt::format("{0} IS NOT NULL AND {1} IS NOT NULL AND {0} <= {1} AND ({2} IS NULL "
+                            "OR {2} > {1})",
+                            v, day, end);
+          break;
+        }
+        case Relation::Kind::kBefore:
+          rel = fmt::format("{0} IS NOT NULL AND {1} IS NOT NULL AND ({0} < {1} OR ({0} = {1} "
+                            "AND {2}._rid < {3}._rid))",
+                            v, anchor, ra, a);
+          break;
+      }
+      return fmt::format(
+          "EXISTS (SELECT 1 FROM \"v_{0}\" {1} WHERE {1}._pkey = {2}._pkey AND ({3}) AND ({4}))",
+          r.source, ra, a, rel, Render(e.children[0], ra, sub));
+    }
   }
   return "0";
 }
 
+std::string FieldOrPerson(const std::string& f, const std::string& person_col) {
+  if (f == kPersonField) return fmt::format("coalesce(CAST(ps.\"{}\" AS TEXT), '')", person_col);
+  return TextField("a", f);
+}
+
+std::string AgeSql(const MetricDefinition& d) {
+  std::string birth = d.birth_field == kPersonField ? "NULLIF(CAST(ps.birth_date AS TEXT), '')"
+                                                    : DateCol("a", d.birth_field);
+  switch (d.age_rule) {
+    case AgeRule::kField:
+      // 7001-7007 (infants) -> 0; NULL stays NULL; negative -> 0.
+      return fmt::format(
+          "(CASE WHEN {0} IS NULL THEN NULL WHEN {0} BETWEEN 7001 AND 7007 THEN 0 "
+          "WHEN {0} < 0 THEN 0 ELSE CAST({0} AS INTEGER) END)",
+          Col("a", d.age_field));
+    case AgeRule::kAtDateField:
+      return AgeYearsSql(birth, DateCol("a", d.age_date_field));
+    case AgeRule::kAtFinancialYearEnd: {
+      std::string pd = DateCol("a", d.period_field);
+      return AgeYearsSql(birth, fmt::format("printf('%04d-03-31', CAST(strftime('%Y', {0}) AS "
+                                            "INTEGER) + (CAST(strftime('%m', {0}) AS INTEGER) "
+                                            ">= 4))",
+                                            pd));
+    }
+    case AgeRule::kAtPeriodEnd:
+      return AgeYearsSql(birth, "p.last_day");
+  }
+  return "NULL";
+}
+
+std::string SexSql(const MetricDefinition& d) {
+  return fmt::format("(CASE {} WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 0 END)",
+                     FieldOrPerson(d.sex_field, "sex"));
+}
+
+std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has) {
+  if (d.profile == Profile::kProviderWeekday) {
+    return fmt::format(
+        "({} || '|' || (CASE strftime('%w', {}) WHEN '1' THEN 'Mon' WHEN '2' THEN 'Tue' WHEN "
+        "'3' THEN 'Wed' WHEN '4' THEN 'Thu' WHEN '5' THEN 'Fri' WHEN '6' THEN 'Sat' ELSE 'Sun' "
+        "END))",
+        TextField("a", d.provider_field), DateCol("a", d.period_field));
+  }
+  std::string practice = FieldOrPerson(d.practice_field, "gp_practice_code");
+  std::string lsoa = FieldOrPerson(d.lsoa_field, "lsoa_code");
+  switch (b) {
+    case Breakdown::kNone:
+      return "'all'";
+    case Breakdown::kSex:
+      return fmt::format("(CASE {} WHEN 1 THEN 'male' WHEN 2 THEN 'female' ELSE 'unknown' END)",
+                         SexSql(d));
+    case Breakdown::kAgeBand: {
+      std::string age = AgeSql(d);
+      std::string s = fmt::format("(CASE WHEN {} IS NULL THEN 'unknown'", age);
+      for (const auto& [lo, hi] : AgeBands()) {
+        s += fmt::format(" WHEN {} BETWEEN {} AND {} THEN '{}'", age, lo, hi, AgeBandLabel(lo));
+      }
+      return s + " ELSE 'unknown' END)";
+    }
+    case Breakdown::kPractice:
+      return fmt::format("(CASE {0} WHEN '' THEN 'unknown' ELSE {0} END)", practice);
+    case Breakdown::kCcg:
+      if (!has("organisations")) return "'unallocated'";
+      return fmt::format(
+          "coalesce((SELECT o.parent_code FROM organisations o WHERE o.ods_code = {} AND "
+          "o.organisation_type = 'gp_practice' AND o.parent_code IS NOT NULL AND o.parent_code "
+          "<> '' ORDER BY o.rowid DESC LIMIT 1), 'unallocated')",
+          practice);
+    case Breakdown::kDeprivation:
+      if (!has("lsoa")) return "'unallocated'";
+      return fmt::format(
+          "coalesce((SELECT CAST(l.imd_decile AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER "
+          "BY l.rowid DESC LIMIT 1), 'unallocated')",
+          lsoa);
+    case Breakdown::kHwb:
+      if (!has("lsoa")) return "'unallocated'";
+      return fmt::format(
+          "coalesce((SELECT CAST(l.la_code AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER BY "
+          "l.rowid DESC LIMIT 1), 'unallocated')",
+          lsoa);
+  }
+  return "'all'";
+}
+
+std::string MembershipSql(const MetricDefinition& d) {
+  std::string pf = DateCol("a", d.period_field);
+  switch (d.period_mode) {
+    case PeriodMode::kDateInPeriod:
+      return fmt::format("{0} >= p.first_day AND {0} < p.end_day", pf);
+    case PeriodMode::kOverlapsPeriod: {
+      std::string pe = DateCol("a", d.period_end_field);
+      return fmt::format(
+          "{0} < p.end_day AND ({1} IS NULL OR max({1}, date({0}, '+1 day')) > p.first_day)", pf,
+          pe);
+    }
+    case PeriodMode::kAsAtPeriodEnd:
+      return fmt::format("{} < p.end_day", pf);
+  }
+  return "0";
+}
+
+std::string ValueSql(const MetricDefinition& d) {
+  std::string pf = DateCol("a", d.period_field);
+  switch (d.measure) {
+    case Measure::kRecords:
+    case Measure::kPersons:
+      return "1";
+    case Measure::kDaysInPeriod: {
+      std::string pe = DateCol("a", d.period_end_field);
+      return fmt::format(
+          "max(0, CAST(round(julianday(CASE WHEN {1} IS NULL THEN p.end_day ELSE min({1}, "
+          "p.end_day) END) - julianday(max({0}, p.first_day))) AS INTEGER))",
+          pf, pe);
+    }
+    case Measure::kDaysBetween:
+      return fmt::format("max(0, CAST(round(julianday({}) - julianday({})) AS INTEGER))", pf,
+                         DateCol("a", d.value_from_field));
+  }
+  return "1";
+}
+
+// One row per (record, period) measured: pidx, rid, grp, band, sex_cell, val.
+std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
+                    const std::vector<LabelledPeriod>& periods, Breakdown b, const HasTable& has) {
+  std::string values;
+  for (size_t i = 0; i < periods.size(); ++i) {
+    values += fmt::format("{}({}, '{}', '{}', '{}')", i ? ", " : "", i,
+                          periods[i].period.start.ToIso(),
+                          periods[i].period.end_exclusive.ToIso(),
+                          periods[i].period.last_day().ToIso());
+  }
+  std::string person =
+      has("pds")
+          ? "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
+            "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
+            "row_number() OVER (PARTITION BY nhs_number ORDER BY rowid) AS rn FROM pds WHERE "
+            "nhs_number_status = 'valid' AND record_type = 'current') WHERE rn = 1"
+          : "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS death_date, "
+            "NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
+  std::string where = fmt::format("a._pkey IS NOT NULL AND {} IS NOT NULL",
+                                  DateCol("a", d.period_field));
+  if (!d.months.empty()) {
+    std::string m;
+    for (size_t i = 0; i < d.months.size(); ++i) m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
+    where += fmt::format(" AND CAST(strftime('%m', {}) AS INTEGER) IN ({})",
+                         DateCol("a", d.period_field), m);
+  }
+  if (d.measure == Measure::kDaysBetween) {
+    where += fmt::format(" AND {} IS NOT NULL", DateCol("a", d.value_from_field));
+  }
+  std::set<std::string> tables = {d.source};
+  RenderCtx ctx{has, 0, &tables};
+  std::string pred = Render(predicate, "a", ctx);
+  // Records are filtered once (materialised) before the join with the periods, unless the
+  // predicate itself reads the period (relations anchored on the period's first/last day).
+  const bool period_dependent = pred.find("p.last_day") != std::string::npos ||
+                                pred.find("p.first_day") != std::string::npos;
+  std::string cand = fmt::format(
+      "SELECT a.* FROM \"v_{}\" a LEFT JOIN person ps ON ps.nhs_number = a._pkey WHERE {}{}",
+      d.source, where, period_dependent ? "" : " AND (" + pred + ")");
+  std::string age = AgeSql(d);
+  std::string base = fmt::format(
+      "SELECT p.idx AS pidx, a._rid AS rid, a._pkey AS person, {} AS pdate, {} AS age, "
+      "{} AS sex_cell, {} AS grp, {} AS val FROM cand a JOIN periods p ON {} LEFT JOIN "
+      "person ps ON ps.nhs_number = a._pkey{}",
+      DateCol("a", d.period_field), age, SexSql(d), GroupSql(b, d, has), ValueSql(d),
+      MembershipSql(d), period_dependent ? " WHERE " + pred : "");
+  std::string filtered = "SELECT * FROM base";
+  if (d.age_lo >= 0) {
+    filtered += fmt::format(" WHERE age IS NOT NULL AND age BETWEEN {} AND {}", d.age_lo,
+                            d.age_hi);
+  }
+  std::string chosen = "SELECT * FROM filtered";
+  if (d.measure == Measure::kPersons) {
+    chosen = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY person, pidx ORDER BY "
+             "pdate, rid) AS rn FROM filtered) WHERE rn = 1";
+  }
+  std::string views;
+  for (const auto& t : tables) views += SourceView(t, has("record_links")) + ", ";
+  return fmt::format(
+      "WITH periods(idx, first_day, end_day, last_day) AS (VALUES {}), {}person AS MATERIALIZED "
+      "({}), cand AS MATERIALIZED ({}), base AS ({}), filtered AS ({}), chosen AS ({}) SELECT "
+      "pidx, rid, grp, (CASE WHEN age IS NULL THEN -1 WHEN age >= 90 THEN 18 ELSE age / 5 END) "
+      "AS band, sex_cell, val FROM chosen",
+      values, views, person, cand, base, filtered, chosen);
+}
+
+}  // namespace
+
+std::string RenderPredicateSql(const Expr& e, const std::string& a) {
+  RenderCtx ctx{[](const std::string&) { return true; }, 0};
+  return Render(e, a, ctx);
+}
+
 std::string SqlEngine::CountSql(const MetricDefinition& def, const Expr& predicate,
                                 const CountRequest& request) {
-  std::string periods;
-  for (size_t i = 0; i < request.periods.size(); ++i) {
-    periods += fmt::format("{}({}, '{}', '{}')", i ? ", " : "", i,
-                           request.periods[i].period.start.ToIso(),
-                           request.periods[i].period.end_exclusive.ToIso());
-  }
   return fmt::format(
-      "WITH periods(idx, first_day, end_day) AS (VALUES {}) "
-      "SELECT p.idx, {} AS grp, {} AS band, {} AS sex_cell, count(*) "
-      "FROM \"{}\" a JOIN periods p ON a.\"{}\" >= p.first_day AND a.\"{}\" < p.end_day "
-      "WHERE {} GROUP BY 1, 2, 3, 4",
-      periods, GroupSql(request.breakdown, def), EspBandSql(def), SexCellSql(def), def.source,
-      def.period_field, def.period_field, BaseWhere(def, predicate));
+      "SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) GROUP BY 1, 2, 3, 4",
+      RowsSql(def, predicate, request.periods, request.breakdown,
+              [](const std::string&) { return true; }));
 }
 
 StatusOr<Counts> SqlEngine::Count(const MetricDefinition& def, const Expr& predicate,
                                   const CountRequest& request) {
   Counts counts;
   if (request.periods.empty() || !store_.HasTable(def.source)) return counts;
-  Status st = store_.Query(CountSql(def, predicate, request), {}, [&](const store::RowView& r) {
+  HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
+  std::string sql =
+      fmt::format("SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) GROUP BY 1, 2, 3, 4",
+                  RowsSql(def, predicate, request.periods, request.breakdown, has));
+  Status st = store_.Query(sql, {}, [&](const store::RowView& r) {
     CellKey k;
     k.period = static_cast<int>(r.Int(0));
     k.group = std::string(r.Text(1));
@@ -155,13 +399,11 @@ StatusOr<std::vector<int64_t>> SqlEngine::NumeratorRows(const MetricDefinition& 
                                                         const std::string& group) {
   std::vector<int64_t> rows;
   if (!store_.HasTable(def.source)) return rows;
-  std::string sql = fmt::format(
-      "SELECT a.rowid FROM \"{}\" a WHERE {} AND a.\"{}\" >= ?1 AND a.\"{}\" < ?2{} "
-      "ORDER BY a.rowid",
-      def.source, BaseWhere(def, predicate), def.period_field, def.period_field,
-      group.empty() ? "" : " AND " + GroupSql(breakdown, def) + " = ?3");
-  std::vector<store::Param> params = {store::Param::Of(period.period.start.ToIso()),
-                                      store::Param::Of(period.period.end_exclusive.ToIso())};
+  HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
+  std::string sql = fmt::format("SELECT rid FROM ({}){} ORDER BY rid",
+                                RowsSql(def, predicate, {period}, breakdown, has),
+                                group.empty() ? "" : " WHERE grp = ?1");
+  std::vector<store::Param> params;
   if (!group.empty()) params.push_back(store::Param::Of(group));
   Status st = store_.Query(sql, params, [&](const store::RowView& r) { rows.push_back(r.Int(0)); });
   if (!st.ok()) return st;

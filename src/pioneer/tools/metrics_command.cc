@@ -1,5 +1,5 @@
-// `pioneer metrics --db FILE [--period 2014-04..2015-03] [--every month|quarter|year]
-//   [--by none|sex|age_band|practice|ccg|deprivation] [--json|--csv] [--metric ID]...
+// `pioneer metrics --db FILE [--period 2014-04..2015-03] [--every month|quarter|year|rolling12]
+//   [--by none|sex|age_band|practice|ccg|deprivation|hwb] [--json|--csv] [--metric ID]...
 //   [--set switch=value]... [--engine fast|reference] [--no-disclosure-control]`
 // Evaluates the BCF metric catalogue (src/pioneer/metrics) and prints a readable table by
 // default, always listing the switches in force. `--update-docs FILE` rewrites the generated
@@ -13,11 +13,8 @@
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/docs.h"
 #include "pioneer/metrics/evaluate.h"
-#include "pioneer/metrics/fast_engine.h"
-#include "pioneer/metrics/reference_data.h"
-#include "pioneer/metrics/sql_engine.h"
+#include "pioneer/metrics/run.h"
 #include "pioneer/store/store.h"
-#include "pioneer/timeline/timeline.h"
 
 namespace pioneer::tools {
 
@@ -65,27 +62,22 @@ int RunMetrics(const MetricsArgs& a) {
   if (!sw.ok()) return Fail(sw.status().message());
   auto range = Period::Parse(a.period);
   if (!range) return Fail("bad --period '" + a.period + "' (e.g. 2014-04..2015-03 or 2014/15)");
-  metrics::Granularity g = a.every == "quarter" ? metrics::Granularity::kQuarter
-                           : a.every == "year"  ? metrics::Granularity::kYear
-                                                : metrics::Granularity::kMonth;
+  metrics::Granularity g = a.every == "quarter"     ? metrics::Granularity::kQuarter
+                           : a.every == "year"      ? metrics::Granularity::kYear
+                           : a.every == "rolling12" ? metrics::Granularity::kRolling12
+                                                    : metrics::Granularity::kMonth;
   auto by = metrics::ParseBreakdown(a.by);
   if (!by) return Fail("bad --by '" + a.by + "'");
   auto store = store::Store::OpenSqlite(a.db);
   if (!store.ok()) return Fail(store.status().ToString());
-  auto ref = metrics::LoadReferenceData(**store);
-  if (!ref.ok()) return Fail(ref.status().ToString());
-  auto periods = metrics::MakePeriods(*range, g);
-  StatusOr<metrics::MetricsReport> report = InternalError("not run");
-  if (a.engine == "reference") {
-    metrics::SqlEngine engine(**store);
-    report = metrics::Evaluate(engine, *ref, *sw, periods, *by, a.metrics);
-  } else {
-    auto catalogue = metrics::BuildCatalogue(*sw);
-    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
-    if (!t.ok()) return Fail(t.status().ToString());
-    metrics::FastEngine engine(*t, *ref);
-    report = metrics::Evaluate(engine, *ref, *sw, periods, *by, a.metrics);
-  }
+  metrics::EvaluateStoreOptions eo;
+  eo.range = *range;
+  eo.granularity = g;
+  eo.breakdown = *by;
+  eo.switch_overrides = overrides;
+  eo.metric_ids = a.metrics;
+  eo.reference_engine = a.engine == "reference";
+  auto report = metrics::EvaluateStore(**store, eo);
   if (!report.ok()) return Fail(report.status().ToString());
   std::string out = a.json  ? metrics::ReportJson(*report).dump(2) + "\n"
                     : a.csv ? metrics::ReportCsv(*report)
@@ -101,10 +93,10 @@ void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("metrics", "Compute the BCF metrics from a store");
   cmd->add_option("--db", args->db, "Store file");
   cmd->add_option("--period", args->period, "Range: 2014-04..2015-03, dates, or 2014/15");
-  cmd->add_option("--every", args->every, "month, quarter or year")
-      ->check(CLI::IsMember({"month", "quarter", "year"}));
-  cmd->add_option("--by", args->by, "none, sex, age_band, practice, ccg, deprivation")
-      ->check(CLI::IsMember({"none", "sex", "age_band", "practice", "ccg", "deprivation"}));
+  cmd->add_option("--every", args->every, "month, quarter, year or rolling12")
+      ->check(CLI::IsMember({"month", "quarter", "year", "rolling12"}));
+  cmd->add_option("--by", args->by, "none, sex, age_band, practice, ccg, deprivation, hwb")
+      ->check(CLI::IsMember({"none", "sex", "age_band", "practice", "ccg", "deprivation", "hwb"}));
   cmd->add_flag("--json", args->json, "JSON output");
   cmd->add_flag("--csv", args->csv, "CSV output");
   cmd->add_option("--metric", args->metrics, "Metric id (repeatable; default all)");

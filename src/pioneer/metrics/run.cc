@@ -1,0 +1,80 @@
+#include "pioneer/metrics/run.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
+#include "pioneer/metrics/sql_engine.h"
+#include "pioneer/timeline/timeline.h"
+
+namespace pioneer::metrics {
+
+StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
+  PIONEER_ASSIGN_OR_RETURN(ReferenceData ref, LoadReferenceData(store));
+  std::vector<LabelledPeriod> periods = MakePeriods(o.range, o.granularity);
+  if (o.reference_engine) {
+    SqlEngine engine(store);
+    return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+  }
+  std::vector<MetricDefinition> catalogue = BuildCatalogue(sw);
+  PIONEER_ASSIGN_OR_RETURN(timeline::Timeline t,
+                           timeline::Timeline::Build(store, {}, RequiredTimelineOptions(catalogue)));
+  FastEngine engine(t, ref);
+  return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+}
+
+std::string SummaryTable(const MetricsReport& r) {
+  std::vector<std::string> labels;
+  for (const auto& v : r.values) {
+    if (std::find(labels.begin(), labels.end(), v.period_label) == labels.end()) {
+      labels.push_back(v.period_label);
+    }
+  }
+  std::string out = fmt::format("  {:<36} {:<12}", "metric", "unit");
+  for (const auto& l : labels) out += fmt::format(" {:>12}", l);
+  out += "\n";
+  for (const auto& d : r.definitions) {
+    const char* unit = d.unit == Unit::kPer100k   ? "per 100k"
+                       : d.unit == Unit::kPer1000 ? "per 1,000"
+                       : d.unit == Unit::kPercent ? "%"
+                       : d.unit == Unit::kDays    ? "mean days"
+                                                  : "count";
+    if (d.profile != Profile::kNone) unit = "CV % (mean)";
+    out += fmt::format("  {:<36} {:<12}", d.id, unit);
+    for (const auto& l : labels) {
+      std::string cell = "-";
+      if (d.profile != Profile::kNone) {
+        double sum = 0;
+        int n = 0;
+        for (const auto& v : r.values) {
+          if (v.metric_id == d.id && v.period_label == l && v.group.size() > 3 &&
+              v.group.compare(v.group.size() - 3, 3, "|cv") == 0 && v.rate) {
+            sum += *v.rate;
+            ++n;
+          }
+        }
+        if (n) cell = fmt::format("{:.1f}", sum / n);
+      } else {
+        for (const auto& v : r.values) {
+          if (v.metric_id != d.id || v.period_label != l || v.group != "all") continue;
+          if (v.suppressed) {
+            cell = "*";
+          } else if (d.unit == Unit::kCount) {
+            if (v.numerator) cell = fmt::format("{:.0f}", *v.numerator);
+          } else if (v.rate) {
+            cell = fmt::format("{:.1f}", *v.rate);
+          }
+        }
+      }
+      out += fmt::format(" {:>12}", cell);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace pioneer::metrics

@@ -1,0 +1,38 @@
+// EvaluateStore: the one call that turns a store into a MetricsReport with the fast engine
+// (reference data, timeline with exactly the attributes the catalogue reads, Evaluate).
+// Used by `pioneer metrics`, `pioneer demo` and readers of metric values such as the BCF
+// report; they should depend on this and on MetricsReport/ReportJson (evaluate.h), whose
+// shape is stable: values carry metric_id, period_label, group, numerator, denominator, rate,
+// standardised_rate, ci_lower/ci_upper, suppressed.
+//
+// SummaryTable renders one line per metric with its value in each period (for the demo).
+// Errors: kInvalidArgument for bad switches or metric ids; store and timeline errors.
+// Thread safety: uses the store from the calling thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pioneer/base/date.h"
+#include "pioneer/base/status.h"
+#include "pioneer/metrics/evaluate.h"
+#include "pioneer/store/store.h"
+
+namespace pioneer::metrics {
+
+struct EvaluateStoreOptions {
+  Period range;                            // e.g. Period::Parse("2013-04..2016-03")
+  Granularity granularity = Granularity::kYear;
+  Breakdown breakdown = Breakdown::kNone;
+  SwitchValues switch_overrides;           // resolved against AllSwitches()
+  std::vector<std::string> metric_ids;     // empty = every metric
+  bool reference_engine = false;           // SQL on the store instead of the timeline
+};
+
+StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
+
+// "metric  title  v1  v2 ..." with the rate (or the count for count metrics) per period,
+// group "all" only; profile metrics show the mean CV across providers.
+std::string SummaryTable(const MetricsReport& report);
+
+}  // namespace pioneer::metrics
