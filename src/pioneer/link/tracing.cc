@@ -307,6 +307,7 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
     uint32_t best_row = first_row_[c.person];
     for (uint32_t r = first_row_[c.person]; r < first_row_[c.person + 1]; ++r) {
       const double w = model_.Score(q, 0, rows_, r, levels);
+      ++d->scored_pairs;
       if (w > best) {
         best = w;
         best_row = r;
@@ -394,8 +395,17 @@ StatusOr<FellegiSunterModel> EstimateTraceModel(const std::vector<MpiPerson>& mp
                                                 const EstimationOptions& options,
                                                 EstimationReport* report) {
   RecordSet rs;
-  for (const PersonRecord& q : queries) rs.Add(q, 0);
-  for (size_t i = 0; i < mpi.size(); ++i) rs.Add(CurrentRecord(mpi[i], i), 1);
+  bool query_numbers = false;
+  for (const PersonRecord& q : queries) {
+    rs.Add(q, 0);
+    query_numbers |= !q.get(Field::kNhsNumber).empty();
+  }
+  for (size_t i = 0; i < mpi.size(); ++i) {
+    PersonRecord r = CurrentRecord(mpi[i], i);
+    // Queries without numbers: no NHS Number comparison, training or deterministic rule.
+    if (!query_numbers) r.get(Field::kNhsNumber).clear();
+    rs.Add(r, 1);
+  }
   rs.ComputeTermFrequencies();
   // Compare only what tracing compares: names, birth date, sex, postcode, NHS Number.
   std::vector<ComparisonSpec> specs;

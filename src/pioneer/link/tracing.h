@@ -105,6 +105,7 @@ struct TraceDecision {
   double runner_up_weight = NAN; // step 3: second-best weight
   std::vector<std::string> evidence;       // readable, no record contents
   std::vector<TraceCandidate> candidates;  // step 3: scored candidates, best first (top 5)
+  int64_t scored_pairs = 0;  // step 3: (query, index instance) pairs scored by the model
 };
 
 struct TraceOptions {

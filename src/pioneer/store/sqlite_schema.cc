@@ -86,6 +86,54 @@ CREATE INDEX idx_quarantine_run_file ON quarantine(run_id, file_name, line_no);
   return Exec(db, sql);
 }
 
+// Version 2: NHS Number tracing decisions written by `pioneer link` (docs/linkage.md).
+Status MigrateTo2(sqlite3* db) {
+  return Exec(db, R"sql(
+CREATE TABLE link_runs(
+  run_id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  pioneer_version TEXT NOT NULL,
+  records_checked INTEGER NOT NULL DEFAULT 0,
+  records_traced INTEGER NOT NULL DEFAULT 0,
+  automatic INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  review INTEGER NOT NULL DEFAULT 0,
+  unmatched INTEGER NOT NULL DEFAULT 0,
+  model_json TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE record_links(
+  link_id INTEGER PRIMARY KEY,
+  source_table TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  own_number_status TEXT NOT NULL,
+  traced_nhs_number TEXT,
+  mps_step INTEGER NOT NULL,
+  outcome TEXT NOT NULL CHECK(outcome IN ('matched', 'review', 'no-match')),
+  decision TEXT NOT NULL
+    CHECK(decision IN ('automatic', 'review', 'accepted', 'rejected', 'unmatched')),
+  match_weight REAL,
+  match_probability REAL,
+  reason_code TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES link_runs(run_id),
+  UNIQUE(source_table, row_id)
+) STRICT;
+CREATE INDEX idx_record_links_decision ON record_links(decision);
+CREATE TABLE link_reviews(
+  review_id INTEGER PRIMARY KEY,
+  source_table TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  nhs_number TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK(verdict IN ('accepted', 'rejected')),
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  link_run_id INTEGER NOT NULL,
+  UNIQUE(source_table, row_id, nhs_number)
+) STRICT;
+)sql");
+}
+
 struct Migration {
   int to_version;
   const char* description;
@@ -95,6 +143,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, ingest_runs, ingest_files, quarantine, extract tables",
      MigrateTo1},
+    {2, "linkage: link_runs, record_links, link_reviews", MigrateTo2},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

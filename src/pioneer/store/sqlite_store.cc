@@ -28,16 +28,27 @@ class SqliteRowView final : public RowView {
   int size_;
 };
 
+void BindParams(sqlite3_stmt* s, std::span<const Param> params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1);
+    const Param& p = params[i];
+    switch (p.kind) {
+      case Param::Kind::kNull: sqlite3_bind_null(s, idx); break;
+      case Param::Kind::kText:
+        sqlite3_bind_text(s, idx, p.text.data(), static_cast<int>(p.text.size()),
+                          SQLITE_TRANSIENT);
+        break;
+      case Param::Kind::kInt: sqlite3_bind_int64(s, idx, p.i); break;
+      case Param::Kind::kReal: sqlite3_bind_double(s, idx, p.r); break;
+    }
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path) {
   PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s, SqliteStore::Open(path));
   return std::unique_ptr<Store>(std::move(s));
-}
-
-StatusOr<std::unique_ptr<IngestWriter>> Store::BeginIngestRun(const IngestRunInfo&,
-                                                              const IngestWriteOptions&) {
-  return FailedPreconditionError("this store does not accept ingest runs");
 }
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
@@ -71,7 +82,10 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::~SqliteStore() {
+  write_statements_.clear();  // finalize before closing
+  sqlite3_close_v2(db_);
+}
 
 bool SqliteStore::HasTable(std::string_view table) {
   auto stmt = Prepare(db_, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
@@ -117,20 +131,38 @@ Status SqliteStore::Query(std::string_view sql, std::span<const Param> params,
   }
   sqlite3_stmt* s = stmt->get();
   if (!sqlite3_stmt_readonly(s)) return InvalidArgumentError("Query only runs read-only SQL");
-  for (size_t i = 0; i < params.size(); ++i) {
-    int idx = static_cast<int>(i + 1);
-    const Param& p = params[i];
-    switch (p.kind) {
-      case Param::Kind::kNull: sqlite3_bind_null(s, idx); break;
-      case Param::Kind::kText:
-        sqlite3_bind_text(s, idx, p.text.data(), static_cast<int>(p.text.size()),
-                          SQLITE_STATIC);
-        break;
-      case Param::Kind::kInt: sqlite3_bind_int64(s, idx, p.i); break;
-      case Param::Kind::kReal: sqlite3_bind_double(s, idx, p.r); break;
-    }
-  }
+  BindParams(s, params);
   return RunSelect(s, fn);
+}
+
+StatusOr<int64_t> SqliteStore::Execute(std::string_view sql, std::span<const Param> params) {
+  auto it = write_statements_.find(std::string(sql));
+  if (it == write_statements_.end()) {
+    auto stmt = Prepare(db_, sql);
+    if (!stmt.ok()) {
+      return InvalidArgumentError(fmt::format("bad statement: {}", stmt.status().message()));
+    }
+    it = write_statements_.emplace(std::string(sql), std::move(*stmt)).first;
+  }
+  sqlite3_stmt* s = it->second.get();
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  BindParams(s, params);
+  PIONEER_RETURN_IF_ERROR(StepDone(db_, s, "write"));
+  return static_cast<int64_t>(sqlite3_changes64(db_));
+}
+
+Status SqliteStore::InTransaction(const std::function<Status()>& fn) {
+  if (in_transaction_) return FailedPreconditionError("InTransaction does not nest");
+  PIONEER_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+  in_transaction_ = true;
+  Status s = fn();
+  in_transaction_ = false;
+  if (!s.ok()) {
+    (void)Exec(db_, "ROLLBACK");
+    return s;
+  }
+  return Exec(db_, "COMMIT");
 }
 
 StatusOr<int64_t> SqliteStore::CountRows(std::string_view table) {

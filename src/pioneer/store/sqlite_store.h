@@ -11,7 +11,9 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 
+#include "pioneer/store/sqlite_util.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::store {
@@ -30,6 +32,9 @@ class SqliteStore final : public Store {
   bool HasTable(std::string_view table) override;
   StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
       const IngestRunInfo& info, const IngestWriteOptions& options) override;
+  StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params) override;
+  Status InTransaction(const std::function<Status()>& fn) override;
+  int64_t LastInsertId() override { return sqlite3_last_insert_rowid(db_); }
 
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -37,6 +42,8 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, StmtPtr> write_statements_;  // Execute's cache
+  bool in_transaction_ = false;
 };
 
 }  // namespace pioneer::store

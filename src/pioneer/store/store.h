@@ -10,6 +10,8 @@
 //                rows_accepted, rows_quarantined, started_at, finished_at)
 //   quarantine(run_id, file_name, line_no, field, raw_value, reason_code, detail,
 //              problem_count, raw_record)     one row per rejected source row
+//   link_runs, record_links, link_reviews   NHS Number tracing decisions (schema version 2;
+//                                         written by `pioneer link`, docs/linkage.md)
 //   one table per extract, named formats::ExtractSpec::table, whose columns are the
 //   extract's field names in canonical form (dates ISO text, integers, reals, normalised
 //   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
@@ -65,7 +67,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
@@ -89,6 +91,17 @@ class Store {
   // store that cannot be written. The Store must not be used while the writer is open.
   virtual StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
       const IngestRunInfo& info, const IngestWriteOptions& options);
+
+  // Write side for derived tables only (the linkage tables link_runs, record_links and
+  // link_reviews, docs/store.md); extract tables are written by ingest alone. Execute runs
+  // one INSERT/UPDATE/DELETE with ?1.. parameters and returns the rows changed; statements
+  // are prepared once and cached. InTransaction runs `fn` in one write transaction (waiting
+  // for the write lock like ingest): committed when fn returns OK, rolled back otherwise.
+  // kFailedPrecondition on a store that cannot be written.
+  virtual StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params);
+  virtual Status InTransaction(const std::function<Status()>& fn);
+  // The rowid of the last row Execute inserted.
+  virtual int64_t LastInsertId() { return 0; }
 };
 
 }  // namespace pioneer::store

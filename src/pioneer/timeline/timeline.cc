@@ -143,7 +143,19 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     }));
   }
 
-  // 2. Every person-level activity table.
+  // 2. Usable NHS Number tracing decisions (`pioneer link`, store schema version 2):
+  // table -> row id -> traced number, for automatic and reviewer-accepted links.
+  std::unordered_map<std::string, std::unordered_map<int64_t, std::string>> links;
+  if (store.HasTable("record_links")) {
+    PIONEER_RETURN_IF_ERROR(store.Query(
+        "SELECT source_table, row_id, traced_nhs_number FROM record_links "
+        "WHERE decision IN ('automatic', 'accepted') AND traced_nhs_number IS NOT NULL",
+        {}, [&](const store::RowView& r) {
+          links[std::string(r.Text(0))].emplace(r.Int(1), std::string(r.Text(2)));
+        }));
+  }
+
+  // 3. Every person-level activity table.
   std::vector<PendingEvent> pending;
   for (const SourceColumns& sc : kSourceColumns) {
     if (!store.HasTable(sc.table)) continue;
@@ -170,11 +182,20 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       }
     }
     const int first_attr = 7;
+    const auto table_links = links.find(std::string(sc.table));
+    const std::unordered_map<int64_t, std::string>* row_links =
+        table_links == links.end() ? nullptr : &table_links->second;
     PIONEER_RETURN_IF_ERROR(store.Scan(sc.table, cols, [&](const store::RowView& r) {
       ++lc.rows;
       if (progress && (lc.rows & 0xFFFF) == 0) progress({sc.table, lc.rows});
       std::string_view status = r.Text(2);
-      if (status != "valid") {
+      std::string_view nhs = r.Text(1);
+      const std::string* traced = nullptr;
+      if (row_links) {
+        auto it = row_links->find(r.Int(0));
+        if (it != row_links->end()) traced = &it->second;
+      }
+      if (status != "valid" && !traced) {
         if (status == "missing" || status == "empty") ++lc.missing_number;
         else ++lc.invalid_number;
         return;
@@ -185,8 +206,13 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
         return;
       }
       ++lc.linked;
+      if (traced) {
+        ++lc.traced;
+        if (status == "valid") ++lc.retraced;
+        nhs = *traced;
+      }
       size_t before = t.person_count();
-      PersonIndex p = add_person(r.Text(1));
+      PersonIndex p = add_person(nhs);
       if (t.person_count() > before || !t.persons_.in_pds[p]) ++lc.not_in_pds;
       int32_t end = has_end ? DayOrNone(r.Text(4)) : start;
       uint32_t attr_row = static_cast<uint32_t>(attrs.rows());
@@ -203,7 +229,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     }));
   }
 
-  // 3. Partition by person, order each person's events; the key is total, so the
+  // 4. Partition by person, order each person's events; the key is total, so the
   // result does not depend on scan order.
   std::sort(pending.begin(), pending.end(), [](const PendingEvent& a, const PendingEvent& b) {
     if (a.person != b.person) return a.person < b.person;

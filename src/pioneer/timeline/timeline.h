@@ -5,8 +5,10 @@
 //   persons 0..P-1                 one per distinct valid NHS Number
 //   offsets[p] .. offsets[p+1]     person p's events, sorted by (start_day, source, row_id)
 //   start_day, end_day, source, code, detail, row_id   parallel event columns
-// Records whose NHS Number is missing or invalid are not placed on a timeline; they are counted
-// per source in `linkage()` until record linkage (a later issue) attaches them.
+// A record is placed on the person of its NHS Number, or, when `pioneer link` traced it and the
+// link is usable (automatic, or accepted by a reviewer; record_links in the store), on the
+// person of the traced number - which also moves a record whose own valid number failed the
+// cross-check. Records with neither are not placed and are counted per source in `linkage()`.
 //
 // Information governance: the timeline holds NHS Numbers and event codes. It is an internal
 // analytic structure; nothing in it may be logged or printed except aggregate counts.
@@ -97,14 +99,19 @@ struct TimelineOptions {
   std::map<std::string, std::vector<std::string>> attributes;
 };
 
-// Per source: how many rows could be placed on a person's timeline.
+// Per source: how many rows could be placed on a person's timeline. A row is placed on the
+// person of its traced NHS Number when `pioneer link` linked it automatically or a reviewer
+// accepted the link (record_links, docs/linkage.md); otherwise on its own valid number.
+// rows = linked + missing_number + invalid_number + undated.
 struct LinkageCounts {
   int64_t rows = 0;
-  int64_t linked = 0;             // valid NHS Number
-  int64_t missing_number = 0;     // no NHS Number
-  int64_t invalid_number = 0;     // present but fails validation
+  int64_t linked = 0;             // placed: own valid NHS Number, or a usable traced one
+  int64_t traced = 0;             // of linked: placed by a usable link (record_links)
+  int64_t retraced = 0;           // of traced: own number was valid but failed the cross-check
+  int64_t missing_number = 0;     // still unlinked: no NHS Number and no usable link
+  int64_t invalid_number = 0;     // still unlinked: number fails validation, no usable link
   int64_t not_in_pds = 0;         // linked, but the number has no PDS current row
-  int64_t undated = 0;            // linked but without a usable date (not placed)
+  int64_t undated = 0;            // would be linked but has no usable date (not placed)
 };
 
 struct BuildProgress {

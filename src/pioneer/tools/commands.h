@@ -3,12 +3,17 @@
 // exit code through the returned reference (0 ok, 1 errors found, 2 usage/input failure).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
 namespace CLI {
 class App;
+}
+
+namespace pioneer {
+class Progress;
 }
 
 namespace pioneer::timeline {
@@ -25,6 +30,11 @@ void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.
 void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
 void RegisterMatchCommand(CLI::App& app, int& exit_code);     // match_command.cc
 void RegisterMetricsCommand(CLI::App& app, int& exit_code);   // metrics_command.cc
+void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
+
+// Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr
+// (link_command.cc; also used by `pioneer demo`).
+std::unique_ptr<Progress> MakeLinkProgress();
 
 // Timeline summaries shared by `pioneer timeline` and `pioneer demo` (timeline_command.cc).
 nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_seconds);

@@ -1,0 +1,182 @@
+// `pioneer link --db FILE [--json]`: NHS Number tracing of every record in a store
+// (link/store_link.h, docs/linkage.md), and its clerical review queue:
+//   pioneer link review --db FILE [--all] [--json]
+//   pioneer link review accept ID --by NAME [--candidate K] --db FILE
+//   pioneer link review reject ID --by NAME --db FILE
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "pioneer/base/progress.h"
+#include "pioneer/link/link_review.h"
+#include "pioneer/link/store_link.h"
+#include "pioneer/store/store.h"
+#include "pioneer/tools/commands.h"
+
+namespace pioneer::tools {
+namespace {
+
+// One self-overwriting stderr line: the stage, and while tracing a bar with records/s.
+class LinkProgress : public Progress {
+ public:
+  void Start(int64_t total) override {
+    total_ = total;
+    start_ = std::chrono::steady_clock::now();
+  }
+  void Update(int64_t done, int64_t, std::string_view label) override {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    std::string text;
+    if (total_ > 0 && done > 0) {
+      const double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
+      const int filled = static_cast<int>(frac * 30);
+      const double secs = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+      text = fmt::format("[{}{}] {:3.0f}%  {:.0f} records/s  {}", std::string(filled, '#'),
+                         std::string(30 - filled, '.'), frac * 100,
+                         static_cast<double>(done) / secs, label);
+    } else {
+      text = std::string(label);
+    }
+    std::fprintf(stderr, "\r%s\x1b[K", text.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void Finish() override {
+    total_ = 0;
+    if (drawn_) std::fprintf(stderr, "\r\x1b[K");
+    drawn_ = false;
+  }
+  ~LinkProgress() override { Finish(); }
+
+ private:
+  int64_t total_ = 0;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool drawn_ = false;
+};
+
+struct LinkArgs {
+  std::string db;
+  bool json = false;
+  bool quiet = false;
+  int threads = 2;
+  double match_probability = 0.95;
+  double review_probability = 0.5;
+  // review
+  bool all = false;
+  int64_t id = 0;
+  std::string by;
+  int candidate = 1;
+};
+
+StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
+  if (db.empty()) return InvalidArgumentError("--db FILE is required");
+  return store::Store::OpenSqlite(db);
+}
+
+int Fail(const char* what, const Status& s) {
+  std::fprintf(stderr, "pioneer %s: %s\n", what, s.ToString().c_str());
+  return 2;
+}
+
+int RunLink(const LinkArgs& a) {
+  auto st = OpenStore(a.db);
+  if (!st.ok()) return Fail("link", st.status());
+  link::StoreLinkOptions o;
+  o.threads = a.threads;
+  o.trace.match_probability = a.match_probability;
+  o.trace.review_probability = a.review_probability;
+  if (o.threads < 1) return Fail("link", InvalidArgumentError("--threads must be at least 1"));
+  std::unique_ptr<Progress> progress = a.quiet ? nullptr : MakeLinkProgress();
+  auto r = link::LinkStore(**st, o, progress.get());
+  if (progress) progress->Finish();
+  if (!r.ok()) return Fail("link", r.status());
+  if (a.quiet) return 0;
+  const std::string out = a.json ? link::StoreLinkReportJson(*r).dump(2) + "\n"
+                                 : link::StoreLinkReportText(*r);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+int RunReviewList(const LinkArgs& a) {
+  auto st = OpenStore(a.db);
+  if (!st.ok()) return Fail("link review", st.status());
+  auto items = link::ListReviewItems(**st, a.all);
+  if (!items.ok()) return Fail("link review", items.status());
+  const std::string out = a.json ? link::ReviewItemsJson(*items).dump(2) + "\n"
+                                 : link::ReviewItemsText(*items);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+int RunReviewDecide(const LinkArgs& a, bool accept) {
+  auto st = OpenStore(a.db);
+  if (!st.ok()) return Fail("link review", st.status());
+  link::ReviewVerdict v;
+  v.link_id = a.id;
+  v.accept = accept;
+  v.candidate = a.candidate;
+  v.reviewer = a.by;
+  auto d = link::DecideReview(**st, v);
+  if (!d.ok()) return Fail("link review", d.status());
+  std::printf("decision #%lld %s by %s\n", static_cast<long long>(a.id), d->c_str(),
+              a.by.c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Progress> MakeLinkProgress() {
+  if (!isatty(fileno(stderr))) return nullptr;
+  return std::make_unique<LinkProgress>();
+}
+
+void RegisterLinkCommand(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<LinkArgs>();
+  auto* cmd = app.add_subcommand(
+      "link", "Trace missing, invalid and conflicting NHS Numbers of every record in a store");
+  cmd->add_option("--db", a->db, "Store file (SQLite)");
+  cmd->add_flag("--json", a->json, "Machine-readable JSON instead of the report");
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress and no report");
+  cmd->add_option("--threads", a->threads, "Worker threads")->capture_default_str();
+  cmd->add_option("--match-probability", a->match_probability,
+                  "Probabilistic step: automatic match at or above this probability")
+      ->capture_default_str();
+  cmd->add_option("--review-probability", a->review_probability,
+                  "Probabilistic step: clerical review at or above this probability")
+      ->capture_default_str();
+  cmd->require_subcommand(0, 1);
+
+  auto* review = cmd->add_subcommand("review", "List the clerical review queue, or decide");
+  review->add_option("--db", a->db, "Store file (SQLite)");
+  review->add_flag("--json", a->json, "Machine-readable JSON");
+  review->add_flag("--all", a->all, "Also list items already accepted or rejected");
+  review->require_subcommand(0, 1);
+  for (const bool accept : {true, false}) {
+    auto* d = review->add_subcommand(accept ? "accept" : "reject",
+                                     accept ? "Accept a proposed link (recorded with who and when)"
+                                            : "Reject a proposed link (recorded with who and when)");
+    d->add_option("id", a->id, "Decision id from the review listing")->required();
+    d->add_option("--by", a->by, "Reviewer's name")->required();
+    d->add_option("--db", a->db, "Store file (SQLite)");
+    if (accept) {
+      d->add_option("--candidate", a->candidate, "Candidate to accept (1 = the proposal)")
+          ->capture_default_str();
+    }
+    d->callback([a, accept, &exit_code] { exit_code = RunReviewDecide(*a, accept); });
+  }
+  review->callback([a, review, &exit_code] {
+    if (review->get_subcommands().empty()) exit_code = RunReviewList(*a);
+  });
+  cmd->callback([a, cmd, &exit_code] {
+    if (cmd->get_subcommands().empty()) exit_code = RunLink(*a);
+  });
+}
+
+}  // namespace pioneer::tools
