@@ -350,6 +350,17 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       int32_t pend = p.period_end >= 0 ? attrs.Value(p.period_end, row) : kNoDate;
       Ctx ctx{&t, person, b, e, i};
       if (!p.root.period_dependent && !Eval(p.root, ctx, row)) continue;
+      // A period-dependent conjunction: test its period-independent terms once per record.
+      if (p.root.period_dependent && p.root.kind == Expr::Kind::kAnd) {
+        bool ok = true;
+        for (const auto& c : p.root.children) {
+          if (!c.period_dependent && !Eval(c, ctx, row)) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+      }
       // Per-record parts of the cell.
       std::string_view sex_text;
       int sex = 0;

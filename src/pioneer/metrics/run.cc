@@ -15,7 +15,10 @@ namespace pioneer::metrics {
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
   PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
   PIONEER_ASSIGN_OR_RETURN(ReferenceData ref, LoadReferenceData(store));
-  std::vector<LabelledPeriod> periods = MakePeriods(o.range, o.granularity);
+  std::vector<LabelledPeriod> periods;
+  for (Granularity g : o.granularities) {
+    for (auto& p : MakePeriods(o.range, g)) periods.push_back(std::move(p));
+  }
   if (o.reference_engine) {
     SqlEngine engine(store);
     return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
@@ -28,12 +31,14 @@ StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOp
 }
 
 std::string SummaryTable(const MetricsReport& r) {
-  std::vector<std::string> labels;
+  std::vector<std::string> labels, years;
   for (const auto& v : r.values) {
     if (std::find(labels.begin(), labels.end(), v.period_label) == labels.end()) {
       labels.push_back(v.period_label);
+      if (v.period_label.size() == 7 && v.period_label[4] == '/') years.push_back(v.period_label);
     }
   }
+  if (!years.empty()) labels = years;
   std::string out = fmt::format("  {:<36} {:<12}", "metric", "unit");
   for (const auto& l : labels) out += fmt::format(" {:>12}", l);
   out += "\n";

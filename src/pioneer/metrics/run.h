@@ -22,7 +22,8 @@ namespace pioneer::metrics {
 
 struct EvaluateStoreOptions {
   Period range;                            // e.g. Period::Parse("2013-04..2016-03")
-  Granularity granularity = Granularity::kYear;
+  // Periods of each granularity, in this order (e.g. {kMonth, kQuarter, kYear}).
+  std::vector<Granularity> granularities = {Granularity::kYear};
   Breakdown breakdown = Breakdown::kNone;
   SwitchValues switch_overrides;           // resolved against AllSwitches()
   std::vector<std::string> metric_ids;     // empty = every metric
@@ -31,8 +32,9 @@ struct EvaluateStoreOptions {
 
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
 
-// "metric  title  v1  v2 ..." with the rate (or the count for count metrics) per period,
-// group "all" only; profile metrics show the mean CV across providers.
+// One line per metric with its rate (or the count for count metrics) in each financial-year
+// period of the report ("2014/15"; all periods when it has none), group "all" only; profile
+// metrics show the mean CV across providers.
 std::string SummaryTable(const MetricsReport& report);
 
 }  // namespace pioneer::metrics

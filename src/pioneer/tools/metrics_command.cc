@@ -72,7 +72,7 @@ int RunMetrics(const MetricsArgs& a) {
   if (!store.ok()) return Fail(store.status().ToString());
   metrics::EvaluateStoreOptions eo;
   eo.range = *range;
-  eo.granularity = g;
+  eo.granularities = {g};
   eo.breakdown = *by;
   eo.switch_overrides = overrides;
   eo.metric_ids = a.metrics;
