@@ -12,10 +12,25 @@ PACKAGES=(
   libcsv-dev            # CSV reading (RFC 4180 quoting, embedded newlines)
   libsqlite3-dev sqlite3  # the embedded store
   libssl-dev            # SHA-256 checksums of ingested files
+  libtomlplusplus-dev   # BCF plan files (TOML)
+  libxlsxwriter-dev     # the BCF Part 2 workbook (bcf-part2.xlsx)
+  chromium              # headless browser for the dashboard test (tests/report)
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only
 fi
+
+# npm packages (web/package.json + package-lock.json): chart.js is embedded into the report
+# dashboard at build time; exceljs and playwright-core read the report back in tests/report/.
+web_deps() {
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [ ! -d "$web/node_modules/chart.js" ] || [ ! -d "$web/node_modules/exceljs" ] ||
+     [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in web/" >&2
+    (cd "$web" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -25,6 +40,7 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  web_deps
   exit 0
 fi
 
@@ -35,3 +51,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done" >&2
+web_deps

@@ -17,6 +17,8 @@ declare -A allowed=(
   [metrics]="base model formats store timeline"
   [timeline]="base model formats store"
   [quality]="base model formats store timeline"
+  [plan]="base"
+  [report]="base model formats store timeline metrics plan"
   [tools]="*"
 )
 

@@ -30,6 +30,14 @@ void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.
 void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
 void RegisterMatchCommand(CLI::App& app, int& exit_code);     // match_command.cc
 void RegisterMetricsCommand(CLI::App& app, int& exit_code);   // metrics_command.cc
+void RegisterPlanCommand(CLI::App& app, int& exit_code);      // plan_command.cc
+void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.cc
+
+// Writes DIR/bcf-part2.xlsx and DIR/dashboard.html for a plan measured from a store, shared by
+// `pioneer report` and `pioneer demo` (report_command.cc). Returns the exit code (0 ok, 2
+// failure, message on stderr) and the two paths.
+int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
+                    std::string* xlsx_path, std::string* html_path);
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
 
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr

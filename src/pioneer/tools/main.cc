@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterTimelineCommand(app, exit_code);
   pioneer::tools::RegisterMatchCommand(app, exit_code);
   pioneer::tools::RegisterMetricsCommand(app, exit_code);
+  pioneer::tools::RegisterPlanCommand(app, exit_code);
+  pioneer::tools::RegisterReportCommand(app, exit_code);
   pioneer::tools::RegisterLinkCommand(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,725 @@
+#include "pioneer/report/workbook.h"
+
+#include <fmt/format.h>
+#include <xlsxwriter.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace pioneer::report {
+namespace {
+
+std::string ColName(int col) {
+  std::string s;
+  for (int c = col + 1; c > 0; c = (c - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return s;
+}
+
+struct Formats {
+  lxw_format* title;
+  lxw_format* header;
+  lxw_format* bold;
+  lxw_format* money;
+  lxw_format* money_bold;
+  lxw_format* num;
+  lxw_format* num_bold;
+  lxw_format* count;
+  lxw_format* pct;
+  lxw_format* wrap;
+  lxw_format* warn;
+  lxw_format* rag_green;
+  lxw_format* rag_amber;
+  lxw_format* rag_red;
+  lxw_format* rag_none;
+};
+
+Formats MakeFormats(lxw_workbook* wb) {
+  Formats f;
+  f.title = workbook_add_format(wb);
+  format_set_bold(f.title);
+  format_set_font_size(f.title, 14);
+  f.header = workbook_add_format(wb);
+  format_set_bold(f.header);
+  format_set_bg_color(f.header, 0xD9E1F2);
+  format_set_bottom(f.header, LXW_BORDER_THIN);
+  format_set_text_wrap(f.header);
+  format_set_align(f.header, LXW_ALIGN_VERTICAL_TOP);
+  f.bold = workbook_add_format(wb);
+  format_set_bold(f.bold);
+  f.money = workbook_add_format(wb);
+  format_set_num_format(f.money, "£#,##0");
+  f.money_bold = workbook_add_format(wb);
+  format_set_num_format(f.money_bold, "£#,##0");
+  format_set_bold(f.money_bold);
+  f.num = workbook_add_format(wb);
+  format_set_num_format(f.num, "#,##0.00");
+  f.num_bold = workbook_add_format(wb);
+  format_set_num_format(f.num_bold, "#,##0.00");
+  format_set_bold(f.num_bold);
+  f.count = workbook_add_format(wb);
+  format_set_num_format(f.count, "#,##0");
+  f.pct = workbook_add_format(wb);
+  format_set_num_format(f.pct, "0.00\"%\"");
+  f.wrap = workbook_add_format(wb);
+  format_set_text_wrap(f.wrap);
+  format_set_align(f.wrap, LXW_ALIGN_VERTICAL_TOP);
+  f.warn = workbook_add_format(wb);
+  format_set_font_color(f.warn, 0x9C0006);
+  format_set_bold(f.warn);
+  format_set_text_wrap(f.warn);
+  auto rag = [&](uint32_t bg) {
+    lxw_format* x = workbook_add_format(wb);
+    format_set_bg_color(x, bg);
+    format_set_bold(x);
+    format_set_align(x, LXW_ALIGN_CENTER);
+    return x;
+  };
+  f.rag_green = rag(0xC6EFCE);
+  f.rag_amber = rag(0xFFEB9C);
+  f.rag_red = rag(0xFFC7CE);
+  f.rag_none = rag(0xEDEDED);
+  return f;
+}
+
+lxw_format* RagFormat(const Formats& f, Rag r) {
+  switch (r) {
+    case Rag::kGreen:
+      return f.rag_green;
+    case Rag::kAmber:
+      return f.rag_amber;
+    case Rag::kRed:
+      return f.rag_red;
+    case Rag::kNoData:
+      return f.rag_none;
+  }
+  return f.rag_none;
+}
+
+class Sheet {
+ public:
+  Sheet(lxw_worksheet* ws, const Formats& f) : ws_(ws), f_(f) {}
+  lxw_worksheet* ws() { return ws_; }
+  void Str(int r, int c, const std::string& s, lxw_format* fmt = nullptr) {
+    worksheet_write_string(ws_, r, c, s.c_str(), fmt);
+  }
+  void Num(int r, int c, double v, lxw_format* fmt = nullptr) {
+    worksheet_write_number(ws_, r, c, v, fmt);
+  }
+  void Opt(int r, int c, std::optional<double> v, lxw_format* fmt = nullptr) {
+    if (v)
+      Num(r, c, *v, fmt);
+    else
+      worksheet_write_blank(ws_, r, c, fmt);
+  }
+  // A live formula with its cached result.
+  void Formula(int r, int c, const std::string& formula, double cached, lxw_format* fmt = nullptr) {
+    worksheet_write_formula_num(ws_, r, c, formula.c_str(), fmt, cached);
+  }
+  void Header(int r, const std::vector<std::string>& cols) {
+    for (size_t i = 0; i < cols.size(); ++i) Str(r, static_cast<int>(i), cols[i], f_.header);
+    worksheet_freeze_panes(ws_, r + 1, 0);
+  }
+  void Width(int first, int last, double w) { worksheet_set_column(ws_, first, last, w, nullptr); }
+
+ private:
+  lxw_worksheet* ws_;
+  const Formats& f_;
+};
+
+std::string Quote(const std::string& sheet) { return "'" + sheet + "'"; }
+
+// --- Schemes and finance ------------------------------------------------------------------
+struct FinanceRefs {
+  std::map<std::string, std::string> scheme_total_by_year;  // year -> cell with all-scheme total
+  std::map<std::string, double> scheme_total_value;
+};
+
+FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  const std::string name = "Schemes and finance";
+  Sheet s(workbook_add_worksheet(wb, name.c_str()), f);
+  FinanceRefs refs;
+  std::vector<std::string> cols = {"Scheme id", "Scheme", "Theme", "Status", "Protection line",
+                                   "Lead commissioner", "Recurrent", "Metrics it should move"};
+  const int first_year_col = static_cast<int>(cols.size());
+  for (const auto& y : p.years) cols.push_back("Investment " + y + " (£)");
+  cols.push_back("Savings assumption");
+  s.Header(0, cols);
+  int row = 1;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  for (const auto& sc : p.schemes) {
+    const plan::Theme* th = p.FindTheme(sc.theme);
+    s.Str(row, 0, sc.id);
+    s.Str(row, 1, sc.name, f.wrap);
+    s.Str(row, 2, th ? th->name : sc.theme, f.wrap);
+    s.Str(row, 3, sc.status.empty() ? "not stated" : sc.status);
+    s.Str(row, 4, sc.protection ? "yes" : "no");
+    const plan::Organisation* lead = p.FindOrganisation(sc.lead);
+    s.Str(row, 5, lead ? lead->name : (sc.lead.empty() ? "not stated" : sc.lead), f.wrap);
+    s.Str(row, 6, sc.recurrent ? (*sc.recurrent ? "yes" : "no") : "not stated");
+    s.Str(row, 7, join(sc.metrics) + (sc.conditions.empty() ? "" : " | conditions: " + join(sc.conditions)), f.wrap);
+    for (size_t y = 0; y < p.years.size(); ++y) {
+      auto it = sc.investment.find(p.years[y]);
+      if (it != sc.investment.end())
+        s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    }
+    s.Str(row, first_year_col + static_cast<int>(p.years.size()), sc.savings, f.wrap);
+    ++row;
+  }
+  const int last_scheme_row = row - 1;
+  const bool has_schemes = !p.schemes.empty();
+  row += 1;
+  // Totals by theme (SUMIF over the theme column), then all schemes, then the pooled budget.
+  s.Str(row, 1, "Totals by theme", f.bold);
+  s.Str(row, 2, "Stated in the plan (schemes / with protection lines)", f.bold);
+  ++row;
+  for (const auto& th : p.themes) {
+    s.Str(row, 1, th.name, f.wrap);
+    std::string stated;
+    for (const auto& y : p.years) {
+      auto a = th.stated_scheme_total.find(y);
+      auto b = th.stated_total.find(y);
+      stated += fmt::format("{}{}: {} / {}", stated.empty() ? "" : "; ", y,
+                            a == th.stated_scheme_total.end() ? "not stated" : fmt::format("£{:.0f}", p.ToPounds(a->second)),
+                            b == th.stated_total.end() ? "not stated" : fmt::format("£{:.0f}", p.ToPounds(b->second)));
+    }
+    s.Str(row, 2, stated, f.wrap);
+    for (size_t y = 0; y < p.years.size(); ++y) {
+      int col = first_year_col + static_cast<int>(y);
+      double v = 0;
+      for (const auto& sc : p.schemes)
+        if (sc.theme == th.id) {
+          auto it = sc.investment.find(p.years[y]);
+          if (it != sc.investment.end()) v += p.ToPounds(it->second);
+        }
+      if (has_schemes) {
+        std::string cl = ColName(col);
+        s.Formula(row, col,
+                  fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row + 1, th.name, cl, cl,
+                              last_scheme_row + 1),
+                  v, f.money);
+      }
+    }
+    ++row;
+  }
+  s.Str(row, 1, "All schemes", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    int col = first_year_col + static_cast<int>(y);
+    double v = 0;
+    for (const auto& sc : p.schemes) {
+      auto it = sc.investment.find(p.years[y]);
+      if (it != sc.investment.end()) v += p.ToPounds(it->second);
+    }
+    std::string cl = ColName(col);
+    if (has_schemes) {
+      s.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row + 1), v, f.money_bold);
+      refs.scheme_total_by_year[p.years[y]] = Quote(name) + "!" + CellRef(row, col, true);
+      refs.scheme_total_value[p.years[y]] = v;
+    }
+  }
+  const int all_row = row++;
+  s.Str(row, 1, "Total agreed pooled budget (plan)", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.pooled_total.find(p.years[y]);
+    if (it != p.pooled_total.end())
+      s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money_bold);
+  }
+  const int pool_row = row++;
+  s.Str(row, 1, "Pooled budget not allocated to a scheme", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    int col = first_year_col + static_cast<int>(y);
+    auto it = p.pooled_total.find(p.years[y]);
+    if (it == p.pooled_total.end() || !has_schemes) continue;
+    double v = p.ToPounds(it->second) - refs.scheme_total_value[p.years[y]];
+    s.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v, f.money_bold);
+  }
+  ++row;
+  s.Str(row, 1, "Minimum required pooled budget (plan)", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.pooled_minimum.find(p.years[y]);
+    if (it != p.pooled_minimum.end())
+      s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    else
+      s.Str(row, first_year_col + static_cast<int>(y), "not stated");
+  }
+  row += 2;
+  // Investment by organisation.
+  bool any_org = false;
+  for (const auto& sc : p.schemes) any_org = any_org || !sc.investment_by_org.empty();
+  s.Str(row++, 1, "Investment by contributing organisation", f.bold);
+  if (!any_org) {
+    s.Str(row++, 1, "The plan does not split scheme investment by organisation.");
+  } else {
+    for (const auto& o : p.organisations) {
+      bool has = false;
+      std::vector<double> v(p.years.size(), 0);
+      for (const auto& sc : p.schemes) {
+        auto it = sc.investment_by_org.find(o.id);
+        if (it == sc.investment_by_org.end()) continue;
+        has = true;
+        for (size_t y = 0; y < p.years.size(); ++y) {
+          auto a = it->second.find(p.years[y]);
+          if (a != it->second.end()) v[y] += p.ToPounds(a->second);
+        }
+      }
+      if (!has) continue;
+      s.Str(row, 1, o.name);
+      for (size_t y = 0; y < p.years.size(); ++y) s.Num(row, first_year_col + static_cast<int>(y), v[y], f.money);
+      ++row;
+    }
+  }
+  s.Width(0, 0, 22);
+  s.Width(1, 1, 48);
+  s.Width(2, 2, 36);
+  s.Width(3, 6, 13);
+  s.Width(7, 7, 40);
+  s.Width(first_year_col, first_year_col + static_cast<int>(p.years.size()) - 1, 18);
+  s.Width(first_year_col + static_cast<int>(p.years.size()), first_year_col + static_cast<int>(p.years.size()), 50);
+  // Chart: investment by theme.
+  if (has_schemes && !p.themes.empty()) {
+    lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+    int first_theme_row = last_scheme_row + 3;
+    int last_theme_row = first_theme_row + static_cast<int>(p.themes.size()) - 1;
+    for (size_t y = 0; y < p.years.size(); ++y) {
+      int col = first_year_col + static_cast<int>(y);
+      std::string cats = Quote(name) + "!" + CellRef(first_theme_row, 1, true) + ":" + CellRef(last_theme_row, 1, true);
+      std::string vals = Quote(name) + "!" + CellRef(first_theme_row, col, true) + ":" + CellRef(last_theme_row, col, true);
+      lxw_chart_series* ser = chart_add_series(ch, cats.c_str(), vals.c_str());
+      chart_series_set_name(ser, p.years[y].c_str());
+    }
+    chart_title_set_name(ch, "Investment by theme (£)");
+    worksheet_insert_chart(s.ws(), row + 1, 1, ch);
+  }
+  return refs;
+}
+
+// --- Metrics ------------------------------------------------------------------------------
+void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  const std::string name = "Metrics";
+  Sheet s(workbook_add_worksheet(wb, name.c_str()), f);
+  s.Header(0, {"Metric", "Kind", "Pioneer metric", "Unit", "Per", "Baseline (plan)",
+               "Baseline window", "Baseline (measured)", "Milestone date", "Planned",
+               "Measured over", "Actual", "Variance", "Variance %", "RAG", "Note"});
+  int row = 1;
+  for (const auto& t : d.tracks) {
+    auto write_common = [&](int r) {
+      s.Str(r, 0, t.name, f.wrap);
+      s.Str(r, 1, t.kind);
+      s.Str(r, 2, t.catalogue_id.empty() ? "-" : t.catalogue_id);
+      s.Str(r, 3, t.unit.empty() ? "-" : t.unit);
+      s.Str(r, 4, t.rate_basis.empty() ? "-" : t.rate_basis);
+      s.Opt(r, 5, t.baseline_planned, f.num);
+      s.Str(r, 6, t.baseline_window + (t.baseline_window_assumed ? " (assumed)" : ""));
+      s.Opt(r, 7, t.baseline_actual, f.num);
+    };
+    if (t.milestones.empty()) {
+      write_common(row);
+      s.Str(row, 14, RagName(Rag::kNoData), f.rag_none);
+      s.Str(row, 15, t.note, f.wrap);
+      ++row;
+      continue;
+    }
+    for (const auto& m : t.milestones) {
+      write_common(row);
+      s.Str(row, 8, m.date);
+      s.Num(row, 9, m.planned, f.num);
+      s.Str(row, 10, m.window);
+      s.Opt(row, 11, m.actual, f.num);
+      if (m.actual) {
+        s.Formula(row, 12, fmt::format("={}-{}", CellRef(row, 11), CellRef(row, 9)), *m.variance, f.num);
+        if (m.variance_pct)
+          s.Formula(row, 13, fmt::format("=IF({1}=0,\"\",100*{0}/{1})", CellRef(row, 12), CellRef(row, 9)),
+                    *m.variance_pct, f.pct);
+      }
+      s.Str(row, 14, RagName(m.rag), RagFormat(f, m.rag));
+      s.Str(row, 15, t.note, f.wrap);
+      ++row;
+    }
+  }
+  row += 1;
+  s.Str(row++, 0, "Quarterly actual vs trajectory (chart data)", f.bold);
+  int chart_row = 1;
+  for (const auto& t : d.tracks) {
+    if (t.series.empty()) continue;
+    s.Str(row, 0, t.name, f.bold);
+    s.Str(row, 1, "Quarter", f.header);
+    s.Str(row, 2, "Quarter end", f.header);
+    s.Str(row, 3, "Actual", f.header);
+    s.Str(row, 4, "Planned trajectory", f.header);
+    int first = row + 1;
+    for (const auto& p : t.series) {
+      ++row;
+      s.Str(row, 1, p.label);
+      s.Str(row, 2, p.end_date);
+      s.Opt(row, 3, p.actual, f.num);
+      s.Opt(row, 4, p.planned, f.num);
+    }
+    int last = row;
+    row += 2;
+    lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_LINE);
+    std::string cats = "Metrics!" + CellRef(first, 1, true) + ":" + CellRef(last, 1, true);
+    lxw_chart_series* a = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 3, true) + ":" + CellRef(last, 3, true)).c_str());
+    chart_series_set_name(a, "Actual");
+    lxw_chart_series* pl = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 4, true) + ":" + CellRef(last, 4, true)).c_str());
+    chart_series_set_name(pl, "Planned trajectory");
+    chart_title_set_name(ch, t.name.c_str());
+    worksheet_insert_chart(s.ws(), chart_row, 17, ch);
+    chart_row += 16;
+  }
+  s.Width(0, 0, 50);
+  s.Width(1, 1, 11);
+  s.Width(2, 2, 28);
+  s.Width(3, 4, 9);
+  s.Width(5, 5, 12);
+  s.Width(6, 6, 26);
+  s.Width(7, 9, 13);
+  s.Width(10, 10, 24);
+  s.Width(11, 14, 12);
+  s.Width(15, 15, 44);
+}
+
+// --- Protected social care -----------------------------------------------------------------
+void WriteProtected(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  Sheet s(workbook_add_worksheet(wb, "Protected social care"), f);
+  std::vector<std::string> cols = {"Service protected", "Benefit", "Theme", "Theme-table line"};
+  const int fy = 4;
+  for (const auto& y : p.years) cols.push_back(y + " (£)");
+  cols.push_back("Range (£, year not stated)");
+  s.Header(0, cols);
+  int row = 1;
+  for (const auto& ps : p.protected_services) {
+    s.Str(row, 0, ps.name, f.wrap);
+    s.Str(row, 1, ps.benefit, f.wrap);
+    const plan::Theme* th = p.FindTheme(ps.theme);
+    s.Str(row, 2, th ? th->name : ps.theme, f.wrap);
+    s.Str(row, 3, ps.scheme);
+    for (size_t y = 0; y < p.years.size(); ++y) {
+      auto it = ps.amount.find(p.years[y]);
+      if (it != ps.amount.end()) s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    }
+    if (ps.amount_range.size() == 2)
+      s.Str(row, fy + static_cast<int>(p.years.size()),
+            fmt::format("£{:.0f} - £{:.0f}", p.ToPounds(ps.amount_range[0]), p.ToPounds(ps.amount_range[1])));
+    ++row;
+  }
+  int last = row - 1;
+  if (p.protected_services.empty()) s.Str(row++, 0, "The plan lists no protected services.");
+  ++row;
+  s.Str(row, 0, "Total (sum of services)", f.bold);
+  std::vector<double> sums(p.years.size(), 0);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    for (const auto& ps : p.protected_services) {
+      auto it = ps.amount.find(p.years[y]);
+      if (it != ps.amount.end()) sums[y] += p.ToPounds(it->second);
+    }
+    int col = fy + static_cast<int>(y);
+    if (last >= 1)
+      s.Formula(row, col, fmt::format("=SUM({}:{})", CellRef(1, col), CellRef(last, col)), sums[y], f.money_bold);
+  }
+  int sum_row = row++;
+  s.Str(row, 0, "Stated total in the plan", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.protected_stated_total.find(p.years[y]);
+    if (it != p.protected_stated_total.end()) s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money_bold);
+    else s.Str(row, fy + static_cast<int>(y), "not stated");
+  }
+  int stated_row = row++;
+  s.Str(row, 0, "Difference (sum - stated)", f.bold);
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.protected_stated_total.find(p.years[y]);
+    if (it == p.protected_stated_total.end() || last < 1) continue;
+    int col = fy + static_cast<int>(y);
+    s.Formula(row, col, fmt::format("={}-{}", CellRef(sum_row, col), CellRef(stated_row, col)),
+              sums[y] - p.ToPounds(it->second), f.money_bold);
+  }
+  s.Width(0, 0, 40);
+  s.Width(1, 1, 60);
+  s.Width(2, 2, 36);
+  s.Width(3, 3, 26);
+  s.Width(fy, fy + static_cast<int>(p.years.size()), 18);
+}
+
+// --- Payment for performance --------------------------------------------------------------
+void WriteP4p(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  Sheet s(workbook_add_worksheet(wb, "Payment for performance"), f);
+  const P4pResult& r = d.p4p;
+  s.Str(0, 0, "Payment for performance (BCF 2015/16 design, bcf-metrics.md 9.2-9.4)", f.title);
+  worksheet_freeze_panes(s.ws(), 8, 0);
+  if (!r.present) {
+    s.Str(2, 0, "The plan has no payment-for-performance section.");
+    s.Width(0, 0, 60);
+    return;
+  }
+  s.Str(1, 0, "Metric");
+  s.Str(1, 1, r.metric);
+  s.Str(2, 0, "Planned reduction (%)");
+  s.Num(2, 1, r.planned_reduction_pct, f.num);
+  s.Str(3, 0, "Value per avoided admission (£)");
+  s.Num(3, 1, r.value_per_admission_gbp, f.money);
+  s.Str(3, 2, r.value_unverified
+                  ? "UNVERIFIED: the commonly quoted £1,490 has no source text (bcf-metrics.md 9.3); "
+                    "replace it with the local tariff"
+                  : "source: " + r.value_provenance,
+        r.value_unverified ? f.warn : f.wrap);
+  s.Str(4, 0, "Assessment");
+  s.Str(4, 1, r.assessment);
+  s.Str(5, 0, "Withheld money goes to");
+  s.Str(5, 1, r.withheld_to, f.wrap);
+  const int h = 7;
+  s.Header(h, {"Baseline quarter", "Plan quarter", "Baseline admissions", "Planned reduction",
+               "Planned admissions", "Actual admissions", "Achieved reduction", "Pot (£)",
+               "Released (£)", "Withheld (£)"});
+  int row = h + 1;
+  for (const auto& q : r.quarters) {
+    s.Str(row, 0, q.baseline_quarter);
+    s.Str(row, 1, q.plan_quarter);
+    s.Opt(row, 2, q.baseline, f.count);
+    if (q.baseline) {
+      s.Formula(row, 3, fmt::format("={}*$B$3/100", CellRef(row, 2)), q.planned_reduction, f.num);
+      s.Formula(row, 4, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 3)), q.planned_admissions, f.num);
+      s.Formula(row, 7, fmt::format("={}*$B$4", CellRef(row, 3)), q.pot_gbp, f.money);
+    }
+    s.Opt(row, 5, q.actual, f.count);
+    if (q.achieved_reduction) {
+      s.Formula(row, 6, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 5)), *q.achieved_reduction, f.num);
+      if (r.assessment == "per_quarter")
+        s.Formula(row, 8, fmt::format("=MIN(MAX({},0),{})*$B$4", CellRef(row, 6), CellRef(row, 3)), *q.released_gbp, f.money);
+      else
+        s.Num(row, 8, *q.released_gbp, f.money);
+      s.Formula(row, 9, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), *q.withheld_gbp, f.money);
+    }
+    ++row;
+  }
+  int last = row - 1;
+  s.Str(row, 0, "Total", f.bold);
+  if (last > h) {
+    s.Formula(row, 7, fmt::format("=SUM({}:{})", CellRef(h + 1, 7), CellRef(last, 7)), r.pot_gbp, f.money_bold);
+    s.Formula(row, 8, fmt::format("=SUM({}:{})", CellRef(h + 1, 8), CellRef(last, 8)), r.released_gbp, f.money_bold);
+    s.Formula(row, 9, fmt::format("=SUM({}:{})", CellRef(h + 1, 9), CellRef(last, 9)), r.withheld_gbp, f.money_bold);
+  }
+  s.Width(0, 1, 30);
+  s.Width(2, 9, 16);
+  worksheet_set_column(s.ws(), 2, 2, 60, nullptr);
+  worksheet_set_column(s.ws(), 2, 9, 17, nullptr);
+}
+
+// --- Scenarios ----------------------------------------------------------------------------
+void WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  Sheet s(workbook_add_worksheet(wb, "Scenarios"), f);
+  s.Str(0, 0, "Risk-share scenarios: contingency drawdown and partner exposure", f.title);
+  s.Str(1, 0, "Contingency (£)");
+  if (p.risk_share.contingency) s.Num(1, 1, p.ToPounds(*p.risk_share.contingency), f.money);
+  else s.Str(1, 1, "not stated");
+  s.Str(2, 0, fmt::format("Assessed over {} against {} (baseline year); drawn down in scenario order.",
+                          d.assessment_year, d.baseline_year), f.wrap);
+  std::set<std::string> partners;
+  for (const auto& sc : d.scenarios)
+    for (const auto& [o, v] : sc.exposure_gbp) partners.insert(o);
+  std::vector<std::string> cols = {"Scenario", "Description", "Activity", "Planned", "Actual",
+                                   "Excess", "Unit cost (£)", "Cost (£)", "Contingency drawn (£)",
+                                   "Contingency left (£)", "Beyond contingency (£)",
+                                   "Unallocated (£)"};
+  const int pc = static_cast<int>(cols.size());
+  for (const auto& o : partners) {
+    const plan::Organisation* org = p.FindOrganisation(o);
+    cols.push_back((org ? org->name : o) + " exposure (£)");
+  }
+  cols.push_back("Unit cost basis / note");
+  cols.push_back("Shares basis");
+  const int h = 4;
+  s.Header(h, cols);
+  int row = h + 1;
+  for (const auto& sc : d.scenarios) {
+    s.Str(row, 0, "(" + sc.id + ") " + sc.kind);
+    s.Str(row, 1, sc.description, f.wrap);
+    s.Str(row, 2, sc.input.activity, f.wrap);
+    s.Opt(row, 3, sc.input.planned, f.num);
+    s.Opt(row, 4, sc.input.actual, f.count);
+    if (sc.modelled) {
+      s.Formula(row, 5, fmt::format("=MAX(0,{}-{})", CellRef(row, 4), CellRef(row, 3)), *sc.excess, f.num);
+      s.Num(row, 6, *sc.input.unit_cost_gbp, f.money);
+      s.Formula(row, 7, fmt::format("={}*{}", CellRef(row, 5), CellRef(row, 6)), sc.cost_gbp, f.money);
+      s.Num(row, 8, sc.drawdown_gbp, f.money);
+      s.Num(row, 9, sc.contingency_after_gbp, f.money);
+      s.Formula(row, 10, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), sc.beyond_contingency_gbp, f.money);
+      s.Num(row, 11, sc.unallocated_gbp, f.money);
+      int c = pc;
+      for (const auto& o : partners) {
+        auto it = sc.exposure_gbp.find(o);
+        if (it != sc.exposure_gbp.end()) s.Num(row, c, it->second, f.money);
+        ++c;
+      }
+    }
+    std::string note = sc.input.unit_cost_basis;
+    if (!sc.note.empty()) note += (note.empty() ? "" : "; ") + sc.note;
+    s.Str(row, pc + static_cast<int>(partners.size()), note, f.wrap);
+    s.Str(row, pc + static_cast<int>(partners.size()) + 1, sc.shares_basis, f.wrap);
+    ++row;
+  }
+  s.Width(0, 0, 30);
+  s.Width(1, 2, 45);
+  s.Width(3, pc + static_cast<int>(partners.size()) - 1, 16);
+  s.Width(pc + static_cast<int>(partners.size()), pc + static_cast<int>(partners.size()) + 1, 60);
+}
+
+// --- Data quality -------------------------------------------------------------------------
+void WriteDataQuality(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  Sheet s(workbook_add_worksheet(wb, "Data quality"), f);
+  s.Header(0, {"Severity", "Finding", "Plan file line", "Key", "Explanation"});
+  int row = 1;
+  for (const auto& x : d.findings) {
+    s.Str(row, 0, plan::SeverityName(x.severity), x.severity == plan::Severity::kError ? f.rag_red : f.rag_amber);
+    s.Str(row, 1, x.code);
+    s.Num(row, 2, x.line);
+    s.Str(row, 3, x.key);
+    s.Str(row, 4, x.message, f.wrap);
+    ++row;
+  }
+  for (const auto& id : d.not_in_catalogue) {
+    s.Str(row, 0, "note", f.rag_none);
+    s.Str(row, 1, "metric.not_measured");
+    s.Str(row, 3, id);
+    s.Str(row, 4, "the plan names metric '" + id + "', which this build of Pioneer cannot measure yet", f.wrap);
+    ++row;
+  }
+  ++row;
+  s.Str(row++, 1, "About the measured values", f.bold);
+  s.Str(row++, 1, "Data as of: " + (d.data_as_of.empty() ? std::string("unknown") : d.data_as_of));
+  s.Str(row++, 1, "Engine: " + d.engine);
+  s.Str(row++, 1, d.disclosure_applied
+                      ? "Disclosure control applied: counts 1-7 suppressed, numerators rounded to 5, rates to 1 decimal place"
+                      : "Disclosure control OFF");
+  s.Str(row++, 1, "Rates are crude rates from docs/metrics.md definitions; see docs/report.md for RAG thresholds");
+  s.Width(0, 0, 10);
+  s.Width(1, 1, 34);
+  s.Width(2, 2, 10);
+  s.Width(3, 3, 40);
+  s.Width(4, 4, 100);
+}
+
+// --- Summary ------------------------------------------------------------------------------
+void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const ReportData& d,
+                  const FinanceRefs& refs) {
+  const plan::Plan& p = d.plan;
+  Sheet s(ws, f);
+  s.Str(0, 0, "BCF Part 2: " + p.hwb, f.title);
+  s.Str(1, 0, "Plan");
+  s.Str(1, 1, p.title.empty() ? p.id : p.title);
+  s.Str(2, 0, "Source");
+  s.Str(2, 1, p.source, f.wrap);
+  s.Str(3, 0, "Data as of");
+  s.Str(3, 1, d.data_as_of.empty() ? "unknown" : d.data_as_of);
+  int errors = plan::CountErrors(d.findings);
+  s.Str(4, 0, "Plan check");
+  s.Str(4, 1, fmt::format("{} error(s), {} warning(s) (sheet Data quality)", errors,
+                          d.findings.size() - errors),
+        errors ? f.warn : nullptr);
+  const int h = 6;
+  std::vector<std::string> cols = {"Pooled budget"};
+  for (const auto& y : p.years) cols.push_back(y + " (£)");
+  s.Header(h, cols);
+  int row = h + 1;
+  s.Str(row, 0, "Minimum required");
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.pooled_minimum.find(p.years[y]);
+    if (it != p.pooled_minimum.end()) s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    else s.Str(row, 1 + static_cast<int>(y), "not stated");
+  }
+  ++row;
+  s.Str(row, 0, "Total agreed");
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = p.pooled_total.find(p.years[y]);
+    if (it != p.pooled_total.end()) s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    else s.Str(row, 1 + static_cast<int>(y), "not stated");
+  }
+  ++row;
+  s.Str(row, 0, "Allocated to schemes (live from Schemes and finance)");
+  for (size_t y = 0; y < p.years.size(); ++y) {
+    auto it = refs.scheme_total_by_year.find(p.years[y]);
+    if (it != refs.scheme_total_by_year.end())
+      s.Formula(row, 1 + static_cast<int>(y), "=" + it->second, refs.scheme_total_value.at(p.years[y]), f.money);
+    else
+      s.Str(row, 1 + static_cast<int>(y), "not stated");
+  }
+  row += 2;
+  s.Str(row, 0, "Metric", f.header);
+  s.Str(row, 1, "Latest milestone", f.header);
+  s.Str(row, 2, "Planned", f.header);
+  s.Str(row, 3, "Actual", f.header);
+  s.Str(row, 4, "RAG", f.header);
+  ++row;
+  for (const auto& t : d.tracks) {
+    s.Str(row, 0, t.name, f.wrap);
+    const MilestoneTrack* latest = nullptr;
+    for (const auto& m : t.milestones)
+      if (m.actual) latest = &m;
+    if (!latest && !t.milestones.empty()) latest = &t.milestones.back();
+    if (latest) {
+      s.Str(row, 1, latest->date);
+      s.Num(row, 2, latest->planned, f.num);
+      s.Opt(row, 3, latest->actual, f.num);
+      s.Str(row, 4, RagName(latest->rag), RagFormat(f, latest->rag));
+    } else {
+      s.Str(row, 1, t.note, f.wrap);
+      s.Str(row, 4, RagName(Rag::kNoData), f.rag_none);
+    }
+    ++row;
+  }
+  ++row;
+  if (d.p4p.present) {
+    s.Str(row, 0, "Payment for performance: pot / released / withheld (£)", f.bold);
+    s.Formula(row, 1, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 7), d.p4p.pot_gbp, f.money);
+    s.Formula(row, 2, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 8), d.p4p.released_gbp, f.money);
+    s.Formula(row, 3, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 9), d.p4p.withheld_gbp, f.money);
+    ++row;
+    if (d.p4p.value_unverified)
+      s.Str(row++, 0, fmt::format("Value per avoided admission £{:.0f} is UNVERIFIED (bcf-metrics.md 9.3)", d.p4p.value_per_admission_gbp), f.warn);
+  }
+  double drawn = 0;
+  for (const auto& sc : d.scenarios) drawn += sc.drawdown_gbp;
+  s.Str(row, 0, "Scenarios: contingency drawn (£)", f.bold);
+  s.Num(row, 1, drawn, f.money);
+  s.Width(0, 0, 58);
+  s.Width(1, 4, 18);
+  (void)wb;
+}
+
+}  // namespace
+
+std::string CellRef(int row, int col, bool absolute) {
+  return absolute ? fmt::format("${}${}", ColName(col), row + 1)
+                  : fmt::format("{}{}", ColName(col), row + 1);
+}
+
+Status WriteWorkbook(const ReportData& d, const std::string& path) {
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return UnavailableError("cannot create workbook " + path);
+  Formats f = MakeFormats(wb);
+  lxw_worksheet* summary = workbook_add_worksheet(wb, "Summary");
+  WriteMetrics(wb, f, d);
+  FinanceRefs refs = WriteSchemes(wb, f, d);
+  WriteProtected(wb, f, d);
+  WriteP4p(wb, f, d);
+  WriteScenarios(wb, f, d);
+  WriteDataQuality(wb, f, d);
+  WriteSummary(wb, summary, f, d, refs);
+  lxw_doc_properties props = {};
+  std::string title = "BCF Part 2: " + d.plan.hwb;
+  std::string author = "Pioneer";
+  props.title = title.data();
+  props.author = author.data();
+  workbook_set_properties(wb, &props);
+  lxw_error err = workbook_close(wb);
+  if (err != LXW_NO_ERROR)
+    return UnavailableError(fmt::format("cannot write {}: {}", path, lxw_strerror(err)));
+  return OkStatus();
+}
+
+}  // namespace pioneer::report

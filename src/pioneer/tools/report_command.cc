@@ -1,0 +1,74 @@
+// `pioneer report --db FILE --plan FILE --out DIR`: what a Health and Wellbeing Board
+// receives for one BCF plan (src/pioneer/report, docs/report.md):
+//   DIR/bcf-part2.xlsx   the Part 2 workbook (live formulas with correct cached values);
+//   DIR/dashboard.html   one self-contained page of interactive charts (no network needed).
+// The plan is validated first; its findings are printed and shown in both outputs, but only
+// a plan that cannot be read stops the report. Exit: 0 written, 2 bad input or write failure.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "pioneer/plan/plan_reader.h"
+#include "pioneer/report/dashboard.h"
+#include "pioneer/report/report_data.h"
+#include "pioneer/report/workbook.h"
+#include "pioneer/store/store.h"
+#include "pioneer/tools/commands.h"
+
+namespace pioneer::tools {
+namespace {
+
+struct ReportArgs {
+  std::string db, plan, out = "report-out";
+};
+
+int Fail(const std::string& m) {
+  std::fprintf(stderr, "pioneer report: %s\n", m.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
+                    std::string* xlsx_path, std::string* html_path) {
+  auto plan = plan::ReadPlanFile(plan_file);
+  if (!plan.ok()) return Fail(plan.status().message());
+  if (!std::filesystem::exists(db)) return Fail("no store at " + db);
+  auto store = store::Store::OpenSqlite(db);
+  if (!store.ok()) return Fail(store.status().ToString());
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) return Fail("cannot create " + out + ": " + ec.message());
+  std::fprintf(stderr, "pioneer report: measuring %s against %s ...\n", plan->hwb.c_str(),
+               db.c_str());
+  auto data = report::BuildReport(*plan, **store);
+  if (!data.ok()) return Fail(data.status().ToString());
+  int errors = plan::CountErrors(data->findings);
+  if (!data->findings.empty())
+    std::fprintf(stderr, "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan validate %s`)\n",
+                 errors, data->findings.size() - errors, plan_file.c_str());
+  std::string xlsx = (std::filesystem::path(out) / "bcf-part2.xlsx").string();
+  std::string html = (std::filesystem::path(out) / "dashboard.html").string();
+  if (Status s = report::WriteWorkbook(*data, xlsx); !s.ok()) return Fail(s.ToString());
+  if (Status s = report::WriteDashboard(*data, html); !s.ok()) return Fail(s.ToString());
+  if (xlsx_path) *xlsx_path = xlsx;
+  if (html_path) *html_path = html;
+  return 0;
+}
+
+void RegisterReportCommand(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<ReportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "report", "BCF Part 2 workbook and dashboard for a plan, measured from a store");
+  cmd->add_option("--db", a->db, "Store file")->required();
+  cmd->add_option("--plan", a->plan, "Plan file (docs/plan-format.md)")->required();
+  cmd->add_option("--out", a->out, "Output folder (default report-out)");
+  cmd->callback([a, &exit_code] {
+    std::string xlsx, html;
+    exit_code = WritePlanReport(a->db, a->plan, a->out, &xlsx, &html);
+    if (exit_code == 0) std::printf("  %s\n  %s\n", xlsx.c_str(), html.c_str());
+  });
+}
+
+}  // namespace pioneer::tools

@@ -1,0 +1,125 @@
+// `pioneer report` end to end on a small synthetic store, for the demo plan and the three seed
+// plans: the workbook is read back by exceljs (tests/report/workbook_check.js: every formula's
+// cached result recomputed, key cells asserted, charts present) and the dashboard is opened in
+// headless Chromium (tests/report/dashboard_check.js: no console errors, every chart drawn, no
+// network), which saves a screenshot as a test artefact in <build>/tests/artefacts/.
+// Needs node, web/node_modules (scripts/install-deps.sh runs `npm ci`) and /usr/bin/chromium.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "testing/test_util.h"
+
+namespace pioneer {
+namespace {
+
+using testing::RunPioneer;
+using testing::SourceDir;
+using testing::TempDir;
+
+class ReportOutputs : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto s = RunPioneer("synth --population 3000 --seed 7 --threads 1 --skip-calibration --out " +
+                            (*dir_ / "extracts"),
+                        *dir_);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    auto i = RunPioneer("ingest --progress never --db " + (*dir_ / "area.db") + " " + (*dir_ / "extracts"),
+                        *dir_);
+    ASSERT_EQ(i.exit_code, 0) << i.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  // Runs `pioneer report` for an example plan; returns the output folder.
+  std::string Report(const std::string& plan) {
+    std::string out = *dir_ / ("out-" + plan);
+    auto r = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
+                            "/examples/plans/" + plan + ".toml --out " + out,
+                        *dir_);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(out + "/bcf-part2.xlsx"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(out + "/dashboard.html"), std::string::npos) << r.out;
+    return out;
+  }
+
+  static testing::CommandResult Node(const std::string& script_and_args) {
+    std::string web = SourceDir() + "/web/node_modules";
+    if (!std::filesystem::exists(web + "/exceljs")) {
+      ADD_FAILURE() << web << " is missing: run scripts/install-deps.sh (npm ci in web/)";
+      return {};
+    }
+    std::string cmd = "NODE_PATH=" + web + " node " + SourceDir() + "/tests/report/" + script_and_args +
+                      " 2>&1";
+    testing::CommandResult r;
+    FILE* f = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) r.out.append(buf, n);
+    int status = f ? pclose(f) : -1;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+  }
+
+  static std::string Artefact(const std::string& name) {
+    std::filesystem::path dir = std::filesystem::current_path() / "artefacts";
+    std::filesystem::create_directories(dir);
+    return (dir / name).string();
+  }
+
+  static TempDir* dir_;
+};
+
+TempDir* ReportOutputs::dir_ = nullptr;
+
+TEST_F(ReportOutputs, DemoPlanWorkbookReadsBackWithCorrectFormulaResults) {
+  std::string out = Report("demo");
+  // Money figures of examples/plans/demo.toml (in £000s there), in pounds here.
+  auto r = Node("workbook_check.js " + out + "/bcf-part2.xlsx --min-charts 4"
+                " --expect 'Summary!A1=BCF Part 2: Kirkholme (synthetic demo area)'"
+                " --expect 'Schemes and finance!I14=12000000'"   // all schemes 2014/15 (SUM)
+                " --expect 'Schemes and finance!J14=42000000'"   // all schemes 2015/16
+                " --expect 'Schemes and finance!I10=2000000'"    // theme Prevention (SUMIF)
+                " --expect 'Schemes and finance!J11=21000000'"   // theme LTC 2015/16 incl. protection
+                " --expect 'Schemes and finance!I16=0'"          // pool - schemes
+                " --expect 'Protected social care!F5=14000000'"  // SUM of services 2015/16
+                " --expect 'Protected social care!F7=0'"         // sum - stated
+                " --expect 'Payment for performance!B4=1490'"
+                " --expect 'Summary!B10=12000000'");              // live link to the schemes total
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
+}
+
+TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {
+  std::string out = Report("demo");
+  auto r = Node("dashboard_check.js " + out + "/dashboard.html " + Artefact("dashboard-demo.png"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"id\": \"p4p\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"id\": \"weekday\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"id\": \"metric-0\""), std::string::npos) << r.out;
+  std::string html = testing::ReadFile(out + "/dashboard.html");
+  EXPECT_NE(html.find("UNVERIFIED"), std::string::npos);  // the £1,490 is flagged
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing fetched from the network
+}
+
+TEST_F(ReportOutputs, SeedPlansProduceBothOutputs) {
+  for (const char* plan : {"leicestershire", "leeds", "triborough"}) {
+    SCOPED_TRACE(plan);
+    std::string out = Report(plan);
+    auto w = Node("workbook_check.js " + out + "/bcf-part2.xlsx --min-charts 0");
+    EXPECT_EQ(w.exit_code, 0) << w.out;
+    auto d = Node("dashboard_check.js " + out + "/dashboard.html " +
+                  Artefact(std::string("dashboard-") + plan + ".png"));
+    EXPECT_EQ(d.exit_code, 0) << d.out;
+  }
+  // Leicestershire: the schemes total 18,002 (£000s) and its £1.3m contingency.
+  auto r = Node("workbook_check.js " + (*dir_ / "out-leicestershire") +
+                "/bcf-part2.xlsx --min-charts 4 --expect 'Scenarios!B2=1300000'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+}  // namespace
+}  // namespace pioneer
