@@ -129,7 +129,10 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
   {
     PIONEER_ASSIGN_OR_RETURN(File f, OpenForWrite(o.out_path));
     std::string header = "id_l,id_r,match_weight,match_probability,decision";
-    for (size_t c = 0; c < comps.size(); ++c) header += "," + CsvField(comps.spec(c).name);
+    for (size_t c = 0; c < comps.size(); ++c) {
+      header += ',';
+      header += CsvField(comps.spec(c).name);
+    }
     fmt::print(f.get(), "{}\n", header);
     uint8_t levels[kMaxComparisons];
     std::string line;
