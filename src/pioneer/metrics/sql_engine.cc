@@ -11,6 +11,58 @@ namespace {
 
 using HasTable = std::function<bool(const std::string&)>;
 
+thread_local SqlDialect g_dialect = SqlDialect::kSqlite;
+struct DialectScope {
+  SqlDialect saved;
+  explicit DialectScope(SqlDialect d) : saved(g_dialect) { g_dialect = d; }
+  ~DialectScope() { g_dialect = saved; }
+};
+bool Lite() { return g_dialect == SqlDialect::kSqlite; }
+const char* True() { return Lite() ? "1" : "TRUE"; }
+const char* False() { return Lite() ? "0" : "FALSE"; }
+std::string AsDate(const std::string& x) {
+  return g_dialect == SqlDialect::kPostgres ? "(" + x + ")::date" : "CAST(" + x + " AS DATE)";
+}
+// ISO text of a date expression.
+std::string IsoOf(const std::string& date) {
+  return g_dialect == SqlDialect::kPostgres ? "to_char(" + date + ", 'YYYY-MM-DD')"
+                                            : "strftime(" + date + ", '%Y-%m-%d')";
+}
+std::string Greatest(const std::string& a, const std::string& b) {
+  return fmt::format("{}({}, {})", Lite() ? "max" : "GREATEST", a, b);
+}
+std::string Least(const std::string& a, const std::string& b) {
+  return fmt::format("{}({}, {})", Lite() ? "min" : "LEAST", a, b);
+}
+// Whole days from a to b (ISO texts).
+std::string DaysFromTo(const std::string& a, const std::string& b) {
+  if (Lite()) return fmt::format("CAST(round(julianday({}) - julianday({})) AS INTEGER)", b, a);
+  if (g_dialect == SqlDialect::kPostgres) return fmt::format("({} - {})", AsDate(b), AsDate(a));
+  return fmt::format("date_diff('day', {}, {})", AsDate(a), AsDate(b));
+}
+std::string YearOf(const std::string& x) {
+  if (Lite()) return fmt::format("CAST(strftime('%Y', {}) AS INTEGER)", x);
+  return fmt::format("CAST(extract(year FROM {}) AS INTEGER)", AsDate(x));
+}
+std::string MonthOf(const std::string& x) {
+  if (Lite()) return fmt::format("CAST(strftime('%m', {}) AS INTEGER)", x);
+  return fmt::format("CAST(extract(month FROM {}) AS INTEGER)", AsDate(x));
+}
+std::string MonthDayOf(const std::string& x) {  // "MM-DD"
+  if (Lite()) return fmt::format("strftime('%m-%d', {})", x);
+  return fmt::format("substr(CAST({} AS TEXT), 6, 5)", x);
+}
+std::string WeekdayOf(const std::string& x) {  // 0 = Sunday .. 6 = Saturday
+  if (Lite()) return fmt::format("CAST(strftime('%w', {}) AS INTEGER)", x);
+  return fmt::format("CAST(extract(dow FROM {}) AS INTEGER)", AsDate(x));
+}
+std::string RowId(const std::string& alias) {
+  return alias + (Lite() ? ".rowid" : "._rowid");
+}
+std::string IntDiv(const std::string& a, int b) {
+  return "(" + a + (g_dialect == SqlDialect::kDuckDb ? " // " : " / ") + std::to_string(b) + ")";
+}
+
 std::string Quote(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
@@ -35,15 +87,15 @@ std::string DateCol(const std::string& alias, const std::string& f) {
 
 std::string Shift(const std::string& day, int64_t n) {
   if (n == 0) return day;
-  return fmt::format("date({}, '{:+d} days')", day, n);
+  if (Lite()) return fmt::format("date({}, '{:+d} days')", day, n);
+  return IsoOf(fmt::format("({} + {})", AsDate(day), n));
 }
 
 std::string AgeYearsSql(const std::string& birth, const std::string& at) {
   return fmt::format(
-      "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE max(0, (CAST(strftime('%Y', {1}) AS "
-      "INTEGER) - CAST(strftime('%Y', {0}) AS INTEGER)) - (strftime('%m-%d', {1}) < "
-      "strftime('%m-%d', {0}))) END)",
-      birth, at);
+      "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE {2} END)", birth, at,
+      Greatest("0", fmt::format("({} - {}) - (CASE WHEN {} < {} THEN 1 ELSE 0 END)", YearOf(at),
+                                YearOf(birth), MonthDayOf(at), MonthDayOf(birth))));
 }
 
 struct RenderCtx {
@@ -61,13 +113,13 @@ std::string SourceView(const std::string& table, bool has_links) {
   std::string key =
       has_links
           ? fmt::format("coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-                        "l.source_table = {} AND l.row_id = t.rowid AND l.decision IN "
+                        "l.source_table = {} AND l.row_id = {} AND l.decision IN "
                         "('automatic', 'accepted') AND l.traced_nhs_number IS NOT NULL LIMIT 1), "
                         "{})",
-                        Quote(table), own)
+                        Quote(table), RowId("t"), own)
           : own;
-  return fmt::format("\"v_{0}\" AS (SELECT t.*, t.rowid AS _rid, {1} AS _pkey FROM \"{0}\" t)",
-                     table, key);
+  return fmt::format("\"v_{0}\" AS (SELECT t.*, {2} AS _rid, {1} AS _pkey FROM \"{0}\" t)",
+                     table, key, RowId("t"));
 }
 
 std::string Anchor(const Relation& r, const std::string& a) {
@@ -86,9 +138,9 @@ std::string WindowSql(const std::string& v, const std::string& anchor, const Rel
 std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
   switch (e.kind) {
     case Expr::Kind::kTrue:
-      return "1";
+      return True();
     case Expr::Kind::kIn: {
-      if (e.values.empty()) return "0";
+      if (e.values.empty()) return False();
       std::string list;
       for (size_t i = 0; i < e.values.size(); ++i) list += (i ? ", " : "") + Quote(e.values[i]);
       return fmt::format("{} IN ({})", TextField(a, e.fields[0]), list);
@@ -102,25 +154,25 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
           s += fmt::format("substr({}, 1, {}) = {}", TextField(a, f), p.size(), Quote(p));
         }
       }
-      return s.empty() ? "0" : "(" + s + ")";
+      return s.empty() ? std::string(False()) : "(" + s + ")";
     }
     case Expr::Kind::kIntRange:
-      return fmt::format("({0}.\"{1}\" IS NOT NULL AND {0}.\"{1}\" BETWEEN {2} AND {3})", a,
-                         e.fields[0], e.lo, e.hi);
+      return fmt::format(
+          "({0}.\"{1}\" IS NOT NULL AND CAST({0}.\"{1}\" AS INTEGER) BETWEEN {2} AND {3})", a,
+          e.fields[0], e.lo, e.hi);
     case Expr::Kind::kPresent:
       return fmt::format("({} <> '')", TextField(a, e.fields[0]));
     case Expr::Kind::kDaysBetween: {
       std::string from = DateCol(a, e.fields[0]), to = DateCol(a, e.fields[1]);
-      std::string diff = fmt::format("CAST(round(julianday({}) - julianday({})) AS INTEGER)", to,
-                                     from);
+      std::string diff = DaysFromTo(from, to);
       std::string s = fmt::format("{} IS NOT NULL AND {} IS NOT NULL AND {} >= {}", from, to,
                                   diff, e.lo);
       if (e.hi < kUnbounded) s += fmt::format(" AND {} <= {}", diff, e.hi);
-      return "coalesce((" + s + "), 0)";
+      return "coalesce((" + s + "), " + False() + ")";
     }
     case Expr::Kind::kAnd:
     case Expr::Kind::kOr: {
-      if (e.children.empty()) return e.kind == Expr::Kind::kAnd ? "1" : "0";
+      if (e.children.empty()) return e.kind == Expr::Kind::kAnd ? True() : False();
       std::string s;
       for (size_t i = 0; i < e.children.size(); ++i) {
         if (i) s += e.kind == Expr::Kind::kAnd ? " AND " : " OR ";
@@ -132,11 +184,12 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       return "NOT (" + Render(e.children[0], a, ctx) + ")";
     case Expr::Kind::kPersonDate: {
       std::string v = fmt::format("NULLIF(CAST(ps.\"{}\" AS TEXT), '')", e.relation.date_field);
-      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), 0)";
+      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), " + False() +
+             ")";
     }
     case Expr::Kind::kExists: {
       const Relation& r = e.relation;
-      if (!ctx.has_table(r.source)) return "0";
+      if (!ctx.has_table(r.source)) return False();
       RenderCtx sub = ctx;
       sub.depth = ctx.depth + 1;
       if (ctx.tables) ctx.tables->insert(r.source);
@@ -167,7 +220,7 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
           r.source, ra, a, rel, Render(e.children[0], ra, sub));
     }
   }
-  return "0";
+  return False();
 }
 
 std::string FieldOrPerson(const std::string& f, const std::string& person_col) {
@@ -183,16 +236,16 @@ std::string AgeSql(const MetricDefinition& d) {
       // 7001-7007 (infants) -> 0; NULL stays NULL; negative -> 0.
       return fmt::format(
           "(CASE WHEN {0} IS NULL THEN NULL WHEN {0} BETWEEN 7001 AND 7007 THEN 0 "
-          "WHEN {0} < 0 THEN 0 ELSE CAST({0} AS INTEGER) END)",
-          Col("a", d.age_field));
+          "WHEN {0} < 0 THEN 0 ELSE {0} END)",
+          "CAST(" + Col("a", d.age_field) + " AS INTEGER)");
     case AgeRule::kAtDateField:
       return AgeYearsSql(birth, DateCol("a", d.age_date_field));
     case AgeRule::kAtFinancialYearEnd: {
       std::string pd = DateCol("a", d.period_field);
-      return AgeYearsSql(birth, fmt::format("printf('%04d-03-31', CAST(strftime('%Y', {0}) AS "
-                                            "INTEGER) + (CAST(strftime('%m', {0}) AS INTEGER) "
-                                            ">= 4))",
-                                            pd));
+      return AgeYearsSql(
+          birth, fmt::format("(CAST({} + (CASE WHEN {} >= 4 THEN 1 ELSE 0 END) AS TEXT) || "
+                             "'-03-31')",
+                             YearOf(pd), MonthOf(pd)));
     }
     case AgeRule::kAtPeriodEnd:
       return AgeYearsSql(birth, "p.last_day");
@@ -208,10 +261,9 @@ std::string SexSql(const MetricDefinition& d) {
 std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has) {
   if (d.profile == Profile::kProviderWeekday) {
     return fmt::format(
-        "({} || '|' || (CASE strftime('%w', {}) WHEN '1' THEN 'Mon' WHEN '2' THEN 'Tue' WHEN "
-        "'3' THEN 'Wed' WHEN '4' THEN 'Thu' WHEN '5' THEN 'Fri' WHEN '6' THEN 'Sat' ELSE 'Sun' "
-        "END))",
-        TextField("a", d.provider_field), DateCol("a", d.period_field));
+        "({} || '|' || (CASE {} WHEN 1 THEN 'Mon' WHEN 2 THEN 'Tue' WHEN 3 THEN 'Wed' WHEN 4 "
+        "THEN 'Thu' WHEN 5 THEN 'Fri' WHEN 6 THEN 'Sat' ELSE 'Sun' END))",
+        TextField("a", d.provider_field), WeekdayOf(DateCol("a", d.period_field)));
   }
   std::string practice = FieldOrPerson(d.practice_field, "gp_practice_code");
   std::string lsoa = FieldOrPerson(d.lsoa_field, "lsoa_code");
@@ -236,20 +288,20 @@ std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has
       return fmt::format(
           "coalesce((SELECT o.parent_code FROM organisations o WHERE o.ods_code = {} AND "
           "o.organisation_type = 'gp_practice' AND o.parent_code IS NOT NULL AND o.parent_code "
-          "<> '' ORDER BY o.rowid DESC LIMIT 1), 'unallocated')",
-          practice);
+          "<> '' ORDER BY {} DESC LIMIT 1), 'unallocated')",
+          practice, RowId("o"));
     case Breakdown::kDeprivation:
       if (!has("lsoa")) return "'unallocated'";
       return fmt::format(
           "coalesce((SELECT CAST(l.imd_decile AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER "
-          "BY l.rowid DESC LIMIT 1), 'unallocated')",
-          lsoa);
+          "BY {} DESC LIMIT 1), 'unallocated')",
+          lsoa, RowId("l"));
     case Breakdown::kHwb:
       if (!has("lsoa")) return "'unallocated'";
       return fmt::format(
           "coalesce((SELECT CAST(l.la_code AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER BY "
-          "l.rowid DESC LIMIT 1), 'unallocated')",
-          lsoa);
+          "{} DESC LIMIT 1), 'unallocated')",
+          lsoa, RowId("l"));
   }
   return "'all'";
 }
@@ -261,14 +313,13 @@ std::string MembershipSql(const MetricDefinition& d) {
       return fmt::format("{0} >= p.first_day AND {0} < p.end_day", pf);
     case PeriodMode::kOverlapsPeriod: {
       std::string pe = DateCol("a", d.period_end_field);
-      return fmt::format(
-          "{0} < p.end_day AND ({1} IS NULL OR max({1}, date({0}, '+1 day')) > p.first_day)", pf,
-          pe);
+      return fmt::format("{0} < p.end_day AND ({1} IS NULL OR {2} > p.first_day)", pf, pe,
+                         Greatest(pe, Shift(pf, 1)));
     }
     case PeriodMode::kAsAtPeriodEnd:
       return fmt::format("{} < p.end_day", pf);
   }
-  return "0";
+  return False();
 }
 
 std::string ValueSql(const MetricDefinition& d) {
@@ -279,14 +330,12 @@ std::string ValueSql(const MetricDefinition& d) {
       return "1";
     case Measure::kDaysInPeriod: {
       std::string pe = DateCol("a", d.period_end_field);
-      return fmt::format(
-          "max(0, CAST(round(julianday(CASE WHEN {1} IS NULL THEN p.end_day ELSE min({1}, "
-          "p.end_day) END) - julianday(max({0}, p.first_day))) AS INTEGER))",
-          pf, pe);
+      return Greatest("0", DaysFromTo(Greatest(pf, "p.first_day"),
+                                      fmt::format("(CASE WHEN {} IS NULL THEN p.end_day ELSE {} END)",
+                                                  pe, Least(pe, "p.end_day"))));
     }
     case Measure::kDaysBetween:
-      return fmt::format("max(0, CAST(round(julianday({}) - julianday({})) AS INTEGER))", pf,
-                         DateCol("a", d.value_from_field));
+      return Greatest("0", DaysFromTo(DateCol("a", d.value_from_field), pf));
   }
   return "1";
 }
@@ -305,17 +354,19 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
       has("pds")
           ? "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
             "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
-            "row_number() OVER (PARTITION BY nhs_number ORDER BY rowid) AS rn FROM pds WHERE "
-            "nhs_number_status = 'valid' AND record_type = 'current') WHERE rn = 1"
-          : "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS death_date, "
-            "NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
+            "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
+                RowId("pds") +
+                ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
+                "q WHERE rn = 1"
+          : std::string("SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
+                        "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
+                False();
   std::string where = fmt::format("a._pkey IS NOT NULL AND {} IS NOT NULL",
                                   DateCol("a", d.period_field));
   if (!d.months.empty()) {
     std::string m;
     for (size_t i = 0; i < d.months.size(); ++i) m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
-    where += fmt::format(" AND CAST(strftime('%m', {}) AS INTEGER) IN ({})",
-                         DateCol("a", d.period_field), m);
+    where += fmt::format(" AND {} IN ({})", MonthOf(DateCol("a", d.period_field)), m);
   }
   if (d.measure == Measure::kDaysBetween) {
     where += fmt::format(" AND {} IS NOT NULL", DateCol("a", d.value_from_field));
@@ -345,16 +396,16 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   std::string chosen = "SELECT * FROM filtered";
   if (d.measure == Measure::kPersons) {
     chosen = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY person, pidx ORDER BY "
-             "pdate, rid) AS rn FROM filtered) WHERE rn = 1";
+             "pdate, rid) AS rn FROM filtered) q WHERE rn = 1";
   }
   std::string views;
   for (const auto& t : tables) views += SourceView(t, has("record_links")) + ", ";
   return fmt::format(
       "WITH periods(idx, first_day, end_day, last_day) AS (VALUES {}), {}person AS MATERIALIZED "
       "({}), cand AS MATERIALIZED ({}), base AS ({}), filtered AS ({}), chosen AS ({}) SELECT "
-      "pidx, rid, grp, (CASE WHEN age IS NULL THEN -1 WHEN age >= 90 THEN 18 ELSE age / 5 END) "
+      "pidx, rid, grp, (CASE WHEN age IS NULL THEN -1 WHEN age >= 90 THEN 18 ELSE {} END) "
       "AS band, sex_cell, val FROM chosen",
-      values, views, person, cand, base, filtered, chosen);
+      values, views, person, cand, base, filtered, chosen, IntDiv("age", 5));
 }
 
 }  // namespace
@@ -364,12 +415,19 @@ std::string RenderPredicateSql(const Expr& e, const std::string& a) {
   return Render(e, a, ctx);
 }
 
+std::string RenderCountSql(const MetricDefinition& def, const Expr& predicate,
+                           const CountRequest& request, SqlDialect dialect,
+                           const std::function<bool(const std::string&)>& has_table) {
+  DialectScope scope(dialect);
+  return fmt::format(
+      "SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) q GROUP BY 1, 2, 3, 4",
+      RowsSql(def, predicate, request.periods, request.breakdown, has_table));
+}
+
 std::string SqlEngine::CountSql(const MetricDefinition& def, const Expr& predicate,
                                 const CountRequest& request) {
-  return fmt::format(
-      "SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) GROUP BY 1, 2, 3, 4",
-      RowsSql(def, predicate, request.periods, request.breakdown,
-              [](const std::string&) { return true; }));
+  return RenderCountSql(def, predicate, request, SqlDialect::kSqlite,
+                        [](const std::string&) { return true; });
 }
 
 StatusOr<Counts> SqlEngine::Count(const MetricDefinition& def, const Expr& predicate,
@@ -377,9 +435,7 @@ StatusOr<Counts> SqlEngine::Count(const MetricDefinition& def, const Expr& predi
   Counts counts;
   if (request.periods.empty() || !store_.HasTable(def.source)) return counts;
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
-  std::string sql =
-      fmt::format("SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) GROUP BY 1, 2, 3, 4",
-                  RowsSql(def, predicate, request.periods, request.breakdown, has));
+  std::string sql = RenderCountSql(def, predicate, request, SqlDialect::kSqlite, has);
   Status st = store_.Query(sql, {}, [&](const store::RowView& r) {
     CellKey k;
     k.period = static_cast<int>(r.Int(0));
@@ -400,7 +456,7 @@ StatusOr<std::vector<int64_t>> SqlEngine::NumeratorRows(const MetricDefinition& 
   std::vector<int64_t> rows;
   if (!store_.HasTable(def.source)) return rows;
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
-  std::string sql = fmt::format("SELECT rid FROM ({}){} ORDER BY rid",
+  std::string sql = fmt::format("SELECT rid FROM ({}) q{} ORDER BY rid",
                                 RowsSql(def, predicate, {period}, breakdown, has),
                                 group.empty() ? "" : " WHERE grp = ?1");
   std::vector<store::Param> params;

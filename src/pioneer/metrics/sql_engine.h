@@ -9,6 +9,7 @@
 // Thread safety: a Store is used from one thread at a time, so is this engine.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,22 @@
 
 namespace pioneer::metrics {
 
-// SQL boolean expression for `e` over table alias `alias`. Values are rendered as quoted
-// literals (single quotes doubled).
+// The SQL dialect of a rendering. kSqlite is what SqlEngine runs; kPostgres and kDuckDb render
+// the same statements for the speed benchmark (bench/metrics_bench.sh), over tables loaded
+// with every column as text plus `_rowid` (the SQLite rowid), e.g. by `pioneer metrics
+// --export-tables`; integers are cast where compared, dates stay ISO text.
+enum class SqlDialect { kSqlite, kPostgres, kDuckDb };
+
+// SQL boolean expression for `e` over table alias `alias` (SQLite dialect). Values are rendered
+// as quoted literals (single quotes doubled).
 std::string RenderPredicateSql(const Expr& e, const std::string& alias);
+
+// The counting statement of a definition: one row per cell (period index, group, ESP band,
+// sex cell, measured sum), as SqlEngine::Count reads it. `has_table` says which store tables
+// exist (relations to absent tables are false).
+std::string RenderCountSql(const MetricDefinition& def, const Expr& predicate,
+                           const CountRequest& request, SqlDialect dialect,
+                           const std::function<bool(const std::string&)>& has_table);
 
 class SqlEngine : public CountingEngine {
  public:

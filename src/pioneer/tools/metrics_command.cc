@@ -6,6 +6,7 @@
 // block of docs/metrics.md instead.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,8 +14,14 @@
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/docs.h"
 #include "pioneer/metrics/evaluate.h"
+#include <nlohmann/json.hpp>
+
+#include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/metrics/run.h"
+#include "pioneer/metrics/sql_engine.h"
 #include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
 
 namespace pioneer::tools {
 
@@ -34,12 +41,48 @@ struct MetricsArgs {
   std::string engine = "fast";
   bool no_disclosure = false;
   std::string update_docs;
+  std::string emit_sql;  // postgres | duckdb | sqlite
+  bool timing = false;
 };
 
 int Fail(const std::string& m) {
   std::fprintf(stderr, "pioneer metrics: %s\n", m.c_str());
   return 2;
 }
+
+// --emit-sql DIALECT: every counting statement the evaluation runs (composites summed from
+// their components are not statements of their own), in the chosen SQL dialect, each with the
+// cells the fast engine counted, as JSON for bench/metrics_bench.sh.
+int EmitSql(const MetricsArgs& a, store::Store& store, const metrics::SwitchValues& sw,
+            const std::vector<metrics::LabelledPeriod>& periods, metrics::Breakdown by) {
+  metrics::SqlDialect dialect = a.emit_sql == "postgres" ? metrics::SqlDialect::kPostgres
+                                : a.emit_sql == "duckdb" ? metrics::SqlDialect::kDuckDb
+                                                         : metrics::SqlDialect::kSqlite;
+  auto ref = metrics::LoadReferenceData(store);
+  if (!ref.ok()) return Fail(ref.status().ToString());
+  auto catalogue = metrics::BuildCatalogue(sw);
+  auto t = timeline::Timeline::Build(store, {}, metrics::RequiredTimelineOptions(catalogue));
+  if (!t.ok()) return Fail(t.status().ToString());
+  metrics::FastEngine fast(*t, *ref);
+  metrics::CountRequest req{periods, by};
+  auto has = [&store](const std::string& table) { return store.HasTable(table); };
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : catalogue) {
+    if (!d.components.empty() && !d.deduplicate_components) continue;
+    metrics::Expr pred = metrics::EffectivePredicate(catalogue, d);
+    auto counts = fast.Count(d, pred, req);
+    if (!counts.ok()) return Fail(counts.status().ToString());
+    nlohmann::json cells = nlohmann::json::array();
+    for (const auto& [k, n] : *counts) cells.push_back({k.period, k.group, k.esp_band, k.sex, n});
+    out.push_back({{"metric", d.id},
+                   {"sql", metrics::RenderCountSql(d, pred, req, dialect, has)},
+                   {"expected", cells}});
+  }
+  std::string text = out.dump() + "\n";
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
 
 int RunMetrics(const MetricsArgs& a) {
   if (!a.update_docs.empty()) {
@@ -70,6 +113,28 @@ int RunMetrics(const MetricsArgs& a) {
   if (!by) return Fail("bad --by '" + a.by + "'");
   auto store = store::Store::OpenSqlite(a.db);
   if (!store.ok()) return Fail(store.status().ToString());
+  if (!a.emit_sql.empty()) {
+    return EmitSql(a, **store, *sw, metrics::MakePeriods(*range, g), *by);
+  }
+  if (a.timing && a.engine == "fast") {
+    // The same evaluation as below, timed in its two parts (for bench/metrics_bench.sh).
+    auto t0 = std::chrono::steady_clock::now();
+    auto ref = metrics::LoadReferenceData(**store);
+    if (!ref.ok()) return Fail(ref.status().ToString());
+    auto catalogue = metrics::BuildCatalogue(*sw);
+    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
+    if (!t.ok()) return Fail(t.status().ToString());
+    auto t1 = std::chrono::steady_clock::now();
+    metrics::FastEngine engine(*t, *ref);
+    auto rep = metrics::Evaluate(engine, *ref, *sw, metrics::MakePeriods(*range, g), *by,
+                                 a.metrics);
+    if (!rep.ok()) return Fail(rep.status().ToString());
+    auto t2 = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "{\"load_seconds\": %.3f, \"evaluate_seconds\": %.3f, \"values\": %zu}\n",
+                 std::chrono::duration<double>(t1 - t0).count(),
+                 std::chrono::duration<double>(t2 - t1).count(), rep->values.size());
+    return 0;
+  }
   metrics::EvaluateStoreOptions eo;
   eo.range = *range;
   eo.granularities = {g};
@@ -105,6 +170,13 @@ void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"fast", "reference"}));
   cmd->add_flag("--no-disclosure-control", args->no_disclosure,
                 "Direct-care use only: no suppression or rounding");
+  cmd->add_option("--emit-sql", args->emit_sql,
+                  "Print every counting statement in this SQL dialect with the fast engine's "
+                  "cells, as JSON (for bench/metrics_bench.sh)")
+      ->check(CLI::IsMember({"sqlite", "postgres", "duckdb"}));
+  cmd->add_flag("--timing", args->timing,
+                "Fast engine only: evaluate, print load and evaluation seconds on stderr, no "
+                "report (for bench/metrics_bench.sh)");
   cmd->add_option("--update-docs", args->update_docs,
                   "Rewrite the generated block of this file (docs/metrics.md)");
   cmd->callback([args, &exit_code] { exit_code = RunMetrics(*args); });
