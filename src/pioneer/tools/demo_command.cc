@@ -51,6 +51,18 @@ int Fail(const char* step, const Status& s) {
   return 2;
 }
 
+// The demo plan (examples/plans/demo.toml): from the working directory (scripts/demo.sh runs
+// from the repository) or relative to the executable (build/<preset>/pioneer). "" if absent.
+std::string FindDemoPlan() {
+  std::vector<fs::path> candidates = {fs::path("examples/plans/demo.toml")};
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path() / "../../examples/plans/demo.toml");
+  for (const auto& c : candidates)
+    if (fs::exists(c, ec)) return fs::weakly_canonical(c, ec).string();
+  return "";
+}
+
 int RunDemo(const DemoArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const fs::path out = a.out, extracts = out / "extracts", db = out / "pioneer.db";
@@ -170,6 +182,19 @@ int RunDemo(const DemoArgs& a) {
     return 2;
   }
 
+  // BCF plan report for the demo plan (issue 5): DIR/report/bcf-part2.xlsx and dashboard.html.
+  std::string plan_xlsx, plan_html;
+  if (std::string plan_file = FindDemoPlan(); !plan_file.empty()) {
+    std::printf("[+] BCF plan report: %s against the measured metrics\n", plan_file.c_str());
+    std::fflush(stdout);
+    if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
+                                 &plan_html);
+        rc != 0)
+      return rc;
+  } else {
+    std::printf("[+] BCF plan report skipped: examples/plans/demo.toml not found\n");
+  }
+
   std::printf("\nDone in %.0f s. Outputs:\n", Since(t0));
   std::printf("  %-28s every BCF metric by month, quarter and year (`pioneer metrics`)\n",
               (out / "metrics.json").c_str());
@@ -181,6 +206,11 @@ int RunDemo(const DemoArgs& a) {
   std::printf("  %-28s the same figures for machines\n", (out / "quality.json").c_str());
   std::printf("  %-28s rows read = accepted + quarantined, per file\n",
               (out / "reconciliation.txt").c_str());
+  if (!plan_xlsx.empty()) {
+    std::printf("  %-28s BCF Part 2 workbook for examples/plans/demo.toml\n", plan_xlsx.c_str());
+    std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share\n",
+                plan_html.c_str());
+  }
   std::printf("  %-28s NHS Number tracing: coverage, decisions, model (`pioneer link`)\n",
               (out / "link.txt").c_str());
   for (const auto& f : report->files) {
