@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# link_bench.sh: speed of `pioneer match` on a generated 1,000,000-record dedupe.
+# link_bench.sh: speed of linkage. Two parts, both on demand (not in CI):
+#   A. `pioneer link` (NHS Number tracing of a store) on a synthetic area: social care
+#      records traced against the area's PDS index;
+#   B. `pioneer match --dedupe` on a generated 1,000,000-record file.
 #
-#   bench/link_bench.sh [--records N] [--pioneer PATH] [--work DIR] [--keep]
+#   bench/link_bench.sh [--part trace|dedupe|both] [--population P] [--records N]
+#                       [--pioneer PATH] [--work DIR] [--keep]
 #
-#   --records N     records in the generated file (default 1000000)
+#   --part          which part to run (default both)
+#   --population P  people in the synthetic area of part A (default 200000; the default
+#                   `pioneer demo` area is 800000, whose PDS index holds ~1,000,000 persons)
+#   --records N     records in the generated file of part B (default 1000000)
 #   --pioneer PATH  the binary to time (default build/release/pioneer; built here with
 #                   `cmake --preset release && cmake --build --preset release`)
 #   --work DIR      folder for the generated data and outputs (default a fresh /tmp folder;
 #                   generated data never goes into the repository)
 #   --keep          keep the work folder
 #
-# What it measures (on demand, not in CI):
+# Part A measures: `pioneer synth` + `pioneer ingest` of the area, then `pioneer link --json`
+# with --threads 1 (pairs/s per core) and --threads 2 (a re-run: idempotent, same decisions),
+# each under /usr/bin/time -v. Reported: index persons, social care records and distinct
+# identifier sets traced, (record, index instance) pairs scored at the probabilistic step and
+# pairs/s of the tracing phase, wall time of the whole command, peak resident memory, and
+# coverage before -> after and accuracy against the area's truth files (--truth).
+# Comparison set: given_name, family_name, birth_date, sex, postcode
+# (the estimated tracing model; docs/linkage.md).
+#
+# Part B measures:
 #  * Data: bench/link_fake_people.py writes N UK-style person rows (about 20% duplicates
 #    with FEBRL-like typing errors, swaps, missing values, moves) with a person_id truth
 #    column.
@@ -26,16 +42,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=1000000
+POP=200000
+PART=both
 BIN=build/release/pioneer
 WORK=""
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --part) PART="$2"; shift 2 ;;
+    --population) POP="$2"; shift 2 ;;
     --records) N="$2"; shift 2 ;;
     --pioneer) BIN="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    *) echo "usage: $0 [--records N] [--pioneer PATH] [--work DIR] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--part trace|dedupe|both] [--population P] [--records N] [--pioneer PATH] [--work DIR] [--keep]" >&2; exit 2 ;;
   esac
 done
 if [ "$BIN" = build/release/pioneer ]; then
@@ -44,6 +64,44 @@ fi
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/pioneer-link-bench.XXXXXX); fi
 mkdir -p "$WORK"
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+
+if [ "$PART" = trace ] || [ "$PART" = both ]; then
+  AREA="$WORK/area_$POP"
+  DB="$WORK/area_$POP.db"
+  echo "== A. pioneer link: synthetic area of $POP people =="
+  if [ ! -f "$DB" ]; then
+    "$BIN" synth --population "$POP" --out "$AREA" >/dev/null
+    "$BIN" ingest "$AREA" --db "$DB" >/dev/null
+  fi
+  for t in 1 2; do
+    /usr/bin/time -v -o "$WORK/link_time_$t.txt" "$BIN" link --db "$DB" --json --threads "$t" --truth "$AREA" \
+      > "$WORK/link_$t.json"
+    wall=$(grep 'Elapsed (wall clock)' "$WORK/link_time_$t.txt" | awk '{print $NF}')
+    rss=$(grep 'Maximum resident set size' "$WORK/link_time_$t.txt" | awk '{printf "%.0f MB", $NF/1024}')
+    python3 - "$WORK/link_$t.json" "$t" "$wall" "$rss" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1])); t = j["timing"]
+sc = [s for s in j["sources"] if s["table"] == "social_care_events"][0]
+print(f"threads {sys.argv[2]}: index {j['index_persons']:,} persons; social care {sc['records']:,} records, "
+      f"{j['distinct_queries']:,} distinct identifier sets; {t['scored_pairs']:,} pairs scored in "
+      f"{t['trace_seconds']:.2f} s = {t['scored_pairs_per_second']:,.0f} pairs/s "
+      f"({t['scored_pairs_per_second'] / t['threads']:,.0f} per thread)")
+print(f"           read {t['read_seconds']:.1f} s, estimate {t['estimate_seconds']:.1f} s, "
+      f"trace {t['trace_seconds']:.1f} s, write {t['write_seconds']:.1f} s; whole command wall "
+      f"{sys.argv[3]}, peak RSS {sys.argv[4]}")
+print(f"           social care coverage {100 * sc['coverage_before']:.2f}% -> {100 * sc['coverage_after']:.2f}% "
+      f"(automatic {sc['automatic']:,}, review {sc['review']:,}, unmatched {sc['unmatched']:,})")
+tr = j["truth"]
+print(f"           against the truth files: {100 * tr['share_correctly_traced']:.2f}% of {tr['needing_trace']:,} "
+      f"records needing a trace correctly traced; {tr['wrong_links']:,} of {tr['usable_links']:,} links wrong "
+      f"({100 * tr['wrong_link_rate']:.3f}%)")
+PY
+  done
+  echo
+fi
+[ "$PART" = dedupe ] || [ "$PART" = both ] || exit 0
+
+echo "== B. pioneer match --dedupe =="
 DATA="$WORK/people_$N.csv"
 [ -f "$DATA" ] || python3 bench/link_fake_people.py "$N" "$DATA"
 

@@ -1,4 +1,4 @@
-// `pioneer link --db FILE [--json]`: NHS Number tracing of every record in a store
+// `pioneer link --db FILE [--json] [--truth AREA_DIR]`: NHS Number tracing of every record
 // (link/store_link.h, docs/linkage.md), and its clerical review queue:
 //   pioneer link review --db FILE [--all] [--json]
 //   pioneer link review accept ID --by NAME [--candidate K] --db FILE
@@ -12,10 +12,12 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "pioneer/base/progress.h"
 #include "pioneer/link/link_review.h"
 #include "pioneer/link/store_link.h"
+#include "pioneer/link/truth_evaluation.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
 
@@ -68,6 +70,7 @@ struct LinkArgs {
   int threads = 2;
   double match_probability = 0.95;
   double review_probability = 0.5;
+  std::string truth;  // a synthetic area's folder: evaluate against its truth/ files
   // review
   bool all = false;
   int64_t id = 0;
@@ -97,9 +100,31 @@ int RunLink(const LinkArgs& a) {
   auto r = link::LinkStore(**st, o, progress.get());
   if (progress) progress->Finish();
   if (!r.ok()) return Fail("link", r.status());
+  nlohmann::json j = a.json ? link::StoreLinkReportJson(*r) : nlohmann::json();
+  std::string text = a.json ? "" : link::StoreLinkReportText(*r);
+  if (!a.truth.empty()) {
+    auto acc = link::EvaluateTracingAgainstTruth(**st, a.truth);
+    if (!acc.ok()) return Fail("link", acc.status());
+    j["truth"] = {{"table", acc->table},
+                  {"records", acc->records},
+                  {"coverage_before", acc->coverage_before()},
+                  {"coverage_after", acc->coverage_after()},
+                  {"needing_trace", acc->needing_trace},
+                  {"correctly_traced", acc->correctly_traced},
+                  {"share_correctly_traced", acc->share_correctly_traced()},
+                  {"usable_links", acc->usable_links},
+                  {"wrong_links", acc->wrong_links},
+                  {"wrong_link_rate", acc->wrong_link_rate()}};
+    text += fmt::format(
+        "against the truth files ({}): coverage {:.2f}% -> {:.2f}%; {:.2f}% of the {} records "
+        "needing a trace carry their true NHS Number; {} of {} usable links wrong (wrong-link "
+        "rate {:.3f}%)\n",
+        acc->table, 100 * acc->coverage_before(), 100 * acc->coverage_after(),
+        100 * acc->share_correctly_traced(), acc->needing_trace, acc->wrong_links,
+        acc->usable_links, 100 * acc->wrong_link_rate());
+  }
   if (a.quiet) return 0;
-  const std::string out = a.json ? link::StoreLinkReportJson(*r).dump(2) + "\n"
-                                 : link::StoreLinkReportText(*r);
+  const std::string out = a.json ? j.dump(2) + "\n" : text;
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }
@@ -151,6 +176,8 @@ void RegisterLinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--review-probability", a->review_probability,
                   "Probabilistic step: clerical review at or above this probability")
       ->capture_default_str();
+  cmd->add_option("--truth", a->truth,
+                  "Synthetic area folder: also measure accuracy against its truth/ files");
   cmd->require_subcommand(0, 1);
 
   auto* review = cmd->add_subcommand("review", "List the clerical review queue, or decide");
