@@ -48,6 +48,8 @@ nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_sec
     sources.push_back({{"source", timeline::SourceName(static_cast<timeline::Source>(s))},
                        {"rows", c.rows},
                        {"linked", c.linked},
+                       {"linked_by_trace", c.traced},
+                       {"retraced", c.retraced},
                        {"missing_nhs_number", c.missing_number},
                        {"invalid_nhs_number", c.invalid_number},
                        {"linked_not_in_pds", c.not_in_pds},
@@ -64,16 +66,17 @@ std::string TimelineSummaryText(const timeline::Timeline& t, double build_second
   std::string out = fmt::format(
       "Person timeline: {} people, {} events, ~{:.0f} MB, built in {:.1f} s\n", t.person_count(),
       t.event_count(), t.MemoryBytes() / 1e6, build_seconds);
-  out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>11}\n", "source", "rows", "linked",
-                     "no NHS#", "bad NHS#", "not in PDS");
+  out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>9} {:>11}\n", "source", "rows",
+                     "linked", "traced", "no NHS#", "bad NHS#", "not in PDS");
   for (int s = 0; s < timeline::kSourceCount; ++s) {
     const auto& c = t.linkage(static_cast<timeline::Source>(s));
     if (c.rows == 0) continue;
-    out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>11}\n",
+    out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>9} {:>11}\n",
                        timeline::SourceName(static_cast<timeline::Source>(s)), c.rows, c.linked,
-                       c.missing_number, c.invalid_number, c.not_in_pds);
+                       c.traced, c.missing_number, c.invalid_number, c.not_in_pds);
   }
-  out += "  (records without a valid NHS Number stay unlinked until `pioneer link` traces them)\n";
+  out += "  (traced: placed by a `pioneer link` decision, automatic or accepted; no/bad NHS#: "
+         "still unlinked)\n";
   return out;
 }
 
