@@ -117,6 +117,41 @@ TEST_F(LinkStoreSyntheticTest, SocialCareCoverageRisesWithFewWrongLinks) {
   EXPECT_EQ(lc.missing_number + lc.invalid_number, acc->records - acc->covered_after);
 }
 
+// The linkage write path: a failed transaction leaves nothing behind; statements are cached
+// and rebound; read-only Query still refuses writes.
+TEST(LinkStoreWriteTest, TransactionsCommitOrRollBack) {
+  TempDir tmp;
+  auto st = store::Store::OpenSqlite(tmp / "w.db");
+  ASSERT_TRUE(st.ok());
+  store::Store& s = **st;
+  const char* insert =
+      "INSERT INTO link_runs(started_at, pioneer_version) VALUES(?1, ?2)";
+  Status failed = s.InTransaction([&]() -> Status {
+    const store::Param p[] = {store::Param::Of("t0"), store::Param::Of("v")};
+    auto n = s.Execute(insert, p);
+    EXPECT_TRUE(n.ok());
+    return InternalError("stop");
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kInternal);
+  EXPECT_EQ(*s.CountRows("link_runs"), 0);
+  Status ok = s.InTransaction([&]() -> Status {
+    for (const char* v : {"a", "b"}) {
+      const store::Param p[] = {store::Param::Of("t1"), store::Param::Of(v)};
+      auto n = s.Execute(insert, p);
+      if (!n.ok()) return n.status();
+      EXPECT_EQ(*n, 1);
+    }
+    return OkStatus();
+  });
+  EXPECT_TRUE(ok.ok()) << ok.ToString();
+  EXPECT_EQ(*s.CountRows("link_runs"), 2);
+  EXPECT_EQ(s.LastInsertId(), 2);
+  const store::Param bad[] = {store::Param::Null(), store::Param::Of("v")};
+  EXPECT_FALSE(s.Execute(insert, bad).ok());  // started_at NOT NULL
+  EXPECT_FALSE(s.Query("DELETE FROM link_runs", {}, [](const store::RowView&) {}).ok());
+  EXPECT_EQ(*s.CountRows("link_runs"), 2);
+}
+
 // A version-1 store (before the linkage tables) gains them when next opened, keeping its data.
 TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   TempDir tmp;
