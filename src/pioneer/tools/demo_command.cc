@@ -76,7 +76,7 @@ int RunDemo(const DemoArgs& a) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
 
   // 1. Synthetic area.
-  std::printf("[1/4] Generating a synthetic area of %lld people (seed %llu) into %s\n",
+  std::printf("[1/7] Generating a synthetic area of %lld people (seed %llu) into %s\n",
               static_cast<long long>(a.population), static_cast<unsigned long long>(a.seed),
               extracts.c_str());
   std::fflush(stdout);
@@ -100,7 +100,7 @@ int RunDemo(const DemoArgs& a) {
               synth->total_bytes / 1e6, synth->seconds);
 
   // 2. Ingest.
-  std::printf("[2/4] Ingesting into %s\n", db.c_str());
+  std::printf("[2/7] Ingesting into %s\n", db.c_str());
   std::fflush(stdout);
   auto store = store::Store::OpenSqlite(db.string());
   if (!store.ok()) return Fail("opening the store", store.status());
@@ -112,7 +112,7 @@ int RunDemo(const DemoArgs& a) {
   std::fwrite(recon.data(), 1, recon.size(), stdout);
 
   // 2b. NHS Number tracing (`pioneer link`), measured against the area's truth files.
-  std::printf("      Tracing missing and wrong NHS Numbers against the master person index\n");
+  std::printf("[3/7] Tracing missing and wrong NHS Numbers against the master person index\n");
   std::fflush(stdout);
   std::unique_ptr<Progress> link_bar = MakeLinkProgress();
   auto linked = link::LinkStore(**store, link::StoreLinkOptions{}, link_bar.get());
@@ -137,7 +137,7 @@ int RunDemo(const DemoArgs& a) {
   const std::string link_text = link::StoreLinkReportText(*linked);
 
   // 3. Person timeline.
-  std::printf("[3/4] Building the person timeline\n");
+  std::printf("[4/7] Building the person timeline\n");
   std::fflush(stdout);
   auto t_start = std::chrono::steady_clock::now();
   auto timeline = timeline::Timeline::Build(**store);
@@ -146,7 +146,7 @@ int RunDemo(const DemoArgs& a) {
   std::fwrite(tl.data(), 1, tl.size(), stdout);
 
   // 4. Data quality. The synthetic extract ends on so.end: judge "future" against that.
-  std::printf("[4/4] Data quality\n");
+  std::printf("[5/7] Data quality\n");
   std::fflush(stdout);
   quality::QualityOptions qo;
   qo.as_of = so.end;
@@ -167,7 +167,7 @@ int RunDemo(const DemoArgs& a) {
 
   // Metrics: every BCF metric (metrics/run.h), summary by financial year on the terminal;
   // months, quarters and years in DIR/metrics.json (switches at their defaults, listed there).
-  std::printf("[metrics] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
+  std::printf("[6/7] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
   std::fflush(stdout);
   metrics::EvaluateStoreOptions mo;
   mo.range = *Period::Parse("2013-04..2016-03");
@@ -185,14 +185,14 @@ int RunDemo(const DemoArgs& a) {
   // BCF plan report for the demo plan (issue 5): DIR/report/bcf-part2.xlsx and dashboard.html.
   std::string plan_xlsx, plan_html;
   if (std::string plan_file = FindDemoPlan(); !plan_file.empty()) {
-    std::printf("[+] BCF plan report: %s against the measured metrics\n", plan_file.c_str());
+    std::printf("[7/7] BCF plan report: %s against the measured metrics\n", plan_file.c_str());
     std::fflush(stdout);
     if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
                                  &plan_html);
         rc != 0)
       return rc;
   } else {
-    std::printf("[+] BCF plan report skipped: examples/plans/demo.toml not found\n");
+    std::printf("[7/7] BCF plan report skipped: examples/plans/demo.toml not found\n");
   }
 
   std::printf("\nDone in %.0f s. Outputs:\n", Since(t0));
