@@ -25,11 +25,15 @@ out="${DEMO_BENCH_DIR:-$(mktemp -d /tmp/demo_bench.XXXXXX)}"
 cleanup() { [[ -n "${DEMO_BENCH_DIR:-}" ]] || rm -rf "$out"; }
 trap cleanup EXIT
 
-/usr/bin/time -f "%e %U %S %M" -o "$out.time" "$bin" demo --population "$population" \
-  --out "$out" >"$out.log" 2>/dev/null
+if ! /usr/bin/time -f "%e %U %S %M" -o "$out.time" "$bin" demo --population "$population" \
+  --out "$out" >"$out.log" 2>"$out.err"; then
+  echo "demo_bench: pioneer demo failed; its last output:" >&2
+  tail -n 20 "$out.log" "$out.err" >&2
+  exit 1
+fi
 read -r wall user sys peak_kb <"$out.time"
 echo "pioneer demo, $population people, $(nproc) cores"
 grep -E '^\[[0-9]+/[0-9]+\]|seconds| s\)' "$out.log" || true
 awk -v w="$wall" -v u="$user" -v s="$sys" -v m="$peak_kb" 'BEGIN {
   printf "total: %.1f s wall, %.1f s CPU, peak memory %.0f MB\n", w, u + s, m / 1024 }'
-rm -f "$out.time" "$out.log"
+rm -f "$out.time" "$out.log" "$out.err"

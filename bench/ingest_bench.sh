@@ -148,7 +148,7 @@ for r in $(seq "$RUNS"); do
     # The same NHS Number indexes on the PostgreSQL side.
     INDEX_SQL=$(sqlite3 "$WORK/store.db" \
       "SELECT 'CREATE INDEX ON ' || tbl_name || '(' || substr(name, length('idx_' || tbl_name || '_') + 1) || ');'
-         FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' AND tbl_name <> 'quarantine'")
+         FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' AND tbl_name NOT IN ('quarantine', 'ingest_runs', 'ingest_files', 'link_runs', 'record_links', 'link_reviews')")
   fi
   "${PSQL[@]}" -d bench -c "$DDL" >/dev/null
   # One session: COPY, then the indexes. The backend's own CPU time (utime + stime from
