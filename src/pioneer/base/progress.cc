@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,49 @@ void TerminalProgressBar::Finish() {
 std::unique_ptr<Progress> MakeStderrProgress() {
   if (isatty(STDERR_FILENO) == 0) return nullptr;
   return std::make_unique<TerminalProgressBar>(stderr);
+}
+
+CountProgressBar::CountProgressBar(std::FILE* out, std::string unit,
+                                   std::chrono::milliseconds min_interval)
+    : out_(out), unit_(std::move(unit)), min_interval_(min_interval) {}
+
+CountProgressBar::~CountProgressBar() { Finish(); }
+
+void CountProgressBar::Start(int64_t total_items) {
+  total_ = total_items;
+  start_ = std::chrono::steady_clock::now();
+}
+
+void CountProgressBar::Update(int64_t items_done, int64_t, std::string_view label) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < min_interval_) return;
+  last_draw_ = now;
+  std::string text;
+  if (total_ > 0 && items_done > 0) {
+    const double frac =
+        std::min(1.0, static_cast<double>(items_done) / static_cast<double>(total_));
+    const int filled = static_cast<int>(frac * 30);
+    const double secs = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+    text = fmt::format("[{}{}] {:3.0f}%  {:.0f} {}/s  {}", std::string(filled, '#'),
+                       std::string(30 - filled, '.'), frac * 100,
+                       static_cast<double>(items_done) / secs, unit_, label);
+  } else {
+    text = std::string(label);
+  }
+  std::fprintf(out_, "\r%s\x1b[K", text.c_str());
+  std::fflush(out_);
+  drawn_ = true;
+}
+
+void CountProgressBar::Finish() {
+  total_ = 0;
+  if (drawn_) std::fprintf(out_, "\r\x1b[K");
+  drawn_ = false;
+}
+
+std::unique_ptr<Progress> MakeStderrCountProgress(std::string unit) {
+  if (!isatty(fileno(stderr))) return nullptr;
+  return std::make_unique<CountProgressBar>(stderr, std::move(unit));
 }
 
 }  // namespace pioneer

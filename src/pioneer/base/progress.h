@@ -51,4 +51,28 @@ class TerminalProgressBar : public Progress {
 // A TerminalProgressBar on stderr if stderr is a terminal (isatty), else nullptr.
 std::unique_ptr<Progress> MakeStderrProgress();
 
+// A bar for work counted in items rather than bytes (`pioneer match`, `pioneer link`): Start
+// takes the total item count (0 = unknown: only the label is shown), Update's first argument
+// is the items done; the line shows the bar, percent, "<rate> <unit>/s" and the label.
+class CountProgressBar : public Progress {
+ public:
+  CountProgressBar(std::FILE* out, std::string unit,
+                   std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
+  ~CountProgressBar() override;
+  void Start(int64_t total_items) override;
+  void Update(int64_t items_done, int64_t unused, std::string_view label) override;
+  void Finish() override;
+
+ private:
+  std::FILE* out_;
+  std::string unit_;
+  std::chrono::milliseconds min_interval_;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+  int64_t total_ = 0;
+  bool drawn_ = false;
+};
+
+// A CountProgressBar on stderr counting `unit` if stderr is a terminal, else nullptr.
+std::unique_ptr<Progress> MakeStderrCountProgress(std::string unit);
+
 }  // namespace pioneer

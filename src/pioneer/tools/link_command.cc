@@ -24,45 +24,6 @@
 namespace pioneer::tools {
 namespace {
 
-// One self-overwriting stderr line: the stage, and while tracing a bar with records/s.
-class LinkProgress : public Progress {
- public:
-  void Start(int64_t total) override {
-    total_ = total;
-    start_ = std::chrono::steady_clock::now();
-  }
-  void Update(int64_t done, int64_t, std::string_view label) override {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    std::string text;
-    if (total_ > 0 && done > 0) {
-      const double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
-      const int filled = static_cast<int>(frac * 30);
-      const double secs = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
-      text = fmt::format("[{}{}] {:3.0f}%  {:.0f} records/s  {}", std::string(filled, '#'),
-                         std::string(30 - filled, '.'), frac * 100,
-                         static_cast<double>(done) / secs, label);
-    } else {
-      text = std::string(label);
-    }
-    std::fprintf(stderr, "\r%s\x1b[K", text.c_str());
-    std::fflush(stderr);
-    drawn_ = true;
-  }
-  void Finish() override {
-    total_ = 0;
-    if (drawn_) std::fprintf(stderr, "\r\x1b[K");
-    drawn_ = false;
-  }
-  ~LinkProgress() override { Finish(); }
-
- private:
-  int64_t total_ = 0;
-  std::chrono::steady_clock::time_point start_, last_;
-  bool drawn_ = false;
-};
-
 struct LinkArgs {
   std::string db;
   bool json = false;
@@ -158,8 +119,7 @@ int RunReviewDecide(const LinkArgs& a, bool accept) {
 }  // namespace
 
 std::unique_ptr<Progress> MakeLinkProgress() {
-  if (!isatty(fileno(stderr))) return nullptr;
-  return std::make_unique<LinkProgress>();
+  return MakeStderrCountProgress("records");
 }
 
 void RegisterLinkCommand(CLI::App& app, int& exit_code) {
