@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "pioneer/metrics/evaluate.h"
@@ -80,6 +82,7 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   ASSERT_TRUE(ref.ok());
 
   metrics::SwitchValues overrides;
+  metrics::Breakdown breakdown = metrics::Breakdown::kNone;
   std::istringstream expected(ReadFile((dir / "expected.txt").string()));
   std::string line;
   int checked = 0;
@@ -98,12 +101,32 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
       }
       continue;
     }
+    if (verb == "breakdown") {
+      std::string name;
+      ls >> name;
+      auto b = metrics::ParseBreakdown(name);
+      ASSERT_TRUE(b.has_value()) << line;
+      breakdown = *b;
+      continue;
+    }
     ASSERT_EQ(verb, "expect") << line;
     std::string metric, period_text, group;
     ls >> metric >> period_text >> group;
+    // key=number, key=none (the value must be absent), flags=a,b (or flags=none).
     std::map<std::string, double> want;
+    std::set<std::string> want_absent;
+    std::optional<std::string> want_flags;
     std::string kv;
-    while (ls >> kv) want[kv.substr(0, kv.find('='))] = std::stod(kv.substr(kv.find('=') + 1));
+    while (ls >> kv) {
+      std::string key = kv.substr(0, kv.find('=')), val = kv.substr(kv.find('=') + 1);
+      if (key == "flags") {
+        want_flags = val == "none" ? "" : val;
+      } else if (val == "none") {
+        want_absent.insert(key);
+      } else {
+        want[key] = std::stod(val);
+      }
+    }
     auto period = Period::Parse(period_text);
     ASSERT_TRUE(period.has_value()) << period_text;
     auto o = overrides;
@@ -118,7 +141,7 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(&fast),
                                             static_cast<metrics::CountingEngine*>(&sql)}) {
       auto rep = metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}},
-                                   metrics::Breakdown::kNone, {metric});
+                                   breakdown, {metric});
       ASSERT_TRUE(rep.ok()) << rep.status().ToString();
       const metrics::MetricValue* v = nullptr;
       for (const auto& x : rep->values) {
@@ -127,6 +150,10 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
       ASSERT_NE(v, nullptr) << line;
       std::string where = engine->name() + ": " + line;
       auto check = [&](const char* key, std::optional<double> got) {
+        if (want_absent.count(key)) {
+          EXPECT_FALSE(got.has_value()) << key << " should be absent; " << where;
+          return;
+        }
         if (!want.count(key)) return;
         ASSERT_TRUE(got.has_value()) << key << " missing; " << where;
         EXPECT_NEAR(*got, want[key], 0.01) << key << "; " << where;
@@ -139,6 +166,11 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
       check("dsr", v->standardised_rate);
       check("ci_lower", v->ci_lower);
       check("ci_upper", v->ci_upper);
+      if (want_flags) {
+        std::string flags;
+        for (const auto& f : v->flags) flags += (flags.empty() ? "" : ",") + f;
+        EXPECT_EQ(flags, *want_flags) << where;
+      }
     }
     ++checked;
   }

@@ -111,7 +111,7 @@ constexpr FieldSpec kApcEpisodes[] = {
     {"opertn_01", T::kOpcs4, kOpt, "", "Main procedure (OPCS-4)"},
     {"opertn_02", T::kOpcs4, kOpt, "", "Secondary procedure"},
     {"opertn_03", T::kOpcs4, kOpt, "", "Secondary procedure"},
-    {"discharge_ready_date", T::kDate, kOpt, "", "Date medically fit / ready for transfer"},
+    {"discharge_ready_date", T::kDate, kOpt, "", "Date medically fit / ready for transfer (may be recorded without a delay)"},
     {"delay_agency", T::kCode, kOpt, "delay_agency", "Organisation responsible for a delay"},
     {"delay_reason", T::kCode, kOpt, "delay_reason", "DToC reason category (A-I)"},
 };

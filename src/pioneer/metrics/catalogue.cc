@@ -312,7 +312,9 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
   d.provenance = "CORR";
   d.provisional = true;  // look-back and council-support reading are PROP
   d.source = "social_care_events";
-  d.switches = {"ascof2a.age_rule", "ascof2a.exclude_depleted_self_funders_previously_counted"};
+  d.switches = {"ascof2a.age_rule", "ascof2a.exclude_depleted_self_funders_previously_counted",
+                "ascof2a.lookback_years"};
+  d.lookback_years = std::stoi(sw.at("ascof2a.lookback_years"));
   std::vector<Expr> all = {
       CareHomeLongTerm("permanent (long-term) residential or nursing placement"),
       Expr::In("funding", kCouncilSupported,
@@ -399,16 +401,12 @@ MetricDefinition Ascof2bCohortDef(const SwitchValues& sw) {
   return d;
 }
 
-MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
-  MetricDefinition d = Ascof2bCohortDef(sw);
-  d.id = "ascof_2b_part1";
-  d.title = "Older people (65+) still at home 91 days after discharge into reablement";
-  d.citation = "bcf-metrics.md 3.1-3.4; ASCOF 2B part 1 (SALT STS004, NHSOF 3.6.i)";
-  d.provenance = "AUTH";  // rule AUTH; person-level derivation PROP
-  d.unit = Unit::kPercent;
-  const int kCheck = 91;
-  d.numerator = Expr::And({
-      Ascof2bCohort(sw),
+constexpr int kAscof2bCheckDay = 91;
+
+// Contrary evidence on day 91 (3.4 step 3): any of these means "not at home".
+std::vector<Expr> Ascof2bNoContraryEvidence() {
+  const int kCheck = kAscof2bCheckDay;
+  return {
       Expr::Not(Expr::PersonDate("death_date", "discharge_date", -kUnbounded, kCheck),
                 "not dead by day 91 (PDS)"),
       Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "death_date",
@@ -427,11 +425,75 @@ MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
                               "event_end_date", "discharge_date", kCheck, 0},
                              CareHomeLongTerm()),
                 "not in a permanent care-home placement on day 91 (respite does not count)"),
-  });
+  };
+}
+
+// Positive evidence of being alive in the community around day 91 (3.4 step 3): a GP event,
+// a community health contact or any social care event within 14 days either side of day 91,
+// or a social care service still open on day 91.
+Expr Ascof2bPositiveEvidence() {
+  const int lo = kAscof2bCheckDay - 14, hi = kAscof2bCheckDay + 14;
+  return Expr::Or(
+      {Expr::Exists({Relation::Kind::kStartsWithin, "gp_events", "event_date", "",
+                     "discharge_date", lo, hi},
+                    Expr::True(), "a GP coded event within 14 days of day 91"),
+       Expr::Exists({Relation::Kind::kStartsWithin, "community_contacts", "contact_date", "",
+                     "discharge_date", lo, hi},
+                    Expr::In("attended", {"5", "6"}),
+                    "an attended community health contact within 14 days of day 91"),
+       Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "event_start_date", "",
+                     "discharge_date", lo, hi},
+                    Expr::True(), "a social care event starting within 14 days of day 91"),
+       Expr::Exists({Relation::Kind::kOpenOn, "social_care_events", "event_start_date",
+                     "event_end_date", "discharge_date", kAscof2bCheckDay, 0},
+                    Expr::In("event_type", {"service"}),
+                    "a social care service open on day 91")},
+      "positive evidence of being at home");
+}
+
+MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
+  MetricDefinition d = Ascof2bCohortDef(sw);
+  d.id = "ascof_2b_part1";
+  d.title = "Older people (65+) still at home 91 days after discharge into reablement";
+  d.citation = "bcf-metrics.md 3.1-3.4; ASCOF 2B part 1 (SALT STS004, NHSOF 3.6.i)";
+  d.provenance = "AUTH";  // rule AUTH; person-level derivation PROP
+  d.unit = Unit::kPercent;
+  d.switches.push_back("ascof2b.no_evidence");
+  std::vector<Expr> all = {Ascof2bCohort(sw)};
+  for (auto& e : Ascof2bNoContraryEvidence()) all.push_back(std::move(e));
+  const bool need_evidence = sw.at("ascof2b.no_evidence") == "not_at_home";
+  if (need_evidence) all.push_back(Ascof2bPositiveEvidence());
+  d.numerator = Expr::And(std::move(all));
   d.denominator_kind = DenominatorKind::kMetric;
   d.denominator_metric = "ascof_2b_cohort";
-  d.denominator_rule = "ascof_2b_cohort (discharges into reablement in the same cell); people "
-                       "with no contrary evidence on day 91 count as at home";
+  d.denominator_rule =
+      need_evidence ? "ascof_2b_cohort (discharges into reablement in the same cell); people "
+                      "with no positive evidence of being at home on day 91 count as not at "
+                      "home (ascof2b.no_evidence = not_at_home)"
+                    : "ascof_2b_cohort (discharges into reablement in the same cell); people "
+                      "with no contrary evidence on day 91 count as at home "
+                      "(ascof2b.no_evidence = at_home)";
+  return d;
+}
+
+MetricDefinition Ascof2bStatusUnknown(const SwitchValues& sw) {
+  MetricDefinition d = Ascof2bCohortDef(sw);
+  d.id = "ascof_2b_status_unknown";
+  d.title = "ASCOF 2B cohort whose status on day 91 is unknown (data quality)";
+  d.citation = "bcf-metrics.md 3.4 step 3 (report the unknown count separately)";
+  d.provenance = "PROP";
+  d.unit = Unit::kPercent;
+  d.polarity = Polarity::kLowerIsBetter;
+  std::vector<Expr> all = {Ascof2bCohort(sw)};
+  for (auto& e : Ascof2bNoContraryEvidence()) all.push_back(std::move(e));
+  all.push_back(Expr::Not(Ascof2bPositiveEvidence(),
+                          "no positive evidence either: status cannot be established"));
+  d.numerator = Expr::And(std::move(all));
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "ascof_2b_cohort";
+  d.denominator_rule = "ascof_2b_cohort; numerator = cohort members with neither contrary nor "
+                       "positive evidence on day 91 (counted at home or not by "
+                       "ascof2b.no_evidence)";
   return d;
 }
 
@@ -479,6 +541,9 @@ MetricDefinition Dtoc(const std::string& agency) {
   d.provisional = true;
   std::vector<Expr> all = {
       Expr::Present("discharge_ready_date", "ready for transfer"),
+      Expr::Present("delay_agency",
+                    "a reportable delay: the responsible organisation is recorded (SitRep); a "
+                    "ready date alone is not a delayed transfer"),
       Expr::IntRange("age_on_admission", 18, 200, "adults (18+)"),
   };
   if (!agency.empty()) {
@@ -765,6 +830,7 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
   c.push_back(Ascof2a(sw, 2));
   c.push_back(Ascof2bCohortDef(sw));
   c.push_back(Ascof2bPart1(sw));
+  c.push_back(Ascof2bStatusUnknown(sw));
   c.push_back(Ascof2bDischarges());
   c.push_back(Ascof2bPart2(sw));
   c.push_back(Dtoc(""));

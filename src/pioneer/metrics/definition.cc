@@ -265,6 +265,17 @@ const std::vector<SwitchSpec>& AllSwitches() {
       {"ascof2a.age_rule", "period_end", {"period_end", "admission"}, "CORR",
        "ASCOF 2A: age from the PDS birth date at 31 March of the financial year (NHS England "
        "CLD method) or at the admission date (2.3 step 7)."},
+      {"ascof2a.lookback_years", "3", {"1", "2", "3", "5"}, "PROP",
+       "ASCOF 2A: values whose period starts less than this many years after the first social "
+       "care record are flagged lookback_truncated (2.3 step 4: look-back as far as data "
+       "allow, at least 3 years proposed)."},
+      {"ascof2b.no_evidence", "at_home", {"at_home", "not_at_home"}, "PROP",
+       "ASCOF 2B part 1: a person with no contrary evidence on day 91 (not dead, not in "
+       "hospital, not in a permanent care home) but no positive evidence either (no GP, "
+       "community or social care contact within 14 days of day 91, no open service) counts as "
+       "at home (at_home, a documented absence-of-contrary-evidence rule) or not (not_at_home, "
+       "the official 'unknown = not at home' convention). ascof_2b_status_unknown reports how "
+       "many such people there are either way (3.4 step 3)."},
       {"ascof2b.reablement_start_days", "7", {"0", "3", "7", "14"}, "PROP",
        "ASCOF 2B: the reablement service must start on the discharge date or within this many "
        "days after it (3.4 step 2)."},

@@ -87,7 +87,12 @@ std::string RenderMetricsReference() {
     out += fmt::format("| `{}` | `{}` | {} | {} | {} |\n", s.name, s.default_value, allowed,
                        s.provenance, s.description);
   }
-  out += "\n### Reference rate tables\n\nPer 100 people; loaded as data from `catalogue.cc`.\n";
+  out +=
+      "\n### Reference rate tables\n\nPer 100 people; embedded as data in `catalogue.cc`. "
+      "The values below could not be checked against their sources here and are labelled "
+      "unverified: supply the official tables with `pioneer metrics --rates FILE` (format and "
+      "template: `examples/reference/dementia_prevalence_rates.csv`, which holds exactly these "
+      "values); each value's `denominator_basis` names the table used.\n";
   for (const auto& t : ReferenceRates()) {
     out += fmt::format("\n`{}` — {} ({}).\n\n| sex | 65-69 | 70-74 | 75-79 | 80-84 | 85-89 | 90+ "
                        "|\n|---|---|---|---|---|---|---|\n",

@@ -36,74 +36,79 @@ bool Registered(const SwitchValues& sw) {
   return sw.count("population.basis") && sw.at("population.basis") == "registered";
 }
 
-// Population of ages [lo, hi] for a group of a breakdown (nullopt: no population denominator).
+// Population of ages [lo, hi] and sex `sex` (0 = both) inside one group of a breakdown, in
+// mid-year / FY `year` (nullopt: the group has no population denominator).
+//   none, sex, age band: ONS mid-year estimates, or registered people (population.basis);
+//   hwb: ONS estimates of that area (no registered split by residence area);
+//   practice, ccg, deprivation: people registered on 1 April of the financial year, whatever
+//     population.basis says -- ONS publishes no estimates for practices, CCG lists are
+//     registered lists by definition (1.3), and the store holds no MYE by IMD decile.
 std::optional<int64_t> GroupPopulation(const ReferenceData& ref, const SwitchValues& sw,
-                                       Breakdown b, const std::string& group, int year, int lo,
-                                       int hi) {
+                                       Breakdown b, const std::string& group, int year, int sex,
+                                       int lo, int hi) {
   if (ref.max_year == 0) return std::nullopt;
-  auto pop = [&](int sex, int l, int h) -> int64_t {
-    return Registered(sw) ? ref.Registered(year, sex, l, h) : ref.Population(year, sex, l, h);
+  auto pop = [&](int s, int l, int h) -> int64_t {
+    return Registered(sw) ? ref.Registered(year, s, l, h) : ref.Population(year, s, l, h);
   };
   switch (b) {
     case Breakdown::kNone:
-      return pop(0, lo, hi);
-    case Breakdown::kSex:
+      return pop(sex, lo, hi);
+    case Breakdown::kSex: {
       if (group == "unknown") return std::nullopt;
-      return pop(group == "male" ? 1 : 2, lo, hi);
+      const int g = group == "male" ? 1 : 2;
+      if (sex != 0 && sex != g) return 0;
+      return pop(g, lo, hi);
+    }
     case Breakdown::kAgeBand:
       for (const auto& [blo, bhi] : AgeBands()) {
         if (AgeBandLabel(blo) == group) {
           int l = std::max(lo, blo), h = std::min(hi, bhi);
-          return l > h ? 0 : pop(0, l, h);
+          return l > h ? 0 : pop(sex, l, h);
         }
       }
       return std::nullopt;
     case Breakdown::kHwb:
       if (Registered(sw) || group == "unallocated") return std::nullopt;
-      return ref.AreaPopulation(group, year, 0, lo, hi);
-    default:
-      return std::nullopt;
+      return ref.AreaPopulation(group, year, sex, lo, hi);
+    case Breakdown::kPractice:
+    case Breakdown::kCcg:
+    case Breakdown::kDeprivation:
+      return ref.RegisteredIn(b, group, year, sex, lo, hi);
   }
+  return std::nullopt;
+}
+
+// Where a group's population comes from (MetricValue::denominator_basis).
+std::string PopulationBasis(const SwitchValues& sw, Breakdown b, int year) {
+  if (b == Breakdown::kPractice || b == Breakdown::kCcg || b == Breakdown::kDeprivation ||
+      Registered(sw)) {
+    return fmt::format("GP-registered 1 April {}", year);
+  }
+  return fmt::format("ONS mid-{} estimate", year);
 }
 
 std::optional<int64_t> Denominator(const ReferenceData& ref, const SwitchValues& sw,
                                    const MetricDefinition& d, Breakdown b,
                                    const std::string& group, int year) {
-  return GroupPopulation(ref, sw, b, group, year, d.denominator_age_lo, d.denominator_age_hi);
+  return GroupPopulation(ref, sw, b, group, year, 0, d.denominator_age_lo, d.denominator_age_hi);
 }
 
-// Expected prevalence: sum over sex and 5-year bands from 65 of rate x population.
+// Expected prevalence: sum over sex and 5-year bands from 65 of rate x the group's population.
 std::optional<double> Expected(const ReferenceData& ref, const SwitchValues& sw,
                                const MetricDefinition& d, Breakdown b, const std::string& group,
                                int year) {
-  const RateTable* t = FindRateTable(d.prevalence_table);
+  const RateTable* t = ref.RateTableNamed(d.prevalence_table);
   if (!t || ref.max_year == 0) return std::nullopt;
-  if (b != Breakdown::kNone && b != Breakdown::kSex && b != Breakdown::kAgeBand) {
-    return std::nullopt;
-  }
-  if (b == Breakdown::kSex && group == "unknown") return std::nullopt;
   double expected = 0;
   for (int sex = 1; sex <= 2; ++sex) {
-    if (b == Breakdown::kSex && (group == "male" ? 1 : 2) != sex) continue;
     for (int band = 0; band < 6; ++band) {
       int lo = 65 + band * 5, hi = band == 5 ? 200 : lo + 4;
       lo = std::max(lo, d.denominator_age_lo);
       hi = std::min(hi, d.denominator_age_hi);
-      if (b == Breakdown::kAgeBand) {
-        bool found = false;
-        for (const auto& [blo, bhi] : AgeBands()) {
-          if (AgeBandLabel(blo) == group) {
-            lo = std::max(lo, blo);
-            hi = std::min(hi, bhi);
-            found = true;
-          }
-        }
-        if (!found) return std::nullopt;
-      }
       if (lo > hi) continue;
-      int64_t n = Registered(sw) ? ref.Registered(year, sex, lo, hi)
-                                 : ref.Population(year, sex, lo, hi);
-      expected += t->rate[sex][band] / 100.0 * static_cast<double>(n);
+      auto n = GroupPopulation(ref, sw, b, group, year, sex, lo, hi);
+      if (!n) return std::nullopt;
+      expected += t->rate[sex][band] / 100.0 * static_cast<double>(*n);
     }
   }
   return expected;
@@ -349,8 +354,15 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       v.numerator = static_cast<double>(num);
       const double per = d->per_month ? static_cast<double>(num) / MonthsIn(v.period)
                                       : static_cast<double>(num);
+      if (d->lookback_years > 0 && !ref.social_care_first_date.empty()) {
+        auto first = Date::ParseIso(ref.social_care_first_date);
+        if (first && v.period.start < first->AddMonths(12 * d->lookback_years)) {
+          v.flags.push_back("lookback_truncated");
+        }
+      }
       switch (d->denominator_kind) {
         case DenominatorKind::kPopulation:
+          v.denominator_basis = PopulationBasis(switches, breakdown, v.population_year);
           v.denominator = Denominator(ref, switches, *d, breakdown, v.group, v.population_year);
           if (v.denominator && *v.denominator > 0 && scale > 0) {
             v.rate = per / static_cast<double>(*v.denominator) * scale;
@@ -363,11 +375,14 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
             for (const auto& [bk, n] : dit->second) den += n;
           }
           v.denominator = den;
+          v.denominator_basis = "metric " + d->denominator_metric;
           if (den > 0 && scale > 0) v.rate = per / static_cast<double>(den) * scale;
           break;
         }
         case DenominatorKind::kExpectedPrevalence: {
           auto expected = Expected(ref, switches, *d, breakdown, v.group, v.population_year);
+          v.denominator_basis = "expected: " + d->prevalence_table + " rates x " +
+                                PopulationBasis(switches, breakdown, v.population_year);
           if (expected) {
             v.denominator = std::llround(*expected);
             if (*expected > 0) v.rate = per / *expected * scale;
@@ -461,6 +476,8 @@ nlohmann::json ReportJson(const MetricsReport& r) {
                       {"ci95_lower", opt(v.ci_lower)},
                       {"ci95_upper", opt(v.ci_upper)},
                       {"population_year", v.population_year},
+                      {"denominator_basis", v.denominator_basis},
+                      {"flags", v.flags},
                       {"suppressed", v.suppressed}});
     }
     m["values"] = vals;
@@ -473,16 +490,20 @@ nlohmann::json ReportJson(const MetricsReport& r) {
 std::string ReportCsv(const MetricsReport& r) {
   std::string out =
       "metric_id,definition_version,period,first_day,last_day,group,numerator,denominator,rate,"
-      "standardised_rate,ci95_lower,ci95_upper,suppressed,provisional,data_as_of\n";
+      "standardised_rate,ci95_lower,ci95_upper,suppressed,provisional,data_as_of,denominator_basis,"
+      "flags\n";
   for (const auto& v : r.values) {
     const MetricDefinition* d = FindMetric(r.definitions, v.metric_id);
     auto f = [](const std::optional<double>& o) { return o ? fmt::format("{}", *o) : ""; };
-    out += fmt::format("{},{},{},{},{},\"{}\",{},{},{},{},{},{},{},{},{}\n", v.metric_id,
+    std::string flags;
+    for (const auto& fl : v.flags) flags += (flags.empty() ? "" : ";") + fl;
+    out += fmt::format("{},{},{},{},{},\"{}\",{},{},{},{},{},{},{},{},{},\"{}\",{}\n", v.metric_id,
                        d ? d->version : "", v.period_label, v.period.start.ToIso(),
                        v.period.last_day().ToIso(), v.group, f(v.numerator),
                        v.denominator ? std::to_string(*v.denominator) : "", f(v.rate),
                        f(v.standardised_rate), f(v.ci_lower), f(v.ci_upper),
-                       v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of);
+                       v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of,
+                       v.denominator_basis, flags);
   }
   return out;
 }
@@ -497,13 +518,28 @@ std::string ReportTable(const MetricsReport& r) {
                        d.provisional ? ", provisional" : "", UnitName(d.unit), d.citation);
     out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", "period", "group",
                        "numerator", "denominator", "rate", "DSR", "95% CI");
+    bool flagged = false;
+    std::string basis;
     for (const auto& v : r.values) {
       if (v.metric_id != d.id) continue;
+      if (basis.empty()) basis = v.denominator_basis;
       std::string ci = v.ci_lower ? fmt::format("{:.1f}-{:.1f}", *v.ci_lower, *v.ci_upper) : "-";
-      out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", v.period_label,
+      std::string label = v.period_label;
+      if (!v.flags.empty()) {
+        label += "+";
+        flagged = true;
+      }
+      out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", label,
                          v.group, v.suppressed ? "*" : Fmt(v.numerator, 0),
                          v.denominator ? std::to_string(*v.denominator) : "-", Fmt(v.rate, 1),
                          Fmt(v.standardised_rate, 1), ci);
+    }
+    if (!basis.empty()) out += fmt::format("  denominator: {} (first value)\n", basis);
+    if (flagged) {
+      out += fmt::format(
+          "  + look-back truncated: the period starts less than {} years after the first social "
+          "care record, so some new admissions may have had an earlier placement\n",
+          d.lookback_years);
     }
   }
   out += "\nSwitches in force:\n";

@@ -7,8 +7,15 @@
 // force (on the report) and the data's as-of date (on the report).
 // Rates are over the period (not annualised): per 100,000 residents of the denominator ages
 // in the ONS mid-year estimate chosen by switch population.mye_year.
-// Breakdowns without a population denominator (practice, ccg, deprivation) report counts
-// only (denominator and rates absent).
+// Practice, CCG and deprivation-decile breakdowns take GP-registered populations on 1 April
+// of the financial year as denominators (ReferenceData::registered_groups), whatever
+// population.basis says; groups "unknown"/"unallocated" have none (counts only). Each value
+// names its denominator's basis ("ONS mid-2014 estimate", "GP-registered 1 April 2014",
+// "metric ascof_2b_cohort", "expected: cfas2 x ...").
+// Flags: "lookback_truncated" on values of definitions with lookback_years > 0 whose period
+// starts less than that many years after the first social care record (ASCOF 2A 2.3 step 4:
+// some people counted as new admissions may have had an earlier placement the data cannot
+// see).
 //
 // Disclosure control (bcf-metrics.md 1.9, switch disclosure.apply): numerators or
 // denominators of 1-7 suppress the value and everything derived from it; published
@@ -40,6 +47,8 @@ struct MetricValue {
   std::optional<double> standardised_rate;
   std::optional<double> ci_lower, ci_upper;  // 95% CI of the standardised rate
   int population_year = 0;
+  std::string denominator_basis;  // see above; "" for counts
+  std::vector<std::string> flags;  // see above
   bool suppressed = false;
 };
 

@@ -1,8 +1,12 @@
 #include "pioneer/metrics/reference_data.h"
 
 #include <algorithm>
+#include <charconv>
+#include <set>
 
 #include <fmt/format.h>
+
+#include "pioneer/base/csv_reader.h"
 
 namespace pioneer::metrics {
 
@@ -43,6 +47,131 @@ int64_t ReferenceData::AreaPopulation(const std::string& area, int year, int sex
   return total;
 }
 
+std::optional<int64_t> ReferenceData::RegisteredIn(Breakdown b, const std::string& group,
+                                                   int year, int sex, int lo, int hi) const {
+  auto it = registered_groups.find({b, group, year});
+  if (it == registered_groups.end()) return std::nullopt;
+  int64_t total = 0;
+  for (int s = 1; s <= 2; ++s) {
+    if (sex != 0 && s != sex) continue;
+    for (int age = std::max(lo, 0); age <= std::min(hi, 90); ++age) {
+      total += it->second[static_cast<size_t>((s - 1) * 91 + age)];
+    }
+  }
+  return total;
+}
+
+const RateTable* ReferenceData::RateTableNamed(std::string_view name) const {
+  for (const auto& t : rate_tables) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref) {
+  static const char* const kBands[] = {"65-69", "70-74", "75-79", "80-84", "85-89", "90+"};
+  static const char* const kColumns[] = {"table", "sex", "age_band", "rate_per_100", "source"};
+  std::map<std::string, RateTable> loaded;
+  std::set<std::tuple<std::string, int, int>> seen;
+  int col[5] = {-1, -1, -1, -1, -1};
+  bool header = true;
+  CsvReader reader;
+  auto bad = [&](int64_t line, const std::string& field, const std::string& what) {
+    return InvalidArgumentError(
+        fmt::format("{}: line {}, field '{}': {}", path, line, field, what));
+  };
+  Status st = reader.ReadFile(path, [&](const CsvRecord& r) -> Status {
+    if (header) {
+      header = false;
+      for (size_t i = 0; i < r.fields.size(); ++i) {
+        for (int c = 0; c < 5; ++c) {
+          if (r.fields[i] == kColumns[c]) col[c] = static_cast<int>(i);
+        }
+      }
+      for (int c = 0; c < 4; ++c) {
+        if (col[c] < 0) return bad(r.line, kColumns[c], "missing column (header must name it)");
+      }
+      return OkStatus();
+    }
+    auto field = [&](int c) -> std::string {
+      if (col[c] < 0 || static_cast<size_t>(col[c]) >= r.fields.size()) return "";
+      return std::string(r.fields[static_cast<size_t>(col[c])]);
+    };
+    std::string table = field(0);
+    bool allowed = false;
+    for (const auto& sw : AllSwitches()) {
+      if (sw.name != "dementia.prevalence_rates") continue;
+      allowed = std::find(sw.allowed.begin(), sw.allowed.end(), table) != sw.allowed.end();
+    }
+    if (!allowed) {
+      return bad(r.line, "table",
+                 "'" + table + "' is not a table dementia.prevalence_rates can select "
+                 "(cfas2, dementia_uk_2007)");
+    }
+    std::string sex_text = field(1);
+    if (sex_text != "1" && sex_text != "2") {
+      return bad(r.line, "sex", "'" + sex_text + "' is not 1 (male) or 2 (female)");
+    }
+    const int sex = sex_text[0] - '0';
+    std::string band_text = field(2);
+    int band = -1;
+    for (int b = 0; b < 6; ++b) {
+      if (band_text == kBands[b]) band = b;
+    }
+    if (band < 0) {
+      return bad(r.line, "age_band",
+                 "'" + band_text + "' is not one of 65-69, 70-74, 75-79, 80-84, 85-89, 90+");
+    }
+    std::string rate_text = field(3);
+    double rate = 0;
+    auto [end, ec] = std::from_chars(rate_text.data(), rate_text.data() + rate_text.size(), rate);
+    if (rate_text.empty() || ec != std::errc() || end != rate_text.data() + rate_text.size() ||
+        rate < 0 || rate > 100) {
+      return bad(r.line, "rate_per_100", "'" + rate_text + "' is not a number from 0 to 100");
+    }
+    if (!seen.insert({table, sex, band}).second) {
+      return bad(r.line, "age_band",
+                 fmt::format("{} sex {} {} given twice", table, sex, band_text));
+    }
+    RateTable& t = loaded[table];
+    if (t.name.empty()) {
+      t.name = table;
+      t.provenance = "loaded from " + path;
+    }
+    if (t.source.empty()) t.source = field(4);
+    t.rate[sex][band] = rate;
+    return OkStatus();
+  });
+  if (!st.ok()) {
+    if (st.message().rfind(path, 0) == 0) return st;  // ours: already names the file
+    return Status(st.code(), path + ": " + st.message());
+  }
+  if (header) return InvalidArgumentError(path + ": empty file (no header)");
+  for (auto& [name, t] : loaded) {
+    for (int sex = 1; sex <= 2; ++sex) {
+      for (int b = 0; b < 6; ++b) {
+        if (!seen.count({name, sex, b})) {
+          return InvalidArgumentError(fmt::format(
+              "{}: table {} has no row for sex {} age band {} (all 12 cells are required)", path,
+              name, sex, kBands[b]));
+        }
+      }
+    }
+    if (t.source.empty()) t.source = "(no source given in " + path + ")";
+  }
+  for (auto& [name, t] : loaded) {
+    bool replaced = false;
+    for (auto& existing : ref.rate_tables) {
+      if (existing.name == name) {
+        existing = t;
+        replaced = true;
+      }
+    }
+    if (!replaced) ref.rate_tables.push_back(t);
+  }
+  return OkStatus();
+}
+
 StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
   ReferenceData r;
   if (store.HasTable("population")) {
@@ -79,29 +208,56 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
     if (!st.ok()) return st;
   }
   if (store.HasTable("gp_registrations") && store.HasTable("pds") && r.max_year) {
-    // One PDS current row per valid NHS Number (the first, as the timeline takes it).
+    // One PDS current row per valid NHS Number (the first, as the timeline takes it), and the
+    // registration open on 1 April (latest start, then latest row, when several are open).
     for (int year = r.min_year; year <= r.max_year; ++year) {
       std::vector<store::Param> params = {store::Param::Of(fmt::format("{:04d}-04-01", year))};
       Status st = store.Query(
-          "WITH person AS (SELECT nhs_number, sex, birth_date, death_date, "
+          "WITH person AS (SELECT nhs_number, sex, birth_date, death_date, lsoa_code, "
           "row_number() OVER (PARTITION BY nhs_number ORDER BY rowid) AS rn FROM pds "
           "WHERE nhs_number_status = 'valid' AND record_type = 'current'), "
-          "reg AS (SELECT DISTINCT nhs_number FROM gp_registrations WHERE nhs_number_status = "
-          "'valid' AND registration_start_date <= ?1 AND (registration_end_date IS NULL OR "
-          "registration_end_date = '' OR registration_end_date > ?1)) "
+          "reg AS (SELECT nhs_number, gp_practice_code, row_number() OVER (PARTITION BY "
+          "nhs_number ORDER BY registration_start_date DESC, rowid DESC) AS rn FROM "
+          "gp_registrations WHERE nhs_number_status = 'valid' AND registration_start_date <= ?1 "
+          "AND (registration_end_date IS NULL OR registration_end_date = '' OR "
+          "registration_end_date > ?1)) "
           "SELECT CAST(p.sex AS INTEGER), (CAST(strftime('%Y', ?1) AS INTEGER) - "
           "CAST(strftime('%Y', p.birth_date) AS INTEGER)) - (strftime('%m-%d', ?1) < "
-          "strftime('%m-%d', p.birth_date)) AS age, count(*) FROM person p JOIN reg USING "
-          "(nhs_number) WHERE p.rn = 1 AND p.birth_date IS NOT NULL AND p.birth_date <= ?1 AND "
-          "(p.death_date IS NULL OR p.death_date = '' OR p.death_date > ?1) GROUP BY 1, 2",
+          "strftime('%m-%d', p.birth_date)) AS age, g.gp_practice_code, "
+          "coalesce(p.lsoa_code, ''), count(*) FROM person p JOIN reg g ON g.nhs_number = "
+          "p.nhs_number AND g.rn = 1 WHERE p.rn = 1 AND p.birth_date IS NOT NULL AND "
+          "p.birth_date <= ?1 AND (p.death_date IS NULL OR p.death_date = '' OR p.death_date > "
+          "?1) GROUP BY 1, 2, 3, 4",
           params, [&](const store::RowView& row) {
             int sex = static_cast<int>(row.Int(0));
             if (sex != 1 && sex != 2) return;
             int age = static_cast<int>(std::min<int64_t>(row.Int(1), 90));
-            r.registered[{year, sex, age}] += row.Int(2);
+            if (age < 0) return;
+            const int64_t n = row.Int(4);
+            r.registered[{year, sex, age}] += n;
+            const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
+            auto add = [&](Breakdown b, std::string group) {
+              auto& counts = r.registered_groups[{b, std::move(group), year}];
+              counts[cell] += n;
+            };
+            std::string practice(row.Text(2));
+            if (!practice.empty()) {
+              auto ccg = r.practice_ccg.find(practice);
+              if (ccg != r.practice_ccg.end()) add(Breakdown::kCcg, ccg->second);
+              add(Breakdown::kPractice, std::move(practice));
+            }
+            auto imd = r.lsoa_imd.find(std::string(row.Text(3)));
+            if (imd != r.lsoa_imd.end()) add(Breakdown::kDeprivation, std::to_string(imd->second));
           });
       if (!st.ok()) return st;
     }
+  }
+  if (store.HasTable("social_care_events")) {
+    Status st = store.Query(
+        "SELECT coalesce(min(event_start_date), '') FROM social_care_events WHERE "
+        "event_start_date IS NOT NULL AND event_start_date <> ''",
+        {}, [&](const store::RowView& row) { r.social_care_first_date = std::string(row.Text(0)); });
+    if (!st.ok()) return st;
   }
   if (store.HasTable("apc_episodes")) {
     Status st = store.Query(

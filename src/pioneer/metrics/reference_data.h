@@ -1,14 +1,21 @@
 // Reference data the metrics read from the store: ONS population (denominators), the
-// practice -> CCG hierarchy and LSOA -> IMD decile (breakdowns), and the data's as-of date.
+// practice -> CCG hierarchy and LSOA -> IMD decile (breakdowns), GP-registered populations
+// (whole area, and per practice, CCG and IMD decile: the denominators of those breakdowns),
+// the first date of each activity source (ASCOF 2A look-back) and the data's as-of date.
 // Errors: whatever the store returns. Thread safety: plain values.
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 #include <tuple>
 
 #include "pioneer/base/status.h"
+#include "pioneer/metrics/definition.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::metrics {
@@ -27,15 +34,40 @@ struct ReferenceData {
   // that financial year (gp_registrations open that day; age and sex from the PDS current
   // row; dead people excluded), for switch population.basis = registered.
   std::map<std::tuple<int, int, int>, int64_t> registered;
+  // (breakdown, group, FY start year) -> registered people by sex and age, index
+  // (sex - 1) * 91 + age (age 90 = 90+): the same 1 April count as `registered`, split by the
+  // practice of the registration open that day (latest start wins), that practice's CCG
+  // (parent_code), and the IMD decile of the person's PDS LSOA. Groups "unknown" /
+  // "unallocated" are not kept (they have no denominator).
+  std::map<std::tuple<Breakdown, std::string, int>, std::array<int64_t, 182>> registered_groups;
+  // Earliest social_care_events.event_start_date (ISO), "" when none: where the ASCOF 2A
+  // look-back for an earlier placement starts.
+  std::string social_care_first_date;
   std::string data_as_of;  // latest activity date in apc_episodes (ISO), "" when none
+  // Expected-prevalence rate tables (dementia): the embedded ReferenceRates() unless a table
+  // of the same name was loaded with LoadRateTablesCsv.
+  std::vector<RateTable> rate_tables = ReferenceRates();
+  const RateTable* RateTableNamed(std::string_view name) const;
 
   // Residents of ages [lo, hi] (hi >= 90 includes 90+), sex 0 = both, in `year`.
   int64_t Population(int year, int sex, int lo, int hi) const;
   // The same from `registered` (year = FY start year) or for one area (HWB breakdown).
   int64_t Registered(int year, int sex, int lo, int hi) const;
   int64_t AreaPopulation(const std::string& area, int year, int sex, int lo, int hi) const;
+  // Registered people of one practice / CCG / IMD decile group (Breakdown kPractice, kCcg,
+  // kDeprivation) on 1 April of FY `year`; nullopt when the group holds nobody that year.
+  std::optional<int64_t> RegisteredIn(Breakdown b, const std::string& group, int year, int sex,
+                                      int lo, int hi) const;
 };
 
 StatusOr<ReferenceData> LoadReferenceData(store::Store& store);
+
+// Replaces rate tables from a CSV file with header `table,sex,age_band,rate_per_100[,source]`:
+// table = a name the switch dementia.prevalence_rates allows (cfas2, dementia_uk_2007); sex 1
+// or 2; age_band 65-69, 70-74, 75-79, 80-84, 85-89 or 90+; rate_per_100 a number in [0, 100];
+// source free text (the first non-empty one becomes the table's source). Every table named in
+// the file must have all 12 cells exactly once. Nothing changes unless the whole file is valid.
+// Errors: kInvalidArgument naming the file, line and field; kUnavailable for I/O.
+Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref);
 
 }  // namespace pioneer::metrics

@@ -15,12 +15,20 @@ namespace pioneer::metrics {
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
   PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
   PIONEER_ASSIGN_OR_RETURN(ReferenceData ref, LoadReferenceData(store));
+  if (!o.rate_tables_csv.empty()) {
+    Status st = LoadRateTablesCsv(o.rate_tables_csv, ref);
+    if (!st.ok()) return st;
+  }
   std::vector<LabelledPeriod> periods;
   for (Granularity g : o.granularities) {
     for (auto& p : MakePeriods(o.range, g)) periods.push_back(std::move(p));
   }
   if (o.reference_engine) {
     SqlEngine engine(store);
+    return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+  }
+  if (o.timeline != nullptr) {
+    FastEngine engine(*o.timeline, ref);
     return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
   }
   std::vector<MetricDefinition> catalogue = BuildCatalogue(sw);

@@ -17,6 +17,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/evaluate.h"
 #include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
 
 namespace pioneer::metrics {
 
@@ -28,6 +29,11 @@ struct EvaluateStoreOptions {
   SwitchValues switch_overrides;           // resolved against AllSwitches()
   std::vector<std::string> metric_ids;     // empty = every metric
   bool reference_engine = false;           // SQL on the store instead of the timeline
+  std::string rate_tables_csv;             // non-empty: LoadRateTablesCsv (reference_data.h)
+  // Reuse this timeline instead of building one (fast engine only). It must have been built
+  // from `store` with RequiredTimelineOptions(catalogue) or a superset (a missing field is
+  // a kInvalidArgument from the engine). Not owned; must outlive the call.
+  const timeline::Timeline* timeline = nullptr;
 };
 
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);

@@ -1,5 +1,6 @@
 #include "pioneer/report/measure.h"
 
+#include <optional>
 #include <set>
 
 #include "pioneer/metrics/definition.h"
@@ -12,7 +13,8 @@ namespace pioneer::report {
 
 StatusOr<Observations> MeasureMetrics(store::Store& store,
                                       const std::vector<std::string>& catalogue_ids,
-                                      const std::vector<NamedPeriod>& periods) {
+                                      const std::vector<NamedPeriod>& periods,
+                                      const timeline::Timeline* timeline) {
   Observations obs;
   auto sw = metrics::ResolveSwitches({});
   if (!sw.ok()) return sw.status();
@@ -28,9 +30,14 @@ StatusOr<Observations> MeasureMetrics(store::Store& store,
   if (ids.empty() || periods.empty()) return obs;
   auto ref = metrics::LoadReferenceData(store);
   if (!ref.ok()) return ref.status();
-  auto t = timeline::Timeline::Build(store, {}, metrics::RequiredTimelineOptions(catalogue));
-  if (!t.ok()) return t.status();
-  metrics::FastEngine engine(*t, *ref);
+  std::optional<timeline::Timeline> built;
+  if (timeline == nullptr) {
+    auto t = timeline::Timeline::Build(store, {}, metrics::RequiredTimelineOptions(catalogue));
+    if (!t.ok()) return t.status();
+    built.emplace(std::move(*t));
+    timeline = &*built;
+  }
+  metrics::FastEngine engine(*timeline, *ref);
   std::vector<metrics::LabelledPeriod> lp;
   for (const auto& p : periods) lp.push_back({p.label, p.period});
   auto report = metrics::Evaluate(engine, *ref, *sw, lp, metrics::Breakdown::kNone, ids);

@@ -13,12 +13,16 @@
 #include "pioneer/base/status.h"
 #include "pioneer/report/observations.h"
 #include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
 
 namespace pioneer::report {
 
+// `timeline`, when given, is reused instead of building one: it must come from `store`, built
+// with metrics::RequiredTimelineOptions of the default catalogue (or a superset).
 StatusOr<Observations> MeasureMetrics(store::Store& store,
                                       const std::vector<std::string>& catalogue_ids,
-                                      const std::vector<NamedPeriod>& periods);
+                                      const std::vector<NamedPeriod>& periods,
+                                      const timeline::Timeline* timeline = nullptr);
 
 // Unit costs at `price_year` (falling back to the latest price year of each activity),
 // reablement starts per period, mean reablement weeks, discharges by weekday over

@@ -160,9 +160,10 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
   return r;
 }
 
-StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store) {
+StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
+                                 const timeline::Timeline* timeline) {
   auto periods = ReportPeriods(plan);
-  auto obs = MeasureMetrics(store, ReportMetricIds(plan), periods);
+  auto obs = MeasureMetrics(store, ReportMetricIds(plan), periods, timeline);
   if (!obs.ok()) return obs.status();
   std::string price_year = plan.years.empty() ? "" : plan.years.front();
   Period weekday{};

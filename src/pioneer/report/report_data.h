@@ -20,6 +20,7 @@
 #include "pioneer/report/scenarios.h"
 #include "pioneer/report/tracking.h"
 #include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
 
 namespace pioneer::report {
 
@@ -45,7 +46,8 @@ std::vector<std::string> ReportMetricIds(const plan::Plan& plan);
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
                           const StoreFacts& facts);
 
-// Measures everything from `store` and assembles the report.
-StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store);
+// Measures everything from `store` and assembles the report (`timeline`: see MeasureMetrics).
+StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
+                                 const timeline::Timeline* timeline = nullptr);
 
 }  // namespace pioneer::report

@@ -438,9 +438,10 @@ StatusOr<CalibrationReport> ComputeCalibration(const std::string& dir,
               discharge <= window_end) {
             weekday_discharges[Date::FromDaysSinceEpoch(discharge).iso_weekday()] += 1;
           }
-          // Delayed days.
+          // Delayed days: a reportable delay has a responsible agency; a ready date alone
+          // (recorded on every emergency spell) is not a delayed transfer.
           const Day ready = ParseDay(f[c[kReady]]);
-          if (ready != kNone && age >= 18 && age_code < 7000) {
+          if (ready != kNone && !f[c[kAgency]].empty() && age >= 18 && age_code < 7000) {
             const Day stop = discharge != kNone ? discharge : window_end + 1;
             if (stop > ready) {
               ++delayed_spells;

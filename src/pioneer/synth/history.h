@@ -55,7 +55,7 @@ struct Episode {
 struct Spell {
   Day admission = 0;
   Day discharge = kNoDay;  // kNoDay: still in hospital at the end of the extract
-  Day ready = kNoDay;      // discharge_ready_date when the discharge was delayed
+  Day ready = kNoDay;      // discharge_ready_date: emergency spells, and delayed electives
   int provider = kMainAcute;
   const char* method = nullptr;
   const char* source = nullptr;

@@ -868,6 +868,11 @@ class PersonSimulator::Life {
       discharge = ShiftWeekendDischarge(discharge, clinical_end + 1);
     } else {
       discharge = ShiftWeekendDischarge(discharge, day);
+      // The discharge-ready date is recorded on every emergency spell (bcf-metrics.md 4.6):
+      // clinically ready at the end of the stay, or on the discharge day when the weekend
+      // brought the discharge forward. No delay agency: not a reportable delayed transfer,
+      // but a weekend wait shows as days between ready and discharge.
+      s.ready = std::min(clinical_end, discharge);
     }
     const int n_episodes = los + delay <= 1
                                ? 1
@@ -923,7 +928,7 @@ class PersonSimulator::Life {
                       bool nursing) {
     const Spell& s = h_.spells[spell_index];
     const Day discharge = s.discharge;
-    const Day decided = s.ready != kNoDay ? s.ready : discharge;
+    const Day decided = s.delay_agency != nullptr ? s.ready : discharge;
     last_discharge_ = discharge;
     AddTimer(discharge + 30, kTimerMark);
     AddTimer(discharge + 91, kTimerMark);

@@ -17,6 +17,8 @@
 #include "pioneer/ingest/ingest.h"
 #include "pioneer/link/store_link.h"
 #include "pioneer/link/truth_evaluation.h"
+#include "pioneer/metrics/definition.h"
+#include "pioneer/metrics/fast_engine.h"
 #include "pioneer/metrics/run.h"
 #include "pioneer/quality/quality_dashboard.h"
 #include "pioneer/quality/quality_report.h"
@@ -140,7 +142,11 @@ int RunDemo(const DemoArgs& a) {
   std::printf("[4/7] Building the person timeline\n");
   std::fflush(stdout);
   auto t_start = std::chrono::steady_clock::now();
-  auto timeline = timeline::Timeline::Build(**store);
+  // Built once with the attributes every metric reads, and reused by step 6.
+  auto default_switches = metrics::ResolveSwitches({});
+  if (!default_switches.ok()) return Fail("metrics", default_switches.status());
+  auto timeline = timeline::Timeline::Build(
+      **store, {}, metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*default_switches)));
   if (!timeline.ok()) return Fail("timeline", timeline.status());
   std::string tl = TimelineSummaryText(*timeline, Since(t_start));
   std::fwrite(tl.data(), 1, tl.size(), stdout);
@@ -173,6 +179,7 @@ int RunDemo(const DemoArgs& a) {
   mo.range = *Period::Parse("2013-04..2016-03");
   mo.granularities = {metrics::Granularity::kMonth, metrics::Granularity::kQuarter,
                       metrics::Granularity::kYear};
+  mo.timeline = &*timeline;
   auto bcf = metrics::EvaluateStore(**store, mo);
   if (!bcf.ok()) return Fail("metrics", bcf.status());
   std::string bcf_summary = metrics::SummaryTable(*bcf);
@@ -188,7 +195,7 @@ int RunDemo(const DemoArgs& a) {
     std::printf("[7/7] BCF plan report: %s against the measured metrics\n", plan_file.c_str());
     std::fflush(stdout);
     if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
-                                 &plan_html);
+                                 &plan_html, &*timeline);
         rc != 0)
       return rc;
   } else {

@@ -43,6 +43,7 @@ struct MetricsArgs {
   std::string update_docs;
   std::string emit_sql;  // postgres | duckdb | sqlite
   bool timing = false;
+  std::string rates;  // --rates FILE
 };
 
 int Fail(const std::string& m) {
@@ -121,6 +122,10 @@ int RunMetrics(const MetricsArgs& a) {
     auto t0 = std::chrono::steady_clock::now();
     auto ref = metrics::LoadReferenceData(**store);
     if (!ref.ok()) return Fail(ref.status().ToString());
+    if (!a.rates.empty()) {
+      Status st = metrics::LoadRateTablesCsv(a.rates, *ref);
+      if (!st.ok()) return Fail(st.message());
+    }
     auto catalogue = metrics::BuildCatalogue(*sw);
     auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
     if (!t.ok()) return Fail(t.status().ToString());
@@ -142,6 +147,7 @@ int RunMetrics(const MetricsArgs& a) {
   eo.switch_overrides = overrides;
   eo.metric_ids = a.metrics;
   eo.reference_engine = a.engine == "reference";
+  eo.rate_tables_csv = a.rates;
   auto report = metrics::EvaluateStore(**store, eo);
   if (!report.ok()) return Fail(report.status().ToString());
   std::string out = a.json  ? metrics::ReportJson(*report).dump(2) + "\n"
@@ -166,6 +172,9 @@ void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--csv", args->csv, "CSV output");
   cmd->add_option("--metric", args->metrics, "Metric id (repeatable; default all)");
   cmd->add_option("--set", args->sets, "switch=value (repeatable)");
+  cmd->add_option("--rates", args->rates,
+                  "CSV of dementia prevalence rates replacing the embedded table(s): "
+                  "table,sex,age_band,rate_per_100[,source] (docs/metrics.md)");
   cmd->add_option("--engine", args->engine, "fast (timeline) or reference (SQL)")
       ->check(CLI::IsMember({"fast", "reference"}));
   cmd->add_flag("--no-disclosure-control", args->no_disclosure,

@@ -31,7 +31,8 @@ int Fail(const std::string& m) {
 }  // namespace
 
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
-                    std::string* xlsx_path, std::string* html_path) {
+                    std::string* xlsx_path, std::string* html_path,
+                    const timeline::Timeline* timeline) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   if (!std::filesystem::exists(db)) return Fail("no store at " + db);
@@ -42,7 +43,7 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
   if (ec) return Fail("cannot create " + out + ": " + ec.message());
   std::fprintf(stderr, "pioneer report: measuring %s against %s ...\n", plan->hwb.c_str(),
                db.c_str());
-  auto data = report::BuildReport(*plan, **store);
+  auto data = report::BuildReport(*plan, **store, timeline);
   if (!data.ok()) return Fail(data.status().ToString());
   int errors = plan::CountErrors(data->findings);
   if (!data->findings.empty())
