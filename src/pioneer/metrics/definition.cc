@@ -266,9 +266,10 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "ASCOF 2A: age from the PDS birth date at 31 March of the financial year (NHS England "
        "CLD method) or at the admission date (2.3 step 7)."},
       {"ascof2a.lookback_years", "3", {"1", "2", "3", "5"}, "PROP",
-       "ASCOF 2A: values whose period starts less than this many years after the first social "
-       "care record are flagged lookback_truncated (2.3 step 4: look-back as far as data "
-       "allow, at least 3 years proposed)."},
+       "ASCOF 2A: values whose period starts less than this many years after the social care "
+       "history starts (the first request, assessment or review in the store) are flagged "
+       "lookback_truncated (2.3 step 4: look-back as far as data allow, at least 3 years "
+       "proposed)."},
       {"ascof2b.no_evidence", "at_home", {"at_home", "not_at_home"}, "PROP",
        "ASCOF 2B part 1: a person with no contrary evidence on day 91 (not dead, not in "
        "hospital, not in a permanent care home) but no positive evidence either (no GP, "

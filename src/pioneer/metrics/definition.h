@@ -217,9 +217,9 @@ struct MetricDefinition {
   std::string denominator_rule;  // prose for docs
 
   Standardisation standardisation = Standardisation::kNone;
-  // > 0: values whose period starts less than this many years after the first social care
-  // record are flagged "lookback_truncated" (ASCOF 2A: "no earlier placement" is only as good
-  // as the history the data holds).
+  // > 0: values whose period starts less than this many years after the social care history
+  // starts (ReferenceData::social_care_first_date) are flagged "lookback_truncated" (ASCOF 2A:
+  // "no earlier placement" is only as good as the history the data holds).
   int lookback_years = 0;
   std::vector<Breakdown> breakdowns;
   std::vector<std::string> switches;  // names of switches this definition reads

@@ -13,9 +13,9 @@
 // names its denominator's basis ("ONS mid-2014 estimate", "GP-registered 1 April 2014",
 // "metric ascof_2b_cohort", "expected: cfas2 x ...").
 // Flags: "lookback_truncated" on values of definitions with lookback_years > 0 whose period
-// starts less than that many years after the first social care record (ASCOF 2A 2.3 step 4:
-// some people counted as new admissions may have had an earlier placement the data cannot
-// see).
+// starts less than that many years after the social care history starts
+// (ReferenceData::social_care_first_date; ASCOF 2A 2.3 step 4: some people counted as new
+// admissions may have had an earlier placement the data cannot see).
 //
 // Disclosure control (bcf-metrics.md 1.9, switch disclosure.apply): numerators or
 // denominators of 1-7 suppress the value and everything derived from it; published

@@ -253,11 +253,18 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
     }
   }
   if (store.HasTable("social_care_events")) {
-    Status st = store.Query(
-        "SELECT coalesce(min(event_start_date), '') FROM social_care_events WHERE "
-        "event_start_date IS NOT NULL AND event_start_date <> ''",
-        {}, [&](const store::RowView& row) { r.social_care_first_date = std::string(row.Text(0)); });
-    if (!st.ok()) return st;
+    // Requests, assessments and reviews are recorded when they happen, so the first of them is
+    // where the extract's history starts; a long-term service open at the extract start keeps
+    // its own (earlier) start date without the history before it being there. Only when there
+    // are no such events does the first service start stand in.
+    for (const char* where : {"event_type IN ('request', 'assessment', 'review') AND ", ""}) {
+      Status st = store.Query(
+          std::string("SELECT coalesce(min(event_start_date), '') FROM social_care_events WHERE ") +
+              where + "event_start_date IS NOT NULL AND event_start_date <> ''",
+          {}, [&](const store::RowView& row) { r.social_care_first_date = std::string(row.Text(0)); });
+      if (!st.ok()) return st;
+      if (!r.social_care_first_date.empty()) break;
+    }
   }
   if (store.HasTable("apc_episodes")) {
     Status st = store.Query(

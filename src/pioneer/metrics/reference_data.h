@@ -40,8 +40,9 @@ struct ReferenceData {
   // (parent_code), and the IMD decile of the person's PDS LSOA. Groups "unknown" /
   // "unallocated" are not kept (they have no denominator).
   std::map<std::tuple<Breakdown, std::string, int>, std::array<int64_t, 182>> registered_groups;
-  // Earliest social_care_events.event_start_date (ISO), "" when none: where the ASCOF 2A
-  // look-back for an earlier placement starts.
+  // Where the social care history starts (ISO), "" when there is none: the first request,
+  // assessment or review (services open at the extract start carry older start dates), or the
+  // first service start when there are no such events. The ASCOF 2A look-back runs from here.
   std::string social_care_first_date;
   std::string data_as_of;  // latest activity date in apc_episodes (ISO), "" when none
   // Expected-prevalence rate tables (dementia): the embedded ReferenceRates() unless a table
