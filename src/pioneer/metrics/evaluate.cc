@@ -332,7 +332,22 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       den_cells = Regroup(dc);
     }
     // Every period has an "all" row even when nothing was counted.
-    std::set<std::pair<int, std::string>> keys;
+    // Groups in natural order: IMD deciles 1..10 numerically, then labels ("unallocated").
+    auto natural = [](const std::pair<int, std::string>& a, const std::pair<int, std::string>& b) {
+      if (a.first != b.first) return a.first < b.first;
+      auto number = [](const std::string& s) -> int {
+        if (s.empty() || s.size() > 6) return -1;
+        for (char c : s) {
+          if (c < '0' || c > '9') return -1;
+        }
+        return std::stoi(s);
+      };
+      const int na = number(a.second), nb = number(b.second);
+      if (na >= 0 && nb >= 0 && na != nb) return na < nb;
+      if ((na >= 0) != (nb >= 0)) return na >= 0;
+      return a.second < b.second;
+    };
+    std::set<std::pair<int, std::string>, decltype(natural)> keys(natural);
     for (const auto& [k, v] : cells) keys.insert(k);
     for (const auto& [k, v] : den_cells) keys.insert(k);
     if (breakdown == Breakdown::kNone && d->profile == Profile::kNone) {
@@ -537,8 +552,9 @@ std::string ReportTable(const MetricsReport& r) {
     if (!basis.empty()) out += fmt::format("  denominator: {} (first value)\n", basis);
     if (flagged) {
       out += fmt::format(
-          "  + look-back truncated: the period starts less than {} years after the first social "
-          "care record, so some new admissions may have had an earlier placement\n",
+          "  + look-back truncated: the period starts less than {} years after the social care "
+          "history does (first request, assessment or review), so some new admissions may have "
+          "had an earlier placement\n",
           d.lookback_years);
     }
   }
