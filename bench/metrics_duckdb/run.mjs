@@ -1,10 +1,12 @@
-// DuckDB peer of bench/metrics_bench.sh: loads the store's tables from CSV (every column as
-// text, as exported by the script), runs every counting statement that
-// `pioneer metrics --emit-sql duckdb` printed, and checks each result against the cells the
-// fast engine counted. Prints one JSON line: load and query seconds, statements, mismatches.
+// DuckDB peer of bench/metrics_bench.sh: loads the store's tables from the CSV exports the
+// script wrote, with the store's column types (CSV_DIR/schema.json: SQLite INTEGER -> BIGINT,
+// REAL -> DOUBLE, TEXT -> VARCHAR; _rowid, the SQLite rowid, BIGINT), runs every counting
+// statement that `pioneer metrics --emit-sql duckdb` printed, and checks each result against
+// the cells the fast engine counted. Prints one JSON line: load and query seconds,
+// statements, mismatches.
 //   node run.mjs CSV_DIR STATEMENTS.json [STATEMENTS2.json ...]
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 const [csvDir, ...files] = process.argv.slice(2);
 const inst = await DuckDBInstance.create(':memory:', {
@@ -12,9 +14,13 @@ const inst = await DuckDBInstance.create(':memory:', {
 });
 const con = await inst.connect();
 const t0 = performance.now();
-for (const f of readdirSync(csvDir).filter((f) => f.endsWith('.csv')).sort()) {
-  const table = f.slice(0, -4);
-  await con.run(`CREATE TABLE "${table}" AS SELECT * FROM read_csv('${csvDir}/${f}', header = true, all_varchar = true, nullstr = '')`);
+const schema = JSON.parse(readFileSync(`${csvDir}/schema.json`, 'utf8'));
+const types = { INTEGER: 'BIGINT', REAL: 'DOUBLE' };
+for (const [table, cols] of Object.entries(schema)) {
+  const defs = cols.map(([c, t]) => `"${c}" ${types[t] ?? 'VARCHAR'}`).join(', ');
+  await con.run(`CREATE TABLE "${table}" (${defs})`);
+  if (statSync(`${csvDir}/${table}.csv`).size === 0) continue;  // an empty table
+  await con.run(`COPY "${table}" FROM '${csvDir}/${table}.csv' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '')`);
 }
 const loadSeconds = (performance.now() - t0) / 1000;
 let statements = 0, mismatches = 0, querySeconds = 0;
