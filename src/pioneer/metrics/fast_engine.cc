@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "pioneer/formats/extract_schema.h"
@@ -142,6 +143,7 @@ struct Ctx {
   uint64_t first_event, end_event;  // the person's events
   uint64_t event;                   // the event being tested
   int32_t period_first = kNoDate, period_last = kNoDate;
+  const FastEngine::SourceIndex* index = nullptr;  // per source (FastEngine::Indexes)
 };
 
 bool InWindow(int64_t v, int64_t anchor, int64_t lo, int64_t hi) {
@@ -216,8 +218,9 @@ bool Eval(const Node& n, const Ctx& ctx, uint32_t row) {
       }
       const auto& ev = ctx.t->events();
       const AttributeTable& ra = ctx.t->attributes(n.rel_source);
-      for (uint64_t j = ctx.first_event; j < ctx.end_event; ++j) {
-        if (ev.source[j] != n.rel_source) continue;
+      const FastEngine::SourceIndex& xi = ctx.index[static_cast<int>(n.rel_source)];
+      for (uint32_t k = xi.first[ctx.person]; k < xi.first[ctx.person + 1]; ++k) {
+        const uint64_t j = xi.events[k];
         uint32_t rrow = ev.attr_row[j];
         int32_t v = ra.Value(n.rel_date, rrow);
         if (v == kNoDate) continue;
@@ -277,6 +280,7 @@ struct Plan {
   int period = -1, period_end = -1, value_from = -1, age = -1, birth = -1, age_date = -1;
   int sex = -1, practice = -1, lsoa = -1, provider = -1;  // -1: from the person (PDS)
   std::vector<std::pair<int32_t, int32_t>> ranges;       // [first, end) per period
+  bool sorted_disjoint = false;  // ranges ascending and non-overlapping (e.g. every month)
 };
 
 StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def,
@@ -313,20 +317,54 @@ StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def
     p.ranges.push_back({lp.period.start.days_since_epoch(),
                         lp.period.end_exclusive.days_since_epoch()});
   }
+  p.sorted_disjoint = true;
+  for (size_t k = 1; k < p.ranges.size(); ++k) {
+    if (p.ranges[k].first < p.ranges[k - 1].second) p.sorted_disjoint = false;
+  }
   return p;
 }
 
 struct Hit {
   int period;
-  CellKey key;
+  int group;  // index into Groups::names
+  int esp_band;
+  int sex;
   int64_t value;
   int64_t row_id;
+};
+
+// Group labels of one Visit, interned to dense ids; labels computed from a practice, LSOA or
+// provider string are cached by that string's pool id so each is built once per call.
+class Groups {
+ public:
+  explicit Groups(size_t pool_size) : by_pool_(pool_size, -1) {}
+  int Id(const std::string& label) {
+    auto [it, inserted] = ids_.try_emplace(label, static_cast<int>(names_.size()));
+    if (inserted) names_.push_back(label);
+    return it->second;
+  }
+  // The id for pool string `pool_id`, computing its label with make() the first time.
+  template <typename F>
+  int ByPoolId(uint32_t pool_id, F&& make) {
+    if (pool_id >= by_pool_.size()) return Id(make());
+    int& g = by_pool_[pool_id];
+    if (g < 0) g = Id(make());
+    return g;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<int> by_pool_;
+  std::unordered_map<std::string, int> ids_;
+  std::vector<std::string> names_;
 };
 
 // Visits every (record, period) the definition measures, in person order; for kPersons only
 // each person's first record per period (by period date, then row id).
 Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
-             Breakdown breakdown, const std::function<void(const Hit&)>& fn) {
+             const FastEngine::SourceIndex* indexes, Breakdown breakdown, Groups& groups,
+             const std::function<void(const Hit&)>& fn) {
+  const FastEngine::SourceIndex& index = indexes[static_cast<int>(p.src)];
   const MetricDefinition& d = *p.def;
   const auto& ev = t.events();
   const auto& pc = t.persons();
@@ -336,10 +374,12 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
   std::vector<std::pair<std::pair<int32_t, int64_t>, Hit>> best(np);
   std::vector<char> have(np);
   for (timeline::PersonIndex person = 0; person < t.person_count(); ++person) {
+    const uint32_t first_of_source = index.first[person], end_of_source = index.first[person + 1];
+    if (first_of_source == end_of_source) continue;
     auto [b, e] = t.EventRange(person);
     if (d.measure == Measure::kPersons) std::fill(have.begin(), have.end(), 0);
-    for (uint64_t i = b; i < e; ++i) {
-      if (ev.source[i] != p.src) continue;
+    for (uint32_t j = first_of_source; j < end_of_source; ++j) {
+      const uint64_t i = index.events[j];
       uint32_t row = ev.attr_row[i];
       int32_t pd = attrs.Value(p.period, row);
       if (pd == kNoDate) continue;
@@ -349,6 +389,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       }
       int32_t pend = p.period_end >= 0 ? attrs.Value(p.period_end, row) : kNoDate;
       Ctx ctx{&t, person, b, e, i};
+      ctx.index = indexes;
       if (!p.root.period_dependent && !Eval(p.root, ctx, row)) continue;
       // A period-dependent conjunction: test its period-independent terms once per record.
       if (p.root.period_dependent && p.root.kind == Expr::Kind::kAnd) {
@@ -371,7 +412,25 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
         sex = pc.sex[person] == 1 ? 1 : pc.sex[person] == 2 ? 2 : 0;
       }
       int32_t birth = p.birth >= 0 ? attrs.Value(p.birth, row) : pc.birth_day[person];
-      for (int k = 0; k < np; ++k) {
+      // Candidate periods: all, or with sorted disjoint periods only those from the first that
+      // ends after the period date (and, for a closed interval, up to the one it ends in).
+      int k_begin = 0, k_end = np;
+      if (p.sorted_disjoint) {
+        auto after = std::upper_bound(
+            p.ranges.begin(), p.ranges.end(), pd,
+            [](int32_t day, const std::pair<int32_t, int32_t>& r) { return day < r.second; });
+        k_begin = static_cast<int>(after - p.ranges.begin());
+        if (d.period_mode == PeriodMode::kDateInPeriod) {
+          k_end = std::min(np, k_begin + 1);
+        } else if (d.period_mode == PeriodMode::kOverlapsPeriod && pend != kNoDate) {
+          const int32_t stop = std::max(pend, pd + 1);
+          auto last = std::lower_bound(
+              p.ranges.begin() + k_begin, p.ranges.end(), stop,
+              [](const std::pair<int32_t, int32_t>& r, int32_t day) { return r.first < day; });
+          k_end = static_cast<int>(last - p.ranges.begin());
+        }
+      }
+      for (int k = k_begin; k < k_end; ++k) {
         auto [first, end] = p.ranges[k];
         switch (d.period_mode) {
           case PeriodMode::kDateInPeriod:
@@ -410,39 +469,43 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
         h.period = k;
         h.value = value;
         h.row_id = ev.row_id[i];
-        h.key.period = k;
-        h.key.esp_band = age < 0 ? -1 : Esp2013Band(age);
-        h.key.sex = sex;
+        h.esp_band = age < 0 ? -1 : Esp2013Band(age);
+        h.sex = sex;
         if (d.profile == Profile::kProviderWeekday) {
-          h.key.group = std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
-                        kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1];
+          h.group = groups.Id(std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
+                              kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
         } else {
           switch (breakdown) {
-            case Breakdown::kNone: h.key.group = "all"; break;
-            case Breakdown::kSex: h.key.group = SexLabel(sex); break;
-            case Breakdown::kAgeBand: h.key.group = age < 0 ? "unknown" : AgeBandLabel(age); break;
+            case Breakdown::kNone: h.group = groups.Id("all"); break;
+            case Breakdown::kSex: h.group = groups.Id(SexLabel(sex)); break;
+            case Breakdown::kAgeBand:
+              h.group = groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
+              break;
             case Breakdown::kPractice:
             case Breakdown::kCcg: {
-              std::string pr(pool.Get(p.practice >= 0 ? attrs.Value(p.practice, row)
-                                                      : pc.practice[person]));
-              if (breakdown == Breakdown::kPractice) {
-                h.key.group = pr.empty() ? "unknown" : pr;
-              } else {
+              const uint32_t id = static_cast<uint32_t>(
+                  p.practice >= 0 ? attrs.Value(p.practice, row) : pc.practice[person]);
+              h.group = groups.ByPoolId(id, [&]() -> std::string {
+                std::string pr(pool.Get(id));
+                if (breakdown == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
                 auto it = ref.practice_ccg.find(pr);
-                h.key.group = it == ref.practice_ccg.end() ? "unallocated" : it->second;
-              }
+                return it == ref.practice_ccg.end() ? "unallocated" : it->second;
+              });
               break;
             }
             case Breakdown::kDeprivation:
             case Breakdown::kHwb: {
-              std::string ls(pool.Get(p.lsoa >= 0 ? attrs.Value(p.lsoa, row) : pc.lsoa[person]));
-              if (breakdown == Breakdown::kDeprivation) {
-                auto it = ref.lsoa_imd.find(ls);
-                h.key.group = it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
-              } else {
+              const uint32_t id =
+                  static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row) : pc.lsoa[person]);
+              h.group = groups.ByPoolId(id, [&]() -> std::string {
+                std::string ls(pool.Get(id));
+                if (breakdown == Breakdown::kDeprivation) {
+                  auto it = ref.lsoa_imd.find(ls);
+                  return it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
+                }
                 auto it = ref.lsoa_la.find(ls);
-                h.key.group = it == ref.lsoa_la.end() ? "unallocated" : it->second;
-              }
+                return it == ref.lsoa_la.end() ? "unallocated" : it->second;
+              });
               break;
             }
           }
@@ -488,12 +551,52 @@ timeline::TimelineOptions RequiredTimelineOptions(
   return o;
 }
 
+StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
+  if (indexed_) return index_.data();
+  if (t_.event_count() > UINT32_MAX) {
+    return InvalidArgumentError("metrics: more than 2^32 events on the timeline");
+  }
+  const auto& src = t_.events().source;
+  std::array<size_t, timeline::kSourceCount> n{};
+  for (timeline::Source s : src) ++n[static_cast<int>(s)];
+  for (int s = 0; s < timeline::kSourceCount; ++s) {
+    index_[s].events.reserve(n[s]);
+    index_[s].first.assign(t_.person_count() + 1, 0);
+  }
+  for (timeline::PersonIndex person = 0; person < t_.person_count(); ++person) {
+    for (auto& x : index_) x.first[person] = static_cast<uint32_t>(x.events.size());
+    auto [b, e] = t_.EventRange(person);
+    for (uint64_t i = b; i < e; ++i) {
+      index_[static_cast<int>(src[i])].events.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  for (auto& x : index_) x.first[t_.person_count()] = static_cast<uint32_t>(x.events.size());
+  indexed_ = true;
+  return index_.data();
+}
+
 StatusOr<Counts> FastEngine::Count(const MetricDefinition& def, const Expr& predicate,
                                    const CountRequest& request) {
   Counts counts;
   PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, request.periods));
-  PIONEER_RETURN_IF_ERROR(
-      Visit(t_, ref_, plan, request.breakdown, [&](const Hit& h) { counts[h.key] += h.value; }));
+  PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
+  // Accumulate by a packed integer cell (period, group id, band, sex), then name the cells.
+  Groups groups(t_.strings().size());
+  std::unordered_map<uint64_t, int64_t> cells;
+  auto pack = [](const Hit& h) -> uint64_t {
+    return (static_cast<uint64_t>(h.period) << 40) | (static_cast<uint64_t>(h.group) << 12) |
+           (static_cast<uint64_t>(h.esp_band + 1) << 4) | static_cast<uint64_t>(h.sex);
+  };
+  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, request.breakdown, groups,
+                                [&](const Hit& h) { cells[pack(h)] += h.value; }));
+  for (const auto& [key, n] : cells) {
+    CellKey k;
+    k.period = static_cast<int>(key >> 40);
+    k.group = groups.names()[static_cast<size_t>((key >> 12) & ((uint64_t{1} << 28) - 1))];
+    k.esp_band = static_cast<int>((key >> 4) & 0xFF) - 1;
+    k.sex = static_cast<int>(key & 0xF);
+    counts[k] += n;
+  }
   return counts;
 }
 
@@ -504,8 +607,12 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
                                                          const std::string& group) {
   std::vector<int64_t> rows;
   PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, {period}));
-  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, breakdown, [&](const Hit& h) {
-    if (group.empty() || h.key.group == group) rows.push_back(h.row_id);
+  PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
+  Groups groups(t_.strings().size());
+  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, breakdown, groups, [&](const Hit& h) {
+    if (group.empty() || groups.names()[static_cast<size_t>(h.group)] == group) {
+      rows.push_back(h.row_id);
+    }
   }));
   std::sort(rows.begin(), rows.end());
   return rows;

@@ -2,12 +2,16 @@
 //
 // The definition's predicate is compiled once per call into field-column indices, sets of
 // interned string ids (kIn) and per-string memo tables (kPrefix), then every event of the
-// definition's source is tested in one pass over the timeline's columns.
+// definition's source is tested in one pass over the timeline's columns. The engine indexes
+// each source's events per person on first use (one pass over the events; 4 bytes per event
+// plus 4 per person per source used), so a definition over APC episodes never steps over GP
+// events.
 // REQUIRES: the timeline was built with RequiredTimelineOptions(catalogue) (or a superset);
 // Count returns kInvalidArgument naming a field that was not loaded.
 // Thread safety: const timeline shared; one FastEngine per thread.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -34,9 +38,21 @@ class FastEngine : public CountingEngine {
                                                Breakdown breakdown,
                                                const std::string& group) override;
 
+  // The events of one source in timeline order (indices into events()), and for each person
+  // p the range [first[p], first[p + 1]) of that list holding p's events.
+  struct SourceIndex {
+    std::vector<uint32_t> events;
+    std::vector<uint32_t> first;
+  };
+
  private:
+  // Every source's index (array of kSourceCount), built on first use in one pass.
+  StatusOr<const SourceIndex*> Indexes();
+
   const timeline::Timeline& t_;
   const ReferenceData& ref_;
+  bool indexed_ = false;
+  std::array<SourceIndex, timeline::kSourceCount> index_;
 };
 
 }  // namespace pioneer::metrics
