@@ -63,6 +63,9 @@ class CountingEngine {
   // definition's period, age and sex fields. kInvalidArgument for fields the data lacks.
   virtual StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
                                  const CountRequest& request) = 0;
+  // true when, after this call, Count may run on several threads at once (Evaluate then
+  // counts independent definitions in parallel); false (the default) keeps one thread.
+  virtual bool PrepareConcurrentCount() { return false; }
   // Source row ids (store rowids of def.source) of the records counted in one cell group:
   // those in `period` and, unless group is empty, in `group` of `breakdown`. Sorted.
   virtual StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <tuple>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -302,6 +304,40 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
   }
   CountRequest request{periods, breakdown};
   std::map<std::string, Counts> counted;  // memo per metric id
+  // Count every engine-counted definition the selection needs up front, on two threads when
+  // the engine allows it (composites are sums of their components' counts, below).
+  if (engine.PrepareConcurrentCount()) {
+    std::vector<const MetricDefinition*> leaves;
+    std::set<std::string> seen;
+    std::function<void(const MetricDefinition*)> need = [&](const MetricDefinition* d) {
+      if (!d || !seen.insert(d->id).second) return;
+      if (!d->components.empty() && !d->deduplicate_components) {
+        for (const auto& cid : d->components) need(FindMetric(catalogue, cid));
+      } else {
+        leaves.push_back(d);
+      }
+      if (d->denominator_kind == DenominatorKind::kMetric) {
+        need(FindMetric(catalogue, d->denominator_metric));
+      }
+    };
+    for (const MetricDefinition* d : selected) need(d);
+    std::vector<std::optional<StatusOr<Counts>>> results(leaves.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < leaves.size(); i = next++) {
+        results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
+      }
+    };
+    const unsigned threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      if (!results[i]->ok()) return results[i]->status();
+      counted[leaves[i]->id] = std::move(**results[i]);
+    }
+  }
   std::function<StatusOr<Counts>(const MetricDefinition&)> count_of =
       [&](const MetricDefinition& d) -> StatusOr<Counts> {
     auto it = counted.find(d.id);

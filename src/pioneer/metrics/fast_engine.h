@@ -32,6 +32,8 @@ class FastEngine : public CountingEngine {
   std::string name() const override { return "fast"; }
   StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
                          const CountRequest& request) override;
+  // Builds the source indexes; Count is then safe from several threads.
+  bool PrepareConcurrentCount() override { return Indexes().ok(); }
   StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,
                                                const Expr& predicate,
                                                const LabelledPeriod& period,
