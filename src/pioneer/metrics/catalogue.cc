@@ -451,6 +451,14 @@ Expr Ascof2bPositiveEvidence() {
       "positive evidence of being at home");
 }
 
+// The cohort's conditions plus "no contrary evidence on day 91": part 1's numerator under
+// ascof2b.no_evidence = at_home, and the base of the status-unknown count.
+std::vector<Expr> Ascof2bCohortWithoutContraryEvidence(const SwitchValues& sw) {
+  std::vector<Expr> all = {Ascof2bCohort(sw)};
+  for (auto& e : Ascof2bNoContraryEvidence()) all.push_back(std::move(e));
+  return all;
+}
+
 MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
   MetricDefinition d = Ascof2bCohortDef(sw);
   d.id = "ascof_2b_part1";
@@ -459,8 +467,7 @@ MetricDefinition Ascof2bPart1(const SwitchValues& sw) {
   d.provenance = "AUTH";  // rule AUTH; person-level derivation PROP
   d.unit = Unit::kPercent;
   d.switches.push_back("ascof2b.no_evidence");
-  std::vector<Expr> all = {Ascof2bCohort(sw)};
-  for (auto& e : Ascof2bNoContraryEvidence()) all.push_back(std::move(e));
+  std::vector<Expr> all = Ascof2bCohortWithoutContraryEvidence(sw);
   const bool need_evidence = sw.at("ascof2b.no_evidence") == "not_at_home";
   if (need_evidence) all.push_back(Ascof2bPositiveEvidence());
   d.numerator = Expr::And(std::move(all));
@@ -484,8 +491,7 @@ MetricDefinition Ascof2bStatusUnknown(const SwitchValues& sw) {
   d.provenance = "PROP";
   d.unit = Unit::kPercent;
   d.polarity = Polarity::kLowerIsBetter;
-  std::vector<Expr> all = {Ascof2bCohort(sw)};
-  for (auto& e : Ascof2bNoContraryEvidence()) all.push_back(std::move(e));
+  std::vector<Expr> all = Ascof2bCohortWithoutContraryEvidence(sw);
   all.push_back(Expr::Not(Ascof2bPositiveEvidence(),
                           "no positive evidence either: status cannot be established"));
   d.numerator = Expr::And(std::move(all));
