@@ -88,6 +88,7 @@ Outcome Febrl4(bool with_soc_sec_id) {
 }
 
 TEST(LinkAccuracyTest, Febrl4) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/febrl/dataset4a.csv");
   const Outcome o = Febrl4(true);
   EXPECT_EQ(o.pairs.true_pairs, 5000);
   EXPECT_GE(o.pairs.f1, 0.999);
@@ -96,12 +97,14 @@ TEST(LinkAccuracyTest, Febrl4) {
 }
 
 TEST(LinkAccuracyTest, Febrl4WithoutSocSecIdRegressionBaseline) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/febrl/dataset4a.csv");
   // No published figure exists; the floor is our measured F1 (docs/linkage.md) minus 0.002.
   const Outcome o = Febrl4(false);
   EXPECT_GE(o.pairs.f1, kFebrl4NoSocSecIdF1 - 0.002);
 }
 
 TEST(LinkAccuracyTest, Febrl3Dedupe) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/febrl/dataset3.csv");
   auto map = ParseColumnMap(kFebrlMap);
   ASSERT_TRUE(map.ok());
   map->id_column = "rec_id";
@@ -115,6 +118,7 @@ TEST(LinkAccuracyTest, Febrl3Dedupe) {
 }
 
 TEST(LinkAccuracyTest, SplinkFake1000Dedupe) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/splink/fake_1000.csv");
   // splink/fake_1000.csv (the splink_datasets copy, 251 clusters), automatic column mapping:
   // first_name, surname, dob, city, email; id unique_id.
   ColumnMap map;

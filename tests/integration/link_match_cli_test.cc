@@ -25,6 +25,7 @@ int CountLines(const std::string& s) {
 }
 
 TEST(LinkMatchCliTest, LinksFebrl4AndReportsAccuracy) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/febrl/dataset4a.csv");
   TempDir tmp;
   const std::string args =
       "match " + Data("febrl/dataset4a.csv") + " " + Data("febrl/dataset4b.csv") +
@@ -51,6 +52,7 @@ TEST(LinkMatchCliTest, LinksFebrl4AndReportsAccuracy) {
 }
 
 TEST(LinkMatchCliTest, DedupesFake1000WithClusters) {
+  PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/splink/fake_1000.csv");
   TempDir tmp;
   const auto r = RunPioneer("match " + Data("splink/fake_1000.csv") + " --dedupe --out " +
                                 tmp / "pairs.csv" + " --clusters " + tmp / "clusters.csv" +

@@ -62,6 +62,21 @@ inline std::string SourceDir() {
   return p ? p : PIONEER_SOURCE_DIR_DEFAULT;
 }
 
+// The public benchmark data beside the checkout (<repo>/../shared/data/<relative>). A user's
+// clone has none: tests that need it call PIONEER_SKIP_WITHOUT_SHARED_DATA first.
+inline std::string SharedData(const std::string& relative) {
+  return SourceDir() + "/../shared/data/" + relative;
+}
+inline bool HasSharedData(const std::string& relative) {
+  return std::filesystem::exists(SharedData(relative));
+}
+#define PIONEER_SKIP_WITHOUT_SHARED_DATA(relative)                                          \
+  do {                                                                                       \
+    if (!::pioneer::testing::HasSharedData(relative))                                        \
+      GTEST_SKIP() << "public benchmark data " << ::pioneer::testing::SharedData(relative) \
+                   << " is absent (it sits beside the checkout in CI, not in a clone)";     \
+  } while (0)
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;  // stdout

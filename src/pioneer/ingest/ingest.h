@@ -25,6 +25,7 @@
 
 #include "pioneer/base/progress.h"
 #include "pioneer/base/status.h"
+#include "pioneer/base/version.h"
 #include "pioneer/ingest/ingest_report.h"
 #include "pioneer/store/store.h"
 
@@ -34,7 +35,7 @@ struct IngestOptions {
   int cache_mb = 32;            // SQLite page cache during the run (see docs/ingest.md)
   size_t batch_rows = 8192;     // rows per batch handed to the writer thread
   bool threaded = true;         // parse and insert on two threads
-  std::string pioneer_version = "0.1.0";  // recorded in ingest_runs
+  std::string pioneer_version{PioneerVersion()};  // recorded in ingest_runs
 };
 
 // `progress` may be null (no progress output).

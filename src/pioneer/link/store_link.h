@@ -46,6 +46,7 @@
 
 #include "pioneer/base/progress.h"
 #include "pioneer/base/status.h"
+#include "pioneer/base/version.h"
 #include "pioneer/link/estimation.h"
 #include "pioneer/link/model.h"
 #include "pioneer/link/predict.h"
@@ -71,7 +72,7 @@ struct StoreLinkOptions {
   TraceOptions trace;
   EstimationOptions estimation;
   int threads = 2;
-  std::string pioneer_version = "0.1.0";
+  std::string pioneer_version{PioneerVersion()};  // recorded in link_runs
 };
 
 // Per source table, in records (rows).

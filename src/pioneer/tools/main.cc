@@ -2,14 +2,16 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
+#include "pioneer/base/version.h"
 #include "pioneer/tools/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Pioneer: integrated health and social care analytics for Health and Wellbeing Boards"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "pioneer 0.1.0");
+  app.set_version_flag("--version", "pioneer " + std::string(pioneer::PioneerVersion()));
   int exit_code = 0;
   pioneer::tools::RegisterSynthCommand(app, exit_code);
   pioneer::tools::RegisterIngestCommand(app, exit_code);
