@@ -82,6 +82,9 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
       {"ascof2b.reablement_start_days", seed % 4 == 1 ? "3" : "14"},
       {"ascof2b.counting_unit", "first_per_person"},
       {"dementia.prevalence_rates", "dementia_uk_2007"},
+      {"dementia.population_basis", "residence"},
+      {"ascof2a.earlier_placement_funding", "any"},
+      {"ascof2b.no_evidence", "at_home"},
       {"population.basis", "registered"},
       {"population.mye_year", "latest"},
   };

@@ -2,7 +2,9 @@
 // plans: the workbook is read back by exceljs (tests/report/workbook_check.js: every formula's
 // cached result recomputed, key cells asserted, charts present) and the dashboard is opened in
 // headless Chromium (tests/report/dashboard_check.js: no console errors, every chart drawn, no
-// network), which saves a screenshot as a test artefact in <build>/tests/artefacts/.
+// network, a data table per chart, no sideways scroll and every RAG cell in view at phone
+// width), which saves desktop and phone screenshots as test artefacts in
+// <build>/tests/artefacts/.
 // Needs node, web/node_modules (scripts/install-deps.sh runs `npm ci`) and /usr/bin/chromium.
 #include <gtest/gtest.h>
 
@@ -103,6 +105,28 @@ TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {
   std::string html = testing::ReadFile(out + "/dashboard.html");
   EXPECT_NE(html.find("UNVERIFIED"), std::string::npos);  // the £1,490 is flagged
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing fetched from the network
+  // Disclosure control of the counts read from the store: discharges by weekday are rounded
+  // to 5 (or suppressed, null), never exact.
+  size_t at = html.find("\"weekday\":{\"labels\"");
+  ASSERT_NE(at, std::string::npos);
+  size_t values = html.find("\"values\":[", at);
+  ASSERT_NE(values, std::string::npos);
+  std::string list = html.substr(values + 10, html.find(']', values) - values - 10);
+  int days = 0;
+  for (size_t pos = 0; pos < list.size();) {
+    size_t comma = list.find(',', pos);
+    std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (item != "null") {
+      EXPECT_EQ(std::stoll(item) % 5, 0) << item;
+    }
+    ++days;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  EXPECT_EQ(days, 7);
+  // Suppressed quarters are gaps in the charts (null actuals), and the page offers each
+  // chart's data as a table.
+  EXPECT_NE(html.find("data table</summary>"), std::string::npos);
 }
 
 TEST_F(ReportOutputs, SeedPlansProduceBothOutputs) {

@@ -1,7 +1,9 @@
 // Opens dashboard.html in headless Chromium (playwright-core + Debian chromium) with network
 // access blocked, and checks: no console errors or page errors; every <canvas> holds a
-// chart.js chart that drew something; window.pioneerChartsRendered equals the canvas count.
-// Saves a full-page screenshot. Prints a JSON summary; exit 1 on failure. Usage:
+// chart.js chart that drew something; window.pioneerChartsRendered equals the canvas count;
+// every chart has a data table; at phone width (375 px) the page does not scroll sideways and
+// every RAG cell is in view. Saves full-page screenshots at desktop width (SCREENSHOT.png) and
+// phone width (SCREENSHOT-phone.png). Prints a JSON summary; exit 1 on failure. Usage:
 //   node dashboard_check.js FILE.html SCREENSHOT.png
 'use strict';
 const { chromium } = require('playwright-core');
@@ -52,8 +54,23 @@ const fs = require('fs'), os = require('os'), path = require('path');
       else if (c.painted === 0) failures.push(c.id + ': blank canvas');
     }
     if (requests.length) failures.push('page tried the network: ' + requests.join(', '));
+    // Every chart has a data table (the accessible alternative) beside it.
+    const tables = await page.evaluate(() => document.querySelectorAll('details table').length);
+    if (tables < info.canvases.length) failures.push(`${tables} data tables for ${info.canvases.length} charts`);
     await page.screenshot({ path: shot, fullPage: true });
-    console.log(JSON.stringify({ file, screenshot: shot, charts: info.canvases, failures }, null, 1));
+    // Phone width: no horizontal page scroll, and every RAG cell in view.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(300);
+    const phone = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const rags = Array.from(document.querySelectorAll('td.rag')).map(td => td.getBoundingClientRect().right);
+      return { vw, scroll: document.documentElement.scrollWidth, rags: rags.length,
+               hidden: rags.filter(r => r > vw + 1).length };
+    });
+    if (phone.scroll > phone.vw + 1) failures.push(`phone width: page is ${phone.scroll} px wide in a ${phone.vw} px viewport`);
+    if (phone.hidden) failures.push(`phone width: ${phone.hidden} of ${phone.rags} RAG cells outside the viewport`);
+    await page.screenshot({ path: shot.replace(/\.png$/, '-phone.png'), fullPage: true });
+    console.log(JSON.stringify({ file, screenshot: shot, charts: info.canvases, phone, failures }, null, 1));
   } finally {
     await ctx.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -312,9 +312,16 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
   d.provenance = "CORR";
   d.provisional = true;  // look-back and council-support reading are PROP
   d.source = "social_care_events";
-  d.switches = {"ascof2a.age_rule", "ascof2a.exclude_depleted_self_funders_previously_counted",
+  d.switches = {"ascof2a.age_rule", "ascof2a.earlier_placement_funding",
+                "ascof2a.exclude_depleted_self_funders_previously_counted",
                 "ascof2a.lookback_years"};
   d.lookback_years = std::stoi(sw.at("ascof2a.lookback_years"));
+  const bool any_funding = sw.at("ascof2a.earlier_placement_funding") == "any";
+  Expr earlier = any_funding
+                     ? CareHomeLongTerm()
+                     : Expr::And({CareHomeLongTerm(),
+                                  Expr::Not(Expr::In("funding", {"self_funder"}),
+                                            "not self-funded")});
   std::vector<Expr> all = {
       CareHomeLongTerm("permanent (long-term) residential or nursing placement"),
       Expr::In("funding", kCouncilSupported,
@@ -322,9 +329,14 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
                "excluded)"),
       Expr::Not(Expr::Exists({Relation::Kind::kBefore, "social_care_events", "event_start_date",
                               "", "event_start_date", 0, 0},
-                             CareHomeLongTerm()),
-                "new admission: no earlier long-term placement of any funding (moves between "
-                "homes or residential <-> nursing are not counted; one per person)"),
+                             std::move(earlier)),
+                any_funding
+                    ? "new admission: no earlier long-term placement of any funding (moves "
+                      "between homes or residential <-> nursing are not counted; one per person)"
+                    : "new admission: no earlier council-supported or NHS-funded long-term "
+                      "placement (moves between homes or residential <-> nursing are not "
+                      "counted; a self-funder whose funds ran out counts when the council starts "
+                      "paying, 2014/15 guidance; ascof2a.earlier_placement_funding)"),
   };
   if (sw.at("ascof2a.exclude_depleted_self_funders_previously_counted") == "true") {
     all.push_back(Expr::Not(Expr::In("route_of_access", {"self_funder_depleted"}),
@@ -659,7 +671,8 @@ MetricDefinition Dementia(const SwitchValues& sw) {
   d.source = "gp_events";
   d.unit = Unit::kPercent;
   d.polarity = Polarity::kHigherIsBetter;
-  d.switches = {"dementia.prevalence_rates"};
+  d.switches = {"dementia.prevalence_rates", "dementia.population_basis"};
+  d.registered_denominator = sw.at("dementia.population_basis") == "registered";
   d.numerator = Expr::And({
       Expr::In("snomed_concept_id", {"52448006"}, "dementia diagnosis on the GP record"),
       Expr::Not(Expr::PersonDate("death_date", kPeriodEnd, -kUnbounded, 0),
@@ -679,8 +692,13 @@ MetricDefinition Dementia(const SwitchValues& sw) {
   d.denominator_kind = DenominatorKind::kExpectedPrevalence;
   d.prevalence_table = sw.at("dementia.prevalence_rates");
   d.denominator_age_lo = 65;
-  d.denominator_rule = "expected prevalence: reference rate (dementia.prevalence_rates) x "
-                       "population 65+ by 5-year band and sex, summed";
+  d.denominator_rule = d.registered_denominator
+                           ? "expected prevalence: reference rate (dementia.prevalence_rates) x "
+                             "GP-registered population 65+ on 1 April of the financial year by "
+                             "5-year band and sex, summed (dementia.population_basis)"
+                           : "expected prevalence: reference rate (dementia.prevalence_rates) x "
+                             "ONS population 65+ by 5-year band and sex, summed "
+                             "(dementia.population_basis = residence)";
   return d;
 }
 
@@ -741,6 +759,27 @@ MetricDefinition TriboroughSupported() {
   d.practice_field = kPersonField;
   d.lsoa_field = kPersonField;
   d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count of people)";
+  return d;
+}
+
+// Tri-borough local metric option 2 (Appendix A): "Number of persons aged 65 and over
+// supported with long term social care" -- any council-supported long-term service, in a care
+// home or in the community.
+MetricDefinition TriboroughLongTermSupport() {
+  MetricDefinition d = TriboroughSupported();
+  d.id = "triborough_long_term_support_65plus";
+  d.title = "People aged 65+ supported with long-term social care";
+  d.citation = "Tri-borough BCF Part 1, Appendix A option 2; SALT LTS001 (people receiving "
+               "long-term support during the year); definition PROP";
+  d.numerator = Expr::And({Expr::In("event_type", {"service"}),
+                           Expr::In("service_type", {"residential", "nursing", "home_care",
+                                                     "direct_payment", "day_care"}),
+                           Expr::In("service_term", {"long_term"}),
+                           Expr::In("funding", kCouncilSupported)},
+                          "council-supported long-term service in a care home or the community");
+  d.period_rule = "service open at any time in the period (distinct people)";
+  d.age_lo = 65;
   d.denominator_rule = "none (a count of people)";
   return d;
 }
@@ -851,6 +890,7 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
   c.push_back(Dementia(sw));
   c.push_back(LeedsBedDays());
   c.push_back(TriboroughSupported());
+  c.push_back(TriboroughLongTermSupport());
   c.push_back(TriboroughAvoidable(
       {Nhsof23ii().numerator, Nhsof23i().numerator, Nhsof32(sw).numerator, Nhsof3a().numerator}));
   c.push_back(SevenDay(false));

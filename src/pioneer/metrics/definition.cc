@@ -262,6 +262,13 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "ASCOF 2A: true drops first placements reached through route self_funder_depleted (the "
        "2020 rule, for 2018/19 onwards); false keeps them for 2014/15-2015/16 comparability "
        "(2.2)."},
+      {"ascof2a.earlier_placement_funding", "not_self_funded", {"not_self_funded", "any"},
+       "CORR",
+       "ASCOF 2A: which earlier permanent placements make a council-supported placement "
+       "not new. not_self_funded (2014/15 ASCOF guidance, 2.2): earlier council-supported or "
+       "NHS-funded placements only, so a self-funder whose funds ran out counts when the "
+       "council starts paying; any: an earlier self-funded placement also rules it out (the "
+       "reading of the later rule change, kept for comparison)."},
       {"ascof2a.age_rule", "period_end", {"period_end", "admission"}, "CORR",
        "ASCOF 2A: age from the PDS birth date at 31 March of the financial year (NHS England "
        "CLD method) or at the admission date (2.3 step 7)."},
@@ -270,13 +277,14 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "history starts (the first request, assessment or review in the store) are flagged "
        "lookback_truncated (2.3 step 4: look-back as far as data allow, at least 3 years "
        "proposed)."},
-      {"ascof2b.no_evidence", "at_home", {"at_home", "not_at_home"}, "PROP",
+      {"ascof2b.no_evidence", "not_at_home", {"not_at_home", "at_home"}, "CORR",
        "ASCOF 2B part 1: a person with no contrary evidence on day 91 (not dead, not in "
        "hospital, not in a permanent care home) but no positive evidence either (no GP, "
        "community or social care contact within 14 days of day 91, no open service) counts as "
-       "at home (at_home, a documented absence-of-contrary-evidence rule) or not (not_at_home, "
-       "the official 'unknown = not at home' convention). ascof_2b_status_unknown reports how "
-       "many such people there are either way (3.4 step 3)."},
+       "not at home (not_at_home, default: the official 'status unknown = not at home' "
+       "convention, 3.1 and 3.4 step 3) or as at home (at_home, a proposed "
+       "absence-of-contrary-evidence rule). ascof_2b_status_unknown reports how many such "
+       "people there are either way (3.4 step 3)."},
       {"ascof2b.reablement_start_days", "7", {"0", "3", "7", "14"}, "PROP",
        "ASCOF 2B: the reablement service must start on the discharge date or within this many "
        "days after it (3.4 step 2)."},
@@ -286,6 +294,10 @@ const std::vector<SwitchSpec>& AllSwitches() {
       {"dementia.prevalence_rates", "cfas2", {"cfas2", "dementia_uk_2007"}, "CORR",
        "Dementia diagnosis rate: expected prevalence from CFAS II (current 65+ definition) or "
        "Dementia UK 2007 rates (the 2014/15 prevalence calculator, 65+ part) (7.1-7.2)."},
+      {"dementia.population_basis", "registered", {"registered", "residence"}, "AUTH",
+       "Dementia diagnosis rate: the expected prevalence is applied to the GP-registered 65+ "
+       "population (registered, default: the National Indicator Library definition, 7.1) or "
+       "to ONS residents 65+ (residence). Overrides population.basis for this metric only."},
       {"population.basis", "residence", {"residence", "registered"}, "PROP",
        "Population denominators: residence = ONS mid-year estimates (default, 1.2); registered "
        "= people registered with a GP practice on 1 April of the financial year (from "

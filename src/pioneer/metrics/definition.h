@@ -212,6 +212,9 @@ struct MetricDefinition {
   std::string denominator_metric;  // kMetric
   std::string prevalence_table;    // kExpectedPrevalence: ReferenceRates name
   bool per_month = false;          // rate of (numerator / months in the period): "average per month"
+  // Population and expected-prevalence denominators from GP-registered people (1 April of the
+  // financial year) whatever switch population.basis says (dementia.population_basis).
+  bool registered_denominator = false;
   int denominator_age_lo = 0;
   int denominator_age_hi = 200;
   std::string denominator_rule;  // prose for docs

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pioneer/metrics/definition.h"
+#include "pioneer/metrics/evaluate.h"
 
 namespace pioneer::metrics {
 namespace {
@@ -107,9 +108,11 @@ std::string RenderMetricsReference() {
     out += fmt::format("\n### `{}` — {}\n\n", d.id, d.title);
     out += fmt::format("* Version {}; provenance {}{}; {}.\n", d.version, d.provenance,
                        d.provisional ? " (outputs labelled provisional)" : "", d.citation);
-    out += fmt::format("* Unit: {}; {}.\n", UnitText(d.unit),
+    out += fmt::format("* Unit: {} ({}); {}.\n", UnitText(d.unit), RateUnitText(d),
                        d.polarity == Polarity::kLowerIsBetter ? "lower is better"
                                                               : "higher is better");
+    if (std::string ci = RateCiText(d); !ci.empty())
+      out += fmt::format("* 95% confidence interval of the rate: {}.\n", ci);
     out += fmt::format("* Period: {}.\n", d.period_rule);
     if (!d.months.empty()) {
       std::string m;

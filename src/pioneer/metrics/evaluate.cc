@@ -166,10 +166,78 @@ std::optional<DirectlyStandardisedRate> Standardise(const ReferenceData& ref,
 
 double Round1(double v) { return std::round(v * 10) / 10; }
 
+enum class CiKind { kNone, kWilson, kPoisson };
+CiKind RateCiKind(const MetricDefinition& d) {
+  if (d.profile != Profile::kNone || d.unit == Unit::kCount || d.unit == Unit::kDays ||
+      d.denominator_kind == DenominatorKind::kNone) {
+    return CiKind::kNone;
+  }
+  if (d.denominator_kind == DenominatorKind::kMetric && d.unit == Unit::kPercent) {
+    return CiKind::kWilson;
+  }
+  return CiKind::kPoisson;
+}
+
+// The rate interval of `v` from count k, denominator n (Wilson) or the rate of one event
+// `per_event` (Poisson: rate = k x per_event).
+void SetRateInterval(MetricValue& v, CiKind kind, double k, double n, double per_event) {
+  v.rate_ci_lower.reset();
+  v.rate_ci_upper.reset();
+  v.ci_method.clear();
+  if (!v.rate) return;
+  if (kind == CiKind::kWilson && n > 0 && k <= n) {
+    Interval w = WilsonInterval95(k, n);
+    v.rate_ci_lower = w.lower * 100.0;
+    v.rate_ci_upper = w.upper * 100.0;
+    v.ci_method = "wilson";
+  } else if (kind == CiKind::kPoisson && per_event > 0) {
+    Interval o = PoissonLimits95(k);
+    v.rate_ci_lower = o.lower * per_event;
+    v.rate_ci_upper = o.upper * per_event;
+    v.ci_method = "poisson";
+  }
+}
+
+double Round5(double v) { return std::round(v / 5) * 5; }
+
 std::string Fmt(const std::optional<double>& v, int dp) {
   if (!v) return "-";
   return fmt::format("{:.{}f}", *v, dp);
 }
+
+const char* UnitName(Unit u);
+
+}  // namespace
+
+std::string RateCiText(const MetricDefinition& d) {
+  switch (RateCiKind(d)) {
+    case CiKind::kWilson: return "Wilson score";
+    case CiKind::kPoisson: return "exact Poisson (Byar from 389 events)";
+    case CiKind::kNone: return "";
+  }
+  return "";
+}
+
+std::string RateUnitText(const MetricDefinition& d) {
+  if (d.profile != Profile::kNone) return "count by day of week (cv: %)";
+  switch (d.unit) {
+    case Unit::kPer100k:
+    case Unit::kPer1000: {
+      std::string base = d.unit == Unit::kPer100k ? "per 100,000" : "per 1,000";
+      if (d.denominator_kind == DenominatorKind::kMetric) {
+        return base + " " + d.denominator_metric + " in the period";
+      }
+      return d.per_month ? base + " population per month (average over the period)"
+                         : base + " population in the period (not annualised)";
+    }
+    case Unit::kPercent: return "%";
+    case Unit::kCount: return "count in the period";
+    case Unit::kDays: return "days (mean)";
+  }
+  return "";
+}
+
+namespace {
 
 const char* UnitName(Unit u) {
   switch (u) {
@@ -390,6 +458,9 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       for (int p = 0; p < static_cast<int>(periods.size()); ++p) keys.insert({p, "all"});
     }
     const double scale = UnitScale(d->unit);
+    // The switches the denominators read: registered_denominator pins population.basis.
+    SwitchValues dsw = switches;
+    if (d->registered_denominator) dsw["population.basis"] = "registered";
     for (const auto& key : keys) {
       MetricValue v;
       v.metric_id = d->id;
@@ -413,8 +484,8 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       }
       switch (d->denominator_kind) {
         case DenominatorKind::kPopulation:
-          v.denominator_basis = PopulationBasis(switches, breakdown, v.population_year);
-          v.denominator = Denominator(ref, switches, *d, breakdown, v.group, v.population_year);
+          v.denominator_basis = PopulationBasis(dsw, breakdown, v.population_year);
+          v.denominator = Denominator(ref, dsw, *d, breakdown, v.group, v.population_year);
           if (v.denominator && *v.denominator > 0 && scale > 0) {
             v.rate = per / static_cast<double>(*v.denominator) * scale;
           }
@@ -431,9 +502,9 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
           break;
         }
         case DenominatorKind::kExpectedPrevalence: {
-          auto expected = Expected(ref, switches, *d, breakdown, v.group, v.population_year);
+          auto expected = Expected(ref, dsw, *d, breakdown, v.group, v.population_year);
           v.denominator_basis = "expected: " + d->prevalence_table + " rates x " +
-                                PopulationBasis(switches, breakdown, v.population_year);
+                                PopulationBasis(dsw, breakdown, v.population_year);
           if (expected) {
             v.denominator = std::llround(*expected);
             if (*expected > 0) v.rate = per / *expected * scale;
@@ -443,12 +514,31 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
         case DenominatorKind::kNone:
           break;
       }
+      {
+        // The rate of one event: rate / count, or from the denominator when nothing happened.
+        double per_event = 0;
+        if (v.rate && num > 0) {
+          per_event = *v.rate / static_cast<double>(num);
+        } else if (v.rate && scale > 0) {
+          double months = d->per_month ? MonthsIn(v.period) : 1.0;
+          double den = 0;
+          if (d->denominator_kind == DenominatorKind::kExpectedPrevalence) {
+            auto e = Expected(ref, dsw, *d, breakdown, v.group, v.population_year);
+            den = e ? *e : 0;
+          } else if (v.denominator) {
+            den = static_cast<double>(*v.denominator);
+          }
+          if (den > 0) per_event = scale / (months * den);
+        }
+        SetRateInterval(v, RateCiKind(*d), static_cast<double>(num),
+                        v.denominator ? static_cast<double>(*v.denominator) : 0, per_event);
+      }
       bool standardise_group = breakdown == Breakdown::kNone ||
                                (breakdown == Breakdown::kSex && v.group != "unknown");
       if (d->standardisation != Standardisation::kNone && standardise_group && ref.max_year) {
         int only_sex = breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
         auto dsr =
-            Standardise(ref, *d, v.population_year, only_sex, Registered(switches), ev);
+            Standardise(ref, *d, v.population_year, only_sex, Registered(dsw), ev);
         if (dsr) {
           v.standardised_rate = dsr->rate;
           v.ci_lower = dsr->ci95.lower;
@@ -466,8 +556,11 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
 }
 
 void ApplyDisclosureControl(MetricsReport& report) {
+  if (report.disclosure_applied) return;  // idempotent: published values are not re-derived
   report.disclosure_applied = true;
   for (auto& v : report.values) {
+    const MetricDefinition* d = FindMetric(report.definitions, v.metric_id);
+    const bool count_den = d && d->denominator_kind == DenominatorKind::kMetric;
     bool small_num = v.numerator && *v.numerator >= 1 && *v.numerator <= 7;
     bool small_den = v.denominator && *v.denominator >= 1 && *v.denominator <= 7;
     if (v.suppressed || small_num || small_den) {
@@ -477,11 +570,76 @@ void ApplyDisclosureControl(MetricsReport& report) {
       v.standardised_rate.reset();
       v.ci_lower.reset();
       v.ci_upper.reset();
-      if (small_den) v.denominator.reset();
+      v.rate_ci_lower.reset();
+      v.rate_ci_upper.reset();
+      if (small_den) {
+        v.denominator.reset();
+      } else if (count_den && v.denominator) {
+        v.denominator = static_cast<int64_t>(Round5(static_cast<double>(*v.denominator)));
+      }
       continue;
     }
-    if (v.numerator) v.numerator = std::round(*v.numerator / 5) * 5;
-    for (auto* r : {&v.rate, &v.standardised_rate, &v.ci_lower, &v.ci_upper}) {
+    const double exact = v.numerator.value_or(0);
+    const double published = v.numerator ? Round5(exact) : 0;
+    if (v.numerator) v.numerator = published;
+    double den_ratio = 1;  // exact / published denominator (count denominators)
+    if (count_den && v.denominator) {
+      const double rd = Round5(static_cast<double>(*v.denominator));
+      if (rd > 0) den_ratio = static_cast<double>(*v.denominator) / rd;
+      v.denominator = static_cast<int64_t>(rd);
+    }
+    if (exact > 0 && v.numerator) {
+      const double scale = published / exact * den_ratio;
+      if (v.rate) v.rate = *v.rate * scale;
+      if (v.standardised_rate) {
+        v.standardised_rate = *v.standardised_rate * published / exact;
+        Interval o = PoissonLimits95(published);
+        const double per_event = *v.standardised_rate / published;
+        v.ci_lower = o.lower * per_event;
+        v.ci_upper = o.upper * per_event;
+      }
+      if (d) {
+        const double per_event = v.rate && published > 0 ? *v.rate / published : 0;
+        SetRateInterval(v, RateCiKind(*d), published,
+                        v.denominator ? static_cast<double>(*v.denominator) : 0, per_event);
+      }
+    } else if (v.numerator && count_den && v.rate && d) {
+      // Nothing counted: the proportion stays 0; its interval uses the published denominator.
+      SetRateInterval(v, RateCiKind(*d), 0,
+                      v.denominator ? static_cast<double>(*v.denominator) : 0, 0);
+    }
+  }
+  // Day-of-week coefficients of variation from the published day counts.
+  for (auto& cv : report.values) {
+    const size_t bar = cv.group.rfind('|');
+    if (bar == std::string::npos || cv.group.compare(bar, std::string::npos, "|cv") != 0) {
+      continue;
+    }
+    const std::string provider = cv.group.substr(0, bar + 1);
+    std::vector<double> days;
+    bool hidden = false;
+    for (const auto& v : report.values) {
+      if (v.metric_id != cv.metric_id || v.period_label != cv.period_label || &v == &cv ||
+          v.group.compare(0, provider.size(), provider) != 0 ||
+          v.group.size() != provider.size() + 3) {
+        continue;
+      }
+      if (v.suppressed || !v.numerator) hidden = true;
+      else days.push_back(*v.numerator);
+    }
+    cv.rate.reset();
+    if (hidden || days.size() != 7) {
+      cv.suppressed = hidden;
+      continue;
+    }
+    double mean = 0, var = 0;
+    for (double x : days) mean += x / 7;
+    for (double x : days) var += (x - mean) * (x - mean) / 7;
+    if (mean > 0) cv.rate = std::sqrt(var) / mean * 100.0;
+  }
+  for (auto& v : report.values) {
+    for (auto* r : {&v.rate, &v.standardised_rate, &v.ci_lower, &v.ci_upper, &v.rate_ci_lower,
+                    &v.rate_ci_upper}) {
       if (*r) *r = Round1(**r);
     }
   }
@@ -507,6 +665,7 @@ nlohmann::json ReportJson(const MetricsReport& r) {
                         {"version", d.version}, {"citation", d.citation},
                         {"provenance", d.provenance}, {"provisional", d.provisional},
                         {"unit", UnitName(d.unit)},
+                        {"rate_unit", RateUnitText(d)},
                         {"polarity", d.polarity == Polarity::kLowerIsBetter ? "lower is better"
                                                                              : "higher is better"},
                         {"switches", d.switches}};
@@ -526,6 +685,9 @@ nlohmann::json ReportJson(const MetricsReport& r) {
                       {"standardised_rate", opt(v.standardised_rate)},
                       {"ci95_lower", opt(v.ci_lower)},
                       {"ci95_upper", opt(v.ci_upper)},
+                      {"rate_ci95_lower", opt(v.rate_ci_lower)},
+                      {"rate_ci95_upper", opt(v.rate_ci_upper)},
+                      {"rate_ci_method", v.ci_method},
                       {"population_year", v.population_year},
                       {"denominator_basis", v.denominator_basis},
                       {"flags", v.flags},
@@ -539,22 +701,40 @@ nlohmann::json ReportJson(const MetricsReport& r) {
 }
 
 std::string ReportCsv(const MetricsReport& r) {
+  // One number format per column: counts as integers, rates and intervals with one decimal
+  // place when disclosure control is on (what is published), four otherwise.
+  const int dp = r.disclosure_applied ? 1 : 4;
+  auto quote = [](std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  };
   std::string out =
-      "metric_id,definition_version,period,first_day,last_day,group,numerator,denominator,rate,"
-      "standardised_rate,ci95_lower,ci95_upper,suppressed,provisional,data_as_of,denominator_basis,"
-      "flags\n";
+      "metric_id,metric_title,unit,polarity,definition_version,period,first_day,last_day,group,"
+      "numerator,denominator,rate,rate_ci95_lower,rate_ci95_upper,rate_ci_method,"
+      "standardised_rate,ci95_lower,ci95_upper,suppressed,provisional,data_as_of,"
+      "denominator_basis,flags\n";
   for (const auto& v : r.values) {
     const MetricDefinition* d = FindMetric(r.definitions, v.metric_id);
-    auto f = [](const std::optional<double>& o) { return o ? fmt::format("{}", *o) : ""; };
+    auto f = [&](const std::optional<double>& o) {
+      return o ? fmt::format("{:.{}f}", *o, dp) : std::string();
+    };
     std::string flags;
     for (const auto& fl : v.flags) flags += (flags.empty() ? "" : ";") + fl;
-    out += fmt::format("{},{},{},{},{},\"{}\",{},{},{},{},{},{},{},{},{},\"{}\",{}\n", v.metric_id,
-                       d ? d->version : "", v.period_label, v.period.start.ToIso(),
-                       v.period.last_day().ToIso(), v.group, f(v.numerator),
-                       v.denominator ? std::to_string(*v.denominator) : "", f(v.rate),
-                       f(v.standardised_rate), f(v.ci_lower), f(v.ci_upper),
-                       v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of,
-                       v.denominator_basis, flags);
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", v.metric_id,
+        quote(d ? d->title : ""), quote(d ? RateUnitText(*d) : ""),
+        d ? (d->polarity == Polarity::kLowerIsBetter ? "lower is better" : "higher is better")
+          : "",
+        d ? d->version : "", v.period_label, v.period.start.ToIso(), v.period.last_day().ToIso(),
+        quote(v.group), v.numerator ? fmt::format("{:.0f}", *v.numerator) : "",
+        v.denominator ? std::to_string(*v.denominator) : "", f(v.rate), f(v.rate_ci_lower),
+        f(v.rate_ci_upper), v.ci_method, f(v.standardised_rate), f(v.ci_lower), f(v.ci_upper),
+        v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of,
+        quote(v.denominator_basis), flags);
   }
   return out;
 }
@@ -565,10 +745,14 @@ std::string ReportTable(const MetricsReport& r) {
       r.engine, r.data_as_of.empty() ? "unknown" : r.data_as_of, BreakdownName(r.breakdown),
       r.disclosure_applied ? "ON (1-7 suppressed '*', numerators rounded to 5)" : "OFF");
   for (const auto& d : r.definitions) {
-    out += fmt::format("\n{} — {} [v{}{}]\n  {}; {}\n", d.id, d.title, d.version,
-                       d.provisional ? ", provisional" : "", UnitName(d.unit), d.citation);
-    out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", "period", "group",
-                       "numerator", "denominator", "rate", "DSR", "95% CI");
+    out += fmt::format("\n{} — {} [v{}{}]\n  {}; {}; {}\n", d.id, d.title, d.version,
+                       d.provisional ? ", provisional" : "", RateUnitText(d),
+                       d.polarity == Polarity::kLowerIsBetter ? "lower is better"
+                                                              : "higher is better",
+                       d.citation);
+    out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>17} {:>10} {:>21}\n", "period",
+                       "group", "numerator", "denominator", "rate", "rate 95% CI", "DSR",
+                       "DSR 95% CI");
     bool flagged = false;
     std::string basis;
     for (const auto& v : r.values) {
@@ -580,10 +764,13 @@ std::string ReportTable(const MetricsReport& r) {
         label += "+";
         flagged = true;
       }
-      out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>10} {:>21}\n", label,
+      std::string rci = v.rate_ci_lower
+                            ? fmt::format("{:.1f}-{:.1f}", *v.rate_ci_lower, *v.rate_ci_upper)
+                            : "-";
+      out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>17} {:>10} {:>21}\n", label,
                          v.group, v.suppressed ? "*" : Fmt(v.numerator, 0),
                          v.denominator ? std::to_string(*v.denominator) : "-", Fmt(v.rate, 1),
-                         Fmt(v.standardised_rate, 1), ci);
+                         rci, Fmt(v.standardised_rate, 1), ci);
     }
     if (!basis.empty()) out += fmt::format("  denominator: {} (first value)\n", basis);
     if (flagged) {

@@ -17,10 +17,19 @@
 // (ReferenceData::social_care_first_date; ASCOF 2A 2.3 step 4: some people counted as new
 // admissions may have had an earlier placement the data cannot see).
 //
-// Disclosure control (bcf-metrics.md 1.9, switch disclosure.apply): numerators or
-// denominators of 1-7 suppress the value and everything derived from it; published
-// numerators are rounded to the nearest 5; rates (computed before rounding) and CIs are
-// rounded to 1 decimal place. Internal computations keep full precision (apply it last).
+// Disclosure control (bcf-metrics.md 1.9, switch disclosure.apply; NHS Digital / ONS
+// practice): numerators or denominators of 1-7 suppress the value and everything derived from
+// it; published numerators, and denominators that are counts of records or people (another
+// metric's numerator), are rounded to the nearest 5; every figure derived from them -- the
+// rate or proportion, its confidence interval, the standardised rate and its interval, a
+// day-of-week coefficient of variation -- is then recomputed FROM THE PUBLISHED (rounded)
+// values, so that nothing suppressed or rounded away can be recovered from a published
+// field (a rate times its denominator gives back the rounded numerator, not the exact one).
+// Population and expected-prevalence denominators are public figures and stay exact. The
+// standardised rate is scaled by published / exact count (its age-sex adjustment kept) and
+// its interval is the exact Poisson interval of the published count on that rate. Rates and
+// CIs are then rounded to 1 decimal place. Internal computations keep full precision (apply
+// it last).
 // Thread safety: plain functions.
 #pragma once
 
@@ -46,6 +55,11 @@ struct MetricValue {
   std::optional<double> rate;          // crude, per unit
   std::optional<double> standardised_rate;
   std::optional<double> ci_lower, ci_upper;  // 95% CI of the standardised rate
+  // 95% CI of the crude rate / proportion (`rate`): Wilson score for proportions (percent of
+  // another metric's count), exact Poisson (Byar from 389 events) for rates per population,
+  // per expected case or per person; absent for counts and means (ci_method "").
+  std::optional<double> rate_ci_lower, rate_ci_upper;
+  std::string ci_method;  // "wilson", "poisson", ""
   int population_year = 0;
   std::string denominator_basis;  // see above; "" for counts
   std::vector<std::string> flags;  // see above
@@ -77,6 +91,13 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
 
 // Applies 1.9 to every value (idempotent).
 void ApplyDisclosureControl(MetricsReport& report);
+
+// How a definition's rate is expressed, for people: "per 100,000 population in the period
+// (not annualised)", "per 100,000 population per month (average over the period)", "%", ...
+std::string RateUnitText(const MetricDefinition& d);
+// The 95% interval a definition's rate carries: "Wilson score" (proportions), "exact Poisson
+// (Byar from 389 events)" (rates), or "" (counts, means, day-of-week profiles).
+std::string RateCiText(const MetricDefinition& d);
 
 nlohmann::json ReportJson(const MetricsReport& report);
 std::string ReportCsv(const MetricsReport& report);

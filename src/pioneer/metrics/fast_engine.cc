@@ -381,6 +381,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
     for (uint32_t j = first_of_source; j < end_of_source; ++j) {
       const uint64_t i = index.events[j];
       uint32_t row = ev.attr_row[i];
+      if (!index.duplicate.empty() && index.duplicate[row]) continue;  // a surplus copy
       int32_t pd = attrs.Value(p.period, row);
       if (pd == kNoDate) continue;
       if (!d.months.empty()) {
@@ -571,6 +572,18 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
     }
   }
   for (auto& x : index_) x.first[t_.person_count()] = static_cast<uint32_t>(x.events.size());
+  for (const auto& [table, rows] : ref_.duplicate_rows) {
+    auto s = SourceOf(table);
+    if (!s || rows.empty()) continue;
+    SourceIndex& x = index_[static_cast<int>(*s)];
+    x.duplicate.assign(t_.attributes(*s).rows(), 0);
+    for (uint32_t i : x.events) {
+      if (std::binary_search(rows.begin(), rows.end(), t_.events().row_id[i])) {
+        const uint32_t row = t_.events().attr_row[i];
+        if (row < x.duplicate.size()) x.duplicate[row] = 1;
+      }
+    }
+  }
   indexed_ = true;
   return index_.data();
 }

@@ -42,9 +42,12 @@ class FastEngine : public CountingEngine {
 
   // The events of one source in timeline order (indices into events()), and for each person
   // p the range [first[p], first[p + 1]) of that list holding p's events.
+  // duplicate[attr_row] != 0: the event is a surplus copy of an exact duplicate row
+  // (ReferenceData::duplicate_rows) and is never counted; empty when the source has none.
   struct SourceIndex {
     std::vector<uint32_t> events;
     std::vector<uint32_t> first;
+    std::vector<uint8_t> duplicate;
   };
 
  private:

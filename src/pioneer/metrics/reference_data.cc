@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
+#include "pioneer/metrics/duplicate_rows.h"
 
 namespace pioneer::metrics {
 
@@ -174,6 +175,15 @@ Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref) {
 
 StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
   ReferenceData r;
+  {
+    std::set<std::string> counted;
+    for (const auto& d : BuildCatalogue({})) {
+      if (d.components.empty() && d.measure != Measure::kPersons) counted.insert(d.source);
+    }
+    for (const auto& table : counted) {
+      PIONEER_ASSIGN_OR_RETURN(r.duplicate_rows[table], DuplicateRowIds(store, table));
+    }
+  }
   if (store.HasTable("population")) {
     Status st = store.Query(
         "SELECT year, CAST(sex AS INTEGER), age, SUM(population), area_code FROM population "

@@ -45,6 +45,10 @@ struct ReferenceData {
   // first service start when there are no such events. The ASCOF 2A look-back runs from here.
   std::string social_care_first_date;
   std::string data_as_of;  // latest activity date in apc_episodes (ISO), "" when none
+  // Source table -> rowids of exact duplicate rows (surplus copies, duplicate_rows.h), for
+  // every table a definition counts records of (persons-measured sources are unaffected by
+  // duplicates and not scanned). FastEngine skips these rows.
+  std::map<std::string, std::vector<int64_t>> duplicate_rows;
   // Expected-prevalence rate tables (dementia): the embedded ReferenceRates() unless a table
   // of the same name was loaded with LoadRateTablesCsv.
   std::vector<RateTable> rate_tables = ReferenceRates();

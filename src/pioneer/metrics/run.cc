@@ -47,7 +47,11 @@ std::string SummaryTable(const MetricsReport& r) {
     }
   }
   if (!years.empty()) labels = years;
-  std::string out = fmt::format("  {:<36} {:<12}", "metric", "unit");
+  // Official titles (not internal ids), cut to one terminal column.
+  auto name_of = [](const MetricDefinition& d) {
+    return d.title.size() > 58 ? d.title.substr(0, 55) + "..." : d.title;
+  };
+  std::string out = fmt::format("  {:<58} {:<12}", "metric", "unit");
   for (const auto& l : labels) out += fmt::format(" {:>12}", l);
   out += "\n";
   for (const auto& d : r.definitions) {
@@ -57,7 +61,7 @@ std::string SummaryTable(const MetricsReport& r) {
                        : d.unit == Unit::kDays    ? "mean days"
                                                   : "count";
     if (d.profile != Profile::kNone) unit = "CV % (mean)";
-    out += fmt::format("  {:<36} {:<12}", d.id, unit);
+    out += fmt::format("  {:<58} {:<12}", name_of(d), unit);
     for (const auto& l : labels) {
       std::string cell = "-";
       if (d.profile != Profile::kNone) {

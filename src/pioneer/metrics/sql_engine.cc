@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "pioneer/metrics/duplicate_rows.h"
+
 namespace pioneer::metrics {
 namespace {
 
@@ -102,7 +104,17 @@ struct RenderCtx {
   HasTable has_table;
   int depth = 0;
   std::set<std::string>* tables = nullptr;  // source views the statement needs
+  std::string source;  // table of the record alias being rendered ("" = unknown)
+  bool top = true;     // rendering the counted record itself (the periods alias p is in scope)
 };
+
+bool UsesPerson(const Expr& e) {
+  if (e.kind == Expr::Kind::kPersonDate) return true;
+  for (const auto& c : e.children) {
+    if (UsesPerson(c)) return true;
+  }
+  return false;
+}
 
 // Each source is read through a view adding _rid (the rowid) and _pkey: the NHS Number of the
 // person the record is placed on, exactly as the timeline places it - the traced number of a
@@ -118,8 +130,11 @@ std::string SourceView(const std::string& table, bool has_links) {
                         "{})",
                         Quote(table), RowId("t"), own)
           : own;
-  return fmt::format("\"v_{0}\" AS (SELECT t.*, {2} AS _rid, {1} AS _pkey FROM \"{0}\" t)",
-                     table, key, RowId("t"));
+  // MATERIALIZED: the person key becomes a column the planner can index for the joins of
+  // decorrelated relations (SQLite builds an automatic index; it cannot index an expression).
+  return fmt::format(
+      "\"v_{0}\" AS MATERIALIZED (SELECT t.*, {2} AS _rid, {1} AS _pkey FROM \"{0}\" t)", table,
+      key, RowId("t"));
 }
 
 std::string Anchor(const Relation& r, const std::string& a) {
@@ -192,10 +207,25 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       if (!ctx.has_table(r.source)) return False();
       RenderCtx sub = ctx;
       sub.depth = ctx.depth + 1;
+      sub.source = r.source;
+      sub.top = false;
       if (ctx.tables) ctx.tables->insert(r.source);
       std::string ra = fmt::format("r{}", sub.depth);
+      // Decorrelated form (a semi-join computed once): the rowids of the records of this
+      // source (alias x) that have a related record, as one join on the person key; a relation
+      // anchored on the period joins the periods too and matches (rowid, period). SQLite and
+      // PostgreSQL run this as a join instead of re-scanning the related table per record
+      // (a correlated EXISTS under OR cannot be turned into a semi-join by either).
+      const bool period_anchor = r.anchor == kPeriodEnd || r.anchor == kPeriodStart;
+      const bool decorrelate = !ctx.source.empty() && !UsesPerson(e.children[0]) &&
+                               (!period_anchor || ctx.top);
+      const std::string xa = fmt::format("x{}", sub.depth), qa = fmt::format("q{}", sub.depth);
+      const std::string self = decorrelate ? xa : a;
       std::string v = DateCol(ra, r.date_field);
-      std::string anchor = Anchor(r, a);
+      std::string anchor = Anchor(r, self);
+      if (decorrelate && period_anchor) {
+        anchor = qa + (r.anchor == kPeriodEnd ? ".last_day" : ".first_day");
+      }
       std::string rel;
       switch (r.kind) {
         case Relation::Kind::kStartsWithin:
@@ -212,8 +242,20 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
         case Relation::Kind::kBefore:
           rel = fmt::format("{0} IS NOT NULL AND {1} IS NOT NULL AND ({0} < {1} OR ({0} = {1} "
                             "AND {2}._rid < {3}._rid))",
-                            v, anchor, ra, a);
+                            v, anchor, ra, self);
           break;
+      }
+      if (decorrelate && period_anchor) {
+        return fmt::format(
+            "({0}._rid, p.idx) IN (SELECT {1}._rid, {2}.idx FROM cand {1} JOIN periods {2} "
+            "ON {5} JOIN \"v_{4}\" {6} ON {6}._pkey = {1}._pkey WHERE ({7}) AND ({8}))",
+            a, xa, qa, ctx.source, r.source, True(), ra, rel, Render(e.children[0], ra, sub));
+      }
+      if (decorrelate) {
+        return fmt::format(
+            "{0}._rid IN (SELECT {1}._rid FROM \"v_{2}\" {1} JOIN \"v_{3}\" {4} ON {4}._pkey = "
+            "{1}._pkey WHERE ({5}) AND ({6}))",
+            a, xa, ctx.source, r.source, ra, rel, Render(e.children[0], ra, sub));
       }
       return fmt::format(
           "EXISTS (SELECT 1 FROM \"v_{0}\" {1} WHERE {1}._pkey = {2}._pkey AND ({3}) AND ({4}))",
@@ -340,6 +382,21 @@ std::string ValueSql(const MetricDefinition& d) {
   return "1";
 }
 
+// Exact duplicate rows (duplicate_rows.h, the quality report's definition): only the first
+// copy (lowest rowid) of rows equal in every extract field is counted. A count of distinct
+// persons cannot change, so persons-measured definitions skip the grouping.
+std::string DistinctRowsSql(const MetricDefinition& d) {
+  if (d.measure == Measure::kPersons) return "";
+  std::vector<std::string> fields = DuplicateKeyFields(d.source);
+  if (fields.empty()) return "";
+  std::string keys;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    keys += (i ? ", " : "") + TextField("u", fields[i]);
+  }
+  return fmt::format(" AND a._rid IN (SELECT min({}) FROM \"{}\" u GROUP BY {})", RowId("u"),
+                     d.source, keys);
+}
+
 // One row per (record, period) measured: pidx, rid, grp, band, sex_cell, val.
 std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
                     const std::vector<LabelledPeriod>& periods, Breakdown b, const HasTable& has) {
@@ -371,23 +428,40 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   if (d.measure == Measure::kDaysBetween) {
     where += fmt::format(" AND {} IS NOT NULL", DateCol("a", d.value_from_field));
   }
+  where += DistinctRowsSql(d);
   std::set<std::string> tables = {d.source};
-  RenderCtx ctx{has, 0, &tables};
-  std::string pred = Render(predicate, "a", ctx);
-  // Records are filtered once (materialised) before the join with the periods, unless the
-  // predicate itself reads the period (relations anchored on the period's first/last day).
-  const bool period_dependent = pred.find("p.last_day") != std::string::npos ||
-                                pred.find("p.first_day") != std::string::npos;
+  RenderCtx ctx{has, 0, &tables, d.source, true};
+  // Records are filtered once (materialised, `cand`) before the join with the periods by
+  // every top-level condition that does not read the period; the conditions that do
+  // (relations anchored on the period's first/last day) are tested per (record, period).
+  auto reads_period = [](const std::string& sql) {
+    return sql.find("p.last_day") != std::string::npos ||
+           sql.find("p.first_day") != std::string::npos ||
+           sql.find("p.idx") != std::string::npos;
+  };
+  std::vector<const Expr*> terms;
+  if (predicate.kind == Expr::Kind::kAnd) {
+    for (const auto& c : predicate.children) terms.push_back(&c);
+  } else {
+    terms.push_back(&predicate);
+  }
+  std::string fixed_pred, period_pred;
+  for (const Expr* t : terms) {
+    std::string sql = "(" + Render(*t, "a", ctx) + ")";
+    std::string& into = reads_period(sql) ? period_pred : fixed_pred;
+    into += (into.empty() ? "" : " AND ") + sql;
+  }
+  const bool period_dependent = !period_pred.empty();
   std::string cand = fmt::format(
       "SELECT a.* FROM \"v_{}\" a LEFT JOIN person ps ON ps.nhs_number = a._pkey WHERE {}{}",
-      d.source, where, period_dependent ? "" : " AND (" + pred + ")");
+      d.source, where, fixed_pred.empty() ? "" : " AND " + fixed_pred);
   std::string age = AgeSql(d);
   std::string base = fmt::format(
       "SELECT p.idx AS pidx, a._rid AS rid, a._pkey AS person, {} AS pdate, {} AS age, "
       "{} AS sex_cell, {} AS grp, {} AS val FROM cand a JOIN periods p ON {} LEFT JOIN "
       "person ps ON ps.nhs_number = a._pkey{}",
       DateCol("a", d.period_field), age, SexSql(d), GroupSql(b, d, has), ValueSql(d),
-      MembershipSql(d), period_dependent ? " WHERE " + pred : "");
+      MembershipSql(d), period_dependent ? " WHERE " + period_pred : "");
   std::string filtered = "SELECT * FROM base";
   if (d.age_lo >= 0) {
     filtered += fmt::format(" WHERE age IS NOT NULL AND age BETWEEN {} AND {}", d.age_lo,

@@ -87,6 +87,15 @@ Interval PoissonLimits95(double o) {
   return {lower, upper};
 }
 
+Interval WilsonInterval95(double k, double n) {
+  if (n <= 0) return {0, 0};
+  const double z = 1.959963984540054;
+  const double p = k / n, z2 = z * z;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
 const std::array<double, 19>& Esp2013Weights() {
   static const std::array<double, 19> kWeights = {5000, 5500, 5500, 5500, 6000, 6000, 6500,
                                                   7000, 7000, 7000, 7000, 6500, 6000, 5500,

@@ -29,6 +29,10 @@ struct Interval {
 // 95% limits for a Poisson count O: Dobson exact (chi-square) for O < 389, Byar otherwise.
 Interval PoissonLimits95(double observed);
 
+// 95% Wilson score interval of a proportion k / n (0 <= k <= n, n > 0), as fractions in
+// [0, 1] (Newcombe 1998; the interval PHE and NHS Digital use for proportions).
+Interval WilsonInterval95(double k, double n);
+
 // ESP2013 weights for the 19 five-year bands 0-4 .. 85-89, 90+ (total 100,000).
 const std::array<double, 19>& Esp2013Weights();
 // Band index 0..18 of an age in years.

@@ -68,6 +68,19 @@ TEST(DsrTest, WeightsAndZeroPopulationCells) {
   EXPECT_FALSE(DirectlyStandardise({{1, 0, 0}}).has_value());
 }
 
+TEST(WilsonTest, PublishedValues) {
+  // Newcombe (1998) table I: 8/10 -> 0.4902-0.9433; 0/10 -> 0-0.2775; 81/263 -> 0.2553-0.3662.
+  Interval a = WilsonInterval95(8, 10);
+  EXPECT_NEAR(a.lower, 0.4902, 5e-4);
+  EXPECT_NEAR(a.upper, 0.9433, 5e-4);
+  Interval b = WilsonInterval95(0, 10);
+  EXPECT_NEAR(b.lower, 0.0, 1e-12);
+  EXPECT_NEAR(b.upper, 0.2775, 5e-4);
+  Interval c = WilsonInterval95(81, 263);
+  EXPECT_NEAR(c.lower, 0.2553, 5e-4);
+  EXPECT_NEAR(c.upper, 0.3662, 5e-4);
+}
+
 TEST(Esp2013Test, WeightsTotal100000) {
   double t = 0;
   for (double w : Esp2013Weights()) t += w;

@@ -115,10 +115,23 @@ struct Scenario {
   std::string metric;           // PlanMetric::id or catalogue id the scenario reads
   std::string unit_cost_activity;  // unit_costs.activity_type in the store
   std::optional<double> unit_cost_gbp;  // override of the store's unit cost
-  double planned_change_pct = 0;   // planned change in the activity (e.g. -3.0)
+  // Planned change in the activity (e.g. -3.0); absent = the plan states none (never 0).
+  std::optional<double> planned_change_pct;
   std::map<std::string, double> shares;  // partner org id -> share of costs beyond contingency
   std::string shares_basis;
   friend bool operator==(const Scenario&, const Scenario&) = default;
+};
+
+// A line of a plan's costs-and-benefits appendix (Tri-borough's "Appendix B"): the scheme
+// reference exactly as printed ("BCF01/11", "BCF07a", "BCF14/19"; empty for lines that are not
+// schemes, e.g. Disabled Facilities Grants) and the assumptions behind its figures. The
+// validator checks the references against the scheme table (scheme numbers in scheme names).
+struct CostAssumption {
+  std::string ref;
+  std::string name;
+  std::string costing;
+  std::string savings;
+  friend bool operator==(const CostAssumption&, const CostAssumption&) = default;
 };
 
 struct RiskShare {
@@ -148,6 +161,7 @@ struct Plan {
   std::vector<PlanMetric> metrics;
   P4p p4p;
   RiskShare risk_share;
+  std::vector<CostAssumption> cost_assumptions;
   // Key path -> 1-based line in the source file (not part of equality).
   std::map<std::string, int> lines;
   std::string file;  // the file it was read from ("" when built in code)

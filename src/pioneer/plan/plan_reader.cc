@@ -222,7 +222,17 @@ void Reader::ReadAll(const toml::table& root) {
   Plan& p = *plan_;
   CheckKeys(root, "",
             {"format_version", "plan", "sign_off", "organisations", "pooled_budget", "themes",
-             "schemes", "protected_social_care", "metrics", "p4p", "risk_share"});
+             "schemes", "protected_social_care", "metrics", "p4p", "risk_share",
+             "cost_assumptions"});
+  Each(root, "", "cost_assumptions", [&](const toml::table& t, const std::string& path) {
+    CheckKeys(t, path, {"ref", "name", "costing", "savings"});
+    CostAssumption c;
+    c.ref = Str(t, path, "ref");
+    c.name = Str(t, path, "name", true);
+    c.costing = Str(t, path, "costing");
+    c.savings = Str(t, path, "savings");
+    p.cost_assumptions.push_back(std::move(c));
+  });
   if (auto v = Num(root, "", "format_version", true)) {
     p.format_version = static_cast<int>(*v);
     if (p.format_version != 1) Error(root.get("format_version"), "format_version", "only version 1 is known");
@@ -353,8 +363,9 @@ void Reader::ReadAll(const toml::table& root) {
       Error(t.get("kind"), path + ".kind", "expected national, local or supporting");
     if (m.status != "set" && m.status != "tbc" && m.status != "not_stated")
       Error(t.get("status"), path + ".status", "expected set, tbc or not_stated");
-    if (!m.unit.empty() && m.unit != "per_100k" && m.unit != "percent" && m.unit != "count")
-      Error(t.get("unit"), path + ".unit", "expected per_100k, percent or count");
+    if (!m.unit.empty() && m.unit != "per_100k" && m.unit != "per_1000" && m.unit != "percent" &&
+        m.unit != "count")
+      Error(t.get("unit"), path + ".unit", "expected per_100k, per_1000, percent or count");
     if (!m.rate_basis.empty() && m.rate_basis != "year" && m.rate_basis != "month")
       Error(t.get("rate_basis"), path + ".rate_basis", "expected year or month");
     if (!m.polarity.empty() && m.polarity != "lower_is_better" && m.polarity != "higher_is_better")
@@ -414,7 +425,7 @@ void Reader::ReadAll(const toml::table& root) {
       s.metric = Str(st, path, "metric");
       s.unit_cost_activity = Str(st, path, "unit_cost_activity");
       s.unit_cost_gbp = Num(st, path, "unit_cost_gbp");
-      s.planned_change_pct = Num(st, path, "planned_change_pct").value_or(0);
+      s.planned_change_pct = Num(st, path, "planned_change_pct");
       s.shares = NumMap(st, path, "shares");
       s.shares_basis = Str(st, path, "shares_basis");
       p.risk_share.scenarios.push_back(std::move(s));

@@ -178,7 +178,7 @@ std::string WritePlanToml(const Plan& p) {
       PutStr(t, "metric", s.metric);
       PutStr(t, "unit_cost_activity", s.unit_cost_activity);
       if (s.unit_cost_gbp) t.insert("unit_cost_gbp", *s.unit_cost_gbp);
-      if (s.planned_change_pct != 0) t.insert("planned_change_pct", s.planned_change_pct);
+      if (s.planned_change_pct) t.insert("planned_change_pct", *s.planned_change_pct);
       if (!s.shares.empty()) {
         toml::table sh;
         for (const auto& [k, v] : s.shares) sh.insert(k, v);
@@ -189,6 +189,18 @@ std::string WritePlanToml(const Plan& p) {
     }
     if (!a.empty()) rs.insert("scenarios", std::move(a));
     root.insert("risk_share", std::move(rs));
+  }
+  if (!p.cost_assumptions.empty()) {
+    toml::array a;
+    for (const auto& c : p.cost_assumptions) {
+      toml::table t;
+      PutStr(t, "ref", c.ref);
+      t.insert("name", c.name);
+      PutStr(t, "costing", c.costing);
+      PutStr(t, "savings", c.savings);
+      a.push_back(std::move(t));
+    }
+    root.insert("cost_assumptions", std::move(a));
   }
   std::ostringstream os;
   os << root << "\n";

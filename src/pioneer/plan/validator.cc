@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <cmath>
 #include <set>
 
@@ -64,6 +66,8 @@ class Checker {
     Metrics();
     P4pChecks();
     Risk();
+    RiskPlannedChange();
+    AppendixSchemeRefs();
   }
 
   std::vector<Finding> Take() {
@@ -357,6 +361,87 @@ class Checker {
             fmt::format("scenario ({}) says nothing about who bears costs beyond the "
                         "contingency",
                         s.id));
+    }
+  }
+
+  // Scenarios that compare activity with a planned change need the plan to state that change;
+  // a missing figure is never treated as zero (the report does not model them).
+  void RiskPlannedChange() {
+    for (size_t i = 0; i < p_.risk_share.scenarios.size(); ++i) {
+      const Scenario& s = p_.risk_share.scenarios[i];
+      if ((s.kind == "acute_demand_outstrips" || s.kind == "community_demand_higher") &&
+          !s.planned_change_pct)
+        Add(Severity::kWarning, "risk.planned_change_not_stated",
+            fmt::format("risk_share.scenarios[{}]", i),
+            fmt::format("scenario ({}) compares activity with a planned change the plan does "
+                        "not state: it cannot be costed",
+                        s.id));
+    }
+  }
+
+  // Scheme references ("BCF01 & BCF15", "BCF07a", "BCF01/11"): (number, sub-line letter).
+  static std::vector<std::pair<int, std::string>> SchemeRefs(const std::string& text) {
+    std::vector<std::pair<int, std::string>> out;
+    for (size_t at = text.find("BCF"); at != std::string::npos; at = text.find("BCF", at + 3)) {
+      size_t i = at + 3;
+      while (i < text.size() && text[i] == ' ') ++i;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        int n = 0;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+          n = n * 10 + (text[i++] - '0');
+        std::string letter;
+        if (i < text.size() && std::islower(static_cast<unsigned char>(text[i])) &&
+            (i + 1 == text.size() || !std::isalpha(static_cast<unsigned char>(text[i + 1]))))
+          letter = text[i++];
+        out.push_back({n, letter});
+        if (i < text.size() && text[i] == '/') ++i;  // "BCF01/11": more numbers follow
+        else break;
+      }
+    }
+    return out;
+  }
+
+  // A costs-and-benefits line must cover whole lines of the scheme table: every scheme number
+  // it names exists, no sub-line the table does not list, and a table line that groups schemes
+  // ("BCF01 & BCF15") is not split across appendix lines.
+  void AppendixSchemeRefs() {
+    std::map<int, size_t> line_of;  // scheme number -> schemes[] index
+    for (size_t i = 0; i < p_.schemes.size(); ++i)
+      for (const auto& [n, letter] : SchemeRefs(p_.schemes[i].name)) line_of[n] = i;
+    if (line_of.empty()) return;
+    for (size_t a = 0; a < p_.cost_assumptions.size(); ++a) {
+      const CostAssumption& c = p_.cost_assumptions[a];
+      auto refs = SchemeRefs(c.ref);
+      if (refs.empty()) continue;
+      const std::string key = fmt::format("cost_assumptions[{}].ref", a);
+      std::set<int> named;
+      std::set<size_t> lines;
+      for (const auto& [n, letter] : refs) {
+        named.insert(n);
+        auto it = line_of.find(n);
+        if (it == line_of.end()) {
+          Add(Severity::kError, "appendix.unknown_scheme", key,
+              fmt::format("'{}' refers to scheme BCF{:02d}, which is not in the scheme table",
+                          c.ref, n));
+          continue;
+        }
+        lines.insert(it->second);
+        if (!letter.empty())
+          Add(Severity::kWarning, "appendix.scheme_split", key,
+              fmt::format("'{}' is a part of scheme BCF{:02d} ({}) that the scheme table does "
+                          "not list: its figures cannot be matched to a scheme line",
+                          c.ref, n, p_.schemes[it->second].name));
+      }
+      for (size_t li : lines) {
+        for (const auto& [n, letter] : SchemeRefs(p_.schemes[li].name)) {
+          if (named.count(n)) continue;
+          Add(Severity::kWarning, "appendix.scheme_split", key,
+              fmt::format("'{}' groups schemes differently from the scheme table: the table's "
+                          "line '{}' also covers BCF{:02d}",
+                          c.ref, p_.schemes[li].name, n));
+          break;
+        }
+      }
     }
   }
 

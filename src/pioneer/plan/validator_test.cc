@@ -48,7 +48,13 @@ TEST(Validator, LeicestershireFindings) {
                   "warning scheme.no_metric schemes[39].metrics",   // SC cost pressures
                   "warning metric.no_trajectory metrics[4]",        // patient experience TBC
                   "warning metric.trajectory_worsens metrics[5].milestones[1].value",  // falls
-                  "warning risk.no_shares risk_share.scenarios[3]"));  // scenario (d)
+                  // Scenarios (a), (c) and (d): the seed states no partner shares for any of
+                  // them (shares derived by a reviewer are not the plan's); (d) also has no
+                  // planned change in reablement.
+                  "warning risk.no_shares risk_share.scenarios[0]",
+                  "warning risk.no_shares risk_share.scenarios[2]",
+                  "warning risk.no_shares risk_share.scenarios[3]",
+                  "warning risk.planned_change_not_stated risk_share.scenarios[3]"));
   // The figures behind the first finding: schemes 18,002 vs stated 18,251 (£249k).
   EXPECT_NE(fs[0].message.find("£18,002k"), std::string::npos) << fs[0].message;
   EXPECT_NE(fs[0].message.find("£249k not allocated"), std::string::npos) << fs[0].message;
@@ -75,12 +81,21 @@ TEST(Validator, TriboroughFindings) {
               ::testing::ElementsAre(
                   "warning plan.local_metric_not_chosen plan",
                   "warning scheme.investment_not_stated schemes",
-                  "error scheme.undefined_metric schemes[1].metrics",  // BCF08 -> non-elective
                   "warning metric.no_trajectory metrics[0]", "warning metric.no_trajectory metrics[1]",
                   "warning metric.no_trajectory metrics[2]", "warning metric.no_trajectory metrics[3]",
                   "warning metric.no_trajectory metrics[4]", "warning metric.no_trajectory metrics[5]",
-                  "warning metric.no_trajectory metrics[6]", "warning metric.no_trajectory metrics[7]"));
-  EXPECT_EQ(CountErrors(fs), 1);
+                  "warning metric.no_trajectory metrics[6]", "warning metric.no_trajectory metrics[7]",
+                  // Appendix B against the scheme table ("BCF01 & BCF15", "BCF07", no BCF14/19):
+                  "warning appendix.scheme_split cost_assumptions[0].ref",  // BCF01/11
+                  "warning appendix.scheme_split cost_assumptions[5].ref",  // BCF07a
+                  "warning appendix.scheme_split cost_assumptions[6].ref",  // BCF07b
+                  "warning appendix.scheme_split cost_assumptions[7].ref",  // BCF07c
+                  "warning appendix.scheme_split cost_assumptions[8].ref",  // BCF07d
+                  "warning appendix.scheme_split cost_assumptions[9].ref",  // BCF07e
+                  "warning appendix.scheme_split cost_assumptions[14].ref",  // BCF15 alone
+                  "error appendix.unknown_scheme cost_assumptions[18].ref",  // BCF14
+                  "error appendix.unknown_scheme cost_assumptions[18].ref"));  // BCF19
+  EXPECT_EQ(CountErrors(fs), 2);
 }
 
 TEST(Validator, DemoPlanFindings) {
@@ -125,6 +140,38 @@ TEST(Validator, ProtectedServicesTotalAndLine) {
               ::testing::ElementsAre(
                   "error protected.total_mismatch protected_social_care.stated_total.2014/15",
                   "error protected.scheme_mismatch protected_social_care.services[0].amount"));
+}
+
+TEST(Validator, AppendixSchemeReferencesAgainstTheSchemeTable) {
+  // Scheme one is "BCF01 & BCF02", Discharge scheme "BCF03". Appendix lines: BCF01/02 and
+  // BCF03 match whole lines; BCF01 alone splits a line; BCF03a is a sub-line the table does not
+  // list; BCF09 does not exist; a line with no reference is not checked.
+  std::string text = Replace(Replace(MinimalPlan(), "name = \"Scheme one\"",
+                                     "name = \"BCF01 & BCF02 Scheme one\""),
+                             "name = \"Discharge scheme\"", "name = \"BCF03 Discharge scheme\"");
+  text += R"(
+[[cost_assumptions]]
+ref = "BCF01/02"
+name = "whole line"
+[[cost_assumptions]]
+ref = "BCF03"
+name = "whole line"
+[[cost_assumptions]]
+ref = "BCF01"
+name = "split"
+[[cost_assumptions]]
+ref = "BCF03a"
+name = "sub-line"
+[[cost_assumptions]]
+ref = "BCF09"
+name = "unknown"
+[[cost_assumptions]]
+name = "Disabled Facilities Grant"
+)";
+  EXPECT_THAT(Summary(Validate(text)),
+              ::testing::ElementsAre("warning appendix.scheme_split cost_assumptions[2].ref",
+                                     "warning appendix.scheme_split cost_assumptions[3].ref",
+                                     "error appendix.unknown_scheme cost_assumptions[4].ref"));
 }
 
 TEST(Validator, MinimumAboveTotal) {

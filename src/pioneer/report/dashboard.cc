@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstddef>
+#include <optional>
+#include <vector>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -48,6 +50,34 @@ std::string Num(std::optional<double> v, int dp = 2) {
   return v ? fmt::format("{:.{}f}", *v, dp) : std::string("–");
 }
 
+// A theme's investment in a year: the sum of its schemes' stated figures; nullopt when no
+// scheme of the theme states one (a missing figure is never zero).
+std::optional<double> ThemeInvestment(const plan::Plan& p, const std::string& theme,
+                                      const std::string& year) {
+  std::optional<double> v;
+  for (const auto& s : p.schemes)
+    if (s.theme == theme) {
+      auto it = s.investment.find(year);
+      if (it != s.investment.end()) v = v.value_or(0) + p.ToPounds(it->second);
+    }
+  return v;
+}
+
+// A data table for a chart (the accessible alternative), folded under the chart.
+std::string DataTable(const std::string& caption, const std::vector<std::string>& head,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::string h = "<details><summary>" + Esc(caption) + ": data table</summary><div class=tw><table>";
+  h += "<tr>";
+  for (const auto& c : head) h += "<th>" + Esc(c) + "</th>";
+  h += "</tr>";
+  for (const auto& r : rows) {
+    h += "<tr>";
+    for (size_t i = 0; i < r.size(); ++i) h += (i ? "<td class=n>" : "<td>") + Esc(r[i]) + "</td>";
+    h += "</tr>";
+  }
+  return h + "</table></div></details>";
+}
+
 json ChartData(const ReportData& d) {
   json j;
   j["metrics"] = json::array();
@@ -59,15 +89,19 @@ json ChartData(const ReportData& d) {
     m["labels"] = json::array();
     m["actual"] = json::array();
     m["planned"] = json::array();
+    m["rolling"] = json::array();
     for (const auto& p : t.series) {
       m["labels"].push_back(p.label);
-      m["actual"].push_back(Opt(p.actual));
+      m["actual"].push_back(Opt(p.actual));  // null when suppressed: a gap, never joined
       m["planned"].push_back(Opt(p.planned));
+      m["rolling"].push_back(Opt(p.rolling12));
     }
     j["metrics"].push_back(m);
   }
+  json weekday = json::array();
+  for (int64_t n : d.facts.discharges_by_weekday) weekday.push_back(n < 0 ? json(nullptr) : json(n));
   j["weekday"] = {{"labels", {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}},
-                  {"values", d.facts.discharges_by_weekday},
+                  {"values", weekday},
                   {"period", d.facts.weekday_period}};
   const plan::Plan& p = d.plan;
   json inv;
@@ -77,15 +111,7 @@ json ChartData(const ReportData& d) {
   for (const auto& th : p.themes) inv["themes"].push_back(th.name);
   for (const auto& y : p.years) {
     json row = json::array();
-    for (const auto& th : p.themes) {
-      double v = 0;
-      for (const auto& s : p.schemes)
-        if (s.theme == th.id) {
-          auto it = s.investment.find(y);
-          if (it != s.investment.end()) v += p.ToPounds(it->second);
-        }
-      row.push_back(v);
-    }
+    for (const auto& th : p.themes) row.push_back(Opt(ThemeInvestment(p, th.id, y)));
     inv["values"].push_back(row);
   }
   j["investment"] = inv;
@@ -106,7 +132,11 @@ json ChartData(const ReportData& d) {
 const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
 header{background:#005eb8;color:#fff;padding:16px 24px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
 main{padding:16px 24px;max-width:1200px}section{background:#fff;border-radius:6px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-h2{margin-top:0;font-size:18px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:16px}
+h2{margin-top:0;font-size:18px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(460px,100%),1fr));gap:16px}
+.tw{overflow-x:auto;max-width:100%}details{margin-top:6px;font-size:13px}summary{cursor:pointer;color:#005eb8}
+td,th{overflow-wrap:anywhere}
+@media (max-width:640px){main{padding:8px}section{padding:10px}header{padding:12px}table{font-size:12px}th,td{padding:4px}
+.chart{height:240px}td.note{display:none}th.note{display:none}}
 .chart{position:relative;height:280px}table{border-collapse:collapse;width:100%;font-size:14px}th,td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#e8edf3}td.n{text-align:right;font-variant-numeric:tabular-nums}.rag{font-weight:600;text-align:center;border-radius:3px}
 .green{background:#c6efce}.amber{background:#ffeb9c}.red{background:#ffc7ce}.nodata{background:#ededed}.warn{color:#9c0006;font-weight:600}
@@ -118,20 +148,30 @@ const char* kScript = R"(
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   let drawn = 0;
+  // Long labels as several lines so that nothing is clipped.
+  function wrap(text, width) {
+    const out = []; let line = '';
+    String(text).split(' ').forEach(function (w) {
+      if (line && (line + ' ' + w).length > width) { out.push(line); line = w; } else { line = line ? line + ' ' + w : w; }
+    });
+    if (line) out.push(line);
+    return out;
+  }
   function make(id, config) { new Chart(document.getElementById(id), config); drawn++; }
   data.metrics.forEach(function (m, i) {
     make('metric-' + i, { type: 'line', data: { labels: m.labels, datasets: [
-      { label: 'Actual', data: m.actual, borderColor: '#005eb8', backgroundColor: '#005eb8', spanGaps: true },
-      { label: 'Planned trajectory', data: m.planned, borderColor: '#ed8b00', backgroundColor: '#ed8b00', borderDash: [6, 4], spanGaps: true }
-    ] }, options: { plugins: { title: { display: true, text: m.name } } } });
+      { label: 'Actual (quarter)', data: m.actual, borderColor: '#005eb8', backgroundColor: '#005eb8', spanGaps: false, pointRadius: 4 },
+      { label: 'Actual, 12 months to quarter end', data: m.rolling, borderColor: '#7c2855', backgroundColor: '#7c2855', spanGaps: false, pointRadius: 3, pointStyle: 'rect' },
+      { label: 'Planned trajectory', data: m.planned, borderColor: '#ed8b00', backgroundColor: '#ed8b00', borderDash: [6, 4], spanGaps: true, pointRadius: 3, pointStyle: 'triangle' }
+    ] }, options: { plugins: { title: { display: true, text: wrap(m.name, 60) } } } });
   });
   make('weekday', { type: 'bar', data: { labels: data.weekday.labels, datasets: [
     { label: 'Hospital discharges ' + data.weekday.period, data: data.weekday.values, backgroundColor: '#41b6e6' } ] },
     options: { plugins: { title: { display: true, text: 'Discharges by day of the week' } } } });
   const palette = ['#005eb8', '#ed8b00', '#009639', '#7c2855'];
-  make('investment', { type: 'bar', data: { labels: data.investment.themes, datasets:
+  make('investment', { type: 'bar', data: { labels: data.investment.themes.map(function (t) { return wrap(t, 22); }), datasets:
     data.investment.years.map(function (y, i) { return { label: y + ' (£)', data: data.investment.values[i], backgroundColor: palette[i % palette.length] }; }) },
-    options: { plugins: { title: { display: true, text: 'Investment by theme' } } } });
+    options: { indexAxis: 'y', plugins: { title: { display: true, text: 'Investment by theme' } } } });
   if (data.p4p.present) {
     make('p4p', { type: 'bar', data: { labels: data.p4p.labels, datasets: [
       { label: 'Released (£)', data: data.p4p.released, backgroundColor: '#009639' },
@@ -155,40 +195,108 @@ std::string DashboardHtml(const ReportData& d) {
        Esc((p.title.empty() ? p.id : p.title) + " · data as of " +
            (d.data_as_of.empty() ? "unknown" : d.data_as_of)) +
        "</p></header><main>\n";
-  // Metric summary.
-  h += "<section><h2>Metrics: actual against plan</h2><table><tr><th>Metric</th><th>Milestone</th>"
-       "<th>Planned</th><th>Actual</th><th>Variance</th><th>Status</th><th>Note</th></tr>";
+  // Metric summary: every milestone, with the plan's baseline and the measured one; RAG next
+  // to the metric name so that it stays in view on a phone.
+  h += "<section><h2>Metrics: actual against plan</h2><div class=tw><table><tr><th>Metric</th>"
+       "<th>Status</th><th>Milestone</th><th>Baseline (plan / measured)</th><th>Planned</th>"
+       "<th>Actual</th><th>Variance</th><th class=note>Note</th></tr>";
+  int red = 0, amber = 0, green = 0, nodata = 0;
   for (const auto& t : d.tracks) {
-    const MilestoneTrack* latest = nullptr;
-    for (const auto& m : t.milestones)
-      if (m.actual) latest = &m;
-    if (!latest && !t.milestones.empty()) latest = &t.milestones.back();
-    Rag rag = latest ? latest->rag : Rag::kNoData;
-    std::string cls = rag == Rag::kNoData ? "nodata" : RagName(rag);
-    h += "<tr><td>" + Esc(t.name) + "</td><td>" + (latest ? Esc(latest->date) : "–") + "</td><td class=n>" +
-         (latest ? Num(latest->planned) : "–") + "</td><td class=n>" + (latest ? Num(latest->actual) : "–") +
-         "</td><td class=n>" + (latest ? Num(latest->variance) : "–") + "</td><td class=\"rag " + cls +
-         "\">" + RagName(rag) + "</td><td class=small>" + Esc(t.note) + "</td></tr>";
+    std::string baseline = (t.baseline_planned ? Num(t.baseline_planned) : std::string("–")) +
+                           " / " + (t.baseline_actual ? Num(t.baseline_actual) : std::string("–"));
+    if (t.milestones.empty()) {
+      // No trajectory: still show what was measured in each plan year.
+      std::string actual;
+      for (const auto& ya : t.year_actuals)
+        actual += (actual.empty() ? "" : "<br>") + Esc(ya.year) + ": " +
+                  (ya.suppressed ? std::string("suppressed") : Num(ya.actual));
+      if (actual.empty()) actual = "–";
+      ++nodata;
+      h += "<tr><td>" + Esc(t.name) + "</td><td class=\"rag nodata\">no trajectory</td><td>–</td><td class=n>" +
+           baseline + "</td><td class=n>–</td><td class=n>" + actual +
+           "</td><td class=n>–</td><td class=\"small note\">" + Esc(t.note) + "</td></tr>";
+      continue;
+    }
+    for (size_t mi = 0; mi < t.milestones.size(); ++mi) {
+      const MilestoneTrack& m = t.milestones[mi];
+      std::string cls = m.rag == Rag::kNoData ? "nodata" : RagName(m.rag);
+      switch (m.rag) {
+        case Rag::kRed: ++red; break;
+        case Rag::kAmber: ++amber; break;
+        case Rag::kGreen: ++green; break;
+        case Rag::kNoData: ++nodata; break;
+      }
+      h += "<tr><td>" + (mi == 0 ? Esc(t.name) : std::string("<span class=small>″</span>")) +
+           "</td><td class=\"rag " + cls + "\">" + RagName(m.rag) + "</td><td>" + Esc(m.date) +
+           "</td><td class=n>" + (mi == 0 ? baseline : std::string()) + "</td><td class=n>" +
+           Num(m.planned) + "</td><td class=n>" + Num(m.actual) + "</td><td class=n>" +
+           Num(m.variance) + "</td><td class=\"small note\">" + (mi == 0 ? Esc(t.note) : "") +
+           "</td></tr>";
+    }
   }
-  h += "</table><p class=small>Green: at or better than the milestone. Amber: worse, but at least 70% of "
+  h += "</table></div><p class=small>" +
+       Esc(fmt::format("Milestones: {} red, {} amber, {} green, {} without data. ", red, amber,
+                       green, nodata)) +
+       "Green: at or better than the milestone. Amber: worse, but at least 70% of "
        "the planned improvement achieved (within 2% where no improvement was planned). Red: otherwise. "
-       "Actuals are crude rates with disclosure control (docs/report.md).</p></section>\n";
-  // Metric charts.
+       "Actuals are crude rates with disclosure control (docs/report.md); a suppressed quarter is a gap "
+       "in its chart, and the 12 months to each quarter end are shown beside it.</p></section>\n";
+  // Metric charts, each with its data table.
   json cd = ChartData(d);
   h += "<section><h2>Each metric: actual vs trajectory, by quarter</h2><div class=grid>";
-  for (size_t i = 0; i < cd["metrics"].size(); ++i)
-    h += fmt::format("<div class=chart><canvas id=\"metric-{}\" aria-label=\"{}\"></canvas></div>", i,
-                     Esc(cd["metrics"][i]["name"].get<std::string>()));
+  for (size_t i = 0; i < cd["metrics"].size(); ++i) {
+    const auto& m = cd["metrics"][i];
+    std::vector<std::vector<std::string>> rows;
+    for (size_t k = 0; k < m["labels"].size(); ++k) {
+      auto cell = [&](const char* key) {
+        const auto& v = m[key][k];
+        return v.is_null() ? std::string("–") : fmt::format("{:.2f}", v.get<double>());
+      };
+      rows.push_back({m["labels"][k].get<std::string>(), cell("actual"), cell("rolling"),
+                      cell("planned")});
+    }
+    h += fmt::format("<div><div class=chart><canvas id=\"metric-{}\" aria-label=\"{}\"></canvas></div>", i,
+                     Esc(m["name"].get<std::string>()));
+    h += DataTable(m["name"].get<std::string>(),
+                   {"Quarter", "Actual (quarter)", "Actual, 12 months to quarter end", "Planned"},
+                   rows) +
+         "</div>";
+  }
   if (cd["metrics"].empty()) h += "<p>No metric has a trajectory to chart.</p>";
   h += "</div></section>\n";
+  std::vector<std::vector<std::string>> weekday_rows;
+  static const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  for (int k = 0; k < 7; ++k)
+    weekday_rows.push_back({kDays[k], d.facts.discharges_by_weekday[k] < 0
+                                          ? std::string("suppressed")
+                                          : std::to_string(d.facts.discharges_by_weekday[k])});
+  std::vector<std::string> inv_head = {"Theme"};
+  for (const auto& y : p.years) inv_head.push_back(y + " (£)");
+  std::vector<std::vector<std::string>> inv_rows;
+  for (const auto& th : p.themes) {
+    std::vector<std::string> r = {th.name};
+    for (const auto& y : p.years) {
+      auto v = ThemeInvestment(p, th.id, y);
+      r.push_back(v ? Money(*v) : std::string("not stated"));
+    }
+    inv_rows.push_back(r);
+  }
   h += "<section><h2>Seven-day services and investment</h2><div class=grid>"
-       "<div class=chart><canvas id=\"weekday\" aria-label=\"Discharges by weekday\"></canvas></div>"
-       "<div class=chart><canvas id=\"investment\" aria-label=\"Investment by theme\"></canvas></div>"
-       "</div></section>\n";
+       "<div><div class=chart><canvas id=\"weekday\" aria-label=\"Discharges by weekday\"></canvas></div>" +
+       DataTable("Discharges by day of the week " + d.facts.weekday_period, {"Day", "Discharges"},
+                 weekday_rows) +
+       "</div><div><div class=chart><canvas id=\"investment\" aria-label=\"Investment by theme\"></canvas></div>" +
+       DataTable("Investment by theme", inv_head, inv_rows) + "</div></div></section>\n";
   // P4P.
   h += "<section><h2>Payment for performance</h2>";
   if (d.p4p.present) {
     h += "<div class=chart><canvas id=\"p4p\" aria-label=\"Payment for performance\"></canvas></div>";
+    std::vector<std::vector<std::string>> p4p_rows;
+    for (const auto& q : d.p4p.quarters)
+      p4p_rows.push_back({q.plan_quarter, q.released_gbp ? Money(*q.released_gbp) : "–",
+                          q.withheld_gbp ? Money(*q.withheld_gbp) : "–"});
+    h += DataTable("Payment for performance by quarter", {"Quarter", "Released", "Withheld"},
+                   p4p_rows);
     h += fmt::format("<p>Pot {} · released {} · withheld {} (to {}).</p>", Money(d.p4p.pot_gbp),
                      Money(d.p4p.released_gbp), Money(d.p4p.withheld_gbp), Esc(d.p4p.withheld_to));
     if (d.p4p.value_unverified)
@@ -206,7 +314,7 @@ std::string DashboardHtml(const ReportData& d) {
   h += "<p>Contingency: " +
        (p.risk_share.contingency ? Money(p.ToPounds(*p.risk_share.contingency)) : std::string("not stated")) +
        " · assessed over " + Esc(d.assessment_year) + " against " + Esc(d.baseline_year) + ".</p>";
-  h += "<table><tr><th>Scenario</th><th>Planned</th><th>Actual</th><th>Cost</th><th>From contingency</th>"
+  h += "<div class=tw><table><tr><th>Scenario</th><th>Planned</th><th>Actual</th><th>Cost</th><th>From contingency</th>"
        "<th>Contingency left</th><th>Partner exposure</th><th>Note</th></tr>";
   for (const auto& s : d.scenarios) {
     std::string exp;
@@ -221,7 +329,7 @@ std::string DashboardHtml(const ReportData& d) {
          (s.modelled ? Money(s.contingency_after_gbp) : "–") + "</td><td>" + exp + "</td><td class=small>" +
          Esc(s.note) + "</td></tr>";
   }
-  h += "</table></section>\n";
+  h += "</table></div></section>\n";
   // Findings.
   h += "<section><h2>Plan check</h2>";
   if (d.findings.empty()) h += "<p>No findings.</p>";

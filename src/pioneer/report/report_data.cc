@@ -1,5 +1,7 @@
 #include "pioneer/report/report_data.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <set>
@@ -29,6 +31,11 @@ std::optional<Period> QuarterPeriod(const std::string& label) {
 std::string CatalogueIdOf(const plan::Plan& plan, const std::string& name) {
   if (const plan::PlanMetric* m = plan.FindMetric(name)) return m->catalogue_id;
   return name;
+}
+
+// "+3.0% planned" or "planned change not stated" (a missing figure is never zero).
+std::string ChangeText(const std::optional<double>& pct) {
+  return pct ? fmt::format("{:+.1f}% planned", *pct) : std::string("planned change not stated");
 }
 
 std::optional<double> Numerator(const Observations& obs, const std::string& id,
@@ -80,8 +87,27 @@ std::vector<std::string> ReportMetricIds(const plan::Plan& plan) {
   return {ids.begin(), ids.end()};
 }
 
+StoreFacts ProtectFacts(const StoreFacts& raw) {
+  StoreFacts f = raw;
+  auto protect = [](double n) { return n >= 1 && n <= 7 ? -1.0 : std::round(n / 5) * 5; };
+  for (auto it = f.reablement_starts.begin(); it != f.reablement_starts.end();) {
+    double v = protect(it->second);
+    if (v < 0) {
+      it = f.reablement_starts.erase(it);  // suppressed: not measured, never a small number
+    } else {
+      it->second = v;
+      ++it;
+    }
+  }
+  for (auto& n : f.discharges_by_weekday)
+    n = static_cast<int64_t>(protect(static_cast<double>(n)));
+  return f;
+}
+
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
-                          const StoreFacts& facts) {
+                          const StoreFacts& raw_facts) {
+  // Counts read straight from the store get the same disclosure control as the metrics.
+  const StoreFacts facts = obs.disclosure_applied ? ProtectFacts(raw_facts) : raw_facts;
   ReportData r;
   r.plan = plan;
   r.findings = plan::ValidatePlan(plan);
@@ -128,18 +154,18 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
         in.actual = Numerator(obs, id, r.assessment_year);
       } else if (s.kind == "acute_demand_outstrips") {
         std::string id = CatalogueIdOf(plan, s.metric);
-        in.activity = fmt::format("{} admissions in {} ({} {:+.1f}%)", id, r.assessment_year,
-                                  r.baseline_year, s.planned_change_pct);
-        if (auto b = Numerator(obs, id, r.baseline_year))
-          in.planned = *b * (1.0 + s.planned_change_pct / 100.0);
+        in.activity = fmt::format("{} admissions in {} ({} {})", id, r.assessment_year,
+                                  r.baseline_year, ChangeText(s.planned_change_pct));
+        auto b = Numerator(obs, id, r.baseline_year);
+        if (b && s.planned_change_pct) in.planned = *b * (1.0 + *s.planned_change_pct / 100.0);
         in.actual = Numerator(obs, id, r.assessment_year);
       } else if (s.kind == "community_demand_higher") {
-        in.activity = fmt::format("reablement starts in {} ({} {:+.1f}%)", r.assessment_year,
-                                  r.baseline_year, s.planned_change_pct);
+        in.activity = fmt::format("reablement starts in {} ({} {})", r.assessment_year,
+                                  r.baseline_year, ChangeText(s.planned_change_pct));
         auto b = facts.reablement_starts.find(r.baseline_year);
         auto a = facts.reablement_starts.find(r.assessment_year);
-        if (b != facts.reablement_starts.end())
-          in.planned = b->second * (1.0 + s.planned_change_pct / 100.0);
+        if (b != facts.reablement_starts.end() && s.planned_change_pct)
+          in.planned = b->second * (1.0 + *s.planned_change_pct / 100.0);
         if (a != facts.reablement_starts.end()) in.actual = a->second;
         if (in.unit_cost_gbp && !s.unit_cost_gbp) {
           if (facts.mean_reablement_weeks) {

@@ -42,7 +42,13 @@ struct ReportData {
 std::vector<NamedPeriod> ReportPeriods(const plan::Plan& plan);
 std::vector<std::string> ReportMetricIds(const plan::Plan& plan);
 
-// Pure assembly from measured values (tested with hand-made observations).
+// Disclosure control of the counts read straight from the store (bcf-metrics.md 1.9, as the
+// metrics): reablement starts and discharges by weekday rounded to 5; a count of 1-7 is
+// suppressed (a reablement year is dropped, a weekday becomes -1, shown as "suppressed").
+StoreFacts ProtectFacts(const StoreFacts& raw);
+
+// Pure assembly from measured values (tested with hand-made observations). When
+// obs.disclosure_applied, the facts are protected with ProtectFacts first.
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
                           const StoreFacts& facts);
 

@@ -25,7 +25,13 @@ std::vector<ScenarioResult> ModelScenarios(const plan::Plan& plan,
       r.note = "no measured input for this scenario";
     } else {
       r.input = it->second;
-      if (!r.input.planned || !r.input.actual) {
+      const plan::Scenario* rs = &s;
+      const bool change_needed =
+          rs->kind == "acute_demand_outstrips" || rs->kind == "community_demand_higher";
+      if (change_needed && !rs->planned_change_pct) {
+        r.note = "the plan states no planned change in this activity: not modelled (a missing "
+                 "figure is never treated as zero)";
+      } else if (!r.input.planned || !r.input.actual) {
         r.note = "activity not measured (metric or data missing)";
       } else if (!r.input.unit_cost_gbp) {
         r.note = "no unit cost for '" + s.unit_cost_activity + "' in the store or the plan";

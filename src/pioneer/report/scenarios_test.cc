@@ -16,6 +16,7 @@ plan::Plan TwoScenarioPlan() {
   plan::Scenario c;
   c.id = "c";
   c.kind = "acute_demand_outstrips";
+  c.planned_change_pct = -3.0;
   plan::Scenario b;
   b.id = "b";
   b.kind = "exempt";
@@ -56,6 +57,21 @@ TEST(Scenarios, WithinPlanCostsNothingAndMissingInputsAreSaid) {
   EXPECT_NE(r[0].note.find("did not occur"), std::string::npos);
   EXPECT_FALSE(r[1].modelled);
   EXPECT_NE(r[1].note.find("not measured"), std::string::npos);
+}
+
+// A scenario whose planned change the plan does not state is not modelled: a missing figure is
+// never zero (an input with planned activity must not be costed either).
+TEST(Scenarios, UnstatedPlannedChangeIsNotModelled) {
+  plan::Plan p = TwoScenarioPlan();
+  p.risk_share.scenarios[1].planned_change_pct.reset();
+  std::map<std::string, ScenarioInput> in;
+  in["a"] = {"avoidable", 100, 90, 1500, "test"};
+  in["c"] = {"nel", 1000, 1010, 1500, "test"};
+  auto r = ModelScenarios(p, in);
+  EXPECT_FALSE(r[1].modelled);
+  EXPECT_DOUBLE_EQ(r[1].cost_gbp, 0);
+  EXPECT_DOUBLE_EQ(r[1].drawdown_gbp, 0);
+  EXPECT_NE(r[1].note.find("no planned change"), std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 namespace pioneer::report {
 namespace {
 
@@ -104,8 +106,13 @@ std::vector<NamedPeriod> TrackingPeriods(const plan::Plan& plan) {
     for (FiscalQuarter q = FiscalQuarter::Containing(*first);
          q.period().start <= *last;) {
       add(q.Label(), q.period());
+      Period w = WindowEndingOn(q.period().last_day(), 12);
+      add(w.ToString(), w);
       q = FiscalQuarter::Containing(q.period().end_exclusive);
     }
+  }
+  for (const auto& y : plan.years) {
+    if (auto fy = FinancialYear::Parse(y)) add(fy->Label(), fy->period());
   }
   return out;
 }
@@ -174,6 +181,11 @@ std::vector<MetricTrack> TrackPlan(const plan::Plan& plan, const Observations& o
         Date qend = q.period.last_day();
         sp.end_date = qend.ToIso();
         if (const Observation* o = obs.Get(m.catalogue_id, q.label)) sp.actual = PlanValue(m, *o, 3);
+        const std::string rolling = WindowEndingOn(qend, 12).ToString();
+        if (const Observation* o = obs.Get(m.catalogue_id, rolling)) {
+          sp.rolling12 = PlanValue(m, *o, 12);
+          if (sp.rolling12 && m.unit == "count") *sp.rolling12 /= 4.0;  // per quarter
+        }
         if (!points.empty() && qend >= points.front().first) {
           double v = points.back().second;
           for (size_t i = 1; i < points.size(); ++i) {
@@ -189,9 +201,48 @@ std::vector<MetricTrack> TrackPlan(const plan::Plan& plan, const Observations& o
         t.series.push_back(sp);
       }
     }
+    if (t.measured) {
+      for (const auto& y : plan.years) {
+        YearActual ya;
+        ya.year = y;
+        if (const Observation* o = obs.Get(m.catalogue_id, y)) {
+          ya.actual = PlanValue(m, *o, 12);
+          ya.suppressed = o->suppressed;
+        }
+        t.year_actuals.push_back(ya);
+      }
+    }
     out.push_back(std::move(t));
   }
   return out;
+}
+
+std::string RagHeadline(const std::vector<MetricTrack>& tracks) {
+  int counts[4] = {0, 0, 0, 0};
+  std::string lines;
+  for (const auto& t : tracks) {
+    const MilestoneTrack* latest = nullptr;
+    for (const auto& m : t.milestones)
+      if (m.actual) latest = &m;
+    std::string name = t.name.size() > 64 ? t.name.substr(0, 61) + "..." : t.name;
+    if (t.milestones.empty()) {
+      lines += fmt::format("        {:<64}  no trajectory\n", name);
+      continue;
+    }
+    const Rag rag = latest ? latest->rag : Rag::kNoData;
+    ++counts[static_cast<int>(rag)];
+    if (latest)
+      lines += fmt::format("        {:<64}  {:<6} {} planned {:.1f}, actual {:.1f}\n", name,
+                           RagName(rag), latest->date, latest->planned, *latest->actual);
+    else
+      lines += fmt::format("        {:<64}  no data\n", name);
+  }
+  return fmt::format("      Plan tracking (latest milestone with data): {} red, {} amber, {} green, "
+                     "{} without data\n",
+                     counts[static_cast<int>(Rag::kRed)], counts[static_cast<int>(Rag::kAmber)],
+                     counts[static_cast<int>(Rag::kGreen)],
+                     counts[static_cast<int>(Rag::kNoData)]) +
+         lines;
 }
 
 }  // namespace pioneer::report

@@ -51,6 +51,17 @@ struct SeriesPoint {
   std::string end_date;   // last day of the quarter
   std::optional<double> actual;
   std::optional<double> planned;  // trajectory at the quarter end (absent before baseline)
+  // The actual over the 12 months ending with the quarter, on the same footing (per year /
+  // per month / %; counts as a quarterly average): shown where quarters are suppressed.
+  std::optional<double> rolling12;
+};
+
+// The measured value of a plan year (financial year), for every measured metric whether or
+// not the plan gives it a trajectory.
+struct YearActual {
+  std::string year;  // "2014/15"
+  std::optional<double> actual;
+  bool suppressed = false;
 };
 
 struct MetricTrack {
@@ -63,14 +74,21 @@ struct MetricTrack {
   std::optional<double> baseline_actual;
   std::vector<MilestoneTrack> milestones;
   std::vector<SeriesPoint> series;
+  std::vector<YearActual> year_actuals;  // each plan year (measured metrics only)
   Rag overall = Rag::kNoData;  // the latest milestone with data
 };
 
-// The windows tracking needs: every milestone window, each baseline window and each fiscal
-// quarter from the first baseline window to the last milestone.
+// The windows tracking needs: every milestone window, each baseline window, each fiscal
+// quarter from the first baseline window to the last milestone and the 12 months ending with
+// each of those quarters, and every plan year.
 std::vector<NamedPeriod> TrackingPeriods(const plan::Plan& plan);
 
 std::vector<MetricTrack> TrackPlan(const plan::Plan& plan, const Observations& obs);
+
+// A terminal headline: "      Plan tracking: 1 red, 2 amber, 3 green, 1 without data" and
+// one line per metric with its official name, latest milestone with data, planned, actual and
+// RAG (or "no trajectory" / "no data").
+std::string RagHeadline(const std::vector<MetricTrack>& tracks);
 
 // Converts an observation to the plan metric's footing over a window of `months` months.
 std::optional<double> PlanValue(const plan::PlanMetric& m, const Observation& o, double months);

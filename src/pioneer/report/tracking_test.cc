@@ -65,7 +65,11 @@ TEST(Tracking, MilestonesVarianceAndSeries) {
   EXPECT_TRUE(labels.count("2015-01-01..2015-03-31"));
   EXPECT_TRUE(labels.count("2013/14 Q1"));
   EXPECT_TRUE(labels.count("2014/15 Q4"));
-  EXPECT_EQ(periods.size(), 3u + 8u);
+  // ... the 12 months ending with each quarter (the one ending 2013/14 Q4 is the baseline
+  // window) and the plan year 2014/15.
+  EXPECT_TRUE(labels.count("2013-10-01..2014-09-30"));
+  EXPECT_TRUE(labels.count("2014/15"));
+  EXPECT_EQ(periods.size(), 3u + 8u + 7u + 1u);
 
   Observations obs;
   obs.measured.insert("avoidable_emergency_composite");
@@ -95,6 +99,33 @@ TEST(Tracking, MilestonesVarianceAndSeries) {
   EXPECT_DOUBLE_EQ(*t.series[7].planned, 121.69);
   EXPECT_NEAR(*t.series[4].planned, 124.12 - 2.43 * 91.0 / 183.0, 1e-9);  // 30 June
   EXPECT_DOUBLE_EQ(*t.series[5].actual, 122.0);
+}
+
+// A suppressed quarter is a gap (no actual), and the 12 months ending with it give the value
+// the charts show instead; every plan year of a measured metric is reported, trajectory or not.
+TEST(Tracking, SuppressedQuarterHasRollingValueAndYearActuals) {
+  plan::Plan p = OneMetricPlan();
+  plan::PlanMetric none = p.metrics[0];
+  none.id = "nt";
+  none.milestones.clear();
+  none.baseline.reset();
+  none.status = "not_stated";
+  p.metrics.push_back(none);
+  Observations obs;
+  obs.measured.insert("avoidable_emergency_composite");
+  obs.Put("avoidable_emergency_composite", "2014/15 Q3", {std::nullopt, std::nullopt, true});
+  // 12 months to 31 Dec 2014: 1,464 per 100,000 -> 122 a month.
+  obs.Put("avoidable_emergency_composite", "2014-01-01..2014-12-31", {1500, 1464.0, false});
+  obs.Put("avoidable_emergency_composite", "2014/15", {1500, 1440.0, false});
+  auto tracks = TrackPlan(p, obs);
+  ASSERT_EQ(tracks.size(), 2u);
+  ASSERT_EQ(tracks[0].series.size(), 8u);
+  EXPECT_FALSE(tracks[0].series[6].actual.has_value());  // 2014/15 Q3 suppressed: a gap
+  EXPECT_DOUBLE_EQ(*tracks[0].series[6].rolling12, 122.0);
+  EXPECT_TRUE(tracks[1].series.empty());  // no trajectory, no chart
+  ASSERT_EQ(tracks[1].year_actuals.size(), 1u);
+  EXPECT_EQ(tracks[1].year_actuals[0].year, "2014/15");
+  EXPECT_DOUBLE_EQ(*tracks[1].year_actuals[0].actual, 120.0);  // 1,440 / 12 months
 }
 
 TEST(Tracking, UnmeasuredAndTbcMetricsSayWhy) {

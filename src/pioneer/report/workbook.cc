@@ -192,12 +192,18 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     for (size_t y = 0; y < p.years.size(); ++y) {
       int col = first_year_col + static_cast<int>(y);
       double v = 0;
+      bool stated = false;  // a missing figure is never zero: no scheme figure, no total
       for (const auto& sc : p.schemes)
         if (sc.theme == th.id) {
           auto it = sc.investment.find(p.years[y]);
-          if (it != sc.investment.end()) v += p.ToPounds(it->second);
+          if (it != sc.investment.end()) {
+            v += p.ToPounds(it->second);
+            stated = true;
+          }
         }
-      if (has_schemes) {
+      if (!stated) {
+        s.Str(row, col, "not stated");
+      } else if (has_schemes) {
         std::string cl = ColName(col);
         s.Formula(row, col,
                   fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row + 1, th.name, cl, cl,
@@ -211,12 +217,18 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
   for (size_t y = 0; y < p.years.size(); ++y) {
     int col = first_year_col + static_cast<int>(y);
     double v = 0;
+    bool stated = false;
     for (const auto& sc : p.schemes) {
       auto it = sc.investment.find(p.years[y]);
-      if (it != sc.investment.end()) v += p.ToPounds(it->second);
+      if (it != sc.investment.end()) {
+        v += p.ToPounds(it->second);
+        stated = true;
+      }
     }
     std::string cl = ColName(col);
-    if (has_schemes) {
+    if (!stated) {
+      s.Str(row, col, "not stated");
+    } else if (has_schemes) {
       s.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row + 1), v, f.money_bold);
       refs.scheme_total_by_year[p.years[y]] = Quote(name) + "!" + CellRef(row, col, true);
       refs.scheme_total_value[p.years[y]] = v;
@@ -234,7 +246,7 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
   for (size_t y = 0; y < p.years.size(); ++y) {
     int col = first_year_col + static_cast<int>(y);
     auto it = p.pooled_total.find(p.years[y]);
-    if (it == p.pooled_total.end() || !has_schemes) continue;
+    if (it == p.pooled_total.end() || !refs.scheme_total_by_year.count(p.years[y])) continue;
     double v = p.ToPounds(it->second) - refs.scheme_total_value[p.years[y]];
     s.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v, f.money_bold);
   }
@@ -299,14 +311,19 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
 }
 
 // --- Metrics ------------------------------------------------------------------------------
-void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+// Metrics sheet row of each track's milestones (by track index, in milestone order).
+using MilestoneRows = std::vector<std::vector<int>>;
+
+MilestoneRows WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  MilestoneRows rows_of(d.tracks.size());
   const std::string name = "Metrics";
   Sheet s(workbook_add_worksheet(wb, name.c_str()), f);
   s.Header(0, {"Metric", "Kind", "Pioneer metric", "Unit", "Per", "Baseline (plan)",
                "Baseline window", "Baseline (measured)", "Milestone date", "Planned",
                "Measured over", "Actual", "Variance", "Variance %", "RAG", "Note"});
   int row = 1;
-  for (const auto& t : d.tracks) {
+  for (size_t ti = 0; ti < d.tracks.size(); ++ti) {
+    const MetricTrack& t = d.tracks[ti];
     auto write_common = [&](int r) {
       s.Str(r, 0, t.name, f.wrap);
       s.Str(r, 1, t.kind);
@@ -326,6 +343,7 @@ void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     }
     for (const auto& m : t.milestones) {
       write_common(row);
+      rows_of[ti].push_back(row);
       s.Str(row, 8, m.date);
       s.Num(row, 9, m.planned, f.num);
       s.Str(row, 10, m.window);
@@ -351,13 +369,15 @@ void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     s.Str(row, 2, "Quarter end", f.header);
     s.Str(row, 3, "Actual", f.header);
     s.Str(row, 4, "Planned trajectory", f.header);
+    s.Str(row, 5, "Actual, 12 months to quarter end", f.header);
     int first = row + 1;
     for (const auto& p : t.series) {
       ++row;
       s.Str(row, 1, p.label);
       s.Str(row, 2, p.end_date);
-      s.Opt(row, 3, p.actual, f.num);
+      s.Opt(row, 3, p.actual, f.num);  // blank when suppressed: a gap in the chart
       s.Opt(row, 4, p.planned, f.num);
+      s.Opt(row, 5, p.rolling12, f.num);
     }
     int last = row;
     row += 2;
@@ -365,8 +385,15 @@ void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     std::string cats = "Metrics!" + CellRef(first, 1, true) + ":" + CellRef(last, 1, true);
     lxw_chart_series* a = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 3, true) + ":" + CellRef(last, 3, true)).c_str());
     chart_series_set_name(a, "Actual");
+    chart_series_set_marker_type(a, LXW_CHART_MARKER_CIRCLE);
     lxw_chart_series* pl = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 4, true) + ":" + CellRef(last, 4, true)).c_str());
     chart_series_set_name(pl, "Planned trajectory");
+    chart_series_set_marker_type(pl, LXW_CHART_MARKER_DIAMOND);
+    lxw_chart_series* ro = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 5, true) + ":" + CellRef(last, 5, true)).c_str());
+    chart_series_set_name(ro, "Actual, 12 months to quarter end");
+    chart_series_set_marker_type(ro, LXW_CHART_MARKER_SQUARE);
+    // Suppressed or unmeasured quarters are blank cells: gaps, never zero.
+    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
     chart_title_set_name(ch, t.name.c_str());
     worksheet_insert_chart(s.ws(), chart_row, 17, ch);
     chart_row += 16;
@@ -381,6 +408,7 @@ void WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   s.Width(10, 10, 24);
   s.Width(11, 14, 12);
   s.Width(15, 15, 44);
+  return rows_of;
 }
 
 // --- Protected social care -----------------------------------------------------------------
@@ -510,7 +538,14 @@ void WriteP4p(lxw_workbook* wb, const Formats& f, const ReportData& d) {
 }
 
 // --- Scenarios ----------------------------------------------------------------------------
-void WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+// Cells of the Scenarios sheet the Summary reads (live formulas, not typed values).
+struct ScenarioRefs {
+  std::string drawn;  // SUM over the "Contingency drawn" column ("" when nothing modelled)
+  std::string left;   // the contingency left after the last modelled scenario
+};
+
+ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  ScenarioRefs refs;
   const plan::Plan& p = d.plan;
   Sheet s(workbook_add_worksheet(wb, "Scenarios"), f);
   s.Str(0, 0, "Risk-share scenarios: contingency drawdown and partner exposure", f.title);
@@ -536,7 +571,14 @@ void WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   const int h = 4;
   s.Header(h, cols);
   int row = h + 1;
+  // The contingency is drawn down in scenario order: each modelled scenario draws
+  // MIN(cost, what is left) from the previous one's "left" cell (B2 at the start).
+  std::string left_cell = p.risk_share.contingency ? CellRef(1, 1, true) : std::string("0");
+  int first_modelled = -1, last_modelled = -1;
   for (const auto& sc : d.scenarios) {
+    const plan::Scenario* ps = nullptr;
+    for (const auto& x : p.risk_share.scenarios)
+      if (x.id == sc.id) ps = &x;
     s.Str(row, 0, "(" + sc.id + ") " + sc.kind);
     s.Str(row, 1, sc.description, f.wrap);
     s.Str(row, 2, sc.input.activity, f.wrap);
@@ -546,14 +588,24 @@ void WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
       s.Formula(row, 5, fmt::format("=MAX(0,{}-{})", CellRef(row, 4), CellRef(row, 3)), *sc.excess, f.num);
       s.Num(row, 6, *sc.input.unit_cost_gbp, f.money);
       s.Formula(row, 7, fmt::format("={}*{}", CellRef(row, 5), CellRef(row, 6)), sc.cost_gbp, f.money);
-      s.Num(row, 8, sc.drawdown_gbp, f.money);
-      s.Num(row, 9, sc.contingency_after_gbp, f.money);
+      s.Formula(row, 8, fmt::format("=MIN({},{})", CellRef(row, 7), left_cell), sc.drawdown_gbp,
+                f.money);
+      s.Formula(row, 9, fmt::format("={}-{}", left_cell, CellRef(row, 8)),
+                sc.contingency_after_gbp, f.money);
+      left_cell = CellRef(row, 9);
+      if (first_modelled < 0) first_modelled = row;
+      last_modelled = row;
       s.Formula(row, 10, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), sc.beyond_contingency_gbp, f.money);
-      s.Num(row, 11, sc.unallocated_gbp, f.money);
+      const bool shared = ps && !ps->shares.empty();
+      s.Formula(row, 11, shared ? std::string("=0") : "=" + CellRef(row, 10), sc.unallocated_gbp,
+                f.money);
       int c = pc;
       for (const auto& o : partners) {
         auto it = sc.exposure_gbp.find(o);
-        if (it != sc.exposure_gbp.end()) s.Num(row, c, it->second, f.money);
+        auto share = ps ? ps->shares.find(o) : std::map<std::string, double>::const_iterator{};
+        if (it != sc.exposure_gbp.end() && ps && share != ps->shares.end())
+          s.Formula(row, c, fmt::format("={}*{}", share->second, CellRef(row, 10)), it->second,
+                    f.money);
         ++c;
       }
     }
@@ -567,6 +619,12 @@ void WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   s.Width(1, 2, 45);
   s.Width(3, pc + static_cast<int>(partners.size()) - 1, 16);
   s.Width(pc + static_cast<int>(partners.size()), pc + static_cast<int>(partners.size()) + 1, 60);
+  if (first_modelled >= 0) {
+    refs.drawn = fmt::format("SUM(Scenarios!{}:{})", CellRef(first_modelled, 8, true),
+                             CellRef(last_modelled, 8, true));
+    refs.left = "Scenarios!" + CellRef(last_modelled, 9, true);
+  }
+  return refs;
 }
 
 // --- Data quality -------------------------------------------------------------------------
@@ -606,7 +664,8 @@ void WriteDataQuality(lxw_workbook* wb, const Formats& f, const ReportData& d) {
 
 // --- Summary ------------------------------------------------------------------------------
 void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const ReportData& d,
-                  const FinanceRefs& refs) {
+                  const FinanceRefs& refs, const MilestoneRows& milestone_rows,
+                  const ScenarioRefs& scenario_refs) {
   const plan::Plan& p = d.plan;
   Sheet s(ws, f);
   s.Str(0, 0, "BCF Part 2: " + p.hwb, f.title);
@@ -655,16 +714,29 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
   s.Str(row, 3, "Actual", f.header);
   s.Str(row, 4, "RAG", f.header);
   ++row;
-  for (const auto& t : d.tracks) {
+  for (size_t ti = 0; ti < d.tracks.size(); ++ti) {
+    const MetricTrack& t = d.tracks[ti];
     s.Str(row, 0, t.name, f.wrap);
     const MilestoneTrack* latest = nullptr;
-    for (const auto& m : t.milestones)
-      if (m.actual) latest = &m;
-    if (!latest && !t.milestones.empty()) latest = &t.milestones.back();
+    size_t latest_index = 0;
+    for (size_t mi = 0; mi < t.milestones.size(); ++mi)
+      if (t.milestones[mi].actual) {
+        latest = &t.milestones[mi];
+        latest_index = mi;
+      }
+    if (!latest && !t.milestones.empty()) {
+      latest = &t.milestones.back();
+      latest_index = t.milestones.size() - 1;
+    }
     if (latest) {
+      // Live references to the Metrics sheet row of that milestone.
+      const int mrow = milestone_rows[ti][latest_index];
       s.Str(row, 1, latest->date);
-      s.Num(row, 2, latest->planned, f.num);
-      s.Opt(row, 3, latest->actual, f.num);
+      s.Formula(row, 2, "=Metrics!" + CellRef(mrow, 9, true), latest->planned, f.num);
+      if (latest->actual)
+        s.Formula(row, 3, "=Metrics!" + CellRef(mrow, 11, true), *latest->actual, f.num);
+      else
+        s.Str(row, 3, "no data");
       s.Str(row, 4, RagName(latest->rag), RagFormat(f, latest->rag));
     } else {
       s.Str(row, 1, t.note, f.wrap);
@@ -682,10 +754,18 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
     if (d.p4p.value_unverified)
       s.Str(row++, 0, fmt::format("Value per avoided admission £{:.0f} is UNVERIFIED (bcf-metrics.md 9.3)", d.p4p.value_per_admission_gbp), f.warn);
   }
-  double drawn = 0;
-  for (const auto& sc : d.scenarios) drawn += sc.drawdown_gbp;
-  s.Str(row, 0, "Scenarios: contingency drawn (£)", f.bold);
-  s.Num(row, 1, drawn, f.money);
+  double drawn = 0, left = 0;
+  for (const auto& sc : d.scenarios) {
+    drawn += sc.drawdown_gbp;
+    if (sc.modelled) left = sc.contingency_after_gbp;
+  }
+  s.Str(row, 0, "Scenarios: contingency drawn / left (£)", f.bold);
+  if (!scenario_refs.drawn.empty()) {
+    s.Formula(row, 1, "=" + scenario_refs.drawn, drawn, f.money);
+    s.Formula(row, 2, "=" + scenario_refs.left, left, f.money);
+  } else {
+    s.Str(row, 1, "no scenario modelled");
+  }
   s.Width(0, 0, 58);
   s.Width(1, 4, 18);
   (void)wb;
@@ -703,13 +783,13 @@ Status WriteWorkbook(const ReportData& d, const std::string& path) {
   if (!wb) return UnavailableError("cannot create workbook " + path);
   Formats f = MakeFormats(wb);
   lxw_worksheet* summary = workbook_add_worksheet(wb, "Summary");
-  WriteMetrics(wb, f, d);
+  MilestoneRows milestone_rows = WriteMetrics(wb, f, d);
   FinanceRefs refs = WriteSchemes(wb, f, d);
   WriteProtected(wb, f, d);
   WriteP4p(wb, f, d);
-  WriteScenarios(wb, f, d);
+  ScenarioRefs scenario_refs = WriteScenarios(wb, f, d);
   WriteDataQuality(wb, f, d);
-  WriteSummary(wb, summary, f, d, refs);
+  WriteSummary(wb, summary, f, d, refs, milestone_rows, scenario_refs);
   lxw_doc_properties props = {};
   std::string title = "BCF Part 2: " + d.plan.hwb;
   std::string author = "Pioneer";

@@ -94,9 +94,19 @@ inline constexpr double kDelayIntermediate = 0.30;
 inline constexpr double kDelayReturnCareHome = 0.06;
 inline constexpr double kDelayHome65 = 0.025;
 inline constexpr double kDelayHomeUnder65 = 0.006;
-// Weekend discharges: probability that a Saturday or Sunday discharge happens on the day
-// (otherwise it moves to Friday or Monday), giving weekend days ~50% of a weekday.
+// Weekend discharges: probability that a Saturday or Sunday discharge happens on the day,
+// giving weekend days ~50% of a weekday. Otherwise it is brought forward to the Friday before
+// with probability kWeekendDischargeToFriday when the patient is ready by then, or else waits
+// for a weekday ward round Monday-Thursday (uniform): Friday is the peak, Monday an ordinary
+// weekday (NHS England seven-day services audits; sending every wait to Monday made Monday
+// ~1.7x any other weekday).
 inline constexpr double kWeekendDischargeKept = 0.55;
+inline constexpr double kWeekendDischargeToFriday = 0.6;
+// Share of people with dementia whose GP record carries the diagnosis: real dementia is
+// under-diagnosed (England's estimated 65+ diagnosis rate was ~60% in 2014/15, the national
+// ambition 66.7%, CCGs ~40-80%; NHS Digital Recorded Dementia Diagnoses). CALIBRATED so that
+// the default area's dementia diagnosis rate lies in 55-75%.
+inline constexpr double kDementiaDiagnosedShare = 0.64;
 
 // --- Community and primary care -----------------------------------------------------------
 inline constexpr double kGpScale = 1.0;

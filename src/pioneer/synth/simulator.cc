@@ -782,16 +782,16 @@ class PersonSimulator::Life {
     return days;
   }
 
-  // Moves a weekend discharge to the Friday before or the Monday after with probability
-  // 1 - kWeekendDischargeKept, never before `earliest`.
+  // Moves a weekend discharge with probability 1 - kWeekendDischargeKept: to the Friday
+  // before (kWeekendDischargeToFriday, never before `earliest`), else to a weekday Monday to
+  // Thursday after the weekend (model_parameters.h).
   Day ShiftWeekendDischarge(Day discharge, Day earliest) {
     const int wd = Weekday(discharge);
     if (wd < 6 || rng_.Bernoulli(kWeekendDischargeKept)) return discharge;
-    const bool earlier = wd == 6 ? rng_.Bernoulli(0.5) : rng_.Bernoulli(0.3);
     const Day friday = discharge - (wd - 5);
+    if (friday >= earliest && rng_.Bernoulli(kWeekendDischargeToFriday)) return friday;
     const Day monday = discharge + (8 - wd);
-    if (earlier && friday >= earliest) return friday;
-    return monday;
+    return monday + static_cast<Day>(rng_.Below(4));
   }
 
   void AddAeForAdmission(Day day, int provider, EmergencyCause cause, int age, bool transferred) {
@@ -1556,12 +1556,19 @@ class PersonSimulator::Life {
     }
   }
 
+  // Whether the GP record will carry this condition's diagnosis: always, except dementia,
+  // which is under-diagnosed (kDementiaDiagnosedShare).
+  bool DiagnosisRecorded(Condition cond) {
+    return cond != kDementia || rng_.Bernoulli(kDementiaDiagnosedShare);
+  }
+
   void AddCondition(Condition cond, Day onset, bool incident) {
     conditions_ |= 1u << cond;
     onset_[cond] = onset;
-    AddGp(onset, ConditionSnomed(cond), -1, /*history=*/true);
+    const bool recorded = DiagnosisRecorded(cond);
+    if (recorded) AddGp(onset, ConditionSnomed(cond), -1, /*history=*/true);
     if (!incident) return;
-    if (cond == kDementia) {
+    if (cond == kDementia && recorded) {
       if (rng_.Bernoulli(0.5)) AddGp(onset - rng_.Between(120, 400), "386807006", -1, true);
       const int n = rng_.Between(2, 4);
       Day d = onset - rng_.Between(20, 60);

@@ -36,10 +36,12 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.
 // Writes DIR/bcf-part2.xlsx and DIR/dashboard.html for a plan measured from a store, shared by
 // `pioneer report` and `pioneer demo` (report_command.cc). Returns the exit code (0 ok, 2
 // failure, message on stderr) and the two paths.
-// `timeline` (optional) is reused for the metrics: see report::MeasureMetrics.
+// `timeline` (optional) is reused for the metrics: see report::MeasureMetrics. `headline`
+// (optional) receives the plan's RAG headline (report::RagHeadline), one line per metric.
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline = nullptr);
+                    const timeline::Timeline* timeline = nullptr,
+                    std::string* headline = nullptr);
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
 
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr

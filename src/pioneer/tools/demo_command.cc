@@ -7,6 +7,7 @@
 // two areas in one store.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,11 @@
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
 
+namespace pioneer::embedded {
+extern const unsigned char kDemoPlanToml[];
+extern const std::size_t kDemoPlanToml_size;
+}  // namespace pioneer::embedded
+
 namespace pioneer::tools {
 namespace {
 
@@ -36,6 +42,7 @@ struct DemoArgs {
   int64_t population = 800000;
   std::string out = "demo-out";
   uint64_t seed = 2014;
+  std::string plan;  // --plan: a plan file instead of the demo plan built into the program
 };
 
 double Since(std::chrono::steady_clock::time_point t) {
@@ -53,16 +60,15 @@ int Fail(const char* step, const Status& s) {
   return 2;
 }
 
-// The demo plan (examples/plans/demo.toml): from the working directory (scripts/demo.sh runs
-// from the repository) or relative to the executable (build/<preset>/pioneer). "" if absent.
-std::string FindDemoPlan() {
-  std::vector<fs::path> candidates = {fs::path("examples/plans/demo.toml")};
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back(exe.parent_path() / "../../examples/plans/demo.toml");
-  for (const auto& c : candidates)
-    if (fs::exists(c, ec)) return fs::weakly_canonical(c, ec).string();
-  return "";
+// The plan the demo reports against: --plan FILE, or the demo plan built into the program
+// (examples/plans/demo.toml at build time), written to DIR/demo-plan.toml so that the demo
+// works from any directory. "" when it cannot be written.
+std::string DemoPlanFile(const DemoArgs& a, const fs::path& out) {
+  if (!a.plan.empty()) return a.plan;
+  fs::path file = out / "demo-plan.toml";
+  std::string text(reinterpret_cast<const char*>(embedded::kDemoPlanToml),
+                   embedded::kDemoPlanToml_size);
+  return WriteText(file, text) ? file.string() : std::string();
 }
 
 int RunDemo(const DemoArgs& a) {
@@ -191,16 +197,20 @@ int RunDemo(const DemoArgs& a) {
 
   // BCF plan report for the demo plan (issue 5): DIR/report/bcf-part2.xlsx and dashboard.html.
   std::string plan_xlsx, plan_html;
-  if (std::string plan_file = FindDemoPlan(); !plan_file.empty()) {
-    std::printf("[7/7] BCF plan report: %s against the measured metrics\n", plan_file.c_str());
-    std::fflush(stdout);
-    if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
-                                 &plan_html, &*timeline);
-        rc != 0)
-      return rc;
-  } else {
-    std::printf("[7/7] BCF plan report skipped: examples/plans/demo.toml not found\n");
+  const std::string plan_file = DemoPlanFile(a, out);
+  if (plan_file.empty()) {
+    std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "demo-plan.toml").c_str());
+    return 2;
   }
+  std::printf("[7/7] BCF plan report: %s against the measured metrics\n",
+              a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
+  std::fflush(stdout);
+  std::string headline;
+  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
+                               &plan_html, &*timeline, &headline);
+      rc != 0)
+    return rc;
+  std::fwrite(headline.data(), 1, headline.size(), stdout);
 
   std::printf("\nDone in %.0f s. Outputs:\n", Since(t0));
   std::printf("  %-28s every BCF metric by month, quarter and year (`pioneer metrics`)\n",
@@ -214,7 +224,8 @@ int RunDemo(const DemoArgs& a) {
   std::printf("  %-28s rows read = accepted + quarantined, per file\n",
               (out / "reconciliation.txt").c_str());
   if (!plan_xlsx.empty()) {
-    std::printf("  %-28s BCF Part 2 workbook for examples/plans/demo.toml\n", plan_xlsx.c_str());
+    std::printf("  %-28s BCF Part 2 workbook for %s\n", plan_xlsx.c_str(),
+                a.plan.empty() ? (out / "demo-plan.toml").c_str() : a.plan.c_str());
     std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share\n",
                 plan_html.c_str());
   }
@@ -240,6 +251,9 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed of the synthetic area")->capture_default_str();
+  cmd->add_option("--plan", args->plan,
+                  "BCF plan to report against (default: the demo plan built into the program)")
+      ->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = RunDemo(*args); });
 }
 

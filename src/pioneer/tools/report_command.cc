@@ -32,7 +32,7 @@ int Fail(const std::string& m) {
 
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline) {
+                    const timeline::Timeline* timeline, std::string* headline) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   if (!std::filesystem::exists(db)) return Fail("no store at " + db);
@@ -53,6 +53,7 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
   std::string html = (std::filesystem::path(out) / "dashboard.html").string();
   if (Status s = report::WriteWorkbook(*data, xlsx); !s.ok()) return Fail(s.ToString());
   if (Status s = report::WriteDashboard(*data, html); !s.ok()) return Fail(s.ToString());
+  if (headline) *headline = report::RagHeadline(data->tracks);
   if (xlsx_path) *xlsx_path = xlsx;
   if (html_path) *html_path = html;
   return 0;

@@ -1,0 +1,210 @@
+// Attacks the disclosure-controlled outputs (bcf-metrics.md 1.9; docs/metrics.md "Disclosure
+// control") and fails if anything suppressed or rounded away can be recovered.
+//
+// 1. Indistinguishability (every published field, text / JSON / CSV): for every value of a
+//    small synthetic area (breakdown none and practice; months, quarters and years), every
+//    alternative true numerator in the same rounding bucket (and, for denominators that are
+//    counts, every alternative true denominator) must publish exactly the same text, JSON and
+//    CSV. If they all publish the same, no attacker -- whatever arithmetic they try on the
+//    published rate, interval, standardised rate or denominator -- can tell them apart.
+// 2. The attacks an analyst found (the real `pioneer metrics` JSON and CSV): rate x
+//    denominator / unit, and proportion x denominator, never give back an exact numerator
+//    that differs from the published (rounded) one; suppressed values publish no figure
+//    derived from their numerator.
+// 3. Workbook and dashboard: they read metric values only from the disclosure-controlled
+//    report (report/measure.h evaluates with disclosure control on; their figures are the
+//    published values put on the plan's footing), so (1) covers them; the counts they read
+//    straight from the store (reablement starts, discharges by weekday) are rounded to 5 with
+//    1-7 suppressed (report::ProtectFacts), checked here with hand-made counts, and
+//    report_outputs_test checks that a dashboard built from a store shows no unprotected count.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "pioneer/metrics/evaluate.h"
+#include "pioneer/metrics/run.h"
+#include "pioneer/report/report_data.h"
+#include "pioneer/store/store.h"
+#include "testing/test_util.h"
+
+namespace pioneer {
+namespace {
+
+using testing::RunPioneer;
+using testing::TempDir;
+
+double Round5(double v) { return std::round(v / 5) * 5; }
+
+class DisclosureAttack : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto s = RunPioneer("synth --population 1500 --seed 11 --threads 1 --skip-calibration --out " +
+                            (*dir_ / "extracts"),
+                        *dir_);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    auto i = RunPioneer(
+        "ingest --progress never --db " + (*dir_ / "area.db") + " " + (*dir_ / "extracts"), *dir_);
+    ASSERT_EQ(i.exit_code, 0) << i.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string Db() { return *dir_ / "area.db"; }
+  static TempDir* dir_;
+};
+TempDir* DisclosureAttack::dir_ = nullptr;
+
+// Every published rendering of one value: its JSON object, its CSV row and its text row.
+std::string Publish(const metrics::MetricsReport& exact, const metrics::MetricDefinition& d,
+                    metrics::MetricValue v) {
+  metrics::MetricsReport one;
+  one.definitions = {d};
+  one.switches = exact.switches;
+  one.breakdown = exact.breakdown;
+  one.engine = exact.engine;
+  one.data_as_of = exact.data_as_of;
+  one.values = {std::move(v)};
+  metrics::ApplyDisclosureControl(one);
+  return metrics::ReportJson(one)["metrics"][0]["values"].dump() + "\n" +
+         metrics::ReportCsv(one) + metrics::ReportTable(one);
+}
+
+// The same value as it would be if the exact numerator were x and the exact denominator y
+// (rates, standardised rates and intervals scale with them: a leak in any of them shows).
+metrics::MetricValue Counterfactual(const metrics::MetricValue& v, double x,
+                                    std::optional<int64_t> y) {
+  metrics::MetricValue w = v;
+  const double n = *v.numerator;
+  const double f = (n > 0 ? x / n : 1.0) *
+                   (y && v.denominator && *y > 0 ? static_cast<double>(*v.denominator) / *y : 1.0);
+  w.numerator = x;
+  if (y) w.denominator = y;
+  for (auto* r : {&w.rate, &w.rate_ci_lower, &w.rate_ci_upper, &w.standardised_rate,
+                  &w.ci_lower, &w.ci_upper}) {
+    if (*r) *r = **r * f;
+  }
+  return w;
+}
+
+TEST_F(DisclosureAttack, PublishedFieldsDependOnlyOnProtectedNumbers) {
+  int64_t checked = 0, alternatives = 0;
+  for (metrics::Breakdown b : {metrics::Breakdown::kNone, metrics::Breakdown::kPractice}) {
+    auto store = store::Store::OpenSqlite(Db());
+    ASSERT_TRUE(store.ok());
+    metrics::EvaluateStoreOptions o;
+    o.range = *Period::Parse("2013-04..2016-03");
+    o.granularities = {metrics::Granularity::kMonth, metrics::Granularity::kQuarter,
+                       metrics::Granularity::kYear};
+    o.breakdown = b;
+    o.switch_overrides = {{"disclosure.apply", "false"}};
+    auto exact = metrics::EvaluateStore(**store, o);
+    ASSERT_TRUE(exact.ok()) << exact.status().ToString();
+    for (const auto& v : exact->values) {
+      if (!v.numerator || v.group.find('|') != std::string::npos) continue;  // profiles: below
+      const metrics::MetricDefinition* d = metrics::FindMetric(exact->definitions, v.metric_id);
+      ASSERT_NE(d, nullptr);
+      const double n = *v.numerator;
+      const bool count_den = d->denominator_kind == metrics::DenominatorKind::kMetric;
+      const std::string real = Publish(*exact, *d, v);
+      ++checked;
+      // Alternative true numerators that publish the same rounded count.
+      std::vector<double> xs;
+      if (n >= 1 && n <= 7) {
+        for (int x = 1; x <= 7; ++x) xs.push_back(x);  // suppressed: all of 1-7 look alike
+      } else if (n >= 8) {
+        for (double x = n - 4; x <= n + 4; ++x) {
+          if (x >= 8 && Round5(x) == Round5(n) && (!v.denominator || !count_den ||
+                                                   x <= static_cast<double>(*v.denominator)))
+            xs.push_back(x);
+        }
+      }
+      for (double x : xs) {
+        ++alternatives;
+        ASSERT_EQ(Publish(*exact, *d, Counterfactual(v, x, std::nullopt)), real)
+            << v.metric_id << " " << v.period_label << " " << v.group << ": numerator " << n
+            << " is distinguishable from " << x;
+      }
+      // Alternative true denominators (counts of records or people) in the same bucket.
+      if (count_den && v.denominator && *v.denominator >= 8) {
+        const int64_t den = *v.denominator;
+        for (int64_t y = den - 4; y <= den + 4; ++y) {
+          if (y < 8 || y < n || Round5(static_cast<double>(y)) != Round5(static_cast<double>(den)))
+            continue;
+          ++alternatives;
+          ASSERT_EQ(Publish(*exact, *d, Counterfactual(v, n, y)), real)
+              << v.metric_id << " " << v.period_label << " " << v.group << ": denominator "
+              << den << " is distinguishable from " << y;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000);  // the attack ran on a real report, not on nothing
+  EXPECT_GT(alternatives, 1000);
+}
+
+// The analyst's attacks on the real command's JSON and CSV.
+TEST_F(DisclosureAttack, RatesAndProportionsDoNotGiveBackRoundedAwayNumerators) {
+  auto exact = RunPioneer("metrics --db " + Db() +
+                              " --period 2013-04..2016-03 --every quarter --by practice --json "
+                              "--no-disclosure-control",
+                          *dir_);
+  auto pub = RunPioneer(
+      "metrics --db " + Db() + " --period 2013-04..2016-03 --every quarter --by practice --json",
+      *dir_);
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  auto je = nlohmann::json::parse(exact.out), jp = nlohmann::json::parse(pub.out);
+  ASSERT_EQ(je["metrics"].size(), jp["metrics"].size());
+  int attacked = 0, suppressed = 0;
+  for (size_t m = 0; m < je["metrics"].size(); ++m) {
+    const auto& em = je["metrics"][m];
+    const auto& pm = jp["metrics"][m];
+    const std::string unit = pm["unit"];
+    const double scale = unit == "per 100,000" ? 1e5 : unit == "per 1,000" ? 1e3 : unit == "%" ? 100 : 0;
+    ASSERT_EQ(em["values"].size(), pm["values"].size()) << em["id"];
+    for (size_t i = 0; i < pm["values"].size(); ++i) {
+      const auto& e = em["values"][i];
+      const auto& p = pm["values"][i];
+      if (e["numerator"].is_null() || std::string(p["group"]).find('|') != std::string::npos)
+        continue;
+      const double n = e["numerator"];
+      if (p["suppressed"].get<bool>()) {
+        ++suppressed;
+        for (const char* k : {"numerator", "rate", "rate_ci95_lower", "rate_ci95_upper",
+                              "standardised_rate", "ci95_lower", "ci95_upper"})
+          EXPECT_TRUE(p[k].is_null()) << em["id"] << " publishes " << k << " of a suppressed value";
+        continue;
+      }
+      if (p["rate"].is_null() || p["denominator"].is_null() || scale == 0 || n < 8) continue;
+      const double published = p["numerator"];
+      if (published == n) continue;  // nothing was rounded away
+      ++attacked;
+      // rate x denominator / unit (per month: x months is at most 3 for a quarter).
+      for (double months : {1.0, 3.0}) {
+        double back = p["rate"].get<double>() * p["denominator"].get<double>() / scale * months;
+        EXPECT_NE(std::llround(back), std::llround(n))
+            << em["id"] << " " << p["period"] << " " << p["group"] << ": rate " << p["rate"]
+            << " x denominator " << p["denominator"] << " gives back the exact numerator " << n;
+      }
+    }
+  }
+  EXPECT_GT(attacked, 20);
+  EXPECT_GT(suppressed, 20);
+}
+
+TEST(DisclosureFacts, StoreCountsInTheReportAreRoundedAndSuppressed) {
+  report::StoreFacts raw;
+  raw.reablement_starts = {{"2013/14", 13}, {"2014/15", 6}, {"2015/16", 0}};
+  raw.discharges_by_weekday = {101, 3, 0, 12, 8, 7, 22};
+  report::StoreFacts f = report::ProtectFacts(raw);
+  EXPECT_EQ(f.reablement_starts.at("2013/14"), 15);
+  EXPECT_EQ(f.reablement_starts.count("2014/15"), 0u);  // 6: suppressed, not shown
+  EXPECT_EQ(f.reablement_starts.at("2015/16"), 0);
+  EXPECT_EQ(f.discharges_by_weekday, (std::vector<int64_t>{100, -1, 0, 10, 10, -1, 20}));
+}
+
+}  // namespace
+}  // namespace pioneer
