@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "pioneer/plan/range_checks.h"
+
 namespace pioneer::plan {
 namespace {
 
@@ -369,6 +371,7 @@ class Checker {
 std::vector<Finding> ValidatePlan(const Plan& plan) {
   Checker c(plan);
   c.Run();
+  for (Finding& f : CheckRanges(plan)) c.Add(f.severity, f.code, f.key, f.message);
   return c.Take();
 }
 

@@ -26,6 +26,7 @@
 #include "pioneer/synth/generator.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -50,7 +51,7 @@ bool WriteText(const fs::path& path, const std::string& text) {
 
 int Fail(const char* step, const Status& s) {
   std::fprintf(stderr, "pioneer demo: %s failed: %s\n", step, s.ToString().c_str());
-  return 2;
+  return ExitCodeFor(s);  // exit_codes.h
 }
 
 // The demo plan (examples/plans/demo.toml): from the working directory (scripts/demo.sh runs
