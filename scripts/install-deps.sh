@@ -15,6 +15,7 @@ PACKAGES=(
   libtomlplusplus-dev   # BCF plan files (TOML)
   libxlsxwriter-dev     # the BCF Part 2 workbook (bcf-part2.xlsx)
   chromium              # headless browser for the dashboard test (tests/report)
+  clang libclang-rt-14-dev  # libFuzzer targets of every parser (fuzz/, run by scripts/test.sh)
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only

@@ -3,11 +3,18 @@
 // What it does beyond libcsv:
 //  * line numbers: each record carries the physical line (1-based) on which it starts, so
 //    a field with embedded newlines does not shift the numbers of later records. Lines end
-//    at LF (CRLF counts once); a bare CR also ends a record but not a line.
+//    at LF, CRLF or a bare CR (old Mac files), each counted once.
 //  * UTF-8: every field is checked (unless disabled); the first invalid byte stops reading
 //    with an error naming its line and column. A leading UTF-8 byte-order mark is skipped.
-//  * an unterminated quoted field at end of input is an error naming the line and column
-//    where that field began (libcsv alone would silently accept it).
+//  * quotes are strict (RFC 4180): a quote inside an unquoted field, text after a closing
+//    quote, or a quoted field still open at the end of input makes the record malformed
+//    (libcsv's lenient mode would instead swallow every later line up to the next quote).
+//    A malformed record is either an error naming its line and column (the default) or,
+//    with CsvReadOptions::deliver_malformed, handed to the callback as one raw line with
+//    CsvRecord::malformed set, and reading goes on. Recovery is per line: when a quote
+//    opened on line S is found to be bad on a later line, only line S is malformed and the
+//    lines after it are parsed again, so one stray quote never takes other records with it.
+//    A quoted field may span at most kMaxRecordLines lines / kMaxRecordBytes bytes.
 //  * fields keep their spaces (no trimming), per RFC 4180; blank lines, and lines holding
 //    only spaces or tabs, are skipped and are not records.
 //  * a raw-chunk hook sees every byte read, in order, once (for checksums and progress).
@@ -34,6 +41,10 @@ namespace pioneer {
 struct CsvRecord {
   int64_t line = 0;                          // physical line where the record starts
   std::span<const std::string_view> fields;  // valid only during the callback
+  // Empty for a well-formed record. For a malformed one (deliver_malformed only): why, and
+  // `fields` holds a single view of the raw line without its line ending.
+  std::string_view malformed;
+  int malformed_column = 0;  // 1-based field where the problem was found (0: unknown)
 };
 
 // Where a content error was found. column is 1-based (0 when not about one field).
@@ -46,7 +57,12 @@ struct CsvError {
 struct CsvReadOptions {
   size_t chunk_bytes = size_t{1} << 20;  // read size; at least 16
   bool validate_utf8 = true;
+  bool deliver_malformed = false;  // see the header comment
 };
+
+// Limits of one quoted field spanning lines (beyond them the quote is taken as unbalanced).
+inline constexpr int64_t kMaxRecordLines = 1000;
+inline constexpr size_t kMaxRecordBytes = size_t{1} << 20;
 
 class CsvReader {
  public:
@@ -78,6 +94,15 @@ class CsvReader {
   Status Begin(const RecordFn* on_record);
   Status Feed(std::string_view chunk);
   Status Finish();
+  // One physical line including its line ending (none for the last line of the input).
+  Status FeedLine(std::string_view line);
+  // Feeds a line from the input, then any lines queued for parsing again by a recovery.
+  Status FeedAndReplay(std::string_view line);
+  // The record being assembled is malformed: deliver (or fail with) its first line and
+  // queue the lines after it for parsing again.
+  // `found_on_later_line`: the problem was found on a line after the record's first.
+  Status Recover(std::string what, int column, bool found_on_later_line);
+  void ResetParser();
   void OnField(const char* data, size_t len);
   void OnRowEnd();
   Status Fail(int64_t line, int column, std::string what);
@@ -93,6 +118,11 @@ class CsvReader {
   std::vector<std::pair<size_t, size_t>> spans_;
   std::vector<std::string_view> views_;
   int64_t line_ = 1;         // line number of the bytes being fed
+  std::string pending_;      // an incomplete last line carried to the next chunk
+  std::string record_raw_;   // raw lines of the record being assembled
+  int64_t record_line_ = 0;  // line where record_raw_ starts
+  std::string replay_;       // lines to parse again after a recovery
+  size_t replay_pos_ = 0;
   bool at_start_ = true;     // no byte fed yet (BOM check)
   bool stop_ = false;
   Status status_;            // first error (from validation or the callback)

@@ -13,25 +13,29 @@ namespace {
 struct Row {
   int64_t line;
   std::vector<std::string> fields;
+  std::string malformed = {};  // "" for a well-formed record
+  int column = 0;
   bool operator==(const Row&) const = default;
 };
 
 std::ostream& operator<<(std::ostream& os, const Row& r) {
   os << "line " << r.line << ":";
   for (const auto& f : r.fields) os << " [" << f << "]";
+  if (!r.malformed.empty()) os << " malformed at column " << r.column << ": " << r.malformed;
   return os;
 }
 
 // Reads `data` with several chunk sizes (so chunk boundaries fall everywhere) and checks
 // that every chunking gives the same result.
-Status ReadAll(std::string_view data, std::vector<Row>* rows, CsvError* err = nullptr) {
+Status ReadAll(std::string_view data, std::vector<Row>* rows, CsvError* err = nullptr,
+               bool deliver_malformed = false) {
   Status first;
   std::vector<Row> first_rows;
   for (size_t chunk : {size_t{16}, size_t{17}, size_t{1} << 20}) {
     std::vector<Row> got;
-    CsvReader reader(CsvReadOptions{chunk, true});
+    CsvReader reader(CsvReadOptions{chunk, true, deliver_malformed});
     Status s = reader.ReadBytes(data, [&](const CsvRecord& r) {
-      Row row{r.line, {}};
+      Row row{r.line, {}, std::string(r.malformed), r.malformed_column};
       for (auto f : r.fields) row.fields.emplace_back(f);
       got.push_back(std::move(row));
       return OkStatus();
@@ -162,6 +166,105 @@ TEST(CsvReaderTest, ReadFileSeesEveryChunk) {
   EXPECT_EQ(reader.ReadFile("/nonexistent/x.csv", [](const CsvRecord&) { return OkStatus(); })
                 .code(),
             StatusCode::kUnavailable);
+}
+
+// Regression: a file with CR-only line endings used to report every record on line 1.
+TEST(CsvReaderTest, BareCarriageReturnsEndLines) {
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll("a,b\r1,2\r\r3,\"x\ry\"\r4,5", &rows).ok());
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (Row{1, {"a", "b"}}));
+  EXPECT_EQ(rows[1], (Row{2, {"1", "2"}}));
+  EXPECT_EQ(rows[2], (Row{4, {"3", "x\ry"}}));
+  EXPECT_EQ(rows[3], (Row{6, {"4", "5"}}));
+}
+
+std::vector<Row> WellFormed(const std::vector<Row>& rows) {
+  std::vector<Row> out;
+  for (const auto& r : rows)
+    if (r.malformed.empty()) out.push_back(r);
+  return out;
+}
+
+// Regression: `"Smith"jr` used to make libcsv swallow every line up to the next quote (58
+// records became one), or, with no later quote, reject the whole file as truncated.
+TEST(CsvReaderTest, StrayQuoteIsMalformedAndTakesNoOtherRecordWithIt) {
+  std::string data = "id,name\n1,\"Smith\"jr\n2,Jones\n3,\"Flat 2, Block A\"\n4,Patel\n";
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll(data, &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[1].fields, std::vector<std::string>{"1,\"Smith\"jr"});
+  EXPECT_NE(rows[1].malformed.find("after the closing quote"), std::string::npos);
+  EXPECT_EQ(rows[1].column, 2);
+  EXPECT_EQ(rows[2], (Row{3, {"2", "Jones"}}));
+  EXPECT_EQ(rows[3], (Row{4, {"3", "Flat 2, Block A"}}));
+  EXPECT_EQ(rows[4], (Row{5, {"4", "Patel"}}));
+
+  // Without deliver_malformed: an error naming line and column, after the good records.
+  CsvError err;
+  Status s = ReadAll(data, &rows, &err);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(err.line, 2);
+  EXPECT_EQ(err.column, 2);
+  EXPECT_EQ(rows.size(), 1u);
+
+  // Alone in the file it is one malformed record, not a "truncated file".
+  ASSERT_TRUE(ReadAll("id,name\n1,\"Smith\"jr\n", &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_FALSE(rows[1].malformed.empty());
+}
+
+TEST(CsvReaderTest, UnbalancedOpeningQuoteCostsOnlyItsOwnLine) {
+  // The quote opened on line 2 is never closed; the next quote (line 4) cannot close it.
+  std::string data = "id,name\n1,\"Smith jr\n2,Jones\n3,\"Flat 2, Block A\"\n4,Patel\n";
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll(data, &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[1].fields, std::vector<std::string>{"1,\"Smith jr"});
+  EXPECT_NE(rows[1].malformed.find("still open on line 4"), std::string::npos) << rows[1].malformed;
+  EXPECT_EQ(rows[2], (Row{3, {"2", "Jones"}}));
+  EXPECT_EQ(rows[3], (Row{4, {"3", "Flat 2, Block A"}}));
+  EXPECT_EQ(rows[4], (Row{5, {"4", "Patel"}}));
+
+  // Never closed at all: the same, found at the end of the input.
+  ASSERT_TRUE(ReadAll("id,name\n1,\"Smith jr\n2,Jones\n3,Patel", &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NE(rows[1].malformed.find("not closed"), std::string::npos);
+  EXPECT_EQ(rows[2], (Row{3, {"2", "Jones"}}));
+  EXPECT_EQ(rows[3], (Row{4, {"3", "Patel"}}));
+}
+
+TEST(CsvReaderTest, QuoteInsideAnUnquotedFieldIsMalformed) {
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll("a,b\nx,5'10\"\ny,z\n", &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_NE(rows[1].malformed.find("inside an unquoted field"), std::string::npos);
+  EXPECT_EQ(rows[1].column, 2);
+  EXPECT_EQ(rows[2], (Row{3, {"y", "z"}}));
+}
+
+TEST(CsvReaderTest, AQuotedFieldSpanningTooManyLinesIsUnbalanced) {
+  std::string data = "a,b\n1,\"open\n";
+  for (int i = 0; i < kMaxRecordLines + 5; ++i) data += "2,plain\n";
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll(data, &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kMaxRecordLines + 5 + 2));
+  EXPECT_NE(rows[1].malformed.find("spans more than"), std::string::npos);
+  EXPECT_EQ(WellFormed(rows).size(), static_cast<size_t>(kMaxRecordLines + 5 + 1));
+  EXPECT_EQ(rows.back().line, kMaxRecordLines + 5 + 2);
+}
+
+TEST(CsvReaderTest, MalformedRecordsKeepLaterLineNumbersExact) {
+  std::string data = "h\r\n\"a\"b\r\n\"ok\r\nstill\"\r\nlast\r\n";
+  std::vector<Row> rows;
+  ASSERT_TRUE(ReadAll(data, &rows, nullptr, true).ok());
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[2], (Row{3, {"ok\r\nstill"}}));
+  EXPECT_EQ(rows[3], (Row{5, {"last"}}));
 }
 
 TEST(Utf8Test, AcceptsValidRejectsInvalid) {

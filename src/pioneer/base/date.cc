@@ -1,17 +1,53 @@
 #include "pioneer/base/date.h"
 
-#include <chrono>
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace pioneer {
 namespace {
 
-namespace chr = std::chrono;
-
 constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2199;
 
-chr::year_month_day ToYmd(int32_t days) { return chr::year_month_day(chr::sys_days(chr::days(days))); }
+// Proleptic Gregorian conversions for any year (H. Hinnant, "chrono-Compatible Low-Level
+// Date Algorithms"), in 64-bit arithmetic: arithmetic on dates outside the valid range (a
+// period's exclusive end, a window reaching back many years) is exact instead of undefined.
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+struct Ymd {
+  int64_t y;
+  int m, d;
+};
+
+Ymd CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {yoe + era * 400 + (m <= 2), m, d};
+}
+
+// Dates are kept within years -1,000,000..1,000,000 so that day counts fit in 32 bits;
+// month arithmetic beyond that saturates (no caller comes near: inputs are 1800..2199).
+constexpr int64_t kArithmeticYearLimit = 1000000;
+
+int32_t DaysOf(int64_t y, int m, int d) {
+  y = std::clamp(y, -kArithmeticYearLimit, kArithmeticYearLimit);
+  return static_cast<int32_t>(DaysFromCivil(y, m, d));
+}
 
 bool ParseDigits(std::string_view s, int& out) {
   int v = 0;
@@ -25,10 +61,11 @@ bool ParseDigits(std::string_view s, int& out) {
 
 }  // namespace
 
-bool IsLeapYear(int year) { return chr::year(year).is_leap(); }
+bool IsLeapYear(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
 
 int DaysInMonth(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
   if (month == 2 && IsLeapYear(year)) return 29;
   return kDays[month - 1];
 }
@@ -38,9 +75,7 @@ std::optional<Date> Date::FromYmd(int year, int month, int day) {
       day > DaysInMonth(year, month)) {
     return std::nullopt;
   }
-  chr::year_month_day ymd{chr::year(year), chr::month(static_cast<unsigned>(month)),
-                          chr::day(static_cast<unsigned>(day))};
-  return Date(static_cast<int32_t>(chr::sys_days(ymd).time_since_epoch().count()));
+  return Date(DaysOf(year, month, day));
 }
 
 std::optional<Date> Date::ParseIso(std::string_view t) {
@@ -53,28 +88,30 @@ std::optional<Date> Date::ParseIso(std::string_view t) {
   return FromYmd(y, m, d);
 }
 
-int Date::year() const { return static_cast<int>(ToYmd(days_).year()); }
-int Date::month() const { return static_cast<int>(static_cast<unsigned>(ToYmd(days_).month())); }
-int Date::day() const { return static_cast<int>(static_cast<unsigned>(ToYmd(days_).day())); }
+int Date::year() const { return static_cast<int>(CivilFromDays(days_).y); }
+int Date::month() const { return CivilFromDays(days_).m; }
+int Date::day() const { return CivilFromDays(days_).d; }
 
 int Date::iso_weekday() const {
-  return static_cast<int>(chr::weekday(chr::sys_days(chr::days(days_))).iso_encoding());
+  // 1970-01-01 was a Thursday (ISO 4).
+  int64_t w = (static_cast<int64_t>(days_) + 3) % 7;
+  if (w < 0) w += 7;
+  return static_cast<int>(w) + 1;
 }
 
 std::string Date::ToIso() const {
-  auto ymd = ToYmd(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  Ymd ymd = CivilFromDays(days_);
+  return fmt::format("{:04d}-{:02d}-{:02d}", ymd.y, ymd.m, ymd.d);
 }
 
 Date Date::AddMonths(int n) const {
-  int y = year(), m = month(), d = day();
-  int total = y * 12 + (m - 1) + n;
-  int ny = total / 12, nm = total % 12 + 1;
-  int nd = std::min(d, DaysInMonth(ny, nm));
-  return *FromYmd(ny, nm, nd);
+  Ymd ymd = CivilFromDays(days_);
+  int64_t total = ymd.y * 12 + (ymd.m - 1) + n;
+  int64_t ny = total >= 0 ? total / 12 : (total - 11) / 12;  // floor division
+  int nm = static_cast<int>(total - ny * 12) + 1;
+  ny = std::clamp(ny, -kArithmeticYearLimit, kArithmeticYearLimit);
+  int nd = std::min(ymd.d, DaysInMonth(static_cast<int>(ny), nm));
+  return Date(DaysOf(ny, nm, nd));
 }
 
 int Date::AgeOn(Date on) const {
@@ -86,21 +123,49 @@ int Date::AgeOn(Date on) const {
 std::string Period::ToString() const { return start.ToIso() + ".." + last_day().ToIso(); }
 
 std::optional<Period> Period::Parse(std::string_view text) {
+  auto p = ParseChecked(text);
+  if (!p.ok()) return std::nullopt;
+  return *p;
+}
+
+StatusOr<Period> Period::ParseChecked(std::string_view text) {
+  const std::string quoted = fmt::format("'{}'", text.substr(0, 40));
   if (auto fy = FinancialYear::Parse(text)) return fy->period();
+  if ((text.size() == 6 && text.substr(0, 2) == "FY") ||
+      (text.size() == 7 && (text[4] == '/' || text[4] == '-') &&
+       text.find("..") == std::string_view::npos)) {
+    return InvalidArgumentError(
+        fmt::format("bad period {}: a financial year is written 2014/15 or FY2014, from 1800/01 to "
+                    "2198/99",
+                    quoted));
+  }
   auto sep = text.find("..");
-  if (sep == std::string_view::npos) return std::nullopt;
+  const std::string forms = "(e.g. 2014-04..2015-03, 2014-04-01..2015-03-31, 2014/15 or FY2014)";
+  if (sep == std::string_view::npos) {
+    return InvalidArgumentError(fmt::format("bad period {} {}", quoted, forms));
+  }
   std::string_view a = text.substr(0, sep), b = text.substr(sep + 2);
+  std::optional<Date> da, db;
+  Period out;
   if (a.size() == 10 && b.size() == 10) {
-    auto da = Date::ParseIso(a), db = Date::ParseIso(b);
-    if (!da || !db || *db < *da) return std::nullopt;
-    return Period::Inclusive(*da, *db);
+    da = Date::ParseIso(a), db = Date::ParseIso(b);
+    if (da && db) out = Period::Inclusive(*da, *db);
+  } else if (a.size() == 7 && b.size() == 7) {
+    da = Date::ParseIso(std::string(a) + "-01"), db = Date::ParseIso(std::string(b) + "-01");
+    if (da && db) out = Period{*da, db->AddMonths(1)};
+  } else {
+    return InvalidArgumentError(fmt::format("bad period {} {}", quoted, forms));
   }
-  if (a.size() == 7 && b.size() == 7) {
-    auto da = Date::ParseIso(std::string(a) + "-01"), db = Date::ParseIso(std::string(b) + "-01");
-    if (!da || !db || *db < *da) return std::nullopt;
-    return Period{*da, db->AddMonths(1)};
+  if (!da || !db) {
+    return InvalidArgumentError(
+        fmt::format("bad period {}: each end must be a real date or month between 1800-01-01 and "
+                    "2199-12-31 {}",
+                    quoted, forms));
   }
-  return std::nullopt;
+  if (*db < *da) {
+    return InvalidArgumentError(fmt::format("bad period {}: it ends before it starts", quoted));
+  }
+  return out;
 }
 
 FinancialYear FinancialYear::Containing(Date d) {
@@ -115,18 +180,20 @@ std::string FinancialYear::Label() const {
 
 std::optional<FinancialYear> FinancialYear::Parse(std::string_view t) {
   int y, y2;
-  if (t.size() == 6 && t.substr(0, 2) == "FY" && ParseDigits(t.substr(2), y)) {
+  if (t.size() == 6 && t.substr(0, 2) == "FY" && ParseDigits(t.substr(2), y) && y >= kMinYear &&
+      y < kMaxYear) {
     return FinancialYear{y};
   }
   if (t.size() == 7 && (t[4] == '/' || t[4] == '-') && ParseDigits(t.substr(0, 4), y) &&
-      ParseDigits(t.substr(5, 2), y2) && (y + 1) % 100 == y2 && y >= 1800 && y < 2199) {
+      ParseDigits(t.substr(5, 2), y2) && (y + 1) % 100 == y2 && y >= kMinYear && y < kMaxYear) {
     return FinancialYear{y};
   }
   return std::nullopt;
 }
 
 Period FinancialYear::period() const {
-  return {*Date::FromYmd(start_year, 4, 1), *Date::FromYmd(start_year + 1, 4, 1)};
+  return {Date::FromDaysSinceEpoch(DaysOf(start_year, 4, 1)),
+          Date::FromDaysSinceEpoch(DaysOf(int64_t{start_year} + 1, 4, 1))};
 }
 
 FiscalQuarter FiscalQuarter::Containing(Date d) {
@@ -150,7 +217,7 @@ std::string CalendarMonth::Label() const {
 }
 
 Period CalendarMonth::period() const {
-  Date start = *Date::FromYmd(year, month, 1);
+  Date start = Date::FromDaysSinceEpoch(DaysOf(year, std::clamp(month, 1, 12), 1));
   return {start, start.AddMonths(1)};
 }
 

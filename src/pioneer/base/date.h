@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "pioneer/base/status.h"
+
 namespace pioneer {
 
 class Date {
@@ -41,6 +43,8 @@ class Date {
 
   Date AddDays(int32_t n) const { return Date(days_ + n); }
   // Same day-of-month n months later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb).
+  // Exact for any n (the result may lie outside the valid range, e.g. a period's exclusive
+  // end 2200-01-01); saturates at years +-1,000,000, so it is never undefined behaviour.
   Date AddMonths(int n) const;
   // Days from *this to other (other - this).
   int32_t DaysUntil(Date other) const { return other.days_ - days_; }
@@ -69,8 +73,13 @@ struct Period {
   // "2014-04-01..2015-03-31" (inclusive last day, the form analysts read).
   std::string ToString() const;
   // Parses "YYYY-MM..YYYY-MM" (whole months, inclusive) or "YYYY-MM-DD..YYYY-MM-DD"
-  // (inclusive days) or an FY label "2014/15". nullopt on anything else.
+  // (inclusive days) or an FY label "2014/15" / "FY2014". Every day of the result lies in
+  // the valid date range 1800-01-01..2199-12-31 (so loops over its months are bounded).
+  // nullopt on anything else.
   static std::optional<Period> Parse(std::string_view text);
+  // The same, but an error says what is wrong (kInvalidArgument: unknown form, a year
+  // outside 1800..2199, end before start), quoting the text.
+  static StatusOr<Period> ParseChecked(std::string_view text);
   friend bool operator==(const Period&, const Period&) = default;
 };
 
@@ -78,7 +87,8 @@ struct FinancialYear {
   int start_year = 0;  // 2014 for 2014/15
 
   static FinancialYear Containing(Date d);
-  // "2014/15"; Parse accepts "2014/15", "2014-15" and "FY2014".
+  // "2014/15"; Parse accepts "2014/15", "2014-15" and "FY2014", for years whose days all
+  // lie in the valid date range (1800/01 .. 2198/99).
   std::string Label() const;
   static std::optional<FinancialYear> Parse(std::string_view text);
   Period period() const;  // 1 April start_year .. 31 March start_year+1 (inclusive)

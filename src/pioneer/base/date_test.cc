@@ -74,5 +74,46 @@ TEST(PeriodTest, HalfOpenContainmentAndParsing) {
   EXPECT_FALSE(Period::Parse("last year"));
 }
 
+// Regression: month arithmetic at and beyond the valid range used to dereference an empty
+// optional or index a table with -1 (a plan's measure_months = 100000000).
+TEST(DateTest, MonthArithmeticIsExactAtTheEdgesOfTheRange) {
+  EXPECT_EQ(D("2199-12-01").AddMonths(1).ToIso(), "2200-01-01");
+  EXPECT_EQ(D("1800-01-31").AddMonths(-1).ToIso(), "1799-12-31");
+  EXPECT_EQ(D("2014-04-01").AddMonths(-12 * 300).ToIso(), "1714-04-01");
+  EXPECT_EQ(D("2014-04-01").AddMonths(-1).ToIso(), "2014-03-01");
+  EXPECT_EQ(D("2014-01-15").AddMonths(-13).ToIso(), "2012-12-15");
+  // Far beyond any real date: saturates instead of overflowing, and stays ordered.
+  EXPECT_LT(D("2014-04-01").AddMonths(-100000000), D("1800-01-01"));
+  EXPECT_GT(D("2014-04-01").AddMonths(100000000), D("2199-12-31"));
+  EXPECT_EQ((CalendarMonth{2199, 12}).period().ToString(), "2199-12-01..2199-12-31");
+  EXPECT_EQ((CalendarMonth{2199, 12}).period().end_exclusive.ToIso(), "2200-01-01");
+  EXPECT_EQ((FiscalQuarter{{2199}, 3}).period().ToString(), "2199-10-01..2199-12-31");
+  EXPECT_EQ(FinancialYear{2199}.period().end_exclusive.ToIso(), "2200-04-01");
+  EXPECT_EQ(D("2199-12-31").iso_weekday(), 2);  // a Tuesday
+  EXPECT_EQ(D("1800-01-01").iso_weekday(), 3);  // a Wednesday
+}
+
+TEST(PeriodTest, ParseRefusesYearsOutsideTheRangeWithAReason) {
+  EXPECT_FALSE(FinancialYear::Parse("FY9999"));
+  EXPECT_FALSE(FinancialYear::Parse("FY0000"));
+  EXPECT_FALSE(FinancialYear::Parse("FY2199"));  // would end in 2200
+  EXPECT_EQ(FinancialYear::Parse("FY2198")->start_year, 2198);
+  for (const char* bad : {"FY9999", "FY0000", "FY2199", "0000/01", "9999/00"}) {
+    auto p = Period::ParseChecked(bad);
+    ASSERT_FALSE(p.ok()) << bad;
+    EXPECT_NE(p.status().message().find("1800/01 to 2198/99"), std::string::npos) << bad;
+  }
+  auto end = Period::ParseChecked("2199-12..2200-01");
+  ASSERT_FALSE(end.ok());
+  EXPECT_NE(end.status().message().find("2199-12-31"), std::string::npos);
+  auto order = Period::ParseChecked("2015-03..2014-04");
+  ASSERT_FALSE(order.ok());
+  EXPECT_NE(order.status().message().find("ends before it starts"), std::string::npos);
+  EXPECT_FALSE(Period::ParseChecked("last year").ok());
+  // The last representable month and day are fine.
+  EXPECT_EQ(Period::Parse("2199-12..2199-12")->ToString(), "2199-12-01..2199-12-31");
+  EXPECT_EQ(Period::Parse("2199-12-01..2199-12-31")->length_days(), 31);
+}
+
 }  // namespace
 }  // namespace pioneer

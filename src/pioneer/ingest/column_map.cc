@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace pioneer::ingest {
 namespace {
 
@@ -29,6 +31,25 @@ std::string Shown(std::string_view name) {
                                                  "column name; is the header row missing?");
 }
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+// A header that is one column holding another separator: the file uses that separator.
+std::optional<std::string> OtherDelimiter(std::span<const std::string_view> header) {
+  if (header.size() != 1) return std::nullopt;
+  struct Sep {
+    char c;
+    const char* name;
+  };
+  for (Sep sep : {Sep{';', "semicolons (;)"}, Sep{'\t', "tabs"}, Sep{'|', "pipes (|)"}}) {
+    if (header[0].find(sep.c) != std::string_view::npos) return std::string(sep.name);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<HeaderProblem> MapHeader(const formats::ExtractSpec& spec,
@@ -37,6 +58,15 @@ std::vector<HeaderProblem> MapHeader(const formats::ExtractSpec& spec,
   out->spec = &spec;
   out->header.clear();
   out->column_of_field.assign(spec.fields.size(), -1);
+  if (auto sep = OtherDelimiter(header)) {
+    out->header.emplace_back(TrimSpaces(header[0]));
+    problems.push_back(
+        {1, fmt::format("the header is one column whose name contains {}: the file looks "
+                        "separated by {}, but extracts must be comma-separated (RFC 4180; see "
+                        "docs/data-formats.md)",
+                        *sep, *sep)});
+    return problems;
+  }
   for (size_t c = 0; c < header.size(); ++c) {
     std::string_view name = TrimSpaces(header[c]);
     out->header.emplace_back(name);
@@ -46,6 +76,13 @@ std::vector<HeaderProblem> MapHeader(const formats::ExtractSpec& spec,
       continue;
     }
     int f = spec.FieldIndex(name);
+    if (f < 0 && spec.FieldIndex(Lower(name)) >= 0) {
+      // Safe to echo: it is a field name in another case.
+      problems.push_back({col, fmt::format("column {} ('{}'): column names are lower case: "
+                                           "did you mean '{}'?",
+                                           col, name, Lower(name))});
+      continue;
+    }
     if (f < 0) {
       problems.push_back({col, fmt::format("column {} ({}): unknown column: {} has no field "
                                            "of that name (see docs/data-formats.md)",

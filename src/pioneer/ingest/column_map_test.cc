@@ -50,5 +50,24 @@ TEST(ColumnMapTest, DataInTheHeaderIsNotEchoed) {
   EXPECT_NE(p[0].find("is the header row missing?"), std::string::npos);
 }
 
+// Regression: a ';'- or tab-separated file and an upper-case header used to get only "is the
+// header row missing?".
+TEST(ColumnMapTest, OtherSeparatorsAndUpperCaseNamesGetAHint) {
+  auto p = Problems("lsoa.csv", {"lsoa_code;lsoa_name;la_code;imd_decile"});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("separated by semicolons (;)"), std::string::npos) << p[0];
+  p = Problems("lsoa.csv", {"lsoa_code\tlsoa_name\tla_code\timd_decile"});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("separated by tabs"), std::string::npos) << p[0];
+  p = Problems("lsoa.csv", {"LSOA_CODE", "Lsoa_Name", "la_code", "imd_decile"});
+  ASSERT_EQ(p.size(), 4u);  // two columns, and the two required fields they fail to supply
+  EXPECT_EQ(p[0],
+            "column 1 ('LSOA_CODE'): column names are lower case: did you mean "
+            "'lsoa_code'?");
+  EXPECT_EQ(p[1],
+            "column 2 ('Lsoa_Name'): column names are lower case: did you mean "
+            "'lsoa_name'?");
+}
+
 }  // namespace
 }  // namespace pioneer::ingest

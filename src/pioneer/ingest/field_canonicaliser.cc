@@ -98,6 +98,9 @@ std::optional<Reason> FieldCanonicaliser::Canonicalise(std::string_view raw,
     case FieldType::kInteger: {
       int64_t n = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec == std::errc::result_out_of_range && p == v.data() + v.size()) {
+        return Reason::kOutOfRange;  // digits, but beyond 64 bits
+      }
       if (ec != std::errc() || p != v.data() + v.size() || v[0] == '+') {
         return Reason::kBadInteger;
       }
@@ -109,6 +112,7 @@ std::optional<Reason> FieldCanonicaliser::Canonicalise(std::string_view raw,
       double d = 0;
       if (!IsDecimalShape(v)) return Reason::kBadDecimal;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (ec == std::errc::result_out_of_range) return Reason::kOutOfRange;
       if (ec != std::errc() || p != v.data() + v.size()) return Reason::kBadDecimal;
       out->kind = Kind::kReal;
       out->r = d;
@@ -161,6 +165,11 @@ std::optional<Reason> FieldCanonicaliser::Canonicalise(std::string_view raw,
 std::string FieldCanonicaliser::Explain(Reason reason) const {
   if (reason == Reason::kBadCode) {
     return fmt::format("not a value of code set '{}'", spec_->code_set);
+  }
+  if (reason == Reason::kOutOfRange) {
+    return spec_->type == formats::FieldType::kInteger
+               ? "out of range: too large for a 64-bit integer"
+               : "out of range: too large for a decimal number";
   }
   return std::string(ReasonDescription(reason));
 }

@@ -80,8 +80,17 @@ Status PrecheckFile(FileJob* job, std::vector<std::string>* problems) {
     problems->push_back(fmt::format("{}: line 1: the file is empty (no header row)", file));
     return OkStatus();
   }
-  for (const HeaderProblem& p : header_problems) {
-    problems->push_back(fmt::format("{}: line {}, {}", file, job->header_line, p.message));
+  // A header of 200,000 commas must not print 200,000 lines: the first few, then a count.
+  constexpr size_t kShown = 10;
+  for (size_t i = 0; i < header_problems.size() && i < kShown; ++i) {
+    problems->push_back(
+        fmt::format("{}: line {}, {}", file, job->header_line, header_problems[i].message));
+  }
+  if (header_problems.size() > kShown) {
+    problems->push_back(
+        fmt::format("{}: line {}: ... and {} more problems in this header "
+                    "(not listed)",
+                    file, job->header_line, header_problems.size() - kShown));
   }
   auto sha = Sha256FileHex(job->found.path);
   if (!sha.ok()) return WithFile(file, sha.status());
@@ -131,7 +140,15 @@ Status IngestFile(const FileJob& job, const IngestOptions& options, BatchPipelin
     }
     ++report.rows_read;
     ++run.rows;
-    if (std::optional<Reason> reason = validator->Process(rec.line, rec.fields, batch.get(), &q)) {
+    std::optional<Reason> reason;
+    if (!rec.malformed.empty()) {
+      // A stray or unbalanced quote: the line is quarantined whole, later lines are not.
+      reason = validator->QuarantineMalformed(rec.line, rec.fields.empty() ? "" : rec.fields[0],
+                                              rec.malformed, rec.malformed_column, &q);
+    } else {
+      reason = validator->Process(rec.line, rec.fields, batch.get(), &q);
+    }
+    if (reason) {
       ++report.rows_quarantined;
       ++report.quarantined_by_reason[std::string(ReasonCodeName(*reason))];
       batch->quarantine.push_back(std::move(q));
@@ -148,7 +165,9 @@ Status IngestFile(const FileJob& job, const IngestOptions& options, BatchPipelin
     return OkStatus();
   };
 
-  CsvReader reader;
+  CsvReadOptions read_options;
+  read_options.deliver_malformed = true;
+  CsvReader reader(read_options);
   Status s = reader.ReadFile(job.found.path, on_record, on_chunk);
   if (!s.ok()) {
     if (reader.error().line > 0) {

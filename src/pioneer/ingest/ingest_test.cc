@@ -173,6 +173,54 @@ TEST_F(IngestTest, QuarantineNamesLineFieldAndReasonAndEmbeddedNewlinesKeepLines
                 {"bad_code", 1}, {"bad_date", 1}, {"bad_ods_code", 1}}));
 }
 
+// Regression: a stray quote on line 3 used to swallow every line up to the next quote (here
+// line 6) into one quarantined row, or reject the run as a "truncated file"; out-of-range
+// numbers were "not an integer" or accepted (a negative population).
+TEST_F(IngestTest, StrayQuotesAndOutOfRangeNumbersQuarantineOnlyTheirOwnLine) {
+  testing::WriteFile(root_ / "area" / "population.csv",
+                     "area_code,year,sex,age,population\n"
+                     "E08000035,2014,1,0,4123\n"                  // line 2
+                     "\"E08\"000035,2014,1,1,4000\n"              // line 3: stray quote
+                     "E08000035,2014,1,2,-9200\n"                 // line 4: negative
+                     "E08000035,99999999999999999999,1,3,4001\n"  // line 5: beyond 64 bits
+                     "\"E08,000035\",2014,1,4,4002\n"             // line 6: quoted, fine
+                     "E08000035,2014,1,130,4003\n"                // line 7: age > 120
+                     "E08000035,2014,1,\"5\n");                   // line 8: never closed
+  auto report = Ingest(root_ / "area");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(Rows("SELECT line_no, field, raw_value, reason_code FROM quarantine ORDER BY line_no"),
+            (std::vector<std::vector<std::string>>{
+                {"3", "area_code", "", "malformed_record"},
+                {"4", "population", "-9200", "out_of_range"},
+                {"5", "year", "99999999999999999999", "out_of_range"},
+                {"7", "age", "130", "out_of_range"},
+                {"8", "age", "", "malformed_record"},
+            }));
+  EXPECT_EQ(Rows("SELECT detail FROM quarantine WHERE line_no IN (4, 5) ORDER BY line_no"),
+            (std::vector<std::vector<std::string>>{
+                {"out of range: must be >= 0 (a population cannot be negative)"},
+                {"out of range: must be within 1800..2199 (the years Pioneer's dates cover)"}}));
+  EXPECT_EQ(Rows("SELECT raw_record FROM quarantine WHERE line_no = 3"),
+            (std::vector<std::vector<std::string>>{{"\"E08\"000035,2014,1,1,4000"}}));
+  EXPECT_EQ(Rows("SELECT _line, area_code FROM population ORDER BY _line"),
+            (std::vector<std::vector<std::string>>{{"2", "E08000035"}, {"6", "E08,000035"}}));
+  EXPECT_EQ(report->files[0].rows_read, 7);
+  EXPECT_EQ(report->files[0].rows_quarantined, 5);
+}
+
+// Regression: with CR-only line endings every record was reported on line 1.
+TEST_F(IngestTest, CarriageReturnLineEndingsKeepLineNumbers) {
+  testing::WriteFile(root_ / "area" / "lsoa.csv",
+                     "lsoa_code,lsoa_name,la_code,imd_decile\r"
+                     "E01000001,Leeds 001A,E08000035,3\r"
+                     "E01000002,Leeds 002A,E08000035,ten\r"
+                     "E01000003,Leeds 003A,E08000035,0\r");
+  auto report = Ingest(root_ / "area");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(Rows("SELECT line_no, reason_code FROM quarantine ORDER BY line_no"),
+            (std::vector<std::vector<std::string>>{{"3", "bad_integer"}, {"4", "out_of_range"}}));
+}
+
 struct BadFileCase {
   const char* name;
   const char* file;
@@ -218,26 +266,27 @@ std::string BigValidLsoaWith(const std::string& bad_row, int at_row) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, FileLevelErrorTest,
     ::testing::Values(
-        BadFileCase{"MissingColumn", "lsoa.csv", "lsoa_code,lsoa_name,imd_decile\nE01,x,3\n",
+        BadFileCase{"MissingColumn",
+                    "lsoa.csv",
+                    "lsoa_code,lsoa_name,imd_decile\nE01,x,3\n",
                     {"lsoa.csv: line 1", "required column 'la_code' is missing"}},
-        BadFileCase{"ExtraColumn", "lsoa.csv",
+        BadFileCase{"ExtraColumn",
+                    "lsoa.csv",
                     "lsoa_code,lsoa_name,la_code,imd_decile,colour\nE01,x,E08,3,red\n",
                     {"lsoa.csv: line 1, column 5 ('colour'): unknown column"}},
-        BadFileCase{"DuplicateColumn", "lsoa.csv",
+        BadFileCase{"DuplicateColumn",
+                    "lsoa.csv",
                     "lsoa_code,lsoa_name,la_code,lsoa_code,imd_decile\n",
                     {"lsoa.csv: line 1, column 4 ('lsoa_code'): repeated column name"}},
         BadFileCase{"EmptyFile", "lsoa.csv", "", {"lsoa.csv: line 1: the file is empty"}},
-        BadFileCase{"Latin1MidFile", "pds.csv",
+        BadFileCase{"Latin1MidFile",
+                    "pds.csv",
                     "nhs_number,record_type,family_name,given_name,sex,birth_date\n"
                     "9434765919,current,Smith,Jo,1,1950-01-01\n"
                     "9434765919,current,Br\xF6n,Jo,1,1950-01-01\n",
                     {"pds.csv: line 3, column 3 ('family_name')", "invalid UTF-8 byte 0xF6"}},
-        BadFileCase{"TruncatedQuote", "pds.csv",
-                    "nhs_number,record_type,family_name,given_name,sex,birth_date\n"
-                    "9434765919,current,Smith,Jo,1,1950-01-01\n"
-                    "9434765919,current,\"Smi",
-                    {"pds.csv: line 3, column 3 ('family_name')", "not closed"}},
-        BadFileCase{"LateLatin1InBigFile", "lsoa.csv",
+        BadFileCase{"LateLatin1InBigFile",
+                    "lsoa.csv",
                     BigValidLsoaWith("E01009999,Caf\xE9,E08000035,3\n", 150),
                     {"lsoa.csv: line 152, column 2 ('lsoa_name')", "UTF-8"}}),
     [](const auto& info) { return std::string(info.param.name); });

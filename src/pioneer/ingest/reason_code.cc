@@ -21,13 +21,17 @@ constexpr ReasonInfo kReasons[] = {
     {Reason::kBadOdsCode, "bad_ods_code", "not an ODS organisation code (3-6 letters/digits)"},
     {Reason::kBadPostcode, "bad_postcode", "not a UK postcode"},
     {Reason::kDateOrder, "date_order", "a date is earlier than the date it must follow"},
+    {Reason::kOutOfRange, "out_of_range",
+     "a number outside the field's allowed range (or too large for 64 bits)"},
+    {Reason::kMalformedRecord, "malformed_record",
+     "the line cannot be split into fields: a stray or unbalanced quote"},
 };
 
 constexpr Reason kAll[] = {
-    Reason::kColumnCount, Reason::kMissingRequired, Reason::kBadInteger,
-    Reason::kBadDecimal,  Reason::kBadDate,         Reason::kBadCode,
-    Reason::kBadIcd10,    Reason::kBadOpcs4,        Reason::kBadOdsCode,
-    Reason::kBadPostcode, Reason::kDateOrder,
+    Reason::kColumnCount,     Reason::kMissingRequired, Reason::kBadInteger, Reason::kBadDecimal,
+    Reason::kBadDate,         Reason::kBadCode,         Reason::kBadIcd10,   Reason::kBadOpcs4,
+    Reason::kBadOdsCode,      Reason::kBadPostcode,     Reason::kDateOrder,  Reason::kOutOfRange,
+    Reason::kMalformedRecord,
 };
 
 const ReasonInfo& Info(Reason r) { return kReasons[static_cast<int>(r)]; }

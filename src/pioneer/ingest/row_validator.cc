@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pioneer/ingest/date_order_rules.h"
+#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/store/extract_tables.h"
 
 namespace pioneer::ingest {
@@ -39,6 +40,7 @@ StatusOr<std::unique_ptr<RowValidator>> RowValidator::Create(const ColumnMap& ma
     PIONEER_ASSIGN_OR_RETURN(FieldCanonicaliser c, FieldCanonicaliser::Create(spec.fields[f]));
     v->fields_.push_back(std::move(c));
     if (spec.fields[f].type == FieldType::kNhsNumber) v->nhs_fields_.push_back(static_cast<int>(f));
+    v->ranges_.push_back(RangesOf(spec.table, spec.fields[f].name));
   }
   v->values_.resize(spec.fields.size());
   for (const DateOrderRule& rule : AllDateOrderRules()) {
@@ -68,6 +70,15 @@ std::optional<Reason> RowValidator::Process(int64_t line,
     std::string_view raw = col >= 0 ? fields[static_cast<size_t>(col)] : std::string_view();
     if (std::optional<Reason> r = fields_[f].Canonicalise(raw, &values_[f])) {
       problems_.push_back({static_cast<int>(f), *r});
+      continue;
+    }
+    const CanonicalField& v = values_[f];
+    if (!ranges_[f].empty() &&
+        (v.kind == store::Cell::Kind::kInt || v.kind == store::Cell::Kind::kReal)) {
+      const double x = v.kind == store::Cell::Kind::kInt ? static_cast<double>(v.i) : v.r;
+      bool inside = false;
+      for (const ValueRange* r : ranges_[f]) inside = inside || (x >= r->min && x <= r->max);
+      if (!inside) problems_.push_back({static_cast<int>(f), Reason::kOutOfRange});
     }
   }
   for (const DateRule& rule : rules_) {
@@ -115,6 +126,8 @@ void RowValidator::Reject(int64_t line, std::span<const std::string_view> fields
   if (first.reason == Reason::kDateOrder) {
     q->detail = fmt::format("{} is before {}", spec.fields[f].name,
                             spec.fields[static_cast<size_t>(first.other_field)].name);
+  } else if (first.reason == Reason::kOutOfRange && !ranges_[f].empty()) {
+    q->detail = DescribeRanges(ranges_[f]);
   } else {
     q->detail = fields_[f].Explain(first.reason);
   }
@@ -125,6 +138,23 @@ void RowValidator::Reject(int64_t line, std::span<const std::string_view> fields
                                ReasonCodeName(p.reason));
     }
   }
+}
+
+Reason RowValidator::QuarantineMalformed(int64_t line, std::string_view raw_line,
+                                         std::string_view what, int column,
+                                         store::QuarantineRecord* q) const {
+  q->file_name = std::string(map_.spec->file_name);
+  q->line_no = line;
+  q->reason_code = std::string(ReasonCodeName(Reason::kMalformedRecord));
+  q->problem_count = 1;
+  q->field.clear();
+  if (column > 0 && static_cast<size_t>(column) <= map_.header.size()) {
+    q->field = map_.header[static_cast<size_t>(column - 1)];
+  }
+  q->raw_value.clear();
+  q->detail = std::string(what);
+  q->raw_record = std::string(raw_line);
+  return Reason::kMalformedRecord;
 }
 
 }  // namespace pioneer::ingest

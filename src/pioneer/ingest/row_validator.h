@@ -3,7 +3,8 @@
 //
 // Checks, in order: the field count equals the header's (else column_count and nothing
 // else); each field in spec order (missing_required or its type's reason, see
-// field_canonicaliser.h; absent optional columns are NULL); then the cross-field date rules
+// field_canonicaliser.h; absent optional columns are NULL), and numbers against their
+// field's ranges (value_ranges.h, out_of_range); then the cross-field date rules
 // (date_order_rules.h) between fields that parsed. A rejected row's quarantine record names
 // its first problem (field, raw value, reason) and its detail lists every problem.
 // Thread safety: one thread at a time (keeps per-row scratch space).
@@ -21,6 +22,7 @@
 #include "pioneer/ingest/field_canonicaliser.h"
 #include "pioneer/ingest/reason_code.h"
 #include "pioneer/ingest/row_batch.h"
+#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/store/ingest_writer.h"
 
 namespace pioneer::ingest {
@@ -37,6 +39,12 @@ class RowValidator {
   // the spec's file name) and returns the reason of its first problem.
   std::optional<Reason> Process(int64_t line, std::span<const std::string_view> fields,
                                 RowBatch* batch, store::QuarantineRecord* q);
+
+  // Fills `q` for a line the CSV reader could not split into fields (CsvRecord::malformed):
+  // reason malformed_record, the field at `column` (1-based, 0 unknown) when the header
+  // has one, `what` as the detail and the raw line as the record.
+  Reason QuarantineMalformed(int64_t line, std::string_view raw_line, std::string_view what,
+                             int column, store::QuarantineRecord* q) const;
 
  private:
   struct Problem {
@@ -57,6 +65,7 @@ class RowValidator {
   std::vector<CanonicalField> values_;  // sized once; never resized (views into it)
   std::vector<int> nhs_fields_;
   std::vector<DateRule> rules_;
+  std::vector<std::vector<const ValueRange*>> ranges_;  // per spec field
   std::vector<Problem> problems_;
 };
 

@@ -63,6 +63,28 @@ StatusOr<ColumnMap> ParseColumnMap(std::string_view text) {
   return map;
 }
 
+// No column maps to a field: say why (another separator?) instead of matching nothing.
+static Status NothingToCompare(const std::string& path, int64_t line,
+                               const std::vector<std::string>& header) {
+  if (header.size() == 1) {
+    for (auto [c, name] : {std::pair<char, const char*>{';', "semicolons (;)"},
+                           {'\t', "tabs"},
+                           {'|', "pipes (|)"}}) {
+      if (header[0].find(c) != std::string::npos) {
+        return InvalidArgumentError(fmt::format(
+            "{}: line {}: the header is one column whose name contains {}: the file looks "
+            "separated by {}, but pioneer match reads comma-separated files (RFC 4180)",
+            path, line, name, name));
+      }
+    }
+  }
+  return InvalidArgumentError(fmt::format(
+      "{}: line {}: none of the {} columns is a field to compare (given_name, family_name, "
+      "birth_date, sex, postcode, address, city, email, identifier, nhs_number or a common "
+      "alias): map columns with --map, e.g. --map given_name=forename,family_name=surname",
+      path, line, header.size()));
+}
+
 Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source,
                       RecordSet* out, LoadedInput* info) {
   LoadedInput local;
@@ -132,6 +154,7 @@ Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t sou
         }
         in.mapping.emplace_back(static_cast<Field>(f), desc);
       }
+      if (in.mapping.empty()) return NothingToCompare(path, r.line, header);
       return OkStatus();
     }
     if (r.fields.size() != header.size()) {

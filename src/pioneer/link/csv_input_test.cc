@@ -120,5 +120,25 @@ TEST(CsvInputTest, LineNumbersAsIdsAndTruthColumn) {
   EXPECT_EQ(info.truth, (std::vector<std::string>{"7", "8"}));
 }
 
+// Regression: a ';'-separated file, or one with no column to compare, used to run and find
+// nothing (exit 0) or say only "no comparisons: map at least one field".
+TEST(CsvInputTest, NoComparableColumnIsAnErrorWithADelimiterHint) {
+  TempDir tmp;
+  RecordSet rs;
+  LoadedInput info;
+  WriteFile(tmp / "semi.csv", "id;first_name;surname\n1;Ann;Smith\n");
+  Status s = LoadCsvRecords(tmp / "semi.csv", {}, 0, &rs, &info);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("separated by semicolons (;)"), std::string::npos) << s.message();
+  WriteFile(tmp / "tab.csv", "id\tfirst_name\n1\tAnn\n");
+  s = LoadCsvRecords(tmp / "tab.csv", {}, 0, &rs, &info);
+  EXPECT_NE(s.message().find("separated by tabs"), std::string::npos) << s.message();
+  WriteFile(tmp / "none.csv", "id,colour,shoe_size\n1,red,9\n");
+  s = LoadCsvRecords(tmp / "none.csv", {}, 0, &rs, &info);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("none of the 3 columns is a field to compare"), std::string::npos)
+      << s.message();
+}
+
 }  // namespace
 }  // namespace pioneer::link

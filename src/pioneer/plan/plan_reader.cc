@@ -1,11 +1,13 @@
 #include "pioneer/plan/plan_reader.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "pioneer/base/date.h"
 
@@ -71,9 +73,30 @@ class Reader {
       return std::nullopt;
     }
     Note(full, n);
-    if (n->is_number()) return n->value<double>();
+    if (n->is_number()) return Finite(n, full);
     Error(n, full, "expected a number");
     return std::nullopt;
+  }
+
+  // The number at `n`, or an error for nan and inf (TOML allows them; no plan figure is one).
+  std::optional<double> Finite(const toml::node* n, const std::string& full) {
+    double v = *n->value<double>();
+    if (std::isfinite(v)) return v;
+    Error(n, full, fmt::format("{} is not a figure (a finite number is required)", v));
+    return std::nullopt;
+  }
+
+  // A whole number in [lo, hi] at `key` (absent: nullopt), else an error naming the range.
+  std::optional<int> Int(const toml::table& t, const std::string& path, std::string_view key,
+                         int lo, int hi, const char* what) {
+    auto v = Num(t, path, key);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v) || *v < lo || *v > hi) {
+      Error(t.get(key), Join(path, key),
+            fmt::format("{} must be a whole number from {} to {}", what, lo, hi));
+      return std::nullopt;
+    }
+    return static_cast<int>(*v);
   }
 
   std::optional<bool> Bool(const toml::table& t, const std::string& path, std::string_view key) {
@@ -120,10 +143,11 @@ class Reader {
       return out;
     }
     for (const auto& e : *a) {
-      if (e.is_number())
-        out.push_back(*e.value<double>());
-      else
+      if (!e.is_number()) {
         Error(&e, full, "expected an array of numbers");
+      } else if (auto v = Finite(&e, full)) {
+        out.push_back(*v);
+      }
     }
     return out;
   }
@@ -150,7 +174,7 @@ class Reader {
         continue;
       }
       Note(yk, &v);
-      out[std::string(k.str())] = *v.value<double>();
+      if (auto x = Finite(&v, yk)) out[std::string(k.str())] = *x;
     }
     return out;
   }
@@ -168,11 +192,13 @@ class Reader {
       return out;
     }
     for (auto&& [k, v] : *mt) {
+      const std::string mk = full + "." + std::string(k.str());
       if (!v.is_number()) {
-        Error(&v, full + "." + std::string(k.str()), "expected a number");
+        Error(&v, mk, "expected a number");
         continue;
       }
-      out[std::string(k.str())] = *v.value<double>();
+      Note(mk, &v);
+      if (auto x = Finite(&v, mk)) out[std::string(k.str())] = *x;
     }
     return out;
   }
@@ -234,8 +260,11 @@ void Reader::ReadAll(const toml::table& root) {
     p.cost_assumptions.push_back(std::move(c));
   });
   if (auto v = Num(root, "", "format_version", true)) {
-    p.format_version = static_cast<int>(*v);
-    if (p.format_version != 1) Error(root.get("format_version"), "format_version", "only version 1 is known");
+    if (*v != 1) {
+      Error(root.get("format_version"), "format_version", "only version 1 is known");
+    } else {
+      p.format_version = 1;
+    }
   }
   if (const toml::table* t = Sub(root, "plan")) {
     CheckKeys(*t, "plan",
@@ -376,7 +405,8 @@ void Reader::ReadAll(const toml::table& root) {
     if (!m.catalogue_value.empty() && m.catalogue_value != "rate_over_period" &&
         m.catalogue_value != "as_is")
       Error(t.get("catalogue_value"), path + ".catalogue_value", "expected rate_over_period or as_is");
-    if (auto mm = Num(t, path, "measure_months")) m.measure_months = static_cast<int>(*mm);
+    if (auto mm = Int(t, path, "measure_months", 1, 120, "measure_months (the window in months)"))
+      m.measure_months = *mm;
     Each(t, path, "milestones", [&](const toml::table& mt, const std::string& mp) {
       CheckKeys(mt, mp, {"date", "value", "stated_change_pct"});
       Milestone ms;
@@ -456,6 +486,11 @@ StatusOr<Plan> ParsePlan(std::string_view text, const std::string& file) {
 }
 
 StatusOr<Plan> ReadPlanFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError(path + " is a folder, not a plan file (give the .toml file)");
+  }
+  if (!std::filesystem::exists(path, ec)) return NotFoundError("no plan file at " + path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot read plan file " + path);
   std::stringstream ss;

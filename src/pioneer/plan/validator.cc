@@ -8,6 +8,8 @@
 #include <cmath>
 #include <set>
 
+#include "pioneer/plan/range_checks.h"
+
 namespace pioneer::plan {
 namespace {
 
@@ -454,6 +456,7 @@ class Checker {
 std::vector<Finding> ValidatePlan(const Plan& plan) {
   Checker c(plan);
   c.Run();
+  for (Finding& f : CheckRanges(plan)) c.Add(f.severity, f.code, f.key, f.message);
   return c.Take();
 }
 

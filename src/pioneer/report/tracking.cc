@@ -1,5 +1,6 @@
 #include "pioneer/report/tracking.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -102,7 +103,19 @@ std::vector<NamedPeriod> TrackingPeriods(const plan::Plan& plan) {
       if (!last || *d > *last) last = *d;
     }
   }
+  // The quarterly series is bounded by the plan's own years (a baseline up to three years
+  // before them): a milestone dated far away, which the validator reports, adds its own
+  // window above but cannot stretch the series over centuries.
+  if (first && last && !plan.years.empty()) {
+    auto fy0 = FinancialYear::Parse(plan.years.front());
+    auto fy1 = FinancialYear::Parse(plan.years.back());
+    if (fy0 && fy1) {
+      first = std::max(*first, FinancialYear{fy0->start_year - 3}.period().start);
+      last = std::min(*last, fy1->period().last_day());
+    }
+  }
   if (first && last) {
+    if (*last > first->AddMonths(12 * 20)) last = first->AddMonths(12 * 20);  // no plan years
     for (FiscalQuarter q = FiscalQuarter::Containing(*first);
          q.period().start <= *last;) {
       add(q.Label(), q.period());

@@ -54,6 +54,24 @@ plan::Plan OneMetricPlan() {
   return p;
 }
 
+// Regression: a milestone dated 2199-12-31 made TrackingPeriods loop for ever, and a
+// 100000000-month window read out of bounds.
+TEST(Tracking, AFarMilestoneCannotStretchTheSeries) {
+  plan::Plan p = OneMetricPlan();
+  p.metrics[0].milestones.push_back({"2199-12-31", 100, std::nullopt});
+  p.metrics[0].measure_months = 120;
+  auto periods = TrackingPeriods(p);
+  std::set<std::string> labels;
+  for (const auto& np : periods) labels.insert(np.label);
+  EXPECT_TRUE(labels.count("2190-01-01..2199-12-31"));
+  EXPECT_TRUE(labels.count("2013/14 Q1"));
+  EXPECT_TRUE(labels.count("2014/15 Q4"));
+  EXPECT_FALSE(labels.count("2015/16 Q1"));
+  EXPECT_EQ(periods.size(), 1u + 3u + 8u);  // baseline, three windows, eight quarters
+  p.metrics[0].measure_months = 100000000;
+  EXPECT_FALSE(TrackingPeriods(p).empty());
+}
+
 TEST(Tracking, MilestonesVarianceAndSeries) {
   plan::Plan p = OneMetricPlan();
   auto periods = TrackingPeriods(p);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include "pioneer/store/sqlite_ingest_writer.h"
 #include "pioneer/store/sqlite_schema.h"
 #include "pioneer/store/sqlite_util.h"
@@ -44,14 +47,57 @@ void BindParams(sqlite3_stmt* s, std::span<const Param> params) {
   }
 }
 
+// SQLite says "unable to open database file" (or "attempt to write a readonly database")
+// without a path when the store's folder cannot be written: WAL mode creates PATH-wal and
+// PATH-shm beside the store even to read it. Name the path and say so.
+Status WithOpenHint(const Status& s, const std::string& path) {
+  if (s.ok() || s.code() != StatusCode::kUnavailable) return s;
+  const std::string& m = s.message();
+  std::string msg = m.find(path) == std::string::npos
+                        ? fmt::format("cannot open store '{}': {}", path, m)
+                        : m;
+  if (m.find("unable to open") != std::string::npos ||
+      m.find("readonly") != std::string::npos || m.find("read-only") != std::string::npos) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(path, ec).parent_path();
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status(s.code(), msg + fmt::format(" (the folder '{}' does not exist)", dir.string()));
+    }
+    msg += fmt::format(
+        " (is the folder '{}' read-only? SQLite needs to create '{}-wal' and '{}-shm' beside "
+        "the store, even to read it: copy the store to a writable folder)",
+        dir.string(), path, path);
+  }
+  return Status(s.code(), std::move(msg));
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path) {
-  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s, SqliteStore::Open(path));
-  return std::unique_ptr<Store>(std::move(s));
+  auto s = SqliteStore::Open(path);
+  if (!s.ok()) return WithOpenHint(s.status(), path);
+  return std::unique_ptr<Store>(std::move(*s));
 }
 
-StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (path.empty()) return InvalidArgumentError("no store given (--db FILE)");
+  if (!std::filesystem::exists(st)) {
+    return NotFoundError(fmt::format(
+        "no store at '{}' (check the path; `pioneer ingest --db {} DIR` creates one)", path,
+        path));
+  }
+  if (std::filesystem::is_directory(st)) {
+    return NotFoundError(fmt::format("'{}' is a folder, not a store file", path));
+  }
+  auto s = SqliteStore::Open(path, /*must_exist=*/true);
+  if (!s.ok()) return WithOpenHint(s.status(), path);
+  return std::unique_ptr<Store>(std::move(*s));
+}
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                         bool must_exist) {
   // Memory statistics cost a global mutex per allocation; Pioneer does not read them. This
   // only takes effect if nothing has initialised SQLite yet, and is harmless otherwise.
   static const bool configured = [] {
@@ -59,9 +105,10 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   }();
   (void)configured;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = fmt::format("cannot open store '{}': {}", path,
                                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -75,6 +122,18 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
   sqlite3_busy_timeout(db, 10000);
+  if (must_exist) {
+    // An empty file (or an SQLite database without tables) is not a store: do not turn it
+    // into one behind a reader's back.
+    // (A file that is not an SQLite database fails here; PrepareSqliteSchema says so.)
+    auto stmt = Prepare(db, "SELECT count(*) FROM sqlite_master");
+    if (stmt.ok() && sqlite3_step(stmt->get()) == SQLITE_ROW &&
+        sqlite3_column_int64(stmt->get(), 0) == 0) {
+      return FailedPreconditionError(fmt::format(
+          "'{}' is empty, not a Pioneer store (`pioneer ingest --db {} DIR` creates one)", path,
+          path));
+    }
+  }
   PIONEER_RETURN_IF_ERROR(PrepareSqliteSchema(db, path));
   PIONEER_RETURN_IF_ERROR(Exec(db,
                                "PRAGMA synchronous = NORMAL; "

@@ -20,8 +20,9 @@ namespace pioneer::store {
 
 class SqliteStore final : public Store {
  public:
-  // See Store::OpenSqlite.
-  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // See Store::OpenSqlite and Store::OpenExistingSqlite (must_exist).
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                     bool must_exist = false);
   ~SqliteStore() override;
 
   Status Scan(std::string_view table, std::span<const std::string> columns,

@@ -149,9 +149,35 @@ TEST_F(SqliteStoreTest, NonSqliteFileIsRefused) {
 }
 
 TEST_F(SqliteStoreTest, UnopenablePathIsUnavailable) {
-  auto store = Store::OpenSqlite((dir_ / "no" / "such" / "dir" / "x.db").string());
+  const std::string path = (dir_ / "no" / "such" / "dir" / "x.db").string();
+  auto store = Store::OpenSqlite(path);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kUnavailable);
+  // Regression: the message named neither the path nor the reason.
+  EXPECT_NE(store.status().message().find("cannot open store '" + path + "'"), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find("does not exist"), std::string::npos)
+      << store.status().message();
+}
+
+// Regression: readers created an empty store at a mistyped path.
+TEST_F(SqliteStoreTest, OpenExistingNeverCreatesAStore) {
+  const std::string typo = (dir_ / "typo.db").string();
+  auto store = Store::OpenExistingSqlite(typo);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(store.status().message().find("no store at '" + typo + "'"), std::string::npos);
+  EXPECT_FALSE(fs::exists(typo));
+  { std::ofstream empty(typo); }
+  store = Store::OpenExistingSqlite(typo);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(fs::file_size(typo), 0u);
+  store = Store::OpenExistingSqlite(dir_.string());
+  EXPECT_EQ(store.status().code(), StatusCode::kNotFound);
+  // A real store opens.
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  EXPECT_TRUE(Store::OpenExistingSqlite(path_).ok());
 }
 
 std::vector<Cell> LsoaRow(const char* code) {

@@ -73,6 +73,12 @@ class Store {
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
   // a file that is not a Pioneer store; kUnavailable when the file cannot be opened.
   static StatusOr<std::unique_ptr<Store>> OpenSqlite(const std::string& path);
+  // Opens an SQLite store that must already exist and hold a Pioneer store: what every
+  // command except `pioneer ingest` uses, so that a mistyped path is an error instead of a
+  // new empty store. Errors: kNotFound when there is no such file (or it is a folder),
+  // kFailedPrecondition for an empty file or a file that is not a Pioneer store, as
+  // OpenSqlite otherwise. Messages name the path; a store in a read-only folder gets a hint.
+  static StatusOr<std::unique_ptr<Store>> OpenExistingSqlite(const std::string& path);
 
   // Reads `columns` of every row of `table` (in rowid / insertion order).
   virtual Status Scan(std::string_view table, std::span<const std::string> columns,

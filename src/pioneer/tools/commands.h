@@ -1,6 +1,7 @@
 // The `pioneer` subcommands. Each Register* function adds one subcommand to the CLI11 app
 // and binds its callback; main.cc calls them all. A subcommand's callback sets the process
-// exit code through the returned reference (0 ok, 1 errors found, 2 usage/input failure).
+// exit code through the returned reference, in the one scheme of exit_codes.h (0 ok,
+// 1 findings, 2 usage or input error, 3 internal error).
 #pragma once
 
 #include <memory>

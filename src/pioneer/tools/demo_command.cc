@@ -27,6 +27,7 @@
 #include "pioneer/synth/generator.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::embedded {
 extern const unsigned char kDemoPlanToml[];
@@ -57,7 +58,7 @@ bool WriteText(const fs::path& path, const std::string& text) {
 
 int Fail(const char* step, const Status& s) {
   std::fprintf(stderr, "pioneer demo: %s failed: %s\n", step, s.ToString().c_str());
-  return 2;
+  return ExitCodeFor(s);  // exit_codes.h
 }
 
 // The plan the demo reports against: --plan FILE, or the demo plan built into the program

@@ -1,9 +1,11 @@
 // `pioneer ingest --db FILE DIR`: validates and stores every known extract in DIR, in one
 // atomic run, then prints the per-file reconciliation (docs/ingest.md).
-// Exit codes: 0 stored (or nothing new); 2 the run failed and the store is unchanged (bad
-// file, missing folder, unusable store).
+// Exit codes (exit_codes.h): 0 stored (or nothing new); 2 the run failed and the store is
+// unchanged (bad file, missing folder, unusable store): a store file the failed run created
+// is removed again; 3 internal error.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,6 +14,7 @@
 #include "pioneer/ingest/ingest_report.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -36,31 +39,53 @@ void PrintError(const std::string& message) {
   }
 }
 
+// Removes a store file (and its WAL and shared-memory files) that this run created.
+void RemoveCreatedStore(const std::string& db) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(db + suffix, ec);
+  }
+}
+
 int RunIngest(const IngestArgs& a) {
-  auto store = store::Store::OpenSqlite(a.db);
-  if (!store.ok()) {
-    PrintError(store.status().message());
-    return 2;
+  if (std::filesystem::is_directory(a.db)) {
+    PrintError("--db '" + a.db + "' is a folder; give the store's file name (e.g. " + a.db +
+               "/pioneer.db)");
+    return kExitUsage;
   }
-  std::unique_ptr<Progress> progress;
-  if (a.progress == "always") {
-    progress = std::make_unique<TerminalProgressBar>(stderr);
-  } else if (a.progress == "auto") {
-    progress = MakeStderrProgress();
-  }
-  ingest::IngestOptions options;
-  options.cache_mb = a.cache_mb;
-  options.threaded = !a.single_thread;
-  auto report = ingest::IngestDirectory(**store, a.dir, options, progress.get());
-  if (!report.ok()) {
-    PrintError(report.status().message());
-    std::fprintf(stderr, "pioneer ingest: nothing was stored; %s is unchanged\n", a.db.c_str());
-    return 2;
-  }
-  std::string table = ingest::FormatReconciliation(*report);
-  std::fwrite(table.data(), 1, table.size(), stdout);
-  std::fflush(stdout);
-  return 0;
+  const bool existed = std::filesystem::exists(a.db);
+  int code = kExitOk;
+  {
+    auto store = store::Store::OpenSqlite(a.db);
+    if (!store.ok()) {
+      PrintError(store.status().message());
+      code = ExitCodeFor(store.status());
+    } else {
+      std::unique_ptr<Progress> progress;
+      if (a.progress == "always") {
+        progress = std::make_unique<TerminalProgressBar>(stderr);
+      } else if (a.progress == "auto") {
+        progress = MakeStderrProgress();
+      }
+      ingest::IngestOptions options;
+      options.cache_mb = a.cache_mb;
+      options.threaded = !a.single_thread;
+      auto report = ingest::IngestDirectory(**store, a.dir, options, progress.get());
+      if (!report.ok()) {
+        PrintError(report.status().message());
+        std::fprintf(stderr, "pioneer ingest: nothing was stored; %s\n",
+                     existed ? (a.db + " is unchanged").c_str()
+                             : ("no store was created at " + a.db).c_str());
+        code = ExitCodeFor(report.status());
+      } else {
+        std::string table = ingest::FormatReconciliation(*report);
+        std::fwrite(table.data(), 1, table.size(), stdout);
+        std::fflush(stdout);
+      }
+    }
+  }  // the store is closed here
+  if (code != kExitOk && !existed) RemoveCreatedStore(a.db);
+  return code;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "pioneer/link/truth_evaluation.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -41,12 +42,12 @@ struct LinkArgs {
 
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& db) {
   if (db.empty()) return InvalidArgumentError("--db FILE is required");
-  return store::Store::OpenSqlite(db);
+  return store::Store::OpenExistingSqlite(db);
 }
 
 int Fail(const char* what, const Status& s) {
   std::fprintf(stderr, "pioneer %s: %s\n", what, s.ToString().c_str());
-  return 2;
+  return ExitCodeFor(s);  // exit_codes.h
 }
 
 int RunLink(const LinkArgs& a) {

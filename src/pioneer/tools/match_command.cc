@@ -6,24 +6,69 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "pioneer/base/progress.h"
 #include "pioneer/link/match_runner.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
 
+// True when two paths name the same file (an existing file by identity, otherwise by their
+// normalised absolute paths).
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) {
+    return std::filesystem::equivalent(a, b, ec);
+  }
+  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+// Outputs never overwrite inputs, nor each other.
+Status CheckOutputs(const link::MatchOptions& o) {
+  const std::pair<const char*, const std::string*> outs[] = {
+      {"--out", &o.out_path}, {"--clusters", &o.clusters_path}, {"--model-out", &o.model_out_path}};
+  for (size_t i = 0; i < std::size(outs); ++i) {
+    const auto& [flag, path] = outs[i];
+    if (path->empty()) continue;
+    for (const std::string& in : o.inputs) {
+      if (SameFile(*path, in)) {
+        return InvalidArgumentError(fmt::format(
+            "{} {} is an input file: choose another output file (outputs never overwrite "
+            "inputs)",
+            flag, *path));
+      }
+    }
+    if (std::filesystem::is_directory(*path)) {
+      return InvalidArgumentError(fmt::format("{} {} is a folder; give a file name", flag, *path));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (!outs[j].second->empty() && SameFile(*path, *outs[j].second)) {
+        return InvalidArgumentError(
+            fmt::format("{} and {} name the same file {}", outs[j].first, flag, *path));
+      }
+    }
+  }
+  return OkStatus();
+}
+
 int RunMatchCommand(const link::MatchOptions& o, bool quiet) {
+  if (Status s = CheckOutputs(o); !s.ok()) {
+    std::fprintf(stderr, "pioneer match: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
   std::unique_ptr<Progress> progress = quiet ? nullptr : MakeStderrCountProgress("pairs");
   auto summary = link::RunMatch(o, progress.get());
   if (progress) progress->Finish();
   if (!summary.ok()) {
     std::fprintf(stderr, "pioneer match: %s\n", summary.status().ToString().c_str());
-    return 2;
+    return ExitCodeFor(summary.status());
   }
   if (!quiet) {
     const std::string text = link::RenderMatchSummary(*summary);
@@ -69,12 +114,14 @@ void RegisterMatchCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", o->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--recall", o->deterministic_recall,
                   "Recall of the deterministic rules for the prior (default: implied by the "
-                  "model)");
+                  "model)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-cluster-size", o->max_cluster_size, "Over-merge guard: size cap")
       ->capture_default_str();
   cmd->add_option("--bridge-share", o->min_bridge_share,
                   "Over-merge guard: share of cross pairs that must match to join two groups")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--model-out", o->model_out_path, "Write the estimated model as JSON");
   cmd->add_option("--truth", o->truth_column, "Evaluate against a ground-truth cluster column");
   cmd->add_flag("--truth-from-id", o->truth_from_id,

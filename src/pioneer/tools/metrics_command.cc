@@ -104,15 +104,15 @@ int RunMetrics(const MetricsArgs& a) {
   if (a.no_disclosure) overrides["disclosure.apply"] = "false";
   auto sw = metrics::ResolveSwitches(overrides);
   if (!sw.ok()) return Fail(sw.status().message());
-  auto range = Period::Parse(a.period);
-  if (!range) return Fail("bad --period '" + a.period + "' (e.g. 2014-04..2015-03 or 2014/15)");
+  auto range = Period::ParseChecked(a.period);
+  if (!range.ok()) return Fail("--period: " + range.status().message());
   metrics::Granularity g = a.every == "quarter"     ? metrics::Granularity::kQuarter
                            : a.every == "year"      ? metrics::Granularity::kYear
                            : a.every == "rolling12" ? metrics::Granularity::kRolling12
                                                     : metrics::Granularity::kMonth;
   auto by = metrics::ParseBreakdown(a.by);
   if (!by) return Fail("bad --by '" + a.by + "'");
-  auto store = store::Store::OpenSqlite(a.db);
+  auto store = store::Store::OpenExistingSqlite(a.db);
   if (!store.ok()) return Fail(store.status().ToString());
   if (!a.emit_sql.empty()) {
     return EmitSql(a, **store, *sw, metrics::MakePeriods(*range, g), *by);

@@ -34,7 +34,7 @@ int RunQuality(const QualityArgs& a) {
     }
     opt.as_of = *d;
   }
-  auto store = store::Store::OpenSqlite(a.db);
+  auto store = store::Store::OpenExistingSqlite(a.db);
   if (!store.ok()) {
     std::fprintf(stderr, "pioneer quality: %s\n", store.status().ToString().c_str());
     return 2;

@@ -3,7 +3,8 @@
 //   DIR/bcf-part2.xlsx   the Part 2 workbook (live formulas with correct cached values);
 //   DIR/dashboard.html   one self-contained page of interactive charts (no network needed).
 // The plan is validated first; its findings are printed and shown in both outputs, but only
-// a plan that cannot be read stops the report. Exit: 0 written, 2 bad input or write failure.
+// a plan that cannot be read stops the report. Exit (exit_codes.h): 0 written, 2 bad input
+// or write failure.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -35,8 +36,7 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
                     const timeline::Timeline* timeline, std::string* headline) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
-  if (!std::filesystem::exists(db)) return Fail("no store at " + db);
-  auto store = store::Store::OpenSqlite(db);
+  auto store = store::Store::OpenExistingSqlite(db);
   if (!store.ok()) return Fail(store.status().ToString());
   std::error_code ec;
   std::filesystem::create_directories(out, ec);

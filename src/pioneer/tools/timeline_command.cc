@@ -21,7 +21,7 @@ struct TimelineArgs {
 };
 
 int RunTimeline(const TimelineArgs& a) {
-  auto store = store::Store::OpenSqlite(a.db);
+  auto store = store::Store::OpenExistingSqlite(a.db);
   if (!store.ok()) {
     std::fprintf(stderr, "pioneer timeline: %s\n", store.status().ToString().c_str());
     return 2;

@@ -19,6 +19,7 @@
 
 #include "pioneer/base/date.h"
 #include "pioneer/formats/extract_schema.h"
+#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/model/code_sets.h"
 #include "pioneer/model/nhs_number.h"
 
@@ -41,14 +42,23 @@ inline std::string Pick(std::mt19937_64& rng, std::initializer_list<const char*>
   return *(options.begin() + rng() % options.size());
 }
 
-// A valid value for `f` on a row whose dates are all `day`.
+// A valid value for `f` (a field of `table`) on a row whose dates are all `day`. Numbers lie
+// in the field's first range (value_ranges.h).
 inline std::string ValidValue(const formats::FieldSpec& f, std::mt19937_64& rng, Date day,
-                              int64_t row) {
+                              int64_t row, std::string_view table = {}) {
   using T = formats::FieldType;
   if (!f.required && f.type != T::kNhsNumber && rng() % 4 == 0) return "";
+  uint64_t lo = 0, span = 100;
+  if (auto ranges = RangesOf(table, f.name); !ranges.empty()) {
+    lo = static_cast<uint64_t>(ranges[0]->min);
+    if (ranges[0]->max - ranges[0]->min + 1 < 100) {
+      span = static_cast<uint64_t>(ranges[0]->max - ranges[0]->min + 1);
+    }
+  }
   switch (f.type) {
     case T::kText: return std::string(f.name.substr(0, 4)) + "-" + std::to_string(row);
-    case T::kInteger: return std::to_string(rng() % 100);
+    case T::kInteger:
+      return std::to_string(lo + rng() % span);
     case T::kDecimal: return std::to_string(rng() % 1000) + "." + std::to_string(rng() % 90 + 10);
     case T::kDate: return day.ToIso();
     case T::kNhsNumber: {
@@ -81,7 +91,7 @@ inline Row ValidRow(const formats::ExtractSpec& spec, std::mt19937_64& rng, int6
   Date day = *Date::FromYmd(2014, 4, 1);
   day = day.AddDays(static_cast<int32_t>(rng() % 365));
   Row r;
-  for (const auto& f : spec.fields) r.push_back(ValidValue(f, rng, day, row));
+  for (const auto& f : spec.fields) r.push_back(ValidValue(f, rng, day, row, spec.table));
   return r;
 }
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang) and runs each for SECONDS (default 25).
+#   fuzz/run.sh            bounded run, as CI does (scripts/test.sh)
+#   fuzz/run.sh 3600       a longer run (an hour per target)
+#   fuzz/run.sh 60 fuzz_plan_toml   one target
+# Working corpora grow in build/fuzz/corpus/<target>/ (seeded from fuzz/corpus/<name>/ and,
+# for plans, examples/plans/); a crash leaves its input in build/fuzz/artifacts/ and the
+# script exits 1. Turn a crash into a regression test (fuzz/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET="${1:-25}"
+ONLY="${2:-}"
+BUILD=build/fuzz
+if [ -f /work/ccache.env ]; then source /work/ccache.env; fi
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -S fuzz -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+    >/dev/null
+fi
+cmake --build "$BUILD" -j2 >/dev/null
+mkdir -p "$BUILD/artifacts"
+status=0
+for target in fuzz_csv_ingest fuzz_plan_toml fuzz_period fuzz_match_csv; do
+  if [ -n "$ONLY" ] && [ "$ONLY" != "$target" ]; then continue; fi
+  seeds="fuzz/corpus/${target#fuzz_}"
+  extra=()
+  if [ "$target" = fuzz_plan_toml ]; then extra+=(examples/plans); fi
+  work="$BUILD/corpus/$target"
+  mkdir -p "$work"
+  echo "fuzz: $target for ${SECONDS_PER_TARGET}s" >&2
+  if ! "$BUILD/$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+       -max_len=65536 -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$target-" \
+       "$work" "$seeds" "${extra[@]}" >"$BUILD/$target.log" 2>&1; then
+    echo "fuzz: $target FAILED; input in $BUILD/artifacts/, log $BUILD/$target.log" >&2
+    tail -n 40 "$BUILD/$target.log" >&2
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|cov:" "$BUILD/$target.log" | tail -n 2 >&2 || true
+  fi
+done
+exit $status
