@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-25}"
 ONLY="${2:-}"
 BUILD=build/fuzz
-if [ -f /work/ccache.env ]; then source /work/ccache.env; fi
 if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S fuzz -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
     >/dev/null
