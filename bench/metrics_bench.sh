@@ -18,16 +18,20 @@
 #                   bench/README.md, metrics section) and would take many hours.
 #   --keep          keep the work folder
 #
-# Workload (issue 4): every metric, every month of the 4 financial years 2012/13-2015/16,
-# broken down by CCG and by GP practice (two evaluations).
-#  1. Pioneer: `pioneer metrics --timing` = reference data + person timeline built from the
-#     store ("load"), then Evaluate with the fast engine ("evaluate"); both timed.
+# Workload: every metric, every month of the 4 financial years 2012/13-2015/16, broken down
+# by CCG and by GP practice (two evaluations).
+#  1. Pioneer: `pioneer metrics --timing` = reference data + person timeline opened from its
+#     snapshot, which `pioneer ingest` wrote ("load"), then Evaluate with the fast engine
+#     ("evaluate"); both timed. Then the whole command (`pioneer metrics --json`, process
+#     start to exit: open the store and the snapshot, evaluate, write the JSON), wall time and
+#     peak memory, the figure compared with DuckDB's persistent-file run.
 #  2. The same definitions rendered by Pioneer's SQL renderer (`--emit-sql duckdb|postgres`,
 #     one statement per counting call, the statements the SQLite reference engine runs, in
 #     the peer's dialect), each with the cells the fast engine counted.
-#  3. DuckDB (npm @duckdb/node-api, 2 threads, in memory): tables created with the store's
-#     column types (+ _rowid, the SQLite rowid) and loaded from CSV exports of the store, load
-#     timed apart; every statement run and its cells compared (bench/metrics_duckdb/run.mjs).
+#  3. DuckDB (npm @duckdb/node-api, 2 threads): tables created with the store's column types
+#     (+ _rowid, the SQLite rowid) and loaded from CSV exports of the store, load timed apart;
+#     every statement run and its cells compared (bench/metrics_duckdb/run.mjs); once in
+#     memory and once from its own persistent database file (open + queries timed).
 #  4. PostgreSQL 15 (throwaway server as in ../shared/specs/toolchain.md section 4, settings
 #     in PG_SETTINGS below): the same CSVs COPYed into the same typed tables, indexes on NHS
 #     Number and on the lookup keys the SQL probes per row, ANALYZE; every statement run in one
@@ -105,6 +109,17 @@ for BY in ccg practice; do
   FAST_LOAD=$(python3 -c "import json,sys; print($FAST_LOAD + json.loads(sys.argv[1])['load_seconds'])" "$T")
   FAST_EVAL=$(python3 -c "import json,sys; print($FAST_EVAL + json.loads(sys.argv[1])['evaluate_seconds'])" "$T")
 done
+# The whole command, as a user runs it (the snapshot is current: no rebuild).
+FAST_WHOLE=0; FAST_PEAK_KB=0
+for BY in ccg practice; do
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$PIONEER" metrics "${ARGS[@]}" --by "$BY" --json \
+    >"$WORK/pioneer.$BY.json" 2>"$WORK/pioneer.$BY.err"
+  if grep -q rebuilding "$WORK/pioneer.$BY.err"; then echo "metrics_bench: snapshot rebuilt" >&2; fi
+  read -r W K <"$WORK/time.txt"
+  echo "pioneer metrics --by $BY (whole command): ${W}s, peak ${K} kB" >&2
+  FAST_WHOLE=$(python3 -c "print($FAST_WHOLE + $W)")
+  FAST_PEAK_KB=$(( K > FAST_PEAK_KB ? K : FAST_PEAK_KB ))
+done
 
 # --- the same definitions as SQL ----------------------------------------------------------------
 for D in duckdb postgres; do
@@ -138,6 +153,9 @@ chmod -R a+rX "$WORK"
   (cd "$ROOT/bench/metrics_duckdb" && npm ci --no-audit --no-fund >/dev/null)
 DUCK=$(node "$ROOT/bench/metrics_duckdb/run.mjs" "$WORK/csv" "$WORK/duckdb.ccg.json" "$WORK/duckdb.practice.json")
 echo "duckdb: $DUCK" >&2
+DUCKP=$(node "$ROOT/bench/metrics_duckdb/run.mjs" --persistent="$WORK/duck.db" "$WORK/csv" \
+  "$WORK/duckdb.ccg.json" "$WORK/duckdb.practice.json")
+echo "duckdb (persistent file): $DUCKP" >&2
 
 # --- PostgreSQL 15 -----------------------------------------------------------------------------
 PGRES='{"querySeconds": 0, "mismatches": -1, "skipped": true}'
@@ -176,12 +194,19 @@ PY
   echo "postgresql: $PGRES" >&2
 fi
 
-python3 - "$LABEL" "$FAST_LOAD" "$FAST_EVAL" "$DUCK" "$PGRES" <<'PY'
+python3 - "$LABEL" "$FAST_LOAD" "$FAST_EVAL" "$DUCK" "$PGRES" "$FAST_WHOLE" "$FAST_PEAK_KB" "$DUCKP" <<'PY'
 import json, sys
 pop, load, ev = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 duck, pg = json.loads(sys.argv[4]), json.loads(sys.argv[5])
+whole, peak_kb, duckp = float(sys.argv[6]), int(sys.argv[7]), json.loads(sys.argv[8])
 print(f"metrics benchmark, {pop}, every metric x 48 months x (CCG, practice)")
-print(f"  pioneer fast engine: evaluate {ev:.2f} s (+ load/timeline {load:.2f} s)")
+print(f"  pioneer fast engine: evaluate {ev:.2f} s (+ load: reference data + timeline open {load:.2f} s)")
+print(f"  pioneer metrics, whole command x 2: {whole:.2f} s, peak {peak_kb / 1024:.0f} MB")
+if "querySeconds" in duckp:
+    q = duckp["querySeconds"]
+    print(f"  duckdb from its persistent file: open {duckp['openSeconds']:.2f} s + queries = {q:.2f} s"
+          f" for {duckp['statements']} statements, {duckp['mismatches']} mismatching"
+          f" -> {q / whole:.1f}x the whole pioneer command (goal 5x)")
 for name, r in (("duckdb", duck), ("postgresql", pg)):
     if r.get("skipped"):
         print(f"  {name}: skipped"); continue

@@ -4,15 +4,22 @@
 // statement that `pioneer metrics --emit-sql duckdb` printed, and checks each result against
 // the cells the fast engine counted. Prints one JSON line: load and query seconds,
 // statements, mismatches.
-//   node run.mjs CSV_DIR STATEMENTS.json [STATEMENTS2.json ...]
+//   node run.mjs [--persistent=FILE] CSV_DIR STATEMENTS.json [STATEMENTS2.json ...]
+// With --persistent, the tables are loaded into the DuckDB database FILE (load timed apart, as
+// before), the database is closed, and the queries run on a fresh instance opened from FILE:
+// querySeconds then covers opening the file plus every statement (DuckDB's equivalent of
+// `pioneer metrics` opening its timeline snapshot).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, statSync } from 'node:fs';
 
-const [csvDir, ...files] = process.argv.slice(2);
-const inst = await DuckDBInstance.create(':memory:', {
+const argv = process.argv.slice(2);
+const persistent = argv[0]?.startsWith('--persistent=') ? argv.shift().slice(13) : null;
+const [csvDir, ...files] = argv;
+const settings = {
   threads: '2', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false',
-});
-const con = await inst.connect();
+};
+let inst = await DuckDBInstance.create(persistent ?? ':memory:', settings);
+let con = await inst.connect();
 const t0 = performance.now();
 const schema = JSON.parse(readFileSync(`${csvDir}/schema.json`, 'utf8'));
 const types = { INTEGER: 'BIGINT', REAL: 'DOUBLE' };
@@ -22,8 +29,18 @@ for (const [table, cols] of Object.entries(schema)) {
   if (statSync(`${csvDir}/${table}.csv`).size === 0) continue;  // an empty table
   await con.run(`COPY "${table}" FROM '${csvDir}/${table}.csv' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '')`);
 }
+if (persistent) await con.run('CHECKPOINT');
 const loadSeconds = (performance.now() - t0) / 1000;
-let statements = 0, mismatches = 0, querySeconds = 0;
+let openSeconds = 0;
+if (persistent) {
+  con.closeSync();
+  inst.closeSync();
+  const o0 = performance.now();
+  inst = await DuckDBInstance.create(persistent, settings);
+  con = await inst.connect();
+  openSeconds = (performance.now() - o0) / 1000;
+}
+let statements = 0, mismatches = 0, querySeconds = openSeconds;
 const problems = [];
 for (const file of files) {
   for (const s of JSON.parse(readFileSync(file, 'utf8'))) {
@@ -44,6 +61,7 @@ for (const file of files) {
     }
   }
 }
-console.log(JSON.stringify({ peer: 'duckdb', loadSeconds, querySeconds, statements, mismatches, problems }));
+console.log(JSON.stringify({ peer: 'duckdb', persistent: !!persistent, loadSeconds, openSeconds,
+  querySeconds, statements, mismatches, problems }));
 con.closeSync();
 inst.closeSync();

@@ -147,6 +147,15 @@ TEST_F(LinkReviewCliTest, ReviewVerdictsAreRecordedAndRespected) {
                       tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("accepted by Jo Reviewer"), std::string::npos) << r.out;
+  // The decision makes the timeline snapshot that `pioneer link` wrote stale: the next reader
+  // rebuilds it and says why; the one after maps it.
+  auto tl = RunPioneer("timeline --db " + db_, tmp_);
+  ASSERT_EQ(tl.exit_code, 0) << tl.err;
+  EXPECT_NE(tl.err.find("clerical review decisions changed since (reviews: 0 then, 1 now)"),
+            std::string::npos)
+      << tl.err;
+  tl = RunPioneer("timeline --db " + db_, tmp_);
+  EXPECT_EQ(tl.err.find("rebuilding"), std::string::npos) << tl.err;
   r = RunPioneer(fmt::format("link review reject {} --by 'Jo Reviewer' --db {}", id_b, db_),
                  tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;

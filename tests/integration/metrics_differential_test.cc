@@ -13,6 +13,7 @@
 #include "pioneer/metrics/sql_engine.h"
 #include "pioneer/store/store.h"
 #include "pioneer/synth/generator.h"
+#include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
 #include "testing/test_util.h"
 
@@ -98,8 +99,16 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
     auto sw = metrics::ResolveSwitches(v);
     ASSERT_TRUE(sw.ok());
     auto catalogue = metrics::BuildCatalogue(*sw);
-    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
+    // The fast engine reads the timeline snapshot that `pioneer ingest` wrote (grown by the
+    // fields these switches need, then mapped again), not a timeline built in memory.
+    timeline::OpenOptions oo;
+    oo.timeline = metrics::RequiredTimelineOptions(catalogue);
+    oo.note = [](const std::string&) {};
+    timeline::OpenReport opened;
+    ASSERT_TRUE(timeline::OpenOrBuild(**store, db, oo, &opened).ok());
+    auto t = timeline::OpenOrBuild(**store, db, oo, &opened);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_FALSE(opened.rebuilt) << opened.reason;
     metrics::FastEngine fast(*t, *ref);
     metrics::SqlEngine sql(**store);
     for (const auto& d : catalogue) {

@@ -1,6 +1,8 @@
 #include "pioneer/metrics/run.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
 
 #include <fmt/format.h>
@@ -31,11 +33,35 @@ StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOp
     FastEngine engine(*o.timeline, ref);
     return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
   }
-  std::vector<MetricDefinition> catalogue = BuildCatalogue(sw);
   PIONEER_ASSIGN_OR_RETURN(timeline::Timeline t,
-                           timeline::Timeline::Build(store, {}, RequiredTimelineOptions(catalogue)));
+                           OpenMetricsTimeline(store, o.db_path, o.switch_overrides));
   FastEngine engine(t, ref);
   return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+}
+
+StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std::string& db_path,
+                                                 const SwitchValues& switch_overrides,
+                                                 timeline::OpenReport* report) {
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(switch_overrides));
+  timeline::OpenOptions oo;
+  oo.timeline = RequiredTimelineOptions(BuildCatalogue(sw));
+  return timeline::OpenOrBuild(store, db_path, oo, report);
+}
+
+Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
+                              const std::string& command) {
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches({}));
+  timeline::OpenOptions oo;
+  oo.timeline = RequiredTimelineOptions(BuildCatalogue(sw));
+  const auto t0 = std::chrono::steady_clock::now();
+  bool rebuilt = false;
+  PIONEER_RETURN_IF_ERROR(timeline::RefreshSnapshot(store, db_path, oo, false, &rebuilt));
+  if (rebuilt) {
+    std::fprintf(stderr, "%s: wrote the timeline snapshot %s in %.1f s\n", command.c_str(),
+                 timeline::SnapshotPath(db_path).c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return OkStatus();
 }
 
 std::string SummaryTable(const MetricsReport& r) {

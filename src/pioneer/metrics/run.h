@@ -17,6 +17,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/evaluate.h"
 #include "pioneer/store/store.h"
+#include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::metrics {
@@ -34,7 +35,23 @@ struct EvaluateStoreOptions {
   // from `store` with RequiredTimelineOptions(catalogue) or a superset (a missing field is
   // a kInvalidArgument from the engine). Not owned; must outlive the call.
   const timeline::Timeline* timeline = nullptr;
+  // The store's file. Without `timeline`, the timeline is opened through its snapshot beside
+  // this file (timeline::OpenOrBuild: mapped when current, else rebuilt, said on stderr, and
+  // written back); "" builds it in memory.
+  std::string db_path;
 };
+
+// The timeline every metric with these switches reads (RequiredTimelineOptions of their
+// catalogue), through timeline::OpenOrBuild: the one open call of `pioneer metrics`,
+// `pioneer report`, `pioneer demo`, and the snapshot `pioneer ingest` and `pioneer link`
+// write (RefreshMetricsSnapshot). Errors: the store's, Build's and bad switches.
+StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std::string& db_path,
+                                                 const SwitchValues& switch_overrides = {},
+                                                 timeline::OpenReport* report = nullptr);
+// Brings the snapshot of the store at `db_path` up to date for every metric (default
+// switches), writing it unless it is current; announces a rebuild on stderr as `command`.
+Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
+                              const std::string& command);
 
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
 

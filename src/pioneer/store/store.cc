@@ -1,6 +1,61 @@
 #include "pioneer/store/store.h"
 
+#include <fmt/format.h>
+
 namespace pioneer::store {
+
+std::string StoreGeneration::Key() const {
+  return fmt::format(
+      "created={};ingest_runs={};last_ingest_run={};last_ingest_finished={};link_runs={};"
+      "last_link_run={};last_link_finished={};link_reviews={};reviews_digest={:016x}",
+      created_at, ingest_runs, last_ingest_run, last_ingest_finished, link_runs, last_link_run,
+      last_link_finished, link_reviews, reviews_digest);
+}
+
+StatusOr<StoreGeneration> Store::Generation() {
+  StoreGeneration g;
+  if (HasTable("meta")) {
+    PIONEER_RETURN_IF_ERROR(Query("SELECT value FROM meta WHERE key = 'created_at'", {},
+                                  [&](const RowView& r) { g.created_at = r.Text(0); }));
+  }
+  if (HasTable("ingest_runs")) {
+    PIONEER_RETURN_IF_ERROR(Query(
+        "SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
+        "FROM ingest_runs",
+        {}, [&](const RowView& r) {
+          g.ingest_runs = r.Int(0);
+          g.last_ingest_run = r.Int(1);
+          g.last_ingest_finished = r.Text(2);
+        }));
+  }
+  if (HasTable("link_runs")) {
+    PIONEER_RETURN_IF_ERROR(Query(
+        "SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
+        "FROM link_runs",
+        {}, [&](const RowView& r) {
+          g.link_runs = r.Int(0);
+          g.last_link_run = r.Int(1);
+          g.last_link_finished = r.Text(2);
+        }));
+  }
+  if (HasTable("link_reviews")) {
+    // FNV-1a over every review row: a changed verdict keeps the count but not the digest.
+    uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](std::string_view s) {
+      for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+      h = (h ^ 0xFF) * 1099511628211ULL;  // field separator
+    };
+    PIONEER_RETURN_IF_ERROR(Query(
+        "SELECT review_id, source_table, row_id, verdict, decided_at FROM link_reviews "
+        "ORDER BY review_id",
+        {}, [&](const RowView& r) {
+          ++g.link_reviews;
+          for (int i = 0; i < 5; ++i) mix(r.Text(i));
+        }));
+    g.reviews_digest = h;
+  }
+  return g;
+}
 
 // Backends that cannot be written (e.g. a read-only view) inherit this.
 StatusOr<std::unique_ptr<IngestWriter>> Store::BeginIngestRun(const IngestRunInfo&,

@@ -50,6 +50,26 @@ class RowView {
 
 using RowCallback = std::function<void(const RowView&)>;
 
+// What derived data (the person timeline snapshot) depends on: a summary of every change to
+// the store that can change what a reader derives from it. Two generations are equal only if
+// no ingest run, `pioneer link` run or clerical review decision happened in between (and the
+// store was not replaced by another one). `key` is a canonical text form to persist and
+// compare; it names no person and no identifier.
+struct StoreGeneration {
+  std::string created_at;       // meta.created_at: tells a recreated store apart
+  int64_t ingest_runs = 0;      // count of committed ingest runs
+  int64_t last_ingest_run = 0;  // highest run_id
+  std::string last_ingest_finished;
+  int64_t link_runs = 0;
+  int64_t last_link_run = 0;
+  std::string last_link_finished;
+  int64_t link_reviews = 0;      // rows in link_reviews
+  uint64_t reviews_digest = 0;   // digest of every review row (table, row, verdict, time)
+
+  std::string Key() const;
+  bool operator==(const StoreGeneration& o) const { return Key() == o.Key(); }
+};
+
 // A bound parameter for Query: text, integer, real or NULL.
 struct Param {
   enum class Kind { kNull, kText, kInt, kReal } kind = Kind::kNull;
@@ -90,6 +110,11 @@ class Store {
   virtual StatusOr<int64_t> CountRows(std::string_view table) = 0;
   // True if the table exists.
   virtual bool HasTable(std::string_view table) = 0;
+
+  // The store's current generation (above), read with portable SQL through Query, so every
+  // backend has it. Cheap: a few aggregate queries over the small run and review tables.
+  // Errors: whatever Query returns.
+  StatusOr<StoreGeneration> Generation();
 
   // Write side, for ingest only. Starts an ingest run: waits (up to a timeout) for the
   // store's write lock, opens the run's single transaction and records the run in

@@ -1,6 +1,10 @@
 #include "pioneer/timeline/timeline.h"
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
 #include "pioneer/formats/extract_schema.h"
@@ -42,17 +46,6 @@ int32_t DayOrNone(std::string_view iso) {
   return d ? d->days_since_epoch() : kNoDate;
 }
 
-struct PendingEvent {
-  PersonIndex person;
-  int32_t start;
-  int32_t end;
-  Source source;
-  uint32_t code;
-  uint32_t detail;
-  int64_t row_id;
-  uint32_t attr_row;
-};
-
 int32_t IntOrNone(std::string_view text) {
   if (text.empty()) return kNoValue;
   int64_t v = 0;
@@ -76,9 +69,29 @@ const char* SourceName(Source s) { return kSourceColumns[static_cast<int>(s)].ta
 std::string_view SourceTable(Source s) { return kSourceColumns[static_cast<int>(s)].table; }
 
 std::optional<PersonIndex> Timeline::FindPerson(std::string_view nhs_number) const {
-  auto it = by_nhs_number_.find(std::string(nhs_number));
-  if (it == by_nhs_number_.end()) return std::nullopt;
-  return it->second;
+  const NhsNumberColumn& nhs = persons_.nhs_number;
+  auto it = std::lower_bound(nhs_order_.begin(), nhs_order_.end(), nhs_number,
+                             [&nhs](uint32_t p, std::string_view v) { return nhs[p] < v; });
+  if (it == nhs_order_.end() || nhs[*it] != nhs_number) return std::nullopt;
+  return *it;
+}
+
+Timeline Timeline::FromParts(Parts parts) {
+  Timeline t;
+  t.persons_ = parts.persons;
+  t.events_ = parts.events;
+  t.offsets_ = parts.offsets;
+  t.nhs_order_ = parts.nhs_order;
+  t.strings_ = parts.strings;
+  for (int s = 0; s < kSourceCount; ++s) {
+    t.linkage_[s] = parts.linkage[s];
+    t.attributes_[s].fields_ = std::move(parts.attribute_fields[s]);
+    t.attributes_[s].columns_ = std::move(parts.attribute_columns[s]);
+    t.attributes_[s].rows_ = parts.attribute_rows[s];
+  }
+  t.options_ = std::move(parts.options);
+  t.storage_ = std::move(parts.storage);
+  return t;
 }
 
 int AttributeTable::FieldIndex(std::string_view field) const {
@@ -88,10 +101,120 @@ int AttributeTable::FieldIndex(std::string_view field) const {
   return -1;
 }
 
+namespace {
+
+// The memory behind a built timeline's views.
+struct OwnedColumns {
+  std::vector<char> nhs;
+  std::vector<uint8_t> sex, in_pds;
+  std::vector<int32_t> birth, death;
+  std::vector<uint32_t> lsoa, practice;
+  std::vector<int32_t> start, end;
+  std::vector<Source> source;
+  std::vector<uint32_t> code, detail, attr_row;
+  std::vector<int64_t> row_id;
+  std::vector<uint64_t> offsets;
+  std::vector<uint32_t> nhs_order;
+  StringPoolColumns strings;
+  std::vector<std::vector<int32_t>> attrs[kSourceCount];
+};
+
+// A usable person key: 10 digits (valid numbers always are; a traced number too), as an
+// integer (exact: 10 digits < 2^34).
+std::optional<uint64_t> NhsKey(std::string_view nhs) {
+  if (nhs.size() != NhsNumberColumn::kWidth) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : nhs) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+// NHS Number key -> person index; open addressing (linear probing), grows at half load.
+class PersonMap {
+ public:
+  PersonMap() { Rehash(1 << 16); }
+  // The index of `key`, inserting `next` if absent; *inserted says which.
+  uint32_t FindOrInsert(uint64_t key, uint32_t next, bool* inserted) {
+    if (2 * (size_ + 1) > keys_.size()) Rehash(keys_.size() * 2);
+    const uint64_t stored = key + 1;  // 0 marks an empty slot
+    size_t i = Slot(stored);
+    while (keys_[i] != 0) {
+      if (keys_[i] == stored) {
+        *inserted = false;
+        return values_[i];
+      }
+      i = (i + 1) & (keys_.size() - 1);
+    }
+    keys_[i] = stored;
+    values_[i] = next;
+    ++size_;
+    *inserted = true;
+    return next;
+  }
+
+ private:
+  size_t Slot(uint64_t stored) const {
+    return static_cast<size_t>((stored * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+  void Rehash(size_t capacity) {
+    std::vector<uint64_t> keys(capacity, 0);
+    std::vector<uint32_t> values(capacity, 0);
+    shift_ = 64 - std::countr_zero(capacity);
+    keys.swap(keys_);
+    values.swap(values_);
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j] == 0) continue;
+      size_t i = Slot(keys[j]);
+      while (keys_[i] != 0) i = (i + 1) & (keys_.size() - 1);
+      keys_[i] = keys[j];
+      values_[i] = values[j];
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t size_ = 0;
+  int shift_ = 48;
+};
+
+// One rowid range of one table, read by one thread. Strings are interned in a pool of the
+// chunk's own; the merge maps its ids to the timeline's, chunk by chunk in table and rowid
+// order, so ids (and person indices) come out exactly as a single sequential scan gives them.
+struct Chunk {
+  int source = -1;         // -1: pds
+  int64_t lo = 0, hi = 0;  // rowid range [lo, hi)
+  Status status;
+  LinkageCounts lc;  // all but not_in_pds, which the merge counts
+  StringPoolBuilder strings;
+  std::vector<uint64_t> nhs;  // per PDS row kept / per placed event
+  // PDS rows
+  std::vector<uint8_t> sex;
+  std::vector<int32_t> birth, death;
+  std::vector<uint32_t> lsoa, practice;
+  // events
+  std::vector<int32_t> start, end;
+  std::vector<uint32_t> code, detail;
+  std::vector<int64_t> row_id;
+  std::vector<std::vector<int32_t>> attrs;
+};
+
+constexpr int64_t kChunkRows = int64_t{1} << 19;
+
+std::string Quote(std::string_view ident) { return "\"" + std::string(ident) + "\""; }
+
+}  // namespace
+
 StatusOr<Timeline> Timeline::Build(store::Store& store,
                                    const std::function<void(const BuildProgress&)>& progress,
                                    const TimelineOptions& options) {
-  Timeline t;
+  return Build(store, progress, options, BuildParallelism{});
+}
+
+StatusOr<Timeline> Timeline::Build(store::Store& store,
+                                   const std::function<void(const BuildProgress&)>& progress,
+                                   const TimelineOptions& options,
+                                   const BuildParallelism& parallelism) {
   for (const auto& [table, fields] : options.attributes) {
     bool known_source = false;
     for (const SourceColumns& sc : kSourceColumns) known_source |= sc.table == table;
@@ -105,99 +228,138 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       }
     }
   }
-  auto add_person = [&t](std::string_view nhs) -> PersonIndex {
-    auto [it, inserted] = t.by_nhs_number_.try_emplace(std::string(nhs),
-                                                       static_cast<PersonIndex>(t.person_count()));
-    if (inserted) {
-      t.persons_.nhs_number.emplace_back(nhs);
-      t.persons_.sex.push_back(0);
-      t.persons_.birth_day.push_back(kNoDate);
-      t.persons_.death_day.push_back(kNoDate);
-      t.persons_.lsoa.push_back(0);
-      t.persons_.practice.push_back(0);
-      t.persons_.in_pds.push_back(0);
-    }
-    return it->second;
-  };
-
-  // 1. The master person index: current PDS rows with a valid NHS Number.
-  if (store.HasTable("pds")) {
-    const std::vector<std::string> cols = {"nhs_number",   "nhs_number_status", "record_type",
-                                           "sex",          "birth_date",        "death_date",
-                                           "lsoa_code",    "gp_practice_code"};
-    int64_t n = 0;
-    PIONEER_RETURN_IF_ERROR(store.Scan("pds", cols, [&](const store::RowView& r) {
-      if (progress && (++n & 0xFFFF) == 0) progress({"pds", n});
-      if (r.Text(1) != "valid" || r.Text(2) != "current") return;
-      PersonIndex p = add_person(r.Text(0));
-      if (t.persons_.in_pds[p]) return;  // a duplicated current row: first one wins
-      t.persons_.in_pds[p] = 1;
-      std::string_view sex = r.Text(3);
-      t.persons_.sex[p] = sex.size() == 1 && sex[0] >= '0' && sex[0] <= '9'
-                              ? static_cast<uint8_t>(sex[0] - '0')
-                              : 0;
-      t.persons_.birth_day[p] = DayOrNone(r.Text(4));
-      t.persons_.death_day[p] = DayOrNone(r.Text(5));
-      t.persons_.lsoa[p] = t.strings_.Intern(r.Text(6));
-      t.persons_.practice[p] = t.strings_.Intern(r.Text(7));
-    }));
-  }
-
-  // 2. Usable NHS Number tracing decisions (`pioneer link`, store schema version 2):
-  // table -> row id -> traced number, for automatic and reviewer-accepted links.
-  std::unordered_map<std::string, std::unordered_map<int64_t, std::string>> links;
-  if (store.HasTable("record_links")) {
-    PIONEER_RETURN_IF_ERROR(store.Query(
-        "SELECT source_table, row_id, traced_nhs_number FROM record_links "
-        "WHERE decision IN ('automatic', 'accepted') AND traced_nhs_number IS NOT NULL",
-        {}, [&](const store::RowView& r) {
-          links[std::string(r.Text(0))].emplace(r.Int(1), std::string(r.Text(2)));
-        }));
-  }
-
-  // 3. Every person-level activity table.
-  std::vector<PendingEvent> pending;
+  Parts parts;
+  parts.options = options;
+  // Requested attribute fields per source, typed by the extract schema.
+  std::vector<formats::FieldType> attr_types[kSourceCount];
   for (const SourceColumns& sc : kSourceColumns) {
-    if (!store.HasTable(sc.table)) continue;
-    PIONEER_ASSIGN_OR_RETURN(int64_t rows, store.CountRows(sc.table));
-    pending.reserve(pending.size() + static_cast<size_t>(rows));
-    std::vector<std::string> cols = {"rowid", "nhs_number", "nhs_number_status",
-                                     std::string(sc.start)};
-    cols.emplace_back(sc.end.empty() ? sc.start : sc.end);
-    cols.emplace_back(sc.code);
-    cols.emplace_back(sc.detail.empty() ? sc.code : sc.detail);
-    LinkageCounts& lc = t.linkage_[static_cast<int>(sc.source)];
-    const bool has_end = !sc.end.empty(), has_detail = !sc.detail.empty();
-    // Requested attribute fields follow the fixed columns, typed by the extract schema.
-    AttributeTable& attrs = t.attributes_[static_cast<int>(sc.source)];
-    std::vector<formats::FieldType> attr_types;
+    const int si = static_cast<int>(sc.source);
     if (auto it = options.attributes.find(std::string(sc.table)); it != options.attributes.end()) {
       const formats::ExtractSpec* spec = formats::FindExtract(std::string(sc.table) + ".csv");
       for (const std::string& f : it->second) {
-        attrs.fields_.push_back(f);
-        attrs.columns_.emplace_back();
-        attrs.columns_.back().reserve(static_cast<size_t>(rows));
-        attr_types.push_back(spec->fields[spec->FieldIndex(f)].type);
-        cols.push_back(f);
+        parts.attribute_fields[si].push_back(f);
+        attr_types[si].push_back(spec->fields[spec->FieldIndex(f)].type);
       }
     }
-    const int first_attr = 7;
-    const auto table_links = links.find(std::string(sc.table));
-    const std::unordered_map<int64_t, std::string>* row_links =
-        table_links == links.end() ? nullptr : &table_links->second;
-    PIONEER_RETURN_IF_ERROR(store.Scan(sc.table, cols, [&](const store::RowView& r) {
+  }
+
+  // 1. Usable NHS Number tracing decisions (`pioneer link`, store schema version 2):
+  // table -> row id -> traced number, for automatic and reviewer-accepted links.
+  std::unordered_map<int64_t, uint64_t> links[kSourceCount];
+  if (store.HasTable("record_links")) {
+    PIONEER_RETURN_IF_ERROR(
+        store.Query("SELECT source_table, row_id, traced_nhs_number FROM record_links "
+                    "WHERE decision IN ('automatic', 'accepted') AND traced_nhs_number IS NOT NULL",
+                    {}, [&](const store::RowView& r) {
+                      auto key = NhsKey(r.Text(2));
+                      if (!key) return;
+                      for (const SourceColumns& sc : kSourceColumns) {
+                        if (sc.table == r.Text(0))
+                          links[static_cast<int>(sc.source)].emplace(r.Int(1), *key);
+                      }
+                    }));
+  }
+
+  // 2. The chunks: PDS (the master person index) first, then every activity table, each in
+  // rowid ranges.
+  std::vector<Chunk> chunks;
+  auto add_chunks = [&](int source, std::string_view table) -> Status {
+    if (!store.HasTable(table)) return OkStatus();
+    int64_t lo = 0, hi = -1;
+    PIONEER_RETURN_IF_ERROR(store.Query("SELECT min(rowid), max(rowid) FROM " + Quote(table), {},
+                                        [&](const store::RowView& r) {
+                                          if (!r.IsNull(0)) {
+                                            lo = r.Int(0);
+                                            hi = r.Int(1);
+                                          }
+                                        }));
+    for (int64_t a = lo; a <= hi; a += kChunkRows) {
+      Chunk& c = chunks.emplace_back();
+      c.source = source;
+      c.lo = a;
+      c.hi = std::min(hi + 1, a + kChunkRows);
+    }
+    return OkStatus();
+  };
+  PIONEER_RETURN_IF_ERROR(add_chunks(-1, "pds"));
+  for (const SourceColumns& sc : kSourceColumns) {
+    PIONEER_RETURN_IF_ERROR(add_chunks(static_cast<int>(sc.source), sc.table));
+  }
+
+  std::mutex progress_mu;
+  std::atomic<int64_t> rows_read[kSourceCount + 1] = {};
+  auto report = [&](int source, int64_t n) {
+    if (!progress) return;
+    int64_t total = rows_read[source + 1].fetch_add(n) + n;
+    std::lock_guard<std::mutex> lock(progress_mu);
+    progress({source < 0 ? std::string_view("pds") : kSourceColumns[source].table, total});
+  };
+
+  // Reads one chunk through `st` (the calling thread's own connection).
+  auto read_chunk = [&](store::Store& st, Chunk& c) {
+    const std::vector<store::Param> range = {store::Param::Of(c.lo), store::Param::Of(c.hi)};
+    int64_t since_report = 0;
+    if (c.source < 0) {
+      c.status = st.Query(
+          "SELECT nhs_number, nhs_number_status, record_type, sex, birth_date, death_date, "
+          "lsoa_code, gp_practice_code FROM pds WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid",
+          range, [&](const store::RowView& r) {
+            if (++since_report == 0x10000) {
+              report(-1, since_report);
+              since_report = 0;
+            }
+            if (r.Text(1) != "valid" || r.Text(2) != "current") return;
+            auto key = NhsKey(r.Text(0));
+            if (!key) return;
+            c.nhs.push_back(*key);
+            std::string_view sex = r.Text(3);
+            c.sex.push_back(sex.size() == 1 && sex[0] >= '0' && sex[0] <= '9'
+                                ? static_cast<uint8_t>(sex[0] - '0')
+                                : 0);
+            c.birth.push_back(DayOrNone(r.Text(4)));
+            c.death.push_back(DayOrNone(r.Text(5)));
+            c.lsoa.push_back(c.strings.Intern(r.Text(6)));
+            c.practice.push_back(c.strings.Intern(r.Text(7)));
+          });
+      return;
+    }
+    const SourceColumns& sc = kSourceColumns[c.source];
+    const std::vector<formats::FieldType>& types = attr_types[c.source];
+    std::string sql = "SELECT rowid, nhs_number, nhs_number_status, " + Quote(sc.start) + ", " +
+                      Quote(sc.end.empty() ? sc.start : sc.end) + ", " + Quote(sc.code) + ", " +
+                      Quote(sc.detail.empty() ? sc.code : sc.detail);
+    for (const std::string& f : parts.attribute_fields[c.source]) sql += ", " + Quote(f);
+    sql += " FROM " + Quote(sc.table) + " WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid";
+    const size_t expect = static_cast<size_t>(c.hi - c.lo);
+    c.start.reserve(expect);
+    c.end.reserve(expect);
+    c.code.reserve(expect);
+    c.detail.reserve(expect);
+    c.row_id.reserve(expect);
+    c.nhs.reserve(expect);
+    c.attrs.resize(types.size());
+    for (auto& a : c.attrs) a.reserve(expect);
+    const bool has_end = !sc.end.empty(), has_detail = !sc.detail.empty();
+    const std::unordered_map<int64_t, uint64_t>& row_links = links[c.source];
+    LinkageCounts& lc = c.lc;
+    c.status = st.Query(sql, range, [&](const store::RowView& r) {
       ++lc.rows;
-      if (progress && (lc.rows & 0xFFFF) == 0) progress({sc.table, lc.rows});
-      std::string_view status = r.Text(2);
-      std::string_view nhs = r.Text(1);
-      const std::string* traced = nullptr;
-      if (row_links) {
-        auto it = row_links->find(r.Int(0));
-        if (it != row_links->end()) traced = &it->second;
+      if (++since_report == 0x10000) {
+        report(c.source, since_report);
+        since_report = 0;
       }
-      if (status != "valid" && !traced) {
-        if (status == "missing" || status == "empty") ++lc.missing_number;
-        else ++lc.invalid_number;
+      std::string_view status = r.Text(2);
+      std::optional<uint64_t> traced;
+      if (!row_links.empty()) {
+        auto it = row_links.find(r.Int(0));
+        if (it != row_links.end()) traced = it->second;
+      }
+      std::optional<uint64_t> own = status == "valid" ? NhsKey(r.Text(1)) : std::nullopt;
+      if (!own && !traced) {
+        if (status == "missing" || status == "empty")
+          ++lc.missing_number;
+        else
+          ++lc.invalid_number;
         return;
       }
       int32_t start = DayOrNone(r.Text(3));
@@ -209,67 +371,234 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       if (traced) {
         ++lc.traced;
         if (status == "valid") ++lc.retraced;
-        nhs = *traced;
       }
-      size_t before = t.person_count();
-      PersonIndex p = add_person(nhs);
-      if (t.person_count() > before || !t.persons_.in_pds[p]) ++lc.not_in_pds;
-      int32_t end = has_end ? DayOrNone(r.Text(4)) : start;
-      uint32_t attr_row = static_cast<uint32_t>(attrs.rows());
-      for (size_t a = 0; a < attr_types.size(); ++a) {
-        std::string_view v = r.Text(first_attr + static_cast<int>(a));
-        int32_t value = attr_types[a] == formats::FieldType::kDate      ? DayOrNone(v)
-                        : attr_types[a] == formats::FieldType::kInteger ? IntOrNone(v)
-                                                                        : static_cast<int32_t>(
-                                                                              t.strings_.Intern(v));
-        attrs.columns_[a].push_back(value);
+      c.nhs.push_back(traced ? *traced : *own);
+      c.start.push_back(start);
+      c.end.push_back(has_end ? DayOrNone(r.Text(4)) : start);
+      for (size_t a = 0; a < types.size(); ++a) {
+        std::string_view v = r.Text(7 + static_cast<int>(a));
+        c.attrs[a].push_back(types[a] == formats::FieldType::kDate ? DayOrNone(v)
+                             : types[a] == formats::FieldType::kInteger
+                                 ? IntOrNone(v)
+                                 : static_cast<int32_t>(c.strings.Intern(v)));
       }
-      pending.push_back({p, start, end, sc.source, t.strings_.Intern(r.Text(5)),
-                         has_detail ? t.strings_.Intern(r.Text(6)) : 0u, r.Int(0), attr_row});
-    }));
+      c.code.push_back(c.strings.Intern(r.Text(5)));
+      c.detail.push_back(has_detail ? c.strings.Intern(r.Text(6)) : 0u);
+      c.row_id.push_back(r.Int(0));
+    });
+  };
+
+  // 3. Read the chunks: on this thread with `store`, and on further threads each with its
+  // own connection when the caller allows it.
+  {
+    std::atomic<size_t> next{0};
+    auto work = [&](store::Store& st) {
+      for (size_t i = next++; i < chunks.size(); i = next++) read_chunk(st, chunks[i]);
+    };
+    std::vector<std::unique_ptr<store::Store>> readers;
+    for (int k = 1; k < parallelism.threads && parallelism.open_reader; ++k) {
+      auto r = parallelism.open_reader();
+      if (!r.ok()) break;  // fewer threads; the result is the same
+      readers.push_back(std::move(*r));
+    }
+    std::vector<std::thread> threads;
+    for (auto& r : readers) threads.emplace_back([&work, &r] { work(*r); });
+    work(store);
+    for (auto& t : threads) t.join();
+  }
+  for (const Chunk& c : chunks) PIONEER_RETURN_IF_ERROR(c.status);
+
+  // 4. Merge, chunk by chunk in order: global string ids, person indices (PDS first, then in
+  // order of first appearance), per-source attribute rows.
+  auto owned = std::make_shared<OwnedColumns>();
+  OwnedColumns& o = *owned;
+  StringPoolBuilder strings;
+  PersonMap by_nhs;
+  std::vector<uint64_t> person_key;
+  auto add_person = [&](uint64_t key) -> PersonIndex {
+    bool inserted = false;
+    PersonIndex p =
+        by_nhs.FindOrInsert(key, static_cast<PersonIndex>(person_key.size()), &inserted);
+    if (inserted) {
+      person_key.push_back(key);
+      o.sex.push_back(0);
+      o.birth.push_back(kNoDate);
+      o.death.push_back(kNoDate);
+      o.lsoa.push_back(0);
+      o.practice.push_back(0);
+      o.in_pds.push_back(0);
+    }
+    return p;
+  };
+  size_t total_events = 0;
+  for (const Chunk& c : chunks) total_events += c.source < 0 ? 0 : c.start.size();
+  std::vector<uint32_t> person(total_events);
+  std::vector<int32_t> start(total_events), end(total_events);
+  std::vector<Source> source(total_events);
+  std::vector<uint32_t> code(total_events), detail(total_events), attr_row(total_events);
+  std::vector<int64_t> row_id(total_events);
+  uint32_t attr_rows[kSourceCount] = {};
+  size_t k = 0;
+  for (Chunk& c : chunks) {
+    std::vector<uint32_t> ids(c.strings.size());
+    for (uint32_t i = 0; i < ids.size(); ++i) ids[i] = strings.Intern(c.strings.Get(i));
+    if (c.source < 0) {
+      for (size_t i = 0; i < c.nhs.size(); ++i) {
+        PersonIndex p = add_person(c.nhs[i]);
+        if (o.in_pds[p]) continue;  // a duplicated current row: first one wins
+        o.in_pds[p] = 1;
+        o.sex[p] = c.sex[i];
+        o.birth[p] = c.birth[i];
+        o.death[p] = c.death[i];
+        o.lsoa[p] = ids[c.lsoa[i]];
+        o.practice[p] = ids[c.practice[i]];
+      }
+      c = Chunk{};
+      continue;
+    }
+    const int si = c.source;
+    LinkageCounts& lc = parts.linkage[si];
+    lc.rows += c.lc.rows;
+    lc.linked += c.lc.linked;
+    lc.traced += c.lc.traced;
+    lc.retraced += c.lc.retraced;
+    lc.missing_number += c.lc.missing_number;
+    lc.invalid_number += c.lc.invalid_number;
+    lc.undated += c.lc.undated;
+    const std::vector<formats::FieldType>& types = attr_types[si];
+    std::vector<std::vector<int32_t>>& attr_cols = o.attrs[si];
+    attr_cols.resize(types.size());
+    for (size_t a = 0; a < types.size(); ++a) {
+      std::vector<int32_t>& col = attr_cols[a];
+      const bool text =
+          types[a] != formats::FieldType::kDate && types[a] != formats::FieldType::kInteger;
+      for (int32_t v : c.attrs[a]) col.push_back(text ? static_cast<int32_t>(ids[v]) : v);
+      c.attrs[a] = {};
+    }
+    for (size_t i = 0; i < c.start.size(); ++i, ++k) {
+      PersonIndex p = add_person(c.nhs[i]);
+      if (!o.in_pds[p]) ++lc.not_in_pds;
+      person[k] = p;
+      start[k] = c.start[i];
+      end[k] = c.end[i];
+      source[k] = static_cast<Source>(si);
+      code[k] = ids[c.code[i]];
+      detail[k] = ids[c.detail[i]];
+      row_id[k] = c.row_id[i];
+      attr_row[k] = attr_rows[si]++;
+    }
+    c = Chunk{};
+  }
+  for (int s = 0; s < kSourceCount; ++s) {
+    parts.attribute_rows[s] = attr_rows[s];
+    o.attrs[s].resize(attr_types[s].size());  // a source absent from the store: empty columns
+  }
+  chunks.clear();
+  if (total_events > UINT32_MAX) {
+    return InvalidArgumentError("timeline: more than 2^32 events");
   }
 
-  // 4. Partition by person, order each person's events; the key is total, so the
-  // result does not depend on scan order.
-  std::sort(pending.begin(), pending.end(), [](const PendingEvent& a, const PendingEvent& b) {
-    if (a.person != b.person) return a.person < b.person;
-    if (a.start != b.start) return a.start < b.start;
-    if (a.source != b.source) return a.source < b.source;
-    return a.row_id < b.row_id;
-  });
-  EventColumns& e = t.events_;
-  const size_t n = pending.size();
-  e.start_day.resize(n);
-  e.end_day.resize(n);
-  e.source.resize(n);
-  e.code.resize(n);
-  e.detail.resize(n);
-  e.row_id.resize(n);
-  e.attr_row.resize(n);
-  t.offsets_.assign(t.person_count() + 1, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const PendingEvent& pe = pending[i];
-    e.start_day[i] = pe.start;
-    e.end_day[i] = pe.end;
-    e.source[i] = pe.source;
-    e.code[i] = pe.code;
-    e.detail[i] = pe.detail;
-    e.row_id[i] = pe.row_id;
-    e.attr_row[i] = pe.attr_row;
-    ++t.offsets_[pe.person + 1];
+  // 5. Partition by person (counting sort, stable), then order each person's events by
+  // (start_day, source, row_id): a total key, so the result does not depend on read order.
+  const size_t n = total_events, persons = person_key.size();
+  o.offsets.assign(persons + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++o.offsets[person[i] + 1];
+  for (size_t p = 0; p < persons; ++p) o.offsets[p + 1] += o.offsets[p];
+  std::vector<uint32_t> perm(n);
+  {
+    std::vector<uint64_t> cursor(o.offsets.begin(), o.offsets.end() - 1);
+    for (size_t i = 0; i < n; ++i) perm[cursor[person[i]]++] = static_cast<uint32_t>(i);
   }
-  for (size_t p = 0; p < t.person_count(); ++p) t.offsets_[p + 1] += t.offsets_[p];
-  return t;
+  person = {};
+  for (size_t p = 0; p < persons; ++p) {
+    std::sort(perm.begin() + static_cast<std::ptrdiff_t>(o.offsets[p]),
+              perm.begin() + static_cast<std::ptrdiff_t>(o.offsets[p + 1]),
+              [&](uint32_t a, uint32_t b) {
+                return std::tie(start[a], source[a], row_id[a]) <
+                       std::tie(start[b], source[b], row_id[b]);
+              });
+  }
+  auto gather = [&perm, n]<typename T>(std::vector<T>& in, std::vector<T>& out) {
+    out.resize(n);
+    for (size_t i = 0; i < n; ++i) out[i] = in[perm[i]];
+    in = {};
+  };
+  gather(end, o.end);
+  gather(code, o.code);
+  gather(detail, o.detail);
+  gather(attr_row, o.attr_row);
+  gather(row_id, o.row_id);
+  gather(source, o.source);
+  gather(start, o.start);
+  perm = {};
+
+  // 6. Persons' NHS Numbers (10 digits) and their order; strings.
+  o.nhs.resize(persons * NhsNumberColumn::kWidth);
+  for (size_t p = 0; p < persons; ++p) {
+    uint64_t v = person_key[p];
+    for (int d = static_cast<int>(NhsNumberColumn::kWidth) - 1; d >= 0; --d) {
+      o.nhs[p * NhsNumberColumn::kWidth + static_cast<size_t>(d)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  }
+  o.nhs_order.resize(persons);
+  for (uint32_t p = 0; p < persons; ++p) o.nhs_order[p] = p;
+  std::sort(o.nhs_order.begin(), o.nhs_order.end(),
+            [&person_key](uint32_t a, uint32_t b) { return person_key[a] < person_key[b]; });
+  o.strings = strings.Freeze();
+
+  parts.persons = {NhsNumberColumn(o.nhs), o.sex, o.birth, o.death, o.lsoa, o.practice, o.in_pds};
+  parts.events = {o.start, o.end, o.source, o.code, o.detail, o.row_id, o.attr_row};
+  parts.offsets = o.offsets;
+  parts.nhs_order = o.nhs_order;
+  parts.strings = o.strings.View();
+  for (int s = 0; s < kSourceCount; ++s) {
+    for (const auto& c : o.attrs[s]) parts.attribute_columns[s].emplace_back(c);
+  }
+  parts.storage = std::move(owned);
+  return FromParts(std::move(parts));
 }
 
 Status Timeline::CheckInvariants() const {
-  const size_t n = event_count();
-  if (offsets_.size() != person_count() + 1 || offsets_.front() != 0 || offsets_.back() != n) {
+  const size_t n = event_count(), np = person_count();
+  if (offsets_.size() != np + 1 || offsets_.front() != 0 || offsets_.back() != n) {
     return InternalError("timeline: offsets do not span the events");
   }
-  if (events_.end_day.size() != n || events_.source.size() != n || events_.code.size() != n || events_.detail.size() != n ||
-      events_.row_id.size() != n || events_.attr_row.size() != n) {
+  if (events_.end_day.size() != n || events_.source.size() != n || events_.code.size() != n ||
+      events_.detail.size() != n || events_.row_id.size() != n || events_.attr_row.size() != n) {
     return InternalError("timeline: event columns differ in length");
+  }
+  if (persons_.sex.size() != np || persons_.birth_day.size() != np ||
+      persons_.death_day.size() != np || persons_.lsoa.size() != np ||
+      persons_.practice.size() != np || persons_.in_pds.size() != np || nhs_order_.size() != np) {
+    return InternalError("timeline: person columns differ in length");
+  }
+  for (size_t k = 1; k < np; ++k) {
+    if (!(persons_.nhs_number[nhs_order_[k - 1]] < persons_.nhs_number[nhs_order_[k]])) {
+      return InternalError("timeline: the NHS Number order is not strictly increasing");
+    }
+  }
+  const size_t ns = strings_.size();
+  for (size_t p = 0; p < np; ++p) {
+    if (persons_.lsoa[p] >= ns || persons_.practice[p] >= ns) {
+      return InternalError("timeline: a person refers to an unknown string");
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const int s = static_cast<int>(events_.source[i]);
+    if (s >= kSourceCount || events_.attr_row[i] >= attributes_[s].rows() ||
+        events_.code[i] >= ns || events_.detail[i] >= ns) {
+      return InternalError("timeline: event " + std::to_string(i) +
+                           " has an unknown source, attribute row or string");
+    }
+  }
+  for (const AttributeTable& a : attributes_) {
+    if (a.columns_.size() != a.fields_.size()) {
+      return InternalError("timeline: attribute fields and columns differ");
+    }
+    for (const auto& c : a.columns_) {
+      if (c.size() != a.rows()) return InternalError("timeline: attribute column length");
+    }
   }
   for (size_t p = 0; p < person_count(); ++p) {
     if (offsets_[p] > offsets_[p + 1]) return InternalError("timeline: offsets decrease");
@@ -289,9 +618,75 @@ Status Timeline::CheckInvariants() const {
 size_t Timeline::MemoryBytes() const {
   size_t b = event_count() * (4 + 4 + 1 + 4 + 4 + 8 + 4) + offsets_.size() * 8;
   for (const AttributeTable& a : attributes_) b += a.rows() * a.fields().size() * 4;
-  b += person_count() * (sizeof(std::string) + 1 + 4 + 4 + 4 + 4 + 1);
-  b += by_nhs_number_.size() * (sizeof(std::string) + 32);
+  b += person_count() * (10 + 1 + 4 + 4 + 4 + 4 + 1 + 4);
+  b += strings_.bytes().size() + strings_.size() * 12;
   return b;
+}
+
+namespace {
+
+template <typename A, typename B>
+std::string ColumnDifference(const char* name, const A& a, const B& b) {
+  if (a.size() != b.size()) {
+    return std::string(name) + ": " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) +
+           " values";
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i] == b[i])) return std::string(name) + " differs at " + std::to_string(i);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FirstDifference(const Timeline& a, const Timeline& b) {
+  const PersonColumns &pa = a.persons(), &pb = b.persons();
+  const EventColumns &ea = a.events(), &eb = b.events();
+  std::string d;
+  auto check = [&d](std::string diff) {
+    if (d.empty()) d = std::move(diff);
+  };
+  check(ColumnDifference("persons.nhs_number", pa.nhs_number, pb.nhs_number));
+  check(ColumnDifference("persons.sex", pa.sex, pb.sex));
+  check(ColumnDifference("persons.birth_day", pa.birth_day, pb.birth_day));
+  check(ColumnDifference("persons.death_day", pa.death_day, pb.death_day));
+  check(ColumnDifference("persons.lsoa", pa.lsoa, pb.lsoa));
+  check(ColumnDifference("persons.practice", pa.practice, pb.practice));
+  check(ColumnDifference("persons.in_pds", pa.in_pds, pb.in_pds));
+  check(ColumnDifference("persons.nhs_order", a.nhs_order(), b.nhs_order()));
+  check(ColumnDifference("offsets", a.offsets(), b.offsets()));
+  check(ColumnDifference("events.start_day", ea.start_day, eb.start_day));
+  check(ColumnDifference("events.end_day", ea.end_day, eb.end_day));
+  check(ColumnDifference("events.source", ea.source, eb.source));
+  check(ColumnDifference("events.code", ea.code, eb.code));
+  check(ColumnDifference("events.detail", ea.detail, eb.detail));
+  check(ColumnDifference("events.row_id", ea.row_id, eb.row_id));
+  check(ColumnDifference("events.attr_row", ea.attr_row, eb.attr_row));
+  if (a.strings().size() != b.strings().size()) check("strings: different counts");
+  for (uint32_t i = 0; d.empty() && i < a.strings().size(); ++i) {
+    if (a.strings().Get(i) != b.strings().Get(i)) check("string " + std::to_string(i) + " differs");
+  }
+  check(ColumnDifference("strings.sorted", a.strings().sorted(), b.strings().sorted()));
+  for (int s = 0; d.empty() && s < kSourceCount; ++s) {
+    const std::string src = SourceName(static_cast<Source>(s));
+    const LinkageCounts &la = a.linkage(static_cast<Source>(s)),
+                        &lb = b.linkage(static_cast<Source>(s));
+    if (std::tie(la.rows, la.linked, la.traced, la.retraced, la.missing_number, la.invalid_number,
+                 la.not_in_pds, la.undated) != std::tie(lb.rows, lb.linked, lb.traced, lb.retraced,
+                                                        lb.missing_number, lb.invalid_number,
+                                                        lb.not_in_pds, lb.undated)) {
+      check("linkage counts of " + src);
+    }
+    const AttributeTable &aa = a.attributes(static_cast<Source>(s)),
+                         &ab = b.attributes(static_cast<Source>(s));
+    if (aa.rows() != ab.rows()) check("attribute rows of " + src);
+    if (aa.fields() != ab.fields()) check("attribute fields of " + src);
+    for (size_t k = 0; d.empty() && k < aa.fields().size(); ++k) {
+      check(ColumnDifference((src + "." + aa.fields()[k]).c_str(), aa.column(static_cast<int>(k)),
+                             ab.column(static_cast<int>(k))));
+    }
+  }
+  return d;
 }
 
 }  // namespace pioneer::timeline

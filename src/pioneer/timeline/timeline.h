@@ -12,12 +12,15 @@
 //
 // Information governance: the timeline holds NHS Numbers and event codes. It is an internal
 // analytic structure; nothing in it may be logged or printed except aggregate counts.
-// Thread safety: immutable after Build; concurrent readers are safe.
+// Columns are read through spans: a Timeline is either built here (Build, heap memory) or
+// mapped from a persisted snapshot (snapshot.h, docs/snapshot.md); readers cannot tell which.
+// Thread safety: immutable after Build; concurrent readers are safe. Copies share the columns.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,30 +47,46 @@ enum class Source : uint8_t {
   kSocialCareEvent,
 };
 inline constexpr int kSourceCount = 8;
-const char* SourceName(Source s);       // "gp_events", ...: the store table name
+const char* SourceName(Source s);        // "gp_events", ...: the store table name
 std::string_view SourceTable(Source s);  // same as SourceName
 
 using PersonIndex = uint32_t;
 inline constexpr int32_t kNoDate = INT32_MIN;
 
+// The NHS Numbers of the persons: 10 ASCII digits per person, contiguous.
+class NhsNumberColumn {
+ public:
+  static constexpr size_t kWidth = 10;
+  NhsNumberColumn() = default;
+  explicit NhsNumberColumn(std::span<const char> digits) : digits_(digits) {}
+  std::string_view operator[](size_t p) const { return {digits_.data() + kWidth * p, kWidth}; }
+  size_t size() const { return digits_.size() / kWidth; }
+  std::span<const char> digits() const { return digits_; }
+
+ private:
+  std::span<const char> digits_;
+};
+
+// Column views. The memory behind them belongs to the Timeline (heap vectors after Build, a
+// read-only file mapping after a snapshot open), so they are valid as long as the Timeline.
 struct PersonColumns {
-  std::vector<std::string> nhs_number;  // 10 digits
-  std::vector<uint8_t> sex;             // NHS Data Dictionary: 0, 1, 2, 9 (0 when unknown)
-  std::vector<int32_t> birth_day;       // days since epoch, or kNoDate
-  std::vector<int32_t> death_day;       // days since epoch, or kNoDate
-  std::vector<uint32_t> lsoa;           // interned in Timeline::strings()
-  std::vector<uint32_t> practice;       // interned
-  std::vector<uint8_t> in_pds;          // 1 if the person has a PDS current row
+  NhsNumberColumn nhs_number;          // 10 digits
+  std::span<const uint8_t> sex;        // NHS Data Dictionary: 0, 1, 2, 9 (0 when unknown)
+  std::span<const int32_t> birth_day;  // days since epoch, or kNoDate
+  std::span<const int32_t> death_day;  // days since epoch, or kNoDate
+  std::span<const uint32_t> lsoa;      // interned in Timeline::strings()
+  std::span<const uint32_t> practice;  // interned
+  std::span<const uint8_t> in_pds;     // 1 if the person has a PDS current row
 };
 
 struct EventColumns {
-  std::vector<int32_t> start_day;
-  std::vector<int32_t> end_day;  // == start_day for point events; open-ended events: kNoDate
-  std::vector<Source> source;
-  std::vector<uint32_t> code;    // interned: the event's main code (see kSourceColumns)
-  std::vector<uint32_t> detail;  // interned: a second descriptive code
-  std::vector<int64_t> row_id;   // the source row (SQLite rowid) for drill-down
-  std::vector<uint32_t> attr_row;  // row of this event in its source's AttributeTable
+  std::span<const int32_t> start_day;
+  std::span<const int32_t> end_day;  // == start_day for point events; open-ended events: kNoDate
+  std::span<const Source> source;
+  std::span<const uint32_t> code;      // interned: the event's main code (see kSourceColumns)
+  std::span<const uint32_t> detail;    // interned: a second descriptive code
+  std::span<const int64_t> row_id;     // the source row (SQLite rowid) for drill-down
+  std::span<const uint32_t> attr_row;  // row of this event in its source's AttributeTable
 };
 
 // Extra fields of one source, loaded on request (TimelineOptions), stored column by column
@@ -83,14 +102,16 @@ class AttributeTable {
   // Column index of a field, or -1 if the field was not loaded.
   int FieldIndex(std::string_view field) const;
   const std::vector<std::string>& fields() const { return fields_; }
-  const std::vector<int32_t>& column(int index) const { return columns_[index]; }
+  std::span<const int32_t> column(int index) const { return columns_[index]; }
   int32_t Value(int field_index, uint32_t row) const { return columns_[field_index][row]; }
-  size_t rows() const { return columns_.empty() ? 0 : columns_[0].size(); }
+  // Rows = events of this source on the timeline (also when no field was loaded).
+  size_t rows() const { return rows_; }
 
  private:
   friend class Timeline;
   std::vector<std::string> fields_;
-  std::vector<std::vector<int32_t>> columns_;
+  std::vector<std::span<const int32_t>> columns_;
+  size_t rows_ = 0;
 };
 
 struct TimelineOptions {
@@ -105,18 +126,26 @@ struct TimelineOptions {
 // rows = linked + missing_number + invalid_number + undated.
 struct LinkageCounts {
   int64_t rows = 0;
-  int64_t linked = 0;             // placed: own valid NHS Number, or a usable traced one
-  int64_t traced = 0;             // of linked: placed by a usable link (record_links)
-  int64_t retraced = 0;           // of traced: own number was valid but failed the cross-check
-  int64_t missing_number = 0;     // still unlinked: no NHS Number and no usable link
-  int64_t invalid_number = 0;     // still unlinked: number fails validation, no usable link
-  int64_t not_in_pds = 0;         // linked, but the number has no PDS current row
-  int64_t undated = 0;            // would be linked but has no usable date (not placed)
+  int64_t linked = 0;          // placed: own valid NHS Number, or a usable traced one
+  int64_t traced = 0;          // of linked: placed by a usable link (record_links)
+  int64_t retraced = 0;        // of traced: own number was valid but failed the cross-check
+  int64_t missing_number = 0;  // still unlinked: no NHS Number and no usable link
+  int64_t invalid_number = 0;  // still unlinked: number fails validation, no usable link
+  int64_t not_in_pds = 0;      // linked, but the number has no PDS current row
+  int64_t undated = 0;         // would be linked but has no usable date (not placed)
 };
 
 struct BuildProgress {
   std::string_view stage;  // table being read
   int64_t rows_done = 0;
+};
+
+// How Build reads the store. With `open_reader` and threads > 1, the tables are read in rowid
+// ranges on `threads` threads, each through its own connection from open_reader (a Store is
+// used from one thread at a time); the result is identical to a single-threaded build.
+struct BuildParallelism {
+  int threads = 1;
+  std::function<StatusOr<std::unique_ptr<store::Store>>()> open_reader;
 };
 
 class Timeline {
@@ -127,16 +156,25 @@ class Timeline {
   static StatusOr<Timeline> Build(store::Store& store,
                                   const std::function<void(const BuildProgress&)>& progress = {},
                                   const TimelineOptions& options = {});
+  // The same, reading the store on several threads (progress may then be called from any of
+  // them, one call at a time).
+  static StatusOr<Timeline> Build(store::Store& store,
+                                  const std::function<void(const BuildProgress&)>& progress,
+                                  const TimelineOptions& options,
+                                  const BuildParallelism& parallelism);
 
   size_t person_count() const { return persons_.nhs_number.size(); }
   size_t event_count() const { return events_.start_day.size(); }
+  const TimelineOptions& options() const { return options_; }
   const PersonColumns& persons() const { return persons_; }
   const EventColumns& events() const { return events_; }
   // Half-open event index range [first, second) of person p.
   std::pair<uint64_t, uint64_t> EventRange(PersonIndex p) const {
     return {offsets_[p], offsets_[p + 1]};
   }
-  const std::vector<uint64_t>& offsets() const { return offsets_; }
+  std::span<const uint64_t> offsets() const { return offsets_; }
+  // Person indices ordered by NHS Number (what FindPerson searches).
+  std::span<const uint32_t> nhs_order() const { return nhs_order_; }
   const StringPool& strings() const { return strings_; }
   const LinkageCounts& linkage(Source s) const { return linkage_[static_cast<int>(s)]; }
   const AttributeTable& attributes(Source s) const { return attributes_[static_cast<int>(s)]; }
@@ -147,17 +185,42 @@ class Timeline {
   // Checks the layout invariants; returns kInternal describing the first violation.
   Status CheckInvariants() const;
 
-  // Approximate heap bytes held (for the benchmark and the demo summary).
+  // Approximate bytes of the columns (heap after Build, mapped after a snapshot open).
   size_t MemoryBytes() const;
+
+  // Every column of a timeline, as views, plus what keeps their memory alive. For the
+  // snapshot reader (snapshot.cc), which assembles a Timeline over a file mapping; the
+  // caller guarantees the views are consistent (CheckInvariants verifies the layout).
+  struct Parts {
+    PersonColumns persons;
+    EventColumns events;
+    std::span<const uint64_t> offsets;
+    std::span<const uint32_t> nhs_order;
+    StringPool strings;
+    LinkageCounts linkage[kSourceCount];
+    std::vector<std::string> attribute_fields[kSourceCount];
+    std::vector<std::span<const int32_t>> attribute_columns[kSourceCount];
+    size_t attribute_rows[kSourceCount] = {};
+    TimelineOptions options;
+    std::shared_ptr<const void> storage;
+  };
+  static Timeline FromParts(Parts parts);
 
  private:
   PersonColumns persons_;
   EventColumns events_;
-  std::vector<uint64_t> offsets_{0};
+  std::span<const uint64_t> offsets_;
+  std::span<const uint32_t> nhs_order_;
   StringPool strings_;
-  std::unordered_map<std::string, PersonIndex> by_nhs_number_;
   LinkageCounts linkage_[kSourceCount];
   AttributeTable attributes_[kSourceCount];
+  TimelineOptions options_;              // the attribute fields loaded, by table
+  std::shared_ptr<const void> storage_;  // owns the memory behind every view above
 };
+
+// The first difference between two timelines, field by field (counts, every person and event
+// column, linkage counts, attribute fields and values, strings by id), described for a test
+// message; "" when they are equal. Options and storage are not compared.
+std::string FirstDifference(const Timeline& a, const Timeline& b);
 
 }  // namespace pioneer::timeline

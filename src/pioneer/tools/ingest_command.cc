@@ -12,6 +12,7 @@
 #include "pioneer/base/progress.h"
 #include "pioneer/ingest/ingest.h"
 #include "pioneer/ingest/ingest_report.h"
+#include "pioneer/metrics/run.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/exit_codes.h"
@@ -81,6 +82,13 @@ int RunIngest(const IngestArgs& a) {
         std::string table = ingest::FormatReconciliation(*report);
         std::fwrite(table.data(), 1, table.size(), stdout);
         std::fflush(stdout);
+        // The person timeline snapshot beside the store (docs/snapshot.md); a failure here
+        // loses nothing: the next reader rebuilds it.
+        if (Status s = metrics::RefreshMetricsSnapshot(**store, a.db, "pioneer ingest");
+            !s.ok()) {
+          std::fprintf(stderr, "pioneer ingest: timeline snapshot not written: %s\n",
+                       s.message().c_str());
+        }
       }
     }
   }  // the store is closed here

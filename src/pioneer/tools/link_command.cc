@@ -18,6 +18,7 @@
 #include "pioneer/link/link_review.h"
 #include "pioneer/link/store_link.h"
 #include "pioneer/link/truth_evaluation.h"
+#include "pioneer/metrics/run.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/exit_codes.h"
@@ -62,6 +63,11 @@ int RunLink(const LinkArgs& a) {
   auto r = link::LinkStore(**st, o, progress.get());
   if (progress) progress->Finish();
   if (!r.ok()) return Fail("link", r.status());
+  // The person timeline snapshot beside the store, with the new links (docs/snapshot.md).
+  if (Status s = metrics::RefreshMetricsSnapshot(**st, a.db, "pioneer link"); !s.ok()) {
+    std::fprintf(stderr, "pioneer link: timeline snapshot not written: %s\n",
+                 s.message().c_str());
+  }
   nlohmann::json j = a.json ? link::StoreLinkReportJson(*r) : nlohmann::json();
   std::string text = a.json ? "" : link::StoreLinkReportText(*r);
   if (!a.truth.empty()) {

@@ -9,7 +9,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
+#include "pioneer/metrics/run.h"
 #include "pioneer/plan/plan_reader.h"
 #include "pioneer/report/dashboard.h"
 #include "pioneer/report/report_data.h"
@@ -43,6 +45,13 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
   if (ec) return Fail("cannot create " + out + ": " + ec.message());
   std::fprintf(stderr, "pioneer report: measuring %s against %s ...\n", plan->hwb.c_str(),
                db.c_str());
+  std::optional<timeline::Timeline> opened;
+  if (timeline == nullptr) {
+    auto t = metrics::OpenMetricsTimeline(**store, db);
+    if (!t.ok()) return Fail(t.status().ToString());
+    opened.emplace(std::move(*t));
+    timeline = &*opened;
+  }
   auto data = report::BuildReport(*plan, **store, timeline);
   if (!data.ok()) return Fail(data.status().ToString());
   int errors = plan::CountErrors(data->findings);
