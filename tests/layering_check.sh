@@ -19,6 +19,9 @@ declare -A allowed=(
   [quality]="base model formats store timeline"
   [plan]="base"
   [report]="base model formats store timeline metrics plan"
+  [ig]="base model formats store"
+  [fhir]="base model ig"
+  [server]="base model formats store ig fhir"
   [tools]="*"
 )
 

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterPlanCommand(app, exit_code);
   pioneer::tools::RegisterReportCommand(app, exit_code);
   pioneer::tools::RegisterLinkCommand(app, exit_code);
+  pioneer::tools::RegisterServeCommand(app, exit_code);
+  pioneer::tools::RegisterUsersCommand(app, exit_code);
+  pioneer::tools::RegisterAuditCommand(app, exit_code);
+  pioneer::tools::RegisterObjectionsCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
