@@ -18,7 +18,7 @@ endif()
 function(pioneer_test name)
   add_executable(${name} ${ARGN})
   add_dependencies(${name} pioneer)
-  target_link_libraries(${name} PRIVATE pioneer_core GTest::gtest_main GTest::gmock)
+  target_link_libraries(${name} PRIVATE pioneer_core pioneer_server GTest::gtest_main GTest::gmock)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   # Defaults for tests that need the repository or the executable; the environment
   # variables of the same names override them.

@@ -16,17 +16,21 @@ PACKAGES=(
   libxlsxwriter-dev     # the BCF Part 2 workbook (bcf-part2.xlsx)
   chromium              # headless browser for the dashboard test (tests/report)
   clang libclang-rt-14-dev  # libFuzzer targets of every parser (fuzz/, run by scripts/test.sh)
+  libsodium-dev         # the IG gate: Argon2id passwords, bearer tokens, pseudonymised keys (src/pioneer/ig)
+  libcpp-httplib-dev    # the shared care record server, HTTP/1.1 + TLS (src/pioneer/server)
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only
 fi
 
 # npm packages (web/package.json + package-lock.json): chart.js is embedded into the report
-# dashboard at build time; exceljs and playwright-core read the report back in tests/report/.
+# dashboard at build time; exceljs and playwright-core read the report back in tests/report/;
+# fhir-kit-client drives the FHIR server in tests/fhir/.
 web_deps() {
   local web
   web="$(cd "$(dirname "$0")/.." && pwd)/web"
   if [ ! -d "$web/node_modules/chart.js" ] || [ ! -d "$web/node_modules/exceljs" ] ||
+     [ ! -d "$web/node_modules/fhir-kit-client" ] ||
      [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in web/" >&2
     (cd "$web" && npm ci --no-audit --no-fund >/dev/null)

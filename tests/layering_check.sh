@@ -22,6 +22,9 @@ declare -A allowed=(
   [quality]="base model formats store timeline"
   [plan]="base"
   [report]="base model formats store timeline metrics plan"
+  [ig]="base model formats store"
+  [fhir]="base model ig"
+  [server]="base model formats store ig fhir"
   [tools]="*"
 )
 
@@ -31,7 +34,7 @@ declare -A library_users=(
   [csv]="base synth"
   [openssl]="base"
   [sqlite3]="store"
-  [nlohmann]="link quality metrics report tools"
+  [nlohmann]="link quality metrics report fhir server tools"
   [toml++]="plan"
   [xlsxwriter]="report"
   [CLI]="tools"

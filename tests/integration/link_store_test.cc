@@ -164,6 +164,9 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
+                           "DROP TABLE ig_audit; DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
+                           "DROP TABLE ig_objections; DROP TABLE ig_tokens; "
+                           "DROP TABLE ig_break_glass; DROP TABLE ig_users; "
                            "DROP TABLE link_reviews; DROP TABLE record_links; "
                            "DROP TABLE link_runs; UPDATE meta SET value = '1' WHERE key = "
                            "'schema_version'; PRAGMA user_version = 1;",
@@ -182,7 +185,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
                           [&](const store::RowView& r) { version = std::string(r.Text(0)); })
                   .ok());
   EXPECT_EQ(version, std::to_string(store::Store::kSchemaVersion));
-  EXPECT_EQ(store::Store::kSchemaVersion, 2);
+  EXPECT_GE(store::Store::kSchemaVersion, 2);
   // Linking a store without a master person index is a clear error.
   auto rep = link::LinkStore(**st, {});
   ASSERT_FALSE(rep.ok());

@@ -134,6 +134,89 @@ CREATE TABLE link_reviews(
 )sql");
 }
 
+// Version 3: the information-governance gate (docs/ig.md): users, tokens, break-glass grants,
+// objections, team caseloads, the hash-chained audit trail and the pseudonymisation key.
+// Self-contained: it creates only ig_* tables and one index on record_links.
+Status MigrateTo3(sqlite3* db) {
+  return Exec(db, R"sql(
+CREATE TABLE ig_users(
+  user_id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK(role IN ('gp', 'nurse', 'social_worker', 'care_coordinator',
+                                    'analyst', 'ig_officer', 'patient')),
+  org_code TEXT NOT NULL,
+  team TEXT,
+  nhs_number TEXT,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  CHECK((role = 'patient') = (nhs_number IS NOT NULL))
+) STRICT;
+CREATE TABLE ig_break_glass(
+  grant_id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES ig_users(user_id),
+  nhs_number TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE ig_tokens(
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES ig_users(user_id),
+  scope TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  grant_id INTEGER REFERENCES ig_break_glass(grant_id)
+) STRICT;
+CREATE INDEX idx_ig_tokens_user ON ig_tokens(user_id);
+CREATE TABLE ig_objections(
+  nhs_number TEXT PRIMARY KEY,
+  recorded_on TEXT,
+  source TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE ig_caseloads(
+  org_code TEXT NOT NULL,
+  team TEXT NOT NULL,
+  nhs_number TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY(org_code, team, nhs_number)
+) STRICT;
+CREATE INDEX idx_ig_caseloads_person ON ig_caseloads(nhs_number);
+CREATE TABLE ig_keys(
+  name TEXT PRIMARY KEY,
+  key_hex TEXT NOT NULL
+) STRICT;
+CREATE TABLE ig_audit(
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user_id INTEGER,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  org_code TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  action TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  nhs_number TEXT,
+  outcome TEXT NOT NULL,
+  returned TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX idx_ig_audit_person ON ig_audit(nhs_number);
+CREATE INDEX idx_ig_audit_user ON ig_audit(username);
+CREATE TRIGGER ig_audit_no_update BEFORE UPDATE ON ig_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER ig_audit_no_delete BEFORE DELETE ON ig_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE INDEX IF NOT EXISTS idx_record_links_traced ON record_links(traced_nhs_number);
+)sql");
+}
+
 struct Migration {
   int to_version;
   const char* description;
@@ -144,6 +227,7 @@ constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, ingest_runs, ingest_files, quarantine, extract tables",
      MigrateTo1},
     {2, "linkage: link_runs, record_links, link_reviews", MigrateTo2},
+    {3, "ig: users, tokens, audit, objections, break-glass", MigrateTo3},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

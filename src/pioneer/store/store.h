@@ -12,6 +12,9 @@
 //              problem_count, raw_record)     one row per rejected source row
 //   link_runs, record_links, link_reviews   NHS Number tracing decisions (schema version 2;
 //                                         written by `pioneer link`, docs/linkage.md)
+//   ig_users, ig_tokens, ig_break_glass, ig_objections, ig_caseloads, ig_keys, ig_audit
+//                                         the information-governance gate (schema version 3;
+//                                         written by pioneer::ig only, docs/ig.md)
 //   one table per extract, named formats::ExtractSpec::table, whose columns are the
 //   extract's field names in canonical form (dates ISO text, integers, reals, normalised
 //   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
@@ -87,7 +90,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or

@@ -44,6 +44,10 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
                     const timeline::Timeline* timeline = nullptr,
                     std::string* headline = nullptr);
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
+void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command.cc
+void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc
+void RegisterAuditCommand(CLI::App& app, int& exit_code);       // audit_command.cc
+void RegisterObjectionsCommand(CLI::App& app, int& exit_code);  // objections_command.cc
 
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr
 // (link_command.cc; also used by `pioneer demo`).

@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
   tools::RegisterPlanCommand(app, exit_code);
   tools::RegisterReportCommand(app, exit_code);
   tools::RegisterLinkCommand(app, exit_code);
+  tools::RegisterServeCommand(app, exit_code);
+  tools::RegisterUsersCommand(app, exit_code);
+  tools::RegisterAuditCommand(app, exit_code);
+  tools::RegisterObjectionsCommand(app, exit_code);
   if (UnknownSubcommand(app, argc, argv)) return tools::kExitUsage;
   try {
     app.parse(argc, argv);

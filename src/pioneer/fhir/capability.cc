@@ -1,0 +1,100 @@
+#include "pioneer/fhir/capability.h"
+
+#include <fmt/format.h>
+
+namespace pioneer::fhir {
+
+nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view version) {
+  using nlohmann::json;
+  std::string_view root = base_url;
+  if (root.size() >= 5 && root.substr(root.size() - 5) == "/fhir") root.remove_suffix(5);
+  auto param = [](std::string_view name, std::string_view type, std::string_view doc) {
+    return json{{"name", name}, {"type", type}, {"documentation", doc}};
+  };
+  auto interactions = [](std::initializer_list<const char*> codes) {
+    json a = json::array();
+    for (const char* c : codes) a.push_back({{"code", c}});
+    return a;
+  };
+  json paging = param("_count", "number", "page size (default 20, maximum 200)");
+  json clinical_params = json::array(
+      {param("patient", "reference", "required: Patient/<id> (one patient per search)"),
+       param("date", "date", "eq/ge/gt/le/lt with YYYY, YYYY-MM or YYYY-MM-DD"), paging});
+  json patient = {
+      {"type", "Patient"},
+      {"profile", "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"},
+      {"interaction", interactions({"read", "search-type"})},
+      {"versioning", "no-version"},
+      {"readHistory", false},
+      {"updateCreate", false},
+      {"conditionalCreate", false},
+      {"searchParam",
+       json::array({param("identifier", "token", "https://fhir.nhs.uk/Id/nhs-number|<NHS Number>"),
+                    param("_id", "token", "logical id"),
+                    param("family", "string", "starts with, case-insensitive"),
+                    param("given", "string", "starts with, case-insensitive"),
+                    param("name", "string", "family or given name starts with"),
+                    param("birthdate", "date", "eq/ge/gt/le/lt with partial dates"),
+                    param("gender", "token", "male | female | other | unknown"), paging})},
+      {"operation",
+       json::array(
+           {{{"name", "everything"},
+             {"definition", "http://hl7.org/fhir/OperationDefinition/Patient-everything"}}})}};
+  auto clinical = [&](std::string_view type, std::string_view profile) {
+    return json{
+        {"type", type},
+        {"profile", fmt::format("https://fhir.hl7.org.uk/StructureDefinition/UKCore-{}", profile)},
+        {"interaction", interactions({"read", "search-type"})},
+        {"versioning", "no-version"},
+        {"conditionalCreate", false},
+        {"searchParam", clinical_params}};
+  };
+  json audit = {
+      {"type", "AuditEvent"},
+      {"interaction", interactions({"read", "search-type"})},
+      {"searchParam",
+       json::array({param("patient", "reference", "Patient/<id>: accesses to that person's record"),
+                    param("agent", "string", "username of the user who accessed"),
+                    param("date", "date", "eq/ge/gt/le/lt"), paging})}};
+  return {
+      {"resourceType", "CapabilityStatement"},
+      {"status", "active"},
+      {"date", "2026-12-06"},
+      {"publisher", "Pioneer"},
+      {"kind", "instance"},
+      {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
+      {"implementation",
+       {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
+      {"fhirVersion", "4.0.1"},
+      {"format", json::array({"json", "application/fhir+json"})},
+      {"rest",
+       json::array(
+           {{{"mode", "server"},
+             {"documentation",
+              "Read-only in this version: no create, update, batch or transaction. Every "
+              "person-level read goes through the information-governance gate and is audited."},
+             {"security",
+              {{"cors", false},
+               {"service",
+                json::array({{{"coding", json::array({{{"system",
+                                                        "http://terminology.hl7.org/CodeSystem/"
+                                                        "restful-security-service"},
+                                                       {"code", "SMART-on-FHIR"}}})}}})},
+               {"extension",
+                json::array(
+                    {{{"url",
+                       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+                      {"extension",
+                       json::array(
+                           {{{"url", "token"}, {"valueUri", fmt::format("{}/auth/token", root)}},
+                            {{"url", "revoke"},
+                             {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
+               {"description",
+                "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
+                "(user/*.read, patient/*.read, user/AuditEvent.read, user/Aggregate.read)."}}},
+             {"resource", json::array({patient, clinical("Encounter", "Encounter"),
+                                       clinical("Condition", "Condition"),
+                                       clinical("EpisodeOfCare", "EpisodeOfCare"), audit})}}})}};
+}
+
+}  // namespace pioneer::fhir

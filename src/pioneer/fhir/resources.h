@@ -1,0 +1,63 @@
+// FHIR R4 resources mapped from a person's stored records (docs/fhir.md has every mapping,
+// field by field). Pure functions: they receive rows the gate has already disclosed
+// (ig::PersonRecords) and never read the store.
+//
+// Resource ids (logical ids, stable for a given store):
+//   Patient        "<pds row id>"                      (the person's current PDS row)
+//   Encounter      "apc-<row>" (hospital spell, keyed by its first episode's row),
+//                  "ae-<row>", "op-<row>", "cc-<row>" (community), "mh-<row>",
+//                  "gp-<row>" (GP consultation, telephone encounter or home visit)
+//   Condition      "apcdx-<row>-<n>" (diagnosis n of an APC episode), "gpc-<row>" (GP coded
+//                  long-term condition or frailty marker)
+//   EpisodeOfCare  "asc-<row>" (an adult social care event)
+// Every resource carries meta.versionId "1" (records are not versioned yet) and
+// meta.lastUpdated from the ingest run that stored it, when known.
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/ig/source_row.h"
+
+namespace pioneer::fhir {
+
+inline constexpr std::string_view kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+inline constexpr std::string_view kOdsSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
+
+// A resource id parsed back to its source row; nullopt if `id` is not one of ours.
+struct RecordRef {
+  std::string table;  // e.g. "apc_episodes"
+  int64_t row_id = 0;
+  int index = 0;  // diagnosis number for "apcdx-" ids, else 0
+};
+std::optional<RecordRef> ParseEncounterId(std::string_view id);
+std::optional<RecordRef> ParseConditionId(std::string_view id);
+std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id);
+std::optional<int64_t> ParsePatientId(std::string_view id);
+
+nlohmann::json PatientResource(const ig::SourceRow& pds, int64_t patient_id);
+
+// Encounters of one person from the rows of one table (APC episodes are grouped into
+// spells). Tables without encounters give none.
+std::vector<nlohmann::json> EncounterResources(const std::vector<ig::SourceRow>& rows,
+                                               int64_t patient_id);
+// Conditions from APC episodes (diagnoses) or GP events (coded conditions).
+std::vector<nlohmann::json> ConditionResources(const std::vector<ig::SourceRow>& rows,
+                                               int64_t patient_id);
+// EpisodesOfCare from social care events.
+std::vector<nlohmann::json> EpisodeOfCareResources(const std::vector<ig::SourceRow>& rows,
+                                                   int64_t patient_id);
+
+// The tables each person-level resource type is mapped from.
+const std::vector<std::string_view>& SourceTables(std::string_view resource_type);
+
+// The date a resource is searched by (`date` parameter): Encounter period.start,
+// Condition recordedDate, EpisodeOfCare period.start; "" when absent.
+std::string SearchDate(const nlohmann::json& resource);
+
+}  // namespace pioneer::fhir

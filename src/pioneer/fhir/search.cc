@@ -1,0 +1,248 @@
+#include "pioneer/fhir/search.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "pioneer/base/date.h"
+#include "pioneer/fhir/resources.h"
+
+namespace pioneer::fhir {
+namespace {
+
+bool IsPaging(std::string_view k) { return k == "_count" || k == "_offset" || k == "_format"; }
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+  int64_t v = 0;
+  if (s.empty() || s.size() > 12) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+std::string Encode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+void Intersect(DateRange* r, std::optional<std::string> from, std::optional<std::string> before) {
+  if (from && (!r->from || *from > *r->from)) r->from = from;
+  if (before && (!r->before || *before < *r->before)) r->before = before;
+}
+
+Status UnknownParameter(std::string_view name) {
+  return InvalidArgumentError(fmt::format(
+      "unknown or unsupported search parameter '{}' (send Prefer: handling=lenient to ignore "
+      "it)",
+      name.substr(0, 40)));
+}
+
+}  // namespace
+
+Status AddDateConstraint(std::string_view value, DateRange* range) {
+  std::string_view prefix = "eq";
+  if (value.size() >= 2 && std::isalpha(static_cast<unsigned char>(value[0]))) {
+    prefix = value.substr(0, 2);
+    value.remove_prefix(2);
+  }
+  // Partial dates: YYYY, YYYY-MM, YYYY-MM-DD -> [lo, hi).
+  std::optional<Date> lo, hi;
+  if (value.size() == 4) {
+    if (auto y = ParseInt(value)) {
+      lo = Date::FromYmd(static_cast<int>(*y), 1, 1);
+      hi = Date::FromYmd(static_cast<int>(*y) + 1, 1, 1);
+    }
+  } else if (value.size() == 7 && value[4] == '-') {
+    auto y = ParseInt(value.substr(0, 4));
+    auto m = ParseInt(value.substr(5, 2));
+    if (y && m && *m >= 1 && *m <= 12) {
+      lo = Date::FromYmd(static_cast<int>(*y), static_cast<int>(*m), 1);
+      hi = *m == 12 ? Date::FromYmd(static_cast<int>(*y) + 1, 1, 1)
+                    : Date::FromYmd(static_cast<int>(*y), static_cast<int>(*m) + 1, 1);
+    }
+  } else if (value.size() == 10) {
+    lo = Date::ParseIso(value);
+    if (lo) hi = lo->AddDays(1);
+  }
+  if (!lo || !hi) {
+    return InvalidArgumentError("a date parameter must be [prefix]YYYY, YYYY-MM or YYYY-MM-DD");
+  }
+  std::string l = lo->ToIso(), h = hi->ToIso();
+  if (prefix == "eq")
+    Intersect(range, l, h);
+  else if (prefix == "ge")
+    Intersect(range, l, std::nullopt);
+  else if (prefix == "gt")
+    Intersect(range, h, std::nullopt);
+  else if (prefix == "le")
+    Intersect(range, std::nullopt, h);
+  else if (prefix == "lt")
+    Intersect(range, std::nullopt, l);
+  else
+    return InvalidArgumentError("date prefixes supported: eq, ge, gt, le, lt");
+  return OkStatus();
+}
+
+bool InRange(const DateRange& range, std::string_view iso) {
+  if (iso.size() < 10) return !range.from && !range.before;
+  std::string d(iso.substr(0, 10));
+  if (range.from && d < *range.from) return false;
+  if (range.before && d >= *range.before) return false;
+  return true;
+}
+
+StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bool lenient) {
+  ig::PatientQuery q;
+  DateRange birth;
+  bool has_birth = false;
+  for (const auto& [k, v] : params) {
+    if (IsPaging(k)) continue;
+    if (v.empty())
+      return InvalidArgumentError(fmt::format("parameter '{}' is empty", k.substr(0, 40)));
+    if (k == "identifier") {
+      std::string_view value = v;
+      size_t bar = value.find('|');
+      if (bar != std::string_view::npos) {
+        std::string_view system = value.substr(0, bar);
+        value = value.substr(bar + 1);
+        if (system != kNhsNumberSystem && !system.empty()) {
+          q.impossible = true;  // an identifier system we do not hold
+          continue;
+        }
+      }
+      auto n = NhsNumber::Parse(value);
+      if (!n || value.size() != 10) {
+        q.impossible = true;
+      } else if (q.nhs_number && !(*q.nhs_number == *n)) {
+        q.impossible = true;
+      } else {
+        q.nhs_number = *n;
+      }
+    } else if (k == "_id") {
+      auto id = ParsePatientId(v);
+      if (!id)
+        q.impossible = true;
+      else
+        q.pds_row = *id;
+    } else if (k == "family") {
+      q.family.push_back(v);
+    } else if (k == "given") {
+      q.given.push_back(v);
+    } else if (k == "name") {
+      q.name.push_back(v);
+    } else if (k == "birthdate") {
+      has_birth = true;
+      PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &birth));
+    } else if (k == "gender") {
+      std::string sex = v == "male"      ? "1"
+                        : v == "female"  ? "2"
+                        : v == "other"   ? "9"
+                        : v == "unknown" ? "0"
+                                         : "";
+      if (sex.empty()) {
+        return InvalidArgumentError("gender must be male, female, other or unknown");
+      }
+      if (q.sex && *q.sex != sex) q.impossible = true;
+      q.sex = sex;
+    } else if (!lenient) {
+      return UnknownParameter(k);
+    }
+  }
+  if (has_birth) {
+    q.birth_from = birth.from;
+    q.birth_before = birth.before;
+    if (birth.from && birth.before && *birth.from >= *birth.before) q.impossible = true;
+  }
+  return q;
+}
+
+StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient) {
+  ClinicalQuery q;
+  for (const auto& [k, v] : params) {
+    if (IsPaging(k)) continue;
+    if (k == "patient" || k == "subject") {
+      std::string_view id = v;
+      if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
+      if (!q.patient_id.empty() && q.patient_id != id) {
+        return InvalidArgumentError("only one patient per search");
+      }
+      q.patient_id = id;
+    } else if (k == "date") {
+      PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
+    } else if (!lenient) {
+      return UnknownParameter(k);
+    }
+  }
+  if (q.patient_id.empty()) {
+    return InvalidArgumentError(
+        "this server searches clinical records of one patient at a time: give patient=<id>");
+  }
+  return q;
+}
+
+StatusOr<Paging> PagingFromParams(const SearchParams& params) {
+  Paging p;
+  for (const auto& [k, v] : params) {
+    if (k == "_count") {
+      auto n = ParseInt(v);
+      if (!n) return InvalidArgumentError("_count must be a non-negative integer");
+      p.count = std::min<int64_t>(*n, kMaxPageSize);
+    } else if (k == "_offset") {
+      auto n = ParseInt(v);
+      if (!n) return InvalidArgumentError("_offset must be a non-negative integer");
+      p.offset = *n;
+    }
+  }
+  return p;
+}
+
+std::string QueryString(const SearchParams& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (IsPaging(k)) continue;
+    if (!out.empty()) out += '&';
+    out += Encode(k) + "=" + Encode(v);
+  }
+  return out;
+}
+
+nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
+                            const SearchParams& query, int64_t total, const Paging& paging,
+                            std::vector<nlohmann::json> page) {
+  using nlohmann::json;
+  std::string q = QueryString(query);
+  auto link = [&](std::string_view rel, int64_t offset) {
+    std::string url = fmt::format("{}/{}?{}{}_count={}&_offset={}", base_url, path, q,
+                                  q.empty() ? "" : "&", paging.count, offset);
+    return json{{"relation", rel}, {"url", url}};
+  };
+  json links = json::array({link("self", paging.offset)});
+  if (paging.count > 0 && paging.offset + paging.count < total) {
+    links.push_back(link("next", paging.offset + paging.count));
+  }
+  if (paging.offset > 0 && paging.count > 0) {
+    links.push_back(link("previous", std::max<int64_t>(0, paging.offset - paging.count)));
+  }
+  json entries = json::array();
+  for (json& r : page) {
+    std::string full =
+        fmt::format("{}/{}/{}", base_url, r.value("resourceType", ""), r.value("id", ""));
+    std::string mode = r.value("resourceType", "") == "OperationOutcome" ? "outcome" : "match";
+    entries.push_back(
+        {{"fullUrl", full}, {"resource", std::move(r)}, {"search", {{"mode", mode}}}});
+  }
+  return {{"resourceType", "Bundle"},
+          {"type", "searchset"},
+          {"total", total},
+          {"link", links},
+          {"entry", entries}};
+}
+
+}  // namespace pioneer::fhir

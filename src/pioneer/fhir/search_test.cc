@@ -1,0 +1,85 @@
+#include "pioneer/fhir/search.h"
+
+#include <gtest/gtest.h>
+
+namespace pioneer::fhir {
+namespace {
+
+DateRange Range(std::initializer_list<const char*> values) {
+  DateRange r;
+  for (const char* v : values) EXPECT_TRUE(AddDateConstraint(v, &r).ok()) << v;
+  return r;
+}
+
+TEST(SearchTest, DatePrefixesAndPartialDates) {
+  DateRange eq_year = Range({"2015"});
+  EXPECT_EQ(*eq_year.from, "2015-01-01");
+  EXPECT_EQ(*eq_year.before, "2016-01-01");
+  DateRange month = Range({"eq2016-02"});
+  EXPECT_EQ(*month.from, "2016-02-01");
+  EXPECT_EQ(*month.before, "2016-03-01");
+  DateRange dec = Range({"2016-12"});
+  EXPECT_EQ(*dec.before, "2017-01-01");
+  DateRange gt = Range({"gt2015-03-01"});
+  EXPECT_EQ(*gt.from, "2015-03-02");
+  EXPECT_FALSE(gt.before);
+  DateRange le = Range({"le2015-03-01"});
+  EXPECT_EQ(*le.before, "2015-03-02");
+  DateRange both = Range({"ge2015", "lt2015-07"});
+  EXPECT_EQ(*both.from, "2015-01-01");
+  EXPECT_EQ(*both.before, "2015-07-01");
+  EXPECT_TRUE(InRange(both, "2015-06-30"));
+  EXPECT_FALSE(InRange(both, "2015-07-01"));
+  EXPECT_FALSE(InRange(both, "2014-12-31"));
+  EXPECT_TRUE(InRange(both, "2015-03-01T10:00:00Z"));
+  DateRange bad;
+  EXPECT_FALSE(AddDateConstraint("2015-13", &bad).ok());
+  EXPECT_FALSE(AddDateConstraint("sa2015", &bad).ok());
+  EXPECT_FALSE(AddDateConstraint("2015-02-30", &bad).ok());
+  EXPECT_FALSE(AddDateConstraint("15", &bad).ok());
+}
+
+TEST(SearchTest, PatientIdentifierForms) {
+  auto q = PatientQueryFromParams({{"identifier", "https://fhir.nhs.uk/Id/nhs-number|9434765919"}},
+                                  false);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(q->nhs_number);
+  EXPECT_EQ(q->nhs_number->digits(), "9434765919");
+  auto bare = PatientQueryFromParams({{"identifier", "9434765919"}}, false);
+  ASSERT_TRUE(bare.ok() && bare->nhs_number);
+  auto other_system = PatientQueryFromParams({{"identifier", "urn:x|9434765919"}}, false);
+  ASSERT_TRUE(other_system.ok());
+  EXPECT_TRUE(other_system->impossible);
+  auto invalid = PatientQueryFromParams({{"identifier", "9434765918"}}, false);
+  ASSERT_TRUE(invalid.ok());
+  EXPECT_TRUE(invalid->impossible);
+}
+
+TEST(SearchTest, UnknownParametersAreRejectedUnlessLenient) {
+  EXPECT_FALSE(PatientQueryFromParams({{"famly", "Smith"}}, false).ok());
+  auto lenient = PatientQueryFromParams({{"famly", "Smith"}, {"family", "Sm"}}, true);
+  ASSERT_TRUE(lenient.ok());
+  EXPECT_EQ(lenient->family, std::vector<std::string>{"Sm"});
+  EXPECT_FALSE(PatientQueryFromParams({{"gender", "f"}}, false).ok());
+  auto g = PatientQueryFromParams({{"gender", "female"}}, false);
+  EXPECT_EQ(*g->sex, "2");
+}
+
+TEST(SearchTest, PagingIsCappedAndLinksRepeatTheQuery) {
+  auto p = PagingFromParams({{"_count", "1000"}, {"_offset", "40"}});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->count, kMaxPageSize);
+  EXPECT_FALSE(PagingFromParams({{"_count", "-1"}}).ok());
+  Paging page{2, 2};
+  auto b = SearchBundle("http://h/fhir", "Patient", {{"family", "O'Neil"}, {"_count", "2"}}, 5,
+                        page, {});
+  EXPECT_EQ(b["total"], 5);
+  ASSERT_EQ(b["link"].size(), 3u);
+  EXPECT_EQ(b["link"][0]["url"], "http://h/fhir/Patient?family=O%27Neil&_count=2&_offset=2");
+  EXPECT_EQ(b["link"][1]["relation"], "next");
+  EXPECT_EQ(b["link"][1]["url"], "http://h/fhir/Patient?family=O%27Neil&_count=2&_offset=4");
+  EXPECT_EQ(b["link"][2]["relation"], "previous");
+}
+
+}  // namespace
+}  // namespace pioneer::fhir

@@ -1,0 +1,83 @@
+// AuditLog: the append-only, hash-chained record of every access to person-level data
+// (table ig_audit, docs/ig.md "Audit").
+//
+// Each entry records who (user id, username, role, organisation), why (purpose, the basis:
+// the legitimate relationship or "break-glass", and the break-glass reason), what (action,
+// the person's NHS Number, outcome and a summary of what was returned, e.g.
+// "Patient:1 Encounter:12") and when (UTC). Entries are numbered 1, 2, 3, ... and chained:
+//   hash = SHA-256(prev_hash | seq | at | user_id | username | role | org | purpose |
+//                  action | basis | reason | nhs_number | outcome | returned)
+// with prev_hash of entry 1 = 64 zeros. SQLite triggers refuse UPDATE and DELETE; Verify
+// detects an edit, deletion, insertion or reordering made around them (for example with the
+// triggers dropped) and reports the first bad entry. Removing entries from the end cannot be
+// detected from the table alone: compare the head Verify prints with one recorded elsewhere
+// (`pioneer audit verify --expect-head`).
+// The audit trail is the record of access and so holds NHS Numbers; it is never logged.
+// Errors: the store's errors. Thread safety: one AuditLog per Store connection; appends from
+// several connections are serialised by the store's write lock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/store/store.h"
+
+namespace pioneer::ig {
+
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at;  // ISO 8601 UTC, e.g. 2026-12-06T07:00:00Z
+  int64_t user_id = 0;
+  std::string username, role, org_code;
+  std::string purpose;     // e.g. "direct-care", "patient-access", "audit-review"
+  std::string action;      // e.g. "Patient.read", "Encounter.search", "break-glass"
+  std::string basis;       // relationship ("registered-practice", ...), "break-glass", "self",
+                           // or "none" for a denial
+  std::string reason;      // break-glass reason, else ""
+  std::string nhs_number;  // "" when the access concerned no single person
+  std::string outcome;     // "permitted", "denied", "granted"
+  std::string returned;    // summary of what was disclosed, e.g. "Patient:1 Encounter:3"
+  std::string prev_hash, hash;
+};
+
+struct AuditQuery {
+  std::optional<std::string> nhs_number;
+  std::optional<std::string> username;
+  std::optional<std::string> at_from;    // inclusive, ISO date or time
+  std::optional<std::string> at_before;  // exclusive
+  int64_t offset = 0;
+  int64_t limit = 100;
+};
+
+struct AuditVerification {
+  int64_t entries = 0;  // entries checked
+  bool ok = true;
+  int64_t first_bad_seq = 0;  // position (1-based) of the first bad entry
+  std::string problem;        // what is wrong with it
+  int64_t head_seq = 0;       // last entry, when ok
+  std::string head_hash;
+};
+
+class AuditLog {
+ public:
+  explicit AuditLog(store::Store& store) : store_(store) {}
+
+  // Appends `entry` (seq, at, prev_hash and hash are assigned here) in one transaction.
+  // `at` is set to the current UTC time unless already given (tests).
+  Status Append(AuditEntry entry);
+  // Entries matching the query, oldest first, and the total number matching.
+  StatusOr<std::vector<AuditEntry>> Search(const AuditQuery& q, int64_t* total);
+  // Walks the whole chain.
+  StatusOr<AuditVerification> Verify();
+
+  // The hash an entry should have, given its fields and prev_hash.
+  static std::string ComputeHash(const AuditEntry& e);
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace pioneer::ig

@@ -1,0 +1,363 @@
+#include "pioneer/ig/gate.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "pioneer/ig/audit.h"
+#include "pioneer/ig/person_records.h"
+#include "pioneer/ig/tokens.h"
+
+namespace pioneer::ig {
+namespace {
+
+using store::Param;
+
+// LIKE pattern for "starts with `s`", escaping the wildcards (ESCAPE '\').
+std::string StartsWithPattern(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+std::string_view BasisName(Basis basis) {
+  switch (basis) {
+    case Basis::kRegisteredPractice:
+      return "registered-practice";
+    case Basis::kSocialCareEpisode:
+      return "social-care-episode";
+    case Basis::kTeamCaseload:
+      return "team-caseload";
+    case Basis::kBreakGlass:
+      return "break-glass";
+    case Basis::kSelf:
+      return "self";
+  }
+  return "unknown";
+}
+
+std::string_view PurposeOf(const Principal& who) {
+  switch (who.role) {
+    case Role::kPatient:
+      return "patient-access";
+    case Role::kIgOfficer:
+      return "audit-review";
+    case Role::kAnalyst:
+      return "secondary-use";
+    default:
+      return "direct-care";
+  }
+}
+
+// --- PersonAccess ----------------------------------------------------------------------
+
+PersonAccess::PersonAccess(Gate* gate, const Principal& who, NhsNumber person, Basis basis,
+                           bool own_org_only, int64_t patient_id, std::string action)
+    : gate_(gate),
+      who_(&who),
+      person_(std::move(person)),
+      basis_(basis),
+      own_org_only_(own_org_only),
+      org_code_(who.org_code),
+      patient_id_(patient_id),
+      action_(std::move(action)) {}
+
+PersonAccess::PersonAccess(PersonAccess&& o) noexcept
+    : gate_(o.gate_),
+      who_(o.who_),
+      person_(o.person_),
+      basis_(o.basis_),
+      own_org_only_(o.own_org_only_),
+      org_code_(std::move(o.org_code_)),
+      patient_id_(o.patient_id_),
+      action_(std::move(o.action_)),
+      returned_(std::move(o.returned_)),
+      audited_(o.audited_) {
+  o.audited_ = true;  // the moved-from object no longer stands for the access
+}
+
+PersonAccess::~PersonAccess() {
+  if (!audited_ && gate_ != nullptr) {
+    Status s = gate_->Audit(*this);
+    if (!s.ok()) std::fprintf(stderr, "{\"level\":\"error\",\"event\":\"audit-failed\"}\n");
+  }
+}
+
+void PersonAccess::NoteReturned(std::string_view type, int64_t n) {
+  if (n == 0) return;
+  if (!returned_.empty()) returned_ += ' ';
+  returned_ += fmt::format("{}:{}", type, n);
+}
+
+// --- Gate ------------------------------------------------------------------------------
+
+StatusOr<bool> Gate::Objects(const NhsNumber& person) {
+  bool objects = false;
+  Param p[] = {Param::Of(person.digits())};
+  PIONEER_RETURN_IF_ERROR(store_.Query("SELECT 1 FROM ig_objections WHERE nhs_number = ?1", p,
+                                       [&](const store::RowView&) { objects = true; }));
+  return objects;
+}
+
+StatusOr<int64_t> Gate::PatientIdOf(const NhsNumber& person) {
+  int64_t id = 0;
+  Param p[] = {Param::Of(person.digits())};
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      "SELECT rowid FROM pds WHERE nhs_number = ?1 AND nhs_number_status = 'valid' AND "
+      "record_type = 'current' ORDER BY rowid DESC LIMIT 1",
+      p, [&](const store::RowView& r) { id = r.Int(0); }));
+  return id;
+}
+
+StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const NhsNumber& person) {
+  using R = std::optional<Basis>;
+  if (who.role == Role::kPatient) {
+    if (who.own_nhs_number && *who.own_nhs_number == person) return R(Basis::kSelf);
+    return R();
+  }
+  if (!IsDirectCareRole(who.role)) return R();
+  bool found = false;
+  auto hit = [&](const store::RowView&) { found = true; };
+  Param p[] = {Param::Of(person.digits()), Param::Of(who.org_code), Param::Of(who.team)};
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      fmt::format("SELECT 1 FROM pds WHERE nhs_number = ?1 AND nhs_number_status = 'valid' AND "
+                  "record_type = 'current' AND gp_practice_code = ?2 "
+                  "UNION ALL SELECT 1 FROM gp_registrations WHERE rowid IN ({}) AND "
+                  "gp_practice_code = ?2 AND registration_end_date IS NULL LIMIT 1",
+                  PlacedRowsSql("gp_registrations")),
+      std::span<const Param>(p, 2), hit));
+  if (found) return R(Basis::kRegisteredPractice);
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      fmt::format("SELECT 1 FROM social_care_events WHERE rowid IN ({}) AND la_code = ?2 AND "
+                  "event_end_date IS NULL LIMIT 1",
+                  PlacedRowsSql("social_care_events")),
+      std::span<const Param>(p, 2), hit));
+  if (found) return R(Basis::kSocialCareEpisode);
+  if (!who.team.empty()) {
+    PIONEER_RETURN_IF_ERROR(store_.Query(
+        "SELECT 1 FROM ig_caseloads WHERE nhs_number = ?1 AND org_code = ?2 AND team = ?3", p,
+        hit));
+    if (found) return R(Basis::kTeamCaseload);
+  }
+  if (who.grant && who.grant->person == person && who.grant->expires_at > now_) {
+    return R(Basis::kBreakGlass);
+  }
+  return R();
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::Decide(const Principal& who, const NhsNumber& person,
+                                                   std::string_view action, bool audit_denial) {
+  PIONEER_ASSIGN_OR_RETURN(std::optional<Basis> basis, Relationship(who, person));
+  if (!basis) {
+    if (audit_denial) {
+      PIONEER_RETURN_IF_ERROR(AuditOther(who, action, &person, "denied", ""));
+    }
+    return std::optional<PersonAccess>();
+  }
+  PIONEER_ASSIGN_OR_RETURN(bool objects, Objects(person));
+  bool own_org_only = objects && *basis != Basis::kSelf;
+  PIONEER_ASSIGN_OR_RETURN(int64_t patient_id, PatientIdOf(person));
+  return std::optional<PersonAccess>(
+      PersonAccess(this, who, person, *basis, own_org_only, patient_id, std::string(action)));
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::Open(const Principal& who, const NhsNumber& person,
+                                                 std::string_view action) {
+  return Decide(who, person, action, true);
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenPatient(const Principal& who, int64_t patient_id,
+                                                        std::string_view action) {
+  std::optional<NhsNumber> person;
+  Param p[] = {Param::Of(patient_id)};
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      "SELECT nhs_number FROM pds WHERE rowid = ?1 AND nhs_number_status = 'valid' AND "
+      "record_type = 'current'",
+      p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
+  if (!person) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  return Decide(who, *person, action, true);
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who,
+                                                            std::string_view table, int64_t row_id,
+                                                            std::string_view action) {
+  std::optional<NhsNumber> person;
+  if (FindPersonTable(table) != nullptr) {
+    Param p[] = {Param::Of(table), Param::Of(row_id)};
+    PIONEER_RETURN_IF_ERROR(store_.Query(
+        fmt::format("SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
+                    "l.source_table = ?1 AND l.row_id = ?2 AND l.decision IN ('automatic', "
+                    "'accepted') AND l.traced_nhs_number IS NOT NULL), CASE WHEN "
+                    "t.nhs_number_status = 'valid' THEN t.nhs_number END) FROM \"{}\" t "
+                    "WHERE t.rowid = ?2",
+                    table),
+        p, [&](const store::RowView& r) {
+          if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
+        }));
+  }
+  if (!person) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  return Decide(who, *person, action, true);
+}
+
+StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, const PatientQuery& q,
+                                                       std::string_view action) {
+  std::vector<PersonAccess> out;
+  if (!q.HasCriteria()) {
+    return InvalidArgumentError("a Patient search needs at least one search parameter");
+  }
+  if (q.impossible) return out;
+  if (who.role != Role::kPatient && !IsDirectCareRole(who.role)) return out;
+  std::vector<Param> params;
+  auto param = [&](Param p) {
+    params.push_back(std::move(p));
+    return fmt::format("?{}", params.size());
+  };
+  std::string sql =
+      "SELECT p.rowid, p.nhs_number FROM pds p WHERE p.record_type = 'current' AND "
+      "p.nhs_number_status = 'valid'";
+  if (q.nhs_number) sql += " AND p.nhs_number = " + param(Param::Of(q.nhs_number->digits()));
+  if (q.pds_row) sql += " AND p.rowid = " + param(Param::Of(*q.pds_row));
+  for (const std::string& f : q.family) {
+    sql += " AND p.family_name LIKE " + param(Param::Of(StartsWithPattern(f))) + " ESCAPE '\\'";
+  }
+  for (const std::string& g : q.given) {
+    std::string ph = param(Param::Of(StartsWithPattern(g)));
+    sql += fmt::format(
+        " AND (p.given_name LIKE {0} ESCAPE '\\' OR p.other_given_name LIKE {0} ESCAPE '\\')", ph);
+  }
+  for (const std::string& n : q.name) {
+    std::string ph = param(Param::Of(StartsWithPattern(n)));
+    sql += fmt::format(
+        " AND (p.family_name LIKE {0} ESCAPE '\\' OR p.given_name LIKE {0} ESCAPE '\\' OR "
+        "p.other_given_name LIKE {0} ESCAPE '\\')",
+        ph);
+  }
+  if (q.birth_from) sql += " AND p.birth_date >= " + param(Param::Of(*q.birth_from));
+  if (q.birth_before) sql += " AND p.birth_date < " + param(Param::Of(*q.birth_before));
+  if (q.sex) sql += " AND p.sex = " + param(Param::Of(*q.sex));
+  // Narrow to people the user could be related to; the exact rule runs per candidate.
+  if (who.role == Role::kPatient) {
+    sql += " AND p.nhs_number = " +
+           param(Param::Of(who.own_nhs_number ? who.own_nhs_number->digits() : std::string()));
+  } else {
+    std::string org = param(Param::Of(who.org_code));
+    std::string team = param(Param::Of(who.team));
+    std::string grant = param(Param::Of(who.grant ? who.grant->person.digits() : std::string()));
+    auto related_via = [&](std::string_view table, std::string_view condition) {
+      return fmt::format(
+          " OR p.nhs_number IN (SELECT t.nhs_number FROM {0} t WHERE {1} AND "
+          "t.nhs_number_status = 'valid') OR p.nhs_number IN (SELECT l.traced_nhs_number FROM "
+          "record_links l JOIN {0} t ON l.source_table = '{0}' AND t.rowid = l.row_id WHERE {1} "
+          "AND l.decision IN ('automatic', 'accepted'))",
+          table, condition);
+    };
+    sql += " AND (p.gp_practice_code = " + org +
+           related_via(
+               "gp_registrations",
+               fmt::format("t.gp_practice_code = {} AND t.registration_end_date IS NULL", org)) +
+           related_via("social_care_events",
+                       fmt::format("t.la_code = {} AND t.event_end_date IS NULL", org)) +
+           fmt::format(
+               " OR p.nhs_number IN (SELECT nhs_number FROM ig_caseloads WHERE org_code "
+               "= {} AND team = {} AND team != '')",
+               org, team) +
+           " OR p.nhs_number = " + grant + ")";
+  }
+  sql += fmt::format(" ORDER BY p.rowid LIMIT {}", kMaxCandidates + 1);
+  std::vector<NhsNumber> candidates;
+  PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
+    if (auto n = NhsNumber::Parse(r.Text(1))) candidates.push_back(*n);
+  }));
+  if (static_cast<int64_t>(candidates.size()) > kMaxCandidates) {
+    return InvalidArgumentError(fmt::format(
+        "the search matches too many people (more than {}); add criteria", kMaxCandidates));
+  }
+  for (const NhsNumber& n : candidates) {
+    PIONEER_ASSIGN_OR_RETURN(std::optional<PersonAccess> a, Decide(who, n, action, false));
+    if (a) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
+                                 std::string_view reason, int64_t grant_id) {
+  if (!IsDirectCareRole(who.role)) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, "break-glass", &person, "denied", ""));
+    return InvalidArgumentError(
+        fmt::format("the {} role cannot break the glass", RoleName(who.role)));
+  }
+  if (reason.size() < kMinBreakGlassReason) {
+    return InvalidArgumentError(fmt::format(
+        "a break-glass reason of at least {} characters is required", kMinBreakGlassReason));
+  }
+  if (grant_id == 0) return OkStatus();  // checked before the grant is stored
+  AuditEntry e;
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.role = RoleName(who.role);
+  e.org_code = who.org_code;
+  e.purpose = PurposeOf(who);
+  e.action = "break-glass";
+  e.basis = "break-glass";
+  e.reason = reason;
+  e.nhs_number = person.digits();
+  e.outcome = "granted";
+  e.returned = fmt::format("grant:{}", grant_id);
+  return AuditLog(store_).Append(std::move(e));
+}
+
+Status Gate::Audit(PersonAccess& access) {
+  if (access.audited_) return OkStatus();
+  access.audited_ = true;
+  const Principal& who = *access.who_;
+  AuditEntry e;
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.role = RoleName(who.role);
+  e.org_code = who.org_code;
+  e.purpose = PurposeOf(who);
+  e.action = access.action_;
+  e.basis = BasisName(access.basis_);
+  if (access.basis_ == Basis::kBreakGlass && who.grant) e.reason = who.grant->reason;
+  e.nhs_number = access.person_.digits();
+  e.outcome = access.own_org_only_ ? "permitted-own-organisation-only" : "permitted";
+  e.returned = access.returned_;
+  return AuditLog(store_).Append(std::move(e));
+}
+
+Status Gate::Release(PersonAccess& access) {
+  if (access.returned_.empty()) {
+    access.audited_ = true;
+    return OkStatus();
+  }
+  return Audit(access);
+}
+
+Status Gate::AuditOther(const Principal& who, std::string_view action, const NhsNumber* person,
+                        std::string_view outcome, std::string_view returned) {
+  AuditEntry e;
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.role = RoleName(who.role);
+  e.org_code = who.org_code;
+  e.purpose = PurposeOf(who);
+  e.action = action;
+  e.basis = "none";
+  if (person) e.nhs_number = person->digits();
+  e.outcome = outcome;
+  e.returned = returned;
+  return AuditLog(store_).Append(std::move(e));
+}
+
+}  // namespace pioneer::ig

@@ -1,0 +1,132 @@
+#include "pioneer/ig/person_records.h"
+
+#include <fmt/format.h>
+
+#include "pioneer/formats/extract_schema.h"
+
+namespace pioneer::ig {
+namespace {
+
+using store::Param;
+
+const formats::ExtractSpec* SpecOf(std::string_view table) {
+  for (const formats::ExtractSpec& s : formats::AllExtracts()) {
+    if (s.table == table) return &s;
+  }
+  return nullptr;
+}
+
+std::string Quote(std::string_view ident) {
+  std::string out = "\"";
+  for (char c : ident) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Reads rows of `spec` whose first column is the rowid and the rest the spec's fields.
+SourceRow ReadRow(const formats::ExtractSpec& spec, std::string_view org_column,
+                  const store::RowView& r) {
+  SourceRow row;
+  row.table = spec.table;
+  row.row_id = r.Int(0);
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    int c = static_cast<int>(i) + 1;
+    if (r.IsNull(c)) continue;
+    std::string v(r.Text(c));
+    if (v.empty()) continue;
+    if (spec.fields[i].name == org_column) row.org = v;
+    row.fields.emplace_back(std::string(spec.fields[i].name), std::move(v));
+  }
+  return row;
+}
+
+std::string FieldList(const formats::ExtractSpec& spec, std::string_view alias) {
+  std::string cols = fmt::format("{}.rowid", alias);
+  for (const formats::FieldSpec& f : spec.fields)
+    cols += fmt::format(", {}.{}", alias, Quote(f.name));
+  return cols;
+}
+
+}  // namespace
+
+const std::vector<PersonTable>& PersonTables() {
+  static const std::vector<PersonTable> kTables = {
+      {"gp_registrations", "gp_practice_code"}, {"gp_events", "gp_practice_code"},
+      {"apc_episodes", "provider_code"},        {"ae_attendances", "provider_code"},
+      {"op_appointments", "provider_code"},     {"community_contacts", "provider_code"},
+      {"mh_contacts", "provider_code"},         {"social_care_events", "la_code"}};
+  return kTables;
+}
+
+const PersonTable* FindPersonTable(std::string_view table) {
+  for (const PersonTable& t : PersonTables()) {
+    if (t.table == table) return &t;
+  }
+  return nullptr;
+}
+
+std::string PlacedRowsSql(std::string_view table) {
+  return fmt::format(
+      "SELECT t.rowid FROM {0} t WHERE t.nhs_number = ?1 AND t.nhs_number_status = 'valid' "
+      "AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.source_table = '{1}' AND "
+      "l.row_id = t.rowid AND l.decision IN ('automatic', 'accepted') AND "
+      "l.traced_nhs_number IS NOT NULL) "
+      "UNION SELECT l.row_id FROM record_links l WHERE l.source_table = '{1}' AND "
+      "l.traced_nhs_number = ?1 AND l.decision IN ('automatic', 'accepted')",
+      Quote(table), table);
+}
+
+StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
+  const formats::ExtractSpec* spec = SpecOf("pds");
+  if (!spec) return InternalError("no pds extract");
+  std::optional<SourceRow> out;
+  Param p[] = {Param::Of(access.person().digits())};
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      fmt::format("SELECT {} FROM pds p WHERE p.nhs_number = ?1 AND p.nhs_number_status = "
+                  "'valid' AND p.record_type = 'current' ORDER BY p.rowid DESC LIMIT 1",
+                  FieldList(*spec, "p")),
+      p, [&](const store::RowView& r) { out = ReadRow(*spec, "", r); }));
+  access.NoteReturned("pds", out ? 1 : 0);
+  return out;
+}
+
+StatusOr<std::vector<SourceRow>> PersonRecords::Select(PersonAccess& access, std::string_view table,
+                                                       std::optional<int64_t> row_id) {
+  const PersonTable* pt = FindPersonTable(table);
+  const formats::ExtractSpec* spec = SpecOf(table);
+  if (!pt || !spec) return InvalidArgumentError(fmt::format("'{}' holds no person records", table));
+  std::vector<Param> params = {Param::Of(access.person().digits())};
+  std::string sql = fmt::format("SELECT {} FROM {} t WHERE t.rowid IN ({})", FieldList(*spec, "t"),
+                                Quote(table), PlacedRowsSql(table));
+  if (access.own_org_only()) {
+    params.push_back(Param::Of(access.org_code()));
+    sql += fmt::format(" AND t.{} = ?{}", Quote(pt->org_column), params.size());
+  }
+  if (row_id) {
+    params.push_back(Param::Of(*row_id));
+    sql += fmt::format(" AND t.rowid = ?{}", params.size());
+  }
+  sql += " ORDER BY t.rowid";
+  std::vector<SourceRow> out;
+  PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
+    out.push_back(ReadRow(*spec, pt->org_column, r));
+  }));
+  access.NoteReturned(table, static_cast<int64_t>(out.size()));
+  return out;
+}
+
+StatusOr<std::vector<SourceRow>> PersonRecords::Records(PersonAccess& access,
+                                                        std::string_view table) {
+  return Select(access, table, std::nullopt);
+}
+
+StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
+                                                         std::string_view table, int64_t row_id) {
+  PIONEER_ASSIGN_OR_RETURN(std::vector<SourceRow> rows, Select(access, table, row_id));
+  if (rows.empty()) return std::optional<SourceRow>();
+  return std::optional<SourceRow>(std::move(rows.front()));
+}
+
+}  // namespace pioneer::ig

@@ -1,0 +1,58 @@
+// PersonRecords: reads one person's stored records, and nothing without a PersonAccess.
+//
+// Placement follows the person timeline's rule (ARCHITECTURE.md): a row belongs to the
+// person of its traced NHS Number when `pioneer link` left a usable link for it
+// (decision automatic or accepted), otherwise to the person of its own valid NHS Number.
+// Reads are indexed point queries (the extract tables' NHS Number indexes and record_links'
+// traced-number index), so they are real-time against the store. When the access is
+// own_org_only (an objection), rows held by other organisations are left out. Every read is
+// noted on the access for its audit entry ("pds:1 apc_episodes:4").
+// Errors: the store's errors; kInvalidArgument for a table that holds no person records.
+// Thread safety: one PersonRecords per Store connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/ig/gate.h"
+#include "pioneer/ig/source_row.h"
+#include "pioneer/store/store.h"
+
+namespace pioneer::ig {
+
+// A person-level extract table and the column naming the organisation holding each row.
+struct PersonTable {
+  std::string_view table;
+  std::string_view org_column;
+};
+// gp_registrations, gp_events, apc_episodes, ae_attendances, op_appointments,
+// community_contacts, mh_contacts, social_care_events.
+const std::vector<PersonTable>& PersonTables();
+const PersonTable* FindPersonTable(std::string_view table);
+
+// SQL selecting the rowids of `table` rows placed on the person whose NHS Number is ?1.
+std::string PlacedRowsSql(std::string_view table);
+
+class PersonRecords {
+ public:
+  explicit PersonRecords(store::Store& store) : store_(store) {}
+
+  // The person's current PDS row, or nullopt when PDS does not hold them.
+  StatusOr<std::optional<SourceRow>> Demographics(PersonAccess& access);
+  // Every disclosable record of the person in `table`, in row order.
+  StatusOr<std::vector<SourceRow>> Records(PersonAccess& access, std::string_view table);
+  // One record, if it is the person's and disclosable; nullopt otherwise.
+  StatusOr<std::optional<SourceRow>> Record(PersonAccess& access, std::string_view table,
+                                            int64_t row_id);
+
+ private:
+  StatusOr<std::vector<SourceRow>> Select(PersonAccess& access, std::string_view table,
+                                          std::optional<int64_t> row_id);
+  store::Store& store_;
+};
+
+}  // namespace pioneer::ig

@@ -1,0 +1,688 @@
+#include "pioneer/server/server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "pioneer/fhir/audit_event.h"
+#include "pioneer/fhir/capability.h"
+#include "pioneer/fhir/operation_outcome.h"
+#include "pioneer/fhir/resources.h"
+#include "pioneer/fhir/search.h"
+#include "pioneer/ig/audit.h"
+#include "pioneer/ig/crypto.h"
+#include "pioneer/ig/gate.h"
+#include "pioneer/ig/person_records.h"
+#include "pioneer/ig/tokens.h"
+#include "pioneer/ig/users.h"
+#include "pioneer/server/json_log.h"
+#include "pioneer/server/rate_limiter.h"
+#include "pioneer/server/store_pool.h"
+
+namespace pioneer::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFhirJson = "application/fhir+json; charset=utf-8";
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Thrown by handlers to answer with an OperationOutcome; caught by the route wrapper.
+struct HttpError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+[[noreturn]] void Fail(int status, std::string code, std::string message) {
+  throw HttpError{status, std::move(code), std::move(message)};
+}
+
+void Check(const Status& s) {
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInvalidArgument) Fail(400, "invalid", s.message());
+    Fail(500, "exception", "internal error");
+  }
+}
+template <typename T>
+T Check(StatusOr<T> v) {
+  Check(v.status());
+  return std::move(*v);
+}
+
+void SendJson(httplib::Response& res, int status, const json& body, const char* type = kFhirJson) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), type);
+}
+
+// Per-request state handed to route handlers.
+struct Ctx {
+  const httplib::Request& req;
+  httplib::Response& res;
+  store::Store& store;
+  int64_t now;
+  std::string base_url;  // absolute, ".../fhir"
+  std::optional<ig::Principal> who;
+};
+
+class Service {
+ public:
+  Service(const ServerOptions& o, std::unique_ptr<StorePool> pool)
+      : options_(o), pool_(std::move(pool)), limiter_(o.rate_per_second, o.rate_burst) {}
+
+  void Install(httplib::Server& svr);
+
+ private:
+  using Fn = void (Service::*)(Ctx&);
+  enum class Auth { kNone, kBearer };
+  httplib::Server::Handler Route(std::string name, Auth auth, Fn fn);
+  void Authenticate(Ctx& c);
+  void RequireScope(Ctx& c, std::string_view type);
+
+  void Metadata(Ctx& c);
+  void Token(Ctx& c);
+  void Revoke(Ctx& c);
+  void BreakGlass(Ctx& c);
+  void PatientRead(Ctx& c);
+  void PatientSearch(Ctx& c);
+  void Everything(Ctx& c);
+  void ClinicalRead(Ctx& c);
+  void ClinicalSearch(Ctx& c);
+  void AuditSearch(Ctx& c);
+  void AnalyticsSummary(Ctx& c);
+  void NotSupported(Ctx& c);
+
+  fhir::SearchParams Params(const Ctx& c) const;
+  bool Lenient(const Ctx& c) const {
+    return c.req.get_header_value("Prefer").find("handling=lenient") != std::string::npos;
+  }
+  std::vector<json> PersonResources(ig::PersonAccess& access, std::string_view type, Ctx& c);
+
+  ServerOptions options_;
+  std::unique_ptr<StorePool> pool_;
+  RateLimiter limiter_;
+};
+
+std::string BaseUrl(const httplib::Request& req, const ServerOptions& o) {
+  std::string host = req.get_header_value("Host");
+  bool ok =
+      !host.empty() && host.size() < 200 && std::all_of(host.begin(), host.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':' ||
+               ch == '-' || ch == '[' || ch == ']';
+      });
+  if (!ok) host = fmt::format("{}:{}", o.host, o.port);
+  return fmt::format("{}://{}/fhir", o.tls_cert.empty() ? "http" : "https", host);
+}
+
+bool AcceptsJson(const httplib::Request& req) {
+  std::string fmt_param = req.get_param_value("_format");
+  if (!fmt_param.empty() && fmt_param != "json" && fmt_param.find("json") == std::string::npos) {
+    return false;
+  }
+  if (!req.has_header("Accept")) return true;
+  std::string a = req.get_header_value("Accept");
+  return a.empty() || a.find("json") != std::string::npos || a.find("*/*") != std::string::npos ||
+         a.find("application/*") != std::string::npos;
+}
+
+httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn) {
+  return [this, name, auth, fn](const httplib::Request& req, httplib::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    int64_t user_id = 0;
+    std::string role;
+    try {
+      if (!limiter_.Allow(req.remote_addr)) {
+        res.set_header("Retry-After", "1");
+        Fail(429, "throttled", "too many requests; slow down");
+      }
+      if (!AcceptsJson(req)) Fail(406, "not-supported", "this server answers in JSON only");
+      if (req.method == "POST" || req.method == "PUT") {
+        std::string type = req.get_header_value("Content-Type");
+        bool form = type.rfind("application/x-www-form-urlencoded", 0) == 0;
+        bool js =
+            type.rfind("application/fhir+json", 0) == 0 || type.rfind("application/json", 0) == 0;
+        if (!req.body.empty() && !form && !js) {
+          Fail(415, "not-supported", "send application/fhir+json, application/json or a form");
+        }
+      }
+      StorePool::Lease lease = pool_->Acquire();
+      Ctx c{req, res, *lease, NowSeconds(), BaseUrl(req, options_), std::nullopt};
+      if (auth == Auth::kBearer) Authenticate(c);
+      if (c.who) {
+        user_id = c.who->user_id;
+        role = ig::RoleName(c.who->role);
+      }
+      (this->*fn)(c);
+    } catch (const HttpError& e) {
+      if (e.status == 401) {
+        res.set_header("WWW-Authenticate", "Bearer realm=\"pioneer\", error=\"invalid_token\"");
+      }
+      SendJson(res, e.status, fhir::OperationOutcome(e.code, e.message));
+    } catch (const std::exception&) {
+      SendJson(res, 500, fhir::OperationOutcome("exception", "internal error"));
+    }
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    json line = {{"event", "request"},
+                 {"method", req.method},
+                 {"route", name},
+                 {"status", res.status},
+                 {"ms", std::round(ms * 100) / 100}};
+    if (user_id) {
+      line["user_id"] = user_id;
+      line["role"] = role;
+    }
+    WriteLog(res.status >= 500 ? "error" : "info", line);
+  };
+}
+
+void Service::Authenticate(Ctx& c) {
+  std::string h = c.req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h.size() <= kBearer.size() || h.compare(0, kBearer.size(), kBearer) != 0) {
+    Fail(401, "login", "a bearer token is required");
+  }
+  c.who = ig::TokenService(c.store).Resolve(std::string_view(h).substr(kBearer.size()), c.now);
+  if (!c.who) Fail(401, "login", "the token is invalid, expired or revoked");
+}
+
+void Service::RequireScope(Ctx& c, std::string_view type) {
+  if (!ig::ScopesAllowRead(c.who->scopes, type)) {
+    Fail(403, "forbidden",
+         fmt::format("the token's scopes do not allow reading {} resources", type));
+  }
+}
+
+fhir::SearchParams Service::Params(const Ctx& c) const {
+  fhir::SearchParams out;
+  for (const auto& [k, v] : c.req.params) out.emplace_back(k, v);
+  if (c.req.method == "POST" &&
+      c.req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+    httplib::Params form;
+    httplib::detail::parse_query_text(c.req.body, form);
+    for (const auto& [k, v] : form) {
+      // cpp-httplib may already have put the form's fields into req.params.
+      if (std::find(out.begin(), out.end(), std::pair<std::string, std::string>(k, v)) ==
+          out.end()) {
+        out.emplace_back(k, v);
+      }
+    }
+  }
+  return out;
+}
+
+// --- Handlers ------------------------------------------------------------------------
+
+void Service::Metadata(Ctx& c) {
+  SendJson(c.res, 200, fhir::CapabilityStatement(c.base_url, options_.version));
+}
+
+void Service::Token(Ctx& c) {
+  fhir::SearchParams form = Params(c);
+  auto field = [&](std::string_view k) {
+    for (const auto& [key, v] : form) {
+      if (key == k) return v;
+    }
+    return std::string();
+  };
+  auto oauth_error = [&](int status, std::string_view error, std::string_view text) {
+    c.res.set_header("Cache-Control", "no-store");
+    SendJson(c.res, status, {{"error", error}, {"error_description", text}}, "application/json");
+  };
+  if (field("grant_type") != "password") {
+    return oauth_error(400, "unsupported_grant_type", "grant_type must be password");
+  }
+  ig::SignInFailure failure;
+  std::optional<ig::Principal> who =
+      ig::UserDirectory(c.store).SignIn(field("username"), field("password"), c.now, &failure);
+  if (!who) {
+    const char* reason = failure == ig::SignInFailure::kLocked     ? "locked"
+                         : failure == ig::SignInFailure::kDisabled ? "disabled"
+                                                                   : "bad_credentials";
+    WriteLog("warning", {{"event", "sign-in-failed"}, {"reason", reason}});
+    return oauth_error(400, "invalid_grant",
+                       "the username or password is wrong, or the "
+                       "account is locked or disabled");
+  }
+  auto scopes = ig::GrantScopes(who->role, field("scope"));
+  if (!scopes) return oauth_error(400, "invalid_scope", "a requested scope is not allowed");
+  who->scopes = *scopes;
+  ig::IssuedToken t =
+      Check(ig::TokenService(c.store).Issue(*who, c.now, options_.token_ttl_seconds));
+  c.res.set_header("Cache-Control", "no-store");
+  SendJson(c.res, 200,
+           {{"access_token", t.access_token},
+            {"token_type", "Bearer"},
+            {"expires_in", t.expires_in},
+            {"scope", t.scope}},
+           "application/json");
+}
+
+void Service::Revoke(Ctx& c) {
+  for (const auto& [k, v] : Params(c)) {
+    if (k == "token") Check(ig::TokenService(c.store).Revoke(v, c.now));
+  }
+  SendJson(c.res, 200, json::object(), "application/json");
+}
+
+void Service::BreakGlass(Ctx& c) {
+  json body = json::parse(c.req.body, nullptr, false);
+  if (!body.is_object() || !body.contains("nhs_number") || !body["nhs_number"].is_string() ||
+      !body.contains("reason") || !body["reason"].is_string()) {
+    Fail(400, "invalid", "the body must be JSON: {\"nhs_number\": \"...\", \"reason\": \"...\"}");
+  }
+  auto person = NhsNumber::Parse(body["nhs_number"].get<std::string>());
+  if (!person) Fail(400, "invalid", "nhs_number is not a valid NHS Number");
+  std::string reason = body["reason"].get<std::string>();
+  if (reason.size() > 1000) Fail(400, "invalid", "the reason is longer than 1000 characters");
+  ig::Gate gate(c.store, c.now);
+  if (!ig::IsDirectCareRole(c.who->role)) {
+    (void)gate.AuthoriseBreakGlass(*c.who, *person, reason, 0);
+    Fail(403, "forbidden", "this role cannot break the glass");
+  }
+  Check(gate.AuthoriseBreakGlass(*c.who, *person, reason, 0));
+  int64_t grant_id = 0;
+  ig::IssuedToken t =
+      Check(ig::TokenService(c.store).IssueBreakGlass(*c.who, *person, reason, c.now, &grant_id));
+  Check(gate.AuthoriseBreakGlass(*c.who, *person, reason, grant_id));
+  c.res.set_header("Cache-Control", "no-store");
+  SendJson(c.res, 200,
+           {{"access_token", t.access_token},
+            {"token_type", "Bearer"},
+            {"expires_in", t.expires_in},
+            {"scope", t.scope},
+            {"break_glass", {{"grant_id", grant_id}, {"audited", true}}}},
+           "application/json");
+}
+
+std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string_view type,
+                                           Ctx& c) {
+  ig::PersonRecords records(c.store);
+  std::vector<json> out;
+  for (std::string_view table : fhir::SourceTables(type)) {
+    std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
+    std::vector<json> mapped =
+        type == "Encounter"   ? fhir::EncounterResources(rows, access.patient_id())
+        : type == "Condition" ? fhir::ConditionResources(rows, access.patient_id())
+                              : fhir::EpisodeOfCareResources(rows, access.patient_id());
+    for (json& r : mapped) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void Service::PatientRead(Ctx& c) {
+  RequireScope(c, "Patient");
+  std::string id = c.req.matches[1];
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource Patient/{} is not known", id.substr(0, 40)));
+  };
+  auto pid = fhir::ParsePatientId(id);
+  if (!pid) not_found();
+  ig::Gate gate(c.store, c.now);
+  std::optional<ig::PersonAccess> access = Check(gate.OpenPatient(*c.who, *pid, "Patient.read"));
+  if (!access) not_found();
+  auto demo = Check(ig::PersonRecords(c.store).Demographics(*access));
+  Check(gate.Audit(*access));
+  if (!demo) not_found();
+  c.res.set_header("ETag", "W/\"1\"");
+  SendJson(c.res, 200, fhir::PatientResource(*demo, access->patient_id()));
+}
+
+void Service::PatientSearch(Ctx& c) {
+  RequireScope(c, "Patient");
+  fhir::SearchParams params = Params(c);
+  ig::PatientQuery q = Check(fhir::PatientQueryFromParams(params, Lenient(c)));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  ig::Gate gate(c.store, c.now);
+  std::vector<ig::PersonAccess> found = Check(gate.FindPatients(*c.who, q, "Patient.search"));
+  std::vector<json> page;
+  ig::PersonRecords records(c.store);
+  for (size_t i = 0; i < found.size(); ++i) {
+    bool in_page = static_cast<int64_t>(i) >= paging.offset &&
+                   static_cast<int64_t>(i) < paging.offset + paging.count;
+    if (!in_page) {
+      Check(gate.Release(found[i]));
+      continue;
+    }
+    auto demo = Check(records.Demographics(found[i]));
+    Check(gate.Audit(found[i]));
+    if (demo) page.push_back(fhir::PatientResource(*demo, found[i].patient_id()));
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, "Patient", params, static_cast<int64_t>(found.size()),
+                              paging, std::move(page)));
+}
+
+void Service::Everything(Ctx& c) {
+  RequireScope(c, "Patient");
+  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare"}) RequireScope(c, t);
+  std::string id = c.req.matches[1];
+  fhir::SearchParams params = Params(c);
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  auto pid = fhir::ParsePatientId(id);
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource Patient/{} is not known", id.substr(0, 40)));
+  };
+  if (!pid) not_found();
+  ig::Gate gate(c.store, c.now);
+  std::optional<ig::PersonAccess> access =
+      Check(gate.OpenPatient(*c.who, *pid, "Patient.$everything"));
+  if (!access) not_found();
+  auto demo = Check(ig::PersonRecords(c.store).Demographics(*access));
+  if (!demo) {
+    Check(gate.Audit(*access));
+    not_found();
+  }
+  std::vector<json> all = {fhir::PatientResource(*demo, access->patient_id())};
+  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare"}) {
+    for (json& r : PersonResources(*access, t, c)) all.push_back(std::move(r));
+  }
+  Check(gate.Audit(*access));
+  int64_t total = static_cast<int64_t>(all.size());
+  std::vector<json> page;
+  for (int64_t i = paging.offset; i < std::min(total, paging.offset + paging.count); ++i) {
+    page.push_back(std::move(all[i]));
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, fmt::format("Patient/{}/$everything", *pid), {}, total,
+                              paging, std::move(page)));
+}
+
+void Service::ClinicalRead(Ctx& c) {
+  std::string type = c.req.matches[1];
+  std::string id = c.req.matches[2];
+  RequireScope(c, type);
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
+  };
+  std::optional<fhir::RecordRef> ref = type == "Encounter"   ? fhir::ParseEncounterId(id)
+                                       : type == "Condition" ? fhir::ParseConditionId(id)
+                                                             : fhir::ParseEpisodeOfCareId(id);
+  if (!ref) not_found();
+  ig::Gate gate(c.store, c.now);
+  std::optional<ig::PersonAccess> access =
+      Check(gate.OpenRecordOwner(*c.who, ref->table, ref->row_id, type + ".read"));
+  if (!access) not_found();
+  ig::PersonRecords records(c.store);
+  std::vector<ig::SourceRow> rows;
+  if (ref->table == "apc_episodes" && type == "Encounter") {
+    rows = Check(records.Records(*access, ref->table));  // the whole spell
+  } else if (auto row = Check(records.Record(*access, ref->table, ref->row_id))) {
+    rows.push_back(std::move(*row));
+  }
+  Check(gate.Audit(*access));
+  std::vector<json> mapped =
+      type == "Encounter"   ? fhir::EncounterResources(rows, access->patient_id())
+      : type == "Condition" ? fhir::ConditionResources(rows, access->patient_id())
+                            : fhir::EpisodeOfCareResources(rows, access->patient_id());
+  for (json& r : mapped) {
+    if (r.value("id", "") == id) {
+      c.res.set_header("ETag", "W/\"1\"");
+      return SendJson(c.res, 200, r);
+    }
+  }
+  not_found();
+}
+
+void Service::ClinicalSearch(Ctx& c) {
+  std::string type = c.req.matches[1];
+  RequireScope(c, type);
+  fhir::SearchParams params = Params(c);
+  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  std::vector<json> matches;
+  if (auto pid = fhir::ParsePatientId(q.patient_id)) {
+    ig::Gate gate(c.store, c.now);
+    std::optional<ig::PersonAccess> access =
+        Check(gate.OpenPatient(*c.who, *pid, type + ".search"));
+    if (access) {
+      for (json& r : PersonResources(*access, type, c)) {
+        if (fhir::InRange(q.date, fhir::SearchDate(r))) matches.push_back(std::move(r));
+      }
+      Check(gate.Audit(*access));
+    }
+  }
+  int64_t total = static_cast<int64_t>(matches.size());
+  std::vector<json> page;
+  for (int64_t i = paging.offset; i < std::min(total, paging.offset + paging.count); ++i) {
+    page.push_back(std::move(matches[i]));
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page)));
+}
+
+void Service::AuditSearch(Ctx& c) {
+  RequireScope(c, "AuditEvent");
+  if (c.who->role != ig::Role::kIgOfficer && c.who->role != ig::Role::kPatient) {
+    Fail(403, "forbidden", "only IG officers and patients may read the audit trail");
+  }
+  fhir::SearchParams params = Params(c);
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  ig::AuditQuery q;
+  q.offset = paging.offset;
+  q.limit = paging.count;
+  bool impossible = false;
+  std::optional<NhsNumber> person;
+  fhir::DateRange dates;
+  for (const auto& [k, v] : params) {
+    if (k == "_count" || k == "_offset" || k == "_format") continue;
+    if (k == "patient" || k == "entity") {
+      std::string_view id = v;
+      if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
+      auto pid = fhir::ParsePatientId(id);
+      std::optional<NhsNumber> n;
+      if (pid) {
+        Check(c.store.Query(
+            "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
+            "nhs_number_status = 'valid'",
+            std::vector<store::Param>{store::Param::Of(*pid)},
+            [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
+      }
+      if (!n)
+        impossible = true;
+      else
+        person = n;
+    } else if (k == "agent") {
+      q.username = v;
+    } else if (k == "date") {
+      Check(fhir::AddDateConstraint(v, &dates));
+    } else if (!Lenient(c)) {
+      Fail(400, "invalid",
+           fmt::format("unknown or unsupported search parameter '{}'", k.substr(0, 40)));
+    }
+  }
+  if (c.who->role == ig::Role::kPatient) {
+    // A patient sees accesses to their own record only.
+    if (person && !(*person == *c.who->own_nhs_number)) impossible = true;
+    person = *c.who->own_nhs_number;
+  }
+  if (person) q.nhs_number = person->digits();
+  q.at_from = dates.from;
+  q.at_before = dates.before;
+  int64_t total = 0;
+  std::vector<json> page;
+  if (!impossible) {
+    ig::AuditLog log(c.store);
+    for (const ig::AuditEntry& e : Check(log.Search(q, &total))) {
+      page.push_back(fhir::AuditEventResource(e));
+    }
+  }
+  ig::Gate gate(c.store, c.now);
+  Check(gate.AuditOther(*c.who, "AuditEvent.search", person ? &*person : nullptr, "permitted",
+                        fmt::format("AuditEvent:{}", page.size())));
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, "AuditEvent", params, total, paging, std::move(page)));
+}
+
+// Counts 1-7 are suppressed and the rest rounded to the nearest 5 (the disclosure rule the
+// metrics use).
+json Suppressed(int64_t n) {
+  if (n >= 1 && n <= 7) return nullptr;
+  return (n + 2) / 5 * 5;
+}
+
+void Service::AnalyticsSummary(Ctx& c) {
+  if (c.who->role != ig::Role::kAnalyst || !ig::ScopesAllowRead(c.who->scopes, "Aggregate")) {
+    Fail(403, "forbidden", "aggregates need the user/Aggregate.read scope (analyst role)");
+  }
+  json practices = json::array();
+  Check(c.store.Query(
+      "SELECT gp_practice_code, count(*) FROM pds p WHERE record_type = 'current' AND "
+      "nhs_number_status = 'valid' AND death_date IS NULL AND gp_practice_code IS NOT NULL AND "
+      "NOT EXISTS (SELECT 1 FROM ig_objections o WHERE o.nhs_number = p.nhs_number) "
+      "GROUP BY gp_practice_code ORDER BY gp_practice_code",
+      {}, [&](const store::RowView& r) {
+        practices.push_back({{"practice", r.Text(0)}, {"registered_people", Suppressed(r.Int(1))}});
+      }));
+  json councils = json::array();
+  Check(c.store.Query(
+      "SELECT la_code, count(DISTINCT nhs_number) FROM social_care_events s WHERE "
+      "event_end_date IS NULL AND nhs_number_status = 'valid' AND NOT EXISTS (SELECT 1 FROM "
+      "ig_objections o WHERE o.nhs_number = s.nhs_number) GROUP BY la_code ORDER BY la_code",
+      {}, [&](const store::RowView& r) {
+        councils.push_back(
+            {{"council", r.Text(0)}, {"people_with_open_events", Suppressed(r.Int(1))}});
+      }));
+  ig::Gate gate(c.store, c.now);
+  Check(gate.AuditOther(*c.who, "analytics.summary", nullptr, "permitted", "aggregates"));
+  SendJson(
+      c.res, 200,
+      {{"disclosure_control", "counts of 1-7 suppressed (null); others rounded to the nearest 5"},
+       {"objections", "people who object to sharing are excluded"},
+       {"practices", practices},
+       {"councils", councils}},
+      "application/json");
+}
+
+void Service::NotSupported(Ctx& c) {
+  (void)c;
+  Fail(405, "not-supported", "this interaction is not implemented (see /fhir/metadata)");
+}
+
+void Service::Install(httplib::Server& svr) {
+  const char* clinical = "(Encounter|Condition|EpisodeOfCare)";
+  svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
+  svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
+  svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
+  svr.Post("/auth/break-glass",
+           Route("POST /auth/break-glass", Auth::kBearer, &Service::BreakGlass));
+  svr.Get(R"(/fhir/Patient/?)", Route("GET /fhir/Patient", Auth::kBearer, &Service::PatientSearch));
+  svr.Post(R"(/fhir/Patient/_search)",
+           Route("POST /fhir/Patient/_search", Auth::kBearer, &Service::PatientSearch));
+  svr.Get(R"(/fhir/Patient/([^/]+)/\$everything)",
+          Route("GET /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
+  svr.Post(R"(/fhir/Patient/([^/]+)/\$everything)",
+           Route("POST /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
+  svr.Get(R"(/fhir/Patient/([^/]+))",
+          Route("GET /fhir/Patient/{id}", Auth::kBearer, &Service::PatientRead));
+  svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
+          Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
+  svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
+          Route("GET /fhir/{clinical}/{id}", Auth::kBearer, &Service::ClinicalRead));
+  svr.Get(R"(/fhir/AuditEvent/?)",
+          Route("GET /fhir/AuditEvent", Auth::kBearer, &Service::AuditSearch));
+  svr.Get("/analytics/summary",
+          Route("GET /analytics/summary", Auth::kBearer, &Service::AnalyticsSummary));
+  svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
+  svr.Put(R"(/fhir(/.*)?)", Route("PUT /fhir/*", Auth::kNone, &Service::NotSupported));
+  svr.Patch(R"(/fhir(/.*)?)", Route("PATCH /fhir/*", Auth::kNone, &Service::NotSupported));
+  svr.Delete(R"(/fhir(/.*)?)", Route("DELETE /fhir/*", Auth::kNone, &Service::NotSupported));
+
+  // Answers httplib produced itself (unknown route 404, body too large 413, bad request 400)
+  // get an OperationOutcome body too: every response is JSON.
+  svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const char* code = res.status == 413   ? "too-costly"
+                       : res.status == 404 ? "not-found"
+                                           : "invalid";
+    std::string text = res.status == 413   ? "the request body is too large"
+                       : res.status == 404 ? "no such endpoint (see /fhir/metadata)"
+                                           : "the request could not be processed";
+    SendJson(res, res.status, fhir::OperationOutcome(code, text));
+    WriteLog(
+        "info",
+        {{"event", "request"}, {"method", req.method}, {"route", "-"}, {"status", res.status}});
+  });
+  svr.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SendJson(res, 500, fhir::OperationOutcome("exception", "internal error"));
+      });
+}
+
+}  // namespace
+
+Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_listening) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  PIONEER_RETURN_IF_ERROR(ig::InitCrypto());
+  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<StorePool> pool,
+                           StorePool::Open(o.db_path, std::max(2, o.threads)));
+  // Signals are handled by one thread (sigwait); every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::unique_ptr<httplib::Server> svr;
+  if (!o.tls_cert.empty()) {
+    auto ssl = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+    if (!ssl->is_valid()) {
+      return InvalidArgumentError("the TLS certificate or key could not be loaded");
+    }
+    svr = std::move(ssl);
+  } else {
+    svr = std::make_unique<httplib::Server>();
+  }
+  Service service(o, std::move(pool));
+  service.Install(*svr);
+  int threads = std::max(2, o.threads);
+  svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr->set_tcp_nodelay(true);
+  svr->set_keep_alive_max_count(1000);
+  svr->set_keep_alive_timeout(5);
+  svr->set_read_timeout(o.timeout_seconds, 0);
+  svr->set_write_timeout(o.timeout_seconds, 0);
+  svr->set_payload_max_length(o.max_body_bytes);
+
+  int port = o.port == 0 ? svr->bind_to_any_port(o.host)
+                         : (svr->bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port <= 0) {
+    return UnavailableError(fmt::format("cannot listen on {}:{}", o.host, o.port));
+  }
+  std::atomic<bool> stopping{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (!stopping.exchange(true)) {
+      WriteLog("info", {{"event", "shutdown"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      svr->stop();
+    }
+  });
+  WriteLog(
+      "info",
+      {{"event", "listening"}, {"host", o.host}, {"port", port}, {"tls", !o.tls_cert.empty()}});
+  on_listening(port);
+  bool ok = svr->listen_after_bind();
+  if (!stopping.exchange(true)) pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  WriteLog("info", {{"event", "stopped"}});
+  if (!ok && !svr->is_running()) return OkStatus();
+  return OkStatus();
+}
+
+}  // namespace pioneer::server

@@ -1,0 +1,672 @@
+// The shared care record service end to end: the real `pioneer` binary ingests a small
+// hand-made area, users are added with `pioneer users`, and `pioneer serve` runs on
+// 127.0.0.1 (an ephemeral port). Each role signs in through /auth/token and the tests show
+// what the IG gate lets it see (docs/ig.md lists which test proves which rule), plus the
+// security checks of docs/security.md: IDOR, injection, bodies, token replay, logs.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pioneer/formats/extract_schema.h"
+#include "testing/test_util.h"
+
+namespace pioneer {
+namespace {
+
+using nlohmann::json;
+using testing::RunPioneer;
+using testing::TempDir;
+using testing::TestNhsNumber;
+
+// People of the test area.
+const std::string kP1 = TestNhsNumber(101);      // registered at B86001 (GP A)
+const std::string kP2 = TestNhsNumber(102);      // registered at B86002 (GP B)
+const std::string kP3 = TestNhsNumber(103);      // B86002, open social care service at E08000999
+const std::string kP4 = TestNhsNumber(104);      // B86001, objects to sharing
+const std::string kP5 = TestNhsNumber(105);      // B86002, has a patient account
+const std::string kAbsent = TestNhsNumber(199);  // nobody
+const char* kPassword = "correct horse battery";
+
+using Fields = std::map<std::string, std::string>;
+
+// CSV of an extract with the given rows (fields by name; the rest empty).
+std::string Extract(const std::string& table, const std::vector<Fields>& rows) {
+  const formats::ExtractSpec* spec = nullptr;
+  for (const auto& s : formats::AllExtracts()) {
+    if (s.table == table) spec = &s;
+  }
+  std::string out;
+  for (size_t i = 0; i < spec->fields.size(); ++i) {
+    out += (i ? "," : "") + std::string(spec->fields[i].name);
+  }
+  out += "\n";
+  for (const Fields& r : rows) {
+    for (size_t i = 0; i < spec->fields.size(); ++i) {
+      auto it = r.find(std::string(spec->fields[i].name));
+      out += (i ? "," : "") + (it == r.end() ? std::string() : it->second);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+Fields Person(const std::string& nhs, const std::string& family, const std::string& given,
+              const std::string& sex, const std::string& birth, const std::string& practice) {
+  return {{"nhs_number", nhs},
+          {"record_type", "current"},
+          {"family_name", family},
+          {"given_name", given},
+          {"sex", sex},
+          {"birth_date", birth},
+          {"gp_practice_code", practice},
+          {"postcode", "LS1 4AP"}};
+}
+
+Fields Episode(const std::string& id, const std::string& spell, int n, const std::string& nhs,
+               const std::string& provider, const std::string& start, const std::string& end,
+               const std::string& diag) {
+  Fields f = {{"episode_id", id},
+              {"spell_id", spell},
+              {"episode_number", std::to_string(n)},
+              {"episode_status", "1"},
+              {"episode_type", "1"},
+              {"nhs_number", nhs},
+              {"provider_code", provider},
+              {"admission_date", start},
+              {"admission_method", "21"},
+              {"admission_source", "19"},
+              {"patient_classification", "1"},
+              {"main_specialty", "300"},
+              {"episode_start_date", start},
+              {"episode_end_date", end},
+              {"age_on_admission", "80"},
+              {"sex", "2"},
+              {"diag_01", diag}};
+  if (!end.empty()) {
+    f["discharge_date"] = end;
+    f["discharge_method"] = "1";
+    f["discharge_destination"] = "19";
+  }
+  return f;
+}
+
+Fields GpEvent(const std::string& id, const std::string& nhs, const std::string& practice,
+               const std::string& date, const std::string& code) {
+  return {{"event_id", id},
+          {"nhs_number", nhs},
+          {"gp_practice_code", practice},
+          {"event_date", date},
+          {"snomed_concept_id", code}};
+}
+
+class Server {
+ public:
+  // Starts `pioneer serve` with extra arguments; waits for its "listening on" line.
+  Server(const std::string& db, const std::string& log, const std::string& extra) {
+    int out[2];
+    EXPECT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      std::string cmd = testing::PioneerBinary() + " serve --db " + db + " --listen 127.0.0.1:0 " +
+                        extra + " 2>>" + log;
+      execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    const std::string prefix = "listening on http://127.0.0.1:";
+    if (line.rfind(prefix, 0) == 0) port_ = std::atoi(line.c_str() + prefix.size());
+    EXPECT_GT(port_, 0) << "server did not start: '" << line << "'";
+  }
+  ~Server() { Stop(); }
+  // SIGTERM, then the exit status (0 = clean shutdown).
+  int Stop() {
+    if (pid_ <= 0) return exit_code_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int exit_code_ = -1;
+};
+
+class SharedRecordTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new TempDir();
+    db_ = *tmp_ / "store.db";
+    log_ = *tmp_ / "server.log";
+    std::string dir = *tmp_ / "extracts";
+    testing::WriteFile(
+        dir + "/pds.csv",
+        Extract("pds", {Person(kP1, "Aardvark", "Alice", "2", "1940-05-17", "B86001"),
+                        Person(kP2, "Bittern", "Bob", "1", "1951-02-03", "B86002"),
+                        Person(kP3, "Curlew", "Carol", "2", "1938-11-30", "B86002"),
+                        Person(kP4, "Dunnock", "Dora", "2", "1945-07-04", "B86001"),
+                        Person(kP5, "Egret", "Eric", "1", "1960-01-09", "B86002")}));
+    testing::WriteFile(
+        dir + "/apc_episodes.csv",
+        Extract("apc_episodes",
+                {Episode("E1", "S1", 1, kP1, "RR8", "2015-03-01", "2015-03-04", "J18.9"),
+                 Episode("E2", "S2", 1, kP1, "RR8", "2016-06-10", "2016-06-12", "S72.0"),
+                 Episode("E3", "S3", 1, kP2, "RR8", "2015-09-09", "2015-09-10", "I21.9"),
+                 Episode("E4", "S4", 1, kP4, "RR8", "2015-04-04", "2015-04-08", "F03X"),
+                 Episode("E5", "S5", 1, kP5, "RR8", "2017-01-01", "2017-01-03", "J44.1")}));
+    testing::WriteFile(
+        dir + "/gp_events.csv",
+        Extract("gp_events", {GpEvent("G1", kP1, "B86001", "2014-05-05", "73211009"),
+                              GpEvent("G2", kP1, "B86001", "2015-05-05", "11429006"),
+                              GpEvent("G3", kP4, "B86001", "2015-02-02", "52448006"),
+                              GpEvent("G4", kP2, "B86002", "2015-02-02", "84114007")}));
+    testing::WriteFile(dir + "/social_care_events.csv",
+                       Extract("social_care_events", {{{"event_id", "C1"},
+                                                       {"la_code", "E08000999"},
+                                                       {"la_person_id", "L1"},
+                                                       {"nhs_number", kP3},
+                                                       {"event_type", "service"},
+                                                       {"service_type", "home_care"},
+                                                       {"event_start_date", "2016-01-01"}},
+                                                      {{"event_id", "C2"},
+                                                       {"la_code", "E08000999"},
+                                                       {"la_person_id", "L2"},
+                                                       {"nhs_number", kP2},
+                                                       {"event_type", "assessment"},
+                                                       {"event_start_date", "2015-01-01"},
+                                                       {"event_end_date", "2015-02-01"}}}));
+    auto r = RunPioneer("ingest --db " + db_ + " " + dir, *tmp_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    AddUser("gp_a", "gp", "B86001", "", "");
+    AddUser("gp_b", "gp", "B86002", "", "");
+    AddUser("sw", "social_worker", "E08000999", "", "");
+    AddUser("nurse_n", "nurse", "ZC1", "north", "");
+    AddUser("analyst", "analyst", "X26", "", "");
+    AddUser("ig", "ig_officer", "X26", "", "");
+    AddUser("eric", "patient", "B86002", "", kP5);
+    AddUser("locky", "gp", "B86001", "", "");
+    r = RunPioneer("users caseload --db " + db_ + " --org ZC1 --team north --nhs-number " + kP2,
+                   *tmp_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    server_ = new Server(db_, log_, "--token-ttl 600");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete tmp_;
+  }
+  static void AddUser(const std::string& u, const std::string& role, const std::string& org,
+                      const std::string& team, const std::string& nhs) {
+    std::string args = "users add --db " + db_ + " --username " + u + " --role " + role +
+                       " --org " + org + (team.empty() ? "" : " --team " + team) +
+                       (nhs.empty() ? "" : " --nhs-number " + nhs) + " --password-stdin";
+    std::string pw = *tmp_ / "pw.txt";
+    testing::WriteFile(pw, std::string(kPassword) + "\n");
+    auto r = RunPioneer(args + " < " + pw, *tmp_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  static httplib::Client Client(int port = 0) {
+    httplib::Client c("127.0.0.1", port ? port : server_->port());
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  static std::string SignIn(const std::string& user, const std::string& scope = "", int port = 0) {
+    auto c = Client(port);
+    httplib::Params form = {
+        {"grant_type", "password"}, {"username", user}, {"password", kPassword}};
+    if (!scope.empty()) form.emplace("scope", scope);
+    auto res = c.Post("/auth/token", form);
+    if (!res || res->status != 200) return "";
+    return json::parse(res->body)["access_token"].get<std::string>();
+  }
+  // A token per user, signed in once (Argon2id makes each sign-in cost real work).
+  static std::string Token(const std::string& user) {
+    static std::map<std::string, std::string> cache;
+    std::string& t = cache[user];
+    if (t.empty()) t = SignIn(user);
+    return t;
+  }
+  struct Reply {
+    int status = 0;
+    json body;
+    std::string raw;
+    httplib::Headers headers;
+  };
+  static Reply Get(const std::string& token, const std::string& path, int port = 0) {
+    auto c = Client(port);
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    auto res = c.Get(path, h);
+    Reply r;
+    if (!res) return r;
+    r.status = res->status;
+    r.raw = res->body;
+    r.headers = res->headers;
+    r.body = json::parse(res->body, nullptr, false);
+    return r;
+  }
+  static Reply Post(const std::string& token, const std::string& path, const std::string& body,
+                    const std::string& type) {
+    auto c = Client();
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    auto res = c.Post(path, h, body, type);
+    Reply r;
+    if (!res) return r;
+    r.status = res->status;
+    r.raw = res->body;
+    r.headers = res->headers;
+    r.body = json::parse(res->body, nullptr, false);
+    return r;
+  }
+  // The Patient id of an NHS Number, read as a GP who may see them.
+  static std::string PatientId(const std::string& token, const std::string& nhs) {
+    Reply r = Get(token, "/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhs);
+    if (r.status != 200 || r.body["total"] != 1) return "";
+    return r.body["entry"][0]["resource"]["id"].get<std::string>();
+  }
+  static std::string SearchByNhs(const std::string& nhs) {
+    return "/fhir/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C" + nhs;
+  }
+
+  static TempDir* tmp_;
+  static std::string db_, log_;
+  static Server* server_;
+};
+TempDir* SharedRecordTest::tmp_ = nullptr;
+std::string SharedRecordTest::db_;
+std::string SharedRecordTest::log_;
+Server* SharedRecordTest::server_ = nullptr;
+
+TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
+  Reply r = Get("", "/fhir/metadata");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(r.body["fhirVersion"], "4.0.1");
+  std::vector<std::string> types;
+  for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "EpisodeOfCare",
+                                             "AuditEvent"}));
+  auto it = r.headers.find("Content-Type");
+  ASSERT_NE(it, r.headers.end());
+  EXPECT_EQ(it->second.rfind("application/fhir+json", 0), 0u);
+}
+
+TEST_F(SharedRecordTest, MissingOrBadTokenIs401WithWwwAuthenticate) {
+  for (const std::string& token : {std::string(), std::string("not-a-real-token")}) {
+    Reply r = Get(token, SearchByNhs(kP1));
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.body["resourceType"], "OperationOutcome");
+    auto it = r.headers.find("WWW-Authenticate");
+    ASSERT_NE(it, r.headers.end());
+    EXPECT_EQ(it->second.rfind("Bearer", 0), 0u);
+  }
+  // A wrong password and an unknown user get the same answer.
+  auto c = Client();
+  auto a = c.Post("/auth/token", httplib::Params{{"grant_type", "password"},
+                                                 {"username", "gp_a"},
+                                                 {"password", "wrong one!"}});
+  auto b = c.Post("/auth/token", httplib::Params{{"grant_type", "password"},
+                                                 {"username", "nobody"},
+                                                 {"password", "wrong one!"}});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 400);
+  EXPECT_EQ(a->body, b->body);
+}
+
+TEST_F(SharedRecordTest, GpSeesRegisteredPatientsAndNotOthers) {
+  std::string gp = Token("gp_a");
+  ASSERT_FALSE(gp.empty());
+  Reply mine = Get(gp, SearchByNhs(kP1));
+  ASSERT_EQ(mine.status, 200) << mine.raw;
+  ASSERT_EQ(mine.body["total"], 1);
+  const json& p = mine.body["entry"][0]["resource"];
+  EXPECT_EQ(p["name"][0]["family"], "Aardvark");
+  EXPECT_EQ(p["identifier"][0]["value"], kP1);
+  EXPECT_EQ(p["birthDate"], "1940-05-17");
+  std::string id = p["id"];
+  Reply read = Get(gp, "/fhir/Patient/" + id);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read.headers.find("ETag")->second, "W/\"1\"");
+
+  // Not registered here: searching finds nobody, exactly as for a number nobody holds.
+  Reply other = Get(gp, SearchByNhs(kP2));
+  Reply nobody = Get(gp, SearchByNhs(kAbsent));
+  EXPECT_EQ(other.body["total"], 0);
+  EXPECT_EQ(nobody.body["total"], 0);
+  // Reading the other GP's patient by id is 404, exactly like an id that does not exist.
+  std::string gp_b = Token("gp_b");
+  std::string p2 = PatientId(gp_b, kP2);
+  ASSERT_FALSE(p2.empty());
+  Reply by_id = Get(gp, "/fhir/Patient/" + p2);
+  Reply missing = Get(gp, "/fhir/Patient/99999");
+  EXPECT_EQ(by_id.status, 404);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(by_id.body["issue"][0]["code"], missing.body["issue"][0]["code"]);
+  // A search by name returns only this practice's patients.
+  Reply women = Get(gp, "/fhir/Patient?gender=female");
+  EXPECT_EQ(women.body["total"], 2);  // Alice and Dora; not Carol (B86002)
+}
+
+TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
+  std::string gp = Token("gp_a");
+  std::string id = PatientId(gp, kP1);
+  ASSERT_FALSE(id.empty());
+  Reply enc = Get(gp, "/fhir/Encounter?patient=Patient/" + id);
+  ASSERT_EQ(enc.status, 200) << enc.raw;
+  EXPECT_EQ(enc.body["total"], 3);  // two hospital spells and one GP consultation
+  Reply dated = Get(gp, "/fhir/Encounter?patient=" + id + "&date=ge2016-01-01");
+  ASSERT_EQ(dated.body["total"], 1);
+  const json& spell = dated.body["entry"][0]["resource"];
+  EXPECT_EQ(spell["class"]["code"], "IMP");
+  EXPECT_EQ(spell["period"]["start"], "2016-06-10");
+  EXPECT_EQ(spell["period"]["end"], "2016-06-12");
+  Reply by_id = Get(gp, "/fhir/Encounter/" + spell["id"].get<std::string>());
+  EXPECT_EQ(by_id.status, 200);
+  Reply cond = Get(gp, "/fhir/Condition?patient=" + id);
+  EXPECT_EQ(cond.body["total"], 3);  // J18.9, S72.0 and the GP's diabetes
+  Reply all = Get(gp, "/fhir/Patient/" + id + "/$everything?_count=2");
+  ASSERT_EQ(all.status, 200) << all.raw;
+  EXPECT_EQ(all.body["total"], 7);  // Patient + 3 encounters + 3 conditions
+  EXPECT_EQ(all.body["entry"].size(), 2u);
+  bool has_next = false;
+  for (const auto& l : all.body["link"]) has_next |= l["relation"] == "next";
+  EXPECT_TRUE(has_next);
+  // Paging through the search: the next link works.
+  Reply page1 = Get(gp, "/fhir/Encounter?patient=" + id + "&_count=2");
+  std::string next;
+  for (const auto& l : page1.body["link"]) {
+    if (l["relation"] == "next") next = l["url"];
+  }
+  ASSERT_FALSE(next.empty());
+  Reply page2 = Get(gp, next.substr(next.find("/fhir/")));
+  EXPECT_EQ(page2.body["entry"].size(), 1u);
+}
+
+TEST_F(SharedRecordTest, SocialWorkerSeesPeopleWithAnOpenEpisodeAtTheirCouncil) {
+  std::string sw = Token("sw");
+  EXPECT_EQ(Get(sw, SearchByNhs(kP3)).body["total"], 1);  // open home care service
+  EXPECT_EQ(Get(sw, SearchByNhs(kP2)).body["total"], 0);  // episode closed in 2015
+  EXPECT_EQ(Get(sw, SearchByNhs(kP1)).body["total"], 0);  // never known to the council
+  std::string gp_b = Token("gp_b");
+  std::string p3 = PatientId(gp_b, kP3);
+  Reply eoc = Get(sw, "/fhir/EpisodeOfCare?patient=" + p3);
+  ASSERT_EQ(eoc.body["total"], 1);
+  EXPECT_EQ(eoc.body["entry"][0]["resource"]["status"], "active");
+}
+
+TEST_F(SharedRecordTest, TeamCaseloadGivesAccess) {
+  std::string nurse = Token("nurse_n");
+  EXPECT_EQ(Get(nurse, SearchByNhs(kP2)).body["total"], 1);
+  EXPECT_EQ(Get(nurse, SearchByNhs(kP1)).body["total"], 0);
+}
+
+TEST_F(SharedRecordTest, BreakGlassWorksIsShortLivedAndAudited) {
+  std::string gp = Token("gp_a");
+  std::string reason = "Unconscious in A&E, no other history available";
+  json body = {{"nhs_number", kP2}, {"reason", reason}};
+  Reply short_reason =
+      Post(gp, "/auth/break-glass", json({{"nhs_number", kP2}, {"reason", "x"}}).dump(),
+           "application/json");
+  EXPECT_EQ(short_reason.status, 400);
+  Reply bg = Post(gp, "/auth/break-glass", body.dump(), "application/json");
+  ASSERT_EQ(bg.status, 200) << bg.raw;
+  std::string emergency = bg.body["access_token"];
+  EXPECT_LE(bg.body["expires_in"].get<int>(), 30 * 60);
+  EXPECT_EQ(Get(emergency, SearchByNhs(kP2)).body["total"], 1);
+  EXPECT_EQ(Get(gp, SearchByNhs(kP2)).body["total"], 0);         // the ordinary token is unchanged
+  EXPECT_EQ(Get(emergency, SearchByNhs(kP3)).body["total"], 0);  // one person only
+  // Break-glass on a number nobody holds answers the same way (no existence leak).
+  Reply ghost =
+      Post(gp, "/auth/break-glass", json({{"nhs_number", kAbsent}, {"reason", reason}}).dump(),
+           "application/json");
+  EXPECT_EQ(ghost.status, 200);
+  // The IG officer sees the grant and the reads it allowed, with the reason.
+  std::string ig = Token("ig");
+  Reply audit = Get(ig, "/fhir/AuditEvent?agent=gp_a&_count=200");
+  ASSERT_EQ(audit.status, 200) << audit.raw;
+  int grants = 0, reads = 0;
+  for (const auto& e : audit.body["entry"]) {
+    const json& r = e["resource"];
+    bool btg = false;
+    for (const auto& p : r["purposeOfEvent"]) btg |= p.value("text", "") == reason;
+    if (r["subtype"][0]["code"] == "break-glass" && btg) ++grants;
+    if (r["subtype"][0]["code"] == "Patient.search" && btg) ++reads;
+  }
+  EXPECT_EQ(grants, 2);
+  EXPECT_EQ(reads, 1);
+  // Analysts cannot break the glass.
+  std::string analyst = Token("analyst");
+  EXPECT_EQ(Post(analyst, "/auth/break-glass", body.dump(), "application/json").status, 403);
+}
+
+TEST_F(SharedRecordTest, PatientSeesOnlyTheirOwnRecordAndWhoAccessedIt) {
+  std::string gp_b = Token("gp_b");
+  std::string p5 = PatientId(gp_b, kP5);  // audited: gp_b read Eric's record
+  std::string p2 = PatientId(gp_b, kP2);
+  std::string eric = Token("eric");
+  ASSERT_FALSE(eric.empty());
+  EXPECT_EQ(Get(eric, "/fhir/Patient/" + p5).status, 200);
+  EXPECT_EQ(Get(eric, "/fhir/Patient/" + p2).status, 404);
+  EXPECT_EQ(Get(eric, SearchByNhs(kP2)).body["total"], 0);
+  EXPECT_EQ(Get(eric, "/fhir/Patient?family=Egret").body["total"], 1);
+  EXPECT_EQ(Get(eric, "/fhir/Encounter?patient=" + p5).body["total"], 1);
+  // IDOR by id and by search: another person's encounter.
+  std::string gp_a = Token("gp_a");
+  Reply p1_enc = Get(gp_a, "/fhir/Encounter?patient=" + PatientId(gp_a, kP1));
+  std::string other_enc = p1_enc.body["entry"][0]["resource"]["id"];
+  EXPECT_EQ(Get(eric, "/fhir/Encounter/" + other_enc).status, 404);
+  EXPECT_EQ(Get(eric, "/fhir/Encounter?patient=" + p2).body["total"], 0);
+  // Their access log: gp_b's read is there; entries about other people are not.
+  Reply log = Get(eric, "/fhir/AuditEvent?_count=200");
+  ASSERT_EQ(log.status, 200) << log.raw;
+  bool saw_gp_b = false;
+  for (const auto& e : log.body["entry"]) {
+    const json& r = e["resource"];
+    EXPECT_EQ(r["entity"][0]["what"]["identifier"]["value"], kP5);
+    saw_gp_b |= r["agent"][0]["who"]["display"] == "gp_b";
+  }
+  EXPECT_TRUE(saw_gp_b);
+  EXPECT_EQ(Get(eric, "/fhir/AuditEvent?patient=" + p2).body["total"], 0);
+  // Scope: a patient token cannot have user/ scopes.
+  auto c = Client();
+  auto res = c.Post("/auth/token", httplib::Params{{"grant_type", "password"},
+                                                   {"username", "eric"},
+                                                   {"password", kPassword},
+                                                   {"scope", "user/*.read"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("invalid_scope"), std::string::npos);
+}
+
+TEST_F(SharedRecordTest, AnalystGetsAggregatesOnly) {
+  std::string analyst = Token("analyst");
+  EXPECT_EQ(Get(analyst, SearchByNhs(kP1)).status, 403);
+  EXPECT_EQ(Get(analyst, "/fhir/Patient/1").status, 403);
+  EXPECT_EQ(Get(analyst, "/fhir/Encounter?patient=1").status, 403);
+  Reply sum = Get(analyst, "/analytics/summary");
+  ASSERT_EQ(sum.status, 200) << sum.raw;
+  for (const std::string& n : {kP1, kP2, kP3, kP4, kP5}) {
+    EXPECT_EQ(sum.raw.find(n), std::string::npos);
+  }
+  EXPECT_EQ(sum.raw.find("Aardvark"), std::string::npos);
+  EXPECT_TRUE(sum.body["practices"][0]["registered_people"].is_null());  // 1-7: suppressed
+  // Other roles get no aggregates.
+  EXPECT_EQ(Get(Token("gp_a"), "/analytics/summary").status, 403);
+}
+
+TEST_F(SharedRecordTest, IgOfficerReadsTheAuditTrailButNoRecords) {
+  std::string ig = Token("ig");
+  EXPECT_EQ(Get(ig, SearchByNhs(kP1)).status, 403);
+  Reply all = Get(ig, "/fhir/AuditEvent?date=ge2020-01-01");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_GT(all.body["total"].get<int>(), 0);
+  Reply none = Get(ig, "/fhir/AuditEvent?date=lt2000");
+  EXPECT_EQ(none.body["total"], 0);
+}
+
+TEST_F(SharedRecordTest, ObjectionHidesRecordsFromOtherOrganisations) {
+  std::string gp = Token("gp_a");
+  std::string p4 = PatientId(gp, kP4);
+  ASSERT_FALSE(p4.empty());
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + p4).body["total"], 2);  // F03X + dementia
+  std::string file = *tmp_ / "objections.csv";
+  testing::WriteFile(file, "nhs_number,recorded_on\n" + kP4 + ",2016-01-01\n");
+  auto r = RunPioneer("objections import --db " + db_ + " " + file, *tmp_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The practice still sees what it holds; the hospital's records are no longer shared.
+  Reply cond = Get(gp, "/fhir/Condition?patient=" + p4);
+  ASSERT_EQ(cond.body["total"], 1);
+  EXPECT_EQ(cond.body["entry"][0]["resource"]["code"]["coding"][0]["code"], "52448006");
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + p4).body["total"], 0);
+  // A bad objections file names file, line and field, and stores nothing.
+  testing::WriteFile(file, "nhs_number\n" + kP1 + "\n1234567890\n");
+  r = RunPioneer("objections import --db " + db_ + " " + file, *tmp_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("objections.csv:3: field nhs_number"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("1234567890"), std::string::npos);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + PatientId(gp, kP1)).body["total"], 3);
+}
+
+TEST_F(SharedRecordTest, InjectionThroughSearchParametersFindsNothing) {
+  std::string gp = Token("gp_a");
+  for (const std::string& q :
+       {"family=%27%20OR%201%3D1%20--", "family=%25", "family=_", "name=%27)%20OR%20(%271",
+        "identifier=9999999999%27%20OR%20%271%27%3D%271", "birthdate=1940%27--"}) {
+    Reply r = Get(gp, "/fhir/Patient?" + q);
+    EXPECT_TRUE(r.status == 200 || r.status == 400) << q;
+    if (r.status == 200) EXPECT_EQ(r.body["total"], 0) << q;
+  }
+  EXPECT_EQ(Get(gp, "/fhir/Patient?family=aard").body["total"], 1);  // case-insensitive prefix
+  Reply unknown = Get(gp, "/fhir/Patient?famly=Aardvark");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Get(gp, "/fhir/Patient?birthdate=ge1940&birthdate=lt1941").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Patient?birthdate=1945-07").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Patient?birthdate=xx1945").status, 400);
+  int traversal = Get(gp, "/fhir/Patient/..%2F..%2Fetc%2Fpasswd").status;
+  EXPECT_TRUE(traversal == 400 || traversal == 404) << traversal;
+  EXPECT_EQ(Get(gp, "/fhir/Patient").status, 400);  // no criteria: no list of everybody
+}
+
+TEST_F(SharedRecordTest, OversizedAndMalformedBodies) {
+  std::string gp = Token("gp_a");
+  Reply big = Post(gp, "/auth/break-glass", std::string(2 << 20, 'x'), "application/json");
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.body["resourceType"], "OperationOutcome");
+  Reply bad_json = Post(gp, "/auth/break-glass", "{not json", "application/json");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(bad_json.body["resourceType"], "OperationOutcome");
+  Reply bad_type = Post(gp, "/auth/break-glass", "hello", "text/plain");
+  EXPECT_EQ(bad_type.status, 415);
+  Reply create = Post(gp, "/fhir/Patient", "{}", "application/fhir+json");
+  EXPECT_EQ(create.status, 405);
+  Reply xml = Get(gp, "/fhir/metadata?_format=xml");
+  EXPECT_EQ(xml.status, 406);
+  Reply nowhere = Get(gp, "/nowhere");
+  EXPECT_EQ(nowhere.status, 404);
+  EXPECT_EQ(nowhere.body["resourceType"], "OperationOutcome");
+}
+
+TEST_F(SharedRecordTest, RevokedTokenIsRefused) {
+  std::string gp = SignIn("gp_a");
+  EXPECT_EQ(Get(gp, SearchByNhs(kP1)).status, 200);
+  auto c = Client();
+  auto res = c.Post("/auth/revoke", httplib::Params{{"token", gp}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(Get(gp, SearchByNhs(kP1)).status, 401);
+}
+
+TEST_F(SharedRecordTest, LockoutAfterRepeatedFailures) {
+  auto c = Client();
+  for (int i = 0; i < 5; ++i) {
+    c.Post("/auth/token", httplib::Params{{"grant_type", "password"},
+                                          {"username", "locky"},
+                                          {"password", "not the password"}});
+  }
+  EXPECT_TRUE(SignIn("locky").empty());  // right password, but locked
+  auto list = RunPioneer("users list --db " + db_, *tmp_);
+  EXPECT_NE(list.out.find("locked"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(kP5), std::string::npos);  // never NHS Numbers
+}
+
+TEST_F(SharedRecordTest, ExpiredTokenIsRefusedAndRateLimitApplies) {
+  Server short_lived(db_, *tmp_ / "short.log", "--token-ttl 1 --rate-limit 5");
+  std::string gp = SignIn("gp_a", "", short_lived.port());
+  ASSERT_FALSE(gp.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(Get(gp, SearchByNhs(kP1), short_lived.port()).status, 401);
+  int throttled = 0;
+  for (int i = 0; i < 30; ++i)
+    throttled += Get("", "/fhir/metadata", short_lived.port()).status == 429;
+  EXPECT_GT(throttled, 0);
+  EXPECT_EQ(short_lived.Stop(), 0);
+}
+
+TEST_F(SharedRecordTest, DisabledUserTokensStopWorking) {
+  std::string t = SignIn("gp_b");
+  ASSERT_FALSE(t.empty());
+  auto r = RunPioneer("users disable --db " + db_ + " --username gp_b", *tmp_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Get(t, SearchByNhs(kP2)).status, 401);
+  EXPECT_TRUE(SignIn("gp_b").empty());
+}
+
+TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
+  std::string modules = testing::SourceDir() + "/web/node_modules";
+  if (!std::filesystem::exists(modules + "/fhir-kit-client")) {
+    GTEST_SKIP() << modules << "/fhir-kit-client is missing: run scripts/install-deps.sh";
+  }
+  std::string gp = Token("gp_a");
+  std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirkit_check.mjs " + modules +
+                    " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp +
+                    " " + kP1 + " Aardvark 2>&1";
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  int status = pclose(f);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+  EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+}
+
+// Last: stop the server with SIGTERM, then check the audit chain and the logs.
+TEST_F(SharedRecordTest, ZzShutdownAuditChainAndLogsWithoutIdentifiers) {
+  EXPECT_EQ(server_->Stop(), 0);  // graceful shutdown on SIGTERM
+  auto v = RunPioneer("audit verify --db " + db_, *tmp_);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("audit trail intact"), std::string::npos);
+  std::string log = testing::ReadFile(log_);
+  EXPECT_NE(log.find("\"event\":\"request\""), std::string::npos);
+  EXPECT_NE(log.find("\"event\":\"shutdown\""), std::string::npos);
+  for (const std::string& secret :
+       {kP1, kP2, kP3, kP4, kP5, kAbsent, std::string("Aardvark"), std::string("Egret"),
+        std::string("1940-05-17"), std::string(kPassword), std::string("Unconscious")}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds an identifier or secret";
+  }
+}
+
+}  // namespace
+}  // namespace pioneer
