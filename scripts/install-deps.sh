@@ -15,6 +15,7 @@ PACKAGES=(
   libtomlplusplus-dev   # BCF plan files (TOML)
   libxlsxwriter-dev     # the BCF Part 2 workbook (bcf-part2.xlsx)
   chromium              # headless browser for the dashboard test (tests/report)
+  libxgboost-dev xgboost  # gradient-boosted risk model (src/pioneer/risk; the CLI is the bench peer)
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only

@@ -19,6 +19,7 @@ declare -A allowed=(
   [quality]="base model formats store timeline"
   [plan]="base"
   [report]="base model formats store timeline metrics plan"
+  [risk]="base model formats store timeline"
   [tools]="*"
 )
 

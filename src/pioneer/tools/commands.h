@@ -8,6 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "pioneer/base/date.h"
+
 namespace CLI {
 class App;
 }
@@ -18,6 +20,10 @@ class Progress;
 
 namespace pioneer::timeline {
 class Timeline;
+}
+
+namespace pioneer::store {
+class Store;
 }
 
 namespace pioneer::tools {
@@ -41,6 +47,14 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline = nullptr);
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
+void RegisterRiskCommand(CLI::App& app, int& exit_code);      // risk_command.cc
+
+// For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
+// built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes
+// OUT_DIR/model/, OUT_DIR/risk-report.html and .json, and returns the exit code (0 ok, 2/3
+// with a message on stderr) and the text summary.
+int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
+                        Date evaluate_date, const std::string& out_dir, std::string* summary);
 
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr
 // (link_command.cc; also used by `pioneer demo`).

@@ -6,6 +6,7 @@
 // DIR/extracts and DIR/pioneer.db and recreates them on each run, so repeated runs never mix
 // two areas in one store.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "pioneer/store/store.h"
 #include "pioneer/synth/generator.h"
 #include "pioneer/timeline/timeline.h"
+#include "pioneer/risk/features.h"
 #include "pioneer/tools/commands.h"
 
 namespace pioneer::tools {
@@ -145,8 +147,16 @@ int RunDemo(const DemoArgs& a) {
   // Built once with the attributes every metric reads, and reused by step 6.
   auto default_switches = metrics::ResolveSwitches({});
   if (!default_switches.ok()) return Fail("metrics", default_switches.status());
-  auto timeline = timeline::Timeline::Build(
-      **store, {}, metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*default_switches)));
+  // Plus the fields the risk features read (step 8).
+  timeline::TimelineOptions topts =
+      metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*default_switches));
+  for (const auto& [table, fields] : risk::RiskTimelineOptions().attributes) {
+    auto& have = topts.attributes[table];
+    for (const auto& f : fields) {
+      if (std::find(have.begin(), have.end(), f) == have.end()) have.push_back(f);
+    }
+  }
+  auto timeline = timeline::Timeline::Build(**store, {}, topts);
   if (!timeline.ok()) return Fail("timeline", timeline.status());
   std::string tl = TimelineSummaryText(*timeline, Since(t_start));
   std::fwrite(tl.data(), 1, tl.size(), stdout);
@@ -202,6 +212,18 @@ int RunDemo(const DemoArgs& a) {
     std::printf("[7/7] BCF plan report skipped: examples/plans/demo.toml not found\n");
   }
 
+  // Risk of emergency admission: trained one year before the last full outcome year and
+  // evaluated on it (temporal validation), report next to the BCF report.
+  std::printf("[risk] Risk stratification: train at %s, evaluate at %s\n",
+              so.start.AddMonths(24).ToIso().c_str(), so.start.AddMonths(36).ToIso().c_str());
+  std::fflush(stdout);
+  std::string risk_summary;
+  if (int rc = WriteDemoRiskReport(*timeline, **store, so.start.AddMonths(24),
+                                   so.start.AddMonths(36), (out / "risk").string(), &risk_summary);
+      rc != 0)
+    return rc;
+  std::fwrite(risk_summary.data(), 1, risk_summary.size(), stdout);
+
   std::printf("\nDone in %.0f s. Outputs:\n", Since(t0));
   std::printf("  %-28s every BCF metric by month, quarter and year (`pioneer metrics`)\n",
               (out / "metrics.json").c_str());
@@ -218,6 +240,8 @@ int RunDemo(const DemoArgs& a) {
     std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share\n",
                 plan_html.c_str());
   }
+  std::printf("  %-28s risk of emergency admission: both models, AUROC, calibration, capture\n",
+              (out / "risk" / "risk-report.html").c_str());
   std::printf("  %-28s NHS Number tracing: coverage, decisions, model (`pioneer link`)\n",
               (out / "link.txt").c_str());
   for (const auto& f : report->files) {

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   pioneer::tools::RegisterPlanCommand(app, exit_code);
   pioneer::tools::RegisterReportCommand(app, exit_code);
   pioneer::tools::RegisterLinkCommand(app, exit_code);
+  pioneer::tools::RegisterRiskCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
