@@ -18,6 +18,7 @@ PACKAGES=(
   clang libclang-rt-14-dev  # libFuzzer targets of every parser (fuzz/, run by scripts/test.sh)
   libsodium-dev         # the IG gate: Argon2id passwords, bearer tokens, pseudonymised keys (src/pioneer/ig)
   libcpp-httplib-dev    # the shared care record server, HTTP/1.1 + TLS (src/pioneer/server)
+  libxgboost-dev xgboost  # gradient-boosted risk model (src/pioneer/risk; the CLI is the bench peer)
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only

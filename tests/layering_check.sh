@@ -25,6 +25,7 @@ declare -A allowed=(
   [ig]="base model formats store"
   [fhir]="base model ig"
   [server]="base model formats store ig fhir"
+  [risk]="base model formats store timeline"
   [tools]="*"
 )
 
@@ -34,7 +35,7 @@ declare -A library_users=(
   [csv]="base synth"
   [openssl]="base"
   [sqlite3]="store"
-  [nlohmann]="link quality metrics report fhir server tools"
+  [nlohmann]="link quality metrics report fhir server risk tools"
   [toml++]="plan"
   [xlsxwriter]="report"
   [CLI]="tools"

@@ -7,6 +7,7 @@
 
 #include "pioneer/synth/demography.h"
 #include "pioneer/synth/hospital_model.h"
+#include "pioneer/synth/latent_risk.h"
 #include "pioneer/synth/model_parameters.h"
 #include "pioneer/synth/rng.h"
 
@@ -513,7 +514,10 @@ class PersonSimulator::Life {
     group_mult[kGroupAcuteAcsc] = other_mult * frail_mult;
     group_mult[kGroupChildLrti] = 1;
     group_mult[kGroupOther] = other_mult * frail_mult;
-    for (int g = 0; g < 5; ++g) group_mult[g] *= common * kPerDay;
+    const double observable = ObservableRisk(day, age, frailty);  // latent_risk.h
+    for (int g = 0; g < 5; ++g) {
+      group_mult[g] *= common * kPerDay * observable / InteractionNorm(age, g == kGroupChronicAcsc);
+    }
     for (int ci = 0; ci < kCauseCount; ++ci) {
       const int cond = tables.cause_condition[ci];
       if (cond >= 0 && !Has(conditions_, static_cast<Condition>(cond))) {
@@ -1591,6 +1595,20 @@ class PersonSimulator::Life {
 
   double ConditionNorm(int age) const {
     return Survivors().condition_norm[h_.sex - 1][std::clamp(age, 0, kMaxAge + 1)];
+  }
+
+  // exp(interaction terms of latent_risk.h) for the person's state on `day` (not normalised).
+  double ObservableRisk(Day day, int age, double frailty) const {
+    InteractionInputs in;
+    in.age = age;
+    in.sex = h_.sex;
+    in.imd_decile = imd_;
+    in.conditions = conditions_;
+    in.frailty = frailty;
+    in.care_home = residence_ != kAtHome;
+    in.home_support = lt_service_ >= 0;
+    in.admitted_last_year = last_discharge_ != kNoDay && day - last_discharge_ < 365;
+    return std::exp(InteractionLogTerms(in));
   }
 
   double Frailty(int age) const {

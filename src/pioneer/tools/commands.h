@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "pioneer/base/date.h"
+
 namespace CLI {
 class App;
 }
@@ -19,6 +21,10 @@ class Progress;
 
 namespace pioneer::timeline {
 class Timeline;
+}
+
+namespace pioneer::store {
+class Store;
 }
 
 namespace pioneer::tools {
@@ -48,6 +54,14 @@ void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command
 void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc
 void RegisterAuditCommand(CLI::App& app, int& exit_code);       // audit_command.cc
 void RegisterObjectionsCommand(CLI::App& app, int& exit_code);  // objections_command.cc
+void RegisterRiskCommand(CLI::App& app, int& exit_code);      // risk_command.cc
+
+// For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
+// built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes
+// OUT_DIR/model/, OUT_DIR/risk-report.html and .json, and returns the exit code (0 ok, 2/3
+// with a message on stderr) and the text summary.
+int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
+                        Date evaluate_date, const std::string& out_dir, std::string* summary);
 
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr
 // (link_command.cc; also used by `pioneer demo`).

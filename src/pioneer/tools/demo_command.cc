@@ -6,6 +6,7 @@
 // DIR/extracts and DIR/pioneer.db and recreates them on each run, so repeated runs never mix
 // two areas in one store.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -27,6 +28,8 @@
 #include "pioneer/quality/quality_report.h"
 #include "pioneer/store/store.h"
 #include "pioneer/synth/generator.h"
+#include "pioneer/risk/features.h"
+#include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/exit_codes.h"
@@ -95,7 +98,7 @@ int RunDemo(const DemoArgs& a) {
   };
 
   // 1. Synthetic area.
-  std::printf("[1/7] Generating a synthetic area of %lld people (seed %llu) into %s\n",
+  std::printf("[1/8] Generating a synthetic area of %lld people (seed %llu) into %s\n",
               static_cast<long long>(a.population), static_cast<unsigned long long>(a.seed),
               extracts.c_str());
   std::fflush(stdout);
@@ -120,7 +123,7 @@ int RunDemo(const DemoArgs& a) {
 
   // 2. Ingest.
   step_done("synth");
-  std::printf("[2/7] Ingesting into %s\n", db.c_str());
+  std::printf("[2/8] Ingesting into %s\n", db.c_str());
   std::fflush(stdout);
   auto store = store::Store::OpenSqlite(db.string());
   if (!store.ok()) return Fail("opening the store", store.status());
@@ -133,7 +136,7 @@ int RunDemo(const DemoArgs& a) {
 
   // 2b. NHS Number tracing (`pioneer link`), measured against the area's truth files.
   step_done("ingest");
-  std::printf("[3/7] Tracing missing and wrong NHS Numbers against the master person index\n");
+  std::printf("[3/8] Tracing missing and wrong NHS Numbers against the master person index\n");
   std::fflush(stdout);
   std::unique_ptr<Progress> link_bar = MakeLinkProgress();
   auto linked = link::LinkStore(**store, link::StoreLinkOptions{}, link_bar.get());
@@ -159,19 +162,30 @@ int RunDemo(const DemoArgs& a) {
 
   // 3. Person timeline.
   step_done("tracing");
-  std::printf("[4/7] Building the person timeline\n");
+  std::printf("[4/8] Building the person timeline\n");
   std::fflush(stdout);
   auto t_start = std::chrono::steady_clock::now();
-  // Built once with the attributes every metric reads, written as the store's snapshot
-  // (DIR/pioneer.db.timeline, docs/snapshot.md) for later commands, and reused by steps 6-7.
-  auto timeline = metrics::OpenMetricsTimeline(**store, db.string());
+  // Built once with the attributes every metric and the risk features read, written as the
+  // store's snapshot (DIR/pioneer.db.timeline, docs/snapshot.md) for later commands, and reused
+  // by steps 6-8.
+  auto default_switches = metrics::ResolveSwitches({});
+  if (!default_switches.ok()) return Fail("metrics", default_switches.status());
+  timeline::OpenOptions topen;
+  topen.timeline = metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*default_switches));
+  for (const auto& [table, fields] : risk::RiskTimelineOptions().attributes) {
+    auto& have = topen.timeline.attributes[table];
+    for (const auto& f : fields) {
+      if (std::find(have.begin(), have.end(), f) == have.end()) have.push_back(f);
+    }
+  }
+  auto timeline = timeline::OpenOrBuild(**store, db.string(), topen);
   if (!timeline.ok()) return Fail("timeline", timeline.status());
   std::string tl = TimelineSummaryText(*timeline, Since(t_start));
   std::fwrite(tl.data(), 1, tl.size(), stdout);
 
   // 4. Data quality. The synthetic extract ends on so.end: judge "future" against that.
   step_done("timeline");
-  std::printf("[5/7] Data quality\n");
+  std::printf("[5/8] Data quality\n");
   std::fflush(stdout);
   quality::QualityOptions qo;
   qo.as_of = so.end;
@@ -193,7 +207,7 @@ int RunDemo(const DemoArgs& a) {
   // Metrics: every BCF metric (metrics/run.h), summary by financial year on the terminal;
   // months, quarters and years in DIR/metrics.json (switches at their defaults, listed there).
   step_done("quality");
-  std::printf("[6/7] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
+  std::printf("[6/8] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
   std::fflush(stdout);
   metrics::EvaluateStoreOptions mo;
   mo.range = *Period::Parse("2013-04..2016-03");
@@ -217,7 +231,7 @@ int RunDemo(const DemoArgs& a) {
     std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "demo-plan.toml").c_str());
     return 2;
   }
-  std::printf("[7/7] BCF plan report: %s against the measured metrics\n",
+  std::printf("[7/8] BCF plan report: %s against the measured metrics\n",
               a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
   std::fflush(stdout);
   std::string headline;
@@ -228,6 +242,19 @@ int RunDemo(const DemoArgs& a) {
   std::fwrite(headline.data(), 1, headline.size(), stdout);
 
   step_done("report");
+  // Risk of emergency admission: trained one year before the last full outcome year and
+  // evaluated on it (temporal validation), report next to the BCF report.
+  std::printf("[8/8] Risk stratification: train at %s, evaluate at %s\n",
+              so.start.AddMonths(24).ToIso().c_str(), so.start.AddMonths(36).ToIso().c_str());
+  std::fflush(stdout);
+  std::string risk_summary;
+  if (int rc = WriteDemoRiskReport(*timeline, **store, so.start.AddMonths(24),
+                                   so.start.AddMonths(36), (out / "risk").string(), &risk_summary);
+      rc != 0)
+    return rc;
+  std::fwrite(risk_summary.data(), 1, risk_summary.size(), stdout);
+  step_done("risk");
+
   std::printf("\nDone in %.0f s (", Since(t0));
   for (size_t i = 0; i < steps.size(); ++i) {
     std::printf("%s%s %.1f s", i ? ", " : "", steps[i].first.c_str(), steps[i].second);
@@ -249,6 +276,8 @@ int RunDemo(const DemoArgs& a) {
     std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share\n",
                 plan_html.c_str());
   }
+  std::printf("  %-28s risk of emergency admission: both models, AUROC, calibration, capture\n",
+              (out / "risk" / "risk-report.html").c_str());
   std::printf("  %-28s NHS Number tracing: coverage, decisions, model (`pioneer link`)\n",
               (out / "link.txt").c_str());
   for (const auto& f : report->files) {

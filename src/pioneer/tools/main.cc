@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   tools::RegisterUsersCommand(app, exit_code);
   tools::RegisterAuditCommand(app, exit_code);
   tools::RegisterObjectionsCommand(app, exit_code);
+  tools::RegisterRiskCommand(app, exit_code);
   if (UnknownSubcommand(app, argc, argv)) return tools::kExitUsage;
   try {
     app.parse(argc, argv);

@@ -1,0 +1,145 @@
+#include "pioneer/risk/boosted.h"
+
+#include <fmt/format.h>
+#include <xgboost/c_api.h>
+
+#include <cmath>
+
+namespace pioneer::risk {
+namespace {
+
+Status XgbError(const char* what) {
+  return InternalError(fmt::format("XGBoost {}: {}", what, XGBGetLastError()));
+}
+
+// A DMatrix freed on scope exit.
+struct Matrix {
+  DMatrixHandle h = nullptr;
+  ~Matrix() {
+    if (h) XGDMatrixFree(h);
+  }
+};
+
+Status MakeMatrix(const Cohort& c, const std::vector<uint8_t>& use, const std::vector<uint8_t>* y,
+                  std::span<const double> base_margin, Matrix& m) {
+  std::vector<float> data;
+  std::vector<float> labels;
+  std::vector<float> margin;
+  size_t rows = 0;
+  for (size_t i = 0; i < c.rows(); ++i) {
+    if (!use.empty() && !use[i]) continue;
+    data.insert(data.end(), c.x.begin() + i * kFeatureCount, c.x.begin() + (i + 1) * kFeatureCount);
+    if (y) labels.push_back((*y)[i]);
+    if (!base_margin.empty()) margin.push_back(static_cast<float>(base_margin[i]));
+    ++rows;
+  }
+  if (rows == 0) return InvalidArgumentError("no people to train or score");
+  if (XGDMatrixCreateFromMat(data.data(), rows, kFeatureCount, NAN, &m.h) != 0) {
+    return XgbError("matrix");
+  }
+  if (y && XGDMatrixSetFloatInfo(m.h, "label", labels.data(), labels.size()) != 0) {
+    return XgbError("labels");
+  }
+  if (!margin.empty() &&
+      XGDMatrixSetFloatInfo(m.h, "base_margin", margin.data(), margin.size()) != 0) {
+    return XgbError("base margin");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> BoostParams::XgbParams() const {
+  return {{"objective", "binary:logistic"},
+          {"tree_method", "hist"},
+          {"max_depth", std::to_string(max_depth)},
+          {"eta", fmt::format("{}", eta)},
+          {"min_child_weight", fmt::format("{}", min_child_weight)},
+          {"lambda", fmt::format("{}", lambda)},
+          {"seed", "1"},
+          {"nthread", std::to_string(threads)},
+          {"verbosity", "0"}};
+}
+
+BoostedModel::BoostedModel() = default;
+BoostedModel::~BoostedModel() {
+  if (booster_) XGBoosterFree(booster_);
+}
+BoostedModel::BoostedModel(BoostedModel&& o) noexcept : booster_(o.booster_) {
+  o.booster_ = nullptr;
+}
+BoostedModel& BoostedModel::operator=(BoostedModel&& o) noexcept {
+  if (this != &o) {
+    if (booster_) XGBoosterFree(booster_);
+    booster_ = o.booster_;
+    o.booster_ = nullptr;
+  }
+  return *this;
+}
+
+std::string BoostedModel::LibraryVersion() {
+  int major = 0, minor = 0, patch = 0;
+  XGBoostVersion(&major, &minor, &patch);
+  return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
+StatusOr<BoostedModel> BoostedModel::Train(const Cohort& cohort, Outcome outcome,
+                                           const std::vector<uint8_t>& use,
+                                           const BoostParams& params,
+                                           std::span<const double> base_margin) {
+  Matrix m;
+  PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, use, &cohort.label(outcome), base_margin, m));
+  BoostedModel model;
+  if (XGBoosterCreate(&m.h, 1, &model.booster_) != 0) return XgbError("create");
+  for (const auto& [k, v] : params.XgbParams()) {
+    if (XGBoosterSetParam(model.booster_, k.c_str(), v.c_str()) != 0) return XgbError("param");
+  }
+  for (int it = 0; it < params.rounds; ++it) {
+    if (XGBoosterUpdateOneIter(model.booster_, it, m.h) != 0) return XgbError("training");
+  }
+  return model;
+}
+
+StatusOr<BoostedModel> BoostedModel::FromJson(const std::string& json, int threads) {
+  BoostedModel model;
+  if (XGBoosterCreate(nullptr, 0, &model.booster_) != 0) return XgbError("create");
+  if (XGBoosterLoadModelFromBuffer(model.booster_, json.data(), json.size()) != 0) {
+    return DataLossError(fmt::format("XGBoost cannot read the model: {}", XGBGetLastError()));
+  }
+  XGBoosterSetParam(model.booster_, "nthread", std::to_string(threads).c_str());
+  return model;
+}
+
+StatusOr<std::string> BoostedModel::ToJson() const {
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  if (XGBoosterSaveModelToBuffer(booster_, "{\"format\": \"json\"}", &len, &data) != 0) {
+    return XgbError("save");
+  }
+  return std::string(data, len);
+}
+
+StatusOr<std::vector<double>> BoostedModel::Predict(const Cohort& cohort,
+                                                    std::span<const double> base_margin) const {
+  Matrix m;
+  PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, {}, nullptr, base_margin, m));
+  bst_ulong len = 0;
+  const float* out = nullptr;
+  if (XGBoosterPredict(booster_, m.h, 0, 0, 0, &len, &out) != 0) return XgbError("predict");
+  if (len != cohort.rows()) return InternalError("XGBoost returned the wrong number of scores");
+  return std::vector<double>(out, out + len);
+}
+
+StatusOr<std::vector<float>> BoostedModel::Contributions(const Cohort& cohort) const {
+  Matrix m;
+  PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, {}, nullptr, {}, m));
+  bst_ulong len = 0;
+  const float* out = nullptr;
+  if (XGBoosterPredict(booster_, m.h, 4, 0, 0, &len, &out) != 0) return XgbError("contributions");
+  if (len != cohort.rows() * (kFeatureCount + 1)) {
+    return InternalError("XGBoost returned contributions of the wrong shape");
+  }
+  return std::vector<float>(out, out + len);
+}
+
+}  // namespace pioneer::risk

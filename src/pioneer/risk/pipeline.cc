@@ -1,0 +1,251 @@
+#include "pioneer/risk/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <numeric>
+
+#include "pioneer/base/sha256.h"
+#include "pioneer/risk/evaluation.h"
+
+namespace pioneer::risk {
+namespace {
+
+using nlohmann::json;
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string TrainingDataHash(const Cohort& c) {
+  Sha256 h;
+  h.Update(c.index_date.ToIso());
+  h.Update({reinterpret_cast<const char*>(c.x.data()), c.x.size() * sizeof(float)});
+  for (int o = 0; o < kOutcomeCount; ++o) {
+    const auto& y = c.label(static_cast<Outcome>(o));
+    h.Update({reinterpret_cast<const char*>(y.data()), y.size()});
+  }
+  return h.FinishHex();
+}
+
+std::vector<double> Select(const std::vector<double>& v, const std::vector<uint8_t>& mask) {
+  std::vector<double> out;
+  for (size_t i = 0; i < v.size(); ++i)
+    if (mask[i]) out.push_back(v[i]);
+  return out;
+}
+std::vector<uint8_t> Select(const std::vector<uint8_t>& v, const std::vector<uint8_t>& mask) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < v.size(); ++i)
+    if (mask[i]) out.push_back(v[i]);
+  return out;
+}
+
+std::string Num(double v) { return fmt::format("{:.6f}", v); }
+
+}  // namespace
+
+Status CheckOutcomeYear(const RiskInputs& inputs, Date index_date) {
+  const Date last_needed = index_date.AddDays(364);
+  if (last_needed > inputs.last_activity_date) {
+    return FailedPreconditionError(fmt::format(
+        "index date {} has no full outcome year in the store: the year runs to {} but the "
+        "store's activity ends on {} (use an index date on or before {})",
+        index_date.ToIso(), last_needed.ToIso(), inputs.last_activity_date.ToIso(),
+        inputs.last_activity_date.AddDays(-364).ToIso()));
+  }
+  return OkStatus();
+}
+
+bool InRecalibrationSplit(std::string_view nhs_number) { return Fnv1a(nhs_number) % 5 == 0; }
+
+StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
+                          const BoostParams& params,
+                          const std::function<void(const std::string&)>& stage) {
+  auto say = [&](const std::string& m) {
+    if (stage) stage(m);
+  };
+  say("building features and outcomes at " + index_date.ToIso());
+  PIONEER_RETURN_IF_ERROR(CheckOutcomeYear(inputs, index_date));
+  PIONEER_ASSIGN_OR_RETURN(Cohort cohort, BuildCohort(t, inputs, index_date));
+  std::vector<uint8_t> fit(cohort.rows()), recal(cohort.rows());
+  for (size_t i = 0; i < cohort.rows(); ++i) {
+    recal[i] = InRecalibrationSplit(t.persons().nhs_number[cohort.person[i]]);
+    fit[i] = !recal[i];
+  }
+  RiskModel model;
+  model.index_date = index_date;
+  model.params = params;
+  model.data_sha256 = TrainingDataHash(cohort);
+  json per_outcome = json::object();
+  for (int oi = 0; oi < kOutcomeCount; ++oi) {
+    const auto o = static_cast<Outcome>(oi);
+    auto& om = model.outcomes[oi];
+    const auto& y = cohort.label(o);
+    say(fmt::format("fitting the baseline for {} ({} people)", OutcomeName(o), cohort.rows()));
+    PIONEER_ASSIGN_OR_RETURN(om.baseline, FitLogistic(cohort, o, fit));
+    say(fmt::format("training the boosted model for {} ({} rounds)", OutcomeName(o),
+                    params.rounds));
+    // Boosting starts from the baseline's log-odds (XGBoost base_margin).
+    std::vector<double> margin(cohort.rows()), pb(cohort.rows());
+    for (size_t i = 0; i < cohort.rows(); ++i) {
+      margin[i] = LogOdds(om.baseline, {&cohort.x[i * kFeatureCount], size_t(kFeatureCount)});
+      pb[i] = Sigmoid(margin[i]);
+    }
+    PIONEER_ASSIGN_OR_RETURN(om.boosted, BoostedModel::Train(cohort, o, fit, params, margin));
+    PIONEER_ASSIGN_OR_RETURN(std::vector<double> px, om.boosted.Predict(cohort, margin));
+    const auto yr = Select(y, recal);
+    const auto pbr = Select(pb, recal), pxr = Select(px, recal);
+    PIONEER_ASSIGN_OR_RETURN(om.baseline_recalibration, FitRecalibration(pbr, yr));
+    PIONEER_ASSIGN_OR_RETURN(om.boosted_recalibration, FitRecalibration(pxr, yr));
+    double positives = 0;
+    for (auto v : y) positives += v;
+    per_outcome[OutcomeName(o)] = {{"prevalence", cohort.rows() ? positives / cohort.rows() : 0},
+                                   {"held_out_auroc_baseline", Auroc(pbr, yr).auc},
+                                   {"held_out_auroc_boosted", Auroc(pxr, yr).auc},
+                                   {"baseline_iterations", om.baseline.iterations},
+                                   {"baseline_converged", om.baseline.converged}};
+  }
+  size_t n_fit = std::count(fit.begin(), fit.end(), 1);
+  model.training = {{"index_date", index_date.ToIso()},
+                    {"people", cohort.rows()},
+                    {"fit_people", n_fit},
+                    {"recalibration_people", cohort.rows() - n_fit},
+                    {"split", "20% of people by a hash of the NHS Number recalibrate and test"},
+                    {"store_last_activity_date", inputs.last_activity_date.ToIso()},
+                    {"unit_cost_price_year", inputs.price_year},
+                    {"outcomes", per_outcome}};
+  return model;
+}
+
+StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
+                       const RiskModel& model, Date index_date) {
+  Scores s;
+  PIONEER_ASSIGN_OR_RETURN(s.cohort, BuildCohort(t, inputs, index_date));
+  const Cohort& c = s.cohort;
+  for (int oi = 0; oi < kOutcomeCount; ++oi) {
+    const auto& om = model.outcomes[oi];
+    auto& pb = s.baseline[oi];
+    pb.resize(c.rows());
+    std::vector<double> margin(c.rows());
+    for (size_t i = 0; i < c.rows(); ++i) {
+      margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
+      pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
+    }
+    PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
+    for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
+  }
+  if (c.rows() > 0) {
+    PIONEER_ASSIGN_OR_RETURN(s.emergency_contributions,
+                             model.outcomes[kEmergency].boosted.Contributions(c));
+  }
+  return s;
+}
+
+int LoaBand(double p) { return p >= 0.5 ? 5 : p >= 0.4 ? 4 : p >= 0.3 ? 3 : p >= 0.2 ? 2 : 1; }
+int RubBand(double p) { return p >= 0.5 ? 5 : p >= 0.3 ? 4 : p >= 0.15 ? 3 : p >= 0.05 ? 2 : 1; }
+
+Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const Scores& s,
+                      const std::string& path, const std::string& contributions_path) {
+  const Cohort& c = s.cohort;
+  const auto& pe = s.boosted[kEmergency];
+  const size_t n = c.rows();
+  // Centiles: within practice and across the area (100 = highest risk), and the practice's
+  // top 2% / 4% (ceil of the share of its registered list).
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return pe[a] > pe[b]; });
+  std::vector<int> centile_area(n), centile_practice(n);
+  std::vector<uint8_t> top2(n), top4(n);
+  for (size_t r = 0; r < n; ++r) centile_area[order[r]] = 100 - static_cast<int>(r * 100 / n);
+  std::map<std::string, std::vector<size_t>> by_practice;
+  for (size_t r = 0; r < n; ++r) by_practice[c.practice[order[r]]].push_back(order[r]);
+  for (const auto& [practice, rows] : by_practice) {
+    const size_t m = rows.size();
+    const size_t k2 = static_cast<size_t>(std::ceil(0.02 * m));
+    const size_t k4 = static_cast<size_t>(std::ceil(0.04 * m));
+    for (size_t r = 0; r < m; ++r) {
+      centile_practice[rows[r]] = 100 - static_cast<int>(r * 100 / m);
+      top2[rows[r]] = r < k2;
+      top4[rows[r]] = r < k4;
+    }
+  }
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return UnavailableError("cannot write " + path);
+  std::fputs(
+      "nhs_number,practice,age,sex,p_emergency,p_emergency_baseline,p_any_admission,"
+      "p_top5_cost,loa_band,rub_band,centile_practice,centile_area,top2_practice,top4_practice,"
+      "seg_diabetes,seg_copd,seg_chd,seg_75plus,reason_1,reason_2,reason_3\n",
+      f);
+  const auto specs = FeatureSpecs();
+  const int width = kFeatureCount + 1;
+  const auto& terms = BaselineTerms();
+  const auto& lm = model.outcomes[kEmergency].baseline;
+  for (size_t i = 0; i < n; ++i) {
+    const timeline::PersonIndex p = c.person[i];
+    const int age = static_cast<int>(c.at(i, kAge));
+    std::string line = fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", t.persons().nhs_number[p],
+        c.practice[i], age, static_cast<int>(t.persons().sex[p]), Num(pe[i]),
+        Num(s.baseline[kEmergency][i]), Num(s.boosted[kAnyAdmission][i]),
+        Num(s.boosted[kTopCost][i]), LoaBand(s.boosted[kAnyAdmission][i]),
+        RubBand(s.boosted[kTopCost][i]), centile_practice[i], centile_area[i], int(top2[i]),
+        int(top4[i]), int(c.at(i, kDiabetes) > 0), int(c.at(i, kCopd) > 0), int(c.at(i, kChd) > 0),
+        int(age >= 75));
+    // The three features raising this person's log-odds most: the baseline's term
+    // contributions summed per feature plus the trees' SHAP values for that feature.
+    std::array<double, kFeatureCount> per_feature{};
+    for (const auto& tc : Contributions(lm, {&c.x[i * kFeatureCount], size_t(kFeatureCount)})) {
+      per_feature[terms[tc.term].feature] += tc.contribution;
+    }
+    for (int k = 0; k < kFeatureCount; ++k)
+      per_feature[k] += s.emergency_contributions[i * width + k];
+    std::vector<std::pair<double, int>> contrib;
+    for (int k = 0; k < kFeatureCount; ++k) {
+      if (per_feature[k] > 0) contrib.push_back({per_feature[k], k});
+    }
+    std::sort(contrib.begin(), contrib.end(), std::greater<>());
+    for (int r = 0; r < 3; ++r) {
+      line += ',';
+      if (r < static_cast<int>(contrib.size())) {
+        const int k = contrib[r].second;
+        const float v = c.at(i, k);
+        line += fmt::format("{}={} (+{:.2f})", specs[k].name,
+                            std::isnan(v) ? std::string("missing") : fmt::format("{:g}", v),
+                            contrib[r].first);
+      }
+    }
+    line += '\n';
+    std::fputs(line.c_str(), f);
+  }
+  if (std::fclose(f) != 0) return UnavailableError("cannot write " + path);
+  if (contributions_path.empty()) return OkStatus();
+  std::FILE* g = std::fopen(contributions_path.c_str(), "wb");
+  if (!g) return UnavailableError("cannot write " + contributions_path);
+  std::fputs("nhs_number,term,value,coefficient,contribution_log_odds\n", g);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& nhs = t.persons().nhs_number[c.person[i]];
+    std::fputs(
+        fmt::format("{},intercept,1,{},{}\n", nhs, Num(lm.intercept), Num(lm.intercept)).c_str(),
+        g);
+    for (const auto& tc : Contributions(lm, {&c.x[i * kFeatureCount], size_t(kFeatureCount)})) {
+      std::fputs(fmt::format("{},{},{:g},{},{}\n", nhs, terms[tc.term].name, tc.value,
+                             Num(lm.coefficients[tc.term]), Num(tc.contribution))
+                     .c_str(),
+                 g);
+    }
+  }
+  if (std::fclose(g) != 0) return UnavailableError("cannot write " + contributions_path);
+  return OkStatus();
+}
+
+}  // namespace pioneer::risk

@@ -1,0 +1,215 @@
+// `pioneer risk train|score|report`: risk of emergency admission (docs/risk.md).
+//   train   --db FILE --index-date D --out MODEL_DIR   both models for the year after D
+//   score   --db FILE --model DIR --index-date D --out scores.csv   IDENTIFIABLE, direct care
+//   report  --db FILE --model DIR --index-date D --out DIR   risk-report.html + .json
+// Exit codes: 0 ok, 2 usage or input error (bad date, no outcome year, bad model), 3 internal.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "pioneer/base/progress.h"
+#include "pioneer/risk/pipeline.h"
+#include "pioneer/store/store.h"
+#include "pioneer/timeline/timeline.h"
+#include "pioneer/tools/commands.h"
+
+namespace pioneer::tools {
+namespace {
+
+struct RiskArgs {
+  std::string db, model, index_date, out, contributions;
+  int rounds = 100;
+  int threads = 2;
+};
+
+int Fail(const char* cmd, const Status& s) {
+  std::fprintf(stderr, "pioneer risk %s: %s\n", cmd, s.ToString().c_str());
+  return s.code() == StatusCode::kInternal ? 3 : 2;
+}
+
+void Stage(const std::string& m) { std::fprintf(stderr, "risk: %s\n", m.c_str()); }
+
+bool SamePath(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+}  // namespace
+
+// Opens the store and builds the risk timeline and inputs (shared with `pioneer demo`).
+Status LoadRiskArea(const std::string& db, std::unique_ptr<timeline::Timeline>* t,
+                    risk::RiskInputs* inputs) {
+  auto store = store::Store::OpenSqlite(db);
+  if (!store.ok()) return store.status();
+  Stage("building the person timeline from " + db);
+  auto progress = MakeStderrProgress();
+  if (progress) progress->Start(0);
+  auto built = timeline::Timeline::Build(
+      **store,
+      [&](const timeline::BuildProgress& p) {
+        if (progress) progress->Update(0, p.rows_done, p.stage);
+      },
+      risk::RiskTimelineOptions());
+  if (progress) progress->Finish();
+  if (!built.ok()) return built.status();
+  *t = std::make_unique<timeline::Timeline>(std::move(*built));
+  auto in = risk::LoadRiskInputs(**store);
+  if (!in.ok()) return in.status();
+  *inputs = std::move(*in);
+  return OkStatus();
+}
+
+int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
+                        Date evaluate_date, const std::string& out_dir, std::string* summary) {
+  auto inputs = risk::LoadRiskInputs(store);
+  if (!inputs.ok()) return Fail("(demo)", inputs.status());
+  risk::BoostParams params;
+  auto model = risk::Train(t, *inputs, train_date, params, Stage);
+  if (!model.ok()) return Fail("(demo)", model.status());
+  if (Status s = risk::SaveModel(*model, out_dir + "/model"); !s.ok()) return Fail("(demo)", s);
+  if (Status s = risk::CheckOutcomeYear(*inputs, evaluate_date); !s.ok()) return Fail("(demo)", s);
+  auto scores = risk::Score(t, *inputs, *model, evaluate_date);
+  if (!scores.ok()) return Fail("(demo)", scores.status());
+  const auto eval = risk::Evaluate(*scores, *model, *inputs);
+  if (Status s = risk::WriteReport(eval, out_dir); !s.ok()) return Fail("(demo)", s);
+  *summary = risk::EvaluationSummary(eval);
+  return 0;
+}
+
+namespace {
+
+int RunTrain(const RiskArgs& a) {
+  auto d = Date::ParseIso(a.index_date);
+  if (!d) return Fail("train", InvalidArgumentError("--index-date must be YYYY-MM-DD"));
+  if (SamePath(a.out, a.db)) {
+    return Fail("train", InvalidArgumentError("--out must not be the store"));
+  }
+  std::unique_ptr<timeline::Timeline> t;
+  risk::RiskInputs inputs;
+  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("train", s);
+  if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("train", s);
+  risk::BoostParams params;
+  params.rounds = a.rounds;
+  params.threads = a.threads;
+  const auto start = std::chrono::steady_clock::now();
+  auto model = risk::Train(*t, inputs, *d, params, Stage);
+  if (!model.ok()) return Fail("train", model.status());
+  model->training["train_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (Status s = risk::SaveModel(*model, a.out); !s.ok()) return Fail("train", s);
+  const auto& tr = model->training;
+  std::printf("Trained risk models at index date %s on %lld people; model written to %s\n",
+              a.index_date.c_str(), static_cast<long long>(tr["people"].get<int64_t>()),
+              a.out.c_str());
+  for (const auto& [outcome, o] : tr["outcomes"].items()) {
+    std::printf("  %-20s prevalence %5.1f%%  held-out AUROC baseline %.3f, boosted %.3f\n",
+                outcome.c_str(), 100 * o["prevalence"].get<double>(),
+                o["held_out_auroc_baseline"].get<double>(),
+                o["held_out_auroc_boosted"].get<double>());
+  }
+  return 0;
+}
+
+int RunScore(const RiskArgs& a) {
+  auto d = Date::ParseIso(a.index_date);
+  if (!d) return Fail("score", InvalidArgumentError("--index-date must be YYYY-MM-DD"));
+  if (SamePath(a.out, a.db) || (!a.contributions.empty() && SamePath(a.contributions, a.db))) {
+    return Fail("score", InvalidArgumentError("an output must not be the store"));
+  }
+  auto model = risk::LoadModel(a.model, a.threads);
+  if (!model.ok()) return Fail("score", model.status());
+  std::unique_ptr<timeline::Timeline> t;
+  risk::RiskInputs inputs;
+  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("score", s);
+  auto scores = risk::Score(*t, inputs, *model, *d);
+  if (!scores.ok()) return Fail("score", scores.status());
+  if (Status s = risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions); !s.ok()) {
+    return Fail("score", s);
+  }
+  std::printf("Scored %zu people at index date %s: %s (IDENTIFIABLE: for direct care only)\n",
+              scores->cohort.rows(), a.index_date.c_str(), a.out.c_str());
+  if (risk::CheckOutcomeYear(inputs, *d).ok() == false) {
+    std::printf(
+        "  (the store does not hold the whole year after %s: scores only, no "
+        "evaluation)\n",
+        a.index_date.c_str());
+  }
+  return 0;
+}
+
+int RunReport(const RiskArgs& a) {
+  auto d = Date::ParseIso(a.index_date);
+  if (!d) return Fail("report", InvalidArgumentError("--index-date must be YYYY-MM-DD"));
+  auto model = risk::LoadModel(a.model, a.threads);
+  if (!model.ok()) return Fail("report", model.status());
+  std::unique_ptr<timeline::Timeline> t;
+  risk::RiskInputs inputs;
+  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("report", s);
+  if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("report", s);
+  auto scores = risk::Score(*t, inputs, *model, *d);
+  if (!scores.ok()) return Fail("report", scores.status());
+  const auto eval = risk::Evaluate(*scores, *model, inputs);
+  if (Status s = risk::WriteReport(eval, a.out); !s.ok()) return Fail("report", s);
+  std::fputs(risk::EvaluationSummary(eval).c_str(), stdout);
+  std::printf("Wrote %s/risk-report.html and %s/risk-report.json\n", a.out.c_str(), a.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void RegisterRiskCommand(CLI::App& app, int& exit_code) {
+  auto* risk = app.add_subcommand(
+      "risk",
+      "Risk of emergency admission in the next 12 months: train a transparent logistic "
+      "baseline and an XGBoost model, score people, and report performance (docs/risk.md).\n"
+      "Exit codes: 0 ok, 2 usage or input error (bad date, no full outcome year for report, "
+      "damaged or other-version model), 3 internal error.");
+  risk->require_subcommand(1);
+  auto args = std::make_shared<RiskArgs>();
+
+  auto* train = risk->add_subcommand(
+      "train",
+      "Train both models on features at --index-date and outcomes in the following 365 days "
+      "(the store must hold that whole year). Writes MODEL_DIR: model.json (features, training "
+      "summary, hash of the training data), coefficients and the XGBoost model, each hashed.");
+  train->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  train->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
+  train->add_option("--out", args->out, "Model directory to write")->required();
+  train->add_option("--rounds", args->rounds, "Boosting rounds")->capture_default_str();
+  train->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  train->callback([args, &exit_code] { exit_code = RunTrain(*args); });
+
+  auto* score = risk->add_subcommand(
+      "score",
+      "Score everyone registered and alive at --index-date. IDENTIFIABLE OUTPUT FOR DIRECT "
+      "CARE ONLY: scores.csv holds NHS Numbers with each person's risk, bands, centiles, "
+      "top 2%/4% flags, segments and the three reasons contributing most; share it only with "
+      "the clinicians and care coordinators caring for these people. An index date without a "
+      "full outcome year is allowed.");
+  score->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  score->add_option("--model", args->model, "Model directory from `risk train`")->required();
+  score->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
+  score->add_option("--out", args->out, "scores.csv to write (identifiable)")->required();
+  score->add_option("--contributions", args->contributions,
+                    "Also write each person's baseline term contributions (identifiable)");
+  score->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  score->callback([args, &exit_code] { exit_code = RunScore(*args); });
+
+  auto* report = risk->add_subcommand(
+      "report",
+      "Evaluate both models at --index-date against the following year (refused when the "
+      "store does not hold that whole year): DIR/risk-report.html (self-contained, charts) and "
+      "DIR/risk-report.json. Aggregate output only.");
+  report->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  report->add_option("--model", args->model, "Model directory from `risk train`")->required();
+  report->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
+  report->add_option("--out", args->out, "Output directory")->required();
+  report->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  report->callback([args, &exit_code] { exit_code = RunReport(*args); });
+}
+
+}  // namespace pioneer::tools
