@@ -106,7 +106,7 @@ TEST_F(HardeningCli, ReadersNeverCreateAStore) {
 // ingest left an empty store file behind while saying the store was "unchanged".
 TEST_F(HardeningCli, FailedIngestSaysWhyAndLeavesNoStore) {
   const std::string db = tmp_ / "new.db";
-  WriteFile(tmp_ / "semi" / "lsoa.csv",
+  WriteFile((tmp_.path() / "semi" / "lsoa.csv").string(),
             "lsoa_code;lsoa_name;la_code;imd_decile\nE01000001;Leeds 001A;E08000035;3\n");
   auto r = Run("ingest --db " + Q(db) + " " + Q(tmp_ / "semi"));
   EXPECT_EQ(r.exit_code, 2);
@@ -126,7 +126,7 @@ TEST_F(HardeningCli, FailedIngestSaysWhyAndLeavesNoStore) {
 
 // Regression: a header of 200,000 commas printed 200,008 error lines (14 MB).
 TEST_F(HardeningCli, AHugeBadHeaderPrintsAFewLinesAndACount) {
-  WriteFile(tmp_ / "wide" / "lsoa.csv", std::string(200000, ',') + "\n");
+  WriteFile((tmp_.path() / "wide" / "lsoa.csv").string(), std::string(200000, ',') + "\n");
   auto r = Run("ingest --db " + Q(tmp_ / "w.db") + " " + Q(tmp_ / "wide"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_LE(CountLines(r.err), 15) << r.err.substr(0, 2000);
@@ -164,7 +164,7 @@ TEST_F(HardeningCli, AFarMilestoneIsAFindingAndTheReportFinishes) {
   r = Run("report --db " + Q(Store()) + " --plan " + Q(tmp_ / "far.toml") + " --out " +
           Q(tmp_ / "out"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(fs::exists(tmp_ / "out" / "bcf-part2.xlsx"));
+  EXPECT_TRUE(fs::exists(tmp_.path() / "out" / "bcf-part2.xlsx"));
 }
 
 // Regression: nan values and a folder given as a plan file.
