@@ -2,10 +2,13 @@
 // correct result) and the documented exit code (0 ok, 1 findings, 2 usage or input error,
 // 3 internal), never a hang, a new empty store or an overwritten input (docs/guarantees.md).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -236,12 +239,24 @@ TEST_F(HardeningCli, DiskFullDuringIngestLeavesTheStoreAsItWas) {
   ingest::testing::WriteValidArea(tmp_.path() / "big", 3000, 11);
   auto before = Run("quality --json --as-of 2016-03-31 --db " + Q(db));
   ASSERT_EQ(before.exit_code, 0) << before.err;
-  const auto limit_kb = fs::file_size(db) / 1024 + 256;
-  const std::string cmd = "sh -c " + Q("trap '' XFSZ; ulimit -f " + std::to_string(limit_kb) +
-                                       "; exec " + testing::PioneerBinary() + " ingest --db " + db +
-                                       " " + (tmp_ / "big") + " 2>" + (tmp_ / "err.txt"));
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
+  const rlim_t limit = fs::file_size(db) + 256 * 1024;
+  const std::string binary = testing::PioneerBinary(), big = tmp_ / "big",
+                    err_path = tmp_ / "err.txt";
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // the child: writes beyond `limit` bytes fail with EFBIG
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit rl{limit, limit};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
+    (void)e;
+    execl(binary.c_str(), binary.c_str(), "ingest", "--db", db.c_str(), big.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 2);
   const std::string err = ReadFile(tmp_ / "err.txt");
   EXPECT_NE(err.find("nothing was stored; " + db + " is unchanged"), std::string::npos) << err;
