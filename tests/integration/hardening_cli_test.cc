@@ -2,10 +2,13 @@
 // correct result) and the documented exit code (0 ok, 1 findings, 2 usage or input error,
 // 3 internal), never a hang, a new empty store or an overwritten input (docs/guarantees.md).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -106,7 +109,7 @@ TEST_F(HardeningCli, ReadersNeverCreateAStore) {
 // ingest left an empty store file behind while saying the store was "unchanged".
 TEST_F(HardeningCli, FailedIngestSaysWhyAndLeavesNoStore) {
   const std::string db = tmp_ / "new.db";
-  WriteFile(tmp_ / "semi" / "lsoa.csv",
+  WriteFile((tmp_.path() / "semi" / "lsoa.csv").string(),
             "lsoa_code;lsoa_name;la_code;imd_decile\nE01000001;Leeds 001A;E08000035;3\n");
   auto r = Run("ingest --db " + Q(db) + " " + Q(tmp_ / "semi"));
   EXPECT_EQ(r.exit_code, 2);
@@ -126,7 +129,7 @@ TEST_F(HardeningCli, FailedIngestSaysWhyAndLeavesNoStore) {
 
 // Regression: a header of 200,000 commas printed 200,008 error lines (14 MB).
 TEST_F(HardeningCli, AHugeBadHeaderPrintsAFewLinesAndACount) {
-  WriteFile(tmp_ / "wide" / "lsoa.csv", std::string(200000, ',') + "\n");
+  WriteFile((tmp_.path() / "wide" / "lsoa.csv").string(), std::string(200000, ',') + "\n");
   auto r = Run("ingest --db " + Q(tmp_ / "w.db") + " " + Q(tmp_ / "wide"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_LE(CountLines(r.err), 15) << r.err.substr(0, 2000);
@@ -164,7 +167,7 @@ TEST_F(HardeningCli, AFarMilestoneIsAFindingAndTheReportFinishes) {
   r = Run("report --db " + Q(Store()) + " --plan " + Q(tmp_ / "far.toml") + " --out " +
           Q(tmp_ / "out"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(fs::exists(tmp_ / "out" / "bcf-part2.xlsx"));
+  EXPECT_TRUE(fs::exists(tmp_.path() / "out" / "bcf-part2.xlsx"));
 }
 
 // Regression: nan values and a folder given as a plan file.
@@ -236,12 +239,24 @@ TEST_F(HardeningCli, DiskFullDuringIngestLeavesTheStoreAsItWas) {
   ingest::testing::WriteValidArea(tmp_.path() / "big", 3000, 11);
   auto before = Run("quality --json --as-of 2016-03-31 --db " + Q(db));
   ASSERT_EQ(before.exit_code, 0) << before.err;
-  const auto limit_kb = fs::file_size(db) / 1024 + 256;
-  const std::string cmd = "sh -c " + Q("trap '' XFSZ; ulimit -f " + std::to_string(limit_kb) +
-                                       "; exec " + testing::PioneerBinary() + " ingest --db " + db +
-                                       " " + (tmp_ / "big") + " 2>" + (tmp_ / "err.txt"));
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
+  const rlim_t limit = fs::file_size(db) + 256 * 1024;
+  const std::string binary = testing::PioneerBinary(), big = tmp_ / "big",
+                    err_path = tmp_ / "err.txt";
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // the child: writes beyond `limit` bytes fail with EFBIG
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit rl{limit, limit};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
+    (void)e;
+    execl(binary.c_str(), binary.c_str(), "ingest", "--db", db.c_str(), big.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 2);
   const std::string err = ReadFile(tmp_ / "err.txt");
   EXPECT_NE(err.find("nothing was stored; " + db + " is unchanged"), std::string::npos) << err;

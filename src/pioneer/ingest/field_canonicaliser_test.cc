@@ -42,7 +42,10 @@ TEST(FieldCanonicaliserTest, Numbers) {
   EXPECT_EQ(Canon(FieldType::kInteger, "+7"), "!bad_integer");
   EXPECT_EQ(Canon(FieldType::kInteger, "4.0"), "!bad_integer");
   EXPECT_EQ(Canon(FieldType::kInteger, "12a"), "!bad_integer");
-  EXPECT_EQ(Canon(FieldType::kInteger, "99999999999999999999"), "!bad_integer");
+  // Digits beyond 64 bits are out of range, not "not an integer".
+  EXPECT_EQ(Canon(FieldType::kInteger, "99999999999999999999"), "!out_of_range");
+  EXPECT_EQ(Canon(FieldType::kInteger, "-99999999999999999999"), "!out_of_range");
+  EXPECT_EQ(Canon(FieldType::kInteger, "+99999999999999999999"), "!bad_integer");
   EXPECT_EQ(Canon(FieldType::kDecimal, "412.50"), "real:412.500000");
   EXPECT_EQ(Canon(FieldType::kDecimal, "-3"), "real:-3.000000");
   EXPECT_EQ(Canon(FieldType::kDecimal, "1e5"), "!bad_decimal");
