@@ -5,7 +5,8 @@
 //   * charts exist (xl/charts/chart*.xml in the zip);
 //   * each --expect 'Sheet!A1=value' (numbers within 0.01, otherwise text equality).
 // Prints a JSON summary; exit status 1 on any failure. Usage:
-//   node workbook_check.js FILE.xlsx [--min-charts N] [--expect 'Sheet!B2=123'] ...
+//   node workbook_check.js FILE.xlsx [--min-charts N] [--min-formulas N (default 1)]
+//                          [--expect 'Sheet!B2=123'] ...
 'use strict';
 const ExcelJS = require('exceljs');
 const JSZip = require('jszip');
@@ -92,10 +93,11 @@ function evaluate(wb, ws, formula) {
 
 (async () => {
   const file = process.argv[2];
-  let minCharts = 1;
+  let minCharts = 1, minFormulas = 1;
   const expects = [];
   for (let k = 3; k < process.argv.length; k++) {
     if (process.argv[k] === '--min-charts') minCharts = +process.argv[++k];
+    else if (process.argv[k] === '--min-formulas') minFormulas = +process.argv[++k];
     else if (process.argv[k] === '--expect') expects.push(process.argv[++k]);
   }
   const failures = [];
@@ -125,7 +127,7 @@ function evaluate(wb, ws, formula) {
       else recomputed++;
     }));
   }
-  if (formulas === 0) failures.push('no formulas at all');
+  if (formulas < minFormulas) failures.push(`${formulas} formulas, wanted at least ${minFormulas}`);
   const zip = await JSZip.loadAsync(fs.readFileSync(file));
   const charts = Object.keys(zip.files).filter(n => /^xl\/charts\/chart\d+\.xml$/.test(n)).length;
   if (charts < minCharts) failures.push(`only ${charts} charts, wanted ${minCharts}`);

@@ -29,17 +29,6 @@ const char* StdName(Standardisation s) {
   return "";
 }
 
-const char* UnitText(Unit u) {
-  switch (u) {
-    case Unit::kPer100k: return "per 100,000";
-    case Unit::kPer1000: return "per 1,000";
-    case Unit::kPercent: return "%";
-    case Unit::kCount: return "count";
-    case Unit::kDays: return "mean days";
-  }
-  return "";
-}
-
 std::string MeasureText(const MetricDefinition& d) {
   switch (d.measure) {
     case Measure::kRecords: return "one per record";
@@ -108,7 +97,7 @@ std::string RenderMetricsReference() {
     out += fmt::format("\n### `{}` — {}\n\n", d.id, d.title);
     out += fmt::format("* Version {}; provenance {}{}; {}.\n", d.version, d.provenance,
                        d.provisional ? " (outputs labelled provisional)" : "", d.citation);
-    out += fmt::format("* Unit: {} ({}); {}.\n", UnitText(d.unit), RateUnitText(d),
+    out += fmt::format("* Unit: {}; {}.\n", RateUnitText(d),
                        d.polarity == Polarity::kLowerIsBetter ? "lower is better"
                                                               : "higher is better");
     if (std::string ci = RateCiText(d); !ci.empty())

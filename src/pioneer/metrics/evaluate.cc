@@ -589,10 +589,26 @@ void ApplyDisclosureControl(MetricsReport& report) {
       v.denominator = static_cast<int64_t>(rd);
     }
     if (exact > 0 && v.numerator) {
-      const double scale = published / exact * den_ratio;
-      if (v.rate) v.rate = *v.rate * scale;
+      // Derived from the published numbers only, by one formula (so that no exact value shows
+      // through floating-point differences): over a count denominator, published / published;
+      // otherwise the published count times the rate of one event (a function of the public
+      // denominator) taken to 9 significant digits.
+      auto canon = [](double x) {
+        if (x == 0 || !std::isfinite(x)) return x;
+        const double p = std::pow(10.0, 8 - static_cast<int>(std::floor(std::log10(std::fabs(x)))));
+        return std::round(x * p) / p;
+      };
+      const double unit_scale = d ? UnitScale(d->unit) : 0;
+      if (v.rate) {
+        if (count_den && v.denominator && *v.denominator > 0 && unit_scale > 0) {
+          const double months = d->per_month ? MonthsIn(v.period) : 1.0;
+          v.rate = published / months / static_cast<double>(*v.denominator) * unit_scale;
+        } else {
+          v.rate = published * canon(*v.rate / exact * den_ratio);
+        }
+      }
       if (v.standardised_rate) {
-        v.standardised_rate = *v.standardised_rate * published / exact;
+        v.standardised_rate = published * canon(*v.standardised_rate / exact);
         Interval o = PoissonLimits95(published);
         const double per_event = *v.standardised_rate / published;
         v.ci_lower = o.lower * per_event;

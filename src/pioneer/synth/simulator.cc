@@ -981,10 +981,19 @@ class PersonSimulator::Life {
     (void)cause;
   }
 
+  // Elective lists run Monday to Friday: an admission that falls on a weekend goes to a
+  // weekday of the following week, uniformly (moving every weekend draw to the Monday made
+  // Monday carry three days' electives and day cases: ~1.6x any other weekday's discharges).
+  Day ElectiveListDay(Day day) {
+    if (!IsWeekend(day)) return day;
+    while (IsWeekend(day)) ++day;  // the Monday
+    return day + static_cast<Day>(rng_.Below(5));
+  }
+
   Day ElectiveAdmission(Day day) {
     CloseReablement(day, "admitted_hospital");
     const int age = AgeOn(h_.birth, day);
-    while (IsWeekend(day)) ++day;
+    day = ElectiveListDay(day);
     if (day >= sim_end_) return day;
     const ElectiveProcedure& e = SampleElective(age, h_.sex, rng_);
     Spell s;
