@@ -18,7 +18,7 @@
 #     quarantine, inserts, the NHS Number indexes, commit and WAL checkpoint.
 #  3. PostgreSQL 15: a throwaway server (initdb as the postgres user, port 55432, socket in
 #     /tmp, fsync/synchronous_commit/full_page_writes off, as in
-#     ../shared/specs/toolchain.md section 4). One table per file with every column TEXT (the
+#     bench/README.md). One table per file with every column TEXT (the
 #     files contain deliberately bad values, which typed columns would reject), then
 #     server-side `COPY table FROM 'file' (FORMAT csv, HEADER)` for every file in ONE
 #     transaction; then the same NHS Number indexes, timed separately.

@@ -32,7 +32,7 @@
 #     (+ _rowid, the SQLite rowid) and loaded from CSV exports of the store, load timed apart;
 #     every statement run and its cells compared (bench/metrics_duckdb/run.mjs); once in
 #     memory and once from its own persistent database file (open + queries timed).
-#  4. PostgreSQL 15 (throwaway server as in ../shared/specs/toolchain.md section 4, settings
+#  4. PostgreSQL 15 (throwaway server as in bench/README.md, settings
 #     in PG_SETTINGS below): the same CSVs COPYed into the same typed tables, indexes on NHS
 #     Number and on the lookup keys the SQL probes per row, ANALYZE; every statement run in one
 #     psql session, timed on the server clock and compared (bench/metrics_pg_run.py).

@@ -1,5 +1,5 @@
 // Accuracy of unsupervised person matching on the public benchmarks in ../shared/data/linkage
-// (FEBRL 3 and 4, Splink fake_1000), asserting the bars of ../shared/specs/linkage.md.
+// (FEBRL 3 and 4, Splink fake_1000), asserting the bars of docs/linkage.md.
 //
 // Method (docs/linkage.md): default comparisons, blocking and estimation - no labels are used
 // for training; truth is read only to score. Pairwise precision, recall and F1 count every

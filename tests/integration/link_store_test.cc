@@ -1,5 +1,5 @@
 // `pioneer link` on a synthetic area, through the library: NHS Number coverage of social care
-// before -> after, accuracy against the area's truth files (issue 6 acceptance: coverage
+// before -> after, accuracy against the area's truth files (the acceptance bar: coverage
 // above 98%, wrong-link rate below 0.1%), idempotent re-runs, and the timeline using the links.
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -1,5 +1,6 @@
 // The metric catalogue: every BCF metric implemented so far, declared once as data.
-// Rules follow ../shared/specs/bcf-metrics.md; section numbers are cited per definition.
+// Rules follow the official definitions cited per metric (ASCOF handbook, NHS Digital indicator
+// specifications, BCF planning guidance); docs/metrics.md is generated from this file.
 #include <cctype>
 #include <string>
 #include <vector>
@@ -602,7 +603,7 @@ MetricDefinition Stranded() {
   MetricDefinition d = HospitalDischarges();
   d.id = "stranded_patients";
   d.title = "Stranded patients: discharges after a length of stay of 15 days or more";
-  d.citation = "issue 4 (Leeds Year of Care); bcf-metrics.md 4.6 context";
+  d.citation = "Leeds BCF plan (Year of Care); bcf-metrics.md 4.6 context";
   d.unit = Unit::kPercent;
   auto all = DischargedAlive();
   all.push_back(Expr::DaysBetween("admission_date", "discharge_date", 15, kUnbounded,
@@ -648,7 +649,7 @@ MetricDefinition DischargedAfterReady() {
   MetricDefinition d = ReadyDischarges();
   d.id = "discharged_after_ready_pct";
   d.title = "Adults who stayed in hospital beyond their discharge-ready date";
-  d.citation = "bcf-metrics.md 4.6 (a); issue 4 (Leeds Year of Care: over a third)";
+  d.citation = "bcf-metrics.md 4.6 (a); Leeds BCF plan (Year of Care audit: over a third)";
   d.unit = Unit::kPercent;
   d.numerator = Expr::And({DischargesWithReadyDate(),
                            Expr::DaysBetween("discharge_ready_date", "discharge_date", 1,
@@ -707,7 +708,7 @@ MetricDefinition LeedsBedDays() {
   d.id = "leeds_care_home_bed_days";
   d.title = "Leeds local: total bed days in residential and nursing care (council-supported)";
   d.version = "1.0";
-  d.citation = "issue 4 (Leeds seed: admissions x length of stay); definition PROP";
+  d.citation = "Leeds BCF plan (admissions x length of stay); definition PROP";
   d.provenance = "PROP";
   d.provisional = true;
   d.source = "social_care_events";
@@ -743,7 +744,7 @@ MetricDefinition TriboroughSupported() {
   d.id = "triborough_supported_75plus";
   d.title = "People aged 75+ supported in the community by social care";
   d.version = "1.0";
-  d.citation = "issue 4 (Tri-borough seed); definition PROP";
+  d.citation = "Tri-borough BCF plan; definition PROP";
   d.provenance = "PROP";
   d.provisional = true;
   d.source = "social_care_events";
@@ -790,7 +791,7 @@ MetricDefinition TriboroughAvoidable(std::vector<Expr> avoidable_components) {
   d.title = "Tri-borough local: avoidable emergency admissions per 1,000 people aged 75+ "
             "supported in the community by social care";
   d.version = "1.0";
-  d.citation = "issue 4 (Tri-borough seed); avoidable admissions as bcf-metrics.md 5.1 "
+  d.citation = "Tri-borough BCF plan; avoidable admissions as bcf-metrics.md 5.1 "
                "(each admission once); joined to social care on the NHS Number";
   d.provenance = "PROP";
   d.provisional = true;
@@ -819,7 +820,7 @@ MetricDefinition SevenDay(bool to_social_care) {
                   "provider"
                 : "Seven-day services: discharges by day of week, per provider";
   d.version = "1.0";
-  d.citation = "issue 4 (Leeds seed audit chart); bcf-metrics.md 9.5 national condition 3";
+  d.citation = "Leeds BCF plan (seven-day audit chart); bcf-metrics.md 9.5 national condition 3";
   d.provenance = "PROP";
   d.provisional = true;
   d.unit = Unit::kCount;
@@ -868,7 +869,7 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       Falls(sw, "leicestershire_falls_65plus",
             "Leicestershire local: emergency admissions for injuries due to falls, aged 65+", 65,
             200);
-  leicestershire.citation = "issue 4 (Leicestershire seed); alias of falls_65plus";
+  leicestershire.citation = "West Leicestershire BCF plan; alias of falls_65plus";
   leicestershire.components = {"falls_65plus"};
   c.push_back(std::move(leicestershire));
   c.push_back(Ascof2a(sw, 1));

@@ -21,7 +21,7 @@
 // "J46X"), OPCS-4 without the dot ("K401", "" for the placeholders '-' and '&'), codes as
 // listed in docs/data-formats.md, integers for integer fields.
 //
-// Switches: the [PROP]/[CORR] choices of ../shared/specs/bcf-metrics.md are named switches with
+// Switches: the [PROP]/[CORR] choices of docs/metrics.md are named switches with
 // documented defaults (AllSwitches()); BuildCatalogue(values) returns the definitions as they
 // stand under those values, so the switch in force is part of the data each engine reads.
 // Thread safety: plain values; the catalogue functions are pure.

@@ -1,7 +1,7 @@
 // Statistics for metric values: the chi-square quantile (via the regularised incomplete gamma
 // function and its inverse), exact Poisson (Dobson) and Byar limits, the European Standard
 // Population 2013 and directly standardised rates with 95% confidence intervals, all as
-// ../shared/specs/bcf-metrics.md 1.8 describes.
+// docs/metrics.md describes (direct standardisation to the European Standard Population 2013).
 //
 // Accuracy: RegularizedGammaP to ~1e-14 relative (series below a+1, Lentz continued fraction
 // above); GammaPInverse refines by Newton/Halley steps inside a bisection bracket to 1e-12.

@@ -4,7 +4,7 @@ namespace pioneer::model {
 namespace {
 
 // Each table below is data: values and meanings from the named source. Meanings are
-// paraphrased. Provenance tags follow ../shared/specs/bcf-metrics.md section 0.
+// paraphrased. Provenance tags (AUTH, CORR, PROP) are explained in docs/metrics.md.
 
 constexpr Code kSex[] = {
     {"0", "Not known"}, {"1", "Male"}, {"2", "Female"}, {"9", "Indeterminate (not specified)"}};

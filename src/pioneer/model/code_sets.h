@@ -2,7 +2,7 @@
 //
 // Each CodeSet is a named table of (code, meaning) pairs with the source it comes from and a
 // provenance tag ("AUTH" official text read; "CORR" secondary source; "PROP" our proposal,
-// to verify), following ../shared/specs/bcf-metrics.md section 0. Ingest checks every kCode
+// to verify), following the provenance tags of docs/metrics.md. Ingest checks every kCode
 // field against its set; docs/data-formats.md lists them; metrics read them by name.
 //
 // Names used by formats/extract_schema.cc: sex, pds_record_type, organisation_type,

@@ -1,6 +1,6 @@
 // NhsNumber: the 10-digit NHS Number, validated on construction.
 //
-// Rules (NHS Data Dictionary, NHS NUMBER; ../shared/specs/linkage.md section 6):
+// Rules (NHS Data Dictionary, NHS NUMBER):
 //  * exactly 10 digits after removing spaces and hyphens ("943 476 5919", "943-476-5919");
 //  * Modulus 11: digits 1..9 weighted 10..2, check = 11 - (sum mod 11); 11 -> 0;
 //    10 -> the number is invalid (never issued); valid iff check == digit 10;

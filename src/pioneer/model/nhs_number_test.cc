@@ -5,7 +5,7 @@
 namespace pioneer {
 namespace {
 
-// Vectors from ../shared/specs/linkage.md section 6.
+// Vectors worked by hand from the NHS Data Dictionary's Modulus 11 rule (NHS NUMBER).
 TEST(NhsNumberTest, AcceptsPublishedValidNumbers) {
   for (const char* n : {"9434765919", "9000000009", "9000000017", "9000000025", "9000000033",
                         "4010232137", "9111231114", "9876543210", "6541003238", "3417284996",

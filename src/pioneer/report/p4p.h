@@ -1,4 +1,4 @@
-// Payment for performance, 2015/16 design (../shared/specs/bcf-metrics.md 9.2-9.4; every
+// Payment for performance, 2015/16 design (BCF 2015/16 planning guidance as revised in 2014, see docs/report.md; every
 // parameter comes from the plan's [p4p] table because none of the mechanics was verified).
 //
 // For each pair (baseline quarter b, plan quarter q):

@@ -1,9 +1,9 @@
 // Calibration check: the five BCF baseline figures of a generated area, computed
 // independently from the written CSV files (read back with libcsv; nothing is taken from the
 // generator's memory) and compared with the Leicestershire BCF plan baselines
-// (../shared/seeds/001_*.txt), per financial year.
+// (the West Leicestershire BCF plan, 2014), per financial year.
 //
-// Measures (definitions from ../shared/specs/bcf-metrics.md, simplified where noted):
+// Measures (definitions as in docs/metrics.md, simplified where noted):
 //  1. Permanent admissions of people 65+ to residential and nursing care per 100,000
 //     population 65+ per year (ASCOF 2A part 2, s2.3): council-supported (funding la_funded
 //     or joint) long-term residential/nursing service events; a person counts in the FY in

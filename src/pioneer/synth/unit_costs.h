@@ -1,4 +1,4 @@
-// Unit costs written to unit_costs.csv: the figures of ../shared/specs/risk-and-evaluation.md
+// Unit costs written to unit_costs.csv: the published unit-cost figures recorded in docs/synthetic-data.md
 // section 7 at their own price years, plus a complete 2014/15 set (the BCF baseline year)
 // so that every activity in the extracts can be costed at one price base.
 //

@@ -223,7 +223,7 @@ int RunDemo(const DemoArgs& a) {
     return 2;
   }
 
-  // BCF plan report for the demo plan (issue 5): DIR/report/bcf-part2.xlsx and dashboard.html.
+  // BCF plan report for the demo plan: DIR/report/bcf-part2.xlsx and dashboard.html.
   step_done("metrics");
   std::string plan_xlsx, plan_html;
   const std::string plan_file = DemoPlanFile(a, out);
