@@ -56,7 +56,7 @@ Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
   const auto t0 = std::chrono::steady_clock::now();
   bool rebuilt = false;
   PIONEER_RETURN_IF_ERROR(timeline::RefreshSnapshot(store, db_path, oo, false, &rebuilt));
-  if (rebuilt) {
+  if (rebuilt && !command.empty()) {
     std::fprintf(stderr, "%s: wrote the timeline snapshot %s in %.1f s\n", command.c_str(),
                  timeline::SnapshotPath(db_path).c_str(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -49,7 +49,8 @@ StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std:
                                                  const SwitchValues& switch_overrides = {},
                                                  timeline::OpenReport* report = nullptr);
 // Brings the snapshot of the store at `db_path` up to date for every metric (default
-// switches), writing it unless it is current; announces a rebuild on stderr as `command`.
+// switches), writing it unless it is current; announces a rebuild on stderr as `command`
+// ("": silently).
 Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
                               const std::string& command);
 

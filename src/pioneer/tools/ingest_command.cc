@@ -84,8 +84,8 @@ int RunIngest(const IngestArgs& a) {
         std::fflush(stdout);
         // The person timeline snapshot beside the store (docs/snapshot.md); a failure here
         // loses nothing: the next reader rebuilds it.
-        if (Status s = metrics::RefreshMetricsSnapshot(**store, a.db, "pioneer ingest");
-            !s.ok()) {
+        const std::string announce = progress ? "pioneer ingest" : "";
+        if (Status s = metrics::RefreshMetricsSnapshot(**store, a.db, announce); !s.ok()) {
           std::fprintf(stderr, "pioneer ingest: timeline snapshot not written: %s\n",
                        s.message().c_str());
         }

@@ -64,7 +64,8 @@ int RunLink(const LinkArgs& a) {
   if (progress) progress->Finish();
   if (!r.ok()) return Fail("link", r.status());
   // The person timeline snapshot beside the store, with the new links (docs/snapshot.md).
-  if (Status s = metrics::RefreshMetricsSnapshot(**st, a.db, "pioneer link"); !s.ok()) {
+  const std::string announce = a.quiet ? "" : "pioneer link";
+  if (Status s = metrics::RefreshMetricsSnapshot(**st, a.db, announce); !s.ok()) {
     std::fprintf(stderr, "pioneer link: timeline snapshot not written: %s\n",
                  s.message().c_str());
   }
