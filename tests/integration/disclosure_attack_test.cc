@@ -68,8 +68,8 @@ std::string Publish(const metrics::MetricsReport& exact, const metrics::MetricDe
   one.data_as_of = exact.data_as_of;
   one.values = {std::move(v)};
   metrics::ApplyDisclosureControl(one);
-  return metrics::ReportJson(one)["metrics"][0]["values"].dump() + "\n" +
-         metrics::ReportCsv(one) + metrics::ReportTable(one);
+  return metrics::ReportJson(one)["metrics"][0]["values"].dump() + "\n" + metrics::ReportCsv(one) +
+         metrics::ReportTable(one);
 }
 
 // The same value as it would be if the exact numerator were x and the exact denominator y
@@ -82,8 +82,8 @@ metrics::MetricValue Counterfactual(const metrics::MetricValue& v, double x,
                    (y && v.denominator && *y > 0 ? static_cast<double>(*v.denominator) / *y : 1.0);
   w.numerator = x;
   if (y) w.denominator = y;
-  for (auto* r : {&w.rate, &w.rate_ci_lower, &w.rate_ci_upper, &w.standardised_rate,
-                  &w.ci_lower, &w.ci_upper}) {
+  for (auto* r : {&w.rate, &w.rate_ci_lower, &w.rate_ci_upper, &w.standardised_rate, &w.ci_lower,
+                  &w.ci_upper}) {
     if (*r) *r = **r * f;
   }
   return w;
@@ -116,8 +116,8 @@ TEST_F(DisclosureAttack, PublishedFieldsDependOnlyOnProtectedNumbers) {
         for (int x = 1; x <= 7; ++x) xs.push_back(x);  // suppressed: all of 1-7 look alike
       } else if (n >= 8) {
         for (double x = n - 4; x <= n + 4; ++x) {
-          if (x >= 8 && Round5(x) == Round5(n) && (!v.denominator || !count_den ||
-                                                   x <= static_cast<double>(*v.denominator)))
+          if (x >= 8 && Round5(x) == Round5(n) &&
+              (!v.denominator || !count_den || x <= static_cast<double>(*v.denominator)))
             xs.push_back(x);
         }
       }
@@ -135,8 +135,8 @@ TEST_F(DisclosureAttack, PublishedFieldsDependOnlyOnProtectedNumbers) {
             continue;
           ++alternatives;
           ASSERT_EQ(Publish(*exact, *d, Counterfactual(v, n, y)), real)
-              << v.metric_id << " " << v.period_label << " " << v.group << ": denominator "
-              << den << " is distinguishable from " << y;
+              << v.metric_id << " " << v.period_label << " " << v.group << ": denominator " << den
+              << " is distinguishable from " << y;
         }
       }
     }
@@ -163,7 +163,10 @@ TEST_F(DisclosureAttack, RatesAndProportionsDoNotGiveBackRoundedAwayNumerators) 
     const auto& em = je["metrics"][m];
     const auto& pm = jp["metrics"][m];
     const std::string unit = pm["unit"];
-    const double scale = unit == "per 100,000" ? 1e5 : unit == "per 1,000" ? 1e3 : unit == "%" ? 100 : 0;
+    const double scale = unit == "per 100,000" ? 1e5
+                         : unit == "per 1,000" ? 1e3
+                         : unit == "%"         ? 100
+                                               : 0;
     ASSERT_EQ(em["values"].size(), pm["values"].size()) << em["id"];
     for (size_t i = 0; i < pm["values"].size(); ++i) {
       const auto& e = em["values"][i];
