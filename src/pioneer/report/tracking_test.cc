@@ -67,7 +67,9 @@ TEST(Tracking, AFarMilestoneCannotStretchTheSeries) {
   EXPECT_TRUE(labels.count("2013/14 Q1"));
   EXPECT_TRUE(labels.count("2014/15 Q4"));
   EXPECT_FALSE(labels.count("2015/16 Q1"));
-  EXPECT_EQ(periods.size(), 1u + 3u + 8u);  // baseline, three windows, eight quarters
+  // Baseline, three milestone windows, eight quarters, the 12 months ending with each quarter
+  // (the one ending 2013/14 Q4 is the baseline) and the plan year 2014/15.
+  EXPECT_EQ(periods.size(), 1u + 3u + 8u + 7u + 1u);
   p.metrics[0].measure_months = 100000000;
   EXPECT_FALSE(TrackingPeriods(p).empty());
 }
