@@ -173,7 +173,9 @@ header{background:#005eb8;color:#fff;padding:16px 28px}header h1{margin:0;font-s
 main{padding:16px 28px;max-width:1200px}section{background:#fff;border-radius:6px;padding:14px 18px;margin:14px 0;box-shadow:0 1px 2px #0002}
 .synthetic{background:#fff4e5;border-left:5px solid #ed8b00;padding:10px 14px}
 table{border-collapse:collapse;font-size:14px}td,th{border-bottom:1px solid #dde;padding:4px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px}.chart{height:320px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));gap:14px}.chart{height:320px}
+section,.tablewrap{overflow-x:auto;max-width:100%}details{margin:6px 0}summary{cursor:pointer;color:#005eb8}
+@media (max-width:600px){main{padding:8px}section{padding:10px}header{padding:12px}}
 )";
 
 constexpr const char* kScript = R"JS(
@@ -208,6 +210,29 @@ constexpr const char* kScript = R"JS(
                 {label:'boosted predicted', data:demo.map(r => 100*r.mean_predicted), backgroundColor:'#005eb8'},
                 {label:'baseline predicted', data:e.baseline.by_age_sex.map(r => 100*r.mean_predicted), backgroundColor:'#768692'}]},
     options:{animation:false, maintainAspectRatio:false, scales:{y:{title:{display:true,text:'% with an emergency admission'}}}}});
+  // Every chart gets its data as a table underneath (the accessible alternative), built from
+  // the chart's own data with DOM text nodes only.
+  function cell(row, text, head){ const c = document.createElement(head ? 'th' : 'td');
+    c.textContent = text; row.appendChild(c); }
+  function num(v){ return typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : String(v); }
+  document.querySelectorAll('canvas').forEach(function(c){
+    const ch = Chart.getChart(c); if (!ch) return;
+    const t = document.createElement('table'), ds = ch.data.datasets;
+    if (ch.data.labels && ch.data.labels.length) {
+      const h = t.insertRow(); cell(h, '', true); ds.forEach(x => cell(h, x.label, true));
+      ch.data.labels.forEach((l, i) => { const r = t.insertRow(); cell(r, l, true);
+        ds.forEach(x => cell(r, num(x.data[i]))); });
+    } else {
+      const sc = ch.options.scales, h = t.insertRow();
+      ['series', (sc.x.title || {}).text || 'x', (sc.y.title || {}).text || 'y'].forEach(x => cell(h, x, true));
+      ds.forEach(x => x.data.forEach(p => { const r = t.insertRow(); cell(r, x.label);
+        cell(r, num(p.x)); cell(r, num(p.y)); }));
+    }
+    const det = document.createElement('details'), sum = document.createElement('summary');
+    sum.textContent = 'Data table'; det.appendChild(sum);
+    const w = document.createElement('div'); w.className = 'tablewrap'; w.appendChild(t);
+    det.appendChild(w); c.parentNode.after(det);
+  });
   // Read by tests/report/dashboard_check.js: every canvas holds a chart.
   window.pioneerChartsRendered = Array.from(document.querySelectorAll('canvas'))
       .filter(c => Chart.getChart(c)).length;
