@@ -54,6 +54,18 @@ std::string_view PurposeOf(const Principal& who) {
   }
 }
 
+// An audit entry carrying who asked (user, role, organisation) and for what purpose; the caller
+// adds what was done, to whom and with what outcome.
+AuditEntry EntryFor(const Principal& who) {
+  AuditEntry e;
+  e.user_id = who.user_id;
+  e.username = who.username;
+  e.role = RoleName(who.role);
+  e.org_code = who.org_code;
+  e.purpose = PurposeOf(who);
+  return e;
+}
+
 // --- PersonAccess ----------------------------------------------------------------------
 
 PersonAccess::PersonAccess(Gate* gate, const Principal& who, NhsNumber person, Basis basis,
@@ -302,12 +314,7 @@ Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
         "a break-glass reason of at least {} characters is required", kMinBreakGlassReason));
   }
   if (grant_id == 0) return OkStatus();  // checked before the grant is stored
-  AuditEntry e;
-  e.user_id = who.user_id;
-  e.username = who.username;
-  e.role = RoleName(who.role);
-  e.org_code = who.org_code;
-  e.purpose = PurposeOf(who);
+  AuditEntry e = EntryFor(who);
   e.action = "break-glass";
   e.basis = "break-glass";
   e.reason = reason;
@@ -321,12 +328,7 @@ Status Gate::Audit(PersonAccess& access) {
   if (access.audited_) return OkStatus();
   access.audited_ = true;
   const Principal& who = *access.who_;
-  AuditEntry e;
-  e.user_id = who.user_id;
-  e.username = who.username;
-  e.role = RoleName(who.role);
-  e.org_code = who.org_code;
-  e.purpose = PurposeOf(who);
+  AuditEntry e = EntryFor(who);
   e.action = access.action_;
   e.basis = BasisName(access.basis_);
   if (access.basis_ == Basis::kBreakGlass && who.grant) e.reason = who.grant->reason;
@@ -346,12 +348,7 @@ Status Gate::Release(PersonAccess& access) {
 
 Status Gate::AuditOther(const Principal& who, std::string_view action, const NhsNumber* person,
                         std::string_view outcome, std::string_view returned) {
-  AuditEntry e;
-  e.user_id = who.user_id;
-  e.username = who.username;
-  e.role = RoleName(who.role);
-  e.org_code = who.org_code;
-  e.purpose = PurposeOf(who);
+  AuditEntry e = EntryFor(who);
   e.action = action;
   e.basis = "none";
   if (person) e.nhs_number = person->digits();
