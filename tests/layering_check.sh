@@ -25,7 +25,8 @@ declare -A allowed=(
   [ig]="base model formats store"
   [fhir]="base model ig"
   [server]="base model formats store ig fhir"
-  [risk]="base model formats store timeline"
+  [careplan]="base model store"
+  [risk]="base model formats store timeline careplan"
   [tools]="*"
 )
 

@@ -38,6 +38,12 @@ class RiskCli : public ::testing::Test {
     auto i = RunPioneer(
         "ingest --progress never --db " + (*dir_ / "area.db") + " " + (*dir_ / "extracts"), *dir_);
     ASSERT_EQ(i.exit_code, 0) << i.err;
+    // The area's joint care plans (exit 1: the few rows with a mistyped NHS Number are
+    // rejected and kept).
+    auto c = RunPioneer("careplan import --db " + (*dir_ / "area.db") + " " +
+                            (*dir_ / "extracts/care_plans/care_plans.csv"),
+                        *dir_);
+    ASSERT_LE(c.exit_code, 1) << c.err;
     auto t = RunPioneer("risk train --db " + (*dir_ / "area.db") +
                             " --index-date 2013-04-01 --threads 1 --out " + (*dir_ / "model"),
                         *dir_);
@@ -212,6 +218,99 @@ TEST_F(RiskCli, ReportOpensInHeadlessChromiumWithoutErrors) {
   for (const char* id : {"roc", "calibration", "capture", "agesex"}) {
     EXPECT_NE(out.find(std::string("\"id\": \"") + id + "\""), std::string::npos) << out;
   }
+}
+
+std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (char ch : line) {
+    if (ch == '"') {
+      quoted = !quoted;
+    } else if (ch == ',' && !quoted) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+json PublishedOrNull(int64_t exact) {
+  if (exact > 0 && exact < 8) return nullptr;
+  return static_cast<int64_t>(std::llround(exact / 5.0) * 5);
+}
+
+// Recomputes "top 2% of each practice" coverage on 2014-04-01 from scores.csv (who is in the
+// top 2%, who is an adult) and the care plans file the area was given (which plans are in
+// force, joint, with a named lead), independently of risk/national_condition.cc.
+TEST_F(RiskCli, JointCarePlanCoverageMatchesARecomputationFromTheFiles) {
+  ASSERT_NE(report_, nullptr);
+  const json& nc = (*report_)["national_condition"];
+  ASSERT_TRUE(nc.contains("area")) << nc.dump();
+  const std::string csv = *dir_ / "scores-nc.csv";
+  auto s = RunPioneer("risk score --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
+                          " --index-date 2014-04-01 --threads 1 --out " + csv,
+                      *dir_);
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  // Plans in force on the day: status not draft / entered-in-error, start <= day < end.
+  std::map<std::string, std::pair<bool, bool>> plan;  // nhs -> (in force, joint with lead)
+  {
+    std::istringstream in(testing::ReadFile(*dir_ / "extracts/care_plans/care_plans.csv"));
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> head = SplitCsvLine(line);
+    auto col = [&](const char* name) {
+      return static_cast<size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+    };
+    while (std::getline(in, line)) {
+      const auto f = SplitCsvLine(line);
+      const std::string day = "2014-04-01";
+      if (f[col("status")] == "draft" || f[col("status")] == "entered-in-error") continue;
+      if (f[col("start_date")] > day) continue;
+      if (!f[col("end_date")].empty() && f[col("end_date")] <= day) continue;
+      const bool joint = f[col("organisations")].find(';') != std::string::npos;
+      const bool lead = !f[col("accountable_gp")].empty() && !f[col("care_coordinator")].empty();
+      auto& p = plan[f[col("nhs_number")]];
+      p.first = true;
+      p.second = p.second || (joint && lead);
+    }
+  }
+  int64_t adults = 0, high = 0, with_plan = 0, with_joint = 0;
+  std::istringstream in(testing::ReadFile(csv));
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> head = SplitCsvLine(line);
+  const size_t c_nhs = 0;
+  const size_t c_age = std::find(head.begin(), head.end(), "age") - head.begin();
+  const size_t c_top2 = std::find(head.begin(), head.end(), "top2_practice") - head.begin();
+  while (std::getline(in, line)) {
+    const auto f = SplitCsvLine(line);
+    if (std::stoi(f[c_age]) < 18) continue;
+    ++adults;
+    if (f[c_top2] != "1") continue;
+    ++high;
+    auto it = plan.find(f[c_nhs]);
+    if (it == plan.end()) continue;
+    with_plan += it->second.first;
+    with_joint += it->second.second;
+  }
+  ASSERT_GT(high, 50);
+  const json& top2 = nc["area"]["top2_practice"];
+  EXPECT_EQ(top2["adults"], PublishedOrNull(adults));
+  EXPECT_EQ(top2["high_risk"], PublishedOrNull(high));
+  EXPECT_EQ(top2["with_plan"], PublishedOrNull(with_plan));
+  EXPECT_EQ(top2["with_joint_plan_and_lead"], PublishedOrNull(with_joint));
+  // The synthetic programme starts 18 months into the window (2013-10-01): no coverage a
+  // quarter before it, partial coverage (neither 0% nor 100%) on the day.
+  ASSERT_EQ(nc["over_time"].size(), 4u);
+  EXPECT_EQ(nc["over_time"][0]["area"]["top2_practice"]["with_plan"], 0);
+  const double share = top2["with_plan_share"].get<double>();
+  EXPECT_GT(share, 0.05);
+  EXPECT_LT(share, 0.95);
+  EXPECT_LT(top2["with_joint_plan_and_lead_share"].get<double>(), share);
 }
 
 }  // namespace

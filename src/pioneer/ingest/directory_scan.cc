@@ -28,6 +28,10 @@ StatusOr<DirectoryListing> ScanDirectory(const std::string& dir) {
       if (name == "truth") {
         out.ignored.push_back(
             "truth/ (ground truth written by `pioneer synth`; never ingested)");
+      } else if (name == "care_plans") {
+        out.ignored.push_back(
+            "care_plans/ (care plans are not an extract: load them with `pioneer careplan "
+            "import`)");
       } else {
         out.unknown.push_back(name + "/");
       }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pioneer/base/csv_record.h"
 #include "pioneer/base/status.h"
 #include "pioneer/ingest/column_map.h"
 #include "pioneer/ingest/field_canonicaliser.h"
@@ -68,8 +69,5 @@ class RowValidator {
   std::vector<std::vector<const ValueRange*>> ranges_;  // per spec field
   std::vector<Problem> problems_;
 };
-
-// A record re-encoded as one RFC 4180 CSV line (quotes added where needed).
-std::string EncodeCsvRecord(std::span<const std::string_view> fields);
 
 }  // namespace pioneer::ingest

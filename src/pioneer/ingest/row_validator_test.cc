@@ -161,10 +161,6 @@ TEST(RowValidatorTest, GeneratedSampleRowsAreAllAccepted) {
   }
 }
 
-TEST(EncodeCsvRecordTest, QuotesOnlyWhereNeeded) {
-  std::vector<std::string_view> f = {"a", "b,c", "say \"x\"", "two\nlines", " pad", ""};
-  EXPECT_EQ(EncodeCsvRecord(f), "a,\"b,c\",\"say \"\"x\"\"\",\"two\nlines\",\" pad\",");
-}
 
 }  // namespace
 }  // namespace pioneer::ingest

@@ -126,7 +126,60 @@ json ChartData(const ReportData& d) {
     p4p["withheld"].push_back(Opt(q.withheld_gbp));
   }
   j["p4p"] = p4p;
+  if (d.national_condition) {
+    json nc;
+    nc["dates"] = d.national_condition->dates;
+    nc["approaches"] = json::array();
+    for (const auto& a : d.national_condition->approaches) {
+      json series = json::array();
+      for (const auto& v : a.series) series.push_back(v ? json(100 * *v) : json(nullptr));
+      nc["approaches"].push_back({{"label", a.label}, {"series", series}});
+    }
+    j["national_condition"] = nc;
+  }
   return j;
+}
+
+std::string Share(std::optional<double> v) {
+  return v ? fmt::format("{:.1f}%", 100 * *v) : std::string("suppressed");
+}
+std::string Count(std::optional<int64_t> v) {
+  return v ? std::to_string(*v) : std::string("suppressed");
+}
+
+// National condition: high-risk adults with a joint care plan and a named lead professional.
+std::string NationalConditionSection(const ReportData& d) {
+  std::string h = "<section><h2>Joint care planning for people at high risk (national "
+                  "condition)</h2>";
+  if (!d.national_condition) {
+    return h + "<p>Not measured: give the report a risk report (<code>pioneer report "
+               "--risk-report risk-report.json</code>) to show how many adults at high risk "
+               "have a joint care plan and a named lead professional.</p></section>\n";
+  }
+  const NationalCondition& nc = *d.national_condition;
+  h += "<p>On " + Esc(nc.date) +
+       ", by each case-finding approach: the share of adults at high risk of emergency "
+       "admission, and how many of them have a care plan in force and a joint plan naming an "
+       "accountable GP and a care coordinator. Counts of 1-7 are suppressed, others rounded to "
+       "5 (synthetic data in the demo).</p><div class=tw><table><tr><th>Approach</th><th>Adults "
+       "at high risk</th><th>% of adults</th><th>With a plan</th><th>Joint plan and named "
+       "lead</th></tr>";
+  std::vector<std::string> head = {"Date"};
+  std::vector<std::vector<std::string>> rows(nc.dates.size());
+  for (size_t i = 0; i < nc.dates.size(); ++i) rows[i].push_back(nc.dates[i]);
+  for (const auto& a : nc.approaches) {
+    h += "<tr><td>" + Esc(a.label) + "</td><td class=n>" + Count(a.high_risk) +
+         "</td><td class=n>" + Share(a.high_risk_share) + "</td><td class=n>" +
+         Share(a.with_plan_share) + "</td><td class=n>" + Share(a.with_joint_plan_and_lead_share) +
+         "</td></tr>";
+    head.push_back(a.label);
+    for (size_t i = 0; i < nc.dates.size() && i < a.series.size(); ++i)
+      rows[i].push_back(Share(a.series[i]));
+  }
+  h += "</table></div><div class=chart><canvas id=\"national-condition\" aria-label=\"Joint care "
+       "plan coverage of the high-risk over time\"></canvas></div>";
+  h += DataTable("Joint plan and named lead coverage over time", head, rows);
+  return h + "</section>\n";
 }
 
 const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
@@ -178,6 +231,14 @@ const char* kScript = R"(
       { label: 'Withheld (£)', data: data.p4p.withheld, backgroundColor: '#da291c' } ] },
       options: { scales: { x: { stacked: true }, y: { stacked: true } },
                  plugins: { title: { display: true, text: 'Payment for performance by quarter' } } } });
+  }
+  if (data.national_condition) {
+    const nc = data.national_condition, pal = ['#005eb8', '#ed8b00', '#330072'];
+    make('national-condition', { type: 'line', data: { labels: nc.dates, datasets:
+      nc.approaches.map(function (a, i) { return { label: a.label, data: a.series, borderColor: pal[i % 3],
+        backgroundColor: pal[i % 3], spanGaps: false }; }) },
+      options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '% with a joint plan and a named lead' } } },
+                 plugins: { title: { display: true, text: 'High-risk adults with a joint care plan and a named lead professional' } } } });
   }
   window.pioneerChartsRendered = drawn;
 })();
@@ -330,6 +391,7 @@ std::string DashboardHtml(const ReportData& d) {
          Esc(s.note) + "</td></tr>";
   }
   h += "</table></div></section>\n";
+  h += NationalConditionSection(d);
   // Findings.
   h += "<section><h2>Plan check</h2>";
   if (d.findings.empty()) h += "<p>No findings.</p>";

@@ -5,16 +5,21 @@
 //   p4p        payment for performance (p4p.h), counts from the P4P metric's numerators;
 //   scenarios  the risk-share scenarios (scenarios.h), assessed over the plan's first year
 //              against the year before it (the baseline year);
-//   facts      unit costs, reablement, discharges by weekday (the plan's last year).
+//   facts      unit costs, reablement, discharges by weekday (the plan's last year);
+//   national_condition
+//              joint care plan coverage of the high-risk, when a risk report was given
+//              (national_condition.h).
 // Thread safety: plain values and functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pioneer/base/status.h"
 #include "pioneer/plan/finding.h"
 #include "pioneer/plan/plan.h"
+#include "pioneer/report/national_condition.h"
 #include "pioneer/report/observations.h"
 #include "pioneer/report/p4p.h"
 #include "pioneer/report/scenarios.h"
@@ -36,6 +41,7 @@ struct ReportData {
   bool disclosure_applied = true;
   std::vector<std::string> not_in_catalogue;
   std::string assessment_year, baseline_year;  // for the scenarios
+  std::optional<NationalCondition> national_condition;
 };
 
 // The periods and catalogue ids a plan's report needs measured.

@@ -11,6 +11,7 @@
 
 #include "pioneer/base/sha256.h"
 #include "pioneer/risk/evaluation.h"
+#include "pioneer/risk/stratification.h"
 
 namespace pioneer::risk {
 namespace {
@@ -159,26 +160,11 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
   const Cohort& c = s.cohort;
   const auto& pe = s.boosted[kEmergency];
   const size_t n = c.rows();
-  // Centiles: within practice and across the area (100 = highest risk), and the practice's
-  // top 2% / 4% (ceil of the share of its registered list).
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return pe[a] > pe[b]; });
-  std::vector<int> centile_area(n), centile_practice(n);
-  std::vector<uint8_t> top2(n), top4(n);
-  for (size_t r = 0; r < n; ++r) centile_area[order[r]] = 100 - static_cast<int>(r * 100 / n);
-  std::map<std::string, std::vector<size_t>> by_practice;
-  for (size_t r = 0; r < n; ++r) by_practice[c.practice[order[r]]].push_back(order[r]);
-  for (const auto& [practice, rows] : by_practice) {
-    const size_t m = rows.size();
-    const size_t k2 = static_cast<size_t>(std::ceil(0.02 * m));
-    const size_t k4 = static_cast<size_t>(std::ceil(0.04 * m));
-    for (size_t r = 0; r < m; ++r) {
-      centile_practice[rows[r]] = 100 - static_cast<int>(r * 100 / m);
-      top2[rows[r]] = r < k2;
-      top4[rows[r]] = r < k4;
-    }
-  }
+  const Strata strata = Stratify(c.practice, pe);
+  const auto& centile_area = strata.centile_area;
+  const auto& centile_practice = strata.centile_practice;
+  const auto& top2 = strata.top2_practice;
+  const auto& top4 = strata.top4_practice;
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return UnavailableError("cannot write " + path);
   std::fputs(

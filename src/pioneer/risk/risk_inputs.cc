@@ -23,6 +23,14 @@ StatusOr<RiskInputs> LoadRiskInputs(store::Store& store) {
       in.imd_decile_by_lsoa[std::string(r.Text(0))] = static_cast<int>(r.Int(1));
     }));
   }
+  if (store.HasTable("organisations")) {
+    const std::vector<std::string> cols = {"ods_code", "organisation_type", "parent_code"};
+    PIONEER_RETURN_IF_ERROR(store.Scan("organisations", cols, [&](const store::RowView& r) {
+      if (r.Text(1) == "gp_practice" && !r.IsNull(2)) {
+        in.ccg_of_practice[std::string(r.Text(0))] = std::string(r.Text(2));
+      }
+    }));
+  }
   if (store.HasTable("unit_costs")) {
     std::map<std::string, std::map<std::string, double>> by_year;
     const std::vector<std::string> cols = {"activity_type", "price_year", "cost_gbp"};

@@ -1,5 +1,5 @@
 // Reference inputs of risk stratification read from the store: the IMD decile of each LSOA
-// (lsoa extract), the unit costs used to cost next year's activity (unit_costs extract) and
+// (lsoa extract), each practice's CCG (organisations extract), the unit costs used to cost next year's activity (unit_costs extract) and
 // the last date the store's activity covers (to refuse an index date without a whole
 // outcome year).
 //
@@ -22,6 +22,8 @@ struct RiskInputs {
   std::string price_year;                   // e.g. "2014/15"; empty when no unit costs
   std::map<std::string, double> unit_cost;  // activity_type -> GBP at price_year
   Date last_activity_date;                  // latest event date in the activity extracts
+  // GP practice ODS code -> its commissioner (CCG), from organisations.parent_code.
+  std::map<std::string, std::string> ccg_of_practice;
   double Cost(const std::string& activity) const {
     auto it = unit_cost.find(activity);
     return it == unit_cost.end() ? 0.0 : it->second;

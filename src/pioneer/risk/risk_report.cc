@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "pioneer/risk/evaluation.h"
+#include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
 
 namespace pioneer::embedded {
@@ -210,6 +211,17 @@ constexpr const char* kScript = R"JS(
                 {label:'boosted predicted', data:demo.map(r => 100*r.mean_predicted), backgroundColor:'#005eb8'},
                 {label:'baseline predicted', data:e.baseline.by_age_sex.map(r => 100*r.mean_predicted), backgroundColor:'#768692'}]},
     options:{animation:false, maintainAspectRatio:false, scales:{y:{title:{display:true,text:'% with an emergency admission'}}}}});
+  const nc = d.national_condition;
+  if (nc && nc.over_time && document.getElementById('ncseries')) {
+    const pal = ['#005eb8', '#ed8b00', '#330072'];
+    new Chart(document.getElementById('ncseries'), {type:'line', data:{
+        labels:nc.over_time.map(r => r.date),
+        datasets:nc.approaches.map((a, i) => ({label:a.label,
+          data:nc.over_time.map(r => { const v = r.area[a.approach].with_joint_plan_and_lead_share;
+            return v === null ? null : 100 * v; }), borderColor:pal[i], backgroundColor:pal[i]}))},
+      options:{animation:false, maintainAspectRatio:false, scales:{y:{min:0, max:100,
+        title:{display:true,text:'% of high-risk adults with a joint plan and a named lead'}}}}});
+  }
   // Every chart gets its data as a table underneath (the accessible alternative), built from
   // the chart's own data with DOM text nodes only.
   function cell(row, text, head){ const c = document.createElement(head ? 'th' : 'td');
@@ -241,6 +253,59 @@ constexpr const char* kScript = R"JS(
 
 std::string F(double v, int dp = 3) { return fmt::format("{:.{}f}", v, dp); }
 std::string Pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
+
+
+// "Joint care planning" section: present only when the evaluation carries national-condition
+// figures (national_condition.h); counts are already disclosure-controlled.
+std::string NationalConditionHtml(const json& j) {
+  if (!j.contains("national_condition") || !j["national_condition"].contains("area")) return "";
+  const json& nc = j["national_condition"];
+  auto count = [](const json& v) {
+    return v.is_null() ? std::string("<i>suppressed</i>") : std::to_string(v.get<int64_t>());
+  };
+  auto share = [](const json& v) {
+    return v.is_null() ? std::string("<i>suppressed</i>") : Pct(v.get<double>());
+  };
+  std::string h = fmt::format(
+      "<section><h2>Joint care planning (national condition) on {}</h2><p>Adults at high risk "
+      "of emergency admission by each case-finding approach, and how many of them have a care "
+      "plan in force, and a joint plan (two or more organisations) naming an accountable GP and "
+      "a care coordinator. {} plans in the register. Counts of 1-7 are suppressed and others "
+      "rounded to 5; shares are computed from the published counts.</p><table><tr><th>Approach"
+      "</th><th>Adults</th><th>High risk</th><th>% of adults</th><th>With a plan</th><th>%</th>"
+      "<th>Joint plan and named lead</th><th>%</th></tr>",
+      Esc(nc["date"].get<std::string>()), count(nc["plans_recorded"]));
+  for (const json& a : nc["approaches"]) {
+    const json& c = nc["area"][a["approach"].get<std::string>()];
+    h += fmt::format(
+        "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td "
+        "class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+        Esc(a["label"].get<std::string>()), count(c["adults"]), count(c["high_risk"]),
+        share(c["high_risk_share_of_adults"]), count(c["with_plan"]), share(c["with_plan_share"]),
+        count(c["with_joint_plan_and_lead"]), share(c["with_joint_plan_and_lead_share"]));
+  }
+  h += "</table><div class=charts><div><h3>Over time</h3><div class=chart><canvas "
+       "id=ncseries></canvas></div></div></div>";
+  for (const char* level : {"ccg", "practice"}) {
+    h += fmt::format(
+        "<h3>By {} (top 2% of each practice)</h3><div class=tablewrap><table><tr><th>{}</th>"
+        "<th>Adults</th><th>High risk</th><th>With a plan</th><th>%</th><th>Joint plan and "
+        "named lead</th><th>%</th></tr>",
+        level == std::string("ccg") ? "CCG" : "practice", level == std::string("ccg") ? "CCG" : "Practice");
+    for (const json& r : nc[std::string("by_") + level]) {
+      const json& c = r["top2_practice"];
+      h += fmt::format(
+          "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td "
+          "class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+          Esc(r[level].get<std::string>()), count(c["adults"]), count(c["high_risk"]),
+          count(c["with_plan"]), share(c["with_plan_share"]), count(c["with_joint_plan_and_lead"]),
+          share(c["with_joint_plan_and_lead_share"]));
+    }
+    h += "</table></div>";
+  }
+  h += "</section>";
+  return h;
+}
 
 std::string Html(const json& j) {
   std::string h =
@@ -351,7 +416,9 @@ std::string Html(const json& j) {
         Esc(p["practice"]), p["n"].get<int64_t>(), Pct(p["observed"]), Pct(p["mean_predicted"]),
         p["top2_flagged"].get<int64_t>());
   }
-  h += "</table></section></main>\n";
+  h += "</table></section>";
+  h += NationalConditionHtml(j);
+  h += "</main>\n";
   std::string payload = j.dump();
   for (size_t pos = 0; (pos = payload.find("</", pos)) != std::string::npos; pos += 3) {
     payload.replace(pos, 2, "<\\/");
@@ -465,6 +532,7 @@ std::string EvaluationSummary(const json& j) {
   s += fmt::format("  boosted - baseline: {:+.4f} (paired DeLong z {:.2f}, p {:.2g})\n",
                    t["difference"].get<double>(), t["z"].get<double>(), t["p_value"].get<double>());
   s += "  published anchors (real data): QAdmissions 0.76-0.78, Nuffield 0.78, SPARRA v4 0.80\n";
+  if (j.contains("national_condition")) s += NationalConditionSummary(j["national_condition"]);
   return s;
 }
 

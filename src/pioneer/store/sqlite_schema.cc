@@ -217,6 +217,67 @@ CREATE INDEX IF NOT EXISTS idx_record_links_traced ON record_links(traced_nhs_nu
 )sql");
 }
 
+// The plan columns shared by care_plans (the current version of each plan) and
+// care_plan_history (every version, the current one included).
+constexpr const char* kCarePlanColumns = R"sql(
+  nhs_number TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('draft', 'active', 'on-hold', 'completed', 'revoked',
+                                        'entered-in-error')),
+  accountable_gp TEXT,
+  gp_practice TEXT,
+  care_coordinator TEXT,
+  coordinator_role TEXT,
+  coordinator_org TEXT,
+  organisations TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  review_date TEXT,
+  end_date TEXT,
+  goals TEXT,
+  source TEXT NOT NULL,
+  source_ref TEXT,
+  version INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,)sql";
+
+Status MigrateTo4(sqlite3* db) {
+  return Exec(db, fmt::format(R"sql(
+CREATE TABLE care_plans(
+  plan_id INTEGER PRIMARY KEY,{0}
+  UNIQUE(source, source_ref)
+) STRICT;
+CREATE INDEX idx_care_plans_person ON care_plans(nhs_number);
+CREATE TABLE care_plan_history(
+  plan_id INTEGER NOT NULL REFERENCES care_plans(plan_id),
+  action TEXT NOT NULL,{0}
+  PRIMARY KEY(plan_id, version)
+) STRICT;
+CREATE TRIGGER care_plan_history_no_update BEFORE UPDATE ON care_plan_history
+  BEGIN SELECT RAISE(ABORT, 'care plan history is append-only'); END;
+CREATE TRIGGER care_plan_history_no_delete BEFORE DELETE ON care_plan_history
+  BEGIN SELECT RAISE(ABORT, 'care plan history is append-only'); END;
+CREATE TABLE care_plan_imports(
+  import_id INTEGER PRIMARY KEY,
+  file_name TEXT NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE,
+  imported_at TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  added INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL,
+  rejected INTEGER NOT NULL
+) STRICT;
+CREATE TABLE care_plan_rejects(
+  import_id INTEGER NOT NULL REFERENCES care_plan_imports(import_id),
+  line_no INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  raw_record TEXT NOT NULL
+) STRICT;
+)sql",
+                              kCarePlanColumns));
+}
+
+
 struct Migration {
   int to_version;
   const char* description;
@@ -228,6 +289,8 @@ constexpr Migration kMigrations[] = {
      MigrateTo1},
     {2, "linkage: link_runs, record_links, link_reviews", MigrateTo2},
     {3, "ig: users, tokens, audit, objections, break-glass", MigrateTo3},
+    {4, "joint care plans: care_plans, care_plan_history, care_plan_imports, care_plan_rejects",
+     MigrateTo4},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

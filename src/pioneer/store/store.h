@@ -15,6 +15,9 @@
 //   ig_users, ig_tokens, ig_break_glass, ig_objections, ig_caseloads, ig_keys, ig_audit
 //                                         the information-governance gate (schema version 3;
 //                                         written by pioneer::ig only, docs/ig.md)
+//   care_plans, care_plan_history, care_plan_imports, care_plan_rejects
+//                                         joint care plans (schema version 4; written by
+//                                         pioneer::careplan only, docs/care-plans.md)
 //   one table per extract, named formats::ExtractSpec::table, whose columns are the
 //   extract's field names in canonical form (dates ISO text, integers, reals, normalised
 //   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
@@ -90,7 +93,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
@@ -126,8 +129,8 @@ class Store {
   virtual StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
       const IngestRunInfo& info, const IngestWriteOptions& options);
 
-  // Write side for derived tables only (the linkage tables link_runs, record_links and
-  // link_reviews, docs/store.md); extract tables are written by ingest alone. Execute runs
+  // Write side for derived and operational tables only (linkage, IG and care plan tables,
+  // docs/store.md); extract tables are written by ingest alone. Execute runs
   // one INSERT/UPDATE/DELETE with ?1.. parameters and returns the rows changed; statements
   // are prepared once and cached. InTransaction runs `fn` in one write transaction (waiting
   // for the write lock like ingest): committed when fn returns OK, rolled back otherwise.

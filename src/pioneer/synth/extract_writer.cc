@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "pioneer/synth/care_plans.h"
 #include "pioneer/synth/csv_out.h"
 #include "pioneer/synth/names.h"
 
@@ -71,7 +72,8 @@ constexpr const char* kFileNames[kPersonFileCount] = {"pds.csv",
                                                       "mh_contacts.csv",
                                                       "social_care_events.csv",
                                                       "truth/persons.csv",
-                                                      "truth/record_truth.csv"};
+                                                      "truth/record_truth.csv",
+                                                      "care_plans/care_plans.csv"};
 
 constexpr uint64_t kSeqBits = 20;
 constexpr uint64_t kIdDomain = uint64_t{1} << 44;  // person index < 2^24, sequence < 2^20
@@ -149,6 +151,7 @@ std::span<const std::string_view> PersonFileColumns(PersonFile f) {
 }
 
 const char* TruthHeader(PersonFile f) {
+  if (f == kFileCarePlans) return CarePlansHeader();
   if (f == kFileTruthPersons) {
     return "person_id,nhs_number,family_name,given_name,other_given_name,birth_date,sex,"
            "la_person_id,la_person_id_duplicate,entry_reason,entry_date,exit_reason,exit_date,"
@@ -220,10 +223,15 @@ class ExtractWriter::PersonWriter {
     AfterDeathFault();
     TruthPerson();
     Population();
+    CarePlans();
   }
 
  private:
   std::string& Buf(PersonFile f) { return out_.data[f]; }
+  void CarePlans() {
+    out_.rows[kFileCarePlans] += WriteCarePlans(h_, nhs_, area_, ctx_.seed, ctx_.window_start,
+                                                ctx_.window_end, &Buf(kFileCarePlans));
+  }
   void Row(PersonFile f) { ++out_.rows[f]; }
 
   // A 14-digit record id for the person's seq-th record in file f.

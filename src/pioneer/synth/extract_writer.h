@@ -42,6 +42,7 @@ enum PersonFile : int {
   kFileSocialCare,
   kFileTruthPersons,
   kFileTruthRecords,
+  kFileCarePlans,  // care_plans/care_plans.csv: an input for `pioneer careplan import`
   kPersonFileCount
 };
 
@@ -49,7 +50,7 @@ enum PersonFile : int {
 const char* PersonFileName(PersonFile f);
 // The column names the writer emits for an extract file (empty span for truth files).
 std::span<const std::string_view> PersonFileColumns(PersonFile f);
-// Header rows of the truth files.
+// Header rows of the files that are not extracts (truth files, care plans).
 const char* TruthHeader(PersonFile f);
 
 // Mid-year population counts: [year offset][sex 1/2 -> 0/1][age 0..90].

@@ -167,9 +167,10 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
 
   std::error_code ec;
   const std::filesystem::path dir(options.out_dir);
-  std::filesystem::create_directories(dir / "truth", ec);
-  if (ec)
-    return UnavailableError("cannot create " + (dir / "truth").string() + ": " + ec.message());
+  for (const char* sub : {"truth", "care_plans"}) {
+    std::filesystem::create_directories(dir / sub, ec);
+    if (ec) return UnavailableError("cannot create " + (dir / sub).string() + ": " + ec.message());
+  }
 
   // Cohort sizes.
   SimContext ctx;

@@ -4,7 +4,8 @@
 // (organisations, lsoa, population, unit_costs, pds, gp_registrations, gp_events,
 // apc_episodes, ae_attendances, op_appointments, community_contacts, mh_contacts,
 // social_care_events) plus the ground truth in out_dir/truth/ (persons.csv, record_truth.csv),
-// which nothing but evaluations may read.
+// which nothing but evaluations may read, and synthetic joint care plans in
+// out_dir/care_plans/care_plans.csv (care_plans.h; loaded by `pioneer careplan import`).
 //
 // Contract:
 //  * Deterministic: the same population, seed and dates give byte-identical files whatever the

@@ -20,6 +20,7 @@ std::vector<std::string> AllFiles() {
   for (const formats::ExtractSpec& e : formats::AllExtracts()) files.emplace_back(e.file_name);
   files.emplace_back("truth/persons.csv");
   files.emplace_back("truth/record_truth.csv");
+  files.emplace_back("care_plans/care_plans.csv");
   return files;
 }
 

@@ -39,6 +39,7 @@ enum class Stream : uint64_t {
   kFaults = 3,      // data-quality faults applied when writing a person's rows
   kIds = 4,         // record-id permutations
   kNhsNumbers = 5,  // NHS Number allocation
+  kCarePlans = 7,   // synthetic joint care plans (care_plans.h)
 };
 
 class Rng {

@@ -45,16 +45,19 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.
 // failure, message on stderr) and the two paths.
 // `timeline` (optional) is reused for the metrics: see report::MeasureMetrics. `headline`
 // (optional) receives the plan's RAG headline (report::RagHeadline), one line per metric.
+// `risk_report` (optional): a risk-report.json whose national-condition figures (joint care
+// plan coverage of the high-risk) the dashboard shows.
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline = nullptr,
-                    std::string* headline = nullptr);
+                    std::string* headline = nullptr, const std::string& risk_report = "");
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
 void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command.cc
 void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc
 void RegisterAuditCommand(CLI::App& app, int& exit_code);       // audit_command.cc
 void RegisterObjectionsCommand(CLI::App& app, int& exit_code);  // objections_command.cc
 void RegisterRiskCommand(CLI::App& app, int& exit_code);      // risk_command.cc
+void RegisterCarePlanCommand(CLI::App& app, int& exit_code);  // careplan_command.cc
 
 // For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
 // built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes

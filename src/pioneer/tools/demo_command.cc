@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "pioneer/base/progress.h"
+#include "pioneer/careplan/plan_import.h"
 #include "pioneer/ingest/ingest.h"
 #include "pioneer/link/store_link.h"
 #include "pioneer/link/truth_evaluation.h"
@@ -133,6 +134,15 @@ int RunDemo(const DemoArgs& a) {
   if (!report.ok()) return Fail("ingest", report.status());
   std::string recon = ingest::FormatReconciliation(*report);
   std::fwrite(recon.data(), 1, recon.size(), stdout);
+  // The area's joint care plans (`pioneer careplan import`; rows with a mistyped NHS Number
+  // are rejected and kept in care_plan_rejects).
+  auto plans = careplan::ImportPlans(**store, (extracts / "care_plans" / "care_plans.csv").string(),
+                                     "pioneer demo");
+  if (!plans.ok()) return Fail("care plan import", plans.status());
+  std::printf("      joint care plans: %lld rows, %lld plans stored, %lld rejected (kept whole in "
+              "care_plan_rejects)\n",
+              static_cast<long long>(plans->rows), static_cast<long long>(plans->added),
+              static_cast<long long>(plans->rejected));
 
   // 2b. NHS Number tracing (`pioneer link`), measured against the area's truth files.
   step_done("ingest");
@@ -223,28 +233,11 @@ int RunDemo(const DemoArgs& a) {
     return 2;
   }
 
-  // BCF plan report for the demo plan: DIR/report/bcf-part2.xlsx and dashboard.html.
-  step_done("metrics");
-  std::string plan_xlsx, plan_html;
-  const std::string plan_file = DemoPlanFile(a, out);
-  if (plan_file.empty()) {
-    std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "demo-plan.toml").c_str());
-    return 2;
-  }
-  std::printf("[7/8] BCF plan report: %s against the measured metrics\n",
-              a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
-  std::fflush(stdout);
-  std::string headline;
-  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
-                               &plan_html, &*timeline, &headline);
-      rc != 0)
-    return rc;
-  std::fwrite(headline.data(), 1, headline.size(), stdout);
-
-  step_done("report");
   // Risk of emergency admission: trained one year before the last full outcome year and
-  // evaluated on it (temporal validation), report next to the BCF report.
-  std::printf("[8/8] Risk stratification: train at %s, evaluate at %s\n",
+  // evaluated on it (temporal validation), with the joint care plan coverage of the
+  // high-risk; the BCF report then shows that national condition.
+  step_done("metrics");
+  std::printf("[7/8] Risk stratification: train at %s, evaluate at %s\n",
               so.start.AddMonths(24).ToIso().c_str(), so.start.AddMonths(36).ToIso().c_str());
   std::fflush(stdout);
   std::string risk_summary;
@@ -253,7 +246,26 @@ int RunDemo(const DemoArgs& a) {
       rc != 0)
     return rc;
   std::fwrite(risk_summary.data(), 1, risk_summary.size(), stdout);
+
+  // BCF plan report for the demo plan: DIR/report/bcf-part2.xlsx and dashboard.html.
   step_done("risk");
+  std::string plan_xlsx, plan_html;
+  const std::string plan_file = DemoPlanFile(a, out);
+  if (plan_file.empty()) {
+    std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "demo-plan.toml").c_str());
+    return 2;
+  }
+  std::printf("[8/8] BCF plan report: %s against the measured metrics\n",
+              a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
+  std::fflush(stdout);
+  std::string headline;
+  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
+                               &plan_html, &*timeline, &headline,
+                               (out / "risk" / "risk-report.json").string());
+      rc != 0)
+    return rc;
+  std::fwrite(headline.data(), 1, headline.size(), stdout);
+  step_done("report");
 
   std::printf("\nDone in %.0f s (", Since(t0));
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -273,10 +285,10 @@ int RunDemo(const DemoArgs& a) {
   if (!plan_xlsx.empty()) {
     std::printf("  %-28s BCF Part 2 workbook for %s\n", plan_xlsx.c_str(),
                 a.plan.empty() ? (out / "demo-plan.toml").c_str() : a.plan.c_str());
-    std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share\n",
+    std::printf("  %-28s BCF dashboard: metrics vs trajectory, P4P, risk share, care plans\n",
                 plan_html.c_str());
   }
-  std::printf("  %-28s risk of emergency admission: both models, AUROC, calibration, capture\n",
+  std::printf("  %-28s risk of emergency admission (both models) and joint care plan coverage\n",
               (out / "risk" / "risk-report.html").c_str());
   std::printf("  %-28s NHS Number tracing: coverage, decisions, model (`pioneer link`)\n",
               (out / "link.txt").c_str());

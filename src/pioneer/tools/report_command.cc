@@ -23,7 +23,7 @@ namespace pioneer::tools {
 namespace {
 
 struct ReportArgs {
-  std::string db, plan, out = "report-out";
+  std::string db, plan, out = "report-out", risk_report;
 };
 
 int Fail(const std::string& m) {
@@ -35,7 +35,8 @@ int Fail(const std::string& m) {
 
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline, std::string* headline) {
+                    const timeline::Timeline* timeline, std::string* headline,
+                    const std::string& risk_report) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   auto store = store::Store::OpenExistingSqlite(db);
@@ -54,6 +55,11 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
   }
   auto data = report::BuildReport(*plan, **store, timeline);
   if (!data.ok()) return Fail(data.status().ToString());
+  if (!risk_report.empty()) {
+    auto nc = report::ReadNationalCondition(risk_report);
+    if (!nc.ok()) return Fail(nc.status().message());
+    data->national_condition = std::move(*nc);
+  }
   int errors = plan::CountErrors(data->findings);
   if (!data->findings.empty())
     std::fprintf(stderr, "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan validate %s`)\n",
@@ -75,9 +81,13 @@ void RegisterReportCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", a->db, "Store file")->required();
   cmd->add_option("--plan", a->plan, "Plan file (docs/plan-format.md)")->required();
   cmd->add_option("--out", a->out, "Output folder (default report-out)");
+  cmd->add_option("--risk-report", a->risk_report,
+                  "risk-report.json from `pioneer risk report`: show joint care plan coverage "
+                  "of the high-risk (national condition)");
   cmd->callback([a, &exit_code] {
     std::string xlsx, html;
-    exit_code = WritePlanReport(a->db, a->plan, a->out, &xlsx, &html);
+    exit_code = WritePlanReport(a->db, a->plan, a->out, &xlsx, &html, nullptr, nullptr,
+                                a->risk_report);
     if (exit_code == 0) std::printf("  %s\n  %s\n", xlsx.c_str(), html.c_str());
   });
 }

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "pioneer/base/progress.h"
+#include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
@@ -74,7 +75,11 @@ int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date t
   if (Status s = risk::CheckOutcomeYear(*inputs, evaluate_date); !s.ok()) return Fail("(demo)", s);
   auto scores = risk::Score(t, *inputs, *model, evaluate_date);
   if (!scores.ok()) return Fail("(demo)", scores.status());
-  const auto eval = risk::Evaluate(*scores, *model, *inputs);
+  auto eval = risk::Evaluate(*scores, *model, *inputs);
+  Stage("measuring joint care plan coverage of the high-risk (national condition)");
+  auto nc = risk::MeasureNationalCondition(store, t, *inputs, *model, *scores);
+  if (!nc.ok()) return Fail("(demo)", nc.status());
+  eval["national_condition"] = std::move(*nc);
   if (Status s = risk::WriteReport(eval, out_dir); !s.ok()) return Fail("(demo)", s);
   *summary = risk::EvaluationSummary(eval);
   return 0;
@@ -152,7 +157,15 @@ int RunReport(const RiskArgs& a) {
   if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("report", s);
   auto scores = risk::Score(*t, inputs, *model, *d);
   if (!scores.ok()) return Fail("report", scores.status());
-  const auto eval = risk::Evaluate(*scores, *model, inputs);
+  auto eval = risk::Evaluate(*scores, *model, inputs);
+  {
+    auto store = store::Store::OpenExistingSqlite(a.db);
+    if (!store.ok()) return Fail("report", store.status());
+    Stage("measuring joint care plan coverage of the high-risk (national condition)");
+    auto nc = risk::MeasureNationalCondition(**store, *t, inputs, *model, *scores);
+    if (!nc.ok()) return Fail("report", nc.status());
+    eval["national_condition"] = std::move(*nc);
+  }
   if (Status s = risk::WriteReport(eval, a.out); !s.ok()) return Fail("report", s);
   std::fputs(risk::EvaluationSummary(eval).c_str(), stdout);
   std::printf("Wrote %s/risk-report.html and %s/risk-report.json\n", a.out.c_str(), a.out.c_str());

@@ -1,0 +1,70 @@
+#include "pioneer/report/national_condition.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace pioneer::report {
+namespace {
+
+using nlohmann::json;
+
+std::optional<int64_t> OptInt(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<int64_t>();
+}
+std::optional<double> OptDouble(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+}  // namespace
+
+StatusOr<NationalCondition> ReadNationalCondition(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return NotFoundError(fmt::format("{}: no such file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (!in) return UnavailableError(fmt::format("{}: cannot be read", path));
+  json j = json::parse(buf.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgumentError(fmt::format("{}: not JSON", path));
+  if (!j.contains("national_condition") || !j["national_condition"].contains("area")) {
+    return InvalidArgumentError(fmt::format(
+        "{}: no national_condition figures (write it with `pioneer risk report`)", path));
+  }
+  const json& nc = j["national_condition"];
+  NationalCondition out;
+  try {
+    out.date = nc.at("date").get<std::string>();
+    for (const json& row : nc.at("over_time")) out.dates.push_back(row.at("date"));
+    for (const json& a : nc.at("approaches")) {
+      NationalConditionApproach x;
+      x.id = a.at("approach").get<std::string>();
+      x.label = a.at("label").get<std::string>();
+      const json& c = nc.at("area").at(x.id);
+      x.adults = OptInt(c, "adults");
+      x.high_risk = OptInt(c, "high_risk");
+      x.with_plan = OptInt(c, "with_plan");
+      x.with_joint_plan_and_lead = OptInt(c, "with_joint_plan_and_lead");
+      x.high_risk_share = OptDouble(c, "high_risk_share_of_adults");
+      x.with_plan_share = OptDouble(c, "with_plan_share");
+      x.with_joint_plan_and_lead_share = OptDouble(c, "with_joint_plan_and_lead_share");
+      for (const json& row : nc.at("over_time")) {
+        x.series.push_back(OptDouble(row.at("area").at(x.id), "with_joint_plan_and_lead_share"));
+      }
+      out.approaches.push_back(std::move(x));
+    }
+  } catch (const json::exception& e) {
+    return InvalidArgumentError(
+        fmt::format("{}: national_condition is not in the expected form: {}", path, e.what()));
+  }
+  return out;
+}
+
+}  // namespace pioneer::report

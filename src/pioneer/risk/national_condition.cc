@@ -1,0 +1,209 @@
+#include "pioneer/risk/national_condition.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "pioneer/base/disclosure.h"
+#include "pioneer/careplan/plan_store.h"
+#include "pioneer/risk/stratification.h"
+
+namespace pioneer::risk {
+namespace {
+
+using nlohmann::json;
+
+json Count(int64_t exact) {
+  const std::optional<int64_t> p = PublishedCount(exact);
+  return p ? json(*p) : json(nullptr);
+}
+
+// published numerator / published denominator, null when either is suppressed or zero.
+json Share(int64_t num, int64_t den) {
+  const std::optional<int64_t> n = PublishedCount(num), d = PublishedCount(den);
+  if (!n || !d || *d == 0) return nullptr;
+  return static_cast<double>(*n) / static_cast<double>(*d);
+}
+
+json ApproachJson(const Coverage& c) {
+  return {{"adults", Count(c.adults)},
+          {"high_risk", Count(c.high_risk)},
+          {"high_risk_share_of_adults", Share(c.high_risk, c.adults)},
+          {"with_plan", Count(c.with_plan)},
+          {"with_plan_share", Share(c.with_plan, c.high_risk)},
+          {"with_joint_plan_and_lead", Count(c.with_joint_plan_and_lead)},
+          {"with_joint_plan_and_lead_share", Share(c.with_joint_plan_and_lead, c.high_risk)}};
+}
+
+json CoverageJson(const ApproachCoverage& a) {
+  json out = json::object();
+  for (int i = 0; i < kApproachCount; ++i) {
+    out[ApproachName(static_cast<Approach>(i))] = ApproachJson(a[i]);
+  }
+  return out;
+}
+
+json BreakdownJson(const std::map<std::string, ApproachCoverage>& m, const char* key) {
+  json rows = json::array();
+  for (const auto& [code, a] : m) {
+    json r = CoverageJson(a);
+    r[key] = code;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace
+
+const char* ApproachName(Approach a) {
+  switch (a) {
+    case kTop2Practice:
+      return "top2_practice";
+    case kTop4Practice:
+      return "top4_practice";
+    default:
+      return "loa_4_5";
+  }
+}
+
+const char* ApproachLabel(Approach a) {
+  switch (a) {
+    case kTop2Practice:
+      return "Top 2% of each practice's list (Leeds)";
+    case kTop4Practice:
+      return "Top 4% of each practice's list (Tri-borough)";
+    default:
+      return "Likelihood of Admission band 4-5 (West Leicestershire)";
+  }
+}
+
+std::unordered_map<std::string, PlanFlags> PlansInForce(std::span<const careplan::CarePlan> plans,
+                                                        Date day) {
+  std::unordered_map<std::string, PlanFlags> out;
+  for (const careplan::CarePlan& p : plans) {
+    if (!p.InForceOn(day)) continue;
+    PlanFlags& f = out[p.nhs_number];
+    f.in_force = true;
+    f.joint_with_lead = f.joint_with_lead || (p.IsJoint() && p.HasNamedLeadProfessional());
+  }
+  return out;
+}
+
+CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
+                           const std::map<std::string, std::string>& ccg_of_practice) {
+  std::vector<std::string> practice(people.size());
+  std::vector<double> p(people.size());
+  for (size_t i = 0; i < people.size(); ++i) {
+    practice[i] = people[i].practice;
+    p[i] = people[i].p_emergency;
+  }
+  const Strata strata = Stratify(practice, p);
+  CoverageOn out;
+  out.day = day;
+  for (size_t i = 0; i < people.size(); ++i) {
+    const CoveragePerson& person = people[i];
+    if (person.age < 18) continue;
+    auto ccg_it = ccg_of_practice.find(person.practice);
+    const std::string& ccg = ccg_it == ccg_of_practice.end() ? "unknown" : ccg_it->second;
+    const bool high[kApproachCount] = {strata.top2_practice[i] != 0, strata.top4_practice[i] != 0,
+                                       LoaBand(person.p_any_admission) >= 4};
+    for (ApproachCoverage* a : {&out.area, &out.by_practice[person.practice], &out.by_ccg[ccg]}) {
+      for (int k = 0; k < kApproachCount; ++k) {
+        Coverage& cov = (*a)[k];
+        ++cov.adults;
+        if (!high[k]) continue;
+        ++cov.high_risk;
+        cov.with_plan += person.plan.in_force;
+        cov.with_joint_plan_and_lead += person.plan.joint_with_lead;
+      }
+    }
+  }
+  return out;
+}
+
+CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
+                           const std::unordered_map<std::string, PlanFlags>& plans,
+                           const std::map<std::string, std::string>& ccg_of_practice) {
+  const Cohort& c = s.cohort;
+  std::vector<CoveragePerson> people(c.rows());
+  for (size_t i = 0; i < c.rows(); ++i) {
+    CoveragePerson& p = people[i];
+    p.practice = c.practice[i];
+    p.age = static_cast<int>(c.at(i, kAge));
+    p.p_emergency = s.boosted[kEmergency][i];
+    p.p_any_admission = s.boosted[kAnyAdmission][i];
+    auto it = plans.find(std::string(t.persons().nhs_number[c.person[i]]));
+    if (it != plans.end()) p.plan = it->second;
+  }
+  return MeasureCoverage(c.index_date, people, ccg_of_practice);
+}
+
+json NationalConditionJson(std::span<const CoverageOn> series) {
+  json out = json::object();
+  if (series.empty()) return out;
+  const CoverageOn& last = series.back();
+  json approaches = json::array();
+  for (int k = 0; k < kApproachCount; ++k) {
+    approaches.push_back({{"approach", ApproachName(static_cast<Approach>(k))},
+                          {"label", ApproachLabel(static_cast<Approach>(k))}});
+  }
+  json over_time = json::array();
+  for (const CoverageOn& c : series) {
+    over_time.push_back({{"date", c.day.ToIso()}, {"area", CoverageJson(c.area)}});
+  }
+  out["date"] = last.day.ToIso();
+  out["approaches"] = approaches;
+  out["definitions"] = {
+      {"adults", "people aged 18+ registered with a practice and alive on the date"},
+      {"with_plan", "a care plan in force on the date"},
+      {"with_joint_plan_and_lead",
+       "a joint care plan (two or more organisations) in force on the date that names an "
+       "accountable GP and a care coordinator"},
+      {"disclosure_control",
+       "counts of 1-7 suppressed (null), others rounded to 5; shares "
+       "computed from the published counts"}};
+  out["area"] = CoverageJson(last.area);
+  out["by_ccg"] = BreakdownJson(last.by_ccg, "ccg");
+  out["by_practice"] = BreakdownJson(last.by_practice, "practice");
+  out["over_time"] = over_time;
+  return out;
+}
+
+StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Timeline& t,
+                                        const RiskInputs& inputs, const RiskModel& model,
+                                        const Scores& at_index, int earlier_steps) {
+  PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
+                           careplan::ListPlans(store, careplan::PlanFilter{}));
+  const Date index = at_index.cohort.index_date;
+  std::vector<CoverageOn> series;
+  for (int step = earlier_steps; step >= 1; --step) {
+    const Date day = index.AddMonths(-3 * step);
+    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day));
+    series.push_back(MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice));
+  }
+  series.push_back(
+      MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice));
+  json out = NationalConditionJson(series);
+  out["plans_recorded"] = Count(static_cast<int64_t>(plans.size()));
+  return out;
+}
+
+std::string NationalConditionSummary(const json& j) {
+  if (!j.contains("area")) return "";
+  auto pct = [](const json& v) {
+    return v.is_null() ? std::string("suppressed") : fmt::format("{:.1f}%", 100 * v.get<double>());
+  };
+  std::string s = fmt::format("Joint care planning on {} (national condition; synthetic data):\n",
+                              j["date"].get<std::string>());
+  for (const json& a : j["approaches"]) {
+    const json& c = j["area"][a["approach"].get<std::string>()];
+    s += fmt::format(
+        "  {:<56} {} of adults at high risk; {} of them with a plan, {} with a joint "
+        "plan and a named lead professional\n",
+        a["label"].get<std::string>(), pct(c["high_risk_share_of_adults"]),
+        pct(c["with_plan_share"]), pct(c["with_joint_plan_and_lead_share"]));
+  }
+  return s;
+}
+
+}  // namespace pioneer::risk

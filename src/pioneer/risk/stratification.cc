@@ -1,0 +1,36 @@
+#include "pioneer/risk/stratification.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+namespace pioneer::risk {
+
+Strata Stratify(std::span<const std::string> practice, std::span<const double> p) {
+  const size_t n = p.size();
+  Strata s;
+  s.centile_area.resize(n);
+  s.centile_practice.resize(n);
+  s.top2_practice.resize(n);
+  s.top4_practice.resize(n);
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] > p[b]; });
+  for (size_t r = 0; r < n; ++r) s.centile_area[order[r]] = 100 - static_cast<int>(r * 100 / n);
+  std::map<std::string, std::vector<size_t>> by_practice;
+  for (size_t r = 0; r < n; ++r) by_practice[practice[order[r]]].push_back(order[r]);
+  for (const auto& [code, rows] : by_practice) {
+    const size_t m = rows.size();
+    const size_t k2 = static_cast<size_t>(std::ceil(0.02 * static_cast<double>(m)));
+    const size_t k4 = static_cast<size_t>(std::ceil(0.04 * static_cast<double>(m)));
+    for (size_t r = 0; r < m; ++r) {
+      s.centile_practice[rows[r]] = 100 - static_cast<int>(r * 100 / m);
+      s.top2_practice[rows[r]] = r < k2;
+      s.top4_practice[rows[r]] = r < k4;
+    }
+  }
+  return s;
+}
+
+}  // namespace pioneer::risk
