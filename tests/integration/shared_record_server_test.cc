@@ -208,6 +208,14 @@ class SharedRecordTest : public ::testing::Test {
     r = RunPioneer("users caseload --db " + db_ + " --org ZC1 --team north --nhs-number " + kP2,
                    *tmp_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    // P1's joint care plan: the practice and the council, a named GP and a social worker.
+    r = RunPioneer("careplan add --db " + db_ + " --nhs-number " + kP1 +
+                       " --start-date 2015-01-05 --review-date 2015-04-05 --organisation B86001 "
+                       "--organisation E08000999 --accountable-gp G1234567 --gp-practice B86001 "
+                       "--coordinator SW-7 --coordinator-role social_worker "
+                       "--coordinator-org E08000999 --goals \"Stay at home\" --by gp_a",
+                   *tmp_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
     server_ = new Server(db_, log_, "--token-ttl 600");
   }
   static void TearDownTestSuite() {
@@ -306,7 +314,7 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
   EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "EpisodeOfCare",
-                                             "AuditEvent"}));
+                                             "CarePlan", "AuditEvent"}));
   auto it = r.headers.find("Content-Type");
   ASSERT_NE(it, r.headers.end());
   EXPECT_EQ(it->second.rfind("application/fhir+json", 0), 0u);
@@ -387,7 +395,7 @@ TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
   EXPECT_EQ(cond.body["total"], 3);  // J18.9, S72.0 and the GP's diabetes
   Reply all = Get(gp, "/fhir/Patient/" + id + "/$everything?_count=2");
   ASSERT_EQ(all.status, 200) << all.raw;
-  EXPECT_EQ(all.body["total"], 7);  // Patient + 3 encounters + 3 conditions
+  EXPECT_EQ(all.body["total"], 8);  // Patient + 3 encounters + 3 conditions + 1 care plan
   EXPECT_EQ(all.body["entry"].size(), 2u);
   bool has_next = false;
   for (const auto& l : all.body["link"]) has_next |= l["relation"] == "next";
@@ -413,6 +421,38 @@ TEST_F(SharedRecordTest, SocialWorkerSeesPeopleWithAnOpenEpisodeAtTheirCouncil) 
   Reply eoc = Get(sw, "/fhir/EpisodeOfCare?patient=" + p3);
   ASSERT_EQ(eoc.body["total"], 1);
   EXPECT_EQ(eoc.body["entry"][0]["resource"]["status"], "active");
+}
+
+TEST_F(SharedRecordTest, JointCarePlanIsSharedThroughTheGate) {
+  std::string gp = Token("gp_a");
+  std::string id = PatientId(gp, kP1);
+  Reply plans = Get(gp, "/fhir/CarePlan?patient=" + id);
+  ASSERT_EQ(plans.status, 200) << plans.raw;
+  ASSERT_EQ(plans.body["total"], 1);
+  const json& plan = plans.body["entry"][0]["resource"];
+  EXPECT_EQ(plan["resourceType"], "CarePlan");
+  EXPECT_EQ(plan["status"], "active");
+  EXPECT_EQ(plan["intent"], "plan");
+  EXPECT_EQ(plan["title"], "Joint care plan");
+  EXPECT_EQ(plan["subject"]["reference"], "Patient/" + id);
+  EXPECT_EQ(plan["period"]["start"], "2015-01-05");
+  EXPECT_EQ(plan["description"], "Stay at home");
+  EXPECT_EQ(plan["careTeam"][0]["reference"], "#team");
+  const json& team = plan["contained"][0];
+  EXPECT_EQ(team["resourceType"], "CareTeam");
+  ASSERT_EQ(team["participant"].size(), 2u);
+  EXPECT_EQ(team["participant"][0]["member"]["display"], "G1234567");
+  EXPECT_EQ(team["participant"][1]["onBehalfOf"]["identifier"]["value"], "E08000999");
+  EXPECT_EQ(team["managingOrganization"].size(), 2u);
+  const std::string plan_id = plan["id"];
+  Reply read = Get(gp, "/fhir/CarePlan/" + plan_id);
+  EXPECT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.body["id"], plan_id);
+  // No relationship with P1: the plan does not exist as far as gp_b can tell.
+  Reply other = Get(Token("gp_b"), "/fhir/CarePlan/" + plan_id);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan/cp-999").status, 404);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + id + "&date=ge2016-01-01").body["total"], 0);
 }
 
 TEST_F(SharedRecordTest, TeamCaseloadGivesAccess) {

@@ -94,7 +94,8 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                 "(user/*.read, patient/*.read, user/AuditEvent.read, user/Aggregate.read)."}}},
              {"resource", json::array({patient, clinical("Encounter", "Encounter"),
                                        clinical("Condition", "Condition"),
-                                       clinical("EpisodeOfCare", "EpisodeOfCare"), audit})}}})}};
+                                       clinical("EpisodeOfCare", "EpisodeOfCare"),
+                                       clinical("CarePlan", "CarePlan"), audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

@@ -127,6 +127,56 @@ json SimpleEncounter(const SourceRow& r, std::string_view prefix, int64_t patien
 
 std::optional<int64_t> ParsePatientId(std::string_view id) { return ParseRow(id); }
 
+std::optional<int64_t> ParseCarePlanId(std::string_view id) {
+  constexpr std::string_view kPrefix = "cp-";
+  if (id.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  return ParseRow(id.substr(kPrefix.size()));
+}
+
+json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
+  json period = {{"start", plan.start_date.ToIso()}};
+  if (plan.end_date) period["end"] = plan.end_date->ToIso();
+  json participants = json::array();
+  if (!plan.accountable_gp.empty()) {
+    json gp = {{"role", json::array({{{"text", "Accountable GP"}}})},
+               {"member", {{"display", plan.accountable_gp}}}};
+    if (!plan.gp_practice.empty()) gp["onBehalfOf"] = OrgRef(plan.gp_practice);
+    participants.push_back(std::move(gp));
+  }
+  if (!plan.care_coordinator.empty()) {
+    json cc = {{"role", json::array({{{"text", plan.coordinator_role.empty()
+                                                   ? std::string("Care coordinator")
+                                                   : "Care coordinator (" +
+                                                         plan.coordinator_role + ")"}}})},
+               {"member", {{"display", plan.care_coordinator}}}};
+    if (!plan.coordinator_org.empty()) cc["onBehalfOf"] = OrgRef(plan.coordinator_org);
+    participants.push_back(std::move(cc));
+  }
+  json managing = json::array();
+  for (const std::string& org : plan.organisations) managing.push_back(OrgRef(org));
+  json team = {{"resourceType", "CareTeam"},
+               {"id", "team"},
+               {"status", plan.end_date ? "inactive" : "active"},
+               {"subject", PatientRef(patient_id)},
+               {"managingOrganization", managing}};
+  if (!participants.empty()) team["participant"] = participants;
+  json r = {{"resourceType", "CarePlan"},
+            {"id", fmt::format("cp-{}", plan.plan_id)},
+            {"meta", {{"versionId", std::to_string(plan.version)}, {"lastUpdated", plan.recorded_at}}},
+            {"contained", json::array({team})},
+            {"status", std::string(careplan::StatusCode(plan.status))},
+            {"intent", "plan"},
+            {"title", plan.IsJoint() ? "Joint care plan" : "Care plan"},
+            {"subject", PatientRef(patient_id)},
+            {"period", period},
+            {"careTeam", json::array({{{"reference", "#team"}}})}};
+  if (!plan.goals.empty()) r["description"] = plan.goals;
+  if (plan.review_date) {
+    r["note"] = json::array({{{"text", "Review due " + plan.review_date->ToIso()}}});
+  }
+  return r;
+}
+
 std::optional<RecordRef> ParseEncounterId(std::string_view id) {
   for (const Prefix& p : kEncounterPrefixes) {
     if (auto r = ParsePrefixed(id, p.prefix, p.table)) return r;
@@ -380,6 +430,7 @@ const std::vector<std::string_view>& SourceTables(std::string_view resource_type
 std::string SearchDate(const json& r) {
   const std::string& type = r.value("resourceType", "");
   if (type == "Condition") return r.value("recordedDate", "");
+  // Encounter, EpisodeOfCare and CarePlan: period.start.
   if (r.contains("period")) return r["period"].value("start", "");
   return "";
 }

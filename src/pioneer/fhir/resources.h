@@ -10,8 +10,9 @@
 //   Condition      "apcdx-<row>-<n>" (diagnosis n of an APC episode), "gpc-<row>" (GP coded
 //                  long-term condition or frailty marker)
 //   EpisodeOfCare  "asc-<row>" (an adult social care event)
-// Every resource carries meta.versionId "1" (records are not versioned yet) and
-// meta.lastUpdated from the ingest run that stored it, when known.
+//   CarePlan       "cp-<plan id>" (a joint care plan of the careplan register)
+// Records carry meta.versionId "1" (extract rows are not versioned); a CarePlan carries its
+// plan version and meta.lastUpdated from when that version was recorded.
 // Thread safety: pure functions.
 #pragma once
 
@@ -22,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pioneer/careplan/care_plan.h"
 #include "pioneer/ig/source_row.h"
 
 namespace pioneer::fhir {
@@ -39,6 +41,7 @@ std::optional<RecordRef> ParseEncounterId(std::string_view id);
 std::optional<RecordRef> ParseConditionId(std::string_view id);
 std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id);
 std::optional<int64_t> ParsePatientId(std::string_view id);
+std::optional<int64_t> ParseCarePlanId(std::string_view id);  // the plan id of "cp-<id>"
 
 nlohmann::json PatientResource(const ig::SourceRow& pds, int64_t patient_id);
 
@@ -53,11 +56,17 @@ std::vector<nlohmann::json> ConditionResources(const std::vector<ig::SourceRow>&
 std::vector<nlohmann::json> EpisodeOfCareResources(const std::vector<ig::SourceRow>& rows,
                                                    int64_t patient_id);
 
-// The tables each person-level resource type is mapped from.
+// A joint care plan (R4 CarePlan, intent "plan"): period from the plan's dates, the
+// organisations and named professionals as a contained CareTeam (accountable GP; care
+// coordinator with role and organisation), goals in description, review date in a note.
+nlohmann::json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id);
+
+// The tables each person-level resource type is mapped from (none for CarePlan, which
+// comes from the care plan register).
 const std::vector<std::string_view>& SourceTables(std::string_view resource_type);
 
 // The date a resource is searched by (`date` parameter): Encounter period.start,
-// Condition recordedDate, EpisodeOfCare period.start; "" when absent.
+// Condition recordedDate, EpisodeOfCare and CarePlan period.start; "" when absent.
 std::string SearchDate(const nlohmann::json& resource);
 
 }  // namespace pioneer::fhir

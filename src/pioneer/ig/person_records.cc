@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/formats/extract_schema.h"
 
 namespace pioneer::ig {
@@ -127,6 +130,21 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
   PIONEER_ASSIGN_OR_RETURN(std::vector<SourceRow> rows, Select(access, table, row_id));
   if (rows.empty()) return std::optional<SourceRow>();
   return std::optional<SourceRow>(std::move(rows.front()));
+}
+
+StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess& access) {
+  careplan::PlanFilter filter;
+  filter.nhs_number = access.person().digits();
+  PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
+                           careplan::ListPlans(store_, filter));
+  if (access.own_org_only()) {
+    std::erase_if(plans, [&](const careplan::CarePlan& p) {
+      return std::find(p.organisations.begin(), p.organisations.end(), access.org_code()) ==
+             p.organisations.end();
+    });
+  }
+  access.NoteReturned("care_plans", static_cast<int64_t>(plans.size()));
+  return plans;
 }
 
 }  // namespace pioneer::ig

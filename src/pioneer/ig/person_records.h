@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/careplan/care_plan.h"
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/source_row.h"
 #include "pioneer/store/store.h"
@@ -48,6 +49,9 @@ class PersonRecords {
   // One record, if it is the person's and disclosable; nullopt otherwise.
   StatusOr<std::optional<SourceRow>> Record(PersonAccess& access, std::string_view table,
                                             int64_t row_id);
+  // The person's joint care plans (current versions, by plan id). When the access is
+  // own_org_only, only plans the user's organisation is involved in.
+  StatusOr<std::vector<careplan::CarePlan>> CarePlans(PersonAccess& access);
 
  private:
   StatusOr<std::vector<SourceRow>> Select(PersonAccess& access, std::string_view table,

@@ -50,7 +50,7 @@ bool IsDirectCareRole(Role role) {
 
 const std::vector<std::string>& PersonResourceTypes() {
   static const std::vector<std::string> kTypes = {"Patient", "Encounter", "Condition",
-                                                  "EpisodeOfCare"};
+                                                  "EpisodeOfCare", "CarePlan"};
   return kTypes;
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/fhir/audit_event.h"
 #include "pioneer/fhir/capability.h"
 #include "pioneer/fhir/operation_outcome.h"
@@ -312,6 +313,12 @@ std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string
                                            Ctx& c) {
   ig::PersonRecords records(c.store);
   std::vector<json> out;
+  if (type == "CarePlan") {
+    for (const careplan::CarePlan& p : Check(records.CarePlans(access))) {
+      out.push_back(fhir::CarePlanResource(p, access.patient_id()));
+    }
+    return out;
+  }
   for (std::string_view table : fhir::SourceTables(type)) {
     std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
     std::vector<json> mapped =
@@ -368,7 +375,7 @@ void Service::PatientSearch(Ctx& c) {
 
 void Service::Everything(Ctx& c) {
   RequireScope(c, "Patient");
-  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare"}) RequireScope(c, t);
+  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare", "CarePlan"}) RequireScope(c, t);
   std::string id = c.req.matches[1];
   fhir::SearchParams params = Params(c);
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
@@ -387,7 +394,7 @@ void Service::Everything(Ctx& c) {
     not_found();
   }
   std::vector<json> all = {fhir::PatientResource(*demo, access->patient_id())};
-  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare"}) {
+  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare", "CarePlan"}) {
     for (json& r : PersonResources(*access, t, c)) all.push_back(std::move(r));
   }
   Check(gate.Audit(*access));
@@ -408,6 +415,28 @@ void Service::ClinicalRead(Ctx& c) {
   auto not_found = [&] {
     Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
   };
+  if (type == "CarePlan") {
+    // The plan's person decides; an unknown plan and a plan the user may not see are the
+    // same 404 (no existence leaks).
+    std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+    if (!plan_id) not_found();
+    std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
+    std::optional<NhsNumber> person;
+    if (plan) person = NhsNumber::Parse(plan->nhs_number);
+    if (!person) not_found();
+    ig::Gate gate(c.store, c.now);
+    std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, "CarePlan.read"));
+    if (!access) not_found();
+    std::vector<json> plans = PersonResources(*access, type, c);
+    Check(gate.Audit(*access));
+    for (json& r : plans) {
+      if (r.value("id", "") == id) {
+        c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
+        return SendJson(c.res, 200, r);
+      }
+    }
+    not_found();
+  }
   std::optional<fhir::RecordRef> ref = type == "Encounter"   ? fhir::ParseEncounterId(id)
                                        : type == "Condition" ? fhir::ParseConditionId(id)
                                                              : fhir::ParseEpisodeOfCareId(id);
@@ -573,7 +602,7 @@ void Service::NotSupported(Ctx& c) {
 }
 
 void Service::Install(httplib::Server& svr) {
-  const char* clinical = "(Encounter|Condition|EpisodeOfCare)";
+  const char* clinical = "(Encounter|Condition|EpisodeOfCare|CarePlan)";
   svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
   svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
   svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
