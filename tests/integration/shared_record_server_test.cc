@@ -216,6 +216,13 @@ class SharedRecordTest : public ::testing::Test {
                        "--coordinator-org E08000999 --goals \"Stay at home\" --by gp_a",
                    *tmp_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    // P3's plan involves the community trust ZC1 (a matron coordinates): the care team.
+    r = RunPioneer("careplan add --db " + db_ + " --nhs-number " + kP3 +
+                       " --start-date 2016-01-10 --organisation B86002 --organisation ZC1 "
+                       "--accountable-gp G7654321 --coordinator CM-2 --coordinator-org ZC1 --by "
+                       "gp_b",
+                   *tmp_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
     server_ = new Server(db_, log_, "--token-ttl 600");
   }
   static void TearDownTestSuite() {
@@ -415,7 +422,7 @@ TEST_F(SharedRecordTest, SocialWorkerSeesPeopleWithAnOpenEpisodeAtTheirCouncil) 
   std::string sw = Token("sw");
   EXPECT_EQ(Get(sw, SearchByNhs(kP3)).body["total"], 1);  // open home care service
   EXPECT_EQ(Get(sw, SearchByNhs(kP2)).body["total"], 0);  // episode closed in 2015
-  EXPECT_EQ(Get(sw, SearchByNhs(kP1)).body["total"], 0);  // never known to the council
+  EXPECT_EQ(Get(sw, SearchByNhs(kP4)).body["total"], 0);  // never known to the council
   std::string gp_b = Token("gp_b");
   std::string p3 = PatientId(gp_b, kP3);
   Reply eoc = Get(sw, "/fhir/EpisodeOfCare?patient=" + p3);
@@ -453,6 +460,18 @@ TEST_F(SharedRecordTest, JointCarePlanIsSharedThroughTheGate) {
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(Get(gp, "/fhir/CarePlan/cp-999").status, 404);
   EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + id + "&date=ge2016-01-01").body["total"], 0);
+}
+
+TEST_F(SharedRecordTest, AnOpenJointCarePlanMakesItsOrganisationsACareTeam) {
+  std::string nurse = Token("nurse_n");  // ZC1, not P3's practice or council
+  ASSERT_EQ(Get(nurse, SearchByNhs(kP3)).body["total"], 1);
+  EXPECT_EQ(Get(nurse, SearchByNhs(kP1)).body["total"], 0);  // P1's plan does not involve ZC1
+  // P1 has no social care episode, but the council is on P1's joint plan.
+  EXPECT_EQ(Get(Token("sw"), SearchByNhs(kP1)).body["total"], 1);
+  // Closing the plan ends the relationship.
+  auto r = RunPioneer("careplan close --db " + db_ + " --plan-id 2 --end-date 2016-09-30", *tmp_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Get(nurse, SearchByNhs(kP3)).body["total"], 0);
 }
 
 TEST_F(SharedRecordTest, TeamCaseloadGivesAccess) {

@@ -144,11 +144,12 @@ json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
     participants.push_back(std::move(gp));
   }
   if (!plan.care_coordinator.empty()) {
-    json cc = {{"role", json::array({{{"text", plan.coordinator_role.empty()
-                                                   ? std::string("Care coordinator")
-                                                   : "Care coordinator (" +
-                                                         plan.coordinator_role + ")"}}})},
-               {"member", {{"display", plan.care_coordinator}}}};
+    json cc = {
+        {"role",
+         json::array({{{"text", plan.coordinator_role.empty()
+                                    ? std::string("Care coordinator")
+                                    : "Care coordinator (" + plan.coordinator_role + ")"}}})},
+        {"member", {{"display", plan.care_coordinator}}}};
     if (!plan.coordinator_org.empty()) cc["onBehalfOf"] = OrgRef(plan.coordinator_org);
     participants.push_back(std::move(cc));
   }
@@ -160,16 +161,17 @@ json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
                {"subject", PatientRef(patient_id)},
                {"managingOrganization", managing}};
   if (!participants.empty()) team["participant"] = participants;
-  json r = {{"resourceType", "CarePlan"},
-            {"id", fmt::format("cp-{}", plan.plan_id)},
-            {"meta", {{"versionId", std::to_string(plan.version)}, {"lastUpdated", plan.recorded_at}}},
-            {"contained", json::array({team})},
-            {"status", std::string(careplan::StatusCode(plan.status))},
-            {"intent", "plan"},
-            {"title", plan.IsJoint() ? "Joint care plan" : "Care plan"},
-            {"subject", PatientRef(patient_id)},
-            {"period", period},
-            {"careTeam", json::array({{{"reference", "#team"}}})}};
+  json r = {
+      {"resourceType", "CarePlan"},
+      {"id", fmt::format("cp-{}", plan.plan_id)},
+      {"meta", {{"versionId", std::to_string(plan.version)}, {"lastUpdated", plan.recorded_at}}},
+      {"contained", json::array({team})},
+      {"status", std::string(careplan::StatusCode(plan.status))},
+      {"intent", "plan"},
+      {"title", plan.IsJoint() ? "Joint care plan" : "Care plan"},
+      {"subject", PatientRef(patient_id)},
+      {"period", period},
+      {"careTeam", json::array({{{"reference", "#team"}}})}};
   if (!plan.goals.empty()) r["description"] = plan.goals;
   if (plan.review_date) {
     r["note"] = json::array({{{"text", "Review due " + plan.review_date->ToIso()}}});

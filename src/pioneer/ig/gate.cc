@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
@@ -33,6 +35,8 @@ std::string_view BasisName(Basis basis) {
       return "social-care-episode";
     case Basis::kTeamCaseload:
       return "team-caseload";
+    case Basis::kCareTeam:
+      return "care-team";
     case Basis::kBreakGlass:
       return "break-glass";
     case Basis::kSelf:
@@ -155,6 +159,20 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
         "SELECT 1 FROM ig_caseloads WHERE nhs_number = ?1 AND org_code = ?2 AND team = ?3", p,
         hit));
     if (found) return R(Basis::kTeamCaseload);
+  }
+  careplan::PlanFilter plans_of;
+  plans_of.nhs_number = person.digits();
+  PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
+                           careplan::ListPlans(store_, plans_of));
+  for (const careplan::CarePlan& plan : plans) {
+    const bool open = (plan.status == careplan::PlanStatus::kActive ||
+                       plan.status == careplan::PlanStatus::kOnHold) &&
+                      !plan.end_date;
+    const bool involved =
+        plan.coordinator_org == who.org_code ||
+        std::find(plan.organisations.begin(), plan.organisations.end(), who.org_code) !=
+            plan.organisations.end();
+    if (open && involved) return R(Basis::kCareTeam);
   }
   if (who.grant && who.grant->person == person && who.grant->expires_at > now_) {
     return R(Basis::kBreakGlass);
@@ -284,6 +302,13 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
                " OR p.nhs_number IN (SELECT nhs_number FROM ig_caseloads WHERE org_code "
                "= {} AND team = {} AND team != '')",
                org, team) +
+           // Open care plans involving the organisation (the care-team rule; organisations
+           // are stored ';'-separated, careplan/plan_store.h).
+           fmt::format(
+               " OR p.nhs_number IN (SELECT nhs_number FROM care_plans WHERE status IN "
+               "('active', 'on-hold') AND end_date IS NULL AND (coordinator_org = {0} OR ';' || "
+               "organisations || ';' LIKE '%;' || {0} || ';%'))",
+               org) +
            " OR p.nhs_number = " + grant + ")";
   }
   sql += fmt::format(" ORDER BY p.rowid LIMIT {}", kMaxCandidates + 1);

@@ -10,6 +10,9 @@
 //                              the user's organisation (its council code);
 //        team-caseload         the person is on the caseload of the user's team
 //                              (ig_caseloads, organisation + team);
+//        care-team             the person has an open joint care plan (active or on-hold, no
+//                              end date) that involves the user's organisation (as one of
+//                              its organisations or the coordinator's employer);
 //        break-glass           the user's token carries an unexpired grant for the person.
 //   2. A patient account sees only the person it is bound to (basis "self").
 //   3. Analysts and IG officers never get a PersonAccess (aggregates and the audit trail
@@ -42,7 +45,14 @@ namespace pioneer::ig {
 
 class Gate;
 
-enum class Basis { kRegisteredPractice, kSocialCareEpisode, kTeamCaseload, kBreakGlass, kSelf };
+enum class Basis {
+  kRegisteredPractice,
+  kSocialCareEpisode,
+  kTeamCaseload,
+  kCareTeam,
+  kBreakGlass,
+  kSelf
+};
 std::string_view BasisName(Basis basis);
 
 // The gated-read type: permission to read one person's records for one request.
