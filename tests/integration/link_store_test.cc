@@ -164,6 +164,8 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
+                           "DROP TABLE care_plan_rejects; DROP TABLE care_plan_imports; "
+                           "DROP TABLE care_plan_history; DROP TABLE care_plans; "
                            "DROP TABLE ig_audit; DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
                            "DROP TABLE ig_objections; DROP TABLE ig_tokens; "
                            "DROP TABLE ig_break_glass; DROP TABLE ig_users; "
@@ -176,7 +178,8 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   }
   auto st = store::Store::OpenSqlite(db);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
-  for (const char* t : {"link_runs", "record_links", "link_reviews"}) {
+  for (const char* t : {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans",
+                        "care_plan_history", "care_plan_imports", "care_plan_rejects"}) {
     EXPECT_TRUE((*st)->HasTable(t)) << t;
   }
   std::string version;
