@@ -26,6 +26,7 @@ declare -A allowed=(
   [fhir]="base model ig"
   [server]="base model formats store ig fhir"
   [risk]="base model formats store timeline"
+  [caretrak]="base model formats store timeline risk"
   [tools]="*"
 )
 
@@ -35,7 +36,7 @@ declare -A library_users=(
   [csv]="base synth"
   [openssl]="base"
   [sqlite3]="store"
-  [nlohmann]="link quality metrics report fhir server risk tools"
+  [nlohmann]="link quality metrics report fhir server risk caretrak tools"
   [toml++]="plan"
   [xlsxwriter]="report"
   [CLI]="tools"

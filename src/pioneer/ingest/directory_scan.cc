@@ -28,6 +28,9 @@ StatusOr<DirectoryListing> ScanDirectory(const std::string& dir) {
       if (name == "truth") {
         out.ignored.push_back(
             "truth/ (ground truth written by `pioneer synth`; never ingested)");
+      } else if (name == "interventions") {
+        out.ignored.push_back(
+            "interventions/ (enrolment lists for `pioneer caretrak`; not extracts)");
       } else {
         out.unknown.push_back(name + "/");
       }

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   tools::RegisterAuditCommand(app, exit_code);
   tools::RegisterObjectionsCommand(app, exit_code);
   tools::RegisterRiskCommand(app, exit_code);
+  tools::RegisterCaretrakCommand(app, exit_code);
   if (UnknownSubcommand(app, argc, argv)) return tools::kExitUsage;
   try {
     app.parse(argc, argv);
