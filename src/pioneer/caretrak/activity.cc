@@ -223,7 +223,9 @@ void ActivityContext::PersonMonths(timeline::PersonIndex p, int32_t index_day, i
   end = std::max(end, static_cast<double>(index_day));  // the look-back is always whole
   for (int k = 0; k < months; ++k) {
     const double from = origin + k * kDaysPerMonth, to = from + kDaysPerMonth;
-    exposure[k] = k < lookback || end >= to ? 1.0 : end <= from ? 0.0 : (end - from) / kDaysPerMonth;
+    exposure[k] = k < lookback || end >= to ? 1.0
+                  : end <= from             ? 0.0
+                                            : (end - from) / kDaysPerMonth;
   }
 }
 
@@ -240,7 +242,8 @@ std::vector<ActivityContext::Spell> ActivityContext::EmergencySpells(
     if (dis != kNoDate && adm != kNoDate) out.push_back({adm, dis});
   }
   auto key = [](const Spell& s) { return std::pair(s.discharge, s.admission); };
-  std::sort(out.begin(), out.end(), [&](const Spell& a, const Spell& b) { return key(a) < key(b); });
+  std::sort(out.begin(), out.end(),
+            [&](const Spell& a, const Spell& b) { return key(a) < key(b); });
   out.erase(std::unique(out.begin(), out.end(),
                         [&](const Spell& a, const Spell& b) { return key(a) == key(b); }),
             out.end());

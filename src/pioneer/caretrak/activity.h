@@ -92,7 +92,7 @@ class ActivityContext {
   int apc_episode_ = -1, apc_admission_ = -1, apc_discharge_ = -1, apc_classpat_ = -1,
       sc_weekly_cost_ = -1;
   std::vector<uint8_t> emergency_, elective_, attended_, service_event_, day_case_;
-  std::vector<int8_t> ltc_;  // condition index, -1 none
+  std::vector<int8_t> ltc_;      // condition index, -1 none
   std::vector<int8_t> service_;  // 0 residential, 1 nursing, 2 home care, 3 reablement,
                                  // 4 direct payment or day care, 5 respite, -1 none
   std::vector<int8_t> gp_;       // 0 consultation, 1 telephone, 2 home visit, -1 other

@@ -25,7 +25,8 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
   const bool saving = d.relative_ci95.high < 0;
   const bool increase = d.relative_ci95.low > 0;
   json months = json::array();
-  for (size_t m = 0; m < o.treated_monthly.size(); ++m) months.push_back(static_cast<int>(m) - look_back);
+  for (size_t m = 0; m < o.treated_monthly.size(); ++m)
+    months.push_back(static_cast<int>(m) - look_back);
   return {
       {"outcome", MeasureSpecs()[o.measure].name},
       {"unit", MeasureSpecs()[o.measure].unit},
@@ -40,7 +41,8 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
                        : increase ? "increase (the 95% interval is above zero)"
                                   : "no evidence of a change (the 95% interval includes zero)"},
         {"bootstrap_replicates", d.replicates}}},
-      {"naive", {{"relative", Num(d.point.naive_relative)}, {"relative_ci95", Ci(d.naive_relative_ci95)}}},
+      {"naive",
+       {{"relative", Num(d.point.naive_relative)}, {"relative_ci95", Ci(d.naive_relative_ci95)}}},
       {"rates_per_person_year",
        {{"cohort_before", d.point.treated_pre},
         {"cohort_after", d.point.treated_post},
@@ -55,11 +57,20 @@ std::string Esc(const std::string& s) {
   std::string o;
   for (char ch : s) {
     switch (ch) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += ch;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += ch;
     }
   }
   return o;
@@ -146,55 +157,54 @@ json ToJson(const Evaluation& ev) {
                        {"smd_after", Num(b.smd_after)}});
     if (std::isfinite(b.smd_after)) worst = std::max(worst, std::abs(b.smd_after));
   }
-  json j = {
-      {"report", "pioneer caretrak"},
-      {"cohort",
-       {{"name", c.name},
-        {"enrolment_rows", ev.enrolment_rows},
-        {"unknown_nhs_numbers", ev.unknown_nhs_number},
-        {"bad_rows", ev.bad_rows},
-        {"duplicates", ev.duplicates},
-        {"excluded_age", ev.excluded_age},
-        {"excluded_not_alive", ev.excluded_dead},
-        {"size", ev.cohort_size},
-        {"min_age", c.min_age},
-        {"max_age", c.max_age},
-        {"look_back_months", c.look_back_months},
-        {"follow_up_months", c.follow_up_months}}},
-      {"data",
-       {{"start", ev.data_start.ToIso()},
-        {"end", ev.data_end.ToIso()},
-        {"unit_cost_price_year", ev.price_year}}},
-      {"comparison",
-       {{"method",
-         "1:1 nearest-neighbour matching without replacement on the logit of a propensity "
-         "score from pre-index features, exact on age band and sex, within a caliper; "
-         "difference-in-differences with a bootstrap over matched pairs"},
-        {"control_index", ControlIndexName(ev.control_index)},
-        {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
-        {"control_lag_days", ev.control_lag_days},
-        {"candidate_rows", ev.candidate_rows},
-        {"candidate_people", ev.candidate_people},
-        {"caliper_sd", c.caliper_sd},
-        {"caliper_logit", ev.caliper},
-        {"seed", c.seed}}},
-      {"matched_group",
-       {{"size", ev.matched},
-        {"cohort_unmatched", ev.unmatched},
-        {"enrolled_later", ev.controls_enrolled_later},
-        {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share}}},
-      {"reliable", ev.reliable},
-      {"warning",
-       ev.reliable ? ""
-                   : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
-                                 "unreliable; read the interval, not the point estimate",
-                                 ev.matched, c.reliable_cohort)},
-      {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
-      {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
-      {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
-      {"outcomes", outcomes},
-      {"balance", balance},
-      {"balance_max_abs_smd_after", worst}};
+  json j = {{"report", "pioneer caretrak"},
+            {"cohort",
+             {{"name", c.name},
+              {"enrolment_rows", ev.enrolment_rows},
+              {"unknown_nhs_numbers", ev.unknown_nhs_number},
+              {"bad_rows", ev.bad_rows},
+              {"duplicates", ev.duplicates},
+              {"excluded_age", ev.excluded_age},
+              {"excluded_not_alive", ev.excluded_dead},
+              {"size", ev.cohort_size},
+              {"min_age", c.min_age},
+              {"max_age", c.max_age},
+              {"look_back_months", c.look_back_months},
+              {"follow_up_months", c.follow_up_months}}},
+            {"data",
+             {{"start", ev.data_start.ToIso()},
+              {"end", ev.data_end.ToIso()},
+              {"unit_cost_price_year", ev.price_year}}},
+            {"comparison",
+             {{"method",
+               "1:1 nearest-neighbour matching without replacement on the logit of a propensity "
+               "score from pre-index features, exact on age band and sex, within a caliper; "
+               "difference-in-differences with a bootstrap over matched pairs"},
+              {"control_index", ControlIndexName(ev.control_index)},
+              {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
+              {"control_lag_days", ev.control_lag_days},
+              {"candidate_rows", ev.candidate_rows},
+              {"candidate_people", ev.candidate_people},
+              {"caliper_sd", c.caliper_sd},
+              {"caliper_logit", ev.caliper},
+              {"seed", c.seed}}},
+            {"matched_group",
+             {{"size", ev.matched},
+              {"cohort_unmatched", ev.unmatched},
+              {"enrolled_later", ev.controls_enrolled_later},
+              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share}}},
+            {"reliable", ev.reliable},
+            {"warning", ev.reliable
+                            ? ""
+                            : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
+                                          "unreliable; read the interval, not the point estimate",
+                                          ev.matched, c.reliable_cohort)},
+            {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
+            {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
+            {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
+            {"outcomes", outcomes},
+            {"balance", balance},
+            {"balance_max_abs_smd_after", worst}};
   return j;
 }
 
@@ -204,8 +214,9 @@ std::string RenderHtml(const json& j) {
       Esc(j["cohort"]["name"].get<std::string>()) +
       "</title><meta name=\"viewport\" content=\"width=device-width\"><style>";
   h += kStyle;
-  h += "</style></head><body><header><h1>Care Trak: " +
-       Esc(j["cohort"]["name"].get<std::string>()) + "</h1><div>";
+  h +=
+      "</style></head><body><header><h1>Care Trak: " + Esc(j["cohort"]["name"].get<std::string>()) +
+      "</h1><div>";
   h += fmt::format(
       "{} enrolled people evaluated, {} matched pairs &middot; {} months before and {} after the "
       "index date &middot; data {} to {}, unit costs {}",
@@ -215,8 +226,8 @@ std::string RenderHtml(const json& j) {
       Esc(j["data"]["unit_cost_price_year"].get<std::string>()));
   h += "</div></header><main>";
   if (!j["reliable"].get<bool>()) {
-    h += "<section class=\"warn\"><strong>Small cohort: " +
-         Esc(j["warning"].get<std::string>()) + "</strong></section>";
+    h += "<section class=\"warn\"><strong>Small cohort: " + Esc(j["warning"].get<std::string>()) +
+         "</strong></section>";
   }
   h += "<section><h2>Effect against the matched comparison group</h2><table><tr><th>Outcome</th>"
        "<th>Relative change (95% CI)</th><th>Per person per year (95% CI)</th><th>Total per "
@@ -239,7 +250,8 @@ std::string RenderHtml(const json& j) {
   for (size_t i = 0; i < j["outcomes"].size(); ++i) {
     const std::string name = Esc(j["outcomes"][i]["outcome"].get<std::string>());
     h += fmt::format(
-        "<section><h2>{0}</h2><div class=\"charts\"><div class=\"chart\"><canvas id=\"monthly-{1}\" "
+        "<section><h2>{0}</h2><div class=\"charts\"><div class=\"chart\"><canvas "
+        "id=\"monthly-{1}\" "
         "aria-label=\"{0} per person per month, cohort and matched group\"></canvas></div>"
         "<div class=\"chart\"><canvas id=\"effect-{1}\" aria-label=\"{0}: effect and naive "
         "before/after\"></canvas></div></div></section>",
@@ -304,12 +316,12 @@ std::string Summary(const json& j) {
       j["comparison"]["control_index"].get<std::string>());
   for (const json& o : j["outcomes"]) {
     const json& e = o["effect"];
-    s += fmt::format("  {:<26} DiD {} (95% CI {} to {}), {} per person per year; naive "
-                     "before/after {}: {}\n",
-                     o["outcome"].get<std::string>(), Pct(e["relative"]),
-                     Pct(e["relative_ci95"][0]), Pct(e["relative_ci95"][1]),
-                     F(e["absolute_per_person_year"]), Pct(o["naive"]["relative"]),
-                     e["conclusion"].get<std::string>());
+    s += fmt::format(
+        "  {:<26} DiD {} (95% CI {} to {}), {} per person per year; naive "
+        "before/after {}: {}\n",
+        o["outcome"].get<std::string>(), Pct(e["relative"]), Pct(e["relative_ci95"][0]),
+        Pct(e["relative_ci95"][1]), F(e["absolute_per_person_year"]), Pct(o["naive"]["relative"]),
+        e["conclusion"].get<std::string>());
   }
   s += fmt::format("  balance: largest |SMD| after matching {:.3f}\n",
                    j["balance_max_abs_smd_after"].get<double>());

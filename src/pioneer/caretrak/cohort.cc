@@ -70,11 +70,11 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   } catch (const json::parse_error& e) {
     return InvalidArgumentError(fmt::format("{}: not valid JSON: {}", source, e.what()));
   }
-  PIONEER_RETURN_IF_ERROR(CheckKeys(j,
-                                    {"name", "entry", "index_date", "eligibility",
-                                     "look_back_months", "follow_up_months", "outcomes",
-                                     "comparison"},
-                                    "", source));
+  PIONEER_RETURN_IF_ERROR(
+      CheckKeys(j,
+                {"name", "entry", "index_date", "eligibility", "look_back_months",
+                 "follow_up_months", "outcomes", "comparison"},
+                "", source));
   CohortDefinition c;
   PIONEER_RETURN_IF_ERROR(Get(j, "name", "", source, &c.name));
   if (!j.contains("entry")) return InvalidArgumentError(source + ": field 'entry' is required");
@@ -85,8 +85,8 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   if (type == "reablement_start" || type == "virtual_ward_start" ||
       type == "case_management_start" || type == "care_plan_created") {
     return InvalidArgumentError(fmt::format(
-        "{}: entry.type '{}' is not supported yet; use 'enrolment_list' (docs/caretrak.md)",
-        source, type));
+        "{}: entry.type '{}' is not supported yet; use 'enrolment_list' (docs/caretrak.md)", source,
+        type));
   }
   if (type != "enrolment_list") {
     return InvalidArgumentError(
@@ -96,9 +96,8 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   PIONEER_RETURN_IF_ERROR(Get(entry, "file", "entry.", source, &file));
   if (file.empty()) return InvalidArgumentError(source + ": entry.file is required");
   std::filesystem::path p(file);
-  c.enrolment_csv = p.is_absolute() || base_dir.empty()
-                        ? file
-                        : (std::filesystem::path(base_dir) / p).string();
+  c.enrolment_csv =
+      p.is_absolute() || base_dir.empty() ? file : (std::filesystem::path(base_dir) / p).string();
   std::string index = "enrolment_date";
   PIONEER_RETURN_IF_ERROR(Get(j, "index_date", "", source, &index));
   if (index != "enrolment_date") {
@@ -125,8 +124,8 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   for (const std::string& o : outcomes) {
     auto m = MeasureByName(o);
     if (!m) {
-      return InvalidArgumentError(fmt::format("{}: outcomes: unknown outcome '{}' (known: {})",
-                                              source, o, MeasureNames()));
+      return InvalidArgumentError(
+          fmt::format("{}: outcomes: unknown outcome '{}' (known: {})", source, o, MeasureNames()));
     }
     c.outcomes.push_back(*m);
   }

@@ -50,7 +50,7 @@ struct CohortDefinition {
   double caliper_sd = 0.2;
   int bootstrap = 500;
   uint64_t seed = 1;
-  int min_cohort = 20;       // fewer matched pairs: an error (too small to match)
+  int min_cohort = 20;        // fewer matched pairs: an error (too small to match)
   int reliable_cohort = 100;  // fewer matched pairs: results flagged as unreliable
 };
 

@@ -40,7 +40,8 @@ TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {
   EXPECT_NE(c.status().message().find("c.json"), std::string::npos);
   EXPECT_NE(c.status().message().find("comparison.calipr_sd"), std::string::npos);
   auto top = ParseCohort(R"({"entry": {"type": "enrolment_list", "file": "a.csv"},
-    "outcomes": ["bed_days"], "folow_up_months": 12})", "c.json", "");
+    "outcomes": ["bed_days"], "folow_up_months": 12})",
+                         "c.json", "");
   ASSERT_FALSE(top.ok());
   EXPECT_NE(top.status().message().find("'folow_up_months'"), std::string::npos);
 }

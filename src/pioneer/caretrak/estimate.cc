@@ -11,8 +11,7 @@ namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 struct Sums {
-  double tpre = 0, tpre_x = 0, tpost = 0, tpost_x = 0, cpre = 0, cpre_x = 0, cpost = 0,
-         cpost_x = 0;
+  double tpre = 0, tpre_x = 0, tpost = 0, tpost_x = 0, cpre = 0, cpre_x = 0, cpost = 0, cpost_x = 0;
   void Add(const PersonOutcome& t, const PersonOutcome& c) {
     tpre += t.pre;
     tpre_x += t.pre_exposure;

@@ -31,8 +31,8 @@ struct PersonOutcome {
 
 struct DidResult {
   double treated_pre = 0, treated_post = 0, control_pre = 0, control_post = 0;  // per p-year
-  double absolute = 0;        // per person-year
-  double counterfactual = 0;  // per person-year
+  double absolute = 0;                                                          // per person-year
+  double counterfactual = 0;                                                    // per person-year
   double relative = 0;        // NaN when the counterfactual rate is not positive
   double naive_relative = 0;  // NaN when the treated pre rate is 0
 };

@@ -210,8 +210,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   ev.crisis_share = static_cast<double>(lags.size()) / rows.size();
   ev.control_index = cohort.control_index;
   if (ev.control_index == ControlIndex::kAuto) {
-    ev.control_index = ev.crisis_share >= 0.5 ? ControlIndex::kEmergencyDischarge
-                                              : ControlIndex::kEnrolmentDates;
+    ev.control_index =
+        ev.crisis_share >= 0.5 ? ControlIndex::kEmergencyDischarge : ControlIndex::kEnrolmentDates;
   }
   if (ev.control_index == ControlIndex::kEmergencyDischarge && lags.empty()) {
     return InvalidArgumentError(
@@ -239,8 +239,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
       const auto spells = activity.EmergencySpells(p);
       for (const ActivityContext::Spell& sp : spells) {
         // The cohort's own lags from discharge to enrolment, one per row (by a hash).
-        const uint64_t h = Mix((uint64_t{p} << 32) ^ static_cast<uint32_t>(sp.discharge) ^
-                               cohort.seed);
+        const uint64_t h =
+            Mix((uint64_t{p} << 32) ^ static_cast<uint32_t>(sp.discharge) ^ cohort.seed);
         const int32_t day = sp.discharge + lags[h % lags.size()];
         if (day < min_day || day > max_day) continue;
         if (censor != kNoDate && censor <= day) continue;
@@ -295,13 +295,17 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     for (int c = 0; c < ActivityContext::kConditionCount; ++c) {
       f[kFCondition0 + c] = (conditions >> c) & 1u;
     }
-    constexpr std::pair<Feature, Measure> kMap[] = {
-        {kFAe, kAeAttendances},         {kFNonElective, kNonElectiveAdmissions},
-        {kFElective, kElectiveAdmissions}, {kFBedDays, kBedDays},
-        {kFOutpatient, kOutpatientAttendances}, {kFGp, kGpContacts},
-        {kFCommunity, kCommunityContacts}, {kFMentalHealth, kMentalHealthContacts},
-        {kFHomeCare, kHomeCareWeeks},   {kFCareHome, kCareHomeWeeks},
-        {kFCost, kTotalCost}};
+    constexpr std::pair<Feature, Measure> kMap[] = {{kFAe, kAeAttendances},
+                                                    {kFNonElective, kNonElectiveAdmissions},
+                                                    {kFElective, kElectiveAdmissions},
+                                                    {kFBedDays, kBedDays},
+                                                    {kFOutpatient, kOutpatientAttendances},
+                                                    {kFGp, kGpContacts},
+                                                    {kFCommunity, kCommunityContacts},
+                                                    {kFMentalHealth, kMentalHealthContacts},
+                                                    {kFHomeCare, kHomeCareWeeks},
+                                                    {kFCareHome, kCareHomeWeeks},
+                                                    {kFCost, kTotalCost}};
     for (int k = HL - 12; k < HL; ++k) {
       for (auto [feature, measure] : kMap) f[feature] += values[k * kMeasureCount + measure];
     }
@@ -405,8 +409,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o);
     ev.outcomes.push_back(std::move(est));
   }
-  std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()),
-      exp_t(L + F), exp_c(L + F);
+  std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()), exp_t(L + F),
+      exp_c(L + F);
   for (size_t k = 0; k < t_m.size(); ++k) {
     for (int side = 0; side < 2; ++side) {
       const Row& r = rows[side == 0 ? t_m[k] : c_m[k]];

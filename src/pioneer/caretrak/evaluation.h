@@ -48,11 +48,11 @@ namespace pioneer::caretrak {
 
 struct BalanceRow {
   std::string feature;
-  double treated_mean = 0;       // matched cohort
-  double candidates_mean = 0;    // every candidate row, before matching
-  double matched_mean = 0;       // matched comparison group
-  double smd_before = 0;         // whole cohort vs every candidate row
-  double smd_after = 0;          // matched cohort vs matched comparison group
+  double treated_mean = 0;     // matched cohort
+  double candidates_mean = 0;  // every candidate row, before matching
+  double matched_mean = 0;     // matched comparison group
+  double smd_before = 0;       // whole cohort vs every candidate row
+  double smd_after = 0;        // matched cohort vs matched comparison group
 };
 
 struct OutcomeEstimate {

@@ -25,8 +25,7 @@ namespace pioneer::caretrak {
 // x: rows x cols, row-major. Errors: kInvalidArgument when no row or every row is treated or
 // none is; kInternal when the normal equations cannot be solved.
 StatusOr<std::vector<double>> FitPropensity(std::span<const double> x, int cols,
-                                            std::span<const uint8_t> treated,
-                                            double ridge = 1.0);
+                                            std::span<const uint8_t> treated, double ridge = 1.0);
 
 struct MatchResult {
   std::vector<int64_t> control_of;  // per row: the matched candidate row for treated rows, else -1

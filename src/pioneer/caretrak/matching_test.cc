@@ -50,8 +50,8 @@ TEST(FitPropensity, ScoresTheTreatedHigherWhenAFeatureSeparatesThem) {
   for (int i = 0; i < 200; ++i) {
     const bool treated = i % 4 == 0;
     x.push_back(treated ? 2.0 + (i % 7) * 0.1 : (i % 9) * 0.2);  // informative
-    x.push_back(i % 5);                                           // noise
-    x.push_back(1.0);                                             // constant column
+    x.push_back(i % 5);                                          // noise
+    x.push_back(1.0);                                            // constant column
     t.push_back(treated);
   }
   auto logit = FitPropensity(x, 3, t);

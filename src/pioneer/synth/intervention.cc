@@ -61,8 +61,8 @@ StatusOr<InterventionSpec> ParseInterventionSpec(std::string_view text) {
       !std::all_of(spec.name.begin(), spec.name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
       })) {
-    return InvalidArgumentError(fmt::format(
-        "--intervention '{}': NAME must be 1-40 characters of a-z, 0-9 and _", text));
+    return InvalidArgumentError(
+        fmt::format("--intervention '{}': NAME must be 1-40 characters of a-z, 0-9 and _", text));
   }
   const auto& outcomes = PlantableOutcomes();
   if (std::find(outcomes.begin(), outcomes.end(), spec.outcome) == outcomes.end()) {
@@ -100,7 +100,8 @@ StatusOr<InterventionPlanter> InterventionPlanter::Create(std::vector<Interventi
         "look-back, three months of enrolment and a year of follow-up)");
   }
   p.area_ = area;
-  for (const auto& s : specs) p.stream_seed_.push_back(MixSeed(seed, kInterventionSalt, NameHash(s.name)));
+  for (const auto& s : specs)
+    p.stream_seed_.push_back(MixSeed(seed, kInterventionSalt, NameHash(s.name)));
   p.specs_ = std::move(specs);
   return p;
 }
@@ -132,9 +133,9 @@ void InterventionPlanter::Apply(PersonHistory* h, std::vector<PlantedEnrolment>*
           }
         }
       }
-      const double w = std::exp(kAgeWeight * (age - 65) +
-                                kConditionWeight * CountConditions(conditions) +
-                                kPriorWeight * std::min(prior, 3));
+      const double w =
+          std::exp(kAgeWeight * (age - 65) + kConditionWeight * CountConditions(conditions) +
+                   kPriorWeight * std::min(prior, 3));
       const double p = std::min(kMaxEnrolment, kBaseEnrolment * w);
       const int lag = rng.Between(1, 14);
       if (!rng.Bernoulli(p)) continue;
@@ -194,7 +195,8 @@ StatusOr<std::vector<WrittenFile>> WriteInterventionFiles(
     for (const PlantedEnrolment& e : enrolments) {
       if (e.intervention != static_cast<int>(k)) continue;
       const Ymd d = CivilFromDays(e.day);
-      csv += fmt::format("{},{:04d}-{:02d}-{:02d}\n", nhs.ForPerson(e.person), d.year, d.month, d.day);
+      csv +=
+          fmt::format("{},{:04d}-{:02d}-{:02d}\n", nhs.ForPerson(e.person), d.year, d.month, d.day);
       ++counts[k];
     }
     PIONEER_RETURN_IF_ERROR(write("interventions/" + specs[k].name + ".csv", csv, counts[k]));
@@ -204,8 +206,8 @@ StatusOr<std::vector<WrittenFile>> WriteInterventionFiles(
       "intervention,outcome,true_relative_effect,enrolled,enrolment_from,enrolment_to\n";
   for (size_t k = 0; k < specs.size(); ++k) {
     truth += fmt::format("{},{},{},{},{:04d}-{:02d}-{:02d},{:04d}-{:02d}-{:02d}\n", specs[k].name,
-                         specs[k].outcome, specs[k].effect, counts[k], from.year, from.month, from.day, to.year,
-                         to.month, to.day);
+                         specs[k].outcome, specs[k].effect, counts[k], from.year, from.month,
+                         from.day, to.year, to.month, to.day);
   }
   PIONEER_RETURN_IF_ERROR(
       write("truth/interventions.csv", truth, static_cast<int64_t>(specs.size())));

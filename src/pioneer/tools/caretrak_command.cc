@@ -127,17 +127,17 @@ int RunCaretrak(const CaretrakArgs& a) {
   }
   auto ebar = MakeStderrProgress();
   std::string stage;
-  auto ev = caretrak::Evaluate(
-      def, *list, *activity, *inputs,
-      [&](std::string_view s, int64_t done, int64_t total) {
-        if (s != stage) {
-          if (ebar) ebar->Finish();
-          stage = std::string(s);
-          std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
-          if (ebar) ebar->Start(0);
-        }
-        if (ebar) ebar->Update(0, done, fmt::format("{} of {}", done, total));
-      });
+  auto ev = caretrak::Evaluate(def, *list, *activity, *inputs,
+                               [&](std::string_view s, int64_t done, int64_t total) {
+                                 if (s != stage) {
+                                   if (ebar) ebar->Finish();
+                                   stage = std::string(s);
+                                   std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
+                                   if (ebar) ebar->Start(0);
+                                 }
+                                 if (ebar)
+                                   ebar->Update(0, done, fmt::format("{} of {}", done, total));
+                               });
   if (ebar) ebar->Finish();
   if (!ev.ok()) return Fail(ev.status());
   if (Status s = caretrak::WriteReport(*ev, a.out); !s.ok()) return Fail(s);
@@ -150,10 +150,10 @@ int RunCaretrak(const CaretrakArgs& a) {
 
 void RegisterCaretrakCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<CaretrakArgs>();
-  auto* cmd = app.add_subcommand(
-      "caretrak",
-      "Evaluate an intervention's cohort against a matched comparison group "
-      "(difference-in-differences): caretrak.html + caretrak.json");
+  auto* cmd =
+      app.add_subcommand("caretrak",
+                         "Evaluate an intervention's cohort against a matched comparison group "
+                         "(difference-in-differences): caretrak.html + caretrak.json");
   cmd->add_option("--db", args->db, "The store (SQLite file written by `pioneer ingest`)")
       ->required();
   cmd->add_option("--cohort", args->cohort, "Cohort definition (JSON, docs/caretrak.md)");
