@@ -27,6 +27,7 @@ declare -A allowed=(
   [server]="base model formats store ig fhir careplan"
   [careplan]="base model store"
   [risk]="base model formats store timeline careplan"
+  [caretrak]="base model formats store timeline careplan risk"
   [tools]="*"
 )
 
@@ -36,7 +37,7 @@ declare -A library_users=(
   [csv]="base synth"
   [openssl]="base"
   [sqlite3]="store"
-  [nlohmann]="link quality metrics report fhir server risk tools"
+  [nlohmann]="link quality metrics report fhir server risk caretrak tools"
   [toml++]="plan"
   [xlsxwriter]="report"
   [CLI]="tools"

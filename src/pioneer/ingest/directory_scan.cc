@@ -32,6 +32,9 @@ StatusOr<DirectoryListing> ScanDirectory(const std::string& dir) {
         out.ignored.push_back(
             "care_plans/ (care plans are not an extract: load them with `pioneer careplan "
             "import`)");
+      } else if (name == "interventions") {
+        out.ignored.push_back(
+            "interventions/ (enrolment lists for `pioneer caretrak`; not extracts)");
       } else {
         out.unknown.push_back(name + "/");
       }

@@ -3,7 +3,8 @@
 // Files whose names are known extracts (formats::FindExtract) are returned in the order of
 // formats::AllExtracts (reference data first). Everything else is reported, never silently
 // dropped: other files and folders are "unknown" (skipped), and the `truth/` folder written
-// by `pioneer synth` is "ignored" (ground truth for evaluations, never ingested).
+// by `pioneer synth` and the `interventions/` folder of enrolment lists are "ignored" (ground truth
+// for evaluations and inputs of `pioneer caretrak`, never ingested).
 // Errors: kNotFound if DIR does not exist or is not a folder; kUnavailable if unreadable.
 // Thread safety: thread-safe.
 #pragma once

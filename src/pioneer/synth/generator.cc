@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "pioneer/formats/extract_schema.h"
@@ -197,6 +198,13 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
   wctx.window_end = ctx.window_end;
   wctx.faults = options.faults;
   const ExtractWriter writer(wctx);
+  std::optional<InterventionPlanter> planter;
+  if (!options.interventions.empty()) {
+    auto created = InterventionPlanter::Create(options.interventions, options.seed,
+                                               ctx.window_start, ctx.window_end, &area);
+    if (!created.ok()) return created.status();
+    planter.emplace(std::move(*created));
+  }
   int first_year, n_years;
   ExtractWriter::MidYears(ctx.window_start, ctx.window_end, &first_year, &n_years);
 
@@ -216,6 +224,8 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
   threads = std::clamp(threads, 1, 64);
   const uint64_t blocks = (total + kBlockSize - 1) / kBlockSize;
   BlockQueue queue(blocks, static_cast<uint64_t>(threads) * 3 + 2);
+  // Planted enrolments per block (each block's slot is written by one worker only).
+  std::vector<std::vector<PlantedEnrolment>> enrolments(planter ? blocks : 0);
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
@@ -232,6 +242,7 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
         const uint64_t end = std::min(total, begin + kBlockSize);
         for (uint64_t i = begin; i < end; ++i) {
           sim.Simulate(i, &history);
+          if (planter) planter->Apply(&history, &enrolments[static_cast<uint64_t>(b)]);
           writer.Write(history, out.get());
         }
         queue.Done(static_cast<uint64_t>(b), std::move(out));
@@ -315,6 +326,16 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
         {PersonFileName(static_cast<PersonFile>(f)), rows[f], files[f].bytes()});
     if (f < kFileTruthPersons) summary.total_rows += rows[f];
     summary.total_bytes += files[f].bytes();
+  }
+  if (planter) {
+    std::vector<PlantedEnrolment> all;
+    for (const auto& block : enrolments) all.insert(all.end(), block.begin(), block.end());
+    auto written = WriteInterventionFiles(options.out_dir, *planter, all, nhs);
+    if (!written.ok()) return written.status();
+    for (const WrittenFile& f : *written) {
+      summary.files.push_back({f.file_name, f.rows, f.bytes});
+      summary.total_bytes += f.bytes;
+    }
   }
   summary.seconds = elapsed();
   return summary;

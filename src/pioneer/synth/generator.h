@@ -30,6 +30,7 @@
 #include "pioneer/base/date.h"
 #include "pioneer/base/status.h"
 #include "pioneer/synth/faults.h"
+#include "pioneer/synth/intervention.h"
 
 namespace pioneer::synth {
 
@@ -41,6 +42,9 @@ struct SynthOptions {
   Date end = *Date::FromYmd(2016, 3, 31);   // last day (inclusive)
   int threads = 0;                          // 0: one per hardware thread
   FaultRates faults;                        // documented defaults
+  // Planted interventions (intervention.h): enrolment lists in interventions/, truth in
+  // truth/interventions.csv. Empty: no such files, and every other file is unchanged.
+  std::vector<InterventionSpec> interventions;
 };
 
 struct FileSummary {

@@ -58,6 +58,7 @@ void RegisterAuditCommand(CLI::App& app, int& exit_code);       // audit_command
 void RegisterObjectionsCommand(CLI::App& app, int& exit_code);  // objections_command.cc
 void RegisterRiskCommand(CLI::App& app, int& exit_code);      // risk_command.cc
 void RegisterCarePlanCommand(CLI::App& app, int& exit_code);  // careplan_command.cc
+void RegisterCaretrakCommand(CLI::App& app, int& exit_code);  // caretrak_command.cc
 
 // For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
 // built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes

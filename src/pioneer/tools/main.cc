@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   tools::RegisterObjectionsCommand(app, exit_code);
   tools::RegisterRiskCommand(app, exit_code);
   tools::RegisterCarePlanCommand(app, exit_code);
+  tools::RegisterCaretrakCommand(app, exit_code);
   if (UnknownSubcommand(app, argc, argv)) return tools::kExitUsage;
   try {
     app.parse(argc, argv);

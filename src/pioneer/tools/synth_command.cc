@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pioneer/base/date.h"
 #include "pioneer/synth/calibration.h"
@@ -25,6 +26,7 @@ struct SynthArgs {
   int threads = 0;
   bool skip_calibration = false;
   bool check_calibration = false;
+  std::vector<std::string> interventions;  // NAME:OUTCOME:EFFECT
 };
 
 int RunSynth(const SynthArgs& args) {
@@ -38,6 +40,14 @@ int RunSynth(const SynthArgs& args) {
   if (!start || !end) {
     std::fprintf(stderr, "pioneer synth: --start and --end must be dates like 2012-04-01\n");
     return 2;
+  }
+  for (const std::string& text : args.interventions) {
+    auto spec = synth::ParseInterventionSpec(text);
+    if (!spec.ok()) {
+      std::fprintf(stderr, "pioneer synth: %s\n", spec.status().message().c_str());
+      return 2;
+    }
+    options.interventions.push_back(*spec);
   }
   options.start = *start;
   options.end = *end;
@@ -110,6 +120,11 @@ void RegisterSynthCommand(CLI::App& app, int& exit_code) {
                 "Do not read the files back to compute the BCF calibration table");
   cmd->add_flag("--check-calibration", args->check_calibration,
                 "Exit with status 1 when a calibration figure is outside its band");
+  cmd->add_option("--intervention", args->interventions,
+                  "Plant an intervention NAME:OUTCOME:EFFECT (repeatable), e.g. "
+                  "virtual_ward:non_elective_admissions:-0.2: enrolment list in "
+                  "interventions/NAME.csv, true effect in truth/interventions.csv "
+                  "(docs/caretrak.md)");
   cmd->callback([args, &exit_code] { exit_code = RunSynth(*args); });
 }
 

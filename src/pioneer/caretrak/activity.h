@@ -1,0 +1,105 @@
+// Per-person-per-month activity and cost around an index date, in every setting the person
+// timeline holds: the measures Care Trak follows and matches on.
+//
+// Month k of a person (k = -lookback .. followup-1) is the days [index + 30.4375 k,
+// index + 30.4375 (k + 1)): month 0 starts on the index date. Counts are placed on the day
+// they happen (admissions on the admission date, from the first episode of the spell); bed
+// days and social care weeks are spread over the days they cover. Cost uses the unit_costs
+// extract at one price year (risk::RiskInputs): a spell's tariff plus excess bed days beyond
+// five for non-elective spells, attended outpatient, GP, community and mental health contacts,
+// A&E attendances, and social care services at their own weekly cost (else the unit cost).
+// Months after the person's death are not exposure: `exposure` holds each month's alive
+// fraction, so rates are events per person-month alive.
+// Thread safety: pure functions; the ActivityContext is read-only after Create.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/risk/risk_inputs.h"
+#include "pioneer/timeline/timeline.h"
+
+namespace pioneer::caretrak {
+
+enum Measure : int {
+  kAeAttendances = 0,
+  kNonElectiveAdmissions,
+  kElectiveAdmissions,
+  kBedDays,
+  kOutpatientAttendances,
+  kGpContacts,
+  kCommunityContacts,
+  kMentalHealthContacts,
+  kHomeCareWeeks,
+  kCareHomeWeeks,
+  kTotalCost,
+  kMeasureCount
+};
+
+struct MeasureSpec {
+  const char* name;        // e.g. "non_elective_admissions": the --outcome value
+  const char* unit;        // "admissions", "days", "GBP", ...
+  const char* definition;  // for docs and the report
+};
+std::span<const MeasureSpec> MeasureSpecs();  // kMeasureCount entries, Measure order
+std::optional<Measure> MeasureByName(std::string_view name);
+std::string MeasureNames();  // "ae_attendances, non_elective_admissions, ..."
+
+inline constexpr double kDaysPerMonth = 30.4375;
+
+// What classifying the timeline's codes and reading the attributes needs, once per run.
+class ActivityContext {
+ public:
+  // Errors: kFailedPrecondition when the timeline lacks the apc_episodes / social_care_events
+  // attributes of risk::RiskTimelineOptions().
+  static StatusOr<ActivityContext> Create(const timeline::Timeline& t,
+                                          const risk::RiskInputs& inputs);
+
+  // Fills `values` (months x kMeasureCount, row-major, month -lookback first) and `exposure`
+  // (months) for person p around index_day. REQUIRES: sizes = lookback + followup (x measures).
+  // `censor_day` (if not kNoDate) ends the follow-up like a death: nothing on or after it
+  // counts (a comparison person enrolled later is followed only until then).
+  void PersonMonths(timeline::PersonIndex p, int32_t index_day, int lookback, int followup,
+                    std::span<double> values, std::span<double> exposure,
+                    int32_t censor_day = timeline::kNoDate) const;
+
+  // Emergency spells of person p that have ended, ascending by discharge, one per spell.
+  struct Spell {
+    int32_t admission;
+    int32_t discharge;
+  };
+  std::vector<Spell> EmergencySpells(timeline::PersonIndex p) const;
+
+  // Whether person p was in hospital (any admitted patient care episode, any admission method,
+  // e.g. a transfer to another hospital) at any time in the days (from, to].
+  bool InHospital(timeline::PersonIndex p, int32_t from, int32_t to) const;
+
+  // The long-term conditions (QOF registers, kLtcSnomed order: hypertension, diabetes,
+  // asthma, CHD, COPD, CKD, depression, AF, stroke, heart failure, cancer, epilepsy,
+  // dementia) coded in GP events before `day`, as bits.
+  static constexpr int kConditionCount = 13;
+  uint32_t ConditionsBefore(timeline::PersonIndex p, int32_t day) const;
+
+  const timeline::Timeline& timeline() const { return *t_; }
+
+ private:
+  const timeline::Timeline* t_ = nullptr;
+  int apc_episode_ = -1, apc_admission_ = -1, apc_discharge_ = -1, apc_classpat_ = -1,
+      sc_weekly_cost_ = -1;
+  std::vector<uint8_t> emergency_, elective_, attended_, service_event_, day_case_;
+  std::vector<int8_t> ltc_;      // condition index, -1 none
+  std::vector<int8_t> service_;  // 0 residential, 1 nursing, 2 home care, 3 reablement,
+                                 // 4 direct payment or day care, 5 respite, -1 none
+  std::vector<int8_t> gp_;       // 0 consultation, 1 telephone, 2 home visit, -1 other
+  std::vector<double> weekly_;   // parsed weekly_cost strings (NaN: none)
+  double c_gp_[3] = {}, c_ae_ = 0, c_op_ = 0, c_el_ = 0, c_dc_ = 0, c_ne_ = 0, c_xbd_ = 0,
+         c_comm_ = 0, c_mh_ = 0, c_assess_ = 0;
+  std::vector<double> c_week_;  // by service_ class
+};
+
+}  // namespace pioneer::caretrak

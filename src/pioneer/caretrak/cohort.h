@@ -1,0 +1,64 @@
+// Cohort definitions as data: what Care Trak follows, read from a JSON file (docs/caretrak.md
+// is the reference) or built from the short command line (--enrolment, --outcome).
+//
+//   {
+//     "name": "virtual_ward",
+//     "entry": {"type": "enrolment_list", "file": "virtual_ward.csv"},
+//     "index_date": "enrolment_date",
+//     "eligibility": {"min_age": 18, "max_age": 120},
+//     "look_back_months": 12,
+//     "follow_up_months": 12,
+//     "outcomes": ["non_elective_admissions", "total_cost"],
+//     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "bootstrap": 500,
+//                    "seed": 1, "min_cohort": 20, "reliable_cohort": 100}
+//   }
+//
+// Every key is optional except entry and outcomes; unknown keys anywhere are an error naming
+// the key's path (a typo must not silently fall back to a default). Entry types: only
+// "enrolment_list" (a CSV of nhs_number,enrolment_date; a relative path is relative to the
+// cohort file's folder) is evaluated today; "reablement_start", "virtual_ward_start",
+// "case_management_start" and "care_plan_created" are recognised and refused as not yet
+// supported. control_index: "emergency_discharge" (controls' index dates are their own
+// emergency discharges plus the cohort's median lag), "enrolment_dates" (controls take the
+// cohort's calendar index dates) or "auto" (the first when most of the cohort was enrolled
+// within 30 days of an emergency discharge).
+// Errors: kInvalidArgument naming the file and key (or the JSON parser's line and column);
+// kNotFound when the file does not exist.
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/caretrak/activity.h"
+
+namespace pioneer::caretrak {
+
+enum class ControlIndex { kAuto, kEmergencyDischarge, kEnrolmentDates };
+
+struct CohortDefinition {
+  std::string name = "cohort";
+  std::string enrolment_csv;      // the entry event's list
+  std::vector<Measure> outcomes;  // the first is the primary outcome
+  int min_age = 18;
+  int max_age = 120;
+  int look_back_months = 12;
+  int follow_up_months = 12;
+  ControlIndex control_index = ControlIndex::kAuto;
+  double caliper_sd = 0.2;
+  int bootstrap = 500;
+  uint64_t seed = 1;
+  int min_cohort = 20;        // fewer matched pairs: an error (too small to match)
+  int reliable_cohort = 100;  // fewer matched pairs: results flagged as unreliable
+};
+
+StatusOr<CohortDefinition> ReadCohortFile(const std::string& path);
+// The same from text (`source` names it in errors; `base_dir` resolves relative files).
+StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::string& source,
+                                       const std::string& base_dir);
+
+const char* ControlIndexName(ControlIndex c);
+
+}  // namespace pioneer::caretrak

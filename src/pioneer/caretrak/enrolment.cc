@@ -1,0 +1,82 @@
+#include "pioneer/caretrak/enrolment.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "pioneer/base/csv_reader.h"
+#include "pioneer/base/date.h"
+#include "pioneer/model/nhs_number.h"
+
+namespace pioneer::caretrak {
+
+StatusOr<EnrolmentList> ReadEnrolmentList(const std::string& path, const timeline::Timeline& t) {
+  if (!std::filesystem::is_regular_file(path)) {
+    return NotFoundError(fmt::format("{}: no such enrolment list", path));
+  }
+  EnrolmentList out;
+  int nhs_col = -1, date_col = -1;
+  bool header = true;
+  std::unordered_set<timeline::PersonIndex> seen;
+  auto problem = [&](int64_t line, const char* field, const std::string& what) {
+    ++out.bad_rows;
+    if (out.problems.size() < 20) {
+      out.problems.push_back(fmt::format("line {}, field {}: {}", line, field, what));
+    }
+  };
+  CsvReader reader;
+  Status st = reader.ReadFile(path, [&](const CsvRecord& r) -> Status {
+    if (header) {
+      header = false;
+      for (size_t i = 0; i < r.fields.size(); ++i) {
+        if (r.fields[i] == "nhs_number") nhs_col = static_cast<int>(i);
+        if (r.fields[i] == "enrolment_date") date_col = static_cast<int>(i);
+      }
+      if (nhs_col < 0 || date_col < 0) {
+        return InvalidArgumentError(fmt::format(
+            "{}: line {}: the header must name the columns nhs_number and enrolment_date", path,
+            r.line));
+      }
+      return OkStatus();
+    }
+    ++out.data_rows;
+    if (static_cast<int>(r.fields.size()) <= std::max(nhs_col, date_col)) {
+      problem(r.line, "nhs_number", "the row has too few fields");
+      return OkStatus();
+    }
+    const NhsNumberProblem np = NhsNumber::Check(r.fields[nhs_col]);
+    if (np != NhsNumberProblem::kNone) {
+      problem(r.line, "nhs_number",
+              fmt::format("not a valid NHS Number ({})", NhsNumberProblemName(np)));
+      return OkStatus();
+    }
+    const auto date = Date::ParseIso(r.fields[date_col]);
+    if (!date) {
+      problem(r.line, "enrolment_date", "not a date like 2015-04-01");
+      return OkStatus();
+    }
+    const auto number = NhsNumber::Parse(r.fields[nhs_col]);
+    const auto person = t.FindPerson(number->digits());
+    if (!person) {
+      ++out.unknown_nhs_number;
+      return OkStatus();
+    }
+    if (!seen.insert(*person).second) {
+      ++out.duplicates;
+      return OkStatus();
+    }
+    out.rows.push_back({*person, date->days_since_epoch()});
+    return OkStatus();
+  });
+  if (!st.ok()) {
+    if (st.code() == StatusCode::kInvalidArgument && st.message().rfind(path, 0) != 0) {
+      return InvalidArgumentError(path + ": " + st.message());
+    }
+    return st;
+  }
+  if (header) return InvalidArgumentError(path + ": the file is empty (no header)");
+  return out;
+}
+
+}  // namespace pioneer::caretrak

@@ -1,0 +1,40 @@
+// A scheme's enrolment list: a CSV with the header `nhs_number,enrolment_date` (columns in
+// either order, other columns ignored), one row per enrolled person, placed on the person
+// timeline by NHS Number.
+//
+// Rows that cannot be used are counted, never silently dropped: an invalid NHS Number or a
+// date that is not YYYY-MM-DD is a problem naming the line and field (never the value: the
+// list is identifiable); a valid NHS Number that is not on the timeline counts as unknown
+// (the count is reported, the numbers are not); a person listed again keeps the first
+// enrolment and counts as a duplicate.
+// Errors: kNotFound (no file), kInvalidArgument (no header with both columns, or the CSV is
+// malformed: line and column), kUnavailable (I/O).
+// Thread safety: pure function of the file and the timeline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pioneer/base/status.h"
+#include "pioneer/timeline/timeline.h"
+
+namespace pioneer::caretrak {
+
+struct Enrolment {
+  timeline::PersonIndex person = 0;
+  int32_t day = 0;  // enrolment date, days since 1970-01-01
+};
+
+struct EnrolmentList {
+  std::vector<Enrolment> rows;  // usable rows, in file order
+  int64_t data_rows = 0;        // rows read (header excluded)
+  int64_t unknown_nhs_number = 0;
+  int64_t duplicates = 0;
+  int64_t bad_rows = 0;
+  std::vector<std::string> problems;  // "line 7, field enrolment_date: not a date ..." (first 20)
+};
+
+StatusOr<EnrolmentList> ReadEnrolmentList(const std::string& path, const timeline::Timeline& t);
+
+}  // namespace pioneer::caretrak

@@ -1,0 +1,81 @@
+#include "pioneer/caretrak/estimate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace pioneer::caretrak {
+namespace {
+
+// Worked by hand (docs/caretrak.md, "A worked example"):
+//   cohort pre  = 12 x (3 + 1) / (12 + 12) = 2.0 per person-year
+//   cohort post = 12 x (1 + 1) / (12 + 6)  = 1.3333 (B died half-way through the follow-up)
+//   matched pre = 12 x (2 + 2) / 24 = 2.0;  matched post = 12 x (2 + 1) / 24 = 1.5
+//   DiD = (1.3333 - 2.0) - (1.5 - 2.0) = -0.16667;  counterfactual = 2.0 - 0.5 = 1.5
+//   relative = -0.16667 / 1.5 = -0.11111;  naive = 1.3333 / 2.0 - 1 = -0.33333
+TEST(DifferenceInDifferences, HandWorkedExample) {
+  const std::vector<PersonOutcome> treated = {{3, 12, 1, 12}, {1, 12, 1, 6}};
+  const std::vector<PersonOutcome> controls = {{2, 12, 2, 12}, {2, 12, 1, 12}};
+  const DidResult r = DifferenceInDifferences(treated, controls);
+  EXPECT_NEAR(r.treated_pre, 2.0, 1e-12);
+  EXPECT_NEAR(r.treated_post, 4.0 / 3, 1e-12);
+  EXPECT_NEAR(r.control_pre, 2.0, 1e-12);
+  EXPECT_NEAR(r.control_post, 1.5, 1e-12);
+  EXPECT_NEAR(r.absolute, -1.0 / 6, 1e-12);
+  EXPECT_NEAR(r.counterfactual, 1.5, 1e-12);
+  EXPECT_NEAR(r.relative, -1.0 / 9, 1e-12);
+  EXPECT_NEAR(r.naive_relative, -1.0 / 3, 1e-12);
+}
+
+TEST(DifferenceInDifferences, NoPreActivityHasNoNaiveRatio) {
+  const std::vector<PersonOutcome> t = {{0, 12, 1, 12}}, c = {{0, 12, 0, 12}};
+  const DidResult r = DifferenceInDifferences(t, c);
+  EXPECT_TRUE(std::isnan(r.naive_relative));
+  EXPECT_NEAR(r.absolute, 1.0, 1e-12);
+  EXPECT_TRUE(std::isnan(r.relative));  // counterfactual rate 0
+}
+
+TEST(BootstrapDid, DeterministicAndContainsThePointEstimate) {
+  std::vector<PersonOutcome> t, c;
+  for (int i = 0; i < 200; ++i) {
+    t.push_back({static_cast<double>(1 + i % 3), 12, static_cast<double>(i % 2), 12});
+    c.push_back({static_cast<double>(1 + (i + 1) % 3), 12, static_cast<double>((i + 1) % 3), 12});
+  }
+  const DidEstimate a = BootstrapDid(t, c, 300, 42), b = BootstrapDid(t, c, 300, 42);
+  EXPECT_EQ(a.relative_ci95.low, b.relative_ci95.low);
+  EXPECT_EQ(a.relative_ci95.high, b.relative_ci95.high);
+  EXPECT_TRUE(a.relative_ci95.Contains(a.point.relative));
+  EXPECT_TRUE(a.absolute_ci95.Contains(a.point.absolute));
+  EXPECT_LT(a.relative_ci95.low, a.relative_ci95.high);
+  const DidEstimate other = BootstrapDid(t, c, 300, 43);
+  EXPECT_NE(a.relative_ci95.low, other.relative_ci95.low);
+}
+
+TEST(BootstrapDid, IdenticalGroupsGiveZeroWithAZeroWidthInterval) {
+  std::vector<PersonOutcome> t = {{2, 12, 1, 12}, {4, 12, 2, 12}, {0, 12, 1, 12}};
+  const DidEstimate e = BootstrapDid(t, t, 100, 1);
+  EXPECT_EQ(e.point.absolute, 0);
+  EXPECT_EQ(e.absolute_ci95.low, 0);
+  EXPECT_EQ(e.absolute_ci95.high, 0);
+}
+
+// treated {1, 2, 3}: mean 2, variance 1; controls {2, 4, 6}: mean 4, variance 4.
+// SMD = (2 - 4) / sqrt((1 + 4) / 2) = -2 / 1.58114 = -1.26491.
+TEST(StandardisedMeanDifference, HandWorkedExample) {
+  const std::vector<double> t = {1, 2, 3}, c = {2, 4, 6};
+  EXPECT_NEAR(StandardisedMeanDifference(t, c), -1.2649110640673518, 1e-12);
+  EXPECT_NEAR(StandardisedMeanDifference(c, t), 1.2649110640673518, 1e-12);
+  const std::vector<double> same = {5, 5};
+  EXPECT_EQ(StandardisedMeanDifference(same, same), 0);
+}
+
+TEST(Quantile, LinearInterpolation) {
+  const std::vector<double> v = {1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(Quantile(v, 0.25), 1.75);
+  EXPECT_DOUBLE_EQ(Quantile(v, 0), 1);
+  EXPECT_DOUBLE_EQ(Quantile(v, 1), 4);
+}
+
+}  // namespace
+}  // namespace pioneer::caretrak

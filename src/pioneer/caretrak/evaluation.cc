@@ -1,0 +1,439 @@
+#include "pioneer/caretrak/evaluation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "pioneer/caretrak/matching.h"
+
+namespace pioneer::caretrak {
+namespace {
+
+using timeline::kNoDate;
+using timeline::PersonIndex;
+using timeline::Source;
+
+constexpr int kFeatureLookback = 24;  // months of history the features read
+constexpr int kCrisisDays = 30;
+
+enum Feature : int {
+  kFAge = 0,
+  kFMale,
+  kFImd,
+  kFConditions,
+  kFAe,
+  kFNonElective,
+  kFNonElectivePrior,
+  kFElective,
+  kFBedDays,
+  kFOutpatient,
+  kFGp,
+  kFCommunity,
+  kFMentalHealth,
+  kFHomeCare,
+  kFCareHome,
+  kFCost,
+  kFDaysSinceEmergency,
+  kFCondition0,  // 13 long-term condition flags
+  kFeatureCount = kFCondition0 + ActivityContext::kConditionCount
+};
+constexpr const char* kFeatureNames[kFeatureCount] = {
+    "age",
+    "male",
+    "imd_decile",
+    "long_term_conditions",
+    "ae_attendances_12m",
+    "non_elective_admissions_12m",
+    "non_elective_admissions_13_24m",
+    "elective_admissions_12m",
+    "bed_days_12m",
+    "outpatient_attendances_12m",
+    "gp_contacts_12m",
+    "community_contacts_12m",
+    "mental_health_contacts_12m",
+    "home_care_weeks_12m",
+    "care_home_weeks_12m",
+    "total_cost_12m",
+    "days_since_emergency_discharge",
+    "hypertension",
+    "diabetes",
+    "asthma",
+    "coronary_heart_disease",
+    "copd",
+    "chronic_kidney_disease",
+    "depression",
+    "atrial_fibrillation",
+    "stroke",
+    "heart_failure",
+    "cancer",
+    "epilepsy",
+    "dementia",
+};
+
+int AgeBand(int age) {
+  return age < 18 ? 0 : age < 50 ? 1 : age < 65 ? 2 : age < 75 ? 3 : age < 85 ? 4 : 5;
+}
+
+uint64_t Mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+struct Row {
+  PersonIndex person;
+  int32_t day;
+  bool treated;
+  int32_t censor = kNoDate;  // a comparison person's own later enrolment
+};
+
+// The latest emergency discharge on or before `day`, or kNoDate.
+int32_t LastDischarge(const std::vector<ActivityContext::Spell>& spells, int32_t day) {
+  int32_t last = kNoDate;
+  for (const ActivityContext::Spell& s : spells) {
+    if (s.discharge <= day) last = std::max(last, s.discharge);
+  }
+  return last;
+}
+
+std::string Iso(int32_t day) { return Date::FromDaysSinceEpoch(day).ToIso(); }
+
+}  // namespace
+
+StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentList& enrolment,
+                              const ActivityContext& activity, const risk::RiskInputs& inputs,
+                              const EvalProgress& progress) {
+  const timeline::Timeline& t = activity.timeline();
+  const auto& P = t.persons();
+  const auto& E = t.events();
+  const std::string& src = cohort.enrolment_csv;
+  Evaluation ev;
+  ev.cohort = cohort;
+  ev.price_year = inputs.price_year;
+  ev.enrolment_rows = enrolment.data_rows;
+  ev.unknown_nhs_number = enrolment.unknown_nhs_number;
+  ev.bad_rows = enrolment.bad_rows;
+  ev.duplicates = enrolment.duplicates;
+  const int L = cohort.look_back_months, F = cohort.follow_up_months;
+
+  // The data's extent: first hospital activity, last activity of any kind.
+  int32_t first = std::numeric_limits<int32_t>::max();
+  for (size_t i = 0; i < t.event_count(); ++i) {
+    const Source s = E.source[i];
+    if (s == Source::kApcEpisode || s == Source::kAeAttendance || s == Source::kOpAppointment) {
+      first = std::min(first, E.start_day[i]);
+    }
+  }
+  if (first == std::numeric_limits<int32_t>::max()) {
+    return FailedPreconditionError("the store holds no hospital activity");
+  }
+  ev.data_start = Date::FromDaysSinceEpoch(first);
+  ev.data_end = inputs.last_activity_date;
+  const int32_t end = inputs.last_activity_date.days_since_epoch();
+  const int32_t earliest = first + static_cast<int32_t>(std::ceil(L * kDaysPerMonth));
+  const int32_t latest = end + 1 - static_cast<int32_t>(std::ceil(F * kDaysPerMonth));
+
+  // 1. The cohort.
+  auto age_on = [&](PersonIndex p, int32_t day) {
+    return Date::FromDaysSinceEpoch(P.birth_day[p]).AgeOn(Date::FromDaysSinceEpoch(day));
+  };
+  auto alive_eligible = [&](PersonIndex p, int32_t day, bool* age_ok) {
+    *age_ok = false;
+    if (P.birth_day[p] == kNoDate || P.birth_day[p] >= day) return false;
+    if (P.death_day[p] != kNoDate && P.death_day[p] <= day) return false;
+    const int age = age_on(p, day);
+    *age_ok = age >= cohort.min_age && age <= cohort.max_age;
+    return true;
+  };
+  std::vector<Row> rows;
+  std::unordered_map<PersonIndex, int32_t> enrolled;  // person -> enrolment day
+  int64_t too_late = 0, too_early = 0;
+  for (const Enrolment& e : enrolment.rows) {
+    enrolled[e.person] = e.day;
+    if (e.day > latest) ++too_late;
+    if (e.day < earliest) ++too_early;
+  }
+  if (enrolment.rows.empty()) {
+    return InvalidArgumentError(fmt::format(
+        "{}: the cohort is empty: {} rows read, {} with an NHS Number not in the store, {} bad "
+        "rows, {} duplicates",
+        src, enrolment.data_rows, enrolment.unknown_nhs_number, enrolment.bad_rows,
+        enrolment.duplicates));
+  }
+  if (too_late > 0) {
+    return InvalidArgumentError(fmt::format(
+        "{}: follow-up past the end of the data: {} of {} enrolment dates are after {}, the last "
+        "date with {} whole months of follow-up before the data end ({})",
+        src, too_late, enrolment.rows.size(), Iso(latest), F, Iso(end)));
+  }
+  if (too_early > 0) {
+    return InvalidArgumentError(fmt::format(
+        "{}: look-back before the start of the data: {} of {} enrolment dates are before {}, the "
+        "first date with {} whole months of history after the data start ({})",
+        src, too_early, enrolment.rows.size(), Iso(earliest), L, Iso(first)));
+  }
+  std::vector<int32_t> treated_days;
+  for (const Enrolment& e : enrolment.rows) {
+    bool age_ok = false;
+    if (!alive_eligible(e.person, e.day, &age_ok)) {
+      ++ev.excluded_dead;
+      continue;
+    }
+    if (!age_ok) {
+      ++ev.excluded_age;
+      continue;
+    }
+    rows.push_back({e.person, e.day, true});
+    treated_days.push_back(e.day);
+  }
+  ev.cohort_size = static_cast<int64_t>(rows.size());
+  if (rows.empty()) {
+    return InvalidArgumentError(fmt::format(
+        "{}: the cohort is empty: none of the {} enrolled people in the store was alive and aged "
+        "{}-{} on the enrolment date",
+        src, enrolment.rows.size(), cohort.min_age, cohort.max_age));
+  }
+  std::sort(treated_days.begin(), treated_days.end());
+  const int32_t min_day = treated_days.front(), max_day = treated_days.back();
+
+  // 2. Candidates with the same index-date logic.
+  std::vector<int32_t> lags;
+  for (const Row& r : rows) {
+    const int32_t last = LastDischarge(activity.EmergencySpells(r.person), r.day);
+    if (last != kNoDate && r.day - last <= kCrisisDays) lags.push_back(r.day - last);
+  }
+  ev.crisis_share = static_cast<double>(lags.size()) / rows.size();
+  ev.control_index = cohort.control_index;
+  if (ev.control_index == ControlIndex::kAuto) {
+    ev.control_index =
+        ev.crisis_share >= 0.5 ? ControlIndex::kEmergencyDischarge : ControlIndex::kEnrolmentDates;
+  }
+  if (ev.control_index == ControlIndex::kEmergencyDischarge && lags.empty()) {
+    return InvalidArgumentError(
+        fmt::format("{}: control_index emergency_discharge needs enrolled people with an emergency "
+                    "discharge in the 30 days before enrolment; there are none",
+                    src));
+  }
+  if (!lags.empty()) {
+    std::sort(lags.begin(), lags.end());
+    ev.control_lag_days = lags[lags.size() / 2];
+  }
+  std::unordered_set<PersonIndex> candidate_people;
+  for (PersonIndex p = 0; p < t.person_count(); ++p) {
+    if (!P.in_pds[p]) continue;
+    // People enrolled later may be compared before their enrolment (not-yet-enrolled
+    // controls), and are followed for the whole follow-up: excluding them would pick controls
+    // by their future (those with fewer admissions had fewer chances to be enrolled), and
+    // censoring them at their enrolment, which follows a discharge, would cut off the
+    // readmissions that follow it. Their later enrolment dilutes the estimate towards zero by
+    // about the share of the comparison group's follow-up after it (reported).
+    const auto enrolled_it = enrolled.find(p);
+    const int32_t censor = enrolled_it == enrolled.end() ? kNoDate : enrolled_it->second;
+    bool age_ok = false;
+    if (ev.control_index == ControlIndex::kEmergencyDischarge) {
+      const auto spells = activity.EmergencySpells(p);
+      for (const ActivityContext::Spell& sp : spells) {
+        // The cohort's own lags from discharge to enrolment, one per row (by a hash).
+        const uint64_t h =
+            Mix((uint64_t{p} << 32) ^ static_cast<uint32_t>(sp.discharge) ^ cohort.seed);
+        const int32_t day = sp.discharge + lags[h % lags.size()];
+        if (day < min_day || day > max_day) continue;
+        if (censor != kNoDate && censor <= day) continue;
+        // As people are enrolled: out of hospital, and not readmitted or transferred, between
+        // the discharge and the index date.
+        if (activity.InHospital(p, sp.discharge, day)) continue;
+        if (!alive_eligible(p, day, &age_ok) || !age_ok) continue;
+        rows.push_back({p, day, false, censor});
+        candidate_people.insert(p);
+      }
+    } else {
+      const int32_t day = treated_days[Mix(p ^ cohort.seed) % treated_days.size()];
+      if (censor != kNoDate && censor <= day) continue;
+      if (!alive_eligible(p, day, &age_ok) || !age_ok) continue;
+      rows.push_back({p, day, false, censor});
+      candidate_people.insert(p);
+    }
+  }
+  ev.candidate_rows = static_cast<int64_t>(rows.size()) - ev.cohort_size;
+  ev.candidate_people = static_cast<int64_t>(candidate_people.size());
+  if (ev.candidate_rows == 0) {
+    return InvalidArgumentError(
+        fmt::format("{}: cohort too small to match: no candidate for the comparison group", src));
+  }
+
+  // 3. Features and outcome sums for every row.
+  const size_t n = rows.size();
+  const int HL = std::max(L, kFeatureLookback);
+  const int months = HL + F;
+  const size_t n_out = cohort.outcomes.size();
+  std::vector<double> x(n * kFeatureCount, 0.0);
+  std::vector<PersonOutcome> outcome(n * n_out);
+  std::vector<uint8_t> treated(n);
+  std::vector<int32_t> stratum(n);
+  std::vector<uint32_t> group(n);
+  std::vector<double> values(static_cast<size_t>(months) * kMeasureCount), exposure(months);
+  for (size_t i = 0; i < n; ++i) {
+    if (progress && (i % 4096 == 0 || i + 1 == n)) progress("pre-index features", i + 1, n);
+    const Row& r = rows[i];
+    activity.PersonMonths(r.person, r.day, HL, F, values, exposure);
+    double* f = &x[i * kFeatureCount];
+    const int age = age_on(r.person, r.day);
+    f[kFAge] = age;
+    f[kFMale] = P.sex[r.person] == 1;
+    f[kFImd] = 5.5;
+    if (auto it = inputs.imd_decile_by_lsoa.find(std::string(t.strings().Get(P.lsoa[r.person])));
+        it != inputs.imd_decile_by_lsoa.end()) {
+      f[kFImd] = it->second;
+    }
+    const uint32_t conditions = activity.ConditionsBefore(r.person, r.day);
+    f[kFConditions] = __builtin_popcount(conditions);
+    for (int c = 0; c < ActivityContext::kConditionCount; ++c) {
+      f[kFCondition0 + c] = (conditions >> c) & 1u;
+    }
+    constexpr std::pair<Feature, Measure> kMap[] = {{kFAe, kAeAttendances},
+                                                    {kFNonElective, kNonElectiveAdmissions},
+                                                    {kFElective, kElectiveAdmissions},
+                                                    {kFBedDays, kBedDays},
+                                                    {kFOutpatient, kOutpatientAttendances},
+                                                    {kFGp, kGpContacts},
+                                                    {kFCommunity, kCommunityContacts},
+                                                    {kFMentalHealth, kMentalHealthContacts},
+                                                    {kFHomeCare, kHomeCareWeeks},
+                                                    {kFCareHome, kCareHomeWeeks},
+                                                    {kFCost, kTotalCost}};
+    for (int k = HL - 12; k < HL; ++k) {
+      for (auto [feature, measure] : kMap) f[feature] += values[k * kMeasureCount + measure];
+    }
+    for (int k = HL - 24; k < HL - 12; ++k) {
+      f[kFNonElectivePrior] += values[k * kMeasureCount + kNonElectiveAdmissions];
+    }
+    const int32_t last = LastDischarge(activity.EmergencySpells(r.person), r.day);
+    f[kFDaysSinceEmergency] = last == kNoDate ? 730 : std::min(730, r.day - last);
+    for (size_t o = 0; o < n_out; ++o) {
+      PersonOutcome& po = outcome[i * n_out + o];
+      for (int k = HL - L; k < months; ++k) {
+        const double v = values[k * kMeasureCount + cohort.outcomes[o]];
+        if (k < HL) {
+          po.pre += v;
+          po.pre_exposure += exposure[k];
+        } else {
+          po.post += v;
+          po.post_exposure += exposure[k];
+        }
+      }
+    }
+    treated[i] = r.treated;
+    // Exact cells: age band, sex and emergency admissions in the year before (0, 1, 2, 3+),
+    // the strongest predictor of the next year's (and the selection variable of crisis
+    // enrolment).
+    stratum[i] = AgeBand(age) * 100 + std::min<int>(P.sex[r.person], 9) * 10 +
+                 std::min(3, static_cast<int>(f[kFNonElective]));
+    group[i] = r.person;
+  }
+  if (progress) progress("propensity score", 0, 1);
+  auto logit = FitPropensity(x, kFeatureCount, treated);
+  if (!logit.ok()) return logit.status();
+  if (progress) progress("matching", 0, 1);
+  const MatchResult match = Match(*logit, treated, stratum, group, cohort.caliper_sd);
+  ev.caliper = match.caliper;
+  ev.matched = match.matched;
+  ev.unmatched = match.unmatched;
+  if (ev.matched < cohort.min_cohort) {
+    return InvalidArgumentError(fmt::format(
+        "{}: cohort too small to match: {} matched pairs from {} eligible enrolled people and {} "
+        "candidate rows; at least {} are needed (comparison.min_cohort)",
+        src, ev.matched, ev.cohort_size, ev.candidate_rows, cohort.min_cohort));
+  }
+  ev.reliable = ev.matched >= cohort.reliable_cohort;
+  {
+    double after = 0;
+    const double span = F * kDaysPerMonth;
+    for (size_t i = 0; i < n; ++i) {
+      if (!treated[i] || match.control_of[i] < 0) continue;
+      const Row& c = rows[static_cast<size_t>(match.control_of[i])];
+      if (c.censor == kNoDate) continue;
+      after += std::clamp((c.day + span - c.censor) / span, 0.0, 1.0);
+      ++ev.controls_enrolled_later;
+    }
+    ev.control_followup_enrolled_share = ev.matched > 0 ? after / ev.matched : 0;
+  }
+
+  // 4. Balance.
+  std::vector<size_t> t_all, c_all, t_m, c_m;
+  for (size_t i = 0; i < n; ++i) {
+    (treated[i] ? t_all : c_all).push_back(i);
+    if (treated[i] && match.control_of[i] >= 0) {
+      t_m.push_back(i);
+      c_m.push_back(static_cast<size_t>(match.control_of[i]));
+    }
+  }
+  auto column = [&](const std::vector<size_t>& idx, int f) {
+    std::vector<double> v;
+    v.reserve(idx.size());
+    for (size_t i : idx) v.push_back(x[i * kFeatureCount + f]);
+    return v;
+  };
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double a : v) s += a;
+    return v.empty() ? 0.0 : s / v.size();
+  };
+  for (int f = 0; f < kFeatureCount; ++f) {
+    BalanceRow b;
+    b.feature = kFeatureNames[f];
+    const auto ta = column(t_all, f), ca = column(c_all, f), tm = column(t_m, f),
+               cm = column(c_m, f);
+    b.treated_mean = mean(tm);
+    b.candidates_mean = mean(ca);
+    b.matched_mean = mean(cm);
+    b.smd_before = StandardisedMeanDifference(ta, ca);
+    b.smd_after = StandardisedMeanDifference(tm, cm);
+    ev.balance.push_back(b);
+  }
+
+  // 5. Outcomes: DiD with bootstrap, and the monthly series of the matched groups.
+  for (size_t o = 0; o < n_out; ++o) {
+    if (progress) progress("difference-in-differences (bootstrap)", o, n_out);
+    OutcomeEstimate est;
+    est.measure = cohort.outcomes[o];
+    std::vector<PersonOutcome> pt, pc;
+    for (size_t k = 0; k < t_m.size(); ++k) {
+      pt.push_back(outcome[t_m[k] * n_out + o]);
+      pc.push_back(outcome[c_m[k] * n_out + o]);
+    }
+    est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o);
+    ev.outcomes.push_back(std::move(est));
+  }
+  std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()), exp_t(L + F),
+      exp_c(L + F);
+  for (size_t k = 0; k < t_m.size(); ++k) {
+    for (int side = 0; side < 2; ++side) {
+      const Row& r = rows[side == 0 ? t_m[k] : c_m[k]];
+      activity.PersonMonths(r.person, r.day, L, F,
+                            std::span(values).first(static_cast<size_t>(L + F) * kMeasureCount),
+                            std::span(exposure).first(L + F));
+      auto& sum = side == 0 ? sum_t : sum_c;
+      auto& ex = side == 0 ? exp_t : exp_c;
+      for (int m = 0; m < L + F; ++m) {
+        ex[m] += exposure[m];
+        for (size_t o = 0; o < n_out; ++o) {
+          sum[m * n_out + o] += values[m * kMeasureCount + cohort.outcomes[o]];
+        }
+      }
+    }
+  }
+  for (size_t o = 0; o < n_out; ++o) {
+    for (int m = 0; m < L + F; ++m) {
+      ev.outcomes[o].treated_monthly.push_back(exp_t[m] > 0 ? sum_t[m * n_out + o] / exp_t[m] : 0);
+      ev.outcomes[o].control_monthly.push_back(exp_c[m] > 0 ? sum_c[m * n_out + o] / exp_c[m] : 0);
+    }
+  }
+  return ev;
+}
+
+}  // namespace pioneer::caretrak

@@ -1,0 +1,42 @@
+// The comparison group: a propensity score from pre-index features, then greedy nearest-
+// neighbour 1:1 matching without replacement on the logit of the score, exact on a stratum
+// (age band and sex), within a caliper of `caliper_sd` standard deviations of the logit
+// (0.2 by default: Austin, Pharm Stat 2011;10:150-161).
+//
+// FitPropensity fits treated ~ features by logistic regression (iteratively reweighted least
+// squares on standardised columns with a small ridge penalty, so that separation or constant
+// columns cannot make it diverge) and returns each row's linear predictor (logit).
+// Match processes treated rows from the highest score down (the hardest to match first) and
+// takes, within the stratum, the unused candidate row with the nearest logit inside the
+// caliper; ties go to the lower row number. A candidate person is used at most once, however
+// many candidate rows (index dates) it has, and never for a treated row of its own.
+// Deterministic.
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "pioneer/base/status.h"
+
+namespace pioneer::caretrak {
+
+// x: rows x cols, row-major. Errors: kInvalidArgument when no row or every row is treated or
+// none is; kInternal when the normal equations cannot be solved.
+StatusOr<std::vector<double>> FitPropensity(std::span<const double> x, int cols,
+                                            std::span<const uint8_t> treated, double ridge = 1.0);
+
+struct MatchResult {
+  std::vector<int64_t> control_of;  // per row: the matched candidate row for treated rows, else -1
+  double caliper = 0;               // on the logit scale
+  int64_t matched = 0;
+  int64_t unmatched = 0;  // treated rows without a candidate inside the caliper
+};
+
+// group: person id per row (a candidate person is used once); stratum: exact-match cell.
+MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
+                  std::span<const int32_t> stratum, std::span<const uint32_t> group,
+                  double caliper_sd);
+
+}  // namespace pioneer::caretrak

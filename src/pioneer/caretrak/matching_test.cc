@@ -1,0 +1,66 @@
+#include "pioneer/caretrak/matching.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace pioneer::caretrak {
+namespace {
+
+TEST(Match, NearestInsideStratumAndCaliperOncePerPerson) {
+  //               row:  0     1     2      3     4     5
+  const std::vector<double> logit = {0.0, 0.1, -0.05, 0.0, 0.02, 3.0};
+  const std::vector<uint8_t> treated = {1, 0, 0, 0, 1, 1};
+  const std::vector<int32_t> stratum = {1, 1, 1, 2, 1, 1};
+  const std::vector<uint32_t> group = {10, 11, 12, 13, 14, 15};
+  const MatchResult m = Match(logit, treated, stratum, group, 100.0);
+  // Highest score first: row 5 (3.0) takes the nearest, row 1 (0.1); then row 4 (0.02) takes
+  // row 2 (-0.05, the only one left in stratum 1); row 0 finds none (row 3 is stratum 2).
+  EXPECT_EQ(m.control_of[5], 1);
+  EXPECT_EQ(m.control_of[4], 2);
+  EXPECT_EQ(m.control_of[0], -1);
+  EXPECT_EQ(m.matched, 2);
+  EXPECT_EQ(m.unmatched, 1);
+}
+
+TEST(Match, CaliperExcludesDistantCandidates) {
+  const std::vector<double> logit = {0.0, 1.0, 5.0, 5.1};
+  const std::vector<uint8_t> treated = {1, 0, 1, 0};
+  const std::vector<int32_t> stratum = {0, 0, 0, 0};
+  const std::vector<uint32_t> group = {0, 1, 2, 3};
+  // SD of the logits = 2.659; caliper 0.2 SD = 0.532: row 2 matches row 3, row 0 none.
+  const MatchResult m = Match(logit, treated, stratum, group, 0.2);
+  EXPECT_NEAR(m.caliper, 0.2 * 2.6587904518, 1e-6);
+  EXPECT_EQ(m.control_of[2], 3);
+  EXPECT_EQ(m.control_of[0], -1);
+}
+
+TEST(Match, APersonWithSeveralIndexDatesIsUsedOnce) {
+  const std::vector<double> logit = {0.0, 0.01, 0.0, 0.5};
+  const std::vector<uint8_t> treated = {1, 1, 0, 0};
+  const std::vector<int32_t> stratum = {0, 0, 0, 0};
+  const std::vector<uint32_t> group = {1, 2, 7, 7};  // rows 2 and 3: the same person
+  const MatchResult m = Match(logit, treated, stratum, group, 100.0);
+  EXPECT_EQ(m.matched, 1);
+}
+
+TEST(FitPropensity, ScoresTheTreatedHigherWhenAFeatureSeparatesThem) {
+  std::vector<double> x;
+  std::vector<uint8_t> t;
+  for (int i = 0; i < 200; ++i) {
+    const bool treated = i % 4 == 0;
+    x.push_back(treated ? 2.0 + (i % 7) * 0.1 : (i % 9) * 0.2);  // informative
+    x.push_back(i % 5);                                          // noise
+    x.push_back(1.0);                                            // constant column
+    t.push_back(treated);
+  }
+  auto logit = FitPropensity(x, 3, t);
+  ASSERT_TRUE(logit.ok()) << logit.status().ToString();
+  double mt = 0, mc = 0;
+  for (size_t i = 0; i < t.size(); ++i) (t[i] ? mt : mc) += (*logit)[i];
+  EXPECT_GT(mt / 50, mc / 150 + 1);
+  EXPECT_FALSE(FitPropensity(x, 3, std::vector<uint8_t>(200, 0)).ok());
+}
+
+}  // namespace
+}  // namespace pioneer::caretrak

@@ -1,0 +1,354 @@
+// `pioneer caretrak` end to end on a synthetic area with two planted interventions
+// (`pioneer synth --intervention NAME:OUTCOME:EFFECT`): people are enrolled after an emergency
+// admission, selected on recorded risk, so a naive before/after shows a spurious fall.
+//  * for each planted scheme (a zero effect on emergency admissions and a real one on A&E
+//    attendances): the naive before/after lies below the difference-in-differences 95% CI
+//    (regression to the mean), a zero effect claims no saving, the truth file is what synth
+//    was asked for, matching balances prior emergency admissions;
+//  * whether the 95% CI contains the true effect is asserted by the sweep over several seeds
+//    and effect sizes (PIONEER_CARETRAK_SWEEP=1, about 2 minutes in the debug build): on
+//    emergency admissions the estimate currently sits about 30 points above the truth
+//    (docs/caretrak.md, "Validation against planted truth"), so that assertion fails there;
+//  * the long form (--cohort JSON) gives the short form's result;
+//  * bad input: unknown cohort field, empty cohort, cohort too small to match, follow-up past
+//    the end of the data, bad enrolment rows (counted, never printed) exit 2 with the file,
+//    line and field named;
+//  * an effect of 0 leaves every extract byte-identical to a run without --intervention, and
+//    `pioneer ingest` ignores interventions/;
+//  * caretrak.html opens in headless Chromium without console errors, every chart drawn.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testing/test_util.h"
+
+namespace pioneer {
+namespace {
+
+using nlohmann::json;
+using testing::ReadFile;
+using testing::RunPioneer;
+using testing::SourceDir;
+using testing::TempDir;
+
+constexpr int kPopulation = 20000;
+
+// One synthetic area with two schemes, each evaluated on its own outcome (thinning one
+// outcome leaves the other's counts alone, so the two do not contaminate each other).
+struct Scenario {
+  uint64_t seed;
+  double ne_effect;  // scheme "ne" on non_elective_admissions
+  double ae_effect;  // scheme "ae" on ae_attendances
+};
+
+std::vector<Scenario> Scenarios() {
+  std::vector<Scenario> s = {{42, 0.0, -0.2}};
+  if (std::getenv("PIONEER_CARETRAK_SWEEP") != nullptr) {
+    s.push_back({41, -0.3, 0.0});
+    s.push_back({43, -0.3, -0.15});
+    s.push_back({44, -0.1, -0.3});
+  }
+  return s;
+}
+
+struct Area {
+  std::unique_ptr<TempDir> dir;
+  std::string db;
+  std::string truth_csv;
+  std::map<std::string, json> report;  // by scheme
+  std::string err;
+};
+
+Area& AreaFor(const Scenario& sc) {
+  static std::map<uint64_t, Area> areas;
+  Area& a = areas[sc.seed];
+  if (a.dir) return a;
+  a.dir = std::make_unique<TempDir>();
+  const TempDir& d = *a.dir;
+  auto s = RunPioneer(
+      fmt::format("synth --population {} --seed {} --threads 2 --skip-calibration --intervention "
+                  "ne:non_elective_admissions:{} --intervention ae:ae_attendances:{} --out {}",
+                  kPopulation, sc.seed, sc.ne_effect, sc.ae_effect, d / "extracts"),
+      d);
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  a.db = d / "area.db";
+  auto i = RunPioneer("ingest --progress never --db " + a.db + " " + (d / "extracts"), d);
+  EXPECT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_NE(i.out.find("ignored: interventions/"), std::string::npos) << i.out;
+  a.truth_csv = ReadFile(d / "extracts/truth/interventions.csv");
+  for (const char* scheme : {"ne", "ae"}) {
+    const std::string outcome =
+        std::string(scheme) == "ne" ? "non_elective_admissions" : "ae_attendances";
+    auto c =
+        RunPioneer("caretrak --db " + a.db + " --enrolment " +
+                       (d / ("extracts/interventions/" + std::string(scheme) + ".csv")) +
+                       " --outcome " + outcome + " --out " + (d / ("out_" + std::string(scheme))),
+                   d);
+    EXPECT_EQ(c.exit_code, 0) << c.err << c.out;
+    a.err += c.err;
+    if (c.exit_code == 0) {
+      a.report[scheme] =
+          json::parse(ReadFile(d / ("out_" + std::string(scheme) + "/caretrak.json")));
+    }
+  }
+  return a;
+}
+
+// The true effect of `scheme` as synth wrote it (not the test's own constant).
+double TrueEffect(const Area& a, const std::string& scheme, std::string* outcome,
+                  int64_t* enrolled) {
+  std::istringstream in(a.truth_csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "intervention,outcome,true_relative_effect,enrolled,enrolment_from,enrolment_to");
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f.size() == 6 && f[0] == scheme) {
+      *outcome = f[1];
+      *enrolled = std::stoll(f[3]);
+      return std::stod(f[2]);
+    }
+  }
+  ADD_FAILURE() << "no truth row for " << scheme;
+  return 0;
+}
+
+void CheckScheme(const Scenario& sc, const std::string& scheme, bool check_truth) {
+  {
+    Area& a = AreaFor(sc);
+    ASSERT_TRUE(a.report.count(scheme)) << a.err;
+    std::string outcome;
+    int64_t enrolled = 0;
+    const double truth = TrueEffect(a, scheme, &outcome, &enrolled);
+    EXPECT_DOUBLE_EQ(truth, scheme == "ne" ? sc.ne_effect : sc.ae_effect);
+    const json& r = a.report[scheme];
+    EXPECT_EQ(r["outcome"], outcome);
+    EXPECT_EQ(r["cohort"]["enrolment_rows"].get<int64_t>(), enrolled);
+    EXPECT_EQ(r["cohort"]["unknown_nhs_numbers"].get<int64_t>(), 0);
+    EXPECT_EQ(r["comparison"]["control_index"], "emergency_discharge");
+    const int64_t matched = r["matched_group"]["size"].get<int64_t>();
+    EXPECT_GE(matched, 200);
+    EXPECT_TRUE(r["reliable"].get<bool>());
+    EXPECT_GE(matched, r["cohort"]["size"].get<int64_t>() * 3 / 4);  // most of the cohort
+    const double rel = r["effect"]["relative"].get<double>();
+    const double lo = r["effect"]["relative_ci95"][0].get<double>();
+    const double hi = r["effect"]["relative_ci95"][1].get<double>();
+    const double naive = r["naive"]["relative"].get<double>();
+    SCOPED_TRACE(fmt::format("seed {} {} true {} estimate {:.3f} ({:.3f} to {:.3f}) naive {:.3f}",
+                             sc.seed, outcome, truth, rel, lo, hi, naive));
+    EXPECT_LE(lo, rel);
+    EXPECT_GE(hi, rel);
+    if (truth == 0) {
+      EXPECT_GE(hi, 0.0) << "a scheme that does nothing must not show a saving";
+      EXPECT_EQ(r["effect"]["conclusion"].get<std::string>().rfind("reduction", 0),
+                std::string::npos);
+    }
+    if (check_truth) {
+      EXPECT_LE(lo, truth);
+      EXPECT_GE(hi, truth);
+    }
+    EXPECT_LT(naive, lo) << "the naive before/after should lie below the interval";
+    EXPECT_LT(naive, -0.3);
+    EXPECT_LE(r["effect"]["absolute_per_person_year_ci95"][0].get<double>(),
+              r["effect"]["absolute_per_person_year"].get<double>());
+    bool found = false;
+    for (const json& b : r["balance"]) {
+      if (b["feature"] != "non_elective_admissions_12m") continue;
+      found = true;
+      EXPECT_LT(std::abs(b["smd_after"].get<double>()), 0.1);
+      EXPECT_LT(std::abs(b["smd_after"].get<double>()), std::abs(b["smd_before"].get<double>()));
+    }
+    EXPECT_TRUE(found);
+    ASSERT_EQ(r["outcomes"].size(), 2u);
+    EXPECT_EQ(r["outcomes"][1]["outcome"], "total_cost");
+  }
+}
+
+class CaretrakCli : public ::testing::Test {
+ protected:
+  Area& area() { return AreaFor(Scenarios()[0]); }
+  std::string List() { return *area().dir / "extracts/interventions/ae.csv"; }
+  void LongForm();
+  void BadInput();
+  void Browser();
+  TempDir scratch_;
+};
+
+// ctest runs every test in its own process, so everything that needs the (costly) area is one
+// test: the schemes on every scenario, the long form, bad input and the browser check.
+TEST_F(CaretrakCli, EndToEndOnAPlantedArea) {
+  const bool sweep = std::getenv("PIONEER_CARETRAK_SWEEP") != nullptr;
+  for (const Scenario& sc : Scenarios()) {
+    for (const char* scheme : {"ne", "ae"}) {
+      SCOPED_TRACE(fmt::format("seed {} scheme {}", sc.seed, scheme));
+      CheckScheme(sc, scheme, sweep);
+    }
+  }
+  {
+    SCOPED_TRACE("long form");
+    LongForm();
+  }
+  {
+    SCOPED_TRACE("bad input");
+    BadInput();
+  }
+  {
+    SCOPED_TRACE("browser");
+    Browser();
+  }
+}
+
+void CaretrakCli::LongForm() {
+  Area& a = area();
+  ASSERT_FALSE(!a.report.count("ae"));
+  const std::string cohort = scratch_ / "cohort.json";
+  testing::WriteFile(cohort, json{{"name", "scheme"},
+                                  {"entry", {{"type", "enrolment_list"}, {"file", List()}}},
+                                  {"outcomes", {"ae_attendances", "total_cost"}}}
+                                 .dump());
+  auto c = RunPioneer(
+      "caretrak --db " + a.db + " --cohort " + cohort + " --out " + (scratch_ / "out"), scratch_);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json r = json::parse(ReadFile(scratch_ / "out/caretrak.json"));
+  EXPECT_EQ(r["effect"], a.report["ae"]["effect"]);
+  EXPECT_EQ(r["balance"], a.report["ae"]["balance"]);
+}
+
+void CaretrakCli::BadInput() {
+  Area& a = area();
+  const std::string out = scratch_ / "out";
+  // Unknown cohort field.
+  const std::string cohort = scratch_ / "c.json";
+  testing::WriteFile(cohort, R"({"entry": {"type": "enrolment_list", "file": "x.csv"},
+      "outcomes": ["bed_days"], "follow_up": 12})");
+  auto c = RunPioneer("caretrak --db " + a.db + " --cohort " + cohort + " --out " + out, scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("unknown field 'follow_up'"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("c.json"), std::string::npos) << c.err;
+  // Unknown outcome.
+  c = RunPioneer(
+      "caretrak --db " + a.db + " --enrolment " + List() + " --outcome beds --out " + out,
+      scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("bed_days"), std::string::npos) << c.err;
+  // Empty cohort: a header only.
+  const std::string empty = scratch_ / "empty.csv";
+  testing::WriteFile(empty, "nhs_number,enrolment_date\n");
+  c = RunPioneer(
+      "caretrak --db " + a.db + " --enrolment " + empty + " --outcome ae_attendances --out " + out,
+      scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("empty.csv: the cohort is empty"), std::string::npos) << c.err;
+  // Too small to match: the first five people of the list.
+  std::istringstream in(ReadFile(List()));
+  std::string line, small = "", first_number;
+  for (int k = 0; k < 6 && std::getline(in, line); ++k) {
+    small += line + "\n";
+    if (k == 1) first_number = line.substr(0, 10);
+  }
+  const std::string small_csv = scratch_ / "small.csv";
+  testing::WriteFile(small_csv, small);
+  c = RunPioneer("caretrak --db " + a.db + " --enrolment " + small_csv +
+                     " --outcome ae_attendances --out " + out,
+                 scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("too small to match"), std::string::npos) << c.err;
+  // Follow-up past the end of the data.
+  c = RunPioneer("caretrak --db " + a.db + " --enrolment " + List() +
+                     " --outcome ae_attendances --follow-up 30 --out " + out,
+                 scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("follow-up past the end of the data"), std::string::npos) << c.err;
+  // Bad rows are counted and named by line and field; unknown numbers counted; no number is
+  // printed.
+  const std::string bad = scratch_ / "bad.csv";
+  testing::WriteFile(bad, ReadFile(List()) + "1234567890,2015-01-01\n" + first_number +
+                              ",2015-13-01\n" + std::string("9434765919") + ",2015-01-01\n");
+  c = RunPioneer("caretrak --db " + a.db + " --enrolment " + bad +
+                     " --outcome non_elective_admissions --out " + out,
+                 scratch_);
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.err.find("field nhs_number: not a valid NHS Number"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("field enrolment_date: not a date"), std::string::npos) << c.err;
+  EXPECT_EQ(c.err.find(first_number), std::string::npos) << "an NHS Number was printed";
+  EXPECT_EQ(c.err.find("1234567890"), std::string::npos) << "an NHS Number was printed";
+  const json r = json::parse(ReadFile(out + "/caretrak.json"));
+  EXPECT_EQ(r["cohort"]["bad_rows"], 2);
+  EXPECT_NE(r.dump().find("unknown_nhs_numbers\":1"), std::string::npos);
+  // Outputs never overwrite inputs.
+  c = RunPioneer("caretrak --db " + (scratch_ / "caretrak.json") + " --enrolment " + List() +
+                     " --outcome ae_attendances --out " + scratch_.path().string(),
+                 scratch_);
+  EXPECT_EQ(c.exit_code, 2);
+}
+
+TEST_F(CaretrakCli, ZeroEffectLeavesEveryExtractByteIdentical) {
+  auto plain = RunPioneer("synth --population 1500 --seed 5 --threads 2 --skip-calibration --out " +
+                              (scratch_ / "plain"),
+                          scratch_);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  auto planted = RunPioneer(
+      "synth --population 1500 --seed 5 --threads 2 --skip-calibration --intervention "
+      "a:non_elective_admissions:0 --intervention b:ae_attendances:0 --out " +
+          (scratch_ / "planted"),
+      scratch_);
+  ASSERT_EQ(planted.exit_code, 0) << planted.err;
+  int compared = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(scratch_ / "plain")) {
+    if (!e.is_regular_file()) continue;
+    const auto rel = std::filesystem::relative(e.path(), scratch_ / "plain");
+    EXPECT_EQ(ReadFile(e.path()), ReadFile(scratch_ / ("planted/" + rel.string()))) << rel;
+    ++compared;
+  }
+  EXPECT_GT(compared, 10);
+  EXPECT_TRUE(std::filesystem::exists(scratch_ / "planted/interventions/a.csv"));
+  EXPECT_TRUE(std::filesystem::exists(scratch_ / "planted/interventions/b.csv"));
+  EXPECT_FALSE(std::filesystem::exists(scratch_ / "plain/interventions"));
+  // Bad specifications.
+  for (const char* spec :
+       {"x:beds:-0.2", "x:non_elective_admissions:0.5", "X:ae_attendances:0", "x:ae_attendances"}) {
+    auto r = RunPioneer(std::string("synth --population 200 --skip-calibration --intervention ") +
+                            spec + " --out " + (scratch_ / "bad"),
+                        scratch_);
+    EXPECT_EQ(r.exit_code, 2) << spec;
+    EXPECT_NE(r.err.find("--intervention"), std::string::npos) << r.err;
+  }
+}
+
+void CaretrakCli::Browser() {
+  Area& a = area();
+  ASSERT_FALSE(!a.report.count("ae"));
+  const std::string web = SourceDir() + "/web/node_modules";
+  if (!std::filesystem::exists(web + "/playwright-core")) {
+    GTEST_SKIP() << web << "/playwright-core is missing: run scripts/install-deps.sh";
+  }
+  std::filesystem::path art = std::filesystem::current_path() / "artefacts";
+  std::filesystem::create_directories(art);
+  const std::string cmd = "NODE_PATH=" + web + " node " + SourceDir() +
+                          "/tests/report/dashboard_check.js " + (*a.dir / "out_ae/caretrak.html") +
+                          " " + (art / "caretrak.png").string() + " 2>&1";
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const int status = pclose(f);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+  for (const char* id : {"monthly-0", "effect-0", "monthly-1", "balance"}) {
+    EXPECT_NE(out.find(std::string("\"id\": \"") + id + "\""), std::string::npos) << out;
+  }
+}
+
+}  // namespace
+}  // namespace pioneer
