@@ -182,6 +182,36 @@ std::string NationalConditionSection(const ReportData& d) {
   return h + "</section>\n";
 }
 
+std::string SignedPct(double v) { return fmt::format("{:+.1f}%", 100 * v); }
+
+// Care Trak: each evaluated scheme's effect beside the naive before/after.
+std::string CareTrakSection(const ReportData& d) {
+  if (d.care_trak.empty()) return "";
+  std::string h =
+      "<section><h2>Care Trak: what the schemes achieved</h2><p>Each scheme's cohort against a "
+      "matched comparison group (difference in differences, 95% interval). The naive "
+      "before/after of the cohort alone is shown beside it: people enrolled at a crisis "
+      "improve anyway, so it overstates what a scheme did.</p><div class=tw><table><tr><th>"
+      "Scheme</th><th>Outcome</th><th>Effect (95% CI)</th><th>Per person per year</th><th>"
+      "Naive before/after</th><th>Cohort / matched</th><th>Reading</th></tr>";
+  for (const CareTrakScheme& s : d.care_trak) {
+    for (const CareTrakOutcome& o : s.outcomes) {
+      h += "<tr><td>" + Esc(s.name) + "</td><td>" +
+           Esc(o.definition.empty() ? o.outcome : o.definition) + "</td><td class=n>" +
+           SignedPct(o.relative) + " (" + SignedPct(o.relative_low) + " to " +
+           SignedPct(o.relative_high) + ")</td><td class=n>" +
+           (o.outcome == "total_cost" ? Money(o.absolute_per_person_year)
+                                      : fmt::format("{:+.3f}", o.absolute_per_person_year)) +
+           "</td><td class=n>" + (o.naive_relative ? SignedPct(*o.naive_relative) : "–") +
+           "</td><td class=n>" + std::to_string(s.cohort) + " / " + std::to_string(s.matched) +
+           "</td><td class=small>" + Esc(o.conclusion) +
+           (s.reliable ? "" : "<br><span class=warn>" + Esc(s.warning) + "</span>") +
+           "</td></tr>";
+    }
+  }
+  return h + "</table></div></section>\n";
+}
+
 const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
 header{background:#005eb8;color:#fff;padding:16px 24px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
 main{padding:16px 24px;max-width:1200px}section{background:#fff;border-radius:6px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -392,6 +422,7 @@ std::string DashboardHtml(const ReportData& d) {
   }
   h += "</table></div></section>\n";
   h += NationalConditionSection(d);
+  h += CareTrakSection(d);
   // Findings.
   h += "<section><h2>Plan check</h2>";
   if (d.findings.empty()) h += "<p>No findings.</p>";

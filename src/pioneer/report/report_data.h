@@ -8,7 +8,8 @@
 //   facts      unit costs, reablement, discharges by weekday (the plan's last year);
 //   national_condition
 //              joint care plan coverage of the high-risk, when a risk report was given
-//              (national_condition.h).
+//              (national_condition.h);
+//   care_trak  the schemes evaluated with `pioneer caretrak`, when their results were given.
 // Thread safety: plain values and functions.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/plan/finding.h"
 #include "pioneer/plan/plan.h"
+#include "pioneer/report/care_trak.h"
 #include "pioneer/report/national_condition.h"
 #include "pioneer/report/observations.h"
 #include "pioneer/report/p4p.h"
@@ -42,6 +44,7 @@ struct ReportData {
   std::vector<std::string> not_in_catalogue;
   std::string assessment_year, baseline_year;  // for the scenarios
   std::optional<NationalCondition> national_condition;
+  std::vector<CareTrakScheme> care_trak;
 };
 
 // The periods and catalogue ids a plan's report needs measured.

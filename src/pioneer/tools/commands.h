@@ -46,11 +46,13 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.
 // `timeline` (optional) is reused for the metrics: see report::MeasureMetrics. `headline`
 // (optional) receives the plan's RAG headline (report::RagHeadline), one line per metric.
 // `risk_report` (optional): a risk-report.json whose national-condition figures (joint care
-// plan coverage of the high-risk) the dashboard shows.
+// plan coverage of the high-risk) the dashboard shows; `care_trak` (optional): caretrak.json
+// files whose scheme results it shows.
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline = nullptr,
-                    std::string* headline = nullptr, const std::string& risk_report = "");
+                    std::string* headline = nullptr, const std::string& risk_report = "",
+                    const std::vector<std::string>& care_trak = {});
 void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
 void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command.cc
 void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc

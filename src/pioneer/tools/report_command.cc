@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "pioneer/metrics/run.h"
 #include "pioneer/plan/plan_reader.h"
@@ -24,6 +25,7 @@ namespace {
 
 struct ReportArgs {
   std::string db, plan, out = "report-out", risk_report;
+  std::vector<std::string> care_trak;
 };
 
 int Fail(const std::string& m) {
@@ -36,7 +38,8 @@ int Fail(const std::string& m) {
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline, std::string* headline,
-                    const std::string& risk_report) {
+                    const std::string& risk_report,
+                    const std::vector<std::string>& care_trak) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   auto store = store::Store::OpenExistingSqlite(db);
@@ -59,6 +62,11 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
     auto nc = report::ReadNationalCondition(risk_report);
     if (!nc.ok()) return Fail(nc.status().message());
     data->national_condition = std::move(*nc);
+  }
+  for (const std::string& path : care_trak) {
+    auto scheme = report::ReadCareTrak(path);
+    if (!scheme.ok()) return Fail(scheme.status().message());
+    data->care_trak.push_back(std::move(*scheme));
   }
   int errors = plan::CountErrors(data->findings);
   if (!data->findings.empty())
@@ -84,10 +92,13 @@ void RegisterReportCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--risk-report", a->risk_report,
                   "risk-report.json from `pioneer risk report`: show joint care plan coverage "
                   "of the high-risk (national condition)");
+  cmd->add_option("--caretrak", a->care_trak,
+                  "caretrak.json from `pioneer caretrak` (repeat for each scheme): show what "
+                  "each scheme achieved against its matched comparison group");
   cmd->callback([a, &exit_code] {
     std::string xlsx, html;
     exit_code = WritePlanReport(a->db, a->plan, a->out, &xlsx, &html, nullptr, nullptr,
-                                a->risk_report);
+                                a->risk_report, a->care_trak);
     if (exit_code == 0) std::printf("  %s\n  %s\n", xlsx.c_str(), html.c_str());
   });
 }
