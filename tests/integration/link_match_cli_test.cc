@@ -102,5 +102,44 @@ TEST(LinkMatchCliTest, ErrorsNameFileLineColumnAndNeverValues) {
   EXPECT_NE(r.err.find("year()/month() need birth_date"), std::string::npos) << r.err;
 }
 
+TEST(LinkMatchCliTest, SynthPeopleFilesLinkWithAutomaticMapping) {
+  TempDir tmp;
+  auto r = RunPioneer("synth-people --records 1500 --seed 4 --out " + tmp / "hp", tmp);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("synthetic people written to"), std::string::npos) << r.out;
+  // b.csv has NHS PDS-style headers (forename, family_name, birth_date, sex, post_code,
+  // address_line_1, town); a.csv Splink-style ones. Neither needs --map.
+  r = RunPioneer("match " + tmp / "hp/a.csv" + " " + tmp / "hp/b.csv" + " --truth truth_person" +
+                     " --out " + tmp / "pairs.csv",
+                 tmp);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("fields: given_name <- first_name, family_name <- surname, birth_date <- "
+                       "dob, sex <- gender, postcode <- postcode, address <- address, city <- "
+                       "city; ids: unique_id"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("recall ceiling measured against truth"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("clusters vs people"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("truth_person"), std::string::npos) << "truth is never compared";
+}
+
+TEST(LinkMatchCliTest, InputErrorsExitTwoWithAHint) {
+  TempDir tmp;
+  // Semicolon-separated: the delimiter is named.
+  WriteFile(tmp / "semi.csv", "id;first_name;surname;dob\n1;Ann;Lee;1970-01-01\n");
+  auto r = RunPioneer("match " + tmp / "semi.csv" + " --dedupe --out " + tmp / "p.csv", tmp);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("semicolons"), std::string::npos) << r.err;
+  // No column to compare: an error, not 0 matches.
+  WriteFile(tmp / "none.csv", "id,colour,shoe_size\n1,red,7\n2,blue,9\n");
+  r = RunPioneer("match " + tmp / "none.csv" + " --dedupe --out " + tmp / "p.csv", tmp);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("none of the 3 columns is a field to compare"), std::string::npos) << r.err;
+  // A missing input file.
+  r = RunPioneer("match " + tmp / "absent.csv" + " --dedupe --out " + tmp / "p.csv", tmp);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("absent.csv"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace pioneer

@@ -13,10 +13,10 @@ struct TransformName {
   std::string_view name;
 };
 constexpr TransformName kTransforms[] = {
-    {KeyTransform::kSoundex, "soundex"},          {KeyTransform::kYear, "year"},
-    {KeyTransform::kYearMonth, "month"},          {KeyTransform::kPostcodeDistrict, "district"},
-    {KeyTransform::kPostcodeSector, "sector"},    {KeyTransform::kPostcodeArea, "area"},
-    {KeyTransform::kEmailUser, "user"},
+    {KeyTransform::kSoundex, "soundex"},       {KeyTransform::kYear, "year"},
+    {KeyTransform::kYearMonth, "month"},       {KeyTransform::kPostcodeDistrict, "district"},
+    {KeyTransform::kPostcodeSector, "sector"}, {KeyTransform::kPostcodeArea, "area"},
+    {KeyTransform::kEmailUser, "user"},        {KeyTransform::kNickname, "nickname"},
 };
 
 bool IsName(Field f) { return f == Field::kGivenName || f == Field::kFamilyName; }
@@ -40,6 +40,9 @@ Status CheckPart(const KeyPart& p, std::string_view text) {
       break;
     case KeyTransform::kEmailUser:
       if (p.field != Field::kEmail) return bad("user() needs email");
+      break;
+    case KeyTransform::kNickname:
+      if (p.field != Field::kGivenName) return bad("nickname() needs given_name");
       break;
     case KeyTransform::kPrefix:
       if (!RecordSet::IsStringField(p.field)) return bad("firstN() needs a text field");
@@ -79,6 +82,13 @@ uint64_t PartKey(const KeyPart& p, const RecordSet& rs, uint32_t r) {
       if (id == 0) return 0;
       const uint16_t sx = rs.value(f, id).soundex;
       return sx == 0 ? 0 : HashCombine(0x50, sx);
+    }
+    case KeyTransform::kNickname: {
+      // The name's first nickname group, or the name itself when it is in none.
+      const uint32_t id = rs.value_id(f, r);
+      if (id == 0) return 0;
+      const ValueInfo& v = rs.value(f, id);
+      return v.nickname[0] != 0 ? HashCombine(0x4E, v.nickname[0]) : v.hash;
     }
     case KeyTransform::kPrefix: {
       const uint32_t id = rs.value_id(f, r);
@@ -223,12 +233,13 @@ std::vector<BlockingRule> DefaultPredictionRules(const RecordSet& records) {
       "soundex(given_name) & soundex(family_name)",
       "soundex(given_name) & year(birth_date)",
       "first3(given_name) & first3(family_name)",
+      "nickname(given_name) & family_name",
+      "address",
       "given_name & city",
       "family_name & city",
       "postcode & first1(family_name)",
       "postcode & first1(given_name)",
       "postcode & year(birth_date)",
-      "postcode & address",
       "postcode & city",
       "user(email)",
   };

@@ -13,6 +13,9 @@
 //   year(birth_date)       year of birth; month(birth_date) = year and month
 //   district(postcode), sector(postcode), area(postcode)   UK postcode parts
 //   user(email)            the part before '@'
+//   nickname(given_name)   the name's first nickname group (nicknames.h), else the name:
+//                          Bill, Will and William share a key (a name in several groups,
+//                          like Alex, keys on its first)
 //   name_pair              {given_name, family_name} as an unordered pair: catches
 //                          records with the two names swapped
 // e.g. "soundex(family_name) & year(birth_date)".
@@ -20,8 +23,8 @@
 // Cap (over-large blocks): within each block, records are ordered by (Soundex of family
 // name, Soundex of given name, birth date, record index) - or, for estimation samples, by a
 // hash of the record index (BlockOrder::kRandom), so that the pairs kept from a capped block
-// are not selected by how similar the records are (which would bias EM). A block of at most window + 1
-// records yields all its pairs. In a larger block each record is paired only with the next
+// are not selected by how similar the records are (which would bias EM). A block of at most window
+// + 1 records yields all its pairs. In a larger block each record is paired only with the next
 // `window` records in that order (a sorted-neighbourhood window), so no record gets more
 // than 2 x window candidates from one rule and the work per rule is at most
 // window x records. Default window 100. Pairs lost to the cap are counted in the
@@ -60,6 +63,7 @@ enum class KeyTransform : uint8_t {
   kPostcodeArea,
   kEmailUser,
   kNamePair,
+  kNickname,
 };
 
 struct KeyPart {

@@ -154,11 +154,30 @@ TEST(BlockingTest, DefaultRulesDependOnFields) {
   rs.Add(Rec({.id = "0", .given = "Ann", .family = "Smith", .dob = "1970-01-02"}));
   std::vector<std::string> texts;
   for (const auto& r : DefaultPredictionRules(rs)) texts.push_back(r.ToString());
-  EXPECT_EQ(texts, (std::vector<std::string>{"name_pair", "birth_date",
-                                             "soundex(family_name) & year(birth_date)",
-                                             "soundex(given_name) & soundex(family_name)",
-                                             "soundex(given_name) & year(birth_date)",
-                                             "first3(given_name) & first3(family_name)"}));
+  EXPECT_EQ(
+      texts,
+      (std::vector<std::string>{
+          "name_pair", "birth_date", "soundex(family_name) & year(birth_date)",
+          "soundex(given_name) & soundex(family_name)", "soundex(given_name) & year(birth_date)",
+          "first3(given_name) & first3(family_name)", "nickname(given_name) & family_name"}));
+}
+
+TEST(BlockingTest, NicknameKeySharedByVariants) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "William", .family = "Smith"}));
+  rs.Add(Rec({.id = "1", .given = "Bill", .family = "Smith"}));
+  rs.Add(Rec({.id = "2", .given = "Liam", .family = "SMITH"}));
+  rs.Add(Rec({.id = "3", .given = "Walter", .family = "Smith"}));
+  rs.Add(Rec({.id = "4", .given = "Bill", .family = "Jones"}));
+  const BlockingRule rule = Rule("nickname(given_name) & family_name");
+  EXPECT_EQ(rule.ToString(), "nickname(given_name) & family_name");
+  const uint64_t k0 = BlockKey(rule, rs, 0);
+  EXPECT_NE(k0, 0u);
+  EXPECT_EQ(BlockKey(rule, rs, 1), k0);
+  EXPECT_EQ(BlockKey(rule, rs, 2), k0);
+  EXPECT_NE(BlockKey(rule, rs, 3), k0);  // not a variant
+  EXPECT_NE(BlockKey(rule, rs, 4), k0);  // another family
+  EXPECT_FALSE(ParseBlockingRule("nickname(family_name)").ok());
 }
 
 }  // namespace

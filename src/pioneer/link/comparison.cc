@@ -37,13 +37,19 @@ std::vector<std::string> LevelLabels(const ComparisonSpec& s) {
     case ComparisonKind::kName:
       l.push_back("exact");
       if (s.swapped_level) l.push_back("swapped");
+      if (s.nickname_level) l.push_back("nickname");
       for (double t : s.thresholds) l.push_back(Thr("jw>=", t));
       break;
     case ComparisonKind::kBirthDate:
       l.insert(l.end(), {"exact", "dl<=1", "dm-swap", "<=31d", "<=365d", "<=3653d"});
       break;
     case ComparisonKind::kPostcode:
-      l.insert(l.end(), {"exact", "sector", "district", "dl<=1", "area"});
+      if (s.with_address) {
+        l.insert(l.end(), {"exact+address", "exact", "exact,other-address", "address", "sector",
+                           "district", "dl<=1", "area", "other-address"});
+      } else {
+        l.insert(l.end(), {"exact", "sector", "district", "dl<=1", "area"});
+      }
       break;
     case ComparisonKind::kEmail:
       l.insert(l.end(), {"exact", "user", "jw>=0.88", "user-jw>=0.88"});
@@ -72,6 +78,7 @@ ComparisonSpec DefaultComparison(Field f, bool both_names) {
     case Field::kFamilyName:
       s.kind = ComparisonKind::kName;
       s.swapped_level = both_names;
+      s.nickname_level = f == Field::kGivenName;
       s.term_frequency = true;
       s.thresholds = {0.92, 0.88, 0.70};
       break;
@@ -92,6 +99,7 @@ ComparisonSpec DefaultComparison(Field f, bool both_names) {
     case Field::kCity:
       s.kind = ComparisonKind::kText;
       s.term_frequency = true;
+      s.null_with_uk_postcodes = true;
       s.thresholds = {0.92, 0.80};
       break;
     case Field::kEmail:
@@ -111,12 +119,26 @@ std::vector<ComparisonSpec> DefaultComparisons(const RecordSet& r, bool link_onl
                      : r.present_count(f) > 0;
   };
   const bool both_names = present(Field::kGivenName) && present(Field::kFamilyName);
+  // Postcode and address are compared jointly for UK postcodes (a unit is ~15 addresses, so
+  // a shared unit and a shared address are the same household evidence); a coarse code such
+  // as FEBRL's Australian 4-digit postcode says little about the address, so there they stay
+  // two comparisons.
+  size_t uk = 0;
+  const size_t distinct = r.distinct_values(Field::kPostcode);
+  for (uint32_t id = 1; id <= distinct; ++id) uk += r.value(Field::kPostcode, id).pc_uk ? 1 : 0;
+  const bool postcode_address =
+      present(Field::kPostcode) && present(Field::kAddress) && 2 * uk >= distinct;
   std::vector<ComparisonSpec> out;
   for (int fi = 0; fi < kFieldCount; ++fi) {
     const auto f = static_cast<Field>(fi);
     if (!present(f)) continue;
     if (f == Field::kIdentifier && present(Field::kNhsNumber)) continue;
+    if (f == Field::kAddress && postcode_address) continue;  // inside the postcode comparison
     out.push_back(DefaultComparison(f, both_names));
+    if (f == Field::kPostcode && postcode_address) {
+      out.back().with_address = true;
+      out.back().term_frequency = false;
+    }
   }
   return out;
 }
@@ -168,6 +190,10 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
       } else {
         jw = JaroWinkler(ta, tb);
       }
+      if (s.nickname_level) {
+        if (ShareNicknameGroup(A.value(f, ia).nickname, B.value(f, ib).nickname)) return level;
+        ++level;
+      }
       const size_t n = s.thresholds.size();
       for (size_t k = 0; k < n; ++k, ++level) {
         if (jw >= thr[k]) return level;
@@ -192,8 +218,21 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
     }
     case ComparisonKind::kPostcode: {
       const uint32_t ia = A.value_id(f, a), ib = B.value_id(f, b);
-      if (ia == 0 || ib == 0) return kNullLevel;
-      if (SameValue(A, f, ia, B, ib)) return kExactLevel;
+      if (s.with_address) {
+        const uint32_t xa = A.value_id(Field::kAddress, a), xb = B.value_id(Field::kAddress, b);
+        const bool addresses = xa != 0 && xb != 0;
+        const bool same_address = addresses && SameValue(A, Field::kAddress, xa, B, xb);
+        if (ia == 0 || ib == 0) {
+          if (!addresses) return kNullLevel;
+          return same_address ? 4 : static_cast<uint8_t>(else_level - 1);
+        }
+        if (SameValue(A, f, ia, B, ib)) return same_address ? 1 : (addresses ? 3 : 2);
+        if (same_address) return 4;
+      } else {
+        if (ia == 0 || ib == 0) return kNullLevel;
+        if (SameValue(A, f, ia, B, ib)) return kExactLevel;
+      }
+      const int base = s.with_address ? 3 : 0;  // sector is level 2, or 5 with the address
       const ValueInfo& va = A.value(f, ia);
       const ValueInfo& vb = B.value(f, ib);
       const std::string_view ta = A.text(f, ia), tb = B.text(f, ib);
@@ -201,10 +240,10 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
       auto same_prefix = [&](uint8_t la, uint8_t lb) {
         return la == lb && std::memcmp(ta.data(), tb.data(), la) == 0;
       };
-      if (uk && same_prefix(va.pc_sector, vb.pc_sector)) return 2;
-      if (uk && same_prefix(va.pc_district, vb.pc_district)) return 3;
-      if (DamerauLevenshteinWithin(ta, tb, 1)) return 4;
-      if (uk && same_prefix(va.pc_area, vb.pc_area)) return 5;
+      if (uk && same_prefix(va.pc_sector, vb.pc_sector)) return static_cast<uint8_t>(base + 2);
+      if (uk && same_prefix(va.pc_district, vb.pc_district)) return static_cast<uint8_t>(base + 3);
+      if (DamerauLevenshteinWithin(ta, tb, 1)) return static_cast<uint8_t>(base + 4);
+      if (uk && same_prefix(va.pc_area, vb.pc_area)) return static_cast<uint8_t>(base + 5);
       return static_cast<uint8_t>(else_level);
     }
     case ComparisonKind::kEmail: {
@@ -231,6 +270,13 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
     case ComparisonKind::kText: {
       const uint32_t ia = A.value_id(f, a), ib = B.value_id(f, b);
       if (ia == 0 || ib == 0) return kNullLevel;
+      if (s.null_with_uk_postcodes) {
+        const uint32_t pa = A.value_id(Field::kPostcode, a), pb = B.value_id(Field::kPostcode, b);
+        if (pa != 0 && pb != 0 && A.value(Field::kPostcode, pa).pc_uk &&
+            B.value(Field::kPostcode, pb).pc_uk) {
+          return kNullLevel;
+        }
+      }
       if (SameValue(A, f, ia, B, ib)) return kExactLevel;
       const double jw = JaroWinkler(A.text(f, ia), B.text(f, ib));
       uint8_t level = 2;

@@ -6,7 +6,9 @@
 // each kind (labels as printed in summaries and output columns):
 //
 //  kName (given_name, family_name):
-//    null | exact | swapped | jw>=t1 | jw>=t2 | jw>=t3 | else      (t = 0.92, 0.88, 0.70)
+//    null | exact | swapped | nickname | jw>=t1 | jw>=t2 | jw>=t3 | else  (t = 0.92, 0.88, 0.70)
+//    "nickname" (given names only, nickname_level): the two names share a nickname group
+//    (nicknames.h: Bill / William, Kate / Catherine), whatever their spelling distance.
 //    "swapped" = this field equals the *other* name field of the other record (given vs
 //    family), only when both name fields are compared. When the pair looks swapped (the
 //    other name field crosses exactly), the JW levels use the better of the direct and the
@@ -20,9 +22,22 @@
 //    null | exact | sector | district | dl<=1 | area | else
 //    sector/district/area need two UK postcodes; dl<=1 applies to any text (FEBRL's
 //    Australian codes reach only exact / dl<=1 / else).
+//  kPostcode with_address (the default when both postcode and address are compared):
+//    null | exact+address | exact | exact,other-address | address | sector | district |
+//    dl<=1 | area | other-address | else
+//    One comparison for both fields, because they are not independent: people of one
+//    household share both, so two separate comparisons would count the same evidence twice
+//    and let a parent match a child. exact+address: same postcode and same address;
+//    exact: same postcode, an address missing; exact,other-address: same postcode, different
+//    addresses (a neighbour - or a typo); address: same address, postcodes differ or one is
+//    missing; other-address: a postcode missing, both addresses present and different; the
+//    postcode levels below need both postcodes. null = nothing comparable. No TF.
 //  kEmail:  null | exact | user | jw>=0.88 | user-jw>=0.88 | else
 //  kIdentifier (identifier, nhs_number): null | exact | dl<=1 | dl<=2 | else
 //  kText (address, city): null | exact | jw>=t1 | jw>=t2 | else     (t = 0.92, 0.80)
+//    city (null_with_uk_postcodes, the default): null when both records hold a UK postcode -
+//    the postcode already says where, more precisely; a town shared by a tenth of the
+//    records, counted on top of it, is evidence counted twice (and misleads EM).
 //  kSex:    null | exact | else          (unknown sex is null)
 //
 // Term-frequency adjustment (model.h) applies to the exact level of comparisons with
@@ -49,6 +64,10 @@ struct ComparisonSpec {
   Field field = Field::kGivenName;
   bool swapped_level = false;   // kName: include the "swapped" level
   bool term_frequency = false;  // TF adjustment on the exact level
+  bool nickname_level = false;  // kName: include the "nickname" level (given names)
+  bool with_address = false;
+  bool null_with_uk_postcodes = false;  // kText (city): null when both postcodes are UK ones    //
+                                        // kPostcode: joint postcode + address levels (see above)
   std::vector<double> thresholds;  // JW thresholds (kName: 3, kText: 2), descending
 };
 

@@ -129,11 +129,63 @@ TEST_F(ComparisonTest, ComparesAcrossRecordSets) {
   EXPECT_EQ(LevelOf(Field::kGivenName, a, 0, &other), "else");
 }
 
+TEST_F(ComparisonTest, NicknameLevel) {
+  const uint32_t a = Add({.id = "a", .given = "William", .family = "Hart"});
+  const uint32_t b = Add({.id = "b", .given = "Bill", .family = "Hart"});
+  const uint32_t c = Add({.id = "c", .given = "Kathryn", .family = "Hart"});
+  const uint32_t d = Add({.id = "d", .given = "Catherine", .family = "Hart"});
+  const uint32_t e = Add({.id = "e", .given = "Wilma", .family = "Hart"});
+  EXPECT_EQ(LevelOf(Field::kGivenName, a, b), "nickname");
+  EXPECT_EQ(LevelOf(Field::kGivenName, c, d), "nickname");
+  EXPECT_NE(LevelOf(Field::kGivenName, a, e), "nickname");  // similar, but no variant
+  EXPECT_EQ(LevelOf(Field::kGivenName, b, d), "else");
+}
+
+TEST_F(ComparisonTest, PostcodeWithAddressIsOneComparison) {
+  ComparisonSpec spec = DefaultComparison(Field::kPostcode, true);
+  spec.with_address = true;
+  spec.term_frequency = false;
+  const ComparisonSet set({spec});
+  auto level = [&](uint32_t x, uint32_t y) { return set.labels(0)[set.Level(0, rs_, x, rs_, y)]; };
+  const uint32_t a = Add({.id = "a", .postcode = "LS1 4AP", .address = "12 Mill Lane"});
+  const uint32_t b = Add({.id = "b", .postcode = "ls14ap", .address = "12 mill lane"});
+  const uint32_t c = Add({.id = "c", .postcode = "LS1 4AP"});
+  const uint32_t d = Add({.id = "d", .postcode = "LS1 4AP", .address = "14 Mill Lane"});
+  const uint32_t e = Add({.id = "e", .postcode = "LS2 7QT", .address = "12 Mill Lane"});
+  const uint32_t f = Add({.id = "f", .address = "3 Oak Road"});
+  const uint32_t g = Add({.id = "g", .postcode = "LS1 4BX", .address = "3 Oak Road"});
+  const uint32_t h = Add({.id = "h"});
+  EXPECT_EQ(level(a, b), "exact+address");
+  EXPECT_EQ(level(a, c), "exact");
+  EXPECT_EQ(level(a, d), "exact,other-address");
+  EXPECT_EQ(level(a, e), "address");
+  EXPECT_EQ(level(f, g), "address");        // a postcode missing, same address
+  EXPECT_EQ(level(a, f), "other-address");  // a postcode missing, different addresses
+  EXPECT_EQ(level(d, g), "sector");
+  EXPECT_EQ(level(c, h), "null");
+  EXPECT_EQ(LevelLabels(spec).size(), 11u);
+  // The defaults: joint for UK postcodes (address then has no comparison of its own), and the
+  // city is null when both records hold a UK postcode.
+  Add({.id = "i", .given = "x", .city = "Leeds"});
+  const auto specs = DefaultComparisons(rs_);
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name + (s.with_address ? "+address" : ""));
+  EXPECT_EQ(names, (std::vector<std::string>{"given_name", "postcode+address", "city"}));
+  EXPECT_EQ(LevelOf(Field::kCity, a, b), "null");  // city missing anyway
+  const uint32_t j = Add({.id = "j", .postcode = "LS1 4AP", .city = "Leeds"});
+  const uint32_t k = Add({.id = "k", .postcode = "LS2 7QT", .city = "Leeds"});
+  const uint32_t l = Add({.id = "l", .city = "Leeds"});
+  EXPECT_EQ(LevelOf(Field::kCity, j, k), "null");
+  EXPECT_EQ(LevelOf(Field::kCity, j, l), "exact");
+}
+
 TEST_F(ComparisonTest, LabelsAndDefaults) {
   const ComparisonSpec name = DefaultComparison(Field::kGivenName, true);
-  EXPECT_EQ(LevelLabels(name), (std::vector<std::string>{"null", "exact", "swapped", "jw>=0.92",
-                                                         "jw>=0.88", "jw>=0.70", "else"}));
-  EXPECT_EQ(LevelLabels(DefaultComparison(Field::kGivenName, false)).size(), 6u);
+  EXPECT_EQ(LevelLabels(name),
+            (std::vector<std::string>{"null", "exact", "swapped", "nickname", "jw>=0.92",
+                                      "jw>=0.88", "jw>=0.70", "else"}));
+  EXPECT_EQ(LevelLabels(DefaultComparison(Field::kGivenName, false)).size(), 7u);
+  EXPECT_EQ(LevelLabels(DefaultComparison(Field::kFamilyName, true)).size(), 7u);
   EXPECT_TRUE(name.term_frequency);
   Add({.id = "a", .given = "x", .dob = "2000-01-01", .email = "a@b"});
   const auto specs = DefaultComparisons(rs_);

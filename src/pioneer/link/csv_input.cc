@@ -63,6 +63,65 @@ StatusOr<ColumnMap> ParseColumnMap(std::string_view text) {
   return map;
 }
 
+std::optional<AutoColumn> AutoMapColumn(std::string_view header) {
+  std::string key;
+  for (char c : header) {
+    if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) key.push_back(c);
+  }
+  struct Alias {
+    const char* key;
+    Field field;
+    bool part;
+  };
+  static constexpr Alias kAliases[] = {
+      {"givenname", Field::kGivenName, false},
+      {"firstname", Field::kGivenName, false},
+      {"forename", Field::kGivenName, false},
+      {"forenames", Field::kGivenName, false},
+      {"given", Field::kGivenName, false},
+      {"namegiven", Field::kGivenName, false},
+      {"familyname", Field::kFamilyName, false},
+      {"surname", Field::kFamilyName, false},
+      {"lastname", Field::kFamilyName, false},
+      {"family", Field::kFamilyName, false},
+      {"namefamily", Field::kFamilyName, false},
+      {"birthdate", Field::kBirthDate, false},
+      {"dob", Field::kBirthDate, false},
+      {"dateofbirth", Field::kBirthDate, false},
+      {"sex", Field::kSex, false},
+      {"gender", Field::kSex, false},
+      {"postcode", Field::kPostcode, false},
+      {"postalcode", Field::kPostcode, false},
+      {"addresspostcode", Field::kPostcode, false},
+      {"addresspostalcode", Field::kPostcode, false},
+      {"address", Field::kAddress, true},
+      {"streetnumber", Field::kAddress, true},
+      {"housenumber", Field::kAddress, true},
+      {"address1", Field::kAddress, true},
+      {"addressline1", Field::kAddress, true},
+      {"addressline", Field::kAddress, true},
+      {"street", Field::kAddress, true},
+      {"streetaddress", Field::kAddress, true},
+      {"city", Field::kCity, false},
+      {"town", Field::kCity, false},
+      {"suburb", Field::kCity, false},
+      {"locality", Field::kCity, false},
+      {"addresscity", Field::kCity, false},
+      {"email", Field::kEmail, false},
+      {"emailaddress", Field::kEmail, false},
+      {"identifier", Field::kIdentifier, false},
+      {"socsecid", Field::kIdentifier, false},
+      {"ssn", Field::kIdentifier, false},
+      {"nhsnumber", Field::kNhsNumber, false},
+      {"nhsno", Field::kNhsNumber, false},
+  };
+  for (const Alias& a : kAliases) {
+    if (key == a.key) return AutoColumn{a.field, a.part};
+  }
+  return std::nullopt;
+}
+
 // No column maps to a field: say why (another separator?) instead of matching nothing.
 static Status NothingToCompare(const std::string& path, int64_t line,
                                const std::vector<std::string>& header) {
@@ -121,10 +180,12 @@ Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t sou
         }
       }
       for (size_t i = 0; i < header.size(); ++i) {
-        auto f = FieldFromName(header[i]);
-        if (!f || explicit_field[static_cast<size_t>(*f)]) continue;
-        auto& c = cols[static_cast<size_t>(*f)];
-        if (c.empty()) c.push_back(static_cast<int>(i));
+        // The truth column is never compared.
+        if (!map.truth_column.empty() && header[i] == map.truth_column) continue;
+        const std::optional<AutoColumn> a = AutoMapColumn(header[i]);
+        if (!a || explicit_field[static_cast<size_t>(a->field)]) continue;
+        auto& c = cols[static_cast<size_t>(a->field)];
+        if (c.empty() || a->part) c.push_back(static_cast<int>(i));
       }
       if (!map.id_column.empty()) {
         id_col = find(map.id_column);

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,22 @@ struct ColumnMap {
 };
 
 StatusOr<ColumnMap> ParseColumnMap(std::string_view text);
+
+// Automatic mapping of a header column (used for fields --map does not name). The header is
+// compared with case, spaces, '_', '-' and '.' ignored against common names from FEBRL,
+// Splink's examples and NHS PDS-style extracts: given_name / first_name / forename / given;
+// family_name / surname / last_name / family; birth_date / dob / date_of_birth; sex / gender;
+// postcode / post_code / postal_code / address_postal_code; city / town / suburb / locality;
+// email / email_address; identifier / soc_sec_id / ssn; nhs_number / nhs_no; and the
+// address parts address / street_number / house_number / address_1 / address_line_1 /
+// street / street_address. Address parts are `part`s: every such column is joined, in
+// header order (FEBRL: street_number + address_1); for the other fields the first column
+// wins. The truth column (--truth) is never mapped.
+struct AutoColumn {
+  Field field = Field::kGivenName;
+  bool part = false;
+};
+std::optional<AutoColumn> AutoMapColumn(std::string_view header);
 
 struct FieldIssue {
   Field field = Field::kBirthDate;

@@ -41,6 +41,30 @@ PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted,
 std::vector<RecordPair> PairsFromClusters(std::span<const uint32_t> cluster_of,
                                           std::span<const uint8_t> source = {});
 
+// The recall ceiling of blocking: how many of the true pairs (as EvaluatePairs counts them)
+// any rule of `index` generates. No model can find a pair blocking never generates, so
+// pairwise recall <= generated / true_pairs.
+struct BlockingCoverage {
+  int64_t true_pairs = 0;
+  int64_t generated = 0;
+  double recall_ceiling = 0;  // generated / true_pairs (0 when there are none)
+};
+BlockingCoverage EvaluateBlockingCoverage(const BlockIndex& index, std::span<const int64_t> truth,
+                                          std::span<const uint8_t> source = {});
+
+// Cluster-level accuracy: how many people the clusters recover whole.
+//   exact_match_share = true clusters (people) whose records form exactly one predicted
+//                       cluster, nothing more or less / true clusters   (= cluster recall)
+//   precision         = predicted clusters that equal a true cluster / predicted clusters
+//   recall            = exact_match_share; f1 their harmonic mean.
+// Singletons count: a person with one record recovered as a singleton is an exact match.
+struct ClusterMetrics {
+  int64_t true_clusters = 0, predicted_clusters = 0, exact = 0;
+  double exact_match_share = 0, precision = 0, recall = 0, f1 = 0;
+};
+ClusterMetrics EvaluateClusters(std::span<const uint32_t> cluster_of,
+                                std::span<const int64_t> truth);
+
 // Dense integer labels for string truth values (equal strings -> equal labels).
 std::vector<int64_t> LabelsFromStrings(std::span<const std::string> values);
 

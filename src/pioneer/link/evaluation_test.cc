@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pioneer/link/link_test_util.h"
+
 namespace pioneer::link {
 namespace {
 
@@ -56,6 +58,44 @@ TEST(EvaluationTest, PairsFromClustersAndLabels) {
   const std::vector<int64_t> truth = {5, 5, 6, 5, 7, 6};
   const PairwiseMetrics m = EvaluatePairs(PairsFromClusters(clusters), truth);
   EXPECT_EQ(m.f1, 1.0);
+}
+
+TEST(EvaluationTest, ClusterMetricsWorkedExample) {
+  // People: A = {0,1,2}, B = {3,4}, C = {5}, D = {6}.
+  // Predicted: {0,1} {2} (A split), {3,4} (B exact), {5,6} (C and D merged).
+  const std::vector<int64_t> truth = {0, 0, 0, 1, 1, 2, 3};
+  const std::vector<uint32_t> clusters = {10, 10, 11, 12, 12, 13, 13};
+  const ClusterMetrics m = EvaluateClusters(clusters, truth);
+  EXPECT_EQ(m.true_clusters, 4);
+  EXPECT_EQ(m.predicted_clusters, 4);
+  EXPECT_EQ(m.exact, 1);  // only B
+  EXPECT_DOUBLE_EQ(m.exact_match_share, 0.25);
+  EXPECT_DOUBLE_EQ(m.precision, 0.25);
+  EXPECT_DOUBLE_EQ(m.f1, 0.25);
+  // Perfect clustering.
+  const ClusterMetrics p = EvaluateClusters(std::vector<uint32_t>{0, 0, 0, 1, 1, 2, 3}, truth);
+  EXPECT_EQ(p.exact, 4);
+  EXPECT_DOUBLE_EQ(p.exact_match_share, 1.0);
+}
+
+TEST(EvaluationTest, BlockingCoverageCountsTruePairsAnyRuleGenerates) {
+  using testing::P;
+  using testing::Rec;
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "ann", .family = "smith", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "1", .given = "ann", .family = "smyth", .dob = "1970-01-02"}));
+  rs.Add(Rec({.id = "2", .given = "anne", .family = "smith", .dob = "1971-01-02"}));
+  rs.Add(Rec({.id = "3", .given = "bob", .family = "jones", .dob = "1980-05-06"}));
+  rs.Add(Rec({.id = "4", .given = "rob", .family = "jonse", .dob = "1981-05-06"}));
+  auto rule = ParseBlockingRule("birth_date");
+  ASSERT_TRUE(rule.ok());
+  const BlockIndex index(rs, {*rule}, LinkType::kDedupe, 100);
+  // True pairs: (0,1) (0,2) (1,2) (3,4) = 4; only (0,1) shares a birth date.
+  const std::vector<int64_t> truth = {0, 0, 0, 1, 1};
+  const BlockingCoverage c = EvaluateBlockingCoverage(index, truth);
+  EXPECT_EQ(c.true_pairs, 4);
+  EXPECT_EQ(c.generated, 1);
+  EXPECT_DOUBLE_EQ(c.recall_ceiling, 0.25);
 }
 
 }  // namespace

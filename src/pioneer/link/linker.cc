@@ -1,5 +1,8 @@
 #include "pioneer/link/linker.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 
 namespace pioneer::link {
@@ -64,10 +67,26 @@ StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& s, Prog
   for (size_t r = 0; r < out.prediction_rules.size(); ++r) {
     out.blocking.push_back(index.stats(static_cast<int>(r)));
   }
+  out.candidate_pairs_estimate = index.estimated_pairs();
+  if (progress) {
+    progress->Update(0, 0,
+                     fmt::format("scoring ~{} candidate pairs", out.candidate_pairs_estimate));
+  }
   PredictOptions po;
   po.keep_probability = s.review_probability;
   po.threads = s.threads;
   out.prediction = Predict(records, out.model, index, po, progress);
+  {
+    double expected = 0;
+    const auto& h = out.prediction.histogram.counts;
+    for (int i = 0; i < WeightHistogram::kBins; ++i) {
+      if (h[static_cast<size_t>(i)] == 0) continue;
+      expected += static_cast<double>(h[static_cast<size_t>(i)]) *
+                  FellegiSunterModel::Probability(WeightHistogram::kMin + i + 0.5);
+    }
+    const double all = out.model.lambda() * static_cast<double>(out.estimation.possible_pairs);
+    out.estimated_recall_ceiling = all > 0 ? std::min(1.0, expected / all) : 0.0;
+  }
   ClusterOptions co;
   co.threshold_weight = FellegiSunterModel::WeightForProbability(s.match_probability);
   co.max_cluster_size = s.max_cluster_size;

@@ -58,6 +58,15 @@ struct LinkResult {
   PredictResult prediction;             // pairs with p >= review_probability
   Clustering clustering;
   double seconds = 0;  // whole pipeline
+  // Candidate pairs the blocking rules will generate, counted before scoring (pairs shared
+  // by several rules counted once per rule, so an upper bound on the pairs scored).
+  int64_t candidate_pairs_estimate = 0;
+  // Unsupervised estimate of the blocking recall ceiling: the matches expected among the
+  // scored pairs (sum of match probabilities, from the 1-bit weight histogram) over the
+  // matches expected among all pairs (lambda x possible pairs), capped at 1. Needs no
+  // labels; as good as the model's calibration and lambda (EvaluateBlockingCoverage
+  // measures it when truth is known).
+  double estimated_recall_ceiling = 0;
 
   PairDecision Decide(const ScoredPair& p, const LinkSettings& s) const;
 };

@@ -201,6 +201,10 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
     s.pairwise = EvaluatePairs(predicted, truth, sources);
     s.cluster_pairwise =
         EvaluatePairs(PairsFromClusters(r.clustering.cluster_of, sources), truth, sources);
+    const BlockIndex index(records, r.prediction_rules, st.type, st.window,
+                           std::max(1, st.threads) * 32);
+    s.blocking_coverage = EvaluateBlockingCoverage(index, truth, sources);
+    s.cluster_metrics = EvaluateClusters(r.clustering.cluster_of, truth);
     s.evaluated = true;
   }
   return s;
@@ -257,8 +261,22 @@ std::string RenderMatchSummary(const MatchSummary& s) {
   const double share = e.possible_pairs > 0 ? 100.0 * static_cast<double>(r.prediction.scored_pairs) /
                                                   static_cast<double>(e.possible_pairs)
                                             : 0.0;
-  line(fmt::format("  {} candidate pairs scored, {:.4f}% of {} possible", Thousands(r.prediction.scored_pairs),
-                   share, Thousands(e.possible_pairs)));
+  line(
+      fmt::format("  {} candidate pairs scored, {:.4f}% of {} possible (counted before "
+                  "scoring: {} over all rules)",
+                  Thousands(r.prediction.scored_pairs), share, Thousands(e.possible_pairs),
+                  Thousands(r.candidate_pairs_estimate)));
+  line(
+      fmt::format("  recall ceiling of blocking, estimated without labels: {:.4f} (expected "
+                  "matches among the scored pairs / lambda x possible pairs)",
+                  r.estimated_recall_ceiling));
+  if (s.evaluated) {
+    line(
+        fmt::format("  recall ceiling measured against truth: {:.4f} ({} of {} true pairs "
+                    "generated)",
+                    s.blocking_coverage.recall_ceiling, Thousands(s.blocking_coverage.generated),
+                    Thousands(s.blocking_coverage.true_pairs)));
+  }
   const double secs = std::max(r.prediction.seconds, 1e-9);
   const double pps = static_cast<double>(r.prediction.scored_pairs) / secs;
   line(fmt::format("scoring: {:.3f} s, {:.0f} pairs/s on {} thread(s) ({:.0f} pairs/s per thread)",
@@ -358,6 +376,13 @@ std::string RenderMatchSummary(const MatchSummary& s) {
     };
     m("pairs at threshold", s.pairwise);
     m("pairs within clusters", s.cluster_pairwise);
+    const ClusterMetrics& cm = s.cluster_metrics;
+    line(
+        fmt::format("clusters vs people: {} predicted for {} true people; exact-match share "
+                    "{:.4f} (people recovered exactly); cluster precision {:.4f} (predicted "
+                    "clusters that are exactly one whole person), recall {:.4f}",
+                    Thousands(cm.predicted_clusters), Thousands(cm.true_clusters),
+                    cm.exact_match_share, cm.precision, cm.recall));
   }
   line(fmt::format("time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
                    s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,

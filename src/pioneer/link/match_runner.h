@@ -58,6 +58,8 @@ struct MatchSummary {
   bool evaluated = false;
   PairwiseMetrics pairwise;          // pairs with p >= threshold vs truth
   PairwiseMetrics cluster_pairwise;  // pairs implied by clusters vs truth
+  BlockingCoverage blocking_coverage;  // true pairs the blocking rules generate
+  ClusterMetrics cluster_metrics;      // people recovered as clusters
   double load_seconds = 0, write_seconds = 0;
 };
 

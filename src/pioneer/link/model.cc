@@ -62,6 +62,9 @@ nlohmann::json FellegiSunterModel::ToJson() const {
     cj["kind"] = static_cast<int>(s.kind);
     cj["swapped_level"] = s.swapped_level;
     cj["term_frequency"] = s.term_frequency;
+    cj["with_address"] = s.with_address;
+    cj["nickname_level"] = s.nickname_level;
+    cj["null_with_uk_postcodes"] = s.null_with_uk_postcodes;
     cj["thresholds"] = s.thresholds;
     cj["tf_minimum"] = params_[c].tf_minimum;
     auto& levels = cj["levels"] = nlohmann::json::array();
@@ -93,6 +96,9 @@ StatusOr<FellegiSunterModel> FellegiSunterModel::FromJson(const nlohmann::json& 
       s.kind = static_cast<ComparisonKind>(kind);
       s.swapped_level = cj.at("swapped_level").get<bool>();
       s.term_frequency = cj.at("term_frequency").get<bool>();
+      s.with_address = cj.value("with_address", false);
+      s.nickname_level = cj.value("nickname_level", false);
+      s.null_with_uk_postcodes = cj.value("null_with_uk_postcodes", false);
       s.thresholds = cj.at("thresholds").get<std::vector<double>>();
       ComparisonParameters p;
       p.tf_minimum = cj.at("tf_minimum").get<double>();

@@ -58,6 +58,7 @@ uint32_t RecordSet::Intern(Field f, std::string_view s) {
   v.length = static_cast<uint16_t>(std::min<size_t>(s.size(), 0xFFFF));
   c.arena.append(s.substr(0, v.length));
   if (f == Field::kGivenName || f == Field::kFamilyName) v.soundex = SoundexKey(s);
+  if (f == Field::kGivenName) v.nickname = NicknameGroupsOf(s);
   if (f == Field::kEmail) v.email_user_len = static_cast<uint16_t>(EmailUser(s).size());
   const auto id = static_cast<uint32_t>(c.values.size());
   c.values.push_back(v);

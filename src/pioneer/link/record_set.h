@@ -4,9 +4,9 @@
 // Each string field (names, postcode, address, city, email, identifier, NHS Number) is a
 // column of value ids; id 0 means missing. A value id indexes that field's value table,
 // which holds the normalised text (in one arena), its 64-bit hash, its Soundex key (name
-// fields), postcode part lengths, the email user-name length, and the value's term
-// frequency (share of non-missing records holding it). Birth dates are BirthDate values;
-// sex is 0/1/2.
+// fields), nickname groups (given names), postcode part lengths, the email user-name length, and
+// the value's term frequency (share of non-missing records holding it). Birth dates are BirthDate
+// values; sex is 0/1/2.
 //
 // Records carry a `source` (0 or 1: which file, for link-only jobs) and an `entity`
 // (the person a row belongs to; normally its own index, but a master person index adds
@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "pioneer/link/birth_date.h"
+#include "pioneer/link/nicknames.h"
 #include "pioneer/link/person_record.h"
 
 namespace pioneer::link {
@@ -45,6 +46,7 @@ struct ValueInfo {
   uint8_t pc_area = 0, pc_district = 0, pc_sector = 0;  // UK postcode prefix lengths
   uint8_t pc_uk = 0;
   uint32_t count = 0;  // records holding this value (set by ComputeTermFrequencies)
+  NicknameGroups nickname{};  // given names: nickname groups (nicknames.h), else zeros
 };
 
 // Fields that Add could not interpret (bit = 1 << Field); they are stored as missing,

@@ -19,6 +19,7 @@ FellegiSunterModel TraceModel() {
                   Field::kPostcode}) {
     ComparisonSpec s = DefaultComparison(f, true);
     s.term_frequency = false;
+    s.nickname_level = false;  // the hand-set m and u below have no nickname level
     specs.push_back(s);
   }
   std::vector<ComparisonParameters> p(5);

@@ -36,6 +36,7 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
 void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.cc
 void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
 void RegisterMatchCommand(CLI::App& app, int& exit_code);     // match_command.cc
+void RegisterSynthPeopleCommand(CLI::App& app, int& exit_code);  // synth_people_command.cc
 void RegisterMetricsCommand(CLI::App& app, int& exit_code);   // metrics_command.cc
 void RegisterPlanCommand(CLI::App& app, int& exit_code);      // plan_command.cc
 void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.cc

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   tools::RegisterFormatsCommand(app, exit_code);
   tools::RegisterTimelineCommand(app, exit_code);
   tools::RegisterMatchCommand(app, exit_code);
+  tools::RegisterSynthPeopleCommand(app, exit_code);
   tools::RegisterMetricsCommand(app, exit_code);
   tools::RegisterPlanCommand(app, exit_code);
   tools::RegisterReportCommand(app, exit_code);
