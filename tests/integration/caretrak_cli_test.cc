@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -179,6 +180,7 @@ class CaretrakCli : public ::testing::Test {
   Area& area() { return AreaFor(Scenarios()[0]); }
   std::string List() { return *area().dir / "extracts/interventions/ae.csv"; }
   void LongForm();
+  void CarePlanEntry();
   void BadInput();
   void Browser();
   TempDir scratch_;
@@ -197,6 +199,10 @@ TEST_F(CaretrakCli, EndToEndOnAPlantedArea) {
   {
     SCOPED_TRACE("long form");
     LongForm();
+  }
+  {
+    SCOPED_TRACE("care plan entry event");
+    CarePlanEntry();
   }
   {
     SCOPED_TRACE("bad input");
@@ -222,6 +228,38 @@ void CaretrakCli::LongForm() {
   const json r = json::parse(ReadFile(scratch_ / "out/caretrak.json"));
   EXPECT_EQ(r["effect"], a.report["ae"]["effect"]);
   EXPECT_EQ(r["balance"], a.report["ae"]["balance"]);
+}
+
+// The entry event "care plan created": the cohort is each person's first plan of the store's
+// register (imported from the area's synthetic care plans), counted here from the file.
+void CaretrakCli::CarePlanEntry() {
+  Area& a = area();
+  const std::string plans_csv = *a.dir / "extracts/care_plans/care_plans.csv";
+  auto imp = RunPioneer("careplan import --db " + a.db + " " + plans_csv, scratch_);
+  ASSERT_LE(imp.exit_code, 1) << imp.err;
+  // People with at least one valid plan (a valid NHS Number: the mistyped ones are rejected).
+  std::set<std::string> people;
+  std::istringstream in(ReadFile(plans_csv));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const std::string nhs = line.substr(line.find(',') + 1, 10);
+    if (NhsNumber::Parse(nhs)) people.insert(nhs);
+  }
+  const std::string cohort = scratch_ / "plans.json";
+  testing::WriteFile(cohort, json{{"name", "care_plans"},
+                                  {"entry", {{"type", "care_plan_created"}}},
+                                  {"outcomes", {"non_elective_admissions"}}}
+                                 .dump());
+  const std::string out = scratch_ / "out_plans";
+  auto c = RunPioneer("caretrak --db " + a.db + " --cohort " + cohort + " --out " + out, scratch_);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json r = json::parse(ReadFile(out + "/caretrak.json"));
+  EXPECT_EQ(r["cohort"]["enrolment_rows"].get<size_t>() - r["cohort"]["duplicates"].get<size_t>() -
+                r["cohort"]["unknown_nhs_numbers"].get<size_t>(),
+            people.size());
+  EXPECT_GT(r["matched_group"]["size"].get<int64_t>(), 20);
+  EXPECT_TRUE(r["effect"].contains("relative_ci95"));
 }
 
 void CaretrakCli::BadInput() {

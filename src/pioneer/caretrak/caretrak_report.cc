@@ -166,6 +166,7 @@ json ToJson(const Evaluation& ev) {
               {"duplicates", ev.duplicates},
               {"excluded_age", ev.excluded_age},
               {"excluded_not_alive", ev.excluded_dead},
+              {"excluded_outside_data_window", ev.excluded_outside_data_window},
               {"size", ev.cohort_size},
               {"min_age", c.min_age},
               {"max_age", c.max_age},
@@ -272,7 +273,8 @@ std::string RenderHtml(const json& j) {
   h += "</table></section>";
   h += "<section><h2>Cohort</h2><table>";
   for (const char* k : {"enrolment_rows", "unknown_nhs_numbers", "bad_rows", "duplicates",
-                        "excluded_age", "excluded_not_alive", "size"}) {
+                        "excluded_age", "excluded_not_alive", "excluded_outside_data_window",
+                        "size"}) {
     h += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>", k,
                      j["cohort"][k].get<int64_t>());
   }

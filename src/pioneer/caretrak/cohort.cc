@@ -79,25 +79,38 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   PIONEER_RETURN_IF_ERROR(Get(j, "name", "", source, &c.name));
   if (!j.contains("entry")) return InvalidArgumentError(source + ": field 'entry' is required");
   const json& entry = j["entry"];
-  PIONEER_RETURN_IF_ERROR(CheckKeys(entry, {"type", "file"}, "entry", source));
+  PIONEER_RETURN_IF_ERROR(CheckKeys(entry, {"type", "file", "joint_only"}, "entry", source));
   std::string type;
   PIONEER_RETURN_IF_ERROR(Get(entry, "type", "entry.", source, &type));
   if (type == "reablement_start" || type == "virtual_ward_start" ||
-      type == "case_management_start" || type == "care_plan_created") {
+      type == "case_management_start") {
     return InvalidArgumentError(fmt::format(
-        "{}: entry.type '{}' is not supported yet; use 'enrolment_list' (docs/caretrak.md)", source,
-        type));
+        "{}: entry.type '{}' is not supported yet; use 'enrolment_list' or 'care_plan_created' "
+        "(docs/caretrak.md)",
+        source, type));
   }
-  if (type != "enrolment_list") {
-    return InvalidArgumentError(
-        fmt::format("{}: entry.type must be 'enrolment_list' (got '{}')", source, type));
+  if (type == "care_plan_created") {
+    c.entry = EntryType::kCarePlanCreated;
+    if (entry.contains("file")) {
+      return InvalidArgumentError(source +
+                                  ": entry.file does not apply to care_plan_created (the plans "
+                                  "come from the store's care plan register)");
+    }
+    PIONEER_RETURN_IF_ERROR(Get(entry, "joint_only", "entry.", source, &c.joint_only));
+  } else if (type != "enrolment_list") {
+    return InvalidArgumentError(fmt::format(
+        "{}: entry.type must be 'enrolment_list' or 'care_plan_created' (got '{}')", source, type));
+  } else {
+    if (entry.contains("joint_only")) {
+      return InvalidArgumentError(source + ": entry.joint_only applies to care_plan_created only");
+    }
+    std::string file;
+    PIONEER_RETURN_IF_ERROR(Get(entry, "file", "entry.", source, &file));
+    if (file.empty()) return InvalidArgumentError(source + ": entry.file is required");
+    std::filesystem::path p(file);
+    c.enrolment_csv =
+        p.is_absolute() || base_dir.empty() ? file : (std::filesystem::path(base_dir) / p).string();
   }
-  std::string file;
-  PIONEER_RETURN_IF_ERROR(Get(entry, "file", "entry.", source, &file));
-  if (file.empty()) return InvalidArgumentError(source + ": entry.file is required");
-  std::filesystem::path p(file);
-  c.enrolment_csv =
-      p.is_absolute() || base_dir.empty() ? file : (std::filesystem::path(base_dir) / p).string();
   std::string index = "enrolment_date";
   PIONEER_RETURN_IF_ERROR(Get(j, "index_date", "", source, &index));
   if (index != "enrolment_date") {

@@ -14,11 +14,12 @@
 //   }
 //
 // Every key is optional except entry and outcomes; unknown keys anywhere are an error naming
-// the key's path (a typo must not silently fall back to a default). Entry types: only
+// the key's path (a typo must not silently fall back to a default). Entry types:
 // "enrolment_list" (a CSV of nhs_number,enrolment_date; a relative path is relative to the
-// cohort file's folder) is evaluated today; "reablement_start", "virtual_ward_start",
-// "case_management_start" and "care_plan_created" are recognised and refused as not yet
-// supported. control_index: "emergency_discharge" (controls' index dates are their own
+// cohort file's folder) and "care_plan_created" (each person's first care plan in the store's
+// register, indexed on its start date; {"type": "care_plan_created", "joint_only": true} keeps
+// joint plans only); "reablement_start", "virtual_ward_start" and "case_management_start" are
+// recognised and refused as not yet supported. control_index: "emergency_discharge" (controls' index dates are their own
 // emergency discharges plus the cohort's median lag), "enrolment_dates" (controls take the
 // cohort's calendar index dates) or "auto" (the first when most of the cohort was enrolled
 // within 30 days of an emergency discharge).
@@ -37,10 +38,13 @@
 namespace pioneer::caretrak {
 
 enum class ControlIndex { kAuto, kEmergencyDischarge, kEnrolmentDates };
+enum class EntryType { kEnrolmentList, kCarePlanCreated };
 
 struct CohortDefinition {
   std::string name = "cohort";
-  std::string enrolment_csv;      // the entry event's list
+  EntryType entry = EntryType::kEnrolmentList;
+  bool joint_only = false;        // care_plan_created: joint plans only
+  std::string enrolment_csv;      // the entry event's list (kEnrolmentList)
   std::vector<Measure> outcomes;  // the first is the primary outcome
   int min_age = 18;
   int max_age = 120;

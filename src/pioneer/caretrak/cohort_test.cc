@@ -50,7 +50,10 @@ TEST(ParseCohort, RejectsBadValues) {
   for (const char* text : {
            R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": []})",
            R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["beds"]})",
-           R"({"entry": {"type": "care_plan_created"}, "outcomes": ["bed_days"]})",
+           R"({"entry": {"type": "care_plan_created", "file": "a.csv"}, "outcomes": ["bed_days"]})",
+           R"({"entry": {"type": "enrolment_list", "file": "a.csv", "joint_only": true},
+               "outcomes": ["bed_days"]})",
+           R"({"entry": {"type": "virtual_ward_start"}, "outcomes": ["bed_days"]})",
            R"({"entry": {"type": "enrolment_list"}, "outcomes": ["bed_days"]})",
            R"({"outcomes": ["bed_days"]})",
            R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
@@ -61,6 +64,16 @@ TEST(ParseCohort, RejectsBadValues) {
        }) {
     EXPECT_FALSE(ParseCohort(text, "c.json", "").ok()) << text;
   }
+}
+
+TEST(ParseCohort, CarePlanCreatedNeedsNoFile) {
+  auto c = ParseCohort(
+      R"({"entry": {"type": "care_plan_created", "joint_only": true}, "outcomes": ["bed_days"]})",
+      "cohort.json", "");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->entry, EntryType::kCarePlanCreated);
+  EXPECT_TRUE(c->joint_only);
+  EXPECT_TRUE(c->enrolment_csv.empty());
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "pioneer/base/csv_reader.h"
@@ -76,6 +79,32 @@ StatusOr<EnrolmentList> ReadEnrolmentList(const std::string& path, const timelin
     return st;
   }
   if (header) return InvalidArgumentError(path + ": the file is empty (no header)");
+  return out;
+}
+
+EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
+                                     const timeline::Timeline& t, bool joint_only) {
+  EnrolmentList out;
+  std::map<timeline::PersonIndex, int32_t> first;  // person -> earliest start day
+  for (const careplan::CarePlan& plan : plans) {
+    if (plan.status == careplan::PlanStatus::kDraft ||
+        plan.status == careplan::PlanStatus::kEnteredInError || (joint_only && !plan.IsJoint())) {
+      continue;
+    }
+    ++out.data_rows;
+    const std::optional<timeline::PersonIndex> person = t.FindPerson(plan.nhs_number);
+    if (!person) {
+      ++out.unknown_nhs_number;
+      continue;
+    }
+    const int32_t day = plan.start_date.days_since_epoch();
+    auto [it, inserted] = first.emplace(*person, day);
+    if (!inserted) {
+      ++out.duplicates;
+      it->second = std::min(it->second, day);
+    }
+  }
+  for (const auto& [person, day] : first) out.rows.push_back({person, day});
   return out;
 }
 

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/careplan/care_plan.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::caretrak {
@@ -36,5 +38,12 @@ struct EnrolmentList {
 };
 
 StatusOr<EnrolmentList> ReadEnrolmentList(const std::string& path, const timeline::Timeline& t);
+
+// The entry event "care plan created": each person's first care plan (earliest start date;
+// drafts and plans entered in error never count; with `joint_only`, joint plans only) as an
+// enrolment on its start date. data_rows counts the plans considered; a person not on the
+// timeline counts as unknown; a person's later plans count as duplicates.
+EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
+                                     const timeline::Timeline& t, bool joint_only);
 
 }  // namespace pioneer::caretrak

@@ -153,11 +153,19 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   std::vector<Row> rows;
   std::unordered_map<PersonIndex, int32_t> enrolled;  // person -> enrolment day
   int64_t too_late = 0, too_early = 0;
+  std::vector<Enrolment> in_window;
   for (const Enrolment& e : enrolment.rows) {
     enrolled[e.person] = e.day;
     if (e.day > latest) ++too_late;
     if (e.day < earliest) ++too_early;
+    if (e.day >= earliest && e.day <= latest) in_window.push_back(e);
   }
+  const bool from_register = cohort.entry == EntryType::kCarePlanCreated;
+  if (from_register) {
+    ev.excluded_outside_data_window = too_late + too_early;
+    too_late = too_early = 0;
+  }
+  const std::vector<Enrolment>& entries = from_register ? in_window : enrolment.rows;
   if (enrolment.rows.empty()) {
     return InvalidArgumentError(fmt::format(
         "{}: the cohort is empty: {} rows read, {} with an NHS Number not in the store, {} bad "
@@ -178,7 +186,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
         src, too_early, enrolment.rows.size(), Iso(earliest), L, Iso(first)));
   }
   std::vector<int32_t> treated_days;
-  for (const Enrolment& e : enrolment.rows) {
+  for (const Enrolment& e : entries) {
     bool age_ok = false;
     if (!alive_eligible(e.person, e.day, &age_ok)) {
       ++ev.excluded_dead;

@@ -69,6 +69,9 @@ struct Evaluation {
   // The enrolment list.
   int64_t enrolment_rows = 0, unknown_nhs_number = 0, bad_rows = 0, duplicates = 0;
   int64_t excluded_age = 0, excluded_dead = 0;
+  // care_plan_created only: plans starting too early for the look-back or too late for the
+  // follow-up (a register holds such plans; an enrolment list with them is refused instead).
+  int64_t excluded_outside_data_window = 0;
   int64_t cohort_size = 0;  // eligible enrolled people
   // The comparison.
   ControlIndex control_index = ControlIndex::kAuto;  // the logic used (never kAuto)

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "pioneer/base/progress.h"
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/caretrak/caretrak_report.h"
 #include "pioneer/caretrak/cohort.h"
 #include "pioneer/caretrak/enrolment.h"
@@ -112,7 +113,16 @@ int RunCaretrak(const CaretrakArgs& a) {
   if (!inputs.ok()) return Fail(inputs.status());
   auto activity = caretrak::ActivityContext::Create(*t, *inputs);
   if (!activity.ok()) return Fail(activity.status());
-  auto list = caretrak::ReadEnrolmentList(def.enrolment_csv, *t);
+  StatusOr<caretrak::EnrolmentList> list = caretrak::EnrolmentList{};
+  if (def.entry == caretrak::EntryType::kCarePlanCreated) {
+    // The entry event comes from the store's care plan register.
+    auto plans = careplan::ListPlans(**store, careplan::PlanFilter{});
+    if (!plans.ok()) return Fail(plans.status());
+    def.enrolment_csv = a.db + " (care plan register)";
+    list = caretrak::EnrolmentFromCarePlans(*plans, *t, def.joint_only);
+  } else {
+    list = caretrak::ReadEnrolmentList(def.enrolment_csv, *t);
+  }
   if (!list.ok()) return Fail(list.status());
   // Counts only: the list is identifiable, so its numbers are never printed.
   std::fprintf(stderr,
