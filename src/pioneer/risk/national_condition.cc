@@ -178,7 +178,11 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
   std::vector<CoverageOn> series;
   for (int step = earlier_steps; step >= 1; --step) {
     const Date day = index.AddMonths(-3 * step);
-    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day));
+    // Only what coverage needs: emergency and any-admission probabilities.
+    ScoreOptions only_needed;
+    only_needed.top_cost = false;
+    only_needed.contributions = false;
+    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day, only_needed));
     series.push_back(MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice));
   }
   series.push_back(

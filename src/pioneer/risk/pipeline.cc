@@ -129,11 +129,12 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
 }
 
 StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
-                       const RiskModel& model, Date index_date) {
+                       const RiskModel& model, Date index_date, const ScoreOptions& options) {
   Scores s;
   PIONEER_ASSIGN_OR_RETURN(s.cohort, BuildCohort(t, inputs, index_date));
   const Cohort& c = s.cohort;
   for (int oi = 0; oi < kOutcomeCount; ++oi) {
+    if (oi == kTopCost && !options.top_cost) continue;
     const auto& om = model.outcomes[oi];
     auto& pb = s.baseline[oi];
     pb.resize(c.rows());
@@ -145,7 +146,7 @@ StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
     PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
     for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
   }
-  if (c.rows() > 0) {
+  if (c.rows() > 0 && options.contributions) {
     PIONEER_ASSIGN_OR_RETURN(s.emergency_contributions,
                              model.outcomes[kEmergency].boosted.Contributions(c));
   }

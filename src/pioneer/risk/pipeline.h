@@ -48,8 +48,14 @@ struct Scores {
   std::array<std::vector<double>, kOutcomeCount> boosted;
   std::vector<float> emergency_contributions;  // boosted SHAP, rows x (kFeatureCount + 1)
 };
+// What to compute beyond the emergency-admission and any-admission probabilities.
+struct ScoreOptions {
+  bool top_cost = true;       // the top-5%-cost outcome (Resource Utilisation Bands)
+  bool contributions = true;  // per-person SHAP contributions (scores.csv reasons)
+};
+// Outcomes left out keep empty vectors (and no contributions when not asked for).
 StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
-                       const RiskModel& model, Date index_date);
+                       const RiskModel& model, Date index_date, const ScoreOptions& options = {});
 
 // Likelihood of Admission band (West Leicestershire): 5 = p >= 50%, 4 = 40-49%, 3 = 30-39%,
 // 2 = 20-29%, 1 = below 20%.
