@@ -15,7 +15,12 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S fuzz -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
     >/dev/null
 fi
-cmake --build "$BUILD" -j2 >/dev/null
+# Quiet on success; on failure the build's own messages say why.
+if ! cmake --build "$BUILD" -j2 >"$BUILD/build.log" 2>&1; then
+  grep -E "error|undefined reference" "$BUILD/build.log" | head -40
+  echo "fuzz/run.sh: building the fuzz targets failed (whole log: $BUILD/build.log)" >&2
+  exit 1
+fi
 mkdir -p "$BUILD/artifacts"
 status=0
 for target in fuzz_csv_ingest fuzz_plan_toml fuzz_period fuzz_match_csv; do
