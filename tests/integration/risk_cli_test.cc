@@ -198,23 +198,14 @@ TEST_F(RiskCli, DamagedModelIsRefused) {
 }
 
 TEST_F(RiskCli, ReportOpensInHeadlessChromiumWithoutErrors) {
-  const std::string web = SourceDir() + "/web/node_modules";
-  if (!std::filesystem::exists(web + "/playwright-core")) {
-    GTEST_SKIP() << web << "/playwright-core is missing: run scripts/install-deps.sh";
+  if (!testing::HasPageChecker()) {
+    GTEST_SKIP() << testing::WebModules()
+                 << "/playwright-core is missing: run scripts/install-deps.sh";
   }
-  std::filesystem::path art = std::filesystem::current_path() / "artefacts";
-  std::filesystem::create_directories(art);
-  const std::string cmd =
-      "NODE_PATH=" + web + " node " + SourceDir() + "/tests/report/dashboard_check.js " +
-      (*dir_ / "report/risk-report.html") + " " + (art / "risk-report.png").string() + " 2>&1";
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  const int status = pclose(f);
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+  const auto page =
+      testing::CheckPageInChromium(*dir_ / "report/risk-report.html", "risk-report.png");
+  const std::string& out = page.out;
+  EXPECT_EQ(page.exit_code, 0) << out;
   for (const char* id : {"roc", "calibration", "capture", "agesex"}) {
     EXPECT_NE(out.find(std::string("\"id\": \"") + id + "\""), std::string::npos) << out;
   }

@@ -99,6 +99,31 @@ inline CommandResult RunPioneer(const std::string& args, const TempDir& scratch)
   return r;
 }
 
+// The npm packages of web/ (installed by scripts/install-deps.sh); page checks need
+// playwright-core from there and skip, saying so, without it.
+inline std::string WebModules() { return SourceDir() + "/web/node_modules"; }
+inline bool HasPageChecker() { return std::filesystem::exists(WebModules() + "/playwright-core"); }
+
+// Opens a self-contained HTML page in headless Chromium with tests/report/dashboard_check.js
+// (no console errors, every canvas drawn); the screenshot goes to ./artefacts/<png>. The
+// exit code is the checker's; `out` holds its JSON summary (and stderr).
+inline CommandResult CheckPageInChromium(const std::string& html, const std::string& png) {
+  const std::filesystem::path art = std::filesystem::current_path() / "artefacts";
+  std::filesystem::create_directories(art);
+  const std::string cmd = "NODE_PATH=" + WebModules() + " node " + SourceDir() +
+                          "/tests/report/dashboard_check.js " + html + " " +
+                          (art / png).string() + " 2>&1";
+  CommandResult r;
+  FILE* f = popen(cmd.c_str(), "r");
+  if (!f) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) r.out.append(buf, n);
+  const int status = pclose(f);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 // The n-th valid NHS Number in the 999 test range (never issued to a real person).
 // REQUIRES: 0 <= n < 100000. Distinct n give distinct numbers.
 inline std::string TestNhsNumber(int n) {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "pioneer/base/html.h"
+
 namespace pioneer::embedded {
 extern const unsigned char kChartJs[];
 extern const std::size_t kChartJs_size;
@@ -53,28 +55,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
        {{"month", months}, {"cohort", o.treated_monthly}, {"matched", o.control_monthly}}}};
 }
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += ch;
-    }
-  }
-  return o;
-}
+std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
 std::string F(const json& v, int dp = 3) {
   return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), dp) : "n/a";

@@ -2,24 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "pioneer/report/json_file.h"
 
 namespace pioneer::report {
 
 StatusOr<CareTrakScheme> ReadCareTrak(const std::string& path) {
   using nlohmann::json;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return NotFoundError(fmt::format("{}: no such file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  json j = json::parse(buf.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgumentError(fmt::format("{}: not JSON", path));
+  PIONEER_ASSIGN_OR_RETURN(json j, ReadJsonFile(path));
   CareTrakScheme s;
   try {
     s.name = j.at("cohort").at("name").get<std::string>();

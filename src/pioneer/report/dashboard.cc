@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "pioneer/base/html.h"
 #include "pioneer/plan/finding.h"
 
 namespace pioneer::embedded {
@@ -20,19 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
 json Opt(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 

@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "pioneer/report/json_file.h"
 
 namespace pioneer::report {
 namespace {
@@ -24,16 +23,7 @@ std::optional<double> OptDouble(const json& j, const char* key) {
 }  // namespace
 
 StatusOr<NationalCondition> ReadNationalCondition(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return NotFoundError(fmt::format("{}: no such file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (!in) return UnavailableError(fmt::format("{}: cannot be read", path));
-  json j = json::parse(buf.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgumentError(fmt::format("{}: not JSON", path));
+  PIONEER_ASSIGN_OR_RETURN(json j, ReadJsonFile(path));
   if (!j.contains("national_condition") || !j["national_condition"].contains("area")) {
     return InvalidArgumentError(fmt::format(
         "{}: no national_condition figures (write it with `pioneer risk report`)", path));

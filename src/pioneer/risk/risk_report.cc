@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 
+#include "pioneer/base/html.h"
 #include "pioneer/risk/evaluation.h"
 #include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
@@ -145,28 +146,7 @@ json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
           {"roc", roc}};
 }
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += ch;
-    }
-  }
-  return o;
-}
+std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
