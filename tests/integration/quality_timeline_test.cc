@@ -151,14 +151,31 @@ TEST_F(WorkedExampleTest, TimelineJoinsOnValidNhsNumbersInDateOrder) {
   ASSERT_TRUE(t->CheckInvariants().ok()) << t->CheckInvariants().ToString();
   // Three PDS people plus the valid number seen only in social care.
   EXPECT_EQ(t->person_count(), 4u);
-  // Social care: 7 linked rows; APC: 2 accepted rows, both linked.
-  EXPECT_EQ(t->event_count(), 9u);
+  // Social care: 7 linked rows; APC: 2 accepted rows, both linked. The 3 social care rows
+  // without a usable NHS Number are kept after every person's events, on no person.
+  EXPECT_EQ(t->event_count(), 12u);
   const auto& sc = t->linkage(timeline::Source::kSocialCareEvent);
   EXPECT_EQ(sc.rows, 10);
   EXPECT_EQ(sc.linked, 7);
   EXPECT_EQ(sc.missing_number, 2);
   EXPECT_EQ(sc.invalid_number, 1);
+  EXPECT_EQ(sc.unplaced, 3);
   EXPECT_EQ(sc.not_in_pds, 1);
+  auto [ub, ue] = t->UnplacedRange();
+  EXPECT_EQ(ub, t->offsets()[t->person_count()]);
+  ASSERT_EQ(ue - ub, 3u);
+  for (uint64_t i = ub; i < ue; ++i) {
+    EXPECT_EQ(t->events().source[i], timeline::Source::kSocialCareEvent);
+    if (i > ub) {
+      EXPECT_LE(t->events().start_day[i - 1], t->events().start_day[i]);
+    }
+  }
+  uint64_t placed = 0;
+  for (size_t p = 0; p < t->person_count(); ++p) {
+    placed += t->EventRange(static_cast<timeline::PersonIndex>(p)).second -
+              t->EventRange(static_cast<timeline::PersonIndex>(p)).first;
+  }
+  EXPECT_EQ(placed, 9u);
 
   auto p2 = t->FindPerson(p2_);
   ASSERT_TRUE(p2.has_value());

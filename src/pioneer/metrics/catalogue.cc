@@ -354,7 +354,7 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
   }
   d.age_lo = part == 1 ? 18 : 65;
   d.age_hi = part == 1 ? 64 : 200;
-  d.practice_field = kPersonField;
+  d.practice_field = kPracticeAtEvent;
   d.lsoa_field = kPersonField;
   d.denominator_age_lo = d.age_lo;
   d.denominator_age_hi = d.age_hi;
@@ -723,7 +723,7 @@ MetricDefinition LeedsBedDays() {
                   "period end) inside the period";
   d.age_rule = AgeRule::kAtDateField;
   d.age_date_field = "event_start_date";
-  d.practice_field = kPersonField;
+  d.practice_field = kPracticeAtEvent;
   d.lsoa_field = kPersonField;
   d.denominator_kind = DenominatorKind::kNone;
   d.denominator_rule = "none (total bed days)";
@@ -757,7 +757,7 @@ MetricDefinition TriboroughSupported() {
   d.period_rule = "service open at any time in the period (distinct people)";
   d.age_rule = AgeRule::kAtPeriodEnd;
   d.age_lo = 75;
-  d.practice_field = kPersonField;
+  d.practice_field = kPracticeAtEvent;
   d.lsoa_field = kPersonField;
   d.denominator_kind = DenominatorKind::kNone;
   d.denominator_rule = "none (a count of people)";
@@ -905,6 +905,13 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       d.switches.push_back("population.mye_year");
     }
     d.switches.push_back("disclosure.apply");
+  }
+  const bool count_unplaced = sw.at("records.without_nhs_number") == "count";
+  for (auto& d : c) {
+    if (ReadsOnlyTheRecord(d, EffectivePredicate(c, d))) {
+      d.count_unplaced = count_unplaced;
+      d.switches.push_back("records.without_nhs_number");
+    }
   }
   return c;
 }

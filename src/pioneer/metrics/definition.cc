@@ -306,6 +306,13 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "Which ONS mid-year estimate is the denominator: fy_mid_year = the mid-year inside the "
        "period's financial year (mid-2014 for 2014/15); latest = the latest year in the store "
        "(1.3)."},
+      {"records.without_nhs_number", "count", {"count", "exclude"}, "CORR",
+       "Records with no usable NHS Number (missing or invalid, not traced by `pioneer link`): "
+       "count = counted by the age, sex, practice and residence on the record wherever the "
+       "metric reads only the record (admissions, falls, delayed days, discharges), as the "
+       "official hospital-based indicators count every episode (1.2: unknown is a bucket, "
+       "never silently dropped); exclude = only records placed on a person. Metrics that need "
+       "the person (relations, PDS dates, distinct persons) count placed records either way."},
       {"disclosure.apply", "true", {"true", "false"}, "PROP",
        "Small-number disclosure control on commissioning outputs (1.9): suppress 1-7, round "
        "numerators to 5, rates to 1 dp. false only for direct-care users."},
@@ -379,6 +386,33 @@ Expr EffectivePredicate(const std::vector<MetricDefinition>& catalogue,
     if (d) parts.push_back(EffectivePredicate(catalogue, *d));
   }
   return Expr::Or(std::move(parts), "any component");
+}
+
+}  // namespace pioneer::metrics
+
+namespace pioneer::metrics {
+namespace {
+
+bool ReadsAnotherRecordOrThePerson(const Expr& e) {
+  if (e.kind == Expr::Kind::kExists || e.kind == Expr::Kind::kPersonDate) return true;
+  for (const auto& c : e.children) {
+    if (ReadsAnotherRecordOrThePerson(c)) return true;
+  }
+  return false;
+}
+
+bool FromTheRecord(const std::string& field) { return field.empty() || field[0] != '@'; }
+
+}  // namespace
+
+bool ReadsOnlyTheRecord(const MetricDefinition& def, const Expr& predicate) {
+  if (def.measure == Measure::kPersons) return false;
+  if (def.age_rule != AgeRule::kField && !FromTheRecord(def.birth_field)) return false;
+  if (!FromTheRecord(def.sex_field) || !FromTheRecord(def.practice_field) ||
+      !FromTheRecord(def.lsoa_field)) {
+    return false;
+  }
+  return !ReadsAnotherRecordOrThePerson(predicate);
 }
 
 }  // namespace pioneer::metrics

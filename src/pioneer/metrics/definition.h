@@ -61,6 +61,11 @@ inline constexpr const char* kPeriodEnd = "@period_end";
 inline constexpr const char* kPeriodStart = "@period_start";
 // As a sex/practice/LSOA/birth field name: take the value from the person's PDS current row.
 inline constexpr const char* kPersonField = "@person";
+// As the practice field: the practice the person was registered with on the record's period
+// date (gp_registrations placed on the person: registration start on or before that date and
+// no end or an end on or after it; the latest start, then the highest row id, wins), else the
+// PDS current practice. People who have since died or moved keep the practice they had then.
+inline constexpr const char* kPracticeAtEvent = "@practice_at_event";
 inline constexpr int kUnbounded = 1 << 30;
 
 struct Expr {
@@ -192,7 +197,7 @@ struct MetricDefinition {
   std::string age_date_field;                  // kAtDateField
   int age_lo = -1, age_hi = 200;               // filter on the derived age; -1 = none
   std::string sex_field = "sex";               // or kPersonField
-  std::string practice_field = "gp_practice_code";  // or kPersonField
+  std::string practice_field = "gp_practice_code";  // or kPersonField, kPracticeAtEvent
   std::string lsoa_field = "lsoa_code";              // or kPersonField
 
   PeriodMode period_mode = PeriodMode::kDateInPeriod;
@@ -219,6 +224,13 @@ struct MetricDefinition {
   int denominator_age_hi = 200;
   std::string denominator_rule;  // prose for docs
 
+  // Records placed on no person (no usable NHS Number: missing or invalid and not traced by
+  // `pioneer link`) are counted too, by the age, sex, practice and residence on the record, as
+  // the official hospital-based indicators count every episode. Set by BuildCatalogue under
+  // switch records.without_nhs_number for definitions that ReadsOnlyTheRecord; a definition
+  // that needs the person (relations, PDS dates, distinct persons) cannot count them.
+  bool count_unplaced = false;
+
   Standardisation standardisation = Standardisation::kNone;
   // > 0: values whose period starts less than this many years after the social care history
   // starts (ReferenceData::social_care_first_date) are flagged "lookback_truncated" (ASCOF 2A:
@@ -237,6 +249,9 @@ const MetricDefinition* FindMetric(const std::vector<MetricDefinition>& catalogu
 // REQUIRES: components exist in the catalogue.
 Expr EffectivePredicate(const std::vector<MetricDefinition>& catalogue,
                         const MetricDefinition& def);
+// True when evaluating `def` with `predicate` (its EffectivePredicate) reads only the record
+// itself: no relation to other records, no PDS field or date, not a count of distinct persons.
+bool ReadsOnlyTheRecord(const MetricDefinition& def, const Expr& predicate);
 // Every field each source must provide to evaluate `def` (its own fields, related records'
 // fields, relation dates), by table name.
 std::map<std::string, std::set<std::string>> FieldsBySource(

@@ -44,6 +44,17 @@ std::string MeasureText(const MetricDefinition& d) {
   return "";
 }
 
+std::string PracticeText(const MetricDefinition& d) {
+  if (d.practice_field == kPracticeAtEvent) {
+    return fmt::format(
+        "the practice the person was registered with on `{}` (gp_registrations), else the PDS "
+        "current practice",
+        d.period_field);
+  }
+  if (d.practice_field == kPersonField) return "the PDS current practice";
+  return "`" + d.practice_field + "` on the record";
+}
+
 std::string AgeText(const MetricDefinition& d) {
   std::string birth = d.birth_field == kPersonField ? "the PDS birth date"
                                                     : "`" + d.birth_field + "`";
@@ -110,6 +121,13 @@ std::string RenderMetricsReference() {
     }
     out += fmt::format("* Measure: {}.\n", MeasureText(d));
     out += fmt::format("* Age: {}.\n", AgeText(d));
+    out += fmt::format("* Practice (practice and CCG breakdowns): {}.\n", PracticeText(d));
+    out += fmt::format(
+        "* Records without a usable NHS Number: {}.\n",
+        d.count_unplaced ? "counted by the fields on the record (`records.without_nhs_number`)"
+        : ReadsOnlyTheRecord(d, d.numerator) && d.components.empty()
+            ? "not counted (`records.without_nhs_number = exclude`)"
+            : "not counted: the definition needs the person");
     out += fmt::format("* Denominator: {}{}.\n", d.denominator_rule,
                        d.per_month ? " (average per month)" : "");
     out += fmt::format("* Standardisation: {}.\n", StdName(d.standardisation));

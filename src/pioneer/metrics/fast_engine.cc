@@ -29,6 +29,9 @@ Status NotLoaded(const std::string& table, const std::string& f) {
                               " not loaded in timeline");
 }
 
+// The person of an unplaced record (Timeline::UnplacedRange).
+constexpr timeline::PersonIndex kNoPerson = ~timeline::PersonIndex{0};
+
 // Special anchors.
 constexpr int kAnchorPeriodEnd = -2;
 constexpr int kAnchorPeriodStart = -3;
@@ -279,6 +282,7 @@ struct Plan {
   Node root;
   int period = -1, period_end = -1, value_from = -1, age = -1, birth = -1, age_date = -1;
   int sex = -1, practice = -1, lsoa = -1, provider = -1;  // -1: from the person (PDS)
+  bool practice_at_event = false;  // practice_field == kPracticeAtEvent
   std::vector<std::pair<int32_t, int32_t>> ranges;       // [first, end) per period
   bool sorted_disjoint = false;  // ranges ascending and non-overlapping (e.g. every month)
 };
@@ -293,7 +297,9 @@ StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def
   p.attrs = &t.attributes(*src);
   PIONEER_ASSIGN_OR_RETURN(p.root, Compile(pred, t, *src));
   auto col = [&](const std::string& f, int& out, bool person_ok) -> Status {
-    if (f.empty() || (person_ok && f == kPersonField)) return OkStatus();
+    if (f.empty() || (person_ok && (f == kPersonField || f == kPracticeAtEvent))) {
+      return OkStatus();
+    }
     out = p.attrs->FieldIndex(f);
     if (out < 0) return NotLoaded(def.source, f);
     return OkStatus();
@@ -309,6 +315,7 @@ StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def
   PIONEER_RETURN_IF_ERROR(col(def.age_date_field, p.age_date, false));
   PIONEER_RETURN_IF_ERROR(col(def.sex_field, p.sex, true));
   PIONEER_RETURN_IF_ERROR(col(def.practice_field, p.practice, true));
+  p.practice_at_event = def.practice_field == kPracticeAtEvent;
   PIONEER_RETURN_IF_ERROR(col(def.lsoa_field, p.lsoa, true));
   if (def.profile != Profile::kNone) {
     PIONEER_RETURN_IF_ERROR(col(def.provider_field, p.provider, false));
@@ -373,160 +380,189 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
   const int np = static_cast<int>(p.ranges.size());
   std::vector<std::pair<std::pair<int32_t, int64_t>, Hit>> best(np);
   std::vector<char> have(np);
+  // Practice of `person` on `day` (kPracticeAtEvent): the registration open that day with the
+  // latest start (events are ordered by start, then row id), else the PDS current practice.
+  const FastEngine::SourceIndex& registrations =
+      indexes[static_cast<int>(Source::kGpRegistration)];
+  auto practice_at = [&](timeline::PersonIndex person, int32_t day) -> uint32_t {
+    uint32_t practice = pc.practice[person];
+    for (uint32_t k = registrations.first[person]; k < registrations.first[person + 1]; ++k) {
+      const uint64_t r = registrations.events[k];
+      if (ev.start_day[r] > day) break;
+      if (ev.end_day[r] != kNoDate && ev.end_day[r] < day) continue;
+      practice = ev.code[r];
+    }
+    return practice;
+  };
+  // One record: event i of `person` (kNoPerson: an unplaced record, counted only when the
+  // definition reads nothing of the person, MetricDefinition::count_unplaced), whose events
+  // are [b, e).
+  auto record = [&](timeline::PersonIndex person, uint64_t i, uint64_t b, uint64_t e) {
+    const bool placed = person != kNoPerson;
+    uint32_t row = ev.attr_row[i];
+    if (!index.duplicate.empty() && index.duplicate[row]) return;  // a surplus copy
+    int32_t pd = attrs.Value(p.period, row);
+    if (pd == kNoDate) return;
+    if (!d.months.empty()) {
+      int m = Date::FromDaysSinceEpoch(pd).month();
+      if (std::find(d.months.begin(), d.months.end(), m) == d.months.end()) return;
+    }
+    int32_t pend = p.period_end >= 0 ? attrs.Value(p.period_end, row) : kNoDate;
+    Ctx ctx{&t, person, b, e, i};
+    ctx.index = indexes;
+    if (!p.root.period_dependent && !Eval(p.root, ctx, row)) return;
+    // A period-dependent conjunction: test its period-independent terms once per record.
+    if (p.root.period_dependent && p.root.kind == Expr::Kind::kAnd) {
+      bool ok = true;
+      for (const auto& c : p.root.children) {
+        if (!c.period_dependent && !Eval(c, ctx, row)) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) return;
+    }
+    // Per-record parts of the cell.
+    std::string_view sex_text;
+    int sex = 0;
+    if (p.sex >= 0) {
+      sex_text = pool.Get(attrs.Value(p.sex, row));
+      sex = sex_text == "1" ? 1 : sex_text == "2" ? 2 : 0;
+    } else {
+      sex = !placed ? 0 : pc.sex[person] == 1 ? 1 : pc.sex[person] == 2 ? 2 : 0;
+    }
+    int32_t birth = p.birth >= 0 ? attrs.Value(p.birth, row)
+                    : placed     ? pc.birth_day[person]
+                                 : kNoDate;
+    // Candidate periods: all, or with sorted disjoint periods only those from the first that
+    // ends after the period date (and, for a closed interval, up to the one it ends in).
+    int k_begin = 0, k_end = np;
+    if (p.sorted_disjoint) {
+      auto after = std::upper_bound(
+          p.ranges.begin(), p.ranges.end(), pd,
+          [](int32_t day, const std::pair<int32_t, int32_t>& r) { return day < r.second; });
+      k_begin = static_cast<int>(after - p.ranges.begin());
+      if (d.period_mode == PeriodMode::kDateInPeriod) {
+        k_end = std::min(np, k_begin + 1);
+      } else if (d.period_mode == PeriodMode::kOverlapsPeriod && pend != kNoDate) {
+        const int32_t stop = std::max(pend, pd + 1);
+        auto last = std::lower_bound(
+            p.ranges.begin() + k_begin, p.ranges.end(), stop,
+            [](const std::pair<int32_t, int32_t>& r, int32_t day) { return r.first < day; });
+        k_end = static_cast<int>(last - p.ranges.begin());
+      }
+    }
+    for (int k = k_begin; k < k_end; ++k) {
+      auto [first, end] = p.ranges[k];
+      switch (d.period_mode) {
+        case PeriodMode::kDateInPeriod:
+          if (pd < first || pd >= end) continue;
+          break;
+        case PeriodMode::kOverlapsPeriod:
+          if (pd >= end || (pend != kNoDate && std::max(pend, pd + 1) <= first)) continue;
+          break;
+        case PeriodMode::kAsAtPeriodEnd:
+          if (pd >= end) continue;
+          break;
+      }
+      if (p.root.period_dependent) {
+        ctx.period_first = first;
+        ctx.period_last = end - 1;
+        if (!Eval(p.root, ctx, row)) continue;
+      }
+      int age = -1;
+      switch (d.age_rule) {
+        case AgeRule::kField: age = NormalisedAge(attrs.Value(p.age, row)); break;
+        case AgeRule::kAtDateField: age = AgeYears(birth, attrs.Value(p.age_date, row)); break;
+        case AgeRule::kAtFinancialYearEnd: age = AgeYears(birth, FyEnd(pd)); break;
+        case AgeRule::kAtPeriodEnd: age = AgeYears(birth, end - 1); break;
+      }
+      if (d.age_lo >= 0 && (age < d.age_lo || age > d.age_hi)) continue;
+      int64_t value = 1;
+      if (d.measure == Measure::kDaysInPeriod) {
+        int32_t stop = pend == kNoDate ? end : std::min(pend, end);
+        value = std::max<int64_t>(0, static_cast<int64_t>(stop) - std::max(pd, first));
+      } else if (d.measure == Measure::kDaysBetween) {
+        int32_t from = attrs.Value(p.value_from, row);
+        if (from == kNoDate) continue;
+        value = std::max<int64_t>(0, static_cast<int64_t>(pd) - from);
+      }
+      Hit h;
+      h.period = k;
+      h.value = value;
+      h.row_id = ev.row_id[i];
+      h.esp_band = age < 0 ? -1 : Esp2013Band(age);
+      h.sex = sex;
+      if (d.profile == Profile::kProviderWeekday) {
+        h.group = groups.Id(std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
+                            kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
+      } else {
+        switch (breakdown) {
+          case Breakdown::kNone: h.group = groups.Id("all"); break;
+          case Breakdown::kSex: h.group = groups.Id(SexLabel(sex)); break;
+          case Breakdown::kAgeBand:
+            h.group = groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
+            break;
+          case Breakdown::kPractice:
+          case Breakdown::kCcg: {
+            const uint32_t id = static_cast<uint32_t>(
+                p.practice >= 0         ? attrs.Value(p.practice, row)
+                : !placed               ? 0
+                : p.practice_at_event   ? practice_at(person, pd)
+                                        : pc.practice[person]);
+            h.group = groups.ByPoolId(id, [&]() -> std::string {
+              std::string pr(pool.Get(id));
+              if (breakdown == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
+              auto it = ref.practice_ccg.find(pr);
+              return it == ref.practice_ccg.end() ? "unallocated" : it->second;
+            });
+            break;
+          }
+          case Breakdown::kDeprivation:
+          case Breakdown::kHwb: {
+            const uint32_t id =
+                static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row)
+                                      : placed    ? pc.lsoa[person]
+                                                  : 0);
+            h.group = groups.ByPoolId(id, [&]() -> std::string {
+              std::string ls(pool.Get(id));
+              if (breakdown == Breakdown::kDeprivation) {
+                auto it = ref.lsoa_imd.find(ls);
+                return it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
+              }
+              auto it = ref.lsoa_la.find(ls);
+              return it == ref.lsoa_la.end() ? "unallocated" : it->second;
+            });
+            break;
+          }
+        }
+      }
+      if (d.measure == Measure::kPersons) {
+        std::pair<int32_t, int64_t> order{pd, h.row_id};
+        if (!have[k] || order < best[k].first) {
+          have[k] = 1;
+          best[k] = {order, std::move(h)};
+        }
+      } else {
+        fn(h);
+      }
+    }
+    };
   for (timeline::PersonIndex person = 0; person < t.person_count(); ++person) {
     const uint32_t first_of_source = index.first[person], end_of_source = index.first[person + 1];
     if (first_of_source == end_of_source) continue;
     auto [b, e] = t.EventRange(person);
     if (d.measure == Measure::kPersons) std::fill(have.begin(), have.end(), 0);
-    for (uint32_t j = first_of_source; j < end_of_source; ++j) {
-      const uint64_t i = index.events[j];
-      uint32_t row = ev.attr_row[i];
-      if (!index.duplicate.empty() && index.duplicate[row]) continue;  // a surplus copy
-      int32_t pd = attrs.Value(p.period, row);
-      if (pd == kNoDate) continue;
-      if (!d.months.empty()) {
-        int m = Date::FromDaysSinceEpoch(pd).month();
-        if (std::find(d.months.begin(), d.months.end(), m) == d.months.end()) continue;
-      }
-      int32_t pend = p.period_end >= 0 ? attrs.Value(p.period_end, row) : kNoDate;
-      Ctx ctx{&t, person, b, e, i};
-      ctx.index = indexes;
-      if (!p.root.period_dependent && !Eval(p.root, ctx, row)) continue;
-      // A period-dependent conjunction: test its period-independent terms once per record.
-      if (p.root.period_dependent && p.root.kind == Expr::Kind::kAnd) {
-        bool ok = true;
-        for (const auto& c : p.root.children) {
-          if (!c.period_dependent && !Eval(c, ctx, row)) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) continue;
-      }
-      // Per-record parts of the cell.
-      std::string_view sex_text;
-      int sex = 0;
-      if (p.sex >= 0) {
-        sex_text = pool.Get(attrs.Value(p.sex, row));
-        sex = sex_text == "1" ? 1 : sex_text == "2" ? 2 : 0;
-      } else {
-        sex = pc.sex[person] == 1 ? 1 : pc.sex[person] == 2 ? 2 : 0;
-      }
-      int32_t birth = p.birth >= 0 ? attrs.Value(p.birth, row) : pc.birth_day[person];
-      // Candidate periods: all, or with sorted disjoint periods only those from the first that
-      // ends after the period date (and, for a closed interval, up to the one it ends in).
-      int k_begin = 0, k_end = np;
-      if (p.sorted_disjoint) {
-        auto after = std::upper_bound(
-            p.ranges.begin(), p.ranges.end(), pd,
-            [](int32_t day, const std::pair<int32_t, int32_t>& r) { return day < r.second; });
-        k_begin = static_cast<int>(after - p.ranges.begin());
-        if (d.period_mode == PeriodMode::kDateInPeriod) {
-          k_end = std::min(np, k_begin + 1);
-        } else if (d.period_mode == PeriodMode::kOverlapsPeriod && pend != kNoDate) {
-          const int32_t stop = std::max(pend, pd + 1);
-          auto last = std::lower_bound(
-              p.ranges.begin() + k_begin, p.ranges.end(), stop,
-              [](const std::pair<int32_t, int32_t>& r, int32_t day) { return r.first < day; });
-          k_end = static_cast<int>(last - p.ranges.begin());
-        }
-      }
-      for (int k = k_begin; k < k_end; ++k) {
-        auto [first, end] = p.ranges[k];
-        switch (d.period_mode) {
-          case PeriodMode::kDateInPeriod:
-            if (pd < first || pd >= end) continue;
-            break;
-          case PeriodMode::kOverlapsPeriod:
-            if (pd >= end || (pend != kNoDate && std::max(pend, pd + 1) <= first)) continue;
-            break;
-          case PeriodMode::kAsAtPeriodEnd:
-            if (pd >= end) continue;
-            break;
-        }
-        if (p.root.period_dependent) {
-          ctx.period_first = first;
-          ctx.period_last = end - 1;
-          if (!Eval(p.root, ctx, row)) continue;
-        }
-        int age = -1;
-        switch (d.age_rule) {
-          case AgeRule::kField: age = NormalisedAge(attrs.Value(p.age, row)); break;
-          case AgeRule::kAtDateField: age = AgeYears(birth, attrs.Value(p.age_date, row)); break;
-          case AgeRule::kAtFinancialYearEnd: age = AgeYears(birth, FyEnd(pd)); break;
-          case AgeRule::kAtPeriodEnd: age = AgeYears(birth, end - 1); break;
-        }
-        if (d.age_lo >= 0 && (age < d.age_lo || age > d.age_hi)) continue;
-        int64_t value = 1;
-        if (d.measure == Measure::kDaysInPeriod) {
-          int32_t stop = pend == kNoDate ? end : std::min(pend, end);
-          value = std::max<int64_t>(0, static_cast<int64_t>(stop) - std::max(pd, first));
-        } else if (d.measure == Measure::kDaysBetween) {
-          int32_t from = attrs.Value(p.value_from, row);
-          if (from == kNoDate) continue;
-          value = std::max<int64_t>(0, static_cast<int64_t>(pd) - from);
-        }
-        Hit h;
-        h.period = k;
-        h.value = value;
-        h.row_id = ev.row_id[i];
-        h.esp_band = age < 0 ? -1 : Esp2013Band(age);
-        h.sex = sex;
-        if (d.profile == Profile::kProviderWeekday) {
-          h.group = groups.Id(std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
-                              kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
-        } else {
-          switch (breakdown) {
-            case Breakdown::kNone: h.group = groups.Id("all"); break;
-            case Breakdown::kSex: h.group = groups.Id(SexLabel(sex)); break;
-            case Breakdown::kAgeBand:
-              h.group = groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
-              break;
-            case Breakdown::kPractice:
-            case Breakdown::kCcg: {
-              const uint32_t id = static_cast<uint32_t>(
-                  p.practice >= 0 ? attrs.Value(p.practice, row) : pc.practice[person]);
-              h.group = groups.ByPoolId(id, [&]() -> std::string {
-                std::string pr(pool.Get(id));
-                if (breakdown == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
-                auto it = ref.practice_ccg.find(pr);
-                return it == ref.practice_ccg.end() ? "unallocated" : it->second;
-              });
-              break;
-            }
-            case Breakdown::kDeprivation:
-            case Breakdown::kHwb: {
-              const uint32_t id =
-                  static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row) : pc.lsoa[person]);
-              h.group = groups.ByPoolId(id, [&]() -> std::string {
-                std::string ls(pool.Get(id));
-                if (breakdown == Breakdown::kDeprivation) {
-                  auto it = ref.lsoa_imd.find(ls);
-                  return it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
-                }
-                auto it = ref.lsoa_la.find(ls);
-                return it == ref.lsoa_la.end() ? "unallocated" : it->second;
-              });
-              break;
-            }
-          }
-        }
-        if (d.measure == Measure::kPersons) {
-          std::pair<int32_t, int64_t> order{pd, h.row_id};
-          if (!have[k] || order < best[k].first) {
-            have[k] = 1;
-            best[k] = {order, std::move(h)};
-          }
-        } else {
-          fn(h);
-        }
-      }
-    }
+    for (uint32_t j = first_of_source; j < end_of_source; ++j) record(person, index.events[j], b, e);
     if (d.measure == Measure::kPersons) {
       for (int k = 0; k < np; ++k) {
         if (have[k]) fn(best[k].second);
       }
     }
+  }
+  if (d.count_unplaced && d.measure != Measure::kPersons) {
+    auto [b, e] = t.UnplacedRange();
+    for (uint32_t i : index.unplaced) record(kNoPerson, i, b, e);
   }
   return OkStatus();
 }
@@ -541,8 +577,8 @@ timeline::TimelineOptions RequiredTimelineOptions(
       fields[table].insert(set.begin(), set.end());
     }
     // Breakdowns read these from the record when the definition does.
-    if (d.practice_field != kPersonField) fields[d.source].insert(d.practice_field);
-    if (d.lsoa_field != kPersonField) fields[d.source].insert(d.lsoa_field);
+    if (d.practice_field[0] != '@') fields[d.source].insert(d.practice_field);
+    if (d.lsoa_field[0] != '@') fields[d.source].insert(d.lsoa_field);
   }
   timeline::TimelineOptions o;
   for (auto& [table, set] : fields) {
@@ -572,15 +608,20 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
     }
   }
   for (auto& x : index_) x.first[t_.person_count()] = static_cast<uint32_t>(x.events.size());
+  for (auto [i, e] = t_.UnplacedRange(); i < e; ++i) {
+    index_[static_cast<int>(src[i])].unplaced.push_back(static_cast<uint32_t>(i));
+  }
   for (const auto& [table, rows] : ref_.duplicate_rows) {
     auto s = SourceOf(table);
     if (!s || rows.empty()) continue;
     SourceIndex& x = index_[static_cast<int>(*s)];
     x.duplicate.assign(t_.attributes(*s).rows(), 0);
-    for (uint32_t i : x.events) {
-      if (std::binary_search(rows.begin(), rows.end(), t_.events().row_id[i])) {
-        const uint32_t row = t_.events().attr_row[i];
-        if (row < x.duplicate.size()) x.duplicate[row] = 1;
+    for (const auto* list : {&x.events, &x.unplaced}) {
+      for (uint32_t i : *list) {
+        if (std::binary_search(rows.begin(), rows.end(), t_.events().row_id[i])) {
+          const uint32_t row = t_.events().attr_row[i];
+          if (row < x.duplicate.size()) x.duplicate[row] = 1;
+        }
       }
     }
   }

@@ -44,9 +44,11 @@ class FastEngine : public CountingEngine {
   // p the range [first[p], first[p + 1]) of that list holding p's events.
   // duplicate[attr_row] != 0: the event is a surplus copy of an exact duplicate row
   // (ReferenceData::duplicate_rows) and is never counted; empty when the source has none.
+  // unplaced: the source's events placed on no person (Timeline::UnplacedRange), in order.
   struct SourceIndex {
     std::vector<uint32_t> events;
     std::vector<uint32_t> first;
+    std::vector<uint32_t> unplaced;
     std::vector<uint8_t> duplicate;
   };
 

@@ -270,6 +270,22 @@ std::string FieldOrPerson(const std::string& f, const std::string& person_col) {
   return TextField("a", f);
 }
 
+// The practice of a record's person on its period date (kPracticeAtEvent): the registration
+// placed on the same person, open that day, with the latest start (then the highest row id);
+// else the PDS current practice.
+std::string PracticeSql(const MetricDefinition& d, const HasTable& has) {
+  if (d.practice_field != kPracticeAtEvent) return FieldOrPerson(d.practice_field, "gp_practice_code");
+  std::string person = FieldOrPerson(kPersonField, "gp_practice_code");
+  if (!has("gp_registrations")) return person;
+  std::string day = DateCol("a", d.period_field);
+  return fmt::format(
+      "coalesce((SELECT {0} FROM \"v_gp_registrations\" g WHERE g._pkey = a._pkey AND {1} IS "
+      "NOT NULL AND {1} <= {2} AND ({3} IS NULL OR {3} >= {2}) ORDER BY {1} DESC, g._rid DESC "
+      "LIMIT 1), {4})",
+      TextField("g", "gp_practice_code"), DateCol("g", "registration_start_date"), day,
+      DateCol("g", "registration_end_date"), person);
+}
+
 std::string AgeSql(const MetricDefinition& d) {
   std::string birth = d.birth_field == kPersonField ? "NULLIF(CAST(ps.birth_date AS TEXT), '')"
                                                     : DateCol("a", d.birth_field);
@@ -307,7 +323,7 @@ std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has
         "THEN 'Thu' WHEN 5 THEN 'Fri' WHEN 6 THEN 'Sat' ELSE 'Sun' END))",
         TextField("a", d.provider_field), WeekdayOf(DateCol("a", d.period_field)));
   }
-  std::string practice = FieldOrPerson(d.practice_field, "gp_practice_code");
+  std::string practice = PracticeSql(d, has);
   std::string lsoa = FieldOrPerson(d.lsoa_field, "lsoa_code");
   switch (b) {
     case Breakdown::kNone:
@@ -418,7 +434,8 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
           : std::string("SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
                         "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
                 False();
-  std::string where = fmt::format("a._pkey IS NOT NULL AND {} IS NOT NULL",
+  // Placed records only, unless the definition counts unplaced ones by the record's own fields.
+  std::string where = fmt::format("{}{} IS NOT NULL", d.count_unplaced ? "" : "a._pkey IS NOT NULL AND ",
                                   DateCol("a", d.period_field));
   if (!d.months.empty()) {
     std::string m;
@@ -430,6 +447,10 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   }
   where += DistinctRowsSql(d);
   std::set<std::string> tables = {d.source};
+  if (d.practice_field == kPracticeAtEvent && has("gp_registrations") &&
+      (b == Breakdown::kPractice || b == Breakdown::kCcg)) {
+    tables.insert("gp_registrations");
+  }
   RenderCtx ctx{has, 0, &tables, d.source, true};
   // Records are filtered once (materialised, `cand`) before the join with the periods by
   // every top-level condition that does not read the period; the conditions that do

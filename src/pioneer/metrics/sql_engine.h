@@ -5,7 +5,8 @@
 // RenderPredicateSql is exposed so the SQL can be read, documented and reused by the
 // PostgreSQL/DuckDB benchmarks. NULL-safety: every text field is read as
 // coalesce(CAST(f AS TEXT), ''), so "empty" and NULL behave alike and NOT(...) stays
-// two-valued. Only rows with a valid NHS Number are counted (the timeline's population).
+// two-valued. Records are placed on people as the timeline places them; records placed on no
+// person are counted only by definitions with count_unplaced.
 // Thread safety: a Store is used from one thread at a time, so is this engine.
 #pragma once
 

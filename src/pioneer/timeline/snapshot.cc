@@ -27,6 +27,9 @@
 namespace pioneer::timeline {
 namespace {
 
+// int64 counts per source in the "linkage" section (LinkageCounts, in declaration order).
+constexpr int64_t kLinkageFields = 9;
+
 // docs/snapshot.md, "Layout". All integers little-endian (the host order, checked by
 // kByteOrderMark); every section starts at a multiple of kAlign.
 constexpr char kMagic[8] = {'P', 'I', 'O', 'N', 'T', 'L', 'S', '\n'};
@@ -255,7 +258,7 @@ Status WriteSnapshot(const Timeline& t, const store::StoreGeneration& generation
   for (int s = 0; s < kSourceCount; ++s) {
     const LinkageCounts& c = t.linkage(static_cast<Source>(s));
     for (int64_t v : {c.rows, c.linked, c.traced, c.retraced, c.missing_number, c.invalid_number,
-                      c.not_in_pds, c.undated}) {
+                      c.not_in_pds, c.undated, c.unplaced}) {
       linkage.push_back(v);
     }
     attr_rows.push_back(t.attributes(static_cast<Source>(s)).rows());
@@ -466,7 +469,7 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
                 ns = static_cast<int64_t>(h.string_count);
   auto gen = section("generation", -1, static_cast<char*>(nullptr));
   auto fields = section("attribute_fields", -1, static_cast<char*>(nullptr));
-  auto linkage = section("linkage", 8 * kSourceCount, static_cast<int64_t*>(nullptr));
+  auto linkage = section("linkage", kLinkageFields * kSourceCount, static_cast<int64_t*>(nullptr));
   auto attr_rows = section("attribute_rows", kSourceCount, static_cast<uint64_t*>(nullptr));
   Timeline::Parts parts;
   parts.persons.nhs_number = NhsNumberColumn(
@@ -492,14 +495,14 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
   auto str_sorted = section("strings.sorted", ns, static_cast<uint32_t*>(nullptr));
   if (!bad.ok()) return bad;
   // Cheap consistency checks (the checksums already cover accidental damage).
-  if (parts.offsets.front() != 0 || parts.offsets.back() != static_cast<uint64_t>(ne) ||
+  if (parts.offsets.front() != 0 || parts.offsets.back() > static_cast<uint64_t>(ne) ||
       str_offsets.front() != 0 || str_offsets.back() != str_bytes.size()) {
     return corrupt("offsets do not span their columns");
   }
   parts.strings = StringPool(str_offsets, str_bytes, str_sorted);
   for (int s = 0; s < kSourceCount; ++s) {
-    const int64_t* c = linkage.data() + 8 * s;
-    parts.linkage[s] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+    const int64_t* c = linkage.data() + kLinkageFields * s;
+    parts.linkage[s] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
     parts.attribute_rows[s] = attr_rows[s];
   }
   // Attribute fields: "table<TAB>field" lines.

@@ -28,7 +28,7 @@ namespace pioneer::timeline {
 
 // Bumped whenever the layout or the meaning of a column changes; a snapshot of another
 // version is rebuilt, never read.
-inline constexpr uint32_t kSnapshotFormatVersion = 1;
+inline constexpr uint32_t kSnapshotFormatVersion = 2;  // 2: unplaced events, linkage.unplaced
 
 // "<db_path>.timeline".
 std::string SnapshotPath(const std::string& db_path);

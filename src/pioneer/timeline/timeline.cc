@@ -131,6 +131,11 @@ std::optional<uint64_t> NhsKey(std::string_view nhs) {
   return v;
 }
 
+// The key of a record placed on no person (no usable NHS Number): above every 10-digit key.
+constexpr uint64_t kUnplacedKey = ~uint64_t{0};
+// Its person slot during the merge, renumbered to person_count() before partitioning.
+constexpr uint32_t kUnplacedPerson = ~uint32_t{0};
+
 // NHS Number key -> person index; open addressing (linear probing), grows at half load.
 class PersonMap {
  public:
@@ -355,24 +360,25 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
         if (it != row_links.end()) traced = it->second;
       }
       std::optional<uint64_t> own = status == "valid" ? NhsKey(r.Text(1)) : std::nullopt;
+      int32_t start = DayOrNone(r.Text(3));
       if (!own && !traced) {
         if (status == "missing" || status == "empty")
           ++lc.missing_number;
         else
           ++lc.invalid_number;
-        return;
-      }
-      int32_t start = DayOrNone(r.Text(3));
-      if (start == kNoDate) {
+        if (start == kNoDate) return;
+        ++lc.unplaced;  // kept, on no person (Timeline::UnplacedRange)
+      } else if (start == kNoDate) {
         ++lc.undated;
         return;
+      } else {
+        ++lc.linked;
+        if (traced) {
+          ++lc.traced;
+          if (status == "valid") ++lc.retraced;
+        }
       }
-      ++lc.linked;
-      if (traced) {
-        ++lc.traced;
-        if (status == "valid") ++lc.retraced;
-      }
-      c.nhs.push_back(traced ? *traced : *own);
+      c.nhs.push_back(traced ? *traced : own ? *own : kUnplacedKey);
       c.start.push_back(start);
       c.end.push_back(has_end ? DayOrNone(r.Text(4)) : start);
       for (size_t a = 0; a < types.size(); ++a) {
@@ -465,6 +471,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     lc.missing_number += c.lc.missing_number;
     lc.invalid_number += c.lc.invalid_number;
     lc.undated += c.lc.undated;
+    lc.unplaced += c.lc.unplaced;
     const std::vector<formats::FieldType>& types = attr_types[si];
     std::vector<std::vector<int32_t>>& attr_cols = o.attrs[si];
     attr_cols.resize(types.size());
@@ -476,9 +483,13 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       c.attrs[a] = {};
     }
     for (size_t i = 0; i < c.start.size(); ++i, ++k) {
-      PersonIndex p = add_person(c.nhs[i]);
-      if (!o.in_pds[p]) ++lc.not_in_pds;
-      person[k] = p;
+      if (c.nhs[i] == kUnplacedKey) {
+        person[k] = kUnplacedPerson;  // renumbered after the persons below
+      } else {
+        PersonIndex p = add_person(c.nhs[i]);
+        if (!o.in_pds[p]) ++lc.not_in_pds;
+        person[k] = p;
+      }
       start[k] = c.start[i];
       end[k] = c.end[i];
       source[k] = static_cast<Source>(si);
@@ -498,21 +509,25 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     return InvalidArgumentError("timeline: more than 2^32 events");
   }
 
-  // 5. Partition by person (counting sort, stable), then order each person's events by
+  // 5. Partition by person (counting sort, stable), the unplaced events last as if of one
+  // more person, then order each person's events (and the unplaced ones) by
   // (start_day, source, row_id): a total key, so the result does not depend on read order.
   const size_t n = total_events, persons = person_key.size();
-  o.offsets.assign(persons + 1, 0);
-  for (size_t i = 0; i < n; ++i) ++o.offsets[person[i] + 1];
-  for (size_t p = 0; p < persons; ++p) o.offsets[p + 1] += o.offsets[p];
+  for (uint32_t& p : person) {
+    if (p == kUnplacedPerson) p = static_cast<uint32_t>(persons);
+  }
+  std::vector<uint64_t> bounds(persons + 2, 0);
+  for (size_t i = 0; i < n; ++i) ++bounds[person[i] + 1];
+  for (size_t p = 0; p <= persons; ++p) bounds[p + 1] += bounds[p];
   std::vector<uint32_t> perm(n);
   {
-    std::vector<uint64_t> cursor(o.offsets.begin(), o.offsets.end() - 1);
+    std::vector<uint64_t> cursor(bounds.begin(), bounds.end() - 1);
     for (size_t i = 0; i < n; ++i) perm[cursor[person[i]]++] = static_cast<uint32_t>(i);
   }
   person = {};
-  for (size_t p = 0; p < persons; ++p) {
-    std::sort(perm.begin() + static_cast<std::ptrdiff_t>(o.offsets[p]),
-              perm.begin() + static_cast<std::ptrdiff_t>(o.offsets[p + 1]),
+  for (size_t p = 0; p <= persons; ++p) {
+    std::sort(perm.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
+              perm.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]),
               [&](uint32_t a, uint32_t b) {
                 return std::tie(start[a], source[a], row_id[a]) <
                        std::tie(start[b], source[b], row_id[b]);
@@ -523,6 +538,8 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     for (size_t i = 0; i < n; ++i) out[i] = in[perm[i]];
     in = {};
   };
+  bounds.pop_back();  // the persons' offsets end where the unplaced events begin
+  o.offsets = std::move(bounds);
   gather(end, o.end);
   gather(code, o.code);
   gather(detail, o.detail);
@@ -561,7 +578,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
 
 Status Timeline::CheckInvariants() const {
   const size_t n = event_count(), np = person_count();
-  if (offsets_.size() != np + 1 || offsets_.front() != 0 || offsets_.back() != n) {
+  if (offsets_.size() != np + 1 || offsets_.front() != 0 || offsets_.back() > n) {
     return InternalError("timeline: offsets do not span the events");
   }
   if (events_.end_day.size() != n || events_.source.size() != n || events_.code.size() != n ||
@@ -600,15 +617,19 @@ Status Timeline::CheckInvariants() const {
       if (c.size() != a.rows()) return InternalError("timeline: attribute column length");
     }
   }
-  for (size_t p = 0; p < person_count(); ++p) {
-    if (offsets_[p] > offsets_[p + 1]) return InternalError("timeline: offsets decrease");
-    for (uint64_t i = offsets_[p] + 1; i < offsets_[p + 1]; ++i) {
+  for (size_t p = 0; p <= person_count(); ++p) {  // p == person_count(): the unplaced events
+    const uint64_t b = offsets_[p], e = p < person_count() ? offsets_[p + 1] : n;
+    if (b > e) return InternalError("timeline: offsets decrease");
+    for (uint64_t i = b + 1; i < e; ++i) {
       auto key = [this](uint64_t k) {
         return std::tuple(events_.start_day[k], events_.source[k], events_.row_id[k]);
       };
       if (!(key(i - 1) < key(i))) {
-        return InternalError("timeline: events of person " + std::to_string(p) +
-                             " are not strictly ordered");
+        return InternalError(p < person_count() ? "timeline: events of person " +
+                                                      std::to_string(p) +
+                                                      " are not strictly ordered"
+                                                : "timeline: unplaced events are not strictly "
+                                                  "ordered");
       }
     }
   }
@@ -672,9 +693,9 @@ std::string FirstDifference(const Timeline& a, const Timeline& b) {
     const LinkageCounts &la = a.linkage(static_cast<Source>(s)),
                         &lb = b.linkage(static_cast<Source>(s));
     if (std::tie(la.rows, la.linked, la.traced, la.retraced, la.missing_number, la.invalid_number,
-                 la.not_in_pds, la.undated) != std::tie(lb.rows, lb.linked, lb.traced, lb.retraced,
-                                                        lb.missing_number, lb.invalid_number,
-                                                        lb.not_in_pds, lb.undated)) {
+                 la.not_in_pds, la.undated, la.unplaced) !=
+        std::tie(lb.rows, lb.linked, lb.traced, lb.retraced, lb.missing_number, lb.invalid_number,
+                 lb.not_in_pds, lb.undated, lb.unplaced)) {
       check("linkage counts of " + src);
     }
     const AttributeTable &aa = a.attributes(static_cast<Source>(s)),

@@ -8,7 +8,11 @@
 // A record is placed on the person of its NHS Number, or, when `pioneer link` traced it and the
 // link is usable (automatic, or accepted by a reviewer; record_links in the store), on the
 // person of the traced number - which also moves a record whose own valid number failed the
-// cross-check. Records with neither are not placed and are counted per source in `linkage()`.
+// cross-check. Records with neither are placed on no person: they are counted per source in
+// `linkage()` and, when dated, kept after every person's events (UnplacedRange) so that
+// record-level measures (a hospital episode counted by the age, sex, residence and practice on
+// the record) still see them. Person-level readers never meet them: EventRange covers persons
+// only.
 //
 // Information governance: the timeline holds NHS Numbers and event codes. It is an internal
 // analytic structure; nothing in it may be logged or printed except aggregate counts.
@@ -124,6 +128,7 @@ struct TimelineOptions {
 // person of its traced NHS Number when `pioneer link` linked it automatically or a reviewer
 // accepted the link (record_links, docs/linkage.md); otherwise on its own valid number.
 // rows = linked + missing_number + invalid_number + undated.
+// unplaced = the dated rows of missing_number + invalid_number: kept on no person.
 struct LinkageCounts {
   int64_t rows = 0;
   int64_t linked = 0;          // placed: own valid NHS Number, or a usable traced one
@@ -133,6 +138,7 @@ struct LinkageCounts {
   int64_t invalid_number = 0;  // still unlinked: number fails validation, no usable link
   int64_t not_in_pds = 0;      // linked, but the number has no PDS current row
   int64_t undated = 0;         // would be linked but has no usable date (not placed)
+  int64_t unplaced = 0;        // of missing_number + invalid_number: dated, on no person
 };
 
 struct BuildProgress {
@@ -172,6 +178,12 @@ class Timeline {
   std::pair<uint64_t, uint64_t> EventRange(PersonIndex p) const {
     return {offsets_[p], offsets_[p + 1]};
   }
+  // Half-open event index range of the events placed on no person (no usable NHS Number),
+  // ordered by (start_day, source, row_id); they follow every person's events.
+  std::pair<uint64_t, uint64_t> UnplacedRange() const {
+    return {offsets_.empty() ? 0 : offsets_.back(), event_count()};
+  }
+  // person_count() + 1 entries; offsets().back() is where the unplaced events begin.
   std::span<const uint64_t> offsets() const { return offsets_; }
   // Person indices ordered by NHS Number (what FindPerson searches).
   std::span<const uint32_t> nhs_order() const { return nhs_order_; }

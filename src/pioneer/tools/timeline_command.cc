@@ -75,10 +75,12 @@ nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_sec
                        {"missing_nhs_number", c.missing_number},
                        {"invalid_nhs_number", c.invalid_number},
                        {"linked_not_in_pds", c.not_in_pds},
-                       {"undated", c.undated}});
+                       {"undated", c.undated},
+                       {"unplaced", c.unplaced}});
   }
   return {{"persons", t.person_count()},
           {"events", t.event_count()},
+          {"unplaced_events", t.UnplacedRange().second - t.UnplacedRange().first},
           {"memory_bytes", t.MemoryBytes()},
           {"build_seconds", build_seconds},
           {"sources", sources}};
@@ -98,7 +100,7 @@ std::string TimelineSummaryText(const timeline::Timeline& t, double build_second
                        c.traced, c.missing_number, c.invalid_number, c.not_in_pds);
   }
   out += "  (traced: placed by a `pioneer link` decision, automatic or accepted; no/bad NHS#: "
-         "still unlinked)\n";
+         "still unlinked, kept on no person and counted by record-level metrics)\n";
   return out;
 }
 
