@@ -61,14 +61,24 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   fs::path dir = fs::path(SourceDir()) / "tests" / "metrics" / GetParam();
   TempDir tmp;
   std::string extracts = tmp / "extracts";
+  // objections.csv is not an extract: it is imported with `pioneer objections import`.
+  const std::string objections = tmp / "objections.csv";
+  bool has_objections = false;
   for (const auto& f : fs::directory_iterator(dir)) {
-    if (f.path().extension() == ".csv") {
+    if (f.path().filename() == "objections.csv") {
+      WriteFile(objections, Prepare(ReadFile(f.path())));
+      has_objections = true;
+    } else if (f.path().extension() == ".csv") {
       WriteFile(extracts + "/" + f.path().filename().string(), Prepare(ReadFile(f.path())));
     }
   }
   std::string db = tmp / "m.db";
   auto r = RunPioneer("ingest --db " + db + " " + extracts, tmp);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  if (has_objections) {
+    r = RunPioneer("objections import --db " + db + " " + objections, tmp);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
   auto store = store::Store::OpenSqlite(db);
   ASSERT_TRUE(store.ok());
   // Nothing may be quarantined: a worked example's rows must all be read as written.

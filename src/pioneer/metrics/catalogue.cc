@@ -907,7 +907,10 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
     d.switches.push_back("disclosure.apply");
   }
   const bool count_unplaced = sw.at("records.without_nhs_number") == "count";
+  const bool exclude_objections = sw.at("objections.secondary_use") == "exclude";
   for (auto& d : c) {
+    d.exclude_objections = exclude_objections;
+    d.switches.push_back("objections.secondary_use");
     if (ReadsOnlyTheRecord(d, EffectivePredicate(c, d))) {
       d.count_unplaced = count_unplaced;
       d.switches.push_back("records.without_nhs_number");

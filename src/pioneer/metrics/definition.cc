@@ -313,6 +313,13 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "official hospital-based indicators count every episode (1.2: unknown is a bucket, "
        "never silently dropped); exclude = only records placed on a person. Metrics that need "
        "the person (relations, PDS dates, distinct persons) count placed records either way."},
+      {"objections.secondary_use", "exclude", {"exclude", "include"}, "CORR",
+       "People who objected to the use of their records beyond their own care (the right to "
+       "object; `pioneer objections import`, a FHIR Consent with a deny provision): exclude "
+       "(default) leaves their records out of every metric, as the national data opt-out "
+       "requires for planning uses of confidential patient information; include only for "
+       "reconciliation by the data controller. Records with no usable NHS Number cannot be "
+       "matched to an objection and stay counted."},
       {"disclosure.apply", "true", {"true", "false"}, "PROP",
        "Small-number disclosure control on commissioning outputs (1.9): suppress 1-7, round "
        "numerators to 5, rates to 1 dp. false only for direct-care users."},

@@ -230,6 +230,11 @@ struct MetricDefinition {
   // switch records.without_nhs_number for definitions that ReadsOnlyTheRecord; a definition
   // that needs the person (relations, PDS dates, distinct persons) cannot count them.
   bool count_unplaced = false;
+  // The records of people who objected to secondary use (ReferenceData::objecting) are left
+  // out: BCF metrics are planning, not direct care. Set for every definition by BuildCatalogue
+  // under switch objections.secondary_use (default exclude). Population denominators (ONS
+  // estimates) cannot be adjusted; denominators that are other metrics exclude them too.
+  bool exclude_objections = false;
 
   Standardisation standardisation = Standardisation::kNone;
   // > 0: values whose period starts less than this many years after the social care history

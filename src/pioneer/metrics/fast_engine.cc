@@ -369,7 +369,8 @@ class Groups {
 // Visits every (record, period) the definition measures, in person order; for kPersons only
 // each person's first record per period (by period date, then row id).
 Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
-             const FastEngine::SourceIndex* indexes, Breakdown breakdown, Groups& groups,
+             const FastEngine::SourceIndex* indexes, const std::vector<uint8_t>& objecting,
+             Breakdown breakdown, Groups& groups,
              const std::function<void(const Hit&)>& fn) {
   const FastEngine::SourceIndex& index = indexes[static_cast<int>(p.src)];
   const MetricDefinition& d = *p.def;
@@ -548,9 +549,11 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       }
     }
     };
+  const bool skip_objecting = d.exclude_objections && !objecting.empty();
   for (timeline::PersonIndex person = 0; person < t.person_count(); ++person) {
     const uint32_t first_of_source = index.first[person], end_of_source = index.first[person + 1];
     if (first_of_source == end_of_source) continue;
+    if (skip_objecting && objecting[person]) continue;
     auto [b, e] = t.EventRange(person);
     if (d.measure == Measure::kPersons) std::fill(have.begin(), have.end(), 0);
     for (uint32_t j = first_of_source; j < end_of_source; ++j) record(person, index.events[j], b, e);
@@ -625,6 +628,14 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
       }
     }
   }
+  if (!ref_.objecting.empty()) {
+    objecting_.assign(t_.person_count(), 0);
+    const auto& nhs = t_.persons().nhs_number;
+    for (timeline::PersonIndex person = 0; person < t_.person_count(); ++person) {
+      objecting_[person] = std::binary_search(ref_.objecting.begin(), ref_.objecting.end(),
+                                              nhs[person]);
+    }
+  }
   indexed_ = true;
   return index_.data();
 }
@@ -641,7 +652,7 @@ StatusOr<Counts> FastEngine::Count(const MetricDefinition& def, const Expr& pred
     return (static_cast<uint64_t>(h.period) << 40) | (static_cast<uint64_t>(h.group) << 12) |
            (static_cast<uint64_t>(h.esp_band + 1) << 4) | static_cast<uint64_t>(h.sex);
   };
-  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, request.breakdown, groups,
+  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, objecting_, request.breakdown, groups,
                                 [&](const Hit& h) { cells[pack(h)] += h.value; }));
   for (const auto& [key, n] : cells) {
     CellKey k;
@@ -663,7 +674,7 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
   PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, {period}));
   PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
   Groups groups(t_.strings().size());
-  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, breakdown, groups, [&](const Hit& h) {
+  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, objecting_, breakdown, groups, [&](const Hit& h) {
     if (group.empty() || groups.names()[static_cast<size_t>(h.group)] == group) {
       rows.push_back(h.row_id);
     }

@@ -60,6 +60,7 @@ class FastEngine : public CountingEngine {
   const ReferenceData& ref_;
   bool indexed_ = false;
   std::array<SourceIndex, timeline::kSourceCount> index_;
+  std::vector<uint8_t> objecting_;  // per person: in ReferenceData::objecting (empty: nobody)
 };
 
 }  // namespace pioneer::metrics

@@ -49,6 +49,11 @@ struct ReferenceData {
   // every table a definition counts records of (persons-measured sources are unaffected by
   // duplicates and not scanned). FastEngine skips these rows.
   std::map<std::string, std::vector<int64_t>> duplicate_rows;
+  // NHS Numbers of the people who objected to the use of their records beyond their own care
+  // (ig_objections: `pioneer objections import`, a FHIR Consent with a deny provision),
+  // sorted. Definitions with exclude_objections leave their records out of every count.
+  // Information governance: identifiers, held in memory only, never printed.
+  std::vector<std::string> objecting;
   // Expected-prevalence rate tables (dementia): the embedded ReferenceRates() unless a table
   // of the same name was loaded with LoadRateTablesCsv.
   std::vector<RateTable> rate_tables = ReferenceRates();

@@ -445,6 +445,9 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   if (d.measure == Measure::kDaysBetween) {
     where += fmt::format(" AND {} IS NOT NULL", DateCol("a", d.value_from_field));
   }
+  if (d.exclude_objections && has("ig_objections")) {
+    where += " AND (a._pkey IS NULL OR a._pkey NOT IN (SELECT o.nhs_number FROM ig_objections o))";
+  }
   where += DistinctRowsSql(d);
   std::set<std::string> tables = {d.source};
   if (d.practice_field == kPracticeAtEvent && has("gp_registrations") &&
