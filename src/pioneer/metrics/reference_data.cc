@@ -8,6 +8,7 @@
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/metrics/duplicate_rows.h"
+#include "pioneer/store/objections.h"
 
 namespace pioneer::metrics {
 
@@ -276,13 +277,7 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
       if (!r.social_care_first_date.empty()) break;
     }
   }
-  if (store.HasTable("ig_objections")) {
-    Status st = store.Query("SELECT nhs_number FROM ig_objections ORDER BY nhs_number", {},
-                            [&](const store::RowView& row) {
-                              r.objecting.emplace_back(row.Text(0));
-                            });
-    if (!st.ok()) return st;
-  }
+  PIONEER_ASSIGN_OR_RETURN(r.objecting, store::ObjectingNhsNumbers(store));
   if (store.HasTable("apc_episodes")) {
     Status st = store.Query(
         "SELECT max(max(coalesce(episode_end_date, '')), max(admission_date)) FROM apc_episodes",

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "pioneer/base/disclosure.h"
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/risk/stratification.h"
+#include "pioneer/store/objections.h"
 
 namespace pioneer::risk {
 namespace {
@@ -102,7 +104,7 @@ CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
   out.day = day;
   for (size_t i = 0; i < people.size(); ++i) {
     const CoveragePerson& person = people[i];
-    if (person.age < 18) continue;
+    if (person.age < 18 || person.objected) continue;
     auto ccg_it = ccg_of_practice.find(person.practice);
     const std::string& ccg = ccg_it == ccg_of_practice.end() ? "unknown" : ccg_it->second;
     const bool high[kApproachCount] = {strata.top2_practice[i] != 0, strata.top4_practice[i] != 0,
@@ -123,7 +125,8 @@ CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
 
 CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
                            const std::unordered_map<std::string, PlanFlags>& plans,
-                           const std::map<std::string, std::string>& ccg_of_practice) {
+                           const std::map<std::string, std::string>& ccg_of_practice,
+                           const std::vector<std::string>& objecting) {
   const Cohort& c = s.cohort;
   std::vector<CoveragePerson> people(c.rows());
   for (size_t i = 0; i < c.rows(); ++i) {
@@ -132,8 +135,10 @@ CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
     p.age = static_cast<int>(c.at(i, kAge));
     p.p_emergency = s.boosted[kEmergency][i];
     p.p_any_admission = s.boosted[kAnyAdmission][i];
-    auto it = plans.find(std::string(t.persons().nhs_number[c.person[i]]));
+    const std::string_view nhs = t.persons().nhs_number[c.person[i]];
+    auto it = plans.find(std::string(nhs));
     if (it != plans.end()) p.plan = it->second;
+    p.objected = std::binary_search(objecting.begin(), objecting.end(), nhs);
   }
   return MeasureCoverage(c.index_date, people, ccg_of_practice);
 }
@@ -159,6 +164,8 @@ json NationalConditionJson(std::span<const CoverageOn> series) {
       {"with_joint_plan_and_lead",
        "a joint care plan (two or more organisations) in force on the date that names an "
        "accountable GP and a care coordinator"},
+      {"objections",
+       "people who objected to the use of their records beyond their own care are not counted"},
       {"disclosure_control",
        "counts of 1-7 suppressed (null), others rounded to 5; shares "
        "computed from the published counts"}};
@@ -174,6 +181,8 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
                                         const Scores& at_index, int earlier_steps) {
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store, careplan::PlanFilter{}));
+  PIONEER_ASSIGN_OR_RETURN(const std::vector<std::string> objecting,
+                           store::ObjectingNhsNumbers(store));
   const Date index = at_index.cohort.index_date;
   std::vector<CoverageOn> series;
   for (int step = earlier_steps; step >= 1; --step) {
@@ -183,10 +192,11 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
     only_needed.top_cost = false;
     only_needed.contributions = false;
     PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day, only_needed));
-    series.push_back(MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice));
+    series.push_back(
+        MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
   }
-  series.push_back(
-      MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice));
+  series.push_back(MeasureCoverage(t, at_index, PlansInForce(plans, index),
+                                   inputs.ccg_of_practice, objecting));
   json out = NationalConditionJson(series);
   out["plans_recorded"] = Count(static_cast<int64_t>(plans.size()));
   return out;

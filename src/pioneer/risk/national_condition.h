@@ -14,6 +14,7 @@
 //   with joint plan and lead
 //                   a plan in force that is joint and names an accountable GP and a care
 //                   coordinator -- the national condition's figure.
+// People who objected to secondary use rank in their practice's list but are not counted.
 // Disclosure control: every published count goes through PublishedCount (1-7 suppressed,
 // others rounded to 5) and shares are computed from published counts; a suppressed count
 // makes its share null. Exact counts never leave this module except through Coverage (for
@@ -72,15 +73,20 @@ struct CoveragePerson {
   double p_emergency = 0;      // boosted, recalibrated (ranks the practice's list)
   double p_any_admission = 0;  // boosted, recalibrated (Likelihood of Admission band)
   PlanFlags plan;
+  // Objected to secondary use: ranks in the practice's list (the GP's own case finding is
+  // direct care) but is not counted in these planning figures.
+  bool objected = false;
 };
 // Exact counts (the definitions above) for the whole cohort on `day`: every registered
-// person ranks in their practice's list; only adults are counted.
+// person ranks in their practice's list; only adults who have not objected are counted.
 CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
                            const std::map<std::string, std::string>& ccg_of_practice);
 // The same for a scored cohort (Scores of `t` at s.cohort.index_date).
+// `objecting`: sorted NHS Numbers of people who objected (store::ObjectingNhsNumbers).
 CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
                            const std::unordered_map<std::string, PlanFlags>& plans,
-                           const std::map<std::string, std::string>& ccg_of_practice);
+                           const std::map<std::string, std::string>& ccg_of_practice,
+                           const std::vector<std::string>& objecting = {});
 
 // The published figures: series (oldest first; the last is the headline, with its practice
 // and CCG breakdowns), disclosure-controlled.

@@ -64,6 +64,21 @@ TEST(NationalConditionTest, HandWorkedCoverageByApproach) {
   EXPECT_EQ(c.by_practice.at("P2")[kTop2Practice].high_risk, 1);
 }
 
+// An objection (i = 58: top 2%, band 5, the joint plan) removes the person from every count
+// but not from the ranking: P1's top 2% is still i = 59 and 58, so its one high-risk adult
+// is gone rather than replaced by i = 57.
+TEST(NationalConditionTest, ObjectorsRankButAreNotCounted) {
+  std::vector<CoveragePerson> people = Example();
+  people[58].objected = true;
+  const CoverageOn c = MeasureCoverage(D("2015-04-01"), people, {{"P1", "C1"}});
+  EXPECT_EQ(c.area[kTop2Practice].adults, 78);
+  EXPECT_EQ(c.area[kTop2Practice].high_risk, 1);  // P2's first person only
+  EXPECT_EQ(c.area[kTop2Practice].with_joint_plan_and_lead, 0);
+  EXPECT_EQ(c.area[kTop4Practice].high_risk, 3);   // P1: i = 57; P2: 2
+  EXPECT_EQ(c.area[kTop4Practice].with_plan, 1);   // i = 57's plan
+  EXPECT_EQ(c.area[kLoa45].high_risk, 8);
+}
+
 TEST(NationalConditionTest, PublishedFiguresAreDisclosureControlled) {
   const std::vector<CoveragePerson> people = Example();
   const CoverageOn c = MeasureCoverage(D("2015-04-01"), people, {{"P1", "C1"}});
