@@ -49,6 +49,21 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
         {"conditionalCreate", false},
         {"searchParam", clinical_params}};
   };
+  // CarePlan: also written (care_plan_write.h), versioned in the care plan register.
+  json care_plan = clinical("CarePlan", "CarePlan");
+  care_plan["interaction"] =
+      interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
+  care_plan["versioning"] = "versioned-update";
+  care_plan["readHistory"] = true;
+  care_plan["updateCreate"] = false;
+  care_plan["conditionalCreate"] = true;
+  care_plan["conditionalUpdate"] = false;
+  care_plan["conditionalDelete"] = "not-supported";
+  care_plan["documentation"] =
+      "create (If-None-Exist: identifier=<system>|<value> only) and update (If-Match: "
+      "W/\"<version>\" required, 428 without it) need the user/CarePlan.write scope, a "
+      "direct care role and a legitimate relationship with the subject; break-glass does not "
+      "allow writes.";
   json audit = {
       {"type", "AuditEvent"},
       {"interaction", interactions({"read", "search-type"})},
@@ -71,8 +86,9 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array(
            {{{"mode", "server"},
              {"documentation",
-              "Read-only in this version: no create, update, batch or transaction. Every "
-              "person-level read goes through the information-governance gate and is audited."},
+              "CarePlan create and update; everything else is read-only (no delete, patch, batch "
+              "or transaction). Every person-level read and write goes through the "
+              "information-governance gate and is audited."},
              {"security",
               {{"cors", false},
                {"service",
@@ -91,11 +107,12 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                              {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
                {"description",
                 "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
-                "(user/*.read, patient/*.read, user/AuditEvent.read, user/Aggregate.read)."}}},
-             {"resource", json::array({patient, clinical("Encounter", "Encounter"),
-                                       clinical("Condition", "Condition"),
-                                       clinical("EpisodeOfCare", "EpisodeOfCare"),
-                                       clinical("CarePlan", "CarePlan"), audit})}}})}};
+                "(user/*.read, user/CarePlan.write, patient/*.read, user/AuditEvent.read, "
+                "user/Aggregate.read)."}}},
+             {"resource",
+              json::array({patient, clinical("Encounter", "Encounter"),
+                           clinical("Condition", "Condition"),
+                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan, audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

@@ -147,4 +147,26 @@ StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess&
   return plans;
 }
 
+StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(PersonAccess& access,
+                                                                            int64_t plan_id) {
+  std::vector<careplan::PlanVersion> out;
+  PIONEER_ASSIGN_OR_RETURN(std::optional<careplan::CarePlan> current,
+                           careplan::GetPlan(store_, plan_id));
+  if (!current || current->nhs_number != access.person().digits()) return out;
+  auto involved = [&](const careplan::CarePlan& p) {
+    return std::find(p.organisations.begin(), p.organisations.end(), access.org_code()) !=
+           p.organisations.end();
+  };
+  if (access.own_org_only() && !involved(*current)) return out;
+  PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::PlanVersion> versions,
+                           careplan::PlanHistory(store_, plan_id));
+  for (careplan::PlanVersion& v : versions) {
+    if (v.plan.nhs_number != access.person().digits()) continue;
+    if (access.own_org_only() && !involved(v.plan)) continue;
+    out.push_back(std::move(v));
+  }
+  access.NoteReturned("care_plan_history", static_cast<int64_t>(out.size()));
+  return out;
+}
+
 }  // namespace pioneer::ig

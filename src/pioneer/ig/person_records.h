@@ -19,6 +19,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/source_row.h"
 #include "pioneer/store/store.h"
@@ -52,6 +53,12 @@ class PersonRecords {
   // The person's joint care plans (current versions, by plan id). When the access is
   // own_org_only, only plans the user's organisation is involved in.
   StatusOr<std::vector<careplan::CarePlan>> CarePlans(PersonAccess& access);
+  // The versions of one of the person's plans (care_plan_history, oldest first) that may be
+  // disclosed: none when the plan is not (now) the person's or, under own_org_only, does not
+  // involve the user's organisation; versions recorded for another person or, under
+  // own_org_only, not involving the organisation are left out.
+  StatusOr<std::vector<careplan::PlanVersion>> CarePlanHistory(PersonAccess& access,
+                                                               int64_t plan_id);
 
  private:
   StatusOr<std::vector<SourceRow>> Select(PersonAccess& access, std::string_view table,

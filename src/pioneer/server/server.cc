@@ -15,6 +15,8 @@
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/fhir/audit_event.h"
 #include "pioneer/fhir/capability.h"
+#include "pioneer/fhir/care_plan_write.h"
+#include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
@@ -92,6 +94,7 @@ class Service {
   httplib::Server::Handler Route(std::string name, Auth auth, Fn fn);
   void Authenticate(Ctx& c);
   void RequireScope(Ctx& c, std::string_view type);
+  void RequireWriteScope(Ctx& c, std::string_view type);
 
   void Metadata(Ctx& c);
   void Token(Ctx& c);
@@ -104,6 +107,10 @@ class Service {
   void ClinicalSearch(Ctx& c);
   void AuditSearch(Ctx& c);
   void AnalyticsSummary(Ctx& c);
+  void CarePlanCreate(Ctx& c);
+  void CarePlanHistory(Ctx& c);
+  void CarePlanUpdate(Ctx& c);
+  void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
 
   fhir::SearchParams Params(const Ctx& c) const;
@@ -205,6 +212,41 @@ void Service::RequireScope(Ctx& c, std::string_view type) {
     Fail(403, "forbidden",
          fmt::format("the token's scopes do not allow reading {} resources", type));
   }
+}
+
+void Service::RequireWriteScope(Ctx& c, std::string_view type) {
+  if (!ig::Gate::MayWrite(*c.who, type)) {
+    ig::Gate gate(c.store, c.now);
+    Check(gate.AuditOther(*c.who, fmt::format("{}.write", type), nullptr, "denied", ""));
+    Fail(403, "forbidden",
+         fmt::format("the role or the token's scopes do not allow writing {} resources "
+                     "(user/{}.write)",
+                     type, type));
+  }
+}
+
+// The body of a create or update: FHIR JSON only (415 otherwise), parsed (400 when it is
+// not JSON).
+json FhirBody(const Ctx& c) {
+  std::string type = c.req.get_header_value("Content-Type");
+  if (type.rfind("application/fhir+json", 0) != 0 && type.rfind("application/json", 0) != 0) {
+    Fail(415, "not-supported", "send the resource as application/fhir+json");
+  }
+  json body = json::parse(c.req.body, nullptr, false);
+  if (body.is_discarded()) Fail(400, "invalid", "the body is not valid JSON");
+  return body;
+}
+
+// RFC 9110 HTTP-date of a stored UTC ISO 8601 time ("" when it does not parse).
+std::string HttpDate(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return "";
+  time_t t = timegm(&tm);
+  std::tm gmt{};
+  gmtime_r(&t, &gmt);
+  char buf[64];
+  if (std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &gmt) == 0) return "";
+  return buf;
 }
 
 fhir::SearchParams Service::Params(const Ctx& c) const {
@@ -431,7 +473,8 @@ void Service::ClinicalRead(Ctx& c) {
     Check(gate.Audit(*access));
     for (json& r : plans) {
       if (r.value("id", "") == id) {
-        c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
+        c.res.set_header("ETag",
+                         fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
         return SendJson(c.res, 200, r);
       }
     }
@@ -596,6 +639,227 @@ void Service::AnalyticsSummary(Ctx& c) {
       "application/json");
 }
 
+// --- Writes ---------------------------------------------------------------------------
+
+void Service::SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id) {
+  const std::string id = fmt::format("cp-{}", plan.plan_id);
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", plan.version));
+  c.res.set_header("Location",
+                   fmt::format("{}/CarePlan/{}/_history/{}", c.base_url, id, plan.version));
+  std::string modified = HttpDate(plan.recorded_at);
+  if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  SendJson(c.res, status, fhir::CarePlanResource(plan, patient_id));
+}
+
+// GET /fhir/CarePlan/{id}/_history and /_history/{vid} (vread): the register's versions,
+// through the gate like a read.
+void Service::CarePlanHistory(Ctx& c) {
+  RequireScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  const bool vread = c.req.matches.size() > 2 && c.req.matches[2].matched;
+  const std::string vid = vread ? std::string(c.req.matches[2]) : "";
+  auto not_found = [&] {
+    Fail(404, "not-found",
+         vread ? fmt::format("Version {} of CarePlan/{} is not known", vid.substr(0, 20),
+                             id.substr(0, 40))
+               : fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
+  };
+  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+  if (!plan_id) not_found();
+  std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
+  std::optional<NhsNumber> person;
+  if (plan) person = NhsNumber::Parse(plan->nhs_number);
+  ig::Gate gate(c.store, c.now);
+  if (!person) {
+    Check(gate.AuditOther(*c.who, vread ? "CarePlan.vread" : "CarePlan.history", nullptr, "denied",
+                          ""));
+    not_found();
+  }
+  std::optional<ig::PersonAccess> access =
+      Check(gate.Open(*c.who, *person, vread ? "CarePlan.vread" : "CarePlan.history"));
+  if (!access) not_found();
+  std::vector<careplan::PlanVersion> versions =
+      Check(ig::PersonRecords(c.store).CarePlanHistory(*access, *plan_id));
+  Check(gate.Audit(*access));
+  if (versions.empty()) not_found();
+  if (!vread) {
+    return SendJson(c.res, 200,
+                    fhir::CarePlanHistoryBundle(c.base_url, versions, access->patient_id()));
+  }
+  for (const careplan::PlanVersion& v : versions) {
+    if (std::to_string(v.plan.version) != vid) continue;
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.plan.version));
+    std::string modified = HttpDate(v.plan.recorded_at);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+    return SendJson(c.res, 200, fhir::CarePlanResource(v.plan, access->patient_id()));
+  }
+  not_found();
+}
+
+// POST /fhir/CarePlan, optionally conditional (If-None-Exist: identifier=system|value).
+void Service::CarePlanCreate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  json body = FhirBody(c);
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
+  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  std::optional<fhir::PlanIdentifierCriteria> criteria;
+  if (c.req.has_header("If-None-Exist")) {
+    std::string error;
+    criteria = fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
+    if (!criteria) Fail(400, "invalid", error);
+  }
+  // The subject, through the gate's write rule: an unknown subject and one without a
+  // legitimate relationship get the same answer.
+  ig::Gate gate(c.store, c.now);
+  const fhir::SubjectRef& subject = parsed.write.subject;
+  std::optional<ig::PersonAccess> access =
+      subject.patient_id
+          ? Check(gate.OpenPatientForWrite(*c.who, *subject.patient_id, "CarePlan",
+                                           "CarePlan.create"))
+          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "CarePlan", "CarePlan.create"));
+  if (!access) {
+    Fail(403, "forbidden",
+         "you may not write care plans for this subject (unknown, or no legitimate "
+         "relationship)");
+  }
+  careplan::CarePlan plan = std::move(parsed.write.plan);
+  plan.nhs_number = access->person().digits();
+  plan.recorded_by = c.who->username;
+  if (criteria) {
+    careplan::PlanFilter f;
+    f.source = std::string(fhir::kFhirPlanSource);
+    f.source_ref = criteria->exact;
+    f.source_ref_suffix = criteria->suffix;
+    std::vector<careplan::CarePlan> matches = Check(careplan::ListPlans(c.store, f));
+    if (matches.size() > 1) {
+      access->NoteNotWritten("if-none-exist-matches-several");
+      Check(gate.Audit(*access));
+      Fail(412, "duplicate", "the If-None-Exist criteria match more than one CarePlan");
+    }
+    if (matches.size() == 1) {
+      // An existing plan is returned only to someone who may read it; otherwise the create
+      // goes ahead and an identifier already taken is a conflict (409).
+      std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+      std::optional<ig::PersonAccess> read = owner
+                                                 ? Check(gate.Open(*c.who, *owner, "CarePlan.read"))
+                                                 : std::optional<ig::PersonAccess>();
+      if (read) {
+        for (const careplan::CarePlan& p : Check(ig::PersonRecords(c.store).CarePlans(*read))) {
+          if (p.plan_id != matches[0].plan_id) continue;
+          Check(gate.Audit(*read));
+          access->NoteNotWritten("if-none-exist-matched");
+          Check(gate.Audit(*access));
+          return SendCarePlan(c, 200, p, read->patient_id());
+        }
+        Check(gate.Audit(*read));
+      }
+    }
+  }
+  StatusOr<int64_t> added = careplan::AddPlan(c.store, plan);
+  if (!added.ok() && added.status().code() == StatusCode::kAlreadyExists) {
+    access->NoteNotWritten("identifier-taken");
+    Check(gate.Audit(*access));
+    Fail(409, "duplicate", "a CarePlan with this identifier already exists");
+  }
+  if (!added.ok() && added.status().code() == StatusCode::kInvalidArgument) {
+    access->NoteNotWritten("invalid");
+    Check(gate.Audit(*access));
+    Fail(422, "processing", added.status().message());
+  }
+  int64_t plan_id = Check(std::move(added));
+  std::optional<careplan::CarePlan> stored = Check(careplan::GetPlan(c.store, plan_id));
+  if (!stored) Fail(500, "exception", "internal error");
+  access->NoteWritten(fmt::format("CarePlan/cp-{}/_history/{}", plan_id, stored->version));
+  Check(gate.Audit(*access));
+  SendCarePlan(c, 201, *stored, access->patient_id());
+}
+
+// PUT /fhir/CarePlan/{id} with If-Match: W/"<version>" (428 without it).
+void Service::CarePlanUpdate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
+  };
+  json body = FhirBody(c);
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
+  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
+  if (parsed.write.id.empty()) Fail(400, "invalid", "CarePlan.id is required in an update");
+  if (parsed.write.id != id) Fail(400, "invalid", "CarePlan.id does not match the URL");
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  if (!c.req.has_header("If-Match")) {
+    Fail(428, "required",
+         "an update needs If-Match: W/\"<version>\" (the ETag read), so that no change is "
+         "lost");
+  }
+  std::optional<int> expected = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
+  if (!expected) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
+  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+  if (!plan_id) not_found();
+  std::optional<careplan::CarePlan> current = Check(careplan::GetPlan(c.store, *plan_id));
+  std::optional<NhsNumber> person;
+  if (current) person = NhsNumber::Parse(current->nhs_number);
+  ig::Gate gate(c.store, c.now);
+  if (!person) {
+    Check(gate.AuditOther(*c.who, "CarePlan.update", nullptr, "denied", ""));
+    not_found();
+  }
+  std::optional<ig::PersonAccess> access =
+      Check(gate.OpenForWrite(*c.who, *person, "CarePlan", "CarePlan.update"));
+  if (!access) not_found();
+  // Under an objection a user of another organisation sees (and so may change) only the
+  // plans their organisation is involved in.
+  bool visible = false;
+  for (const careplan::CarePlan& p : Check(ig::PersonRecords(c.store).CarePlans(*access))) {
+    visible |= p.plan_id == *plan_id;
+  }
+  if (!visible) {
+    access->NoteNotWritten("not-visible");
+    Check(gate.Audit(*access));
+    not_found();
+  }
+  const fhir::SubjectRef& subject = parsed.write.subject;
+  bool same_person = subject.patient_id ? *subject.patient_id == access->patient_id()
+                                        : *subject.nhs_number == *person;
+  if (!same_person) {
+    access->NoteNotWritten("subject-changed");
+    Check(gate.Audit(*access));
+    return SendJson(
+        c.res, 422,
+        fhir::ProblemsOutcome({{"CarePlan.subject", "a plan's subject cannot change"}}));
+  }
+  careplan::CarePlan plan = std::move(parsed.write.plan);
+  if (!plan.source_ref.empty() &&
+      (plan.source != current->source || plan.source_ref != current->source_ref)) {
+    access->NoteNotWritten("identifier-changed");
+    Check(gate.Audit(*access));
+    return SendJson(
+        c.res, 422,
+        fhir::ProblemsOutcome({{"CarePlan.identifier", "a plan's identifier cannot change"}}));
+  }
+  plan.plan_id = *plan_id;
+  plan.nhs_number = person->digits();
+  plan.recorded_by = c.who->username;
+  StatusOr<careplan::CarePlan> updated = careplan::UpdatePlan(c.store, plan, *expected);
+  if (!updated.ok() && updated.status().code() == StatusCode::kFailedPrecondition) {
+    access->NoteNotWritten("version-mismatch");
+    Check(gate.Audit(*access));
+    Fail(412, "conflict",
+         fmt::format("the plan has changed: If-Match W/\"{}\" is not the current version",
+                     *expected));
+  }
+  if (!updated.ok() && updated.status().code() == StatusCode::kInvalidArgument) {
+    access->NoteNotWritten("invalid");
+    Check(gate.Audit(*access));
+    Fail(422, "processing", updated.status().message());
+  }
+  careplan::CarePlan stored = Check(std::move(updated));
+  access->NoteWritten(fmt::format("CarePlan/{}/_history/{}", id, stored.version));
+  Check(gate.Audit(*access));
+  SendCarePlan(c, 200, stored, access->patient_id());
+}
+
 void Service::NotSupported(Ctx& c) {
   (void)c;
   Fail(405, "not-supported", "this interaction is not implemented (see /fhir/metadata)");
@@ -617,6 +881,11 @@ void Service::Install(httplib::Server& svr) {
            Route("POST /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
   svr.Get(R"(/fhir/Patient/([^/]+))",
           Route("GET /fhir/Patient/{id}", Auth::kBearer, &Service::PatientRead));
+  svr.Get(R"(/fhir/CarePlan/([^/]+)/_history/?)",
+          Route("GET /fhir/CarePlan/{id}/_history", Auth::kBearer, &Service::CarePlanHistory));
+  svr.Get(
+      R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
+      Route("GET /fhir/CarePlan/{id}/_history/{vid}", Auth::kBearer, &Service::CarePlanHistory));
   svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
           Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
   svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
@@ -625,6 +894,10 @@ void Service::Install(httplib::Server& svr) {
           Route("GET /fhir/AuditEvent", Auth::kBearer, &Service::AuditSearch));
   svr.Get("/analytics/summary",
           Route("GET /analytics/summary", Auth::kBearer, &Service::AnalyticsSummary));
+  svr.Post(R"(/fhir/CarePlan/?)",
+           Route("POST /fhir/CarePlan", Auth::kBearer, &Service::CarePlanCreate));
+  svr.Put(R"(/fhir/CarePlan/([^/]+))",
+          Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
   svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Put(R"(/fhir(/.*)?)", Route("PUT /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Patch(R"(/fhir(/.*)?)", Route("PATCH /fhir/*", Auth::kNone, &Service::NotSupported));
