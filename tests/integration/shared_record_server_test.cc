@@ -378,14 +378,17 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
   EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "EpisodeOfCare",
-                                             "CarePlan", "AuditEvent"}));
-  // Writes are declared for CarePlan only, exactly as implemented.
+                                             "CarePlan", "Consent", "AuditEvent"}));
+  // Writes are declared for CarePlan (create, update) and Consent (create), as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
     for (const auto& i : res["interaction"]) codes.push_back(i["code"]);
     bool writes = std::find(codes.begin(), codes.end(), "create") != codes.end() ||
                   std::find(codes.begin(), codes.end(), "update") != codes.end();
-    EXPECT_EQ(writes, res["type"] == "CarePlan") << res["type"];
+    EXPECT_EQ(writes, res["type"] == "CarePlan" || res["type"] == "Consent") << res["type"];
+    if (res["type"] == "Consent") {
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "create"}));
+    }
     if (res["type"] == "CarePlan") {
       EXPECT_EQ(res["conditionalCreate"], true);
       EXPECT_EQ(res["versioning"], "versioned-update");
@@ -1032,6 +1035,114 @@ TEST_F(SharedRecordTest, CarePlanVreadAndHistoryComeFromTheRegister) {
   }
   EXPECT_EQ(vreads, 3);
   EXPECT_EQ(histories, 2);
+}
+
+TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
+  const std::string fhir_json = "application/fhir+json";
+  auto consent = [](const std::string& patient_id, const std::string& status,
+                    const std::string& type) {
+    json c = {
+        {"resourceType", "Consent"},
+        {"status", status},
+        {"scope",
+         {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/consentscope"},
+                                   {"code", "patient-privacy"}}})}}},
+        {"category",
+         json::array(
+             {{{"coding", json::array({{{"system", "http://loinc.org"}, {"code", "59284-0"}}})}}})},
+        {"patient", {{"reference", "Patient/" + patient_id}}},
+        {"dateTime", "2024-03-01"}};
+    if (!type.empty()) c["provision"] = {{"type", type}};
+    return c;
+  };
+  const std::string gp = SignIn("gp_a", "user/*.read user/Consent.write");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  const std::string sw = Token("sw");  // the council is on P1's joint care plan (R4)
+  ASSERT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 3);
+  // The GP records P1's objection.
+  Reply deny = Send("POST", gp, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json);
+  ASSERT_EQ(deny.status, 201) << deny.raw;
+  const std::string id = deny.body["id"];
+  EXPECT_EQ(deny.body["provision"]["type"], "deny");
+  EXPECT_EQ(deny.body["dateTime"], "2024-03-01");
+  EXPECT_EQ(
+      Send("POST", gp, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json).status,
+      200);  // already recorded
+  // The council no longer sees the hospital's and the practice's records; the practice
+  // still sees what it holds (the GP's coded diabetes), not the hospital's diagnoses.
+  EXPECT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 0);
+  EXPECT_EQ(Get(sw, "/fhir/Encounter?patient=" + p1).body["total"], 0);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + p1).body["total"], 1);
+  // The IG officer sees the Consent (and no records); so does the GP; a user without a
+  // relationship does not.
+  const std::string ig = Token("ig");
+  Reply ig_search = Get(ig, "/fhir/Consent?patient=" + p1);
+  ASSERT_EQ(ig_search.status, 200) << ig_search.raw;
+  ASSERT_EQ(ig_search.body["total"], 1);
+  EXPECT_EQ(ig_search.body["entry"][0]["resource"]["id"], id);
+  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 200);
+  EXPECT_EQ(Get(ig, "/fhir/Condition?patient=" + p1).status, 403);
+  EXPECT_EQ(Get(gp, "/fhir/Consent/" + id).status, 200);
+  EXPECT_EQ(Get(Token("nurse_n"), "/fhir/Consent/" + id).status, 404);
+  // An objection imported with `pioneer objections import` is the same Consent.
+  Reply p4 = Get(ig, "/fhir/Consent?patient=" + PatientId(gp, kP4));
+  EXPECT_EQ(p4.body["total"], 1);
+  // A patient records and withdraws their own objection, and no one else's.
+  const std::string eric = SignIn("eric", "patient/*.read patient/Consent.write");
+  ASSERT_FALSE(eric.empty());
+  Reply own = Get(eric, "/fhir/Patient?family=Egret");
+  ASSERT_EQ(own.body["total"], 1);
+  const std::string p5 = own.body["entry"][0]["resource"]["id"];
+  EXPECT_EQ(
+      Send("POST", eric, "/fhir/Consent", consent(p5, "active", "deny").dump(), fhir_json).status,
+      201);
+  EXPECT_EQ(Get(eric, "/fhir/Consent?patient=" + p5).body["total"], 1);
+  EXPECT_EQ(
+      Send("POST", eric, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json).status,
+      403);
+  Reply withdrawn =
+      Send("POST", eric, "/fhir/Consent", consent(p5, "inactive", "").dump(), fhir_json);
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.raw;
+  EXPECT_EQ(withdrawn.body["status"], "inactive");
+  EXPECT_EQ(Get(ig, "/fhir/Consent?patient=" + p5).body["total"], 0);
+  // Roles that never write Consents, and tokens without the write scope, are refused.
+  for (const char* user : {"analyst", "ig"}) {
+    EXPECT_EQ(
+        Send("POST", Token(user), "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json)
+            .status,
+        403)
+        << user;
+  }
+  EXPECT_EQ(
+      Send("POST", Token("gp_a"), "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json)
+          .status,
+      403);
+  // Bad bodies name the element.
+  json bad = consent(p1, "proposed", "deny");
+  bad["provision"]["period"] = {{"start", "2024-01-01"}};
+  Reply invalid = Send("POST", gp, "/fhir/Consent", bad.dump(), fhir_json);
+  ASSERT_EQ(invalid.status, 422) << invalid.raw;
+  EXPECT_EQ(invalid.body["issue"][0]["expression"][0], "Consent.status");
+  EXPECT_EQ(invalid.body["issue"][1]["expression"][0], "Consent.provision.period");
+  // The GP lifts P1's objection with a permit provision: shared again.
+  Reply permit =
+      Send("POST", gp, "/fhir/Consent", consent(p1, "active", "permit").dump(), fhir_json);
+  ASSERT_EQ(permit.status, 200) << permit.raw;
+  EXPECT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 3);
+  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 404);
+  // Audited: who recorded and lifted what.
+  Reply audit = Get(ig, "/fhir/AuditEvent?agent=eric&_count=200");
+  int recorded = 0, lifted = 0;
+  for (const auto& e : audit.body["entry"]) {
+    const json& r = e["resource"];
+    if (r["subtype"][0]["code"] != "Consent.create" || r["action"] != "C") continue;
+    const std::string what = r["entity"][0].value("description", "");
+    recorded += what.find("wrote:Consent/objection-" + p5 + " deny") != std::string::npos;
+    lifted += what.find("wrote:Consent/objection-" + p5 + " lifted") != std::string::npos;
+  }
+  EXPECT_EQ(recorded, 1);
+  EXPECT_EQ(lifted, 1);
 }
 
 TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {

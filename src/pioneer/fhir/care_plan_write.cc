@@ -64,33 +64,9 @@ class Parser {
   }
 
   void Subject(const json& body) {
-    const std::string path = "CarePlan.subject";
     auto it = body.find("subject");
-    if (it == body.end() || !it->is_object()) {
-      Problem(path, "is required: a reference to the Patient");
-      return;
-    }
-    SubjectRef& s = out_->write.subject;
-    if (it->contains("reference")) {
-      std::string ref = String(*it, "reference", path + ".reference");
-      size_t at = ref.rfind("Patient/");
-      if (at != std::string::npos && (at == 0 || ref[at - 1] == '/')) {
-        s.patient_id = ParsePatientId(std::string_view(ref).substr(at + 8));
-      }
-      if (!s.patient_id) Problem(path + ".reference", "must be Patient/<id>");
-      return;
-    }
-    if (it->contains("identifier") && (*it)["identifier"].is_object()) {
-      const json& id = (*it)["identifier"];
-      if (String(id, "system", path + ".identifier.system") != kNhsNumberSystem) {
-        Problem(path + ".identifier.system", fmt::format("must be {}", kNhsNumberSystem));
-        return;
-      }
-      s.nhs_number = NhsNumber::Parse(String(id, "value", path + ".identifier.value"));
-      if (!s.nhs_number) Problem(path + ".identifier.value", "is not a valid NHS Number");
-      return;
-    }
-    Problem(path, "must have a reference (Patient/<id>) or an NHS Number identifier");
+    out_->write.subject =
+        ParseSubjectRef(it == body.end() ? nullptr : &*it, "CarePlan.subject", &out_->problems);
   }
 
   void CareTeam(const json& body) {
@@ -278,6 +254,43 @@ std::string PercentDecode(std::string_view s) {
 }
 
 }  // namespace
+
+SubjectRef ParseSubjectRef(const json* ref, const std::string& path,
+                           std::vector<WriteProblem>* problems) {
+  SubjectRef s;
+  auto problem = [&](std::string expression, std::string reason) {
+    problems->push_back({std::move(expression), std::move(reason)});
+  };
+  if (ref == nullptr || !ref->is_object()) {
+    problem(path, "is required: a reference to the Patient");
+    return s;
+  }
+  auto text = [&](const json& obj, const char* key) {
+    auto it = obj.find(key);
+    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (ref->contains("reference")) {
+    std::string r = text(*ref, "reference");
+    size_t at = r.rfind("Patient/");
+    if (at != std::string::npos && (at == 0 || r[at - 1] == '/')) {
+      s.patient_id = ParsePatientId(std::string_view(r).substr(at + 8));
+    }
+    if (!s.patient_id) problem(path + ".reference", "must be Patient/<id>");
+    return s;
+  }
+  if (ref->contains("identifier") && (*ref)["identifier"].is_object()) {
+    const json& id = (*ref)["identifier"];
+    if (text(id, "system") != kNhsNumberSystem) {
+      problem(path + ".identifier.system", fmt::format("must be {}", kNhsNumberSystem));
+      return s;
+    }
+    s.nhs_number = NhsNumber::Parse(text(id, "value"));
+    if (!s.nhs_number) problem(path + ".identifier.value", "is not a valid NHS Number");
+    return s;
+  }
+  problem(path, "must have a reference (Patient/<id>) or an NHS Number identifier");
+  return s;
+}
 
 std::string CarePlanElementOf(std::string_view field) {
   if (field == "nhs_number") return "CarePlan.subject";

@@ -38,6 +38,11 @@ struct SubjectRef {
   std::optional<NhsNumber> nhs_number;
 };
 
+// Parses a reference to a Patient (`ref` is the Reference object at `path`, e.g.
+// "Consent.patient"), adding problems when it is neither form.
+SubjectRef ParseSubjectRef(const nlohmann::json* ref, const std::string& path,
+                           std::vector<WriteProblem>* problems);
+
 struct CarePlanWrite {
   std::string id;  // the body's id ("" when absent)
   SubjectRef subject;

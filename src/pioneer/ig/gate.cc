@@ -41,6 +41,8 @@ std::string_view BasisName(Basis basis) {
       return "break-glass";
     case Basis::kSelf:
       return "self";
+    case Basis::kIgReview:
+      return "ig-review";
   }
   return "unknown";
 }
@@ -242,6 +244,18 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
     return std::optional<PersonAccess>();
   }
   return Decide(who, *person, action, true);
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenConsent(const Principal& who, int64_t patient_id,
+                                                        std::string_view action) {
+  if (who.role != Role::kIgOfficer) return OpenPatient(who, patient_id, action);
+  PIONEER_ASSIGN_OR_RETURN(std::optional<NhsNumber> person, PersonOfPatientId(patient_id));
+  if (!person) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  return std::optional<PersonAccess>(
+      PersonAccess(this, who, *person, Basis::kIgReview, false, patient_id, std::string(action)));
 }
 
 bool Gate::MayWrite(const Principal& who, std::string_view type) {

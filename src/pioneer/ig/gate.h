@@ -15,8 +15,10 @@
 //                              its organisations or the coordinator's employer);
 //        break-glass           the user's token carries an unexpired grant for the person.
 //   2. A patient account sees only the person it is bound to (basis "self").
-//   3. Analysts and IG officers never get a PersonAccess (aggregates and the audit trail
-//      are served without person-level records).
+//   3. Analysts never get a PersonAccess (aggregates are served without person-level
+//      records). IG officers get one only from OpenConsent (basis ig-review), through which
+//      PersonRecords discloses no records at all: only the person's objection
+//      (objections.h) is read through it.
 //   4. Objection: when the person has objected to sharing (ig_objections), a PersonAccess
 //      for a user of another organisation discloses only the records held by the user's own
 //      organisation (PersonAccess::own_org_only); demographics stay visible to a user with a
@@ -56,7 +58,8 @@ enum class Basis {
   kTeamCaseload,
   kCareTeam,
   kBreakGlass,
-  kSelf
+  kSelf,
+  kIgReview  // the IG officer reading a person's objection (Consent) only
 };
 std::string_view BasisName(Basis basis);
 
@@ -122,6 +125,11 @@ class Gate {
   StatusOr<std::vector<PersonAccess>> FindPatients(const Principal& who, const PatientQuery& q,
                                                    std::string_view action);
   static constexpr int64_t kMaxCandidates = 20000;
+
+  // Access to one person's Consent (objection) for `action`: the IG officer (basis
+  // ig-review, for any person), otherwise as Open. nullopt when not allowed.
+  StatusOr<std::optional<PersonAccess>> OpenConsent(const Principal& who, int64_t patient_id,
+                                                    std::string_view action);
 
   // Whether the role and scopes of `who` allow writing resources of `type` at all (the
   // first half of rule 7; no person is looked at). Handlers answer 403 when false.

@@ -82,6 +82,7 @@ std::string PlacedRowsSql(std::string_view table) {
 }
 
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
+  if (access.basis() == Basis::kIgReview) return std::optional<SourceRow>();
   const formats::ExtractSpec* spec = SpecOf("pds");
   if (!spec) return InternalError("no pds extract");
   std::optional<SourceRow> out;
@@ -97,6 +98,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& acc
 
 StatusOr<std::vector<SourceRow>> PersonRecords::Select(PersonAccess& access, std::string_view table,
                                                        std::optional<int64_t> row_id) {
+  if (access.basis() == Basis::kIgReview) return std::vector<SourceRow>();
   const PersonTable* pt = FindPersonTable(table);
   const formats::ExtractSpec* spec = SpecOf(table);
   if (!pt || !spec) return InvalidArgumentError(fmt::format("'{}' holds no person records", table));
@@ -133,6 +135,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
 }
 
 StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess& access) {
+  if (access.basis() == Basis::kIgReview) return std::vector<careplan::CarePlan>();
   careplan::PlanFilter filter;
   filter.nhs_number = access.person().digits();
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
@@ -150,6 +153,7 @@ StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess&
 StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(PersonAccess& access,
                                                                             int64_t plan_id) {
   std::vector<careplan::PlanVersion> out;
+  if (access.basis() == Basis::kIgReview) return out;
   PIONEER_ASSIGN_OR_RETURN(std::optional<careplan::CarePlan> current,
                            careplan::GetPlan(store_, plan_id));
   if (!current || current->nhs_number != access.person().digits()) return out;

@@ -7,6 +7,8 @@
 // traced-number index), so they are real-time against the store. When the access is
 // own_org_only (an objection), rows held by other organisations are left out. Every read is
 // noted on the access for its audit entry ("pds:1 apc_episodes:4").
+// An ig-review access (the IG officer's, gate.h) discloses nothing here: every read answers
+// as if the person had no records.
 // Errors: the store's errors; kInvalidArgument for a table that holds no person records.
 // Thread safety: one PersonRecords per Store connection.
 #pragma once

@@ -49,13 +49,14 @@ bool IsDirectCareRole(Role role) {
 }
 
 const std::vector<std::string>& PersonResourceTypes() {
-  static const std::vector<std::string> kTypes = {"Patient", "Encounter", "Condition",
-                                                  "EpisodeOfCare", "CarePlan"};
+  static const std::vector<std::string> kTypes = {"Patient",       "Encounter", "Condition",
+                                                  "EpisodeOfCare", "CarePlan",  "Consent"};
   return kTypes;
 }
 
 std::vector<std::string> WritableResourceTypes(Role role) {
-  if (IsDirectCareRole(role)) return {"CarePlan"};
+  if (IsDirectCareRole(role)) return {"CarePlan", "Consent"};
+  if (role == Role::kPatient) return {"Consent"};
   return {};
 }
 
@@ -74,6 +75,7 @@ std::vector<std::string> AllowedScopes(Role role) {
     }
   } else if (role == Role::kIgOfficer) {
     out.push_back("user/AuditEvent.read");
+    out.push_back("user/Consent.read");
   } else if (role == Role::kAnalyst) {
     out.push_back("user/Aggregate.read");
   }

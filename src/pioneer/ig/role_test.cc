@@ -25,6 +25,11 @@ TEST(RoleTest, ScopesAreNarrowedToTheRole) {
   EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/CarePlan.write"));
   EXPECT_FALSE(GrantScopes(Role::kIgOfficer, "user/CarePlan.write"));
   EXPECT_FALSE(GrantScopes(Role::kPatient, "patient/CarePlan.write"));
+  EXPECT_TRUE(GrantScopes(Role::kPatient, "patient/*.read patient/Consent.write"));
+  EXPECT_TRUE(GrantScopes(Role::kNurse, "user/Consent.write"));
+  EXPECT_FALSE(GrantScopes(Role::kIgOfficer, "user/Consent.write"));
+  EXPECT_EQ(*GrantScopes(Role::kIgOfficer, ""),
+            (std::vector<std::string>{"user/AuditEvent.read", "user/Consent.read"}));
   EXPECT_EQ(*GrantScopes(Role::kPatient, ""), std::vector<std::string>{"patient/*.read"});
 }
 

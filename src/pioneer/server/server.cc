@@ -16,6 +16,7 @@
 #include "pioneer/fhir/audit_event.h"
 #include "pioneer/fhir/capability.h"
 #include "pioneer/fhir/care_plan_write.h"
+#include "pioneer/fhir/consent.h"
 #include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
 #include "pioneer/fhir/resources.h"
@@ -23,12 +24,14 @@
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/crypto.h"
 #include "pioneer/ig/gate.h"
+#include "pioneer/ig/objections.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
 #include "pioneer/ig/users.h"
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/store_pool.h"
+#include "pioneer/store/utc_time.h"
 
 namespace pioneer::server {
 namespace {
@@ -108,6 +111,9 @@ class Service {
   void AuditSearch(Ctx& c);
   void AnalyticsSummary(Ctx& c);
   void CarePlanCreate(Ctx& c);
+  void ConsentCreate(Ctx& c);
+  void ConsentRead(Ctx& c);
+  void ConsentSearch(Ctx& c);
   void CarePlanHistory(Ctx& c);
   void CarePlanUpdate(Ctx& c);
   void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
@@ -860,6 +866,97 @@ void Service::CarePlanUpdate(Ctx& c) {
   SendCarePlan(c, 200, stored, access->patient_id());
 }
 
+// --- Consent (objections) ----------------------------------------------------------------
+
+// POST /fhir/Consent: a deny provision records the person's objection, a permit provision
+// or a withdrawn status lifts it (fhir/consent.h). The patient themself or a clinician with
+// a legitimate relationship (the gate's write rule).
+void Service::ConsentCreate(Ctx& c) {
+  RequireWriteScope(c, "Consent");
+  json body = FhirBody(c);
+  fhir::ConsentParse parsed = fhir::ParseConsent(body);
+  if (!parsed.not_a_consent.empty()) Fail(400, "invalid", parsed.not_a_consent);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  ig::Gate gate(c.store, c.now);
+  const fhir::SubjectRef& subject = parsed.patient;
+  std::optional<ig::PersonAccess> access =
+      subject.patient_id
+          ? Check(
+                gate.OpenPatientForWrite(*c.who, *subject.patient_id, "Consent", "Consent.create"))
+          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "Consent", "Consent.create"));
+  if (!access) {
+    Fail(403, "forbidden",
+         "you may not record consent for this person (unknown, or no legitimate relationship)");
+  }
+  const std::string id = fhir::ConsentId(access->patient_id());
+  if (parsed.effect == fhir::ConsentEffect::kRecordObjection) {
+    bool added = Check(ig::RecordObjection(c.store, *access, parsed.recorded_on,
+                                           fmt::format("fhir:{}", c.who->username)));
+    std::optional<ig::ObjectionRecord> stored = Check(ig::ReadObjection(c.store, *access));
+    access->NoteWritten(fmt::format("Consent/{} deny{}", id, added ? "" : " (already recorded)"));
+    Check(gate.Audit(*access));
+    if (!stored) Fail(500, "exception", "internal error");
+    if (added) c.res.set_header("Location", fmt::format("{}/Consent/{}", c.base_url, id));
+    c.res.set_header("ETag", "W/\"1\"");
+    return SendJson(c.res, added ? 201 : 200, fhir::ConsentResource(*stored, access->patient_id()));
+  }
+  std::optional<ig::ObjectionRecord> before = Check(ig::ReadObjection(c.store, *access));
+  bool lifted = Check(ig::LiftObjection(c.store, *access));
+  access->NoteWritten(fmt::format("Consent/{} {}", id, lifted ? "lifted" : "none to lift"));
+  Check(gate.Audit(*access));
+  ig::ObjectionRecord shown = before.value_or(ig::ObjectionRecord{});
+  if (shown.imported_at.empty()) shown.imported_at = store::UtcNowIso8601();
+  SendJson(c.res, 200, fhir::ConsentResource(shown, access->patient_id(), false));
+}
+
+// GET /fhir/Consent/{id}: the person's objection while it stands.
+void Service::ConsentRead(Ctx& c) {
+  RequireScope(c, "Consent");
+  const std::string id = c.req.matches[1];
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource Consent/{} is not known", id.substr(0, 40)));
+  };
+  std::optional<int64_t> pid = fhir::ParseConsentId(id);
+  if (!pid) not_found();
+  ig::Gate gate(c.store, c.now);
+  std::optional<ig::PersonAccess> access = Check(gate.OpenConsent(*c.who, *pid, "Consent.read"));
+  if (!access) not_found();
+  std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+  Check(gate.Audit(*access));
+  if (!o) not_found();
+  c.res.set_header("ETag", "W/\"1\"");
+  SendJson(c.res, 200, fhir::ConsentResource(*o, *pid));
+}
+
+// GET /fhir/Consent?patient=: zero or one Consent.
+void Service::ConsentSearch(Ctx& c) {
+  RequireScope(c, "Consent");
+  fhir::SearchParams params = Params(c);
+  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  std::vector<json> matches;
+  if (auto pid = fhir::ParsePatientId(q.patient_id)) {
+    ig::Gate gate(c.store, c.now);
+    std::optional<ig::PersonAccess> access =
+        Check(gate.OpenConsent(*c.who, *pid, "Consent.search"));
+    if (access) {
+      std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+      Check(gate.Audit(*access));
+      if (o) {
+        json r = fhir::ConsentResource(*o, *pid);
+        if (fhir::InRange(q.date, r["dateTime"].get<std::string>())) matches.push_back(r);
+      }
+    }
+  }
+  int64_t total = static_cast<int64_t>(matches.size());
+  std::vector<json> page;
+  for (int64_t i = paging.offset; i < std::min(total, paging.offset + paging.count); ++i) {
+    page.push_back(std::move(matches[i]));
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, "Consent", params, total, paging, std::move(page)));
+}
+
 void Service::NotSupported(Ctx& c) {
   (void)c;
   Fail(405, "not-supported", "this interaction is not implemented (see /fhir/metadata)");
@@ -886,6 +983,9 @@ void Service::Install(httplib::Server& svr) {
   svr.Get(
       R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
       Route("GET /fhir/CarePlan/{id}/_history/{vid}", Auth::kBearer, &Service::CarePlanHistory));
+  svr.Get(R"(/fhir/Consent/?)", Route("GET /fhir/Consent", Auth::kBearer, &Service::ConsentSearch));
+  svr.Get(R"(/fhir/Consent/([^/]+))",
+          Route("GET /fhir/Consent/{id}", Auth::kBearer, &Service::ConsentRead));
   svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
           Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
   svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
@@ -896,6 +996,8 @@ void Service::Install(httplib::Server& svr) {
           Route("GET /analytics/summary", Auth::kBearer, &Service::AnalyticsSummary));
   svr.Post(R"(/fhir/CarePlan/?)",
            Route("POST /fhir/CarePlan", Auth::kBearer, &Service::CarePlanCreate));
+  svr.Post(R"(/fhir/Consent/?)",
+           Route("POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate));
   svr.Put(R"(/fhir/CarePlan/([^/]+))",
           Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
   svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
