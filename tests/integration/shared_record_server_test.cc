@@ -1153,7 +1153,7 @@ TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   std::string gp = Token("gp_a");
   std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirkit_check.mjs " + modules +
                     " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp + " " +
-                    kP1 + " Aardvark 2>&1";
+                    kP1 + " Aardvark " + WriteToken("gp_a") + " 2>&1";
   std::string out;
   FILE* f = popen(cmd.c_str(), "r");
   ASSERT_NE(f, nullptr);
