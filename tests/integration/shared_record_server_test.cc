@@ -1145,6 +1145,33 @@ TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
   EXPECT_EQ(lifted, 1);
 }
 
+TEST_F(SharedRecordTest, IncludeAndRevincludeJoinCarePlansAndTheirPatient) {
+  const std::string gp = Token("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  Reply plans = Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_include=CarePlan:subject");
+  ASSERT_EQ(plans.status, 200) << plans.raw;
+  const int total = plans.body["total"];
+  ASSERT_GE(total, 1);
+  ASSERT_EQ(plans.body["entry"].size(), static_cast<size_t>(total) + 1);
+  const json& last = plans.body["entry"][total];
+  EXPECT_EQ(last["search"]["mode"], "include");
+  EXPECT_EQ(last["resource"]["resourceType"], "Patient");
+  EXPECT_EQ(last["resource"]["id"], p1);
+  Reply people = Get(gp, SearchByNhs(kP1) + "&_revinclude=CarePlan:subject");
+  ASSERT_EQ(people.status, 200) << people.raw;
+  EXPECT_EQ(people.body["total"], 1);
+  ASSERT_EQ(people.body["entry"].size(), static_cast<size_t>(total) + 1);
+  EXPECT_EQ(people.body["entry"][1]["resource"]["resourceType"], "CarePlan");
+  EXPECT_EQ(people.body["entry"][1]["search"]["mode"], "include");
+  // Nothing is joined for someone the user may not see, and unsupported joins are refused.
+  const std::string p3 = PatientId(Token("sw"), kP3);
+  Reply hidden = Get(gp, "/fhir/CarePlan?patient=" + p3 + "&_include=CarePlan:subject");
+  EXPECT_EQ(hidden.body["total"], 0);
+  EXPECT_TRUE(hidden.body["entry"].empty());
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + p1 + "&_include=Encounter:subject").status, 400);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_include=CarePlan:care-team").status, 400);
+}
+
 TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   std::string modules = testing::SourceDir() + "/web/node_modules";
   if (!std::filesystem::exists(modules + "/fhir-kit-client")) {

@@ -36,6 +36,7 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                     param("name", "string", "family or given name starts with"),
                     param("birthdate", "date", "eq/ge/gt/le/lt with partial dates"),
                     param("gender", "token", "male | female | other | unknown"), paging})},
+      {"searchRevInclude", json::array({"CarePlan:subject"})},
       {"operation",
        json::array(
            {{{"name", "everything"},
@@ -51,6 +52,7 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   };
   // CarePlan: also written (care_plan_write.h), versioned in the care plan register.
   json care_plan = clinical("CarePlan", "CarePlan");
+  care_plan["searchInclude"] = json::array({"CarePlan:subject"});
   care_plan["interaction"] =
       interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
   care_plan["versioning"] = "versioned-update";

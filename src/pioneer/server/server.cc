@@ -400,10 +400,13 @@ void Service::PatientSearch(Ctx& c) {
   RequireScope(c, "Patient");
   fhir::SearchParams params = Params(c);
   ig::PatientQuery q = Check(fhir::PatientQueryFromParams(params, Lenient(c)));
+  fhir::Includes includes = Check(fhir::IncludesFromParams(params, "Patient"));
+  if (includes.rev_care_plan_subject) RequireScope(c, "CarePlan");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   ig::Gate gate(c.store, c.now);
   std::vector<ig::PersonAccess> found = Check(gate.FindPatients(*c.who, q, "Patient.search"));
   std::vector<json> page;
+  std::vector<json> included;
   ig::PersonRecords records(c.store);
   for (size_t i = 0; i < found.size(); ++i) {
     bool in_page = static_cast<int64_t>(i) >= paging.offset &&
@@ -413,12 +416,17 @@ void Service::PatientSearch(Ctx& c) {
       continue;
     }
     auto demo = Check(records.Demographics(found[i]));
+    if (demo && includes.rev_care_plan_subject) {
+      for (const careplan::CarePlan& p : Check(records.CarePlans(found[i]))) {
+        included.push_back(fhir::CarePlanResource(p, found[i].patient_id()));
+      }
+    }
     Check(gate.Audit(found[i]));
     if (demo) page.push_back(fhir::PatientResource(*demo, found[i].patient_id()));
   }
   SendJson(c.res, 200,
            fhir::SearchBundle(c.base_url, "Patient", params, static_cast<int64_t>(found.size()),
-                              paging, std::move(page)));
+                              paging, std::move(page), std::move(included)));
 }
 
 void Service::Everything(Ctx& c) {
@@ -520,8 +528,11 @@ void Service::ClinicalSearch(Ctx& c) {
   RequireScope(c, type);
   fhir::SearchParams params = Params(c);
   fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::Includes includes = Check(fhir::IncludesFromParams(params, type));
+  if (includes.care_plan_subject) RequireScope(c, "Patient");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   std::vector<json> matches;
+  std::vector<json> included;
   if (auto pid = fhir::ParsePatientId(q.patient_id)) {
     ig::Gate gate(c.store, c.now);
     std::optional<ig::PersonAccess> access =
@@ -529,6 +540,13 @@ void Service::ClinicalSearch(Ctx& c) {
     if (access) {
       for (json& r : PersonResources(*access, type, c)) {
         if (fhir::InRange(q.date, fhir::SearchDate(r))) matches.push_back(std::move(r));
+      }
+      // _include=CarePlan:subject: the one Patient the plans are for, when any are returned.
+      const bool page_has_matches = paging.count > 0 && paging.offset < std::ssize(matches);
+      if (includes.care_plan_subject && page_has_matches) {
+        if (auto demo = Check(ig::PersonRecords(c.store).Demographics(*access))) {
+          included.push_back(fhir::PatientResource(*demo, access->patient_id()));
+        }
       }
       Check(gate.Audit(*access));
     }
@@ -539,7 +557,8 @@ void Service::ClinicalSearch(Ctx& c) {
     page.push_back(std::move(matches[i]));
   }
   SendJson(c.res, 200,
-           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page)));
+           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page),
+                              std::move(included)));
 }
 
 void Service::AuditSearch(Ctx& c) {
@@ -933,6 +952,7 @@ void Service::ConsentSearch(Ctx& c) {
   RequireScope(c, "Consent");
   fhir::SearchParams params = Params(c);
   fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  Check(fhir::IncludesFromParams(params, "Consent"));
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   std::vector<json> matches;
   if (auto pid = fhir::ParsePatientId(q.patient_id)) {
