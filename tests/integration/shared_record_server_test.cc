@@ -1085,7 +1085,12 @@ TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
   EXPECT_EQ(Get(ig, "/fhir/Condition?patient=" + p1).status, 403);
   EXPECT_EQ(Get(gp, "/fhir/Consent/" + id).status, 200);
   EXPECT_EQ(Get(Token("nurse_n"), "/fhir/Consent/" + id).status, 404);
-  // An objection imported with `pioneer objections import` is the same Consent.
+  // An objection imported with `pioneer objections import` is the same Consent (P4's; the
+  // import is idempotent, so this holds whether or not the objection test ran first).
+  std::string file = *tmp_ / "objection_p4.csv";
+  testing::WriteFile(file, "nhs_number\n" + kP4 + "\n");
+  auto imported = RunPioneer("objections import --db " + db_ + " " + file, *tmp_);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
   Reply p4 = Get(ig, "/fhir/Consent?patient=" + PatientId(gp, kP4));
   EXPECT_EQ(p4.body["total"], 1);
   // A patient records and withdraws their own objection, and no one else's.
