@@ -1,13 +1,16 @@
 // Drives `pioneer serve` with the npm client fhir-kit-client, unmodified, the way an app
 // would: capability statement without a token, then with a bearer token: Patient search by
 // NHS Number, read, clinical search with paging (nextPage), $everything via operation()
-// (POST with an empty body) and a 404 read that must surface as an OperationOutcome.
+// (POST with an empty body) and a 404 read that must surface as an OperationOutcome; with a
+// WRITE_TOKEN (scope user/CarePlan.write), a CarePlan round trip: conditional create
+// (If-None-Exist), update with If-Match from the version read, a stale update refused (412),
+// vread and instance history.
 // Prints a JSON summary; exit status 1 on any failure. Usage:
-//   node fhirkit_check.mjs WEB_NODE_MODULES BASE_URL TOKEN NHS_NUMBER FAMILY
+//   node fhirkit_check.mjs WEB_NODE_MODULES BASE_URL TOKEN NHS_NUMBER FAMILY [WRITE_TOKEN]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [modules, baseUrl, token, nhsNumber, family] = process.argv.slice(2);
+const [modules, baseUrl, token, nhsNumber, family, writeToken] = process.argv.slice(2);
 const { Client } = await import(
   pathToFileURL(path.join(modules, 'fhir-kit-client', 'dist', 'index.js')).href);
 
@@ -46,6 +49,48 @@ try {
     outcome = e.response && e.response.data && e.response.data.resourceType;
   }
   check(status === 404 && outcome === 'OperationOutcome', `404 as OperationOutcome (${status})`);
+
+  if (writeToken) {
+    const writer = new Client({ baseUrl, bearerToken: writeToken });
+    const ods = 'https://fhir.nhs.uk/Id/ods-organization-code';
+    const plan = {
+      resourceType: 'CarePlan',
+      identifier: [{ system: 'https://app.example.org/care-plans', value: 'fhirkit-1' }],
+      status: 'draft',
+      intent: 'plan',
+      subject: { reference: `Patient/${id}` },
+      period: { start: '2025-02-01' },
+      description: 'Written by fhir-kit-client',
+      contained: [{ resourceType: 'CareTeam', id: 'team',
+                    managingOrganization: [{ identifier: { system: ods, value: 'B86001' } }] }],
+      careTeam: [{ reference: '#team' }],
+    };
+    const ifNoneExist = { 'If-None-Exist': 'identifier=https://app.example.org/care-plans|fhirkit-1' };
+    const created = await writer.create({ resourceType: 'CarePlan', body: plan,
+                                          options: { headers: ifNoneExist } });
+    check(created.resourceType === 'CarePlan' && created.meta.versionId === '1', 'create CarePlan');
+    const again = await writer.create({ resourceType: 'CarePlan', body: plan,
+                                        options: { headers: ifNoneExist } });
+    check(again.id === created.id, 'conditional create returns the existing plan');
+    const current = await writer.read({ resourceType: 'CarePlan', id: created.id });
+    const changed = { ...current, status: 'active' };
+    const updated = await writer.update({
+      resourceType: 'CarePlan', id: created.id, body: changed,
+      options: { headers: { 'If-Match': `W/"${current.meta.versionId}"` } } });
+    check(updated.status === 'active' && updated.meta.versionId === '2', 'update with If-Match');
+    let stale = 0;
+    try {
+      await writer.update({ resourceType: 'CarePlan', id: created.id, body: changed,
+                            options: { headers: { 'If-Match': 'W/"1"' } } });
+    } catch (e) {
+      stale = e.response && e.response.status;
+    }
+    check(stale === 412, `stale If-Match refused (${stale})`);
+    const v1 = await writer.vread({ resourceType: 'CarePlan', id: created.id, version: '1' });
+    check(v1.status === 'draft', 'vread version 1');
+    const history = await writer.resourceHistory({ resourceType: 'CarePlan', id: created.id });
+    check(history.type === 'history' && history.total === 2, 'instance history');
+  }
 } catch (e) {
   failures.push(`exception: ${e.message}`);
 }

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -294,6 +295,62 @@ class SharedRecordTest : public ::testing::Test {
     r.body = json::parse(res->body, nullptr, false);
     return r;
   }
+  // Any request with a body and extra headers (PUT, conditional POST).
+  static Reply Send(const std::string& method, const std::string& token, const std::string& path,
+                    const std::string& body, const std::string& type,
+                    const httplib::Headers& extra = {}) {
+    auto c = Client();
+    httplib::Headers h = extra;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    httplib::Result res =
+        method == "PUT" ? c.Put(path, h, body, type) : c.Post(path, h, body, type);
+    Reply r;
+    if (!res) return r;
+    r.status = res->status;
+    r.raw = res->body;
+    r.headers = res->headers;
+    r.body = json::parse(res->body, nullptr, false);
+    return r;
+  }
+  static std::string Header(const Reply& r, const std::string& name) {
+    auto it = r.headers.find(name);
+    return it == r.headers.end() ? "" : it->second;
+  }
+  // A token with the care plan write scope (signed in once per user).
+  static std::string WriteToken(const std::string& user) {
+    static std::map<std::string, std::string> cache;
+    std::string& t = cache[user];
+    if (t.empty()) t = SignIn(user, "user/*.read user/CarePlan.write");
+    return t;
+  }
+  // A CarePlan body for the Patient with this id, in the shape the server reads out.
+  static json PlanBody(const std::string& patient_id, const std::string& identifier_value) {
+    auto org = [](const std::string& code) {
+      return json{{"identifier",
+                   {{"system", "https://fhir.nhs.uk/Id/ods-organization-code"}, {"value", code}}}};
+    };
+    json gp = {{"role", json::array({json{{"text", "Accountable GP"}}})},
+               {"member", {{"display", "G1234567"}}},
+               {"onBehalfOf", org("B86001")}};
+    json team = {{"resourceType", "CareTeam"},
+                 {"id", "team"},
+                 {"managingOrganization", json::array({org("B86001"), org("RR8")})},
+                 {"participant", json::array({gp})}};
+    json body = {{"resourceType", "CarePlan"},
+                 {"status", "active"},
+                 {"intent", "plan"},
+                 {"subject", {{"reference", "Patient/" + patient_id}}},
+                 {"period", {{"start", "2024-01-10"}}},
+                 {"description", "Falls prevention"},
+                 {"contained", json::array({team})},
+                 {"careTeam", json::array({{{"reference", "#team"}}})}};
+    if (!identifier_value.empty()) {
+      body["identifier"] = json::array(
+          {{{"system", "https://gp.example.org/care-plans"}, {"value", identifier_value}}});
+    }
+    return body;
+  }
+
   // The Patient id of an NHS Number, read as a GP who may see them.
   static std::string PatientId(const std::string& token, const std::string& nhs) {
     Reply r = Get(token, "/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhs);
@@ -321,7 +378,26 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
   EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "EpisodeOfCare",
-                                             "CarePlan", "AuditEvent"}));
+                                             "CarePlan", "Consent", "AuditEvent"}));
+  // Writes are declared for CarePlan (create, update) and Consent (create), as implemented.
+  for (const auto& res : r.body["rest"][0]["resource"]) {
+    std::vector<std::string> codes;
+    for (const auto& i : res["interaction"]) codes.push_back(i["code"]);
+    bool writes = std::find(codes.begin(), codes.end(), "create") != codes.end() ||
+                  std::find(codes.begin(), codes.end(), "update") != codes.end();
+    EXPECT_EQ(writes, res["type"] == "CarePlan" || res["type"] == "Consent") << res["type"];
+    if (res["type"] == "Consent") {
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "create"}));
+    }
+    if (res["type"] == "CarePlan") {
+      EXPECT_EQ(res["conditionalCreate"], true);
+      EXPECT_EQ(res["versioning"], "versioned-update");
+      EXPECT_EQ(res["updateCreate"], false);
+      EXPECT_EQ(res["readHistory"], true);
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "vread", "history-instance", "search-type",
+                                                 "create", "update"}));
+    }
+  }
   auto it = r.headers.find("Content-Type");
   ASSERT_NE(it, r.headers.end());
   EXPECT_EQ(it->second.rfind("application/fhir+json", 0), 0u);
@@ -693,6 +769,414 @@ TEST_F(SharedRecordTest, DisabledUserTokensStopWorking) {
   EXPECT_TRUE(SignIn("gp_b").empty());
 }
 
+TEST_F(SharedRecordTest, CarePlanCreateConditionalCreateAndVersionedUpdate) {
+  const std::string gp = WriteToken("gp_a");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  ASSERT_FALSE(p1.empty());
+  const std::string fhir_json = "application/fhir+json";
+  const std::string ident = "identifier=https%3A%2F%2Fgp.example.org%2Fcare-plans%7CP1-2024";
+  json body = PlanBody(p1, "P1-2024");
+  Reply created =
+      Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json, {{"If-None-Exist", ident}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string id = created.body["id"];
+  EXPECT_EQ(Header(created, "ETag"), "W/\"1\"");
+  EXPECT_NE(Header(created, "Location").find("/fhir/CarePlan/" + id + "/_history/1"),
+            std::string::npos);
+  EXPECT_NE(Header(created, "Last-Modified").find(" GMT"), std::string::npos);
+  EXPECT_EQ(created.body["meta"]["versionId"], "1");
+  EXPECT_EQ(created.body["subject"]["reference"], "Patient/" + p1);
+  EXPECT_EQ(created.body["identifier"][0]["value"], "P1-2024");
+  EXPECT_EQ(created.body["description"], "Falls prevention");
+  EXPECT_EQ(created.body["contained"][0]["managingOrganization"].size(), 2u);
+  // The same conditional create again finds it: 200, nothing new.
+  Reply again =
+      Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json, {{"If-None-Exist", ident}});
+  ASSERT_EQ(again.status, 200) << again.raw;
+  EXPECT_EQ(again.body["id"], id);
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json,
+                 {{"If-None-Exist", "identifier=P1-2024"}})
+                .body["id"],
+            id);  // any system
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + p1).body["total"], 2);
+  // Without the condition, a second plan with the same identifier is a conflict.
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json).status, 409);
+  // The same value under another system is another plan; now "any system" matches two.
+  json other = PlanBody(p1, "P1-2024");
+  other["identifier"][0]["system"] = "https://trust.example.org/plans";
+  ASSERT_EQ(Send("POST", gp, "/fhir/CarePlan", other.dump(), fhir_json).status, 201);
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json,
+                 {{"If-None-Exist", "identifier=P1-2024"}})
+                .status,
+            412);
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json,
+                 {{"If-None-Exist", "status=active"}})
+                .status,
+            400);
+  // It is in the register, recorded by the user, as version 1.
+  auto list = RunPioneer(
+      "careplan list --db " + db_ + " --history " + id.substr(3) + " --format csv", *tmp_);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find(",1,created," + kP1 + ",active,"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("\"gp_a\""), std::string::npos) << list.out;
+
+  // Update: If-Match is required, must be current, and makes version 2.
+  Reply read = Get(gp, "/fhir/CarePlan/" + id);
+  ASSERT_EQ(read.status, 200);
+  json changed = read.body;
+  changed["description"] = "Falls prevention; home adaptations";
+  changed["note"] = json::array({{{"text", "Review due 2024-07-01"}}});
+  EXPECT_EQ(Send("PUT", gp, "/fhir/CarePlan/" + id, changed.dump(), fhir_json).status, 428);
+  Reply updated = Send("PUT", gp, "/fhir/CarePlan/" + id, changed.dump(), fhir_json,
+                       {{"If-Match", Header(read, "ETag")}});
+  ASSERT_EQ(updated.status, 200) << updated.raw;
+  EXPECT_EQ(Header(updated, "ETag"), "W/\"2\"");
+  EXPECT_EQ(updated.body["meta"]["versionId"], "2");
+  EXPECT_EQ(updated.body["note"][0]["text"], "Review due 2024-07-01");
+  EXPECT_EQ(updated.body["identifier"][0]["value"], "P1-2024");  // kept
+  Reply stale =
+      Send("PUT", gp, "/fhir/CarePlan/" + id, changed.dump(), fhir_json, {{"If-Match", "W/\"1\""}});
+  EXPECT_EQ(stale.status, 412);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan/" + id).body["description"],
+            "Falls prevention; home adaptations");
+  // Closing it through the API: completed with an end date.
+  changed["status"] = "completed";
+  changed["period"]["end"] = "2024-06-30";
+  Reply closed =
+      Send("PUT", gp, "/fhir/CarePlan/" + id, changed.dump(), fhir_json, {{"If-Match", "W/\"2\""}});
+  ASSERT_EQ(closed.status, 200) << closed.raw;
+  EXPECT_EQ(closed.body["status"], "completed");
+  list = RunPioneer("careplan list --db " + db_ + " --history " + id.substr(3) + " --format csv",
+                    *tmp_);
+  EXPECT_NE(list.out.find(",3,updated," + kP1 + ",completed,"), std::string::npos) << list.out;
+
+  // Every write is audited as a create or an update, with what was written.
+  Reply audit = Get(Token("ig"), "/fhir/AuditEvent?agent=gp_a&_count=200");
+  int creates = 0, updates = 0;
+  for (const auto& e : audit.body["entry"]) {
+    const json& r = e["resource"];
+    const std::string what = r["entity"][0].value("description", "");
+    if (r["subtype"][0]["code"] == "CarePlan.create" && r["action"] == "C" &&
+        what == "wrote:CarePlan/" + id + "/_history/1") {
+      ++creates;
+    }
+    if (r["subtype"][0]["code"] == "CarePlan.update" && r["action"] == "U" &&
+        what.find("wrote:CarePlan/" + id + "/_history/2") != std::string::npos) {
+      ++updates;
+    }
+  }
+  EXPECT_EQ(creates, 1);
+  EXPECT_EQ(updates, 1);
+}
+
+TEST_F(SharedRecordTest, CarePlanWritesRefuseBadBodiesNamingTheField) {
+  const std::string gp = WriteToken("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  const std::string fhir_json = "application/fhir+json";
+  json body = PlanBody(p1, "");
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", body.dump(), "text/plain").status, 415);
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", "a=b", "application/x-www-form-urlencoded").status,
+            415);
+  Reply bad_json = Send("POST", gp, "/fhir/CarePlan", "{\"resourceType\": ", fhir_json);
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(bad_json.body["resourceType"], "OperationOutcome");
+  EXPECT_EQ(
+      Send("POST", gp, "/fhir/CarePlan", json({{"resourceType", "Patient"}}).dump(), fhir_json)
+          .status,
+      400);
+  json bad = body;
+  bad["period"] = {{"start", "2024-01-10"}, {"end", "2023-01-01"}};
+  bad["activity"] = json::array({{{"detail", {{"status", "scheduled"}}}}});
+  Reply invalid = Send("POST", gp, "/fhir/CarePlan", bad.dump(), fhir_json);
+  ASSERT_EQ(invalid.status, 422) << invalid.raw;
+  ASSERT_GE(invalid.body["issue"].size(), 1u);
+  EXPECT_EQ(invalid.body["issue"][0]["expression"][0], "CarePlan.activity");
+  bad.erase("activity");
+  invalid = Send("POST", gp, "/fhir/CarePlan", bad.dump(), fhir_json);
+  ASSERT_EQ(invalid.status, 422) << invalid.raw;
+  EXPECT_EQ(invalid.body["issue"][0]["expression"][0], "CarePlan.period.end");
+  // Update: the id must be there and match the URL.
+  Reply created = Send("POST", gp, "/fhir/CarePlan", body.dump(), fhir_json);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string id = created.body["id"];
+  json put = created.body;
+  put.erase("id");
+  EXPECT_EQ(
+      Send("PUT", gp, "/fhir/CarePlan/" + id, put.dump(), fhir_json, {{"If-Match", "W/\"1\""}})
+          .status,
+      400);
+  put["id"] = "cp-999999";
+  EXPECT_EQ(
+      Send("PUT", gp, "/fhir/CarePlan/" + id, put.dump(), fhir_json, {{"If-Match", "W/\"1\""}})
+          .status,
+      400);
+  put["id"] = id;
+  put["subject"]["reference"] = "Patient/" + PatientId(gp, kP4);  // another person
+  Reply moved =
+      Send("PUT", gp, "/fhir/CarePlan/" + id, put.dump(), fhir_json, {{"If-Match", "W/\"1\""}});
+  EXPECT_EQ(moved.status, 422);
+  EXPECT_EQ(moved.body["issue"][0]["expression"][0], "CarePlan.subject");
+  // Updating a plan that does not exist is not a create.
+  put["id"] = "cp-999999";
+  put["subject"]["reference"] = "Patient/" + p1;
+  EXPECT_EQ(
+      Send("PUT", gp, "/fhir/CarePlan/cp-999999", put.dump(), fhir_json, {{"If-Match", "W/\"1\""}})
+          .status,
+      404);
+}
+
+TEST_F(SharedRecordTest, CarePlanWritesGoThroughTheGate) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = WriteToken("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  json body = PlanBody(p1, "");
+  // Roles that never write care plans cannot even ask for the scope, and their tokens are
+  // refused; a read-only token is refused too.
+  EXPECT_TRUE(SignIn("analyst", "user/CarePlan.write").empty());
+  EXPECT_TRUE(SignIn("eric", "patient/CarePlan.write").empty());
+  for (const char* user : {"analyst", "ig", "eric", "gp_a"}) {
+    Reply r = Send("POST", Token(user), "/fhir/CarePlan", body.dump(), fhir_json);
+    EXPECT_EQ(r.status, 403) << user;
+    EXPECT_EQ(r.body["issue"][0]["code"], "forbidden") << user;
+  }
+  // No relationship with P2: the same 403 as for a Patient id or NHS Number nobody holds.
+  const std::string nurse = WriteToken("nurse_n");  // P2 is on the north team's caseload
+  const std::string p2 = PatientId(nurse, kP2);
+  ASSERT_FALSE(p2.empty());
+  Reply unrelated = Send("POST", gp, "/fhir/CarePlan", PlanBody(p2, "").dump(), fhir_json);
+  Reply unknown = Send("POST", gp, "/fhir/CarePlan", PlanBody("99999", "").dump(), fhir_json);
+  json by_number = PlanBody(p1, "");
+  by_number["subject"] = {
+      {"identifier", {{"system", "https://fhir.nhs.uk/Id/nhs-number"}, {"value", kAbsent}}}};
+  Reply absent = Send("POST", gp, "/fhir/CarePlan", by_number.dump(), fhir_json);
+  EXPECT_EQ(unrelated.status, 403);
+  EXPECT_EQ(unrelated.raw, unknown.raw);
+  EXPECT_EQ(unrelated.raw, absent.raw);
+  // The nurse's team may write for P2, by NHS Number too. (The plan involves the community
+  // trust and P2's practice, not gp_a's: a plan naming B86001 would make it a care team.)
+  by_number["subject"]["identifier"]["value"] = kP2;
+  by_number["contained"][0].erase("participant");
+  by_number["contained"][0]["managingOrganization"][0]["identifier"]["value"] = "ZC1";
+  by_number["contained"][0]["managingOrganization"][1]["identifier"]["value"] = "B86002";
+  Reply nurse_plan = Send("POST", nurse, "/fhir/CarePlan", by_number.dump(), fhir_json);
+  ASSERT_EQ(nurse_plan.status, 201) << nurse_plan.raw;
+  EXPECT_EQ(nurse_plan.body["subject"]["reference"], "Patient/" + p2);
+  // Updating a plan of a person without a relationship: 404, as for a plan nobody holds.
+  const std::string nurse_id = nurse_plan.body["id"];
+  json put = nurse_plan.body;
+  Reply theirs = Send("PUT", gp, "/fhir/CarePlan/" + nurse_id, put.dump(), fhir_json,
+                      {{"If-Match", "W/\"1\""}});
+  EXPECT_EQ(theirs.status, 404);
+  // Break-glass lets a clinician read in an emergency, not change the record.
+  json glass = {{"nhs_number", kP2}, {"reason", "Unconscious in A&E, plan needed urgently"}};
+  Reply bg = Post(gp, "/auth/break-glass", glass.dump(), "application/json");
+  ASSERT_EQ(bg.status, 200) << bg.raw;
+  const std::string emergency = bg.body["access_token"];
+  EXPECT_EQ(Get(emergency, "/fhir/CarePlan/" + nurse_id).status, 200);
+  EXPECT_EQ(Send("POST", emergency, "/fhir/CarePlan", PlanBody(p2, "").dump(), fhir_json).status,
+            403);
+  EXPECT_EQ(Send("PUT", emergency, "/fhir/CarePlan/" + nurse_id, put.dump(), fhir_json,
+                 {{"If-Match", "W/\"1\""}})
+                .status,
+            404);
+}
+
+TEST_F(SharedRecordTest, CarePlanVreadAndHistoryComeFromTheRegister) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = WriteToken("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  Reply created = Send("POST", gp, "/fhir/CarePlan", PlanBody(p1, "").dump(), fhir_json);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string id = created.body["id"];
+  json v2 = created.body;
+  v2["status"] = "on-hold";
+  ASSERT_EQ(Send("PUT", gp, "/fhir/CarePlan/" + id, v2.dump(), fhir_json, {{"If-Match", "W/\"1\""}})
+                .status,
+            200);
+  Reply first = Get(gp, "/fhir/CarePlan/" + id + "/_history/1");
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(Header(first, "ETag"), "W/\"1\"");
+  EXPECT_EQ(first.body["status"], "active");
+  EXPECT_EQ(first.body["meta"]["versionId"], "1");
+  Reply second = Get(gp, "/fhir/CarePlan/" + id + "/_history/2");
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(Header(second, "ETag"), "W/\"2\"");
+  EXPECT_EQ(second.body["status"], "on-hold");
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan/" + id + "/_history/3").status, 404);
+  Reply history = Get(gp, "/fhir/CarePlan/" + id + "/_history");
+  ASSERT_EQ(history.status, 200) << history.raw;
+  EXPECT_EQ(history.body["type"], "history");
+  EXPECT_EQ(history.body["total"], 2);
+  ASSERT_EQ(history.body["entry"].size(), 2u);
+  EXPECT_EQ(history.body["entry"][0]["resource"]["meta"]["versionId"], "2");  // newest first
+  EXPECT_EQ(history.body["entry"][0]["request"]["method"], "PUT");
+  EXPECT_EQ(history.body["entry"][1]["request"]["method"], "POST");
+  EXPECT_EQ(history.body["entry"][1]["response"]["etag"], "W/\"1\"");
+  // A plan made with the command line has a history too (version 1, "created").
+  Reply cli_plan = Get(gp, "/fhir/CarePlan/cp-1/_history");
+  ASSERT_EQ(cli_plan.status, 200) << cli_plan.raw;
+  EXPECT_GE(cli_plan.body["total"].get<int>(), 1);
+  // Without a relationship the history is as absent as a plan nobody holds.
+  const std::string nurse = Token("nurse_n");
+  Reply hidden = Get(nurse, "/fhir/CarePlan/" + id + "/_history");
+  Reply nobody = Get(nurse, "/fhir/CarePlan/cp-999999/_history");
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(nobody.status, 404);
+  EXPECT_EQ(Get(nurse, "/fhir/CarePlan/" + id + "/_history/1").status, 404);
+  EXPECT_EQ(Get(Token("analyst"), "/fhir/CarePlan/" + id + "/_history").status, 403);
+  // Audited like reads.
+  Reply audit = Get(Token("ig"), "/fhir/AuditEvent?agent=gp_a&_count=200");
+  int vreads = 0, histories = 0;
+  for (const auto& e : audit.body["entry"]) {
+    const std::string code = e["resource"]["subtype"][0]["code"];
+    vreads += code == "CarePlan.vread";
+    histories += code == "CarePlan.history";
+  }
+  EXPECT_EQ(vreads, 3);
+  EXPECT_EQ(histories, 2);
+}
+
+TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
+  const std::string fhir_json = "application/fhir+json";
+  auto consent = [](const std::string& patient_id, const std::string& status,
+                    const std::string& type) {
+    json c = {
+        {"resourceType", "Consent"},
+        {"status", status},
+        {"scope",
+         {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/consentscope"},
+                                   {"code", "patient-privacy"}}})}}},
+        {"category",
+         json::array(
+             {{{"coding", json::array({{{"system", "http://loinc.org"}, {"code", "59284-0"}}})}}})},
+        {"patient", {{"reference", "Patient/" + patient_id}}},
+        {"dateTime", "2024-03-01"}};
+    if (!type.empty()) c["provision"] = {{"type", type}};
+    return c;
+  };
+  const std::string gp = SignIn("gp_a", "user/*.read user/Consent.write");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  const std::string sw = Token("sw");  // the council is on P1's joint care plan (R4)
+  ASSERT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 3);
+  // The GP records P1's objection.
+  Reply deny = Send("POST", gp, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json);
+  ASSERT_EQ(deny.status, 201) << deny.raw;
+  const std::string id = deny.body["id"];
+  EXPECT_EQ(deny.body["provision"]["type"], "deny");
+  EXPECT_EQ(deny.body["dateTime"], "2024-03-01");
+  EXPECT_EQ(
+      Send("POST", gp, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json).status,
+      200);  // already recorded
+  // The council no longer sees the hospital's and the practice's records; the practice
+  // still sees what it holds (the GP's coded diabetes), not the hospital's diagnoses.
+  EXPECT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 0);
+  EXPECT_EQ(Get(sw, "/fhir/Encounter?patient=" + p1).body["total"], 0);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + p1).body["total"], 1);
+  // The IG officer sees the Consent (and no records); so does the GP; a user without a
+  // relationship does not.
+  const std::string ig = Token("ig");
+  Reply ig_search = Get(ig, "/fhir/Consent?patient=" + p1);
+  ASSERT_EQ(ig_search.status, 200) << ig_search.raw;
+  ASSERT_EQ(ig_search.body["total"], 1);
+  EXPECT_EQ(ig_search.body["entry"][0]["resource"]["id"], id);
+  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 200);
+  EXPECT_EQ(Get(ig, "/fhir/Condition?patient=" + p1).status, 403);
+  EXPECT_EQ(Get(gp, "/fhir/Consent/" + id).status, 200);
+  EXPECT_EQ(Get(Token("nurse_n"), "/fhir/Consent/" + id).status, 404);
+  // An objection imported with `pioneer objections import` is the same Consent (P4's; the
+  // import is idempotent, so this holds whether or not the objection test ran first).
+  std::string file = *tmp_ / "objection_p4.csv";
+  testing::WriteFile(file, "nhs_number\n" + kP4 + "\n");
+  auto imported = RunPioneer("objections import --db " + db_ + " " + file, *tmp_);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  Reply p4 = Get(ig, "/fhir/Consent?patient=" + PatientId(gp, kP4));
+  EXPECT_EQ(p4.body["total"], 1);
+  // A patient records and withdraws their own objection, and no one else's.
+  const std::string eric = SignIn("eric", "patient/*.read patient/Consent.write");
+  ASSERT_FALSE(eric.empty());
+  Reply own = Get(eric, "/fhir/Patient?family=Egret");
+  ASSERT_EQ(own.body["total"], 1);
+  const std::string p5 = own.body["entry"][0]["resource"]["id"];
+  EXPECT_EQ(
+      Send("POST", eric, "/fhir/Consent", consent(p5, "active", "deny").dump(), fhir_json).status,
+      201);
+  EXPECT_EQ(Get(eric, "/fhir/Consent?patient=" + p5).body["total"], 1);
+  EXPECT_EQ(
+      Send("POST", eric, "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json).status,
+      403);
+  Reply withdrawn =
+      Send("POST", eric, "/fhir/Consent", consent(p5, "inactive", "").dump(), fhir_json);
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.raw;
+  EXPECT_EQ(withdrawn.body["status"], "inactive");
+  EXPECT_EQ(Get(ig, "/fhir/Consent?patient=" + p5).body["total"], 0);
+  // Roles that never write Consents, and tokens without the write scope, are refused.
+  for (const char* user : {"analyst", "ig"}) {
+    EXPECT_EQ(
+        Send("POST", Token(user), "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json)
+            .status,
+        403)
+        << user;
+  }
+  EXPECT_EQ(
+      Send("POST", Token("gp_a"), "/fhir/Consent", consent(p1, "active", "deny").dump(), fhir_json)
+          .status,
+      403);
+  // Bad bodies name the element.
+  json bad = consent(p1, "proposed", "deny");
+  bad["provision"]["period"] = {{"start", "2024-01-01"}};
+  Reply invalid = Send("POST", gp, "/fhir/Consent", bad.dump(), fhir_json);
+  ASSERT_EQ(invalid.status, 422) << invalid.raw;
+  EXPECT_EQ(invalid.body["issue"][0]["expression"][0], "Consent.status");
+  EXPECT_EQ(invalid.body["issue"][1]["expression"][0], "Consent.provision.period");
+  // The GP lifts P1's objection with a permit provision: shared again.
+  Reply permit =
+      Send("POST", gp, "/fhir/Consent", consent(p1, "active", "permit").dump(), fhir_json);
+  ASSERT_EQ(permit.status, 200) << permit.raw;
+  EXPECT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 3);
+  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 404);
+  // Audited: who recorded and lifted what.
+  Reply audit = Get(ig, "/fhir/AuditEvent?agent=eric&_count=200");
+  int recorded = 0, lifted = 0;
+  for (const auto& e : audit.body["entry"]) {
+    const json& r = e["resource"];
+    if (r["subtype"][0]["code"] != "Consent.create" || r["action"] != "C") continue;
+    const std::string what = r["entity"][0].value("description", "");
+    recorded += what.find("wrote:Consent/objection-" + p5 + " deny") != std::string::npos;
+    lifted += what.find("wrote:Consent/objection-" + p5 + " lifted") != std::string::npos;
+  }
+  EXPECT_EQ(recorded, 1);
+  EXPECT_EQ(lifted, 1);
+}
+
+TEST_F(SharedRecordTest, IncludeAndRevincludeJoinCarePlansAndTheirPatient) {
+  const std::string gp = Token("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  Reply plans = Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_include=CarePlan:subject");
+  ASSERT_EQ(plans.status, 200) << plans.raw;
+  const int total = plans.body["total"];
+  ASSERT_GE(total, 1);
+  ASSERT_EQ(plans.body["entry"].size(), static_cast<size_t>(total) + 1);
+  const json& last = plans.body["entry"][total];
+  EXPECT_EQ(last["search"]["mode"], "include");
+  EXPECT_EQ(last["resource"]["resourceType"], "Patient");
+  EXPECT_EQ(last["resource"]["id"], p1);
+  Reply people = Get(gp, SearchByNhs(kP1) + "&_revinclude=CarePlan:subject");
+  ASSERT_EQ(people.status, 200) << people.raw;
+  EXPECT_EQ(people.body["total"], 1);
+  ASSERT_EQ(people.body["entry"].size(), static_cast<size_t>(total) + 1);
+  EXPECT_EQ(people.body["entry"][1]["resource"]["resourceType"], "CarePlan");
+  EXPECT_EQ(people.body["entry"][1]["search"]["mode"], "include");
+  // Nothing is joined for someone the user may not see, and unsupported joins are refused.
+  const std::string p3 = PatientId(Token("sw"), kP3);
+  Reply hidden = Get(gp, "/fhir/CarePlan?patient=" + p3 + "&_include=CarePlan:subject");
+  EXPECT_EQ(hidden.body["total"], 0);
+  EXPECT_TRUE(hidden.body["entry"].empty());
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + p1 + "&_include=Encounter:subject").status, 400);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_include=CarePlan:care-team").status, 400);
+}
+
 TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   std::string modules = testing::SourceDir() + "/web/node_modules";
   if (!std::filesystem::exists(modules + "/fhir-kit-client")) {
@@ -700,8 +1184,8 @@ TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   }
   std::string gp = Token("gp_a");
   std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirkit_check.mjs " + modules +
-                    " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp +
-                    " " + kP1 + " Aardvark 2>&1";
+                    " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp + " " +
+                    kP1 + " Aardvark " + WriteToken("gp_a") + " 2>&1";
   std::string out;
   FILE* f = popen(cmd.c_str(), "r");
   ASSERT_NE(f, nullptr);

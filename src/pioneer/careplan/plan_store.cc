@@ -168,6 +168,21 @@ StatusOr<int64_t> AddPlan(store::Store& store, CarePlan plan) {
   return id;
 }
 
+StatusOr<CarePlan> UpdatePlan(store::Store& store, CarePlan plan, int expected_version) {
+  PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    PIONEER_ASSIGN_OR_RETURN(std::optional<CarePlan> current, GetPlan(store, plan.plan_id));
+    if (!current) return NotFoundError(fmt::format("no care plan {}", plan.plan_id));
+    if (current->version != expected_version) {
+      return FailedPreconditionError(fmt::format("care plan {} is at version {}, not {}",
+                                                 plan.plan_id, current->version, expected_version));
+    }
+    if (plan.source.empty()) plan.source = current->source;
+    if (plan.source_ref.empty()) plan.source_ref = current->source_ref;
+    return internal::WriteVersion(store, plan, "updated").status();
+  }));
+  return plan;
+}
+
 StatusOr<CarePlan> ClosePlan(store::Store& store, int64_t plan_id, PlanStatus status, Date end_date,
                              const std::string& recorded_by) {
   if (status != PlanStatus::kCompleted && status != PlanStatus::kRevoked &&
@@ -205,9 +220,16 @@ StatusOr<std::vector<CarePlan>> ListPlans(store::Store& store, const PlanFilter&
   std::vector<CarePlan> out;
   std::string sql = fmt::format("SELECT {} FROM care_plans", kColumns);
   std::vector<Param> params;
-  if (!filter.nhs_number.empty()) {
-    sql += " WHERE nhs_number = ?1";
-    params.push_back(Param::Of(filter.nhs_number));
+  auto where = [&](std::string_view condition, Param p) {
+    sql += params.empty() ? " WHERE " : " AND ";
+    params.push_back(std::move(p));
+    sql += fmt::format(fmt::runtime(condition), params.size());
+  };
+  if (!filter.nhs_number.empty()) where("nhs_number = ?{}", Param::Of(filter.nhs_number));
+  if (!filter.source.empty()) where("source = ?{}", Param::Of(filter.source));
+  if (!filter.source_ref.empty()) where("source_ref = ?{}", Param::Of(filter.source_ref));
+  if (!filter.source_ref_suffix.empty()) {
+    where("substr(source_ref, -length(?{0})) = ?{0}", Param::Of(filter.source_ref_suffix));
   }
   sql += " ORDER BY plan_id";
   PIONEER_RETURN_IF_ERROR(store.Query(sql, params, [&](const store::RowView& r) {

@@ -28,6 +28,14 @@ namespace pioneer::careplan {
 // `plan.recorded_by` must name who records it; recorded_at is set to now.
 StatusOr<int64_t> AddPlan(store::Store& store, CarePlan plan);
 
+// Stores `plan` as the next version of plan `plan.plan_id` (action "updated") in its own
+// transaction, provided the current version is `expected_version`; source and source_ref
+// are kept from the current version when `plan` leaves them empty. `plan.recorded_by` must
+// name who records it. Returns the stored version (version and recorded_at set).
+// kNotFound for an unknown plan; kFailedPrecondition when the current version is not
+// `expected_version` (nothing written); kInvalidArgument for an invalid plan.
+StatusOr<CarePlan> UpdatePlan(store::Store& store, CarePlan plan, int expected_version);
+
 // Closes an open plan (draft, active or on-hold) with `status` completed, revoked or
 // entered-in-error on `end_date`; returns the new version.
 StatusOr<CarePlan> ClosePlan(store::Store& store, int64_t plan_id, PlanStatus status, Date end_date,
@@ -36,7 +44,10 @@ StatusOr<CarePlan> ClosePlan(store::Store& store, int64_t plan_id, PlanStatus st
 StatusOr<std::optional<CarePlan>> GetPlan(store::Store& store, int64_t plan_id);
 
 struct PlanFilter {
-  std::string nhs_number;  // "" any person
+  std::string nhs_number;         // "" any person
+  std::string source;             // "" any source; else plans recorded from this source
+  std::string source_ref;         // "" any; else plans whose source_ref is this value exactly
+  std::string source_ref_suffix;  // "" any; else plans whose source_ref ends with this
   std::optional<PlanStatus> status;
   std::optional<Date> in_force_on;
 };

@@ -4,6 +4,22 @@
 
 namespace pioneer::fhir {
 
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// R4 AuditEvent.action: C create, U update, E execute (break-glass), R read/search.
+const char* ActionCode(std::string_view action) {
+  if (action == "break-glass") return "E";
+  if (EndsWith(action, ".create")) return "C";
+  if (EndsWith(action, ".update")) return "U";
+  return "R";
+}
+
+}  // namespace
+
 nlohmann::json AuditEventResource(const ig::AuditEntry& e) {
   using nlohmann::json;
   bool permitted = e.outcome.rfind("permitted", 0) == 0 || e.outcome == "granted";
@@ -39,7 +55,7 @@ nlohmann::json AuditEventResource(const ig::AuditEntry& e) {
                                        "https://pioneer.example.org/fhir/CodeSystem/"
                                        "audit-action"},
                                       {"code", e.action}}})},
-            {"action", e.action == "break-glass" ? "E" : "R"},
+            {"action", ActionCode(e.action)},
             {"recorded", e.at},
             {"outcome", permitted ? "0" : "4"},
             {"outcomeDesc", e.outcome},

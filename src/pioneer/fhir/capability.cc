@@ -36,6 +36,7 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                     param("name", "string", "family or given name starts with"),
                     param("birthdate", "date", "eq/ge/gt/le/lt with partial dates"),
                     param("gender", "token", "male | female | other | unknown"), paging})},
+      {"searchRevInclude", json::array({"CarePlan:subject"})},
       {"operation",
        json::array(
            {{{"name", "everything"},
@@ -49,6 +50,36 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
         {"conditionalCreate", false},
         {"searchParam", clinical_params}};
   };
+  // CarePlan: also written (care_plan_write.h), versioned in the care plan register.
+  json care_plan = clinical("CarePlan", "CarePlan");
+  care_plan["searchInclude"] = json::array({"CarePlan:subject"});
+  care_plan["interaction"] =
+      interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
+  care_plan["versioning"] = "versioned-update";
+  care_plan["readHistory"] = true;
+  care_plan["updateCreate"] = false;
+  care_plan["conditionalCreate"] = true;
+  care_plan["conditionalUpdate"] = false;
+  care_plan["conditionalDelete"] = "not-supported";
+  care_plan["documentation"] =
+      "create (If-None-Exist: identifier=<system>|<value> only) and update (If-Match: "
+      "W/\"<version>\" required, 428 without it) need the user/CarePlan.write scope, a "
+      "direct care role and a legitimate relationship with the subject; break-glass does not "
+      "allow writes.";
+  json consent = {
+      {"type", "Consent"},
+      {"interaction", interactions({"read", "search-type", "create"})},
+      {"versioning", "no-version"},
+      {"readHistory", false},
+      {"updateCreate", false},
+      {"conditionalCreate", false},
+      {"documentation",
+       "Objections to sharing (scope patient-privacy): create with provision.type deny records "
+       "one, permit or status inactive lifts it; written by the patient (patient/Consent.write) "
+       "or a clinician with a legitimate relationship (user/Consent.write); read by them and by "
+       "the IG officer (user/Consent.read). Id: objection-<Patient id>."},
+      {"searchParam", json::array({param("patient", "reference", "required: Patient/<id>"),
+                                   param("date", "date", "eq/ge/gt/le/lt on dateTime"), paging})}};
   json audit = {
       {"type", "AuditEvent"},
       {"interaction", interactions({"read", "search-type"})},
@@ -56,46 +87,49 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array({param("patient", "reference", "Patient/<id>: accesses to that person's record"),
                     param("agent", "string", "username of the user who accessed"),
                     param("date", "date", "eq/ge/gt/le/lt"), paging})}};
-  return {
-      {"resourceType", "CapabilityStatement"},
-      {"status", "active"},
-      {"date", "2026-12-06"},
-      {"publisher", "Pioneer"},
-      {"kind", "instance"},
-      {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
-      {"implementation",
-       {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
-      {"fhirVersion", "4.0.1"},
-      {"format", json::array({"json", "application/fhir+json"})},
-      {"rest",
-       json::array(
-           {{{"mode", "server"},
-             {"documentation",
-              "Read-only in this version: no create, update, batch or transaction. Every "
-              "person-level read goes through the information-governance gate and is audited."},
-             {"security",
-              {{"cors", false},
-               {"service",
-                json::array({{{"coding", json::array({{{"system",
-                                                        "http://terminology.hl7.org/CodeSystem/"
-                                                        "restful-security-service"},
-                                                       {"code", "SMART-on-FHIR"}}})}}})},
-               {"extension",
-                json::array(
-                    {{{"url",
-                       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
-                      {"extension",
-                       json::array(
-                           {{{"url", "token"}, {"valueUri", fmt::format("{}/auth/token", root)}},
-                            {{"url", "revoke"},
-                             {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
-               {"description",
-                "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
-                "(user/*.read, patient/*.read, user/AuditEvent.read, user/Aggregate.read)."}}},
-             {"resource", json::array({patient, clinical("Encounter", "Encounter"),
-                                       clinical("Condition", "Condition"),
-                                       clinical("EpisodeOfCare", "EpisodeOfCare"),
-                                       clinical("CarePlan", "CarePlan"), audit})}}})}};
+  return {{"resourceType", "CapabilityStatement"},
+          {"status", "active"},
+          {"date", "2026-12-06"},
+          {"publisher", "Pioneer"},
+          {"kind", "instance"},
+          {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
+          {"implementation",
+           {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
+          {"fhirVersion", "4.0.1"},
+          {"format", json::array({"json", "application/fhir+json"})},
+          {"rest",
+           json::array(
+               {{{"mode", "server"},
+                 {"documentation",
+                  "CarePlan create and update, Consent create (objections); everything else is "
+                  "read-only (no delete, patch, batch "
+                  "or transaction). Every person-level read and write goes through the "
+                  "information-governance gate and is audited."},
+                 {"security",
+                  {{"cors", false},
+                   {"service",
+                    json::array({{{"coding", json::array({{{"system",
+                                                            "http://terminology.hl7.org/CodeSystem/"
+                                                            "restful-security-service"},
+                                                           {"code", "SMART-on-FHIR"}}})}}})},
+                   {"extension",
+                    json::array(
+                        {{{"url",
+                           "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+                          {"extension",
+                           json::array({{{"url", "token"},
+                                         {"valueUri", fmt::format("{}/auth/token", root)}},
+                                        {{"url", "revoke"},
+                                         {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
+                   {"description",
+                    "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
+                    "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
+                    "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
+                    "user/Aggregate.read)."}}},
+                 {"resource", json::array({patient, clinical("Encounter", "Encounter"),
+                                           clinical("Condition", "Condition"),
+                                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
+                                           consent, audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

@@ -172,6 +172,11 @@ json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
       {"subject", PatientRef(patient_id)},
       {"period", period},
       {"careTeam", json::array({{{"reference", "#team"}}})}};
+  size_t bar = plan.source_ref.find('|');
+  if (plan.source == kFhirPlanSource && bar != std::string::npos) {
+    r["identifier"] = json::array(
+        {{{"system", plan.source_ref.substr(0, bar)}, {"value", plan.source_ref.substr(bar + 1)}}});
+  }
   if (!plan.goals.empty()) r["description"] = plan.goals;
   if (plan.review_date) {
     r["note"] = json::array({{{"text", "Review due " + plan.review_date->ToIso()}}});

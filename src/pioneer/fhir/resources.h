@@ -30,6 +30,9 @@ namespace pioneer::fhir {
 
 inline constexpr std::string_view kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
 inline constexpr std::string_view kOdsSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
+// The source recorded for plans written through the FHIR API (care_plans.source); their
+// source_ref is the CarePlan's identifier as "<system>|<value>" (care_plan_write.h).
+inline constexpr std::string_view kFhirPlanSource = "fhir";
 
 // A resource id parsed back to its source row; nullopt if `id` is not one of ours.
 struct RecordRef {
@@ -58,7 +61,8 @@ std::vector<nlohmann::json> EpisodeOfCareResources(const std::vector<ig::SourceR
 
 // A joint care plan (R4 CarePlan, intent "plan"): period from the plan's dates, the
 // organisations and named professionals as a contained CareTeam (accountable GP; care
-// coordinator with role and organisation), goals in description, review date in a note.
+// coordinator with role and organisation), goals in description, review date in a note;
+// a plan written through the API carries the identifier it was written with.
 nlohmann::json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id);
 
 // The tables each person-level resource type is mapped from (none for CarePlan, which

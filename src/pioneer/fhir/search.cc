@@ -11,6 +11,7 @@ namespace pioneer::fhir {
 namespace {
 
 bool IsPaging(std::string_view k) { return k == "_count" || k == "_offset" || k == "_format"; }
+bool IsInclude(std::string_view k) { return k == "_include" || k == "_revinclude"; }
 
 std::optional<int64_t> ParseInt(std::string_view s) {
   int64_t v = 0;
@@ -103,7 +104,7 @@ StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bo
   DateRange birth;
   bool has_birth = false;
   for (const auto& [k, v] : params) {
-    if (IsPaging(k)) continue;
+    if (IsPaging(k) || IsInclude(k)) continue;
     if (v.empty())
       return InvalidArgumentError(fmt::format("parameter '{}' is empty", k.substr(0, 40)));
     if (k == "identifier") {
@@ -166,7 +167,7 @@ StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bo
 StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient) {
   ClinicalQuery q;
   for (const auto& [k, v] : params) {
-    if (IsPaging(k)) continue;
+    if (IsPaging(k) || IsInclude(k)) continue;
     if (k == "patient" || k == "subject") {
       std::string_view id = v;
       if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
@@ -185,6 +186,27 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool
         "this server searches clinical records of one patient at a time: give patient=<id>");
   }
   return q;
+}
+
+StatusOr<Includes> IncludesFromParams(const SearchParams& params, std::string_view type) {
+  Includes out;
+  auto care_plan_subject = [](std::string_view v) {
+    return v == "CarePlan:subject" || v == "CarePlan:patient" || v == "CarePlan:subject:Patient" ||
+           v == "CarePlan:patient:Patient";
+  };
+  for (const auto& [k, v] : params) {
+    if (k == "_include" && type == "CarePlan" && care_plan_subject(v)) {
+      out.care_plan_subject = true;
+    } else if (k == "_revinclude" && type == "Patient" && care_plan_subject(v)) {
+      out.rev_care_plan_subject = true;
+    } else if (IsInclude(k)) {
+      return InvalidArgumentError(
+          fmt::format("unsupported {} on {} (supported: _include=CarePlan:subject on CarePlan, "
+                      "_revinclude=CarePlan:subject on Patient)",
+                      k, type.substr(0, 40)));
+    }
+  }
+  return out;
 }
 
 StatusOr<Paging> PagingFromParams(const SearchParams& params) {
@@ -215,7 +237,8 @@ std::string QueryString(const SearchParams& params) {
 
 nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
                             const SearchParams& query, int64_t total, const Paging& paging,
-                            std::vector<nlohmann::json> page) {
+                            std::vector<nlohmann::json> page,
+                            std::vector<nlohmann::json> included) {
   using nlohmann::json;
   std::string q = QueryString(query);
   auto link = [&](std::string_view rel, int64_t offset) {
@@ -237,6 +260,12 @@ nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
     std::string mode = r.value("resourceType", "") == "OperationOutcome" ? "outcome" : "match";
     entries.push_back(
         {{"fullUrl", full}, {"resource", std::move(r)}, {"search", {{"mode", mode}}}});
+  }
+  for (json& r : included) {
+    std::string full =
+        fmt::format("{}/{}/{}", base_url, r.value("resourceType", ""), r.value("id", ""));
+    entries.push_back(
+        {{"fullUrl", full}, {"resource", std::move(r)}, {"search", {{"mode", "include"}}}});
   }
   return {{"resourceType", "Bundle"},
           {"type", "searchset"},

@@ -50,15 +50,29 @@ struct ClinicalQuery {
   DateRange date;
 };
 StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient);
+// _include and _revinclude (the query parsers above skip them; every search handler must
+// call this so that an unsupported value is a 400, never silently ignored). Supported:
+// CarePlan `_include=CarePlan:subject` (or CarePlan:patient, optionally ":Patient"): the
+// plans' Patient; Patient `_revinclude=CarePlan:subject` (or CarePlan:patient): the
+// matched people's CarePlans. kInvalidArgument for anything else.
+struct Includes {
+  bool care_plan_subject = false;      // CarePlan search: include the Patient
+  bool rev_care_plan_subject = false;  // Patient search: include their CarePlans
+};
+StatusOr<Includes> IncludesFromParams(const SearchParams& params, std::string_view type);
+
 // _count and _offset. kInvalidArgument for a non-numeric or negative value; _count above
 // the maximum is capped.
 StatusOr<Paging> PagingFromParams(const SearchParams& params);
 
 // A searchset Bundle: `total`, absolute fullUrls, search.mode "match", and self/next/previous
 // links that repeat the query (`query` without paging parameters) with _count and _offset.
+// `included` resources (from _include/_revinclude) follow with search.mode "include" and
+// are not counted in `total`.
 nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
                             const SearchParams& query, int64_t total, const Paging& paging,
-                            std::vector<nlohmann::json> page);
+                            std::vector<nlohmann::json> page,
+                            std::vector<nlohmann::json> included = {});
 
 // The query string of `params` (percent-encoded), without paging parameters.
 std::string QueryString(const SearchParams& params);

@@ -81,5 +81,37 @@ TEST(SearchTest, PagingIsCappedAndLinksRepeatTheQuery) {
   EXPECT_EQ(b["link"][2]["relation"], "previous");
 }
 
+TEST(SearchTest, IncludesAreOnlyTheSupportedOnes) {
+  auto plan = IncludesFromParams({{"patient", "3"}, {"_include", "CarePlan:subject"}}, "CarePlan");
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->care_plan_subject);
+  EXPECT_FALSE(plan->rev_care_plan_subject);
+  auto rev = IncludesFromParams({{"_revinclude", "CarePlan:patient"}}, "Patient");
+  ASSERT_TRUE(rev.ok());
+  EXPECT_TRUE(rev->rev_care_plan_subject);
+  EXPECT_FALSE(IncludesFromParams({{"_include", "Encounter:subject"}}, "Encounter").ok());
+  EXPECT_FALSE(IncludesFromParams({{"_include", "CarePlan:care-team"}}, "CarePlan").ok());
+  EXPECT_FALSE(IncludesFromParams({{"_revinclude", "CarePlan:subject"}}, "CarePlan").ok());
+  EXPECT_FALSE(IncludesFromParams({{"_include", "*"}}, "Patient").ok());
+  auto none = IncludesFromParams({{"patient", "3"}}, "Encounter");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->care_plan_subject);
+  // The query parsers leave them to IncludesFromParams.
+  EXPECT_TRUE(
+      ClinicalQueryFromParams({{"patient", "3"}, {"_include", "CarePlan:subject"}}, false).ok());
+}
+
+TEST(SearchTest, IncludedResourcesFollowTheMatchesAndAreNotCounted) {
+  nlohmann::json plan = {{"resourceType", "CarePlan"}, {"id", "cp-1"}};
+  nlohmann::json patient = {{"resourceType", "Patient"}, {"id", "3"}};
+  auto b =
+      SearchBundle("http://h/fhir", "CarePlan", {{"patient", "3"}}, 1, Paging{}, {plan}, {patient});
+  EXPECT_EQ(b["total"], 1);
+  ASSERT_EQ(b["entry"].size(), 2u);
+  EXPECT_EQ(b["entry"][0]["search"]["mode"], "match");
+  EXPECT_EQ(b["entry"][1]["search"]["mode"], "include");
+  EXPECT_EQ(b["entry"][1]["fullUrl"], "http://h/fhir/Patient/3");
+}
+
 }  // namespace
 }  // namespace pioneer::fhir

@@ -41,6 +41,8 @@ std::string_view BasisName(Basis basis) {
       return "break-glass";
     case Basis::kSelf:
       return "self";
+    case Basis::kIgReview:
+      return "ig-review";
   }
   return "unknown";
 }
@@ -110,6 +112,16 @@ void PersonAccess::NoteReturned(std::string_view type, int64_t n) {
   returned_ += fmt::format("{}:{}", type, n);
 }
 
+void PersonAccess::NoteWritten(std::string_view what) {
+  if (!returned_.empty()) returned_ += ' ';
+  returned_ += fmt::format("wrote:{}", what);
+}
+
+void PersonAccess::NoteNotWritten(std::string_view why) {
+  if (!returned_.empty()) returned_ += ' ';
+  returned_ += fmt::format("not-written:{}", why);
+}
+
 // --- Gate ------------------------------------------------------------------------------
 
 StatusOr<bool> Gate::Objects(const NhsNumber& person) {
@@ -168,10 +180,9 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
     const bool open = (plan.status == careplan::PlanStatus::kActive ||
                        plan.status == careplan::PlanStatus::kOnHold) &&
                       !plan.end_date;
-    const bool involved =
-        plan.coordinator_org == who.org_code ||
-        std::find(plan.organisations.begin(), plan.organisations.end(), who.org_code) !=
-            plan.organisations.end();
+    const bool involved = plan.coordinator_org == who.org_code ||
+                          std::find(plan.organisations.begin(), plan.organisations.end(),
+                                    who.org_code) != plan.organisations.end();
     if (open && involved) return R(Basis::kCareTeam);
   }
   if (who.grant && who.grant->person == person && who.grant->expires_at > now_) {
@@ -203,12 +214,7 @@ StatusOr<std::optional<PersonAccess>> Gate::Open(const Principal& who, const Nhs
 
 StatusOr<std::optional<PersonAccess>> Gate::OpenPatient(const Principal& who, int64_t patient_id,
                                                         std::string_view action) {
-  std::optional<NhsNumber> person;
-  Param p[] = {Param::Of(patient_id)};
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      "SELECT nhs_number FROM pds WHERE rowid = ?1 AND nhs_number_status = 'valid' AND "
-      "record_type = 'current'",
-      p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
+  PIONEER_ASSIGN_OR_RETURN(std::optional<NhsNumber> person, PersonOfPatientId(patient_id));
   if (!person) {
     PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
     return std::optional<PersonAccess>();
@@ -238,6 +244,64 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
     return std::optional<PersonAccess>();
   }
   return Decide(who, *person, action, true);
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenConsent(const Principal& who, int64_t patient_id,
+                                                        std::string_view action) {
+  if (who.role != Role::kIgOfficer) return OpenPatient(who, patient_id, action);
+  PIONEER_ASSIGN_OR_RETURN(std::optional<NhsNumber> person, PersonOfPatientId(patient_id));
+  if (!person) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  return std::optional<PersonAccess>(
+      PersonAccess(this, who, *person, Basis::kIgReview, false, patient_id, std::string(action)));
+}
+
+bool Gate::MayWrite(const Principal& who, std::string_view type) {
+  const std::vector<std::string> types = WritableResourceTypes(who.role);
+  return std::find(types.begin(), types.end(), type) != types.end() &&
+         ScopesAllowWrite(who.scopes, type);
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenForWrite(const Principal& who,
+                                                         const NhsNumber& person,
+                                                         std::string_view type,
+                                                         std::string_view action) {
+  if (!MayWrite(who, type)) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, &person, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  PIONEER_ASSIGN_OR_RETURN(std::optional<PersonAccess> access, Decide(who, person, action, true));
+  if (access && access->basis() == Basis::kBreakGlass) {
+    access->audited_ = true;  // nothing was read or written through it
+    PIONEER_RETURN_IF_ERROR(
+        AuditOther(who, action, &person, "denied", "break-glass grants reading only"));
+    return std::optional<PersonAccess>();
+  }
+  return access;
+}
+
+StatusOr<std::optional<PersonAccess>> Gate::OpenPatientForWrite(const Principal& who,
+                                                                int64_t patient_id,
+                                                                std::string_view type,
+                                                                std::string_view action) {
+  PIONEER_ASSIGN_OR_RETURN(std::optional<NhsNumber> person, PersonOfPatientId(patient_id));
+  if (!person) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
+    return std::optional<PersonAccess>();
+  }
+  return OpenForWrite(who, *person, type, action);
+}
+
+StatusOr<std::optional<NhsNumber>> Gate::PersonOfPatientId(int64_t patient_id) {
+  std::optional<NhsNumber> person;
+  Param p[] = {Param::Of(patient_id)};
+  PIONEER_RETURN_IF_ERROR(store_.Query(
+      "SELECT nhs_number FROM pds WHERE rowid = ?1 AND nhs_number_status = 'valid' AND "
+      "record_type = 'current'",
+      p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
+  return person;
 }
 
 StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, const PatientQuery& q,

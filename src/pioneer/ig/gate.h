@@ -15,8 +15,10 @@
 //                              its organisations or the coordinator's employer);
 //        break-glass           the user's token carries an unexpired grant for the person.
 //   2. A patient account sees only the person it is bound to (basis "self").
-//   3. Analysts and IG officers never get a PersonAccess (aggregates and the audit trail
-//      are served without person-level records).
+//   3. Analysts never get a PersonAccess (aggregates are served without person-level
+//      records). IG officers get one only from OpenConsent (basis ig-review), through which
+//      PersonRecords discloses no records at all: only the person's objection
+//      (objections.h) is read through it.
 //   4. Objection: when the person has objected to sharing (ig_objections), a PersonAccess
 //      for a user of another organisation discloses only the records held by the user's own
 //      organisation (PersonAccess::own_org_only); demographics stay visible to a user with a
@@ -24,7 +26,12 @@
 //   5. No existence leaks: Open returns nullopt both when the person does not exist and when
 //      the user may not see them; searches count only people the user may see.
 //   6. Every decision is audited (audit.h): a permitted access when its PersonAccess is
-//      audited or destroyed (with what was returned), a denial at once.
+//      audited or destroyed (with what was returned or written), a denial at once.
+//   7. Writing (OpenForWrite): only a role that may write the resource type
+//      (WritableResourceTypes, role.h) holding a write scope for it (ScopesAllowWrite), with
+//      a legitimate relationship of rule 1 other than break-glass (a grant is for reading
+//      in an emergency, not for changing the record). Analysts, IG officers and patients
+//      (for care plans) are refused before any person is looked at.
 // Errors: the store's errors only; "not allowed" is never an error.
 // Thread safety: one Gate per Store connection (one thread at a time).
 #pragma once
@@ -51,7 +58,8 @@ enum class Basis {
   kTeamCaseload,
   kCareTeam,
   kBreakGlass,
-  kSelf
+  kSelf,
+  kIgReview  // the IG officer reading a person's objection (Consent) only
 };
 std::string_view BasisName(Basis basis);
 
@@ -74,6 +82,11 @@ class PersonAccess {
   int64_t patient_id() const { return patient_id_; }
   // Records that `n` resources of `type` were returned (for the audit entry).
   void NoteReturned(std::string_view type, int64_t n);
+  // Records what was written, e.g. "CarePlan/cp-3/_history/2" (for the audit entry).
+  void NoteWritten(std::string_view what);
+  // Records that a write was refused after the gate permitted it, and why
+  // ("version-mismatch"), so the audit entry does not read as a silent permitted access.
+  void NoteNotWritten(std::string_view why);
 
  private:
   friend class Gate;
@@ -113,6 +126,26 @@ class Gate {
                                                    std::string_view action);
   static constexpr int64_t kMaxCandidates = 20000;
 
+  // Access to one person's Consent (objection) for `action`: the IG officer (basis
+  // ig-review, for any person), otherwise as Open. nullopt when not allowed.
+  StatusOr<std::optional<PersonAccess>> OpenConsent(const Principal& who, int64_t patient_id,
+                                                    std::string_view action);
+
+  // Whether the role and scopes of `who` allow writing resources of `type` at all (the
+  // first half of rule 7; no person is looked at). Handlers answer 403 when false.
+  static bool MayWrite(const Principal& who, std::string_view type);
+  // Permission to write `type` records of one person (rule 7), or nullopt (also when the
+  // role or scopes do not allow it). Denials are audited. `action` e.g. "CarePlan.create".
+  StatusOr<std::optional<PersonAccess>> OpenForWrite(const Principal& who, const NhsNumber& person,
+                                                     std::string_view type,
+                                                     std::string_view action);
+  // As OpenForWrite, for the person whose Patient id (PDS row id) is given; an unknown id and
+  // a person without a relationship both give nullopt.
+  StatusOr<std::optional<PersonAccess>> OpenPatientForWrite(const Principal& who,
+                                                            int64_t patient_id,
+                                                            std::string_view type,
+                                                            std::string_view action);
+
   // Whether `who` may break the glass for a person: direct care roles only, with a reason of
   // at least kMinBreakGlassReason characters. Never depends on whether the person exists.
   // Audits the grant (or the refusal). kInvalidArgument with the reason when refused.
@@ -139,6 +172,7 @@ class Gate {
   StatusOr<std::optional<PersonAccess>> Decide(const Principal& who, const NhsNumber& person,
                                                std::string_view action, bool audit_denial);
   StatusOr<int64_t> PatientIdOf(const NhsNumber& person);
+  StatusOr<std::optional<NhsNumber>> PersonOfPatientId(int64_t patient_id);
 
   store::Store& store_;
   int64_t now_;

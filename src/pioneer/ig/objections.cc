@@ -94,6 +94,39 @@ StatusOr<ObjectionImport> ImportObjections(store::Store& store, const std::strin
   return result;
 }
 
+StatusOr<std::optional<ObjectionRecord>> ReadObjection(store::Store& store, PersonAccess& access) {
+  std::optional<ObjectionRecord> out;
+  Param p[] = {Param::Of(access.person().digits())};
+  PIONEER_RETURN_IF_ERROR(store.Query(
+      "SELECT coalesce(recorded_on, ''), source, imported_at FROM ig_objections WHERE "
+      "nhs_number = ?1",
+      p, [&](const store::RowView& r) {
+        out =
+            ObjectionRecord{std::string(r.Text(0)), std::string(r.Text(1)), std::string(r.Text(2))};
+      }));
+  access.NoteReturned("ig_objections", out ? 1 : 0);
+  return out;
+}
+
+StatusOr<bool> RecordObjection(store::Store& store, PersonAccess& access,
+                               const std::string& recorded_on, const std::string& source) {
+  Param p[] = {Param::Of(access.person().digits()),
+               recorded_on.empty() ? Param::Null() : Param::Of(recorded_on), Param::Of(source),
+               Param::Of(store::UtcNowIso8601())};
+  PIONEER_ASSIGN_OR_RETURN(
+      int64_t n, store.Execute("INSERT OR IGNORE INTO ig_objections(nhs_number, recorded_on, "
+                               "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
+                               p));
+  return n > 0;
+}
+
+StatusOr<bool> LiftObjection(store::Store& store, PersonAccess& access) {
+  Param p[] = {Param::Of(access.person().digits())};
+  PIONEER_ASSIGN_OR_RETURN(int64_t n,
+                           store.Execute("DELETE FROM ig_objections WHERE nhs_number = ?1", p));
+  return n > 0;
+}
+
 Status AddToCaseload(store::Store& store, const std::string& org_code, const std::string& team,
                      const NhsNumber& person) {
   if (org_code.empty() || team.empty()) {

@@ -82,6 +82,7 @@ std::string PlacedRowsSql(std::string_view table) {
 }
 
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
+  if (access.basis() == Basis::kIgReview) return std::optional<SourceRow>();
   const formats::ExtractSpec* spec = SpecOf("pds");
   if (!spec) return InternalError("no pds extract");
   std::optional<SourceRow> out;
@@ -97,6 +98,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& acc
 
 StatusOr<std::vector<SourceRow>> PersonRecords::Select(PersonAccess& access, std::string_view table,
                                                        std::optional<int64_t> row_id) {
+  if (access.basis() == Basis::kIgReview) return std::vector<SourceRow>();
   const PersonTable* pt = FindPersonTable(table);
   const formats::ExtractSpec* spec = SpecOf(table);
   if (!pt || !spec) return InvalidArgumentError(fmt::format("'{}' holds no person records", table));
@@ -133,6 +135,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
 }
 
 StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess& access) {
+  if (access.basis() == Basis::kIgReview) return std::vector<careplan::CarePlan>();
   careplan::PlanFilter filter;
   filter.nhs_number = access.person().digits();
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
@@ -145,6 +148,29 @@ StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess&
   }
   access.NoteReturned("care_plans", static_cast<int64_t>(plans.size()));
   return plans;
+}
+
+StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(PersonAccess& access,
+                                                                            int64_t plan_id) {
+  std::vector<careplan::PlanVersion> out;
+  if (access.basis() == Basis::kIgReview) return out;
+  PIONEER_ASSIGN_OR_RETURN(std::optional<careplan::CarePlan> current,
+                           careplan::GetPlan(store_, plan_id));
+  if (!current || current->nhs_number != access.person().digits()) return out;
+  auto involved = [&](const careplan::CarePlan& p) {
+    return std::find(p.organisations.begin(), p.organisations.end(), access.org_code()) !=
+           p.organisations.end();
+  };
+  if (access.own_org_only() && !involved(*current)) return out;
+  PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::PlanVersion> versions,
+                           careplan::PlanHistory(store_, plan_id));
+  for (careplan::PlanVersion& v : versions) {
+    if (v.plan.nhs_number != access.person().digits()) continue;
+    if (access.own_org_only() && !involved(v.plan)) continue;
+    out.push_back(std::move(v));
+  }
+  access.NoteReturned("care_plan_history", static_cast<int64_t>(out.size()));
+  return out;
 }
 
 }  // namespace pioneer::ig

@@ -7,6 +7,8 @@
 // traced-number index), so they are real-time against the store. When the access is
 // own_org_only (an objection), rows held by other organisations are left out. Every read is
 // noted on the access for its audit entry ("pds:1 apc_episodes:4").
+// An ig-review access (the IG officer's, gate.h) discloses nothing here: every read answers
+// as if the person had no records.
 // Errors: the store's errors; kInvalidArgument for a table that holds no person records.
 // Thread safety: one PersonRecords per Store connection.
 #pragma once
@@ -19,6 +21,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
+#include "pioneer/careplan/plan_store.h"
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/source_row.h"
 #include "pioneer/store/store.h"
@@ -52,6 +55,12 @@ class PersonRecords {
   // The person's joint care plans (current versions, by plan id). When the access is
   // own_org_only, only plans the user's organisation is involved in.
   StatusOr<std::vector<careplan::CarePlan>> CarePlans(PersonAccess& access);
+  // The versions of one of the person's plans (care_plan_history, oldest first) that may be
+  // disclosed: none when the plan is not (now) the person's or, under own_org_only, does not
+  // involve the user's organisation; versions recorded for another person or, under
+  // own_org_only, not involving the organisation are left out.
+  StatusOr<std::vector<careplan::PlanVersion>> CarePlanHistory(PersonAccess& access,
+                                                               int64_t plan_id);
 
  private:
   StatusOr<std::vector<SourceRow>> Select(PersonAccess& access, std::string_view table,

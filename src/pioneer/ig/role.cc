@@ -49,9 +49,15 @@ bool IsDirectCareRole(Role role) {
 }
 
 const std::vector<std::string>& PersonResourceTypes() {
-  static const std::vector<std::string> kTypes = {"Patient", "Encounter", "Condition",
-                                                  "EpisodeOfCare", "CarePlan"};
+  static const std::vector<std::string> kTypes = {"Patient",       "Encounter", "Condition",
+                                                  "EpisodeOfCare", "CarePlan",  "Consent"};
   return kTypes;
+}
+
+std::vector<std::string> WritableResourceTypes(Role role) {
+  if (IsDirectCareRole(role)) return {"CarePlan", "Consent"};
+  if (role == Role::kPatient) return {"Consent"};
+  return {};
 }
 
 std::vector<std::string> AllowedScopes(Role role) {
@@ -59,12 +65,17 @@ std::vector<std::string> AllowedScopes(Role role) {
   if (IsDirectCareRole(role)) {
     out.push_back("user/*.read");
     for (const std::string& t : PersonResourceTypes()) out.push_back("user/" + t + ".read");
+    for (const std::string& t : WritableResourceTypes(role)) out.push_back("user/" + t + ".write");
   } else if (role == Role::kPatient) {
     out.push_back("patient/*.read");
     for (const std::string& t : PersonResourceTypes()) out.push_back("patient/" + t + ".read");
     out.push_back("patient/AuditEvent.read");
+    for (const std::string& t : WritableResourceTypes(role)) {
+      out.push_back("patient/" + t + ".write");
+    }
   } else if (role == Role::kIgOfficer) {
     out.push_back("user/AuditEvent.read");
+    out.push_back("user/Consent.read");
   } else if (role == Role::kAnalyst) {
     out.push_back("user/Aggregate.read");
   }
@@ -89,18 +100,31 @@ std::optional<std::vector<std::string>> GrantScopes(Role role, std::string_view 
   return out;
 }
 
-bool ScopesAllowRead(const std::vector<std::string>& scopes, std::string_view type) {
+namespace {
+
+// True if `scopes` hold "<ctx>/<type>.<what>" or "<ctx>/*.<what>".
+bool ScopesAllow(const std::vector<std::string>& scopes, std::string_view type,
+                 std::string_view what) {
   for (const std::string& s : scopes) {
     size_t slash = s.find('/');
     if (slash == std::string::npos) continue;
     std::string_view rest = std::string_view(s).substr(slash + 1);
-    if (rest == "*.read") return true;
-    if (rest.size() == type.size() + 5 && rest.substr(0, type.size()) == type &&
-        rest.substr(type.size()) == ".read") {
-      return true;
-    }
+    size_t dot = rest.rfind('.');
+    if (dot == std::string_view::npos || rest.substr(dot + 1) != what) continue;
+    std::string_view t = rest.substr(0, dot);
+    if (t == "*" || t == type) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool ScopesAllowRead(const std::vector<std::string>& scopes, std::string_view type) {
+  return ScopesAllow(scopes, type, "read");
+}
+
+bool ScopesAllowWrite(const std::vector<std::string>& scopes, std::string_view type) {
+  return ScopesAllow(scopes, type, "write");
 }
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {

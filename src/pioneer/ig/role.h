@@ -6,11 +6,13 @@
 //   * patient: only the record of the one NHS Number the account is bound to, and who
 //     accessed it;
 //   * analyst: aggregates only (small numbers suppressed), never person-level data;
-//   * ig_officer: the audit trail, never clinical records.
+//   * ig_officer: the audit trail and objections (Consent), never clinical records.
 // Scopes follow SMART App Launch: "<context>/<ResourceType|*>.<read|write>" with context
 // `user` (what the user may see) or `patient` (the bound patient's own record). A token's
 // scopes are the requested ones intersected with what the role allows; the gate still
-// decides per person.
+// decides per person. Write scopes (user/CarePlan.write, user/Consent.write,
+// patient/Consent.write) are granted only when requested: the default scopes read. The IG
+// officer may read Consents (objections), never clinical records.
 // Thread safety: pure functions.
 #pragma once
 
@@ -33,6 +35,9 @@ bool IsDirectCareRole(Role role);
 
 // The person-level resource types the server exposes to direct care (and to a patient).
 const std::vector<std::string>& PersonResourceTypes();
+// The resource types the role may ever create or update (the gate still decides per person):
+// CarePlan and Consent for direct care roles, Consent for a patient, none otherwise.
+std::vector<std::string> WritableResourceTypes(Role role);
 
 // Every scope the role may hold.
 std::vector<std::string> AllowedScopes(Role role);
@@ -44,6 +49,10 @@ std::optional<std::vector<std::string>> GrantScopes(Role role, std::string_view 
 // True if `scopes` allow reading resources of `type` (e.g. "Encounter"), by an exact
 // "<ctx>/<type>.read" or a wildcard "<ctx>/*.read".
 bool ScopesAllowRead(const std::vector<std::string>& scopes, std::string_view type);
+// True if `scopes` allow creating and updating resources of `type`, by an exact
+// "<ctx>/<type>.write" or a wildcard "<ctx>/*.write" (the roles are never granted the
+// wildcard; it is accepted for completeness).
+bool ScopesAllowWrite(const std::vector<std::string>& scopes, std::string_view type);
 
 std::string JoinScopes(const std::vector<std::string>& scopes);
 std::vector<std::string> SplitScopes(std::string_view scopes);

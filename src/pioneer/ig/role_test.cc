@@ -19,7 +19,17 @@ TEST(RoleTest, ScopesAreNarrowedToTheRole) {
             std::vector<std::string>{"user/Patient.read"});
   EXPECT_FALSE(GrantScopes(Role::kPatient, "user/*.read"));
   EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/Patient.read"));
-  EXPECT_FALSE(GrantScopes(Role::kGp, "user/CarePlan.write"));  // not implemented yet
+  EXPECT_EQ(*GrantScopes(Role::kGp, "user/*.read user/CarePlan.write"),
+            (std::vector<std::string>{"user/*.read", "user/CarePlan.write"}));
+  EXPECT_FALSE(GrantScopes(Role::kGp, "user/Patient.write"));  // only care plans are written
+  EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/CarePlan.write"));
+  EXPECT_FALSE(GrantScopes(Role::kIgOfficer, "user/CarePlan.write"));
+  EXPECT_FALSE(GrantScopes(Role::kPatient, "patient/CarePlan.write"));
+  EXPECT_TRUE(GrantScopes(Role::kPatient, "patient/*.read patient/Consent.write"));
+  EXPECT_TRUE(GrantScopes(Role::kNurse, "user/Consent.write"));
+  EXPECT_FALSE(GrantScopes(Role::kIgOfficer, "user/Consent.write"));
+  EXPECT_EQ(*GrantScopes(Role::kIgOfficer, ""),
+            (std::vector<std::string>{"user/AuditEvent.read", "user/Consent.read"}));
   EXPECT_EQ(*GrantScopes(Role::kPatient, ""), std::vector<std::string>{"patient/*.read"});
 }
 
@@ -30,6 +40,14 @@ TEST(RoleTest, ScopesAllowReadByTypeOrWildcard) {
   EXPECT_FALSE(ScopesAllowRead({"user/Patient.readx"}, "Patient"));
   EXPECT_FALSE(ScopesAllowRead({"user/AuditEvent.read"}, "Patient"));
   EXPECT_FALSE(ScopesAllowRead({}, "Patient"));
+}
+
+TEST(RoleTest, ScopesAllowWriteOnlyWithAWriteScope) {
+  EXPECT_TRUE(ScopesAllowWrite({"user/CarePlan.write"}, "CarePlan"));
+  EXPECT_FALSE(ScopesAllowWrite({"user/*.read"}, "CarePlan"));
+  EXPECT_FALSE(ScopesAllowWrite({"user/CarePlan.read"}, "CarePlan"));
+  EXPECT_FALSE(ScopesAllowWrite({"user/CarePlan.write"}, "Patient"));
+  EXPECT_FALSE(ScopesAllowRead({"user/CarePlan.write"}, "CarePlan"));
 }
 
 }  // namespace

@@ -15,18 +15,23 @@
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/fhir/audit_event.h"
 #include "pioneer/fhir/capability.h"
+#include "pioneer/fhir/care_plan_write.h"
+#include "pioneer/fhir/consent.h"
+#include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/crypto.h"
 #include "pioneer/ig/gate.h"
+#include "pioneer/ig/objections.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
 #include "pioneer/ig/users.h"
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/store_pool.h"
+#include "pioneer/store/utc_time.h"
 
 namespace pioneer::server {
 namespace {
@@ -92,6 +97,7 @@ class Service {
   httplib::Server::Handler Route(std::string name, Auth auth, Fn fn);
   void Authenticate(Ctx& c);
   void RequireScope(Ctx& c, std::string_view type);
+  void RequireWriteScope(Ctx& c, std::string_view type);
 
   void Metadata(Ctx& c);
   void Token(Ctx& c);
@@ -104,6 +110,13 @@ class Service {
   void ClinicalSearch(Ctx& c);
   void AuditSearch(Ctx& c);
   void AnalyticsSummary(Ctx& c);
+  void CarePlanCreate(Ctx& c);
+  void ConsentCreate(Ctx& c);
+  void ConsentRead(Ctx& c);
+  void ConsentSearch(Ctx& c);
+  void CarePlanHistory(Ctx& c);
+  void CarePlanUpdate(Ctx& c);
+  void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
 
   fhir::SearchParams Params(const Ctx& c) const;
@@ -205,6 +218,41 @@ void Service::RequireScope(Ctx& c, std::string_view type) {
     Fail(403, "forbidden",
          fmt::format("the token's scopes do not allow reading {} resources", type));
   }
+}
+
+void Service::RequireWriteScope(Ctx& c, std::string_view type) {
+  if (!ig::Gate::MayWrite(*c.who, type)) {
+    ig::Gate gate(c.store, c.now);
+    Check(gate.AuditOther(*c.who, fmt::format("{}.write", type), nullptr, "denied", ""));
+    Fail(403, "forbidden",
+         fmt::format("the role or the token's scopes do not allow writing {} resources "
+                     "(user/{}.write)",
+                     type, type));
+  }
+}
+
+// The body of a create or update: FHIR JSON only (415 otherwise), parsed (400 when it is
+// not JSON).
+json FhirBody(const Ctx& c) {
+  std::string type = c.req.get_header_value("Content-Type");
+  if (type.rfind("application/fhir+json", 0) != 0 && type.rfind("application/json", 0) != 0) {
+    Fail(415, "not-supported", "send the resource as application/fhir+json");
+  }
+  json body = json::parse(c.req.body, nullptr, false);
+  if (body.is_discarded()) Fail(400, "invalid", "the body is not valid JSON");
+  return body;
+}
+
+// RFC 9110 HTTP-date of a stored UTC ISO 8601 time ("" when it does not parse).
+std::string HttpDate(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return "";
+  time_t t = timegm(&tm);
+  std::tm gmt{};
+  gmtime_r(&t, &gmt);
+  char buf[64];
+  if (std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &gmt) == 0) return "";
+  return buf;
 }
 
 fhir::SearchParams Service::Params(const Ctx& c) const {
@@ -352,10 +400,13 @@ void Service::PatientSearch(Ctx& c) {
   RequireScope(c, "Patient");
   fhir::SearchParams params = Params(c);
   ig::PatientQuery q = Check(fhir::PatientQueryFromParams(params, Lenient(c)));
+  fhir::Includes includes = Check(fhir::IncludesFromParams(params, "Patient"));
+  if (includes.rev_care_plan_subject) RequireScope(c, "CarePlan");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   ig::Gate gate(c.store, c.now);
   std::vector<ig::PersonAccess> found = Check(gate.FindPatients(*c.who, q, "Patient.search"));
   std::vector<json> page;
+  std::vector<json> included;
   ig::PersonRecords records(c.store);
   for (size_t i = 0; i < found.size(); ++i) {
     bool in_page = static_cast<int64_t>(i) >= paging.offset &&
@@ -365,12 +416,17 @@ void Service::PatientSearch(Ctx& c) {
       continue;
     }
     auto demo = Check(records.Demographics(found[i]));
+    if (demo && includes.rev_care_plan_subject) {
+      for (const careplan::CarePlan& p : Check(records.CarePlans(found[i]))) {
+        included.push_back(fhir::CarePlanResource(p, found[i].patient_id()));
+      }
+    }
     Check(gate.Audit(found[i]));
     if (demo) page.push_back(fhir::PatientResource(*demo, found[i].patient_id()));
   }
   SendJson(c.res, 200,
            fhir::SearchBundle(c.base_url, "Patient", params, static_cast<int64_t>(found.size()),
-                              paging, std::move(page)));
+                              paging, std::move(page), std::move(included)));
 }
 
 void Service::Everything(Ctx& c) {
@@ -431,7 +487,8 @@ void Service::ClinicalRead(Ctx& c) {
     Check(gate.Audit(*access));
     for (json& r : plans) {
       if (r.value("id", "") == id) {
-        c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
+        c.res.set_header("ETag",
+                         fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
         return SendJson(c.res, 200, r);
       }
     }
@@ -471,8 +528,11 @@ void Service::ClinicalSearch(Ctx& c) {
   RequireScope(c, type);
   fhir::SearchParams params = Params(c);
   fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::Includes includes = Check(fhir::IncludesFromParams(params, type));
+  if (includes.care_plan_subject) RequireScope(c, "Patient");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   std::vector<json> matches;
+  std::vector<json> included;
   if (auto pid = fhir::ParsePatientId(q.patient_id)) {
     ig::Gate gate(c.store, c.now);
     std::optional<ig::PersonAccess> access =
@@ -480,6 +540,13 @@ void Service::ClinicalSearch(Ctx& c) {
     if (access) {
       for (json& r : PersonResources(*access, type, c)) {
         if (fhir::InRange(q.date, fhir::SearchDate(r))) matches.push_back(std::move(r));
+      }
+      // _include=CarePlan:subject: the one Patient the plans are for, when any are returned.
+      const bool page_has_matches = paging.count > 0 && paging.offset < std::ssize(matches);
+      if (includes.care_plan_subject && page_has_matches) {
+        if (auto demo = Check(ig::PersonRecords(c.store).Demographics(*access))) {
+          included.push_back(fhir::PatientResource(*demo, access->patient_id()));
+        }
       }
       Check(gate.Audit(*access));
     }
@@ -490,7 +557,8 @@ void Service::ClinicalSearch(Ctx& c) {
     page.push_back(std::move(matches[i]));
   }
   SendJson(c.res, 200,
-           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page)));
+           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page),
+                              std::move(included)));
 }
 
 void Service::AuditSearch(Ctx& c) {
@@ -596,6 +664,319 @@ void Service::AnalyticsSummary(Ctx& c) {
       "application/json");
 }
 
+// --- Writes ---------------------------------------------------------------------------
+
+void Service::SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id) {
+  const std::string id = fmt::format("cp-{}", plan.plan_id);
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", plan.version));
+  c.res.set_header("Location",
+                   fmt::format("{}/CarePlan/{}/_history/{}", c.base_url, id, plan.version));
+  std::string modified = HttpDate(plan.recorded_at);
+  if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  SendJson(c.res, status, fhir::CarePlanResource(plan, patient_id));
+}
+
+// GET /fhir/CarePlan/{id}/_history and /_history/{vid} (vread): the register's versions,
+// through the gate like a read.
+void Service::CarePlanHistory(Ctx& c) {
+  RequireScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  const bool vread = c.req.matches.size() > 2 && c.req.matches[2].matched;
+  const std::string vid = vread ? std::string(c.req.matches[2]) : "";
+  auto not_found = [&] {
+    Fail(404, "not-found",
+         vread ? fmt::format("Version {} of CarePlan/{} is not known", vid.substr(0, 20),
+                             id.substr(0, 40))
+               : fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
+  };
+  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+  if (!plan_id) not_found();
+  std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
+  std::optional<NhsNumber> person;
+  if (plan) person = NhsNumber::Parse(plan->nhs_number);
+  ig::Gate gate(c.store, c.now);
+  if (!person) {
+    Check(gate.AuditOther(*c.who, vread ? "CarePlan.vread" : "CarePlan.history", nullptr, "denied",
+                          ""));
+    not_found();
+  }
+  std::optional<ig::PersonAccess> access =
+      Check(gate.Open(*c.who, *person, vread ? "CarePlan.vread" : "CarePlan.history"));
+  if (!access) not_found();
+  std::vector<careplan::PlanVersion> versions =
+      Check(ig::PersonRecords(c.store).CarePlanHistory(*access, *plan_id));
+  Check(gate.Audit(*access));
+  if (versions.empty()) not_found();
+  if (!vread) {
+    return SendJson(c.res, 200,
+                    fhir::CarePlanHistoryBundle(c.base_url, versions, access->patient_id()));
+  }
+  for (const careplan::PlanVersion& v : versions) {
+    if (std::to_string(v.plan.version) != vid) continue;
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.plan.version));
+    std::string modified = HttpDate(v.plan.recorded_at);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+    return SendJson(c.res, 200, fhir::CarePlanResource(v.plan, access->patient_id()));
+  }
+  not_found();
+}
+
+// POST /fhir/CarePlan, optionally conditional (If-None-Exist: identifier=system|value).
+void Service::CarePlanCreate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  json body = FhirBody(c);
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
+  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  std::optional<fhir::PlanIdentifierCriteria> criteria;
+  if (c.req.has_header("If-None-Exist")) {
+    std::string error;
+    criteria = fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
+    if (!criteria) Fail(400, "invalid", error);
+  }
+  // The subject, through the gate's write rule: an unknown subject and one without a
+  // legitimate relationship get the same answer.
+  ig::Gate gate(c.store, c.now);
+  const fhir::SubjectRef& subject = parsed.write.subject;
+  std::optional<ig::PersonAccess> access =
+      subject.patient_id
+          ? Check(gate.OpenPatientForWrite(*c.who, *subject.patient_id, "CarePlan",
+                                           "CarePlan.create"))
+          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "CarePlan", "CarePlan.create"));
+  if (!access) {
+    Fail(403, "forbidden",
+         "you may not write care plans for this subject (unknown, or no legitimate "
+         "relationship)");
+  }
+  careplan::CarePlan plan = std::move(parsed.write.plan);
+  plan.nhs_number = access->person().digits();
+  plan.recorded_by = c.who->username;
+  if (criteria) {
+    careplan::PlanFilter f;
+    f.source = std::string(fhir::kFhirPlanSource);
+    f.source_ref = criteria->exact;
+    f.source_ref_suffix = criteria->suffix;
+    std::vector<careplan::CarePlan> matches = Check(careplan::ListPlans(c.store, f));
+    if (matches.size() > 1) {
+      access->NoteNotWritten("if-none-exist-matches-several");
+      Check(gate.Audit(*access));
+      Fail(412, "duplicate", "the If-None-Exist criteria match more than one CarePlan");
+    }
+    if (matches.size() == 1) {
+      // An existing plan is returned only to someone who may read it; otherwise the create
+      // goes ahead and an identifier already taken is a conflict (409).
+      std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+      std::optional<ig::PersonAccess> read = owner
+                                                 ? Check(gate.Open(*c.who, *owner, "CarePlan.read"))
+                                                 : std::optional<ig::PersonAccess>();
+      if (read) {
+        for (const careplan::CarePlan& p : Check(ig::PersonRecords(c.store).CarePlans(*read))) {
+          if (p.plan_id != matches[0].plan_id) continue;
+          Check(gate.Audit(*read));
+          access->NoteNotWritten("if-none-exist-matched");
+          Check(gate.Audit(*access));
+          return SendCarePlan(c, 200, p, read->patient_id());
+        }
+        Check(gate.Audit(*read));
+      }
+    }
+  }
+  StatusOr<int64_t> added = careplan::AddPlan(c.store, plan);
+  if (!added.ok() && added.status().code() == StatusCode::kAlreadyExists) {
+    access->NoteNotWritten("identifier-taken");
+    Check(gate.Audit(*access));
+    Fail(409, "duplicate", "a CarePlan with this identifier already exists");
+  }
+  if (!added.ok() && added.status().code() == StatusCode::kInvalidArgument) {
+    access->NoteNotWritten("invalid");
+    Check(gate.Audit(*access));
+    Fail(422, "processing", added.status().message());
+  }
+  int64_t plan_id = Check(std::move(added));
+  std::optional<careplan::CarePlan> stored = Check(careplan::GetPlan(c.store, plan_id));
+  if (!stored) Fail(500, "exception", "internal error");
+  access->NoteWritten(fmt::format("CarePlan/cp-{}/_history/{}", plan_id, stored->version));
+  Check(gate.Audit(*access));
+  SendCarePlan(c, 201, *stored, access->patient_id());
+}
+
+// PUT /fhir/CarePlan/{id} with If-Match: W/"<version>" (428 without it).
+void Service::CarePlanUpdate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
+  };
+  json body = FhirBody(c);
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
+  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
+  if (parsed.write.id.empty()) Fail(400, "invalid", "CarePlan.id is required in an update");
+  if (parsed.write.id != id) Fail(400, "invalid", "CarePlan.id does not match the URL");
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  if (!c.req.has_header("If-Match")) {
+    Fail(428, "required",
+         "an update needs If-Match: W/\"<version>\" (the ETag read), so that no change is "
+         "lost");
+  }
+  std::optional<int> expected = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
+  if (!expected) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
+  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+  if (!plan_id) not_found();
+  std::optional<careplan::CarePlan> current = Check(careplan::GetPlan(c.store, *plan_id));
+  std::optional<NhsNumber> person;
+  if (current) person = NhsNumber::Parse(current->nhs_number);
+  ig::Gate gate(c.store, c.now);
+  if (!person) {
+    Check(gate.AuditOther(*c.who, "CarePlan.update", nullptr, "denied", ""));
+    not_found();
+  }
+  std::optional<ig::PersonAccess> access =
+      Check(gate.OpenForWrite(*c.who, *person, "CarePlan", "CarePlan.update"));
+  if (!access) not_found();
+  // Under an objection a user of another organisation sees (and so may change) only the
+  // plans their organisation is involved in.
+  bool visible = false;
+  for (const careplan::CarePlan& p : Check(ig::PersonRecords(c.store).CarePlans(*access))) {
+    visible |= p.plan_id == *plan_id;
+  }
+  if (!visible) {
+    access->NoteNotWritten("not-visible");
+    Check(gate.Audit(*access));
+    not_found();
+  }
+  const fhir::SubjectRef& subject = parsed.write.subject;
+  bool same_person = subject.patient_id ? *subject.patient_id == access->patient_id()
+                                        : *subject.nhs_number == *person;
+  if (!same_person) {
+    access->NoteNotWritten("subject-changed");
+    Check(gate.Audit(*access));
+    return SendJson(
+        c.res, 422,
+        fhir::ProblemsOutcome({{"CarePlan.subject", "a plan's subject cannot change"}}));
+  }
+  careplan::CarePlan plan = std::move(parsed.write.plan);
+  if (!plan.source_ref.empty() &&
+      (plan.source != current->source || plan.source_ref != current->source_ref)) {
+    access->NoteNotWritten("identifier-changed");
+    Check(gate.Audit(*access));
+    return SendJson(
+        c.res, 422,
+        fhir::ProblemsOutcome({{"CarePlan.identifier", "a plan's identifier cannot change"}}));
+  }
+  plan.plan_id = *plan_id;
+  plan.nhs_number = person->digits();
+  plan.recorded_by = c.who->username;
+  StatusOr<careplan::CarePlan> updated = careplan::UpdatePlan(c.store, plan, *expected);
+  if (!updated.ok() && updated.status().code() == StatusCode::kFailedPrecondition) {
+    access->NoteNotWritten("version-mismatch");
+    Check(gate.Audit(*access));
+    Fail(412, "conflict",
+         fmt::format("the plan has changed: If-Match W/\"{}\" is not the current version",
+                     *expected));
+  }
+  if (!updated.ok() && updated.status().code() == StatusCode::kInvalidArgument) {
+    access->NoteNotWritten("invalid");
+    Check(gate.Audit(*access));
+    Fail(422, "processing", updated.status().message());
+  }
+  careplan::CarePlan stored = Check(std::move(updated));
+  access->NoteWritten(fmt::format("CarePlan/{}/_history/{}", id, stored.version));
+  Check(gate.Audit(*access));
+  SendCarePlan(c, 200, stored, access->patient_id());
+}
+
+// --- Consent (objections) ----------------------------------------------------------------
+
+// POST /fhir/Consent: a deny provision records the person's objection, a permit provision
+// or a withdrawn status lifts it (fhir/consent.h). The patient themself or a clinician with
+// a legitimate relationship (the gate's write rule).
+void Service::ConsentCreate(Ctx& c) {
+  RequireWriteScope(c, "Consent");
+  json body = FhirBody(c);
+  fhir::ConsentParse parsed = fhir::ParseConsent(body);
+  if (!parsed.not_a_consent.empty()) Fail(400, "invalid", parsed.not_a_consent);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  ig::Gate gate(c.store, c.now);
+  const fhir::SubjectRef& subject = parsed.patient;
+  std::optional<ig::PersonAccess> access =
+      subject.patient_id
+          ? Check(
+                gate.OpenPatientForWrite(*c.who, *subject.patient_id, "Consent", "Consent.create"))
+          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "Consent", "Consent.create"));
+  if (!access) {
+    Fail(403, "forbidden",
+         "you may not record consent for this person (unknown, or no legitimate relationship)");
+  }
+  const std::string id = fhir::ConsentId(access->patient_id());
+  if (parsed.effect == fhir::ConsentEffect::kRecordObjection) {
+    bool added = Check(ig::RecordObjection(c.store, *access, parsed.recorded_on,
+                                           fmt::format("fhir:{}", c.who->username)));
+    std::optional<ig::ObjectionRecord> stored = Check(ig::ReadObjection(c.store, *access));
+    access->NoteWritten(fmt::format("Consent/{} deny{}", id, added ? "" : " (already recorded)"));
+    Check(gate.Audit(*access));
+    if (!stored) Fail(500, "exception", "internal error");
+    if (added) c.res.set_header("Location", fmt::format("{}/Consent/{}", c.base_url, id));
+    c.res.set_header("ETag", "W/\"1\"");
+    return SendJson(c.res, added ? 201 : 200, fhir::ConsentResource(*stored, access->patient_id()));
+  }
+  std::optional<ig::ObjectionRecord> before = Check(ig::ReadObjection(c.store, *access));
+  bool lifted = Check(ig::LiftObjection(c.store, *access));
+  access->NoteWritten(fmt::format("Consent/{} {}", id, lifted ? "lifted" : "none to lift"));
+  Check(gate.Audit(*access));
+  ig::ObjectionRecord shown = before.value_or(ig::ObjectionRecord{});
+  if (shown.imported_at.empty()) shown.imported_at = store::UtcNowIso8601();
+  SendJson(c.res, 200, fhir::ConsentResource(shown, access->patient_id(), false));
+}
+
+// GET /fhir/Consent/{id}: the person's objection while it stands.
+void Service::ConsentRead(Ctx& c) {
+  RequireScope(c, "Consent");
+  const std::string id = c.req.matches[1];
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource Consent/{} is not known", id.substr(0, 40)));
+  };
+  std::optional<int64_t> pid = fhir::ParseConsentId(id);
+  if (!pid) not_found();
+  ig::Gate gate(c.store, c.now);
+  std::optional<ig::PersonAccess> access = Check(gate.OpenConsent(*c.who, *pid, "Consent.read"));
+  if (!access) not_found();
+  std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+  Check(gate.Audit(*access));
+  if (!o) not_found();
+  c.res.set_header("ETag", "W/\"1\"");
+  SendJson(c.res, 200, fhir::ConsentResource(*o, *pid));
+}
+
+// GET /fhir/Consent?patient=: zero or one Consent.
+void Service::ConsentSearch(Ctx& c) {
+  RequireScope(c, "Consent");
+  fhir::SearchParams params = Params(c);
+  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  Check(fhir::IncludesFromParams(params, "Consent"));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  std::vector<json> matches;
+  if (auto pid = fhir::ParsePatientId(q.patient_id)) {
+    ig::Gate gate(c.store, c.now);
+    std::optional<ig::PersonAccess> access =
+        Check(gate.OpenConsent(*c.who, *pid, "Consent.search"));
+    if (access) {
+      std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+      Check(gate.Audit(*access));
+      if (o) {
+        json r = fhir::ConsentResource(*o, *pid);
+        if (fhir::InRange(q.date, r["dateTime"].get<std::string>())) matches.push_back(r);
+      }
+    }
+  }
+  int64_t total = static_cast<int64_t>(matches.size());
+  std::vector<json> page;
+  for (int64_t i = paging.offset; i < std::min(total, paging.offset + paging.count); ++i) {
+    page.push_back(std::move(matches[i]));
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, "Consent", params, total, paging, std::move(page)));
+}
+
 void Service::NotSupported(Ctx& c) {
   (void)c;
   Fail(405, "not-supported", "this interaction is not implemented (see /fhir/metadata)");
@@ -617,6 +998,14 @@ void Service::Install(httplib::Server& svr) {
            Route("POST /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
   svr.Get(R"(/fhir/Patient/([^/]+))",
           Route("GET /fhir/Patient/{id}", Auth::kBearer, &Service::PatientRead));
+  svr.Get(R"(/fhir/CarePlan/([^/]+)/_history/?)",
+          Route("GET /fhir/CarePlan/{id}/_history", Auth::kBearer, &Service::CarePlanHistory));
+  svr.Get(
+      R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
+      Route("GET /fhir/CarePlan/{id}/_history/{vid}", Auth::kBearer, &Service::CarePlanHistory));
+  svr.Get(R"(/fhir/Consent/?)", Route("GET /fhir/Consent", Auth::kBearer, &Service::ConsentSearch));
+  svr.Get(R"(/fhir/Consent/([^/]+))",
+          Route("GET /fhir/Consent/{id}", Auth::kBearer, &Service::ConsentRead));
   svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
           Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
   svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
@@ -625,6 +1014,12 @@ void Service::Install(httplib::Server& svr) {
           Route("GET /fhir/AuditEvent", Auth::kBearer, &Service::AuditSearch));
   svr.Get("/analytics/summary",
           Route("GET /analytics/summary", Auth::kBearer, &Service::AnalyticsSummary));
+  svr.Post(R"(/fhir/CarePlan/?)",
+           Route("POST /fhir/CarePlan", Auth::kBearer, &Service::CarePlanCreate));
+  svr.Post(R"(/fhir/Consent/?)",
+           Route("POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate));
+  svr.Put(R"(/fhir/CarePlan/([^/]+))",
+          Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
   svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Put(R"(/fhir(/.*)?)", Route("PUT /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Patch(R"(/fhir(/.*)?)", Route("PATCH /fhir/*", Auth::kNone, &Service::NotSupported));

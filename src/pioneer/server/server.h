@@ -9,7 +9,11 @@
 //                                            carrying a grant for that person
 //   GET  /fhir/Patient/{id}, /fhir/Patient?...,  POST /fhir/Patient/_search
 //   GET|POST /fhir/Patient/{id}/$everything
-//   GET  /fhir/{Encounter|Condition|EpisodeOfCare}/{id} and ?patient=...&date=...
+//   GET  /fhir/{Encounter|Condition|EpisodeOfCare|CarePlan}/{id} and ?patient=...&date=...
+//   GET  /fhir/CarePlan/{id}/_history[/{vid}]  history and vread (the register's versions)
+//   POST /fhir/CarePlan [If-None-Exist], PUT /fhir/CarePlan/{id} with If-Match
+//                                            create and version-aware update
+//   POST /fhir/Consent, GET /fhir/Consent/{id} and ?patient=   objections (record, lift, read)
 //   GET  /fhir/AuditEvent?patient=&agent=&date=   (IG officer; a patient: own record only)
 //   GET  /analytics/summary                  aggregates for analysts (suppressed, no persons)
 // HTTP/1.1 on cpp-httplib (Debian's split build): TCP_NODELAY, keep-alive, a thread pool,

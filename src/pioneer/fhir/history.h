@@ -1,0 +1,24 @@
+// History of a versioned resource (FHIR R4 "history" interaction): a Bundle of type
+// `history`, newest version first, each entry with its fullUrl (the version's URL), the
+// resource as it was, the request that made it (POST for the first version, PUT after) and
+// the response (status, ETag W/"<version>", lastModified). Only CarePlans are versioned
+// (the care plan register keeps every version).
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "pioneer/careplan/plan_store.h"
+
+namespace pioneer::fhir {
+
+// `versions` oldest first (as careplan::PlanHistory returns them); `patient_id` the
+// subject's Patient id.
+nlohmann::json CarePlanHistoryBundle(std::string_view base_url,
+                                     const std::vector<careplan::PlanVersion>& versions,
+                                     int64_t patient_id);
+
+}  // namespace pioneer::fhir
