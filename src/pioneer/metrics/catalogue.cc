@@ -690,6 +690,9 @@ MetricDefinition Dementia(const SwitchValues& sw) {
   d.age_lo = 65;
   d.sex_field = kPersonField;
   d.lsoa_field = kPersonField;
+  // The practice's register on the day: where the person is registered then, not the
+  // practice that recorded the diagnosis (people move; the denominator is the list).
+  d.practice_field = kPracticeAtEvent;
   d.denominator_kind = DenominatorKind::kExpectedPrevalence;
   d.prevalence_table = sw.at("dementia.prevalence_rates");
   d.denominator_age_lo = 65;

@@ -62,7 +62,8 @@ inline constexpr const char* kPeriodStart = "@period_start";
 // As a sex/practice/LSOA/birth field name: take the value from the person's PDS current row.
 inline constexpr const char* kPersonField = "@person";
 // As the practice field: the practice the person was registered with on the record's period
-// date (gp_registrations placed on the person: registration start on or before that date and
+// date, or for "as at the period end" metrics (registers) on the period's last day
+// (gp_registrations placed on the person: registration start on or before that date and
 // no end or an end on or after it; the latest start, then the highest row id, wins), else the
 // PDS current practice. People who have since died or moved keep the practice they had then.
 inline constexpr const char* kPracticeAtEvent = "@practice_at_event";

@@ -47,9 +47,10 @@ std::string MeasureText(const MetricDefinition& d) {
 std::string PracticeText(const MetricDefinition& d) {
   if (d.practice_field == kPracticeAtEvent) {
     return fmt::format(
-        "the practice the person was registered with on `{}` (gp_registrations), else the PDS "
+        "the practice the person was registered with on {} (gp_registrations), else the PDS "
         "current practice",
-        d.period_field);
+        d.period_mode == PeriodMode::kAsAtPeriodEnd ? "the last day of the period"
+                                                    : "`" + d.period_field + "`");
   }
   if (d.practice_field == kPersonField) return "the PDS current practice";
   return "`" + d.practice_field + "` on the record";

@@ -509,7 +509,9 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
             const uint32_t id = static_cast<uint32_t>(
                 p.practice >= 0         ? attrs.Value(p.practice, row)
                 : !placed               ? 0
-                : p.practice_at_event   ? practice_at(person, pd)
+                : p.practice_at_event
+                    ? practice_at(person, d.period_mode == PeriodMode::kAsAtPeriodEnd ? end - 1
+                                                                                      : pd)
                                         : pc.practice[person]);
             h.group = groups.ByPoolId(id, [&]() -> std::string {
               std::string pr(pool.Get(id));

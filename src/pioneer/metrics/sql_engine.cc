@@ -277,7 +277,8 @@ std::string PracticeSql(const MetricDefinition& d, const HasTable& has) {
   if (d.practice_field != kPracticeAtEvent) return FieldOrPerson(d.practice_field, "gp_practice_code");
   std::string person = FieldOrPerson(kPersonField, "gp_practice_code");
   if (!has("gp_registrations")) return person;
-  std::string day = DateCol("a", d.period_field);
+  std::string day = d.period_mode == PeriodMode::kAsAtPeriodEnd ? std::string("p.last_day")
+                                                                 : DateCol("a", d.period_field);
   return fmt::format(
       "coalesce((SELECT {0} FROM \"v_gp_registrations\" g WHERE g._pkey = a._pkey AND {1} IS "
       "NOT NULL AND {1} <= {2} AND ({3} IS NULL OR {3} >= {2}) ORDER BY {1} DESC, g._rid DESC "
