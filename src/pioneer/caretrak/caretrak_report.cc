@@ -36,6 +36,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
       {"effect",
        {{"relative", Num(d.point.relative)},
         {"relative_ci95", Ci(d.relative_ci95)},
+        {"relative_unadjusted", Num(d.point.relative_unadjusted)},
         {"absolute_per_person_year", Num(d.point.absolute)},
         {"absolute_per_person_year_ci95", Ci(d.absolute_ci95)},
         {"absolute_total_per_year", Num(d.point.absolute * matched)},
@@ -49,7 +50,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
        {{"cohort_before", d.point.treated_pre},
         {"cohort_after", d.point.treated_post},
         {"matched_before", d.point.control_pre},
-        {"matched_after", d.point.control_post},
+        {"matched_after", d.point.control_post},  // adjusted for later enrolment
         {"cohort_counterfactual_after", d.point.counterfactual}}},
       {"monthly",
        {{"month", months}, {"cohort", o.treated_monthly}, {"matched", o.control_monthly}}}};
@@ -159,9 +160,18 @@ json ToJson(const Evaluation& ev) {
               {"unit_cost_price_year", ev.price_year}}},
             {"comparison",
              {{"method",
-               "1:1 nearest-neighbour matching without replacement on the logit of a propensity "
-               "score from pre-index features, exact on age band and sex, within a caliper; "
-               "difference-in-differences with a bootstrap over matched pairs"},
+               c.reuse_controls
+                   ? "1:1 nearest-neighbour matching on the logit of a propensity score from "
+                     "pre-index features, exact on age band, sex and prior emergency admissions, "
+                     "within a caliper, each candidate index date used once (a person may serve "
+                     "at several); difference-in-differences with a bootstrap over clusters of "
+                     "pairs sharing a person"
+                   : "1:1 nearest-neighbour matching without replacement of people on the logit "
+                     "of a propensity score from pre-index features, exact on age band, sex and "
+                     "prior emergency admissions, within a caliper; difference-in-differences "
+                     "with a bootstrap over matched pairs"},
+              {"reuse_controls", c.reuse_controls},
+              {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
               {"control_index", ControlIndexName(ev.control_index)},
               {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
               {"control_lag_days", ev.control_lag_days},
@@ -174,7 +184,9 @@ json ToJson(const Evaluation& ev) {
              {{"size", ev.matched},
               {"cohort_unmatched", ev.unmatched},
               {"enrolled_later", ev.controls_enrolled_later},
-              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share}}},
+              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
+              {"distinct_people", ev.control_people},
+              {"bootstrap_clusters", ev.bootstrap_clusters}}},
             {"reliable", ev.reliable},
             {"warning", ev.reliable
                             ? ""
@@ -253,9 +265,9 @@ std::string RenderHtml(const json& j) {
   }
   h += "</table></section>";
   h += "<section><h2>Cohort</h2><table>";
-  for (const char* k : {"enrolment_rows", "unknown_nhs_numbers", "bad_rows", "duplicates",
-                        "excluded_age", "excluded_not_alive", "excluded_outside_data_window",
-                        "size"}) {
+  for (const char* k :
+       {"enrolment_rows", "unknown_nhs_numbers", "bad_rows", "duplicates", "excluded_age",
+        "excluded_not_alive", "excluded_outside_data_window", "size"}) {
     h += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>", k,
                      j["cohort"][k].get<int64_t>());
   }

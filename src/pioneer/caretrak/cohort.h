@@ -9,8 +9,9 @@
 //     "look_back_months": 12,
 //     "follow_up_months": 12,
 //     "outcomes": ["non_elective_admissions", "total_cost"],
-//     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "bootstrap": 500,
-//                    "seed": 1, "min_cohort": 20, "reliable_cohort": 100}
+//     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "reuse_controls": true,
+//                    "adjust_for_later_enrolment": true, "bootstrap": 500, "seed": 1,
+//                    "min_cohort": 20, "reliable_cohort": 100}
 //   }
 //
 // Every key is optional except entry and outcomes; unknown keys anywhere are an error naming
@@ -19,13 +20,12 @@
 // cohort file's folder) and "care_plan_created" (each person's first care plan in the store's
 // register, indexed on its start date; {"type": "care_plan_created", "joint_only": true} keeps
 // joint plans only); "reablement_start", "virtual_ward_start" and "case_management_start" are
-// recognised and refused as not yet supported. control_index: "emergency_discharge" (controls' index dates are their own
-// emergency discharges plus the cohort's median lag), "enrolment_dates" (controls take the
-// cohort's calendar index dates) or "auto" (the first when most of the cohort was enrolled
-// within 30 days of an emergency discharge).
-// Errors: kInvalidArgument naming the file and key (or the JSON parser's line and column);
-// kNotFound when the file does not exist.
-// Thread safety: pure functions.
+// recognised and refused as not yet supported. control_index: "emergency_discharge" (controls'
+// index dates are their own emergency discharges plus the cohort's median lag), "enrolment_dates"
+// (controls take the cohort's calendar index dates) or "auto" (the first when most of the cohort
+// was enrolled within 30 days of an emergency discharge). Errors: kInvalidArgument naming the file
+// and key (or the JSON parser's line and column); kNotFound when the file does not exist. Thread
+// safety: pure functions.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +52,12 @@ struct CohortDefinition {
   int follow_up_months = 12;
   ControlIndex control_index = ControlIndex::kAuto;
   double caliper_sd = 0.2;
+  // A comparison person may be matched at several index dates (each candidate row once);
+  // false: each person at most once (matching.h says why reuse is the default).
+  bool reuse_controls = true;
+  // Comparison people enrolled during their follow-up: adjust for the scheme they received
+  // (estimate.h, iterative parameter estimation); false: report the diluted DiD.
+  bool adjust_for_later_enrolment = true;
   int bootstrap = 500;
   uint64_t seed = 1;
   int min_cohort = 20;        // fewer matched pairs: an error (too small to match)

@@ -12,7 +12,8 @@ TEST(ParseCohort, ReadsEveryField) {
     "look_back_months": 6, "follow_up_months": 9,
     "outcomes": ["ae_attendances", "total_cost"],
     "comparison": {"control_index": "enrolment_dates", "caliper_sd": 0.1, "bootstrap": 200,
-                   "seed": 7, "min_cohort": 5, "reliable_cohort": 50}})",
+                   "seed": 7, "min_cohort": 5, "reliable_cohort": 50, "reuse_controls": false,
+                   "adjust_for_later_enrolment": false}})",
                        "c.json", "/data");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->name, "vw");
@@ -30,6 +31,14 @@ TEST(ParseCohort, ReadsEveryField) {
   EXPECT_EQ(c->seed, 7u);
   EXPECT_EQ(c->min_cohort, 5);
   EXPECT_EQ(c->reliable_cohort, 50);
+  EXPECT_FALSE(c->reuse_controls);
+  EXPECT_FALSE(c->adjust_for_later_enrolment);
+  const auto defaults = ParseCohort(R"({"entry": {"type": "care_plan_created"},
+      "outcomes": ["bed_days"]})",
+                                    "d.json", "");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_TRUE(defaults->reuse_controls);
+  EXPECT_TRUE(defaults->adjust_for_later_enrolment);
 }
 
 TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {

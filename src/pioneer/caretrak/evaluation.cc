@@ -285,6 +285,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   std::vector<int32_t> stratum(n);
   std::vector<uint32_t> group(n);
   std::vector<double> values(static_cast<size_t>(months) * kMeasureCount), exposure(months);
+  std::vector<double> censored(values.size()), censored_exposure(months);
   for (size_t i = 0; i < n; ++i) {
     if (progress && (i % 4096 == 0 || i + 1 == n)) progress("pre-index features", i + 1, n);
     const Row& r = rows[i];
@@ -322,6 +323,12 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     }
     const int32_t last = LastDischarge(activity.EmergencySpells(r.person), r.day);
     f[kFDaysSinceEmergency] = last == kNoDate ? 730 : std::min(730, r.day - last);
+    // A comparison person enrolled during the follow-up: the events before their enrolment,
+    // so that those after it are known (the later-enrolment adjustment, estimate.h).
+    const bool enrolled_in_follow_up = !r.treated && r.censor != kNoDate;
+    if (enrolled_in_follow_up) {
+      activity.PersonMonths(r.person, r.day, HL, F, censored, censored_exposure, r.censor);
+    }
     for (size_t o = 0; o < n_out; ++o) {
       PersonOutcome& po = outcome[i * n_out + o];
       for (int k = HL - L; k < months; ++k) {
@@ -332,6 +339,9 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
         } else {
           po.post += v;
           po.post_exposure += exposure[k];
+          if (enrolled_in_follow_up) {
+            po.post_after_own_enrolment += v - censored[k * kMeasureCount + cohort.outcomes[o]];
+          }
         }
       }
     }
@@ -347,7 +357,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   auto logit = FitPropensity(x, kFeatureCount, treated);
   if (!logit.ok()) return logit.status();
   if (progress) progress("matching", 0, 1);
-  const MatchResult match = Match(*logit, treated, stratum, group, cohort.caliper_sd);
+  const MatchResult match =
+      Match(*logit, treated, stratum, group, cohort.caliper_sd, cohort.reuse_controls);
   ev.caliper = match.caliper;
   ev.matched = match.matched;
   ev.unmatched = match.unmatched;
@@ -404,7 +415,21 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     ev.balance.push_back(b);
   }
 
-  // 5. Outcomes: DiD with bootstrap, and the monthly series of the matched groups.
+  // 5. Outcomes: DiD with a bootstrap over clusters of pairs that share a person, and the
+  // monthly series of the matched groups.
+  std::vector<int32_t> clusters;
+  {
+    std::vector<uint32_t> pa, pb;
+    for (size_t k = 0; k < t_m.size(); ++k) {
+      pa.push_back(rows[t_m[k]].person);
+      pb.push_back(rows[c_m[k]].person);
+    }
+    clusters = PairClusters(pa, pb);
+    ev.control_people =
+        static_cast<int64_t>(std::unordered_set<uint32_t>(pb.begin(), pb.end()).size());
+    ev.bootstrap_clusters =
+        clusters.empty() ? 0 : *std::max_element(clusters.begin(), clusters.end()) + 1;
+  }
   for (size_t o = 0; o < n_out; ++o) {
     if (progress) progress("difference-in-differences (bootstrap)", o, n_out);
     OutcomeEstimate est;
@@ -414,7 +439,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
       pt.push_back(outcome[t_m[k] * n_out + o]);
       pc.push_back(outcome[c_m[k] * n_out + o]);
     }
-    est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o);
+    est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o, clusters,
+                           cohort.adjust_for_later_enrolment);
     ev.outcomes.push_back(std::move(est));
   }
   std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()), exp_t(L + F),

@@ -78,7 +78,7 @@ StatusOr<std::vector<double>> FitPropensity(std::span<const double> x, int cols,
 
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd) {
+                  double caliper_sd, bool reuse_groups) {
   const size_t n = logit.size();
   MatchResult out;
   out.control_of.assign(n, -1);
@@ -145,7 +145,7 @@ MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treate
       continue;
     }
     used[best] = 1;
-    used_groups.insert(group[best]);
+    if (!reuse_groups) used_groups.insert(group[best]);
     out.control_of[t] = best;
     ++out.matched;
   }
