@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -50,6 +51,7 @@ struct Scenario {
   double ae_effect;  // scheme "ae" on ae_attendances
 };
 
+constexpr size_t kDefaultScenarios = 2;
 std::vector<Scenario> Scenarios() {
   std::vector<Scenario> s = {{42, 0.0, -0.2}, {43, -0.3, -0.15}};
   if (std::getenv("PIONEER_CARETRAK_SWEEP") != nullptr) {
@@ -127,7 +129,14 @@ double TrueEffect(const Area& a, const std::string& scheme, std::string* outcome
   return 0;
 }
 
-void CheckScheme(const Scenario& sc, const std::string& scheme) {
+// Checks one scheme. The interval's coverage of the truth (and, for a zero effect, that no
+// saving is claimed) is asserted here when `require_truth`; otherwise it is returned for the
+// sweep's tally (a 95% interval misses about 1 time in 20).
+struct Coverage {
+  int checked = 0, covered = 0;
+};
+void CheckScheme(const Scenario& sc, const std::string& scheme, bool require_truth,
+                 Coverage* coverage) {
   {
     Area& a = AreaFor(sc);
     ASSERT_TRUE(a.report.count(scheme)) << a.err;
@@ -154,17 +163,25 @@ void CheckScheme(const Scenario& sc, const std::string& scheme) {
     const double lo = r["effect"]["relative_ci95"][0].get<double>();
     const double hi = r["effect"]["relative_ci95"][1].get<double>();
     const double naive = r["naive"]["relative"].get<double>();
-    SCOPED_TRACE(fmt::format("seed {} {} true {} estimate {:.3f} ({:.3f} to {:.3f}) naive {:.3f}",
-                             sc.seed, outcome, truth, rel, lo, hi, naive));
+    auto Trace = [&] {
+      return fmt::format("seed {} {} true {} estimate {:.3f} ({:.3f} to {:.3f}) naive {:.3f}",
+                         sc.seed, outcome, truth, rel, lo, hi, naive);
+    };
+    SCOPED_TRACE(Trace());
     EXPECT_LE(lo, rel);
     EXPECT_GE(hi, rel);
-    if (truth == 0) {
-      EXPECT_GE(hi, 0.0) << "a scheme that does nothing must not show a saving";
-      EXPECT_EQ(r["effect"]["conclusion"].get<std::string>().rfind("reduction", 0),
-                std::string::npos);
+    const bool covered = lo <= truth && truth <= hi;
+    ++coverage->checked;
+    coverage->covered += covered;
+    if (!covered) std::fprintf(stderr, "interval misses the truth: %s\n", Trace().c_str());
+    if (require_truth) {
+      EXPECT_TRUE(covered) << "the 95% interval should contain the true effect";
+      if (truth == 0) {
+        EXPECT_GE(hi, 0.0) << "a scheme that does nothing must not show a saving";
+        EXPECT_EQ(r["effect"]["conclusion"].get<std::string>().rfind("reduction", 0),
+                  std::string::npos);
+      }
     }
-    EXPECT_LE(lo, truth) << "the 95% interval should contain the true effect";
-    EXPECT_GE(hi, truth) << "the 95% interval should contain the true effect";
     EXPECT_LT(naive, rel) << "the naive before/after should show a larger fall";
     if (outcome == "non_elective_admissions") {
       EXPECT_LT(naive, lo) << "the naive before/after should lie below the interval";
@@ -199,12 +216,18 @@ class CaretrakCli : public ::testing::Test {
 // ctest runs every test in its own process, so everything that needs the (costly) area is one
 // test: the schemes on every scenario, the long form, bad input and the browser check.
 TEST_F(CaretrakCli, EndToEndOnAPlantedArea) {
-  for (const Scenario& sc : Scenarios()) {
+  const std::vector<Scenario> scenarios = Scenarios();
+  Coverage coverage;
+  for (size_t k = 0; k < scenarios.size(); ++k) {
     for (const char* scheme : {"ne", "ae"}) {
-      SCOPED_TRACE(fmt::format("seed {} scheme {}", sc.seed, scheme));
-      CheckScheme(sc, scheme);
+      SCOPED_TRACE(fmt::format("seed {} scheme {}", scenarios[k].seed, scheme));
+      CheckScheme(scenarios[k], scheme, /*require_truth=*/k < kDefaultScenarios, &coverage);
     }
   }
+  // The sweep: most 95% intervals contain the truth (at least 80%; 13 of 16).
+  std::fprintf(stderr, "95%% intervals containing the true effect: %d of %d\n", coverage.covered,
+               coverage.checked);
+  EXPECT_GE(coverage.covered * 5, coverage.checked * 4);
   {
     SCOPED_TRACE("long form");
     LongForm();
