@@ -10,6 +10,8 @@
 //    six more seeds and effect sizes (about 3 more minutes in the debug build);
 //    docs/caretrak.md ("Validation against planted truth") gives the coverage measured;
 //  * the long form (--cohort JSON) gives the short form's result;
+//  * the entry events read from the extracts (reablement_start, case_management_start): the
+//    cohort is each person's first such event, counted here from the extract file;
 //  * bad input: unknown cohort field, empty cohort, cohort too small to match, follow-up past
 //    the end of the data, bad enrolment rows (counted, never printed) exit 2 with the file,
 //    line and field named;
@@ -19,6 +21,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -208,6 +211,9 @@ class CaretrakCli : public ::testing::Test {
   std::string List() { return *area().dir / "extracts/interventions/ae.csv"; }
   void LongForm();
   void CarePlanEntry();
+  void ExtractEntryEvent(const std::string& type, const std::string& file,
+                         const std::string& column, const std::string& value,
+                         const std::string& column2, const std::string& value2);
   void BadInput();
   void Browser();
   TempDir scratch_;
@@ -235,6 +241,16 @@ TEST_F(CaretrakCli, EndToEndOnAPlantedArea) {
   {
     SCOPED_TRACE("care plan entry event");
     CarePlanEntry();
+  }
+  {
+    SCOPED_TRACE("entry event reablement_start");
+    ExtractEntryEvent("reablement_start", "social_care_events.csv", "event_type", "service",
+                      "service_type", "reablement");
+  }
+  {
+    SCOPED_TRACE("entry event case_management_start");
+    ExtractEntryEvent("case_management_start", "community_contacts.csv", "team_type",
+                      "community_matron", "", "");
   }
   {
     SCOPED_TRACE("bad input");
@@ -291,6 +307,64 @@ void CaretrakCli::CarePlanEntry() {
                 r["cohort"]["unknown_nhs_numbers"].get<size_t>(),
             people.size());
   EXPECT_GT(r["matched_group"]["size"].get<int64_t>(), 20);
+  EXPECT_TRUE(r["effect"].contains("relative_ci95"));
+}
+
+// An entry event read from an extract: each person's first event of the kind. The cohort is
+// counted here from the extract file (rows with a valid NHS Number: the store refuses the
+// others), and must be evaluated like any other.
+void CaretrakCli::ExtractEntryEvent(const std::string& type, const std::string& file,
+                                    const std::string& column, const std::string& value,
+                                    const std::string& column2, const std::string& value2) {
+  Area& a = area();
+  std::istringstream in(ReadFile(*a.dir / ("extracts/" + file)));
+  std::string line;
+  std::getline(in, line);
+  auto split = [](const std::string& l) {
+    std::vector<std::string> f;
+    std::stringstream ss(l);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (!l.empty() && l.back() == ',') f.push_back("");
+    return f;
+  };
+  const std::vector<std::string> header = split(line);
+  auto col = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const size_t nhs = col("nhs_number"), c1 = col(column), c2 = column2.empty() ? 0 : col(column2);
+  ASSERT_LT(nhs, header.size());
+  ASSERT_LT(c1, header.size());
+  int64_t rows = 0;
+  std::set<std::string> people;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = split(line);
+    if (f.size() != header.size() || f[c1] != value) continue;
+    if (!column2.empty() && f[c2] != value2) continue;
+    if (!NhsNumber::Parse(f[nhs])) continue;
+    ++rows;
+    people.insert(f[nhs]);
+  }
+  ASSERT_GT(people.size(), 100u) << "too few " << type << " events to test on";
+  const std::string cohort = scratch_ / (type + ".json");
+  testing::WriteFile(cohort, json{{"name", type},
+                                  {"entry", {{"type", type}}},
+                                  {"outcomes", {"non_elective_admissions", "total_cost"}}}
+                                 .dump());
+  const std::string out = scratch_ / ("out_" + type);
+  auto c = RunPioneer("caretrak --db " + a.db + " --cohort " + cohort + " --out " + out, scratch_);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json r = json::parse(ReadFile(out + "/caretrak.json"));
+  EXPECT_EQ(r["cohort"]["entry"], type);
+  EXPECT_EQ(r["cohort"]["enrolment_rows"].get<int64_t>(), rows);
+  EXPECT_EQ(r["cohort"]["enrolment_rows"].get<int64_t>() - r["cohort"]["duplicates"].get<int64_t>(),
+            static_cast<int64_t>(people.size()));
+  EXPECT_EQ(r["cohort"]["unknown_nhs_numbers"].get<int64_t>(), 0);
+  // First events too early for the look-back or too late for the follow-up are counted out.
+  EXPECT_GT(r["cohort"]["excluded_outside_data_window"].get<int64_t>(), 0);
+  EXPECT_LE(r["cohort"]["size"].get<int64_t>() +
+                r["cohort"]["excluded_outside_data_window"].get<int64_t>(),
+            static_cast<int64_t>(people.size()));
+  EXPECT_GE(r["matched_group"]["size"].get<int64_t>(), 20);
   EXPECT_TRUE(r["effect"].contains("relative_ci95"));
 }
 

@@ -142,6 +142,7 @@ json ToJson(const Evaluation& ev) {
   json j = {{"report", "pioneer caretrak"},
             {"cohort",
              {{"name", c.name},
+              {"entry", EntryTypeName(c.entry)},
               {"enrolment_rows", ev.enrolment_rows},
               {"unknown_nhs_numbers", ev.unknown_nhs_number},
               {"bad_rows", ev.bad_rows},

@@ -19,8 +19,10 @@
 // "enrolment_list" (a CSV of nhs_number,enrolment_date; a relative path is relative to the
 // cohort file's folder) and "care_plan_created" (each person's first care plan in the store's
 // register, indexed on its start date; {"type": "care_plan_created", "joint_only": true} keeps
-// joint plans only); "reablement_start", "virtual_ward_start" and "case_management_start" are
-// recognised and refused as not yet supported. control_index: "emergency_discharge" (controls'
+// joint plans only), and each person's first event of a kind in the extracts, indexed on its
+// date: "reablement_start" (a reablement service in the social care extract),
+// "virtual_ward_start" and "case_management_start" (a community contact of the virtual ward or
+// the community matron team). control_index: "emergency_discharge" (controls'
 // index dates are their own emergency discharges plus the cohort's median lag), "enrolment_dates"
 // (controls take the cohort's calendar index dates) or "auto" (the first when most of the cohort
 // was enrolled within 30 days of an emergency discharge). Errors: kInvalidArgument naming the file
@@ -38,7 +40,14 @@
 namespace pioneer::caretrak {
 
 enum class ControlIndex { kAuto, kEmergencyDischarge, kEnrolmentDates };
-enum class EntryType { kEnrolmentList, kCarePlanCreated };
+enum class EntryType {
+  kEnrolmentList,
+  kCarePlanCreated,
+  // Each person's first event of a kind in the store's extracts (enrolment.h).
+  kReablementStart,      // social care service "reablement" (event_type service)
+  kVirtualWardStart,     // community contact of the "virtual_ward" team
+  kCaseManagementStart,  // community contact of the "community_matron" (case management) team
+};
 
 struct CohortDefinition {
   std::string name = "cohort";
@@ -70,5 +79,6 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
                                        const std::string& base_dir);
 
 const char* ControlIndexName(ControlIndex c);
+const char* EntryTypeName(EntryType e);  // the entry.type value
 
 }  // namespace pioneer::caretrak

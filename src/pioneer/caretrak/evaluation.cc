@@ -160,7 +160,9 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     if (e.day < earliest) ++too_early;
     if (e.day >= earliest && e.day <= latest) in_window.push_back(e);
   }
-  const bool from_register = cohort.entry == EntryType::kCarePlanCreated;
+  // Entry events from the store (a register or an extract) hold events too early or too late
+  // for the windows: they are left out and counted; an enrolment list with them is refused.
+  const bool from_register = cohort.entry != EntryType::kEnrolmentList;
   if (from_register) {
     ev.excluded_outside_data_window = too_late + too_early;
     too_late = too_early = 0;
