@@ -276,6 +276,24 @@ void CaretrakCli::LongForm() {
   const json r = json::parse(ReadFile(scratch_ / "out/caretrak.json"));
   EXPECT_EQ(r["effect"], a.report["ae"]["effect"]);
   EXPECT_EQ(r["balance"], a.report["ae"]["balance"]);
+  EXPECT_EQ(r["matched_group"]["same_practice"], 0);
+  // Exact matching on practice where possible: most pairs share a practice, the rest fall
+  // back to the age-sex-admissions cell.
+  testing::WriteFile(cohort, json{{"name", "scheme"},
+                                  {"entry", {{"type", "enrolment_list"}, {"file", List()}}},
+                                  {"outcomes", {"ae_attendances"}},
+                                  {"comparison", {{"exact_practice", true}}}}
+                                 .dump());
+  c = RunPioneer(
+      "caretrak --db " + a.db + " --cohort " + cohort + " --out " + (scratch_ / "out_practice"),
+      scratch_);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json p = json::parse(ReadFile(scratch_ / "out_practice/caretrak.json"));
+  EXPECT_EQ(p["comparison"]["exact_practice"], true);
+  const int64_t same = p["matched_group"]["same_practice"].get<int64_t>();
+  const int64_t size = p["matched_group"]["size"].get<int64_t>();
+  EXPECT_GT(same, size / 2);
+  EXPECT_LE(same, size);
 }
 
 // The entry event "care plan created": the cohort is each person's first plan of the store's

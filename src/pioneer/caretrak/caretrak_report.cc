@@ -172,6 +172,7 @@ json ToJson(const Evaluation& ev) {
                      "prior emergency admissions, within a caliper; difference-in-differences "
                      "with a bootstrap over matched pairs"},
               {"reuse_controls", c.reuse_controls},
+              {"exact_practice", c.exact_practice},
               {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
               {"control_index", ControlIndexName(ev.control_index)},
               {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
@@ -186,6 +187,7 @@ json ToJson(const Evaluation& ev) {
               {"cohort_unmatched", ev.unmatched},
               {"enrolled_later", ev.controls_enrolled_later},
               {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
+              {"same_practice", ev.matched_same_practice},
               {"distinct_people", ev.control_people},
               {"bootstrap_clusters", ev.bootstrap_clusters}}},
             {"reliable", ev.reliable},

@@ -168,11 +168,11 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   }
   if (j.contains("comparison")) {
     const json& m = j["comparison"];
-    PIONEER_RETURN_IF_ERROR(
-        CheckKeys(m,
-                  {"control_index", "caliper_sd", "reuse_controls", "adjust_for_later_enrolment",
-                   "bootstrap", "seed", "min_cohort", "reliable_cohort"},
-                  "comparison", source));
+    PIONEER_RETURN_IF_ERROR(CheckKeys(
+        m,
+        {"control_index", "caliper_sd", "reuse_controls", "exact_practice",
+         "adjust_for_later_enrolment", "bootstrap", "seed", "min_cohort", "reliable_cohort"},
+        "comparison", source));
     std::string ci = "auto";
     PIONEER_RETURN_IF_ERROR(Get(m, "control_index", "comparison.", source, &ci));
     if (ci == "auto") {
@@ -188,6 +188,7 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
     }
     PIONEER_RETURN_IF_ERROR(Get(m, "caliper_sd", "comparison.", source, &c.caliper_sd));
     PIONEER_RETURN_IF_ERROR(Get(m, "reuse_controls", "comparison.", source, &c.reuse_controls));
+    PIONEER_RETURN_IF_ERROR(Get(m, "exact_practice", "comparison.", source, &c.exact_practice));
     PIONEER_RETURN_IF_ERROR(
         Get(m, "adjust_for_later_enrolment", "comparison.", source, &c.adjust_for_later_enrolment));
     PIONEER_RETURN_IF_ERROR(Get(m, "bootstrap", "comparison.", source, &c.bootstrap));

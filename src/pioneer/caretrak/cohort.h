@@ -10,8 +10,8 @@
 //     "follow_up_months": 12,
 //     "outcomes": ["non_elective_admissions", "total_cost"],
 //     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "reuse_controls": true,
-//                    "adjust_for_later_enrolment": true, "bootstrap": 500, "seed": 1,
-//                    "min_cohort": 20, "reliable_cohort": 100}
+//                    "exact_practice": false, "adjust_for_later_enrolment": true,
+//                    "bootstrap": 500, "seed": 1, "min_cohort": 20, "reliable_cohort": 100}
 //   }
 //
 // Every key is optional except entry and outcomes; unknown keys anywhere are an error naming
@@ -64,6 +64,10 @@ struct CohortDefinition {
   // A comparison person may be matched at several index dates (each candidate row once);
   // false: each person at most once (matching.h says why reuse is the default).
   bool reuse_controls = true;
+  // Match inside the same GP practice on the index date where a candidate is inside the
+  // caliper, else anywhere in the stratum (matching.h, `fine`). Off by default
+  // (docs/caretrak.md says why).
+  bool exact_practice = false;
   // Comparison people enrolled during their follow-up: adjust for the scheme they received
   // (estimate.h, iterative parameter estimation); false: report the diluted DiD.
   bool adjust_for_later_enrolment = true;

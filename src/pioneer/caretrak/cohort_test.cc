@@ -14,7 +14,7 @@ TEST(ParseCohort, ReadsEveryField) {
     "outcomes": ["ae_attendances", "total_cost"],
     "comparison": {"control_index": "enrolment_dates", "caliper_sd": 0.1, "bootstrap": 200,
                    "seed": 7, "min_cohort": 5, "reliable_cohort": 50, "reuse_controls": false,
-                   "adjust_for_later_enrolment": false}})",
+                   "adjust_for_later_enrolment": false, "exact_practice": true}})",
                        "c.json", "/data");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->name, "vw");
@@ -34,12 +34,14 @@ TEST(ParseCohort, ReadsEveryField) {
   EXPECT_EQ(c->reliable_cohort, 50);
   EXPECT_FALSE(c->reuse_controls);
   EXPECT_FALSE(c->adjust_for_later_enrolment);
+  EXPECT_TRUE(c->exact_practice);
   const auto defaults = ParseCohort(R"({"entry": {"type": "care_plan_created"},
       "outcomes": ["bed_days"]})",
                                     "d.json", "");
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
   EXPECT_TRUE(defaults->reuse_controls);
   EXPECT_TRUE(defaults->adjust_for_later_enrolment);
+  EXPECT_FALSE(defaults->exact_practice);
 }
 
 TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {

@@ -286,6 +286,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   std::vector<uint8_t> treated(n);
   std::vector<int32_t> stratum(n);
   std::vector<uint32_t> group(n);
+  std::vector<int32_t> practice(cohort.exact_practice ? n : 0);
   std::vector<double> values(static_cast<size_t>(months) * kMeasureCount), exposure(months);
   std::vector<double> censored(values.size()), censored_exposure(months);
   for (size_t i = 0; i < n; ++i) {
@@ -354,16 +355,18 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     stratum[i] = AgeBand(age) * 100 + std::min<int>(P.sex[r.person], 9) * 10 +
                  std::min(3, static_cast<int>(f[kFNonElective]));
     group[i] = r.person;
+    if (cohort.exact_practice) practice[i] = activity.PracticeOn(r.person, r.day);
   }
   if (progress) progress("propensity score", 0, 1);
   auto logit = FitPropensity(x, kFeatureCount, treated);
   if (!logit.ok()) return logit.status();
   if (progress) progress("matching", 0, 1);
   const MatchResult match =
-      Match(*logit, treated, stratum, group, cohort.caliper_sd, cohort.reuse_controls);
+      Match(*logit, treated, stratum, group, cohort.caliper_sd, cohort.reuse_controls, practice);
   ev.caliper = match.caliper;
   ev.matched = match.matched;
   ev.unmatched = match.unmatched;
+  ev.matched_same_practice = match.matched_fine;
   if (ev.matched < cohort.min_cohort) {
     return InvalidArgumentError(fmt::format(
         "{}: cohort too small to match: {} matched pairs from {} eligible enrolled people and {} "

@@ -83,6 +83,7 @@ struct Evaluation {
   int64_t candidate_rows = 0, candidate_people = 0;
   double caliper = 0;  // on the logit of the propensity score
   int64_t matched = 0, unmatched = 0;
+  int64_t matched_same_practice = 0;  // pairs registered with the same GP practice
   // Comparison people enrolled during their follow-up (kept, not censored), and the share of
   // the comparison group's follow-up after their own enrolment (dilutes the effect).
   int64_t controls_enrolled_later = 0;

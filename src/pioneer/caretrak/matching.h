@@ -36,12 +36,16 @@ struct MatchResult {
   std::vector<int64_t> control_of;  // per row: the matched candidate row for treated rows, else -1
   double caliper = 0;               // on the logit scale
   int64_t matched = 0;
-  int64_t unmatched = 0;  // treated rows without a candidate inside the caliper
+  int64_t unmatched = 0;     // treated rows without a candidate inside the caliper
+  int64_t matched_fine = 0;  // matched inside their fine cell too
 };
 
-// group: person id per row; stratum: exact-match cell.
+// group: person id per row; stratum: exact-match cell. `fine` (empty, or one per row): a finer
+// cell inside the stratum (e.g. the GP practice) tried first: a treated row takes the nearest
+// candidate of its stratum and fine cell inside the caliper if there is one, else the nearest
+// of its stratum; a negative fine cell (unknown) goes straight to the stratum.
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd, bool reuse_groups = false);
+                  double caliper_sd, bool reuse_groups = false, std::span<const int32_t> fine = {});
 
 }  // namespace pioneer::caretrak
