@@ -227,15 +227,17 @@ std::string RenderHtml(const json& j) {
          "</strong></section>";
   }
   h += "<section><h2>Effect against the matched comparison group</h2><table><tr><th>Outcome</th>"
-       "<th>Relative change (95% CI)</th><th>Per person per year (95% CI)</th><th>Total per "
-       "year</th><th>Naive before/after</th><th>Conclusion</th></tr>";
+       "<th>Relative change (95% CI)</th><th>Without the later-enrolment adjustment</th>"
+       "<th>Per person per year (95% CI)</th><th>Total per year</th><th>Naive "
+       "before/after</th><th>Conclusion</th></tr>";
   for (const json& o : j["outcomes"]) {
     const json& e = o["effect"];
     h += fmt::format(
-        "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{} ({} to {})</td>"
-        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
+        "</tr>",
         Esc(o["outcome"].get<std::string>()), Pct(e["relative"]), Pct(e["relative_ci95"][0]),
-        Pct(e["relative_ci95"][1]), F(e["absolute_per_person_year"]),
+        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]), F(e["absolute_per_person_year"]),
         F(e["absolute_per_person_year_ci95"][0]), F(e["absolute_per_person_year_ci95"][1]),
         F(e["absolute_total_per_year"], 1), Pct(o["naive"]["relative"]),
         Esc(e["conclusion"].get<std::string>()));
@@ -243,7 +245,9 @@ std::string RenderHtml(const json& j) {
   h += "</table><p>The naive before/after compares the cohort with itself. People enrolled after "
        "a crisis improve anyway (regression to the mean), so it overstates the benefit; the "
        "difference-in-differences subtracts the change seen in similar people who were not "
-       "enrolled.</p></section>";
+       "enrolled. Some of those were enrolled later, during their follow-up; the relative change "
+       "is adjusted for the scheme they then received (the unadjusted figure is diluted towards "
+       "zero).</p></section>";
   for (size_t i = 0; i < j["outcomes"].size(); ++i) {
     const std::string name = Esc(j["outcomes"][i]["outcome"].get<std::string>());
     h += fmt::format(
