@@ -27,8 +27,8 @@ class ReportOutputs : public ::testing::Test {
                             (*dir_ / "extracts"),
                         *dir_);
     ASSERT_EQ(s.exit_code, 0) << s.err;
-    auto i = RunPioneer("ingest --progress never --db " + (*dir_ / "area.db") + " " + (*dir_ / "extracts"),
-                        *dir_);
+    auto i = RunPioneer(
+        "ingest --progress never --db " + (*dir_ / "area.db") + " " + (*dir_ / "extracts"), *dir_);
     ASSERT_EQ(i.exit_code, 0) << i.err;
   }
   static void TearDownTestSuite() {
@@ -54,8 +54,8 @@ class ReportOutputs : public ::testing::Test {
       ADD_FAILURE() << web << " is missing: run scripts/install-deps.sh (npm ci in web/)";
       return {};
     }
-    std::string cmd = "NODE_PATH=" + web + " node " + SourceDir() + "/tests/report/" + script_and_args +
-                      " 2>&1";
+    std::string cmd =
+        "NODE_PATH=" + web + " node " + SourceDir() + "/tests/report/" + script_and_args + " 2>&1";
     testing::CommandResult r;
     FILE* f = popen(cmd.c_str(), "r");
     char buf[4096];
@@ -64,6 +64,42 @@ class ReportOutputs : public ::testing::Test {
     int status = f ? pclose(f) : -1;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+  }
+
+  // `--caretrak`: the workbook's Care Trak sheet carries each scheme's results, read back by
+  // exceljs. The caretrak.json is written here (the values are the test's own, so every cell
+  // can be checked against them); the report reads it as it reads `pioneer caretrak` output.
+  static void CheckCareTrakSheet() {
+    const std::string ct = *dir_ / "caretrak.json";
+    testing::WriteFile(ct, R"({"cohort": {"name": "virtual_ward", "size": 412},
+      "matched_group": {"size": 380}, "reliable": true, "warning": "",
+      "outcomes": [
+        {"outcome": "non_elective_admissions", "unit": "admissions",
+         "effect": {"relative": -0.184, "relative_ci95": [-0.31, -0.05],
+                    "absolute_per_person_year": -0.21, "conclusion": "reduction"},
+         "naive": {"relative": -0.52}},
+        {"outcome": "total_cost", "unit": "GBP",
+         "effect": {"relative": 0.02, "relative_ci95": [-0.1, 0.15],
+                    "absolute_per_person_year": 35.5, "conclusion": "no evidence of a change"},
+         "naive": {"relative": null}}]})");
+    const std::string out = *dir_ / "out-caretrak";
+    auto rep = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
+                              "/examples/plans/demo.toml --caretrak " + ct + " --out " + out,
+                          *dir_);
+    ASSERT_EQ(rep.exit_code, 0) << rep.err;
+    auto r = Node("workbook_check.js " + out +
+                  "/bcf-part2.xlsx --min-charts 4 --care-trak"
+                  " --expect 'Care Trak!A4=virtual_ward'"
+                  " --expect 'Care Trak!B4=non_elective_admissions'"
+                  " --expect 'Care Trak!C4=412' --expect 'Care Trak!D4=380'"
+                  " --expect 'Care Trak!E4=-18.4' --expect 'Care Trak!F4=-31'"
+                  " --expect 'Care Trak!G4=-5' --expect 'Care Trak!H4=-0.21'"
+                  " --expect 'Care Trak!J4=-52' --expect 'Care Trak!K4=reduction'"
+                  " --expect 'Care Trak!L4=yes'"
+                  " --expect 'Care Trak!B5=total_cost' --expect 'Care Trak!H5=35.5'"
+                  " --expect 'Care Trak!J5=no activity before'");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
   }
 
   static std::string Artefact(const std::string& name) {
@@ -80,19 +116,23 @@ TempDir* ReportOutputs::dir_ = nullptr;
 TEST_F(ReportOutputs, DemoPlanWorkbookReadsBackWithCorrectFormulaResults) {
   std::string out = Report("demo");
   // Money figures of examples/plans/demo.toml (in £000s there), in pounds here.
-  auto r = Node("workbook_check.js " + out + "/bcf-part2.xlsx --min-charts 4"
-                " --expect 'Summary!A1=BCF Part 2: Kirkholme (synthetic demo area)'"
-                " --expect 'Schemes and finance!I14=12000000'"   // all schemes 2014/15 (SUM)
-                " --expect 'Schemes and finance!J14=42000000'"   // all schemes 2015/16
-                " --expect 'Schemes and finance!I10=2000000'"    // theme Prevention (SUMIF)
-                " --expect 'Schemes and finance!J11=21000000'"   // theme LTC 2015/16 incl. protection
-                " --expect 'Schemes and finance!I16=0'"          // pool - schemes
-                " --expect 'Protected social care!F5=14000000'"  // SUM of services 2015/16
-                " --expect 'Protected social care!F7=0'"         // sum - stated
-                " --expect 'Payment for performance!B4=1490'"
-                " --expect 'Summary!B10=12000000'");              // live link to the schemes total
+  auto r =
+      Node("workbook_check.js " + out +
+           "/bcf-part2.xlsx --min-charts 4"
+           " --expect 'Summary!A1=BCF Part 2: Kirkholme (synthetic demo area)'"
+           " --expect 'Schemes and finance!I14=12000000'"   // all schemes 2014/15 (SUM)
+           " --expect 'Schemes and finance!J14=42000000'"   // all schemes 2015/16
+           " --expect 'Schemes and finance!I10=2000000'"    // theme Prevention (SUMIF)
+           " --expect 'Schemes and finance!J11=21000000'"   // theme LTC 2015/16 incl. protection
+           " --expect 'Schemes and finance!I16=0'"          // pool - schemes
+           " --expect 'Protected social care!F5=14000000'"  // SUM of services 2015/16
+           " --expect 'Protected social care!F7=0'"         // sum - stated
+           " --expect 'Payment for performance!B4=1490'"
+           " --expect 'Summary!B10=12000000'");  // live link to the schemes total
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
+  // The seven sheets only (checked above); with --caretrak an eighth.
+  CheckCareTrakSheet();
 }
 
 TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {
@@ -115,7 +155,8 @@ TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {
   int days = 0;
   for (size_t pos = 0; pos < list.size();) {
     size_t comma = list.find(',', pos);
-    std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     if (item != "null") {
       EXPECT_EQ(std::stoll(item) % 5, 0) << item;
     }

@@ -1,11 +1,12 @@
 // Reads bcf-part2.xlsx back with exceljs (a real reader that does not recalculate) and checks
-//   * the seven sheets, in order, and frozen header rows;
+//   * the seven sheets, in order (and an eighth, Care Trak, with --care-trak), and frozen
+//     header rows;
 //   * every formula cell has a cached result, and that result equals the formula recomputed
 //     here from the cells it references (SUM, SUMIF, MIN, MAX, IF, + - * /);
 //   * charts exist (xl/charts/chart*.xml in the zip);
 //   * each --expect 'Sheet!A1=value' (numbers within 0.01, otherwise text equality).
 // Prints a JSON summary; exit status 1 on any failure. Usage:
-//   node workbook_check.js FILE.xlsx [--min-charts N] [--min-formulas N (default 1)]
+//   node workbook_check.js FILE.xlsx [--min-charts N] [--min-formulas N (default 1)] [--care-trak]
 //                          [--expect 'Sheet!B2=123'] ...
 'use strict';
 const ExcelJS = require('exceljs');
@@ -93,18 +94,20 @@ function evaluate(wb, ws, formula) {
 
 (async () => {
   const file = process.argv[2];
-  let minCharts = 1, minFormulas = 1;
+  let minCharts = 1, minFormulas = 1, careTrak = false;
   const expects = [];
   for (let k = 3; k < process.argv.length; k++) {
     if (process.argv[k] === '--min-charts') minCharts = +process.argv[++k];
     else if (process.argv[k] === '--min-formulas') minFormulas = +process.argv[++k];
     else if (process.argv[k] === '--expect') expects.push(process.argv[++k]);
+    else if (process.argv[k] === '--care-trak') careTrak = true;
   }
+  const sheets = careTrak ? SHEETS.concat(['Care Trak']) : SHEETS;
   const failures = [];
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const names = wb.worksheets.map(w => w.name);
-  if (JSON.stringify(names) !== JSON.stringify(SHEETS)) failures.push('sheets are ' + JSON.stringify(names));
+  if (JSON.stringify(names) !== JSON.stringify(sheets)) failures.push('sheets are ' + JSON.stringify(names));
   let formulas = 0, recomputed = 0;
   for (const ws of wb.worksheets) {
     const frozen = (ws.views || []).some(v => v.state === 'frozen' && v.ySplit >= 1);

@@ -260,6 +260,17 @@ bool ActivityContext::InHospital(timeline::PersonIndex p, int32_t from, int32_t 
   return false;
 }
 
+int32_t ActivityContext::PracticeOn(timeline::PersonIndex p, int32_t day) const {
+  const auto& E = t_->events();
+  auto [first, last] = t_->EventRange(p);
+  for (uint64_t i = first; i < last && E.start_day[i] <= day; ++i) {
+    if (E.source[i] != Source::kGpRegistration || E.code[i] == 0) continue;
+    if (E.end_day[i] == kNoDate || E.end_day[i] >= day) return static_cast<int32_t>(E.code[i]);
+  }
+  const uint32_t current = t_->persons().practice[p];
+  return current == 0 ? -1 : static_cast<int32_t>(current);
+}
+
 uint32_t ActivityContext::ConditionsBefore(timeline::PersonIndex p, int32_t day) const {
   const auto& E = t_->events();
   auto [first, last] = t_->EventRange(p);

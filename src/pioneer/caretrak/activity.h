@@ -82,6 +82,11 @@ class ActivityContext {
   // The long-term conditions (QOF registers, kLtcSnomed order: hypertension, diabetes,
   // asthma, CHD, COPD, CKD, depression, AF, stroke, heart failure, cancer, epilepsy,
   // dementia) coded in GP events before `day`, as bits.
+  // The GP practice (an id in timeline().strings()) person p was registered with on `day`:
+  // the registration covering it, else the practice on the person's current PDS record; -1
+  // when neither is known.
+  int32_t PracticeOn(timeline::PersonIndex p, int32_t day) const;
+
   static constexpr int kConditionCount = 13;
   uint32_t ConditionsBefore(timeline::PersonIndex p, int32_t day) const;
 

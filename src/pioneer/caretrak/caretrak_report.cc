@@ -36,6 +36,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
       {"effect",
        {{"relative", Num(d.point.relative)},
         {"relative_ci95", Ci(d.relative_ci95)},
+        {"relative_unadjusted", Num(d.point.relative_unadjusted)},
         {"absolute_per_person_year", Num(d.point.absolute)},
         {"absolute_per_person_year_ci95", Ci(d.absolute_ci95)},
         {"absolute_total_per_year", Num(d.point.absolute * matched)},
@@ -49,7 +50,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
        {{"cohort_before", d.point.treated_pre},
         {"cohort_after", d.point.treated_post},
         {"matched_before", d.point.control_pre},
-        {"matched_after", d.point.control_post},
+        {"matched_after", d.point.control_post},  // adjusted for later enrolment
         {"cohort_counterfactual_after", d.point.counterfactual}}},
       {"monthly",
        {{"month", months}, {"cohort", o.treated_monthly}, {"matched", o.control_monthly}}}};
@@ -141,6 +142,7 @@ json ToJson(const Evaluation& ev) {
   json j = {{"report", "pioneer caretrak"},
             {"cohort",
              {{"name", c.name},
+              {"entry", EntryTypeName(c.entry)},
               {"enrolment_rows", ev.enrolment_rows},
               {"unknown_nhs_numbers", ev.unknown_nhs_number},
               {"bad_rows", ev.bad_rows},
@@ -159,9 +161,19 @@ json ToJson(const Evaluation& ev) {
               {"unit_cost_price_year", ev.price_year}}},
             {"comparison",
              {{"method",
-               "1:1 nearest-neighbour matching without replacement on the logit of a propensity "
-               "score from pre-index features, exact on age band and sex, within a caliper; "
-               "difference-in-differences with a bootstrap over matched pairs"},
+               c.reuse_controls
+                   ? "1:1 nearest-neighbour matching on the logit of a propensity score from "
+                     "pre-index features, exact on age band, sex and prior emergency admissions, "
+                     "within a caliper, each candidate index date used once (a person may serve "
+                     "at several); difference-in-differences with a bootstrap over clusters of "
+                     "pairs sharing a person"
+                   : "1:1 nearest-neighbour matching without replacement of people on the logit "
+                     "of a propensity score from pre-index features, exact on age band, sex and "
+                     "prior emergency admissions, within a caliper; difference-in-differences "
+                     "with a bootstrap over matched pairs"},
+              {"reuse_controls", c.reuse_controls},
+              {"exact_practice", c.exact_practice},
+              {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
               {"control_index", ControlIndexName(ev.control_index)},
               {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
               {"control_lag_days", ev.control_lag_days},
@@ -174,7 +186,10 @@ json ToJson(const Evaluation& ev) {
              {{"size", ev.matched},
               {"cohort_unmatched", ev.unmatched},
               {"enrolled_later", ev.controls_enrolled_later},
-              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share}}},
+              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
+              {"same_practice", ev.matched_same_practice},
+              {"distinct_people", ev.control_people},
+              {"bootstrap_clusters", ev.bootstrap_clusters}}},
             {"reliable", ev.reliable},
             {"warning", ev.reliable
                             ? ""
@@ -212,15 +227,17 @@ std::string RenderHtml(const json& j) {
          "</strong></section>";
   }
   h += "<section><h2>Effect against the matched comparison group</h2><table><tr><th>Outcome</th>"
-       "<th>Relative change (95% CI)</th><th>Per person per year (95% CI)</th><th>Total per "
-       "year</th><th>Naive before/after</th><th>Conclusion</th></tr>";
+       "<th>Relative change (95% CI)</th><th>Without the later-enrolment adjustment</th>"
+       "<th>Per person per year (95% CI)</th><th>Total per year</th><th>Naive "
+       "before/after</th><th>Conclusion</th></tr>";
   for (const json& o : j["outcomes"]) {
     const json& e = o["effect"];
     h += fmt::format(
-        "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{} ({} to {})</td>"
-        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
+        "</tr>",
         Esc(o["outcome"].get<std::string>()), Pct(e["relative"]), Pct(e["relative_ci95"][0]),
-        Pct(e["relative_ci95"][1]), F(e["absolute_per_person_year"]),
+        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]), F(e["absolute_per_person_year"]),
         F(e["absolute_per_person_year_ci95"][0]), F(e["absolute_per_person_year_ci95"][1]),
         F(e["absolute_total_per_year"], 1), Pct(o["naive"]["relative"]),
         Esc(e["conclusion"].get<std::string>()));
@@ -228,7 +245,9 @@ std::string RenderHtml(const json& j) {
   h += "</table><p>The naive before/after compares the cohort with itself. People enrolled after "
        "a crisis improve anyway (regression to the mean), so it overstates the benefit; the "
        "difference-in-differences subtracts the change seen in similar people who were not "
-       "enrolled.</p></section>";
+       "enrolled. Some of those were enrolled later, during their follow-up; the relative change "
+       "is adjusted for the scheme they then received (the unadjusted figure is diluted towards "
+       "zero).</p></section>";
   for (size_t i = 0; i < j["outcomes"].size(); ++i) {
     const std::string name = Esc(j["outcomes"][i]["outcome"].get<std::string>());
     h += fmt::format(
@@ -253,9 +272,9 @@ std::string RenderHtml(const json& j) {
   }
   h += "</table></section>";
   h += "<section><h2>Cohort</h2><table>";
-  for (const char* k : {"enrolment_rows", "unknown_nhs_numbers", "bad_rows", "duplicates",
-                        "excluded_age", "excluded_not_alive", "excluded_outside_data_window",
-                        "size"}) {
+  for (const char* k :
+       {"enrolment_rows", "unknown_nhs_numbers", "bad_rows", "duplicates", "excluded_age",
+        "excluded_not_alive", "excluded_outside_data_window", "size"}) {
     h += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>", k,
                      j["cohort"][k].get<int64_t>());
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -51,6 +52,21 @@ Status Range(const std::string& source, const std::string& key, double v, double
 
 }  // namespace
 
+const char* EntryTypeName(EntryType e) {
+  switch (e) {
+    case EntryType::kCarePlanCreated:
+      return "care_plan_created";
+    case EntryType::kReablementStart:
+      return "reablement_start";
+    case EntryType::kVirtualWardStart:
+      return "virtual_ward_start";
+    case EntryType::kCaseManagementStart:
+      return "case_management_start";
+    default:
+      return "enrolment_list";
+  }
+}
+
 const char* ControlIndexName(ControlIndex c) {
   switch (c) {
     case ControlIndex::kEmergencyDischarge:
@@ -82,14 +98,20 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   PIONEER_RETURN_IF_ERROR(CheckKeys(entry, {"type", "file", "joint_only"}, "entry", source));
   std::string type;
   PIONEER_RETURN_IF_ERROR(Get(entry, "type", "entry.", source, &type));
-  if (type == "reablement_start" || type == "virtual_ward_start" ||
-      type == "case_management_start") {
-    return InvalidArgumentError(fmt::format(
-        "{}: entry.type '{}' is not supported yet; use 'enrolment_list' or 'care_plan_created' "
-        "(docs/caretrak.md)",
-        source, type));
-  }
-  if (type == "care_plan_created") {
+  const std::optional<EntryType> from_timeline =
+      type == "reablement_start"        ? std::optional(EntryType::kReablementStart)
+      : type == "virtual_ward_start"    ? std::optional(EntryType::kVirtualWardStart)
+      : type == "case_management_start" ? std::optional(EntryType::kCaseManagementStart)
+                                        : std::nullopt;
+  if (from_timeline) {
+    c.entry = *from_timeline;
+    if (entry.contains("file") || entry.contains("joint_only")) {
+      return InvalidArgumentError(fmt::format(
+          "{}: entry.file and entry.joint_only do not apply to {} (the events come from the "
+          "store's extracts)",
+          source, type));
+    }
+  } else if (type == "care_plan_created") {
     c.entry = EntryType::kCarePlanCreated;
     if (entry.contains("file")) {
       return InvalidArgumentError(source +
@@ -99,7 +121,9 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
     PIONEER_RETURN_IF_ERROR(Get(entry, "joint_only", "entry.", source, &c.joint_only));
   } else if (type != "enrolment_list") {
     return InvalidArgumentError(fmt::format(
-        "{}: entry.type must be 'enrolment_list' or 'care_plan_created' (got '{}')", source, type));
+        "{}: entry.type must be one of enrolment_list, care_plan_created, reablement_start, "
+        "virtual_ward_start, case_management_start (got '{}')",
+        source, type));
   } else {
     if (entry.contains("joint_only")) {
       return InvalidArgumentError(source + ": entry.joint_only applies to care_plan_created only");
@@ -145,7 +169,9 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   if (j.contains("comparison")) {
     const json& m = j["comparison"];
     PIONEER_RETURN_IF_ERROR(CheckKeys(
-        m, {"control_index", "caliper_sd", "bootstrap", "seed", "min_cohort", "reliable_cohort"},
+        m,
+        {"control_index", "caliper_sd", "reuse_controls", "exact_practice",
+         "adjust_for_later_enrolment", "bootstrap", "seed", "min_cohort", "reliable_cohort"},
         "comparison", source));
     std::string ci = "auto";
     PIONEER_RETURN_IF_ERROR(Get(m, "control_index", "comparison.", source, &ci));
@@ -161,6 +187,10 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
           source));
     }
     PIONEER_RETURN_IF_ERROR(Get(m, "caliper_sd", "comparison.", source, &c.caliper_sd));
+    PIONEER_RETURN_IF_ERROR(Get(m, "reuse_controls", "comparison.", source, &c.reuse_controls));
+    PIONEER_RETURN_IF_ERROR(Get(m, "exact_practice", "comparison.", source, &c.exact_practice));
+    PIONEER_RETURN_IF_ERROR(
+        Get(m, "adjust_for_later_enrolment", "comparison.", source, &c.adjust_for_later_enrolment));
     PIONEER_RETURN_IF_ERROR(Get(m, "bootstrap", "comparison.", source, &c.bootstrap));
     PIONEER_RETURN_IF_ERROR(Get(m, "seed", "comparison.", source, &c.seed));
     PIONEER_RETURN_IF_ERROR(Get(m, "min_cohort", "comparison.", source, &c.min_cohort));

@@ -1,5 +1,6 @@
 #include "pioneer/caretrak/cohort.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace pioneer::caretrak {
@@ -12,7 +13,8 @@ TEST(ParseCohort, ReadsEveryField) {
     "look_back_months": 6, "follow_up_months": 9,
     "outcomes": ["ae_attendances", "total_cost"],
     "comparison": {"control_index": "enrolment_dates", "caliper_sd": 0.1, "bootstrap": 200,
-                   "seed": 7, "min_cohort": 5, "reliable_cohort": 50}})",
+                   "seed": 7, "min_cohort": 5, "reliable_cohort": 50, "reuse_controls": false,
+                   "adjust_for_later_enrolment": false, "exact_practice": true}})",
                        "c.json", "/data");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->name, "vw");
@@ -30,6 +32,16 @@ TEST(ParseCohort, ReadsEveryField) {
   EXPECT_EQ(c->seed, 7u);
   EXPECT_EQ(c->min_cohort, 5);
   EXPECT_EQ(c->reliable_cohort, 50);
+  EXPECT_FALSE(c->reuse_controls);
+  EXPECT_FALSE(c->adjust_for_later_enrolment);
+  EXPECT_TRUE(c->exact_practice);
+  const auto defaults = ParseCohort(R"({"entry": {"type": "care_plan_created"},
+      "outcomes": ["bed_days"]})",
+                                    "d.json", "");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_TRUE(defaults->reuse_controls);
+  EXPECT_TRUE(defaults->adjust_for_later_enrolment);
+  EXPECT_FALSE(defaults->exact_practice);
 }
 
 TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {
@@ -47,21 +59,24 @@ TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {
 }
 
 TEST(ParseCohort, RejectsBadValues) {
-  for (const char* text : {
-           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": []})",
-           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["beds"]})",
-           R"({"entry": {"type": "care_plan_created", "file": "a.csv"}, "outcomes": ["bed_days"]})",
-           R"({"entry": {"type": "enrolment_list", "file": "a.csv", "joint_only": true},
+  for (
+      const char* text : {
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": []})",
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["beds"]})",
+          R"({"entry": {"type": "care_plan_created", "file": "a.csv"}, "outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv", "joint_only": true},
                "outcomes": ["bed_days"]})",
-           R"({"entry": {"type": "virtual_ward_start"}, "outcomes": ["bed_days"]})",
-           R"({"entry": {"type": "enrolment_list"}, "outcomes": ["bed_days"]})",
-           R"({"outcomes": ["bed_days"]})",
-           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
+          R"({"entry": {"type": "virtual_ward_start", "file": "a.csv"}, "outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "reablement_start", "joint_only": true}, "outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "reablement_begins"}, "outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "enrolment_list"}, "outcomes": ["bed_days"]})",
+          R"({"outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
                "follow_up_months": 0})",
-           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
                "follow_up_months": "twelve"})",
-           R"({"entry": )",
-       }) {
+          R"({"entry": )",
+      }) {
     EXPECT_FALSE(ParseCohort(text, "c.json", "").ok()) << text;
   }
 }
@@ -74,6 +89,23 @@ TEST(ParseCohort, CarePlanCreatedNeedsNoFile) {
   EXPECT_EQ(c->entry, EntryType::kCarePlanCreated);
   EXPECT_TRUE(c->joint_only);
   EXPECT_TRUE(c->enrolment_csv.empty());
+}
+
+// The entry events read from the extracts need no file.
+TEST(ParseCohort, EntryEventsFromTheExtracts) {
+  const std::pair<const char*, EntryType> kinds[] = {
+      {"reablement_start", EntryType::kReablementStart},
+      {"virtual_ward_start", EntryType::kVirtualWardStart},
+      {"case_management_start", EntryType::kCaseManagementStart}};
+  for (const auto& [name, type] : kinds) {
+    const auto c =
+        ParseCohort(fmt::format(R"({{"entry": {{"type": "{}"}}, "outcomes": ["bed_days"]}})", name),
+                    "c.json", "");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->entry, type);
+    EXPECT_STREQ(EntryTypeName(c->entry), name);
+    EXPECT_TRUE(c->enrolment_csv.empty());
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include "pioneer/base/csv_reader.h"
@@ -105,6 +106,57 @@ EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
     }
   }
   for (const auto& [person, day] : first) out.rows.push_back({person, day});
+  return out;
+}
+
+namespace {
+
+struct EventKind {
+  timeline::Source source;
+  std::string_view code;    // the event's main code (event_type, team_type)
+  std::string_view detail;  // its second code (service_type), empty: any
+  const char* description;
+};
+
+EventKind KindOf(EntryType entry) {
+  switch (entry) {
+    case EntryType::kReablementStart:
+      return {timeline::Source::kSocialCareEvent, "service", "reablement",
+              "reablement services in the social care extract"};
+    case EntryType::kVirtualWardStart:
+      return {timeline::Source::kCommunityContact, "virtual_ward", "",
+              "virtual ward contacts in the community extract"};
+    default:
+      return {timeline::Source::kCommunityContact, "community_matron", "",
+              "community matron (case management) contacts in the community extract"};
+  }
+}
+
+}  // namespace
+
+const char* EntryEventSource(EntryType entry) { return KindOf(entry).description; }
+
+EnrolmentList EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry) {
+  const EventKind kind = KindOf(entry);
+  EnrolmentList out;
+  const auto& E = t.events();
+  for (timeline::PersonIndex p = 0; p < t.person_count(); ++p) {
+    auto [first, last] = t.EventRange(p);
+    int32_t day = timeline::kNoDate;
+    for (uint64_t i = first; i < last; ++i) {
+      if (E.source[i] != kind.source || t.strings().Get(E.code[i]) != kind.code) continue;
+      if (!kind.detail.empty() && t.strings().Get(E.detail[i]) != kind.detail) continue;
+      if (E.start_day[i] == timeline::kNoDate) continue;
+      ++out.data_rows;
+      if (day == timeline::kNoDate) {
+        day = E.start_day[i];  // events are in date order within a person
+      } else {
+        ++out.duplicates;
+        day = std::min(day, E.start_day[i]);
+      }
+    }
+    if (day != timeline::kNoDate) out.rows.push_back({p, day});
+  }
   return out;
 }
 

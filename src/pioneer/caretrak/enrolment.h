@@ -19,6 +19,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
+#include "pioneer/caretrak/cohort.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::caretrak {
@@ -45,5 +46,18 @@ StatusOr<EnrolmentList> ReadEnrolmentList(const std::string& path, const timelin
 // timeline counts as unknown; a person's later plans count as duplicates.
 EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
                                      const timeline::Timeline& t, bool joint_only);
+
+// The entry events read from the extracts (cohort.h, EntryType): each person's first event of
+// the kind on the timeline, as an enrolment on its date. reablement_start: a social care
+// event of type "service" for the service "reablement"; virtual_ward_start and
+// case_management_start: a community contact of the team "virtual_ward" or
+// "community_matron". data_rows counts the events of the kind, duplicates a person's later
+// ones; unknown_nhs_number is always 0 (the events are on the timeline already).
+// REQUIRES: entry is one of those three.
+EnrolmentList EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry);
+
+// What the entry event is read from, for messages: "reablement services in the social care
+// extract", ...
+const char* EntryEventSource(EntryType entry);
 
 }  // namespace pioneer::caretrak

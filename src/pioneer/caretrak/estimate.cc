@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <vector>
 
 namespace pioneer::caretrak {
@@ -11,8 +12,10 @@ namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 struct Sums {
-  double tpre = 0, tpre_x = 0, tpost = 0, tpost_x = 0, cpre = 0, cpre_x = 0, cpost = 0, cpost_x = 0;
+  double tpre = 0, tpre_x = 0, tpost = 0, tpost_x = 0, cpre = 0, cpre_x = 0, cpost = 0, cpost_x = 0,
+         cpost_own = 0;
   void Add(const PersonOutcome& t, const PersonOutcome& c) {
+    cpost_own += c.post_after_own_enrolment;
     tpre += t.pre;
     tpre_x += t.pre_exposure;
     tpost += t.post;
@@ -26,16 +29,37 @@ struct Sums {
 
 double Rate(double events, double months) { return months > 0 ? 12 * events / months : 0; }
 
-DidResult FromSums(const Sums& s) {
+// The DiD with the comparison group's events after their own enrolment divided by
+// (1 + effect).
+DidResult FromSums(const Sums& s, double effect) {
   DidResult r;
   r.treated_pre = Rate(s.tpre, s.tpre_x);
   r.treated_post = Rate(s.tpost, s.tpost_x);
   r.control_pre = Rate(s.cpre, s.cpre_x);
-  r.control_post = Rate(s.cpost, s.cpost_x);
+  r.control_post = Rate(s.cpost - s.cpost_own + s.cpost_own / (1 + effect), s.cpost_x);
   r.absolute = (r.treated_post - r.treated_pre) - (r.control_post - r.control_pre);
   r.counterfactual = r.treated_pre + (r.control_post - r.control_pre);
   r.relative = r.counterfactual > 0 ? r.absolute / r.counterfactual : kNan;
+  r.relative_unadjusted = r.relative;
   r.naive_relative = r.treated_pre > 0 ? r.treated_post / r.treated_pre - 1 : kNan;
+  return r;
+}
+
+constexpr double kMinEffect = -0.95;
+
+DidResult FromSums(const Sums& s, bool adjust) {
+  const DidResult unadjusted = FromSums(s, 0.0);
+  if (!adjust || s.cpost_own <= 0 || std::isnan(unadjusted.relative)) return unadjusted;
+  double e = std::max(kMinEffect, unadjusted.relative);
+  DidResult r = unadjusted;
+  for (int step = 0; step < 200; ++step) {
+    r = FromSums(s, e);
+    if (std::isnan(r.relative)) break;
+    const double next = std::max(kMinEffect, r.relative);
+    if (std::abs(next - e) < 1e-10) break;
+    e = next;
+  }
+  r.relative_unadjusted = unadjusted.relative;
   return r;
 }
 
@@ -57,19 +81,60 @@ double Quantile(std::span<const double> sorted, double p) {
 }
 
 DidResult DifferenceInDifferences(std::span<const PersonOutcome> treated,
-                                  std::span<const PersonOutcome> controls) {
+                                  std::span<const PersonOutcome> controls, bool adjust) {
   Sums s;
   for (size_t i = 0; i < treated.size() && i < controls.size(); ++i) s.Add(treated[i], controls[i]);
-  return FromSums(s);
+  return FromSums(s, adjust);
+}
+
+std::vector<int32_t> PairClusters(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  const size_t n = std::min(a.size(), b.size());
+  std::unordered_map<uint32_t, size_t> node;  // person -> union-find node
+  std::vector<size_t> parent;
+  auto id = [&](uint32_t person) {
+    auto [it, inserted] = node.try_emplace(person, parent.size());
+    if (inserted) parent.push_back(parent.size());
+    return it->second;
+  };
+  auto find = [&](size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const size_t x = find(id(a[i])), y = find(id(b[i]));
+    if (x != y) parent[std::max(x, y)] = std::min(x, y);
+  }
+  std::unordered_map<size_t, int32_t> number;
+  std::vector<int32_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] =
+        number.try_emplace(find(node[a[i]]), static_cast<int32_t>(number.size())).first->second;
+  }
+  return out;
 }
 
 DidEstimate BootstrapDid(std::span<const PersonOutcome> treated,
-                         std::span<const PersonOutcome> controls, int replicates, uint64_t seed) {
+                         std::span<const PersonOutcome> controls, int replicates, uint64_t seed,
+                         std::span<const int32_t> cluster, bool adjust) {
   DidEstimate out;
-  out.point = DifferenceInDifferences(treated, controls);
+  out.point = DifferenceInDifferences(treated, controls, adjust);
   out.replicates = replicates;
   const size_t n = std::min(treated.size(), controls.size());
   if (n == 0) return out;
+  // The pairs of each cluster (every pair alone when no clusters are given).
+  std::vector<std::vector<size_t>> members;
+  if (cluster.empty()) {
+    members.resize(n);
+    for (size_t i = 0; i < n; ++i) members[i] = {i};
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const size_t c = static_cast<size_t>(cluster[i]);
+      if (c >= members.size()) members.resize(c + 1);
+      members[c].push_back(i);
+    }
+    std::erase_if(members, [](const std::vector<size_t>& m) { return m.empty(); });
+  }
+  const size_t k_clusters = members.size();
   uint64_t state = seed;
   auto next = [&state] {  // SplitMix64: fixed, portable sequence
     uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
@@ -83,11 +148,12 @@ DidEstimate BootstrapDid(std::span<const PersonOutcome> treated,
   naive.reserve(replicates);
   for (int b = 0; b < replicates; ++b) {
     Sums s;
-    for (size_t k = 0; k < n; ++k) {
-      const size_t i = static_cast<size_t>(next() % n);
-      s.Add(treated[i], controls[i]);
+    for (size_t k = 0; k < k_clusters; ++k) {
+      for (size_t i : members[static_cast<size_t>(next() % k_clusters)]) {
+        s.Add(treated[i], controls[i]);
+      }
     }
-    const DidResult r = FromSums(s);
+    const DidResult r = FromSums(s, adjust);
     rel.push_back(r.relative);
     abs.push_back(r.absolute);
     naive.push_back(r.naive_relative);

@@ -10,8 +10,19 @@
 //   counterfactual = T_pre + (C_post - C_pre)      what the treated would have had
 //   relative       = absolute / counterfactual     e.g. -0.2: 20% fewer than without
 //   naive relative = T_post / T_pre - 1            the cohort alone: regression to the mean
+// Comparison people enrolled later receive the scheme for part of their follow-up, which
+// pulls the estimate towards zero. The adjusted estimate removes that by iterative parameter
+// estimation (Branson and Whitehead, Stat Med 2002;21:2449-2463; NICE DSU TSD 16): with the
+// current relative effect e, a comparison person's events after their own enrolment count as
+// events / (1 + e), what they would have had without the scheme; the DiD is recomputed and
+// iterated to a fixed point (at most 200 steps, e kept above -0.95). It assumes the scheme
+// has the same relative effect on those enrolled later. relative_unadjusted is the DiD
+// without it; absolute and counterfactual use the adjusted comparison rate.
 // The 95% intervals are bootstrap percentiles (2.5th, 97.5th) over matched pairs resampled
-// with replacement (a deterministic generator seeded by the caller).
+// with replacement (a deterministic generator seeded by the caller); when pairs share a person
+// (a comparison person matched at several index dates), the pairs of one cluster are resampled
+// together, so that the interval is not made narrower by counting one person's admissions as
+// independent draws (a cluster bootstrap; Field and Welsh, J R Stat Soc B 2007;69:369-390).
 // Standardised mean difference (Austin 2009): (mean_t - mean_c) / sqrt((var_t + var_c) / 2),
 // sample variances (n - 1); 0 when both variances are 0 and the means are equal.
 // Thread safety: pure functions.
@@ -19,6 +30,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace pioneer::caretrak {
 
@@ -27,19 +39,24 @@ struct PersonOutcome {
   double pre_exposure = 0;   // alive person-months in the look-back
   double post = 0;           // events in the follow-up
   double post_exposure = 0;  // alive person-months in the follow-up
+  // Comparison people enrolled in the scheme during their follow-up: the part of `post` on or
+  // after their own enrolment (0 for everyone else).
+  double post_after_own_enrolment = 0;
 };
 
 struct DidResult {
   double treated_pre = 0, treated_post = 0, control_pre = 0, control_post = 0;  // per p-year
   double absolute = 0;                                                          // per person-year
   double counterfactual = 0;                                                    // per person-year
-  double relative = 0;        // NaN when the counterfactual rate is not positive
-  double naive_relative = 0;  // NaN when the treated pre rate is 0
+  double relative = 0;             // NaN when the counterfactual rate is not positive
+  double relative_unadjusted = 0;  // without the later-enrolment adjustment
+  double naive_relative = 0;       // NaN when the treated pre rate is 0
 };
 
-// treated[i] is matched to controls[i]. REQUIRES: equal sizes.
+// treated[i] is matched to controls[i]. REQUIRES: equal sizes. `adjust`: the later-enrolment
+// adjustment above (without it, relative == relative_unadjusted).
 DidResult DifferenceInDifferences(std::span<const PersonOutcome> treated,
-                                  std::span<const PersonOutcome> controls);
+                                  std::span<const PersonOutcome> controls, bool adjust = true);
 
 struct Interval {
   double low = 0, high = 0;
@@ -52,9 +69,17 @@ struct DidEstimate {
   int replicates = 0;
 };
 
-// Point estimate plus bootstrap intervals over pairs. REQUIRES: equal sizes, replicates > 0.
+// Point estimate plus bootstrap intervals over pairs. `cluster` (empty, or one id per pair,
+// ids 0..k-1): pairs with the same id are drawn together; empty means every pair is its own
+// cluster (the same draws as ids 0..n-1). REQUIRES: equal sizes, replicates > 0.
 DidEstimate BootstrapDid(std::span<const PersonOutcome> treated,
-                         std::span<const PersonOutcome> controls, int replicates, uint64_t seed);
+                         std::span<const PersonOutcome> controls, int replicates, uint64_t seed,
+                         std::span<const int32_t> cluster = {}, bool adjust = true);
+
+// Cluster ids (0..k-1, in order of first appearance) for pairs (a[i], b[i]) of person ids:
+// two pairs are in one cluster when they share a person, directly or through other pairs
+// (connected components).
+std::vector<int32_t> PairClusters(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
 double StandardisedMeanDifference(std::span<const double> treated,
                                   std::span<const double> controls);

@@ -28,6 +28,28 @@ TEST(DifferenceInDifferences, HandWorkedExample) {
   EXPECT_NEAR(r.naive_relative, -1.0 / 3, 1e-12);
 }
 
+// The later-enrolment adjustment, worked by hand: one pair, 12 months each side.
+//   cohort 4 before, 3 after; comparison 4 before, 4 after of which 1 after their own
+//   enrolment. Unadjusted: DiD = (3 - 4) - (4 - 4) = -1, counterfactual 4, relative -0.25.
+//   Adjusted: the comparison's post rate is 3 + 1 / (1 + e) and relative = 3 / that - 1, so
+//   1 + e = 3 / (3 + 1 / (1 + e)): 3 (1 + e) + 1 = 3, e = -1/3 (comparison post 4.5).
+TEST(DifferenceInDifferences, LaterEnrolmentAdjustmentHandWorkedExample) {
+  const std::vector<PersonOutcome> t = {{4, 12, 3, 12}};
+  const std::vector<PersonOutcome> c = {{4, 12, 4, 12, 1}};
+  const DidResult adjusted = DifferenceInDifferences(t, c);
+  EXPECT_NEAR(adjusted.relative, -1.0 / 3, 1e-8);
+  EXPECT_NEAR(adjusted.relative_unadjusted, -0.25, 1e-12);
+  EXPECT_NEAR(adjusted.control_post, 4.5, 1e-7);
+  EXPECT_NEAR(adjusted.absolute, -1.5, 1e-7);
+  const DidResult plain = DifferenceInDifferences(t, c, /*adjust=*/false);
+  EXPECT_NEAR(plain.relative, -0.25, 1e-12);
+  EXPECT_NEAR(plain.control_post, 4.0, 1e-12);
+  // Nobody enrolled later: nothing to adjust.
+  const std::vector<PersonOutcome> c0 = {{4, 12, 4, 12, 0}};
+  EXPECT_EQ(DifferenceInDifferences(t, c0).relative,
+            DifferenceInDifferences(t, c0).relative_unadjusted);
+}
+
 TEST(DifferenceInDifferences, NoPreActivityHasNoNaiveRatio) {
   const std::vector<PersonOutcome> t = {{0, 12, 1, 12}}, c = {{0, 12, 0, 12}};
   const DidResult r = DifferenceInDifferences(t, c);
@@ -58,6 +80,53 @@ TEST(BootstrapDid, IdenticalGroupsGiveZeroWithAZeroWidthInterval) {
   EXPECT_EQ(e.point.absolute, 0);
   EXPECT_EQ(e.absolute_ci95.low, 0);
   EXPECT_EQ(e.absolute_ci95.high, 0);
+}
+
+TEST(BootstrapDid, SingletonClustersDrawTheSamePairsAsNoClusters) {
+  std::vector<PersonOutcome> t, c;
+  std::vector<int32_t> cluster;
+  for (int i = 0; i < 120; ++i) {
+    t.push_back({static_cast<double>(1 + i % 3), 12, static_cast<double>(i % 2), 12});
+    c.push_back({static_cast<double>(1 + (i + 1) % 3), 12, static_cast<double>(i % 4 == 0), 12});
+    cluster.push_back(i);
+  }
+  const DidEstimate a = BootstrapDid(t, c, 200, 7), b = BootstrapDid(t, c, 200, 7, cluster);
+  EXPECT_EQ(a.relative_ci95.low, b.relative_ci95.low);
+  EXPECT_EQ(a.relative_ci95.high, b.relative_ci95.high);
+}
+
+// Every pair written twice: treated as independent, the copies make the interval about
+// 1/sqrt(2) as wide; resampled together (one cluster per original pair), the interval is the
+// original one's width again.
+TEST(BootstrapDid, PairsSharingAPersonAreResampledTogether) {
+  std::vector<PersonOutcome> t, c, t2, c2;
+  std::vector<int32_t> cluster;
+  for (int i = 0; i < 150; ++i) {
+    t.push_back({static_cast<double>(1 + i % 3), 12, static_cast<double>(i % 2 + i % 5 / 4), 12});
+    c.push_back({static_cast<double>(1 + (i + 1) % 3), 12, static_cast<double>(i % 3 == 0), 12});
+    for (int copy = 0; copy < 2; ++copy) {
+      t2.push_back(t.back());
+      c2.push_back(c.back());
+      cluster.push_back(i);
+    }
+  }
+  auto width = [](const DidEstimate& e) { return e.absolute_ci95.high - e.absolute_ci95.low; };
+  const double original = width(BootstrapDid(t, c, 2000, 3));
+  const double naive = width(BootstrapDid(t2, c2, 2000, 3));
+  const double clustered = width(BootstrapDid(t2, c2, 2000, 3, cluster));
+  EXPECT_NEAR(naive / original, 1 / std::sqrt(2.0), 0.1);
+  EXPECT_NEAR(clustered / original, 1.0, 0.1);
+  EXPECT_EQ(BootstrapDid(t2, c2, 50, 3, cluster).point.absolute,
+            BootstrapDid(t, c, 50, 3).point.absolute);
+}
+
+// Pairs (treated, comparison) by person: 1-10, 2-10 share 10; 3-11 and 11-12 share 11 (a
+// person compared before their own enrolment); 4-13 is alone.
+TEST(PairClusters, ConnectedComponentsOfSharedPeople) {
+  const std::vector<uint32_t> a = {1, 2, 3, 4, 12};
+  const std::vector<uint32_t> b = {10, 10, 11, 13, 11};
+  EXPECT_EQ(PairClusters(a, b), (std::vector<int32_t>{0, 0, 1, 2, 1}));
+  EXPECT_TRUE(PairClusters({}, {}).empty());
 }
 
 // treated {1, 2, 3}: mean 2, variance 1; controls {2, 4, 6}: mean 4, variance 4.

@@ -160,7 +160,9 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     if (e.day < earliest) ++too_early;
     if (e.day >= earliest && e.day <= latest) in_window.push_back(e);
   }
-  const bool from_register = cohort.entry == EntryType::kCarePlanCreated;
+  // Entry events from the store (a register or an extract) hold events too early or too late
+  // for the windows: they are left out and counted; an enrolment list with them is refused.
+  const bool from_register = cohort.entry != EntryType::kEnrolmentList;
   if (from_register) {
     ev.excluded_outside_data_window = too_late + too_early;
     too_late = too_early = 0;
@@ -284,7 +286,9 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   std::vector<uint8_t> treated(n);
   std::vector<int32_t> stratum(n);
   std::vector<uint32_t> group(n);
+  std::vector<int32_t> practice(cohort.exact_practice ? n : 0);
   std::vector<double> values(static_cast<size_t>(months) * kMeasureCount), exposure(months);
+  std::vector<double> censored(values.size()), censored_exposure(months);
   for (size_t i = 0; i < n; ++i) {
     if (progress && (i % 4096 == 0 || i + 1 == n)) progress("pre-index features", i + 1, n);
     const Row& r = rows[i];
@@ -322,6 +326,12 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     }
     const int32_t last = LastDischarge(activity.EmergencySpells(r.person), r.day);
     f[kFDaysSinceEmergency] = last == kNoDate ? 730 : std::min(730, r.day - last);
+    // A comparison person enrolled during the follow-up: the events before their enrolment,
+    // so that those after it are known (the later-enrolment adjustment, estimate.h).
+    const bool enrolled_in_follow_up = !r.treated && r.censor != kNoDate;
+    if (enrolled_in_follow_up) {
+      activity.PersonMonths(r.person, r.day, HL, F, censored, censored_exposure, r.censor);
+    }
     for (size_t o = 0; o < n_out; ++o) {
       PersonOutcome& po = outcome[i * n_out + o];
       for (int k = HL - L; k < months; ++k) {
@@ -332,6 +342,9 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
         } else {
           po.post += v;
           po.post_exposure += exposure[k];
+          if (enrolled_in_follow_up) {
+            po.post_after_own_enrolment += v - censored[k * kMeasureCount + cohort.outcomes[o]];
+          }
         }
       }
     }
@@ -342,15 +355,18 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     stratum[i] = AgeBand(age) * 100 + std::min<int>(P.sex[r.person], 9) * 10 +
                  std::min(3, static_cast<int>(f[kFNonElective]));
     group[i] = r.person;
+    if (cohort.exact_practice) practice[i] = activity.PracticeOn(r.person, r.day);
   }
   if (progress) progress("propensity score", 0, 1);
   auto logit = FitPropensity(x, kFeatureCount, treated);
   if (!logit.ok()) return logit.status();
   if (progress) progress("matching", 0, 1);
-  const MatchResult match = Match(*logit, treated, stratum, group, cohort.caliper_sd);
+  const MatchResult match =
+      Match(*logit, treated, stratum, group, cohort.caliper_sd, cohort.reuse_controls, practice);
   ev.caliper = match.caliper;
   ev.matched = match.matched;
   ev.unmatched = match.unmatched;
+  ev.matched_same_practice = match.matched_fine;
   if (ev.matched < cohort.min_cohort) {
     return InvalidArgumentError(fmt::format(
         "{}: cohort too small to match: {} matched pairs from {} eligible enrolled people and {} "
@@ -404,7 +420,21 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     ev.balance.push_back(b);
   }
 
-  // 5. Outcomes: DiD with bootstrap, and the monthly series of the matched groups.
+  // 5. Outcomes: DiD with a bootstrap over clusters of pairs that share a person, and the
+  // monthly series of the matched groups.
+  std::vector<int32_t> clusters;
+  {
+    std::vector<uint32_t> pa, pb;
+    for (size_t k = 0; k < t_m.size(); ++k) {
+      pa.push_back(rows[t_m[k]].person);
+      pb.push_back(rows[c_m[k]].person);
+    }
+    clusters = PairClusters(pa, pb);
+    ev.control_people =
+        static_cast<int64_t>(std::unordered_set<uint32_t>(pb.begin(), pb.end()).size());
+    ev.bootstrap_clusters =
+        clusters.empty() ? 0 : *std::max_element(clusters.begin(), clusters.end()) + 1;
+  }
   for (size_t o = 0; o < n_out; ++o) {
     if (progress) progress("difference-in-differences (bootstrap)", o, n_out);
     OutcomeEstimate est;
@@ -414,7 +444,8 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
       pt.push_back(outcome[t_m[k] * n_out + o]);
       pc.push_back(outcome[c_m[k] * n_out + o]);
     }
-    est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o);
+    est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o, clusters,
+                           cohort.adjust_for_later_enrolment);
     ev.outcomes.push_back(std::move(est));
   }
   std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()), exp_t(L + F),

@@ -18,10 +18,13 @@
 //  3. Pre-index features for every row (age, sex, deprivation, long-term conditions,
 //     activity in each setting in the 12 months before, emergency admissions 13-24 months
 //     before as the trend, days since the last emergency discharge, cost), a propensity score
-//     and 1:1 matching (matching.h: exact on age band and sex, caliper on the logit).
+//     and 1:1 matching (matching.h: exact on age band, sex and emergency admissions in the
+//     year before, caliper on the logit; a comparison person may serve at several index dates
+//     unless cohort.reuse_controls is false).
 //  4. Balance (standardised mean differences before and after matching, per feature), and for
 //     each outcome the monthly rates of both groups, the difference-in-differences with
-//     bootstrap 95% intervals over matched pairs and the naive before/after (estimate.h).
+//     bootstrap 95% intervals over clusters of matched pairs sharing a person, and the naive
+//     before/after (estimate.h).
 // Too few matched pairs (< min_cohort) is an error (kInvalidArgument: too small to match);
 // fewer than reliable_cohort sets `reliable` false, and the report says so.
 // Information governance: an Evaluation holds aggregates only (no person indexes, numbers or
@@ -80,10 +83,16 @@ struct Evaluation {
   int64_t candidate_rows = 0, candidate_people = 0;
   double caliper = 0;  // on the logit of the propensity score
   int64_t matched = 0, unmatched = 0;
+  int64_t matched_same_practice = 0;  // pairs registered with the same GP practice
   // Comparison people enrolled during their follow-up (kept, not censored), and the share of
   // the comparison group's follow-up after their own enrolment (dilutes the effect).
   int64_t controls_enrolled_later = 0;
   double control_followup_enrolled_share = 0;
+  // Distinct people in the matched comparison group (fewer than `matched` when people serve
+  // at several index dates), and the clusters of pairs the bootstrap resamples (pairs sharing
+  // a person, as a comparison or as a cohort member, form one cluster).
+  int64_t control_people = 0;
+  int64_t bootstrap_clusters = 0;
   bool reliable = false;
   std::vector<BalanceRow> balance;
   std::vector<OutcomeEstimate> outcomes;  // in cohort.outcomes order

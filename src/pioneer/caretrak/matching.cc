@@ -78,7 +78,7 @@ StatusOr<std::vector<double>> FitPropensity(std::span<const double> x, int cols,
 
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd) {
+                  double caliper_sd, bool reuse_groups, std::span<const int32_t> fine) {
   const size_t n = logit.size();
   MatchResult out;
   out.control_of.assign(n, -1);
@@ -88,17 +88,20 @@ MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treate
   for (double v : logit) ss += (v - mean) * (v - mean);
   out.caliper = caliper_sd * std::sqrt(ss / std::max<size_t>(1, n - 1));
 
-  // Candidates per stratum, sorted by logit (then row).
-  std::map<int32_t, std::vector<int64_t>> pool;
+  // Candidates per stratum, and per (stratum, fine cell), sorted by logit (then row).
+  using Cell = std::pair<int32_t, int32_t>;
+  std::map<Cell, std::vector<int64_t>> pool;  // fine cell -1: the whole stratum
   std::vector<int64_t> order;
+  auto fine_of = [&](size_t i) { return fine.empty() ? -1 : std::max(-1, fine[i]); };
   for (size_t i = 0; i < n; ++i) {
     if (treated[i]) {
       order.push_back(static_cast<int64_t>(i));
     } else {
-      pool[stratum[i]].push_back(static_cast<int64_t>(i));
+      pool[{stratum[i], -1}].push_back(static_cast<int64_t>(i));
+      if (fine_of(i) >= 0) pool[{stratum[i], fine_of(i)}].push_back(static_cast<int64_t>(i));
     }
   }
-  for (auto& [s, rows] : pool) {
+  for (auto& [cell, rows] : pool) {
     std::sort(rows.begin(), rows.end(), [&](int64_t a, int64_t b) {
       return logit[a] != logit[b] ? logit[a] < logit[b] : a < b;
     });
@@ -107,12 +110,10 @@ MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treate
                    [&](int64_t a, int64_t b) { return logit[a] > logit[b]; });
   std::unordered_set<uint32_t> used_groups;
   std::vector<uint8_t> used(n, 0);
-  for (int64_t t : order) {
-    auto it = pool.find(stratum[t]);
-    if (it == pool.end()) {
-      ++out.unmatched;
-      continue;
-    }
+  // The nearest usable candidate of one cell inside the caliper, or -1.
+  auto nearest = [&](int64_t t, const Cell& cell) -> int64_t {
+    auto it = pool.find(cell);
+    if (it == pool.end()) return -1;
     const auto& rows = it->second;
     const double v = logit[t];
     auto pos = std::lower_bound(rows.begin(), rows.end(), v,
@@ -140,12 +141,22 @@ MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treate
         break;
       }
     }
+    return best;
+  };
+  for (int64_t t : order) {
+    const int32_t f = fine_of(static_cast<size_t>(t));
+    int64_t best = f >= 0 ? nearest(t, {stratum[t], f}) : -1;
+    if (best >= 0) {
+      ++out.matched_fine;
+    } else {
+      best = nearest(t, {stratum[t], -1});
+    }
     if (best < 0) {
       ++out.unmatched;
       continue;
     }
     used[best] = 1;
-    used_groups.insert(group[best]);
+    if (!reuse_groups) used_groups.insert(group[best]);
     out.control_of[t] = best;
     ++out.matched;
   }

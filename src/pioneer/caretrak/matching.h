@@ -8,9 +8,14 @@
 // columns cannot make it diverge) and returns each row's linear predictor (logit).
 // Match processes treated rows from the highest score down (the hardest to match first) and
 // takes, within the stratum, the unused candidate row with the nearest logit inside the
-// caliper; ties go to the lower row number. A candidate person is used at most once, however
-// many candidate rows (index dates) it has, and never for a treated row of its own.
-// Deterministic.
+// caliper; ties go to the lower row number. Every candidate row is used at most once, and never
+// for a treated row of its own person (group). With `reuse_groups` false a candidate person is
+// also used at most once, however many candidate rows (index dates) it has; with it true a
+// person may serve several treated rows at different index dates, as in a sequence of target
+// trials (Hernan and Robins, Am J Epidemiol 2016;183:758-764), where everyone at risk at an
+// index date is a candidate: limiting each person to one row under-represents people with many
+// index dates (frequent attenders) in the comparison group (docs/caretrak.md, "Why comparison
+// people may be used more than once"). Deterministic.
 // Thread safety: pure functions.
 #pragma once
 
@@ -31,12 +36,16 @@ struct MatchResult {
   std::vector<int64_t> control_of;  // per row: the matched candidate row for treated rows, else -1
   double caliper = 0;               // on the logit scale
   int64_t matched = 0;
-  int64_t unmatched = 0;  // treated rows without a candidate inside the caliper
+  int64_t unmatched = 0;     // treated rows without a candidate inside the caliper
+  int64_t matched_fine = 0;  // matched inside their fine cell too
 };
 
-// group: person id per row (a candidate person is used once); stratum: exact-match cell.
+// group: person id per row; stratum: exact-match cell. `fine` (empty, or one per row): a finer
+// cell inside the stratum (e.g. the GP practice) tried first: a treated row takes the nearest
+// candidate of its stratum and fine cell inside the caliper if there is one, else the nearest
+// of its stratum; a negative fine cell (unknown) goes straight to the stratum.
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd);
+                  double caliper_sd, bool reuse_groups = false, std::span<const int32_t> fine = {});
 
 }  // namespace pioneer::caretrak

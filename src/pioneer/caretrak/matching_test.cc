@@ -44,6 +44,41 @@ TEST(Match, APersonWithSeveralIndexDatesIsUsedOnce) {
   EXPECT_EQ(m.matched, 1);
 }
 
+// With reuse a person may serve at several index dates (rows), each row once, never for their
+// own treated row: row 0 (treated person 1) takes row 2 (person 7), row 1 (person 2) takes row
+// 3 (person 7 again), and row 4 (treated person 9) cannot take row 5 (its own earlier row).
+TEST(Match, WithReuseAPersonServesAtSeveralIndexDatesButEachRowOnce) {
+  const std::vector<double> logit = {0.02, 0.01, 0.0, 0.5, -1.0, -1.0};
+  const std::vector<uint8_t> treated = {1, 1, 0, 0, 1, 0};
+  const std::vector<int32_t> stratum = {0, 0, 0, 0, 0, 0};
+  const std::vector<uint32_t> group = {1, 2, 7, 7, 9, 9};
+  const MatchResult m = Match(logit, treated, stratum, group, 100.0, /*reuse_groups=*/true);
+  EXPECT_EQ(m.control_of[0], 2);
+  EXPECT_EQ(m.control_of[1], 3);
+  EXPECT_EQ(m.control_of[4], -1);
+  EXPECT_EQ(m.matched, 2);
+  EXPECT_EQ(m.unmatched, 1);
+}
+
+// The fine cell (e.g. the practice) first, the stratum as the fall-back: row 0 (practice 5)
+// takes row 3 (practice 5) although row 2 is nearer; row 1 (practice 6, none left there)
+// falls back to row 2; row 4 (practice unknown) takes the nearest left, row 5.
+TEST(Match, FineCellFirstThenTheWholeStratum) {
+  const std::vector<double> logit = {0.3, 0.2, 0.25, 0.6, 0.1, 0.0};
+  const std::vector<uint8_t> treated = {1, 1, 0, 0, 1, 0};
+  const std::vector<int32_t> stratum = {0, 0, 0, 0, 0, 0};
+  const std::vector<uint32_t> group = {1, 2, 3, 4, 5, 6};
+  const std::vector<int32_t> practice = {5, 6, 7, 5, -1, 5};
+  const MatchResult m = Match(logit, treated, stratum, group, 100.0, false, practice);
+  EXPECT_EQ(m.control_of[0], 3);
+  EXPECT_EQ(m.control_of[1], 2);
+  EXPECT_EQ(m.control_of[4], 5);
+  EXPECT_EQ(m.matched, 3);
+  EXPECT_EQ(m.matched_fine, 1);
+  // Without the fine cells row 0 takes the nearest, row 2.
+  EXPECT_EQ(Match(logit, treated, stratum, group, 100.0).control_of[0], 2);
+}
+
 TEST(FitPropensity, ScoresTheTreatedHigherWhenAFeatureSeparatesThem) {
   std::vector<double> x;
   std::vector<uint8_t> t;

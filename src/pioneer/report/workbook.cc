@@ -771,6 +771,51 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
   (void)wb;
 }
 
+// --- Care Trak -------------------------------------------------------------------------------
+// One row per scheme and outcome from the caretrak.json files given to `pioneer report
+// --caretrak`: the difference-in-differences effect with its 95% interval beside the naive
+// before/after. Written only when results were given.
+void WriteCareTrak(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  if (d.care_trak.empty()) return;
+  Sheet s(workbook_add_worksheet(wb, "Care Trak"), f);
+  s.Str(0, 0,
+        "Care Trak: what each scheme changed, against a matched comparison group "
+        "(difference-in-differences; the naive before/after beside it misleads: regression to "
+        "the mean)",
+        f.title);
+  s.Header(2, {"Scheme", "Outcome", "Cohort (people)", "Matched pairs", "Effect (relative %)",
+               "95% CI low (%)", "95% CI high (%)", "Effect per person-year", "Unit",
+               "Naive before/after (%)", "Conclusion", "Reliable", "Warning"});
+  int row = 3;
+  for (const CareTrakScheme& scheme : d.care_trak) {
+    for (const CareTrakOutcome& o : scheme.outcomes) {
+      s.Str(row, 0, scheme.name);
+      s.Str(row, 1, o.outcome);
+      s.Num(row, 2, static_cast<double>(scheme.cohort), f.count);
+      s.Num(row, 3, static_cast<double>(scheme.matched), f.count);
+      s.Num(row, 4, 100 * o.relative, f.pct);
+      s.Num(row, 5, 100 * o.relative_low, f.pct);
+      s.Num(row, 6, 100 * o.relative_high, f.pct);
+      s.Num(row, 7, o.absolute_per_person_year, f.num);
+      s.Str(row, 8, o.unit);
+      if (o.naive_relative) {
+        s.Num(row, 9, 100 * *o.naive_relative, f.pct);
+      } else {
+        s.Str(row, 9, "no activity before");
+      }
+      s.Str(row, 10, o.conclusion, f.wrap);
+      s.Str(row, 11, scheme.reliable ? "yes" : "no", scheme.reliable ? nullptr : f.warn);
+      s.Str(row, 12, scheme.warning, f.wrap);
+      ++row;
+    }
+  }
+  s.Width(0, 1, 26);
+  s.Width(2, 9, 14);
+  s.Width(10, 10, 40);
+  s.Width(11, 11, 10);
+  s.Width(12, 12, 50);
+}
+
 }  // namespace
 
 std::string CellRef(int row, int col, bool absolute) {
@@ -789,6 +834,7 @@ Status WriteWorkbook(const ReportData& d, const std::string& path) {
   WriteP4p(wb, f, d);
   ScenarioRefs scenario_refs = WriteScenarios(wb, f, d);
   WriteDataQuality(wb, f, d);
+  WriteCareTrak(wb, f, d);
   WriteSummary(wb, summary, f, d, refs, milestone_rows, scenario_refs);
   lxw_doc_properties props = {};
   std::string title = "BCF Part 2: " + d.plan.hwb;

@@ -1,11 +1,13 @@
 // bcf-part2.xlsx: the BCF Part 2 workbook a Health and Wellbeing Board receives, written with
 // libxlsxwriter (docs/report.md lists every sheet and column).
 // Sheets: Summary, Metrics, Schemes and finance, Protected social care, Payment for
-// performance, Scenarios, Data quality. Totals, variances and money are live formulas whose
-// cached results are the values Pioneer computed (so readers that do not recalculate, such as
-// exceljs or pandas, see the right numbers); headers are frozen, numbers formatted, columns
-// sized; the Metrics sheet carries a line chart of actual vs trajectory for each tracked
-// metric. The £1,490 P4P value is labelled unverified where the plan says so.
+// performance, Scenarios, Data quality, and Care Trak when `pioneer caretrak` results were
+// given (one row per scheme and outcome: effect, 95% interval, naive before/after). Totals,
+// variances and money are live formulas whose cached results are the values Pioneer computed
+// (so readers that do not recalculate, such as exceljs or pandas, see the right numbers);
+// headers are frozen, numbers formatted, columns sized; the Metrics sheet carries a line chart
+// of actual vs trajectory for each tracked metric. The £1,490 P4P value is labelled
+// unverified where the plan says so.
 // Errors: kUnavailable when the file cannot be written.
 #pragma once
 

@@ -120,6 +120,9 @@ int RunCaretrak(const CaretrakArgs& a) {
     if (!plans.ok()) return Fail(plans.status());
     def.enrolment_csv = a.db + " (care plan register)";
     list = caretrak::EnrolmentFromCarePlans(*plans, *t, def.joint_only);
+  } else if (def.entry != caretrak::EntryType::kEnrolmentList) {
+    def.enrolment_csv = a.db + " (" + caretrak::EntryEventSource(def.entry) + ")";
+    list = caretrak::EnrolmentFromFirstEvents(*t, def.entry);
   } else {
     list = caretrak::ReadEnrolmentList(def.enrolment_csv, *t);
   }
