@@ -424,8 +424,10 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
                           periods[i].period.end_exclusive.ToIso(),
                           periods[i].period.last_day().ToIso());
   }
+  // The person table (PDS current rows, one per number) is built only for definitions that
+  // read it: a definition that reads only the record never joins a person's fields.
   std::string person =
-      has("pds")
+      has("pds") && !ReadsOnlyTheRecord(d, predicate)
           ? "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
             "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
             "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
