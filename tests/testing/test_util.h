@@ -83,18 +83,24 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-// Runs `pioneer <args>` through the shell; captures stdout and stderr.
-inline CommandResult RunPioneer(const std::string& args, const TempDir& scratch) {
-  std::string err_path = scratch / "stderr.txt";
-  std::string cmd = PioneerBinary() + " " + args + " 2>" + err_path;
+// Runs a shell command; `out` holds its stdout, exit_code its exit status (-1 if it did not
+// exit normally or could not start).
+inline CommandResult RunShell(const std::string& cmd) {
   CommandResult r;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return r;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) r.out.append(buf, n);
-  int status = pclose(f);
+  const int status = pclose(f);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Runs `pioneer <args>` through the shell; captures stdout and stderr.
+inline CommandResult RunPioneer(const std::string& args, const TempDir& scratch) {
+  std::string err_path = scratch / "stderr.txt";
+  CommandResult r = RunShell(PioneerBinary() + " " + args + " 2>" + err_path);
   r.err = ReadFile(err_path);
   return r;
 }
@@ -113,15 +119,7 @@ inline CommandResult CheckPageInChromium(const std::string& html, const std::str
   const std::string cmd = "NODE_PATH=" + WebModules() + " node " + SourceDir() +
                           "/tests/report/dashboard_check.js " + html + " " +
                           (art / png).string() + " 2>&1";
-  CommandResult r;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) r.out.append(buf, n);
-  const int status = pclose(f);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return RunShell(cmd);
 }
 
 // The n-th valid NHS Number in the 999 test range (never issued to a real person).
