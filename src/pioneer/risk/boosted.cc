@@ -4,6 +4,8 @@
 #include <xgboost/c_api.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 namespace pioneer::risk {
 namespace {
@@ -86,7 +88,58 @@ std::string BoostedModel::LibraryVersion() {
 StatusOr<BoostedModel> BoostedModel::Train(const Cohort& cohort, Outcome outcome,
                                            const std::vector<uint8_t>& use,
                                            const BoostParams& params,
-                                           std::span<const double> base_margin) {
+                                           std::span<const double> base_margin,
+                                           const std::vector<uint8_t>& stop_rows,
+                                           int* rounds_used) {
+  if (params.early_stopping_rounds > 0 && !stop_rows.empty()) {
+    std::vector<uint8_t> grow(cohort.rows()), hold(cohort.rows());
+    for (size_t i = 0; i < cohort.rows(); ++i) {
+      const bool in = use.empty() || use[i];
+      hold[i] = in && stop_rows[i];
+      grow[i] = in && !stop_rows[i];
+    }
+    Matrix g, h;
+    PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, grow, &cohort.label(outcome), base_margin, g));
+    PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, hold, &cohort.label(outcome), base_margin, h));
+    BoostedModel probe;
+    if (XGBoosterCreate(&g.h, 1, &probe.booster_) != 0) return XgbError("create");
+    for (const auto& [k, v] : params.XgbParams()) {
+      if (XGBoosterSetParam(probe.booster_, k.c_str(), v.c_str()) != 0) return XgbError("param");
+    }
+    if (XGBoosterSetParam(probe.booster_, "eval_metric", "logloss") != 0) {
+      return XgbError("param");
+    }
+    double best = INFINITY;
+    int best_rounds = 0;
+    const char* names[] = {"stop"};
+    for (int it = 0; it < params.rounds; ++it) {
+      if (XGBoosterUpdateOneIter(probe.booster_, it, g.h) != 0) return XgbError("training");
+      const char* out = nullptr;
+      if (XGBoosterEvalOneIter(probe.booster_, it, &h.h, names, 1, &out) != 0) {
+        return XgbError("evaluation");
+      }
+      // "[it]\tstop-logloss:0.2345"
+      const char* colon = out ? std::strrchr(out, ':') : nullptr;
+      if (!colon) return InternalError("XGBoost evaluation gave no log-loss");
+      const double loss = std::strtod(colon + 1, nullptr);
+      if (loss < best - 1e-7) {
+        best = loss;
+        best_rounds = it + 1;
+      } else if (it + 1 - best_rounds >= params.early_stopping_rounds) {
+        break;
+      }
+    }
+    // Never fewer than one round, so that every model has a tree to explain. The model is
+    // the probe cut at its best round (no refit: the trees grown on four fifths of the
+    // training people are kept, which halves the training time at scale).
+    const int rounds = std::max(1, best_rounds);
+    BoostedModel model;
+    if (XGBoosterSlice(probe.booster_, 0, rounds, 1, &model.booster_) != 0) {
+      return XgbError("slice");
+    }
+    if (rounds_used) *rounds_used = rounds;
+    return model;
+  }
   Matrix m;
   PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, use, &cohort.label(outcome), base_margin, m));
   BoostedModel model;
@@ -97,6 +150,7 @@ StatusOr<BoostedModel> BoostedModel::Train(const Cohort& cohort, Outcome outcome
   for (int it = 0; it < params.rounds; ++it) {
     if (XGBoosterUpdateOneIter(model.booster_, it, m.h) != 0) return XgbError("training");
   }
+  if (rounds_used) *rounds_used = params.rounds;
   return model;
 }
 

@@ -18,9 +18,14 @@
 namespace pioneer::risk {
 
 struct BoostParams {
-  int rounds = 100;
+  // The most boosting rounds; with early stopping, the number actually used is chosen on a
+  // validation set (Train's `stop_rows`) and recorded per model.
+  int rounds = 300;
+  // Stop when the validation log-loss has not improved for this many rounds (0: no early
+  // stopping, exactly `rounds` rounds).
+  int early_stopping_rounds = 20;
   int max_depth = 4;
-  double eta = 0.05;
+  double eta = 0.1;
   double min_child_weight = 20;
   double lambda = 5;
   int threads = 2;
@@ -37,11 +42,20 @@ class BoostedModel {
 
   // Trains on the cohort rows where `use[i]` (all when empty). `base_margin` (optional, one
   // log-odds per cohort row) is where boosting starts: with the baseline's log-odds, the trees
-  // learn what the baseline misses (interactions, thresholds). Errors: kInvalidArgument for
-  // no rows; kInternal with XGBoost's message.
+  // learn what the baseline misses (interactions, thresholds).
+  //
+  // Early stopping (params.early_stopping_rounds > 0 and `stop_rows` non-empty): the rows of
+  // `use` that are also in `stop_rows` are held out; trees are grown on the rest until the
+  // held-out log-loss has not improved for early_stopping_rounds rounds (or params.rounds);
+  // the model is those trees cut at the best round, so a small area gets few rounds (no
+  // over-fitting) and a large one many. `*rounds_used` (when given) receives the number of
+  // rounds of the returned model.
+  // Errors: kInvalidArgument for no rows; kInternal with XGBoost's message.
   static StatusOr<BoostedModel> Train(const Cohort& cohort, Outcome outcome,
                                       const std::vector<uint8_t>& use, const BoostParams& params,
-                                      std::span<const double> base_margin = {});
+                                      std::span<const double> base_margin = {},
+                                      const std::vector<uint8_t>& stop_rows = {},
+                                      int* rounds_used = nullptr);
   // Loads a model from XGBoost JSON text. Errors: kDataLoss with XGBoost's message.
   static StatusOr<BoostedModel> FromJson(const std::string& json, int threads);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "pioneer/base/sha256.h"
+#include "pioneer/base/version.h"
 
 namespace pioneer::risk {
 namespace {
@@ -87,9 +88,10 @@ Status SaveModel(const RiskModel& model, const std::string& dir) {
   json params = json::object();
   for (const auto& [k, v] : model.params.XgbParams()) params[k] = v;
   params["rounds"] = model.params.rounds;
+  params["early_stopping_rounds"] = model.params.early_stopping_rounds;
   json manifest = {{"format", kModelFormat},
                    {"format_version", kModelFormatVersion},
-                   {"pioneer_version", "0.1.0"},
+                   {"pioneer_version", std::string(PioneerVersion())},
                    {"xgboost_version", BoostedModel::LibraryVersion()},
                    {"index_date", model.index_date.ToIso()},
                    {"outcome_window", "[index date, index date + 365 days)"},
@@ -151,6 +153,8 @@ StatusOr<RiskModel> LoadModel(const std::string& dir, int threads) {
     model.data_sha256 = m.value("data_sha256", "");
     model.training = m.value("training", json::object());
     model.params.rounds = m.at("boosted_parameters").value("rounds", 0);
+    model.params.early_stopping_rounds =
+        m.at("boosted_parameters").value("early_stopping_rounds", 0);
     for (int o = 0; o < kOutcomeCount; ++o) {
       const std::string name = OutcomeName(static_cast<Outcome>(o));
       const auto& entry = m.at("outcomes").at(name);

@@ -68,6 +68,9 @@ Status CheckOutcomeYear(const RiskInputs& inputs, Date index_date) {
 }
 
 bool InRecalibrationSplit(std::string_view nhs_number) { return Fnv1a(nhs_number) % 5 == 0; }
+bool InEarlyStoppingSplit(std::string_view nhs_number) {
+  return (Fnv1a(nhs_number) / 5) % 5 == 0;
+}
 
 StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
                           const BoostParams& params,
@@ -78,10 +81,12 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
   say("building features and outcomes at " + index_date.ToIso());
   PIONEER_RETURN_IF_ERROR(CheckOutcomeYear(inputs, index_date));
   PIONEER_ASSIGN_OR_RETURN(Cohort cohort, BuildCohort(t, inputs, index_date));
-  std::vector<uint8_t> fit(cohort.rows()), recal(cohort.rows());
+  std::vector<uint8_t> fit(cohort.rows()), recal(cohort.rows()), stop(cohort.rows());
   for (size_t i = 0; i < cohort.rows(); ++i) {
-    recal[i] = InRecalibrationSplit(t.persons().nhs_number[cohort.person[i]]);
+    const std::string_view nhs = t.persons().nhs_number[cohort.person[i]];
+    recal[i] = InRecalibrationSplit(nhs);
     fit[i] = !recal[i];
+    stop[i] = InEarlyStoppingSplit(nhs);
   }
   RiskModel model;
   model.index_date = index_date;
@@ -94,7 +99,7 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
     const auto& y = cohort.label(o);
     say(fmt::format("fitting the baseline for {} ({} people)", OutcomeName(o), cohort.rows()));
     PIONEER_ASSIGN_OR_RETURN(om.baseline, FitLogistic(cohort, o, fit));
-    say(fmt::format("training the boosted model for {} ({} rounds)", OutcomeName(o),
+    say(fmt::format("training the boosted model for {} (up to {} rounds)", OutcomeName(o),
                     params.rounds));
     // Boosting starts from the baseline's log-odds (XGBoost base_margin).
     std::vector<double> margin(cohort.rows()), pb(cohort.rows());
@@ -102,7 +107,9 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
       margin[i] = LogOdds(om.baseline, {&cohort.x[i * kFeatureCount], size_t(kFeatureCount)});
       pb[i] = Sigmoid(margin[i]);
     }
-    PIONEER_ASSIGN_OR_RETURN(om.boosted, BoostedModel::Train(cohort, o, fit, params, margin));
+    int rounds_used = 0;
+    PIONEER_ASSIGN_OR_RETURN(om.boosted,
+                             BoostedModel::Train(cohort, o, fit, params, margin, stop, &rounds_used));
     PIONEER_ASSIGN_OR_RETURN(std::vector<double> px, om.boosted.Predict(cohort, margin));
     const auto yr = Select(y, recal);
     const auto pbr = Select(pb, recal), pxr = Select(px, recal);
@@ -113,6 +120,7 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
     per_outcome[OutcomeName(o)] = {{"prevalence", cohort.rows() ? positives / cohort.rows() : 0},
                                    {"held_out_auroc_baseline", Auroc(pbr, yr).auc},
                                    {"held_out_auroc_boosted", Auroc(pxr, yr).auc},
+                                   {"boosted_rounds", rounds_used},
                                    {"baseline_iterations", om.baseline.iterations},
                                    {"baseline_converged", om.baseline.converged}};
   }
@@ -121,7 +129,10 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
                     {"people", cohort.rows()},
                     {"fit_people", n_fit},
                     {"recalibration_people", cohort.rows() - n_fit},
-                    {"split", "20% of people by a hash of the NHS Number recalibrate and test"},
+                    {"split",
+                     "20% of people by a hash of the NHS Number recalibrate and test; of the "
+                     "rest, a fifth (by another hash) chooses the boosted model's number of "
+                     "rounds (early stopping), then the trees are refitted on all of the rest"},
                     {"store_last_activity_date", inputs.last_activity_date.ToIso()},
                     {"unit_cost_price_year", inputs.price_year},
                     {"outcomes", per_outcome}};

@@ -33,6 +33,9 @@ Status CheckOutcomeYear(const RiskInputs& inputs, Date index_date);
 
 // True for the ~20% of people whose NHS Number hashes into the recalibration split.
 bool InRecalibrationSplit(std::string_view nhs_number);
+// True for about a fifth of people, by a hash independent of the recalibration split's: among
+// the training people, these choose the boosted model's number of rounds (early stopping).
+bool InEarlyStoppingSplit(std::string_view nhs_number);
 
 // Trains both models for all three outcomes. REQUIRES: CheckOutcomeYear(inputs, index) ok.
 // Errors: from the fits (e.g. an outcome that never occurs).

@@ -23,7 +23,7 @@ namespace {
 
 struct RiskArgs {
   std::string db, model, index_date, out, contributions;
-  int rounds = 100;
+  int rounds = risk::BoostParams{}.rounds;
   int threads = 2;
 };
 
@@ -192,7 +192,11 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
   train->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
   train->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   train->add_option("--out", args->out, "Model directory to write")->required();
-  train->add_option("--rounds", args->rounds, "Boosting rounds")->capture_default_str();
+  train->add_option("--rounds", args->rounds,
+                    "Most boosting rounds (the number used is chosen by early stopping on a "
+                    "held-out fifth of the training people)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5000));
   train->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
   train->callback([args, &exit_code] { exit_code = RunTrain(*args); });
 
