@@ -102,6 +102,52 @@ class ReportOutputs : public ::testing::Test {
     EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
   }
 
+  // `--risk-report`: the workbook's National condition sheet carries the joint care planning
+  // figures of a risk report: the area headline, each CCG and practice, then the area over
+  // time; suppressed figures read "suppressed". The risk-report.json is the test's own.
+  static void CheckNationalConditionSheet() {
+    const std::string rr = *dir_ / "risk-report.json";
+    testing::WriteFile(rr, R"({"national_condition": {
+      "date": "2015-04-01",
+      "approaches": [{"approach": "top2_practice", "label": "Top 2% of each practice (Leeds)"}],
+      "area": {"top2_practice": {"adults": 2390, "high_risk": 60,
+        "high_risk_share_of_adults": 0.025, "with_plan": 15, "with_plan_share": 0.25,
+        "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}},
+      "by_ccg": [{"ccg": "Z02", "top2_practice": {"adults": 1200, "high_risk": 30,
+        "high_risk_share_of_adults": 0.025, "with_plan": 10, "with_plan_share": 0.3333,
+        "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}}],
+      "by_practice": [{"practice": "Z10001", "top2_practice": {"adults": 600, "high_risk": 15,
+        "high_risk_share_of_adults": 0.025, "with_plan": null, "with_plan_share": null,
+        "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}}],
+      "over_time": [
+        {"date": "2015-01-01", "area": {"top2_practice": {"adults": 2380, "high_risk": 60,
+          "high_risk_share_of_adults": 0.0252, "with_plan": 20, "with_plan_share": 0.3333,
+          "with_joint_plan_and_lead": 10, "with_joint_plan_and_lead_share": 0.1667}}},
+        {"date": "2015-04-01", "area": {"top2_practice": {"adults": 2390, "high_risk": 60,
+          "high_risk_share_of_adults": 0.025, "with_plan": 15, "with_plan_share": 0.25,
+          "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}}}]}})");
+    const std::string out = *dir_ / "out-national-condition";
+    auto rep = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
+                              "/examples/plans/demo.toml --risk-report " + rr + " --out " + out,
+                          *dir_);
+    ASSERT_EQ(rep.exit_code, 0) << rep.err;
+    const std::string nc = "National condition!";
+    std::string expect;
+    for (const auto& [cell, value] : std::vector<std::pair<std::string, std::string>>{
+             {"A5", "area"}, {"C5", "2015-04-01"}, {"D5", "Top 2% of each practice (Leeds)"},
+             {"E5", "2390"}, {"F5", "60"}, {"G5", "2.5"}, {"H5", "15"}, {"I5", "25"},
+             {"J5", "suppressed"}, {"K5", "suppressed"},
+             {"A6", "ccg"}, {"B6", "Z02"}, {"E6", "1200"}, {"I6", "33.33"},
+             {"A7", "practice"}, {"B7", "Z10001"}, {"H7", "suppressed"},
+             {"A8", "area"}, {"C8", "2015-01-01"}, {"J8", "10"}, {"K8", "16.67"}}) {
+      expect += " --expect '" + nc + cell + "=" + value + "'";
+    }
+    auto r = Node("workbook_check.js " + out +
+                  "/bcf-part2.xlsx --min-charts 4 --extra-sheet 'National condition'" + expect);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
+  }
+
   static std::string Artefact(const std::string& name) {
     std::filesystem::path dir = std::filesystem::current_path() / "artefacts";
     std::filesystem::create_directories(dir);
@@ -131,8 +177,10 @@ TEST_F(ReportOutputs, DemoPlanWorkbookReadsBackWithCorrectFormulaResults) {
            " --expect 'Summary!B10=12000000'");  // live link to the schemes total
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
-  // The seven sheets only (checked above); with --caretrak an eighth.
+  // The seven sheets only (checked above); with --caretrak an eighth; with --risk-report the
+  // National condition sheet.
   CheckCareTrakSheet();
+  CheckNationalConditionSheet();
 }
 
 TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {

@@ -1,5 +1,6 @@
 // Reads bcf-part2.xlsx back with exceljs (a real reader that does not recalculate) and checks
-//   * the seven sheets, in order (and an eighth, Care Trak, with --care-trak), and frozen
+//   * the seven sheets, in order (then Care Trak with --care-trak, and each --extra-sheet NAME
+//     in order after it), and frozen
 //     header rows;
 //   * every formula cell has a cached result, and that result equals the formula recomputed
 //     here from the cells it references (SUM, SUMIF, MIN, MAX, IF, + - * /);
@@ -7,6 +8,7 @@
 //   * each --expect 'Sheet!A1=value' (numbers within 0.01, otherwise text equality).
 // Prints a JSON summary; exit status 1 on any failure. Usage:
 //   node workbook_check.js FILE.xlsx [--min-charts N] [--min-formulas N (default 1)] [--care-trak]
+//                          [--extra-sheet NAME] ...
 //                          [--expect 'Sheet!B2=123'] ...
 'use strict';
 const ExcelJS = require('exceljs');
@@ -95,14 +97,15 @@ function evaluate(wb, ws, formula) {
 (async () => {
   const file = process.argv[2];
   let minCharts = 1, minFormulas = 1, careTrak = false;
-  const expects = [];
+  const expects = [], extraSheets = [];
   for (let k = 3; k < process.argv.length; k++) {
     if (process.argv[k] === '--min-charts') minCharts = +process.argv[++k];
     else if (process.argv[k] === '--min-formulas') minFormulas = +process.argv[++k];
     else if (process.argv[k] === '--expect') expects.push(process.argv[++k]);
     else if (process.argv[k] === '--care-trak') careTrak = true;
+    else if (process.argv[k] === '--extra-sheet') extraSheets.push(process.argv[++k]);
   }
-  const sheets = careTrak ? SHEETS.concat(['Care Trak']) : SHEETS;
+  const sheets = (careTrak ? SHEETS.concat(['Care Trak']) : SHEETS).concat(extraSheets);
   const failures = [];
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);

@@ -20,6 +20,23 @@ std::optional<double> OptDouble(const json& j, const char* key) {
   return j[key].get<double>();
 }
 
+NationalConditionFigures Figures(const json& c, std::string level, std::string code,
+                                 std::string date, std::string approach) {
+  NationalConditionFigures f;
+  f.level = std::move(level);
+  f.code = std::move(code);
+  f.date = std::move(date);
+  f.approach = std::move(approach);
+  f.adults = OptInt(c, "adults");
+  f.high_risk = OptInt(c, "high_risk");
+  f.with_plan = OptInt(c, "with_plan");
+  f.with_joint_plan_and_lead = OptInt(c, "with_joint_plan_and_lead");
+  f.high_risk_share = OptDouble(c, "high_risk_share_of_adults");
+  f.with_plan_share = OptDouble(c, "with_plan_share");
+  f.with_joint_plan_and_lead_share = OptDouble(c, "with_joint_plan_and_lead_share");
+  return f;
+}
+
 }  // namespace
 
 StatusOr<NationalCondition> ReadNationalCondition(const std::string& path) {
@@ -49,6 +66,23 @@ StatusOr<NationalCondition> ReadNationalCondition(const std::string& path) {
         x.series.push_back(OptDouble(row.at("area").at(x.id), "with_joint_plan_and_lead_share"));
       }
       out.approaches.push_back(std::move(x));
+    }
+    for (const auto& [list, level] : {std::pair{"by_ccg", "ccg"}, {"by_practice", "practice"}}) {
+      if (!nc.contains(list)) continue;
+      for (const json& place : nc.at(list)) {
+        const std::string code = place.at(level).get<std::string>();
+        for (const auto& a : out.approaches) {
+          if (place.contains(a.id)) {
+            out.breakdown.push_back(Figures(place.at(a.id), level, code, out.date, a.id));
+          }
+        }
+      }
+    }
+    for (const json& row : nc.at("over_time")) {
+      for (const auto& a : out.approaches) {
+        out.breakdown.push_back(
+            Figures(row.at("area").at(a.id), "area", "", row.at("date").get<std::string>(), a.id));
+      }
     }
   } catch (const json::exception& e) {
     return InvalidArgumentError(

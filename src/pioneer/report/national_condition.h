@@ -26,10 +26,24 @@ struct NationalConditionApproach {
   std::vector<std::optional<double>> series;
 };
 
+// One published row of a breakdown: a place (the area, a CCG or a practice) at a date, by
+// one approach. Suppressed counts and shares are nullopt.
+struct NationalConditionFigures {
+  std::string level;     // "area", "ccg" or "practice"
+  std::string code;      // "" for the area, else the CCG or practice code
+  std::string date;      // ISO date
+  std::string approach;  // NationalConditionApproach::id
+  std::optional<int64_t> adults, high_risk, with_plan, with_joint_plan_and_lead;
+  std::optional<double> high_risk_share, with_plan_share, with_joint_plan_and_lead_share;
+};
+
 struct NationalCondition {
   std::string date;                // the headline date
   std::vector<std::string> dates;  // the series, oldest first (ends with `date`)
   std::vector<NationalConditionApproach> approaches;
+  // Every published row: by CCG and by practice at `date`, then the area at each of `dates`;
+  // within each, in the order of `approaches`.
+  std::vector<NationalConditionFigures> breakdown;
 };
 
 StatusOr<NationalCondition> ReadNationalCondition(const std::string& risk_report_json);

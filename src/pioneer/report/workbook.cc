@@ -816,6 +816,77 @@ void WriteCareTrak(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   s.Width(12, 12, 50);
 }
 
+// The national condition on joint care planning (figures from `pioneer risk report`,
+// already disclosure-controlled): one row per place, date and case-finding approach, with the
+// share of adults at high risk and the shares of them with a plan and with a joint plan and a
+// named lead professional. A suppressed figure is written as "suppressed", never as a number.
+// Written only when a risk report was given.
+void WriteNationalCondition(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  if (!d.national_condition) return;
+  const NationalCondition& nc = *d.national_condition;
+  Sheet s(workbook_add_worksheet(wb, "National condition"), f);
+  s.Str(0, 0,
+        "Joint care planning for people at high risk of emergency admission (national "
+        "condition): share of adults at high risk by each case-finding approach, and of them "
+        "the share with a care plan and with a joint plan naming an accountable GP and a care "
+        "coordinator",
+        f.title);
+  s.Str(1, 0,
+        "Counts of 1-7 are suppressed and others rounded to 5; shares are computed from the "
+        "published counts. People who objected to secondary use are not counted.");
+  s.Header(3, {"Level", "Code", "Date", "Approach", "Adults", "High risk", "High risk (% of adults)",
+               "With a care plan", "With a plan (% of high risk)", "Joint plan and lead",
+               "Joint plan and lead (% of high risk)"});
+  auto label = [&](const std::string& id) {
+    for (const auto& a : nc.approaches) {
+      if (a.id == id) return a.label;
+    }
+    return id;
+  };
+  auto count = [&](int r, int c, const std::optional<int64_t>& v) {
+    if (v) {
+      s.Num(r, c, static_cast<double>(*v), f.count);
+    } else {
+      s.Str(r, c, "suppressed");
+    }
+  };
+  auto share = [&](int r, int c, const std::optional<double>& v) {
+    if (v) {
+      s.Num(r, c, 100 * *v, f.pct);
+    } else {
+      s.Str(r, c, "suppressed");
+    }
+  };
+  int row = 4;
+  auto write = [&](const NationalConditionFigures& x) {
+    s.Str(row, 0, x.level);
+    s.Str(row, 1, x.code);
+    s.Str(row, 2, x.date);
+    s.Str(row, 3, label(x.approach));
+    count(row, 4, x.adults);
+    count(row, 5, x.high_risk);
+    share(row, 6, x.high_risk_share);
+    count(row, 7, x.with_plan);
+    share(row, 8, x.with_plan_share);
+    count(row, 9, x.with_joint_plan_and_lead);
+    share(row, 10, x.with_joint_plan_and_lead_share);
+    ++row;
+  };
+  // The headline (the area at the report's date) first, then the breakdowns as read.
+  for (const auto& a : nc.approaches) {
+    write({"area", "", nc.date, a.id, a.adults, a.high_risk, a.with_plan,
+           a.with_joint_plan_and_lead, a.high_risk_share, a.with_plan_share,
+           a.with_joint_plan_and_lead_share});
+  }
+  for (const auto& x : nc.breakdown) {
+    if (x.level == "area" && x.date == nc.date) continue;  // the headline, already written
+    write(x);
+  }
+  s.Width(0, 2, 12);
+  s.Width(3, 3, 40);
+  s.Width(4, 10, 16);
+}
+
 }  // namespace
 
 std::string CellRef(int row, int col, bool absolute) {
@@ -835,6 +906,7 @@ Status WriteWorkbook(const ReportData& d, const std::string& path) {
   ScenarioRefs scenario_refs = WriteScenarios(wb, f, d);
   WriteDataQuality(wb, f, d);
   WriteCareTrak(wb, f, d);
+  WriteNationalCondition(wb, f, d);
   WriteSummary(wb, summary, f, d, refs, milestone_rows, scenario_refs);
   lxw_doc_properties props = {};
   std::string title = "BCF Part 2: " + d.plan.hwb;

@@ -2,7 +2,9 @@
 // libxlsxwriter (docs/report.md lists every sheet and column).
 // Sheets: Summary, Metrics, Schemes and finance, Protected social care, Payment for
 // performance, Scenarios, Data quality, and Care Trak when `pioneer caretrak` results were
-// given (one row per scheme and outcome: effect, 95% interval, naive before/after). Totals,
+// given (one row per scheme and outcome: effect, 95% interval, naive before/after), and
+// National condition when a risk report was given (joint care planning coverage of the
+// high-risk by approach, for the area, each CCG and practice, and over time). Totals,
 // variances and money are live formulas whose cached results are the values Pioneer computed
 // (so readers that do not recalculate, such as exceljs or pandas, see the right numbers);
 // headers are frozen, numbers formatted, columns sized; the Metrics sheet carries a line chart
