@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -305,6 +306,56 @@ TEST_F(RiskCli, JointCarePlanCoverageMatchesARecomputationFromTheFiles) {
   EXPECT_GT(share, 0.05);
   EXPECT_LT(share, 0.95);
   EXPECT_LT(top2["with_joint_plan_and_lead_share"].get<double>(), share);
+}
+
+// Last: it records objections in the shared store. People who objected to their records
+// being used beyond their own care are left out of the case-finding list, but still rank:
+// every other row (centiles and top-2%/4% flags included) is exactly as before.
+TEST_F(RiskCli, ObjectorsAreRankedButNotListed) {
+  const std::string before = *dir_ / "scores.csv";
+  if (!std::filesystem::exists(before)) {
+    auto s = RunPioneer("risk score --db " + (*dir_ / "area.db") + " --model " +
+                            (*dir_ / "model") + " --index-date 2014-04-01 --threads 1 --out " +
+                            before,
+                        *dir_);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+  }
+  std::vector<std::string> rows;
+  {
+    std::ifstream in(before);
+    std::string line;
+    while (std::getline(in, line)) rows.push_back(line);
+  }
+  ASSERT_GT(rows.size(), 100u);
+  // Three objectors from the top of the list's order, one of them high in its practice.
+  std::set<std::string> objectors;
+  for (size_t i : {1ul, rows.size() / 2, rows.size() - 1}) {
+    objectors.insert(rows[i].substr(0, rows[i].find(',')));
+  }
+  std::string file = "nhs_number\n";
+  for (const auto& o : objectors) file += o + "\n";
+  testing::WriteFile(*dir_ / "objections.csv", file);
+  auto imp = RunPioneer(
+      "objections import --db " + (*dir_ / "area.db") + " " + (*dir_ / "objections.csv"), *dir_);
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  const std::string after = *dir_ / "scores-after-objections.csv";
+  auto s = RunPioneer("risk score --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
+                          " --index-date 2014-04-01 --threads 1 --out " + after,
+                      *dir_);
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("3 people who objected"), std::string::npos) << s.out;
+  std::vector<std::string> expected;
+  for (const auto& r : rows) {
+    if (!objectors.count(r.substr(0, r.find(',')))) expected.push_back(r);
+  }
+  std::vector<std::string> got;
+  {
+    std::ifstream in(after);
+    std::string line;
+    while (std::getline(in, line)) got.push_back(line);
+  }
+  EXPECT_EQ(got.size(), rows.size() - 3);
+  EXPECT_EQ(got, expected);
 }
 
 }  // namespace

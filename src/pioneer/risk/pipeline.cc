@@ -168,10 +168,20 @@ int LoaBand(double p) { return p >= 0.5 ? 5 : p >= 0.4 ? 4 : p >= 0.3 ? 3 : p >=
 int RubBand(double p) { return p >= 0.5 ? 5 : p >= 0.3 ? 4 : p >= 0.15 ? 3 : p >= 0.05 ? 2 : 1; }
 
 Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const Scores& s,
-                      const std::string& path, const std::string& contributions_path) {
+                      const std::string& path, const std::string& contributions_path,
+                      std::span<const std::string> leave_out, size_t* left_out) {
   const Cohort& c = s.cohort;
   const auto& pe = s.boosted[kEmergency];
   const size_t n = c.rows();
+  std::vector<uint8_t> skip(n, 0);
+  size_t skipped = 0;
+  for (size_t i = 0; i < n && !leave_out.empty(); ++i) {
+    const std::string_view nhs = t.persons().nhs_number[c.person[i]];
+    skip[i] = std::binary_search(leave_out.begin(), leave_out.end(), nhs,
+                                 [](std::string_view a, std::string_view b) { return a < b; });
+    skipped += skip[i];
+  }
+  if (left_out) *left_out = skipped;
   const Strata strata = Stratify(c.practice, pe);
   const auto& centile_area = strata.centile_area;
   const auto& centile_practice = strata.centile_practice;
@@ -189,6 +199,7 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
   const auto& terms = BaselineTerms();
   const auto& lm = model.outcomes[kEmergency].baseline;
   for (size_t i = 0; i < n; ++i) {
+    if (skip[i]) continue;
     const timeline::PersonIndex p = c.person[i];
     const int age = static_cast<int>(c.at(i, kAge));
     std::string line = fmt::format(
@@ -231,6 +242,7 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
   if (!g) return UnavailableError("cannot write " + contributions_path);
   std::fputs("nhs_number,term,value,coefficient,contribution_log_odds\n", g);
   for (size_t i = 0; i < n; ++i) {
+    if (skip[i]) continue;
     const auto& nhs = t.persons().nhs_number[c.person[i]];
     std::fputs(
         fmt::format("{},intercept,1,{},{}\n", nhs, Num(lm.intercept), Num(lm.intercept)).c_str(),

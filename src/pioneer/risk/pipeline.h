@@ -15,6 +15,7 @@
 #include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,9 +70,14 @@ int RubBand(double p_top_cost);
 
 // Writes one row per cohort person (columns in docs/risk.md). IDENTIFIABLE: for direct care.
 // `contributions_path` (optional) receives the baseline's term contributions, one row per
-// person and non-zero term. Errors: kUnavailable when a file cannot be written.
+// person and non-zero term. People in `leave_out` (NHS Numbers sorted ascending: those who
+// objected to their records being used beyond their own care, store::ObjectingNhsNumbers)
+// get no row in either file; they still rank, so everyone else's centiles and top-2%/4%
+// flags are those of the whole list. `*left_out` (when given) receives how many were left
+// out. Errors: kUnavailable when a file cannot be written.
 Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const Scores& s,
-                      const std::string& path, const std::string& contributions_path = "");
+                      const std::string& path, const std::string& contributions_path = "",
+                      std::span<const std::string> leave_out = {}, size_t* left_out = nullptr);
 
 // The evaluation (risk-report.json content): REQUIRES CheckOutcomeYear ok for the scores'
 // index date.

@@ -14,6 +14,7 @@
 #include "pioneer/base/progress.h"
 #include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
+#include "pioneer/store/objections.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
@@ -132,11 +133,29 @@ int RunScore(const RiskArgs& a) {
   if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("score", s);
   auto scores = risk::Score(*t, inputs, *model, *d);
   if (!scores.ok()) return Fail("score", scores.status());
-  if (Status s = risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions); !s.ok()) {
+  // People who objected to their records being used beyond their own care are left out of
+  // the case-finding list (a list built from every organisation's records).
+  std::vector<std::string> objectors;
+  {
+    auto store = store::Store::OpenExistingSqlite(a.db);
+    if (!store.ok()) return Fail("score", store.status());
+    auto o = store::ObjectingNhsNumbers(**store);
+    if (!o.ok()) return Fail("score", o.status());
+    objectors = std::move(*o);
+  }
+  size_t left_out = 0;
+  if (Status s = risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions, objectors,
+                                      &left_out);
+      !s.ok()) {
     return Fail("score", s);
   }
   std::printf("Scored %zu people at index date %s: %s (IDENTIFIABLE: for direct care only)\n",
-              scores->cohort.rows(), a.index_date.c_str(), a.out.c_str());
+              scores->cohort.rows() - left_out, a.index_date.c_str(), a.out.c_str());
+  if (left_out > 0) {
+    std::printf("  %zu people who objected to the use of their records beyond their own care "
+                "are ranked but not listed\n",
+                left_out);
+  }
   if (risk::CheckOutcomeYear(inputs, *d).ok() == false) {
     std::printf(
         "  (the store does not hold the whole year after %s: scores only, no "
