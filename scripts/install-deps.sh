@@ -21,7 +21,7 @@ PACKAGES=(
   libxgboost-dev xgboost  # gradient-boosted risk model (src/pioneer/risk; the CLI is the bench peer)
 )
 if [ "${1:-}" = "--bench" ]; then
-  PACKAGES+=(postgresql-15 libpq-dev time bc)  # peers and timers used by bench/ only
+  PACKAGES+=(postgresql-15 libpq-dev time bc wrk curl)  # peers, load and timers used by bench/ only
 fi
 
 # npm packages (web/package.json + package-lock.json): chart.js is embedded into the report

@@ -5,7 +5,10 @@
 // security checks of docs/security.md: IDOR, injection, bodies, token replay, logs.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -722,6 +725,38 @@ TEST_F(SharedRecordTest, OversizedAndMalformedBodies) {
   Reply nowhere = Get(gp, "/nowhere");
   EXPECT_EQ(nowhere.status, 404);
   EXPECT_EQ(nowhere.body["resourceType"], "OperationOutcome");
+}
+
+// A client that sends part of a request and stalls is cut off after the request timeout,
+// and while it stalls the server keeps answering everyone else.
+TEST_F(SharedRecordTest, StalledClientIsCutOffAndDoesNotBlockOthers) {
+  Server quick(db_, *tmp_ / "stall.log", "--request-timeout 1 --threads 2");
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(quick.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string partial = "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ";
+  ASSERT_EQ(send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  // Others are served meanwhile.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(Get("", "/fhir/metadata", quick.port()).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(900));
+  // The stalled connection is closed by the server (end of stream or reset) within a few
+  // seconds, without a response to a request it never finished.
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  const auto t1 = std::chrono::steady_clock::now();
+  const ssize_t n = recv(fd, buf, sizeof buf, 0);
+  const auto waited = std::chrono::steady_clock::now() - t1;
+  EXPECT_LE(n, 0) << std::string(buf, n > 0 ? n : 0);
+  EXPECT_LT(waited, std::chrono::milliseconds(4500)) << "not cut off";
+  close(fd);
+  EXPECT_EQ(Get("", "/fhir/metadata", quick.port()).status, 200);
+  EXPECT_EQ(quick.Stop(), 0);
 }
 
 TEST_F(SharedRecordTest, RevokedTokenIsRefused) {

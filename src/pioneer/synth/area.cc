@@ -64,7 +64,7 @@ std::string UnitPostcode(const std::string& sector, int unit) {
 Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window_end) {
   Area a;
   Rng rng = Rng::ForStream(seed, Stream::kArea, 0);
-  a.la_code_ = "E08000999";
+  a.la_code_ = kCouncilCode;
   a.la_name_ = "Kirkholme";
 
   // --- Organisations: council, CCGs, trusts. Practices are appended below.

@@ -26,6 +26,9 @@
 
 namespace pioneer::synth {
 
+// The council's ONS code (the organisation of its social care records and staff).
+inline constexpr const char* kCouncilCode = "E08000999";
+
 struct Organisation {
   std::string code;
   std::string name;

@@ -70,6 +70,29 @@ void RegisterCaretrakCommand(CLI::App& app, int& exit_code);  // caretrak_comman
 int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
                         Date evaluate_date, const std::string& out_dir, std::string* summary);
 
+// The body of `pioneer serve` (serve_command.cc), also what `pioneer demo --serve` ends with:
+// serves the shared care record on `db` until SIGTERM/SIGINT, printing `listening on URL` on
+// stdout once ready. `command` names the subcommand in messages. Returns the exit code (0
+// stopped cleanly, 2 usage or input error, 3 internal).
+struct ServeSettings {
+  std::string db, listen = "127.0.0.1:8080", tls_cert, tls_key;
+  int threads = 8;
+  double rate = 200;
+  int64_t token_ttl = 900;
+  size_t max_body = size_t{1} << 20;
+  int request_timeout = 10;  // seconds a read or write may stall before the connection is cut
+};
+int ServeStore(const ServeSettings& settings, const char* command);
+
+// For `pioneer demo --serve` (demo_users.cc): adds the documented demo accounts to the demo
+// store (README.md, "Trying the shared care record"), chosen from the area so that each sees
+// something: a GP and a practice nurse at the largest practice, a social worker, a care
+// coordinator, an analyst and an IG officer at the council `la_code`, and a patient account
+// bound to a registered adult of that practice. Accounts that exist already are kept. Prints
+// the accounts (synthetic area: the demo passwords are printed and documented on purpose).
+// Returns the exit code.
+int AddDemoUsers(const std::string& db, const timeline::Timeline& t, const std::string& la_code);
+
 // Progress line for NHS Number tracing on stderr when it is a terminal, else nullptr
 // (link_command.cc; also used by `pioneer demo`).
 std::unique_ptr<Progress> MakeLinkProgress();

@@ -28,6 +28,7 @@
 #include "pioneer/quality/quality_dashboard.h"
 #include "pioneer/quality/quality_report.h"
 #include "pioneer/store/store.h"
+#include "pioneer/synth/area.h"
 #include "pioneer/synth/generator.h"
 #include "pioneer/risk/features.h"
 #include "pioneer/timeline/snapshot.h"
@@ -50,6 +51,8 @@ struct DemoArgs {
   std::string out = "demo-out";
   uint64_t seed = 2014;
   std::string plan;  // --plan: a plan file instead of the demo plan built into the program
+  bool serve = false;  // --serve: then serve the shared care record with demo accounts
+  std::string listen = "127.0.0.1:8080";
 };
 
 double Since(std::chrono::steady_clock::time_point t) {
@@ -298,6 +301,19 @@ int RunDemo(const DemoArgs& a) {
       return 1;
     }
   }
+  if (a.serve) {
+    // The shared care record over the demo store, with documented accounts (loopback only).
+    std::printf("\n");
+    if (int rc = AddDemoUsers(db.string(), *timeline, synth::kCouncilCode); rc != 0) return rc;
+    std::printf(
+        "Sign in with POST /auth/token (grant_type=password), then GET /fhir/Patient?identifier="
+        "... with the bearer token (docs/fhir.md). Ctrl-C stops the server.\n");
+    std::fflush(stdout);
+    ServeSettings serve;
+    serve.db = db.string();
+    serve.listen = a.listen;
+    return ServeStore(serve, "demo");
+  }
   return 0;
 }
 
@@ -315,6 +331,12 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--plan", args->plan,
                   "BCF plan to report against (default: the demo plan built into the program)")
       ->check(CLI::ExistingFile);
+  cmd->add_flag("--serve", args->serve,
+                "Then serve the demo area's shared care record (FHIR R4 behind the IG gate) "
+                "with documented demo accounts, until Ctrl-C (README.md, \"Trying the shared "
+                "care record\")");
+  cmd->add_option("--listen", args->listen, "With --serve: HOST:PORT (loopback only, plain HTTP)")
+      ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = RunDemo(*args); });
 }
 

@@ -8,26 +8,24 @@
 #include <memory>
 #include <string>
 
+#include "pioneer/base/version.h"
 #include "pioneer/server/server.h"
 #include "pioneer/tools/commands.h"
 
 namespace pioneer::tools {
 namespace {
 
-struct ServeArgs {
-  std::string db, listen = "127.0.0.1:8080", tls_cert, tls_key;
-  int threads = 8;
-  double rate = 200;
-  int64_t token_ttl = 900;
-  size_t max_body = size_t{1} << 20;
-};
+using ServeArgs = ServeSettings;
 
-int RunServe(const ServeArgs& a) {
+}  // namespace
+
+int ServeStore(const ServeSettings& a, const char* command) {
   server::ServerOptions o;
   o.db_path = a.db;
   size_t colon = a.listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    std::fprintf(stderr, "pioneer serve: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n");
+    std::fprintf(stderr, "pioneer %s: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n",
+                 command);
     return 2;
   }
   o.host = a.listen.substr(0, colon);
@@ -37,7 +35,7 @@ int RunServe(const ServeArgs& a) {
     o.port = -1;
   }
   if (o.port < 0 || o.port > 65535) {
-    std::fprintf(stderr, "pioneer serve: --listen port must be 0-65535\n");
+    std::fprintf(stderr, "pioneer %s: --listen port must be 0-65535\n", command);
     return 2;
   }
   o.tls_cert = a.tls_cert;
@@ -47,11 +45,13 @@ int RunServe(const ServeArgs& a) {
   o.rate_burst = a.rate * 2;
   o.token_ttl_seconds = a.token_ttl;
   o.max_body_bytes = a.max_body;
+  o.timeout_seconds = a.request_timeout;
+  o.version = std::string(PioneerVersion());
   if (o.tls_cert.empty() && o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1") {
     std::fprintf(stderr,
-                 "pioneer serve: plain HTTP is allowed on loopback only; give --tls-cert and "
+                 "pioneer %s: plain HTTP is allowed on loopback only; give --tls-cert and "
                  "--tls-key to listen on %s\n",
-                 o.host.c_str());
+                 command, o.host.c_str());
     return 2;
   }
   Status s = server::RunServer(o, [&](int port) {
@@ -61,12 +61,14 @@ int RunServe(const ServeArgs& a) {
     std::fflush(stdout);
   });
   if (!s.ok()) {
-    std::fprintf(stderr, "pioneer serve: %s\n", s.message().c_str());
+    std::fprintf(stderr, "pioneer %s: %s\n", command, s.message().c_str());
     return s.code() == StatusCode::kInternal ? 3 : 2;
   }
   return 0;
 }
 
+namespace {
+int RunServe(const ServeArgs& a) { return ServeStore(a, "serve"); }
 }  // namespace
 
 void RegisterServeCommand(CLI::App& app, int& exit_code) {
@@ -84,6 +86,10 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--rate-limit", args->rate, "Requests per second per client address (burst 2x)")
       ->capture_default_str();
   cmd->add_option("--token-ttl", args->token_ttl, "Bearer token lifetime in seconds")
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", args->request_timeout,
+                  "Seconds a client may stall reading or writing before its connection is cut")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body, "Largest request body in bytes (413 above)")
       ->capture_default_str();
