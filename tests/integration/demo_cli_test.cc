@@ -85,7 +85,9 @@ TEST(DemoCli, SmallAreaEndToEndThenServesTheSharedRecordToTheDemoAccounts) {
     const std::string user = std::string("demo-") + role;
     auto [status, body] = search(token(user, role));
     EXPECT_EQ(status, 200) << user << ": " << body;
-    if (status == 200) EXPECT_EQ(json::parse(body)["total"], 1) << user;
+    if (status == 200) {
+      EXPECT_EQ(json::parse(body)["total"], 1) << user;
+    }
   }
   // The analyst sees no person-level record.
   auto [status, body] = search(token("demo-analyst", "analyst"));
