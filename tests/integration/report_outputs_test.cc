@@ -71,16 +71,19 @@ class ReportOutputs : public ::testing::Test {
   // can be checked against them); the report reads it as it reads `pioneer caretrak` output.
   static void CheckCareTrakSheet() {
     const std::string ct = *dir_ / "caretrak.json";
-    testing::WriteFile(ct, R"({"cohort": {"name": "virtual_ward", "size": 412},
+    testing::WriteFile(ct, R"({"cohort": {"name": "virtual_ward", "scheme": "case_management",
+                   "size": 412},
       "matched_group": {"size": 380}, "reliable": true, "warning": "",
       "outcomes": [
         {"outcome": "non_elective_admissions", "unit": "admissions",
          "effect": {"relative": -0.184, "relative_ci95": [-0.31, -0.05],
-                    "absolute_per_person_year": -0.21, "conclusion": "reduction"},
+                    "absolute_per_person_year": -0.21,
+                    "absolute_per_person_year_ci95": [-0.35, -0.07], "conclusion": "reduction"},
          "naive": {"relative": -0.52}},
         {"outcome": "total_cost", "unit": "GBP",
          "effect": {"relative": 0.02, "relative_ci95": [-0.1, 0.15],
-                    "absolute_per_person_year": 35.5, "conclusion": "no evidence of a change"},
+                    "absolute_per_person_year": 35.5, "absolute_per_person_year_ci95": [-20, 90],
+                    "conclusion": "no evidence of a change"},
          "naive": {"relative": null}}]})");
     const std::string out = *dir_ / "out-caretrak";
     auto rep = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
@@ -97,9 +100,29 @@ class ReportOutputs : public ::testing::Test {
                   " --expect 'Care Trak!J4=-52' --expect 'Care Trak!K4=reduction'"
                   " --expect 'Care Trak!L4=yes'"
                   " --expect 'Care Trak!B5=total_cost' --expect 'Care Trak!H5=35.5'"
-                  " --expect 'Care Trak!J5=no activity before'");
+                  " --expect 'Care Trak!J5=no activity before'"
+                  // The value against the plan (worked by hand): case_management invests
+                  // 3,000 (£000s) in 2014/15, the assessment year; the cost DiD of +£35.5
+                  // (-£20 to +£90) a person-year is a saving of -£35.5 x 380 = -£13,490
+                  // (-£34,200 to +£7,600), net -£3,013,490; 0.21 (0.07 to 0.35) emergency
+                  // admissions a person-year avoided x 380 = 79.8 (26.6 to 133) a year.
+                  " --expect 'Care Trak value!A4=virtual_ward'"
+                  " --expect 'Care Trak value!B4=case_management'"
+                  " --expect 'Care Trak value!D4=380' --expect 'Care Trak value!E4=-35.5'"
+                  " --expect 'Care Trak value!F4=-90' --expect 'Care Trak value!G4=20'"
+                  " --expect 'Care Trak value!H4=-13490' --expect 'Care Trak value!I4=-34200'"
+                  " --expect 'Care Trak value!J4=7600' --expect 'Care Trak value!K4=3000000'"
+                  " --expect 'Care Trak value!L4=-3013490' --expect 'Care Trak value!N4=79.8'"
+                  " --expect 'Care Trak value!O4=26.6' --expect 'Care Trak value!P4=133'");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
+    // The dashboard draws the saving-against-investment chart with the rest.
+    auto d = Node("dashboard_check.js " + out + "/dashboard.html " +
+                  Artefact("dashboard-caretrak.png"));
+    EXPECT_EQ(d.exit_code, 0) << d.out;
+    EXPECT_NE(d.out.find("\"id\": \"caretrak-value\""), std::string::npos) << d.out;
+    const std::string html = testing::ReadFile(out + "/dashboard.html");
+    EXPECT_NE(html.find("Risk share with the measured saving"), std::string::npos);
   }
 
   static std::string Artefact(const std::string& name) {
@@ -131,7 +154,7 @@ TEST_F(ReportOutputs, DemoPlanWorkbookReadsBackWithCorrectFormulaResults) {
            " --expect 'Summary!B10=12000000'");  // live link to the schemes total
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
-  // The seven sheets only (checked above); with --caretrak an eighth.
+  // The seven sheets only (checked above); with --caretrak the two Care Trak sheets.
   CheckCareTrakSheet();
 }
 

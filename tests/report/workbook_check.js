@@ -1,5 +1,5 @@
 // Reads bcf-part2.xlsx back with exceljs (a real reader that does not recalculate) and checks
-//   * the seven sheets, in order (and an eighth, Care Trak, with --care-trak), and frozen
+//   * the seven sheets, in order (and Care Trak and Care Trak value with --care-trak), and frozen
 //     header rows;
 //   * every formula cell has a cached result, and that result equals the formula recomputed
 //     here from the cells it references (SUM, SUMIF, MIN, MAX, IF, + - * /);
@@ -102,7 +102,7 @@ function evaluate(wb, ws, formula) {
     else if (process.argv[k] === '--expect') expects.push(process.argv[++k]);
     else if (process.argv[k] === '--care-trak') careTrak = true;
   }
-  const sheets = careTrak ? SHEETS.concat(['Care Trak']) : SHEETS;
+  const sheets = careTrak ? SHEETS.concat(['Care Trak', 'Care Trak value']) : SHEETS;
   const failures = [];
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);

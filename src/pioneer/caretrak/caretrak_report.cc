@@ -37,6 +37,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
        {{"relative", Num(d.point.relative)},
         {"relative_ci95", Ci(d.relative_ci95)},
         {"relative_unadjusted", Num(d.point.relative_unadjusted)},
+        {"relative_without_regression_adjustment", Num(d.point.relative_unregressed)},
         {"absolute_per_person_year", Num(d.point.absolute)},
         {"absolute_per_person_year_ci95", Ci(d.absolute_ci95)},
         {"absolute_total_per_year", Num(d.point.absolute * matched)},
@@ -142,6 +143,7 @@ json ToJson(const Evaluation& ev) {
   json j = {{"report", "pioneer caretrak"},
             {"cohort",
              {{"name", c.name},
+              {"scheme", c.scheme.empty() ? c.name : c.scheme},
               {"entry", EntryTypeName(c.entry)},
               {"enrolment_rows", ev.enrolment_rows},
               {"unknown_nhs_numbers", ev.unknown_nhs_number},
@@ -161,16 +163,21 @@ json ToJson(const Evaluation& ev) {
               {"unit_cost_price_year", ev.price_year}}},
             {"comparison",
              {{"method",
-               c.reuse_controls
-                   ? "1:1 nearest-neighbour matching on the logit of a propensity score from "
-                     "pre-index features, exact on age band, sex and prior emergency admissions, "
-                     "within a caliper, each candidate index date used once (a person may serve "
-                     "at several); difference-in-differences with a bootstrap over clusters of "
-                     "pairs sharing a person"
-                   : "1:1 nearest-neighbour matching without replacement of people on the logit "
-                     "of a propensity score from pre-index features, exact on age band, sex and "
-                     "prior emergency admissions, within a caliper; difference-in-differences "
-                     "with a bootstrap over matched pairs"},
+               fmt::format(
+                   "1:{} nearest-neighbour matching {}on the logit of a propensity score from "
+                   "pre-index features, exact on age band, sex and prior emergency admissions, "
+                   "within a caliper{}; difference-in-differences{} with a bootstrap over {}",
+                   ev.controls_per_case, c.reuse_controls ? "" : "without replacement of people ",
+                   c.reuse_controls ? ", each candidate index date used once (a person may serve "
+                                      "at several)"
+                                    : "",
+                   c.regression_adjustment
+                       ? ", regression-adjusted on the matching covariates (doubly robust)"
+                       : "",
+                   c.reuse_controls ? "clusters of matched sets sharing a person"
+                                    : "matched sets")},
+              {"controls_per_case", ev.controls_per_case},
+              {"regression_adjustment", c.regression_adjustment},
               {"reuse_controls", c.reuse_controls},
               {"exact_practice", c.exact_practice},
               {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
@@ -184,6 +191,7 @@ json ToJson(const Evaluation& ev) {
               {"seed", c.seed}}},
             {"matched_group",
              {{"size", ev.matched},
+              {"comparison_rows", ev.comparison_rows},
               {"cohort_unmatched", ev.unmatched},
               {"enrolled_later", ev.controls_enrolled_later},
               {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},

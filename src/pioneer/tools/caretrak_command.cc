@@ -30,7 +30,7 @@ namespace pioneer::tools {
 namespace {
 
 struct CaretrakArgs {
-  std::string db, cohort, enrolment, outcome, out, name;
+  std::string db, cohort, enrolment, outcome, out, name, scheme;
   int follow_up = 12, look_back = 12, bootstrap = 500;
   uint64_t seed = 1;
 };
@@ -73,6 +73,7 @@ int RunCaretrak(const CaretrakArgs& a) {
     def.outcomes = {*m};
     if (*m != caretrak::kTotalCost) def.outcomes.push_back(caretrak::kTotalCost);
     def.name = a.name.empty() ? std::filesystem::path(a.enrolment).stem().string() : a.name;
+    def.scheme = a.scheme;
     def.follow_up_months = a.follow_up;
     def.look_back_months = a.look_back;
     def.bootstrap = a.bootstrap;
@@ -175,6 +176,9 @@ void RegisterCaretrakCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--outcome", args->outcome,
                   "Short form: the outcome to follow (" + caretrak::MeasureNames() + ")");
   cmd->add_option("--name", args->name, "Short form: the scheme's name (default: file name)");
+  cmd->add_option("--scheme", args->scheme,
+                  "Short form: the plan's scheme id this cohort evaluates (default: the name), "
+                  "for `pioneer report --caretrak`");
   cmd->add_option("--look-back", args->look_back, "Short form: months before the index date")
       ->capture_default_str();
   cmd->add_option("--follow-up", args->follow_up, "Short form: months after the index date")
