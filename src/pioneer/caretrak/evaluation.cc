@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -107,7 +108,15 @@ std::string Iso(int32_t day) { return Date::FromDaysSinceEpoch(day).ToIso(); }
 
 StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentList& enrolment,
                               const ActivityContext& activity, const risk::RiskInputs& inputs,
-                              const EvalProgress& progress) {
+                              const EvalProgress& progress, MatchingTable* table) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point stage_start = Clock::now();
+  auto stage_done = [&stage_start](Evaluation& e, const char* name) {
+    const Clock::time_point now = Clock::now();
+    e.stage_seconds.emplace_back(name,
+                                 std::chrono::duration<double>(now - stage_start).count());
+    stage_start = now;
+  };
   const timeline::Timeline& t = activity.timeline();
   const auto& P = t.persons();
   const auto& E = t.events();
@@ -357,9 +366,11 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     group[i] = r.person;
     if (cohort.exact_practice) practice[i] = activity.PracticeOn(r.person, r.day);
   }
+  stage_done(ev, "cohort, candidates and pre-index features");
   if (progress) progress("propensity score", 0, 1);
   auto logit = FitPropensity(x, kFeatureCount, treated);
   if (!logit.ok()) return logit.status();
+  stage_done(ev, "propensity score");
   if (progress) progress("matching", 0, 1);
   const MatchResult match = Match(*logit, treated, stratum, group, cohort.caliper_sd,
                                   cohort.reuse_controls, practice, cohort.controls_per_case);
@@ -375,6 +386,15 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   };
   ev.controls_per_case = K;
   ev.comparison_rows = match.controls;
+  stage_done(ev, "matching");
+  if (table != nullptr) {
+    table->treated = treated;
+    table->stratum = stratum;
+    table->group = group;
+    table->logit = *logit;
+    table->control = match.control_of;
+    table->caliper = match.caliper;
+  }
   ev.caliper = match.caliper;
   ev.matched = match.matched;
   ev.unmatched = match.unmatched;
@@ -533,6 +553,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
       ev.outcomes[o].control_monthly.push_back(exp_c[m] > 0 ? sum_c[m * n_out + o] / exp_c[m] : 0);
     }
   }
+  stage_done(ev, "balance, estimates and bootstrap");
   return ev;
 }
 
