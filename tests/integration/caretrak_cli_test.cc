@@ -296,14 +296,15 @@ void CaretrakCli::LongForm() {
   EXPECT_LE(same, size);
   // 1:2 matching without the regression adjustment: each cohort member gets one or two
   // comparison rows (the caliper runs out for some), and the estimate is the matched DiD.
-  testing::WriteFile(cohort, json{{"name", "scheme"},
-                                  {"entry", {{"type", "enrolment_list"}, {"file", List()}}},
-                                  {"outcomes", {"ae_attendances"}},
-                                  {"comparison",
-                                   {{"controls_per_case", 2}, {"regression_adjustment", false}}}}
-                                 .dump());
-  c = RunPioneer("caretrak --db " + a.db + " --cohort " + cohort + " --out " + (scratch_ / "out_k2"),
-                 scratch_);
+  testing::WriteFile(
+      cohort, json{{"name", "scheme"},
+                   {"entry", {{"type", "enrolment_list"}, {"file", List()}}},
+                   {"outcomes", {"ae_attendances"}},
+                   {"comparison", {{"controls_per_case", 2}, {"regression_adjustment", false}}}}
+                  .dump());
+  c = RunPioneer(
+      "caretrak --db " + a.db + " --cohort " + cohort + " --out " + (scratch_ / "out_k2"),
+      scratch_);
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const json k2 = json::parse(ReadFile(scratch_ / "out_k2/caretrak.json"));
   EXPECT_EQ(k2["comparison"]["controls_per_case"], 2);

@@ -117,8 +117,8 @@ class ReportOutputs : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
     // The dashboard draws the saving-against-investment chart with the rest.
-    auto d = Node("dashboard_check.js " + out + "/dashboard.html " +
-                  Artefact("dashboard-caretrak.png"));
+    auto d =
+        Node("dashboard_check.js " + out + "/dashboard.html " + Artefact("dashboard-caretrak.png"));
     EXPECT_EQ(d.exit_code, 0) << d.out;
     EXPECT_NE(d.out.find("\"id\": \"caretrak-value\""), std::string::npos) << d.out;
     const std::string html = testing::ReadFile(out + "/dashboard.html");

@@ -140,76 +140,76 @@ json ToJson(const Evaluation& ev) {
                        {"smd_after", Num(b.smd_after)}});
     if (std::isfinite(b.smd_after)) worst = std::max(worst, std::abs(b.smd_after));
   }
-  json j = {{"report", "pioneer caretrak"},
-            {"cohort",
-             {{"name", c.name},
-              {"scheme", c.scheme.empty() ? c.name : c.scheme},
-              {"entry", EntryTypeName(c.entry)},
-              {"enrolment_rows", ev.enrolment_rows},
-              {"unknown_nhs_numbers", ev.unknown_nhs_number},
-              {"bad_rows", ev.bad_rows},
-              {"duplicates", ev.duplicates},
-              {"excluded_age", ev.excluded_age},
-              {"excluded_not_alive", ev.excluded_dead},
-              {"excluded_outside_data_window", ev.excluded_outside_data_window},
-              {"size", ev.cohort_size},
-              {"min_age", c.min_age},
-              {"max_age", c.max_age},
-              {"look_back_months", c.look_back_months},
-              {"follow_up_months", c.follow_up_months}}},
-            {"data",
-             {{"start", ev.data_start.ToIso()},
-              {"end", ev.data_end.ToIso()},
-              {"unit_cost_price_year", ev.price_year}}},
-            {"comparison",
-             {{"method",
-               fmt::format(
-                   "1:{} nearest-neighbour matching {}on the logit of a propensity score from "
-                   "pre-index features, exact on age band, sex and prior emergency admissions, "
-                   "within a caliper{}; difference-in-differences{} with a bootstrap over {}",
-                   ev.controls_per_case, c.reuse_controls ? "" : "without replacement of people ",
-                   c.reuse_controls ? ", each candidate index date used once (a person may serve "
-                                      "at several)"
-                                    : "",
-                   c.regression_adjustment
-                       ? ", regression-adjusted on the matching covariates (doubly robust)"
-                       : "",
-                   c.reuse_controls ? "clusters of matched sets sharing a person"
-                                    : "matched sets")},
-              {"controls_per_case", ev.controls_per_case},
-              {"regression_adjustment", c.regression_adjustment},
-              {"reuse_controls", c.reuse_controls},
-              {"exact_practice", c.exact_practice},
-              {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
-              {"control_index", ControlIndexName(ev.control_index)},
-              {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
-              {"control_lag_days", ev.control_lag_days},
-              {"candidate_rows", ev.candidate_rows},
-              {"candidate_people", ev.candidate_people},
-              {"caliper_sd", c.caliper_sd},
-              {"caliper_logit", ev.caliper},
-              {"seed", c.seed}}},
-            {"matched_group",
-             {{"size", ev.matched},
-              {"comparison_rows", ev.comparison_rows},
-              {"cohort_unmatched", ev.unmatched},
-              {"enrolled_later", ev.controls_enrolled_later},
-              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
-              {"same_practice", ev.matched_same_practice},
-              {"distinct_people", ev.control_people},
-              {"bootstrap_clusters", ev.bootstrap_clusters}}},
-            {"reliable", ev.reliable},
-            {"warning", ev.reliable
-                            ? ""
-                            : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
-                                          "unreliable; read the interval, not the point estimate",
-                                          ev.matched, c.reliable_cohort)},
-            {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
-            {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
-            {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
-            {"outcomes", outcomes},
-            {"balance", balance},
-            {"balance_max_abs_smd_after", worst}};
+  json j = {
+      {"report", "pioneer caretrak"},
+      {"cohort",
+       {{"name", c.name},
+        {"scheme", c.scheme.empty() ? c.name : c.scheme},
+        {"entry", EntryTypeName(c.entry)},
+        {"enrolment_rows", ev.enrolment_rows},
+        {"unknown_nhs_numbers", ev.unknown_nhs_number},
+        {"bad_rows", ev.bad_rows},
+        {"duplicates", ev.duplicates},
+        {"excluded_age", ev.excluded_age},
+        {"excluded_not_alive", ev.excluded_dead},
+        {"excluded_outside_data_window", ev.excluded_outside_data_window},
+        {"size", ev.cohort_size},
+        {"min_age", c.min_age},
+        {"max_age", c.max_age},
+        {"look_back_months", c.look_back_months},
+        {"follow_up_months", c.follow_up_months}}},
+      {"data",
+       {{"start", ev.data_start.ToIso()},
+        {"end", ev.data_end.ToIso()},
+        {"unit_cost_price_year", ev.price_year}}},
+      {"comparison",
+       {{"method",
+         fmt::format(
+             "1:{} nearest-neighbour matching {}on the logit of a propensity score from "
+             "pre-index features, exact on age band, sex and prior emergency admissions, "
+             "within a caliper{}; difference-in-differences{} with a bootstrap over {}",
+             ev.controls_per_case, c.reuse_controls ? "" : "without replacement of people ",
+             c.reuse_controls ? ", each candidate index date used once (a person may serve "
+                                "at several)"
+                              : "",
+             c.regression_adjustment
+                 ? ", regression-adjusted on the matching covariates (doubly robust)"
+                 : "",
+             c.reuse_controls ? "clusters of matched sets sharing a person" : "matched sets")},
+        {"controls_per_case", ev.controls_per_case},
+        {"regression_adjustment", c.regression_adjustment},
+        {"reuse_controls", c.reuse_controls},
+        {"exact_practice", c.exact_practice},
+        {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
+        {"control_index", ControlIndexName(ev.control_index)},
+        {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
+        {"control_lag_days", ev.control_lag_days},
+        {"candidate_rows", ev.candidate_rows},
+        {"candidate_people", ev.candidate_people},
+        {"caliper_sd", c.caliper_sd},
+        {"caliper_logit", ev.caliper},
+        {"seed", c.seed}}},
+      {"matched_group",
+       {{"size", ev.matched},
+        {"comparison_rows", ev.comparison_rows},
+        {"cohort_unmatched", ev.unmatched},
+        {"enrolled_later", ev.controls_enrolled_later},
+        {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
+        {"same_practice", ev.matched_same_practice},
+        {"distinct_people", ev.control_people},
+        {"bootstrap_clusters", ev.bootstrap_clusters}}},
+      {"reliable", ev.reliable},
+      {"warning", ev.reliable
+                      ? ""
+                      : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
+                                    "unreliable; read the interval, not the point estimate",
+                                    ev.matched, c.reliable_cohort)},
+      {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
+      {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
+      {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
+      {"outcomes", outcomes},
+      {"balance", balance},
+      {"balance_max_abs_smd_after", worst}};
   return j;
 }
 

@@ -169,11 +169,12 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   }
   if (j.contains("comparison")) {
     const json& m = j["comparison"];
-    PIONEER_RETURN_IF_ERROR(CheckKeys(
-        m,
-        {"control_index", "caliper_sd", "controls_per_case", "regression_adjustment",
-         "reuse_controls", "exact_practice", "adjust_for_later_enrolment", "bootstrap", "seed", "min_cohort", "reliable_cohort"},
-        "comparison", source));
+    PIONEER_RETURN_IF_ERROR(
+        CheckKeys(m,
+                  {"control_index", "caliper_sd", "controls_per_case", "regression_adjustment",
+                   "reuse_controls", "exact_practice", "adjust_for_later_enrolment", "bootstrap",
+                   "seed", "min_cohort", "reliable_cohort"},
+                  "comparison", source));
     std::string ci = "auto";
     PIONEER_RETURN_IF_ERROR(Get(m, "control_index", "comparison.", source, &ci));
     if (ci == "auto") {

@@ -74,7 +74,6 @@ Interval Percentiles(std::vector<double> v) {
   return {Quantile(v, 0.025), Quantile(v, 0.975)};
 }
 
-
 // The regression adjustment: weighted least squares over the pairs `use` (with repeats, as a
 // bootstrap draws them) of d = (T_post - T_pre) - (C_post - C_pre), per-person rates per
 // person-year, on the covariate differences dx (standardised by `scale`; an intercept, not
@@ -202,8 +201,8 @@ std::vector<int32_t> PairClusters(std::span<const uint32_t> a, std::span<const u
 
 DidEstimate BootstrapDid(std::span<const PersonOutcome> treated,
                          std::span<const PersonOutcome> controls, int replicates, uint64_t seed,
-                         std::span<const int32_t> cluster, bool adjust,
-                         std::span<const double> dx, int p) {
+                         std::span<const int32_t> cluster, bool adjust, std::span<const double> dx,
+                         int p) {
   DidEstimate out;
   out.point = DifferenceInDifferences(treated, controls, adjust, dx, p);
   out.replicates = replicates;

@@ -102,8 +102,7 @@ std::vector<int32_t> PairClusters(std::span<const uint32_t> a, std::span<const u
 
 // `control_weights` (empty: all 1): weighted mean and reliability-weighted variance of the
 // controls (sum w (x - m)^2 / (V1 - V2 / V1)), as for 1:k matched sets weighted 1/k.
-double StandardisedMeanDifference(std::span<const double> treated,
-                                  std::span<const double> controls,
+double StandardisedMeanDifference(std::span<const double> treated, std::span<const double> controls,
                                   std::span<const double> control_weights = {});
 
 // The p-th quantile (0..1) by linear interpolation between order statistics (type 7).

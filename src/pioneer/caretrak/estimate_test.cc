@@ -62,10 +62,10 @@ TEST(DifferenceInDifferences, LaterEnrolmentAdjustmentHandWorkedExample) {
 // Unadjusted: T 3.5 -> 2, C 3 -> 3.25, DiD = -1.5 - 0.25 = -1.75, relative -1.75 / 3.75.
 // Adjusted:   DiD = -1.5 - (2.5 - 3) = -1 (the intercept), counterfactual 3, relative -1/3.
 TEST(DifferenceInDifferences, RegressionAdjustmentHandWorkedExample) {
-  const std::vector<PersonOutcome> t = {{2, 12, 1, 12}, {4, 12, 2, 12}, {3, 12, 3, 12},
-                                        {5, 12, 2, 12}};
-  const std::vector<PersonOutcome> c = {{2, 12, 2, 12}, {3, 12, 3, 12}, {3, 12, 4, 12},
-                                        {4, 12, 4, 12}};
+  const std::vector<PersonOutcome> t = {
+      {2, 12, 1, 12}, {4, 12, 2, 12}, {3, 12, 3, 12}, {5, 12, 2, 12}};
+  const std::vector<PersonOutcome> c = {
+      {2, 12, 2, 12}, {3, 12, 3, 12}, {3, 12, 4, 12}, {4, 12, 4, 12}};
   const std::vector<double> dx = {0, 1, 0, 1};
   const DidResult plain = DifferenceInDifferences(t, c);
   EXPECT_NEAR(plain.absolute, -1.75, 1e-12);

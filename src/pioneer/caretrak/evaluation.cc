@@ -113,8 +113,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   Clock::time_point stage_start = Clock::now();
   auto stage_done = [&stage_start](Evaluation& e, const char* name) {
     const Clock::time_point now = Clock::now();
-    e.stage_seconds.emplace_back(name,
-                                 std::chrono::duration<double>(now - stage_start).count());
+    e.stage_seconds.emplace_back(name, std::chrono::duration<double>(now - stage_start).count());
     stage_start = now;
   };
   const timeline::Timeline& t = activity.timeline();
@@ -425,7 +424,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
 
   // 4. Balance. A cohort member's k comparison rows weigh 1/k each.
   std::vector<size_t> t_all, c_all, t_m, c_m;
-  std::vector<double> w_m;  // weight of each c_m row
+  std::vector<double> w_m;                // weight of each c_m row
   std::vector<std::vector<size_t>> sets;  // per t_m: its comparison rows
   for (size_t i = 0; i < n; ++i) {
     (treated[i] ? t_all : c_all).push_back(i);

@@ -102,8 +102,8 @@ TEST(Match, OneToTwoMatchingTakesTheFirstControlsBeforeTheSecond) {
   // one left (2 is nearer row 0 but row 1 has the higher score).
   const std::vector<double> l3 = {0.0, 1.0, 0.05, 0.9, 0.02};
   const std::vector<uint8_t> t3 = {1, 1, 0, 0, 0};
-  const MatchResult m3 = Match(l3, t3, std::vector<int32_t>(5, 0), std::vector<uint32_t>{0, 1, 2, 3, 4},
-                               100.0, true, {}, 2);
+  const MatchResult m3 = Match(l3, t3, std::vector<int32_t>(5, 0),
+                               std::vector<uint32_t>{0, 1, 2, 3, 4}, 100.0, true, {}, 2);
   EXPECT_EQ(m3.controls_of[1 * 2 + 1], 2);
   EXPECT_EQ(m3.controls_of[0 * 2 + 1], -1);
   EXPECT_EQ(m3.controls, 3);

@@ -56,9 +56,9 @@ CareTrakValue ValueCareTrak(const plan::Plan& plan, const std::vector<CareTrakSc
       if (ps.id == v.scheme_id) scheme = &ps;
     }
     if (scheme == nullptr) {
-      v.note += std::string(v.note.empty() ? "" : "; ") +
-                fmt::format("the plan has no scheme '{}': no investment to set it against",
-                            v.scheme_id);
+      v.note +=
+          std::string(v.note.empty() ? "" : "; ") +
+          fmt::format("the plan has no scheme '{}': no investment to set it against", v.scheme_id);
     } else {
       v.scheme_name = scheme->name;
       auto it = scheme->investment.find(assessment_year);

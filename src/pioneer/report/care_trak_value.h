@@ -47,7 +47,7 @@ struct SchemeValue {
   std::optional<double> saving_per_person_gbp, saving_per_person_low_gbp,
       saving_per_person_high_gbp;
   std::optional<double> saving_gbp, saving_low_gbp, saving_high_gbp;  // per year, the cohort
-  std::optional<double> investment_gbp;  // the assessment year
+  std::optional<double> investment_gbp;                               // the assessment year
   std::optional<double> net_gbp;
   std::optional<double> return_per_pound;
   std::optional<double> admissions_avoided, admissions_avoided_low, admissions_avoided_high;

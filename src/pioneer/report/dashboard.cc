@@ -4,10 +4,10 @@
 
 #include <cmath>
 #include <cstddef>
-#include <optional>
-#include <vector>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "pioneer/base/html.h"
 #include "pioneer/plan/finding.h"
@@ -215,9 +215,7 @@ std::string CareTrakSection(const ReportData& d) {
   h += "</table></div>";
   if (d.care_trak_value && !d.care_trak_value->schemes.empty()) {
     const CareTrakValue& v = *d.care_trak_value;
-    auto money = [](std::optional<double> x) {
-      return x ? Money(*x) : std::string("–");
-    };
+    auto money = [](std::optional<double> x) { return x ? Money(*x) : std::string("–"); };
     h += "<h3>Financial value against the plan's investment (" + Esc(v.year) +
          ")</h3><p class=small>Saving = the cost difference-in-differences per person-year "
          "(positive: saved) x the matched cohort, a year of follow-up; 95% intervals.</p><div "
@@ -234,11 +232,10 @@ std::string CareTrakSection(const ReportData& d) {
            "</td><td class=n>" + money(x.net_gbp) + "</td><td class=n>" +
            (x.return_per_pound ? fmt::format("£{:.2f}", *x.return_per_pound) : "–") +
            "</td><td class=n>" +
-           (x.admissions_avoided
-                ? fmt::format("{:.1f} ({:.1f} to {:.1f})", *x.admissions_avoided,
-                              x.admissions_avoided_low.value_or(NAN),
-                              x.admissions_avoided_high.value_or(NAN))
-                : "–") +
+           (x.admissions_avoided ? fmt::format("{:.1f} ({:.1f} to {:.1f})", *x.admissions_avoided,
+                                               x.admissions_avoided_low.value_or(NAN),
+                                               x.admissions_avoided_high.value_or(NAN))
+                                 : "–") +
            "</td><td class=small>" + Esc(x.note) + "</td></tr>";
       rows.push_back({name, money(x.saving_gbp), money(x.investment_gbp)});
     }
@@ -268,8 +265,8 @@ std::string CareTrakSection(const ReportData& d) {
       h += "</table></div>";
       if (v.p4p) {
         h += "<p>P4P released with the measured saving: <strong>" + money(v.p4p->released_gbp) +
-             "</strong> of a " + money(v.p4p->pot_gbp) + " pot (as measured from all admissions: " +
-             money(d.p4p.released_gbp) + ").</p>";
+             "</strong> of a " + money(v.p4p->pot_gbp) +
+             " pot (as measured from all admissions: " + money(d.p4p.released_gbp) + ").</p>";
       }
     }
   }

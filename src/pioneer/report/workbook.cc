@@ -624,10 +624,14 @@ ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData
   Sheet s(workbook_add_worksheet(wb, "Scenarios"), f);
   s.Str(0, 0, "Risk-share scenarios: contingency drawdown and partner exposure", f.title);
   s.Str(1, 0, "Contingency (£)");
-  if (p.risk_share.contingency) s.Num(1, 1, p.ToPounds(*p.risk_share.contingency), f.money);
-  else s.Str(1, 1, "not stated");
-  s.Str(2, 0, fmt::format("Assessed over {} against {} (baseline year); drawn down in scenario order.",
-                          d.assessment_year, d.baseline_year), f.wrap);
+  if (p.risk_share.contingency)
+    s.Num(1, 1, p.ToPounds(*p.risk_share.contingency), f.money);
+  else
+    s.Str(1, 1, "not stated");
+  s.Str(2, 0,
+        fmt::format("Assessed over {} against {} (baseline year); drawn down in scenario order.",
+                    d.assessment_year, d.baseline_year),
+        f.wrap);
   // The contingency is drawn down in scenario order from B2.
   const ScenarioTable t = WriteScenarioTable(
       s, f, p, d.scenarios, 4, p.risk_share.contingency ? CellRef(1, 1, true) : std::string("0"));
@@ -840,12 +844,12 @@ void WriteCareTrakValueBody(Sheet& s, const Formats& f, const ReportData& d) {
         "Care Trak value: the measured saving of each evaluated scheme (cost difference-in-"
         "differences against its matched comparison group) set against the plan's investment",
         f.title);
-  s.Header(2, {"Cohort", "Plan scheme", "Scheme name", "Matched members",
-               "Saving per person-year (£)", "95% CI low (£)", "95% CI high (£)",
-               "Saving per year (£)", "95% CI low (£)", "95% CI high (£)",
-               "Investment " + v.year + " (£)", "Net (£)", "Return per £1",
-               "Emergency admissions avoided per year", "95% CI low", "95% CI high", "Reliable",
-               "Note"});
+  s.Header(
+      2,
+      {"Cohort", "Plan scheme", "Scheme name", "Matched members", "Saving per person-year (£)",
+       "95% CI low (£)", "95% CI high (£)", "Saving per year (£)", "95% CI low (£)",
+       "95% CI high (£)", "Investment " + v.year + " (£)", "Net (£)", "Return per £1",
+       "Emergency admissions avoided per year", "95% CI low", "95% CI high", "Reliable", "Note"});
   int row = 3;
   for (const SchemeValue& x : v.schemes) {
     s.Str(row, 0, x.cohort);
@@ -856,8 +860,9 @@ void WriteCareTrakValueBody(Sheet& s, const Formats& f, const ReportData& d) {
     s.Opt(row, 5, x.saving_per_person_low_gbp, f.money);
     s.Opt(row, 6, x.saving_per_person_high_gbp, f.money);
     for (int k = 0; k < 3; ++k) {
-      const std::optional<double>& total =
-          k == 0 ? x.saving_gbp : k == 1 ? x.saving_low_gbp : x.saving_high_gbp;
+      const std::optional<double>& total = k == 0   ? x.saving_gbp
+                                           : k == 1 ? x.saving_low_gbp
+                                                    : x.saving_high_gbp;
       if (total) {
         s.Formula(row, 7 + k, fmt::format("={}*{}", CellRef(row, 4 + k), CellRef(row, 3)), *total,
                   f.money);
@@ -897,8 +902,10 @@ void WriteCareTrakValueBody(Sheet& s, const Formats& f, const ReportData& d) {
   ++row;
   s.Str(row, 0, "Contingency (£)");
   const int contingency_row = row;
-  if (p.risk_share.contingency) s.Num(row, 1, p.ToPounds(*p.risk_share.contingency), f.money);
-  else s.Str(row, 1, "not stated");
+  if (p.risk_share.contingency)
+    s.Num(row, 1, p.ToPounds(*p.risk_share.contingency), f.money);
+  else
+    s.Str(row, 1, "not stated");
   row += 2;
   const ScenarioTable t = WriteScenarioTable(
       s, f, p, v.scenarios, row,

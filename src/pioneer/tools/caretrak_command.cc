@@ -149,18 +149,18 @@ int RunCaretrak(const CaretrakArgs& a) {
   auto ebar = MakeStderrProgress();
   std::string stage;
   caretrak::MatchingTable table;
-  auto ev = caretrak::Evaluate(def, *list, *activity, *inputs,
-                               [&](std::string_view s, int64_t done, int64_t total) {
-                                 if (s != stage) {
-                                   if (ebar) ebar->Finish();
-                                   stage = std::string(s);
-                                   std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
-                                   if (ebar) ebar->Start(0);
-                                 }
-                                 if (ebar)
-                                   ebar->Update(0, done, fmt::format("{} of {}", done, total));
-                               },
-                               a.matching_table.empty() ? nullptr : &table);
+  auto ev = caretrak::Evaluate(
+      def, *list, *activity, *inputs,
+      [&](std::string_view s, int64_t done, int64_t total) {
+        if (s != stage) {
+          if (ebar) ebar->Finish();
+          stage = std::string(s);
+          std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
+          if (ebar) ebar->Start(0);
+        }
+        if (ebar) ebar->Update(0, done, fmt::format("{} of {}", done, total));
+      },
+      a.matching_table.empty() ? nullptr : &table);
   if (ebar) ebar->Finish();
   if (!ev.ok()) return Fail(ev.status());
   for (const auto& [name, seconds] : ev->stage_seconds) {
