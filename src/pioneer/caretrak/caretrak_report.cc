@@ -236,16 +236,19 @@ std::string RenderHtml(const json& j) {
   }
   h += "<section><h2>Effect against the matched comparison group</h2><table><tr><th>Outcome</th>"
        "<th>Relative change (95% CI)</th><th>Without the later-enrolment adjustment</th>"
+       "<th>Matched DiD without the regression adjustment</th>"
        "<th>Per person per year (95% CI)</th><th>Total per year</th><th>Naive "
        "before/after</th><th>Conclusion</th></tr>";
   for (const json& o : j["outcomes"]) {
     const json& e = o["effect"];
     h += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{}</td><td "
         "class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
         "</tr>",
         Esc(o["outcome"].get<std::string>()), Pct(e["relative"]), Pct(e["relative_ci95"][0]),
-        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]), F(e["absolute_per_person_year"]),
+        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]),
+        Pct(e["relative_without_regression_adjustment"]), F(e["absolute_per_person_year"]),
         F(e["absolute_per_person_year_ci95"][0]), F(e["absolute_per_person_year_ci95"][1]),
         F(e["absolute_total_per_year"], 1), Pct(o["naive"]["relative"]),
         Esc(e["conclusion"].get<std::string>()));
@@ -255,7 +258,8 @@ std::string RenderHtml(const json& j) {
        "difference-in-differences subtracts the change seen in similar people who were not "
        "enrolled. Some of those were enrolled later, during their follow-up; the relative change "
        "is adjusted for the scheme they then received (the unadjusted figure is diluted towards "
-       "zero).</p></section>";
+       "zero), and regression-adjusted for the differences matching leaves inside the caliper "
+       "(the matched DiD without it is shown).</p></section>";
   for (size_t i = 0; i < j["outcomes"].size(); ++i) {
     const std::string name = Esc(j["outcomes"][i]["outcome"].get<std::string>());
     h += fmt::format(
