@@ -8,7 +8,11 @@
 #
 #   bench/caretrak_sweep.sh [--pioneer build/release/pioneer] [--population 20000]
 #                           [--work DIR] [--configs "k1_noreg k1_reg k3_reg"]
+#                           [--scenarios "SEED:NE_EFFECT:AE_EFFECT ..."]
 # A config name is k<N>_<reg|noreg>: 1:N matching, with or without regression adjustment.
+# The default scenarios are seeds 41-48 with effects 0 to -0.3 (docs/caretrak.md); the
+# documented second set is "49:0:-0.1 50:-0.2:0 51:-0.1:-0.2 52:0:-0.3 53:-0.3:-0.1
+# 54:-0.15:0 55:0:-0.15 56:-0.2:-0.2".
 # Areas are kept in --work (default /tmp/caretrak_sweep) and reused on a second run.
 set -euo pipefail
 PIONEER=build/release/pioneer
@@ -23,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --work) WORK="$2"; shift 2 ;;
     --configs) CONFIGS="$2"; shift 2 ;;
     --scenarios) SCENARIOS="$2"; shift 2 ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
