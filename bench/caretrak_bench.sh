@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --population) POP="$2"; shift 2 ;;
     --cohort) COHORT="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
-    -h|--help) sed -n 2,28p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,26p "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
