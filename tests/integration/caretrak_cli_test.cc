@@ -294,6 +294,29 @@ void CaretrakCli::LongForm() {
   const int64_t size = p["matched_group"]["size"].get<int64_t>();
   EXPECT_GT(same, size / 2);
   EXPECT_LE(same, size);
+  // 1:2 matching without the regression adjustment: each cohort member gets one or two
+  // comparison rows (the caliper runs out for some), and the estimate is the matched DiD.
+  testing::WriteFile(
+      cohort, json{{"name", "scheme"},
+                   {"entry", {{"type", "enrolment_list"}, {"file", List()}}},
+                   {"outcomes", {"ae_attendances"}},
+                   {"comparison", {{"controls_per_case", 2}, {"regression_adjustment", false}}}}
+                  .dump());
+  c = RunPioneer(
+      "caretrak --db " + a.db + " --cohort " + cohort + " --out " + (scratch_ / "out_k2"),
+      scratch_);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json k2 = json::parse(ReadFile(scratch_ / "out_k2/caretrak.json"));
+  EXPECT_EQ(k2["comparison"]["controls_per_case"], 2);
+  const int64_t pairs = k2["matched_group"]["size"].get<int64_t>();
+  const int64_t rows = k2["matched_group"]["comparison_rows"].get<int64_t>();
+  EXPECT_GT(rows, pairs * 3 / 2) << "most cohort members should find two comparison rows";
+  EXPECT_LE(rows, 2 * pairs);
+  EXPECT_EQ(k2["effect"]["relative"], k2["effect"]["relative_without_regression_adjustment"]);
+  EXPECT_LT(std::abs(k2["balance_max_abs_smd_after"].get<double>()), 0.25);
+  // The default (1:1, regression-adjusted) moved the matched estimate.
+  EXPECT_EQ(r["comparison"]["regression_adjustment"], true);
+  EXPECT_NE(r["effect"]["relative"], r["effect"]["relative_without_regression_adjustment"]);
 }
 
 // The entry event "care plan created": the cohort is each person's first plan of the store's

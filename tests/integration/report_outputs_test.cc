@@ -66,27 +66,37 @@ class ReportOutputs : public ::testing::Test {
     return r;
   }
 
-  // `--caretrak`: the workbook's Care Trak sheet carries each scheme's results, read back by
-  // exceljs. The caretrak.json is written here (the values are the test's own, so every cell
-  // can be checked against them); the report reads it as it reads `pioneer caretrak` output.
-  static void CheckCareTrakSheet() {
+  // The demo plan's report with a Care Trak result; returns the output folder. The
+  // caretrak.json is written here (the values are the test's own, so every cell can be checked
+  // against them); the report reads it as it reads `pioneer caretrak` output.
+  static std::string CareTrakReport() {
     const std::string ct = *dir_ / "caretrak.json";
-    testing::WriteFile(ct, R"({"cohort": {"name": "virtual_ward", "size": 412},
+    testing::WriteFile(ct, R"({"cohort": {"name": "virtual_ward", "scheme": "case_management",
+                   "size": 412},
       "matched_group": {"size": 380}, "reliable": true, "warning": "",
       "outcomes": [
         {"outcome": "non_elective_admissions", "unit": "admissions",
          "effect": {"relative": -0.184, "relative_ci95": [-0.31, -0.05],
-                    "absolute_per_person_year": -0.21, "conclusion": "reduction"},
+                    "absolute_per_person_year": -0.21,
+                    "absolute_per_person_year_ci95": [-0.35, -0.07], "conclusion": "reduction"},
          "naive": {"relative": -0.52}},
         {"outcome": "total_cost", "unit": "GBP",
          "effect": {"relative": 0.02, "relative_ci95": [-0.1, 0.15],
-                    "absolute_per_person_year": 35.5, "conclusion": "no evidence of a change"},
+                    "absolute_per_person_year": 35.5, "absolute_per_person_year_ci95": [-20, 90],
+                    "conclusion": "no evidence of a change"},
          "naive": {"relative": null}}]})");
     const std::string out = *dir_ / "out-caretrak";
     auto rep = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
                               "/examples/plans/demo.toml --caretrak " + ct + " --out " + out,
                           *dir_);
-    ASSERT_EQ(rep.exit_code, 0) << rep.err;
+    EXPECT_EQ(rep.exit_code, 0) << rep.err;
+    return out;
+  }
+
+  // `--caretrak`: the workbook's Care Trak sheets carry each scheme's results and its value
+  // against the plan, read back by exceljs.
+  static void CheckCareTrakSheet() {
+    const std::string out = CareTrakReport();
     auto r = Node("workbook_check.js " + out +
                   "/bcf-part2.xlsx --min-charts 4 --care-trak"
                   " --expect 'Care Trak!A4=virtual_ward'"
@@ -97,7 +107,20 @@ class ReportOutputs : public ::testing::Test {
                   " --expect 'Care Trak!J4=-52' --expect 'Care Trak!K4=reduction'"
                   " --expect 'Care Trak!L4=yes'"
                   " --expect 'Care Trak!B5=total_cost' --expect 'Care Trak!H5=35.5'"
-                  " --expect 'Care Trak!J5=no activity before'");
+                  " --expect 'Care Trak!J5=no activity before'"
+                  // The value against the plan (worked by hand): case_management invests
+                  // 3,000 (£000s) in 2014/15, the assessment year; the cost DiD of +£35.5
+                  // (-£20 to +£90) a person-year is a saving of -£35.5 x 380 = -£13,490
+                  // (-£34,200 to +£7,600), net -£3,013,490; 0.21 (0.07 to 0.35) emergency
+                  // admissions a person-year avoided x 380 = 79.8 (26.6 to 133) a year.
+                  " --expect 'Care Trak value!A4=virtual_ward'"
+                  " --expect 'Care Trak value!B4=case_management'"
+                  " --expect 'Care Trak value!D4=380' --expect 'Care Trak value!E4=-35.5'"
+                  " --expect 'Care Trak value!F4=-90' --expect 'Care Trak value!G4=20'"
+                  " --expect 'Care Trak value!H4=-13490' --expect 'Care Trak value!I4=-34200'"
+                  " --expect 'Care Trak value!J4=7600' --expect 'Care Trak value!K4=3000000'"
+                  " --expect 'Care Trak value!L4=-3013490' --expect 'Care Trak value!N4=79.8'"
+                  " --expect 'Care Trak value!O4=26.6' --expect 'Care Trak value!P4=133'");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
   }
@@ -177,16 +200,22 @@ TEST_F(ReportOutputs, DemoPlanWorkbookReadsBackWithCorrectFormulaResults) {
            " --expect 'Summary!B10=12000000'");  // live link to the schemes total
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"failures\": []"), std::string::npos) << r.out;
-  // The seven sheets only (checked above); with --caretrak an eighth; with --risk-report the
-  // National condition sheet.
+  // The seven sheets only (checked above); with --caretrak the two Care Trak sheets; with
+  // --risk-report the National condition sheet.
   CheckCareTrakSheet();
   CheckNationalConditionSheet();
 }
 
+// The demo plan with a Care Trak result (a superset of the page without one: the seed plans'
+// dashboards below have none), so that one browser run checks both.
 TEST_F(ReportOutputs, DemoDashboardRendersEveryChartOffline) {
-  std::string out = Report("demo");
+  std::string out = CareTrakReport();
   auto r = Node("dashboard_check.js " + out + "/dashboard.html " + Artefact("dashboard-demo.png"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
+  // The Care Trak section draws the saving against the investment, and the risk share with it.
+  EXPECT_NE(r.out.find("\"id\": \"caretrak-value\""), std::string::npos) << r.out;
+  EXPECT_NE(testing::ReadFile(out + "/dashboard.html").find("Risk share with the measured saving"),
+            std::string::npos);
   EXPECT_NE(r.out.find("\"id\": \"p4p\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"id\": \"weekday\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"id\": \"metric-0\""), std::string::npos) << r.out;

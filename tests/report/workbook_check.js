@@ -1,6 +1,6 @@
 // Reads bcf-part2.xlsx back with exceljs (a real reader that does not recalculate) and checks
-//   * the seven sheets, in order (then Care Trak with --care-trak, and each --extra-sheet NAME
-//     in order after it), and frozen
+//   * the seven sheets, in order (then Care Trak and Care Trak value with --care-trak, and each
+//     --extra-sheet NAME in order after them), and frozen
 //     header rows;
 //   * every formula cell has a cached result, and that result equals the formula recomputed
 //     here from the cells it references (SUM, SUMIF, MIN, MAX, IF, + - * /);
@@ -105,7 +105,7 @@ function evaluate(wb, ws, formula) {
     else if (process.argv[k] === '--care-trak') careTrak = true;
     else if (process.argv[k] === '--extra-sheet') extraSheets.push(process.argv[++k]);
   }
-  const sheets = (careTrak ? SHEETS.concat(['Care Trak']) : SHEETS).concat(extraSheets);
+  const sheets = (careTrak ? SHEETS.concat(['Care Trak', 'Care Trak value']) : SHEETS).concat(extraSheets);
   const failures = [];
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);

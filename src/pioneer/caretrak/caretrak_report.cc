@@ -37,6 +37,7 @@ json OutcomeJson(const OutcomeEstimate& o, int64_t matched, int look_back) {
        {{"relative", Num(d.point.relative)},
         {"relative_ci95", Ci(d.relative_ci95)},
         {"relative_unadjusted", Num(d.point.relative_unadjusted)},
+        {"relative_without_regression_adjustment", Num(d.point.relative_unregressed)},
         {"absolute_per_person_year", Num(d.point.absolute)},
         {"absolute_per_person_year_ci95", Ci(d.absolute_ci95)},
         {"absolute_total_per_year", Num(d.point.absolute * matched)},
@@ -139,69 +140,76 @@ json ToJson(const Evaluation& ev) {
                        {"smd_after", Num(b.smd_after)}});
     if (std::isfinite(b.smd_after)) worst = std::max(worst, std::abs(b.smd_after));
   }
-  json j = {{"report", "pioneer caretrak"},
-            {"cohort",
-             {{"name", c.name},
-              {"entry", EntryTypeName(c.entry)},
-              {"enrolment_rows", ev.enrolment_rows},
-              {"unknown_nhs_numbers", ev.unknown_nhs_number},
-              {"bad_rows", ev.bad_rows},
-              {"duplicates", ev.duplicates},
-              {"excluded_age", ev.excluded_age},
-              {"excluded_not_alive", ev.excluded_dead},
-              {"excluded_outside_data_window", ev.excluded_outside_data_window},
-              {"size", ev.cohort_size},
-              {"min_age", c.min_age},
-              {"max_age", c.max_age},
-              {"look_back_months", c.look_back_months},
-              {"follow_up_months", c.follow_up_months}}},
-            {"data",
-             {{"start", ev.data_start.ToIso()},
-              {"end", ev.data_end.ToIso()},
-              {"unit_cost_price_year", ev.price_year}}},
-            {"comparison",
-             {{"method",
-               c.reuse_controls
-                   ? "1:1 nearest-neighbour matching on the logit of a propensity score from "
-                     "pre-index features, exact on age band, sex and prior emergency admissions, "
-                     "within a caliper, each candidate index date used once (a person may serve "
-                     "at several); difference-in-differences with a bootstrap over clusters of "
-                     "pairs sharing a person"
-                   : "1:1 nearest-neighbour matching without replacement of people on the logit "
-                     "of a propensity score from pre-index features, exact on age band, sex and "
-                     "prior emergency admissions, within a caliper; difference-in-differences "
-                     "with a bootstrap over matched pairs"},
-              {"reuse_controls", c.reuse_controls},
-              {"exact_practice", c.exact_practice},
-              {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
-              {"control_index", ControlIndexName(ev.control_index)},
-              {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
-              {"control_lag_days", ev.control_lag_days},
-              {"candidate_rows", ev.candidate_rows},
-              {"candidate_people", ev.candidate_people},
-              {"caliper_sd", c.caliper_sd},
-              {"caliper_logit", ev.caliper},
-              {"seed", c.seed}}},
-            {"matched_group",
-             {{"size", ev.matched},
-              {"cohort_unmatched", ev.unmatched},
-              {"enrolled_later", ev.controls_enrolled_later},
-              {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
-              {"same_practice", ev.matched_same_practice},
-              {"distinct_people", ev.control_people},
-              {"bootstrap_clusters", ev.bootstrap_clusters}}},
-            {"reliable", ev.reliable},
-            {"warning", ev.reliable
-                            ? ""
-                            : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
-                                          "unreliable; read the interval, not the point estimate",
-                                          ev.matched, c.reliable_cohort)},
-            {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
-            {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
-            {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
-            {"outcomes", outcomes},
-            {"balance", balance},
-            {"balance_max_abs_smd_after", worst}};
+  json j = {
+      {"report", "pioneer caretrak"},
+      {"cohort",
+       {{"name", c.name},
+        {"scheme", c.scheme.empty() ? c.name : c.scheme},
+        {"entry", EntryTypeName(c.entry)},
+        {"enrolment_rows", ev.enrolment_rows},
+        {"unknown_nhs_numbers", ev.unknown_nhs_number},
+        {"bad_rows", ev.bad_rows},
+        {"duplicates", ev.duplicates},
+        {"excluded_age", ev.excluded_age},
+        {"excluded_not_alive", ev.excluded_dead},
+        {"excluded_outside_data_window", ev.excluded_outside_data_window},
+        {"size", ev.cohort_size},
+        {"min_age", c.min_age},
+        {"max_age", c.max_age},
+        {"look_back_months", c.look_back_months},
+        {"follow_up_months", c.follow_up_months}}},
+      {"data",
+       {{"start", ev.data_start.ToIso()},
+        {"end", ev.data_end.ToIso()},
+        {"unit_cost_price_year", ev.price_year}}},
+      {"comparison",
+       {{"method",
+         fmt::format(
+             "1:{} nearest-neighbour matching {}on the logit of a propensity score from "
+             "pre-index features, exact on age band, sex and prior emergency admissions, "
+             "within a caliper{}; difference-in-differences{} with a bootstrap over {}",
+             ev.controls_per_case, c.reuse_controls ? "" : "without replacement of people ",
+             c.reuse_controls ? ", each candidate index date used once (a person may serve "
+                                "at several)"
+                              : "",
+             c.regression_adjustment
+                 ? ", regression-adjusted on the matching covariates (doubly robust)"
+                 : "",
+             c.reuse_controls ? "clusters of matched sets sharing a person" : "matched sets")},
+        {"controls_per_case", ev.controls_per_case},
+        {"regression_adjustment", c.regression_adjustment},
+        {"reuse_controls", c.reuse_controls},
+        {"exact_practice", c.exact_practice},
+        {"adjust_for_later_enrolment", c.adjust_for_later_enrolment},
+        {"control_index", ControlIndexName(ev.control_index)},
+        {"cohort_share_enrolled_within_30_days_of_emergency_discharge", ev.crisis_share},
+        {"control_lag_days", ev.control_lag_days},
+        {"candidate_rows", ev.candidate_rows},
+        {"candidate_people", ev.candidate_people},
+        {"caliper_sd", c.caliper_sd},
+        {"caliper_logit", ev.caliper},
+        {"seed", c.seed}}},
+      {"matched_group",
+       {{"size", ev.matched},
+        {"comparison_rows", ev.comparison_rows},
+        {"cohort_unmatched", ev.unmatched},
+        {"enrolled_later", ev.controls_enrolled_later},
+        {"follow_up_share_after_own_enrolment", ev.control_followup_enrolled_share},
+        {"same_practice", ev.matched_same_practice},
+        {"distinct_people", ev.control_people},
+        {"bootstrap_clusters", ev.bootstrap_clusters}}},
+      {"reliable", ev.reliable},
+      {"warning", ev.reliable
+                      ? ""
+                      : fmt::format("only {} matched pairs (fewer than {}): the estimate is "
+                                    "unreliable; read the interval, not the point estimate",
+                                    ev.matched, c.reliable_cohort)},
+      {"outcome", outcomes.empty() ? json("") : outcomes[0]["outcome"]},
+      {"effect", outcomes.empty() ? json::object() : outcomes[0]["effect"]},
+      {"naive", outcomes.empty() ? json::object() : outcomes[0]["naive"]},
+      {"outcomes", outcomes},
+      {"balance", balance},
+      {"balance_max_abs_smd_after", worst}};
   return j;
 }
 
@@ -228,16 +236,19 @@ std::string RenderHtml(const json& j) {
   }
   h += "<section><h2>Effect against the matched comparison group</h2><table><tr><th>Outcome</th>"
        "<th>Relative change (95% CI)</th><th>Without the later-enrolment adjustment</th>"
+       "<th>Matched DiD without the regression adjustment</th>"
        "<th>Per person per year (95% CI)</th><th>Total per year</th><th>Naive "
        "before/after</th><th>Conclusion</th></tr>";
   for (const json& o : j["outcomes"]) {
     const json& e = o["effect"];
     h += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{}</td><td "
         "class=\"n\">{} ({} to {})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
         "</tr>",
         Esc(o["outcome"].get<std::string>()), Pct(e["relative"]), Pct(e["relative_ci95"][0]),
-        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]), F(e["absolute_per_person_year"]),
+        Pct(e["relative_ci95"][1]), Pct(e["relative_unadjusted"]),
+        Pct(e["relative_without_regression_adjustment"]), F(e["absolute_per_person_year"]),
         F(e["absolute_per_person_year_ci95"][0]), F(e["absolute_per_person_year_ci95"][1]),
         F(e["absolute_total_per_year"], 1), Pct(o["naive"]["relative"]),
         Esc(e["conclusion"].get<std::string>()));
@@ -247,7 +258,8 @@ std::string RenderHtml(const json& j) {
        "difference-in-differences subtracts the change seen in similar people who were not "
        "enrolled. Some of those were enrolled later, during their follow-up; the relative change "
        "is adjusted for the scheme they then received (the unadjusted figure is diluted towards "
-       "zero).</p></section>";
+       "zero), and regression-adjusted for the differences matching leaves inside the caliper "
+       "(the matched DiD without it is shown).</p></section>";
   for (size_t i = 0; i < j["outcomes"].size(); ++i) {
     const std::string name = Esc(j["outcomes"][i]["outcome"].get<std::string>());
     h += fmt::format(

@@ -88,11 +88,12 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   }
   PIONEER_RETURN_IF_ERROR(
       CheckKeys(j,
-                {"name", "entry", "index_date", "eligibility", "look_back_months",
+                {"name", "scheme", "entry", "index_date", "eligibility", "look_back_months",
                  "follow_up_months", "outcomes", "comparison"},
                 "", source));
   CohortDefinition c;
   PIONEER_RETURN_IF_ERROR(Get(j, "name", "", source, &c.name));
+  PIONEER_RETURN_IF_ERROR(Get(j, "scheme", "", source, &c.scheme));
   if (!j.contains("entry")) return InvalidArgumentError(source + ": field 'entry' is required");
   const json& entry = j["entry"];
   PIONEER_RETURN_IF_ERROR(CheckKeys(entry, {"type", "file", "joint_only"}, "entry", source));
@@ -168,11 +169,12 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
   }
   if (j.contains("comparison")) {
     const json& m = j["comparison"];
-    PIONEER_RETURN_IF_ERROR(CheckKeys(
-        m,
-        {"control_index", "caliper_sd", "reuse_controls", "exact_practice",
-         "adjust_for_later_enrolment", "bootstrap", "seed", "min_cohort", "reliable_cohort"},
-        "comparison", source));
+    PIONEER_RETURN_IF_ERROR(
+        CheckKeys(m,
+                  {"control_index", "caliper_sd", "controls_per_case", "regression_adjustment",
+                   "reuse_controls", "exact_practice", "adjust_for_later_enrolment", "bootstrap",
+                   "seed", "min_cohort", "reliable_cohort"},
+                  "comparison", source));
     std::string ci = "auto";
     PIONEER_RETURN_IF_ERROR(Get(m, "control_index", "comparison.", source, &ci));
     if (ci == "auto") {
@@ -187,6 +189,10 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
           source));
     }
     PIONEER_RETURN_IF_ERROR(Get(m, "caliper_sd", "comparison.", source, &c.caliper_sd));
+    PIONEER_RETURN_IF_ERROR(
+        Get(m, "controls_per_case", "comparison.", source, &c.controls_per_case));
+    PIONEER_RETURN_IF_ERROR(
+        Get(m, "regression_adjustment", "comparison.", source, &c.regression_adjustment));
     PIONEER_RETURN_IF_ERROR(Get(m, "reuse_controls", "comparison.", source, &c.reuse_controls));
     PIONEER_RETURN_IF_ERROR(Get(m, "exact_practice", "comparison.", source, &c.exact_practice));
     PIONEER_RETURN_IF_ERROR(
@@ -197,6 +203,8 @@ StatusOr<CohortDefinition> ParseCohort(const std::string& text, const std::strin
     PIONEER_RETURN_IF_ERROR(Get(m, "reliable_cohort", "comparison.", source, &c.reliable_cohort));
   }
   PIONEER_RETURN_IF_ERROR(Range(source, "comparison.caliper_sd", c.caliper_sd, 0.01, 2));
+  PIONEER_RETURN_IF_ERROR(
+      Range(source, "comparison.controls_per_case", c.controls_per_case, 1, 10));
   PIONEER_RETURN_IF_ERROR(Range(source, "comparison.bootstrap", c.bootstrap, 50, 100000));
   PIONEER_RETURN_IF_ERROR(Range(source, "comparison.min_cohort", c.min_cohort, 2, 1e9));
   return c;

@@ -3,13 +3,15 @@
 //
 //   {
 //     "name": "virtual_ward",
+//     "scheme": "case_management",
 //     "entry": {"type": "enrolment_list", "file": "virtual_ward.csv"},
 //     "index_date": "enrolment_date",
 //     "eligibility": {"min_age": 18, "max_age": 120},
 //     "look_back_months": 12,
 //     "follow_up_months": 12,
 //     "outcomes": ["non_elective_admissions", "total_cost"],
-//     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "reuse_controls": true,
+//     "comparison": {"control_index": "auto", "caliper_sd": 0.2, "controls_per_case": 1,
+//                    "regression_adjustment": true, "reuse_controls": true,
 //                    "exact_practice": false, "adjust_for_later_enrolment": true,
 //                    "bootstrap": 500, "seed": 1, "min_cohort": 20, "reliable_cohort": 100}
 //   }
@@ -51,6 +53,9 @@ enum class EntryType {
 
 struct CohortDefinition {
   std::string name = "cohort";
+  // The plan's scheme this cohort evaluates (Scheme::id in the plan file; "" = the name), so
+  // that `pioneer report --caretrak` sets its measured saving against the scheme's investment.
+  std::string scheme;
   EntryType entry = EntryType::kEnrolmentList;
   bool joint_only = false;        // care_plan_created: joint plans only
   std::string enrolment_csv;      // the entry event's list (kEnrolmentList)
@@ -61,6 +66,11 @@ struct CohortDefinition {
   int follow_up_months = 12;
   ControlIndex control_index = ControlIndex::kAuto;
   double caliper_sd = 0.2;
+  // 1:k matching: comparison rows per cohort member (1-10; matching.h). Default measured
+  // (docs/caretrak.md, "1:k matching and regression adjustment").
+  int controls_per_case = 1;
+  // Regression adjustment of the DiD on the matching covariates (doubly robust; estimate.h).
+  bool regression_adjustment = true;
   // A comparison person may be matched at several index dates (each candidate row once);
   // false: each person at most once (matching.h says why reuse is the default).
   bool reuse_controls = true;

@@ -8,13 +8,15 @@ namespace {
 
 TEST(ParseCohort, ReadsEveryField) {
   auto c = ParseCohort(R"({
-    "name": "vw", "entry": {"type": "enrolment_list", "file": "list.csv"},
+    "name": "vw", "scheme": "virtual_ward_2015",
+    "entry": {"type": "enrolment_list", "file": "list.csv"},
     "index_date": "enrolment_date", "eligibility": {"min_age": 50, "max_age": 99},
     "look_back_months": 6, "follow_up_months": 9,
     "outcomes": ["ae_attendances", "total_cost"],
     "comparison": {"control_index": "enrolment_dates", "caliper_sd": 0.1, "bootstrap": 200,
                    "seed": 7, "min_cohort": 5, "reliable_cohort": 50, "reuse_controls": false,
-                   "adjust_for_later_enrolment": false, "exact_practice": true}})",
+                   "adjust_for_later_enrolment": false, "exact_practice": true,
+                   "controls_per_case": 3, "regression_adjustment": false}})",
                        "c.json", "/data");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->name, "vw");
@@ -35,6 +37,9 @@ TEST(ParseCohort, ReadsEveryField) {
   EXPECT_FALSE(c->reuse_controls);
   EXPECT_FALSE(c->adjust_for_later_enrolment);
   EXPECT_TRUE(c->exact_practice);
+  EXPECT_EQ(c->scheme, "virtual_ward_2015");
+  EXPECT_EQ(c->controls_per_case, 3);
+  EXPECT_FALSE(c->regression_adjustment);
   const auto defaults = ParseCohort(R"({"entry": {"type": "care_plan_created"},
       "outcomes": ["bed_days"]})",
                                     "d.json", "");
@@ -42,6 +47,9 @@ TEST(ParseCohort, ReadsEveryField) {
   EXPECT_TRUE(defaults->reuse_controls);
   EXPECT_TRUE(defaults->adjust_for_later_enrolment);
   EXPECT_FALSE(defaults->exact_practice);
+  EXPECT_EQ(defaults->controls_per_case, 1);
+  EXPECT_TRUE(defaults->regression_adjustment);
+  EXPECT_EQ(defaults->scheme, "");
 }
 
 TEST(ParseCohort, UnknownFieldsAreErrorsNamingThePath) {
@@ -71,6 +79,10 @@ TEST(ParseCohort, RejectsBadValues) {
           R"({"entry": {"type": "reablement_begins"}, "outcomes": ["bed_days"]})",
           R"({"entry": {"type": "enrolment_list"}, "outcomes": ["bed_days"]})",
           R"({"outcomes": ["bed_days"]})",
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
+               "comparison": {"controls_per_case": 0}})",
+          R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
+               "comparison": {"controls_per_case": 11}})",
           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],
                "follow_up_months": 0})",
           R"({"entry": {"type": "enrolment_list", "file": "a.csv"}, "outcomes": ["bed_days"],

@@ -23,6 +23,19 @@
 // (a comparison person matched at several index dates), the pairs of one cluster are resampled
 // together, so that the interval is not made narrower by counting one person's admissions as
 // independent draws (a cluster bootstrap; Field and Welsh, J R Stat Soc B 2007;69:369-390).
+// Regression adjustment of the matched DiD (doubly robust: unbiased when either the matching
+// or the outcome regression removes the confounding; Rubin, J Am Stat Assoc 1979;74:318-328;
+// Abadie and Imbens, J Bus Econ Stat 2011;29:1-11): matching leaves differences inside the
+// caliper, and the change in an activity rate depends strongly on its level before (regression
+// to the mean), so a small difference in prior activity becomes a difference in the change.
+// Over the pairs, a weighted least-squares regression of the pair's difference in per-person
+// rate changes, d_i = (T_post,i - T_pre,i) - (C_post,i - C_pre,i), on its covariate
+// differences dx_i (standardised; intercept unpenalised, a ridge of 1e-4 per pair on the slopes
+// only to keep collinear columns solvable; weights the
+// shorter follow-up exposure of the pair, normalised to sum to the number of pairs) gives
+// beta; each control's post-index rate is then moved by beta'dx_i (events + beta'dx_i x
+// exposure / 12), what the control would have had with the treated member's covariates, and
+// the DiD is computed as above. The bootstrap refits beta in every replicate.
 // Standardised mean difference (Austin 2009): (mean_t - mean_c) / sqrt((var_t + var_c) / 2),
 // sample variances (n - 1); 0 when both variances are 0 and the means are equal.
 // Thread safety: pure functions.
@@ -51,12 +64,17 @@ struct DidResult {
   double relative = 0;             // NaN when the counterfactual rate is not positive
   double relative_unadjusted = 0;  // without the later-enrolment adjustment
   double naive_relative = 0;       // NaN when the treated pre rate is 0
+  double relative_unregressed = 0;  // without the regression adjustment (== relative when off)
 };
 
-// treated[i] is matched to controls[i]. REQUIRES: equal sizes. `adjust`: the later-enrolment
-// adjustment above (without it, relative == relative_unadjusted).
+// treated[i] is matched to controls[i] (with 1:k matching, controls[i] is the mean of the k
+// comparison people's outcomes: events and exposures averaged). REQUIRES: equal sizes.
+// `adjust`: the later-enrolment adjustment above (without it, relative ==
+// relative_unadjusted). `dx` (empty, or pairs x p, row-major): the regression adjustment
+// below, on the covariate differences treated minus matched controls.
 DidResult DifferenceInDifferences(std::span<const PersonOutcome> treated,
-                                  std::span<const PersonOutcome> controls, bool adjust = true);
+                                  std::span<const PersonOutcome> controls, bool adjust = true,
+                                  std::span<const double> dx = {}, int p = 0);
 
 struct Interval {
   double low = 0, high = 0;
@@ -74,15 +92,18 @@ struct DidEstimate {
 // cluster (the same draws as ids 0..n-1). REQUIRES: equal sizes, replicates > 0.
 DidEstimate BootstrapDid(std::span<const PersonOutcome> treated,
                          std::span<const PersonOutcome> controls, int replicates, uint64_t seed,
-                         std::span<const int32_t> cluster = {}, bool adjust = true);
+                         std::span<const int32_t> cluster = {}, bool adjust = true,
+                         std::span<const double> dx = {}, int p = 0);
 
 // Cluster ids (0..k-1, in order of first appearance) for pairs (a[i], b[i]) of person ids:
 // two pairs are in one cluster when they share a person, directly or through other pairs
 // (connected components).
 std::vector<int32_t> PairClusters(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
-double StandardisedMeanDifference(std::span<const double> treated,
-                                  std::span<const double> controls);
+// `control_weights` (empty: all 1): weighted mean and reliability-weighted variance of the
+// controls (sum w (x - m)^2 / (V1 - V2 / V1)), as for 1:k matched sets weighted 1/k.
+double StandardisedMeanDifference(std::span<const double> treated, std::span<const double> controls,
+                                  std::span<const double> control_weights = {});
 
 // The p-th quantile (0..1) by linear interpolation between order statistics (type 7).
 double Quantile(std::span<const double> sorted, double p);

@@ -50,6 +50,62 @@ TEST(DifferenceInDifferences, LaterEnrolmentAdjustmentHandWorkedExample) {
             DifferenceInDifferences(t, c0).relative_unadjusted);
 }
 
+// The regression adjustment, worked by hand: four pairs, 12 months each side (rates = counts),
+// one covariate difference dx (treated minus control).
+//   pair  T pre->post  C pre->post  dx   d = (T change) - (C change)
+//   1     2 -> 1       2 -> 2       0    -1
+//   2     4 -> 2       3 -> 3       1    -2
+//   3     3 -> 3       3 -> 4       0    -1
+//   4     5 -> 2       4 -> 4       1    -3
+// Least squares of d on dx: intercept -1 (mean d at dx 0), slope -1.5 (-2.5 at dx 1). The
+// controls of pairs 2 and 4 move by -1.5: C post = (2 + 1.5 + 4 + 2.5) / 4 = 2.5.
+// Unadjusted: T 3.5 -> 2, C 3 -> 3.25, DiD = -1.5 - 0.25 = -1.75, relative -1.75 / 3.75.
+// Adjusted:   DiD = -1.5 - (2.5 - 3) = -1 (the intercept), counterfactual 3, relative -1/3.
+TEST(DifferenceInDifferences, RegressionAdjustmentHandWorkedExample) {
+  const std::vector<PersonOutcome> t = {
+      {2, 12, 1, 12}, {4, 12, 2, 12}, {3, 12, 3, 12}, {5, 12, 2, 12}};
+  const std::vector<PersonOutcome> c = {
+      {2, 12, 2, 12}, {3, 12, 3, 12}, {3, 12, 4, 12}, {4, 12, 4, 12}};
+  const std::vector<double> dx = {0, 1, 0, 1};
+  const DidResult plain = DifferenceInDifferences(t, c);
+  EXPECT_NEAR(plain.absolute, -1.75, 1e-12);
+  EXPECT_NEAR(plain.relative, -1.75 / 3.75, 1e-12);
+  const DidResult adjusted = DifferenceInDifferences(t, c, true, dx, 1);
+  EXPECT_NEAR(adjusted.control_post, 2.5, 1e-3);
+  EXPECT_NEAR(adjusted.absolute, -1.0, 1e-3);
+  EXPECT_NEAR(adjusted.counterfactual, 3.0, 1e-3);
+  EXPECT_NEAR(adjusted.relative, -1.0 / 3, 1e-3);
+  EXPECT_NEAR(adjusted.relative_unregressed, -1.75 / 3.75, 1e-12);
+  // A covariate that does not differ within pairs adjusts nothing.
+  const std::vector<double> zero(4, 0.0);
+  EXPECT_NEAR(DifferenceInDifferences(t, c, true, zero, 1).relative, plain.relative, 1e-12);
+  // The bootstrap refits the regression in every replicate and is deterministic.
+  std::vector<PersonOutcome> bt, bc;
+  std::vector<double> bdx;
+  for (int i = 0; i < 48; ++i) {  // the four pairs twelve times over
+    bt.push_back(t[i % 4]);
+    bc.push_back(c[i % 4]);
+    bdx.push_back(dx[i % 4]);
+  }
+  const DidEstimate e1 = BootstrapDid(bt, bc, 200, 5, {}, true, bdx, 1);
+  const DidEstimate e2 = BootstrapDid(bt, bc, 200, 5, {}, true, bdx, 1);
+  EXPECT_NEAR(e1.point.relative, -1.0 / 3, 1e-3);
+  EXPECT_EQ(e1.relative_ci95.low, e2.relative_ci95.low);
+  EXPECT_TRUE(e1.relative_ci95.Contains(e1.point.relative));
+}
+
+// 1:k matched sets weigh each comparison row 1/k. Treated {1, 2, 3}: mean 2, variance 1.
+// Controls {2, 4, 6} weighted {0.5, 0.5, 1}: mean 9 / 2 = 4.5; V1 = 2, V2 = 1.5, so the
+// variance is (0.5 x 6.25 + 0.5 x 0.25 + 2.25) / (2 - 1.5 / 2) = 5.5 / 1.25 = 4.4;
+// SMD = (2 - 4.5) / sqrt((1 + 4.4) / 2) = -1.52145.
+TEST(StandardisedMeanDifference, WeightedHandWorkedExample) {
+  const std::vector<double> t = {1, 2, 3}, c = {2, 4, 6}, w = {0.5, 0.5, 1};
+  EXPECT_NEAR(StandardisedMeanDifference(t, c, w), -2.5 / std::sqrt(2.7), 1e-9);
+  // Weights of 1 are the unweighted SMD.
+  EXPECT_NEAR(StandardisedMeanDifference(t, c, std::vector<double>{1, 1, 1}),
+              StandardisedMeanDifference(t, c), 1e-12);
+}
+
 TEST(DifferenceInDifferences, NoPreActivityHasNoNaiveRatio) {
   const std::vector<PersonOutcome> t = {{0, 12, 1, 12}}, c = {{0, 12, 0, 12}};
   const DidResult r = DifferenceInDifferences(t, c);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -107,7 +108,14 @@ std::string Iso(int32_t day) { return Date::FromDaysSinceEpoch(day).ToIso(); }
 
 StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentList& enrolment,
                               const ActivityContext& activity, const risk::RiskInputs& inputs,
-                              const EvalProgress& progress) {
+                              const EvalProgress& progress, MatchingTable* table) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point stage_start = Clock::now();
+  auto stage_done = [&stage_start](Evaluation& e, const char* name) {
+    const Clock::time_point now = Clock::now();
+    e.stage_seconds.emplace_back(name, std::chrono::duration<double>(now - stage_start).count());
+    stage_start = now;
+  };
   const timeline::Timeline& t = activity.timeline();
   const auto& P = t.persons();
   const auto& E = t.events();
@@ -357,12 +365,35 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     group[i] = r.person;
     if (cohort.exact_practice) practice[i] = activity.PracticeOn(r.person, r.day);
   }
+  stage_done(ev, "cohort, candidates and pre-index features");
   if (progress) progress("propensity score", 0, 1);
   auto logit = FitPropensity(x, kFeatureCount, treated);
   if (!logit.ok()) return logit.status();
+  stage_done(ev, "propensity score");
   if (progress) progress("matching", 0, 1);
-  const MatchResult match =
-      Match(*logit, treated, stratum, group, cohort.caliper_sd, cohort.reuse_controls, practice);
+  const MatchResult match = Match(*logit, treated, stratum, group, cohort.caliper_sd,
+                                  cohort.reuse_controls, practice, cohort.controls_per_case);
+  const int K = match.ratio;
+  // The comparison rows of treated row i (1 to K of them).
+  auto set_of = [&](size_t i) {
+    std::vector<size_t> v;
+    for (int j = 0; j < K; ++j) {
+      const int64_t r = match.controls_of[i * K + j];
+      if (r >= 0) v.push_back(static_cast<size_t>(r));
+    }
+    return v;
+  };
+  ev.controls_per_case = K;
+  ev.comparison_rows = match.controls;
+  stage_done(ev, "matching");
+  if (table != nullptr) {
+    table->treated = treated;
+    table->stratum = stratum;
+    table->group = group;
+    table->logit = *logit;
+    table->control = match.control_of;
+    table->caliper = match.caliper;
+  }
   ev.caliper = match.caliper;
   ev.matched = match.matched;
   ev.unmatched = match.unmatched;
@@ -375,25 +406,35 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   }
   ev.reliable = ev.matched >= cohort.reliable_cohort;
   {
-    double after = 0;
+    double after = 0, later = 0;
     const double span = F * kDaysPerMonth;
     for (size_t i = 0; i < n; ++i) {
       if (!treated[i] || match.control_of[i] < 0) continue;
-      const Row& c = rows[static_cast<size_t>(match.control_of[i])];
-      if (c.censor == kNoDate) continue;
-      after += std::clamp((c.day + span - c.censor) / span, 0.0, 1.0);
-      ++ev.controls_enrolled_later;
+      const std::vector<size_t> set = set_of(i);
+      for (size_t r : set) {
+        const Row& c = rows[r];
+        if (c.censor == kNoDate) continue;
+        after += std::clamp((c.day + span - c.censor) / span, 0.0, 1.0) / set.size();
+        later += 1.0 / set.size();
+      }
     }
+    ev.controls_enrolled_later = static_cast<int64_t>(std::llround(later));
     ev.control_followup_enrolled_share = ev.matched > 0 ? after / ev.matched : 0;
   }
 
-  // 4. Balance.
+  // 4. Balance. A cohort member's k comparison rows weigh 1/k each.
   std::vector<size_t> t_all, c_all, t_m, c_m;
+  std::vector<double> w_m;                // weight of each c_m row
+  std::vector<std::vector<size_t>> sets;  // per t_m: its comparison rows
   for (size_t i = 0; i < n; ++i) {
     (treated[i] ? t_all : c_all).push_back(i);
     if (treated[i] && match.control_of[i] >= 0) {
       t_m.push_back(i);
-      c_m.push_back(static_cast<size_t>(match.control_of[i]));
+      sets.push_back(set_of(i));
+      for (size_t r : sets.back()) {
+        c_m.push_back(r);
+        w_m.push_back(1.0 / sets.back().size());
+      }
     }
   }
   auto column = [&](const std::vector<size_t>& idx, int f) {
@@ -402,21 +443,25 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     for (size_t i : idx) v.push_back(x[i * kFeatureCount + f]);
     return v;
   };
-  auto mean = [](const std::vector<double>& v) {
-    double s = 0;
-    for (double a : v) s += a;
-    return v.empty() ? 0.0 : s / v.size();
+  auto mean = [](const std::vector<double>& v, const std::vector<double>& w) {
+    double s = 0, sw = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double wi = w.empty() ? 1.0 : w[i];
+      s += wi * v[i];
+      sw += wi;
+    }
+    return sw > 0 ? s / sw : 0.0;
   };
   for (int f = 0; f < kFeatureCount; ++f) {
     BalanceRow b;
     b.feature = kFeatureNames[f];
     const auto ta = column(t_all, f), ca = column(c_all, f), tm = column(t_m, f),
                cm = column(c_m, f);
-    b.treated_mean = mean(tm);
-    b.candidates_mean = mean(ca);
-    b.matched_mean = mean(cm);
+    b.treated_mean = mean(tm, {});
+    b.candidates_mean = mean(ca, {});
+    b.matched_mean = mean(cm, w_m);
     b.smd_before = StandardisedMeanDifference(ta, ca);
-    b.smd_after = StandardisedMeanDifference(tm, cm);
+    b.smd_after = StandardisedMeanDifference(tm, cm, w_m);
     ev.balance.push_back(b);
   }
 
@@ -424,16 +469,37 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
   // monthly series of the matched groups.
   std::vector<int32_t> clusters;
   {
+    // One edge per (cohort member, comparison row); a set's cluster is its first edge's.
     std::vector<uint32_t> pa, pb;
+    std::vector<size_t> first_edge;
     for (size_t k = 0; k < t_m.size(); ++k) {
-      pa.push_back(rows[t_m[k]].person);
-      pb.push_back(rows[c_m[k]].person);
+      first_edge.push_back(pa.size());
+      for (size_t r : sets[k]) {
+        pa.push_back(rows[t_m[k]].person);
+        pb.push_back(rows[r].person);
+      }
     }
-    clusters = PairClusters(pa, pb);
+    const std::vector<int32_t> edge_cluster = PairClusters(pa, pb);
+    std::unordered_map<int32_t, int32_t> renumber;
+    for (size_t k = 0; k < t_m.size(); ++k) {
+      clusters.push_back(
+          renumber.try_emplace(edge_cluster[first_edge[k]], static_cast<int32_t>(renumber.size()))
+              .first->second);
+    }
     ev.control_people =
         static_cast<int64_t>(std::unordered_set<uint32_t>(pb.begin(), pb.end()).size());
-    ev.bootstrap_clusters =
-        clusters.empty() ? 0 : *std::max_element(clusters.begin(), clusters.end()) + 1;
+    ev.bootstrap_clusters = static_cast<int64_t>(renumber.size());
+  }
+  // The regression adjustment's covariates: the cohort member's features minus the mean of
+  // its comparison rows'.
+  const int p_reg = cohort.regression_adjustment ? kFeatureCount : 0;
+  std::vector<double> dx(cohort.regression_adjustment ? t_m.size() * kFeatureCount : 0);
+  for (size_t k = 0; k < t_m.size() && p_reg > 0; ++k) {
+    for (int f = 0; f < kFeatureCount; ++f) {
+      double m = 0;
+      for (size_t r : sets[k]) m += x[r * kFeatureCount + f];
+      dx[k * kFeatureCount + f] = x[t_m[k] * kFeatureCount + f] - m / sets[k].size();
+    }
   }
   for (size_t o = 0; o < n_out; ++o) {
     if (progress) progress("difference-in-differences (bootstrap)", o, n_out);
@@ -442,29 +508,43 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
     std::vector<PersonOutcome> pt, pc;
     for (size_t k = 0; k < t_m.size(); ++k) {
       pt.push_back(outcome[t_m[k] * n_out + o]);
-      pc.push_back(outcome[c_m[k] * n_out + o]);
+      PersonOutcome avg;
+      for (size_t r : sets[k]) {
+        const PersonOutcome& c = outcome[r * n_out + o];
+        avg.pre += c.pre;
+        avg.pre_exposure += c.pre_exposure;
+        avg.post += c.post;
+        avg.post_exposure += c.post_exposure;
+        avg.post_after_own_enrolment += c.post_after_own_enrolment;
+      }
+      const double m = static_cast<double>(sets[k].size());
+      avg.pre /= m;
+      avg.pre_exposure /= m;
+      avg.post /= m;
+      avg.post_exposure /= m;
+      avg.post_after_own_enrolment /= m;
+      pc.push_back(avg);
     }
     est.did = BootstrapDid(pt, pc, cohort.bootstrap, cohort.seed * 7919 + o, clusters,
-                           cohort.adjust_for_later_enrolment);
+                           cohort.adjust_for_later_enrolment, dx, p_reg);
     ev.outcomes.push_back(std::move(est));
   }
   std::vector<double> sum_t(static_cast<size_t>(L + F) * n_out), sum_c(sum_t.size()), exp_t(L + F),
       exp_c(L + F);
-  for (size_t k = 0; k < t_m.size(); ++k) {
-    for (int side = 0; side < 2; ++side) {
-      const Row& r = rows[side == 0 ? t_m[k] : c_m[k]];
-      activity.PersonMonths(r.person, r.day, L, F,
-                            std::span(values).first(static_cast<size_t>(L + F) * kMeasureCount),
-                            std::span(exposure).first(L + F));
-      auto& sum = side == 0 ? sum_t : sum_c;
-      auto& ex = side == 0 ? exp_t : exp_c;
-      for (int m = 0; m < L + F; ++m) {
-        ex[m] += exposure[m];
-        for (size_t o = 0; o < n_out; ++o) {
-          sum[m * n_out + o] += values[m * kMeasureCount + cohort.outcomes[o]];
-        }
+  auto add_series = [&](const Row& r, double w, std::vector<double>& sum, std::vector<double>& ex) {
+    activity.PersonMonths(r.person, r.day, L, F,
+                          std::span(values).first(static_cast<size_t>(L + F) * kMeasureCount),
+                          std::span(exposure).first(L + F));
+    for (int m = 0; m < L + F; ++m) {
+      ex[m] += w * exposure[m];
+      for (size_t o = 0; o < n_out; ++o) {
+        sum[m * n_out + o] += w * values[m * kMeasureCount + cohort.outcomes[o]];
       }
     }
+  };
+  for (size_t k = 0; k < t_m.size(); ++k) {
+    add_series(rows[t_m[k]], 1.0, sum_t, exp_t);
+    for (size_t r : sets[k]) add_series(rows[r], 1.0 / sets[k].size(), sum_c, exp_c);
   }
   for (size_t o = 0; o < n_out; ++o) {
     for (int m = 0; m < L + F; ++m) {
@@ -472,6 +552,7 @@ StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentLis
       ev.outcomes[o].control_monthly.push_back(exp_c[m] > 0 ? sum_c[m * n_out + o] / exp_c[m] : 0);
     }
   }
+  stage_done(ev, "balance, estimates and bootstrap");
   return ev;
 }
 

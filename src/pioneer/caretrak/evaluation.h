@@ -18,13 +18,15 @@
 //  3. Pre-index features for every row (age, sex, deprivation, long-term conditions,
 //     activity in each setting in the 12 months before, emergency admissions 13-24 months
 //     before as the trend, days since the last emergency discharge, cost), a propensity score
-//     and 1:1 matching (matching.h: exact on age band, sex and emergency admissions in the
-//     year before, caliper on the logit; a comparison person may serve at several index dates
-//     unless cohort.reuse_controls is false).
+//     and 1:k matching (matching.h: k = cohort.controls_per_case, exact on age band, sex and
+//     emergency admissions in the year before, caliper on the logit; a comparison person may
+//     serve at several index dates unless cohort.reuse_controls is false). A cohort member's
+//     k comparison rows are averaged (events and exposure) and weigh 1/k each in the balance.
 //  4. Balance (standardised mean differences before and after matching, per feature), and for
-//     each outcome the monthly rates of both groups, the difference-in-differences with
-//     bootstrap 95% intervals over clusters of matched pairs sharing a person, and the naive
-//     before/after (estimate.h).
+//     each outcome the monthly rates of both groups, the difference-in-differences
+//     (regression-adjusted on every feature's difference within the matched set unless
+//     cohort.regression_adjustment is false) with bootstrap 95% intervals over clusters of
+//     matched sets sharing a person, and the naive before/after (estimate.h).
 // Too few matched pairs (< min_cohort) is an error (kInvalidArgument: too small to match);
 // fewer than reliable_cohort sets `reliable` false, and the report says so.
 // Information governance: an Evaluation holds aggregates only (no person indexes, numbers or
@@ -37,6 +39,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pioneer/base/date.h"
@@ -82,7 +85,9 @@ struct Evaluation {
   int control_lag_days = 0;
   int64_t candidate_rows = 0, candidate_people = 0;
   double caliper = 0;  // on the logit of the propensity score
-  int64_t matched = 0, unmatched = 0;
+  int64_t matched = 0, unmatched = 0;  // cohort members with a comparison set, without
+  int controls_per_case = 1;           // k of 1:k matching
+  int64_t comparison_rows = 0;         // comparison rows used (<= k x matched)
   int64_t matched_same_practice = 0;  // pairs registered with the same GP practice
   // Comparison people enrolled during their follow-up (kept, not censored), and the share of
   // the comparison group's follow-up after their own enrolment (dilutes the effect).
@@ -96,12 +101,29 @@ struct Evaluation {
   bool reliable = false;
   std::vector<BalanceRow> balance;
   std::vector<OutcomeEstimate> outcomes;  // in cohort.outcomes order
+  // Wall seconds of each stage (features, propensity score, matching, estimates), for
+  // progress output and bench/caretrak_bench.sh; not part of the results.
+  std::vector<std::pair<std::string, double>> stage_seconds;
+};
+
+// The matching's inputs and result, for bench/caretrak_bench.sh and external checks of the
+// matching: one entry per row (cohort rows first, then candidate rows). No identifiers, dates
+// or outcomes: `group` is the person's index in this run's timeline. control[i] is the first
+// comparison row of a cohort row (-1: none; k-th with 1:k in controls_of of the match).
+struct MatchingTable {
+  std::vector<uint8_t> treated;
+  std::vector<int32_t> stratum;
+  std::vector<uint32_t> group;
+  std::vector<double> logit;
+  std::vector<int64_t> control;
+  double caliper = 0;
 };
 
 using EvalProgress = std::function<void(std::string_view stage, int64_t done, int64_t total)>;
 
+// `table` (optional): filled with the matching table.
 StatusOr<Evaluation> Evaluate(const CohortDefinition& cohort, const EnrolmentList& enrolment,
                               const ActivityContext& activity, const risk::RiskInputs& inputs,
-                              const EvalProgress& progress = {});
+                              const EvalProgress& progress = {}, MatchingTable* table = nullptr);
 
 }  // namespace pioneer::caretrak

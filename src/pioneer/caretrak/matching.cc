@@ -78,10 +78,13 @@ StatusOr<std::vector<double>> FitPropensity(std::span<const double> x, int cols,
 
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd, bool reuse_groups, std::span<const int32_t> fine) {
+                  double caliper_sd, bool reuse_groups, std::span<const int32_t> fine, int ratio) {
   const size_t n = logit.size();
+  ratio = std::max(1, ratio);
   MatchResult out;
+  out.ratio = ratio;
   out.control_of.assign(n, -1);
+  out.controls_of.assign(n * static_cast<size_t>(ratio), -1);
   double mean = 0, ss = 0;
   for (double v : logit) mean += v;
   mean /= std::max<size_t>(1, n);
@@ -143,22 +146,31 @@ MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treate
     }
     return best;
   };
-  for (int64_t t : order) {
-    const int32_t f = fine_of(static_cast<size_t>(t));
-    int64_t best = f >= 0 ? nearest(t, {stratum[t], f}) : -1;
-    if (best >= 0) {
-      ++out.matched_fine;
-    } else {
-      best = nearest(t, {stratum[t], -1});
+  // Pass j gives every treated row that found j controls its (j+1)-th, highest score first
+  // (Austin, Stat Med 2010;29:2137-2148: 1:k greedy matching in passes).
+  for (int pass = 0; pass < ratio; ++pass) {
+    for (int64_t t : order) {
+      if (pass > 0 && out.controls_of[t * ratio + pass - 1] < 0) continue;
+      const int32_t f = fine_of(static_cast<size_t>(t));
+      int64_t best = f >= 0 ? nearest(t, {stratum[t], f}) : -1;
+      if (best >= 0) {
+        if (pass == 0) ++out.matched_fine;
+      } else {
+        best = nearest(t, {stratum[t], -1});
+      }
+      if (best < 0) {
+        if (pass == 0) ++out.unmatched;
+        continue;
+      }
+      used[best] = 1;
+      if (!reuse_groups) used_groups.insert(group[best]);
+      out.controls_of[t * ratio + pass] = best;
+      if (pass == 0) {
+        out.control_of[t] = best;
+        ++out.matched;
+      }
+      ++out.controls;
     }
-    if (best < 0) {
-      ++out.unmatched;
-      continue;
-    }
-    used[best] = 1;
-    if (!reuse_groups) used_groups.insert(group[best]);
-    out.control_of[t] = best;
-    ++out.matched;
   }
   return out;
 }

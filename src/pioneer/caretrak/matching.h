@@ -1,5 +1,5 @@
 // The comparison group: a propensity score from pre-index features, then greedy nearest-
-// neighbour 1:1 matching without replacement on the logit of the score, exact on a stratum
+// neighbour 1:1 (or 1:k) matching without replacement on the logit of the score, exact on a stratum
 // (age band and sex), within a caliper of `caliper_sd` standard deviations of the logit
 // (0.2 by default: Austin, Pharm Stat 2011;10:150-161).
 //
@@ -37,15 +37,24 @@ struct MatchResult {
   double caliper = 0;               // on the logit scale
   int64_t matched = 0;
   int64_t unmatched = 0;     // treated rows without a candidate inside the caliper
-  int64_t matched_fine = 0;  // matched inside their fine cell too
+  int64_t matched_fine = 0;  // first match inside their fine cell too
+  // 1:k matching: controls_of[row * ratio + j] is the row's (j+1)-th control (-1 none); a
+  // matched treated row may have fewer than `ratio` when the caliper runs out.
+  int ratio = 1;
+  std::vector<int64_t> controls_of;
+  int64_t controls = 0;  // candidate rows used
 };
 
 // group: person id per row; stratum: exact-match cell. `fine` (empty, or one per row): a finer
 // cell inside the stratum (e.g. the GP practice) tried first: a treated row takes the nearest
 // candidate of its stratum and fine cell inside the caliper if there is one, else the nearest
 // of its stratum; a negative fine cell (unknown) goes straight to the stratum.
+// `ratio` k >= 1: 1:k matching in k passes (Austin, Stat Med 2010;29:2137-2148): pass j gives
+// each treated row that found j controls the nearest usable candidate left, highest score
+// first, so every treated row gets its first control before any gets its second.
 MatchResult Match(std::span<const double> logit, std::span<const uint8_t> treated,
                   std::span<const int32_t> stratum, std::span<const uint32_t> group,
-                  double caliper_sd, bool reuse_groups = false, std::span<const int32_t> fine = {});
+                  double caliper_sd, bool reuse_groups = false, std::span<const int32_t> fine = {},
+                  int ratio = 1);
 
 }  // namespace pioneer::caretrak

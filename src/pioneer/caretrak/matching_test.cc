@@ -79,6 +79,36 @@ TEST(Match, FineCellFirstThenTheWholeStratum) {
   EXPECT_EQ(Match(logit, treated, stratum, group, 100.0).control_of[0], 2);
 }
 
+// 1:2 matching in passes: row 1 (1.0) then row 0 (0.0) take their nearest (rows 3 and 6);
+// then, in the second pass, the nearest left: row 1 takes row 5 (1.2; row 2 at 0.05 is
+// further), row 0 takes row 2 (0.05, nearer than row 4 at -0.1). Row 4 is left over.
+TEST(Match, OneToTwoMatchingTakesTheFirstControlsBeforeTheSecond) {
+  //               row:  0    1    2     3    4     5    6
+  const std::vector<double> logit = {0.0, 1.0, 0.05, 0.9, -0.1, 1.2, 0.02};
+  const std::vector<uint8_t> treated = {1, 1, 0, 0, 0, 0, 0};
+  const std::vector<int32_t> stratum(7, 0);
+  const std::vector<uint32_t> group = {0, 1, 2, 3, 4, 5, 6};
+  const MatchResult m = Match(logit, treated, stratum, group, 100.0, true, {}, 2);
+  ASSERT_EQ(m.controls_of.size(), 14u);
+  EXPECT_EQ(m.controls_of[1 * 2 + 0], 3);
+  EXPECT_EQ(m.controls_of[0 * 2 + 0], 6);
+  EXPECT_EQ(m.controls_of[1 * 2 + 1], 5);
+  EXPECT_EQ(m.controls_of[0 * 2 + 1], 2);
+  EXPECT_EQ(m.control_of[1], 3);
+  EXPECT_EQ(m.matched, 2);
+  EXPECT_EQ(m.controls, 4);
+  // Greedy 1:2 without passes would have given row 1 both 3 and 5 and row 0 both 6 and 2 too;
+  // with only three candidates the passes decide: row 1 gets 3, row 0 gets 6, then row 1 the
+  // one left (2 is nearer row 0 but row 1 has the higher score).
+  const std::vector<double> l3 = {0.0, 1.0, 0.05, 0.9, 0.02};
+  const std::vector<uint8_t> t3 = {1, 1, 0, 0, 0};
+  const MatchResult m3 = Match(l3, t3, std::vector<int32_t>(5, 0),
+                               std::vector<uint32_t>{0, 1, 2, 3, 4}, 100.0, true, {}, 2);
+  EXPECT_EQ(m3.controls_of[1 * 2 + 1], 2);
+  EXPECT_EQ(m3.controls_of[0 * 2 + 1], -1);
+  EXPECT_EQ(m3.controls, 3);
+}
+
 TEST(FitPropensity, ScoresTheTreatedHigherWhenAFeatureSeparatesThem) {
   std::vector<double> x;
   std::vector<uint8_t> t;

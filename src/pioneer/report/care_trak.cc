@@ -14,6 +14,9 @@ StatusOr<CareTrakScheme> ReadCareTrak(const std::string& path) {
   CareTrakScheme s;
   try {
     s.name = j.at("cohort").at("name").get<std::string>();
+    if (j["cohort"].contains("scheme") && j["cohort"]["scheme"].is_string()) {
+      s.scheme = j["cohort"]["scheme"].get<std::string>();
+    }
     s.cohort = j.at("cohort").at("size").get<int64_t>();
     s.matched = j.at("matched_group").at("size").get<int64_t>();
     s.reliable = j.at("reliable").get<bool>();
@@ -28,6 +31,14 @@ StatusOr<CareTrakScheme> ReadCareTrak(const std::string& path) {
       x.relative_low = e.at("relative_ci95").at(0).get<double>();
       x.relative_high = e.at("relative_ci95").at(1).get<double>();
       x.absolute_per_person_year = e.at("absolute_per_person_year").get<double>();
+      if (e.contains("absolute_per_person_year_ci95") &&
+          e["absolute_per_person_year_ci95"].is_array() &&
+          e["absolute_per_person_year_ci95"].size() == 2 &&
+          e["absolute_per_person_year_ci95"][0].is_number() &&
+          e["absolute_per_person_year_ci95"][1].is_number()) {
+        x.absolute_low = e["absolute_per_person_year_ci95"][0].get<double>();
+        x.absolute_high = e["absolute_per_person_year_ci95"][1].get<double>();
+      }
       x.conclusion = e.value("conclusion", "");
       if (o.contains("naive") && o["naive"].contains("relative") &&
           o["naive"]["relative"].is_number()) {

@@ -8,6 +8,7 @@
 // Thread safety: values and pure functions.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,12 +25,14 @@ struct CareTrakOutcome {
   double relative = 0;  // DiD relative change in the outcome rate
   double relative_low = 0, relative_high = 0;
   double absolute_per_person_year = 0;
+  double absolute_low = NAN, absolute_high = NAN;  // its 95% CI (NaN: not in the file)
   std::optional<double> naive_relative;
   std::string conclusion;
 };
 
 struct CareTrakScheme {
-  std::string name;  // the cohort's name
+  std::string name;    // the cohort's name
+  std::string scheme;  // the plan scheme it evaluates (cohort.scheme; "" = the name)
   int64_t cohort = 0;
   int64_t matched = 0;
   bool reliable = false;

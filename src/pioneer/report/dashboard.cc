@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstddef>
-#include <optional>
-#include <vector>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "pioneer/base/html.h"
 #include "pioneer/plan/finding.h"
@@ -126,6 +127,19 @@ json ChartData(const ReportData& d) {
     }
     j["national_condition"] = nc;
   }
+  if (d.care_trak_value && !d.care_trak_value->schemes.empty()) {
+    json v;
+    v["year"] = d.care_trak_value->year;
+    v["labels"] = json::array();
+    v["saving"] = json::array();
+    v["investment"] = json::array();
+    for (const SchemeValue& x : d.care_trak_value->schemes) {
+      v["labels"].push_back(x.scheme_name.empty() ? x.scheme_id : x.scheme_name);
+      v["saving"].push_back(Opt(x.saving_gbp));
+      v["investment"].push_back(Opt(x.investment_gbp));
+    }
+    j["care_trak_value"] = v;
+  }
   return j;
 }
 
@@ -198,7 +212,65 @@ std::string CareTrakSection(const ReportData& d) {
            "</td></tr>";
     }
   }
-  return h + "</table></div></section>\n";
+  h += "</table></div>";
+  if (d.care_trak_value && !d.care_trak_value->schemes.empty()) {
+    const CareTrakValue& v = *d.care_trak_value;
+    auto money = [](std::optional<double> x) { return x ? Money(*x) : std::string("–"); };
+    h += "<h3>Financial value against the plan's investment (" + Esc(v.year) +
+         ")</h3><p class=small>Saving = the cost difference-in-differences per person-year "
+         "(positive: saved) x the matched cohort, a year of follow-up; 95% intervals.</p><div "
+         "class=tw><table><tr><th>Scheme</th><th>Saving per person-year</th><th>Saving per "
+         "year</th><th>Investment</th><th>Net</th><th>Return per £1</th><th>Emergency "
+         "admissions avoided a year</th><th>Note</th></tr>";
+    std::vector<std::vector<std::string>> rows;
+    for (const SchemeValue& x : v.schemes) {
+      const std::string name = x.scheme_name.empty() ? x.scheme_id : x.scheme_name;
+      h += "<tr><td>" + Esc(name) + "</td><td class=n>" + money(x.saving_per_person_gbp) + " (" +
+           money(x.saving_per_person_low_gbp) + " to " + money(x.saving_per_person_high_gbp) +
+           ")</td><td class=n>" + money(x.saving_gbp) + " (" + money(x.saving_low_gbp) + " to " +
+           money(x.saving_high_gbp) + ")</td><td class=n>" + money(x.investment_gbp) +
+           "</td><td class=n>" + money(x.net_gbp) + "</td><td class=n>" +
+           (x.return_per_pound ? fmt::format("£{:.2f}", *x.return_per_pound) : "–") +
+           "</td><td class=n>" +
+           (x.admissions_avoided ? fmt::format("{:.1f} ({:.1f} to {:.1f})", *x.admissions_avoided,
+                                               x.admissions_avoided_low.value_or(NAN),
+                                               x.admissions_avoided_high.value_or(NAN))
+                                 : "–") +
+           "</td><td class=small>" + Esc(x.note) + "</td></tr>";
+      rows.push_back({name, money(x.saving_gbp), money(x.investment_gbp)});
+    }
+    h += "</table></div><div class=chart><canvas id=\"caretrak-value\" aria-label=\"Measured "
+         "saving and investment by scheme\"></canvas></div>";
+    h += DataTable("Measured saving and investment by scheme",
+                   {"Scheme", "Saving per year", "Investment"}, rows);
+    if (!v.scenarios.empty()) {
+      h += fmt::format(
+          "<h3>Risk share with the measured saving</h3><p class=small>The avoidable-admissions "
+          "scenario counts the baseline year less the {:.1f} emergency admissions a year the "
+          "evaluated schemes avoided, instead of the population count (which mixes the "
+          "schemes' effect with demand); the contingency is drawn down in the plan's "
+          "order.</p><div class=tw><table><tr><th>Scenario</th><th>Cost as measured</th><th>Cost "
+          "with the measured saving</th><th>Contingency left</th><th>Beyond the "
+          "contingency</th></tr>",
+          *v.admissions_avoided);
+      for (size_t i = 0; i < v.scenarios.size(); ++i) {
+        const ScenarioResult& r = v.scenarios[i];
+        const ScenarioResult* m = i < d.scenarios.size() ? &d.scenarios[i] : nullptr;
+        h += "<tr><td>(" + Esc(r.id) + ") " + Esc(r.description) + "</td><td class=n>" +
+             (m && m->modelled ? money(m->cost_gbp) : "not modelled") + "</td><td class=n>" +
+             (r.modelled ? money(r.cost_gbp) : "not modelled") + "</td><td class=n>" +
+             money(r.contingency_after_gbp) + "</td><td class=n>" +
+             money(r.beyond_contingency_gbp) + "</td></tr>";
+      }
+      h += "</table></div>";
+      if (v.p4p) {
+        h += "<p>P4P released with the measured saving: <strong>" + money(v.p4p->released_gbp) +
+             "</strong> of a " + money(v.p4p->pot_gbp) +
+             " pot (as measured from all admissions: " + money(d.p4p.released_gbp) + ").</p>";
+      }
+    }
+  }
+  return h + "</section>\n";
 }
 
 const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
@@ -258,6 +330,13 @@ const char* kScript = R"(
         backgroundColor: pal[i % 3], spanGaps: false }; }) },
       options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '% with a joint plan and a named lead' } } },
                  plugins: { title: { display: true, text: 'High-risk adults with a joint care plan and a named lead professional' } } } });
+  }
+  if (data.care_trak_value) {
+    const v = data.care_trak_value;
+    make('caretrak-value', { type: 'bar', data: { labels: v.labels.map(function (t) { return wrap(t, 22); }), datasets: [
+      { label: 'Measured saving per year (£)', data: v.saving, backgroundColor: '#009639' },
+      { label: 'Investment ' + v.year + ' (£)', data: v.investment, backgroundColor: '#005eb8' } ] },
+      options: { plugins: { title: { display: true, text: 'Care Trak: measured saving against investment' } } } });
   }
   window.pioneerChartsRendered = drawn;
 })();

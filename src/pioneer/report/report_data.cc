@@ -148,6 +148,7 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
         in.activity = fmt::format("{} admissions in {} (planned from {} and the trajectory)",
                                   s.metric, r.assessment_year, r.baseline_year);
         auto b = Numerator(obs, id, r.baseline_year);
+        in.baseline = b;
         const plan::PlanMetric* pm = plan.FindMetric(s.metric);
         auto ratio = pm ? PlannedRatio(*pm, *fy) : std::nullopt;
         if (b && ratio) in.planned = *b * *ratio;
@@ -157,6 +158,7 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
         in.activity = fmt::format("{} admissions in {} ({} {})", id, r.assessment_year,
                                   r.baseline_year, ChangeText(s.planned_change_pct));
         auto b = Numerator(obs, id, r.baseline_year);
+        in.baseline = b;
         if (b && s.planned_change_pct) in.planned = *b * (1.0 + *s.planned_change_pct / 100.0);
         in.actual = Numerator(obs, id, r.assessment_year);
       } else if (s.kind == "community_demand_higher") {

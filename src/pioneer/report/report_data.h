@@ -9,7 +9,11 @@
 //   national_condition
 //              joint care plan coverage of the high-risk, when a risk report was given
 //              (national_condition.h);
-//   care_trak  the schemes evaluated with `pioneer caretrak`, when their results were given.
+//   care_trak  the schemes evaluated with `pioneer caretrak`, when their results were given;
+//   care_trak_value
+//              their financial value against the plan's investment, and the risk share and
+//              P4P with their measured saving (care_trak_value.h; set by the caller after
+//              adding care_trak: ValueCareTrak).
 // Thread safety: plain values and functions.
 #pragma once
 
@@ -21,6 +25,7 @@
 #include "pioneer/plan/finding.h"
 #include "pioneer/plan/plan.h"
 #include "pioneer/report/care_trak.h"
+#include "pioneer/report/care_trak_value.h"
 #include "pioneer/report/national_condition.h"
 #include "pioneer/report/observations.h"
 #include "pioneer/report/p4p.h"
@@ -45,6 +50,7 @@ struct ReportData {
   std::string assessment_year, baseline_year;  // for the scenarios
   std::optional<NationalCondition> national_condition;
   std::vector<CareTrakScheme> care_trak;
+  std::optional<CareTrakValue> care_trak_value;
 };
 
 // The periods and catalogue ids a plan's report needs measured.

@@ -29,6 +29,7 @@ struct ScenarioInput {
   std::optional<double> actual;
   std::optional<double> unit_cost_gbp;  // per unit of activity
   std::string unit_cost_basis;          // where the unit cost came from
+  std::optional<double> baseline;       // the activity in the baseline year (admissions)
 };
 
 struct ScenarioResult {

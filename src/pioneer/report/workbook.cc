@@ -544,18 +544,18 @@ struct ScenarioRefs {
   std::string left;   // the contingency left after the last modelled scenario
 };
 
-ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
-  ScenarioRefs refs;
-  const plan::Plan& p = d.plan;
-  Sheet s(workbook_add_worksheet(wb, "Scenarios"), f);
-  s.Str(0, 0, "Risk-share scenarios: contingency drawdown and partner exposure", f.title);
-  s.Str(1, 0, "Contingency (£)");
-  if (p.risk_share.contingency) s.Num(1, 1, p.ToPounds(*p.risk_share.contingency), f.money);
-  else s.Str(1, 1, "not stated");
-  s.Str(2, 0, fmt::format("Assessed over {} against {} (baseline year); drawn down in scenario order.",
-                          d.assessment_year, d.baseline_year), f.wrap);
+// The scenario table from header row `h`: the contingency is drawn down in scenario order,
+// each modelled scenario drawing MIN(cost, what is left) from the previous one's "left" cell
+// (`left_cell` at the start: the contingency). Returns the modelled rows and the next row.
+struct ScenarioTable {
+  int first_modelled = -1, last_modelled = -1, next_row = 0;
+};
+ScenarioTable WriteScenarioTable(Sheet& s, const Formats& f, const plan::Plan& p,
+                                 const std::vector<ScenarioResult>& scenarios, int h,
+                                 std::string left_cell) {
+  ScenarioTable t;
   std::set<std::string> partners;
-  for (const auto& sc : d.scenarios)
+  for (const auto& sc : scenarios)
     for (const auto& [o, v] : sc.exposure_gbp) partners.insert(o);
   std::vector<std::string> cols = {"Scenario", "Description", "Activity", "Planned", "Actual",
                                    "Excess", "Unit cost (£)", "Cost (£)", "Contingency drawn (£)",
@@ -568,14 +568,9 @@ ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData
   }
   cols.push_back("Unit cost basis / note");
   cols.push_back("Shares basis");
-  const int h = 4;
   s.Header(h, cols);
   int row = h + 1;
-  // The contingency is drawn down in scenario order: each modelled scenario draws
-  // MIN(cost, what is left) from the previous one's "left" cell (B2 at the start).
-  std::string left_cell = p.risk_share.contingency ? CellRef(1, 1, true) : std::string("0");
-  int first_modelled = -1, last_modelled = -1;
-  for (const auto& sc : d.scenarios) {
+  for (const auto& sc : scenarios) {
     const plan::Scenario* ps = nullptr;
     for (const auto& x : p.risk_share.scenarios)
       if (x.id == sc.id) ps = &x;
@@ -593,8 +588,8 @@ ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData
       s.Formula(row, 9, fmt::format("={}-{}", left_cell, CellRef(row, 8)),
                 sc.contingency_after_gbp, f.money);
       left_cell = CellRef(row, 9);
-      if (first_modelled < 0) first_modelled = row;
-      last_modelled = row;
+      if (t.first_modelled < 0) t.first_modelled = row;
+      t.last_modelled = row;
       s.Formula(row, 10, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), sc.beyond_contingency_gbp, f.money);
       const bool shared = ps && !ps->shares.empty();
       s.Formula(row, 11, shared ? std::string("=0") : "=" + CellRef(row, 10), sc.unallocated_gbp,
@@ -619,6 +614,28 @@ ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData
   s.Width(1, 2, 45);
   s.Width(3, pc + static_cast<int>(partners.size()) - 1, 16);
   s.Width(pc + static_cast<int>(partners.size()), pc + static_cast<int>(partners.size()) + 1, 60);
+  t.next_row = row;
+  return t;
+}
+
+ScenarioRefs WriteScenarios(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  ScenarioRefs refs;
+  const plan::Plan& p = d.plan;
+  Sheet s(workbook_add_worksheet(wb, "Scenarios"), f);
+  s.Str(0, 0, "Risk-share scenarios: contingency drawdown and partner exposure", f.title);
+  s.Str(1, 0, "Contingency (£)");
+  if (p.risk_share.contingency)
+    s.Num(1, 1, p.ToPounds(*p.risk_share.contingency), f.money);
+  else
+    s.Str(1, 1, "not stated");
+  s.Str(2, 0,
+        fmt::format("Assessed over {} against {} (baseline year); drawn down in scenario order.",
+                    d.assessment_year, d.baseline_year),
+        f.wrap);
+  // The contingency is drawn down in scenario order from B2.
+  const ScenarioTable t = WriteScenarioTable(
+      s, f, p, d.scenarios, 4, p.risk_share.contingency ? CellRef(1, 1, true) : std::string("0"));
+  const int first_modelled = t.first_modelled, last_modelled = t.last_modelled;
   if (first_modelled >= 0) {
     refs.drawn = fmt::format("SUM(Scenarios!{}:{})", CellRef(first_modelled, 8, true),
                              CellRef(last_modelled, 8, true));
@@ -887,6 +904,131 @@ void WriteNationalCondition(lxw_workbook* wb, const Formats& f, const ReportData
   s.Width(4, 10, 16);
 }
 
+// --- Care Trak value ---------------------------------------------------------------------------
+// What the evaluated schemes saved against what the plan invests in them, and the risk share
+// and P4P recomputed with their measured saving (care_trak_value.h). Written only when Care
+// Trak results were given.
+void WriteCareTrakValueBody(Sheet& s, const Formats& f, const ReportData& d) {
+  const CareTrakValue& v = *d.care_trak_value;
+  const plan::Plan& p = d.plan;
+  s.Str(0, 0,
+        "Care Trak value: the measured saving of each evaluated scheme (cost difference-in-"
+        "differences against its matched comparison group) set against the plan's investment",
+        f.title);
+  s.Header(
+      2,
+      {"Cohort", "Plan scheme", "Scheme name", "Matched members", "Saving per person-year (£)",
+       "95% CI low (£)", "95% CI high (£)", "Saving per year (£)", "95% CI low (£)",
+       "95% CI high (£)", "Investment " + v.year + " (£)", "Net (£)", "Return per £1",
+       "Emergency admissions avoided per year", "95% CI low", "95% CI high", "Reliable", "Note"});
+  int row = 3;
+  for (const SchemeValue& x : v.schemes) {
+    s.Str(row, 0, x.cohort);
+    s.Str(row, 1, x.scheme_id);
+    s.Str(row, 2, x.scheme_name, f.wrap);
+    s.Num(row, 3, static_cast<double>(x.matched), f.count);
+    s.Opt(row, 4, x.saving_per_person_gbp, f.money);
+    s.Opt(row, 5, x.saving_per_person_low_gbp, f.money);
+    s.Opt(row, 6, x.saving_per_person_high_gbp, f.money);
+    for (int k = 0; k < 3; ++k) {
+      const std::optional<double>& total = k == 0   ? x.saving_gbp
+                                           : k == 1 ? x.saving_low_gbp
+                                                    : x.saving_high_gbp;
+      if (total) {
+        s.Formula(row, 7 + k, fmt::format("={}*{}", CellRef(row, 4 + k), CellRef(row, 3)), *total,
+                  f.money);
+      }
+    }
+    s.Opt(row, 10, x.investment_gbp, f.money);
+    if (x.net_gbp) {
+      s.Formula(row, 11, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 10)), *x.net_gbp,
+                f.money);
+    }
+    if (x.return_per_pound) {
+      s.Formula(row, 12, fmt::format("={}/{}", CellRef(row, 7), CellRef(row, 10)),
+                *x.return_per_pound, f.num);
+    }
+    s.Opt(row, 13, x.admissions_avoided, f.num);
+    s.Opt(row, 14, x.admissions_avoided_low, f.num);
+    s.Opt(row, 15, x.admissions_avoided_high, f.num);
+    s.Str(row, 16, x.reliable ? "yes" : "no", x.reliable ? nullptr : f.warn);
+    s.Str(row, 17, x.note, f.wrap);
+    ++row;
+  }
+  row += 1;
+  if (v.scenarios.empty()) {
+    s.Str(row, 0,
+          "No emergency admissions outcome in the evaluations: the risk share and P4P are not "
+          "recomputed.",
+          f.wrap);
+    return;
+  }
+  s.Str(row, 0,
+        fmt::format("Risk share with the measured saving: the avoidable-admissions scenario "
+                    "counts the baseline year less the {:.1f} emergency admissions a year the "
+                    "evaluated schemes avoided; the others keep their measured activity "
+                    "(Scenarios sheet).",
+                    *v.admissions_avoided),
+        f.wrap);
+  ++row;
+  s.Str(row, 0, "Contingency (£)");
+  const int contingency_row = row;
+  if (p.risk_share.contingency)
+    s.Num(row, 1, p.ToPounds(*p.risk_share.contingency), f.money);
+  else
+    s.Str(row, 1, "not stated");
+  row += 2;
+  const ScenarioTable t = WriteScenarioTable(
+      s, f, p, v.scenarios, row,
+      p.risk_share.contingency ? CellRef(contingency_row, 1, true) : std::string("0"));
+  row = t.next_row + 1;
+  if (!v.p4p) return;
+  s.Str(row, 0,
+        "P4P with the measured saving: each plan quarter's admissions are its baseline quarter "
+        "less a quarter of the admissions avoided a year (P4P sheet: measured).",
+        f.wrap);
+  ++row;
+  s.Header(row, {"Plan quarter", "Baseline quarter", "Baseline", "Admissions with the saving",
+                 "Planned reduction", "Achieved (Care Trak)", "Released (£)", "Withheld (£)",
+                 "Released as measured (£)"});
+  ++row;
+  const double value = v.p4p->value_per_admission_gbp;
+  for (size_t i = 0; i < v.p4p->quarters.size(); ++i) {
+    const P4pQuarter& q = v.p4p->quarters[i];
+    s.Str(row, 0, q.plan_quarter);
+    s.Str(row, 1, q.baseline_quarter);
+    s.Opt(row, 2, q.baseline, f.count);
+    s.Opt(row, 3, q.actual, f.num);
+    s.Num(row, 4, q.planned_reduction, f.num);
+    if (q.achieved_reduction) {
+      s.Formula(row, 5, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 3)),
+                *q.achieved_reduction, f.num);
+    }
+    if (q.released_gbp && v.p4p->assessment != "cumulative") {
+      s.Formula(row, 6,
+                fmt::format("=MIN(MAX({},0),{})*{}", CellRef(row, 5), CellRef(row, 4), value),
+                *q.released_gbp, f.money);
+    } else {
+      s.Opt(row, 6, q.released_gbp, f.money);
+    }
+    s.Opt(row, 7, q.withheld_gbp, f.money);
+    if (i < d.p4p.quarters.size()) s.Opt(row, 8, d.p4p.quarters[i].released_gbp, f.money);
+    ++row;
+  }
+  s.Str(row, 0, "Total");
+  s.Num(row, 6, v.p4p->released_gbp, f.money);
+  s.Num(row, 7, v.p4p->withheld_gbp, f.money);
+  s.Num(row, 8, d.p4p.released_gbp, f.money);
+}
+
+void WriteCareTrakValue(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  if (!d.care_trak_value || d.care_trak_value->schemes.empty()) return;
+  Sheet s(workbook_add_worksheet(wb, "Care Trak value"), f);
+  WriteCareTrakValueBody(s, f, d);
+  worksheet_freeze_panes(s.ws(), 3, 0);  // the scheme table's header, not the last table's
+  s.Width(0, 2, 26);
+}
+
 }  // namespace
 
 std::string CellRef(int row, int col, bool absolute) {
@@ -906,6 +1048,7 @@ Status WriteWorkbook(const ReportData& d, const std::string& path) {
   ScenarioRefs scenario_refs = WriteScenarios(wb, f, d);
   WriteDataQuality(wb, f, d);
   WriteCareTrak(wb, f, d);
+  WriteCareTrakValue(wb, f, d);
   WriteNationalCondition(wb, f, d);
   WriteSummary(wb, summary, f, d, refs, milestone_rows, scenario_refs);
   lxw_doc_properties props = {};

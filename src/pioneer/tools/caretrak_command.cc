@@ -30,7 +30,7 @@ namespace pioneer::tools {
 namespace {
 
 struct CaretrakArgs {
-  std::string db, cohort, enrolment, outcome, out, name;
+  std::string db, cohort, enrolment, outcome, out, name, scheme, matching_table;
   int follow_up = 12, look_back = 12, bootstrap = 500;
   uint64_t seed = 1;
 };
@@ -73,6 +73,7 @@ int RunCaretrak(const CaretrakArgs& a) {
     def.outcomes = {*m};
     if (*m != caretrak::kTotalCost) def.outcomes.push_back(caretrak::kTotalCost);
     def.name = a.name.empty() ? std::filesystem::path(a.enrolment).stem().string() : a.name;
+    def.scheme = a.scheme;
     def.follow_up_months = a.follow_up;
     def.look_back_months = a.look_back;
     def.bootstrap = a.bootstrap;
@@ -138,21 +139,52 @@ int RunCaretrak(const CaretrakArgs& a) {
   for (const std::string& p : list->problems) {
     std::fprintf(stderr, "caretrak: %s: %s\n", def.enrolment_csv.c_str(), p.c_str());
   }
+  for (const std::string& in : {a.db, def.enrolment_csv, a.cohort}) {
+    if (!a.matching_table.empty() && !in.empty() && SameFile(in, a.matching_table)) {
+      std::fprintf(stderr, "pioneer caretrak: --matching-table would overwrite the input %s\n",
+                   in.c_str());
+      return kExitUsage;
+    }
+  }
   auto ebar = MakeStderrProgress();
   std::string stage;
-  auto ev = caretrak::Evaluate(def, *list, *activity, *inputs,
-                               [&](std::string_view s, int64_t done, int64_t total) {
-                                 if (s != stage) {
-                                   if (ebar) ebar->Finish();
-                                   stage = std::string(s);
-                                   std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
-                                   if (ebar) ebar->Start(0);
-                                 }
-                                 if (ebar)
-                                   ebar->Update(0, done, fmt::format("{} of {}", done, total));
-                               });
+  caretrak::MatchingTable table;
+  auto ev = caretrak::Evaluate(
+      def, *list, *activity, *inputs,
+      [&](std::string_view s, int64_t done, int64_t total) {
+        if (s != stage) {
+          if (ebar) ebar->Finish();
+          stage = std::string(s);
+          std::fprintf(stderr, "caretrak: %s\n", stage.c_str());
+          if (ebar) ebar->Start(0);
+        }
+        if (ebar) ebar->Update(0, done, fmt::format("{} of {}", done, total));
+      },
+      a.matching_table.empty() ? nullptr : &table);
   if (ebar) ebar->Finish();
   if (!ev.ok()) return Fail(ev.status());
+  for (const auto& [name, seconds] : ev->stage_seconds) {
+    std::fprintf(stderr, "caretrak: %s took %.3f s\n", name.c_str(), seconds);
+  }
+  if (!a.matching_table.empty()) {
+    // No identifiers: row numbers, the internal person index, cells and scores.
+    std::FILE* f = std::fopen(a.matching_table.c_str(), "wb");
+    if (f == nullptr) {
+      std::fprintf(stderr, "pioneer caretrak: cannot create %s\n", a.matching_table.c_str());
+      return kExitUsage;
+    }
+    std::fprintf(f, "row,treated,stratum,person,logit,control\n");
+    for (size_t i = 0; i < table.treated.size(); ++i) {
+      std::fprintf(f, "%zu,%d,%d,%u,%.17g,%lld\n", i, table.treated[i], table.stratum[i],
+                   table.group[i], table.logit[i], static_cast<long long>(table.control[i]));
+    }
+    if (std::fclose(f) != 0) {
+      std::fprintf(stderr, "pioneer caretrak: write failed: %s\n", a.matching_table.c_str());
+      return kExitUsage;
+    }
+    std::fprintf(stderr, "caretrak: matching table (%zu rows, caliper %.17g on the logit) in %s\n",
+                 table.treated.size(), table.caliper, a.matching_table.c_str());
+  }
   if (Status s = caretrak::WriteReport(*ev, a.out); !s.ok()) return Fail(s);
   std::printf("%s", caretrak::Summary(caretrak::ToJson(*ev)).c_str());
   std::printf("Wrote %s/caretrak.json and %s/caretrak.html\n", a.out.c_str(), a.out.c_str());
@@ -175,6 +207,9 @@ void RegisterCaretrakCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--outcome", args->outcome,
                   "Short form: the outcome to follow (" + caretrak::MeasureNames() + ")");
   cmd->add_option("--name", args->name, "Short form: the scheme's name (default: file name)");
+  cmd->add_option("--scheme", args->scheme,
+                  "Short form: the plan's scheme id this cohort evaluates (default: the name), "
+                  "for `pioneer report --caretrak`");
   cmd->add_option("--look-back", args->look_back, "Short form: months before the index date")
       ->capture_default_str();
   cmd->add_option("--follow-up", args->follow_up, "Short form: months after the index date")
@@ -183,6 +218,10 @@ void RegisterCaretrakCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Short form: bootstrap seed")->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder")->required();
+  cmd->add_option("--matching-table", args->matching_table,
+                  "Also write the matching's inputs and result as CSV (row, treated, stratum, "
+                  "person index, logit, control row; no identifiers), for "
+                  "bench/caretrak_bench.sh");
   cmd->callback([args, &exit_code] { exit_code = RunCaretrak(*args); });
 }
 

@@ -68,6 +68,10 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
     if (!scheme.ok()) return Fail(scheme.status().message());
     data->care_trak.push_back(std::move(*scheme));
   }
+  if (!data->care_trak.empty()) {
+    data->care_trak_value = report::ValueCareTrak(data->plan, data->care_trak, data->scenarios,
+                                                  data->p4p, data->assessment_year);
+  }
   int errors = plan::CountErrors(data->findings);
   if (!data->findings.empty())
     std::fprintf(stderr, "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan validate %s`)\n",
