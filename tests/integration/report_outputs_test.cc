@@ -130,7 +130,7 @@ class ReportOutputs : public ::testing::Test {
   // time; suppressed figures read "suppressed". The risk-report.json is the test's own.
   static void CheckNationalConditionSheet() {
     const std::string rr = *dir_ / "risk-report.json";
-    testing::WriteFile(rr, R"({"national_condition": {
+    testing::WriteFile(rr, R"json({"national_condition": {
       "date": "2015-04-01",
       "approaches": [{"approach": "top2_practice", "label": "Top 2% of each practice (Leeds)"}],
       "area": {"top2_practice": {"adults": 2390, "high_risk": 60,
@@ -148,7 +148,7 @@ class ReportOutputs : public ::testing::Test {
           "with_joint_plan_and_lead": 10, "with_joint_plan_and_lead_share": 0.1667}}},
         {"date": "2015-04-01", "area": {"top2_practice": {"adults": 2390, "high_risk": 60,
           "high_risk_share_of_adults": 0.025, "with_plan": 15, "with_plan_share": 0.25,
-          "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}}}]}})");
+          "with_joint_plan_and_lead": null, "with_joint_plan_and_lead_share": null}}}]}})json");
     const std::string out = *dir_ / "out-national-condition";
     auto rep = RunPioneer("report --db " + (*dir_ / "area.db") + " --plan " + SourceDir() +
                               "/examples/plans/demo.toml --risk-report " + rr + " --out " + out,

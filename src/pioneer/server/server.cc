@@ -4,10 +4,12 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -1047,6 +1049,18 @@ void Service::Install(httplib::Server& svr) {
       });
 }
 
+// The write end of RunServer's stop pipe (-1 when no server runs); OnStopSignal is
+// async-signal-safe: one write(2).
+std::atomic<int> g_stop_fd{-1};
+void OnStopSignal(int sig) {
+  const int fd = g_stop_fd.load();
+  if (fd < 0) return;
+  const unsigned char c = static_cast<unsigned char>(sig);
+  const int saved = errno;
+  (void)!write(fd, &c, 1);
+  errno = saved;
+}
+
 }  // namespace
 
 Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_listening) {
@@ -1056,17 +1070,30 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   PIONEER_RETURN_IF_ERROR(ig::InitCrypto());
   PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<StorePool> pool,
                            StorePool::Open(o.db_path, std::max(2, o.threads)));
-  // Signals are handled by one thread (sigwait); every other thread blocks them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // SIGTERM and SIGINT stop the server whichever thread the kernel delivers them to (a process
+  // that ran other work first, as `pioneer demo --serve`, has threads -- OpenMP's -- that
+  // never blocked them): the handler writes the signal number to a pipe that one thread reads.
+  int stop_pipe[2];
+  if (pipe(stop_pipe) != 0) return InternalError("cannot create the stop pipe");
+  g_stop_fd.store(stop_pipe[1]);
+  struct sigaction on_stop = {}, old_term = {}, old_int = {};
+  on_stop.sa_handler = OnStopSignal;
+  sigemptyset(&on_stop.sa_mask);
+  sigaction(SIGTERM, &on_stop, &old_term);
+  sigaction(SIGINT, &on_stop, &old_int);
+  auto restore_signals = [&] {
+    sigaction(SIGTERM, &old_term, nullptr);
+    sigaction(SIGINT, &old_int, nullptr);
+    g_stop_fd.store(-1);
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+  };
 
   std::unique_ptr<httplib::Server> svr;
   if (!o.tls_cert.empty()) {
     auto ssl = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
     if (!ssl->is_valid()) {
+      restore_signals();
       return InvalidArgumentError("the TLS certificate or key could not be loaded");
     }
     svr = std::move(ssl);
@@ -1087,13 +1114,15 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   int port = o.port == 0 ? svr->bind_to_any_port(o.host)
                          : (svr->bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0) {
+    restore_signals();
     return UnavailableError(fmt::format("cannot listen on {}:{}", o.host, o.port));
   }
   std::atomic<bool> stopping{false};
   std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (!stopping.exchange(true)) {
+    unsigned char sig = 0;
+    while (read(stop_pipe[0], &sig, 1) < 0 && errno == EINTR) {
+    }
+    if (sig != 0 && !stopping.exchange(true)) {
       WriteLog("info", {{"event", "shutdown"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
       svr->stop();
     }
@@ -1103,8 +1132,12 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
       {{"event", "listening"}, {"host", o.host}, {"port", port}, {"tls", !o.tls_cert.empty()}});
   on_listening(port);
   bool ok = svr->listen_after_bind();
-  if (!stopping.exchange(true)) pthread_kill(signal_thread.native_handle(), SIGTERM);
+  if (!stopping.exchange(true)) {
+    const unsigned char wake = 0;  // the server stopped by itself: release the signal thread
+    (void)!write(stop_pipe[1], &wake, 1);
+  }
   signal_thread.join();
+  restore_signals();
   WriteLog("info", {{"event", "stopped"}});
   if (!ok && !svr->is_running()) return OkStatus();
   return OkStatus();
