@@ -34,9 +34,9 @@ void Require(bool ok, const char* what) {
   }
 }
 
-constexpr ig::Role kRoles[] = {ig::Role::kGp,      ig::Role::kNurse,     ig::Role::kSocialWorker,
-                               ig::Role::kCareCoordinator, ig::Role::kAnalyst,
-                               ig::Role::kIgOfficer, ig::Role::kPatient};
+constexpr ig::Role kRoles[] = {
+    ig::Role::kGp,      ig::Role::kNurse,     ig::Role::kSocialWorker, ig::Role::kCareCoordinator,
+    ig::Role::kAnalyst, ig::Role::kIgOfficer, ig::Role::kPatient};
 
 void TokenForm(const std::string& body) {
   httplib::Params decoded;

@@ -117,8 +117,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& kv : Decode(repeated)) got.insert(kv);
   Require(want == got, "QueryString decodes to the query's parameters");
-  nlohmann::json bundle = fhir::SearchBundle("https://example.org/fhir", "Patient", params,
-                                             1000, *paging, {});
+  nlohmann::json bundle =
+      fhir::SearchBundle("https://example.org/fhir", "Patient", params, 1000, *paging, {});
   (void)bundle.dump();  // links are percent-encoded ASCII: dump must not throw
   return 0;
 }

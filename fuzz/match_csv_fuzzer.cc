@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   link::RecordSet records;
   link::LoadedInput info;
-  Status s = link::LoadCsvBytes(text, "fuzz.csv", (data[0] & 1) ? kMapped : kAutomatic, 0,
-                                &records, &info);
+  Status s = link::LoadCsvBytes(text, "fuzz.csv", (data[0] & 1) ? kMapped : kAutomatic, 0, &records,
+                                &info);
   if (s.ok() && records.size() != static_cast<size_t>(info.rows)) std::abort();
   return 0;
 }

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string canonical = pioneer::plan::WritePlanToml(*plan);
   auto again = pioneer::plan::ParsePlan(canonical, "canonical.toml");
   if (!again.ok()) {
-    std::fprintf(stderr, "the canonical text does not read: %s\n", again.status().ToString().c_str());
+    std::fprintf(stderr, "the canonical text does not read: %s\n",
+                 again.status().ToString().c_str());
     std::abort();
   }
   if (pioneer::plan::WritePlanToml(*again) != canonical) {

@@ -168,7 +168,8 @@ TEST(CarePlanWriteTest, ElementsOfTheWrongJsonTypeAreProblemsNotExceptions) {
   body["careTeam"][0]["reference"] = 7;
   ASSERT_NO_THROW(r = ParseCarePlan(body));
   EXPECT_TRUE(r.not_a_care_plan.empty());
-  EXPECT_EQ(Expressions(r), (std::vector<std::string>{"CarePlan.careTeam", "CarePlan.contained[0]"}));
+  EXPECT_EQ(Expressions(r),
+            (std::vector<std::string>{"CarePlan.careTeam", "CarePlan.contained[0]"}));
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "pioneer/link/csv_input.h"
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <optional>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/link/normalise.h"
@@ -285,8 +285,8 @@ Status LoadRecords(const std::string& path, const ReadFn& read, const ColumnMap&
 
 }  // namespace
 
-Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source,
-                      RecordSet* out, LoadedInput* info) {
+Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source, RecordSet* out,
+                      LoadedInput* info) {
   auto read = [&path](CsvReader& reader, const CsvReader::RecordFn& on_record) {
     return reader.ReadFile(path, on_record);
   };

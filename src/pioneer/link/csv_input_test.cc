@@ -123,7 +123,8 @@ TEST(CsvInputTest, BytesInMemoryLoadAsTheSameFileDoes) {
     ASSERT_EQ(from_file.size(), from_bytes.size()) << content;
     for (size_t i = 0; i < from_file.size(); ++i) {
       EXPECT_EQ(from_file.id(i), from_bytes.id(i));
-      EXPECT_EQ(from_file.text_of(Field::kFamilyName, i), from_bytes.text_of(Field::kFamilyName, i));
+      EXPECT_EQ(from_file.text_of(Field::kFamilyName, i),
+                from_bytes.text_of(Field::kFamilyName, i));
     }
     EXPECT_EQ(file_info.rows, bytes_info.rows) << content;
     EXPECT_EQ(file_info.unparsed.size(), bytes_info.unparsed.size()) << content;
