@@ -1,7 +1,8 @@
 // Fuzz target: bytes as the query string of a FHIR search (`GET /fhir/Patient?...`, the
 // clinical searches, `Consent?patient=`), decoded by cpp-httplib as the server decodes it,
-// then through every parameter parser of fhir/search.h (Patient and clinical queries, dates
-// with prefixes, identifier tokens `system|value`, _include/_revinclude, _count/_offset)
+// then through every parameter parser of fhir/search.h (Patient, clinical and AuditEvent
+// queries, dates with prefixes, identifier tokens `system|value`, _include/_revinclude,
+// _count/_offset)
 // and into a searchset Bundle.
 // Checks beyond "no crash": paging stays in 0.._count maximum; date ranges are ISO dates
 // and a range contains its first day and not its end; the query the Bundle's links repeat
@@ -89,6 +90,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CheckRange(clinical->date);
     } else {
       CheckError(clinical.status(), echo);
+    }
+  }
+  for (bool lenient : {false, true}) {
+    auto audit = fhir::AuditSearchFromParams(params, lenient);
+    if (audit.ok()) {
+      CheckRange(audit->date);
+    } else {
+      CheckError(audit.status(), echo);
     }
   }
   for (std::string_view type : {"Patient", "CarePlan", "Encounter", "Consent"}) {

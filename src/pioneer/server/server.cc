@@ -565,33 +565,22 @@ void Service::AuditSearch(Ctx& c) {
   q.limit = paging.count;
   bool impossible = false;
   std::optional<NhsNumber> person;
-  fhir::DateRange dates;
-  for (const auto& [k, v] : params) {
-    if (k == "_count" || k == "_offset" || k == "_format") continue;
-    if (k == "patient" || k == "entity") {
-      std::string_view id = v;
-      if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
-      auto pid = fhir::ParsePatientId(id);
-      std::optional<NhsNumber> n;
-      if (pid) {
-        Check(c.store.Query(
-            "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
-            "nhs_number_status = 'valid'",
-            std::vector<store::Param>{store::Param::Of(*pid)},
-            [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
-      }
-      if (!n)
-        impossible = true;
-      else
-        person = n;
-    } else if (k == "agent") {
-      q.username = v;
-    } else if (k == "date") {
-      Check(fhir::AddDateConstraint(v, &dates));
-    } else if (!Lenient(c)) {
-      Fail(400, "invalid",
-           fmt::format("unknown or unsupported search parameter '{}'", k.substr(0, 40)));
+  const fhir::AuditSearch asked = Check(fhir::AuditSearchFromParams(params, Lenient(c)));
+  const fhir::DateRange& dates = asked.date;
+  if (asked.agent) q.username = *asked.agent;
+  for (const std::optional<int64_t>& pid : asked.patients) {
+    std::optional<NhsNumber> n;
+    if (pid) {
+      Check(c.store.Query(
+          "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
+          "nhs_number_status = 'valid'",
+          std::vector<store::Param>{store::Param::Of(*pid)},
+          [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
     }
+    if (!n)
+      impossible = true;
+    else
+      person = n;
   }
   if (c.who->role == ig::Role::kPatient) {
     // A patient sees accesses to their own record only.
