@@ -138,13 +138,18 @@ TEST_F(HardeningCli, AHugeBadHeaderPrintsAFewLinesAndACount) {
 }
 
 // Regression: `--period 2199-12-01..2199-12-31 --every month` hung; FY9999 gave 220 rows of
-// the wrong years; FY0000 an empty table with exit 0.
+// the wrong years; FY0000, FY2199 and 2199-12..2199-12 an empty table with exit 0.
 TEST_F(HardeningCli, PeriodsAtTheEdgesOfTheCalendar) {
   auto r = Run("metrics --db " + Q(Store()) +
                " --period 2199-12-01..2199-12-31 --every month "
                "--csv --metric total_non_elective");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2199-12"), std::string::npos) << r.out;
+  // The last month of the calendar is a period like any other: one row (no data, zero).
+  r = Run("metrics --db " + Q(Store()) +
+          " --period 2199-12..2199-12 --csv --metric total_non_elective");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(",2199-12,2199-12-01,2199-12-31,\"all\",0,"), std::string::npos) << r.out;
   for (const char* bad : {"FY9999", "FY0000", "FY2199", "2199-12..2200-01", "2015-03..2014-04"}) {
     r = Run("metrics --db " + Q(Store()) + " --period " + bad);
     EXPECT_EQ(r.exit_code, 2) << bad;

@@ -925,6 +925,12 @@ TEST_F(SharedRecordTest, CarePlanWritesRefuseBadBodiesNamingTheField) {
       Send("POST", gp, "/fhir/CarePlan", json({{"resourceType", "Patient"}}).dump(), fhir_json)
           .status,
       400);
+  // Regression (found by fuzz_fhir_resource): a resourceType that is not a string was a 500;
+  // a careTeam reference that is not a string too.
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", "{\"resourceType\":4472}", fhir_json).status, 400);
+  json odd_team = body;
+  odd_team["careTeam"] = json::array({{{"reference", 7}}});
+  EXPECT_EQ(Send("POST", gp, "/fhir/CarePlan", odd_team.dump(), fhir_json).status, 422);
   json bad = body;
   bad["period"] = {{"start", "2024-01-10"}, {"end", "2023-01-01"}};
   bad["activity"] = json::array({{{"detail", {{"status", "scheduled"}}}}});

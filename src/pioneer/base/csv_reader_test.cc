@@ -168,6 +168,40 @@ TEST(CsvReaderTest, ReadFileSeesEveryChunk) {
             StatusCode::kUnavailable);
 }
 
+// Files smaller than a chunk are read into a buffer of their own size: every size around
+// the chunk's reads exactly as the same bytes in memory do.
+TEST(CsvReaderTest, ReadFileOfEverySizeAroundTheChunkMatchesReadBytes) {
+  auto path = std::filesystem::temp_directory_path() / "pioneer_csv_reader_sizes_test.csv";
+  const std::string text = "id,name\n1,\"a,b\"\n2,c\r\n3,d\n4,e";
+  for (size_t chunk : {size_t{16}, size_t{1} << 20}) {
+    for (size_t len = 0; len <= text.size(); ++len) {
+      std::string data = text.substr(0, len);
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      std::fwrite(data.data(), 1, data.size(), f);
+      std::fclose(f);
+      auto collect = [](std::vector<Row>* rows) {
+        return [rows](const CsvRecord& r) {
+          Row row{r.line, {}};
+          for (auto field : r.fields) row.fields.emplace_back(field);
+          rows->push_back(std::move(row));
+          return OkStatus();
+        };
+      };
+      std::vector<Row> from_file, from_bytes;
+      std::string seen;
+      CsvReader file_reader(CsvReadOptions{chunk, true});
+      Status a = file_reader.ReadFile(path.string(), collect(&from_file),
+                                      [&](std::string_view c) { seen.append(c); });
+      Status b = CsvReader(CsvReadOptions{chunk, true}).ReadBytes(data, collect(&from_bytes));
+      EXPECT_EQ(a.ToString(), b.ToString()) << "length " << len << ", chunk " << chunk;
+      EXPECT_EQ(from_file, from_bytes) << "length " << len << ", chunk " << chunk;
+      EXPECT_EQ(seen, data) << "length " << len << ", chunk " << chunk;
+    }
+  }
+  std::filesystem::remove(path);
+}
+
 // Regression: a file with CR-only line endings used to report every record on line 1.
 TEST(CsvReaderTest, BareCarriageReturnsEndLines) {
   std::vector<Row> rows;

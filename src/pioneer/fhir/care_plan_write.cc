@@ -16,6 +16,13 @@ constexpr std::string_view kReviewPrefix = "Review due ";
 constexpr std::string_view kGpRole = "Accountable GP";
 constexpr std::string_view kCoordinatorRole = "Care coordinator";
 
+// The string at `key` of an object, "" when absent or not a string (json::value would throw
+// for a value of another type: a body is the client's, any type may be anywhere).
+std::string TextOf(const json& obj, std::string_view key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 class Parser {
  public:
   explicit Parser(CarePlanParse* out) : out_(out) {}
@@ -80,7 +87,7 @@ class Parser {
     if (it->empty()) return;
     const json& team = (*it)[0];
     const std::string path = "CarePlan.contained[0]";
-    if (!team.is_object() || team.value("resourceType", "") != "CareTeam") {
+    if (!team.is_object() || TextOf(team, "resourceType") != "CareTeam") {
       Problem(path, "must be a CareTeam");
       return;
     }
@@ -225,7 +232,7 @@ class Parser {
     if (body.contains("careTeam")) {
       const json& ct = body["careTeam"];
       if (!ct.is_array() || ct.size() != 1 || !ct[0].is_object() ||
-          ct[0].value("reference", "") != "#team") {
+          TextOf(ct[0], "reference") != "#team") {
         Problem("CarePlan.careTeam", "must be [{\"reference\": \"#team\"}] (the contained team)");
       }
     }
@@ -323,7 +330,7 @@ CarePlanParse ParseCarePlan(const json& body) {
     out.not_a_care_plan = "the body must be a JSON object (a FHIR resource)";
     return out;
   }
-  if (body.value("resourceType", "") != "CarePlan") {
+  if (TextOf(body, "resourceType") != "CarePlan") {
     out.not_a_care_plan = "the body must be a CarePlan resource (resourceType)";
     return out;
   }

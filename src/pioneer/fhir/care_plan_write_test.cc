@@ -156,5 +156,21 @@ TEST(CarePlanWriteTest, ProblemsBecomeOneIssueEach) {
   EXPECT_EQ(oo["issue"][0]["code"], "processing");
 }
 
+// Found by fuzz_fhir_resource: an element of the wrong JSON type where a string is read
+// (resourceType, the contained team's resourceType, careTeam's reference) threw
+// nlohmann's type_error, which the server answered with a 500.
+TEST(CarePlanWriteTest, ElementsOfTheWrongJsonTypeAreProblemsNotExceptions) {
+  CarePlanParse r;
+  ASSERT_NO_THROW(r = ParseCarePlan(json::parse(R"({"resourceType":4472})")));
+  EXPECT_EQ(r.not_a_care_plan, "the body must be a CarePlan resource (resourceType)");
+  json body = CarePlanResource(SamplePlan(), 42);
+  body["contained"][0]["resourceType"] = json::array({"CareTeam"});
+  body["careTeam"][0]["reference"] = 7;
+  ASSERT_NO_THROW(r = ParseCarePlan(body));
+  EXPECT_TRUE(r.not_a_care_plan.empty());
+  EXPECT_EQ(Expressions(r),
+            (std::vector<std::string>{"CarePlan.careTeam", "CarePlan.contained[0]"}));
+}
+
 }  // namespace
 }  // namespace pioneer::fhir

@@ -188,6 +188,26 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool
   return q;
 }
 
+StatusOr<AuditSearch> AuditSearchFromParams(const SearchParams& params, bool lenient) {
+  AuditSearch q;
+  for (const auto& [k, v] : params) {
+    if (k == "_count" || k == "_offset" || k == "_format") continue;
+    if (k == "patient" || k == "entity") {
+      std::string_view id = v;
+      if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
+      q.patients.push_back(ParsePatientId(id));
+    } else if (k == "agent") {
+      q.agent = v;
+    } else if (k == "date") {
+      PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
+    } else if (!lenient) {
+      return InvalidArgumentError(
+          fmt::format("unknown or unsupported search parameter '{}'", k.substr(0, 40)));
+    }
+  }
+  return q;
+}
+
 StatusOr<Includes> IncludesFromParams(const SearchParams& params, std::string_view type) {
   Includes out;
   auto care_plan_subject = [](std::string_view v) {

@@ -50,6 +50,18 @@ struct ClinicalQuery {
   DateRange date;
 };
 StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient);
+// AuditEvent search (the IG officer's and a patient's view of the audit trail): `patient` or
+// `entity` (as "Patient/<id>" or "<id>"), `agent` (a username) and `date`, plus paging.
+// `patients` holds each patient parameter in order, its Patient id or nullopt when it is not
+// one (the server looks each up; the last one names the person, an unknown one matches
+// nothing). kInvalidArgument for a bad date, or an unknown parameter unless `lenient`.
+struct AuditSearch {
+  std::vector<std::optional<int64_t>> patients;
+  std::optional<std::string> agent;  // the last agent parameter
+  DateRange date;
+};
+StatusOr<AuditSearch> AuditSearchFromParams(const SearchParams& params, bool lenient);
+
 // _include and _revinclude (the query parsers above skip them; every search handler must
 // call this so that an unsupported value is a 400, never silently ignored). Supported:
 // CarePlan `_include=CarePlan:subject` (or CarePlan:patient, optionally ":Patient"): the

@@ -65,6 +65,30 @@ TEST(SearchTest, UnknownParametersAreRejectedUnlessLenient) {
   EXPECT_EQ(*g->sex, "2");
 }
 
+TEST(SearchTest, AuditEventParameters) {
+  auto q = AuditSearchFromParams({{"patient", "Patient/12"},
+                                  {"entity", "x7"},
+                                  {"agent", "gp_a"},
+                                  {"date", "ge2024-01"},
+                                  {"date", "lt2024-03-15"},
+                                  {"_count", "5"}},
+                                 false);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->patients, (std::vector<std::optional<int64_t>>{12, std::nullopt}));
+  EXPECT_EQ(q->agent, "gp_a");
+  EXPECT_EQ(*q->date.from, "2024-01-01");
+  EXPECT_EQ(*q->date.before, "2024-03-15");
+  // Unknown parameters: a 400 naming the parameter, unless lenient; a bad date always.
+  auto unknown = AuditSearchFromParams({{"subject", "12"}}, false);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "unknown or unsupported search parameter 'subject'");
+  EXPECT_TRUE(AuditSearchFromParams({{"subject", "12"}}, true).ok());
+  auto bad_date = AuditSearchFromParams({{"date", "ge9434765919"}}, true);
+  ASSERT_FALSE(bad_date.ok());
+  EXPECT_EQ(bad_date.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_date.status().message().find("9434765919"), std::string::npos);
+}
+
 TEST(SearchTest, PagingIsCappedAndLinksRepeatTheQuery) {
   auto p = PagingFromParams({{"_count", "1000"}, {"_offset", "40"}});
   ASSERT_TRUE(p.ok());

@@ -1,9 +1,10 @@
 #include "pioneer/link/csv_input.h"
 
+#include <fmt/format.h>
+
+#include <functional>
 #include <optional>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/link/normalise.h"
@@ -144,8 +145,13 @@ static Status NothingToCompare(const std::string& path, int64_t line,
       path, line, header.size()));
 }
 
-Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source,
-                      RecordSet* out, LoadedInput* info) {
+namespace {
+
+// Reads the records of one input with `reader` (from a file or from memory).
+using ReadFn = std::function<Status(CsvReader& reader, const CsvReader::RecordFn& on_record)>;
+
+Status LoadRecords(const std::string& path, const ReadFn& read, const ColumnMap& map,
+                   uint8_t source, RecordSet* out, LoadedInput* info) {
   LoadedInput local;
   LoadedInput& in = info ? *info : local;
   in = LoadedInput{};
@@ -158,7 +164,7 @@ Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t sou
   std::unordered_set<std::string> ids;
   PersonRecord rec;
   std::vector<FieldIssue> issues(kFieldCount);
-  Status st = reader.ReadFile(path, [&](const CsvRecord& r) -> Status {
+  Status st = read(reader, [&](const CsvRecord& r) -> Status {
     if (header.empty()) {
       for (std::string_view f : r.fields) header.emplace_back(TrimSpaces(f));
       auto find = [&](std::string_view name) -> int {
@@ -275,6 +281,24 @@ Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t sou
     if (is.count > 0) in.unparsed.push_back(is);
   }
   return OkStatus();
+}
+
+}  // namespace
+
+Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source, RecordSet* out,
+                      LoadedInput* info) {
+  auto read = [&path](CsvReader& reader, const CsvReader::RecordFn& on_record) {
+    return reader.ReadFile(path, on_record);
+  };
+  return LoadRecords(path, read, map, source, out, info);
+}
+
+Status LoadCsvBytes(std::string_view data, const std::string& name, const ColumnMap& map,
+                    uint8_t source, RecordSet* out, LoadedInput* info) {
+  auto read = [data](CsvReader& reader, const CsvReader::RecordFn& on_record) {
+    return reader.ReadBytes(data, on_record);
+  };
+  return LoadRecords(name, read, map, source, out, info);
 }
 
 }  // namespace pioneer::link

@@ -30,6 +30,7 @@
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
 #include "pioneer/ig/users.h"
+#include "pioneer/server/auth_request.h"
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/store_pool.h"
@@ -206,12 +207,10 @@ httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn) {
 }
 
 void Service::Authenticate(Ctx& c) {
-  std::string h = c.req.get_header_value("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (h.size() <= kBearer.size() || h.compare(0, kBearer.size(), kBearer) != 0) {
-    Fail(401, "login", "a bearer token is required");
-  }
-  c.who = ig::TokenService(c.store).Resolve(std::string_view(h).substr(kBearer.size()), c.now);
+  const std::string h = c.req.get_header_value("Authorization");
+  std::optional<std::string_view> token = BearerToken(h);
+  if (!token) Fail(401, "login", "a bearer token is required");
+  c.who = ig::TokenService(c.store).Resolve(*token, c.now);
   if (!c.who) Fail(401, "login", "the token is invalid, expired or revoked");
 }
 
@@ -282,23 +281,16 @@ void Service::Metadata(Ctx& c) {
 }
 
 void Service::Token(Ctx& c) {
-  fhir::SearchParams form = Params(c);
-  auto field = [&](std::string_view k) {
-    for (const auto& [key, v] : form) {
-      if (key == k) return v;
-    }
-    return std::string();
-  };
+  TokenRequestParse parsed = ParseTokenRequest(Params(c));
   auto oauth_error = [&](int status, std::string_view error, std::string_view text) {
     c.res.set_header("Cache-Control", "no-store");
     SendJson(c.res, status, {{"error", error}, {"error_description", text}}, "application/json");
   };
-  if (field("grant_type") != "password") {
-    return oauth_error(400, "unsupported_grant_type", "grant_type must be password");
-  }
+  if (!parsed.error.empty()) return oauth_error(400, parsed.error, parsed.description);
+  const TokenRequest& request = parsed.request;
   ig::SignInFailure failure;
   std::optional<ig::Principal> who =
-      ig::UserDirectory(c.store).SignIn(field("username"), field("password"), c.now, &failure);
+      ig::UserDirectory(c.store).SignIn(request.username, request.password, c.now, &failure);
   if (!who) {
     const char* reason = failure == ig::SignInFailure::kLocked     ? "locked"
                          : failure == ig::SignInFailure::kDisabled ? "disabled"
@@ -308,7 +300,7 @@ void Service::Token(Ctx& c) {
                        "the username or password is wrong, or the "
                        "account is locked or disabled");
   }
-  auto scopes = ig::GrantScopes(who->role, field("scope"));
+  auto scopes = ig::GrantScopes(who->role, request.scope);
   if (!scopes) return oauth_error(400, "invalid_scope", "a requested scope is not allowed");
   who->scopes = *scopes;
   ig::IssuedToken t =
@@ -575,33 +567,22 @@ void Service::AuditSearch(Ctx& c) {
   q.limit = paging.count;
   bool impossible = false;
   std::optional<NhsNumber> person;
-  fhir::DateRange dates;
-  for (const auto& [k, v] : params) {
-    if (k == "_count" || k == "_offset" || k == "_format") continue;
-    if (k == "patient" || k == "entity") {
-      std::string_view id = v;
-      if (id.substr(0, 8) == "Patient/") id.remove_prefix(8);
-      auto pid = fhir::ParsePatientId(id);
-      std::optional<NhsNumber> n;
-      if (pid) {
-        Check(c.store.Query(
-            "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
-            "nhs_number_status = 'valid'",
-            std::vector<store::Param>{store::Param::Of(*pid)},
-            [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
-      }
-      if (!n)
-        impossible = true;
-      else
-        person = n;
-    } else if (k == "agent") {
-      q.username = v;
-    } else if (k == "date") {
-      Check(fhir::AddDateConstraint(v, &dates));
-    } else if (!Lenient(c)) {
-      Fail(400, "invalid",
-           fmt::format("unknown or unsupported search parameter '{}'", k.substr(0, 40)));
+  const fhir::AuditSearch asked = Check(fhir::AuditSearchFromParams(params, Lenient(c)));
+  const fhir::DateRange& dates = asked.date;
+  if (asked.agent) q.username = *asked.agent;
+  for (const std::optional<int64_t>& pid : asked.patients) {
+    std::optional<NhsNumber> n;
+    if (pid) {
+      Check(c.store.Query(
+          "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
+          "nhs_number_status = 'valid'",
+          std::vector<store::Param>{store::Param::Of(*pid)},
+          [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
     }
+    if (!n)
+      impossible = true;
+    else
+      person = n;
   }
   if (c.who->role == ig::Role::kPatient) {
     // A patient sees accesses to their own record only.
