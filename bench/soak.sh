@@ -4,7 +4,9 @@
 # and audit on) for DURATION seconds (default 600), sampling the server's resident memory every
 # 10 s. Passes (exit 0) when no request failed (no socket error, no non-2xx answer) and memory
 # is flat: the last minute's median RSS within 10% (or 20 MB) of the second minute's, after
-# warm-up. Writes WORKDIR/soak-rss.csv and WORKDIR/soak-rss.svg (RSS over time).
+# warm-up. Four connections, as many as the server's workers (cpp-httplib holds a worker per
+# kept-alive connection, so more connections would measure queueing, not stability).
+# Writes WORKDIR/soak-rss.csv and WORKDIR/soak-rss.svg (RSS over time).
 #
 # Usage: bench/soak.sh [DURATION_SECONDS] [WORKDIR]   (the store of bench/server_bench.sh,
 #        built first if missing: 200,000 people)
@@ -29,7 +31,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] || { echo "server did not start" >&2; exit 3; }
 TOKEN=$(curl -s -d grant_type=password -d username=bench-gp -d 'password=bench password' "http://127.0.0.1:$PORT/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-PATHS="$WORK/search.paths" wrk -t2 -c8 -d"${DURATION}s" --latency -s "$WORK/paths.lua" \
+PATHS="$WORK/search.paths" wrk -t2 -c4 -d"${DURATION}s" --latency -s "$WORK/paths.lua" \
   -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT" > "$WORK/soak-wrk.txt" 2>&1 &
 WRK_PID=$!
 echo "seconds,rss_kb" > "$WORK/soak-rss.csv"
