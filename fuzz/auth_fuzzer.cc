@@ -27,12 +27,7 @@ using namespace pioneer;
 
 namespace {
 
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
-}
+using fuzz::Require;
 
 constexpr ig::Role kRoles[] = {
     ig::Role::kGp,      ig::Role::kNurse,     ig::Role::kSocialWorker, ig::Role::kCareCoordinator,

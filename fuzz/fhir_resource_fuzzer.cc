@@ -25,12 +25,7 @@ using nlohmann::json;
 
 namespace {
 
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
-}
+using fuzz::Require;
 
 // Every string value and every object key of a JSON document (iteratively: bodies may nest
 // thousands deep).

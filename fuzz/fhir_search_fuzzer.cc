@@ -28,12 +28,7 @@ using namespace pioneer;
 
 namespace {
 
-void Require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
-}
+using fuzz::Require;
 
 // As the server gets them: cpp-httplib's decoding into its Params (a multimap), in order.
 fhir::SearchParams Decode(const std::string& query) {

@@ -1,4 +1,5 @@
-// Shared check of the FHIR and auth fuzz targets: an error message never repeats a value the
+// Shared checks of the FHIR and auth fuzz targets. Require aborts (a finding) when an invariant
+// fails. CheckNoValueEchoed: an error message never repeats a value the
 // client sent. Element and parameter names may be echoed ("CarePlan.foo: is not stored"),
 // and so may array indices ("participant[3]"); values (NHS Numbers, dates of birth, names,
 // passwords) may not. A value counts when it holds at least 6 digits: the message templates
@@ -15,6 +16,14 @@
 #include <vector>
 
 namespace pioneer::fuzz {
+
+// Aborts with the invariant's description when `ok` is false: libFuzzer reports the input.
+inline void Require(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant failed: %s\n", what);
+    std::abort();
+  }
+}
 
 inline int Digits(std::string_view s) {
   return static_cast<int>(
