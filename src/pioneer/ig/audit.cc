@@ -58,38 +58,53 @@ std::string AuditLog::ComputeHash(const AuditEntry& e) {
 }
 
 Status AuditLog::Append(AuditEntry e) {
-  if (e.at.empty()) e.at = store::UtcNowIso8601();
+  std::vector<AuditEntry> one;
+  one.push_back(std::move(e));
+  return AppendAll(one);
+}
+
+Status AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return OkStatus();
+  for (AuditEntry& e : entries) {
+    if (e.at.empty()) e.at = store::UtcNowIso8601();
+  }
   return store_.InTransaction([&]() -> Status {
-    e.seq = 1;
-    e.prev_hash = kZeroHash;
+    int64_t seq = 0;
+    std::string prev = kZeroHash;
     PIONEER_RETURN_IF_ERROR(store_.Query("SELECT seq, hash FROM ig_audit ORDER BY seq DESC LIMIT 1",
                                          {}, [&](const store::RowView& r) {
-                                           e.seq = r.Int(0) + 1;
-                                           e.prev_hash = r.Text(1);
+                                           seq = r.Int(0);
+                                           prev = r.Text(1);
                                          }));
-    e.hash = ComputeHash(e);
-    Param p[] = {Param::Of(e.seq),
-                 Param::Of(e.at),
-                 e.user_id ? Param::Of(e.user_id) : Param::Null(),
-                 Param::Of(e.username),
-                 Param::Of(e.role),
-                 Param::Of(e.org_code),
-                 Param::Of(e.purpose),
-                 Param::Of(e.action),
-                 Param::Of(e.basis),
-                 Param::Of(e.reason),
-                 e.nhs_number.empty() ? Param::Null() : Param::Of(e.nhs_number),
-                 Param::Of(e.outcome),
-                 Param::Of(e.returned),
-                 Param::Of(e.prev_hash),
-                 Param::Of(e.hash)};
-    return store_
-        .Execute(
-            "INSERT INTO ig_audit(seq, at, user_id, username, role, org_code, purpose, action, "
-            "basis, reason, nhs_number, outcome, returned, prev_hash, hash) VALUES(?1, ?2, ?3, "
-            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            p)
-        .status();
+    for (AuditEntry& e : entries) {
+      e.seq = ++seq;
+      e.prev_hash = prev;
+      e.hash = ComputeHash(e);
+      prev = e.hash;
+      Param p[] = {Param::Of(e.seq),
+                   Param::Of(e.at),
+                   e.user_id ? Param::Of(e.user_id) : Param::Null(),
+                   Param::Of(e.username),
+                   Param::Of(e.role),
+                   Param::Of(e.org_code),
+                   Param::Of(e.purpose),
+                   Param::Of(e.action),
+                   Param::Of(e.basis),
+                   Param::Of(e.reason),
+                   e.nhs_number.empty() ? Param::Null() : Param::Of(e.nhs_number),
+                   Param::Of(e.outcome),
+                   Param::Of(e.returned),
+                   Param::Of(e.prev_hash),
+                   Param::Of(e.hash)};
+      PIONEER_RETURN_IF_ERROR(
+          store_
+              .Execute("INSERT INTO ig_audit(seq, at, user_id, username, role, org_code, purpose, "
+                       "action, basis, reason, nhs_number, outcome, returned, prev_hash, hash) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                       p)
+              .status());
+    }
+    return OkStatus();
   });
 }
 

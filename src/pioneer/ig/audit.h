@@ -61,13 +61,24 @@ struct AuditVerification {
   std::string head_hash;
 };
 
-class AuditLog {
+// Where the IG gate sends its audit entries: AuditLog (appends on the caller's connection)
+// or AuditWriter (audit_writer.h: one writer thread, group commit, for the server).
+// Append returns once the entry is committed: callers disclose nothing before that.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual Status Append(AuditEntry entry) = 0;
+};
+
+class AuditLog final : public AuditSink {
  public:
   explicit AuditLog(store::Store& store) : store_(store) {}
 
   // Appends `entry` (seq, at, prev_hash and hash are assigned here) in one transaction.
   // `at` is set to the current UTC time unless already given (tests).
-  Status Append(AuditEntry entry);
+  Status Append(AuditEntry entry) override;
+  // Appends the entries in order, chained, in one transaction: all or none.
+  Status AppendAll(std::vector<AuditEntry>& entries);
   // Entries matching the query, oldest first, and the total number matching.
   StatusOr<std::vector<AuditEntry>> Search(const AuditQuery& q, int64_t* total);
   // Walks the whole chain.

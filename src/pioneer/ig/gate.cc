@@ -410,7 +410,7 @@ Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
   e.nhs_number = person.digits();
   e.outcome = "granted";
   e.returned = fmt::format("grant:{}", grant_id);
-  return AuditLog(store_).Append(std::move(e));
+  return Append(std::move(e));
 }
 
 Status Gate::Audit(PersonAccess& access) {
@@ -424,7 +424,7 @@ Status Gate::Audit(PersonAccess& access) {
   e.nhs_number = access.person_.digits();
   e.outcome = access.own_org_only_ ? "permitted-own-organisation-only" : "permitted";
   e.returned = access.returned_;
-  return AuditLog(store_).Append(std::move(e));
+  return Append(std::move(e));
 }
 
 Status Gate::Release(PersonAccess& access) {
@@ -443,6 +443,11 @@ Status Gate::AuditOther(const Principal& who, std::string_view action, const Nhs
   if (person) e.nhs_number = person->digits();
   e.outcome = outcome;
   e.returned = returned;
+  return Append(std::move(e));
+}
+
+Status Gate::Append(AuditEntry e) {
+  if (audit_) return audit_->Append(std::move(e));
   return AuditLog(store_).Append(std::move(e));
 }
 

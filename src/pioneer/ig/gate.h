@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/ig/audit.h"
 #include "pioneer/ig/patient_query.h"
 #include "pioneer/ig/principal.h"
 #include "pioneer/model/nhs_number.h"
@@ -107,7 +108,10 @@ class PersonAccess {
 
 class Gate {
  public:
-  Gate(store::Store& store, int64_t now) : store_(store), now_(now) {}
+  // Audit entries go to `audit` when given (the server's group-commit writer), else they are
+  // appended on `store` itself.
+  Gate(store::Store& store, int64_t now, AuditSink* audit = nullptr)
+      : store_(store), now_(now), audit_(audit) {}
 
   // Access to one person for `action` (e.g. "Patient.read"), or nullopt.
   StatusOr<std::optional<PersonAccess>> Open(const Principal& who, const NhsNumber& person,
@@ -174,8 +178,11 @@ class Gate {
   StatusOr<int64_t> PatientIdOf(const NhsNumber& person);
   StatusOr<std::optional<NhsNumber>> PersonOfPatientId(int64_t patient_id);
 
+  Status Append(AuditEntry e);
+
   store::Store& store_;
   int64_t now_;
+  AuditSink* audit_;
 };
 
 // Purpose recorded in the audit trail for a principal's accesses.

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -24,6 +24,7 @@
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
 #include "pioneer/ig/audit.h"
+#include "pioneer/ig/audit_writer.h"
 #include "pioneer/ig/crypto.h"
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/objections.h"
@@ -85,12 +86,17 @@ struct Ctx {
   int64_t now;
   std::string base_url;  // absolute, ".../fhir"
   std::optional<ig::Principal> who;
+  ig::AuditSink* audit;  // the server's group-commit audit writer
 };
 
 class Service {
  public:
-  Service(const ServerOptions& o, std::unique_ptr<StorePool> pool)
-      : options_(o), pool_(std::move(pool)), limiter_(o.rate_per_second, o.rate_burst) {}
+  Service(const ServerOptions& o, std::unique_ptr<StorePool> pool,
+          std::unique_ptr<ig::AuditWriter> audit)
+      : options_(o),
+        pool_(std::move(pool)),
+        audit_(std::move(audit)),
+        limiter_(o.rate_per_second, o.rate_burst) {}
 
   void Install(httplib::Server& svr);
 
@@ -130,6 +136,7 @@ class Service {
 
   ServerOptions options_;
   std::unique_ptr<StorePool> pool_;
+  std::unique_ptr<ig::AuditWriter> audit_;
   RateLimiter limiter_;
 };
 
@@ -176,7 +183,7 @@ httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn) {
         }
       }
       StorePool::Lease lease = pool_->Acquire();
-      Ctx c{req, res, *lease, NowSeconds(), BaseUrl(req, options_), std::nullopt};
+      Ctx c{req, res, *lease, NowSeconds(), BaseUrl(req, options_), std::nullopt, audit_.get()};
       if (auth == Auth::kBearer) Authenticate(c);
       if (c.who) {
         user_id = c.who->user_id;
@@ -223,7 +230,7 @@ void Service::RequireScope(Ctx& c, std::string_view type) {
 
 void Service::RequireWriteScope(Ctx& c, std::string_view type) {
   if (!ig::Gate::MayWrite(*c.who, type)) {
-    ig::Gate gate(c.store, c.now);
+    ig::Gate gate(c.store, c.now, c.audit);
     Check(gate.AuditOther(*c.who, fmt::format("{}.write", type), nullptr, "denied", ""));
     Fail(403, "forbidden",
          fmt::format("the role or the token's scopes do not allow writing {} resources "
@@ -331,7 +338,7 @@ void Service::BreakGlass(Ctx& c) {
   if (!person) Fail(400, "invalid", "nhs_number is not a valid NHS Number");
   std::string reason = body["reason"].get<std::string>();
   if (reason.size() > 1000) Fail(400, "invalid", "the reason is longer than 1000 characters");
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   if (!ig::IsDirectCareRole(c.who->role)) {
     (void)gate.AuthoriseBreakGlass(*c.who, *person, reason, 0);
     Fail(403, "forbidden", "this role cannot break the glass");
@@ -380,7 +387,7 @@ void Service::PatientRead(Ctx& c) {
   };
   auto pid = fhir::ParsePatientId(id);
   if (!pid) not_found();
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access = Check(gate.OpenPatient(*c.who, *pid, "Patient.read"));
   if (!access) not_found();
   auto demo = Check(ig::PersonRecords(c.store).Demographics(*access));
@@ -397,7 +404,7 @@ void Service::PatientSearch(Ctx& c) {
   fhir::Includes includes = Check(fhir::IncludesFromParams(params, "Patient"));
   if (includes.rev_care_plan_subject) RequireScope(c, "CarePlan");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   std::vector<ig::PersonAccess> found = Check(gate.FindPatients(*c.who, q, "Patient.search"));
   std::vector<json> page;
   std::vector<json> included;
@@ -434,7 +441,7 @@ void Service::Everything(Ctx& c) {
     Fail(404, "not-found", fmt::format("Resource Patient/{} is not known", id.substr(0, 40)));
   };
   if (!pid) not_found();
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access =
       Check(gate.OpenPatient(*c.who, *pid, "Patient.$everything"));
   if (!access) not_found();
@@ -474,7 +481,7 @@ void Service::ClinicalRead(Ctx& c) {
     std::optional<NhsNumber> person;
     if (plan) person = NhsNumber::Parse(plan->nhs_number);
     if (!person) not_found();
-    ig::Gate gate(c.store, c.now);
+    ig::Gate gate(c.store, c.now, c.audit);
     std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, "CarePlan.read"));
     if (!access) not_found();
     std::vector<json> plans = PersonResources(*access, type, c);
@@ -492,7 +499,7 @@ void Service::ClinicalRead(Ctx& c) {
                                        : type == "Condition" ? fhir::ParseConditionId(id)
                                                              : fhir::ParseEpisodeOfCareId(id);
   if (!ref) not_found();
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access =
       Check(gate.OpenRecordOwner(*c.who, ref->table, ref->row_id, type + ".read"));
   if (!access) not_found();
@@ -528,7 +535,7 @@ void Service::ClinicalSearch(Ctx& c) {
   std::vector<json> matches;
   std::vector<json> included;
   if (auto pid = fhir::ParsePatientId(q.patient_id)) {
-    ig::Gate gate(c.store, c.now);
+    ig::Gate gate(c.store, c.now, c.audit);
     std::optional<ig::PersonAccess> access =
         Check(gate.OpenPatient(*c.who, *pid, type + ".search"));
     if (access) {
@@ -600,7 +607,7 @@ void Service::AuditSearch(Ctx& c) {
       page.push_back(fhir::AuditEventResource(e));
     }
   }
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   Check(gate.AuditOther(*c.who, "AuditEvent.search", person ? &*person : nullptr, "permitted",
                         fmt::format("AuditEvent:{}", page.size())));
   SendJson(c.res, 200,
@@ -636,7 +643,7 @@ void Service::AnalyticsSummary(Ctx& c) {
         councils.push_back(
             {{"council", r.Text(0)}, {"people_with_open_events", Suppressed(r.Int(1))}});
       }));
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   Check(gate.AuditOther(*c.who, "analytics.summary", nullptr, "permitted", "aggregates"));
   SendJson(
       c.res, 200,
@@ -677,7 +684,7 @@ void Service::CarePlanHistory(Ctx& c) {
   std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
   if (plan) person = NhsNumber::Parse(plan->nhs_number);
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   if (!person) {
     Check(gate.AuditOther(*c.who, vread ? "CarePlan.vread" : "CarePlan.history", nullptr, "denied",
                           ""));
@@ -719,7 +726,7 @@ void Service::CarePlanCreate(Ctx& c) {
   }
   // The subject, through the gate's write rule: an unknown subject and one without a
   // legitimate relationship get the same answer.
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   const fhir::SubjectRef& subject = parsed.write.subject;
   std::optional<ig::PersonAccess> access =
       subject.patient_id
@@ -808,7 +815,7 @@ void Service::CarePlanUpdate(Ctx& c) {
   std::optional<careplan::CarePlan> current = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
   if (current) person = NhsNumber::Parse(current->nhs_number);
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   if (!person) {
     Check(gate.AuditOther(*c.who, "CarePlan.update", nullptr, "denied", ""));
     not_found();
@@ -880,7 +887,7 @@ void Service::ConsentCreate(Ctx& c) {
   fhir::ConsentParse parsed = fhir::ParseConsent(body);
   if (!parsed.not_a_consent.empty()) Fail(400, "invalid", parsed.not_a_consent);
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   const fhir::SubjectRef& subject = parsed.patient;
   std::optional<ig::PersonAccess> access =
       subject.patient_id
@@ -921,7 +928,7 @@ void Service::ConsentRead(Ctx& c) {
   };
   std::optional<int64_t> pid = fhir::ParseConsentId(id);
   if (!pid) not_found();
-  ig::Gate gate(c.store, c.now);
+  ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access = Check(gate.OpenConsent(*c.who, *pid, "Consent.read"));
   if (!access) not_found();
   std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
@@ -940,7 +947,7 @@ void Service::ConsentSearch(Ctx& c) {
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   std::vector<json> matches;
   if (auto pid = fhir::ParsePatientId(q.patient_id)) {
-    ig::Gate gate(c.store, c.now);
+    ig::Gate gate(c.store, c.now, c.audit);
     std::optional<ig::PersonAccess> access =
         Check(gate.OpenConsent(*c.who, *pid, "Consent.search"));
     if (access) {
@@ -1051,6 +1058,10 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   PIONEER_RETURN_IF_ERROR(ig::InitCrypto());
   PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<StorePool> pool,
                            StorePool::Open(o.db_path, std::max(2, o.threads)));
+  // Audit entries are committed by one writer thread on a connection of its own (group
+  // commit): request threads never contend for the write lock to audit a read.
+  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> audit_store,
+                           store::Store::OpenSqlite(o.db_path));
   // SIGTERM and SIGINT stop the server whichever thread the kernel delivers them to (a process
   // that ran other work first, as `pioneer demo --serve`, has threads -- OpenMP's -- that
   // never blocked them): the handler writes the signal number to a pipe that one thread reads.
@@ -1081,7 +1092,7 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   } else {
     svr = std::make_unique<httplib::Server>();
   }
-  Service service(o, std::move(pool));
+  Service service(o, std::move(pool), std::make_unique<ig::AuditWriter>(std::move(audit_store)));
   service.Install(*svr);
   int threads = std::max(2, o.threads);
   svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };

@@ -14,8 +14,7 @@ namespace {
 
 class SqliteRowView final : public RowView {
  public:
-  explicit SqliteRowView(sqlite3_stmt* stmt)
-      : stmt_(stmt), size_(sqlite3_column_count(stmt)) {}
+  explicit SqliteRowView(sqlite3_stmt* stmt) : stmt_(stmt), size_(sqlite3_column_count(stmt)) {}
   int size() const override { return size_; }
   bool IsNull(int i) const override { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string_view Text(int i) const override {
@@ -36,13 +35,18 @@ void BindParams(sqlite3_stmt* s, std::span<const Param> params) {
     int idx = static_cast<int>(i + 1);
     const Param& p = params[i];
     switch (p.kind) {
-      case Param::Kind::kNull: sqlite3_bind_null(s, idx); break;
-      case Param::Kind::kText:
-        sqlite3_bind_text(s, idx, p.text.data(), static_cast<int>(p.text.size()),
-                          SQLITE_TRANSIENT);
+      case Param::Kind::kNull:
+        sqlite3_bind_null(s, idx);
         break;
-      case Param::Kind::kInt: sqlite3_bind_int64(s, idx, p.i); break;
-      case Param::Kind::kReal: sqlite3_bind_double(s, idx, p.r); break;
+      case Param::Kind::kText:
+        sqlite3_bind_text(s, idx, p.text.data(), static_cast<int>(p.text.size()), SQLITE_TRANSIENT);
+        break;
+      case Param::Kind::kInt:
+        sqlite3_bind_int64(s, idx, p.i);
+        break;
+      case Param::Kind::kReal:
+        sqlite3_bind_double(s, idx, p.r);
+        break;
     }
   }
 }
@@ -53,11 +57,10 @@ void BindParams(sqlite3_stmt* s, std::span<const Param> params) {
 Status WithOpenHint(const Status& s, const std::string& path) {
   if (s.ok() || s.code() != StatusCode::kUnavailable) return s;
   const std::string& m = s.message();
-  std::string msg = m.find(path) == std::string::npos
-                        ? fmt::format("cannot open store '{}': {}", path, m)
-                        : m;
-  if (m.find("unable to open") != std::string::npos ||
-      m.find("readonly") != std::string::npos || m.find("read-only") != std::string::npos) {
+  std::string msg =
+      m.find(path) == std::string::npos ? fmt::format("cannot open store '{}': {}", path, m) : m;
+  if (m.find("unable to open") != std::string::npos || m.find("readonly") != std::string::npos ||
+      m.find("read-only") != std::string::npos) {
     std::error_code ec;
     std::filesystem::path dir = std::filesystem::absolute(path, ec).parent_path();
     if (!std::filesystem::is_directory(dir, ec)) {
@@ -85,8 +88,7 @@ StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& pa
   if (path.empty()) return InvalidArgumentError("no store given (--db FILE)");
   if (!std::filesystem::exists(st)) {
     return NotFoundError(fmt::format(
-        "no store at '{}' (check the path; `pioneer ingest --db {} DIR` creates one)", path,
-        path));
+        "no store at '{}' (check the path; `pioneer ingest --db {} DIR` creates one)", path, path));
   }
   if (std::filesystem::is_directory(st)) {
     return NotFoundError(fmt::format("'{}' is a folder, not a store file", path));
@@ -96,8 +98,7 @@ StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& pa
   return std::unique_ptr<Store>(std::move(*s));
 }
 
-StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                         bool must_exist) {
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, bool must_exist) {
   // Memory statistics cost a global mutex per allocation; Pioneer does not read them. This
   // only takes effect if nothing has initialised SQLite yet, and is harmless otherwise.
   static const bool configured = [] {
@@ -107,8 +108,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+      SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = fmt::format("cannot open store '{}': {}", path,
                                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -143,14 +143,15 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
 
 SqliteStore::~SqliteStore() {
   write_statements_.clear();  // finalize before closing
+  read_statements_.clear();
   sqlite3_close_v2(db_);
 }
 
 bool SqliteStore::HasTable(std::string_view table) {
-  auto stmt = Prepare(db_, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
+  auto stmt =
+      Prepare(db_, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
   if (!stmt.ok()) return false;
-  sqlite3_bind_text(stmt->get(), 1, table.data(), static_cast<int>(table.size()),
-                    SQLITE_STATIC);
+  sqlite3_bind_text(stmt->get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_STATIC);
   return sqlite3_step(stmt->get()) == SQLITE_ROW;
 }
 
@@ -184,12 +185,43 @@ Status SqliteStore::Scan(std::string_view table, std::span<const std::string> co
 
 Status SqliteStore::Query(std::string_view sql, std::span<const Param> params,
                           const RowCallback& fn) {
-  auto stmt = Prepare(db_, sql);
-  if (!stmt.ok()) {
-    return InvalidArgumentError(fmt::format("bad query: {}", stmt.status().message()));
+  // Parsing and planning costs as much as running a point query, so statements are reused.
+  CachedQuery* cached = nullptr;
+  StmtPtr own;
+  auto it = read_statements_.find(std::string(sql));
+  if (it != read_statements_.end() && !it->second.busy) {
+    cached = &it->second;
+  } else {
+    auto stmt = Prepare(db_, sql);
+    if (!stmt.ok()) {
+      return InvalidArgumentError(fmt::format("bad query: {}", stmt.status().message()));
+    }
+    if (!sqlite3_stmt_readonly(stmt->get())) {
+      return InvalidArgumentError("Query only runs read-only SQL");
+    }
+    if (it == read_statements_.end()) {
+      // SQL built with literal values would fill the cache with single-use statements:
+      // start again when it is full (statements in use are kept).
+      if (read_statements_.size() >= kMaxCachedQueries) {
+        std::erase_if(read_statements_, [](const auto& kv) { return !kv.second.busy; });
+      }
+      cached =
+          &read_statements_.emplace(std::string(sql), CachedQuery{std::move(*stmt)}).first->second;
+    } else {
+      own = std::move(*stmt);
+    }
   }
-  sqlite3_stmt* s = stmt->get();
-  if (!sqlite3_stmt_readonly(s)) return InvalidArgumentError("Query only runs read-only SQL");
+  sqlite3_stmt* s = cached ? cached->stmt.get() : own.get();
+  if (cached) cached->busy = true;
+  struct Release {
+    sqlite3_stmt* s;
+    bool* busy;
+    ~Release() {
+      sqlite3_reset(s);  // ends the statement's read transaction
+      sqlite3_clear_bindings(s);
+      if (busy) *busy = false;
+    }
+  } release{s, cached ? &cached->busy : nullptr};
   BindParams(s, params);
   return RunSelect(s, fn);
 }

@@ -2,7 +2,10 @@
 //
 // Connection settings: WAL journal, synchronous=NORMAL (a committed run survives a process
 // crash; a power cut may lose the last commit but never leaves a partial one), a 64 MB page
-// cache for readers, temp tables in memory, busy timeout 10 s. The connection is opened in
+// cache for readers, temp tables in memory, busy timeout 10 s. Prepared statements are kept
+// per connection and reused when the same SQL text comes again (Query's cache holds up to
+// kMaxCachedQueries; a statement is reset, so it holds no read transaction, as soon as its
+// query returns). The connection is opened in
 // SQLite's multi-thread mode: the Store is used from one thread at a time (store.h).
 // Thread safety: as Store.
 #pragma once
@@ -27,8 +30,7 @@ class SqliteStore final : public Store {
 
   Status Scan(std::string_view table, std::span<const std::string> columns,
               const RowCallback& fn) override;
-  Status Query(std::string_view sql, std::span<const Param> params,
-               const RowCallback& fn) override;
+  Status Query(std::string_view sql, std::span<const Param> params, const RowCallback& fn) override;
   StatusOr<int64_t> CountRows(std::string_view table) override;
   bool HasTable(std::string_view table) override;
   StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
@@ -44,6 +46,14 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, StmtPtr> write_statements_;  // Execute's cache
+  // Query's cache. `busy` marks a statement whose rows are being read, so that a callback
+  // running the same SQL again (nested) gets a statement of its own.
+  struct CachedQuery {
+    StmtPtr stmt;
+    bool busy = false;
+  };
+  static constexpr size_t kMaxCachedQueries = 128;
+  std::unordered_map<std::string, CachedQuery> read_statements_;
   bool in_transaction_ = false;
 };
 

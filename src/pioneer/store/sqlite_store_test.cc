@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,8 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) /
-           ("pioneer_store_" + std::string(::testing::UnitTest::GetInstance()
-                                               ->current_test_info()
-                                               ->name()));
+           ("pioneer_store_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "store.db").string();
@@ -69,7 +69,8 @@ TEST_F(SqliteStoreTest, CreatesVersionedSchemaWithEveryExtractTable) {
   Store& s = **store;
   EXPECT_EQ(Column(s, "SELECT value FROM meta WHERE key = 'schema_version'"),
             std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
-  EXPECT_EQ(Column(s, "SELECT journal_mode FROM pragma_journal_mode()"), std::vector<std::string>{"wal"});
+  EXPECT_EQ(Column(s, "SELECT journal_mode FROM pragma_journal_mode()"),
+            std::vector<std::string>{"wal"});
   for (const char* t : {"meta", "ingest_runs", "ingest_files", "quarantine"}) {
     EXPECT_TRUE(s.HasTable(t)) << t;
   }
@@ -209,8 +210,8 @@ TEST_F(SqliteStoreTest, IngestRunCommitsAtomically) {
   auto bad_width = LsoaRow("E01");
   bad_width.pop_back();
   EXPECT_EQ(wr.AppendRow(Spec("lsoa.csv"), 9, bad_width).code(), StatusCode::kInternal);
-  ASSERT_TRUE(wr.AddQuarantine({"lsoa.csv", 5, "imd_decile", "ten", "bad_integer",
-                                "not an integer", 1, "E01,x,E08,ten"})
+  ASSERT_TRUE(wr.AddQuarantine({"lsoa.csv", 5, "imd_decile", "ten", "bad_integer", "not an integer",
+                                1, "E01,x,E08,ten"})
                   .ok());
   ASSERT_TRUE(wr.RecordFile({"lsoa.csv", "lsoa", 100, std::string(64, 'a'), 4, 3, 1,
                              "2015-01-01T00:00:00Z", "2015-01-01T00:00:01Z"})
@@ -236,12 +237,13 @@ TEST_F(SqliteStoreTest, IngestRunCommitsAtomically) {
   // "rowid" is a valid Scan column (readers use it to point back at a row).
   std::vector<std::string> rowid_cols = {"rowid", "lsoa_code"};
   std::vector<int64_t> rowids;
-  ASSERT_TRUE(s.Scan("lsoa", rowid_cols, [&](const RowView& r) { rowids.push_back(r.Int(0)); })
-                  .ok());
+  ASSERT_TRUE(
+      s.Scan("lsoa", rowid_cols, [&](const RowView& r) { rowids.push_back(r.Int(0)); }).ok());
   EXPECT_EQ(rowids, (std::vector<int64_t>{1, 2, 3}));
   // Indexes exist after the first committed run.
-  EXPECT_EQ(Column(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
-                      "'idx_apc_episodes_nhs_number'"),
+  EXPECT_EQ(Column(s,
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                   "'idx_apc_episodes_nhs_number'"),
             std::vector<std::string>{"1"});
 }
 
@@ -266,6 +268,58 @@ TEST_F(SqliteStoreTest, ReadInterfaceErrors) {
                         (r.IsNull(0) ? "null" : "");
                }).ok());
   EXPECT_EQ(seen, "a72.5000001");
+}
+
+// Query reuses prepared statements: the same SQL again gives fresh results with new
+// parameters, a callback may run the same SQL (nested) and gets its own statement, a failed
+// callback leaves nothing open, and a returned query holds no read transaction (another
+// connection can then checkpoint the whole WAL).
+TEST_F(SqliteStoreTest, QueryStatementCacheIsReentrantAndHoldsNothingOpen) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  ASSERT_TRUE(s.Execute("CREATE TABLE t(k INTEGER, v TEXT)", {}).ok());
+  for (int k = 1; k <= 3; ++k) {
+    Param p[] = {Param::Of(int64_t{k}), Param::Of("v" + std::to_string(k))};
+    ASSERT_TRUE(s.Execute("INSERT INTO t VALUES(?1, ?2)", p).ok());
+  }
+  const std::string sql = "SELECT v FROM t WHERE k >= ?1 ORDER BY k";
+  auto values = [&](int64_t from) {
+    std::vector<std::string> out;
+    Param p[] = {Param::Of(from)};
+    EXPECT_TRUE(s.Query(sql, p, [&](const RowView& r) { out.emplace_back(r.Text(0)); }).ok());
+    return out;
+  };
+  EXPECT_EQ(values(2), (std::vector<std::string>{"v2", "v3"}));
+  EXPECT_EQ(values(1), (std::vector<std::string>{"v1", "v2", "v3"}));
+  // Nested: the outer statement is still stepping while the inner one runs.
+  std::vector<std::string> pairs;
+  Param outer[] = {Param::Of(int64_t{2})};
+  ASSERT_TRUE(s.Query(sql, outer, [&](const RowView& r) {
+                 std::string o(r.Text(0));
+                 for (const std::string& i : values(3)) pairs.push_back(o + i);
+               }).ok());
+  EXPECT_EQ(pairs, (std::vector<std::string>{"v2v3", "v3v3"}));
+  // A callback that throws (the server's handlers do) leaves the statement reusable.
+  EXPECT_THROW((void)s.Query(sql, outer, [](const RowView&) { throw std::runtime_error("x"); }),
+               std::runtime_error);
+  EXPECT_EQ(values(3), (std::vector<std::string>{"v3"}));
+  // Stopped half way (LIMIT-like early stop is the callback ignoring rows): still released.
+  int seen = 0;
+  ASSERT_TRUE(s.Query(sql, outer, [&](const RowView&) { ++seen; }).ok());
+  EXPECT_EQ(seen, 2);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  int log = -1, done = -1;
+  EXPECT_EQ(sqlite3_wal_checkpoint_v2(other, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+            SQLITE_OK);
+  EXPECT_EQ(log, done);
+  sqlite3_close(other);
+  // Writing through Query is still refused, cached or not.
+  EXPECT_EQ(s.Query("DELETE FROM t", {}, [](const RowView&) {}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.Query("DELETE FROM t", {}, [](const RowView&) {}).code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace
