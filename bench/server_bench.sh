@@ -13,7 +13,12 @@
 # same thread pool answering a fixed body of the same size. Goal (docs/fhir.md): at least
 # 8,000 requests/s with p99 under 20 ms for search and read on 2 cores.
 #
-# Usage: bench/server_bench.sh [POPULATION] [WORKDIR] [DURATION_SECONDS]
+# cpp-httplib keeps a worker thread for each kept-alive connection, so more connections than
+# worker threads only queue (p99 becomes waiting time, for the peer as much as for Pioneer):
+# both servers run THREADS workers (default 8) and wrk opens as many connections.
+#
+# Usage: [THREADS=8] [PIONEER_BIN=path] bench/server_bench.sh [POPULATION] [WORKDIR] [DURATION_SECONDS]
+# (PIONEER_BIN runs another build of pioneer, e.g. an older one, against the same store.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-200000}"
@@ -22,7 +27,8 @@ DURATION="${3:-20}"
 [ "${PIONEER_BENCH_SKIP_DEPS:-0}" = 1 ] || scripts/install-deps.sh --bench
 cmake --preset release >/dev/null && cmake --build --preset release >/dev/null
 cmake --preset bench >/dev/null && cmake --build --preset bench --target pioneer_bare_httplib >/dev/null
-BIN=build/release/pioneer
+BIN="${PIONEER_BIN:-build/release/pioneer}"
+THREADS="${THREADS:-8}"
 PEER=build/bench/bench/pioneer_bare_httplib
 mkdir -p "$WORK"
 if [ ! -f "$WORK/pioneer.db" ]; then
@@ -48,7 +54,7 @@ start_server() {  # $@: command; sets SERVER_PID and PORT
 }
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" || true; }
 
-start_server "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --threads 4 --rate-limit 1000000000 --token-ttl 3600
+start_server "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --threads "$THREADS" --rate-limit 1000000000 --token-ttl 3600
 TOKEN=$(curl -s -d grant_type=password -d username=bench-gp -d 'password=bench password' "http://127.0.0.1:$PORT/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 patient_id() {  # $1 NHS Number -> the Patient resource id the GP's search returns
   curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C$1" |
@@ -90,12 +96,12 @@ print(f"{name} {rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {bad.group(1) if bad el
 PY
 }
 RESULTS=()
-RESULTS+=("$(run_wrk search "$WORK/search.paths" 32)")
-RESULTS+=("$(run_wrk read "$WORK/read.paths" 32)")
-RESULTS+=("$(run_wrk everything "$WORK/everything.paths" 8)")
+RESULTS+=("$(run_wrk search "$WORK/search.paths" "$THREADS")")
+RESULTS+=("$(run_wrk read "$WORK/read.paths" "$THREADS")")
+RESULTS+=("$(run_wrk everything "$WORK/everything.paths" "$THREADS")")
 stop_server
-start_server "$PEER" 0 4
-RESULTS+=("$(run_wrk bare "$WORK/search.paths" 32)")
+start_server "$PEER" 0 "$THREADS"
+RESULTS+=("$(run_wrk bare "$WORK/search.paths" "$THREADS")")
 stop_server
 
 printf '%-12s %10s %9s %9s %8s\n' "endpoint" "req/s" "p50 ms" "p99 ms" "non-2xx"

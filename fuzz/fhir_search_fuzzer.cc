@@ -2,7 +2,7 @@
 // clinical searches, `Consent?patient=`), decoded by cpp-httplib as the server decodes it,
 // then through every parameter parser of fhir/search.h (Patient, clinical and AuditEvent
 // queries, dates with prefixes, identifier tokens `system|value`, _include/_revinclude,
-// _count/_offset)
+// _count/_offset, token parameters `code`/`status`/`category`... and their matching)
 // and into a searchset Bundle.
 // Checks beyond "no crash": paging stays in 0.._count maximum; date ranges are ISO dates
 // and a range contains its first day and not its end; the query the Bundle's links repeat
@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,14 @@ using namespace pioneer;
 namespace {
 
 using fuzz::Require;
+
+// A mapped resource with every kind of coded element the token filters look at.
+const nlohmann::json kSampleResource = nlohmann::json::parse(R"json({
+  "resourceType": "Condition", "status": "finished",
+  "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "IMP"},
+  "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "I21"}]},
+  "category": [{"coding": [{"code": "encounter-diagnosis"}]}, {"text": "no coding"}],
+  "clinicalStatus": {"coding": [{"system": "x", "code": 7}]}})json");
 
 // As the server gets them: cpp-httplib's decoding into its Params (a multimap), in order.
 fhir::SearchParams Decode(const std::string& query) {
@@ -79,12 +88,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       CheckError(patient.status(), echo);
     }
-    auto clinical = fhir::ClinicalQueryFromParams(params, lenient);
-    if (clinical.ok()) {
-      Require(!clinical->patient_id.empty(), "a clinical search names its patient");
-      CheckRange(clinical->date);
+    for (std::string_view type : {"Encounter", "Condition", "Procedure"}) {
+      auto clinical = fhir::ClinicalQueryFromParams(type, params, lenient);
+      if (clinical.ok()) {
+        Require(!clinical->patient_id.empty(), "a clinical search names its patient");
+        CheckRange(clinical->date);
+        for (const fhir::TokenFilter& f : clinical->tokens) {
+          Require(!f.any_of.empty(), "a token parameter has at least one value");
+        }
+        (void)fhir::MatchesTokens(kSampleResource, *clinical);
+      } else {
+        CheckError(clinical.status(), echo);
+      }
+    }
+  }
+  for (bool lenient : {false, true}) {
+    static constexpr std::string_view kTypes[] = {"Patient", "Encounter", "Procedure"};
+    auto everything = fhir::EverythingQueryFromParams(params, kTypes, lenient);
+    if (everything.ok()) {
+      CheckRange(everything->date);
+      for (const std::string& t : everything->types) {
+        Require(t == "Patient" || t == "Encounter" || t == "Procedure", "_type is a known type");
+      }
     } else {
-      CheckError(clinical.status(), echo);
+      CheckError(everything.status(), echo);
     }
   }
   for (bool lenient : {false, true}) {

@@ -3,9 +3,9 @@
 // 127.0.0.1 (an ephemeral port). Each role signs in through /auth/token and the tests show
 // what the IG gate lets it see (docs/ig.md lists which test proves which rule), plus the
 // security checks of docs/security.md: IDOR, injection, bodies, token replay, logs.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -74,6 +74,13 @@ Fields Person(const std::string& nhs, const std::string& family, const std::stri
           {"birth_date", birth},
           {"gp_practice_code", practice},
           {"postcode", "LS1 4AP"}};
+}
+
+// An episode with main and secondary OPCS-4 operations.
+Fields WithOperations(Fields f, const std::string& main, const std::string& secondary) {
+  f["opertn_01"] = main;
+  f["opertn_02"] = secondary;
+  return f;
 }
 
 Fields Episode(const std::string& id, const std::string& spell, int n, const std::string& nhs,
@@ -172,12 +179,14 @@ class SharedRecordTest : public ::testing::Test {
                         Person(kP5, "Egret", "Eric", "1", "1960-01-09", "B86002")}));
     testing::WriteFile(
         dir + "/apc_episodes.csv",
-        Extract("apc_episodes",
-                {Episode("E1", "S1", 1, kP1, "RR8", "2015-03-01", "2015-03-04", "J18.9"),
-                 Episode("E2", "S2", 1, kP1, "RR8", "2016-06-10", "2016-06-12", "S72.0"),
-                 Episode("E3", "S3", 1, kP2, "RR8", "2015-09-09", "2015-09-10", "I21.9"),
-                 Episode("E4", "S4", 1, kP4, "RR8", "2015-04-04", "2015-04-08", "F03X"),
-                 Episode("E5", "S5", 1, kP5, "RR8", "2017-01-01", "2017-01-03", "J44.1")}));
+        Extract(
+            "apc_episodes",
+            {Episode("E1", "S1", 1, kP1, "RR8", "2015-03-01", "2015-03-04", "J18.9"),
+             WithOperations(Episode("E2", "S2", 1, kP1, "RR8", "2016-06-10", "2016-06-12", "S72.0"),
+                            "W46.1", "Z94.2"),
+             Episode("E3", "S3", 1, kP2, "RR8", "2015-09-09", "2015-09-10", "I21.9"),
+             Episode("E4", "S4", 1, kP4, "RR8", "2015-04-04", "2015-04-08", "F03X"),
+             Episode("E5", "S5", 1, kP5, "RR8", "2017-01-01", "2017-01-03", "J44.1")}));
     testing::WriteFile(
         dir + "/gp_events.csv",
         Extract("gp_events", {GpEvent("G1", kP1, "B86001", "2014-05-05", "73211009"),
@@ -199,6 +208,23 @@ class SharedRecordTest : public ::testing::Test {
                                                        {"event_type", "assessment"},
                                                        {"event_start_date", "2015-01-01"},
                                                        {"event_end_date", "2015-02-01"}}}));
+    testing::WriteFile(
+        dir + "/organisations.csv",
+        Extract("organisations",
+                {{{"ods_code", "15F"}, {"name", "NHS Leeds CCG"}, {"organisation_type", "ccg"}},
+                 {{"ods_code", "B86001"},
+                  {"name", "White Rose Surgery"},
+                  {"organisation_type", "gp_practice"},
+                  {"parent_code", "15F"},
+                  {"postcode", "LS1 4AP"}},
+                 {{"ods_code", "B86002"},
+                  {"name", "Whitehall Medical Centre"},
+                  {"organisation_type", "gp_practice"},
+                  {"parent_code", "15F"},
+                  {"close_date", "2020-03-31"}},
+                 {{"ods_code", "RR8"},
+                  {"name", "Leeds Teaching Hospitals NHS Trust"},
+                  {"organisation_type", "acute_trust"}}}));
     auto r = RunPioneer("ingest --db " + db_ + " " + dir, *tmp_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     AddUser("gp_a", "gp", "B86001", "", "");
@@ -380,8 +406,9 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   EXPECT_EQ(r.body["fhirVersion"], "4.0.1");
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
-  EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "EpisodeOfCare",
-                                             "CarePlan", "Consent", "AuditEvent"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "Procedure",
+                                             "EpisodeOfCare", "CarePlan", "Consent", "Organization",
+                                             "AuditEvent"}));
   // Writes are declared for CarePlan (create, update) and Consent (create), as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
@@ -481,8 +508,23 @@ TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
   EXPECT_EQ(cond.body["total"], 3);  // J18.9, S72.0 and the GP's diabetes
   Reply all = Get(gp, "/fhir/Patient/" + id + "/$everything?_count=2");
   ASSERT_EQ(all.status, 200) << all.raw;
-  EXPECT_EQ(all.body["total"], 8);  // Patient + 3 encounters + 3 conditions + 1 care plan
+  // Patient + 3 encounters + 3 conditions + 2 procedures + 1 care plan
+  EXPECT_EQ(all.body["total"], 10);
   EXPECT_EQ(all.body["entry"].size(), 2u);
+  // _type, start and end narrow it; the next link keeps them.
+  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_type=Condition,Procedure").body["total"],
+            5);
+  // 2016 on: the Patient, the 2016 spell, its diagnosis and its two operations.
+  Reply since = Get(gp, "/fhir/Patient/" + id + "/$everything?start=2016-01-01&_count=1");
+  EXPECT_EQ(since.body["total"], 5);
+  for (const auto& l : since.body["link"]) {
+    if (l["relation"] == "next") {
+      EXPECT_NE(l["url"].get<std::string>().find("start=2016-01-01"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?end=2014-12-31").body["total"], 2);
+  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_type=Observation").status, 400);
+  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_since=2020-01-01").status, 400);
   bool has_next = false;
   for (const auto& l : all.body["link"]) has_next |= l["relation"] == "next";
   EXPECT_TRUE(has_next);
@@ -495,6 +537,82 @@ TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
   ASSERT_FALSE(next.empty());
   Reply page2 = Get(gp, next.substr(next.find("/fhir/")));
   EXPECT_EQ(page2.body["entry"].size(), 1u);
+}
+
+// Procedures (the OPCS-4 operations of APC episodes) and the token search parameters of
+// each clinical type: code, status, category, class, clinical-status.
+TEST_F(SharedRecordTest, ProceduresAndTokenSearches) {
+  std::string gp = Token("gp_a");
+  std::string id = PatientId(gp, kP1);
+  ASSERT_FALSE(id.empty());
+  Reply px = Get(gp, "/fhir/Procedure?patient=" + id);
+  ASSERT_EQ(px.status, 200) << px.raw;
+  ASSERT_EQ(px.body["total"], 2);
+  const json& hip = px.body["entry"][0]["resource"];
+  EXPECT_EQ(hip["code"]["coding"][0]["code"], "W46.1");
+  EXPECT_EQ(hip["status"], "completed");
+  EXPECT_EQ(hip["performedPeriod"]["start"], "2016-06-10");
+  Reply read = Get(gp, "/fhir/Procedure/" + hip["id"].get<std::string>());
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.body["code"], hip["code"]);
+  EXPECT_EQ(Get(gp, "/fhir/Procedure/apcpx-999-1").status, 404);
+  EXPECT_EQ(Get(gp, "/fhir/Procedure?patient=" + id + "&code=W46.1").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Procedure?patient=" + id + "&code=W46.1,Z94.2").body["total"], 2);
+  EXPECT_EQ(Get(gp, "/fhir/Procedure?patient=" + id + "&date=lt2016-01-01").body["total"], 0);
+  // Condition by code with and without the system, and by category.
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&code=S72.0").body["total"], 1);
+  EXPECT_EQ(
+      Get(gp, "/fhir/Condition?patient=" + id + "&code=http://hl7.org/fhir/sid/icd-10%7CS72.0")
+          .body["total"],
+      1);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&code=http://snomed.info/sct%7CS72.0")
+                .body["total"],
+            0);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&category=problem-list-item").body["total"],
+            1);  // the GP's diabetes
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&clinical-status=active").body["total"], 3);
+  // Encounter by class and status; CarePlan by status.
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + id + "&class=IMP").body["total"], 2);
+  EXPECT_EQ(
+      Get(gp, "/fhir/Encounter?patient=" + id + "&class=IMP&status=in-progress").body["total"], 0);
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + id + "&status=active").body["total"], 1);
+  // A parameter the type does not have is a 400, not a wider search.
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + id + "&code=S72.0").status, 400);
+  // Another practice's GP gets nothing, and cannot tell from the answer.
+  std::string other = Token("gp_b");
+  EXPECT_EQ(Get(other, "/fhir/Procedure?patient=" + id).body["total"], 0);
+  EXPECT_EQ(Get(other, "/fhir/Procedure/" + hip["id"].get<std::string>()).status, 404);
+}
+
+// The organisation directory as Organization resources: read by ODS code, search by
+// identifier, name, type and partof; any signed-in user (the analyst too); Patient and
+// Encounter reference it.
+TEST_F(SharedRecordTest, OrganizationDirectory) {
+  std::string analyst = Token("analyst");
+  Reply wr = Get(analyst, "/fhir/Organization/B86001");
+  ASSERT_EQ(wr.status, 200) << wr.raw;
+  EXPECT_EQ(wr.body["name"], "White Rose Surgery");
+  EXPECT_EQ(wr.body["identifier"][0]["system"], "https://fhir.nhs.uk/Id/ods-organization-code");
+  EXPECT_EQ(wr.body["partOf"]["reference"], "Organization/15F");
+  EXPECT_EQ(wr.body["active"], true);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization/B86002").body["active"], false);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization/ZZZ99").status, 404);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization?type=gp_practice").body["total"], 2);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization?partof=Organization/15F&name=white%20r").body["total"],
+            1);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization?name=%25").body["total"], 0);  // % is literal
+  EXPECT_EQ(Get(analyst,
+                "/fhir/Organization?identifier=https://fhir.nhs.uk/Id/"
+                "ods-organization-code%7CRR8")
+                .body["total"],
+            1);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization?identifier=http://other%7CRR8").body["total"], 0);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization").body["total"], 4);
+  EXPECT_EQ(Get(analyst, "/fhir/Organization?colour=red").status, 400);
+  EXPECT_EQ(Get("", "/fhir/Organization/B86001").status, 401);
+  std::string gp = Token("gp_a");
+  Reply p1 = Get(gp, "/fhir/Patient/" + PatientId(gp, kP1));
+  EXPECT_EQ(p1.body["generalPractitioner"][0]["reference"], "Organization/B86001");
 }
 
 TEST_F(SharedRecordTest, SocialWorkerSeesPeopleWithAnOpenEpisodeAtTheirCouncil) {

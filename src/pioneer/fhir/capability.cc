@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "pioneer/fhir/search.h"
+
 namespace pioneer::fhir {
 
 nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view version) {
@@ -42,13 +44,20 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
            {{{"name", "everything"},
              {"definition", "http://hl7.org/fhir/OperationDefinition/Patient-everything"}}})}};
   auto clinical = [&](std::string_view type, std::string_view profile) {
+    json params = clinical_params;
+    for (const auto& [name, element] : TokenParameters(type)) {
+      params.push_back(param(name, "token",
+                             fmt::format("{}: code, system|code, |code or system|; commas for "
+                                         "any of several",
+                                         element)));
+    }
     return json{
         {"type", type},
         {"profile", fmt::format("https://fhir.hl7.org.uk/StructureDefinition/UKCore-{}", profile)},
         {"interaction", interactions({"read", "search-type"})},
         {"versioning", "no-version"},
         {"conditionalCreate", false},
-        {"searchParam", clinical_params}};
+        {"searchParam", params}};
   };
   // CarePlan: also written (care_plan_write.h), versioned in the care plan register.
   json care_plan = clinical("CarePlan", "CarePlan");
@@ -79,7 +88,24 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        "or a clinician with a legitimate relationship (user/Consent.write); read by them and by "
        "the IG officer (user/Consent.read). Id: objection-<Patient id>."},
       {"searchParam", json::array({param("patient", "reference", "required: Patient/<id>"),
-                                   param("date", "date", "eq/ge/gt/le/lt on dateTime"), paging})}};
+                                   param("date", "date", "eq/ge/gt/le/lt on dateTime"),
+                                   param("status", "token", "status"),
+                                   param("category", "token", "category"), paging})}};
+  json organization = {
+      {"type", "Organization"},
+      {"profile", "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Organization"},
+      {"interaction", interactions({"read", "search-type"})},
+      {"versioning", "no-version"},
+      {"documentation",
+       "The organisation directory (ODS): practices, CCGs, trusts, councils. Any signed-in "
+       "user; not person-level, so not audited."},
+      {"searchParam",
+       json::array({param("_id", "token", "ODS code"),
+                    param("identifier", "token",
+                          "https://fhir.nhs.uk/Id/ods-organization-code|<code> or <code>"),
+                    param("name", "string", "starts with, case-insensitive"),
+                    param("type", "token", "organisation type, e.g. gp_practice, ccg"),
+                    param("partof", "reference", "Organization/<parent ODS code>"), paging})}};
   json audit = {
       {"type", "AuditEvent"},
       {"interaction", interactions({"read", "search-type"})},
@@ -128,8 +154,9 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                     "user/Aggregate.read)."}}},
                  {"resource", json::array({patient, clinical("Encounter", "Encounter"),
                                            clinical("Condition", "Condition"),
+                                           clinical("Procedure", "Procedure"),
                                            clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
-                                           consent, audit})}}})}};
+                                           consent, organization, audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

@@ -41,6 +41,21 @@ json OrgRef(std::string_view code) {
   return {{"identifier", {{"system", kOdsSystem}, {"value", code}}}};
 }
 
+// ICD-10 and OPCS-4 codes as the classifications print them ("S72.0", "W46.1", "F03"), from
+// the store's normalised form ("S720", "W461", "F03X": no dot, X filling a 3-character code).
+std::string Dotted(std::string_view code) {
+  if (code.size() == 4 && (code[3] == 'X' || code[3] == '-')) code.remove_suffix(1);
+  if (code.size() <= 3) return std::string(code);
+  return fmt::format("{}.{}", code.substr(0, 3), code.substr(3));
+}
+
+// A reference to an organisation of the directory (GET /fhir/Organization/<code>).
+json DirectoryOrgRef(std::string_view code) {
+  json r = OrgRef(code);
+  r["reference"] = fmt::format("Organization/{}", code);
+  return r;
+}
+
 json PatientRef(int64_t patient_id) {
   if (patient_id == 0) return {{"display", "person without a PDS record"}};
   return {{"reference", fmt::format("Patient/{}", patient_id)}};
@@ -119,7 +134,7 @@ json SimpleEncounter(const SourceRow& r, std::string_view prefix, int64_t patien
             {"subject", PatientRef(patient_id)},
             {"period", Period(start, end)}};
   if (!type.is_null()) e["type"] = json::array({std::move(type)});
-  if (!r.org.empty()) e["serviceProvider"] = OrgRef(r.org);
+  if (!r.org.empty()) e["serviceProvider"] = DirectoryOrgRef(r.org);
   return e;
 }
 
@@ -205,6 +220,18 @@ std::optional<RecordRef> ParseConditionId(std::string_view id) {
   return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
 }
 
+std::optional<RecordRef> ParseProcedureId(std::string_view id) {
+  constexpr std::string_view kApc = "apcpx-";
+  if (id.substr(0, kApc.size()) != kApc) return std::nullopt;
+  std::string_view rest = id.substr(kApc.size());
+  size_t dash = rest.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto row = ParseRow(rest.substr(0, dash));
+  auto n = ParseRow(rest.substr(dash + 1));
+  if (!row || !n || *n < 1 || *n > 3) return std::nullopt;
+  return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
+}
+
 std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id) {
   return ParsePrefixed(id, "asc", "social_care_events");
 }
@@ -241,7 +268,7 @@ json PatientResource(const SourceRow& pds, int64_t patient_id) {
   if (!pds.Get("postcode").empty()) address["postalCode"] = pds.Get("postcode");
   if (address.size() > 1) p["address"] = json::array({address});
   if (!pds.Get("gp_practice_code").empty()) {
-    p["generalPractitioner"] = json::array({OrgRef(pds.Get("gp_practice_code"))});
+    p["generalPractitioner"] = json::array({DirectoryOrgRef(pds.Get("gp_practice_code"))});
   }
   return p;
 }
@@ -368,7 +395,7 @@ std::vector<json> ConditionResources(const std::vector<SourceRow>& rows, int64_t
             {"category",
              json::array({Concept("http://terminology.hl7.org/CodeSystem/condition-category",
                                   "encounter-diagnosis", "Encounter Diagnosis")})},
-            {"code", Concept("http://hl7.org/fhir/sid/icd-10", code, code)},
+            {"code", Concept("http://hl7.org/fhir/sid/icd-10", Dotted(code), Dotted(code))},
             {"subject", PatientRef(patient_id)},
             {"recordedDate", r.Get("episode_start_date")}};
         c["note"] = json::array({{{"text", n == 1 ? "primary diagnosis" : "secondary diagnosis"}}});
@@ -389,6 +416,30 @@ std::vector<json> ConditionResources(const std::vector<SourceRow>& rows, int64_t
            {"code", Concept("http://snomed.info/sct", code, Display("gp_snomed", code))},
            {"subject", PatientRef(patient_id)},
            {"recordedDate", r.Get("event_date")}});
+    }
+  }
+  return out;
+}
+
+std::vector<json> ProcedureResources(const std::vector<SourceRow>& rows, int64_t patient_id) {
+  std::vector<json> out;
+  for (const SourceRow& r : rows) {
+    if (r.table != "apc_episodes") continue;
+    for (int n = 1; n <= 3; ++n) {
+      std::string code(r.Get(fmt::format("opertn_{:02d}", n)));
+      if (code.empty() || code == "-") continue;  // "-": no operation
+      json p = {
+          {"resourceType", "Procedure"},
+          {"id", fmt::format("apcpx-{}-{}", r.row_id, n)},
+          {"meta", Meta()},
+          {"status", "completed"},
+          {"code", Concept("https://pioneer.example.org/fhir/CodeSystem/opcs4", Dotted(code),
+                           Dotted(code))},
+          {"subject", PatientRef(patient_id)},
+          {"performedPeriod", Period(r.Get("episode_start_date"), r.Get("episode_end_date"))}};
+      p["note"] = json::array({{{"text", n == 1 ? "primary procedure" : "secondary procedure"}}});
+      if (!r.org.empty()) p["performer"] = json::array({{{"actor", {{"display", r.org}}}}});
+      out.push_back(std::move(p));
     }
   }
   return out;
@@ -427,16 +478,21 @@ const std::vector<std::string_view>& SourceTables(std::string_view resource_type
                                                            "mh_contacts",     "gp_events"};
   static const std::vector<std::string_view> kCondition = {"apc_episodes", "gp_events"};
   static const std::vector<std::string_view> kEpisode = {"social_care_events"};
+  static const std::vector<std::string_view> kProcedure = {"apc_episodes"};
   static const std::vector<std::string_view> kNone;
   if (resource_type == "Encounter") return kEncounter;
   if (resource_type == "Condition") return kCondition;
   if (resource_type == "EpisodeOfCare") return kEpisode;
+  if (resource_type == "Procedure") return kProcedure;
   return kNone;
 }
 
 std::string SearchDate(const json& r) {
   const std::string& type = r.value("resourceType", "");
   if (type == "Condition") return r.value("recordedDate", "");
+  if (type == "Procedure" && r.contains("performedPeriod")) {
+    return r["performedPeriod"].value("start", "");
+  }
   // Encounter, EpisodeOfCare and CarePlan: period.start.
   if (r.contains("period")) return r["period"].value("start", "");
   return "";

@@ -38,11 +38,12 @@ inline constexpr std::string_view kFhirPlanSource = "fhir";
 struct RecordRef {
   std::string table;  // e.g. "apc_episodes"
   int64_t row_id = 0;
-  int index = 0;  // diagnosis number for "apcdx-" ids, else 0
+  int index = 0;  // diagnosis number for "apcdx-", procedure number for "apcpx-" ids, else 0
 };
 std::optional<RecordRef> ParseEncounterId(std::string_view id);
 std::optional<RecordRef> ParseConditionId(std::string_view id);
 std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id);
+std::optional<RecordRef> ParseProcedureId(std::string_view id);  // "apcpx-<row>-<n>", n 1-3
 std::optional<int64_t> ParsePatientId(std::string_view id);
 std::optional<int64_t> ParseCarePlanId(std::string_view id);  // the plan id of "cp-<id>"
 
@@ -65,12 +66,18 @@ std::vector<nlohmann::json> EpisodeOfCareResources(const std::vector<ig::SourceR
 // a plan written through the API carries the identifier it was written with.
 nlohmann::json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id);
 
+// Procedures from APC episodes: the OPCS-4 operations `opertn_01`..`opertn_03` (primary,
+// secondary), performed within the episode (performedPeriod). Other rows give none.
+std::vector<nlohmann::json> ProcedureResources(const std::vector<ig::SourceRow>& rows,
+                                               int64_t patient_id);
+
 // The tables each person-level resource type is mapped from (none for CarePlan, which
 // comes from the care plan register).
 const std::vector<std::string_view>& SourceTables(std::string_view resource_type);
 
 // The date a resource is searched by (`date` parameter): Encounter period.start,
-// Condition recordedDate, EpisodeOfCare and CarePlan period.start; "" when absent.
+// Condition recordedDate, EpisodeOfCare and CarePlan period.start, Procedure
+// performedPeriod.start; "" when absent.
 std::string SearchDate(const nlohmann::json& resource);
 
 }  // namespace pioneer::fhir

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "pioneer/base/date.h"
@@ -164,8 +165,102 @@ StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bo
   return q;
 }
 
-StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient) {
+const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameters(
+    std::string_view type) {
+  using List = std::vector<std::pair<std::string_view, std::string_view>>;
+  static const List kEncounter = {{"status", "status"}, {"class", "class"}, {"type", "type"}};
+  static const List kCondition = {{"code", "code"},
+                                  {"category", "category"},
+                                  {"clinical-status", "clinicalStatus"},
+                                  {"verification-status", "verificationStatus"}};
+  static const List kEpisode = {{"status", "status"}, {"type", "type"}};
+  static const List kCarePlan = {
+      {"status", "status"}, {"category", "category"}, {"intent", "intent"}};
+  static const List kProcedure = {{"code", "code"}, {"status", "status"}, {"category", "category"}};
+  static const List kConsent = {{"status", "status"}, {"category", "category"}};
+  static const List kNone;
+  if (type == "Encounter") return kEncounter;
+  if (type == "Condition") return kCondition;
+  if (type == "EpisodeOfCare") return kEpisode;
+  if (type == "CarePlan") return kCarePlan;
+  if (type == "Procedure") return kProcedure;
+  if (type == "Consent") return kConsent;
+  return kNone;
+}
+
+namespace {
+
+// Splits on unescaped `sep`, unescaping \, \| \$ and \\ in the parts.
+std::vector<std::string> SplitEscaped(std::string_view v, char sep, bool unescape) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\' && i + 1 < v.size() &&
+        (v[i + 1] == ',' || v[i + 1] == '|' || v[i + 1] == '$' || v[i + 1] == '\\')) {
+      if (!unescape) out.back() += v[i];
+      out.back() += v[++i];
+    } else if (v[i] == sep) {
+      out.emplace_back();
+    } else {
+      out.back() += v[i];
+    }
+  }
+  return out;
+}
+
+StatusOr<Token> ParseToken(std::string_view parameter, std::string_view value) {
+  std::vector<std::string> parts = SplitEscaped(value, '|', true);
+  if (parts.size() > 2) {
+    return InvalidArgumentError(
+        fmt::format("parameter '{}': a token is code, system|code, |code or system|", parameter));
+  }
+  Token t;
+  if (parts.size() == 1) {
+    t.code = parts[0];
+  } else {
+    t.system = parts[0];
+    t.code = parts[1];
+  }
+  if (t.code.empty() && (!t.system || t.system->empty())) {
+    return InvalidArgumentError(fmt::format("parameter '{}' has an empty value", parameter));
+  }
+  return t;
+}
+
+struct CodingView {
+  std::optional<std::string_view> system;  // nullopt for a plain code
+  std::string_view code;
+};
+
+void Collect(const nlohmann::json& j, std::vector<CodingView>* out) {
+  if (j.is_string()) {
+    out->push_back({std::nullopt, j.get_ref<const std::string&>()});
+  } else if (j.is_array()) {
+    for (const auto& e : j) Collect(e, out);
+  } else if (j.is_object()) {
+    if (auto c = j.find("coding"); c != j.end()) {
+      Collect(*c, out);
+    } else if (auto code = j.find("code"); code != j.end() && code->is_string()) {
+      CodingView v{std::string_view(), code->get_ref<const std::string&>()};
+      if (auto sys = j.find("system"); sys != j.end() && sys->is_string()) {
+        v.system = sys->get_ref<const std::string&>();
+      }
+      out->push_back(v);
+    }
+  }
+}
+
+bool Matches(const Token& t, const CodingView& c) {
+  if (!t.code.empty() && t.code != c.code) return false;
+  if (!t.system || !c.system) return true;  // any system asked, or a plain code
+  return *t.system == *c.system;
+}
+
+}  // namespace
+
+StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const SearchParams& params,
+                                                bool lenient) {
   ClinicalQuery q;
+  const auto& tokens = TokenParameters(type);
   for (const auto& [k, v] : params) {
     if (IsPaging(k) || IsInclude(k)) continue;
     if (k == "patient" || k == "subject") {
@@ -177,6 +272,15 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool
       q.patient_id = id;
     } else if (k == "date") {
       PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
+    } else if (auto t = std::find_if(tokens.begin(), tokens.end(),
+                                     [&](const auto& p) { return p.first == k; });
+               t != tokens.end()) {
+      TokenFilter f{std::string(t->first), std::string(t->second), {}};
+      for (const std::string& one : SplitEscaped(v, ',', false)) {
+        PIONEER_ASSIGN_OR_RETURN(Token tok, ParseToken(t->first, one));
+        f.any_of.push_back(std::move(tok));
+      }
+      q.tokens.push_back(std::move(f));
     } else if (!lenient) {
       return UnknownParameter(k);
     }
@@ -184,6 +288,55 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool
   if (q.patient_id.empty()) {
     return InvalidArgumentError(
         "this server searches clinical records of one patient at a time: give patient=<id>");
+  }
+  return q;
+}
+
+bool MatchesTokens(const nlohmann::json& resource, const ClinicalQuery& q) {
+  std::vector<CodingView> codings;
+  for (const TokenFilter& f : q.tokens) {
+    codings.clear();
+    if (auto e = resource.find(f.element); e != resource.end()) Collect(*e, &codings);
+    bool any = false;
+    for (const Token& t : f.any_of) {
+      for (const CodingView& c : codings) any = any || Matches(t, c);
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+StatusOr<EverythingQuery> EverythingQueryFromParams(const SearchParams& params,
+                                                    std::span<const std::string_view> types,
+                                                    bool lenient) {
+  EverythingQuery q;
+  for (const auto& [k, v] : params) {
+    if (IsPaging(k)) continue;
+    if (k == "_type") {
+      for (const std::string& t : SplitEscaped(v, ',', true)) {
+        if (std::find(types.begin(), types.end(), t) == types.end()) {
+          return InvalidArgumentError(
+              "_type: $everything returns Patient, Encounter, Condition, Procedure, "
+              "EpisodeOfCare and CarePlan resources");
+        }
+        if (std::find(q.types.begin(), q.types.end(), t) == q.types.end()) q.types.push_back(t);
+      }
+    } else if (k == "start") {
+      if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0]))) {
+        return InvalidArgumentError("start is a date: YYYY, YYYY-MM or YYYY-MM-DD");
+      }
+      PIONEER_RETURN_IF_ERROR(AddDateConstraint("ge" + v, &q.date));
+    } else if (k == "end") {
+      if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0]))) {
+        return InvalidArgumentError("end is a date: YYYY, YYYY-MM or YYYY-MM-DD");
+      }
+      PIONEER_RETURN_IF_ERROR(AddDateConstraint("le" + v, &q.date));
+    } else if (k == "_since") {
+      return InvalidArgumentError(
+          "_since is not supported: records from extracts carry no update time");
+    } else if (!lenient) {
+      return UnknownParameter(k);
+    }
   }
   return q;
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,13 +44,53 @@ struct Paging {
 
 // Patient search: identifier, family, given, name, birthdate, gender, _id, plus paging.
 StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bool lenient);
-// Clinical search (Encounter, Condition, EpisodeOfCare): `patient` (or `subject`, as
-// "Patient/<id>" or "<id>") and `date`. Returns the patient id.
+// A token search value (R4 "token"): `code` (any system), `system|code`, `|code` (a coding
+// without a system) or `system|` (any code of the system). Commas separate values any of
+// which may match; `\,` `\|` and `\\` are literal.
+struct Token {
+  std::optional<std::string> system;  // nullopt: any system; "": none
+  std::string code;                   // "": any code (only with a system)
+};
+// One token parameter of a search: the resource element it looks at and the values.
+struct TokenFilter {
+  std::string parameter;  // e.g. "code"
+  std::string element;    // e.g. "code", "category", "clinicalStatus"
+  std::vector<Token> any_of;
+};
+// The token parameters a resource type can be searched by (R4 names) and the element each
+// looks at: Encounter status, class, type; Condition code, category, clinical-status,
+// verification-status; EpisodeOfCare status, type; CarePlan status, category, intent;
+// Procedure code, status, category; Consent status, category.
+const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameters(
+    std::string_view resource_type);
+
+// Clinical search (Encounter, Condition, EpisodeOfCare, CarePlan, Procedure, Consent):
+// `patient` (or `subject`, as "Patient/<id>" or "<id>"), `date` and the type's token
+// parameters (several parameters must all match). Returns the patient id.
 struct ClinicalQuery {
   std::string patient_id;
   DateRange date;
+  std::vector<TokenFilter> tokens;
 };
-StatusOr<ClinicalQuery> ClinicalQueryFromParams(const SearchParams& params, bool lenient);
+StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view resource_type,
+                                                const SearchParams& params, bool lenient);
+// Whether a mapped resource satisfies every token filter of the query. An element may be a
+// code (`status`), a Coding (`class`), a CodeableConcept (`code`) or a list of them
+// (`category`); a plain code matches on its value whatever system is asked for.
+bool MatchesTokens(const nlohmann::json& resource, const ClinicalQuery& q);
+// Patient/$everything parameters: `_type` (comma-separated resource types, of those
+// $everything returns; repeatable, the union), `start` and `end` (care dates: resources dated
+// before `start` or after `end` are left out; undated ones, the Patient, stay), plus paging.
+// `_since` is refused (records carry no update time). kInvalidArgument for an unknown type,
+// a bad date, or an unknown parameter unless `lenient`.
+struct EverythingQuery {
+  std::vector<std::string> types;  // empty: every type
+  DateRange date;
+};
+StatusOr<EverythingQuery> EverythingQueryFromParams(const SearchParams& params,
+                                                    std::span<const std::string_view> types,
+                                                    bool lenient);
+
 // AuditEvent search (the IG officer's and a patient's view of the audit trail): `patient` or
 // `entity` (as "Patient/<id>" or "<id>"), `agent` (a username) and `date`, plus paging.
 // `patients` holds each patient parameter in order, its Patient id or nullopt when it is not

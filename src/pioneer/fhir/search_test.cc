@@ -121,8 +121,9 @@ TEST(SearchTest, IncludesAreOnlyTheSupportedOnes) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->care_plan_subject);
   // The query parsers leave them to IncludesFromParams.
-  EXPECT_TRUE(
-      ClinicalQueryFromParams({{"patient", "3"}, {"_include", "CarePlan:subject"}}, false).ok());
+  EXPECT_TRUE(ClinicalQueryFromParams("CarePlan",
+                                      {{"patient", "3"}, {"_include", "CarePlan:subject"}}, false)
+                  .ok());
 }
 
 TEST(SearchTest, IncludedResourcesFollowTheMatchesAndAreNotCounted) {
@@ -138,4 +139,77 @@ TEST(SearchTest, IncludedResourcesFollowTheMatchesAndAreNotCounted) {
 }
 
 }  // namespace
+// Token parameters: the four forms, OR within a parameter (commas, with \, escaped), AND
+// across parameters, each type's own parameters only, and a plain code (status) matching
+// whatever system is asked for.
+TEST(SearchTest, TokenParametersParseAndMatch) {
+  const nlohmann::json dx = nlohmann::json::parse(R"json({
+    "resourceType": "Condition",
+    "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+    "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category", "code": "encounter-diagnosis"}]}],
+    "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "I21"}]}})json");
+  auto match = [&](const SearchParams& extra, std::string_view type = "Condition",
+                   const nlohmann::json* r = nullptr) {
+    SearchParams p = {{"patient", "3"}};
+    p.insert(p.end(), extra.begin(), extra.end());
+    auto q = ClinicalQueryFromParams(type, p, false);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    return q.ok() && MatchesTokens(r ? *r : dx, *q);
+  };
+  EXPECT_TRUE(match({}));
+  EXPECT_TRUE(match({{"code", "I21"}}));
+  EXPECT_TRUE(match({{"code", "http://hl7.org/fhir/sid/icd-10|I21"}}));
+  EXPECT_TRUE(match({{"code", "http://hl7.org/fhir/sid/icd-10|"}}));
+  EXPECT_FALSE(match({{"code", "http://snomed.info/sct|I21"}}));
+  EXPECT_FALSE(match({{"code", "|I21"}}));  // the coding has a system
+  EXPECT_FALSE(match({{"code", "I22"}}));
+  EXPECT_TRUE(match({{"code", "I22,I21"}}));                                  // either
+  EXPECT_FALSE(match({{"code", "I21"}, {"category", "problem-list-item"}}));  // both
+  EXPECT_TRUE(match({{"code", "I21"}, {"category", "encounter-diagnosis"}}));
+  EXPECT_TRUE(match({{"clinical-status", "active"}}));
+  EXPECT_FALSE(match({{"verification-status", "confirmed"}}));  // absent element
+  const nlohmann::json enc = {
+      {"resourceType", "Encounter"},
+      {"status", "finished"},
+      {"class", {{"system", "http://terminology.hl7.org/CodeSystem/v3-ActCode"}, {"code", "IMP"}}}};
+  EXPECT_TRUE(match({{"status", "finished"}}, "Encounter", &enc));
+  EXPECT_TRUE(
+      match({{"status", "http://hl7.org/fhir/encounter-status|finished"}}, "Encounter", &enc));
+  EXPECT_FALSE(match({{"status", "in-progress"}}, "Encounter", &enc));
+  EXPECT_TRUE(match({{"class", "IMP"}}, "Encounter", &enc));
+  const nlohmann::json comma = {{"resourceType", "Condition"},
+                                {"code", {{"coding", {{{"code", "a,b"}}}}}}};
+  EXPECT_TRUE(match({{"code", "a\\,b"}}, "Condition", &comma));
+  EXPECT_FALSE(match({{"code", "a,b"}}, "Condition", &comma));
+  // Parameters another type has are unknown here; bad forms are 400s naming the parameter.
+  EXPECT_FALSE(
+      ClinicalQueryFromParams("Encounter", {{"patient", "3"}, {"code", "I21"}}, false).ok());
+  EXPECT_TRUE(ClinicalQueryFromParams("Encounter", {{"patient", "3"}, {"code", "I21"}}, true).ok());
+  for (const char* bad : {"", "|", "a|b|c", "I21,"}) {
+    auto q = ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code", bad}}, false);
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_FALSE(
+      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:text", "x"}}, false).ok());
+}
+
+TEST(SearchTest, EverythingParameters) {
+  static constexpr std::string_view kTypes[] = {"Patient", "Encounter", "Condition"};
+  auto q = EverythingQueryFromParams({{"_type", "Encounter,Condition"},
+                                      {"_type", "Encounter"},
+                                      {"start", "2016"},
+                                      {"end", "2016-06"},
+                                      {"_count", "5"}},
+                                     kTypes, false);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->types, (std::vector<std::string>{"Encounter", "Condition"}));
+  EXPECT_EQ(q->date.from, "2016-01-01");
+  EXPECT_EQ(q->date.before, "2016-07-01");
+  EXPECT_FALSE(EverythingQueryFromParams({{"_type", "Observation"}}, kTypes, false).ok());
+  EXPECT_FALSE(EverythingQueryFromParams({{"start", "ge2016"}}, kTypes, false).ok());
+  EXPECT_FALSE(EverythingQueryFromParams({{"_since", "2016-01-01"}}, kTypes, true).ok());
+  EXPECT_FALSE(EverythingQueryFromParams({{"colour", "red"}}, kTypes, false).ok());
+  EXPECT_TRUE(EverythingQueryFromParams({{"colour", "red"}}, kTypes, true).ok());
+}
+
 }  // namespace pioneer::fhir

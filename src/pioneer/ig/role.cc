@@ -49,8 +49,8 @@ bool IsDirectCareRole(Role role) {
 }
 
 const std::vector<std::string>& PersonResourceTypes() {
-  static const std::vector<std::string> kTypes = {"Patient",       "Encounter", "Condition",
-                                                  "EpisodeOfCare", "CarePlan",  "Consent"};
+  static const std::vector<std::string> kTypes = {
+      "Patient", "Encounter", "Condition", "Procedure", "EpisodeOfCare", "CarePlan", "Consent"};
   return kTypes;
 }
 

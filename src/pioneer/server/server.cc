@@ -21,6 +21,7 @@
 #include "pioneer/fhir/consent.h"
 #include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
+#include "pioneer/fhir/organization.h"
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
 #include "pioneer/ig/audit.h"
@@ -35,6 +36,7 @@
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/store_pool.h"
+#include "pioneer/store/organisations.h"
 #include "pioneer/store/utc_time.h"
 
 namespace pioneer::server {
@@ -117,6 +119,8 @@ class Service {
   void Everything(Ctx& c);
   void ClinicalRead(Ctx& c);
   void ClinicalSearch(Ctx& c);
+  void OrganizationRead(Ctx& c);
+  void OrganizationSearch(Ctx& c);
   void AuditSearch(Ctx& c);
   void AnalyticsSummary(Ctx& c);
   void CarePlanCreate(Ctx& c);
@@ -358,6 +362,15 @@ void Service::BreakGlass(Ctx& c) {
            "application/json");
 }
 
+// The resources of `type` mapped from one person's rows (of the type's source tables).
+std::vector<json> MapRows(std::string_view type, const std::vector<ig::SourceRow>& rows,
+                          int64_t patient_id) {
+  if (type == "Encounter") return fhir::EncounterResources(rows, patient_id);
+  if (type == "Condition") return fhir::ConditionResources(rows, patient_id);
+  if (type == "Procedure") return fhir::ProcedureResources(rows, patient_id);
+  return fhir::EpisodeOfCareResources(rows, patient_id);
+}
+
 std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string_view type,
                                            Ctx& c) {
   ig::PersonRecords records(c.store);
@@ -370,11 +383,7 @@ std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string
   }
   for (std::string_view table : fhir::SourceTables(type)) {
     std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
-    std::vector<json> mapped =
-        type == "Encounter"   ? fhir::EncounterResources(rows, access.patient_id())
-        : type == "Condition" ? fhir::ConditionResources(rows, access.patient_id())
-                              : fhir::EpisodeOfCareResources(rows, access.patient_id());
-    for (json& r : mapped) out.push_back(std::move(r));
+    for (json& r : MapRows(type, rows, access.patient_id())) out.push_back(std::move(r));
   }
   return out;
 }
@@ -431,10 +440,18 @@ void Service::PatientSearch(Ctx& c) {
 }
 
 void Service::Everything(Ctx& c) {
-  RequireScope(c, "Patient");
-  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare", "CarePlan"}) RequireScope(c, t);
-  std::string id = c.req.matches[1];
+  static constexpr std::string_view kTypes[] = {"Patient",   "Encounter",     "Condition",
+                                                "Procedure", "EpisodeOfCare", "CarePlan"};
   fhir::SearchParams params = Params(c);
+  fhir::EverythingQuery q = Check(fhir::EverythingQueryFromParams(params, kTypes, Lenient(c)));
+  auto wanted = [&](std::string_view t) {
+    return q.types.empty() || std::find(q.types.begin(), q.types.end(), t) != q.types.end();
+  };
+  RequireScope(c, "Patient");
+  for (std::string_view t : kTypes) {
+    if (wanted(t)) RequireScope(c, t);
+  }
+  std::string id = c.req.matches[1];
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   auto pid = fhir::ParsePatientId(id);
   auto not_found = [&] {
@@ -450,9 +467,14 @@ void Service::Everything(Ctx& c) {
     Check(gate.Audit(*access));
     not_found();
   }
-  std::vector<json> all = {fhir::PatientResource(*demo, access->patient_id())};
-  for (const char* t : {"Encounter", "Condition", "EpisodeOfCare", "CarePlan"}) {
-    for (json& r : PersonResources(*access, t, c)) all.push_back(std::move(r));
+  std::vector<json> all;
+  if (wanted("Patient")) all.push_back(fhir::PatientResource(*demo, access->patient_id()));
+  for (std::string_view t : kTypes) {
+    if (t == "Patient" || !wanted(t)) continue;
+    for (json& r : PersonResources(*access, t, c)) {
+      std::string date = fhir::SearchDate(r);
+      if (date.empty() || fhir::InRange(q.date, date)) all.push_back(std::move(r));
+    }
   }
   Check(gate.Audit(*access));
   int64_t total = static_cast<int64_t>(all.size());
@@ -461,8 +483,8 @@ void Service::Everything(Ctx& c) {
     page.push_back(std::move(all[i]));
   }
   SendJson(c.res, 200,
-           fhir::SearchBundle(c.base_url, fmt::format("Patient/{}/$everything", *pid), {}, total,
-                              paging, std::move(page)));
+           fhir::SearchBundle(c.base_url, fmt::format("Patient/{}/$everything", *pid), params,
+                              total, paging, std::move(page)));
 }
 
 void Service::ClinicalRead(Ctx& c) {
@@ -497,6 +519,7 @@ void Service::ClinicalRead(Ctx& c) {
   }
   std::optional<fhir::RecordRef> ref = type == "Encounter"   ? fhir::ParseEncounterId(id)
                                        : type == "Condition" ? fhir::ParseConditionId(id)
+                                       : type == "Procedure" ? fhir::ParseProcedureId(id)
                                                              : fhir::ParseEpisodeOfCareId(id);
   if (!ref) not_found();
   ig::Gate gate(c.store, c.now, c.audit);
@@ -511,11 +534,7 @@ void Service::ClinicalRead(Ctx& c) {
     rows.push_back(std::move(*row));
   }
   Check(gate.Audit(*access));
-  std::vector<json> mapped =
-      type == "Encounter"   ? fhir::EncounterResources(rows, access->patient_id())
-      : type == "Condition" ? fhir::ConditionResources(rows, access->patient_id())
-                            : fhir::EpisodeOfCareResources(rows, access->patient_id());
-  for (json& r : mapped) {
+  for (json& r : MapRows(type, rows, access->patient_id())) {
     if (r.value("id", "") == id) {
       c.res.set_header("ETag", "W/\"1\"");
       return SendJson(c.res, 200, r);
@@ -524,11 +543,43 @@ void Service::ClinicalRead(Ctx& c) {
   not_found();
 }
 
+// Organization: the directory (not person-level), for any signed-in user; not audited.
+void Service::OrganizationRead(Ctx& c) {
+  std::string id = c.req.matches[1];
+  store::OrganisationFilter f;
+  f.ods_code = id;
+  int64_t total = 0;
+  std::vector<store::Organisation> found =
+      Check(store::FindOrganisations(c.store, f, 0, 1, &total));
+  if (found.empty()) {
+    Fail(404, "not-found", fmt::format("Resource Organization/{} is not known", id.substr(0, 40)));
+  }
+  c.res.set_header("ETag", "W/\"1\"");
+  SendJson(c.res, 200, fhir::OrganizationResource(found[0]));
+}
+
+void Service::OrganizationSearch(Ctx& c) {
+  fhir::SearchParams params = Params(c);
+  fhir::OrganizationQuery q = Check(fhir::OrganizationQueryFromParams(params, Lenient(c)));
+  Check(fhir::IncludesFromParams(params, "Organization"));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  int64_t total = 0;
+  std::vector<json> page;
+  if (!q.matches_nothing) {
+    for (const store::Organisation& o :
+         Check(store::FindOrganisations(c.store, q.filter, paging.offset, paging.count, &total))) {
+      page.push_back(fhir::OrganizationResource(o));
+    }
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, "Organization", params, total, paging, std::move(page)));
+}
+
 void Service::ClinicalSearch(Ctx& c) {
   std::string type = c.req.matches[1];
   RequireScope(c, type);
   fhir::SearchParams params = Params(c);
-  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(type, params, Lenient(c)));
   fhir::Includes includes = Check(fhir::IncludesFromParams(params, type));
   if (includes.care_plan_subject) RequireScope(c, "Patient");
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
@@ -540,7 +591,9 @@ void Service::ClinicalSearch(Ctx& c) {
         Check(gate.OpenPatient(*c.who, *pid, type + ".search"));
     if (access) {
       for (json& r : PersonResources(*access, type, c)) {
-        if (fhir::InRange(q.date, fhir::SearchDate(r))) matches.push_back(std::move(r));
+        if (fhir::InRange(q.date, fhir::SearchDate(r)) && fhir::MatchesTokens(r, q)) {
+          matches.push_back(std::move(r));
+        }
       }
       // _include=CarePlan:subject: the one Patient the plans are for, when any are returned.
       const bool page_has_matches = paging.count > 0 && paging.offset < std::ssize(matches);
@@ -942,7 +995,7 @@ void Service::ConsentRead(Ctx& c) {
 void Service::ConsentSearch(Ctx& c) {
   RequireScope(c, "Consent");
   fhir::SearchParams params = Params(c);
-  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams(params, Lenient(c)));
+  fhir::ClinicalQuery q = Check(fhir::ClinicalQueryFromParams("Consent", params, Lenient(c)));
   Check(fhir::IncludesFromParams(params, "Consent"));
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
   std::vector<json> matches;
@@ -955,7 +1008,9 @@ void Service::ConsentSearch(Ctx& c) {
       Check(gate.Audit(*access));
       if (o) {
         json r = fhir::ConsentResource(*o, *pid);
-        if (fhir::InRange(q.date, r["dateTime"].get<std::string>())) matches.push_back(r);
+        if (fhir::InRange(q.date, r["dateTime"].get<std::string>()) && fhir::MatchesTokens(r, q)) {
+          matches.push_back(r);
+        }
       }
     }
   }
@@ -974,7 +1029,7 @@ void Service::NotSupported(Ctx& c) {
 }
 
 void Service::Install(httplib::Server& svr) {
-  const char* clinical = "(Encounter|Condition|EpisodeOfCare|CarePlan)";
+  const char* clinical = "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan)";
   svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
   svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
   svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
@@ -997,6 +1052,10 @@ void Service::Install(httplib::Server& svr) {
   svr.Get(R"(/fhir/Consent/?)", Route("GET /fhir/Consent", Auth::kBearer, &Service::ConsentSearch));
   svr.Get(R"(/fhir/Consent/([^/]+))",
           Route("GET /fhir/Consent/{id}", Auth::kBearer, &Service::ConsentRead));
+  svr.Get(R"(/fhir/Organization/?)",
+          Route("GET /fhir/Organization", Auth::kBearer, &Service::OrganizationSearch));
+  svr.Get(R"(/fhir/Organization/([^/]+))",
+          Route("GET /fhir/Organization/{id}", Auth::kBearer, &Service::OrganizationRead));
   svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
           Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
   svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
