@@ -26,7 +26,8 @@ fi
 
 # npm packages (web/package.json + package-lock.json): chart.js is embedded into the report
 # dashboard at build time; exceljs and playwright-core read the report back in tests/report/;
-# fhir-kit-client drives the FHIR server in tests/fhir/.
+# fhir-kit-client drives the FHIR server in tests/fhir/ (and fhirclient, from
+# tests/fhir/fhirclient/).
 web_deps() {
   local web
   web="$(cd "$(dirname "$0")/.." && pwd)/web"
@@ -35,6 +36,15 @@ web_deps() {
      [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in web/" >&2
     (cd "$web" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+  # fhirclient (the SMART on FHIR JavaScript client) in a folder of its own: its .npmrc leaves
+  # out optional and peer dependencies (React Native, Expo), so it stays about 34 MB.
+  local fc
+  fc="$(dirname "$web")/tests/fhir/fhirclient"
+  if [ ! -d "$fc/node_modules/fhirclient" ] ||
+     [ "$fc/package-lock.json" -nt "$fc/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in tests/fhir/fhirclient/" >&2
+    (cd "$fc" && npm ci >/dev/null)
   fi
 }
 

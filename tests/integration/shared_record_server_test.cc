@@ -1361,6 +1361,28 @@ TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
 }
 
+// The SMART on FHIR JavaScript client, unmodified (tests/fhir/fhirclient_check.cjs). It lives
+// in tests/fhir/fhirclient/ with its own node_modules (scripts/install-deps.sh installs it).
+TEST_F(SharedRecordTest, FhirclientWorksUnmodified) {
+  std::string modules = testing::SourceDir() + "/tests/fhir/fhirclient/node_modules";
+  if (!std::filesystem::exists(modules + "/fhirclient")) {
+    GTEST_SKIP() << modules << "/fhirclient is missing: run scripts/install-deps.sh";
+  }
+  std::string gp = Token("gp_a");
+  std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirclient_check.cjs " + modules +
+                    " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp + " " +
+                    kP1 + " Aardvark 3 " + WriteToken("gp_a") + " 2>&1";
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  int status = pclose(f);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+  EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+}
+
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.
 TEST_F(SharedRecordTest, ZzShutdownAuditChainAndLogsWithoutIdentifiers) {
   EXPECT_EQ(server_->Stop(), 0);  // graceful shutdown on SIGTERM
