@@ -407,8 +407,8 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
   EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "Procedure",
-                                             "EpisodeOfCare", "CarePlan", "Consent", "Organization",
-                                             "AuditEvent"}));
+                                             "EpisodeOfCare", "CarePlan", "CareTeam", "Consent",
+                                             "Organization", "AuditEvent"}));
   // Writes are declared for CarePlan (create, update) and Consent (create), as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
@@ -657,6 +657,20 @@ TEST_F(SharedRecordTest, JointCarePlanIsSharedThroughTheGate) {
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(Get(gp, "/fhir/CarePlan/cp-999").status, 404);
   EXPECT_EQ(Get(gp, "/fhir/CarePlan?patient=" + id + "&date=ge2016-01-01").body["total"], 0);
+  // The plan's team as a CareTeam of its own, through the same gate.
+  Reply teams = Get(gp, "/fhir/CareTeam?patient=" + id + "&status=active");
+  ASSERT_EQ(teams.status, 200) << teams.raw;
+  ASSERT_EQ(teams.body["total"], 1);
+  const json& ct = teams.body["entry"][0]["resource"];
+  EXPECT_EQ(ct["id"], "ct-" + plan_id.substr(3));
+  EXPECT_EQ(ct["participant"], team["participant"]);
+  EXPECT_EQ(ct["period"]["start"], "2015-01-05");
+  EXPECT_EQ(ct["meta"]["versionId"], plan["meta"]["versionId"]);
+  EXPECT_EQ(Get(gp, "/fhir/CareTeam/" + ct["id"].get<std::string>()).body["name"],
+            "Joint care team");
+  EXPECT_EQ(Get(gp, "/fhir/CareTeam?patient=" + id + "&status=proposed").body["total"], 0);
+  EXPECT_EQ(Get(Token("gp_b"), "/fhir/CareTeam/" + ct["id"].get<std::string>()).status, 404);
+  EXPECT_EQ(Get(Token("gp_b"), "/fhir/CareTeam?patient=" + id).body["total"], 0);
 }
 
 TEST_F(SharedRecordTest, AnOpenJointCarePlanMakesItsOrganisationsACareTeam) {

@@ -113,50 +113,51 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array({param("patient", "reference", "Patient/<id>: accesses to that person's record"),
                     param("agent", "string", "username of the user who accessed"),
                     param("date", "date", "eq/ge/gt/le/lt"), paging})}};
-  return {{"resourceType", "CapabilityStatement"},
-          {"status", "active"},
-          {"date", "2026-12-06"},
-          {"publisher", "Pioneer"},
-          {"kind", "instance"},
-          {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
-          {"implementation",
-           {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
-          {"fhirVersion", "4.0.1"},
-          {"format", json::array({"json", "application/fhir+json"})},
-          {"rest",
-           json::array(
-               {{{"mode", "server"},
-                 {"documentation",
-                  "CarePlan create and update, Consent create (objections); everything else is "
-                  "read-only (no delete, patch, batch "
-                  "or transaction). Every person-level read and write goes through the "
-                  "information-governance gate and is audited."},
-                 {"security",
-                  {{"cors", false},
-                   {"service",
-                    json::array({{{"coding", json::array({{{"system",
-                                                            "http://terminology.hl7.org/CodeSystem/"
-                                                            "restful-security-service"},
-                                                           {"code", "SMART-on-FHIR"}}})}}})},
-                   {"extension",
-                    json::array(
-                        {{{"url",
-                           "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
-                          {"extension",
-                           json::array({{{"url", "token"},
-                                         {"valueUri", fmt::format("{}/auth/token", root)}},
-                                        {{"url", "revoke"},
-                                         {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
-                   {"description",
-                    "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
-                    "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
-                    "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
-                    "user/Aggregate.read)."}}},
-                 {"resource", json::array({patient, clinical("Encounter", "Encounter"),
-                                           clinical("Condition", "Condition"),
-                                           clinical("Procedure", "Procedure"),
-                                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
-                                           consent, organization, audit})}}})}};
+  return {
+      {"resourceType", "CapabilityStatement"},
+      {"status", "active"},
+      {"date", "2026-12-06"},
+      {"publisher", "Pioneer"},
+      {"kind", "instance"},
+      {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
+      {"implementation",
+       {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
+      {"fhirVersion", "4.0.1"},
+      {"format", json::array({"json", "application/fhir+json"})},
+      {"rest",
+       json::array(
+           {{{"mode", "server"},
+             {"documentation",
+              "CarePlan create and update, Consent create (objections); everything else is "
+              "read-only (no delete, patch, batch "
+              "or transaction). Every person-level read and write goes through the "
+              "information-governance gate and is audited."},
+             {"security",
+              {{"cors", false},
+               {"service",
+                json::array({{{"coding", json::array({{{"system",
+                                                        "http://terminology.hl7.org/CodeSystem/"
+                                                        "restful-security-service"},
+                                                       {"code", "SMART-on-FHIR"}}})}}})},
+               {"extension",
+                json::array(
+                    {{{"url",
+                       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+                      {"extension",
+                       json::array(
+                           {{{"url", "token"}, {"valueUri", fmt::format("{}/auth/token", root)}},
+                            {{"url", "revoke"},
+                             {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
+               {"description",
+                "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
+                "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
+                "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
+                "user/Aggregate.read)."}}},
+             {"resource",
+              json::array({patient, clinical("Encounter", "Encounter"),
+                           clinical("Condition", "Condition"), clinical("Procedure", "Procedure"),
+                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
+                           clinical("CareTeam", "CareTeam"), consent, organization, audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

@@ -142,15 +142,22 @@ json SimpleEncounter(const SourceRow& r, std::string_view prefix, int64_t patien
 
 std::optional<int64_t> ParsePatientId(std::string_view id) { return ParseRow(id); }
 
+std::optional<int64_t> ParseCareTeamId(std::string_view id) {
+  if (id.substr(0, 3) != "ct-") return std::nullopt;
+  return ParseRow(id.substr(3));
+}
+
 std::optional<int64_t> ParseCarePlanId(std::string_view id) {
   constexpr std::string_view kPrefix = "cp-";
   if (id.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   return ParseRow(id.substr(kPrefix.size()));
 }
 
-json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
-  json period = {{"start", plan.start_date.ToIso()}};
-  if (plan.end_date) period["end"] = plan.end_date->ToIso();
+namespace {
+
+// The plan's team as a CareTeam: the organisations involved, the accountable GP and the care
+// coordinator. Contained in the CarePlan (id "team") and served on its own (CareTeamResource).
+json ContainedTeam(const careplan::CarePlan& plan, int64_t patient_id) {
   json participants = json::array();
   if (!plan.accountable_gp.empty()) {
     json gp = {{"role", json::array({{{"text", "Accountable GP"}}})},
@@ -176,6 +183,48 @@ json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
                {"subject", PatientRef(patient_id)},
                {"managingOrganization", managing}};
   if (!participants.empty()) team["participant"] = participants;
+  return team;
+}
+
+}  // namespace
+
+json CareTeamResource(const careplan::CarePlan& plan, int64_t patient_id) {
+  json team = ContainedTeam(plan, patient_id);
+  team["id"] = fmt::format("ct-{}", plan.plan_id);
+  team["meta"] = {{"versionId", std::to_string(plan.version)}, {"lastUpdated", plan.recorded_at}};
+  // CareTeam.status (proposed | active | suspended | inactive | entered-in-error) from the plan's.
+  using careplan::PlanStatus;
+  std::string_view status = "inactive";
+  switch (plan.status) {
+    case PlanStatus::kDraft:
+      status = "proposed";
+      break;
+    case PlanStatus::kActive:
+      status = plan.end_date ? "inactive" : "active";
+      break;
+    case PlanStatus::kOnHold:
+      status = "suspended";
+      break;
+    case PlanStatus::kEnteredInError:
+      status = "entered-in-error";
+      break;
+    default:
+      break;
+  }
+  team["status"] = status;
+  json period = {{"start", plan.start_date.ToIso()}};
+  if (plan.end_date) period["end"] = plan.end_date->ToIso();
+  team["period"] = period;
+  team["name"] = plan.IsJoint() ? "Joint care team" : "Care team";
+  team["category"] = json::array({Concept("http://loinc.org", "LA28865-6",
+                                          "Longitudinal care-coordination focused care team")});
+  return team;
+}
+
+json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id) {
+  json period = {{"start", plan.start_date.ToIso()}};
+  if (plan.end_date) period["end"] = plan.end_date->ToIso();
+  json team = ContainedTeam(plan, patient_id);
   json r = {
       {"resourceType", "CarePlan"},
       {"id", fmt::format("cp-{}", plan.plan_id)},

@@ -46,6 +46,7 @@ std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id);
 std::optional<RecordRef> ParseProcedureId(std::string_view id);  // "apcpx-<row>-<n>", n 1-3
 std::optional<int64_t> ParsePatientId(std::string_view id);
 std::optional<int64_t> ParseCarePlanId(std::string_view id);  // the plan id of "cp-<id>"
+std::optional<int64_t> ParseCareTeamId(std::string_view id);  // the plan id of "ct-<id>"
 
 nlohmann::json PatientResource(const ig::SourceRow& pds, int64_t patient_id);
 
@@ -65,6 +66,11 @@ std::vector<nlohmann::json> EpisodeOfCareResources(const std::vector<ig::SourceR
 // coordinator with role and organisation), goals in description, review date in a note;
 // a plan written through the API carries the identifier it was written with.
 nlohmann::json CarePlanResource(const careplan::CarePlan& plan, int64_t patient_id);
+// The same plan's care team as a resource of its own (R4 CareTeam, id "ct-<plan id>", version
+// the plan's): category LOINC LA28865-6 (longitudinal care coordination), status from the
+// plan's (draft: proposed, active: active until an end date, on-hold: suspended, completed
+// and revoked: inactive, entered-in-error), period the plan's.
+nlohmann::json CareTeamResource(const careplan::CarePlan& plan, int64_t patient_id);
 
 // Procedures from APC episodes: the OPCS-4 operations `opertn_01`..`opertn_03` (primary,
 // secondary), performed within the episode (performedPeriod). Other rows give none.

@@ -178,6 +178,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameter
       {"status", "status"}, {"category", "category"}, {"intent", "intent"}};
   static const List kProcedure = {{"code", "code"}, {"status", "status"}, {"category", "category"}};
   static const List kConsent = {{"status", "status"}, {"category", "category"}};
+  static const List kCareTeam = {{"status", "status"}, {"category", "category"}};
   static const List kNone;
   if (type == "Encounter") return kEncounter;
   if (type == "Condition") return kCondition;
@@ -185,6 +186,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameter
   if (type == "CarePlan") return kCarePlan;
   if (type == "Procedure") return kProcedure;
   if (type == "Consent") return kConsent;
+  if (type == "CareTeam") return kCareTeam;
   return kNone;
 }
 

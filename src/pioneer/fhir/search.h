@@ -60,7 +60,7 @@ struct TokenFilter {
 // The token parameters a resource type can be searched by (R4 names) and the element each
 // looks at: Encounter status, class, type; Condition code, category, clinical-status,
 // verification-status; EpisodeOfCare status, type; CarePlan status, category, intent;
-// Procedure code, status, category; Consent status, category.
+// Procedure code, status, category; Consent and CareTeam status, category.
 const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameters(
     std::string_view resource_type);
 

@@ -375,9 +375,10 @@ std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string
                                            Ctx& c) {
   ig::PersonRecords records(c.store);
   std::vector<json> out;
-  if (type == "CarePlan") {
+  if (type == "CarePlan" || type == "CareTeam") {
     for (const careplan::CarePlan& p : Check(records.CarePlans(access))) {
-      out.push_back(fhir::CarePlanResource(p, access.patient_id()));
+      out.push_back(type == "CarePlan" ? fhir::CarePlanResource(p, access.patient_id())
+                                       : fhir::CareTeamResource(p, access.patient_id()));
     }
     return out;
   }
@@ -494,17 +495,18 @@ void Service::ClinicalRead(Ctx& c) {
   auto not_found = [&] {
     Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
   };
-  if (type == "CarePlan") {
+  if (type == "CarePlan" || type == "CareTeam") {
     // The plan's person decides; an unknown plan and a plan the user may not see are the
-    // same 404 (no existence leaks).
-    std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
+    // same 404 (no existence leaks). A CareTeam is its plan's team.
+    std::optional<int64_t> plan_id =
+        type == "CarePlan" ? fhir::ParseCarePlanId(id) : fhir::ParseCareTeamId(id);
     if (!plan_id) not_found();
     std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
     std::optional<NhsNumber> person;
     if (plan) person = NhsNumber::Parse(plan->nhs_number);
     if (!person) not_found();
     ig::Gate gate(c.store, c.now, c.audit);
-    std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, "CarePlan.read"));
+    std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, type + ".read"));
     if (!access) not_found();
     std::vector<json> plans = PersonResources(*access, type, c);
     Check(gate.Audit(*access));
@@ -1029,7 +1031,7 @@ void Service::NotSupported(Ctx& c) {
 }
 
 void Service::Install(httplib::Server& svr) {
-  const char* clinical = "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan)";
+  const char* clinical = "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam)";
   svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
   svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
   svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
