@@ -229,6 +229,7 @@ class SharedRecordTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     AddUser("gp_a", "gp", "B86001", "", "");
     AddUser("gp_b", "gp", "B86002", "", "");
+    AddUser("gp_c", "gp", "B86002", "", "");
     AddUser("sw", "social_worker", "E08000999", "", "");
     AddUser("nurse_n", "nurse", "ZC1", "north", "");
     AddUser("analyst", "analyst", "X26", "", "");
@@ -1395,6 +1396,54 @@ TEST_F(SharedRecordTest, FhirclientWorksUnmodified) {
   int status = pclose(f);
   EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
   EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+}
+
+// A CareTeam is written through its plan: PUT changes the team (a new plan version) and
+// nothing else; elements derived from the plan must be as read; the gate, If-Match and the
+// register's validation apply as for a CarePlan update.
+TEST_F(SharedRecordTest, CareTeamUpdateChangesThePlansTeamOnly) {
+  const std::string fhir_json = "application/fhir+json";
+  std::string gp = WriteToken("gp_c");  // gp_b is disabled by an earlier test
+  ASSERT_FALSE(gp.empty());
+  std::string id = PatientId(gp, kP3);
+  Reply teams = Get(gp, "/fhir/CareTeam?patient=" + id);
+  ASSERT_EQ(teams.body["total"], 1) << teams.raw;
+  json team = teams.body["entry"][0]["resource"];
+  const std::string path = "/fhir/CareTeam/" + team["id"].get<std::string>();
+  const std::string version = team["meta"]["versionId"];
+  const std::string plan_path = "/fhir/CarePlan/cp-" + team["id"].get<std::string>().substr(3);
+  json plan_before = Get(gp, plan_path).body;
+  json changed = team;
+  ASSERT_EQ(changed["participant"].size(), 2u);
+  changed["participant"][1]["member"]["display"] = "CM-3";
+  httplib::Headers if_match = {{"If-Match", "W/\"" + version + "\""}};
+  EXPECT_EQ(Send("PUT", gp, path, changed.dump(), fhir_json).status, 428);
+  // Another practice's GP: no relationship with P3, so the team does not exist for them.
+  EXPECT_EQ(Send("PUT", WriteToken("gp_a"), path, changed.dump(), fhir_json, if_match).status, 404);
+  json moved = changed;
+  moved["period"]["start"] = "2019-01-01";
+  Reply derived = Send("PUT", gp, path, moved.dump(), fhir_json, if_match);
+  EXPECT_EQ(derived.status, 422) << derived.raw;
+  EXPECT_NE(derived.raw.find("CareTeam.period"), std::string::npos) << derived.raw;
+  json extra = changed;
+  extra["note"] = json::array({{{"text", "x"}}});
+  EXPECT_EQ(Send("PUT", gp, path, extra.dump(), fhir_json, if_match).status, 422);
+  json no_org = changed;
+  no_org["managingOrganization"] = json::array();
+  Reply invalid = Send("PUT", gp, path, no_org.dump(), fhir_json, if_match);
+  EXPECT_EQ(invalid.status, 422) << invalid.raw;
+  EXPECT_NE(invalid.raw.find("CareTeam.managingOrganization"), std::string::npos) << invalid.raw;
+
+  Reply ok = Send("PUT", gp, path, changed.dump(), fhir_json, if_match);
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(ok.body["meta"]["versionId"], std::to_string(std::stoi(version) + 1));
+  EXPECT_EQ(ok.body["participant"][1]["member"]["display"], "CM-3");
+  json plan_after = Get(gp, plan_path).body;
+  EXPECT_EQ(plan_after["contained"][0]["participant"][1]["member"]["display"], "CM-3");
+  for (const char* key : {"status", "period", "subject", "title", "intent"}) {
+    EXPECT_EQ(plan_after[key], plan_before[key]) << key;
+  }
+  EXPECT_EQ(Send("PUT", gp, path, changed.dump(), fhir_json, if_match).status, 412);  // stale
 }
 
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.

@@ -75,6 +75,16 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
       "W/\"<version>\" required, 428 without it) need the user/CarePlan.write scope, a "
       "direct care role and a legitimate relationship with the subject; break-glass does not "
       "allow writes.";
+  // CareTeam: each care plan's team, written through its plan (a PUT changes the team only).
+  json care_team = clinical("CareTeam", "CareTeam");
+  care_team["interaction"] = interactions({"read", "search-type", "update"});
+  care_team["versioning"] = "versioned-update";
+  care_team["updateCreate"] = false;
+  care_team["documentation"] =
+      "ct-<plan id>: the team of a joint care plan. update (If-Match: W/\"<plan version>\" "
+      "required) changes the organisations, the accountable GP and the care coordinator and "
+      "makes a new plan version; status, period, name, category and subject come from the plan "
+      "and must be as read. Needs user/CarePlan.write.";
   json consent = {
       {"type", "Consent"},
       {"interaction", interactions({"read", "search-type", "create"})},

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "pioneer/careplan/plan_store.h"
@@ -91,6 +92,8 @@ struct Ctx {
   ig::AuditSink* audit;  // the server's group-commit audit writer
 };
 
+struct PlanForWrite;
+
 class Service {
  public:
   Service(const ServerOptions& o, std::unique_ptr<StorePool> pool,
@@ -129,6 +132,14 @@ class Service {
   void ConsentSearch(Ctx& c);
   void CarePlanHistory(Ctx& c);
   void CarePlanUpdate(Ctx& c);
+  void CareTeamUpdate(Ctx& c);
+  PlanForWrite OpenPlanForWrite(Ctx& c, ig::Gate& gate, std::optional<int64_t> plan_id,
+                                std::string_view type, const std::string& id,
+                                std::string_view action);
+  careplan::CarePlan StorePlanUpdate(Ctx& c, ig::Gate& gate, ig::PersonAccess& access,
+                                     careplan::CarePlan plan, int expected,
+                                     std::string_view written_as);
+  int RequiredIfMatch(Ctx& c);
   void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
 
@@ -846,37 +857,31 @@ void Service::CarePlanCreate(Ctx& c) {
 }
 
 // PUT /fhir/CarePlan/{id} with If-Match: W/"<version>" (428 without it).
-void Service::CarePlanUpdate(Ctx& c) {
-  RequireWriteScope(c, "CarePlan");
-  const std::string id = c.req.matches[1];
+// A plan opened for an update through the gate's write rule: the plan as stored, and the
+// access to its person. Answers 404 (and audits) when the plan is unknown, the user may not
+// write for its person, or (under an objection) may not see it.
+struct PlanForWrite {
+  careplan::CarePlan current;
+  NhsNumber person;
+  std::optional<ig::PersonAccess> access;
+};
+
+PlanForWrite Service::OpenPlanForWrite(Ctx& c, ig::Gate& gate, std::optional<int64_t> plan_id,
+                                       std::string_view type, const std::string& id,
+                                       std::string_view action) {
   auto not_found = [&] {
-    Fail(404, "not-found", fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
+    Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
   };
-  json body = FhirBody(c);
-  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
-  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
-  if (parsed.write.id.empty()) Fail(400, "invalid", "CarePlan.id is required in an update");
-  if (parsed.write.id != id) Fail(400, "invalid", "CarePlan.id does not match the URL");
-  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
-  if (!c.req.has_header("If-Match")) {
-    Fail(428, "required",
-         "an update needs If-Match: W/\"<version>\" (the ETag read), so that no change is "
-         "lost");
-  }
-  std::optional<int> expected = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
-  if (!expected) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
-  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
   if (!plan_id) not_found();
   std::optional<careplan::CarePlan> current = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
   if (current) person = NhsNumber::Parse(current->nhs_number);
-  ig::Gate gate(c.store, c.now, c.audit);
   if (!person) {
-    Check(gate.AuditOther(*c.who, "CarePlan.update", nullptr, "denied", ""));
+    Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
     not_found();
   }
   std::optional<ig::PersonAccess> access =
-      Check(gate.OpenForWrite(*c.who, *person, "CarePlan", "CarePlan.update"));
+      Check(gate.OpenForWrite(*c.who, *person, "CarePlan", action));
   if (!access) not_found();
   // Under an objection a user of another organisation sees (and so may change) only the
   // plans their organisation is involved in.
@@ -889,46 +894,154 @@ void Service::CarePlanUpdate(Ctx& c) {
     Check(gate.Audit(*access));
     not_found();
   }
+  return PlanForWrite{std::move(*current), *person, std::move(access)};
+}
+
+// Stores `plan` (plan_id, nhs_number set) as the next version after `expected`, audits the
+// write, and returns what was stored. 412 when the plan has moved on, 422 when the register
+// refuses it.
+careplan::CarePlan Service::StorePlanUpdate(Ctx& c, ig::Gate& gate, ig::PersonAccess& access,
+                                            careplan::CarePlan plan, int expected,
+                                            std::string_view written_as) {
+  plan.recorded_by = c.who->username;
+  StatusOr<careplan::CarePlan> updated = careplan::UpdatePlan(c.store, plan, expected);
+  if (!updated.ok() && updated.status().code() == StatusCode::kFailedPrecondition) {
+    access.NoteNotWritten("version-mismatch");
+    Check(gate.Audit(access));
+    Fail(412, "conflict",
+         fmt::format("the plan has changed: If-Match W/\"{}\" is not the current version",
+                     expected));
+  }
+  if (!updated.ok() && updated.status().code() == StatusCode::kInvalidArgument) {
+    access.NoteNotWritten("invalid");
+    Check(gate.Audit(access));
+    Fail(422, "processing", updated.status().message());
+  }
+  Check(updated.status());
+  careplan::CarePlan stored = *updated;
+  access.NoteWritten(fmt::format("{}/_history/{}", written_as, stored.version));
+  Check(gate.Audit(access));
+  return stored;
+}
+
+int Service::RequiredIfMatch(Ctx& c) {
+  if (!c.req.has_header("If-Match")) {
+    Fail(428, "required",
+         "an update needs If-Match: W/\"<version>\" (the ETag read), so that no change is "
+         "lost");
+  }
+  std::optional<int> expected = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
+  if (!expected) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
+  return *expected;
+}
+
+void Service::CarePlanUpdate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  json body = FhirBody(c);
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
+  if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
+  if (parsed.write.id.empty()) Fail(400, "invalid", "CarePlan.id is required in an update");
+  if (parsed.write.id != id) Fail(400, "invalid", "CarePlan.id does not match the URL");
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  const int expected = RequiredIfMatch(c);
+  ig::Gate gate(c.store, c.now, c.audit);
+  PlanForWrite w =
+      OpenPlanForWrite(c, gate, fhir::ParseCarePlanId(id), "CarePlan", id, "CarePlan.update");
   const fhir::SubjectRef& subject = parsed.write.subject;
-  bool same_person = subject.patient_id ? *subject.patient_id == access->patient_id()
-                                        : *subject.nhs_number == *person;
+  bool same_person = subject.patient_id ? *subject.patient_id == w.access->patient_id()
+                                        : *subject.nhs_number == w.person;
   if (!same_person) {
-    access->NoteNotWritten("subject-changed");
-    Check(gate.Audit(*access));
+    w.access->NoteNotWritten("subject-changed");
+    Check(gate.Audit(*w.access));
     return SendJson(
         c.res, 422,
         fhir::ProblemsOutcome({{"CarePlan.subject", "a plan's subject cannot change"}}));
   }
   careplan::CarePlan plan = std::move(parsed.write.plan);
   if (!plan.source_ref.empty() &&
-      (plan.source != current->source || plan.source_ref != current->source_ref)) {
-    access->NoteNotWritten("identifier-changed");
-    Check(gate.Audit(*access));
+      (plan.source != w.current.source || plan.source_ref != w.current.source_ref)) {
+    w.access->NoteNotWritten("identifier-changed");
+    Check(gate.Audit(*w.access));
     return SendJson(
         c.res, 422,
         fhir::ProblemsOutcome({{"CarePlan.identifier", "a plan's identifier cannot change"}}));
   }
-  plan.plan_id = *plan_id;
-  plan.nhs_number = person->digits();
-  plan.recorded_by = c.who->username;
-  StatusOr<careplan::CarePlan> updated = careplan::UpdatePlan(c.store, plan, *expected);
-  if (!updated.ok() && updated.status().code() == StatusCode::kFailedPrecondition) {
-    access->NoteNotWritten("version-mismatch");
-    Check(gate.Audit(*access));
-    Fail(412, "conflict",
-         fmt::format("the plan has changed: If-Match W/\"{}\" is not the current version",
-                     *expected));
+  plan.plan_id = w.current.plan_id;
+  plan.nhs_number = w.person.digits();
+  careplan::CarePlan stored =
+      StorePlanUpdate(c, gate, *w.access, std::move(plan), expected, "CarePlan/" + id);
+  SendCarePlan(c, 200, stored, w.access->patient_id());
+}
+
+// PUT /fhir/CareTeam/ct-<plan id>: changes the team of a care plan (the organisations, the
+// accountable GP and the care coordinator) and nothing else; a new version of the plan. The
+// elements a CareTeam derives from its plan (status, period, name, category, subject) must
+// be as read: they are changed through the CarePlan.
+void Service::CareTeamUpdate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  const std::string id = c.req.matches[1];
+  json body = FhirBody(c);
+  if (!body.is_object() || body.value("resourceType", "") != "CareTeam") {
+    Fail(400, "invalid", "the body is not a CareTeam");
   }
-  if (!updated.ok() && updated.status().code() == StatusCode::kInvalidArgument) {
-    access->NoteNotWritten("invalid");
-    Check(gate.Audit(*access));
-    Fail(422, "processing", updated.status().message());
+  if (!body.contains("id")) Fail(400, "invalid", "CareTeam.id is required in an update");
+  if (body.value("id", "") != id) Fail(400, "invalid", "CareTeam.id does not match the URL");
+  std::vector<fhir::WriteProblem> problems;
+  for (const auto& [key, value] : body.items()) {
+    static const std::set<std::string> kKnown = {
+        "resourceType", "id",     "meta", "text",     "status",
+        "subject",      "period", "name", "category", "managingOrganization",
+        "participant"};
+    if (!kKnown.contains(key)) {
+      problems.push_back({"CareTeam." + key, "is not stored by the care plan register"});
+    }
   }
-  Check(updated.status());
-  const careplan::CarePlan& stored = *updated;  // (no move: GCC 12 -O3 warns on the variant)
-  access->NoteWritten(fmt::format("CarePlan/{}/_history/{}", id, stored.version));
-  Check(gate.Audit(*access));
-  SendCarePlan(c, 200, stored, access->patient_id());
+  if (!problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(problems));
+  const int expected = RequiredIfMatch(c);
+  ig::Gate gate(c.store, c.now, c.audit);
+  PlanForWrite w =
+      OpenPlanForWrite(c, gate, fhir::ParseCareTeamId(id), "CareTeam", id, "CareTeam.update");
+  // After the gate: only now may the answer depend on the plan.
+  const json derived = fhir::CareTeamResource(w.current, w.access->patient_id());
+  for (const char* key : {"status", "period", "name", "category", "subject"}) {
+    if (body.contains(key) && body[key] != derived[key]) {
+      problems.push_back({fmt::format("CareTeam.{}", key),
+                          "comes from the care plan: change it through the CarePlan"});
+    }
+  }
+  if (!problems.empty()) {
+    w.access->NoteNotWritten("invalid");
+    Check(gate.Audit(*w.access));
+    return SendJson(c.res, 422, fhir::ProblemsOutcome(problems));
+  }
+  // The plan as stored with this team, parsed as any CarePlan update is.
+  json plan_body = fhir::CarePlanResource(w.current, w.access->patient_id());
+  json team = {{"resourceType", "CareTeam"}, {"id", "team"}};
+  for (const char* key : {"managingOrganization", "participant"}) {
+    if (body.contains(key)) team[key] = body[key];
+  }
+  plan_body["contained"] = json::array({team});
+  fhir::CarePlanParse parsed = fhir::ParseCarePlan(plan_body);
+  for (fhir::WriteProblem& p : parsed.problems) {
+    constexpr std::string_view kIn = "CarePlan.contained[0]";
+    if (p.expression.rfind(kIn, 0) == 0)
+      p.expression = "CareTeam" + p.expression.substr(kIn.size());
+  }
+  if (!parsed.not_a_care_plan.empty() || !parsed.problems.empty()) {
+    w.access->NoteNotWritten("invalid");
+    Check(gate.Audit(*w.access));
+    return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  }
+  careplan::CarePlan plan = std::move(parsed.write.plan);
+  plan.plan_id = w.current.plan_id;
+  plan.nhs_number = w.person.digits();
+  plan.source = w.current.source;
+  plan.source_ref = w.current.source_ref;
+  careplan::CarePlan stored =
+      StorePlanUpdate(c, gate, *w.access, std::move(plan), expected, "CareTeam/" + id);
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", stored.version));
+  SendJson(c.res, 200, fhir::CareTeamResource(stored, w.access->patient_id()));
 }
 
 // --- Consent (objections) ----------------------------------------------------------------
@@ -1072,6 +1185,8 @@ void Service::Install(httplib::Server& svr) {
            Route("POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate));
   svr.Put(R"(/fhir/CarePlan/([^/]+))",
           Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
+  svr.Put(R"(/fhir/CareTeam/([^/]+))",
+          Route("PUT /fhir/CareTeam/{id}", Auth::kBearer, &Service::CareTeamUpdate));
   svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Put(R"(/fhir(/.*)?)", Route("PUT /fhir/*", Auth::kNone, &Service::NotSupported));
   svr.Patch(R"(/fhir(/.*)?)", Route("PATCH /fhir/*", Auth::kNone, &Service::NotSupported));
