@@ -16,6 +16,11 @@
 //    pre-selected for agreement. m starts from generic values (exact 0.8 ...) and is smoothed with
 //    a pseudo-count of one match spread by those starting values, so a level absent from training
 //    keeps a small m instead of log2(0).
+//    Household strata (location_strata, when postcode and address are compared jointly):
+//    a household session over the pairs sharing an address or a postcode estimates, by EM
+//    with m fixed and u free per stratum, u of every other comparison given "same address" /
+//    "same postcode" (model.h, LocationStrata); the training sessions then run again with
+//    those u in their E-step, and the household session once more (two rounds).
 // 3. lambda (prior match probability) from deterministic rules: the number of pairs that
 //    satisfy any rule (strict, e.g. same names and date of birth), divided by the rules'
 //    recall and by the number of possible pairs. The recall is implied by the model itself
