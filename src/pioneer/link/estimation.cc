@@ -277,10 +277,13 @@ std::vector<std::vector<std::vector<double>>> HouseholdEm(
         if (!active[c]) continue;
         double sum = 0;
         for (size_t l = 1; l < acc[s][c].size(); ++l) sum += acc[s][c][l];
-        // As for the overall u, a level no non-match reached counts as half a pair.
-        const double floor = 0.5 / std::max(sum + k, 1.0);
+        // As for the overall u, a level no non-match reached counts as half a pair - but
+        // never more than its overall u (a stratum with few or no non-null pairs, e.g. the
+        // town when both postcodes are present, keeps the overall u).
+        const double half_pair = 0.5 / std::max(sum + k, 1.0);
         for (size_t l = 1; l < acc[s][c].size(); ++l) {
-          const double nu = std::max((acc[s][c][l] + k * params[c].u[l]) / (sum + k), floor);
+          const double nu = std::max((acc[s][c][l] + k * params[c].u[l]) / (sum + k),
+                                     std::min(half_pair, params[c].u[l]));
           delta = std::max(delta, std::abs(nu - u[s][c][l]));
           u[s][c][l] = nu;
         }
