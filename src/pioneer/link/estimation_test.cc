@@ -170,6 +170,7 @@ TEST(EstimationTest, HouseholdStrataMakeSharedSurnameAtOneAddressWeak) {
   rs.ComputeTermFrequencies();
   const ComparisonSet comps(DefaultComparisons(rs));
   EstimationOptions opt;
+  opt.u_max_pairs = 300000;  // test time; the default is at least 1,000,000
   EstimationReport rep;
   auto model = EstimateModel(rs, LinkType::kDedupe, comps, opt, &rep);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
