@@ -270,6 +270,12 @@ std::vector<std::vector<std::vector<double>>> HouseholdEm(
         if (l != kNullLevel) acc[s][c][l] += w;
       }
     }
+    double all_matches = 0, all_pairs = 0;
+    for (size_t s = 0; s < ns; ++s) {
+      all_matches += matches[s];
+      all_pairs += total[s];
+    }
+    session->match_share = all_pairs > 0 ? all_matches / all_pairs : 0;
     double delta = 0;
     for (size_t s = 0; s < ns; ++s) {
       if (total[s] <= 0) continue;
@@ -298,14 +304,7 @@ std::vector<std::vector<std::vector<double>>> HouseholdEm(
       break;
     }
   }
-  double m_all = 0, t_all = 0;
-  for (const Pattern& p : patterns) t_all += static_cast<double>(p.count);
-  for (size_t s = 0; s < ns; ++s) m_all += lambda[s];
-  session->match_share = ns > 0 ? m_all / static_cast<double>(ns) : 0;
-  (void)t_all;
-  session->estimated.assign(nc, false);
-  for (size_t c = 0; c < nc; ++c) session->estimated[c] = false;  // m is not estimated here
-  (void)loc;
+  session->estimated.assign(nc, false);  // m is held fixed here
   return u;
 }
 
@@ -417,7 +416,6 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
   LocationStrata strata = opt.location_strata ? PlanLocationStrata(comps) : LocationStrata{};
   SessionData household;
   if (strata.comparison >= 0) {
-    household.rule.parts.clear();
     std::vector<BlockingRule> rules;
     for (std::string_view t : {"address", "postcode"}) {
       auto r = ParseBlockingRule(t);
