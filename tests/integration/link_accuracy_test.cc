@@ -44,7 +44,7 @@ struct Outcome {
 Outcome LinkAndScore(RecordSet& rs, const std::vector<int64_t>& truth, LinkType type, const char* name) {
   LinkSettings s;
   s.type = type;
-  s.min_bridge_share = 0.2;  // as `pioneer match`
+  s.min_bridge_share = 0.5;  // as `pioneer match`
   auto r = LinkRecords(rs, s);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   Outcome o;

@@ -4,9 +4,10 @@
 // pipeline as `pioneer match --dedupe` (unsupervised; truth read only to score).
 //
 // Asserted floors are the measured figures (docs/linkage.md, "Hard synthetic people") less a
-// margin for seed-to-seed spread; the targets (pairwise F1 0.92, blocking recall
-// ceiling 0.98, cluster exact-match share 0.85) are NOT reached yet and are printed beside
-// the measured values so a run shows the gap.
+// margin for seed-to-seed spread. Of the targets (pairwise F1 0.92, blocking recall ceiling
+// 0.98, cluster exact-match share 0.85) the ceiling and the exact-match share are asserted at
+// the target on this set size; F1 measures 0.917-0.923 here (0.905 at 20,000 records) and
+// its floor is below the target - the values are printed beside the targets.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -34,7 +35,7 @@ TEST_P(HardSyntheticTest, AccuracyBlockingAndClusters) {
   }
   LinkSettings s;
   s.type = LinkType::kDedupe;
-  s.min_bridge_share = 0.2;  // as `pioneer match`
+  s.min_bridge_share = 0.5;  // as `pioneer match`
   auto r = LinkRecords(rs, s);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
 
@@ -58,10 +59,11 @@ TEST_P(HardSyntheticTest, AccuracyBlockingAndClusters) {
   EXPECT_EQ(bc.true_pairs, pm.true_pairs);
   // Recall can never exceed what blocking generates.
   EXPECT_LE(pm.recall, bc.recall_ceiling + 1e-12);
-  EXPECT_GE(bc.recall_ceiling, 0.955);
-  EXPECT_GE(pm.f1, 0.78);
+  EXPECT_GE(bc.recall_ceiling, 0.98);
+  EXPECT_GE(pm.f1, 0.90);
+  EXPECT_GE(pm.precision, 0.93);
   EXPECT_GE(pm.recall, 0.87);
-  EXPECT_GE(cm.exact_match_share, 0.57);
+  EXPECT_GE(cm.exact_match_share, 0.85);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, HardSyntheticTest, ::testing::Values(1u, 2u, 3u));

@@ -242,6 +242,12 @@ std::vector<BlockingRule> DefaultPredictionRules(const RecordSet& records) {
       "postcode & year(birth_date)",
       "postcode & city",
       "user(email)",
+      // Sorted-neighbourhood passes on one name key: within a block the records are in
+      // (Soundex family, Soundex given, birth date) order and a large block pairs each
+      // record with its next `window` neighbours, so these reach pairs that agree on
+      // (roughly) one name only - no date of birth, a moved address.
+      "soundex(family_name)",
+      "nickname(given_name)",
   };
   std::vector<BlockingRule> out;
   for (std::string_view text : kDefaults) {

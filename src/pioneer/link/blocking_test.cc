@@ -159,7 +159,8 @@ TEST(BlockingTest, DefaultRulesDependOnFields) {
       (std::vector<std::string>{
           "name_pair", "birth_date", "soundex(family_name) & year(birth_date)",
           "soundex(given_name) & soundex(family_name)", "soundex(given_name) & year(birth_date)",
-          "first3(given_name) & first3(family_name)", "nickname(given_name) & family_name"}));
+          "first3(given_name) & first3(family_name)", "nickname(given_name) & family_name",
+          "soundex(family_name)", "nickname(given_name)"}));
 }
 
 TEST(BlockingTest, NicknameKeySharedByVariants) {

@@ -1,12 +1,12 @@
 #include "pioneer/link/estimation.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "pioneer/link/parallel.h"
 
@@ -70,9 +70,9 @@ struct LevelCounts {
   std::vector<int64_t> counts;  // [c * kMaxLevels + level]
 };
 
-LevelCounts CountRandomPairs(const RecordSet& records, LinkType type,
-                             const ComparisonSet& comps, const EstimationOptions& opt,
-                             int64_t sample, int64_t possible, EstimationReport* report) {
+LevelCounts CountRandomPairs(const RecordSet& records, LinkType type, const ComparisonSet& comps,
+                             const EstimationOptions& opt, int64_t sample, int64_t possible,
+                             EstimationReport* report) {
   const size_t nc = comps.size();
   const uint32_t n = records.size();
   std::vector<uint32_t> left, right;
@@ -107,8 +107,7 @@ LevelCounts CountRandomPairs(const RecordSet& records, LinkType type,
     } else {
       SplitMix64 rng{opt.seed + k};
       const auto chunks = static_cast<int64_t>(kChunks);
-      const int64_t want =
-          sample / chunks + (static_cast<int64_t>(k) < sample % chunks ? 1 : 0);
+      const int64_t want = sample / chunks + (static_cast<int64_t>(k) < sample % chunks ? 1 : 0);
       for (int64_t i = 0; i < want; ++i) {
         if (type == LinkType::kDedupe) {
           const auto a = static_cast<uint32_t>(rng.Next() % n);
@@ -172,11 +171,162 @@ std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
   std::vector<Pattern> out;
   out.reserve(all.size());
   for (const auto& [k, v] : all) out.push_back({k, v});
-  std::sort(out.begin(), out.end(), [](const Pattern& x, const Pattern& y) { return x.key < y.key; });
+  std::sort(out.begin(), out.end(),
+            [](const Pattern& x, const Pattern& y) { return x.key < y.key; });
   return out;
 }
 
+// Patterns of the pairs that share an address or a postcode (the OR of `rules`), keeping
+// only those whose location level falls in a stratum.
+std::vector<Pattern> HouseholdPatterns(const RecordSet& records, LinkType type,
+                                       const ComparisonSet& comps,
+                                       const std::vector<BlockingRule>& rules,
+                                       const LocationStrata& strata, const EstimationOptions& opt,
+                                       int64_t* pairs) {
+  BlockIndex index(records, rules, type, opt.window, std::max(1, opt.threads) * 16,
+                   BlockOrder::kRandom);
+  const auto& tasks = index.tasks();
+  const auto loc = static_cast<size_t>(strata.comparison);
+  std::vector<std::unordered_map<uint64_t, int64_t>> maps(tasks.size());
+  ParallelFor(tasks.size(), opt.threads, [&](size_t t) {
+    uint8_t levels[kMaxComparisons];
+    auto& m = maps[t];
+    index.ForEachPair(tasks[t], [&](uint32_t a, uint32_t b) {
+      comps.Levels(records, a, records, b, levels);
+      if (strata.stratum_of_level[levels[loc]] == 0) return;
+      ++m[PackLevels(levels, comps.size())];
+    });
+  });
+  std::unordered_map<uint64_t, int64_t> all;
+  *pairs = 0;
+  for (const auto& m : maps) {
+    for (const auto& [k, v] : m) {
+      all[k] += v;
+      *pairs += v;
+    }
+  }
+  std::vector<Pattern> out;
+  out.reserve(all.size());
+  for (const auto& [k, v] : all) out.push_back({k, v});
+  std::sort(out.begin(), out.end(),
+            [](const Pattern& x, const Pattern& y) { return x.key < y.key; });
+  return out;
+}
+
+// EM for u given the location stratum, m held fixed: a two-class mixture per stratum over
+// the pairs sharing an address or postcode (the same person, or two members of one
+// household / neighbours). u_s is smoothed towards the overall u with a pseudo-count of
+// opt.strata_u_pseudo_count pairs. Returns u[s - 1][c][level].
+std::vector<std::vector<std::vector<double>>> HouseholdEm(
+    const std::vector<Pattern>& patterns, const std::vector<bool>& active,
+    const std::vector<ComparisonParameters>& params, const LocationStrata& strata,
+    const EstimationOptions& opt, EmSession* session) {
+  const size_t nc = params.size();
+  const size_t ns = strata.names.size();
+  const auto loc = static_cast<size_t>(strata.comparison);
+  std::vector<std::vector<std::vector<double>>> u(ns);
+  for (auto& us : u) {
+    for (size_t c = 0; c < nc; ++c) us.push_back(params[c].u);
+  }
+  std::vector<std::vector<double>> log_m(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    log_m[c].resize(params[c].m.size());
+    for (size_t l = 1; l < params[c].m.size(); ++l) log_m[c][l] = std::log(params[c].m[l]);
+  }
+  std::vector<double> lambda(ns, 0.5);
+  const double k = opt.strata_u_pseudo_count;
+  for (int it = 0; it < opt.em_max_iterations; ++it) {
+    std::vector<std::vector<std::vector<double>>> acc(ns);
+    for (auto& a : acc) {
+      for (size_t c = 0; c < nc; ++c) a.emplace_back(params[c].u.size(), 0.0);
+    }
+    std::vector<double> matches(ns, 0.0), total(ns, 0.0);
+    std::vector<std::vector<std::vector<double>>> log_u(ns);
+    for (size_t s = 0; s < ns; ++s) {
+      log_u[s].resize(nc);
+      for (size_t c = 0; c < nc; ++c) {
+        log_u[s][c].resize(u[s][c].size());
+        for (size_t l = 1; l < u[s][c].size(); ++l) log_u[s][c][l] = std::log(u[s][c][l]);
+      }
+    }
+    for (const Pattern& p : patterns) {
+      const size_t s = strata.stratum_of_level[UnpackLevel(p.key, loc)] - 1u;
+      double lm = std::log(lambda[s]), lu = std::log1p(-lambda[s]);
+      for (size_t c = 0; c < nc; ++c) {
+        if (!active[c]) continue;
+        const uint8_t l = UnpackLevel(p.key, c);
+        if (l == kNullLevel) continue;
+        lm += log_m[c][l];
+        lu += log_u[s][c][l];
+      }
+      const double post = 1.0 / (1.0 + std::exp(lu - lm));
+      const double count = static_cast<double>(p.count);
+      matches[s] += post * count;
+      total[s] += count;
+      const double w = (1.0 - post) * count;
+      for (size_t c = 0; c < nc; ++c) {
+        if (!active[c]) continue;
+        const uint8_t l = UnpackLevel(p.key, c);
+        if (l != kNullLevel) acc[s][c][l] += w;
+      }
+    }
+    double all_matches = 0, all_pairs = 0;
+    for (size_t s = 0; s < ns; ++s) {
+      all_matches += matches[s];
+      all_pairs += total[s];
+    }
+    session->match_share = all_pairs > 0 ? all_matches / all_pairs : 0;
+    double delta = 0;
+    for (size_t s = 0; s < ns; ++s) {
+      if (total[s] <= 0) continue;
+      for (size_t c = 0; c < nc; ++c) {
+        if (!active[c]) continue;
+        double sum = 0;
+        for (size_t l = 1; l < acc[s][c].size(); ++l) sum += acc[s][c][l];
+        // As for the overall u, a level no non-match reached counts as half a pair - but
+        // never more than its overall u (a stratum with few or no non-null pairs, e.g. the
+        // town when both postcodes are present, keeps the overall u).
+        const double half_pair = 0.5 / std::max(sum + k, 1.0);
+        for (size_t l = 1; l < acc[s][c].size(); ++l) {
+          const double nu = std::max((acc[s][c][l] + k * params[c].u[l]) / (sum + k),
+                                     std::min(half_pair, params[c].u[l]));
+          delta = std::max(delta, std::abs(nu - u[s][c][l]));
+          u[s][c][l] = nu;
+        }
+      }
+      const double nl = std::clamp(matches[s] / total[s], 1e-9, 1.0 - 1e-9);
+      delta = std::max(delta, std::abs(nl - lambda[s]));
+      lambda[s] = nl;
+    }
+    session->iterations = it + 1;
+    if (delta < opt.em_tolerance) {
+      session->converged = true;
+      break;
+    }
+  }
+  session->estimated.assign(nc, false);  // m is held fixed here
+  return u;
+}
+
 }  // namespace
+
+LocationStrata PlanLocationStrata(const ComparisonSet& comps) {
+  LocationStrata st;
+  for (size_t c = 0; c < comps.size(); ++c) {
+    const ComparisonSpec& s = comps.spec(c);
+    if (s.kind != ComparisonKind::kPostcode || !s.with_address) continue;
+    st.comparison = static_cast<int>(c);
+    st.names = {"same address", "same postcode"};
+    st.stratum_of_level.assign(static_cast<size_t>(comps.level_count(c)), 0);
+    const auto& labels = comps.labels(c);
+    for (size_t l = 0; l < labels.size(); ++l) {
+      if (labels[l] == "exact+address" || labels[l] == "address") st.stratum_of_level[l] = 1;
+      if (labels[l] == "exact") st.stratum_of_level[l] = 2;
+    }
+    break;
+  }
+  return st;
+}
 
 std::vector<BlockingRule> DefaultTrainingRules(const RecordSet& records) {
   auto rules = ParseAll({"birth_date", "name_pair", "nhs_number"}, records);
@@ -204,8 +354,7 @@ int64_t PossiblePairs(const RecordSet& records, LinkType type) {
 }
 
 StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
-                                           const ComparisonSet& comps,
-                                           const EstimationOptions& opt,
+                                           const ComparisonSet& comps, const EstimationOptions& opt,
                                            EstimationReport* report, Progress* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   EstimationReport local;
@@ -242,103 +391,162 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
     }
   }
 
-  // 2. m by EM, one session per training rule, u fixed.
+  // 2. m by EM, one session per training rule, u fixed; with location strata, alternated
+  //    with the household session that estimates u given the location stratum.
   std::vector<BlockingRule> training =
       opt.training_rules.empty() ? DefaultTrainingRules(records) : opt.training_rules;
-  std::vector<std::vector<double>> m0(nc), m_sum(nc);
-  std::vector<int> m_sessions(nc, 0);
-  for (size_t c = 0; c < nc; ++c) {
-    m0[c] = StartingM(comps.level_count(c));
-    m_sum[c].assign(m0[c].size(), 0.0);
-  }
+  std::vector<std::vector<double>> m0(nc);
+  for (size_t c = 0; c < nc; ++c) m0[c] = StartingM(comps.level_count(c));
+  struct SessionData {
+    BlockingRule rule;
+    std::vector<Pattern> patterns;
+    int64_t pairs = 0;
+    std::vector<bool> active;
+  };
+  std::vector<SessionData> sessions;
   for (const BlockingRule& rule : training) {
-    EmSession session;
-    session.rule = rule.ToString();
-    if (progress) progress->Update(0, 0, "EM on pairs blocked by " + session.rule);
-    std::vector<Pattern> patterns =
-        BlockedPatterns(records, type, comps, rule, opt, &session.pairs);
-    session.patterns = static_cast<int64_t>(patterns.size());
-    std::vector<bool> active(nc);
-    for (size_t c = 0; c < nc; ++c) active[c] = !FrozenBy(rule, comps.spec(c).field);
-    std::vector<std::vector<double>> m = m0;
-    std::vector<std::vector<double>> acc(nc);
-    double lambda = 0.5;
-    if (session.pairs > 0) {
-      // Log u per level, for the E-step.
-      std::vector<std::vector<double>> log_u(nc);
-      for (size_t c = 0; c < nc; ++c) {
-        log_u[c].resize(params[c].u.size());
-        for (size_t l = 1; l < params[c].u.size(); ++l) log_u[c][l] = std::log(params[c].u[l]);
-      }
-      for (int it = 0; it < opt.em_max_iterations; ++it) {
-        for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
-        double match_total = 0;
-        const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda);
-        for (const Pattern& p : patterns) {
-          double lm = log_lambda, lu = log_1m;
-          for (size_t c = 0; c < nc; ++c) {
-            if (!active[c]) continue;
-            const uint8_t l = UnpackLevel(p.key, c);
-            if (l == kNullLevel) continue;
-            lm += std::log(m[c][l]);
-            lu += log_u[c][l];
-          }
-          const double post = 1.0 / (1.0 + std::exp(lu - lm));
-          const double w = post * static_cast<double>(p.count);
-          match_total += w;
-          for (size_t c = 0; c < nc; ++c) {
-            if (!active[c]) continue;
-            const uint8_t l = UnpackLevel(p.key, c);
-            if (l != kNullLevel) acc[c][l] += w;
-          }
-        }
-        double delta = 0;
-        for (size_t c = 0; c < nc; ++c) {
-          if (!active[c]) continue;
-          double sum = 0;
-          for (size_t l = 1; l < m[c].size(); ++l) sum += acc[c][l];
-          for (size_t l = 1; l < m[c].size(); ++l) {
-            const double nm = (acc[c][l] + opt.m_pseudo_count * m0[c][l]) /
-                              (sum + opt.m_pseudo_count);
-            delta = std::max(delta, std::abs(nm - m[c][l]));
-            m[c][l] = nm;
-          }
-        }
-        const double new_lambda = std::clamp(match_total / static_cast<double>(session.pairs),
-                                             1e-9, 1.0 - 1e-9);
-        delta = std::max(delta, std::abs(new_lambda - lambda));
-        lambda = new_lambda;
-        session.iterations = it + 1;
-        if (delta < opt.em_tolerance) {
-          session.converged = true;
-          break;
-        }
-      }
-    }
-    session.match_share = lambda;
-    session.estimated.assign(nc, false);
-    for (size_t c = 0; c < nc; ++c) {
-      if (!active[c] || session.pairs == 0) continue;
-      double data = 0;
-      for (size_t l = 1; l < acc[c].size(); ++l) data += acc[c][l];
-      if (data < 1.0) continue;  // no non-null evidence about matches
-      session.estimated[c] = true;
-      ++m_sessions[c];
-      for (size_t l = 1; l < m[c].size(); ++l) m_sum[c][l] += m[c][l];
-    }
-    rep.sessions.push_back(std::move(session));
+    SessionData sd;
+    sd.rule = rule;
+    if (progress) progress->Update(0, 0, "EM on pairs blocked by " + rule.ToString());
+    sd.patterns = BlockedPatterns(records, type, comps, rule, opt, &sd.pairs);
+    sd.active.resize(nc);
+    for (size_t c = 0; c < nc; ++c) sd.active[c] = !FrozenBy(rule, comps.spec(c).field);
+    sessions.push_back(std::move(sd));
   }
-  for (size_t c = 0; c < nc; ++c) {
-    params[c].m = m0[c];
-    if (m_sessions[c] == 0) {
-      rep.warnings.push_back(fmt::format(
-          "comparison {}: m could not be estimated by any training session; using starting "
-          "values",
-          comps.spec(c).name));
-      continue;
+  LocationStrata strata = opt.location_strata ? PlanLocationStrata(comps) : LocationStrata{};
+  SessionData household;
+  if (strata.comparison >= 0) {
+    std::vector<BlockingRule> rules;
+    for (std::string_view t : {"address", "postcode"}) {
+      auto r = ParseBlockingRule(t);
+      if (r.ok()) rules.push_back(*r);
     }
-    for (size_t l = 1; l < params[c].m.size(); ++l) {
-      params[c].m[l] = m_sum[c][l] / m_sessions[c];
+    if (progress) progress->Update(0, 0, "EM on pairs sharing an address or postcode");
+    household.patterns =
+        HouseholdPatterns(records, type, comps, rules, strata, opt, &household.pairs);
+    household.active.resize(nc);
+    for (size_t c = 0; c < nc; ++c) {
+      bool frozen = false;
+      for (const BlockingRule& r : rules) frozen |= FrozenBy(r, comps.spec(c).field);
+      household.active[c] = !frozen && static_cast<int>(c) != strata.comparison;
+    }
+    if (household.pairs == 0) strata = LocationStrata{};
+  }
+  std::vector<std::vector<double>> log_u(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    log_u[c].resize(params[c].u.size());
+    for (size_t l = 1; l < params[c].u.size(); ++l) log_u[c][l] = std::log(params[c].u[l]);
+  }
+  const int rounds = strata.comparison >= 0 ? 2 : 1;
+  for (int round = 0; round < rounds; ++round) {
+    // Log u per stratum for the E-step (none in the first round).
+    std::vector<std::vector<std::vector<double>>> log_us;
+    for (const auto& us : strata.u) {
+      log_us.emplace_back(nc);
+      for (size_t c = 0; c < nc; ++c) {
+        log_us.back()[c].resize(us[c].size());
+        for (size_t l = 1; l < us[c].size(); ++l) log_us.back()[c][l] = std::log(us[c][l]);
+      }
+    }
+    std::vector<std::vector<double>> m_sum(nc);
+    std::vector<int> m_sessions(nc, 0);
+    for (size_t c = 0; c < nc; ++c) m_sum[c].assign(m0[c].size(), 0.0);
+    if (round == rounds - 1) rep.sessions.clear();
+    for (const SessionData& sd : sessions) {
+      EmSession session;
+      session.rule = sd.rule.ToString();
+      session.pairs = sd.pairs;
+      session.patterns = static_cast<int64_t>(sd.patterns.size());
+      std::vector<std::vector<double>> m = m0;
+      std::vector<std::vector<double>> acc(nc);
+      for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
+      double lambda = 0.5;
+      if (sd.pairs > 0) {
+        for (int it = 0; it < opt.em_max_iterations; ++it) {
+          for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
+          double match_total = 0;
+          const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda);
+          for (const Pattern& p : sd.patterns) {
+            const int st = log_us.empty() ? 0
+                                          : strata.stratum_of_level[UnpackLevel(
+                                                p.key, static_cast<size_t>(strata.comparison))];
+            double lm = log_lambda, lu = log_1m;
+            for (size_t c = 0; c < nc; ++c) {
+              if (!sd.active[c]) continue;
+              const uint8_t l = UnpackLevel(p.key, c);
+              if (l == kNullLevel) continue;
+              lm += std::log(m[c][l]);
+              lu += (st == 0 || static_cast<int>(c) == strata.comparison)
+                        ? log_u[c][l]
+                        : log_us[static_cast<size_t>(st - 1)][c][l];
+            }
+            const double post = 1.0 / (1.0 + std::exp(lu - lm));
+            const double w = post * static_cast<double>(p.count);
+            match_total += w;
+            for (size_t c = 0; c < nc; ++c) {
+              if (!sd.active[c]) continue;
+              const uint8_t l = UnpackLevel(p.key, c);
+              if (l != kNullLevel) acc[c][l] += w;
+            }
+          }
+          double delta = 0;
+          for (size_t c = 0; c < nc; ++c) {
+            if (!sd.active[c]) continue;
+            double sum = 0;
+            for (size_t l = 1; l < m[c].size(); ++l) sum += acc[c][l];
+            for (size_t l = 1; l < m[c].size(); ++l) {
+              const double nm =
+                  (acc[c][l] + opt.m_pseudo_count * m0[c][l]) / (sum + opt.m_pseudo_count);
+              delta = std::max(delta, std::abs(nm - m[c][l]));
+              m[c][l] = nm;
+            }
+          }
+          const double new_lambda =
+              std::clamp(match_total / static_cast<double>(sd.pairs), 1e-9, 1.0 - 1e-9);
+          delta = std::max(delta, std::abs(new_lambda - lambda));
+          lambda = new_lambda;
+          session.iterations = it + 1;
+          if (delta < opt.em_tolerance) {
+            session.converged = true;
+            break;
+          }
+        }
+      }
+      session.match_share = lambda;
+      session.estimated.assign(nc, false);
+      for (size_t c = 0; c < nc; ++c) {
+        if (!sd.active[c] || sd.pairs == 0) continue;
+        double data = 0;
+        for (size_t l = 1; l < acc[c].size(); ++l) data += acc[c][l];
+        if (data < 1.0) continue;  // no non-null evidence about matches
+        session.estimated[c] = true;
+        ++m_sessions[c];
+        for (size_t l = 1; l < m[c].size(); ++l) m_sum[c][l] += m[c][l];
+      }
+      if (round == rounds - 1) rep.sessions.push_back(std::move(session));
+    }
+    for (size_t c = 0; c < nc; ++c) {
+      params[c].m = m0[c];
+      if (m_sessions[c] == 0) {
+        if (round == rounds - 1) {
+          rep.warnings.push_back(fmt::format(
+              "comparison {}: m could not be estimated by any training session; using starting "
+              "values",
+              comps.spec(c).name));
+        }
+        continue;
+      }
+      for (size_t l = 1; l < params[c].m.size(); ++l) {
+        params[c].m[l] = m_sum[c][l] / m_sessions[c];
+      }
+    }
+    if (strata.comparison >= 0) {
+      EmSession session;
+      session.rule = "address | postcode (u given the location)";
+      session.pairs = household.pairs;
+      session.patterns = static_cast<int64_t>(household.patterns.size());
+      strata.u = HouseholdEm(household.patterns, household.active, params, strata, opt, &session);
+      if (round == rounds - 1) rep.sessions.push_back(std::move(session));
     }
   }
 
@@ -409,9 +617,9 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
   lambda = std::clamp(lambda, 1.0 / static_cast<double>(possible + 1), 0.5);
   rep.deterministic_recall = recall;
   rep.lambda = lambda;
-  rep.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return FellegiSunterModel(ComparisonSet(comps.specs()), std::move(params), lambda);
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return FellegiSunterModel(ComparisonSet(comps.specs()), std::move(params), lambda,
+                            std::move(strata));
 }
 
 }  // namespace pioneer::link

@@ -13,9 +13,14 @@
 //    sessions that estimated it. EM runs over the distinct comparison patterns with their
 //    counts (as fastLink), so an iteration costs microseconds. Capped blocks (blocking.h) are
 //    sampled in a random, hashed order rather than by similarity, so training pairs are not
-//    pre-selected for agreement. m starts from generic values (exact 0.8 ...) and is smoothed with a pseudo-count of
-//    one match spread by those starting values, so a level absent from training keeps a
-//    small m instead of log2(0).
+//    pre-selected for agreement. m starts from generic values (exact 0.8 ...) and is smoothed with
+//    a pseudo-count of one match spread by those starting values, so a level absent from training
+//    keeps a small m instead of log2(0).
+//    Household strata (location_strata, when postcode and address are compared jointly):
+//    a household session over the pairs sharing an address or a postcode estimates, by EM
+//    with m fixed and u free per stratum, u of every other comparison given "same address" /
+//    "same postcode" (model.h, LocationStrata); the training sessions then run again with
+//    those u in their E-step, and the household session once more (two rounds).
 // 3. lambda (prior match probability) from deterministic rules: the number of pairs that
 //    satisfy any rule (strict, e.g. same names and date of birth), divided by the rules'
 //    recall and by the number of possible pairs. The recall is implied by the model itself
@@ -46,11 +51,15 @@ struct EstimationOptions {
   uint64_t seed = 42;
   std::vector<BlockingRule> training_rules;       // empty = DefaultTrainingRules
   std::vector<BlockingRule> deterministic_rules;  // empty = DefaultDeterministicRules
-  double deterministic_recall = 0;  // 0 = implied by the model; else in (0, 1]
+  double deterministic_recall = 0;                // 0 = implied by the model; else in (0, 1]
   int em_max_iterations = 100;
   double em_tolerance = 1e-6;
   double m_pseudo_count = 1.0;
   int window = 100;  // blocking cap for training sessions (blocking.h)
+  // Household-aware u (model.h, LocationStrata): when the postcode and address are compared
+  // jointly, estimate u of every other comparison given "same address" / "same postcode".
+  bool location_strata = true;
+  double strata_u_pseudo_count = 10;  // prior weight (in pairs) of the overall u
   int threads = 2;
 };
 
@@ -60,7 +69,7 @@ struct EmSession {
   int64_t patterns = 0;
   int iterations = 0;
   bool converged = false;
-  double match_share = 0;  // estimated share of matches among the session's pairs
+  double match_share = 0;       // estimated share of matches among the session's pairs
   std::vector<bool> estimated;  // per comparison
 };
 
@@ -84,13 +93,17 @@ int64_t USamplePairs(const RecordSet& records, const EstimationOptions& options)
 std::vector<BlockingRule> DefaultTrainingRules(const RecordSet& records);
 std::vector<BlockingRule> DefaultDeterministicRules(const RecordSet& records);
 
+// The strata of the location comparison (the joint postcode + address one): "same address"
+// (exact+address, address) and "same postcode" (exact: an address missing); u left empty.
+// comparison = -1 when there is no such comparison.
+LocationStrata PlanLocationStrata(const ComparisonSet& comparisons);
+
 // Number of possible pairs: n(n-1)/2 for dedupe, n0 * n1 for link-only.
 int64_t PossiblePairs(const RecordSet& records, LinkType type);
 
 StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
                                            const ComparisonSet& comparisons,
                                            const EstimationOptions& options,
-                                           EstimationReport* report,
-                                           Progress* progress = nullptr);
+                                           EstimationReport* report, Progress* progress = nullptr);
 
 }  // namespace pioneer::link

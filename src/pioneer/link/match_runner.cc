@@ -1,12 +1,12 @@
 #include "pioneer/link/match_runner.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-
-#include <fmt/format.h>
 
 namespace pioneer::link {
 namespace {
@@ -143,8 +143,8 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
       comps.Levels(records, p.a, records, p.b, levels);
       line.clear();
       fmt::format_to(std::back_inserter(line), "{},{},{:.4f},{:.6f},{}", CsvField(records.id(p.a)),
-                     CsvField(records.id(p.b)), p.weight,
-                     FellegiSunterModel::Probability(p.weight), PairDecisionName(d));
+                     CsvField(records.id(p.b)), p.weight, FellegiSunterModel::Probability(p.weight),
+                     PairDecisionName(d));
       for (size_t c = 0; c < comps.size(); ++c) {
         line.push_back(',');
         line += comps.labels(c)[levels[c]];
@@ -238,10 +238,10 @@ std::string RenderMatchSummary(const MatchSummary& s) {
   }
   for (const LoadedInput& in : s.inputs) {
     for (const FieldIssue& is : in.unparsed) {
-      line(fmt::format("warning: {}: {} {} value(s) not understood (first at line {}, column "
-                       "{}); treated as missing",
-                       in.path, Thousands(is.count), FieldName(is.field), is.first_line,
-                       is.first_column));
+      line(fmt::format(
+          "warning: {}: {} {} value(s) not understood (first at line {}, column "
+          "{}); treated as missing",
+          in.path, Thousands(is.count), FieldName(is.field), is.first_line, is.first_column));
     }
   }
   for (const std::string& w : e.warnings) line("warning: " + w);
@@ -258,9 +258,10 @@ std::string RenderMatchSummary(const MatchSummary& s) {
                      Thousands(r.prediction.pairs_per_rule[i]), Thousands(b.blocks),
                      Thousands(b.capped_blocks), Thousands(b.largest_block)));
   }
-  const double share = e.possible_pairs > 0 ? 100.0 * static_cast<double>(r.prediction.scored_pairs) /
-                                                  static_cast<double>(e.possible_pairs)
-                                            : 0.0;
+  const double share = e.possible_pairs > 0
+                           ? 100.0 * static_cast<double>(r.prediction.scored_pairs) /
+                                 static_cast<double>(e.possible_pairs)
+                           : 0.0;
   line(
       fmt::format("  {} candidate pairs scored, {:.4f}% of {} possible (counted before "
                   "scoring: {} over all rules)",
@@ -292,12 +293,13 @@ std::string RenderMatchSummary(const MatchSummary& s) {
   }
   line(fmt::format("model: u from {} {} pairs; m by EM on pairs blocked by: {}",
                    Thousands(e.u_pairs), e.u_exhaustive ? "(all)" : "random", sessions));
-  line(fmt::format("  lambda = {:.4g} = {} deterministic pairs / recall {:.3f} / {} possible "
-                   "pairs (prior weight {:+.2f})",
-                   r.model.lambda(), Thousands(e.deterministic_pairs), e.deterministic_recall,
-                   Thousands(e.possible_pairs), r.model.prior_weight()));
-  line(fmt::format("  {:<14} {:<14} {:>9} {:>11} {:>8}", "comparison", "level", "m", "u",
-                   "weight"));
+  line(
+      fmt::format("  lambda = {:.4g} = {} deterministic pairs / recall {:.3f} / {} possible "
+                  "pairs (prior weight {:+.2f})",
+                  r.model.lambda(), Thousands(e.deterministic_pairs), e.deterministic_recall,
+                  Thousands(e.possible_pairs), r.model.prior_weight()));
+  line(
+      fmt::format("  {:<14} {:<14} {:>9} {:>11} {:>8}", "comparison", "level", "m", "u", "weight"));
   for (size_t c = 0; c < comps.size(); ++c) {
     const ComparisonParameters& p = r.model.params()[c];
     for (int l = 1; l < comps.level_count(c); ++l) {
@@ -306,6 +308,40 @@ std::string RenderMatchSummary(const MatchSummary& s) {
                        l == 1 ? comps.spec(c).name : "", comps.labels(c)[li], p.m[li], p.u[li],
                        r.model.weight(c, l),
                        l == kExactLevel && comps.spec(c).term_frequency ? "  +TF" : ""));
+    }
+  }
+  if (const LocationStrata& st = r.model.strata(); st.active()) {
+    // Household-aware u: what the other comparisons weigh when the location agrees.
+    std::string head = fmt::format(
+        "  {:<14} {:<14}", "given " + comps.spec(static_cast<size_t>(st.comparison)).name, "level");
+    for (const std::string& n : st.names)
+      head += fmt::format(" {:>11} {:>8}", "u|" + n.substr(5), "weight");
+    line(fmt::format("  u given the location level (household strata; no TF): {}", [&] {
+      std::string t;
+      for (size_t k = 0; k < st.names.size(); ++k) {
+        if (k) t += ", ";
+        t += st.names[k] + " =";
+        for (size_t l = 0; l < st.stratum_of_level.size(); ++l) {
+          if (st.stratum_of_level[l] == k + 1) {
+            t += " " + comps.labels(static_cast<size_t>(st.comparison))[l];
+          }
+        }
+      }
+      return t;
+    }()));
+    line(head);
+    for (size_t c = 0; c < comps.size(); ++c) {
+      if (static_cast<int>(c) == st.comparison) continue;
+      for (int l = 1; l < comps.level_count(c); ++l) {
+        const auto li = static_cast<size_t>(l);
+        std::string row =
+            fmt::format("  {:<14} {:<14}", l == 1 ? comps.spec(c).name : "", comps.labels(c)[li]);
+        for (size_t k = 0; k < st.u.size(); ++k) {
+          row += fmt::format(" {:>11.3e} {:>+8.2f}", st.u[k][c][li],
+                             r.model.stratum_weight(static_cast<int>(k + 1), c, l));
+        }
+        line(row);
+      }
     }
   }
   line("");
@@ -335,44 +371,44 @@ std::string RenderMatchSummary(const MatchSummary& s) {
       peak = std::max(peak, n);
     }
     const double tw = FellegiSunterModel::WeightForProbability(st.match_probability);
-    line(fmt::format("match weight histogram of scored pairs ({}-bit bins; bar length ~ log10 "
-                     "count; > marks the match threshold, weight {:.2f}):",
-                     width, tw));
+    line(
+        fmt::format("match weight histogram of scored pairs ({}-bit bins; bar length ~ log10 "
+                    "count; > marks the match threshold, weight {:.2f}):",
+                    width, tw));
     for (const auto& [from, n] : rows) {
-      const int len =
-          n == 0 ? 0
-                 : 1 + static_cast<int>(std::round(
-                           39.0 * std::log10(static_cast<double>(n)) /
-                           std::max(1.0, std::log10(static_cast<double>(peak)))));
+      const int len = n == 0 ? 0
+                             : 1 + static_cast<int>(std::round(
+                                       39.0 * std::log10(static_cast<double>(n)) /
+                                       std::max(1.0, std::log10(static_cast<double>(peak)))));
       const bool at_threshold = tw >= from && tw < from + width;
-      const std::string label =
-          from == WeightHistogram::kMin ? fmt::format("< {}", from + width)
-          : from + width >= WeightHistogram::kMin + WeightHistogram::kBins
-              ? fmt::format(">= {}", from)
-              : fmt::format("{}..{}", from, from + width);
+      const std::string label = from == WeightHistogram::kMin ? fmt::format("< {}", from + width)
+                                : from + width >= WeightHistogram::kMin + WeightHistogram::kBins
+                                    ? fmt::format(">= {}", from)
+                                    : fmt::format("{}..{}", from, from + width);
       line(fmt::format("  {:>9} {}{:<41}{:>12}", label, at_threshold ? ">" : " ",
                        std::string(static_cast<size_t>(len), '#'), Thousands(n)));
     }
   }
   line("");
   const int64_t nonmatch = r.prediction.scored_pairs - s.matches - s.reviews;
-  line(fmt::format("decisions: {} match (p >= {}), {} clerical review ({} <= p < {}), {} "
-                   "non-match",
-                   Thousands(s.matches), st.match_probability, Thousands(s.reviews),
-                   st.review_probability, st.match_probability, Thousands(nonmatch)));
+  line(
+      fmt::format("decisions: {} match (p >= {}), {} clerical review ({} <= p < {}), {} "
+                  "non-match",
+                  Thousands(s.matches), st.match_probability, Thousands(s.reviews),
+                  st.review_probability, st.match_probability, Thousands(nonmatch)));
   const Clustering& cl = r.clustering;
-  line(fmt::format("clusters: {} entities from {} records (largest {}); over-merge guard "
-                   "refused {} edge(s) by size cap {} and {} by bridge share {}",
-                   Thousands(cl.clusters), Thousands(s.records), cl.largest,
-                   Thousands(cl.rejected_size), st.max_cluster_size, Thousands(cl.rejected_bridge),
-                   st.min_bridge_share));
+  line(fmt::format(
+      "clusters: {} entities from {} records (largest {}); over-merge guard "
+      "refused {} edge(s) by size cap {} and {} by bridge share {}",
+      Thousands(cl.clusters), Thousands(s.records), cl.largest, Thousands(cl.rejected_size),
+      st.max_cluster_size, Thousands(cl.rejected_bridge), st.min_bridge_share));
   if (s.evaluated) {
     auto m = [&](const char* what, const PairwiseMetrics& pm) {
-      line(fmt::format("accuracy ({}): precision {:.4f} recall {:.4f} F1 {:.4f} (TP {}, FP {}, "
-                       "FN {}; {} true pairs)",
-                       what, pm.precision, pm.recall, pm.f1, Thousands(pm.true_positives),
-                       Thousands(pm.false_positives), Thousands(pm.false_negatives),
-                       Thousands(pm.true_pairs)));
+      line(fmt::format(
+          "accuracy ({}): precision {:.4f} recall {:.4f} F1 {:.4f} (TP {}, FP {}, "
+          "FN {}; {} true pairs)",
+          what, pm.precision, pm.recall, pm.f1, Thousands(pm.true_positives),
+          Thousands(pm.false_positives), Thousands(pm.false_negatives), Thousands(pm.true_pairs)));
     };
     m("pairs at threshold", s.pairwise);
     m("pairs within clusters", s.cluster_pairwise);
@@ -384,9 +420,10 @@ std::string RenderMatchSummary(const MatchSummary& s) {
                     Thousands(cm.predicted_clusters), Thousands(cm.true_clusters),
                     cm.exact_match_share, cm.precision, cm.recall));
   }
-  line(fmt::format("time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
-                   s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,
-                   r.prediction.seconds, s.write_seconds));
+  line(
+      fmt::format("time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
+                  s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,
+                  r.prediction.seconds, s.write_seconds));
   return out;
 }
 

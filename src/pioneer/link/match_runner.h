@@ -42,7 +42,7 @@ struct MatchOptions {
   int threads = 2;
   double deterministic_recall = 0;  // 0 = implied by the model
   int max_cluster_size = 1000;
-  double min_bridge_share = 0.2;
+  double min_bridge_share = 0.5;
   // Evaluation (optional): a ground-truth column, or truth taken from the record id as its
   // first run of digits (FEBRL ids: rec-<N>-org, rec-<N>-dup-<k> -> N).
   std::string truth_column;

@@ -6,8 +6,12 @@
 namespace pioneer::link {
 
 FellegiSunterModel::FellegiSunterModel(ComparisonSet comparisons,
-                                       std::vector<ComparisonParameters> params, double lambda)
-    : comparisons_(std::move(comparisons)), params_(std::move(params)), lambda_(lambda) {
+                                       std::vector<ComparisonParameters> params, double lambda,
+                                       LocationStrata strata)
+    : comparisons_(std::move(comparisons)),
+      params_(std::move(params)),
+      lambda_(lambda),
+      strata_(std::move(strata)) {
   prior_weight_ = std::log2(lambda_ / (1.0 - lambda_));
   const size_t n = comparisons_.size();
   weights_.assign(n * kMaxLevels, 0.0);
@@ -24,6 +28,29 @@ FellegiSunterModel::FellegiSunterModel(ComparisonSet comparisons,
     if (p.tf_minimum > 0) log2_tf_minimum_[c] = static_cast<float>(std::log2(p.tf_minimum));
     tf_[c] = comparisons_.spec(c).term_frequency ? 1 : 0;
   }
+  if (strata_.active()) {
+    strata_loc_ = static_cast<size_t>(strata_.comparison);
+    for (size_t s = 0; s < strata_.u.size(); ++s) {
+      std::vector<double> w = weights_;
+      for (size_t c = 0; c < n; ++c) {
+        if (c == strata_loc_) continue;
+        for (int l = 1; l < comparisons_.level_count(c); ++l) {
+          const auto li = static_cast<size_t>(l);
+          w[c * kMaxLevels + li] = std::log2(params_[c].m[li] / strata_.u[s][c][li]);
+        }
+      }
+      strata_weights_.push_back(std::move(w));
+    }
+  }
+}
+
+double FellegiSunterModel::Contribution(size_t c, const uint8_t* levels, const RecordSet& A,
+                                        uint32_t a, const RecordSet& B, uint32_t b) const {
+  const int s = StratumOf(levels);
+  const int l = levels[c];
+  double w = stratum_weight(s, c, l);
+  if (s == 0) w += TermFrequencyAdjustment(c, l, A, a, B, b);
+  return w;
 }
 
 double FellegiSunterModel::TermFrequencyAdjustment(size_t c, int level, const RecordSet& A,
@@ -40,11 +67,24 @@ double FellegiSunterModel::Score(const RecordSet& A, uint32_t a, const RecordSet
                                  uint8_t* levels) const {
   double w = prior_weight_;
   const size_t n = comparisons_.size();
+  if (strata_loc_ == kNoStrata) {
+    for (size_t c = 0; c < n; ++c) {
+      const uint8_t l = comparisons_.Level(c, A, a, B, b);
+      levels[c] = l;
+      w += weights_[c * kMaxLevels + l];
+      if (l == kExactLevel && tf_[c]) w += TermFrequencyAdjustment(c, l, A, a, B, b);
+    }
+    return w;
+  }
+  // The location level first: it picks the weight table (and whether TF applies).
+  const uint8_t loc = comparisons_.Level(strata_loc_, A, a, B, b);
+  const uint8_t s = strata_.stratum_of_level[loc];
+  const double* table = s == 0 ? weights_.data() : strata_weights_[s - 1u].data();
   for (size_t c = 0; c < n; ++c) {
-    const uint8_t l = comparisons_.Level(c, A, a, B, b);
+    const uint8_t l = c == strata_loc_ ? loc : comparisons_.Level(c, A, a, B, b);
     levels[c] = l;
-    w += weights_[c * kMaxLevels + l];
-    if (l == kExactLevel && tf_[c]) w += TermFrequencyAdjustment(c, l, A, a, B, b);
+    w += table[c * kMaxLevels + l];
+    if (s == 0 && l == kExactLevel && tf_[c]) w += TermFrequencyAdjustment(c, l, A, a, B, b);
   }
   return w;
 }
@@ -75,6 +115,14 @@ nlohmann::json FellegiSunterModel::ToJson() const {
                         {"weight", weight(c, l)}});
     }
     comps.push_back(std::move(cj));
+  }
+  if (strata_.active()) {
+    nlohmann::json sj;
+    sj["comparison"] = strata_.comparison;
+    sj["stratum_of_level"] = strata_.stratum_of_level;
+    sj["names"] = strata_.names;
+    sj["u"] = strata_.u;
+    j["location_strata"] = std::move(sj);
   }
   return j;
 }
@@ -121,7 +169,39 @@ StatusOr<FellegiSunterModel> FellegiSunterModel::FromJson(const nlohmann::json& 
     }
     const double lambda = j.at("lambda").get<double>();
     if (!(lambda > 0 && lambda < 1)) return InvalidArgumentError("model JSON: lambda not in (0,1)");
-    return FellegiSunterModel(ComparisonSet(std::move(specs)), std::move(params), lambda);
+    LocationStrata strata;
+    if (j.contains("location_strata")) {
+      const auto& sj = j.at("location_strata");
+      strata.comparison = sj.at("comparison").get<int>();
+      strata.stratum_of_level = sj.at("stratum_of_level").get<std::vector<uint8_t>>();
+      strata.names = sj.at("names").get<std::vector<std::string>>();
+      strata.u = sj.at("u").get<std::vector<std::vector<std::vector<double>>>>();
+      const auto loc = static_cast<size_t>(strata.comparison);
+      if (strata.comparison < 0 || loc >= specs.size() ||
+          strata.stratum_of_level.size() != params[loc].m.size() ||
+          strata.u.size() != strata.names.size()) {
+        return InvalidArgumentError("model JSON: malformed location_strata");
+      }
+      for (uint8_t st : strata.stratum_of_level) {
+        if (st > strata.u.size()) return InvalidArgumentError("model JSON: unknown stratum");
+      }
+      for (const auto& us : strata.u) {
+        if (us.size() != specs.size()) {
+          return InvalidArgumentError("model JSON: malformed location_strata u");
+        }
+        for (size_t c = 0; c < specs.size(); ++c) {
+          if (c == loc) continue;
+          if (us[c].size() != params[c].m.size()) {
+            return InvalidArgumentError("model JSON: malformed location_strata u");
+          }
+          for (size_t l = 1; l < us[c].size(); ++l) {
+            if (!(us[c][l] > 0)) return InvalidArgumentError("model JSON: stratum u must be > 0");
+          }
+        }
+      }
+    }
+    return FellegiSunterModel(ComparisonSet(std::move(specs)), std::move(params), lambda,
+                              std::move(strata));
   } catch (const nlohmann::json::exception& e) {
     return InvalidArgumentError(std::string("model JSON: ") + e.what());
   }

@@ -36,8 +36,8 @@ TEST(ModelTest, WeightsAndProbability) {
   EXPECT_DOUBLE_EQ(FellegiSunterModel::Probability(0), 0.5);
   EXPECT_NEAR(FellegiSunterModel::Probability(3), 8.0 / 9.0, 1e-12);
   EXPECT_NEAR(FellegiSunterModel::WeightForProbability(0.5), 0, 1e-12);
-  EXPECT_NEAR(FellegiSunterModel::Probability(FellegiSunterModel::WeightForProbability(0.95)),
-              0.95, 1e-12);
+  EXPECT_NEAR(FellegiSunterModel::Probability(FellegiSunterModel::WeightForProbability(0.95)), 0.95,
+              1e-12);
   EXPECT_EQ(FellegiSunterModel::Probability(100), 1.0);
 }
 
@@ -61,8 +61,8 @@ TEST(ModelTest, ScoreSumsLevelsAndTermFrequencies) {
   // Rarer name gets more weight than the common one.
   const double w_quist = m.Score(rs, 3, rs, 4, levels);
   EXPECT_EQ(levels[1], 2);  // dl<=1
-  EXPECT_NEAR(w_quist, m.prior_weight() + m.weight(0, 1) + std::log2(0.01) - std::log2(0.4) +
-                           m.weight(1, 2),
+  EXPECT_NEAR(w_quist,
+              m.prior_weight() + m.weight(0, 1) + std::log2(0.01) - std::log2(0.4) + m.weight(1, 2),
               1e-6);
   EXPECT_GT(m.TermFrequencyAdjustment(0, 1, rs, 3, rs, 4),
             m.TermFrequencyAdjustment(0, 1, rs, 0, rs, 1));
@@ -85,6 +85,75 @@ TEST(ModelTest, JsonRoundTrip) {
   bad["comparisons"][0]["levels"][0]["u"] = 0;
   EXPECT_FALSE(FellegiSunterModel::FromJson(bad).ok());
   EXPECT_FALSE(FellegiSunterModel::FromJson(nlohmann::json::object()).ok());
+}
+
+// family_name + the joint postcode/address comparison, with a "same address" stratum in which
+// the family name agrees for most non-matches (household members).
+FellegiSunterModel HouseholdModel() {
+  ComparisonSpec loc = DefaultComparison(Field::kPostcode, false);
+  loc.with_address = true;
+  loc.term_frequency = false;
+  std::vector<ComparisonSpec> specs = {DefaultComparison(Field::kFamilyName, false), loc};
+  ComparisonSet set(specs);
+  std::vector<ComparisonParameters> params(2);
+  params[0].m = {0, 0.8, 0.1, 0.04, 0.03, 0.03};
+  params[0].u = {0, 0.01, 0.01, 0.02, 0.06, 0.9};
+  // null exact+address exact exact,other-address address sector district dl<=1 area
+  // other-address else
+  params[1].m = {0, 0.4, 0.2, 0.01, 0.2, 0.01, 0.01, 0.01, 0.01, 0.05, 0.1};
+  params[1].u = {0, 1e-4, 1e-3, 1e-3, 1e-4, 1e-3, 1e-2, 1e-4, 0.1, 0.2, 0.6874};
+  LocationStrata st;
+  st.comparison = 1;
+  st.names = {"same address"};
+  st.stratum_of_level = {0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+  st.u = {{{0, 0.9, 0.02, 0.02, 0.02, 0.04}, params[1].u}};
+  return FellegiSunterModel(set, params, 0.01, st);
+}
+
+TEST(ModelTest, LocationStratumReplacesUOfTheOtherComparisons) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .family = "Smith", .postcode = "LS1 4AP", .address = "1 High St"}));
+  rs.Add(Rec({.id = "1", .family = "Smith", .postcode = "LS1 4AP", .address = "1 High St"}));
+  rs.Add(Rec({.id = "2", .family = "Smith", .postcode = "LS1 4AP", .address = ""}));
+  rs.Add(Rec({.id = "3", .family = "Jones", .postcode = "LS1 4AP", .address = "1 High St"}));
+  rs.ComputeTermFrequencies();
+  const FellegiSunterModel m = HouseholdModel();
+  uint8_t levels[2];
+  // Same address: family exact weighs log2(0.8 / 0.9) (no TF), not log2(0.8 / 0.01) + TF.
+  double w = m.Score(rs, 0, rs, 1, levels);
+  EXPECT_EQ(levels[1], 1);  // exact+address
+  EXPECT_EQ(m.StratumOf(levels), 1);
+  EXPECT_NEAR(w, m.prior_weight() + std::log2(0.8 / 0.9) + std::log2(0.4 / 1e-4), 1e-9);
+  EXPECT_NEAR(w,
+              m.prior_weight() + m.Contribution(0, levels, rs, 0, rs, 1) +
+                  m.Contribution(1, levels, rs, 0, rs, 1),
+              1e-9);
+  // Same address, family names differ: log2(0.03 / 0.04).
+  w = m.Score(rs, 0, rs, 3, levels);
+  EXPECT_NEAR(w, m.prior_weight() + std::log2(0.03 / 0.04) + std::log2(0.4 / 1e-4), 1e-9);
+  // Same postcode, an address missing: no stratum, the plain weights and TF
+  // (smith held by 3 of 4 records).
+  w = m.Score(rs, 0, rs, 2, levels);
+  EXPECT_EQ(levels[1], 2);
+  EXPECT_EQ(m.StratumOf(levels), 0);
+  EXPECT_NEAR(w,
+              m.prior_weight() + std::log2(0.8 / 0.01) + std::log2(0.01) - std::log2(0.75) +
+                  std::log2(0.2 / 1e-3),
+              1e-5);
+}
+
+TEST(ModelTest, JsonRoundTripWithStrata) {
+  const FellegiSunterModel m = HouseholdModel();
+  auto back = FellegiSunterModel::FromJson(m.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ToJson(), m.ToJson());
+  EXPECT_TRUE(back->strata().active());
+  nlohmann::json bad = m.ToJson();
+  bad["location_strata"]["u"][0][0][1] = 0;
+  EXPECT_FALSE(FellegiSunterModel::FromJson(bad).ok());
+  bad = m.ToJson();
+  bad["location_strata"]["stratum_of_level"][1] = 5;
+  EXPECT_FALSE(FellegiSunterModel::FromJson(bad).ok());
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "pioneer/link/tracing.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "pioneer/link/normalise.h"
 #include "pioneer/link/parallel.h"
@@ -188,8 +188,8 @@ void Tracer::CrossCheck(const RecordSet& q, TraceDecision* d, int64_t* owner) co
       const char* date = agree == TraceDateAgreement::kAsGiven
                              ? "partial date of birth agrees as given"
                              : "date of birth agrees partially";
-      const bool has_names = q.value_id(Field::kGivenName, 0) != 0 ||
-                             q.value_id(Field::kFamilyName, 0) != 0;
+      const bool has_names =
+          q.value_id(Field::kGivenName, 0) != 0 || q.value_id(Field::kFamilyName, 0) != 0;
       if (has_names) {
         if (NameCheck(q, p)) {
           accept("cross-check-name-check", std::string(date) + "; name check passed");
@@ -287,9 +287,9 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
     c.blocks_hit = std::popcount(mask);
     cands.push_back(std::move(c));
   }
-  std::stable_sort(cands.begin(), cands.end(), [](const TraceCandidate& x, const TraceCandidate& y) {
-    return x.blocks_hit > y.blocks_hit;
-  });
+  std::stable_sort(
+      cands.begin(), cands.end(),
+      [](const TraceCandidate& x, const TraceCandidate& y) { return x.blocks_hit > y.blocks_hit; });
   if (cands.size() > static_cast<size_t>(options_.max_candidates)) {
     cands.resize(static_cast<size_t>(options_.max_candidates));
   }
@@ -320,14 +320,13 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
       FieldEvidence e;
       e.comparison = comps.spec(k).name;
       e.level = comps.labels(k)[best_levels[k]];
-      e.weight = model_.weight(k, best_levels[k]) +
-                 model_.TermFrequencyAdjustment(k, best_levels[k], q, 0, rows_, best_row);
+      e.weight = model_.Contribution(k, best_levels, q, 0, rows_, best_row);
       c.fields.push_back(std::move(e));
     }
   }
-  std::stable_sort(cands.begin(), cands.end(), [](const TraceCandidate& x, const TraceCandidate& y) {
-    return x.weight > y.weight;
-  });
+  std::stable_sort(
+      cands.begin(), cands.end(),
+      [](const TraceCandidate& x, const TraceCandidate& y) { return x.weight > y.weight; });
   const TraceCandidate& best = cands[0];
   d->weight = best.weight;
   d->probability = best.probability;
@@ -409,9 +408,7 @@ StatusOr<FellegiSunterModel> EstimateTraceModel(const std::vector<MpiPerson>& mp
   rs.ComputeTermFrequencies();
   // Compare only what tracing compares: names, birth date, sex, postcode, NHS Number.
   std::vector<ComparisonSpec> specs;
-  auto present = [&](Field f) {
-    return rs.present_count(f, 0) > 0 && rs.present_count(f, 1) > 0;
-  };
+  auto present = [&](Field f) { return rs.present_count(f, 0) > 0 && rs.present_count(f, 1) > 0; };
   const bool both = present(Field::kGivenName) && present(Field::kFamilyName);
   for (Field f : {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
                   Field::kPostcode, Field::kNhsNumber}) {
