@@ -1444,6 +1444,20 @@ TEST_F(SharedRecordTest, CareTeamUpdateChangesThePlansTeamOnly) {
     EXPECT_EQ(plan_after[key], plan_before[key]) << key;
   }
   EXPECT_EQ(Send("PUT", gp, path, changed.dump(), fhir_json, if_match).status, 412);  // stale
+  // Prefer: return=minimal answers with headers only; return=OperationOutcome names the write.
+  const int v2 = std::stoi(version) + 1;
+  Reply minimal =
+      Send("PUT", gp, path, changed.dump(), fhir_json,
+           {{"If-Match", "W/\"" + std::to_string(v2) + "\""}, {"Prefer", "return=minimal"}});
+  EXPECT_EQ(minimal.status, 200);
+  EXPECT_TRUE(minimal.raw.empty()) << minimal.raw;
+  EXPECT_EQ(Header(minimal, "ETag"), "W/\"" + std::to_string(v2 + 1) + "\"");
+  Reply outcome = Send("PUT", gp, path, changed.dump(), fhir_json,
+                       {{"If-Match", "W/\"" + std::to_string(v2 + 1) + "\""},
+                        {"Prefer", "return=OperationOutcome"}});
+  EXPECT_EQ(outcome.status, 200);
+  EXPECT_EQ(outcome.body["resourceType"], "OperationOutcome") << outcome.raw;
+  EXPECT_NE(outcome.raw.find("_history/" + std::to_string(v2 + 2)), std::string::npos);
 }
 
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.

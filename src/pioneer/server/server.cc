@@ -81,6 +81,32 @@ void SendJson(httplib::Response& res, int status, const json& body, const char* 
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), type);
 }
 
+// The answer to a write, as the client's `Prefer: return=` asks (FHIR R4 RESTful API,
+// "Managing Return Content"): `minimal` no body (the headers say where and which version),
+// `OperationOutcome` an informational outcome naming what was written, otherwise
+// (`representation`, the default) the resource as stored.
+void SendWritten(const httplib::Request& req, httplib::Response& res, int status,
+                 const json& resource) {
+  const std::string prefer = req.get_header_value("Prefer");
+  if (prefer.find("return=minimal") != std::string::npos) {
+    res.status = status;
+    return;
+  }
+  if (prefer.find("return=OperationOutcome") != std::string::npos) {
+    std::string written =
+        fmt::format("{}/{}", resource.value("resourceType", ""), resource.value("id", ""));
+    if (resource.contains("meta") && resource["meta"].contains("versionId")) {
+      written += "/_history/" + resource["meta"]["versionId"].get<std::string>();
+    }
+    return SendJson(res, status,
+                    {{"resourceType", "OperationOutcome"},
+                     {"issue", json::array({{{"severity", "information"},
+                                             {"code", "informational"},
+                                             {"diagnostics", "written: " + written}}})}});
+  }
+  SendJson(res, status, resource);
+}
+
 // Per-request state handed to route handlers.
 struct Ctx {
   const httplib::Request& req;
@@ -729,7 +755,7 @@ void Service::SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, i
                    fmt::format("{}/CarePlan/{}/_history/{}", c.base_url, id, plan.version));
   std::string modified = HttpDate(plan.recorded_at);
   if (!modified.empty()) c.res.set_header("Last-Modified", modified);
-  SendJson(c.res, status, fhir::CarePlanResource(plan, patient_id));
+  SendWritten(c.req, c.res, status, fhir::CarePlanResource(plan, patient_id));
 }
 
 // GET /fhir/CarePlan/{id}/_history and /_history/{vid} (vread): the register's versions,
@@ -1041,7 +1067,7 @@ void Service::CareTeamUpdate(Ctx& c) {
   careplan::CarePlan stored =
       StorePlanUpdate(c, gate, *w.access, std::move(plan), expected, "CareTeam/" + id);
   c.res.set_header("ETag", fmt::format("W/\"{}\"", stored.version));
-  SendJson(c.res, 200, fhir::CareTeamResource(stored, w.access->patient_id()));
+  SendWritten(c.req, c.res, 200, fhir::CareTeamResource(stored, w.access->patient_id()));
 }
 
 // --- Consent (objections) ----------------------------------------------------------------
@@ -1076,7 +1102,8 @@ void Service::ConsentCreate(Ctx& c) {
     if (!stored) Fail(500, "exception", "internal error");
     if (added) c.res.set_header("Location", fmt::format("{}/Consent/{}", c.base_url, id));
     c.res.set_header("ETag", "W/\"1\"");
-    return SendJson(c.res, added ? 201 : 200, fhir::ConsentResource(*stored, access->patient_id()));
+    return SendWritten(c.req, c.res, added ? 201 : 200,
+                       fhir::ConsentResource(*stored, access->patient_id()));
   }
   std::optional<ig::ObjectionRecord> before = Check(ig::ReadObjection(c.store, *access));
   bool lifted = Check(ig::LiftObjection(c.store, *access));
@@ -1084,7 +1111,7 @@ void Service::ConsentCreate(Ctx& c) {
   Check(gate.Audit(*access));
   ig::ObjectionRecord shown = before.value_or(ig::ObjectionRecord{});
   if (shown.imported_at.empty()) shown.imported_at = store::UtcNowIso8601();
-  SendJson(c.res, 200, fhir::ConsentResource(shown, access->patient_id(), false));
+  SendWritten(c.req, c.res, 200, fhir::ConsentResource(shown, access->patient_id(), false));
 }
 
 // GET /fhir/Consent/{id}: the person's objection while it stands.
