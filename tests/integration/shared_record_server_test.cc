@@ -1460,6 +1460,39 @@ TEST_F(SharedRecordTest, CareTeamUpdateChangesThePlansTeamOnly) {
   EXPECT_NE(outcome.raw.find("_history/" + std::to_string(v2 + 2)), std::string::npos);
 }
 
+// Conditional update by identifier: none is a create, one the user may read is an update
+// (If-Match still required), other criteria are a 400; a plan of a person the user has no
+// relationship with is never found this way (the create that follows is refused as any).
+TEST_F(SharedRecordTest, CarePlanConditionalUpdateByIdentifier) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = WriteToken("gp_a");
+  const std::string id = PatientId(gp, kP1);
+  const std::string url = "/fhir/CarePlan?identifier=https://gp.example.org/care-plans%7Ccond-1";
+  json body = PlanBody(id, "cond-1");
+  Reply created = Send("PUT", gp, url, body.dump(), fhir_json);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string plan_id = created.body["id"];
+  body["description"] = "Falls prevention and home safety";
+  EXPECT_EQ(Send("PUT", gp, url, body.dump(), fhir_json).status, 428);
+  Reply updated = Send("PUT", gp, url, body.dump(), fhir_json, {{"If-Match", "W/\"1\""}});
+  ASSERT_EQ(updated.status, 200) << updated.raw;
+  EXPECT_EQ(updated.body["id"], plan_id);
+  EXPECT_EQ(updated.body["meta"]["versionId"], "2");
+  EXPECT_EQ(updated.body["description"], "Falls prevention and home safety");
+  json wrong_id = body;
+  wrong_id["id"] = "cp-999";
+  EXPECT_EQ(Send("PUT", gp, url, wrong_id.dump(), fhir_json, {{"If-Match", "W/\"2\""}}).status,
+            400);
+  EXPECT_EQ(Send("PUT", gp, url + "&status=active", body.dump(), fhir_json).status, 400);
+  EXPECT_EQ(Send("PUT", gp, "/fhir/CarePlan", body.dump(), fhir_json).status, 400);
+  // gp_c has no relationship with P1: the plan is not found for them, and the create that
+  // follows is refused as any create for a stranger is.
+  Reply stranger =
+      Send("PUT", WriteToken("gp_c"), url, body.dump(), fhir_json, {{"If-Match", "W/\"2\""}});
+  EXPECT_EQ(stranger.status, 403) << stranger.raw;
+  EXPECT_EQ(stranger.raw.find(plan_id), std::string::npos);
+}
+
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.
 TEST_F(SharedRecordTest, ZzShutdownAuditChainAndLogsWithoutIdentifiers) {
   EXPECT_EQ(server_->Stop(), 0);  // graceful shutdown on SIGTERM

@@ -68,11 +68,12 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   care_plan["readHistory"] = true;
   care_plan["updateCreate"] = false;
   care_plan["conditionalCreate"] = true;
-  care_plan["conditionalUpdate"] = false;
+  care_plan["conditionalUpdate"] = true;
   care_plan["conditionalDelete"] = "not-supported";
   care_plan["documentation"] =
       "create (If-None-Exist: identifier=<system>|<value> only) and update (If-Match: "
-      "W/\"<version>\" required, 428 without it) need the user/CarePlan.write scope, a "
+      "W/\"<version>\" required, 428 without it; conditional update by "
+      "?identifier=<system>|<value>: none matching is a create) need the user/CarePlan.write scope, a "
       "direct care role and a legitimate relationship with the subject; break-glass does not "
       "allow writes.";
   // CareTeam: each care plan's team, written through its plan (a PUT changes the team only).

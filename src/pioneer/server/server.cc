@@ -158,6 +158,8 @@ class Service {
   void ConsentSearch(Ctx& c);
   void CarePlanHistory(Ctx& c);
   void CarePlanUpdate(Ctx& c);
+  void CarePlanConditionalUpdate(Ctx& c);
+  void CarePlanUpdateOf(Ctx& c, const std::string& id, bool conditional);
   void CareTeamUpdate(Ctx& c);
   PlanForWrite OpenPlanForWrite(Ctx& c, ig::Gate& gate, std::optional<int64_t> plan_id,
                                 std::string_view type, const std::string& id,
@@ -963,12 +965,71 @@ int Service::RequiredIfMatch(Ctx& c) {
 
 void Service::CarePlanUpdate(Ctx& c) {
   RequireWriteScope(c, "CarePlan");
-  const std::string id = c.req.matches[1];
+  CarePlanUpdateOf(c, c.req.matches[1], false);
+}
+
+// PUT /fhir/CarePlan?identifier=<system>|<value> (conditional update): one plan with that
+// identifier that the user may read is updated as by id (If-Match still required); none is a
+// create (a plan the user may not see counts as none, so its identifier answers 409 as a
+// create's would: no existence leak); several are 412.
+void Service::CarePlanConditionalUpdate(Ctx& c) {
+  RequireWriteScope(c, "CarePlan");
+  fhir::SearchParams params = Params(c);
+  std::string identifier;
+  for (const auto& [k, v] : params) {
+    if (k != "identifier" || !identifier.empty()) {
+      Fail(400, "invalid",
+           "a conditional update of a CarePlan takes one criterion: identifier=<system>|<value>");
+    }
+    identifier = v;
+  }
+  if (identifier.empty()) {
+    Fail(400, "invalid", "give the plan's id in the URL or identifier=<system>|<value>");
+  }
+  std::string error;
+  std::optional<fhir::PlanIdentifierCriteria> criteria =
+      fhir::ParseIfNoneExist("identifier=" + identifier, &error);
+  if (!criteria) Fail(400, "invalid", error);
+  careplan::PlanFilter f;
+  f.source = std::string(fhir::kFhirPlanSource);
+  f.source_ref = criteria->exact;
+  f.source_ref_suffix = criteria->suffix;
+  std::vector<careplan::CarePlan> matches = Check(careplan::ListPlans(c.store, f));
+  if (matches.size() > 1) {
+    ig::Gate gate(c.store, c.now, c.audit);
+    Check(gate.AuditOther(*c.who, "CarePlan.update", nullptr, "denied", "conditional:several"));
+    Fail(412, "duplicate", "the identifier matches more than one CarePlan");
+  }
+  if (matches.size() == 1) {
+    std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+    ig::Gate gate(c.store, c.now, c.audit);
+    std::optional<ig::PersonAccess> read = owner ? Check(gate.Open(*c.who, *owner, "CarePlan.read"))
+                                                 : std::optional<ig::PersonAccess>();
+    bool visible = false;
+    if (read) {
+      for (const careplan::CarePlan& p : Check(ig::PersonRecords(c.store).CarePlans(*read))) {
+        visible |= p.plan_id == matches[0].plan_id;
+      }
+      Check(gate.Release(*read));
+    }
+    if (visible) return CarePlanUpdateOf(c, fmt::format("cp-{}", matches[0].plan_id), true);
+  }
+  CarePlanCreate(c);
+}
+
+void Service::CarePlanUpdateOf(Ctx& c, const std::string& id, bool conditional) {
   json body = FhirBody(c);
   fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
   if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
-  if (parsed.write.id.empty()) Fail(400, "invalid", "CarePlan.id is required in an update");
-  if (parsed.write.id != id) Fail(400, "invalid", "CarePlan.id does not match the URL");
+  // A conditional update may leave the id out; one given must be the plan's.
+  if (parsed.write.id.empty() && !conditional) {
+    Fail(400, "invalid", "CarePlan.id is required in an update");
+  }
+  if (!parsed.write.id.empty() && parsed.write.id != id) {
+    Fail(400, "invalid",
+         conditional ? "CarePlan.id is not the id of the plan the identifier matches"
+                     : "CarePlan.id does not match the URL");
+  }
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
   const int expected = RequiredIfMatch(c);
   ig::Gate gate(c.store, c.now, c.audit);
@@ -1210,6 +1271,8 @@ void Service::Install(httplib::Server& svr) {
            Route("POST /fhir/CarePlan", Auth::kBearer, &Service::CarePlanCreate));
   svr.Post(R"(/fhir/Consent/?)",
            Route("POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate));
+  svr.Put(R"(/fhir/CarePlan/?)", Route("PUT /fhir/CarePlan?identifier", Auth::kBearer,
+                                       &Service::CarePlanConditionalUpdate));
   svr.Put(R"(/fhir/CarePlan/([^/]+))",
           Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
   svr.Put(R"(/fhir/CareTeam/([^/]+))",
