@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Require(!clinical->patient_id.empty(), "a clinical search names its patient");
         CheckRange(clinical->date);
         for (const fhir::TokenFilter& f : clinical->tokens) {
-          Require(!f.any_of.empty(), "a token parameter has at least one value");
+          Require(!f.any_of.empty() || f.missing.has_value(),
+                  "a token parameter has a value or is :missing");
         }
         (void)fhir::MatchesTokens(kSampleResource, *clinical);
       } else {

@@ -275,12 +275,24 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const Sea
     } else if (k == "date") {
       PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
     } else if (auto t = std::find_if(tokens.begin(), tokens.end(),
-                                     [&](const auto& p) { return p.first == k; });
+                                     [&](const auto& p) {
+                                       return p.first == k || k == std::string(p.first) + ":not" ||
+                                              k == std::string(p.first) + ":missing";
+                                     });
                t != tokens.end()) {
       TokenFilter f{std::string(t->first), std::string(t->second), {}};
-      for (const std::string& one : SplitEscaped(v, ',', false)) {
-        PIONEER_ASSIGN_OR_RETURN(Token tok, ParseToken(t->first, one));
-        f.any_of.push_back(std::move(tok));
+      if (k.size() > t->first.size() && k.substr(t->first.size()) == ":missing") {
+        if (v != "true" && v != "false") {
+          return InvalidArgumentError(
+              fmt::format("parameter '{}:missing' is true or false", t->first));
+        }
+        f.missing = v == "true";
+      } else {
+        f.negated = k.size() > t->first.size();
+        for (const std::string& one : SplitEscaped(v, ',', false)) {
+          PIONEER_ASSIGN_OR_RETURN(Token tok, ParseToken(t->first, one));
+          f.any_of.push_back(std::move(tok));
+        }
       }
       q.tokens.push_back(std::move(f));
     } else if (!lenient) {
@@ -299,11 +311,15 @@ bool MatchesTokens(const nlohmann::json& resource, const ClinicalQuery& q) {
   for (const TokenFilter& f : q.tokens) {
     codings.clear();
     if (auto e = resource.find(f.element); e != resource.end()) Collect(*e, &codings);
+    if (f.missing) {
+      if (*f.missing != codings.empty()) return false;
+      continue;
+    }
     bool any = false;
     for (const Token& t : f.any_of) {
       for (const CodingView& c : codings) any = any || Matches(t, c);
     }
-    if (!any) return false;
+    if (any == f.negated) return false;
   }
   return true;
 }

@@ -52,10 +52,14 @@ struct Token {
   std::string code;                   // "": any code (only with a system)
 };
 // One token parameter of a search: the resource element it looks at and the values.
+// Modifiers: `:not` (no value of the element matches any of the tokens; a resource without
+// the element matches) and `:missing=true|false` (the element is absent / present).
 struct TokenFilter {
-  std::string parameter;  // e.g. "code"
-  std::string element;    // e.g. "code", "category", "clinicalStatus"
-  std::vector<Token> any_of;
+  std::string parameter;        // e.g. "code"
+  std::string element;          // e.g. "code", "category", "clinicalStatus"
+  std::vector<Token> any_of;    // empty for :missing
+  bool negated = false;         // :not
+  std::optional<bool> missing;  // :missing
 };
 // The token parameters a resource type can be searched by (R4 names) and the element each
 // looks at: Encounter status, class, type; Condition code, category, clinical-status,

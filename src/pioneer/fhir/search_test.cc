@@ -191,6 +191,16 @@ TEST(SearchTest, TokenParametersParseAndMatch) {
   }
   EXPECT_FALSE(
       ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:text", "x"}}, false).ok());
+  // :not and :missing.
+  EXPECT_TRUE(match({{"code:not", "I22"}}));
+  EXPECT_FALSE(match({{"code:not", "I22,I21"}}));
+  EXPECT_TRUE(match({{"verification-status:missing", "true"}}));
+  EXPECT_FALSE(match({{"code:missing", "true"}}));
+  EXPECT_TRUE(match({{"code:missing", "false"}}));
+  EXPECT_TRUE(match({{"verification-status:not", "confirmed"}}));  // absent: not confirmed
+  EXPECT_FALSE(
+      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:missing", "yes"}}, false)
+          .ok());
 }
 
 TEST(SearchTest, EverythingParameters) {
