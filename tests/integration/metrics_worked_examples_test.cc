@@ -61,13 +61,22 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   fs::path dir = fs::path(SourceDir()) / "tests" / "metrics" / GetParam();
   TempDir tmp;
   std::string extracts = tmp / "extracts";
-  // objections.csv is not an extract: it is imported with `pioneer objections import`.
+  // Not extracts: objections.csv is imported with `pioneer objections import`, care_plans.csv
+  // with `pioneer careplan import`, and risk_strata.csv is inserted into the risk_strata table
+  // (as `pioneer risk score --save-strata` writes it).
   const std::string objections = tmp / "objections.csv";
-  bool has_objections = false;
+  const std::string care_plans = tmp / "care_plans.csv";
+  std::string strata;
+  bool has_objections = false, has_care_plans = false;
   for (const auto& f : fs::directory_iterator(dir)) {
     if (f.path().filename() == "objections.csv") {
       WriteFile(objections, Prepare(ReadFile(f.path())));
       has_objections = true;
+    } else if (f.path().filename() == "care_plans.csv") {
+      WriteFile(care_plans, Prepare(ReadFile(f.path())));
+      has_care_plans = true;
+    } else if (f.path().filename() == "risk_strata.csv") {
+      strata = Prepare(ReadFile(f.path()));
     } else if (f.path().extension() == ".csv") {
       WriteFile(extracts + "/" + f.path().filename().string(), Prepare(ReadFile(f.path())));
     }
@@ -79,8 +88,41 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     r = RunPioneer("objections import --db " + db + " " + objections, tmp);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
+  if (has_care_plans) {
+    r = RunPioneer("careplan import --db " + db + " " + care_plans, tmp);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
   auto store = store::Store::OpenSqlite(db);
   ASSERT_TRUE(store.ok());
+  if (!strata.empty()) {
+    // Header: nhs_number,index_date,model_id,practice,age,top2_practice,top4_practice,loa_band
+    std::istringstream in(strata);
+    std::string row;
+    std::getline(in, row);
+    ASSERT_EQ(row,
+              "nhs_number,index_date,model_id,practice,age,top2_practice,top4_practice,"
+              "loa_band");
+    while (std::getline(in, row)) {
+      std::vector<std::string> f;
+      std::istringstream fields(row);
+      for (std::string v; std::getline(fields, v, ',');) f.push_back(v);
+      ASSERT_EQ(f.size(), 8u) << row;
+      const std::vector<store::Param> params = {store::Param::Of(f[0]),
+                                                store::Param::Of(f[1]),
+                                                store::Param::Of(f[2]),
+                                                store::Param::Of(f[3]),
+                                                store::Param::Of(int64_t{std::stoi(f[4])}),
+                                                store::Param::Of(int64_t{std::stoi(f[5])}),
+                                                store::Param::Of(int64_t{std::stoi(f[6])}),
+                                                store::Param::Of(int64_t{std::stoi(f[7])})};
+      auto ins = (*store)->Execute(
+          "INSERT INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
+          "top2_practice, top4_practice, loa_band, saved_at) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '2014-04-02T00:00:00Z')",
+          params);
+      ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    }
+  }
   // Nothing may be quarantined: a worked example's rows must all be read as written.
   int64_t quarantined = -1;
   ASSERT_TRUE((*store)

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "testing/test_util.h"
@@ -49,10 +50,10 @@ class RiskCli : public ::testing::Test {
                             " --index-date 2013-04-01 --threads 1 --out " + (*dir_ / "model"),
                         *dir_);
     ASSERT_EQ(t.exit_code, 0) << t.err;
-    auto r =
-        RunPioneer("risk report --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
-                       " --index-date 2014-04-01 --threads 1 --out " + (*dir_ / "report"),
-                   *dir_);
+    auto r = RunPioneer(
+        "risk report --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
+            " --index-date 2014-04-01 --threads 1 --save-strata --out " + (*dir_ / "report"),
+        *dir_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     report_ = new json(json::parse(testing::ReadFile(*dir_ / "report/risk-report.json")));
   }
@@ -306,6 +307,76 @@ TEST_F(RiskCli, JointCarePlanCoverageMatchesARecomputationFromTheFiles) {
   EXPECT_GT(share, 0.05);
   EXPECT_LT(share, 0.95);
   EXPECT_LT(top2["with_joint_plan_and_lead_share"].get<double>(), share);
+}
+
+// The catalogue metrics nc_* (docs/metrics.md), evaluated by `pioneer metrics` with both
+// engines on the strata that `risk report --save-strata` saved, give exactly the report's
+// national-condition figures: every approach, for the area at each date of the series and by
+// practice and CCG on the index date (the report's counts are disclosure-controlled; the
+// metrics are run without control and the same rule applied here).
+TEST_F(RiskCli, CatalogueMetricsEqualTheNationalConditionFigures) {
+  ASSERT_NE(report_, nullptr);
+  const json& nc = (*report_)["national_condition"];
+  ASSERT_TRUE(nc.contains("area")) << nc.dump();
+  EXPECT_GT(nc.value("strata_saved", 0), 1000);
+  // (metric, period first day, group) -> exact numerator, from one engine.
+  using Cells = std::map<std::tuple<std::string, std::string, std::string>, int64_t>;
+  auto run = [&](const std::string& engine, const std::string& by) {
+    std::string cmd = "metrics --db " + (*dir_ / "area.db") +
+                      " --period 2013-07..2014-06 --every quarter --no-disclosure-control "
+                      "--json --engine " +
+                      engine + " --by " + by;
+    for (const char* a : {"top2_practice", "top4_practice", "loa_4_5"}) {
+      cmd += std::string(" --metric nc_high_risk_") + a + " --metric nc_joint_plan_" + a;
+    }
+    cmd += " --metric nc_adults_stratified";
+    auto r = RunPioneer(cmd, *dir_);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    Cells cells;
+    const json j = json::parse(r.out);
+    for (const json& m : j["metrics"]) {
+      for (const json& v : m["values"]) {
+        if (v["numerator"].is_null()) continue;
+        cells[{m["id"].get<std::string>(), v["first_day"].get<std::string>(),
+               v["group"].get<std::string>()}] = std::llround(v["numerator"].get<double>());
+      }
+    }
+    return cells;
+  };
+  const std::map<std::string, std::string> by_key = {
+      {"none", ""}, {"practice", "practice"}, {"ccg", "ccg"}};
+  for (const auto& [by, key] : by_key) {
+    const Cells fast = run("fast", by);
+    const Cells sql = run("reference", by);
+    ASSERT_FALSE(fast.empty()) << by;
+    EXPECT_EQ(fast, sql) << "the engines disagree by " << by;
+    auto cell = [&](const std::string& metric, const std::string& day, const std::string& group) {
+      auto it = fast.find({metric, day, group});
+      return PublishedOrNull(it == fast.end() ? 0 : it->second);
+    };
+    auto check = [&](const json& figures, const std::string& day, const std::string& group) {
+      for (const char* a : {"top2_practice", "top4_practice", "loa_4_5"}) {
+        const json& f = figures[a];
+        const std::string where = std::string(a) + " " + day + " " + group;
+        EXPECT_EQ(f["adults"], cell("nc_adults_stratified", day, group)) << where;
+        EXPECT_EQ(f["high_risk"], cell(std::string("nc_high_risk_") + a, day, group)) << where;
+        EXPECT_EQ(f["with_joint_plan_and_lead"],
+                  cell(std::string("nc_joint_plan_") + a, day, group))
+            << where;
+      }
+    };
+    const std::string day = nc["date"].get<std::string>();
+    if (key.empty()) {
+      ASSERT_EQ(nc["over_time"].size(), 4u);
+      for (const json& point : nc["over_time"]) {
+        check(point["area"], point["date"].get<std::string>(), "all");
+      }
+      continue;
+    }
+    const json& rows = nc[key == "practice" ? "by_practice" : "by_ccg"];
+    ASSERT_GT(rows.size(), 1u) << by;
+    for (const json& row : rows) check(row, day, row[key].get<std::string>());
+  }
 }
 
 // Last: it records objections in the shared store. People who objected to their records
