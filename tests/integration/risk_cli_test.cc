@@ -327,7 +327,8 @@ TEST_F(RiskCli, CatalogueMetricsEqualTheNationalConditionFigures) {
                       "--json --engine " +
                       engine + " --by " + by;
     for (const char* a : {"top2_practice", "top4_practice", "loa_4_5"}) {
-      cmd += std::string(" --metric nc_high_risk_") + a + " --metric nc_joint_plan_" + a;
+      cmd += std::string(" --metric nc_high_risk_") + a + " --metric nc_with_plan_" + a +
+             " --metric nc_joint_plan_" + a;
     }
     cmd += " --metric nc_adults_stratified";
     auto r = RunPioneer(cmd, *dir_);
@@ -360,6 +361,7 @@ TEST_F(RiskCli, CatalogueMetricsEqualTheNationalConditionFigures) {
         const std::string where = std::string(a) + " " + day + " " + group;
         EXPECT_EQ(f["adults"], cell("nc_adults_stratified", day, group)) << where;
         EXPECT_EQ(f["high_risk"], cell(std::string("nc_high_risk_") + a, day, group)) << where;
+        EXPECT_EQ(f["with_plan"], cell(std::string("nc_with_plan_") + a, day, group)) << where;
         EXPECT_EQ(f["with_joint_plan_and_lead"],
                   cell(std::string("nc_joint_plan_") + a, day, group))
             << where;

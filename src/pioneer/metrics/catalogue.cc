@@ -914,16 +914,37 @@ MetricDefinition HighRisk(const Approach& a) {
   return d;
 }
 
+// A care plan in force on the index date (careplan::CarePlan::InForceOn).
+Expr PlanInForce() {
+  return Expr::In("status", {"active", "on-hold", "completed", "revoked"},
+                  "in force: not a draft or entered in error (a completed or revoked plan "
+                  "counts before its end date)");
+}
+
+Relation OpenOnIndexDate() {
+  return {Relation::Kind::kOpenOn, "care_plans", "start_date", "end_date", "index_date", 0, 0};
+}
+
+MetricDefinition WithPlan(const Approach& a) {
+  MetricDefinition d = HighRisk(a);
+  d.id = std::string("nc_with_plan_") + a.id;
+  d.title = std::string("High-risk adults with a care plan in force: ") + a.label;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.numerator = Expr::And(
+      {a.high_risk, Expr::Exists(OpenOnIndexDate(), PlanInForce(),
+                                 "a care plan in force on the index date (start <= day < end)")});
+  d.denominator_metric = std::string("nc_high_risk_") + a.id;
+  d.denominator_rule = d.denominator_metric + " (the high-risk adults by this approach)";
+  return d;
+}
+
 // The national condition's figure: a joint care plan in force on the index date that names
 // an accountable GP and a care coordinator (careplan::CarePlan: InForceOn, IsJoint,
 // HasNamedLeadProfessional).
 Expr JointPlanWithLead() {
   return Expr::Exists(
-      {Relation::Kind::kOpenOn, "care_plans", "start_date", "end_date", "index_date", 0, 0},
-      Expr::And({Expr::In("status", {"active", "on-hold", "completed", "revoked"},
-                          "in force: not a draft or entered in error (a completed or revoked "
-                          "plan counts before its end date)"),
-                 Expr::Present("accountable_gp", "names an accountable GP"),
+      OpenOnIndexDate(),
+      Expr::And({PlanInForce(), Expr::Present("accountable_gp", "names an accountable GP"),
                  Expr::Present("care_coordinator", "names a care coordinator"),
                  Expr::Contains("organisations", {";"},
                                 "joint: two or more organisations (codes joined with ';')")}),
@@ -995,6 +1016,7 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
   c.push_back(SevenDay(true));
   c.push_back(AdultsStratified());
   for (const Approach& a : HighRiskApproaches()) c.push_back(HighRisk(a));
+  for (const Approach& a : HighRiskApproaches()) c.push_back(WithPlan(a));
   for (const Approach& a : HighRiskApproaches()) c.push_back(JointPlan(a));
   for (auto& d : c) {
     d.breakdowns = d.profile == Profile::kNone ? AllBreakdowns()
