@@ -179,9 +179,9 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   }
   auto st = store::Store::OpenSqlite(db);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
-  for (const char* t : {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans",
-                        "care_plan_history", "care_plan_imports", "care_plan_rejects",
-                        "risk_strata"}) {
+  for (const char* t :
+       {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans", "care_plan_history",
+        "care_plan_imports", "care_plan_rejects", "risk_strata"}) {
     EXPECT_TRUE((*st)->HasTable(t)) << t;
   }
   std::string version;
