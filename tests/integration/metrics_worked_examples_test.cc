@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -138,6 +139,10 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   std::istringstream expected(ReadFile((dir / "expected.txt").string()));
   std::string line;
   int checked = 0;
+  std::unique_ptr<timeline::Timeline> t;
+  std::unique_ptr<metrics::FastEngine> fast;
+  metrics::SwitchValues built_for;
+  metrics::SqlEngine sql(**store);
   while (std::getline(expected, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream ls(line);
@@ -185,12 +190,19 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     o["disclosure.apply"] = "false";
     auto sw = metrics::ResolveSwitches(o);
     ASSERT_TRUE(sw.ok()) << sw.status().ToString();
-    auto catalogue = metrics::BuildCatalogue(*sw);
-    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    metrics::FastEngine fast(*t, *ref);
-    metrics::SqlEngine sql(**store);
-    for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(&fast),
+    // One timeline and fast engine per switch setting (built again only when a `switch` line
+    // changed the values in force).
+    if (!fast || *sw != built_for) {
+      auto catalogue = metrics::BuildCatalogue(*sw);
+      auto built =
+          timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
+      ASSERT_TRUE(built.ok()) << built.status().ToString();
+      fast.reset();
+      t = std::make_unique<timeline::Timeline>(std::move(*built));
+      fast = std::make_unique<metrics::FastEngine>(*t, *ref);
+      built_for = *sw;
+    }
+    for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(fast.get()),
                                             static_cast<metrics::CountingEngine*>(&sql)}) {
       auto rep = metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}},
                                    breakdown, {metric});
