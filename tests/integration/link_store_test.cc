@@ -164,6 +164,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
+                           "DROP TABLE risk_strata; "
                            "DROP TABLE care_plan_rejects; DROP TABLE care_plan_imports; "
                            "DROP TABLE care_plan_history; DROP TABLE care_plans; "
                            "DROP TABLE ig_audit; DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
@@ -178,8 +179,9 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   }
   auto st = store::Store::OpenSqlite(db);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
-  for (const char* t : {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans",
-                        "care_plan_history", "care_plan_imports", "care_plan_rejects"}) {
+  for (const char* t :
+       {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans", "care_plan_history",
+        "care_plan_imports", "care_plan_rejects", "risk_strata"}) {
     EXPECT_TRUE((*st)->HasTable(t)) << t;
   }
   std::string version;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -61,13 +62,22 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   fs::path dir = fs::path(SourceDir()) / "tests" / "metrics" / GetParam();
   TempDir tmp;
   std::string extracts = tmp / "extracts";
-  // objections.csv is not an extract: it is imported with `pioneer objections import`.
+  // Not extracts: objections.csv is imported with `pioneer objections import`, care_plans.csv
+  // with `pioneer careplan import`, and risk_strata.csv is inserted into the risk_strata table
+  // (as `pioneer risk score --save-strata` writes it).
   const std::string objections = tmp / "objections.csv";
-  bool has_objections = false;
+  const std::string care_plans = tmp / "care_plans.csv";
+  std::string strata;
+  bool has_objections = false, has_care_plans = false;
   for (const auto& f : fs::directory_iterator(dir)) {
     if (f.path().filename() == "objections.csv") {
       WriteFile(objections, Prepare(ReadFile(f.path())));
       has_objections = true;
+    } else if (f.path().filename() == "care_plans.csv") {
+      WriteFile(care_plans, Prepare(ReadFile(f.path())));
+      has_care_plans = true;
+    } else if (f.path().filename() == "risk_strata.csv") {
+      strata = Prepare(ReadFile(f.path()));
     } else if (f.path().extension() == ".csv") {
       WriteFile(extracts + "/" + f.path().filename().string(), Prepare(ReadFile(f.path())));
     }
@@ -79,8 +89,41 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     r = RunPioneer("objections import --db " + db + " " + objections, tmp);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
+  if (has_care_plans) {
+    r = RunPioneer("careplan import --db " + db + " " + care_plans, tmp);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
   auto store = store::Store::OpenSqlite(db);
   ASSERT_TRUE(store.ok());
+  if (!strata.empty()) {
+    // Header: nhs_number,index_date,model_id,practice,age,top2_practice,top4_practice,loa_band
+    std::istringstream in(strata);
+    std::string row;
+    std::getline(in, row);
+    ASSERT_EQ(row,
+              "nhs_number,index_date,model_id,practice,age,top2_practice,top4_practice,"
+              "loa_band");
+    while (std::getline(in, row)) {
+      std::vector<std::string> f;
+      std::istringstream fields(row);
+      for (std::string v; std::getline(fields, v, ',');) f.push_back(v);
+      ASSERT_EQ(f.size(), 8u) << row;
+      const std::vector<store::Param> params = {store::Param::Of(f[0]),
+                                                store::Param::Of(f[1]),
+                                                store::Param::Of(f[2]),
+                                                store::Param::Of(f[3]),
+                                                store::Param::Of(int64_t{std::stoi(f[4])}),
+                                                store::Param::Of(int64_t{std::stoi(f[5])}),
+                                                store::Param::Of(int64_t{std::stoi(f[6])}),
+                                                store::Param::Of(int64_t{std::stoi(f[7])})};
+      auto ins = (*store)->Execute(
+          "INSERT INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
+          "top2_practice, top4_practice, loa_band, saved_at) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '2014-04-02T00:00:00Z')",
+          params);
+      ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    }
+  }
   // Nothing may be quarantined: a worked example's rows must all be read as written.
   int64_t quarantined = -1;
   ASSERT_TRUE((*store)
@@ -96,6 +139,10 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
   std::istringstream expected(ReadFile((dir / "expected.txt").string()));
   std::string line;
   int checked = 0;
+  std::unique_ptr<timeline::Timeline> t;
+  std::unique_ptr<metrics::FastEngine> fast;
+  metrics::SwitchValues built_for;
+  metrics::SqlEngine sql(**store);
   while (std::getline(expected, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream ls(line);
@@ -143,12 +190,19 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     o["disclosure.apply"] = "false";
     auto sw = metrics::ResolveSwitches(o);
     ASSERT_TRUE(sw.ok()) << sw.status().ToString();
-    auto catalogue = metrics::BuildCatalogue(*sw);
-    auto t = timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    metrics::FastEngine fast(*t, *ref);
-    metrics::SqlEngine sql(**store);
-    for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(&fast),
+    // One timeline and fast engine per switch setting (built again only when a `switch` line
+    // changed the values in force).
+    if (!fast || *sw != built_for) {
+      auto catalogue = metrics::BuildCatalogue(*sw);
+      auto built =
+          timeline::Timeline::Build(**store, {}, metrics::RequiredTimelineOptions(catalogue));
+      ASSERT_TRUE(built.ok()) << built.status().ToString();
+      fast.reset();
+      t = std::make_unique<timeline::Timeline>(std::move(*built));
+      fast = std::make_unique<metrics::FastEngine>(*t, *ref);
+      built_for = *sw;
+    }
+    for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(fast.get()),
                                             static_cast<metrics::CountingEngine*>(&sql)}) {
       auto rep = metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}},
                                    breakdown, {metric});

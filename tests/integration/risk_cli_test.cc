@@ -5,7 +5,8 @@
 //    on the store's extract tables equals the report's;
 //  * an index date without a full outcome year is refused by report, allowed by score;
 //  * a damaged model is refused;
-//  * the report opens in headless Chromium without console errors, every chart drawn.
+//  * the report opens in headless Chromium without console errors, every chart drawn;
+//  * the catalogue metrics nc_* on the saved strata equal the report's national-condition figures.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -16,8 +17,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
+#include "pioneer/base/date.h"
+#include "pioneer/metrics/evaluate.h"
+#include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
+#include "pioneer/store/store.h"
+#include "pioneer/timeline/snapshot.h"
 #include "testing/test_util.h"
 
 namespace pioneer {
@@ -49,10 +57,10 @@ class RiskCli : public ::testing::Test {
                             " --index-date 2013-04-01 --threads 1 --out " + (*dir_ / "model"),
                         *dir_);
     ASSERT_EQ(t.exit_code, 0) << t.err;
-    auto r =
-        RunPioneer("risk report --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
-                       " --index-date 2014-04-01 --threads 1 --out " + (*dir_ / "report"),
-                   *dir_);
+    auto r = RunPioneer(
+        "risk report --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
+            " --index-date 2014-04-01 --threads 1 --save-strata --out " + (*dir_ / "report"),
+        *dir_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     report_ = new json(json::parse(testing::ReadFile(*dir_ / "report/risk-report.json")));
   }
@@ -308,15 +316,92 @@ TEST_F(RiskCli, JointCarePlanCoverageMatchesARecomputationFromTheFiles) {
   EXPECT_LT(top2["with_joint_plan_and_lead_share"].get<double>(), share);
 }
 
+// The catalogue metrics nc_* (docs/metrics.md), evaluated on the strata that
+// `risk report --save-strata` saved, give exactly the report's national-condition figures:
+// every approach, for the area at each date of the series and by practice and CCG on the
+// index date (the report's counts are disclosure-controlled; the metrics are evaluated without
+// control and the same rule applied here). Fast engine only, to keep the suite quick: the
+// engines' agreement on these definitions is asserted by the worked example
+// (tests/metrics/national_condition) and the differential test.
+TEST_F(RiskCli, CatalogueMetricsEqualTheNationalConditionFigures) {
+  ASSERT_NE(report_, nullptr);
+  const json& nc = (*report_)["national_condition"];
+  ASSERT_TRUE(nc.contains("area")) << nc.dump();
+  EXPECT_GT(nc.value("strata_saved", 0), 1000);
+  const std::string db = *dir_ / "area.db";
+  auto store = store::Store::OpenExistingSqlite(db);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto ref = metrics::LoadReferenceData(**store);
+  ASSERT_TRUE(ref.ok()) << ref.status().ToString();
+  auto sw = metrics::ResolveSwitches({{"disclosure.apply", "false"}});
+  ASSERT_TRUE(sw.ok());
+  timeline::OpenOptions oo;
+  oo.timeline = metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*sw));
+  oo.note = [](const std::string&) {};
+  auto t = timeline::OpenOrBuild(**store, db, oo);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  metrics::FastEngine fast(*t, *ref);
+  std::vector<std::string> ids = {"nc_adults_stratified"};
+  for (const char* a : {"top2_practice", "top4_practice", "loa_4_5"}) {
+    for (const char* m : {"nc_high_risk_", "nc_with_plan_", "nc_joint_plan_"}) {
+      ids.push_back(std::string(m) + a);
+    }
+  }
+  const auto periods =
+      metrics::MakePeriods(*Period::Parse("2013-07..2014-06"), metrics::Granularity::kQuarter);
+  for (const auto& [b, key] : std::vector<std::pair<metrics::Breakdown, std::string>>{
+           {metrics::Breakdown::kNone, ""},
+           {metrics::Breakdown::kPractice, "practice"},
+           {metrics::Breakdown::kCcg, "ccg"}}) {
+    auto rep = metrics::Evaluate(fast, *ref, *sw, periods, b, ids);
+    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+    // (metric, period first day, group) -> exact numerator.
+    std::map<std::tuple<std::string, std::string, std::string>, int64_t> cells;
+    for (const auto& v : rep->values) {
+      if (v.numerator) {
+        cells[{v.metric_id, v.period.start.ToIso(), v.group}] = std::llround(*v.numerator);
+      }
+    }
+    ASSERT_FALSE(cells.empty()) << key;
+    auto cell = [&](const std::string& metric, const std::string& day, const std::string& group) {
+      auto it = cells.find({metric, day, group});
+      return PublishedOrNull(it == cells.end() ? 0 : it->second);
+    };
+    auto check = [&](const json& figures, const std::string& day, const std::string& group) {
+      for (const char* a : {"top2_practice", "top4_practice", "loa_4_5"}) {
+        const json& f = figures[a];
+        const std::string where = std::string(a) + " " + day + " " + group;
+        EXPECT_EQ(f["adults"], cell("nc_adults_stratified", day, group)) << where;
+        EXPECT_EQ(f["high_risk"], cell(std::string("nc_high_risk_") + a, day, group)) << where;
+        EXPECT_EQ(f["with_plan"], cell(std::string("nc_with_plan_") + a, day, group)) << where;
+        EXPECT_EQ(f["with_joint_plan_and_lead"],
+                  cell(std::string("nc_joint_plan_") + a, day, group))
+            << where;
+      }
+    };
+    if (key.empty()) {
+      ASSERT_EQ(nc["over_time"].size(), 4u);
+      for (const json& point : nc["over_time"]) {
+        check(point["area"], point["date"].get<std::string>(), "all");
+      }
+      continue;
+    }
+    const json& rows = nc[key == "practice" ? "by_practice" : "by_ccg"];
+    ASSERT_GT(rows.size(), 1u) << key;
+    for (const json& row : rows) {
+      check(row, nc["date"].get<std::string>(), row[key].get<std::string>());
+    }
+  }
+}
+
 // Last: it records objections in the shared store. People who objected to their records
 // being used beyond their own care are left out of the case-finding list, but still rank:
 // every other row (centiles and top-2%/4% flags included) is exactly as before.
 TEST_F(RiskCli, ObjectorsAreRankedButNotListed) {
   const std::string before = *dir_ / "scores.csv";
   if (!std::filesystem::exists(before)) {
-    auto s = RunPioneer("risk score --db " + (*dir_ / "area.db") + " --model " +
-                            (*dir_ / "model") + " --index-date 2014-04-01 --threads 1 --out " +
-                            before,
+    auto s = RunPioneer("risk score --db " + (*dir_ / "area.db") + " --model " + (*dir_ / "model") +
+                            " --index-date 2014-04-01 --threads 1 --out " + before,
                         *dir_);
     ASSERT_EQ(s.exit_code, 0) << s.err;
   }

@@ -214,6 +214,8 @@ void ActivityContext::PersonMonths(timeline::PersonIndex p, int32_t index_day, i
         break;
       }
       case Source::kGpRegistration:
+      case Source::kCarePlan:     // not activity
+      case Source::kRiskStratum:  // not activity
         break;
     }
   }

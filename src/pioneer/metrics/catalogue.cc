@@ -849,6 +849,121 @@ MetricDefinition SevenDay(bool to_social_care) {
   return d;
 }
 
+// --- National condition: risk stratification and joint care planning ----------------------
+// Read from the risk strata saved at an index date (risk_strata, docs/risk.md "Saved strata")
+// and the joint care plan register (care_plans, docs/care-plans.md). Every definition counts
+// distinct people whose stratum's index date lies in the period: save one set of strata per
+// period (a quarter-end, say); a person stratified twice in one period counts once, by their
+// first stratum.
+
+struct Approach {
+  const char* id;     // as risk::ApproachName
+  const char* label;  // who uses it
+  Expr high_risk;
+};
+
+std::vector<Approach> HighRiskApproaches() {
+  return {
+      {"top2_practice", "the top 2% of each practice's list by predicted risk (Leeds)",
+       Expr::IntRange("top2_practice", 1, 1, "in the practice's top 2% by predicted risk")},
+      {"top4_practice", "the top 4% of each practice's list by predicted risk (Tri-borough)",
+       Expr::IntRange("top4_practice", 1, 1, "in the practice's top 4% by predicted risk")},
+      {"loa_4_5", "Likelihood of Admission band 4 or 5 (West Leicestershire)",
+       Expr::IntRange("loa_band", 4, 5, "Likelihood of Admission band 4-5 (40%+)")},
+  };
+}
+
+MetricDefinition AdultsStratified() {
+  MetricDefinition d;
+  d.id = "nc_adults_stratified";
+  d.title = "Adults (18+) risk-stratified: registered, alive and scored on the index date";
+  d.version = "1.0";
+  d.citation =
+      "BCF national condition (d) (joint assessment and accountable lead "
+      "professional); definition PROP";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.source = "risk_strata";
+  d.unit = Unit::kCount;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.numerator = Expr::True();
+  d.period_field = "index_date";
+  d.period_rule = "the stratum's index date inside the period (distinct people)";
+  d.measure = Measure::kPersons;
+  d.age_rule = AgeRule::kField;
+  d.age_field = "age";
+  d.age_lo = 18;
+  d.sex_field = kPersonField;
+  d.practice_field = "practice";
+  d.lsoa_field = kPersonField;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count of people; the denominator of the high-risk shares)";
+  return d;
+}
+
+MetricDefinition HighRisk(const Approach& a) {
+  MetricDefinition d = AdultsStratified();
+  d.id = std::string("nc_high_risk_") + a.id;
+  d.title = std::string("Adults at high risk of emergency admission: ") + a.label;
+  d.unit = Unit::kPercent;
+  d.polarity = Polarity::kLowerIsBetter;
+  d.numerator = a.high_risk;
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "nc_adults_stratified";
+  d.denominator_rule = "nc_adults_stratified (adults stratified on the index date)";
+  return d;
+}
+
+// A care plan in force on the index date (careplan::CarePlan::InForceOn).
+Expr PlanInForce() {
+  return Expr::In("status", {"active", "on-hold", "completed", "revoked"},
+                  "in force: not a draft or entered in error (a completed or revoked plan "
+                  "counts before its end date)");
+}
+
+Relation OpenOnIndexDate() {
+  return {Relation::Kind::kOpenOn, "care_plans", "start_date", "end_date", "index_date", 0, 0};
+}
+
+MetricDefinition WithPlan(const Approach& a) {
+  MetricDefinition d = HighRisk(a);
+  d.id = std::string("nc_with_plan_") + a.id;
+  d.title = std::string("High-risk adults with a care plan in force: ") + a.label;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.numerator = Expr::And(
+      {a.high_risk, Expr::Exists(OpenOnIndexDate(), PlanInForce(),
+                                 "a care plan in force on the index date (start <= day < end)")});
+  d.denominator_metric = std::string("nc_high_risk_") + a.id;
+  d.denominator_rule = d.denominator_metric + " (the high-risk adults by this approach)";
+  return d;
+}
+
+// The national condition's figure: a joint care plan in force on the index date that names
+// an accountable GP and a care coordinator (careplan::CarePlan: InForceOn, IsJoint,
+// HasNamedLeadProfessional).
+Expr JointPlanWithLead() {
+  return Expr::Exists(
+      OpenOnIndexDate(),
+      Expr::And({PlanInForce(), Expr::Present("accountable_gp", "names an accountable GP"),
+                 Expr::Present("care_coordinator", "names a care coordinator"),
+                 Expr::Contains("organisations", {";"},
+                                "joint: two or more organisations (codes joined with ';')")}),
+      "a joint care plan in force on the index date (start <= day < end) naming a lead "
+      "professional");
+}
+
+MetricDefinition JointPlan(const Approach& a) {
+  MetricDefinition d = HighRisk(a);
+  d.id = std::string("nc_joint_plan_") + a.id;
+  d.title = std::string("High-risk adults with a joint care plan and a named lead professional: ") +
+            a.label;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.numerator = Expr::And({a.high_risk, JointPlanWithLead()});
+  d.denominator_metric = std::string("nc_high_risk_") + a.id;
+  d.denominator_rule = d.denominator_metric + " (the high-risk adults by this approach)";
+  return d;
+}
+
 }  // namespace
 
 std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
@@ -899,6 +1014,10 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       {Nhsof23ii().numerator, Nhsof23i().numerator, Nhsof32(sw).numerator, Nhsof3a().numerator}));
   c.push_back(SevenDay(false));
   c.push_back(SevenDay(true));
+  c.push_back(AdultsStratified());
+  for (const Approach& a : HighRiskApproaches()) c.push_back(HighRisk(a));
+  for (const Approach& a : HighRiskApproaches()) c.push_back(WithPlan(a));
+  for (const Approach& a : HighRiskApproaches()) c.push_back(JointPlan(a));
   for (auto& d : c) {
     d.breakdowns = d.profile == Profile::kNone ? AllBreakdowns()
                                                : std::vector<Breakdown>{Breakdown::kNone};

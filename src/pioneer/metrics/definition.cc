@@ -26,6 +26,15 @@ Expr Expr::Prefix(std::vector<std::string> fields, std::vector<std::string> pref
   return e;
 }
 
+Expr Expr::Contains(std::string field, std::vector<std::string> parts, std::string note) {
+  Expr e;
+  e.kind = Kind::kContains;
+  e.fields = {std::move(field)};
+  e.values = std::move(parts);
+  e.note = std::move(note);
+  return e;
+}
+
 Expr Expr::IntRange(std::string field, int64_t lo, int64_t hi, std::string note) {
   Expr e;
   e.kind = Kind::kIntRange;
@@ -190,6 +199,9 @@ std::string Expr::Describe() const {
     }
     case Kind::kIntRange:
       body = fmt::format("`{}` in {}..{}", fields[0], lo, hi);
+      break;
+    case Kind::kContains:
+      body = fmt::format("`{}` contains one of {{{}}}", fields[0], JoinValues(values));
       break;
     case Kind::kAnd:
     case Kind::kOr: {

@@ -82,6 +82,7 @@ struct Expr {
     kDaysBetween,  // date fields[1] - date fields[0] in [lo, hi] days (both present)
     kExists,       // a record related by `relation` satisfies children[0] (over its source)
     kPersonDate,   // the person's PDS `relation.date_field` lies in the relation's window
+    kContains,     // text fields[0] contains ANY of values (non-empty substrings only)
   };
   Kind kind = Kind::kTrue;
   Relation relation;  // kExists, kPersonDate
@@ -96,6 +97,7 @@ struct Expr {
   static Expr Prefix(std::vector<std::string> fields, std::vector<std::string> prefixes,
                      std::string note = "");
   static Expr IntRange(std::string field, int64_t lo, int64_t hi, std::string note = "");
+  static Expr Contains(std::string field, std::vector<std::string> parts, std::string note = "");
   static Expr And(std::vector<Expr> c, std::string note = "");
   static Expr Or(std::vector<Expr> c, std::string note = "");
   static Expr Not(Expr c, std::string note = "");

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "pioneer/formats/extract_schema.h"
+#include "pioneer/formats/derived_tables.h"
 #include "pioneer/metrics/statistics.h"
 
 namespace pioneer::metrics {
@@ -43,8 +43,8 @@ struct Node {
   std::vector<int> cols;
   std::vector<bool> text;              // per col: interned string (else date/int)
   std::unordered_set<int32_t> ids;     // kIn: interned ids of the values
-  std::vector<std::string> prefixes;   // kPrefix
-  mutable std::vector<int8_t> memo;    // kPrefix: per string id, -1 unknown
+  std::vector<std::string> prefixes;   // kPrefix, kContains: the non-empty values
+  mutable std::vector<int8_t> memo;    // kPrefix, kContains: per string id, -1 unknown
   int64_t lo = 0, hi = 0;
   // Relations.
   Relation::Kind rel_kind = Relation::Kind::kStartsWithin;
@@ -57,7 +57,7 @@ struct Node {
 };
 
 bool IsText(std::string_view table, const std::string& field) {
-  const formats::ExtractSpec* spec = formats::FindExtract(std::string(table) + ".csv");
+  const formats::ExtractSpec* spec = formats::FindSourceTable(table);
   if (!spec) return true;
   int i = spec->FieldIndex(field);
   if (i < 0) return true;
@@ -84,7 +84,7 @@ StatusOr<Node> Compile(const Expr& e, const timeline::Timeline& t, Source src) {
       if (id >= 0) n.ids.insert(static_cast<int32_t>(id));
     }
   }
-  if (e.kind == Expr::Kind::kPrefix) {
+  if (e.kind == Expr::Kind::kPrefix || e.kind == Expr::Kind::kContains) {
     for (const auto& p : e.values) {
       if (!p.empty()) n.prefixes.push_back(p);
     }
@@ -181,6 +181,19 @@ bool Eval(const Node& n, const Ctx& ctx, uint32_t row) {
         if (m) return true;
       }
       return false;
+    }
+    case Expr::Kind::kContains: {
+      const int32_t id = attrs.Value(n.cols[0], row);
+      if (id < 0 || static_cast<size_t>(id) >= n.memo.size()) return false;
+      int8_t& m = n.memo[id];
+      if (m < 0) {
+        const std::string_view s = ctx.t->strings().Get(id);
+        m = 0;
+        for (const auto& p : n.prefixes) {
+          if (s.find(p) != std::string_view::npos) m = 1;
+        }
+      }
+      return m != 0;
     }
     case Expr::Kind::kIntRange: {
       int32_t v = attrs.Value(n.cols[0], row);

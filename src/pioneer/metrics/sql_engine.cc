@@ -171,6 +171,16 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       }
       return s.empty() ? std::string(False()) : "(" + s + ")";
     }
+    case Expr::Kind::kContains: {
+      std::string s;
+      for (const auto& part : e.values) {
+        if (part.empty()) continue;
+        if (!s.empty()) s += " OR ";
+        s += fmt::format("{}({}, {}) > 0", Lite() ? "instr" : "strpos", TextField(a, e.fields[0]),
+                         Quote(part));
+      }
+      return s.empty() ? std::string(False()) : "(" + s + ")";
+    }
     case Expr::Kind::kIntRange:
       return fmt::format(
           "({0}.\"{1}\" IS NOT NULL AND CAST({0}.\"{1}\" AS INTEGER) BETWEEN {2} AND {3})", a,

@@ -413,6 +413,8 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
           break;
         }
         case Source::kGpRegistration:
+        case Source::kCarePlan:  // plans and saved strata are never features
+        case Source::kRiskStratum:
           break;
       }
     }

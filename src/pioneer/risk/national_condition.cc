@@ -7,6 +7,7 @@
 
 #include "pioneer/base/disclosure.h"
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/risk/saved_strata.h"
 #include "pioneer/risk/stratification.h"
 #include "pioneer/store/objections.h"
 
@@ -178,13 +179,15 @@ json NationalConditionJson(std::span<const CoverageOn> series) {
 
 StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Timeline& t,
                                         const RiskInputs& inputs, const RiskModel& model,
-                                        const Scores& at_index, int earlier_steps) {
+                                        const Scores& at_index, int earlier_steps,
+                                        bool save_strata) {
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store, careplan::PlanFilter{}));
   PIONEER_ASSIGN_OR_RETURN(const std::vector<std::string> objecting,
                            store::ObjectingNhsNumbers(store));
   const Date index = at_index.cohort.index_date;
   std::vector<CoverageOn> series;
+  int64_t saved = 0;
   for (int step = earlier_steps; step >= 1; --step) {
     const Date day = index.AddMonths(-3 * step);
     // Only what coverage needs: emergency and any-admission probabilities.
@@ -192,12 +195,21 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
     only_needed.top_cost = false;
     only_needed.contributions = false;
     PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day, only_needed));
+    if (save_strata) {
+      PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, s, objecting));
+      saved += n;
+    }
     series.push_back(
         MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
   }
   series.push_back(MeasureCoverage(t, at_index, PlansInForce(plans, index),
                                    inputs.ccg_of_practice, objecting));
+  if (save_strata) {
+    PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, at_index, objecting));
+    saved += n;
+  }
   json out = NationalConditionJson(series);
+  if (save_strata) out["strata_saved"] = saved;
   out["plans_recorded"] = Count(static_cast<int64_t>(plans.size()));
   return out;
 }

@@ -96,10 +96,14 @@ nlohmann::json NationalConditionJson(std::span<const CoverageOn> series);
 // the scores' index date and at the `earlier_steps` quarter-ends before it (scored here with
 // `model`), then returns NationalConditionJson of the series. When the register is empty the
 // figures are still computed (every share of plans 0) and "plans_recorded" says 0.
+// With `save_strata`, the strata of every date of the series are saved to the store as well
+// (risk::SaveStrata, objectors left out), so that the catalogue metrics nc_* (docs/metrics.md)
+// count the same people; "strata_saved" then gives the rows written.
 // Errors: the store's and Score's.
 StatusOr<nlohmann::json> MeasureNationalCondition(store::Store& store, const timeline::Timeline& t,
                                                   const RiskInputs& inputs, const RiskModel& model,
-                                                  const Scores& at_index, int earlier_steps = 3);
+                                                  const Scores& at_index, int earlier_steps = 3,
+                                                  bool save_strata = false);
 
 // One line per approach for the terminal (from NationalConditionJson's output).
 std::string NationalConditionSummary(const nlohmann::json& j);

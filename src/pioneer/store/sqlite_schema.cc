@@ -277,6 +277,30 @@ CREATE TABLE care_plan_rejects(
                               kCarePlanColumns));
 }
 
+// Risk strata saved at an index date (docs/risk.md "Saved strata"), and the placement column
+// that lets the timeline and the metric engines read care plans like any person-level table
+// (formats/derived_tables.h).
+Status MigrateTo5(sqlite3* db) {
+  return Exec(db, R"sql(
+ALTER TABLE care_plans ADD COLUMN nhs_number_status TEXT NOT NULL DEFAULT 'valid'
+  CHECK(nhs_number_status = 'valid');
+CREATE TABLE risk_strata(
+  stratum_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  nhs_number TEXT NOT NULL,
+  nhs_number_status TEXT NOT NULL DEFAULT 'valid' CHECK(nhs_number_status = 'valid'),
+  index_date TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  practice TEXT NOT NULL,
+  age INTEGER NOT NULL,
+  top2_practice INTEGER NOT NULL CHECK(top2_practice IN (0, 1)),
+  top4_practice INTEGER NOT NULL CHECK(top4_practice IN (0, 1)),
+  loa_band INTEGER NOT NULL CHECK(loa_band BETWEEN 1 AND 5),
+  rub_band INTEGER CHECK(rub_band BETWEEN 1 AND 5),
+  saved_at TEXT NOT NULL,
+  UNIQUE(index_date, nhs_number)
+) STRICT;
+)sql");
+}
 
 struct Migration {
   int to_version;
@@ -285,12 +309,12 @@ struct Migration {
 };
 
 constexpr Migration kMigrations[] = {
-    {1, "initial schema: meta, ingest_runs, ingest_files, quarantine, extract tables",
-     MigrateTo1},
+    {1, "initial schema: meta, ingest_runs, ingest_files, quarantine, extract tables", MigrateTo1},
     {2, "linkage: link_runs, record_links, link_reviews", MigrateTo2},
     {3, "ig: users, tokens, audit, objections, break-glass", MigrateTo3},
     {4, "joint care plans: care_plans, care_plan_history, care_plan_imports, care_plan_rejects",
      MigrateTo4},
+    {5, "risk strata: risk_strata; care_plans.nhs_number_status", MigrateTo5},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

@@ -7,9 +7,11 @@ namespace pioneer::store {
 std::string StoreGeneration::Key() const {
   return fmt::format(
       "created={};ingest_runs={};last_ingest_run={};last_ingest_finished={};link_runs={};"
-      "last_link_run={};last_link_finished={};link_reviews={};reviews_digest={:016x}",
+      "last_link_run={};last_link_finished={};link_reviews={};reviews_digest={:016x};"
+      "care_plan_versions={};risk_strata={};last_stratum={}",
       created_at, ingest_runs, last_ingest_run, last_ingest_finished, link_runs, last_link_run,
-      last_link_finished, link_reviews, reviews_digest);
+      last_link_finished, link_reviews, reviews_digest, care_plan_versions, risk_strata,
+      last_stratum);
 }
 
 StatusOr<StoreGeneration> Store::Generation() {
@@ -53,6 +55,17 @@ StatusOr<StoreGeneration> Store::Generation() {
           for (int i = 0; i < 5; ++i) mix(r.Text(i));
         }));
     g.reviews_digest = h;
+  }
+  if (HasTable("care_plan_history")) {
+    PIONEER_RETURN_IF_ERROR(Query("SELECT count(*) FROM care_plan_history", {},
+                                  [&](const RowView& r) { g.care_plan_versions = r.Int(0); }));
+  }
+  if (HasTable("risk_strata")) {
+    PIONEER_RETURN_IF_ERROR(Query("SELECT count(*), coalesce(max(stratum_id), 0) FROM risk_strata",
+                                  {}, [&](const RowView& r) {
+                                    g.risk_strata = r.Int(0);
+                                    g.last_stratum = r.Int(1);
+                                  }));
   }
   return g;
 }

@@ -58,9 +58,9 @@ using RowCallback = std::function<void(const RowView&)>;
 
 // What derived data (the person timeline snapshot) depends on: a summary of every change to
 // the store that can change what a reader derives from it. Two generations are equal only if
-// no ingest run, `pioneer link` run or clerical review decision happened in between (and the
-// store was not replaced by another one). `key` is a canonical text form to persist and
-// compare; it names no person and no identifier.
+// no ingest run, `pioneer link` run, clerical review decision, care plan write or save of risk
+// strata happened in between (and the store was not replaced by another one). `key` is a
+// canonical text form to persist and compare; it names no person and no identifier.
 struct StoreGeneration {
   std::string created_at;       // meta.created_at: tells a recreated store apart
   int64_t ingest_runs = 0;      // count of committed ingest runs
@@ -71,6 +71,9 @@ struct StoreGeneration {
   std::string last_link_finished;
   int64_t link_reviews = 0;      // rows in link_reviews
   uint64_t reviews_digest = 0;   // digest of every review row (table, row, verdict, time)
+  int64_t care_plan_versions = 0;  // rows in care_plan_history (one per write of a plan)
+  int64_t risk_strata = 0;         // rows in risk_strata
+  int64_t last_stratum = 0;        // highest stratum_id (AUTOINCREMENT: never reused)
 
   std::string Key() const;
   bool operator==(const StoreGeneration& o) const { return Key() == o.Key(); }
@@ -93,7 +96,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or

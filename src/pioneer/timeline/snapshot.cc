@@ -179,7 +179,8 @@ std::string StaleReason(const std::string& snapshot_key, const std::string& stor
   std::vector<std::string> changed;
   for (const char* k :
        {"created", "ingest_runs", "last_ingest_run", "link_runs", "last_link_run", "link_reviews",
-        "reviews_digest", "last_ingest_finished", "last_link_finished"}) {
+        "reviews_digest", "last_ingest_finished", "last_link_finished", "care_plan_versions",
+        "risk_strata", "last_stratum"}) {
     if (a[k] != b[k]) changed.push_back(k);
   }
   auto has = [&](const char* k) {
@@ -197,6 +198,14 @@ std::string StaleReason(const std::string& snapshot_key, const std::string& stor
   if (has("link_reviews") || has("reviews_digest")) {
     return fmt::format("clerical review decisions changed since (reviews: {} then, {} now)",
                        a["link_reviews"], b["link_reviews"]);
+  }
+  if (has("care_plan_versions")) {
+    return fmt::format("care plans were written since (plan versions: {} then, {} now)",
+                       a["care_plan_versions"], b["care_plan_versions"]);
+  }
+  if (has("risk_strata") || has("last_stratum")) {
+    return fmt::format("risk strata were saved since (strata: {} then, {} now)", a["risk_strata"],
+                       b["risk_strata"]);
   }
   return "the store changed since";
 }

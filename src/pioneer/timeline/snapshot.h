@@ -4,11 +4,11 @@
 // docs/snapshot.md (layout, version, byte order, checksums).
 //
 // The file records the store generation it was built from (store::Store::Generation: ingest
-// runs, link runs, review decisions). OpenOrBuild is the one call every reader uses: it maps
-// the snapshot when it is current and holds every requested attribute field, and otherwise
-// says why on the note callback (stderr by default), rebuilds from the store and rewrites the
-// snapshot. A write is atomic (temporary name, fsync, rename, fsync of the folder), so a
-// crash mid-write leaves the previous snapshot in place.
+// runs, link runs, review decisions, care plan writes, saved risk strata). OpenOrBuild is the one
+// call every reader uses: it maps the snapshot when it is current and holds every requested
+// attribute field, and otherwise says why on the note callback (stderr by default), rebuilds from
+// the store and rewrites the snapshot. A write is atomic (temporary name, fsync, rename, fsync of
+// the folder), so a crash mid-write leaves the previous snapshot in place.
 //
 // Information governance: the file holds NHS Numbers and event codes, like the store beside
 // it, and gets the same permissions (0600 on creation). Notes never name people.
@@ -28,7 +28,8 @@ namespace pioneer::timeline {
 
 // Bumped whenever the layout or the meaning of a column changes; a snapshot of another
 // version is rebuilt, never read.
-inline constexpr uint32_t kSnapshotFormatVersion = 2;  // 2: unplaced events, linkage.unplaced
+// 2: unplaced events, linkage.unplaced; 3: sources care_plans and risk_strata.
+inline constexpr uint32_t kSnapshotFormatVersion = 3;
 
 // "<db_path>.timeline".
 std::string SnapshotPath(const std::string& db_path);

@@ -170,7 +170,13 @@ TEST_F(DamagedSnapshotTest, EveryFlippedBitIsDetected) {
   EXPECT_EQ(detected, tried);
   // A flip inside the event row ids specifically.
   std::string damaged = bytes_;
-  size_t at = damaged.find(std::string("\x0b\0\0\0\0\0\0\0", 8));  // row id 11
+  // The section's offset from its directory entry (name 48 bytes, then the u64 offset), then
+  // row id 11 inside it.
+  const size_t entry = damaged.find(std::string("events.row_id\0", 14));
+  ASSERT_NE(entry, std::string::npos);
+  uint64_t section = 0;
+  std::memcpy(&section, damaged.data() + entry + 48, 8);
+  size_t at = damaged.find(std::string("\x0b\0\0\0\0\0\0\0", 8), section);  // row id 11
   ASSERT_NE(at, std::string::npos);
   damaged[at] ^= 0x01;
   WriteFile(path_, damaged);

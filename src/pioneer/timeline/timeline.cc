@@ -7,7 +7,7 @@
 #include <thread>
 #include <tuple>
 
-#include "pioneer/formats/extract_schema.h"
+#include "pioneer/formats/derived_tables.h"
 
 namespace pioneer::timeline {
 namespace {
@@ -38,6 +38,8 @@ constexpr SourceColumns kSourceColumns[kSourceCount] = {
     {Source::kMhContact, "mh_contacts", "contact_date", "", "team_type", "attended"},
     {Source::kSocialCareEvent, "social_care_events", "event_start_date", "event_end_date",
      "event_type", "service_type"},
+    {Source::kCarePlan, "care_plans", "start_date", "end_date", "status", "coordinator_role"},
+    {Source::kRiskStratum, "risk_strata", "index_date", "", "model_id", ""},
 };
 
 int32_t DayOrNone(std::string_view iso) {
@@ -223,7 +225,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   for (const auto& [table, fields] : options.attributes) {
     bool known_source = false;
     for (const SourceColumns& sc : kSourceColumns) known_source |= sc.table == table;
-    const formats::ExtractSpec* spec = formats::FindExtract(table + ".csv");
+    const formats::ExtractSpec* spec = formats::FindSourceTable(table);
     if (!known_source || !spec) {
       return InvalidArgumentError("timeline: no person-level source table '" + table + "'");
     }
@@ -240,7 +242,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   for (const SourceColumns& sc : kSourceColumns) {
     const int si = static_cast<int>(sc.source);
     if (auto it = options.attributes.find(std::string(sc.table)); it != options.attributes.end()) {
-      const formats::ExtractSpec* spec = formats::FindExtract(std::string(sc.table) + ".csv");
+      const formats::ExtractSpec* spec = formats::FindSourceTable(sc.table);
       for (const std::string& f : it->second) {
         parts.attribute_fields[si].push_back(f);
         attr_types[si].push_back(spec->fields[spec->FieldIndex(f)].type);

@@ -49,8 +49,11 @@ enum class Source : uint8_t {
   kCommunityContact,
   kMhContact,
   kSocialCareEvent,
+  // Tables Pioneer writes itself (formats/derived_tables.h), read like the extracts:
+  kCarePlan,     // care_plans: one event per plan (start_date .. end_date), code = status
+  kRiskStratum,  // risk_strata: one point event per person and index date, code = model id
 };
-inline constexpr int kSourceCount = 8;
+inline constexpr int kSourceCount = 10;
 const char* SourceName(Source s);        // "gp_events", ...: the store table name
 std::string_view SourceTable(Source s);  // same as SourceName
 

@@ -2,6 +2,7 @@
 //   train   --db FILE --index-date D --out MODEL_DIR   both models for the year after D
 //   score   --db FILE --model DIR --index-date D --out scores.csv   IDENTIFIABLE, direct care
 //   report  --db FILE --model DIR --index-date D --out DIR   risk-report.html + .json
+//   score/report --save-strata: also write the strata to the store (risk_strata)
 // Exit codes: 0 ok, 2 usage or input error (bad date, no outcome year, bad model), 3 internal.
 #include <fmt/format.h>
 
@@ -14,6 +15,7 @@
 #include "pioneer/base/progress.h"
 #include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
+#include "pioneer/risk/saved_strata.h"
 #include "pioneer/store/objections.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
@@ -26,6 +28,7 @@ struct RiskArgs {
   std::string db, model, index_date, out, contributions;
   int rounds = risk::BoostParams{}.rounds;
   int threads = 2;
+  bool save_strata = false;
 };
 
 int Fail(const char* cmd, const Status& s) {
@@ -78,7 +81,9 @@ int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date t
   if (!scores.ok()) return Fail("(demo)", scores.status());
   auto eval = risk::Evaluate(*scores, *model, *inputs);
   Stage("measuring joint care plan coverage of the high-risk (national condition)");
-  auto nc = risk::MeasureNationalCondition(store, t, *inputs, *model, *scores);
+  // The demo saves the strata too, so the catalogue metrics nc_* have them.
+  auto nc = risk::MeasureNationalCondition(store, t, *inputs, *model, *scores, 3,
+                                           /*save_strata=*/true);
   if (!nc.ok()) return Fail("(demo)", nc.status());
   eval["national_condition"] = std::move(*nc);
   if (Status s = risk::WriteReport(eval, out_dir); !s.ok()) return Fail("(demo)", s);
@@ -151,6 +156,14 @@ int RunScore(const RiskArgs& a) {
   }
   std::printf("Scored %zu people at index date %s: %s (IDENTIFIABLE: for direct care only)\n",
               scores->cohort.rows() - left_out, a.index_date.c_str(), a.out.c_str());
+  if (a.save_strata) {
+    auto store = store::Store::OpenExistingSqlite(a.db);
+    if (!store.ok()) return Fail("score", store.status());
+    auto saved = risk::SaveStrata(**store, *t, *model, *scores, objectors);
+    if (!saved.ok()) return Fail("score", saved.status());
+    std::printf("  saved the strata of %lld people at %s to the store (risk_strata)\n",
+                static_cast<long long>(*saved), a.index_date.c_str());
+  }
   if (left_out > 0) {
     std::printf("  %zu people who objected to the use of their records beyond their own care "
                 "are ranked but not listed\n",
@@ -181,8 +194,15 @@ int RunReport(const RiskArgs& a) {
     auto store = store::Store::OpenExistingSqlite(a.db);
     if (!store.ok()) return Fail("report", store.status());
     Stage("measuring joint care plan coverage of the high-risk (national condition)");
-    auto nc = risk::MeasureNationalCondition(**store, *t, inputs, *model, *scores);
+    auto nc =
+        risk::MeasureNationalCondition(**store, *t, inputs, *model, *scores, 3, a.save_strata);
     if (!nc.ok()) return Fail("report", nc.status());
+    if (a.save_strata) {
+      std::printf(
+          "Saved the strata at the %zu dates of the national-condition series to the "
+          "store (risk_strata)\n",
+          (*nc)["over_time"].size());
+    }
     eval["national_condition"] = std::move(*nc);
   }
   if (Status s = risk::WriteReport(eval, a.out); !s.ok()) return Fail("report", s);
@@ -233,6 +253,10 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
   score->add_option("--contributions", args->contributions,
                     "Also write each person's baseline term contributions (identifiable)");
   score->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  score->add_flag("--save-strata", args->save_strata,
+                  "Also save everyone's strata (top 2%/4% of the practice, LoA and RUB bands) "
+                  "at --index-date to the store's risk_strata table, replacing that date's "
+                  "strata; the metrics nc_* count them (docs/risk.md \"Saved strata\")");
   score->callback([args, &exit_code] { exit_code = RunScore(*args); });
 
   auto* report = risk->add_subcommand(
@@ -245,6 +269,10 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
   report->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   report->add_option("--out", args->out, "Output directory")->required();
   report->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  report->add_flag("--save-strata", args->save_strata,
+                   "Also save the strata at every date of the national-condition series "
+                   "(--index-date and the three quarters before it) to the store's "
+                   "risk_strata table, for the metrics nc_* (docs/risk.md \"Saved strata\")");
   report->callback([args, &exit_code] { exit_code = RunReport(*args); });
 }
 
