@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "pioneer/formats/extract_schema.h"
+#include "pioneer/store/store.h"
 #include "testing/test_util.h"
 
 namespace pioneer {
@@ -227,6 +228,20 @@ class SharedRecordTest : public ::testing::Test {
                   {"organisation_type", "acute_trust"}}}));
     auto r = RunPioneer("ingest --db " + db_ + " " + dir, *tmp_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    {
+      // P1's saved risk stratum (as `pioneer risk score --save-strata` writes one).
+      auto store = store::Store::OpenSqlite(db_);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      store::Param p[] = {store::Param::Of(kP1)};
+      ASSERT_TRUE((*store)
+                      ->Execute("INSERT INTO risk_strata(nhs_number, index_date, model_id, "
+                                "practice, age, top2_practice, top4_practice, loa_band, "
+                                "rub_band, saved_at) VALUES(?1, '2016-04-01', "
+                                "'sha256:0123456789abcdef', 'B86001', 75, 1, 1, 5, NULL, "
+                                "'2026-12-06T00:00:00Z')",
+                                p)
+                      .ok());
+    }
     AddUser("gp_a", "gp", "B86001", "", "");
     AddUser("gp_b", "gp", "B86002", "", "");
     AddUser("gp_c", "gp", "B86002", "", "");
@@ -407,16 +422,23 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   EXPECT_EQ(r.body["fhirVersion"], "4.0.1");
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
-  EXPECT_EQ(types, (std::vector<std::string>{"Patient", "Encounter", "Condition", "Procedure",
-                                             "EpisodeOfCare", "CarePlan", "CareTeam", "Consent",
-                                             "Organization", "AuditEvent"}));
-  // Writes are declared for CarePlan (create, update) and Consent (create), as implemented.
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"Patient", "Encounter", "Condition", "Procedure",
+                                      "EpisodeOfCare", "CarePlan", "CareTeam", "RiskAssessment",
+                                      "Consent", "Organization", "AuditEvent"}));
+  // Writes are declared for CarePlan (create, update), CareTeam (update) and Consent (create),
+  // as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
     for (const auto& i : res["interaction"]) codes.push_back(i["code"]);
     bool writes = std::find(codes.begin(), codes.end(), "create") != codes.end() ||
                   std::find(codes.begin(), codes.end(), "update") != codes.end();
-    EXPECT_EQ(writes, res["type"] == "CarePlan" || res["type"] == "Consent") << res["type"];
+    EXPECT_EQ(writes,
+              res["type"] == "CarePlan" || res["type"] == "CareTeam" || res["type"] == "Consent")
+        << res["type"];
+    if (res["type"] == "CareTeam") {
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "update"}));
+    }
     if (res["type"] == "Consent") {
       EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "create"}));
     }
@@ -509,15 +531,16 @@ TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
   EXPECT_EQ(cond.body["total"], 3);  // J18.9, S72.0 and the GP's diabetes
   Reply all = Get(gp, "/fhir/Patient/" + id + "/$everything?_count=2");
   ASSERT_EQ(all.status, 200) << all.raw;
-  // Patient + 3 encounters + 3 conditions + 2 procedures + 1 care plan
-  EXPECT_EQ(all.body["total"], 10);
+  // Patient + 3 encounters + 3 conditions + 2 procedures + 1 care plan + 1 risk assessment
+  EXPECT_EQ(all.body["total"], 11);
   EXPECT_EQ(all.body["entry"].size(), 2u);
   // _type, start and end narrow it; the next link keeps them.
   EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_type=Condition,Procedure").body["total"],
             5);
-  // 2016 on: the Patient, the 2016 spell, its diagnosis and its two operations.
+  // 2016 on: the Patient, the 2016 spell, its diagnosis, its two operations and the 2016
+  // risk assessment.
   Reply since = Get(gp, "/fhir/Patient/" + id + "/$everything?start=2016-01-01&_count=1");
-  EXPECT_EQ(since.body["total"], 5);
+  EXPECT_EQ(since.body["total"], 6);
   for (const auto& l : since.body["link"]) {
     if (l["relation"] == "next") {
       EXPECT_NE(l["url"].get<std::string>().find("start=2016-01-01"), std::string::npos);
@@ -614,6 +637,25 @@ TEST_F(SharedRecordTest, OrganizationDirectory) {
   std::string gp = Token("gp_a");
   Reply p1 = Get(gp, "/fhir/Patient/" + PatientId(gp, kP1));
   EXPECT_EQ(p1.body["generalPractitioner"][0]["reference"], "Organization/B86001");
+}
+
+// Saved risk strata as RiskAssessment, through the gate like any record: the practice's GP
+// sees them, another practice's does not, an analyst gets no person-level resource.
+TEST_F(SharedRecordTest, RiskAssessmentFromSavedStrata) {
+  std::string gp = Token("gp_a");
+  std::string id = PatientId(gp, kP1);
+  Reply found = Get(gp, "/fhir/RiskAssessment?patient=" + id);
+  ASSERT_EQ(found.status, 200) << found.raw;
+  ASSERT_EQ(found.body["total"], 1);
+  const json& ra = found.body["entry"][0]["resource"];
+  EXPECT_EQ(ra["occurrenceDateTime"], "2016-04-01");
+  EXPECT_EQ(ra["prediction"][0]["qualitativeRisk"]["coding"][0]["code"], "5");
+  EXPECT_EQ(ra["method"]["coding"][0]["code"], "sha256:0123456789abcdef");
+  EXPECT_NE(ra["note"].dump().find("In the top 2%"), std::string::npos) << ra.dump();
+  EXPECT_EQ(Get(gp, "/fhir/RiskAssessment/" + ra["id"].get<std::string>()).status, 200);
+  EXPECT_EQ(Get(gp, "/fhir/RiskAssessment?patient=" + id + "&date=ge2017").body["total"], 0);
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/RiskAssessment/" + ra["id"].get<std::string>()).status, 404);
+  EXPECT_EQ(Get(Token("analyst"), "/fhir/RiskAssessment?patient=" + id).status, 403);
 }
 
 TEST_F(SharedRecordTest, SocialWorkerSeesPeopleWithAnOpenEpisodeAtTheirCouncil) {

@@ -73,7 +73,8 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   care_plan["documentation"] =
       "create (If-None-Exist: identifier=<system>|<value> only) and update (If-Match: "
       "W/\"<version>\" required, 428 without it; conditional update by "
-      "?identifier=<system>|<value>: none matching is a create) need the user/CarePlan.write scope, a "
+      "?identifier=<system>|<value>: none matching is a create) need the user/CarePlan.write "
+      "scope, a "
       "direct care role and a legitimate relationship with the subject; break-glass does not "
       "allow writes.";
   // CareTeam: each care plan's team, written through its plan (a PUT changes the team only).
@@ -86,6 +87,12 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
       "required) changes the organisations, the accountable GP and the care coordinator and "
       "makes a new plan version; status, period, name, category and subject come from the plan "
       "and must be as read. Needs user/CarePlan.write.";
+  // RiskAssessment: saved risk strata (no UK Core profile exists for it).
+  json risk = clinical("RiskAssessment", "RiskAssessment");
+  risk["profile"] = "http://hl7.org/fhir/StructureDefinition/RiskAssessment";
+  risk["documentation"] =
+      "rs-<row>: the risk strata saved at an index date (pioneer risk score --save-strata): "
+      "Likelihood of Admission band and the practice's top 2% and top 4%. Direct care only.";
   json consent = {
       {"type", "Consent"},
       {"interaction", interactions({"read", "search-type", "create"})},
@@ -124,51 +131,50 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array({param("patient", "reference", "Patient/<id>: accesses to that person's record"),
                     param("agent", "string", "username of the user who accessed"),
                     param("date", "date", "eq/ge/gt/le/lt"), paging})}};
-  return {
-      {"resourceType", "CapabilityStatement"},
-      {"status", "active"},
-      {"date", "2026-12-06"},
-      {"publisher", "Pioneer"},
-      {"kind", "instance"},
-      {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
-      {"implementation",
-       {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
-      {"fhirVersion", "4.0.1"},
-      {"format", json::array({"json", "application/fhir+json"})},
-      {"rest",
-       json::array(
-           {{{"mode", "server"},
-             {"documentation",
-              "CarePlan create and update, Consent create (objections); everything else is "
-              "read-only (no delete, patch, batch "
-              "or transaction). Every person-level read and write goes through the "
-              "information-governance gate and is audited."},
-             {"security",
-              {{"cors", false},
-               {"service",
-                json::array({{{"coding", json::array({{{"system",
-                                                        "http://terminology.hl7.org/CodeSystem/"
-                                                        "restful-security-service"},
-                                                       {"code", "SMART-on-FHIR"}}})}}})},
-               {"extension",
-                json::array(
-                    {{{"url",
-                       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
-                      {"extension",
-                       json::array(
-                           {{{"url", "token"}, {"valueUri", fmt::format("{}/auth/token", root)}},
-                            {{"url", "revoke"},
-                             {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
-               {"description",
-                "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
-                "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
-                "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
-                "user/Aggregate.read)."}}},
-             {"resource",
-              json::array({patient, clinical("Encounter", "Encounter"),
-                           clinical("Condition", "Condition"), clinical("Procedure", "Procedure"),
-                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
-                           clinical("CareTeam", "CareTeam"), consent, organization, audit})}}})}};
+  return {{"resourceType", "CapabilityStatement"},
+          {"status", "active"},
+          {"date", "2026-12-06"},
+          {"publisher", "Pioneer"},
+          {"kind", "instance"},
+          {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
+          {"implementation",
+           {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
+          {"fhirVersion", "4.0.1"},
+          {"format", json::array({"json", "application/fhir+json"})},
+          {"rest",
+           json::array(
+               {{{"mode", "server"},
+                 {"documentation",
+                  "CarePlan create and update, Consent create (objections); everything else is "
+                  "read-only (no delete, patch, batch "
+                  "or transaction). Every person-level read and write goes through the "
+                  "information-governance gate and is audited."},
+                 {"security",
+                  {{"cors", false},
+                   {"service",
+                    json::array({{{"coding", json::array({{{"system",
+                                                            "http://terminology.hl7.org/CodeSystem/"
+                                                            "restful-security-service"},
+                                                           {"code", "SMART-on-FHIR"}}})}}})},
+                   {"extension",
+                    json::array(
+                        {{{"url",
+                           "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+                          {"extension",
+                           json::array({{{"url", "token"},
+                                         {"valueUri", fmt::format("{}/auth/token", root)}},
+                                        {{"url", "revoke"},
+                                         {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
+                   {"description",
+                    "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
+                    "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
+                    "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
+                    "user/Aggregate.read)."}}},
+                 {"resource", json::array({patient, clinical("Encounter", "Encounter"),
+                                           clinical("Condition", "Condition"),
+                                           clinical("Procedure", "Procedure"),
+                                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
+                                           care_team, risk, consent, organization, audit})}}})}};
 }
 
 }  // namespace pioneer::fhir

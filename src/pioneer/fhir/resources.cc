@@ -281,6 +281,10 @@ std::optional<RecordRef> ParseProcedureId(std::string_view id) {
   return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
 }
 
+std::optional<RecordRef> ParseRiskAssessmentId(std::string_view id) {
+  return ParsePrefixed(id, "rs", "risk_strata");
+}
+
 std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id) {
   return ParsePrefixed(id, "asc", "social_care_events");
 }
@@ -494,6 +498,45 @@ std::vector<json> ProcedureResources(const std::vector<SourceRow>& rows, int64_t
   return out;
 }
 
+std::vector<json> RiskAssessmentResources(const std::vector<SourceRow>& rows, int64_t patient_id) {
+  std::vector<json> out;
+  for (const SourceRow& r : rows) {
+    if (r.table != "risk_strata") continue;
+    std::string band(r.Get("loa_band"));
+    json a = {
+        {"resourceType", "RiskAssessment"},
+        {"id", fmt::format("rs-{}", r.row_id)},
+        {"meta", Meta()},
+        {"status", "final"},
+        {"subject", PatientRef(patient_id)},
+        {"occurrenceDateTime", r.Get("index_date")},
+        {"method",
+         {{"coding",
+           json::array({{{"system", "https://pioneer.example.org/fhir/CodeSystem/risk-model"},
+                         {"code", r.Get("model_id")}}})},
+          {"text", "Pioneer emergency admission model (gradient-boosted trees)"}}},
+        {"prediction",
+         json::array(
+             {{{"outcome", {{"text", "Emergency hospital admission within 12 months"}}},
+               {"qualitativeRisk",
+                Concept("https://pioneer.example.org/fhir/CodeSystem/likelihood-of-admission-band",
+                        band, "Likelihood of Admission band " + band)},
+               {"whenPeriod", {{"start", r.Get("index_date")}}}}})}};
+    json notes = json::array();
+    notes.push_back({{"text", std::string(r.Get("top2_practice") == "1" ? "In" : "Not in") +
+                                  " the top 2% of the practice's list by risk"}});
+    notes.push_back({{"text", std::string(r.Get("top4_practice") == "1" ? "In" : "Not in") +
+                                  " the top 4% of the practice's list by risk"}});
+    if (!r.Get("rub_band").empty()) {
+      notes.push_back({{"text", "Resource Utilisation Band " + std::string(r.Get("rub_band"))}});
+    }
+    a["note"] = notes;
+    if (!r.org.empty()) a["performer"] = DirectoryOrgRef(r.org);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 std::vector<json> EpisodeOfCareResources(const std::vector<SourceRow>& rows, int64_t patient_id) {
   std::vector<json> out;
   for (const SourceRow& r : rows) {
@@ -528,17 +571,20 @@ const std::vector<std::string_view>& SourceTables(std::string_view resource_type
   static const std::vector<std::string_view> kCondition = {"apc_episodes", "gp_events"};
   static const std::vector<std::string_view> kEpisode = {"social_care_events"};
   static const std::vector<std::string_view> kProcedure = {"apc_episodes"};
+  static const std::vector<std::string_view> kRisk = {"risk_strata"};
   static const std::vector<std::string_view> kNone;
   if (resource_type == "Encounter") return kEncounter;
   if (resource_type == "Condition") return kCondition;
   if (resource_type == "EpisodeOfCare") return kEpisode;
   if (resource_type == "Procedure") return kProcedure;
+  if (resource_type == "RiskAssessment") return kRisk;
   return kNone;
 }
 
 std::string SearchDate(const json& r) {
   const std::string& type = r.value("resourceType", "");
   if (type == "Condition") return r.value("recordedDate", "");
+  if (type == "RiskAssessment") return r.value("occurrenceDateTime", "");
   if (type == "Procedure" && r.contains("performedPeriod")) {
     return r["performedPeriod"].value("start", "");
   }

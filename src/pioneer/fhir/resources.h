@@ -43,7 +43,9 @@ struct RecordRef {
 std::optional<RecordRef> ParseEncounterId(std::string_view id);
 std::optional<RecordRef> ParseConditionId(std::string_view id);
 std::optional<RecordRef> ParseEpisodeOfCareId(std::string_view id);
-std::optional<RecordRef> ParseProcedureId(std::string_view id);  // "apcpx-<row>-<n>", n 1-3
+std::optional<RecordRef> ParseProcedureId(std::string_view id);
+std::optional<RecordRef> ParseRiskAssessmentId(
+    std::string_view id);  // "rs-<row>"  // "apcpx-<row>-<n>", n 1-3
 std::optional<int64_t> ParsePatientId(std::string_view id);
 std::optional<int64_t> ParseCarePlanId(std::string_view id);  // the plan id of "cp-<id>"
 std::optional<int64_t> ParseCareTeamId(std::string_view id);  // the plan id of "ct-<id>"
@@ -77,13 +79,20 @@ nlohmann::json CareTeamResource(const careplan::CarePlan& plan, int64_t patient_
 std::vector<nlohmann::json> ProcedureResources(const std::vector<ig::SourceRow>& rows,
                                                int64_t patient_id);
 
+// RiskAssessments from saved risk strata (`pioneer risk score --save-strata`): one per person
+// and index date: occurrenceDateTime the index date, method the model id, the prediction of
+// an emergency admission in the next 12 months as the Likelihood of Admission band
+// (qualitativeRisk), and whether the person is in their practice's top 2% and top 4%.
+std::vector<nlohmann::json> RiskAssessmentResources(const std::vector<ig::SourceRow>& rows,
+                                                    int64_t patient_id);
+
 // The tables each person-level resource type is mapped from (none for CarePlan, which
 // comes from the care plan register).
 const std::vector<std::string_view>& SourceTables(std::string_view resource_type);
 
 // The date a resource is searched by (`date` parameter): Encounter period.start,
 // Condition recordedDate, EpisodeOfCare and CarePlan period.start, Procedure
-// performedPeriod.start; "" when absent.
+// performedPeriod.start, RiskAssessment occurrenceDateTime; "" when absent.
 std::string SearchDate(const nlohmann::json& resource);
 
 }  // namespace pioneer::fhir

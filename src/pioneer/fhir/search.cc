@@ -335,7 +335,7 @@ StatusOr<EverythingQuery> EverythingQueryFromParams(const SearchParams& params,
         if (std::find(types.begin(), types.end(), t) == types.end()) {
           return InvalidArgumentError(
               "_type: $everything returns Patient, Encounter, Condition, Procedure, "
-              "EpisodeOfCare and CarePlan resources");
+              "EpisodeOfCare, CarePlan and RiskAssessment resources");
         }
         if (std::find(q.types.begin(), q.types.end(), t) == q.types.end()) q.types.push_back(t);
       }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/formats/derived_tables.h"
 #include "pioneer/formats/extract_schema.h"
 
 namespace pioneer::ig {
@@ -12,11 +13,9 @@ namespace {
 
 using store::Param;
 
+// An extract, or a table Pioneer derives (care_plans, risk_strata).
 const formats::ExtractSpec* SpecOf(std::string_view table) {
-  for (const formats::ExtractSpec& s : formats::AllExtracts()) {
-    if (s.table == table) return &s;
-  }
-  return nullptr;
+  return formats::FindSourceTable(table);
 }
 
 std::string Quote(std::string_view ident) {
@@ -55,11 +54,15 @@ std::string FieldList(const formats::ExtractSpec& spec, std::string_view alias) 
 }  // namespace
 
 const std::vector<PersonTable>& PersonTables() {
-  static const std::vector<PersonTable> kTables = {
-      {"gp_registrations", "gp_practice_code"}, {"gp_events", "gp_practice_code"},
-      {"apc_episodes", "provider_code"},        {"ae_attendances", "provider_code"},
-      {"op_appointments", "provider_code"},     {"community_contacts", "provider_code"},
-      {"mh_contacts", "provider_code"},         {"social_care_events", "la_code"}};
+  static const std::vector<PersonTable> kTables = {{"gp_registrations", "gp_practice_code"},
+                                                   {"gp_events", "gp_practice_code"},
+                                                   {"apc_episodes", "provider_code"},
+                                                   {"ae_attendances", "provider_code"},
+                                                   {"op_appointments", "provider_code"},
+                                                   {"community_contacts", "provider_code"},
+                                                   {"mh_contacts", "provider_code"},
+                                                   {"social_care_events", "la_code"},
+                                                   {"risk_strata", "practice"}};
   return kTables;
 }
 

@@ -34,7 +34,8 @@ struct PersonTable {
   std::string_view org_column;
 };
 // gp_registrations, gp_events, apc_episodes, ae_attendances, op_appointments,
-// community_contacts, mh_contacts, social_care_events.
+// community_contacts, mh_contacts, social_care_events, and the saved risk strata
+// (risk_strata, held by the person's practice).
 const std::vector<PersonTable>& PersonTables();
 const PersonTable* FindPersonTable(std::string_view table);
 

@@ -49,9 +49,9 @@ bool IsDirectCareRole(Role role) {
 }
 
 const std::vector<std::string>& PersonResourceTypes() {
-  static const std::vector<std::string> kTypes = {"Patient",   "Encounter",     "Condition",
-                                                  "Procedure", "EpisodeOfCare", "CarePlan",
-                                                  "CareTeam",  "Consent"};
+  static const std::vector<std::string> kTypes = {"Patient",   "Encounter",      "Condition",
+                                                  "Procedure", "EpisodeOfCare",  "CarePlan",
+                                                  "CareTeam",  "RiskAssessment", "Consent"};
   return kTypes;
 }
 

@@ -407,6 +407,7 @@ std::vector<json> MapRows(std::string_view type, const std::vector<ig::SourceRow
   if (type == "Encounter") return fhir::EncounterResources(rows, patient_id);
   if (type == "Condition") return fhir::ConditionResources(rows, patient_id);
   if (type == "Procedure") return fhir::ProcedureResources(rows, patient_id);
+  if (type == "RiskAssessment") return fhir::RiskAssessmentResources(rows, patient_id);
   return fhir::EpisodeOfCareResources(rows, patient_id);
 }
 
@@ -480,8 +481,9 @@ void Service::PatientSearch(Ctx& c) {
 }
 
 void Service::Everything(Ctx& c) {
-  static constexpr std::string_view kTypes[] = {"Patient",   "Encounter",     "Condition",
-                                                "Procedure", "EpisodeOfCare", "CarePlan"};
+  static constexpr std::string_view kTypes[] = {"Patient",       "Encounter",     "Condition",
+                                                "Procedure",     "EpisodeOfCare", "CarePlan",
+                                                "RiskAssessment"};
   fhir::SearchParams params = Params(c);
   fhir::EverythingQuery q = Check(fhir::EverythingQueryFromParams(params, kTypes, Lenient(c)));
   auto wanted = [&](std::string_view t) {
@@ -558,10 +560,11 @@ void Service::ClinicalRead(Ctx& c) {
     }
     not_found();
   }
-  std::optional<fhir::RecordRef> ref = type == "Encounter"   ? fhir::ParseEncounterId(id)
-                                       : type == "Condition" ? fhir::ParseConditionId(id)
-                                       : type == "Procedure" ? fhir::ParseProcedureId(id)
-                                                             : fhir::ParseEpisodeOfCareId(id);
+  std::optional<fhir::RecordRef> ref = type == "Encounter"        ? fhir::ParseEncounterId(id)
+                                       : type == "Condition"      ? fhir::ParseConditionId(id)
+                                       : type == "Procedure"      ? fhir::ParseProcedureId(id)
+                                       : type == "RiskAssessment" ? fhir::ParseRiskAssessmentId(id)
+                                                                  : fhir::ParseEpisodeOfCareId(id);
   if (!ref) not_found();
   ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access =
@@ -1232,7 +1235,8 @@ void Service::NotSupported(Ctx& c) {
 }
 
 void Service::Install(httplib::Server& svr) {
-  const char* clinical = "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam)";
+  const char* clinical =
+      "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam|RiskAssessment)";
   svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
   svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
   svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
