@@ -15,7 +15,7 @@ void Narrow(std::optional<std::string>* slot, std::string v, bool* nothing) {
 
 }  // namespace
 
-nlohmann::json OrganizationResource(const store::Organisation& o) {
+nlohmann::json OrganizationResource(const DirectoryEntry& o) {
   nlohmann::json r = {
       {"resourceType", "Organization"},
       {"id", o.ods_code},
@@ -50,24 +50,24 @@ StatusOr<OrganizationQuery> OrganizationQueryFromParams(const SearchParams& para
     if (v.empty())
       return InvalidArgumentError(fmt::format("parameter '{}' is empty", k.substr(0, 40)));
     if (k == "_id") {
-      Narrow(&q.filter.ods_code, v, &q.matches_nothing);
+      Narrow(&q.ods_code, v, &q.matches_nothing);
     } else if (k == "identifier") {
       std::string_view value = v;
       if (size_t bar = value.find('|'); bar != std::string_view::npos) {
         if (value.substr(0, bar) != kOds) q.matches_nothing = true;
         value.remove_prefix(bar + 1);
       }
-      Narrow(&q.filter.ods_code, std::string(value), &q.matches_nothing);
+      Narrow(&q.ods_code, std::string(value), &q.matches_nothing);
     } else if (k == "name") {
-      Narrow(&q.filter.name_prefix, v, &q.matches_nothing);
+      Narrow(&q.name_prefix, v, &q.matches_nothing);
     } else if (k == "type") {
       std::string_view value = v;
       if (size_t bar = value.find('|'); bar != std::string_view::npos) value.remove_prefix(bar + 1);
-      Narrow(&q.filter.type, std::string(value), &q.matches_nothing);
+      Narrow(&q.type, std::string(value), &q.matches_nothing);
     } else if (k == "partof") {
       std::string_view value = v;
       if (value.substr(0, 13) == "Organization/") value.remove_prefix(13);
-      Narrow(&q.filter.parent_code, std::string(value), &q.matches_nothing);
+      Narrow(&q.parent_code, std::string(value), &q.matches_nothing);
     } else if (!lenient) {
       return InvalidArgumentError(fmt::format(
           "unknown or unsupported search parameter '{}' (send Prefer: handling=lenient to "

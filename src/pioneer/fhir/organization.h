@@ -12,20 +12,26 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "pioneer/base/status.h"
 #include "pioneer/fhir/search.h"
-#include "pioneer/store/organisations.h"
 
 namespace pioneer::fhir {
 
-nlohmann::json OrganizationResource(const store::Organisation& org);
+// One organisation of the directory, as the server reads it (store/organisations.h).
+struct DirectoryEntry {
+  std::string ods_code, name, type, parent_code, postcode, close_date;
+};
+nlohmann::json OrganizationResource(const DirectoryEntry& org);
 
-// The directory filter of a search. `matches_nothing` is set when a criterion can match no
-// organisation (an identifier of another system).
+// The criteria of a search (each given must hold; the server turns them into the store's
+// filter). `matches_nothing` is set when a criterion can match no organisation (an
+// identifier of another system, or two different values for one criterion).
 struct OrganizationQuery {
-  store::OrganisationFilter filter;
+  std::optional<std::string> ods_code, name_prefix, type, parent_code;
   bool matches_nothing = false;
 };
 StatusOr<OrganizationQuery> OrganizationQueryFromParams(const SearchParams& params, bool lenient);

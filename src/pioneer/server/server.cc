@@ -587,6 +587,10 @@ void Service::ClinicalRead(Ctx& c) {
   not_found();
 }
 
+fhir::DirectoryEntry DirectoryEntryOf(const store::Organisation& o) {
+  return {o.ods_code, o.name, o.type, o.parent_code, o.postcode, o.close_date};
+}
+
 // Organization: the directory (not person-level), for any signed-in user; not audited.
 void Service::OrganizationRead(Ctx& c) {
   std::string id = c.req.matches[1];
@@ -599,7 +603,7 @@ void Service::OrganizationRead(Ctx& c) {
     Fail(404, "not-found", fmt::format("Resource Organization/{} is not known", id.substr(0, 40)));
   }
   c.res.set_header("ETag", "W/\"1\"");
-  SendJson(c.res, 200, fhir::OrganizationResource(found[0]));
+  SendJson(c.res, 200, fhir::OrganizationResource(DirectoryEntryOf(found[0])));
 }
 
 void Service::OrganizationSearch(Ctx& c) {
@@ -610,9 +614,10 @@ void Service::OrganizationSearch(Ctx& c) {
   int64_t total = 0;
   std::vector<json> page;
   if (!q.matches_nothing) {
+    store::OrganisationFilter f{q.ods_code, q.name_prefix, q.type, q.parent_code};
     for (const store::Organisation& o :
-         Check(store::FindOrganisations(c.store, q.filter, paging.offset, paging.count, &total))) {
-      page.push_back(fhir::OrganizationResource(o));
+         Check(store::FindOrganisations(c.store, f, paging.offset, paging.count, &total))) {
+      page.push_back(fhir::OrganizationResource(DirectoryEntryOf(o)));
     }
   }
   SendJson(c.res, 200,
