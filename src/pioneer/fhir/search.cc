@@ -275,12 +275,15 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const Sea
     } else if (k == "date") {
       PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
     } else if (auto t = std::find_if(tokens.begin(), tokens.end(),
-                                     [&](const auto& p) {
-                                       return p.first == k || k == std::string(p.first) + ":not" ||
-                                              k == std::string(p.first) + ":missing";
+                                     [&key = k](const auto& p) {
+                                       return p.first == key ||
+                                              key == std::string(p.first) + ":not" ||
+                                              key == std::string(p.first) + ":missing";
                                      });
                t != tokens.end()) {
-      TokenFilter f{std::string(t->first), std::string(t->second), {}};
+      TokenFilter f;
+      f.parameter = t->first;
+      f.element = t->second;
       if (k.size() > t->first.size() && k.substr(t->first.size()) == ":missing") {
         if (v != "true" && v != "false") {
           return InvalidArgumentError(
