@@ -362,6 +362,18 @@ class SharedRecordTest : public ::testing::Test {
     return it == r.headers.end() ? "" : it->second;
   }
   // A token with the care plan write scope (signed in once per user).
+  // Runs a node client check (tests/fhir/*_check.*): it must exit 0 and print no failures.
+  static void ExpectNodeCheckPasses(const std::string& cmd) {
+    std::string out;
+    FILE* f = popen(cmd.c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    int status = pclose(f);
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+    EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+  }
   static std::string WriteToken(const std::string& user) {
     static std::map<std::string, std::string> cache;
     std::string& t = cache[user];
@@ -1407,15 +1419,7 @@ TEST_F(SharedRecordTest, FhirKitClientWorksUnmodified) {
   std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirkit_check.mjs " + modules +
                     " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp + " " +
                     kP1 + " Aardvark " + WriteToken("gp_a") + " 2>&1";
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  int status = pclose(f);
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
-  EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+  ExpectNodeCheckPasses(cmd);
 }
 
 // The SMART on FHIR JavaScript client, unmodified (tests/fhir/fhirclient_check.cjs). It lives
@@ -1429,15 +1433,7 @@ TEST_F(SharedRecordTest, FhirclientWorksUnmodified) {
   std::string cmd = "node " + testing::SourceDir() + "/tests/fhir/fhirclient_check.cjs " + modules +
                     " http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir " + gp + " " +
                     kP1 + " Aardvark 3 " + WriteToken("gp_a") + " 2>&1";
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  int status = pclose(f);
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
-  EXPECT_NE(out.find("\"failures\": []"), std::string::npos) << out;
+  ExpectNodeCheckPasses(cmd);
 }
 
 // A CareTeam is written through its plan: PUT changes the team (a new plan version) and

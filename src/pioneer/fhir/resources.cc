@@ -88,6 +88,18 @@ std::optional<RecordRef> ParsePrefixed(std::string_view id, std::string_view pre
   return RecordRef{std::string(table), *row, 0};
 }
 
+// "<prefix><row>-<n>": item n (1..max) of an APC episode row (a diagnosis, an operation).
+std::optional<RecordRef> ParseApcNumbered(std::string_view id, std::string_view prefix, int max) {
+  if (id.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view rest = id.substr(prefix.size());
+  size_t dash = rest.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto row = ParseRow(rest.substr(0, dash));
+  auto n = ParseRow(rest.substr(dash + 1));
+  if (!row || !n || *n < 1 || *n > max) return std::nullopt;
+  return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
+}
+
 bool IsGpCondition(std::string_view code) {
   // Long-term conditions and frailty markers (the first part of the gp_snomed code set).
   static const char* kCodes[] = {"73211009",  "13645005",  "53741008",  "84114007",  "195967001",
@@ -257,28 +269,11 @@ std::optional<RecordRef> ParseEncounterId(std::string_view id) {
 
 std::optional<RecordRef> ParseConditionId(std::string_view id) {
   if (auto r = ParsePrefixed(id, "gpc", "gp_events")) return r;
-  // apcdx-<row>-<n>
-  constexpr std::string_view kApc = "apcdx-";
-  if (id.substr(0, kApc.size()) != kApc) return std::nullopt;
-  std::string_view rest = id.substr(kApc.size());
-  size_t dash = rest.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto row = ParseRow(rest.substr(0, dash));
-  auto n = ParseRow(rest.substr(dash + 1));
-  if (!row || !n || *n > 6) return std::nullopt;
-  return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
+  return ParseApcNumbered(id, "apcdx-", 6);
 }
 
 std::optional<RecordRef> ParseProcedureId(std::string_view id) {
-  constexpr std::string_view kApc = "apcpx-";
-  if (id.substr(0, kApc.size()) != kApc) return std::nullopt;
-  std::string_view rest = id.substr(kApc.size());
-  size_t dash = rest.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto row = ParseRow(rest.substr(0, dash));
-  auto n = ParseRow(rest.substr(dash + 1));
-  if (!row || !n || *n < 1 || *n > 3) return std::nullopt;
-  return RecordRef{"apc_episodes", *row, static_cast<int>(*n)};
+  return ParseApcNumbered(id, "apcpx-", 3);
 }
 
 std::optional<RecordRef> ParseRiskAssessmentId(std::string_view id) {

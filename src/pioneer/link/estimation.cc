@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 #include "pioneer/link/parallel.h"
@@ -145,10 +146,14 @@ struct Pattern {
   int64_t count;
 };
 
-std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
-                                     const ComparisonSet& comps, const BlockingRule& rule,
-                                     const EstimationOptions& opt, int64_t* pairs) {
-  BlockIndex index(records, {rule}, type, opt.window, std::max(1, opt.threads) * 16,
+// The comparison patterns of the pairs `rules` block together (each pattern with its count),
+// sorted by key; `keep` (when given) decides, from a pair's levels, whether it counts.
+std::vector<Pattern> CountPatterns(const RecordSet& records, LinkType type,
+                                   const ComparisonSet& comps,
+                                   const std::vector<BlockingRule>& rules,
+                                   const EstimationOptions& opt, int64_t* pairs,
+                                   const std::function<bool(const uint8_t*)>& keep = nullptr) {
+  BlockIndex index(records, rules, type, opt.window, std::max(1, opt.threads) * 16,
                    BlockOrder::kRandom);
   const auto& tasks = index.tasks();
   std::vector<std::unordered_map<uint64_t, int64_t>> maps(tasks.size());
@@ -157,6 +162,7 @@ std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
     auto& m = maps[t];
     index.ForEachPair(tasks[t], [&](uint32_t a, uint32_t b) {
       comps.Levels(records, a, records, b, levels);
+      if (keep && !keep(levels)) return;
       ++m[PackLevels(levels, comps.size())];
     });
   });
@@ -176,6 +182,12 @@ std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
   return out;
 }
 
+std::vector<Pattern> BlockedPatterns(const RecordSet& records, LinkType type,
+                                     const ComparisonSet& comps, const BlockingRule& rule,
+                                     const EstimationOptions& opt, int64_t* pairs) {
+  return CountPatterns(records, type, comps, {rule}, opt, pairs);
+}
+
 // Patterns of the pairs that share an address or a postcode (the OR of `rules`), keeping
 // only those whose location level falls in a stratum.
 std::vector<Pattern> HouseholdPatterns(const RecordSet& records, LinkType type,
@@ -183,34 +195,10 @@ std::vector<Pattern> HouseholdPatterns(const RecordSet& records, LinkType type,
                                        const std::vector<BlockingRule>& rules,
                                        const LocationStrata& strata, const EstimationOptions& opt,
                                        int64_t* pairs) {
-  BlockIndex index(records, rules, type, opt.window, std::max(1, opt.threads) * 16,
-                   BlockOrder::kRandom);
-  const auto& tasks = index.tasks();
   const auto loc = static_cast<size_t>(strata.comparison);
-  std::vector<std::unordered_map<uint64_t, int64_t>> maps(tasks.size());
-  ParallelFor(tasks.size(), opt.threads, [&](size_t t) {
-    uint8_t levels[kMaxComparisons];
-    auto& m = maps[t];
-    index.ForEachPair(tasks[t], [&](uint32_t a, uint32_t b) {
-      comps.Levels(records, a, records, b, levels);
-      if (strata.stratum_of_level[levels[loc]] == 0) return;
-      ++m[PackLevels(levels, comps.size())];
-    });
+  return CountPatterns(records, type, comps, rules, opt, pairs, [&](const uint8_t* levels) {
+    return strata.stratum_of_level[levels[loc]] != 0;
   });
-  std::unordered_map<uint64_t, int64_t> all;
-  *pairs = 0;
-  for (const auto& m : maps) {
-    for (const auto& [k, v] : m) {
-      all[k] += v;
-      *pairs += v;
-    }
-  }
-  std::vector<Pattern> out;
-  out.reserve(all.size());
-  for (const auto& [k, v] : all) out.push_back({k, v});
-  std::sort(out.begin(), out.end(),
-            [](const Pattern& x, const Pattern& y) { return x.key < y.key; });
-  return out;
 }
 
 // EM for u given the location stratum, m held fixed: a two-class mixture per stratum over
