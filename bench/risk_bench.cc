@@ -126,22 +126,25 @@ int main(int argc, char** argv) {
     if (!in.ok()) Die("inputs", in.status());
     g_inputs = std::move(*in);
   }
-  benchmark::RegisterBenchmark("features", BM_Features)->Iterations(1)->UseRealTime()->Unit(
-      benchmark::kSecond);
+  benchmark::RegisterBenchmark("features", BM_Features)
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kSecond);
   benchmark::RegisterBenchmark("train_emergency", BM_Train)
       ->Iterations(1)
       ->UseRealTime()
       ->Unit(benchmark::kSecond);
-  benchmark::RegisterBenchmark("score", BM_Score)->Iterations(1)->UseRealTime()->Unit(
-      benchmark::kSecond);
+  benchmark::RegisterBenchmark("score", BM_Score)
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kSecond);
   // In registration order: features (which also writes the peer's input), training, scoring.
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  const nlohmann::json summary = {{"people", g_cohort.rows()},
-                                  {"rounds", g_rounds},
-                                  {"peak_rss_mb", ru.ru_maxrss / 1024.0}};
+  const nlohmann::json summary = {
+      {"people", g_cohort.rows()}, {"rounds", g_rounds}, {"peak_rss_mb", ru.ru_maxrss / 1024.0}};
   std::printf("%s\n", summary.dump().c_str());
   g_model.reset();
   g_timeline.reset();

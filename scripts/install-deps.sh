@@ -16,6 +16,7 @@ PACKAGES=(
   libxlsxwriter-dev     # the BCF Part 2 workbook (bcf-part2.xlsx)
   chromium              # headless browser for the dashboard test (tests/report)
   clang libclang-rt-14-dev  # libFuzzer targets of every parser (fuzz/, run by scripts/test.sh)
+  clang-format          # the style check of every C++ file (tests/format_check.sh)
   libsodium-dev         # the IG gate: Argon2id passwords, bearer tokens, pseudonymised keys (src/pioneer/ig)
   libcpp-httplib-dev    # the shared care record server, HTTP/1.1 + TLS (src/pioneer/server)
   libxgboost-dev xgboost  # gradient-boosted risk model (src/pioneer/risk; the CLI is the bench peer)

@@ -122,20 +122,24 @@ std::string ManyPdsRowsThen(const std::string& last) {
 INSTANTIATE_TEST_SUITE_P(
     Malformed, IngestFileErrorTest,
     ::testing::Values(
-        FileErrorCase{"MissingColumn", "pds.csv",
+        FileErrorCase{"MissingColumn",
+                      "pds.csv",
                       "nhs_number,record_type,family_name,given_name,sex\n",
                       {"pds.csv: line 1", "required column 'birth_date' is missing"}},
-        FileErrorCase{"ExtraColumn", "pds.csv",
+        FileErrorCase{"ExtraColumn",
+                      "pds.csv",
                       "nhs_number,record_type,family_name,given_name,sex,birth_date,shoe_size\n",
                       {"pds.csv: line 1, column 7 ('shoe_size'): unknown column"}},
-        FileErrorCase{"DuplicateColumn", "pds.csv",
+        FileErrorCase{"DuplicateColumn",
+                      "pds.csv",
                       "nhs_number,record_type,family_name,sex,given_name,sex,birth_date\n",
                       {"pds.csv: line 1, column 6 ('sex'): repeated column name (also column 4)"}},
         FileErrorCase{"EmptyFile", "pds.csv", "", {"pds.csv: line 1: the file is empty"}},
-        FileErrorCase{"Latin1", "pds.csv",
-                      ManyPdsRowsThen("9434765919,current,M\xFCller,Jo,1,1950-01-01\n"),
-                      {"pds.csv: line 502, column 3 ('family_name')", "invalid UTF-8",
-                       "must be UTF-8"}}),
+        FileErrorCase{
+            "Latin1",
+            "pds.csv",
+            ManyPdsRowsThen("9434765919,current,M\xFCller,Jo,1,1950-01-01\n"),
+            {"pds.csv: line 502, column 3 ('family_name')", "invalid UTF-8", "must be UTF-8"}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST_F(IngestCliTest, BadValuesAreQuarantinedWithLineAndField) {
@@ -154,12 +158,12 @@ TEST_F(IngestCliTest, BadValuesAreQuarantinedWithLineAndField) {
   EXPECT_EQ(Rows("SELECT line_no, field, raw_value, reason_code FROM quarantine ORDER BY line_no"),
             (std::vector<std::vector<std::string>>{{"5", "birth_date", "1950-02-30", "bad_date"},
                                                    {"6", "sex", "7", "bad_code"}}));
-  EXPECT_EQ(Rows("SELECT _line, family_name, nhs_number, nhs_number_status FROM pds ORDER BY _line"),
-            (std::vector<std::vector<std::string>>{
-                {"2", "Smith", "9434765919", "valid"},
-                {"3", "Smith\nJones", "9434765919", "valid"},
-                {"7", "Smith", "9434765918", "check_digit_wrong"},
-                {"8", "Smith", "NULL", "missing"}}));
+  EXPECT_EQ(
+      Rows("SELECT _line, family_name, nhs_number, nhs_number_status FROM pds ORDER BY _line"),
+      (std::vector<std::vector<std::string>>{{"2", "Smith", "9434765919", "valid"},
+                                             {"3", "Smith\nJones", "9434765919", "valid"},
+                                             {"7", "Smith", "9434765918", "check_digit_wrong"},
+                                             {"8", "Smith", "NULL", "missing"}}));
   EXPECT_EQ(Rows("SELECT rows_read, rows_accepted, rows_quarantined FROM ingest_files"),
             (std::vector<std::vector<std::string>>{{"6", "4", "2"}}));
   // Identifiable values never reach the terminal.
@@ -226,8 +230,8 @@ TEST_F(IngestCliTest, NewerStoreVersionIsAClearError) {
 TEST_F(IngestCliTest, NonPioneerDatabaseIsAClearErrorAndUntouched) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance REAL)",
-                         nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance REAL)", nullptr,
+                         nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   std::string before = ingest::testing::Slurp(db_);

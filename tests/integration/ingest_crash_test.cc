@@ -54,15 +54,17 @@ void ExpectConsistent(const std::string& db, int64_t min_runs, int64_t max_runs)
   EXPECT_LE(runs, max_runs);
   // Every recorded run is complete: finished, with files and totals that add up.
   EXPECT_EQ(QueryInt(s, "SELECT count(*) FROM ingest_runs WHERE finished_at IS NULL"), 0);
-  EXPECT_EQ(QueryInt(s, "SELECT count(*) FROM ingest_runs r WHERE rows_read <> "
-                        "(SELECT coalesce(sum(rows_read), 0) FROM ingest_files f "
-                        "WHERE f.run_id = r.run_id)"),
+  EXPECT_EQ(QueryInt(s,
+                     "SELECT count(*) FROM ingest_runs r WHERE rows_read <> "
+                     "(SELECT coalesce(sum(rows_read), 0) FROM ingest_files f "
+                     "WHERE f.run_id = r.run_id)"),
             0);
   for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
     std::string t(spec.table);
-    EXPECT_EQ(*s.CountRows(t),
-              QueryInt(s, "SELECT coalesce(sum(rows_accepted), 0) FROM ingest_files "
-                          "WHERE table_name = '" + t + "'"))
+    EXPECT_EQ(*s.CountRows(t), QueryInt(s,
+                                        "SELECT coalesce(sum(rows_accepted), 0) FROM ingest_files "
+                                        "WHERE table_name = '" +
+                                            t + "'"))
         << t;
     EXPECT_EQ(QueryInt(s, "SELECT count(*) FROM " + t +
                               " WHERE _run_id NOT IN (SELECT run_id FROM ingest_runs)"),

@@ -25,8 +25,9 @@ TEST(IngestPropertyTest, CorruptedFieldsAlwaysReconcile) {
   fs::path root = fs::path(::testing::TempDir()) / "pioneer_ingest_property";
   fs::remove_all(root);
   const std::vector<std::string> kGarbage = {
-      "", "   ", "2014-02-30", "14/02/2014", "abc", "Q", "-1.5e3", "99999999999999999999",
-      "x,y", "\"", "line\nbreak", "\xE2\x82\xAC", "J4", "K4", "b86001", "LS1", "2E"};
+      "",    "   ", "2014-02-30",  "14/02/2014",   "abc", "Q",  "-1.5e3", "99999999999999999999",
+      "x,y", "\"",  "line\nbreak", "\xE2\x82\xAC", "J4",  "K4", "b86001", "LS1",
+      "2E"};
   std::mt19937_64 rng(0x5EED);
   for (int iter = 0; iter < 8; ++iter) {
     SCOPED_TRACE("iteration " + std::to_string(iter));
@@ -56,9 +57,9 @@ TEST(IngestPropertyTest, CorruptedFieldsAlwaysReconcile) {
         bad.push_back(corrupt);
       }
       auto& [lines, corrupted] = expect[std::string(spec.file_name)];
-      ingest::testing::WriteFile(area / std::string(spec.file_name),
-                                 ingest::testing::ToCsv(ingest::testing::Header(spec), rows,
-                                                        &lines));
+      ingest::testing::WriteFile(
+          area / std::string(spec.file_name),
+          ingest::testing::ToCsv(ingest::testing::Header(spec), rows, &lines));
       for (int i = 0; i < n; ++i) {
         if (bad[static_cast<size_t>(i)]) corrupted.insert(lines[static_cast<size_t>(i)]);
       }

@@ -41,7 +41,8 @@ struct Outcome {
   int64_t scored = 0;
 };
 
-Outcome LinkAndScore(RecordSet& rs, const std::vector<int64_t>& truth, LinkType type, const char* name) {
+Outcome LinkAndScore(RecordSet& rs, const std::vector<int64_t>& truth, LinkType type,
+                     const char* name) {
   LinkSettings s;
   s.type = type;
   s.min_bridge_share = 0.5;  // as `pioneer match`
@@ -60,7 +61,8 @@ Outcome LinkAndScore(RecordSet& rs, const std::vector<int64_t>& truth, LinkType 
   o.scored = r->prediction.scored_pairs;
   std::printf("%s: %lld scored pairs, lambda %.3g\n", name, static_cast<long long>(o.scored),
               r->model.lambda());
-  for (const auto& [what, m] : {std::pair{"pairs p>=0.5", o.pairs}, {"cluster pairs", o.clusters}}) {
+  for (const auto& [what, m] :
+       {std::pair{"pairs p>=0.5", o.pairs}, {"cluster pairs", o.clusters}}) {
     std::printf("  %-13s P %.4f R %.4f F1 %.4f (TP %lld FP %lld FN %lld)\n", what, m.precision,
                 m.recall, m.f1, static_cast<long long>(m.true_positives),
                 static_cast<long long>(m.false_positives),
@@ -84,7 +86,7 @@ Outcome Febrl4(bool with_soc_sec_id) {
   std::vector<int64_t> truth;
   for (uint32_t r = 0; r < rs.size(); ++r) truth.push_back(FebrlPerson(rs.id(r)));
   return LinkAndScore(rs, truth, LinkType::kLinkOnly,
-             with_soc_sec_id ? "FEBRL4" : "FEBRL4 without soc_sec_id");
+                      with_soc_sec_id ? "FEBRL4" : "FEBRL4 without soc_sec_id");
 }
 
 TEST(LinkAccuracyTest, Febrl4) {

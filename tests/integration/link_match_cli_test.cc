@@ -31,12 +31,13 @@ TEST(LinkMatchCliTest, LinksFebrl4AndReportsAccuracy) {
       "match " + Data("febrl/dataset4a.csv") + " " + Data("febrl/dataset4b.csv") +
       " --id rec_id --map given_name=given_name,family_name=surname,birth_date=date_of_birth,"
       "postcode=postcode,address=street_number+address_1,city=suburb,identifier=soc_sec_id"
-      " --out " + tmp / "pairs.csv" + " --clusters " + tmp / "clusters.csv" +
-      " --model-out " + tmp / "model.json" + " --truth-from-id";
+      " --out " +
+      tmp / "pairs.csv" + " --clusters " + tmp / "clusters.csv" + " --model-out " +
+      tmp / "model.json" + " --truth-from-id";
   const auto r = RunPioneer(args, tmp);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* s : {"link-only", "candidate pairs scored", "pairs/s", "lambda =",
-                        "histogram", "decisions:", "clusters:", "accuracy (pairs at threshold)"}) {
+  for (const char* s : {"link-only", "candidate pairs scored", "pairs/s", "lambda =", "histogram",
+                        "decisions:", "clusters:", "accuracy (pairs at threshold)"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
   }
   // The bar of the spec (>= 0.999) as printed.
@@ -54,20 +55,20 @@ TEST(LinkMatchCliTest, LinksFebrl4AndReportsAccuracy) {
 TEST(LinkMatchCliTest, DedupesFake1000WithClusters) {
   PIONEER_SKIP_WITHOUT_SHARED_DATA("linkage/splink/fake_1000.csv");
   TempDir tmp;
-  const auto r = RunPioneer("match " + Data("splink/fake_1000.csv") + " --dedupe --out " +
-                                tmp / "pairs.csv" + " --clusters " + tmp / "clusters.csv" +
-                                " --truth cluster --threads 1",
-                            tmp);
+  const auto r =
+      RunPioneer("match " + Data("splink/fake_1000.csv") + " --dedupe --out " + tmp / "pairs.csv" +
+                     " --clusters " + tmp / "clusters.csv" + " --truth cluster --threads 1",
+                 tmp);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("pioneer match: dedupe"), std::string::npos);
   const std::string clusters = ReadFile(tmp / "clusters.csv");
   EXPECT_EQ(clusters.rfind("id,cluster_id\n0,0\n", 0), 0u);
   EXPECT_EQ(CountLines(clusters), 1001);
   // Same output with two threads.
-  const auto r2 = RunPioneer("match " + Data("splink/fake_1000.csv") + " --dedupe --out " +
-                                 tmp / "pairs2.csv" + " --clusters " + tmp / "clusters2.csv" +
-                                 " --threads 2 --quiet",
-                             tmp);
+  const auto r2 =
+      RunPioneer("match " + Data("splink/fake_1000.csv") + " --dedupe --out " + tmp / "pairs2.csv" +
+                     " --clusters " + tmp / "clusters2.csv" + " --threads 2 --quiet",
+                 tmp);
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   EXPECT_TRUE(r2.out.empty());
   EXPECT_EQ(ReadFile(tmp / "pairs.csv"), ReadFile(tmp / "pairs2.csv"));
@@ -78,8 +79,8 @@ TEST(LinkMatchCliTest, ErrorsNameFileLineColumnAndNeverValues) {
   TempDir tmp;
   WriteFile(tmp / "a.csv", "id,surname,dob\n1,Featherstonehaugh,1970-01-01\n1,Smith,1980-02-02\n");
   WriteFile(tmp / "b.csv", "id,surname,dob\n9,Featherstonehaugh,1970-01-01\n");
-  auto r = RunPioneer("match " + tmp / "a.csv" + " " + tmp / "b.csv" + " --out " + tmp / "p.csv",
-                      tmp);
+  auto r =
+      RunPioneer("match " + tmp / "a.csv" + " " + tmp / "b.csv" + " --out " + tmp / "p.csv", tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("a.csv: line 3, column 1: duplicate record id '1'"), std::string::npos)
       << r.err;
@@ -88,16 +89,15 @@ TEST(LinkMatchCliTest, ErrorsNameFileLineColumnAndNeverValues) {
   r = RunPioneer("match " + tmp / "b.csv" + " --out " + tmp / "p.csv", tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--dedupe"), std::string::npos);
-  r = RunPioneer("match " + tmp / "b.csv" + " --dedupe --map family_name=lastname --out " +
-                     tmp / "p.csv",
-                 tmp);
+  r = RunPioneer(
+      "match " + tmp / "b.csv" + " --dedupe --map family_name=lastname --out " + tmp / "p.csv",
+      tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("b.csv: line 1: no column 'lastname' (mapped to family_name)"),
             std::string::npos)
       << r.err;
-  r = RunPioneer("match " + tmp / "b.csv" + " --dedupe --block 'year(surname)' --out " +
-                     tmp / "p.csv",
-                 tmp);
+  r = RunPioneer(
+      "match " + tmp / "b.csv" + " --dedupe --block 'year(surname)' --out " + tmp / "p.csv", tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("year()/month() need birth_date"), std::string::npos) << r.err;
 }

@@ -2,11 +2,10 @@
 // `pioneer link` (grey-zone decisions go to review) -> `pioneer link review` (evidence side
 // by side, no identifiable values) -> accept / reject (who and when) -> a later
 // `pioneer link` respects the verdicts -> the timeline places the accepted record.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -30,12 +29,12 @@ constexpr const char* kScHeader =
     "event_type,service_type,service_term,route_of_access,event_start_date,event_end_date,"
     "weekly_cost,funding,outcome,death_date\n";
 
-const char* kGiven[] = {"Alice", "Bernard", "Clara", "Dennis", "Elaine", "Frank", "Grace",
-                        "Harold", "Irene", "Jack", "Kathleen", "Leonard", "Margaret", "Norman",
-                        "Olive", "Peter", "Queenie", "Roy", "Sylvia", "Thomas"};
-const char* kFamily[] = {"Adams", "Baker", "Carter", "Dixon", "Ellis", "Fisher", "Gibson",
-                         "Hughes", "Irving", "Jenkins", "Knight", "Lawson", "Marsh", "Naylor",
-                         "Osborne", "Pearson", "Quinn", "Rhodes", "Shaw", "Turner"};
+const char* kGiven[] = {"Alice",  "Bernard", "Clara",   "Dennis",   "Elaine",  "Frank",    "Grace",
+                        "Harold", "Irene",   "Jack",    "Kathleen", "Leonard", "Margaret", "Norman",
+                        "Olive",  "Peter",   "Queenie", "Roy",      "Sylvia",  "Thomas"};
+const char* kFamily[] = {"Adams",   "Baker",   "Carter",  "Dixon",  "Ellis",  "Fisher", "Gibson",
+                         "Hughes",  "Irving",  "Jenkins", "Knight", "Lawson", "Marsh",  "Naylor",
+                         "Osborne", "Pearson", "Quinn",   "Rhodes", "Shaw",   "Turner"};
 
 struct Person {
   std::string nhs, family, given, sex, dob, postcode;
@@ -57,8 +56,8 @@ std::vector<Person> People() {
 }
 
 std::string ScRow(int id, const std::string& nhs, const Person& q, const std::string& given) {
-  return fmt::format("E{},E08000999,P{},{},{},{},{},{},{},assessment,,,,2014-0{}-15,,,,,\n", id,
-                     id, nhs, q.family, given, q.dob, q.sex, q.postcode, 1 + id % 9);
+  return fmt::format("E{},E08000999,P{},{},{},{},{},{},{},assessment,,,,2014-0{}-15,,,,,\n", id, id,
+                     nhs, q.family, given, q.dob, q.sex, q.postcode, 1 + id % 9);
 }
 
 class LinkReviewCliTest : public ::testing::Test {
@@ -99,9 +98,8 @@ class LinkReviewCliTest : public ::testing::Test {
   }
 
   nlohmann::json ReviewJson(bool all) {
-    const auto r = RunPioneer(std::string("link review --json ") + (all ? "--all " : "") +
-                                  "--db " + db_,
-                              tmp_);
+    const auto r = RunPioneer(
+        std::string("link review --json ") + (all ? "--all " : "") + "--db " + db_, tmp_);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     auto j = nlohmann::json::parse(r.out, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << r.out;
@@ -129,9 +127,8 @@ TEST_F(LinkReviewCliTest, ReviewVerdictsAreRecordedAndRespected) {
                         "family_name", "exact", "gap best - runner-up: 0.00 bits"}) {
     EXPECT_NE(text.out.find(s), std::string::npos) << s << "\n" << text.out;
   }
-  for (const std::string& secret : {std::string("Brown"), std::string("Edith"),
-                                    TestNhsNumber(401), TestNhsNumber(402), std::string("1931"),
-                                    std::string("KH3")}) {
+  for (const std::string& secret : {std::string("Brown"), std::string("Edith"), TestNhsNumber(401),
+                                    TestNhsNumber(402), std::string("1931"), std::string("KH3")}) {
     EXPECT_EQ(text.out.find(secret), std::string::npos) << secret;
     EXPECT_EQ(text.err.find(secret), std::string::npos) << secret;
   }
@@ -142,9 +139,9 @@ TEST_F(LinkReviewCliTest, ReviewVerdictsAreRecordedAndRespected) {
   EXPECT_EQ(queue[0]["candidates"].size(), 2u);
 
   // Verdicts: record A is the second candidate's (accept --candidate 2); B's proposal rejected.
-  auto r = RunPioneer(fmt::format("link review accept {} --candidate 2 --by 'Jo Reviewer' --db {}",
-                                  id_a, db_),
-                      tmp_);
+  auto r = RunPioneer(
+      fmt::format("link review accept {} --candidate 2 --by 'Jo Reviewer' --db {}", id_a, db_),
+      tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("accepted by Jo Reviewer"), std::string::npos) << r.out;
   // The decision makes the timeline snapshot that `pioneer link` wrote stale: the next reader
@@ -156,8 +153,7 @@ TEST_F(LinkReviewCliTest, ReviewVerdictsAreRecordedAndRespected) {
       << tl.err;
   tl = RunPioneer("timeline --db " + db_, tmp_);
   EXPECT_EQ(tl.err.find("rebuilding"), std::string::npos) << tl.err;
-  r = RunPioneer(fmt::format("link review reject {} --by 'Jo Reviewer' --db {}", id_b, db_),
-                 tmp_);
+  r = RunPioneer(fmt::format("link review reject {} --by 'Jo Reviewer' --db {}", id_b, db_), tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(ReviewJson(false).empty());
   auto decided = ReviewJson(true);

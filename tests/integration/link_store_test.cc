@@ -80,12 +80,13 @@ TEST_F(LinkStoreSyntheticTest, SocialCareCoverageRisesWithFewWrongLinks) {
 
   auto acc = link::EvaluateTracingAgainstTruth(**st, Area());
   ASSERT_TRUE(acc.ok()) << acc.status().ToString();
-  std::printf("social care: %lld records; coverage %.2f%% -> %.2f%%; needing a trace %lld, "
-              "correctly traced %.2f%%; usable links %lld, wrong %lld (%.3f%%)\n",
-              static_cast<long long>(acc->records), 100 * acc->coverage_before(),
-              100 * acc->coverage_after(), static_cast<long long>(acc->needing_trace),
-              100 * acc->share_correctly_traced(), static_cast<long long>(acc->usable_links),
-              static_cast<long long>(acc->wrong_links), 100 * acc->wrong_link_rate());
+  std::printf(
+      "social care: %lld records; coverage %.2f%% -> %.2f%%; needing a trace %lld, "
+      "correctly traced %.2f%%; usable links %lld, wrong %lld (%.3f%%)\n",
+      static_cast<long long>(acc->records), 100 * acc->coverage_before(),
+      100 * acc->coverage_after(), static_cast<long long>(acc->needing_trace),
+      100 * acc->share_correctly_traced(), static_cast<long long>(acc->usable_links),
+      static_cast<long long>(acc->wrong_links), 100 * acc->wrong_link_rate());
   ASSERT_GT(acc->records, 1000);
   // The evaluation and the run agree on what they both count.
   EXPECT_EQ(acc->records, sc->rows);
@@ -124,8 +125,7 @@ TEST(LinkStoreWriteTest, TransactionsCommitOrRollBack) {
   auto st = store::Store::OpenSqlite(tmp / "w.db");
   ASSERT_TRUE(st.ok());
   store::Store& s = **st;
-  const char* insert =
-      "INSERT INTO link_runs(started_at, pioneer_version) VALUES(?1, ?2)";
+  const char* insert = "INSERT INTO link_runs(started_at, pioneer_version) VALUES(?1, ?2)";
   Status failed = s.InTransaction([&]() -> Status {
     const store::Param p[] = {store::Param::Of("t0"), store::Param::Of("v")};
     auto n = s.Execute(insert, p);

@@ -204,8 +204,8 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
     }
     for (metrics::CountingEngine* engine : {static_cast<metrics::CountingEngine*>(fast.get()),
                                             static_cast<metrics::CountingEngine*>(&sql)}) {
-      auto rep = metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}},
-                                   breakdown, {metric});
+      auto rep =
+          metrics::Evaluate(*engine, *ref, *sw, {{period_text, *period}}, breakdown, {metric});
       ASSERT_TRUE(rep.ok()) << rep.status().ToString();
       const metrics::MetricValue* v = nullptr;
       for (const auto& x : rep->values) {
@@ -223,9 +223,9 @@ TEST_P(MetricsWorkedExample, BothEnginesMatchHandComputation) {
         EXPECT_NEAR(*got, want[key], 0.01) << key << "; " << where;
       };
       check("numerator", v->numerator);
-      check("denominator",
-            v->denominator ? std::optional<double>(static_cast<double>(*v->denominator))
-                           : std::nullopt);
+      check("denominator", v->denominator
+                               ? std::optional<double>(static_cast<double>(*v->denominator))
+                               : std::nullopt);
       check("rate", v->rate);
       check("dsr", v->standardised_rate);
       check("ci_lower", v->ci_lower);

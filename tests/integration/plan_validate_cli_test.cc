@@ -45,8 +45,9 @@ TEST(PlanValidateCli, EveryExamplePlanParses) {
 
 TEST(PlanValidateCli, BrokenFileNamesFileLineAndKey) {
   TempDir tmp;
-  testing::WriteFile(tmp / "bad.toml",
-                     "format_version = 1\n[plan]\nid = \"x\"\nhwb = \"X\"\nmoney_unit = \"euro\"\n");
+  testing::WriteFile(
+      tmp / "bad.toml",
+      "format_version = 1\n[plan]\nid = \"x\"\nhwb = \"X\"\nmoney_unit = \"euro\"\n");
   auto r = RunPioneer("plan validate " + (tmp / "bad.toml"), tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad.toml:5: key plan.money_unit: expected gbp, gbp_thousands or "

@@ -1,6 +1,7 @@
 // Worked example for the data-quality report and the person timeline: a hand-built area of
 // three people whose every figure is computed by hand below, ingested with the real binary.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "pioneer/quality/quality_dashboard.h"
@@ -20,31 +21,31 @@ using testing::WriteFile;
 class WorkedExampleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    p1_ = TestNhsNumber(1);  // alive, born 1940
-    p2_ = TestNhsNumber(2);  // died 2014-06-01
-    p3_ = TestNhsNumber(3);  // born 1890: over 115 on the as-of date
+    p1_ = TestNhsNumber(1);         // alive, born 1940
+    p2_ = TestNhsNumber(2);         // died 2014-06-01
+    p3_ = TestNhsNumber(3);         // born 1890: over 115 on the as-of date
     stranger_ = TestNhsNumber(50);  // valid, but not in PDS
     std::string dir = tmp_ / "extracts";
     WriteFile(dir + "/pds.csv",
               "nhs_number,record_type,family_name,given_name,sex,birth_date,death_date,postcode\n" +
-                  p1_ + ",current,Smith,Ann,2,1940-05-01,,LS1 4AP\n" +
-                  p1_ + ",history,Jones,Ann,2,1940-05-01,,LS2 9JT\n" +
-                  p2_ + ",current,Patel,Ravi,1,1930-01-01,2014-06-01,LS6 1AA\n" +
-                  p3_ + ",current,Brown,Edith,2,1890-01-01,,LS7 3BB\n");
+                  p1_ + ",current,Smith,Ann,2,1940-05-01,,LS1 4AP\n" + p1_ +
+                  ",history,Jones,Ann,2,1940-05-01,,LS2 9JT\n" + p2_ +
+                  ",current,Patel,Ravi,1,1930-01-01,2014-06-01,LS6 1AA\n" + p3_ +
+                  ",current,Brown,Edith,2,1890-01-01,,LS7 3BB\n");
     const std::string sc_header =
         "event_id,la_code,la_person_id,nhs_number,event_type,service_type,event_start_date,"
         "event_end_date\n";
     WriteFile(dir + "/social_care_events.csv",
-              sc_header +                                                          //
-                  "E1,E08000999,L1," + p1_ + ",assessment,,2014-04-10,\n" +        // 1
+              sc_header +                                                    //
+                  "E1,E08000999,L1," + p1_ + ",assessment,,2014-04-10,\n" +  // 1
                   "E2,E08000999,L1," + p1_ + ",service,home_care,2014-05-01,2014-08-01\n" +
                   "E3,E08000999,L2," + p2_ + ",service,residential,2014-03-01,2014-06-01\n" +
-                  "E4,E08000999,L2," + p2_ + ",review,,2014-07-01,\n" +            // after death
-                  "E5,E08000999,L3,,request,,2014-09-01,\n" +                      // missing
-                  "E6,E08000999,L4,,request,,2014-09-02,\n" +                      // missing
-                  "E7,E08000999,L5,9434765918,request,,2014-09-03,\n" +            // invalid
-                  "E8,E08000999,L6," + stranger_ + ",request,,2014-09-04,\n" +     // not in PDS
-                  "E9,E08000999,L1," + p1_ + ",review,,2017-01-01,\n" +            // future
+                  "E4,E08000999,L2," + p2_ + ",review,,2014-07-01,\n" +         // after death
+                  "E5,E08000999,L3,,request,,2014-09-01,\n" +                   // missing
+                  "E6,E08000999,L4,,request,,2014-09-02,\n" +                   // missing
+                  "E7,E08000999,L5,9434765918,request,,2014-09-03,\n" +         // invalid
+                  "E8,E08000999,L6," + stranger_ + ",request,,2014-09-04,\n" +  // not in PDS
+                  "E9,E08000999,L1," + p1_ + ",review,,2017-01-01,\n" +         // future
                   "E2,E08000999,L1," + p1_ + ",service,home_care,2014-05-01,2014-08-01\n");  // dup
     const std::string apc_header =
         "episode_id,spell_id,episode_number,episode_status,episode_type,nhs_number,provider_code,"
@@ -52,8 +53,7 @@ class WorkedExampleTest : public ::testing::Test {
         "episode_start_date,episode_end_date,discharge_date,discharge_method,"
         "discharge_destination,age_on_admission,sex,diag_01\n";
     WriteFile(dir + "/apc_episodes.csv",
-              apc_header +
-                  "S1-1,S1,1,1,1," + p1_ +
+              apc_header + "S1-1,S1,1,1,1," + p1_ +
                   ",R9A,2014-10-01,21,19,1,300,2014-10-01,2014-10-05,2014-10-05,1,19,74,2,J44.1\n" +
                   "S2-1,S2,1,1,1," + p1_ +
                   ",R9A,2014-11-10,21,19,1,300,2014-11-10,2014-11-08,2014-11-08,1,19,74,2,J44.1\n" +
@@ -123,7 +123,8 @@ TEST_F(WorkedExampleTest, TableOutputNamesSectionsWithoutIdentifiers) {
   EXPECT_NE(r.out.find("NHS Number coverage and records that cannot be linked"), std::string::npos);
   EXPECT_NE(r.out.find("activity_after_death"), std::string::npos);
   // Aggregates only: no NHS Number, name or date of birth appears.
-  for (const std::string& s : {p1_, p2_, stranger_, std::string("Smith"), std::string("1940-05-01")}) {
+  for (const std::string& s :
+       {p1_, p2_, stranger_, std::string("Smith"), std::string("1940-05-01")}) {
     EXPECT_EQ(r.out.find(s), std::string::npos) << s;
   }
 }
@@ -185,8 +186,8 @@ TEST_F(WorkedExampleTest, TimelineJoinsOnValidNhsNumbersInDateOrder) {
   const auto& ev = t->events();
   EXPECT_EQ(Date::FromDaysSinceEpoch(ev.start_day[b]).ToIso(), "2014-03-01");
   EXPECT_EQ(ev.source[b + 1], timeline::Source::kApcEpisode);
-  EXPECT_EQ(t->strings().Get(ev.code[b + 1]), "S720");        // normalised ICD-10
-  EXPECT_EQ(t->strings().Get(ev.detail[b + 1]), "22");        // admission method
+  EXPECT_EQ(t->strings().Get(ev.code[b + 1]), "S720");  // normalised ICD-10
+  EXPECT_EQ(t->strings().Get(ev.detail[b + 1]), "22");  // admission method
   EXPECT_EQ(Date::FromDaysSinceEpoch(ev.start_day[b + 2]).ToIso(), "2014-07-01");
 
   auto p1 = t->FindPerson(p1_);

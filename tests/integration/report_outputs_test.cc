@@ -157,12 +157,13 @@ class ReportOutputs : public ::testing::Test {
     const std::string nc = "National condition!";
     std::string expect;
     for (const auto& [cell, value] : std::vector<std::pair<std::string, std::string>>{
-             {"A5", "area"}, {"C5", "2015-04-01"}, {"D5", "Top 2% of each practice (Leeds)"},
-             {"E5", "2390"}, {"F5", "60"}, {"G5", "2.5"}, {"H5", "15"}, {"I5", "25"},
-             {"J5", "suppressed"}, {"K5", "suppressed"},
-             {"A6", "ccg"}, {"B6", "Z02"}, {"E6", "1200"}, {"I6", "33.33"},
-             {"A7", "practice"}, {"B7", "Z10001"}, {"H7", "suppressed"},
-             {"A8", "area"}, {"C8", "2015-01-01"}, {"J8", "10"}, {"K8", "16.67"}}) {
+             {"A5", "area"},       {"C5", "2015-04-01"}, {"D5", "Top 2% of each practice (Leeds)"},
+             {"E5", "2390"},       {"F5", "60"},         {"G5", "2.5"},
+             {"H5", "15"},         {"I5", "25"},         {"J5", "suppressed"},
+             {"K5", "suppressed"}, {"A6", "ccg"},        {"B6", "Z02"},
+             {"E6", "1200"},       {"I6", "33.33"},      {"A7", "practice"},
+             {"B7", "Z10001"},     {"H7", "suppressed"}, {"A8", "area"},
+             {"C8", "2015-01-01"}, {"J8", "10"},         {"K8", "16.67"}}) {
       expect += " --expect '" + nc + cell + "=" + value + "'";
     }
     auto r = Node("workbook_check.js " + out +

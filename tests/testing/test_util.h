@@ -70,11 +70,11 @@ inline std::string SharedData(const std::string& relative) {
 inline bool HasSharedData(const std::string& relative) {
   return std::filesystem::exists(SharedData(relative));
 }
-#define PIONEER_SKIP_WITHOUT_SHARED_DATA(relative)                                          \
-  do {                                                                                       \
-    if (!::pioneer::testing::HasSharedData(relative))                                        \
+#define PIONEER_SKIP_WITHOUT_SHARED_DATA(relative)                                         \
+  do {                                                                                     \
+    if (!::pioneer::testing::HasSharedData(relative))                                      \
       GTEST_SKIP() << "public benchmark data " << ::pioneer::testing::SharedData(relative) \
-                   << " is absent (it sits beside the checkout in CI, not in a clone)";     \
+                   << " is absent (it sits beside the checkout in CI, not in a clone)";    \
   } while (0)
 
 struct CommandResult {
@@ -117,8 +117,8 @@ inline CommandResult CheckPageInChromium(const std::string& html, const std::str
   const std::filesystem::path art = std::filesystem::current_path() / "artefacts";
   std::filesystem::create_directories(art);
   const std::string cmd = "NODE_PATH=" + WebModules() + " node " + SourceDir() +
-                          "/tests/report/dashboard_check.js " + html + " " +
-                          (art / png).string() + " 2>&1";
+                          "/tests/report/dashboard_check.js " + html + " " + (art / png).string() +
+                          " 2>&1";
   return RunShell(cmd);
 }
 

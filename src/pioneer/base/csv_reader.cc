@@ -25,9 +25,7 @@ struct CsvReader::Parser {
 
 namespace {
 
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t") == std::string_view::npos;
-}
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
 
 // Line breaks in `s`: LF, CRLF and a bare CR each count once.
 int64_t CountLineBreaks(std::string_view s) {

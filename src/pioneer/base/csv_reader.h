@@ -123,9 +123,9 @@ class CsvReader {
   int64_t record_line_ = 0;  // line where record_raw_ starts
   std::string replay_;       // lines to parse again after a recovery
   size_t replay_pos_ = 0;
-  bool at_start_ = true;     // no byte fed yet (BOM check)
+  bool at_start_ = true;  // no byte fed yet (BOM check)
   bool stop_ = false;
-  Status status_;            // first error (from validation or the callback)
+  Status status_;  // first error (from validation or the callback)
   CsvError error_;
   int64_t bytes_read_ = 0;
 };

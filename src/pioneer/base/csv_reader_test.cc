@@ -163,9 +163,9 @@ TEST(CsvReaderTest, ReadFileSeesEveryChunk) {
   EXPECT_EQ(records, 1001);
   EXPECT_EQ(last_line, 1001);
   EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(data.size()));
-  EXPECT_EQ(reader.ReadFile("/nonexistent/x.csv", [](const CsvRecord&) { return OkStatus(); })
-                .code(),
-            StatusCode::kUnavailable);
+  EXPECT_EQ(
+      reader.ReadFile("/nonexistent/x.csv", [](const CsvRecord&) { return OkStatus(); }).code(),
+      StatusCode::kUnavailable);
 }
 
 // Files smaller than a chunk are read into a buffer of their own size: every size around
@@ -305,11 +305,11 @@ TEST(Utf8Test, AcceptsValidRejectsInvalid) {
   EXPECT_EQ(FindInvalidUtf8("plain ascii text, long enough for the fast path"),
             std::string_view::npos);
   EXPECT_EQ(FindInvalidUtf8("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x98\x80"), std::string_view::npos);
-  EXPECT_EQ(FindInvalidUtf8("ab\xC0\xAF"), 2u);          // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);        // surrogate
-  EXPECT_EQ(FindInvalidUtf8("x\xE2\x82"), 1u);           // truncated sequence
-  EXPECT_EQ(FindInvalidUtf8("12345678\x80"), 8u);        // lone continuation after fast path
-  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);    // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("ab\xC0\xAF"), 2u);        // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);      // surrogate
+  EXPECT_EQ(FindInvalidUtf8("x\xE2\x82"), 1u);         // truncated sequence
+  EXPECT_EQ(FindInvalidUtf8("12345678\x80"), 8u);      // lone continuation after fast path
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
 }
 
 }  // namespace

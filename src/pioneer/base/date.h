@@ -113,7 +113,9 @@ struct CalendarMonth {
   std::string Label() const;  // "2014-10"
   Period period() const;
   int days() const { return period().length_days(); }
-  CalendarMonth Next() const { return month == 12 ? CalendarMonth{year + 1, 1} : CalendarMonth{year, month + 1}; }
+  CalendarMonth Next() const {
+    return month == 12 ? CalendarMonth{year + 1, 1} : CalendarMonth{year, month + 1};
+  }
   friend auto operator<=>(const CalendarMonth&, const CalendarMonth&) = default;
 };
 

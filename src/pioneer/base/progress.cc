@@ -1,11 +1,10 @@
 #include "pioneer/base/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace pioneer {
 
@@ -19,13 +18,12 @@ void TerminalProgressBar::Start(int64_t total_bytes) {
   drawn_ = false;
 }
 
-std::string TerminalProgressBar::Render(int64_t bytes_done, int64_t total_bytes,
-                                        int64_t rows_done, double seconds,
-                                        std::string_view label, int width) {
-  double frac = total_bytes > 0 ? std::clamp(static_cast<double>(bytes_done) /
-                                                 static_cast<double>(total_bytes),
-                                             0.0, 1.0)
-                                : 0.0;
+std::string TerminalProgressBar::Render(int64_t bytes_done, int64_t total_bytes, int64_t rows_done,
+                                        double seconds, std::string_view label, int width) {
+  double frac =
+      total_bytes > 0
+          ? std::clamp(static_cast<double>(bytes_done) / static_cast<double>(total_bytes), 0.0, 1.0)
+          : 0.0;
   int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(width - filled), '.');

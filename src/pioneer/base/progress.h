@@ -30,8 +30,8 @@ class Progress {
 // Draws to `out` (normally stderr), at most every `min_interval`.
 class TerminalProgressBar : public Progress {
  public:
-  explicit TerminalProgressBar(std::FILE* out, std::chrono::milliseconds min_interval =
-                                                   std::chrono::milliseconds(100));
+  explicit TerminalProgressBar(
+      std::FILE* out, std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
   void Start(int64_t total_bytes) override;
   void Update(int64_t bytes_done, int64_t rows_done, std::string_view label) override;
   void Finish() override;

@@ -10,12 +10,11 @@ namespace pioneer {
 namespace {
 
 TEST(ProgressTest, RenderShowsPercentRatesAndLabel) {
-  std::string s = TerminalProgressBar::Render(50'000'000, 100'000'000, 200'000, 2.0,
-                                              "apc_episodes.csv", 10);
+  std::string s =
+      TerminalProgressBar::Render(50'000'000, 100'000'000, 200'000, 2.0, "apc_episodes.csv", 10);
   EXPECT_EQ(s, "[#####.....]  50%  50.0 MB  25.0 MB/s  100000 rows/s  apc_episodes.csv");
   // Unknown total: no division by zero, empty bar.
-  EXPECT_NE(TerminalProgressBar::Render(10, 0, 1, 0.0, "x", 4).find("[....]"),
-            std::string::npos);
+  EXPECT_NE(TerminalProgressBar::Render(10, 0, 1, 0.0, "x", 4).find("[....]"), std::string::npos);
   // Bytes past the total are clamped to 100%.
   EXPECT_NE(TerminalProgressBar::Render(20, 10, 1, 1.0, "x", 4).find("[####] 100%"),
             std::string::npos);

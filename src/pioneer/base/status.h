@@ -67,7 +67,7 @@ inline Status InternalError(std::string m) { return Status(StatusCode::kInternal
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "StatusOr constructed from OK status");
   }
@@ -101,9 +101,9 @@ class [[nodiscard]] StatusOr {
 #define PIONEER_CONCAT_(a, b) PIONEER_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define PIONEER_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    ::pioneer::Status pioneer_status_ = (expr);    \
+#define PIONEER_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::pioneer::Status pioneer_status_ = (expr);        \
     if (!pioneer_status_.ok()) return pioneer_status_; \
   } while (0)
 

@@ -61,9 +61,9 @@ struct DidResult {
   double treated_pre = 0, treated_post = 0, control_pre = 0, control_post = 0;  // per p-year
   double absolute = 0;                                                          // per person-year
   double counterfactual = 0;                                                    // per person-year
-  double relative = 0;             // NaN when the counterfactual rate is not positive
-  double relative_unadjusted = 0;  // without the later-enrolment adjustment
-  double naive_relative = 0;       // NaN when the treated pre rate is 0
+  double relative = 0;              // NaN when the counterfactual rate is not positive
+  double relative_unadjusted = 0;   // without the later-enrolment adjustment
+  double naive_relative = 0;        // NaN when the treated pre rate is 0
   double relative_unregressed = 0;  // without the regression adjustment (== relative when off)
 };
 

@@ -84,11 +84,11 @@ struct Evaluation {
   double crisis_share = 0;  // enrolled within 30 days after an emergency discharge
   int control_lag_days = 0;
   int64_t candidate_rows = 0, candidate_people = 0;
-  double caliper = 0;  // on the logit of the propensity score
+  double caliper = 0;                  // on the logit of the propensity score
   int64_t matched = 0, unmatched = 0;  // cohort members with a comparison set, without
   int controls_per_case = 1;           // k of 1:k matching
   int64_t comparison_rows = 0;         // comparison rows used (<= k x matched)
-  int64_t matched_same_practice = 0;  // pairs registered with the same GP practice
+  int64_t matched_same_practice = 0;   // pairs registered with the same GP practice
   // Comparison people enrolled during their follow-up (kept, not censored), and the share of
   // the comparison group's follow-up after their own enrolment (dilutes the effect).
   int64_t controls_enrolled_later = 0;

@@ -23,7 +23,8 @@ constexpr FieldSpec kLsoa[] = {
     {"lsoa_code", T::kText, kReq, "", "Lower Layer Super Output Area code (E01......)"},
     {"lsoa_name", T::kText, kReq, "", "LSOA name"},
     {"la_code", T::kText, kReq, "", "Local authority (ONS E08/E09/E10/E06 code)"},
-    {"imd_decile", T::kInteger, kReq, "", "Index of Multiple Deprivation decile, 1 = most deprived"},
+    {"imd_decile", T::kInteger, kReq, "",
+     "Index of Multiple Deprivation decile, 1 = most deprived"},
 };
 
 constexpr FieldSpec kPopulation[] = {
@@ -46,11 +47,13 @@ constexpr FieldSpec kUnitCosts[] = {
 
 constexpr FieldSpec kPds[] = {
     {"nhs_number", T::kNhsNumber, kReq, "", "NHS Number (the master index key)"},
-    {"record_type", T::kCode, kReq, "pds_record_type", "current, or history (an earlier name/address)"},
+    {"record_type", T::kCode, kReq, "pds_record_type",
+     "current, or history (an earlier name/address)"},
     {"family_name", T::kText, kReq, "", "Surname (on a history row: the previous surname)"},
     {"given_name", T::kText, kReq, "", "First forename"},
     {"other_given_name", T::kText, kOpt, "", "Middle names"},
-    {"sex", T::kCode, kReq, "sex", "Person stated gender: 1 male, 2 female, 9 indeterminate, 0 not known"},
+    {"sex", T::kCode, kReq, "sex",
+     "Person stated gender: 1 male, 2 female, 9 indeterminate, 0 not known"},
     {"birth_date", T::kDate, kReq, "", "Date of birth"},
     {"death_date", T::kDate, kOpt, "", "Date of death (current row only)"},
     {"postcode", T::kPostcode, kOpt, "", "Usual address postcode (history: previous postcode)"},
@@ -67,7 +70,8 @@ constexpr FieldSpec kGpRegistrations[] = {
     {"gp_practice_code", T::kOdsCode, kReq, "", "Practice ODS code"},
     {"registration_start_date", T::kDate, kReq, "", "Date registered"},
     {"registration_end_date", T::kDate, kOpt, "", "Date deregistered (empty while registered)"},
-    {"deregistration_reason", T::kCode, kOpt, "deregistration_reason", "Why the registration ended"},
+    {"deregistration_reason", T::kCode, kOpt, "deregistration_reason",
+     "Why the registration ended"},
 };
 
 constexpr FieldSpec kGpEvents[] = {
@@ -75,14 +79,16 @@ constexpr FieldSpec kGpEvents[] = {
     {"nhs_number", T::kNhsNumber, kReq, "", "NHS Number"},
     {"gp_practice_code", T::kOdsCode, kReq, "", "Practice that recorded the event"},
     {"event_date", T::kDate, kReq, "", "Date of the coded event"},
-    {"snomed_concept_id", T::kCode, kReq, "gp_snomed", "SNOMED CT concept id (see docs/data-formats.md)"},
+    {"snomed_concept_id", T::kCode, kReq, "gp_snomed",
+     "SNOMED CT concept id (see docs/data-formats.md)"},
     {"value", T::kDecimal, kOpt, "", "Numeric value where the code carries one"},
 };
 
 constexpr FieldSpec kApcEpisodes[] = {
     {"episode_id", T::kText, kReq, "", "Unique episode id (spell id + episode number)"},
     {"spell_id", T::kText, kReq, "", "Hospital provider spell id"},
-    {"episode_number", T::kInteger, kReq, "", "EPIORDER: position of the episode in the spell (1 = first)"},
+    {"episode_number", T::kInteger, kReq, "",
+     "EPIORDER: position of the episode in the spell (1 = first)"},
     {"episode_status", T::kCode, kReq, "episode_status", "EPISTAT: 1 finished, 3 unfinished"},
     {"episode_type", T::kCode, kReq, "episode_type", "EPITYPE: 1 general episode"},
     {"nhs_number", T::kNhsNumber, kOpt, "", "NHS Number (pseudonymised in national HES)"},
@@ -111,7 +117,8 @@ constexpr FieldSpec kApcEpisodes[] = {
     {"opertn_01", T::kOpcs4, kOpt, "", "Main procedure (OPCS-4)"},
     {"opertn_02", T::kOpcs4, kOpt, "", "Secondary procedure"},
     {"opertn_03", T::kOpcs4, kOpt, "", "Secondary procedure"},
-    {"discharge_ready_date", T::kDate, kOpt, "", "Date medically fit / ready for transfer (may be recorded without a delay)"},
+    {"discharge_ready_date", T::kDate, kOpt, "",
+     "Date medically fit / ready for transfer (may be recorded without a delay)"},
     {"delay_agency", T::kCode, kOpt, "delay_agency", "Organisation responsible for a delay"},
     {"delay_reason", T::kCode, kOpt, "delay_reason", "DToC reason category (A-I)"},
 };
@@ -123,7 +130,8 @@ constexpr FieldSpec kAeAttendances[] = {
     {"arrival_date", T::kDate, kReq, "", "Date of arrival"},
     {"arrival_mode", T::kCode, kReq, "ae_arrival_mode", "1 ambulance, 2 other"},
     {"department_type", T::kCode, kReq, "ae_department_type", "01 major A&E .. 04 walk-in centre"},
-    {"attendance_category", T::kCode, kReq, "ae_attendance_category", "1 first, 2 unplanned follow-up, 3 planned follow-up"},
+    {"attendance_category", T::kCode, kReq, "ae_attendance_category",
+     "1 first, 2 unplanned follow-up, 3 planned follow-up"},
     {"age_at_arrival", T::kInteger, kReq, "", "Age in years"},
     {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0"},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
@@ -177,13 +185,16 @@ constexpr FieldSpec kSocialCareEvents[] = {
     {"postcode", T::kPostcode, kOpt, "", "Postcode of the person's address"},
     {"event_type", T::kCode, kReq, "asc_event_type", "request, assessment, service, review"},
     {"service_type", T::kCode, kOpt, "asc_service_type", "For service events: what was provided"},
-    {"service_term", T::kCode, kOpt, "asc_service_term", "long_term or short_term (respite, reablement)"},
-    {"route_of_access", T::kCode, kOpt, "asc_route_of_access", "How the person came to the council"},
+    {"service_term", T::kCode, kOpt, "asc_service_term",
+     "long_term or short_term (respite, reablement)"},
+    {"route_of_access", T::kCode, kOpt, "asc_route_of_access",
+     "How the person came to the council"},
     {"event_start_date", T::kDate, kReq, "", "Start of the event"},
     {"event_end_date", T::kDate, kOpt, "", "End of the event (empty while open)"},
     {"weekly_cost", T::kDecimal, kOpt, "", "Gross weekly cost in pounds (services)"},
     {"funding", T::kCode, kOpt, "asc_funding", "Who pays"},
-    {"outcome", T::kCode, kOpt, "asc_outcome", "Outcome of a request/assessment/review, or why a service ended"},
+    {"outcome", T::kCode, kOpt, "asc_outcome",
+     "Outcome of a request/assessment/review, or why a service ended"},
     {"death_date", T::kDate, kOpt, "", "Date of death known to the council"},
 };
 
@@ -192,8 +203,7 @@ constexpr ExtractSpec kExtracts[] = {
      "GP practices, CCGs, trusts and the council, with the practice-to-CCG hierarchy.",
      kOrganisations, "ods_code", false},
     {"lsoa.csv", "lsoa", "ONS LSOA lookup with English Indices of Deprivation",
-     "Each LSOA in the area with its local authority and IMD decile.", kLsoa, "lsoa_code",
-     false},
+     "Each LSOA in the area with its local authority and IMD decile.", kLsoa, "lsoa_code", false},
     {"population.csv", "population", "ONS mid-year population estimates",
      "Residents by area, mid-year, sex and single year of age.", kPopulation, "", false},
     {"unit_costs.csv", "unit_costs", "NHS reference costs / PSSRU unit costs",
@@ -202,8 +212,8 @@ constexpr ExtractSpec kExtracts[] = {
      "One current row per person plus history rows for earlier names and addresses.", kPds, "",
      true},
     {"gp_registrations.csv", "gp_registrations", "GP registration history (NHAIS/PDS)",
-     "Each period a person was registered with a practice.", kGpRegistrations,
-     "registration_id", true},
+     "Each period a person was registered with a practice.", kGpRegistrations, "registration_id",
+     true},
     {"gp_events.csv", "gp_events", "GP system coded events (GPES / GPDPR style, SNOMED CT)",
      "Long-term condition diagnoses, frailty markers, consultations, care plans.", kGpEvents,
      "event_id", true},
@@ -227,16 +237,26 @@ constexpr ExtractSpec kExtracts[] = {
 
 const char* FieldTypeName(FieldType t) {
   switch (t) {
-    case T::kText: return "text";
-    case T::kInteger: return "integer";
-    case T::kDecimal: return "decimal";
-    case T::kDate: return "date";
-    case T::kNhsNumber: return "nhs_number";
-    case T::kCode: return "code";
-    case T::kIcd10: return "icd10";
-    case T::kOpcs4: return "opcs4";
-    case T::kOdsCode: return "ods_code";
-    case T::kPostcode: return "postcode";
+    case T::kText:
+      return "text";
+    case T::kInteger:
+      return "integer";
+    case T::kDecimal:
+      return "decimal";
+    case T::kDate:
+      return "date";
+    case T::kNhsNumber:
+      return "nhs_number";
+    case T::kCode:
+      return "code";
+    case T::kIcd10:
+      return "icd10";
+    case T::kOpcs4:
+      return "opcs4";
+    case T::kOdsCode:
+      return "ods_code";
+    case T::kPostcode:
+      return "postcode";
   }
   return "unknown";
 }

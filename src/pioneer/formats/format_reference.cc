@@ -37,8 +37,10 @@ constexpr TypeDoc kTypeDocs[] = {
 std::string Escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else out.push_back(c);
+    if (c == '|')
+      out += "\\|";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -48,8 +50,9 @@ std::string Escape(std::string_view s) {
 std::string FormatReferenceMarkdown() {
   std::string out;
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "### Field types\n\n| type | valid examples | invalid examples | a bad value |\n"
-                     "|---|---|---|---|\n");
+  fmt::format_to(it,
+                 "### Field types\n\n| type | valid examples | invalid examples | a bad value |\n"
+                 "|---|---|---|---|\n");
   for (const TypeDoc& d : kTypeDocs) {
     fmt::format_to(it, "| {} | {} | {} | {} |\n", FieldTypeName(d.type), d.valid, d.invalid,
                    d.on_bad_value);
@@ -62,11 +65,11 @@ std::string FormatReferenceMarkdown() {
   for (const ExtractSpec& e : AllExtracts()) {
     fmt::format_to(it, "\n### `{}`\n\n{} Imitates: {}. Store table `{}`.{}\n\n", e.file_name,
                    e.description, e.imitates, e.table,
-                   e.record_id_field.empty()
-                       ? std::string()
-                       : fmt::format(" Record id: `{}`.", e.record_id_field));
-    fmt::format_to(it, "| # | field | type | required | code set | meaning |\n"
-                       "|---|---|---|---|---|---|\n");
+                   e.record_id_field.empty() ? std::string()
+                                             : fmt::format(" Record id: `{}`.", e.record_id_field));
+    fmt::format_to(it,
+                   "| # | field | type | required | code set | meaning |\n"
+                   "|---|---|---|---|---|---|\n");
     int n = 1;
     for (const FieldSpec& f : e.fields) {
       fmt::format_to(it, "| {} | `{}` | {} | {} | {} | {} |\n", n++, f.name, FieldTypeName(f.type),

@@ -31,7 +31,8 @@ TEST(FormatReferenceTest, DocsDataFormatsIsCurrent) {
   size_t e = doc.find(kGeneratedEnd);
   ASSERT_NE(b, std::string::npos);
   ASSERT_NE(e, std::string::npos);
-  std::string generated = doc.substr(b + kGeneratedBegin.size() + 1, e - b - kGeneratedBegin.size() - 1);
+  std::string generated =
+      doc.substr(b + kGeneratedBegin.size() + 1, e - b - kGeneratedBegin.size() - 1);
   EXPECT_EQ(generated, FormatReferenceMarkdown())
       << "docs/data-formats.md is stale: run `pioneer formats --update docs/data-formats.md`";
 }

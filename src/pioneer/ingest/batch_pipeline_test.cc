@@ -68,11 +68,11 @@ TEST(BatchPipelineTest, CancelRowDropsPartialRow) {
   EXPECT_EQ(b.rows(), 1u);
   int n = 0;
   ASSERT_TRUE(b.ForEachRow([&](int64_t, std::span<const store::Cell> c) {
-    EXPECT_EQ(c[0].text, "keep");
-    EXPECT_EQ(c[1].i, 1);
-    ++n;
-    return OkStatus();
-  }).ok());
+                 EXPECT_EQ(c[0].text, "keep");
+                 EXPECT_EQ(c[1].i, 1);
+                 ++n;
+                 return OkStatus();
+               }).ok());
   EXPECT_EQ(n, 1);
 }
 

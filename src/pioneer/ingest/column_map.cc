@@ -27,8 +27,9 @@ bool LooksLikeColumnName(std::string_view s) {
 
 std::string Shown(std::string_view name) {
   return LooksLikeColumnName(name) ? fmt::format("'{}'", name)
-                                   : std::string("name not shown: it does not look like a "
-                                                 "column name; is the header row missing?");
+                                   : std::string(
+                                         "name not shown: it does not look like a "
+                                         "column name; is the header row missing?");
 }
 
 std::string Lower(std::string_view s) {
@@ -100,8 +101,8 @@ std::vector<HeaderProblem> MapHeader(const formats::ExtractSpec& spec,
   }
   for (size_t f = 0; f < spec.fields.size(); ++f) {
     if (spec.fields[f].required && out->column_of_field[f] < 0) {
-      problems.push_back({0, fmt::format("required column '{}' is missing from the header",
-                                         spec.fields[f].name)});
+      problems.push_back(
+          {0, fmt::format("required column '{}' is missing from the header", spec.fields[f].name)});
     }
   }
   return problems;

@@ -16,13 +16,13 @@
 namespace pioneer::ingest {
 
 struct HeaderProblem {
-  int column = 0;  // 1-based column of the problem; 0 for a missing column
+  int column = 0;       // 1-based column of the problem; 0 for a missing column
   std::string message;  // "column 5 ('foo'): unknown column ..." or "required column ..."
 };
 
 struct ColumnMap {
   const formats::ExtractSpec* spec = nullptr;
-  std::vector<std::string> header;  // the names as found, in file order
+  std::vector<std::string> header;   // the names as found, in file order
   std::vector<int> column_of_field;  // spec field index -> file column (0-based) or -1
 
   size_t column_count() const { return header.size(); }

@@ -19,21 +19,21 @@ std::vector<std::string> Problems(const char* file, std::vector<std::string_view
 
 TEST(ColumnMapTest, MapsByNameInAnyOrderWithOptionalColumnsAbsent) {
   ColumnMap m;
-  EXPECT_TRUE(Problems("lsoa.csv", {"imd_decile", " la_code ", "lsoa_name", "lsoa_code"}, &m)
-                  .empty());
+  EXPECT_TRUE(
+      Problems("lsoa.csv", {"imd_decile", " la_code ", "lsoa_name", "lsoa_code"}, &m).empty());
   EXPECT_EQ(m.column_of_field, (std::vector<int>{3, 2, 1, 0}));
   EXPECT_EQ(m.header[1], "la_code");
   // organisations: only the required columns.
-  EXPECT_TRUE(Problems("organisations.csv", {"ods_code", "name", "organisation_type"}, &m)
-                  .empty());
+  EXPECT_TRUE(Problems("organisations.csv", {"ods_code", "name", "organisation_type"}, &m).empty());
   EXPECT_EQ(m.column_of_field[3], -1);
 }
 
 TEST(ColumnMapTest, ReportsEveryProblemWithItsColumn) {
   auto p = Problems("lsoa.csv", {"lsoa_code", "lsoa_name", "colour", "lsoa_name", ""});
   ASSERT_EQ(p.size(), 5u);
-  EXPECT_EQ(p[0], "column 3 ('colour'): unknown column: lsoa.csv has no field of that name "
-                  "(see docs/data-formats.md)");
+  EXPECT_EQ(p[0],
+            "column 3 ('colour'): unknown column: lsoa.csv has no field of that name "
+            "(see docs/data-formats.md)");
   EXPECT_EQ(p[1], "column 4 ('lsoa_name'): repeated column name (also column 2)");
   EXPECT_EQ(p[2], "column 5: empty column name");
   EXPECT_EQ(p[3], "required column 'la_code' is missing from the header");

@@ -1,10 +1,10 @@
 #include "pioneer/ingest/directory_scan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace pioneer::ingest {
 
@@ -26,8 +26,7 @@ StatusOr<DirectoryListing> ScanDirectory(const std::string& dir) {
     bool is_dir = it->is_directory(ec);
     if (is_dir) {
       if (name == "truth") {
-        out.ignored.push_back(
-            "truth/ (ground truth written by `pioneer synth`; never ingested)");
+        out.ignored.push_back("truth/ (ground truth written by `pioneer synth`; never ingested)");
       } else if (name == "care_plans") {
         out.ignored.push_back(
             "care_plans/ (care plans are not an extract: load them with `pioneer careplan "

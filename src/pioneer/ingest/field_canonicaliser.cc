@@ -1,8 +1,8 @@
 #include "pioneer/ingest/field_canonicaliser.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "pioneer/model/clinical_codes.h"
 #include "pioneer/model/code_sets.h"
@@ -139,8 +139,7 @@ std::optional<Reason> FieldCanonicaliser::Canonicalise(std::string_view raw,
       std::optional<std::string> code = model::NormaliseOpcs4(v);
       if (!code) return Reason::kBadOpcs4;
       if (code->empty()) {  // "-" or "&": no operation
-        return spec_->required ? std::optional<Reason>(Reason::kMissingRequired)
-                               : std::nullopt;
+        return spec_->required ? std::optional<Reason>(Reason::kMissingRequired) : std::nullopt;
       }
       SetOwned(out, std::move(*code));
       return std::nullopt;

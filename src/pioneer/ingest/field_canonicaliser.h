@@ -5,9 +5,9 @@
 // recorded" and is stored as NULL (missing_required if the field is required). Canonical
 // forms: integers and decimals as numbers; dates as ISO text; codes exactly as in their code
 // set; ICD-10 and OPCS-4 HES-normalised ("J45.9" -> "J459", OPCS "-" -> NULL); ODS codes as
-// given (3-6 upper-case letters/digits; "b86001" is bad_ods_code); postcodes "LS1 4AP"; text as given. NHS Numbers never fail: a valid one becomes its 10
-// digits with status "valid", a blank one NULL with "missing", an invalid one keeps its raw
-// text with the NhsNumberProblem name as status.
+// given (3-6 upper-case letters/digits; "b86001" is bad_ods_code); postcodes "LS1 4AP"; text as
+// given. NHS Numbers never fail: a valid one becomes its 10 digits with status "valid", a blank one
+// NULL with "missing", an invalid one keeps its raw text with the NhsNumberProblem name as status.
 // Thread safety: immutable after Create; Canonicalise is const.
 #pragma once
 

@@ -20,10 +20,14 @@ std::string Canon(FieldType type, std::string_view raw, bool required = false,
   CanonicalField out;
   if (auto r = c->Canonicalise(raw, &out)) return "!" + std::string(ReasonCodeName(*r));
   switch (out.kind) {
-    case Kind::kNull: return "NULL";
-    case Kind::kText: return std::string(out.text);
-    case Kind::kInt: return "int:" + std::to_string(out.i);
-    case Kind::kReal: return "real:" + std::to_string(out.r);
+    case Kind::kNull:
+      return "NULL";
+    case Kind::kText:
+      return std::string(out.text);
+    case Kind::kInt:
+      return "int:" + std::to_string(out.i);
+    case Kind::kReal:
+      return "real:" + std::to_string(out.r);
   }
   return "?";
 }

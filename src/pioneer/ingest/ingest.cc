@@ -1,12 +1,12 @@
 #include "pioneer/ingest/ingest.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/base/sha256.h"
@@ -199,10 +199,9 @@ Status IngestFile(const FileJob& job, const IngestOptions& options, BatchPipelin
 // The writer thread's work for one batch.
 Status StoreBatch(store::IngestWriter& writer, RowBatch& batch) {
   const formats::ExtractSpec& spec = *batch.spec();
-  PIONEER_RETURN_IF_ERROR(batch.ForEachRow(
-      [&](int64_t line, std::span<const store::Cell> cells) {
-        return writer.AppendRow(spec, line, cells);
-      }));
+  PIONEER_RETURN_IF_ERROR(batch.ForEachRow([&](int64_t line, std::span<const store::Cell> cells) {
+    return writer.AppendRow(spec, line, cells);
+  }));
   for (const store::QuarantineRecord& q : batch.quarantine) {
     PIONEER_RETURN_IF_ERROR(writer.AddQuarantine(q));
   }
@@ -225,10 +224,10 @@ StatusOr<IngestReport> IngestDirectory(store::Store& store, const std::string& d
   report.unknown_files = listing.unknown;
   report.ignored = listing.ignored;
   if (listing.extracts.empty()) {
-    return NotFoundError(fmt::format(
-        "'{}' holds no known extract file (expected names such as pds.csv or "
-        "apc_episodes.csv; see docs/data-formats.md)",
-        dir));
+    return NotFoundError(
+        fmt::format("'{}' holds no known extract file (expected names such as pds.csv or "
+                    "apc_episodes.csv; see docs/data-formats.md)",
+                    dir));
   }
 
   // Stage 1: headers and checksums of every file, before anything is written.
@@ -285,8 +284,8 @@ StatusOr<IngestReport> IngestDirectory(store::Store& store, const std::string& d
   auto load_start = Clock::now();
   RunProgress run{progress, 0, 0};
   {
-    BatchPipeline pipeline(
-        [&writer](RowBatch& b) { return StoreBatch(*writer, b); }, options.threaded);
+    BatchPipeline pipeline([&writer](RowBatch& b) { return StoreBatch(*writer, b); },
+                           options.threaded);
     for (const FileJob& job : jobs) {
       if (!job.ingest) continue;
       Status s = IngestFile(job, options, pipeline, run, report.files[job.report_index]);
@@ -308,9 +307,9 @@ StatusOr<IngestReport> IngestDirectory(store::Store& store, const std::string& d
 
   // Stage 4: commit.
   report.finished_at = store::UtcNowIso8601();
-  store::IngestRunTotals totals{report.finished_at,      report.files_ingested(),
-                                report.files_skipped(),  report.rows_read(),
-                                report.rows_accepted(),  report.rows_quarantined()};
+  store::IngestRunTotals totals{report.finished_at,     report.files_ingested(),
+                                report.files_skipped(), report.rows_read(),
+                                report.rows_accepted(), report.rows_quarantined()};
   report.run_id = writer->run_id();
   Status s = writer->Commit(totals);
   if (progress) progress->Finish();

@@ -32,9 +32,9 @@
 namespace pioneer::ingest {
 
 struct IngestOptions {
-  int cache_mb = 32;            // SQLite page cache during the run (see docs/ingest.md)
-  size_t batch_rows = 8192;     // rows per batch handed to the writer thread
-  bool threaded = true;         // parse and insert on two threads
+  int cache_mb = 32;         // SQLite page cache during the run (see docs/ingest.md)
+  size_t batch_rows = 8192;  // rows per batch handed to the writer thread
+  bool threaded = true;      // parse and insert on two threads
   std::string pioneer_version{PioneerVersion()};  // recorded in ingest_runs
 };
 

@@ -29,8 +29,7 @@ int64_t IngestReport::files_ingested() const {
   return Sum(*this, [](const FileReport& f) { return f.outcome == FileOutcome::kIngested; });
 }
 int64_t IngestReport::files_skipped() const {
-  return Sum(*this,
-             [](const FileReport& f) { return f.outcome == FileOutcome::kAlreadyIngested; });
+  return Sum(*this, [](const FileReport& f) { return f.outcome == FileOutcome::kAlreadyIngested; });
 }
 int64_t IngestReport::rows_read() const {
   return Sum(*this, [](const FileReport& f) { return f.rows_read; });
@@ -75,10 +74,10 @@ std::string FormatReconciliation(const IngestReport& r) {
   }
   bool all_ok = true;
   for (const FileReport& f : r.files) all_ok = all_ok && f.Reconciles();
-  out += fmt::format(kRow, "total",
-                     fmt::format("{:.1f}", static_cast<double>(r.bytes_ingested) / 1e6),
-                     Grouped(r.rows_read()), Grouped(r.rows_accepted()),
-                     Grouped(r.rows_quarantined()), all_ok ? "ok" : "MISMATCH");
+  out +=
+      fmt::format(kRow, "total", fmt::format("{:.1f}", static_cast<double>(r.bytes_ingested) / 1e6),
+                  Grouped(r.rows_read()), Grouped(r.rows_accepted()), Grouped(r.rows_quarantined()),
+                  all_ok ? "ok" : "MISMATCH");
   if (r.run_id > 0 && r.seconds > 0) {
     out += fmt::format(
         "{} file(s) ingested, {} skipped in {:.2f} s ({:.1f} MB/s, {} rows/s; pre-check {:.2f} s, "

@@ -39,10 +39,10 @@ struct IngestReport {
   std::vector<FileReport> files;           // known extracts, in formats::AllExtracts order
   std::vector<std::string> unknown_files;  // listed and skipped
   std::vector<std::string> ignored;        // e.g. the truth/ folder, with the reason
-  double seconds = 0;             // whole run
-  double seconds_precheck = 0;    // headers and checksums
-  double seconds_load = 0;        // parse, validate, insert
-  double seconds_commit = 0;      // indexes, commit, WAL checkpoint
+  double seconds = 0;                      // whole run
+  double seconds_precheck = 0;             // headers and checksums
+  double seconds_load = 0;                 // parse, validate, insert
+  double seconds_commit = 0;               // indexes, commit, WAL checkpoint
   int64_t bytes_ingested = 0;
 
   int64_t files_ingested() const;

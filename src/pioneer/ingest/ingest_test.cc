@@ -168,9 +168,9 @@ TEST_F(IngestTest, QuarantineNamesLineFieldAndReasonAndEmbeddedNewlinesKeepLines
   EXPECT_EQ(Rows("SELECT lsoa_code, _line, lsoa_name FROM lsoa ORDER BY _line"),
             (std::vector<std::vector<std::string>>{{"E01000001", "2", "Leeds\n001A"},
                                                    {"E01000004", "6", "Leeds 004A"}}));
-  EXPECT_EQ(report->files[0].quarantined_by_reason,
-            (std::map<std::string, int64_t>{
-                {"bad_code", 1}, {"bad_date", 1}, {"bad_ods_code", 1}}));
+  EXPECT_EQ(
+      report->files[0].quarantined_by_reason,
+      (std::map<std::string, int64_t>{{"bad_code", 1}, {"bad_date", 1}, {"bad_ods_code", 1}}));
 }
 
 // Regression: a stray quote on line 3 used to swallow every line up to the next quote (here
@@ -230,8 +230,7 @@ struct BadFileCase {
 
 void PrintTo(const BadFileCase& c, std::ostream* os) { *os << c.name; }
 
-class FileLevelErrorTest : public IngestTest,
-                           public ::testing::WithParamInterface<BadFileCase> {};
+class FileLevelErrorTest : public IngestTest, public ::testing::WithParamInterface<BadFileCase> {};
 
 TEST_P(FileLevelErrorTest, ErrorNamesFileLineColumnAndStoreIsUnchanged) {
   const BadFileCase& c = GetParam();
@@ -302,9 +301,22 @@ TEST_F(IngestTest, FolderWithoutExtractsIsAnError) {
 // both, never dropped), per-file reconciliation holds, only corrupted rows are quarantined,
 // and every quarantined row names the line its record starts on.
 TEST_F(IngestTest, PropertyCorruptedFieldsAreReconciled) {
-  const std::vector<std::string> kGarbage = {
-      "", " ", "not-a-date", "2014-02-30", "abc", "X", "-", "12.5.1", "99999999999999999999",
-      "a,b", "say \"hi\"", "two\nlines", "\xC3\xA9t\xC3\xA9", "0", "ZZ9 9ZZ", "J45.9"};
+  const std::vector<std::string> kGarbage = {"",
+                                             " ",
+                                             "not-a-date",
+                                             "2014-02-30",
+                                             "abc",
+                                             "X",
+                                             "-",
+                                             "12.5.1",
+                                             "99999999999999999999",
+                                             "a,b",
+                                             "say \"hi\"",
+                                             "two\nlines",
+                                             "\xC3\xA9t\xC3\xA9",
+                                             "0",
+                                             "ZZ9 9ZZ",
+                                             "J45.9"};
   std::mt19937_64 rng(20150401);
   for (int iter = 0; iter < 25; ++iter) {
     SCOPED_TRACE("iteration " + std::to_string(iter));
@@ -327,9 +339,14 @@ TEST_F(IngestTest, PropertyCorruptedFieldsAreReconciled) {
           for (int j = 0; j < k; ++j) {
             size_t f = rng() % r.size();
             switch (rng() % 8) {
-              case 0: r.push_back("extra"); break;
-              case 1: r.pop_back(); break;
-              default: r[f] = kGarbage[rng() % kGarbage.size()];
+              case 0:
+                r.push_back("extra");
+                break;
+              case 1:
+                r.pop_back();
+                break;
+              default:
+                r[f] = kGarbage[rng() % kGarbage.size()];
             }
             if (r.empty()) r.push_back("");
           }
@@ -354,8 +371,8 @@ TEST_F(IngestTest, PropertyCorruptedFieldsAreReconciled) {
       EXPECT_EQ(f.rows_read, f.rows_accepted + f.rows_quarantined) << f.file_name;
       EXPECT_EQ(Count(f.table) - before[f.table], f.rows_accepted) << f.file_name;
       std::string run = std::to_string(report->run_id);
-      auto q = Rows("SELECT line_no FROM quarantine WHERE run_id = " + run +
-                    " AND file_name = '" + f.file_name + "'");
+      auto q = Rows("SELECT line_no FROM quarantine WHERE run_id = " + run + " AND file_name = '" +
+                    f.file_name + "'");
       auto stored = Rows("SELECT _line FROM " + f.table + " WHERE _run_id = " + run);
       EXPECT_EQ(static_cast<int64_t>(q.size()), f.rows_quarantined);
       std::set<int64_t> seen;

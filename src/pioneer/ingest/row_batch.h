@@ -72,9 +72,8 @@ Status RowBatch::ForEachRow(Fn&& fn) const {
       out.kind = sc.kind;
       out.i = sc.i;
       out.r = sc.r;
-      out.text = sc.kind == store::Cell::Kind::kText
-                     ? std::string_view(text_.data() + sc.i, sc.len)
-                     : std::string_view();
+      out.text = sc.kind == store::Cell::Kind::kText ? std::string_view(text_.data() + sc.i, sc.len)
+                                                     : std::string_view();
     }
     PIONEER_RETURN_IF_ERROR(fn(lines_[r], std::span<const store::Cell>(view_)));
   }

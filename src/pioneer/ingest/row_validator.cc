@@ -35,8 +35,7 @@ StatusOr<std::unique_ptr<RowValidator>> RowValidator::Create(const ColumnMap& ma
   return v;
 }
 
-std::optional<Reason> RowValidator::Process(int64_t line,
-                                            std::span<const std::string_view> fields,
+std::optional<Reason> RowValidator::Process(int64_t line, std::span<const std::string_view> fields,
                                             RowBatch* batch, store::QuarantineRecord* q) {
   problems_.clear();
   if (fields.size() != map_.column_count()) {
@@ -72,10 +71,18 @@ std::optional<Reason> RowValidator::Process(int64_t line,
   batch->BeginRow(line);
   for (const CanonicalField& v : values_) {
     switch (v.kind) {
-      case store::Cell::Kind::kNull: batch->AddNull(); break;
-      case store::Cell::Kind::kText: batch->AddText(v.text); break;
-      case store::Cell::Kind::kInt: batch->AddInt(v.i); break;
-      case store::Cell::Kind::kReal: batch->AddReal(v.r); break;
+      case store::Cell::Kind::kNull:
+        batch->AddNull();
+        break;
+      case store::Cell::Kind::kText:
+        batch->AddText(v.text);
+        break;
+      case store::Cell::Kind::kInt:
+        batch->AddInt(v.i);
+        break;
+      case store::Cell::Kind::kReal:
+        batch->AddReal(v.r);
+        break;
     }
   }
   for (int f : nhs_fields_) batch->AddText(values_[static_cast<size_t>(f)].nhs_status);
@@ -94,8 +101,8 @@ void RowValidator::Reject(int64_t line, std::span<const std::string_view> fields
   if (first.field < 0) {
     q->field.clear();
     q->raw_value.clear();
-    q->detail = fmt::format("the row has {} fields; the header has {}", fields.size(),
-                            map_.column_count());
+    q->detail =
+        fmt::format("the row has {} fields; the header has {}", fields.size(), map_.column_count());
     return;
   }
   size_t f = static_cast<size_t>(first.field);

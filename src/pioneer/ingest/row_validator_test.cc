@@ -29,7 +29,9 @@ struct Fixture {
   std::optional<Reason> Run(std::vector<std::pair<std::string_view, std::string>> values,
                             int64_t line = 2) {
     std::vector<std::string> row(map.column_count());
-    for (auto& [name, v] : values) row[static_cast<size_t>(map.column_of_field[static_cast<size_t>(spec->FieldIndex(name))])] = v;
+    for (auto& [name, v] : values)
+      row[static_cast<size_t>(map.column_of_field[static_cast<size_t>(spec->FieldIndex(name))])] =
+          v;
     std::vector<std::string_view> views(row.begin(), row.end());
     q = store::QuarantineRecord();
     return validator->Process(line, views, &batch, &q);
@@ -43,15 +45,24 @@ struct Fixture {
 };
 
 std::vector<std::pair<std::string_view, std::string>> GoodEpisode() {
-  return {{"episode_id", "E1"},         {"spell_id", "S1"},
-          {"episode_number", "1"},      {"episode_status", "1"},
-          {"episode_type", "1"},        {"nhs_number", "9434765919"},
-          {"provider_code", " RR8"},     {"admission_date", "2014-05-01"},
-          {"admission_method", "21"},   {"admission_source", "19"},
-          {"patient_classification", "1"}, {"main_specialty", "300"},
-          {"episode_start_date", "2014-05-01"}, {"episode_end_date", "2014-05-03"},
-          {"discharge_date", "2014-05-03"}, {"age_on_admission", "80"},
-          {"sex", "2"},                 {"diag_01", "j45.9"}};
+  return {{"episode_id", "E1"},
+          {"spell_id", "S1"},
+          {"episode_number", "1"},
+          {"episode_status", "1"},
+          {"episode_type", "1"},
+          {"nhs_number", "9434765919"},
+          {"provider_code", " RR8"},
+          {"admission_date", "2014-05-01"},
+          {"admission_method", "21"},
+          {"admission_source", "19"},
+          {"patient_classification", "1"},
+          {"main_specialty", "300"},
+          {"episode_start_date", "2014-05-01"},
+          {"episode_end_date", "2014-05-03"},
+          {"discharge_date", "2014-05-03"},
+          {"age_on_admission", "80"},
+          {"sex", "2"},
+          {"diag_01", "j45.9"}};
 }
 
 TEST(RowValidatorTest, AcceptsCanonicalRow) {
@@ -60,24 +71,26 @@ TEST(RowValidatorTest, AcceptsCanonicalRow) {
   ASSERT_EQ(fx.batch.rows(), 1u);
   std::vector<std::string> got;
   auto cols = store::ExtractDataColumns(*fx.spec);
-  ASSERT_TRUE(fx.batch.ForEachRow([&](int64_t line, std::span<const store::Cell> cells) {
-    EXPECT_EQ(line, 2);
-    EXPECT_EQ(cells.size(), cols.size());
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (cols[i].name == "provider_code" || cols[i].name == "diag_01" ||
-          cols[i].name == "nhs_number_status" || cols[i].name == "nhs_number") {
-        got.push_back(cols[i].name + "=" + std::string(cells[i].text));
-      }
-      if (cols[i].name == "age_on_admission") got.push_back("age=" + std::to_string(cells[i].i));
-      if (cols[i].name == "diag_02") {
-        EXPECT_EQ(cells[i].kind, store::Cell::Kind::kNull);
-      }
-    }
-    return OkStatus();
-  }).ok());
-  EXPECT_EQ(got, (std::vector<std::string>{"nhs_number=9434765919", "provider_code=RR8",
-                                           "age=80", "diag_01=J459",
-                                           "nhs_number_status=valid"}));
+  ASSERT_TRUE(fx.batch
+                  .ForEachRow([&](int64_t line, std::span<const store::Cell> cells) {
+                    EXPECT_EQ(line, 2);
+                    EXPECT_EQ(cells.size(), cols.size());
+                    for (size_t i = 0; i < cells.size(); ++i) {
+                      if (cols[i].name == "provider_code" || cols[i].name == "diag_01" ||
+                          cols[i].name == "nhs_number_status" || cols[i].name == "nhs_number") {
+                        got.push_back(cols[i].name + "=" + std::string(cells[i].text));
+                      }
+                      if (cols[i].name == "age_on_admission")
+                        got.push_back("age=" + std::to_string(cells[i].i));
+                      if (cols[i].name == "diag_02") {
+                        EXPECT_EQ(cells[i].kind, store::Cell::Kind::kNull);
+                      }
+                    }
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(got, (std::vector<std::string>{"nhs_number=9434765919", "provider_code=RR8", "age=80",
+                                           "diag_01=J459", "nhs_number_status=valid"}));
 }
 
 TEST(RowValidatorTest, DateOrderRules) {
@@ -160,7 +173,6 @@ TEST(RowValidatorTest, GeneratedSampleRowsAreAllAccepted) {
     }
   }
 }
-
 
 }  // namespace
 }  // namespace pioneer::ingest

@@ -120,8 +120,8 @@ TraceDateAgreement CompareForTrace(const BirthDate& q, const BirthDate& p) {
     return ok ? TraceDateAgreement::kAsGiven : TraceDateAgreement::kNone;
   }
   if (q == p) return TraceDateAgreement::kExact;
-  const bool year_ok = q.year == p.year || (q.year / 100 == p.year / 100 &&
-                                            SwapDigits2(q.year % 100) == p.year % 100);
+  const bool year_ok = q.year == p.year ||
+                       (q.year / 100 == p.year / 100 && SwapDigits2(q.year % 100) == p.year % 100);
   bool month_ok = q.month == p.month;
   bool day_ok = q.day == p.day || SwapDigits2(q.day) == p.day;
   if (!month_ok && !day_ok && q.day == p.month && q.month == p.day) month_ok = day_ok = true;

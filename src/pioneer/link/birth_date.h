@@ -24,11 +24,11 @@
 namespace pioneer::link {
 
 struct BirthDate {
-  int16_t year = 0;  // always known for a parsed value
-  int8_t month = 0;  // 0 = not given (partial date)
-  int8_t day = 0;    // 0 = not given
-  bool valid = false;  // a real calendar date with all three parts (days is meaningful)
-  int32_t days = 0;    // days since 1970-01-01 when valid
+  int16_t year = 0;              // always known for a parsed value
+  int8_t month = 0;              // 0 = not given (partial date)
+  int8_t day = 0;                // 0 = not given
+  bool valid = false;            // a real calendar date with all three parts (days is meaningful)
+  int32_t days = 0;              // days since 1970-01-01 when valid
   std::array<char, 8> digits{};  // YYYYMMDD as given (full dates only)
 
   bool full() const { return month != 0 && day != 0; }

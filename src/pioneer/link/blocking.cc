@@ -1,9 +1,9 @@
 #include "pioneer/link/blocking.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
-
-#include <fmt/format.h>
 
 namespace pioneer::link {
 namespace {
@@ -102,8 +102,8 @@ uint64_t PartKey(const KeyPart& p, const RecordSet& rs, uint32_t r) {
     case KeyTransform::kYearMonth: {
       if (!rs.has_birth_date(r) || rs.birth_date(r).month == 0) return 0;
       const BirthDate& d = rs.birth_date(r);
-      return HashCombine(0x7F, static_cast<uint64_t>(d.year) * 100 +
-                                   static_cast<uint64_t>(d.month));
+      return HashCombine(0x7F,
+                         static_cast<uint64_t>(d.year) * 100 + static_cast<uint64_t>(d.month));
     }
     case KeyTransform::kPostcodeDistrict:
     case KeyTransform::kPostcodeSector:
@@ -273,8 +273,8 @@ uint64_t BlockKey(const BlockingRule& rule, const RecordSet& rs, uint32_t r) {
   return h == 0 ? 1 : h;
 }
 
-BlockIndex::BlockIndex(const RecordSet& records, std::vector<BlockingRule> rules,
-                       LinkType type, int window, int target_tasks, BlockOrder block_order)
+BlockIndex::BlockIndex(const RecordSet& records, std::vector<BlockingRule> rules, LinkType type,
+                       int window, int target_tasks, BlockOrder block_order)
     : records_(&records),
       rules_(std::move(rules)),
       type_(type),

@@ -85,8 +85,8 @@ StatusOr<BlockingRule> ParseBlockingRule(std::string_view text);
 std::vector<BlockingRule> DefaultPredictionRules(const RecordSet& records);
 
 struct BlockingStats {
-  int64_t blocks = 0;          // blocks of 2+ records
-  int64_t capped_blocks = 0;   // blocks larger than window + 1
+  int64_t blocks = 0;         // blocks of 2+ records
+  int64_t capped_blocks = 0;  // blocks larger than window + 1
   int64_t largest_block = 0;
 };
 
@@ -100,8 +100,8 @@ class BlockIndex {
 
   // Builds the index for `rules` over `records`. target_tasks: roughly how many tasks
   // to cut the work into (for load balancing).
-  BlockIndex(const RecordSet& records, std::vector<BlockingRule> rules, LinkType type,
-             int window, int target_tasks = 64, BlockOrder order = BlockOrder::kSimilarity);
+  BlockIndex(const RecordSet& records, std::vector<BlockingRule> rules, LinkType type, int window,
+             int target_tasks = 64, BlockOrder order = BlockOrder::kSimilarity);
 
   const std::vector<BlockingRule>& rules() const { return rules_; }
   const std::vector<Task>& tasks() const { return tasks_; }

@@ -129,8 +129,10 @@ TEST(BlockingTest, GeneratesMatchesEnumerationAndIsDeterministic) {
   RecordSet rs;
   const char* fams[] = {"Smith", "Smyth", "Jones", "Brown", "Smith"};
   for (int i = 0; i < 200; ++i) {
-    rs.Add(Rec({.id = std::to_string(i), .given = (i % 3 == 0 ? "Ann" : "Bob"),
-                .family = fams[i % 5], .dob = "1970-01-0" + std::to_string(1 + i % 7)}));
+    rs.Add(Rec({.id = std::to_string(i),
+                .given = (i % 3 == 0 ? "Ann" : "Bob"),
+                .family = fams[i % 5],
+                .dob = "1970-01-0" + std::to_string(1 + i % 7)}));
   }
   const std::vector<BlockingRule> rules = {Rule("soundex(family_name)"), Rule("birth_date"),
                                            Rule("given_name & family_name")};

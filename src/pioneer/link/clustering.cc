@@ -5,8 +5,8 @@
 
 namespace pioneer::link {
 
-Clustering ClusterPairs(uint32_t n, std::span<const ScoredPair> pairs,
-                        const ClusterOptions& opt, std::span<const uint8_t> source) {
+Clustering ClusterPairs(uint32_t n, std::span<const ScoredPair> pairs, const ClusterOptions& opt,
+                        std::span<const uint8_t> source) {
   Clustering out;
   std::vector<uint32_t> edges;  // indices into pairs
   for (uint32_t i = 0; i < pairs.size(); ++i) {

@@ -37,10 +37,10 @@ struct ClusterOptions {
 struct Clustering {
   std::vector<uint32_t> cluster_of;  // per record
   uint32_t clusters = 0;
-  int64_t edges = 0;           // match edges considered
-  int64_t merges = 0;          // edges that joined two components
-  int64_t rejected_size = 0;   // edges refused by the size cap
-  int64_t rejected_bridge = 0; // edges refused by the bridge guard
+  int64_t edges = 0;            // match edges considered
+  int64_t merges = 0;           // edges that joined two components
+  int64_t rejected_size = 0;    // edges refused by the size cap
+  int64_t rejected_bridge = 0;  // edges refused by the bridge guard
   uint32_t largest = 0;
 };
 

@@ -1,8 +1,8 @@
 #include "pioneer/link/comparison.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "pioneer/link/string_metrics.h"
 
@@ -15,17 +15,14 @@ inline bool SameText(std::string_view x, std::string_view y) {
   return x.size() == y.size() && (x.empty() || (x[0] == y[0] && x == y));
 }
 
-inline bool SameValue(const RecordSet& A, Field f, uint32_t ida, const RecordSet& B,
-                      uint32_t idb) {
+inline bool SameValue(const RecordSet& A, Field f, uint32_t ida, const RecordSet& B, uint32_t idb) {
   if (&A == &B) return ida == idb;
   const ValueInfo& va = A.value(f, ida);
   const ValueInfo& vb = B.value(f, idb);
   return va.hash == vb.hash && SameText(A.text(f, ida), B.text(f, idb));
 }
 
-Field OtherName(Field f) {
-  return f == Field::kGivenName ? Field::kFamilyName : Field::kGivenName;
-}
+Field OtherName(Field f) { return f == Field::kGivenName ? Field::kFamilyName : Field::kGivenName; }
 
 std::string Thr(const char* prefix, double t) { return fmt::format("{}{:.2f}", prefix, t); }
 
@@ -205,7 +202,8 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
       const BirthDate& da = A.birth_date(a);
       const BirthDate& db = B.birth_date(b);
       if (da == db) return kExactLevel;
-      if (!da.full() || !db.full()) return da.year == db.year ? 5 : static_cast<uint8_t>(else_level);
+      if (!da.full() || !db.full())
+        return da.year == db.year ? 5 : static_cast<uint8_t>(else_level);
       if (DigitsWithinOneEdit(da, db)) return 2;
       if (DayMonthTransposed(da, db)) return 3;
       if (da.valid && db.valid) {

@@ -56,7 +56,15 @@
 
 namespace pioneer::link {
 
-enum class ComparisonKind : uint8_t { kName, kBirthDate, kPostcode, kEmail, kIdentifier, kText, kSex };
+enum class ComparisonKind : uint8_t {
+  kName,
+  kBirthDate,
+  kPostcode,
+  kEmail,
+  kIdentifier,
+  kText,
+  kSex
+};
 
 struct ComparisonSpec {
   std::string name;  // label in summaries and the output CSV ("given_name")
@@ -68,7 +76,7 @@ struct ComparisonSpec {
   bool with_address = false;
   bool null_with_uk_postcodes = false;  // kText (city): null when both postcodes are UK ones    //
                                         // kPostcode: joint postcode + address levels (see above)
-  std::vector<double> thresholds;  // JW thresholds (kName: 3, kText: 2), descending
+  std::vector<double> thresholds;       // JW thresholds (kName: 3, kText: 2), descending
 };
 
 inline constexpr int kMaxLevels = 16;

@@ -33,7 +33,7 @@ TEST_F(ComparisonTest, NameLevels) {
   const uint32_t f = Add({.id = "f", .given = "Smith", .family = "Martha"});  // swapped
   const uint32_t g = Add({.id = "g", .given = "Zebedee", .family = "Quist"});
   EXPECT_EQ(LevelOf(Field::kGivenName, a, b), "exact");
-  EXPECT_EQ(LevelOf(Field::kGivenName, a, c), "jw>=0.92");  // 0.961
+  EXPECT_EQ(LevelOf(Field::kGivenName, a, c), "jw>=0.92");   // 0.961
   EXPECT_EQ(LevelOf(Field::kFamilyName, a, c), "jw>=0.88");  // smith/smyth 0.893
   EXPECT_EQ(LevelOf(Field::kGivenName, a, e), "null");
   EXPECT_EQ(LevelOf(Field::kGivenName, a, f), "swapped");
@@ -96,14 +96,23 @@ TEST_F(ComparisonTest, PostcodeLevels) {
 }
 
 TEST_F(ComparisonTest, EmailIdentifierTextSex) {
-  const uint32_t a = Add({.id = "a", .sex = "F", .city = "London", .email = "evied56@harris.net",
+  const uint32_t a = Add({.id = "a",
+                          .sex = "F",
+                          .city = "London",
+                          .email = "evied56@harris.net",
                           .identifier = "5304218"});
-  const uint32_t b = Add({.id = "b", .sex = "2", .city = "Lonon", .email = "evied56@other.com",
+  const uint32_t b = Add({.id = "b",
+                          .sex = "2",
+                          .city = "Lonon",
+                          .email = "evied56@other.com",
                           .identifier = "5304281"});
-  const uint32_t c = Add({.id = "c", .sex = "M", .city = "Leeds", .email = "evihd56@harris.net",
+  const uint32_t c = Add({.id = "c",
+                          .sex = "M",
+                          .city = "Leeds",
+                          .email = "evihd56@harris.net",
                           .identifier = "5034281"});
-  const uint32_t d = Add({.id = "d", .sex = "0", .city = "london", .email = "x@y.z",
-                          .identifier = "9999999"});
+  const uint32_t d =
+      Add({.id = "d", .sex = "0", .city = "london", .email = "x@y.z", .identifier = "9999999"});
   EXPECT_EQ(LevelOf(Field::kEmail, a, b), "user");
   EXPECT_EQ(LevelOf(Field::kEmail, a, c), "jw>=0.88");
   EXPECT_EQ(LevelOf(Field::kEmail, a, d), "else");

@@ -55,7 +55,8 @@ StatusOr<ColumnMap> ParseColumnMap(std::string_view text) {
     m.field = *f;
     if (!cols.empty()) {
       for (std::string_view c : Split(cols, '+')) {
-        if (c.empty()) return InvalidArgumentError(fmt::format("--map entry '{}': empty column", entry));
+        if (c.empty())
+          return InvalidArgumentError(fmt::format("--map entry '{}': empty column", entry));
         m.columns.emplace_back(c);
       }
     }
@@ -207,8 +208,8 @@ Status LoadRecords(const std::string& path, const ReadFn& read, const ColumnMap&
       if (!map.truth_column.empty()) {
         truth_col = find(map.truth_column);
         if (truth_col < 0) {
-          return InvalidArgumentError(fmt::format("{}: line {}: no truth column '{}'", path,
-                                                  r.line, map.truth_column));
+          return InvalidArgumentError(
+              fmt::format("{}: line {}: no truth column '{}'", path, r.line, map.truth_column));
         }
       }
       in.id_column = id_col >= 0 ? header[static_cast<size_t>(id_col)] : "";
@@ -225,8 +226,8 @@ Status LoadRecords(const std::string& path, const ReadFn& read, const ColumnMap&
       return OkStatus();
     }
     if (r.fields.size() != header.size()) {
-      return InvalidArgumentError(fmt::format("{}: line {}: {} fields, header has {}", path,
-                                              r.line, r.fields.size(), header.size()));
+      return InvalidArgumentError(fmt::format("{}: line {}: {} fields, header has {}", path, r.line,
+                                              r.fields.size(), header.size()));
     }
     if (id_col >= 0) {
       rec.id = std::string(TrimSpaces(r.fields[static_cast<size_t>(id_col)]));
@@ -259,7 +260,8 @@ Status LoadRecords(const std::string& path, const ReadFn& read, const ColumnMap&
       if (is.count++ == 0) {
         is.field = static_cast<Field>(f);
         is.first_line = r.line;
-        is.first_column = cols[static_cast<size_t>(f)].empty() ? 0 : cols[static_cast<size_t>(f)][0] + 1;
+        is.first_column =
+            cols[static_cast<size_t>(f)].empty() ? 0 : cols[static_cast<size_t>(f)][0] + 1;
       }
     }
     if (truth_col >= 0) in.truth.emplace_back(TrimSpaces(r.fields[static_cast<size_t>(truth_col)]));

@@ -83,8 +83,8 @@ struct LoadedInput {
 };
 
 // Appends the rows of `path` to `out` with the given source tag.
-Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source,
-                      RecordSet* out, LoadedInput* info);
+Status LoadCsvRecords(const std::string& path, const ColumnMap& map, uint8_t source, RecordSet* out,
+                      LoadedInput* info);
 // The same for the bytes of an input held in memory; `name` stands for the path in messages
 // and in `info` (the result is the one LoadCsvRecords gives for a file with these bytes).
 Status LoadCsvBytes(std::string_view data, const std::string& name, const ColumnMap& map,

@@ -96,7 +96,9 @@ TEST(CsvInputTest, ErrorsNameFileLineAndColumnNotValues) {
   idmap.id_column = "person";
   s = load("id,surname\n1,Smith\n", idmap);
   EXPECT_EQ(s.message(), tmp / "in.csv" + ": line 1: no id column 'person' (--id)");
-  s = load("id,surname\n1,Sm\xff" "th\n");
+  s = load(
+      "id,surname\n1,Sm\xff"
+      "th\n");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message().rfind(tmp / "in.csv" + ": line 2, column 2", 0), 0u) << s.message();
   s = load("");

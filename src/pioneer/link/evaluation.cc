@@ -6,8 +6,8 @@
 
 namespace pioneer::link {
 
-PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted,
-                              std::span<const int64_t> truth, std::span<const uint8_t> source) {
+PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted, std::span<const int64_t> truth,
+                              std::span<const uint8_t> source) {
   PairwiseMetrics m;
   const bool link = !source.empty();
   // True pairs: per label, C(k, 2) (dedupe) or left x right (link).
@@ -36,9 +36,9 @@ PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted,
   }
   m.false_positives = m.predicted_pairs - m.true_positives;
   m.false_negatives = m.true_pairs - m.true_positives;
-  m.precision = m.predicted_pairs > 0 ? static_cast<double>(m.true_positives) /
-                                            static_cast<double>(m.predicted_pairs)
-                                      : 0.0;
+  m.precision = m.predicted_pairs > 0
+                    ? static_cast<double>(m.true_positives) / static_cast<double>(m.predicted_pairs)
+                    : 0.0;
   m.recall = m.true_pairs > 0
                  ? static_cast<double>(m.true_positives) / static_cast<double>(m.true_pairs)
                  : 0.0;

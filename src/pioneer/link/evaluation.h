@@ -33,8 +33,7 @@ using RecordPair = std::pair<uint32_t, uint32_t>;
 
 // truth[r]: cluster label of record r. source: per-record source for link-only jobs;
 // empty = dedupe (every pair counts).
-PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted,
-                              std::span<const int64_t> truth,
+PairwiseMetrics EvaluatePairs(std::span<const RecordPair> predicted, std::span<const int64_t> truth,
                               std::span<const uint8_t> source = {});
 
 // All record pairs within each predicted cluster (cross-source only when source is given).

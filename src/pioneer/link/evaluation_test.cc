@@ -28,8 +28,7 @@ TEST(EvaluationTest, LinkOnlyCountsCrossSourcePairsOnly) {
   // Person 2: one left, one right -> 1. Person 3: left only -> 0.
   const std::vector<int64_t> truth = {1, 1, 2, 3, 1, 2};
   const std::vector<uint8_t> source = {0, 0, 0, 0, 1, 1};
-  const std::vector<RecordPair> pred = {{0, 4}, {2, 5}, {0, 1} /* same source: ignored */,
-                                        {3, 5}};
+  const std::vector<RecordPair> pred = {{0, 4}, {2, 5}, {0, 1} /* same source: ignored */, {3, 5}};
   const PairwiseMetrics m = EvaluatePairs(pred, truth, source);
   EXPECT_EQ(m.true_pairs, 3);
   EXPECT_EQ(m.true_positives, 2);

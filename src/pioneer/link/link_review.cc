@@ -1,8 +1,8 @@
 #include "pioneer/link/link_review.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "pioneer/store/utc_time.h"
 
@@ -69,16 +69,15 @@ StatusOr<std::vector<ReviewItem>> ListReviewItems(store::Store& store, bool incl
 std::string ReviewItemsText(const std::vector<ReviewItem>& items) {
   std::string out;
   if (items.empty()) return "review queue: empty\n";
-  out += fmt::format("review queue: {} item(s). Levels only; look values up in the source "
-                     "systems you are entitled to see.\n",
-                     items.size());
+  out += fmt::format(
+      "review queue: {} item(s). Levels only; look values up in the source "
+      "systems you are entitled to see.\n",
+      items.size());
   for (const ReviewItem& it : items) {
-    out += fmt::format("\n#{}  {} row {}  own NHS Number: {}  reason: {}  decision: {}{}\n",
-                       it.link_id, it.source_table, it.row_id, it.own_number_status,
-                       it.reason_code, it.decision,
-                       it.decided_by.empty()
-                           ? ""
-                           : fmt::format(" (by {} at {})", it.decided_by, it.decided_at));
+    out += fmt::format(
+        "\n#{}  {} row {}  own NHS Number: {}  reason: {}  decision: {}{}\n", it.link_id,
+        it.source_table, it.row_id, it.own_number_status, it.reason_code, it.decision,
+        it.decided_by.empty() ? "" : fmt::format(" (by {} at {})", it.decided_by, it.decided_at));
     if (it.candidates.empty()) {
       out += "  no scored candidates\n";
       continue;
@@ -94,10 +93,9 @@ std::string ReviewItemsText(const std::vector<ReviewItem>& items) {
       std::string row = fmt::format("  {:<14}", fields[f].first);
       for (size_t c = 0; c < k; ++c) {
         const auto& cand = it.candidates[c];
-        row += f < cand.levels.size()
-                   ? fmt::format(" | {:<14} {:>+7.2f}", cand.levels[f].second,
-                                 cand.field_weights[f])
-                   : fmt::format(" | {:<22}", "");
+        row += f < cand.levels.size() ? fmt::format(" | {:<14} {:>+7.2f}", cand.levels[f].second,
+                                                    cand.field_weights[f])
+                                      : fmt::format(" | {:<22}", "");
       }
       out += row + "\n";
     }
@@ -111,8 +109,9 @@ std::string ReviewItemsText(const std::vector<ReviewItem>& items) {
       out += fmt::format("  gap best - runner-up: {:.2f} bits\n", it.runner_up_gap);
     }
   }
-  out += "\naccept: pioneer link review accept ID --by NAME [--candidate K] --db FILE\n"
-         "reject: pioneer link review reject ID --by NAME --db FILE\n";
+  out +=
+      "\naccept: pioneer link review accept ID --by NAME [--candidate K] --db FILE\n"
+      "reject: pioneer link review reject ID --by NAME --db FILE\n";
   return out;
 }
 
@@ -132,14 +131,10 @@ nlohmann::json ReviewItemsJson(const std::vector<ReviewItem>& items) {
                        {"blocks_hit", c.blocks_hit},
                        {"fields", std::move(fields)}});
     }
-    nlohmann::json j = {{"link_id", it.link_id},
-                        {"source_table", it.source_table},
-                        {"row_id", it.row_id},
-                        {"own_number_status", it.own_number_status},
-                        {"mps_step", it.mps_step},
-                        {"reason_code", it.reason_code},
-                        {"decision", it.decision},
-                        {"candidates", std::move(cands)}};
+    nlohmann::json j = {{"link_id", it.link_id},   {"source_table", it.source_table},
+                        {"row_id", it.row_id},     {"own_number_status", it.own_number_status},
+                        {"mps_step", it.mps_step}, {"reason_code", it.reason_code},
+                        {"decision", it.decision}, {"candidates", std::move(cands)}};
     if (!it.decided_by.empty()) {
       j["decided_by"] = it.decided_by;
       j["decided_at"] = it.decided_at;
@@ -159,22 +154,22 @@ StatusOr<std::string> DecideReview(store::Store& store, const ReviewVerdict& v) 
   std::string table, decision, traced, evidence;
   int64_t row_id = 0, run_id = 0;
   const Param id[] = {Param::Of(v.link_id)};
-  PIONEER_RETURN_IF_ERROR(store.Query(
-      "SELECT source_table, row_id, decision, traced_nhs_number, evidence, run_id "
-      "FROM record_links WHERE link_id = ?1",
-      id, [&](const RowView& r) {
-        found = true;
-        table = std::string(r.Text(0));
-        row_id = r.Int(1);
-        decision = std::string(r.Text(2));
-        traced = std::string(r.Text(3));
-        evidence = std::string(r.Text(4));
-        run_id = r.Int(5);
-      }));
+  PIONEER_RETURN_IF_ERROR(
+      store.Query("SELECT source_table, row_id, decision, traced_nhs_number, evidence, run_id "
+                  "FROM record_links WHERE link_id = ?1",
+                  id, [&](const RowView& r) {
+                    found = true;
+                    table = std::string(r.Text(0));
+                    row_id = r.Int(1);
+                    decision = std::string(r.Text(2));
+                    traced = std::string(r.Text(3));
+                    evidence = std::string(r.Text(4));
+                    run_id = r.Int(5);
+                  }));
   if (!found) return NotFoundError(fmt::format("no linkage decision #{}", v.link_id));
   if (decision != "review" && decision != "accepted" && decision != "rejected") {
-    return FailedPreconditionError(fmt::format(
-        "decision #{} is '{}', not waiting for review", v.link_id, decision));
+    return FailedPreconditionError(
+        fmt::format("decision #{} is '{}', not waiting for review", v.link_id, decision));
   }
   // The number the verdict is about: candidate k of the evidence (1 = the proposal).
   std::string number = v.candidate == 1 ? traced : "";
@@ -187,8 +182,8 @@ StatusOr<std::string> DecideReview(store::Store& store, const ReviewVerdict& v) 
     }
   }
   if (number.empty()) {
-    return FailedPreconditionError(fmt::format("decision #{} has no candidate {}", v.link_id,
-                                               v.candidate));
+    return FailedPreconditionError(
+        fmt::format("decision #{} has no candidate {}", v.link_id, v.candidate));
   }
   const std::string verdict = v.accept ? "accepted" : "rejected";
   PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
@@ -200,9 +195,8 @@ StatusOr<std::string> DecideReview(store::Store& store, const ReviewVerdict& v) 
                                            p)
                                   .status());
     }
-    const Param p[] = {Param::Of(table),       Param::Of(row_id),
-                       Param::Of(number),      Param::Of(verdict),
-                       Param::Of(v.reviewer),  Param::Of(store::UtcNowIso8601()),
+    const Param p[] = {Param::Of(table),   Param::Of(row_id),     Param::Of(number),
+                       Param::Of(verdict), Param::Of(v.reviewer), Param::Of(store::UtcNowIso8601()),
                        Param::Of(run_id)};
     PIONEER_RETURN_IF_ERROR(
         store
@@ -215,9 +209,10 @@ StatusOr<std::string> DecideReview(store::Store& store, const ReviewVerdict& v) 
             .status());
     const Param u[] = {Param::Of(verdict), Param::Of(number), Param::Of(v.link_id)};
     return store
-        .Execute("UPDATE record_links SET decision = ?1, traced_nhs_number = ?2 "
-                 "WHERE link_id = ?3",
-                 u)
+        .Execute(
+            "UPDATE record_links SET decision = ?1, traced_nhs_number = ?2 "
+            "WHERE link_id = ?3",
+            u)
         .status();
   }));
   return verdict;

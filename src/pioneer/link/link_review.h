@@ -21,10 +21,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pioneer/base/status.h"
 #include "pioneer/store/store.h"
@@ -46,7 +45,7 @@ struct ReviewItem {
   std::string own_number_status;
   int mps_step = 0;
   std::string reason_code;
-  std::string decision;  // review, or accepted / rejected when listing decided items
+  std::string decision;       // review, or accepted / rejected when listing decided items
   double runner_up_gap = -1;  // bits between best and runner-up (-1: no runner-up)
   std::vector<ReviewCandidateEvidence> candidates;
   std::string decided_by;  // for decided items

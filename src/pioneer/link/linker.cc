@@ -45,7 +45,8 @@ StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& s, Prog
   if (s.type == LinkType::kLinkOnly) {
     bool has[2] = {false, false};
     for (uint32_t r = 0; r < records.size(); ++r) has[records.source(r) & 1] = true;
-    if (!has[0] || !has[1]) return InvalidArgumentError("link-only job needs records in both sources");
+    if (!has[0] || !has[1])
+      return InvalidArgumentError("link-only job needs records in both sources");
   }
   records.ComputeTermFrequencies();
   ComparisonSet comps(s.comparisons.empty()
@@ -62,8 +63,7 @@ StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& s, Prog
   if (out.prediction_rules.empty()) {
     return InvalidArgumentError("no blocking rule can be used with the mapped fields");
   }
-  BlockIndex index(records, out.prediction_rules, s.type, s.window,
-                   std::max(1, s.threads) * 32);
+  BlockIndex index(records, out.prediction_rules, s.type, s.window, std::max(1, s.threads) * 32);
   for (size_t r = 0; r < out.prediction_rules.size(); ++r) {
     out.blocking.push_back(index.stats(static_cast<int>(r)));
   }

@@ -56,8 +56,8 @@ struct MatchSummary {
   int64_t records = 0;
   int64_t matches = 0, reviews = 0;
   bool evaluated = false;
-  PairwiseMetrics pairwise;          // pairs with p >= threshold vs truth
-  PairwiseMetrics cluster_pairwise;  // pairs implied by clusters vs truth
+  PairwiseMetrics pairwise;            // pairs with p >= threshold vs truth
+  PairwiseMetrics cluster_pairwise;    // pairs implied by clusters vs truth
   BlockingCoverage blocking_coverage;  // true pairs the blocking rules generate
   ClusterMetrics cluster_metrics;      // people recovered as clusters
   double load_seconds = 0, write_seconds = 0;

@@ -17,10 +17,10 @@ using pioneer::testing::WriteFile;
 // Two files: "left" has 300 people, "right" a corrupted copy of the first 200 plus 50 others.
 // ids encode the person (p<N>-l / p<N>-r) so truth_from_id can evaluate.
 void WriteLinkFiles(const TempDir& tmp) {
-  const char* given[] = {"ann", "bob", "cara", "dev", "eve", "finn", "gus", "hana", "ivan", "jo",
-                         "kai", "lena"};
-  const char* family[] = {"smith", "patel", "brown", "wood", "khan", "lee", "hall", "ward",
-                          "young", "king", "scott", "green", "baker", "adams", "clark"};
+  const char* given[] = {"ann", "bob",  "cara", "dev", "eve", "finn",
+                         "gus", "hana", "ivan", "jo",  "kai", "lena"};
+  const char* family[] = {"smith", "patel", "brown", "wood",  "khan",  "lee",   "hall", "ward",
+                          "young", "king",  "scott", "green", "baker", "adams", "clark"};
   std::mt19937 rng(5);
   std::ostringstream l, r;
   l << "person_id,first,last,dob,postcode,gender\n";
@@ -30,16 +30,17 @@ void WriteLinkFiles(const TempDir& tmp) {
     char dob[16];
     std::snprintf(dob, sizeof dob, "19%02d-%02d-%02d", static_cast<int>(20 + rng() % 80),
                   static_cast<int>(1 + rng() % 12), static_cast<int>(1 + rng() % 28));
-    const std::string pc = "LS" + std::to_string(1 + rng() % 25) + " " +
-                           std::to_string(rng() % 10) + "AB";
+    const std::string pc =
+        "LS" + std::to_string(1 + rng() % 25) + " " + std::to_string(rng() % 10) + "AB";
     const char* sex = rng() % 2 ? "M" : "F";
-    if (i < 300) l << "p" << i << "-l," << g << "," << f << "," << dob << "," << pc << "," << sex << "\n";
+    if (i < 300)
+      l << "p" << i << "-l," << g << "," << f << "," << dob << "," << pc << "," << sex << "\n";
     if (i < 200 || i >= 300) {
       std::string g2 = g, dob2 = dob;
       if (rng() % 5 == 0) g2[0] = static_cast<char>(std::toupper(g2[0]));
       if (rng() % 6 == 0) std::swap(dob2[8], dob2[9]);
-      r << "p" << i << "-r," << g2 << "," << f << "," << dob2 << "," << (rng() % 5 ? pc : "")
-        << "," << sex << "\n";
+      r << "p" << i << "-r," << g2 << "," << f << "," << dob2 << "," << (rng() % 5 ? pc : "") << ","
+        << sex << "\n";
     }
   }
   WriteFile(tmp / "left.csv", l.str());
@@ -95,10 +96,10 @@ TEST(MatchRunnerTest, LinksTwoFilesAndWritesOutputs) {
   EXPECT_TRUE(model.ok());
   // Summary has every section, and no record contents.
   const std::string text = RenderMatchSummary(*s);
-  for (const char* section : {"pioneer match: link-only", "fields: given_name <- first",
-                              "blocking (window 100", "candidate pairs scored", "pairs/s",
-                              "model: u from", "lambda =", "histogram", "decisions:",
-                              "clusters:", "accuracy (pairs at threshold)", "time:"}) {
+  for (const char* section :
+       {"pioneer match: link-only", "fields: given_name <- first", "blocking (window 100",
+        "candidate pairs scored", "pairs/s", "model: u from", "lambda =", "histogram",
+        "decisions:", "clusters:", "accuracy (pairs at threshold)", "time:"}) {
     EXPECT_NE(text.find(section), std::string::npos) << section << "\n" << text;
   }
   for (const char* secret : {"smith", "patel", "1950-", "LS1 "}) {

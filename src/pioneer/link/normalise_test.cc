@@ -15,23 +15,25 @@ TEST(NormaliseNameTest, CaseAccentsPunctuationHyphens) {
   EXPECT_EQ(NormaliseName("Smith-Jones"), "smithjones");
   EXPECT_EQ(NormaliseName("Mary Ann"), "maryann");
   EXPECT_EQ(NormaliseName("St. John"), "stjohn");
-  EXPECT_EQ(NormaliseName("Zo\u00eb"), "zoe");              // ë
-  EXPECT_EQ(NormaliseName("Ren\u00c9e"), "renee");          // É
-  EXPECT_EQ(NormaliseName("\u0141ukasz"), "lukasz");        // Ł
-  EXPECT_EQ(NormaliseName("S\u00f8ren"), "soren");          // ø
-  EXPECT_EQ(NormaliseName("Stra\u00dfe"), "strasse");       // ß
-  EXPECT_EQ(NormaliseName("\u00c6thelred"), "aethelred");   // Æ
-  EXPECT_EQ(NormaliseName("\u0152uvre"), "oeuvre");         // Œ
-  EXPECT_EQ(NormaliseName("Dvo\u0159\u00e1k"), "dvorak");   // ř á
+  EXPECT_EQ(NormaliseName("Zo\u00eb"), "zoe");             // ë
+  EXPECT_EQ(NormaliseName("Ren\u00c9e"), "renee");         // É
+  EXPECT_EQ(NormaliseName("\u0141ukasz"), "lukasz");       // Ł
+  EXPECT_EQ(NormaliseName("S\u00f8ren"), "soren");         // ø
+  EXPECT_EQ(NormaliseName("Stra\u00dfe"), "strasse");      // ß
+  EXPECT_EQ(NormaliseName("\u00c6thelred"), "aethelred");  // Æ
+  EXPECT_EQ(NormaliseName("\u0152uvre"), "oeuvre");        // Œ
+  EXPECT_EQ(NormaliseName("Dvo\u0159\u00e1k"), "dvorak");  // ř á
   EXPECT_EQ(NormaliseName("Nu\u00f1ez"), "nunez");
-  EXPECT_EQ(NormaliseName("\u00de\u00f3r"), "thor");        // Þ ó
-  EXPECT_EQ(NormaliseName("J0hn"), "jhn");                  // digits dropped from names
+  EXPECT_EQ(NormaliseName("\u00de\u00f3r"), "thor");  // Þ ó
+  EXPECT_EQ(NormaliseName("J0hn"), "jhn");            // digits dropped from names
   EXPECT_EQ(NormaliseName(""), "");
   EXPECT_EQ(NormaliseName("--"), "");
   // Other scripts keep their bytes (compare equal to themselves, not to anything else).
   EXPECT_EQ(NormaliseName("\u0418\u0432\u0430\u043d"), "\u0418\u0432\u0430\u043d");
   // Invalid UTF-8 bytes are dropped.
-  EXPECT_EQ(NormaliseName(std::string("ab\xff" "c")), "abc");
+  EXPECT_EQ(NormaliseName(std::string("ab\xff"
+                                      "c")),
+            "abc");
 }
 
 TEST(NormaliseTextTest, KeepsWordsAndDigits) {
@@ -108,11 +110,11 @@ TEST(BirthDateTest, ParsesAcceptedForms) {
 
 TEST(BirthDateTest, Comparisons) {
   auto d = [](const char* s) { return *ParseBirthDate(s); };
-  EXPECT_TRUE(DigitsWithinOneEdit(d("19710624"), d("19710625")));   // one digit
-  EXPECT_TRUE(DigitsWithinOneEdit(d("19710624"), d("19170624")));   // adjacent swap
-  EXPECT_TRUE(DigitsWithinOneEdit(d("19651332"), d("19651232")));   // impossible date
+  EXPECT_TRUE(DigitsWithinOneEdit(d("19710624"), d("19710625")));  // one digit
+  EXPECT_TRUE(DigitsWithinOneEdit(d("19710624"), d("19170624")));  // adjacent swap
+  EXPECT_TRUE(DigitsWithinOneEdit(d("19651332"), d("19651232")));  // impossible date
   EXPECT_FALSE(DigitsWithinOneEdit(d("19710624"), d("19720625")));
-  EXPECT_FALSE(DigitsWithinOneEdit(d("1971"), d("1971")));          // partial: not applicable
+  EXPECT_FALSE(DigitsWithinOneEdit(d("1971"), d("1971")));  // partial: not applicable
   EXPECT_TRUE(DayMonthTransposed(d("1971-04-03"), d("1971-03-04")));
   EXPECT_FALSE(DayMonthTransposed(d("1971-03-03"), d("1971-03-03")));
   EXPECT_FALSE(DayMonthTransposed(d("1971-04-03"), d("1972-03-04")));

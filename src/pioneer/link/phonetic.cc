@@ -6,19 +6,32 @@ namespace {
 // Soundex digit for an upper-case letter: '0' vowel (separator), 'h' for H/W (ignored).
 char SoundexDigit(char upper) {
   switch (upper) {
-    case 'B': case 'F': case 'P': case 'V':
+    case 'B':
+    case 'F':
+    case 'P':
+    case 'V':
       return '1';
-    case 'C': case 'G': case 'J': case 'K': case 'Q': case 'S': case 'X': case 'Z':
+    case 'C':
+    case 'G':
+    case 'J':
+    case 'K':
+    case 'Q':
+    case 'S':
+    case 'X':
+    case 'Z':
       return '2';
-    case 'D': case 'T':
+    case 'D':
+    case 'T':
       return '3';
     case 'L':
       return '4';
-    case 'M': case 'N':
+    case 'M':
+    case 'N':
       return '5';
     case 'R':
       return '6';
-    case 'H': case 'W':
+    case 'H':
+    case 'W':
       return 'h';
     default:
       return '0';  // A E I O U Y

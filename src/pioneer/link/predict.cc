@@ -1,18 +1,17 @@
 #include "pioneer/link/predict.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-
-#include <fmt/format.h>
 
 #include "pioneer/link/parallel.h"
 
 namespace pioneer::link {
 
 PredictResult Predict(const RecordSet& records, const FellegiSunterModel& model,
-                      const BlockIndex& index, const PredictOptions& options,
-                      Progress* progress) {
+                      const BlockIndex& index, const PredictOptions& options, Progress* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto& tasks = index.tasks();
   const double keep_weight = options.keep_probability <= 0

@@ -38,14 +38,14 @@ namespace pioneer::link {
 
 struct ValueInfo {
   uint64_t hash = 0;
-  uint32_t offset = 0;   // into the field's arena
+  uint32_t offset = 0;  // into the field's arena
   uint16_t length = 0;
   uint16_t soundex = 0;  // SoundexKey for name fields, else 0
   float log2_tf = 0;     // log2(term frequency); 0 until computed
   uint16_t email_user_len = 0;
   uint8_t pc_area = 0, pc_district = 0, pc_sector = 0;  // UK postcode prefix lengths
   uint8_t pc_uk = 0;
-  uint32_t count = 0;  // records holding this value (set by ComputeTermFrequencies)
+  uint32_t count = 0;         // records holding this value (set by ComputeTermFrequencies)
   NicknameGroups nickname{};  // given names: nickname groups (nicknames.h), else zeros
 };
 

@@ -1,13 +1,13 @@
 #include "pioneer/link/store_link.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <tuple>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "pioneer/store/extract_tables.h"
 #include "pioneer/store/utc_time.h"
@@ -46,7 +46,7 @@ struct LinkRow {
   int64_t row_id = 0;
   std::string own_status;  // missing | invalid | not-in-index | conflict
   const TraceDecision* decision = nullptr;
-  std::string traced;      // number linked or proposed ("" none)
+  std::string traced;  // number linked or proposed ("" none)
   std::string decision_text;
 };
 
@@ -58,22 +58,26 @@ StatusOr<std::vector<MpiPerson>> LoadIndex(store::Store& store, int64_t* history
   }
   std::unordered_map<std::string, uint32_t> by_nhs;
   std::vector<std::pair<std::string, MpiHistory>> history;
-  const std::vector<std::string> cols = {"nhs_number", "nhs_number_status", "record_type",
-                                         "family_name", "given_name", "sex",
-                                         "birth_date", "postcode"};
+  const std::vector<std::string> cols = {"nhs_number",  "nhs_number_status", "record_type",
+                                         "family_name", "given_name",        "sex",
+                                         "birth_date",  "postcode"};
   PIONEER_RETURN_IF_ERROR(store.Scan("pds", cols, [&](const RowView& r) {
     if (r.Text(1) != "valid") return;
     if (r.Text(2) == "current") {
-      auto [it, inserted] = by_nhs.try_emplace(std::string(r.Text(0)),
-                                               static_cast<uint32_t>(mpi.size()));
+      auto [it, inserted] =
+          by_nhs.try_emplace(std::string(r.Text(0)), static_cast<uint32_t>(mpi.size()));
       if (!inserted) return;  // a duplicated current row: the first one wins (as the timeline)
-      mpi.push_back({std::string(r.Text(0)), std::string(r.Text(3)), std::string(r.Text(4)),
-                     std::string(r.Text(5)), std::string(r.Text(6)), std::string(r.Text(7)),
+      mpi.push_back({std::string(r.Text(0)),
+                     std::string(r.Text(3)),
+                     std::string(r.Text(4)),
+                     std::string(r.Text(5)),
+                     std::string(r.Text(6)),
+                     std::string(r.Text(7)),
                      {}});
     } else {
-      history.emplace_back(std::string(r.Text(0)),
-                           MpiHistory{std::string(r.Text(3)), std::string(r.Text(4)),
-                                      std::string(r.Text(7))});
+      history.emplace_back(
+          std::string(r.Text(0)),
+          MpiHistory{std::string(r.Text(3)), std::string(r.Text(4)), std::string(r.Text(7))});
     }
   }));
   for (auto& [nhs, h] : history) {
@@ -138,8 +142,7 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
 
   // 1. The master person index.
   stage("reading the master person index (pds)");
-  PIONEER_ASSIGN_OR_RETURN(std::vector<MpiPerson> mpi,
-                           LoadIndex(store, &rep.index_history_rows));
+  PIONEER_ASSIGN_OR_RETURN(std::vector<MpiPerson> mpi, LoadIndex(store, &rep.index_history_rows));
   if (mpi.empty()) {
     return FailedPreconditionError(
         "the master person index (pds table) has no current rows: ingest pds.csv first");
@@ -161,8 +164,8 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
     std::vector<std::string> cols = {"rowid", "nhs_number", "nhs_number_status"};
     const std::string_view* fields[] = {&src.given_name, &src.family_name, &src.birth_date,
                                         &src.sex, &src.postcode};
-    const Field canon[] = {Field::kGivenName, Field::kFamilyName, Field::kBirthDate,
-                           Field::kSex, Field::kPostcode};
+    const Field canon[] = {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
+                           Field::kPostcode};
     if (sc.traceable) {
       for (const std::string_view* f : fields) cols.emplace_back(f->empty() ? "rowid" : *f);
     }
@@ -225,16 +228,15 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
     stage("estimating the model (u from random pairs, m by EM)");
     std::vector<PersonRecord> no_numbers(queries);
     for (PersonRecord& q : no_numbers) q.get(Field::kNhsNumber).clear();
-    PIONEER_ASSIGN_OR_RETURN(FellegiSunterModel model,
-                             EstimateTraceModel(mpi, no_numbers, options.estimation,
-                                                &rep.estimation));
+    PIONEER_ASSIGN_OR_RETURN(
+        FellegiSunterModel model,
+        EstimateTraceModel(mpi, no_numbers, options.estimation, &rep.estimation));
     rep.model = model;
     rep.model_estimated = true;
     rep.estimate_seconds = Since(t_est);
     const auto t_trace = std::chrono::steady_clock::now();
     stage("indexing the master person index");
-    PIONEER_ASSIGN_OR_RETURN(Tracer tracer,
-                             Tracer::Create(mpi, std::move(model), options.trace));
+    PIONEER_ASSIGN_OR_RETURN(Tracer tracer, Tracer::Create(mpi, std::move(model), options.trace));
     decisions.resize(queries.size());
     constexpr size_t kSlice = 8192;
     if (progress) progress->Start(static_cast<int64_t>(queries.size()));
@@ -244,10 +246,10 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
           std::span<const PersonRecord>(queries).subspan(b, e - b), options.threads);
       std::move(part.begin(), part.end(), decisions.begin() + static_cast<std::ptrdiff_t>(b));
       if (progress) {
-        progress->Update(static_cast<int64_t>(e), static_cast<int64_t>(e),
-                         fmt::format("tracing {} of {} distinct records", Thousands(
-                                         static_cast<int64_t>(e)),
-                                     Thousands(static_cast<int64_t>(queries.size()))));
+        progress->Update(
+            static_cast<int64_t>(e), static_cast<int64_t>(e),
+            fmt::format("tracing {} of {} distinct records", Thousands(static_cast<int64_t>(e)),
+                        Thousands(static_cast<int64_t>(queries.size()))));
       }
     }
     rep.trace_seconds = Since(t_trace);
@@ -256,12 +258,12 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
 
   // 4. Clerical verdicts of earlier reviews: (table, row, number) -> accepted?
   std::map<std::tuple<std::string, int64_t, std::string>, bool> verdicts;
-  PIONEER_RETURN_IF_ERROR(store.Query(
-      "SELECT source_table, row_id, nhs_number, verdict FROM link_reviews", {},
-      [&](const RowView& r) {
-        verdicts[{std::string(r.Text(0)), r.Int(1), std::string(r.Text(2))}] =
-            r.Text(3) == "accepted";
-      }));
+  PIONEER_RETURN_IF_ERROR(
+      store.Query("SELECT source_table, row_id, nhs_number, verdict FROM link_reviews", {},
+                  [&](const RowView& r) {
+                    verdicts[{std::string(r.Text(0)), r.Int(1), std::string(r.Text(2))}] =
+                        r.Text(3) == "accepted";
+                  }));
 
   // 5. Decide per record.
   std::vector<std::vector<LinkRow>> link_rows(traced_sources.size());
@@ -342,8 +344,7 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
       rep.model_estimated ? rep.model.ToJson() : nlohmann::json::object();
   PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     const Param run_params[] = {Param::Of(store::UtcNowIso8601()),
-                                Param::Of(options.pioneer_version),
-                                Param::Of(model_json.dump())};
+                                Param::Of(options.pioneer_version), Param::Of(model_json.dump())};
     PIONEER_RETURN_IF_ERROR(
         store
             .Execute("INSERT INTO link_runs(started_at, pioneer_version, model_json) "
@@ -365,35 +366,33 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
       for (const LinkRow& lr : link_rows[s]) {
         const TraceDecision& d = *lr.decision;
         ++traced;
-        const Param p[] = {
-            Param::Of(table),
-            Param::Of(lr.row_id),
-            Param::Of(lr.own_status),
-            lr.traced.empty() ? Param::Null() : Param::Of(lr.traced),
-            Param::Of(static_cast<int64_t>(d.step)),
-            Param::Of(TraceOutcomeName(d.outcome)),
-            Param::Of(lr.decision_text),
-            std::isnan(d.weight) ? Param::Null() : Param::Of(d.weight),
-            std::isnan(d.probability) ? Param::Null() : Param::Of(d.probability),
-            Param::Of(d.reason.empty() ? std::string("no-trace") : d.reason),
-            Param::Of(EvidenceJson(d, mpi).dump()),
-            Param::Of(rep.run_id)};
+        const Param p[] = {Param::Of(table),
+                           Param::Of(lr.row_id),
+                           Param::Of(lr.own_status),
+                           lr.traced.empty() ? Param::Null() : Param::Of(lr.traced),
+                           Param::Of(static_cast<int64_t>(d.step)),
+                           Param::Of(TraceOutcomeName(d.outcome)),
+                           Param::Of(lr.decision_text),
+                           std::isnan(d.weight) ? Param::Null() : Param::Of(d.weight),
+                           std::isnan(d.probability) ? Param::Null() : Param::Of(d.probability),
+                           Param::Of(d.reason.empty() ? std::string("no-trace") : d.reason),
+                           Param::Of(EvidenceJson(d, mpi).dump()),
+                           Param::Of(rep.run_id)};
         PIONEER_RETURN_IF_ERROR(
             store
-                .Execute(
-                    "INSERT INTO record_links(source_table, row_id, own_number_status, "
-                    "traced_nhs_number, mps_step, outcome, decision, match_weight, "
-                    "match_probability, reason_code, evidence, run_id) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                    "ON CONFLICT(source_table, row_id) DO UPDATE SET "
-                    "own_number_status = excluded.own_number_status, "
-                    "traced_nhs_number = excluded.traced_nhs_number, "
-                    "mps_step = excluded.mps_step, outcome = excluded.outcome, "
-                    "decision = excluded.decision, match_weight = excluded.match_weight, "
-                    "match_probability = excluded.match_probability, "
-                    "reason_code = excluded.reason_code, evidence = excluded.evidence, "
-                    "run_id = excluded.run_id",
-                    p)
+                .Execute("INSERT INTO record_links(source_table, row_id, own_number_status, "
+                         "traced_nhs_number, mps_step, outcome, decision, match_weight, "
+                         "match_probability, reason_code, evidence, run_id) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                         "ON CONFLICT(source_table, row_id) DO UPDATE SET "
+                         "own_number_status = excluded.own_number_status, "
+                         "traced_nhs_number = excluded.traced_nhs_number, "
+                         "mps_step = excluded.mps_step, outcome = excluded.outcome, "
+                         "decision = excluded.decision, match_weight = excluded.match_weight, "
+                         "match_probability = excluded.match_probability, "
+                         "reason_code = excluded.reason_code, evidence = excluded.evidence, "
+                         "run_id = excluded.run_id",
+                         p)
                 .status());
         if ((++written & 0x3FFF) == 0) stage("writing record_links", written);
       }
@@ -401,15 +400,20 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
     const Param del[] = {Param::Of(rep.run_id)};
     PIONEER_RETURN_IF_ERROR(
         store.Execute("DELETE FROM record_links WHERE run_id <> ?1", del).status());
-    const Param fin[] = {Param::Of(store::UtcNowIso8601()), Param::Of(checked),
-                         Param::Of(traced),  Param::Of(automatic),
-                         Param::Of(accepted), Param::Of(review),
-                         Param::Of(unmatched), Param::Of(rep.run_id)};
+    const Param fin[] = {Param::Of(store::UtcNowIso8601()),
+                         Param::Of(checked),
+                         Param::Of(traced),
+                         Param::Of(automatic),
+                         Param::Of(accepted),
+                         Param::Of(review),
+                         Param::Of(unmatched),
+                         Param::Of(rep.run_id)};
     return store
-        .Execute("UPDATE link_runs SET finished_at = ?1, records_checked = ?2, "
-                 "records_traced = ?3, automatic = ?4, accepted = ?5, review = ?6, "
-                 "unmatched = ?7 WHERE run_id = ?8",
-                 fin)
+        .Execute(
+            "UPDATE link_runs SET finished_at = ?1, records_checked = ?2, "
+            "records_traced = ?3, automatic = ?4, accepted = ?5, review = ?6, "
+            "unmatched = ?7 WHERE run_id = ?8",
+            fin)
         .status();
   }));
   if (progress) progress->Finish();
@@ -428,8 +432,8 @@ std::string ModelTableText(const FellegiSunterModel& model) {
     for (int l = 1; l < comps.level_count(c); ++l) {
       const auto li = static_cast<size_t>(l);
       out += fmt::format("  {:<14} {:<14} {:>9.5f} {:>11.3e} {:>+8.2f}{}\n",
-                         l == 1 ? comps.spec(c).name : "", comps.labels(c)[li], p.m[li],
-                         p.u[li], model.weight(c, l),
+                         l == 1 ? comps.spec(c).name : "", comps.labels(c)[li], p.m[li], p.u[li],
+                         model.weight(c, l),
                          l == kExactLevel && comps.spec(c).term_frequency ? "  +TF" : "");
     }
   }
@@ -461,20 +465,20 @@ std::string WeightHistogramText(const WeightHistogram& histogram, double tw) {
     rows.emplace_back(from, n);
     peak = std::max(peak, n);
   }
-  out += fmt::format("  ({}-bit bins; bar length ~ log10 count; > marks the automatic-match "
-                     "threshold, weight {:.2f})\n",
-                     width, tw);
+  out += fmt::format(
+      "  ({}-bit bins; bar length ~ log10 count; > marks the automatic-match "
+      "threshold, weight {:.2f})\n",
+      width, tw);
   for (const auto& [from, n] : rows) {
     const int len = n == 0 ? 0
                            : 1 + static_cast<int>(std::round(
                                      39.0 * std::log10(static_cast<double>(n)) /
                                      std::max(1.0, std::log10(static_cast<double>(peak)))));
     const bool at_threshold = tw >= from && tw < from + width;
-    const std::string label =
-        from == WeightHistogram::kMin ? fmt::format("< {}", from + width)
-        : from + width >= WeightHistogram::kMin + WeightHistogram::kBins
-            ? fmt::format(">= {}", from)
-            : fmt::format("{}..{}", from, from + width);
+    const std::string label = from == WeightHistogram::kMin ? fmt::format("< {}", from + width)
+                              : from + width >= WeightHistogram::kMin + WeightHistogram::kBins
+                                  ? fmt::format(">= {}", from)
+                                  : fmt::format("{}..{}", from, from + width);
     out += fmt::format("  {:>9} {}{:<41}{:>12}\n", label, at_threshold ? ">" : " ",
                        std::string(static_cast<size_t>(len), '#'), Thousands(n));
   }
@@ -490,10 +494,11 @@ std::string StoreLinkReportText(const StoreLinkReport& r) {
   auto pct = [](int64_t n, int64_t d) {
     return d > 0 ? 100.0 * static_cast<double>(n) / static_cast<double>(d) : 0.0;
   };
-  line(fmt::format("pioneer link: run {} traced against a master person index of {} persons "
-                   "({} history rows); {} distinct identifier sets traced",
-                   r.run_id, Thousands(r.index_persons), Thousands(r.index_history_rows),
-                   Thousands(r.distinct_queries)));
+  line(
+      fmt::format("pioneer link: run {} traced against a master person index of {} persons "
+                  "({} history rows); {} distinct identifier sets traced",
+                  r.run_id, Thousands(r.index_persons), Thousands(r.index_history_rows),
+                  Thousands(r.distinct_queries)));
   line("");
   line("NHS Number coverage per source (records with a usable NHS Number):");
   line(fmt::format("  {:<20} {:>10} {:>9} {:>9}  {}", "source", "records", "before", "after",
@@ -501,15 +506,15 @@ std::string StoreLinkReportText(const StoreLinkReport& r) {
   for (const SourceLinkCounts& s : r.sources) {
     line(fmt::format("  {:<20} {:>10} {:>8.2f}% {:>8.2f}%  {}", s.table, Thousands(s.rows),
                      100 * s.coverage_before(), 100 * s.coverage_after(),
-                     s.traceable ? "traced"
-                                 : "no names or date of birth: gaps cannot be traced"));
+                     s.traceable ? "traced" : "no names or date of birth: gaps cannot be traced"));
   }
   line("");
-  line("decisions (records whose NHS Number was missing, invalid, not in the index or failed "
-       "the cross-check):");
+  line(
+      "decisions (records whose NHS Number was missing, invalid, not in the index or failed "
+      "the cross-check):");
   line(fmt::format("  {:<20} {:>9} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}", "source",
-                   "missing", "invalid", "not-in-ix", "conflict", "automatic", "accepted",
-                   "review", "rejected", "unmatched"));
+                   "missing", "invalid", "not-in-ix", "conflict", "automatic", "accepted", "review",
+                   "rejected", "unmatched"));
   for (const SourceLinkCounts& s : r.sources) {
     if (!s.traceable) continue;
     line(fmt::format("  {:<20} {:>9} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}", s.table,
@@ -517,10 +522,11 @@ std::string StoreLinkReportText(const StoreLinkReport& r) {
                      Thousands(s.conflict), Thousands(s.automatic), Thousands(s.accepted),
                      Thousands(s.review), Thousands(s.rejected), Thousands(s.unmatched)));
     const int64_t needing = s.rows - s.confirmed;
-    line(fmt::format("    {} of {} records needing a trace linked ({:.1f}%); {} confirmed as "
-                     "they stand",
-                     Thousands(s.automatic + s.accepted), Thousands(needing),
-                     pct(s.automatic + s.accepted, needing), Thousands(s.confirmed)));
+    line(
+        fmt::format("    {} of {} records needing a trace linked ({:.1f}%); {} confirmed as "
+                    "they stand",
+                    Thousands(s.automatic + s.accepted), Thousands(needing),
+                    pct(s.automatic + s.accepted, needing), Thousands(s.confirmed)));
   }
   line(fmt::format("  by MPS step: cross-check {}, alphanumeric {}, probabilistic {}, none {}",
                    Thousands(r.by_step[1]), Thousands(r.by_step[3]), Thousands(r.by_step[4]),
@@ -534,9 +540,10 @@ std::string StoreLinkReportText(const StoreLinkReport& r) {
       sessions += fmt::format("{} ({} pairs, {} iterations{})", es.rule, Thousands(es.pairs),
                               es.iterations, es.converged ? "" : ", not converged");
     }
-    line(fmt::format("model (estimated without labels): u from {} {} pairs; m by EM on pairs "
-                     "blocked by: {}",
-                     Thousands(e.u_pairs), e.u_exhaustive ? "(all)" : "random", sessions));
+    line(
+        fmt::format("model (estimated without labels): u from {} {} pairs; m by EM on pairs "
+                    "blocked by: {}",
+                    Thousands(e.u_pairs), e.u_exhaustive ? "(all)" : "random", sessions));
     line(fmt::format("  lambda = {:.4g} (prior weight {:+.2f})", r.model.lambda(),
                      r.model.prior_weight()));
     out += ModelTableText(r.model);
@@ -545,12 +552,13 @@ std::string StoreLinkReportText(const StoreLinkReport& r) {
     out += WeightHistogramText(r.histogram,
                                FellegiSunterModel::WeightForProbability(r.match_probability));
   }
-  const double pps = r.trace_seconds > 0 ? static_cast<double>(r.scored_pairs) / r.trace_seconds
-                                         : 0.0;
-  line(fmt::format("time: {:.2f} s (read {:.2f}, estimate {:.2f}, trace {:.2f} on {} thread(s): "
-                   "{} record/index pairs scored, {:.0f} pairs/s; write {:.2f})",
-                   r.seconds, r.read_seconds, r.estimate_seconds, r.trace_seconds, r.threads,
-                   Thousands(r.scored_pairs), pps, r.write_seconds));
+  const double pps =
+      r.trace_seconds > 0 ? static_cast<double>(r.scored_pairs) / r.trace_seconds : 0.0;
+  line(
+      fmt::format("time: {:.2f} s (read {:.2f}, estimate {:.2f}, trace {:.2f} on {} thread(s): "
+                  "{} record/index pairs scored, {:.0f} pairs/s; write {:.2f})",
+                  r.seconds, r.read_seconds, r.estimate_seconds, r.trace_seconds, r.threads,
+                  Thousands(r.scored_pairs), pps, r.write_seconds));
   return out;
 }
 
@@ -593,15 +601,15 @@ nlohmann::json StoreLinkReportJson(const StoreLinkReport& r) {
   }
   j["match_weight_histogram"] = std::move(hist);
   j["seconds"] = r.seconds;
-  j["timing"] = {{"read_seconds", r.read_seconds},
-                 {"estimate_seconds", r.estimate_seconds},
-                 {"trace_seconds", r.trace_seconds},
-                 {"write_seconds", r.write_seconds},
-                 {"threads", r.threads},
-                 {"scored_pairs", r.scored_pairs},
-                 {"scored_pairs_per_second",
-                  r.trace_seconds > 0 ? static_cast<double>(r.scored_pairs) / r.trace_seconds
-                                      : 0.0}};
+  j["timing"] = {
+      {"read_seconds", r.read_seconds},
+      {"estimate_seconds", r.estimate_seconds},
+      {"trace_seconds", r.trace_seconds},
+      {"write_seconds", r.write_seconds},
+      {"threads", r.threads},
+      {"scored_pairs", r.scored_pairs},
+      {"scored_pairs_per_second",
+       r.trace_seconds > 0 ? static_cast<double>(r.scored_pairs) / r.trace_seconds : 0.0}};
   return j;
 }
 

@@ -170,7 +170,7 @@ bool DamerauLevenshteinWithin(std::string_view a, std::string_view b, int k) {
       --eb;
     }
     const size_t ra = ea - p, rb = eb - p;  // lengths of the differing middles
-    if (ra <= 1 && rb <= 1) return true;   // one substitution, insertion or deletion
+    if (ra <= 1 && rb <= 1) return true;    // one substitution, insertion or deletion
     // One adjacent transposition: middles "xy" and "yx".
     return ra == 2 && rb == 2 && a[p] == b[p + 1] && a[p + 1] == b[p];
   }

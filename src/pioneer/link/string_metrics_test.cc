@@ -38,7 +38,8 @@ double ReferenceJaro(const std::string& a, const std::string& b) {
     ++j;
   }
   return (static_cast<double>(m) / la + static_cast<double>(m) / lb +
-          (m - t / 2) / static_cast<double>(m)) / 3.0;
+          (m - t / 2) / static_cast<double>(m)) /
+         3.0;
 }
 
 // Optimal string alignment distance (restricted Damerau-Levenshtein), for contrast.

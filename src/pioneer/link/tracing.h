@@ -95,14 +95,14 @@ struct TraceCandidate {
 
 struct TraceDecision {
   TraceOutcome outcome = TraceOutcome::kNoMatch;
-  bool automatic = false;        // true only for kMatched
+  bool automatic = false;  // true only for kMatched
   TraceStep step = TraceStep::kNone;
-  std::string reason;            // short code, e.g. "cross-check-exact", "ambiguous"
-  int64_t person = -1;           // MPI index of the matched / proposed person
-  std::string nhs_number;        // of that person ("" when none)
-  double weight = NAN;           // step 3: best weight
-  double probability = NAN;      // step 3: best probability (1 for steps 1-2)
-  double runner_up_weight = NAN; // step 3: second-best weight
+  std::string reason;                      // short code, e.g. "cross-check-exact", "ambiguous"
+  int64_t person = -1;                     // MPI index of the matched / proposed person
+  std::string nhs_number;                  // of that person ("" when none)
+  double weight = NAN;                     // step 3: best weight
+  double probability = NAN;                // step 3: best probability (1 for steps 1-2)
+  double runner_up_weight = NAN;           // step 3: second-best weight
   std::vector<std::string> evidence;       // readable, no record contents
   std::vector<TraceCandidate> candidates;  // step 3: scored candidates, best first (top 5)
   int64_t scored_pairs = 0;  // step 3: (query, index instance) pairs scored by the model
@@ -123,8 +123,7 @@ class Tracer {
                                  TraceOptions options = {});
 
   TraceDecision Trace(const PersonRecord& query) const;
-  std::vector<TraceDecision> TraceAll(std::span<const PersonRecord> queries,
-                                      int threads = 2) const;
+  std::vector<TraceDecision> TraceAll(std::span<const PersonRecord> queries, int threads = 2) const;
 
   const RecordSet& rows() const { return rows_; }  // one row per person instance
   size_t persons() const { return persons_; }
@@ -139,9 +138,9 @@ class Tracer {
   bool OutcodeCheck(const RecordSet& q, uint32_t person) const;
 
   size_t persons_ = 0;
-  RecordSet rows_;                       // instances; entity = person
-  std::vector<uint32_t> first_row_;      // person -> first instance row (+ sentinel)
-  std::vector<std::string> nhs_;         // person -> NHS Number digits
+  RecordSet rows_;                   // instances; entity = person
+  std::vector<uint32_t> first_row_;  // person -> first instance row (+ sentinel)
+  std::vector<std::string> nhs_;     // person -> NHS Number digits
   std::unordered_map<std::string, uint32_t> by_nhs_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> by_soundex_year_;  // -> rows
   std::vector<BlockingRule> blocks_;

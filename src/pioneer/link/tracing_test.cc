@@ -15,8 +15,8 @@ using testing::Rec;
 // A hand-set model over the fields tracing compares (no TF: the index here is tiny).
 FellegiSunterModel TraceModel() {
   std::vector<ComparisonSpec> specs;
-  for (Field f : {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
-                  Field::kPostcode}) {
+  for (Field f :
+       {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex, Field::kPostcode}) {
     ComparisonSpec s = DefaultComparison(f, true);
     s.term_frequency = false;
     s.nickname_level = false;  // the hand-set m and u below have no nickname level
@@ -38,7 +38,12 @@ class TracingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // 0: Ann Smith, formerly Jones, moved from LS2 9JT.
-    mpi_.push_back({TestNhsNumber(1), "Smith", "Ann", "2", "1940-05-01", "LS1 4AP",
+    mpi_.push_back({TestNhsNumber(1),
+                    "Smith",
+                    "Ann",
+                    "2",
+                    "1940-05-01",
+                    "LS1 4AP",
                     {{"Jones", "", "LS2 9JT"}}});
     // 1: Ravi Patel.
     mpi_.push_back({TestNhsNumber(2), "Patel", "Ravi", "1", "1930-01-12", "LS6 1AA", {}});
@@ -75,14 +80,17 @@ TEST_F(TracingTest, CrossCheckExact) {
 
 TEST_F(TracingTest, CrossCheckPartialDateNeedsNameCheck) {
   // Day and month swapped (1940-01-05): partial; name check against the HISTORIC surname.
-  TraceDecision d = Trace({.id = "q", .given = "Annie", .family = "Jonas", .dob = "1940-01-05",
+  TraceDecision d = Trace({.id = "q",
+                           .given = "Annie",
+                           .family = "Jonas",
+                           .dob = "1940-01-05",
                            .nhs = TestNhsNumber(1)});
   EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
   EXPECT_EQ(d.step, TraceStep::kCrossCheck);
   EXPECT_EQ(d.reason, "cross-check-name-check");
   // Partial date but the names disagree: a conflict, never accepted at cross-check.
-  d = Trace({.id = "q", .given = "Zed", .family = "Quist", .dob = "1940-01-05",
-             .nhs = TestNhsNumber(1)});
+  d = Trace(
+      {.id = "q", .given = "Zed", .family = "Quist", .dob = "1940-01-05", .nhs = TestNhsNumber(1)});
   EXPECT_NE(d.step, TraceStep::kCrossCheck);
   EXPECT_NE(d.outcome, TraceOutcome::kMatched);
   EXPECT_TRUE(Mentions(d, "name check failed"));
@@ -94,7 +102,9 @@ TEST_F(TracingTest, CrossCheckPartialDateNeedsNameCheck) {
 
 TEST_F(TracingTest, CrossCheckOutcodeCheckUsesHistoricPostcodes) {
   // No names: the outcode (district) is checked against current and historic postcodes.
-  TraceDecision d = Trace({.id = "q", .dob = "1940-05-10", .postcode = "LS2 1XX",
+  TraceDecision d = Trace({.id = "q",
+                           .dob = "1940-05-10",
+                           .postcode = "LS2 1XX",
                            .nhs = TestNhsNumber(1)});  // 2 of 3 parts; LS2 is historic
   EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
   EXPECT_EQ(d.reason, "cross-check-outcode-check");
@@ -106,8 +116,12 @@ TEST_F(TracingTest, CrossCheckOutcodeCheckUsesHistoricPostcodes) {
 TEST_F(TracingTest, MisKeyedNumberFallsThroughToDemographics) {
   // Ravi Patel's details with Ann Smith's number: the dates disagree -> conflict, and the
   // alphanumeric step finds Ravi.
-  const TraceDecision d = Trace({.id = "q", .given = "Ravi", .family = "Patel",
-                                 .dob = "1930-01-12", .sex = "M", .postcode = "LS6 1AA",
+  const TraceDecision d = Trace({.id = "q",
+                                 .given = "Ravi",
+                                 .family = "Patel",
+                                 .dob = "1930-01-12",
+                                 .sex = "M",
+                                 .postcode = "LS6 1AA",
                                  .nhs = TestNhsNumber(1)});
   EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
   EXPECT_EQ(d.step, TraceStep::kAlphanumeric);
@@ -117,8 +131,12 @@ TEST_F(TracingTest, MisKeyedNumberFallsThroughToDemographics) {
 
 TEST_F(TracingTest, AlphanumericUsesNameAndPostcodeHistory) {
   // Maiden name and previous postcode: only the history rows agree.
-  const TraceDecision d = Trace({.id = "q", .given = "Ann", .family = "Jones",
-                                 .dob = "1940-05-01", .sex = "F", .postcode = "LS2 9JT"});
+  const TraceDecision d = Trace({.id = "q",
+                                 .given = "Ann",
+                                 .family = "Jones",
+                                 .dob = "1940-05-01",
+                                 .sex = "F",
+                                 .postcode = "LS2 9JT"});
   EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
   EXPECT_TRUE(d.automatic);
   EXPECT_EQ(d.step, TraceStep::kAlphanumeric);
@@ -129,8 +147,8 @@ TEST_F(TracingTest, AlphanumericUsesNameAndPostcodeHistory) {
 
 TEST_F(TracingTest, TwinsAreAmbiguousAndNeverAutoAccepted) {
   // No given name: both twins survive the alphanumeric step and score the same.
-  const TraceDecision d = Trace({.id = "q", .family = "Brown", .dob = "1990-07-07", .sex = "F",
-                                 .postcode = "LS7 3BB"});
+  const TraceDecision d =
+      Trace({.id = "q", .family = "Brown", .dob = "1990-07-07", .sex = "F", .postcode = "LS7 3BB"});
   EXPECT_EQ(d.step, TraceStep::kProbabilistic);
   EXPECT_EQ(d.outcome, TraceOutcome::kReview);
   EXPECT_FALSE(d.automatic);
@@ -139,16 +157,20 @@ TEST_F(TracingTest, TwinsAreAmbiguousAndNeverAutoAccepted) {
   ASSERT_GE(d.candidates.size(), 2u);
   EXPECT_DOUBLE_EQ(d.weight, d.runner_up_weight);
   // With the given name the alphanumeric step finds exactly one.
-  const TraceDecision e = Trace({.id = "q", .given = "Ethel", .family = "Brown",
-                                 .dob = "1990-07-07", .sex = "F", .postcode = "LS7 3BB"});
+  const TraceDecision e = Trace({.id = "q",
+                                 .given = "Ethel",
+                                 .family = "Brown",
+                                 .dob = "1990-07-07",
+                                 .sex = "F",
+                                 .postcode = "LS7 3BB"});
   EXPECT_EQ(e.step, TraceStep::kAlphanumeric);
   EXPECT_EQ(e.person, 3);
 }
 
 TEST_F(TracingTest, ProbabilisticMatchWithHistoryAndEvidence) {
   // No sex (so no alphanumeric trace), a surname typo, and the previous postcode.
-  const TraceDecision d = Trace({.id = "q", .given = "Ann", .family = "Jomes",
-                                 .dob = "1940-05-01", .postcode = "LS2 9JT"});
+  const TraceDecision d = Trace(
+      {.id = "q", .given = "Ann", .family = "Jomes", .dob = "1940-05-01", .postcode = "LS2 9JT"});
   EXPECT_EQ(d.step, TraceStep::kProbabilistic);
   EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
   EXPECT_TRUE(d.automatic);
@@ -170,8 +192,8 @@ TEST_F(TracingTest, MinimumGapSendsCloseCallsToReview) {
   opt.min_weight_gap = 1000;  // every runner-up is "close"
   auto t = Tracer::Create(mpi_, TraceModel(), opt);
   ASSERT_TRUE(t.ok());
-  const TraceDecision d = t->Trace(Rec({.id = "q", .given = "Ann", .family = "Jomes",
-                                        .dob = "1940-05-01", .postcode = "LS2 9JT"}));
+  const TraceDecision d = t->Trace(Rec(
+      {.id = "q", .given = "Ann", .family = "Jomes", .dob = "1940-05-01", .postcode = "LS2 9JT"}));
   if (d.candidates.size() > 1) {
     EXPECT_EQ(d.outcome, TraceOutcome::kReview);
     EXPECT_FALSE(d.automatic);
@@ -179,8 +201,8 @@ TEST_F(TracingTest, MinimumGapSendsCloseCallsToReview) {
 }
 
 TEST_F(TracingTest, NoMatchAndNoCandidates) {
-  const TraceDecision d = Trace({.id = "q", .given = "Zed", .family = "Quist",
-                                 .dob = "2001-02-03", .postcode = "ZZ9 9ZZ"});
+  const TraceDecision d = Trace(
+      {.id = "q", .given = "Zed", .family = "Quist", .dob = "2001-02-03", .postcode = "ZZ9 9ZZ"});
   EXPECT_EQ(d.outcome, TraceOutcome::kNoMatch);
   EXPECT_EQ(d.person, -1);
   EXPECT_TRUE(d.nhs_number.empty());
@@ -191,8 +213,11 @@ TEST_F(TracingTest, NoMatchAndNoCandidates) {
 }
 
 TEST_F(TracingTest, EvidenceHoldsNoRecordContents) {
-  const TraceDecision d = Trace({.id = "q", .given = "Ann", .family = "Jomes",
-                                 .dob = "1940-05-01", .postcode = "LS2 9JT",
+  const TraceDecision d = Trace({.id = "q",
+                                 .given = "Ann",
+                                 .family = "Jomes",
+                                 .dob = "1940-05-01",
+                                 .postcode = "LS2 9JT",
                                  .nhs = TestNhsNumber(2)});
   for (const std::string& e : d.evidence) {
     for (const char* secret : {"ann", "Ann", "Jomes", "jomes", "1940", "LS2", "Smith", "smith"}) {
@@ -205,9 +230,12 @@ TEST_F(TracingTest, EvidenceHoldsNoRecordContents) {
 TEST_F(TracingTest, TraceAllIsDeterministicAndMatchesTrace) {
   std::vector<PersonRecord> qs;
   for (int i = 0; i < 700; ++i) {
-    qs.push_back(Rec({.id = std::to_string(i), .given = i % 2 ? "Ann" : "Ravi",
-                      .family = i % 3 ? "Smith" : "Patel", .dob = "1940-05-01",
-                      .sex = i % 5 ? "F" : "", .postcode = "LS1 4AP"}));
+    qs.push_back(Rec({.id = std::to_string(i),
+                      .given = i % 2 ? "Ann" : "Ravi",
+                      .family = i % 3 ? "Smith" : "Patel",
+                      .dob = "1940-05-01",
+                      .sex = i % 5 ? "F" : "",
+                      .postcode = "LS1 4AP"}));
   }
   const auto a = tracer_->TraceAll(qs, 2);
   const auto b = tracer_->TraceAll(qs, 1);
@@ -226,8 +254,7 @@ TEST(TracerCreateTest, RejectsInvalidOrDuplicateNumbersWithoutPrintingThem) {
                                 {TestNhsNumber(1), "C", "D", "2", "1960-01-01", "", {}}};
   auto t = Tracer::Create(mpi, TraceModel());
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.status().message(),
-            "master person index: persons 0 and 1 have the same NHS Number");
+  EXPECT_EQ(t.status().message(), "master person index: persons 0 and 1 have the same NHS Number");
   mpi[1].nhs_number = "9434765918";
   t = Tracer::Create(mpi, TraceModel());
   ASSERT_FALSE(t.ok());
@@ -242,19 +269,27 @@ TEST(TracerCreateTest, EstimatesAModelFromQueriesAndIndex) {
   for (int i = 0; i < 400; ++i) {
     char dob[16];
     std::snprintf(dob, sizeof dob, "19%02d-%02d-%02d", 20 + i % 80, 1 + i % 12, 1 + i % 28);
-    MpiPerson p{TestNhsNumber(i), family[i % 8], given[(i / 8) % 8], i % 2 ? "1" : "2", dob,
-                "LS" + std::to_string(1 + i % 30) + " 1AA", {}};
+    MpiPerson p{TestNhsNumber(i),
+                family[i % 8],
+                given[(i / 8) % 8],
+                i % 2 ? "1" : "2",
+                dob,
+                "LS" + std::to_string(1 + i % 30) + " 1AA",
+                {}};
     mpi.push_back(p);
     if (i % 2 == 0) {
-      queries.push_back(Rec({.id = std::to_string(i), .given = p.given_name,
-                             .family = p.family_name, .dob = dob, .sex = p.sex,
+      queries.push_back(Rec({.id = std::to_string(i),
+                             .given = p.given_name,
+                             .family = p.family_name,
+                             .dob = dob,
+                             .sex = p.sex,
                              .postcode = p.postcode}));
     }
   }
   EstimationReport rep;
   auto model = EstimateTraceModel(mpi, queries, {}, &rep);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
-  EXPECT_EQ(model->comparisons().size(), 5u);  // no NHS numbers in the queries
+  EXPECT_EQ(model->comparisons().size(), 5u);   // no NHS numbers in the queries
   EXPECT_GT(model->weight(2, kExactLevel), 5);  // birth date exact is strong evidence
   auto t = Tracer::Create(mpi, *model);
   ASSERT_TRUE(t.ok());

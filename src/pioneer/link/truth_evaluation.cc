@@ -1,9 +1,9 @@
 #include "pioneer/link/truth_evaluation.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
 
@@ -13,7 +13,8 @@ StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(store::Store& store,
                                                     const std::string& area_dir,
                                                     std::string_view table,
                                                     std::string_view id_column) {
-  const std::string path = (std::filesystem::path(area_dir) / "truth" / "record_truth.csv").string();
+  const std::string path =
+      (std::filesystem::path(area_dir) / "truth" / "record_truth.csv").string();
   if (!std::filesystem::exists(path)) {
     return NotFoundError(fmt::format("no truth file '{}'", path));
   }
@@ -26,9 +27,8 @@ StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(store::Store& store,
       header = false;
       if (r.fields.size() < 3 || r.fields[0] != "file" || r.fields[1] != "record_id" ||
           r.fields[2] != "true_nhs_number") {
-        return InvalidArgumentError(
-            fmt::format("{}: line {}: expected header file,record_id,true_nhs_number", path,
-                        r.line));
+        return InvalidArgumentError(fmt::format(
+            "{}: line {}: expected header file,record_id,true_nhs_number", path, r.line));
       }
       return OkStatus();
     }

@@ -47,8 +47,9 @@ struct TraceAccuracy {
   }
 };
 
-StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(
-    store::Store& store, const std::string& area_dir,
-    std::string_view table = "social_care_events", std::string_view id_column = "event_id");
+StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(store::Store& store,
+                                                    const std::string& area_dir,
+                                                    std::string_view table = "social_care_events",
+                                                    std::string_view id_column = "event_id");
 
 }  // namespace pioneer::link

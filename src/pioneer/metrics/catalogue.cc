@@ -12,8 +12,8 @@ namespace {
 
 const std::vector<std::string> kDiagFields = {"diag_01", "diag_02", "diag_03",
                                               "diag_04", "diag_05", "diag_06"};
-const std::vector<std::string> kSecondaryDiagFields = {"diag_02", "diag_03", "diag_04",
-                                                       "diag_05", "diag_06"};
+const std::vector<std::string> kSecondaryDiagFields = {"diag_02", "diag_03", "diag_04", "diag_05",
+                                                       "diag_06"};
 const std::vector<std::string> kProcFields = {"opertn_01", "opertn_02", "opertn_03"};
 const std::vector<std::string> kEmergencyMethods = {"21", "22", "23", "24", "25",
                                                     "28", "2A", "2B", "2C", "2D"};
@@ -23,9 +23,9 @@ Expr Primary4(std::vector<std::string> codes) { return Expr::In("diag_01", std::
 
 // STARTAGE valid: 0-120 or 7001-7007 (infants), 1.4.
 Expr ValidStartAge() {
-  return Expr::Or({Expr::IntRange("age_on_admission", 0, 120),
-                   Expr::IntRange("age_on_admission", 7001, 7007)},
-                  "STARTAGE 0-120 or 7001-7007");
+  return Expr::Or(
+      {Expr::IntRange("age_on_admission", 0, 120), Expr::IntRange("age_on_admission", 7001, 7007)},
+      "STARTAGE 0-120 or 7001-7007");
 }
 
 // Record filters of the NHS unplanned-admission indicators (1.6, 5.2) [AUTH].
@@ -49,8 +49,9 @@ Expr WithFilters(std::vector<Expr> filters, Expr diagnosis) {
 
 // Rule c/h procedure exclusion (K73/K74 only valid from 1 April 2017: after the BCF years).
 Expr CardiacProcedure() {
-  return Expr::Prefix(kProcFields, {"K0", "K1", "K2", "K3", "K4", "K50", "K52", "K55", "K56",
-                                    "K57", "K60", "K61", "K66", "K67", "K68", "K69", "K71"},
+  return Expr::Prefix(kProcFields,
+                      {"K0", "K1", "K2", "K3", "K4", "K50", "K52", "K55", "K56", "K57", "K60",
+                       "K61", "K66", "K67", "K68", "K69", "K71"},
                       "cardiac procedure exclusion");
 }
 
@@ -77,9 +78,9 @@ MetricDefinition Nhsof23i() {
                    "rule e: COPD"),
           Expr::And({Primary3({"I20", "I25"}),
                      Expr::Not(Expr::Prefix(kProcFields,
-                                            {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J",
-                                             "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
-                                             "V", "W", "X0", "X1", "X2", "X4", "X5"}),
+                                            {"A", "B", "C", "D", "E",  "F",  "G",  "H",  "I",
+                                             "J", "K", "L", "M", "N",  "O",  "P",  "Q",  "R",
+                                             "S", "T", "V", "W", "X0", "X1", "X2", "X4", "X5"}),
                                "no operative procedure")},
                     "rule f: angina"),
           Expr::Or({Primary3({"D51", "D52"}), Primary4({"D501", "D508", "D509"})},
@@ -109,15 +110,14 @@ MetricDefinition Nhsof23ii() {
   d.provenance = "PROP";
   d.provisional = true;
   auto filters = UnplannedAdmissionFilters();
-  filters.insert(filters.begin(),
-                 Expr::Or({Expr::IntRange("age_on_admission", 0, 18),
-                           Expr::IntRange("age_on_admission", 7001, 7007)},
-                          "aged 0-18 at admission (infant codes 7001-7007 = 0)"));
+  filters.insert(filters.begin(), Expr::Or({Expr::IntRange("age_on_admission", 0, 18),
+                                            Expr::IntRange("age_on_admission", 7001, 7007)},
+                                           "aged 0-18 at admission (infant codes 7001-7007 = 0)"));
   d.numerator = WithFilters(
       std::move(filters),
-      Expr::Or({Primary3({"J45", "E10", "E11", "E12", "E13", "E14", "G40", "G41"}),
-                Primary4({"J46X"})},
-               "asthma J45/J46X, diabetes E10-E14, epilepsy G40/G41"));
+      Expr::Or(
+          {Primary3({"J45", "E10", "E11", "E12", "E13", "E14", "G40", "G41"}), Primary4({"J46X"})},
+          "asthma J45/J46X, diabetes E10-E14, epilepsy G40/G41"));
   d.period_field = "admission_date";
   d.period_rule = "admission date (ADMIDATE) inside the period";
   d.denominator_age_hi = 18;
@@ -136,34 +136,33 @@ MetricDefinition Nhsof3a() {
   d.provisional = true;
   auto filters = UnplannedAdmissionFilters();
   filters.insert(filters.begin(), ValidStartAge());
-  std::vector<std::string> four = {
-      // influenza & pneumonia (4-char)
-      "J153", "J154", "J157", "J159", "J168", "J181", "J188",
-      // other vaccine-preventable
-      "B161", "B169", "G000", "M014",
-      // ENT
-      "J312",
-      // kidney / UTI
-      "N10X", "N12X", "N136", "N390",
-      // dehydration & gastroenteritis
-      "E86X", "K522", "K528", "K529",
-      // cellulitis
-      "L080", "L088", "L089", "L88X", "L980",
-      // dental
-      "A690", "K098", "K099",
-      // gangrene
-      "R02X"};
+  std::vector<std::string> four = {// influenza & pneumonia (4-char)
+                                   "J153", "J154", "J157", "J159", "J168", "J181", "J188",
+                                   // other vaccine-preventable
+                                   "B161", "B169", "G000", "M014",
+                                   // ENT
+                                   "J312",
+                                   // kidney / UTI
+                                   "N10X", "N12X", "N136", "N390",
+                                   // dehydration & gastroenteritis
+                                   "E86X", "K522", "K528", "K529",
+                                   // cellulitis
+                                   "L080", "L088", "L089", "L88X", "L980",
+                                   // dental
+                                   "A690", "K098", "K099",
+                                   // gangrene
+                                   "R02X"};
   for (const char* k : {"K25", "K26", "K27", "K28"}) {  // perforated / bleeding ulcer
     for (const char* s : {"0", "1", "2", "4", "5", "6"}) four.push_back(std::string(k) + s);
   }
   d.numerator = WithFilters(
       std::move(filters),
-      Expr::Or({Primary3({"J10", "J11", "J13", "J14", "A35", "A36", "A37", "A80", "B05", "B06",
-                          "B26", "H66", "H67", "J02", "J03", "J06", "N11", "L03", "L04", "K02",
-                          "K03", "K04", "K05", "K06", "K08", "K12", "K13", "R56", "O15", "N70",
-                          "N73", "N74"}),
-                Primary4(std::move(four))},
-               "primary diagnosis in the proposed acute ACSC list (5.4 table)"));
+      Expr::Or(
+          {Primary3({"J10", "J11", "J13", "J14", "A35", "A36", "A37", "A80", "B05", "B06", "B26",
+                     "H66", "H67", "J02", "J03", "J06", "N11", "L03", "L04", "K02", "K03", "K04",
+                     "K05", "K06", "K08", "K12", "K13", "R56", "O15", "N70", "N73", "N74"}),
+           Primary4(std::move(four))},
+          "primary diagnosis in the proposed acute ACSC list (5.4 table)"));
   d.period_field = "admission_date";
   d.period_rule = "admission date (ADMIDATE) inside the period";
   d.denominator_rule = "ONS mid-year estimate, all ages";
@@ -181,10 +180,9 @@ MetricDefinition Nhsof32(const SwitchValues& sw) {
   d.provisional = true;
   d.switches = {"lrti.include_optional_codes"};
   auto filters = UnplannedAdmissionFilters();
-  filters.insert(filters.begin(),
-                 Expr::Or({Expr::IntRange("age_on_admission", 0, 18),
-                           Expr::IntRange("age_on_admission", 7001, 7007)},
-                          "aged 0-18 at admission (infant codes 7001-7007 = 0)"));
+  filters.insert(filters.begin(), Expr::Or({Expr::IntRange("age_on_admission", 0, 18),
+                                            Expr::IntRange("age_on_admission", 7001, 7007)},
+                                           "aged 0-18 at admission (infant codes 7001-7007 = 0)"));
   std::vector<Expr> dx = {Primary3({"J12", "J13", "J14", "J15", "J16", "J18", "J21"})};
   if (sw.at("lrti.include_optional_codes") == "true") {
     dx.push_back(Primary4({"J100", "J110"}));
@@ -264,8 +262,8 @@ MetricDefinition Falls(const SwitchValues& sw, std::string id, std::string title
       Expr::Not(Expr::In("patient_classification", {"3", "4"}),
                 "regular day/night attenders excluded"),
       Expr::Prefix({"diag_01"},
-                   {"S", "T0", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T90", "T91",
-                    "T92", "T93", "T94", "T95", "T96", "T97", "T98"},
+                   {"S", "T0", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T90", "T91", "T92",
+                    "T93", "T94", "T95", "T96", "T97", "T98"},
                    "primary diagnosis injury S00-T98"),
       Expr::Prefix(cause_fields, {"W0", "W1"}, "external cause of fall W00-W19"),
   };
@@ -276,18 +274,17 @@ MetricDefinition Falls(const SwitchValues& sw, std::string id, std::string title
   }
   d.numerator = Expr::And(std::move(all));
   d.period_field = "episode_end_date";
-  d.period_rule = "episode end date (EPIEND) inside the period (PHOF: financial year the "
-                  "episode ended); unfinished episodes have no end and are not yet counted";
+  d.period_rule =
+      "episode end date (EPIEND) inside the period (PHOF: financial year the "
+      "episode ended); unfinished episodes have no end and are not yet counted";
   d.denominator_age_lo = age_lo;
   d.denominator_age_hi = age_hi;
-  d.denominator_rule = age_hi >= 200
-                           ? "ONS mid-year estimate, ages " + std::to_string(age_lo) + "+"
-                           : "ONS mid-year estimate, ages " + std::to_string(age_lo) + "-" +
-                                 std::to_string(age_hi);
+  d.denominator_rule = age_hi >= 200 ? "ONS mid-year estimate, ages " + std::to_string(age_lo) + "+"
+                                     : "ONS mid-year estimate, ages " + std::to_string(age_lo) +
+                                           "-" + std::to_string(age_hi);
   d.standardisation = Standardisation::kEsp2013Age;
   return d;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Social care and discharge metrics.
@@ -296,10 +293,10 @@ const std::vector<std::string> kCouncilSupported = {"la_funded", "joint"};
 const std::vector<std::string> kCommunityServices = {"home_care", "direct_payment", "day_care"};
 
 Expr CareHomeLongTerm(std::string note = "") {
-  return Expr::And({Expr::In("event_type", {"service"}),
-                    Expr::In("service_type", {"residential", "nursing"}),
-                    Expr::In("service_term", {"long_term"})},
-                   std::move(note));
+  return Expr::And(
+      {Expr::In("event_type", {"service"}), Expr::In("service_type", {"residential", "nursing"}),
+       Expr::In("service_term", {"long_term"})},
+      std::move(note));
 }
 
 MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
@@ -318,18 +315,17 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
                 "ascof2a.lookback_years"};
   d.lookback_years = std::stoi(sw.at("ascof2a.lookback_years"));
   const bool any_funding = sw.at("ascof2a.earlier_placement_funding") == "any";
-  Expr earlier = any_funding
-                     ? CareHomeLongTerm()
-                     : Expr::And({CareHomeLongTerm(),
-                                  Expr::Not(Expr::In("funding", {"self_funder"}),
-                                            "not self-funded")});
+  Expr earlier =
+      any_funding ? CareHomeLongTerm()
+                  : Expr::And({CareHomeLongTerm(),
+                               Expr::Not(Expr::In("funding", {"self_funder"}), "not self-funded")});
   std::vector<Expr> all = {
       CareHomeLongTerm("permanent (long-term) residential or nursing placement"),
       Expr::In("funding", kCouncilSupported,
                "council-supported: any council contribution (NHS-only CHC and self-funders "
                "excluded)"),
-      Expr::Not(Expr::Exists({Relation::Kind::kBefore, "social_care_events", "event_start_date",
-                              "", "event_start_date", 0, 0},
+      Expr::Not(Expr::Exists({Relation::Kind::kBefore, "social_care_events", "event_start_date", "",
+                              "event_start_date", 0, 0},
                              std::move(earlier)),
                 any_funding
                     ? "new admission: no earlier long-term placement of any funding (moves "
@@ -358,8 +354,8 @@ MetricDefinition Ascof2a(const SwitchValues& sw, int part) {
   d.lsoa_field = kPersonField;
   d.denominator_age_lo = d.age_lo;
   d.denominator_age_hi = d.age_hi;
-  d.denominator_rule = part == 1 ? "ONS mid-year estimate, ages 18-64"
-                                 : "ONS mid-year estimate, ages 65+";
+  d.denominator_rule =
+      part == 1 ? "ONS mid-year estimate, ages 18-64" : "ONS mid-year estimate, ages 65+";
   return d;
 }
 
@@ -372,8 +368,8 @@ std::vector<Expr> DischargedAlive() {
 Expr Ascof2bCohort(const SwitchValues& sw) {
   int n = std::stoi(sw.at("ascof2b.reablement_start_days"));
   auto all = DischargedAlive();
-  all.push_back(Expr::In("discharge_destination", {"19"},
-                         "to their own home (usual place of residence)"));
+  all.push_back(
+      Expr::In("discharge_destination", {"19"}, "to their own home (usual place of residence)"));
   all.push_back(Expr::Exists(
       {Relation::Kind::kStartsWithin, "social_care_events", "event_start_date", "",
        "discharge_date", 0, n},
@@ -388,8 +384,9 @@ void Ascof2bCommon(MetricDefinition& d) {
   d.source = "apc_episodes";
   d.period_field = "discharge_date";
   d.months = {10, 11, 12};
-  d.period_rule = "discharge date inside the period and in October-December (the reporting "
-                  "year is the financial year holding the October-December discharges)";
+  d.period_rule =
+      "discharge date inside the period and in October-December (the reporting "
+      "year is the financial year holding the October-December discharges)";
   d.age_rule = AgeRule::kAtDateField;
   d.age_date_field = "discharge_date";
   d.age_lo = 65;
@@ -422,8 +419,8 @@ std::vector<Expr> Ascof2bNoContraryEvidence() {
   return {
       Expr::Not(Expr::PersonDate("death_date", "discharge_date", -kUnbounded, kCheck),
                 "not dead by day 91 (PDS)"),
-      Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "death_date",
-                              "", "discharge_date", -kUnbounded, kCheck},
+      Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "death_date", "",
+                              "discharge_date", -kUnbounded, kCheck},
                              Expr::True()),
                 "not dead by day 91 (council record)"),
       Expr::Not(Expr::Exists({Relation::Kind::kStartsWithin, "apc_episodes", "discharge_date", "",
@@ -447,9 +444,9 @@ std::vector<Expr> Ascof2bNoContraryEvidence() {
 Expr Ascof2bPositiveEvidence() {
   const int lo = kAscof2bCheckDay - 14, hi = kAscof2bCheckDay + 14;
   return Expr::Or(
-      {Expr::Exists({Relation::Kind::kStartsWithin, "gp_events", "event_date", "",
-                     "discharge_date", lo, hi},
-                    Expr::True(), "a GP coded event within 14 days of day 91"),
+      {Expr::Exists(
+           {Relation::Kind::kStartsWithin, "gp_events", "event_date", "", "discharge_date", lo, hi},
+           Expr::True(), "a GP coded event within 14 days of day 91"),
        Expr::Exists({Relation::Kind::kStartsWithin, "community_contacts", "contact_date", "",
                      "discharge_date", lo, hi},
                     Expr::In("attended", {"5", "6"}),
@@ -459,8 +456,7 @@ Expr Ascof2bPositiveEvidence() {
                     Expr::True(), "a social care event starting within 14 days of day 91"),
        Expr::Exists({Relation::Kind::kOpenOn, "social_care_events", "event_start_date",
                      "event_end_date", "discharge_date", kAscof2bCheckDay, 0},
-                    Expr::In("event_type", {"service"}),
-                    "a social care service open on day 91")},
+                    Expr::In("event_type", {"service"}), "a social care service open on day 91")},
       "positive evidence of being at home");
 }
 
@@ -510,9 +506,10 @@ MetricDefinition Ascof2bStatusUnknown(const SwitchValues& sw) {
   d.numerator = Expr::And(std::move(all));
   d.denominator_kind = DenominatorKind::kMetric;
   d.denominator_metric = "ascof_2b_cohort";
-  d.denominator_rule = "ascof_2b_cohort; numerator = cohort members with neither contrary nor "
-                       "positive evidence on day 91 (counted at home or not by "
-                       "ascof2b.no_evidence)";
+  d.denominator_rule =
+      "ascof_2b_cohort; numerator = cohort members with neither contrary nor "
+      "positive evidence on day 91 (counted at home or not by "
+      "ascof2b.no_evidence)";
   return d;
 }
 
@@ -573,12 +570,14 @@ MetricDefinition Dtoc(const std::string& agency) {
   d.period_end_field = "discharge_date";
   d.period_mode = PeriodMode::kOverlapsPeriod;
   d.measure = Measure::kDaysInPeriod;
-  d.period_rule = "each calendar day d with ready date <= d < discharge date inside the period "
-                  "(a delay still open at the end of the data counts to the period end)";
+  d.period_rule =
+      "each calendar day d with ready date <= d < discharge date inside the period "
+      "(a delay still open at the end of the data counts to the period end)";
   d.per_month = true;
   d.denominator_age_lo = 18;
-  d.denominator_rule = "ONS mid-year estimate, ages 18+; rate = (delayed days / months in the "
-                       "period) per 100,000";
+  d.denominator_rule =
+      "ONS mid-year estimate, ages 18+; rate = (delayed days / months in the "
+      "period) per 100,000";
   return d;
 }
 
@@ -640,8 +639,9 @@ MetricDefinition ReadyToDischargeDays() {
   d.value_from_field = "discharge_ready_date";
   d.denominator_kind = DenominatorKind::kMetric;
   d.denominator_metric = "discharges_with_ready_date";
-  d.denominator_rule = "discharges_with_ready_date; numerator = total days from ready date to "
-                       "discharge";
+  d.denominator_rule =
+      "discharges_with_ready_date; numerator = total days from ready date to "
+      "discharge";
   return d;
 }
 
@@ -665,8 +665,9 @@ MetricDefinition Dementia(const SwitchValues& sw) {
   d.id = "dementia_diagnosis_rate";
   d.title = "Dementia diagnosis rate, aged 65+ (recorded / expected prevalence)";
   d.version = "1.0";
-  d.citation = "bcf-metrics.md 7.1-7.3; NHS Digital National Indicator Library 'Dementia: 65+ "
-               "estimated diagnosis rate'";
+  d.citation =
+      "bcf-metrics.md 7.1-7.3; NHS Digital National Indicator Library 'Dementia: 65+ "
+      "estimated diagnosis rate'";
   d.provenance = "AUTH";
   d.provisional = true;  // person-level register derivation PROP; rate table to verify
   d.source = "gp_events";
@@ -722,8 +723,9 @@ MetricDefinition LeedsBedDays() {
   d.period_end_field = "event_end_date";
   d.period_mode = PeriodMode::kOverlapsPeriod;
   d.measure = Measure::kDaysInPeriod;
-  d.period_rule = "each night from placement start to end (still-open placements to the "
-                  "period end) inside the period";
+  d.period_rule =
+      "each night from placement start to end (still-open placements to the "
+      "period end) inside the period";
   d.age_rule = AgeRule::kAtDateField;
   d.age_date_field = "event_start_date";
   d.practice_field = kPracticeAtEvent;
@@ -734,12 +736,11 @@ MetricDefinition LeedsBedDays() {
 }
 
 Expr CommunitySupport() {
-  return Expr::And({Expr::In("event_type", {"service"}),
-                    Expr::In("service_type", kCommunityServices),
-                    Expr::In("service_term", {"long_term"}),
-                    Expr::In("funding", kCouncilSupported)},
-                   "council-supported long-term community service (home care, direct payment, "
-                   "day care)");
+  return Expr::And(
+      {Expr::In("event_type", {"service"}), Expr::In("service_type", kCommunityServices),
+       Expr::In("service_term", {"long_term"}), Expr::In("funding", kCouncilSupported)},
+      "council-supported long-term community service (home care, direct payment, "
+      "day care)");
 }
 
 MetricDefinition TriboroughSupported() {
@@ -774,14 +775,15 @@ MetricDefinition TriboroughLongTermSupport() {
   MetricDefinition d = TriboroughSupported();
   d.id = "triborough_long_term_support_65plus";
   d.title = "People aged 65+ supported with long-term social care";
-  d.citation = "Tri-borough BCF Part 1, Appendix A option 2; SALT LTS001 (people receiving "
-               "long-term support during the year); definition PROP";
-  d.numerator = Expr::And({Expr::In("event_type", {"service"}),
-                           Expr::In("service_type", {"residential", "nursing", "home_care",
-                                                     "direct_payment", "day_care"}),
-                           Expr::In("service_term", {"long_term"}),
-                           Expr::In("funding", kCouncilSupported)},
-                          "council-supported long-term service in a care home or the community");
+  d.citation =
+      "Tri-borough BCF Part 1, Appendix A option 2; SALT LTS001 (people receiving "
+      "long-term support during the year); definition PROP";
+  d.numerator =
+      Expr::And({Expr::In("event_type", {"service"}),
+                 Expr::In("service_type",
+                          {"residential", "nursing", "home_care", "direct_payment", "day_care"}),
+                 Expr::In("service_term", {"long_term"}), Expr::In("funding", kCouncilSupported)},
+                "council-supported long-term service in a care home or the community");
   d.period_rule = "service open at any time in the period (distinct people)";
   d.age_lo = 65;
   d.denominator_rule = "none (a count of people)";
@@ -791,11 +793,13 @@ MetricDefinition TriboroughLongTermSupport() {
 MetricDefinition TriboroughAvoidable(std::vector<Expr> avoidable_components) {
   MetricDefinition d;
   d.id = "triborough_avoidable_75plus";
-  d.title = "Tri-borough local: avoidable emergency admissions per 1,000 people aged 75+ "
-            "supported in the community by social care";
+  d.title =
+      "Tri-borough local: avoidable emergency admissions per 1,000 people aged 75+ "
+      "supported in the community by social care";
   d.version = "1.0";
-  d.citation = "Tri-borough BCF plan; avoidable admissions as bcf-metrics.md 5.1 "
-               "(each admission once); joined to social care on the NHS Number";
+  d.citation =
+      "Tri-borough BCF plan; avoidable admissions as bcf-metrics.md 5.1 "
+      "(each admission once); joined to social care on the NHS Number";
   d.provenance = "PROP";
   d.provisional = true;
   d.unit = Unit::kPer1000;
@@ -810,8 +814,9 @@ MetricDefinition TriboroughAvoidable(std::vector<Expr> avoidable_components) {
   d.period_rule = "admission date inside the period";
   d.denominator_kind = DenominatorKind::kMetric;
   d.denominator_metric = "triborough_supported_75plus";
-  d.denominator_rule = "triborough_supported_75plus (people 75+ supported in the community "
-                       "during the period)";
+  d.denominator_rule =
+      "triborough_supported_75plus (people 75+ supported in the community "
+      "during the period)";
   return d;
 }
 
@@ -831,8 +836,8 @@ MetricDefinition SevenDay(bool to_social_care) {
   if (to_social_care) {
     all.push_back(Expr::Or(
         {Expr::In("discharge_destination", {"54", "65", "85"}, "discharged to a care home"),
-         Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "event_start_date",
-                       "", "discharge_date", 0, 7},
+         Expr::Exists({Relation::Kind::kStartsWithin, "social_care_events", "event_start_date", "",
+                       "discharge_date", 0, 7},
                       Expr::And({Expr::In("event_type", {"service"}),
                                  Expr::In("route_of_access", {"discharge_from_hospital"})}),
                       "a social care service via discharge from hospital starting within 7 "
@@ -844,8 +849,9 @@ MetricDefinition SevenDay(bool to_social_care) {
   d.period_rule = "discharge date inside the period; grouped by provider and day of the week";
   d.profile = Profile::kProviderWeekday;
   d.denominator_kind = DenominatorKind::kNone;
-  d.denominator_rule = "none (counts by day of week; the `|cv` row gives the coefficient of "
-                       "variation across the seven days, %)";
+  d.denominator_rule =
+      "none (counts by day of week; the `|cv` row gives the coefficient of "
+      "variation across the seven days, %)";
   return d;
 }
 
@@ -983,10 +989,9 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       Falls(sw, "falls_80plus", "Emergency admissions for injuries due to falls, aged 80+", 80,
             200),
   };
-  MetricDefinition leicestershire =
-      Falls(sw, "leicestershire_falls_65plus",
-            "Leicestershire local: emergency admissions for injuries due to falls, aged 65+", 65,
-            200);
+  MetricDefinition leicestershire = Falls(
+      sw, "leicestershire_falls_65plus",
+      "Leicestershire local: emergency admissions for injuries due to falls, aged 65+", 65, 200);
   leicestershire.citation = "West Leicestershire BCF plan; alias of falls_65plus";
   leicestershire.components = {"falls_65plus"};
   c.push_back(std::move(leicestershire));
@@ -1019,8 +1024,8 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
   for (const Approach& a : HighRiskApproaches()) c.push_back(WithPlan(a));
   for (const Approach& a : HighRiskApproaches()) c.push_back(JointPlan(a));
   for (auto& d : c) {
-    d.breakdowns = d.profile == Profile::kNone ? AllBreakdowns()
-                                               : std::vector<Breakdown>{Breakdown::kNone};
+    d.breakdowns =
+        d.profile == Profile::kNone ? AllBreakdowns() : std::vector<Breakdown>{Breakdown::kNone};
     if (d.denominator_kind == DenominatorKind::kPopulation ||
         d.denominator_kind == DenominatorKind::kExpectedPrevalence) {
       d.switches.push_back("population.basis");

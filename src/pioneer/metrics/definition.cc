@@ -1,9 +1,9 @@
 #include "pioneer/metrics/definition.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace pioneer::metrics {
 
@@ -77,8 +77,7 @@ Expr Expr::Present(std::string field, std::string note) {
   return e;
 }
 
-Expr Expr::DaysBetween(std::string from, std::string to, int64_t lo, int64_t hi,
-                       std::string note) {
+Expr Expr::DaysBetween(std::string from, std::string to, int64_t lo, int64_t hi, std::string note) {
   Expr e;
   e.kind = Kind::kDaysBetween;
   e.fields = {std::move(from), std::move(to)};
@@ -97,8 +96,7 @@ Expr Expr::Exists(Relation r, Expr related, std::string note) {
   return e;
 }
 
-Expr Expr::PersonDate(std::string pds_field, std::string anchor, int lo, int hi,
-                      std::string note) {
+Expr Expr::PersonDate(std::string pds_field, std::string anchor, int lo, int hi, std::string note) {
   Expr e;
   e.kind = Kind::kPersonDate;
   e.relation.date_field = std::move(pds_field);
@@ -193,8 +191,8 @@ std::string Expr::Describe() const {
     case Kind::kPrefix: {
       std::string f;
       for (size_t i = 0; i < fields.size(); ++i) f += (i ? "/" : "") + fields[i];
-      body = fmt::format("{}`{}` starts with one of {{{}}}", fields.size() > 1 ? "any of " : "",
-                         f, JoinValues(values));
+      body = fmt::format("{}`{}` starts with one of {{{}}}", fields.size() > 1 ? "any of " : "", f,
+                         JoinValues(values));
       break;
     }
     case Kind::kIntRange:
@@ -236,8 +234,8 @@ std::string Expr::Describe() const {
                                                     r.lo < 0 ? -r.lo : r.lo));
           break;
         case Relation::Kind::kBefore:
-          rel = fmt::format("earlier (`{}`, then row order) than this record's `{}`",
-                            r.date_field, r.anchor);
+          rel = fmt::format("earlier (`{}`, then row order) than this record's `{}`", r.date_field,
+                            r.anchor);
           break;
       }
       body = fmt::format("the same person has a `{}` record {} with ({})", r.source, rel,
@@ -253,43 +251,71 @@ std::string Expr::Describe() const {
 
 const std::vector<SwitchSpec>& AllSwitches() {
   static const std::vector<SwitchSpec> kSwitches = {
-      {"composite.deduplicate_spells", "false", {"false", "true"}, "PROP",
+      {"composite.deduplicate_spells",
+       "false",
+       {"false", "true"},
+       "PROP",
        "Avoidable admissions composite: false = plain sum of the four component numerators "
        "(double counting allowed, the official construction); true = each admission counted "
        "once (bcf-metrics.md 5.1)."},
-      {"nel.method_set", "emergency", {"emergency", "mar"}, "PROP",
+      {"nel.method_set",
+       "emergency",
+       {"emergency", "mar"},
+       "PROP",
        "Total non-elective admissions: emergency = ADMIMETH emergency set (1.5); mar = "
        "emergency set plus 81 (non-emergency transfers), approximating the Monthly Activity "
        "Return (5.6)."},
-      {"falls.exclude_transfers", "false", {"false", "true"}, "PROP",
+      {"falls.exclude_transfers",
+       "false",
+       {"false", "true"},
+       "PROP",
        "Falls 65+: true drops first episodes with ADMIMETH 2B or ADMISORC 51-53 (6.2)."},
-      {"falls.cause_positions", "cause_field", {"cause_field", "any_secondary"}, "CORR",
+      {"falls.cause_positions",
+       "cause_field",
+       {"cause_field", "any_secondary"},
+       "CORR",
        "Falls 65+: where the W00-W19 external cause is sought: cause_field = the HES CAUSE "
        "field only; any_secondary = CAUSE or any secondary diagnosis position (6.1)."},
-      {"lrti.include_optional_codes", "false", {"false", "true"}, "PROP",
+      {"lrti.include_optional_codes",
+       "false",
+       {"false", "true"},
+       "PROP",
        "NHSOF 3.2 children's LRTI: true adds J10.0, J11.0, J20, J22 to J12-J16, J18, J21 "
        "(5.5)."},
-      {"ascof2a.exclude_depleted_self_funders_previously_counted", "false", {"false", "true"},
+      {"ascof2a.exclude_depleted_self_funders_previously_counted",
+       "false",
+       {"false", "true"},
        "PROP",
        "ASCOF 2A: true drops first placements reached through route self_funder_depleted (the "
        "2020 rule, for 2018/19 onwards); false keeps them for 2014/15-2015/16 comparability "
        "(2.2)."},
-      {"ascof2a.earlier_placement_funding", "not_self_funded", {"not_self_funded", "any"},
+      {"ascof2a.earlier_placement_funding",
+       "not_self_funded",
+       {"not_self_funded", "any"},
        "CORR",
        "ASCOF 2A: which earlier permanent placements make a council-supported placement "
        "not new. not_self_funded (2014/15 ASCOF guidance, 2.2): earlier council-supported or "
        "NHS-funded placements only, so a self-funder whose funds ran out counts when the "
        "council starts paying; any: an earlier self-funded placement also rules it out (the "
        "reading of the later rule change, kept for comparison)."},
-      {"ascof2a.age_rule", "period_end", {"period_end", "admission"}, "CORR",
+      {"ascof2a.age_rule",
+       "period_end",
+       {"period_end", "admission"},
+       "CORR",
        "ASCOF 2A: age from the PDS birth date at 31 March of the financial year (NHS England "
        "CLD method) or at the admission date (2.3 step 7)."},
-      {"ascof2a.lookback_years", "3", {"1", "2", "3", "5"}, "PROP",
+      {"ascof2a.lookback_years",
+       "3",
+       {"1", "2", "3", "5"},
+       "PROP",
        "ASCOF 2A: values whose period starts less than this many years after the social care "
        "history starts (the first request, assessment or review in the store) are flagged "
        "lookback_truncated (2.3 step 4: look-back as far as data allow, at least 3 years "
        "proposed)."},
-      {"ascof2b.no_evidence", "not_at_home", {"not_at_home", "at_home"}, "CORR",
+      {"ascof2b.no_evidence",
+       "not_at_home",
+       {"not_at_home", "at_home"},
+       "CORR",
        "ASCOF 2B part 1: a person with no contrary evidence on day 91 (not dead, not in "
        "hospital, not in a permanent care home) but no positive evidence either (no GP, "
        "community or social care contact within 14 days of day 91, no open service) counts as "
@@ -297,42 +323,69 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "convention, 3.1 and 3.4 step 3) or as at home (at_home, a proposed "
        "absence-of-contrary-evidence rule). ascof_2b_status_unknown reports how many such "
        "people there are either way (3.4 step 3)."},
-      {"ascof2b.reablement_start_days", "7", {"0", "3", "7", "14"}, "PROP",
+      {"ascof2b.reablement_start_days",
+       "7",
+       {"0", "3", "7", "14"},
+       "PROP",
        "ASCOF 2B: the reablement service must start on the discharge date or within this many "
        "days after it (3.4 step 2)."},
-      {"ascof2b.counting_unit", "discharges", {"discharges", "first_per_person"}, "CORR",
+      {"ascof2b.counting_unit",
+       "discharges",
+       {"discharges", "first_per_person"},
+       "CORR",
        "ASCOF 2B part 1: count discharges (SALT) or each person's first qualifying discharge "
        "in the period (3.4 step 4)."},
-      {"dementia.prevalence_rates", "cfas2", {"cfas2", "dementia_uk_2007"}, "CORR",
+      {"dementia.prevalence_rates",
+       "cfas2",
+       {"cfas2", "dementia_uk_2007"},
+       "CORR",
        "Dementia diagnosis rate: expected prevalence from CFAS II (current 65+ definition) or "
        "Dementia UK 2007 rates (the 2014/15 prevalence calculator, 65+ part) (7.1-7.2)."},
-      {"dementia.population_basis", "registered", {"registered", "residence"}, "AUTH",
+      {"dementia.population_basis",
+       "registered",
+       {"registered", "residence"},
+       "AUTH",
        "Dementia diagnosis rate: the expected prevalence is applied to the GP-registered 65+ "
        "population (registered, default: the National Indicator Library definition, 7.1) or "
        "to ONS residents 65+ (residence). Overrides population.basis for this metric only."},
-      {"population.basis", "residence", {"residence", "registered"}, "PROP",
+      {"population.basis",
+       "residence",
+       {"residence", "registered"},
+       "PROP",
        "Population denominators: residence = ONS mid-year estimates (default, 1.2); registered "
        "= people registered with a GP practice on 1 April of the financial year (from "
        "gp_registrations, ages and sex from PDS), as CCG OIS does (1.3)."},
-      {"population.mye_year", "fy_mid_year", {"fy_mid_year", "latest"}, "PROP",
+      {"population.mye_year",
+       "fy_mid_year",
+       {"fy_mid_year", "latest"},
+       "PROP",
        "Which ONS mid-year estimate is the denominator: fy_mid_year = the mid-year inside the "
        "period's financial year (mid-2014 for 2014/15); latest = the latest year in the store "
        "(1.3)."},
-      {"records.without_nhs_number", "count", {"count", "exclude"}, "CORR",
+      {"records.without_nhs_number",
+       "count",
+       {"count", "exclude"},
+       "CORR",
        "Records with no usable NHS Number (missing or invalid, not traced by `pioneer link`): "
        "count = counted by the age, sex, practice and residence on the record wherever the "
        "metric reads only the record (admissions, falls, delayed days, discharges), as the "
        "official hospital-based indicators count every episode (1.2: unknown is a bucket, "
        "never silently dropped); exclude = only records placed on a person. Metrics that need "
        "the person (relations, PDS dates, distinct persons) count placed records either way."},
-      {"objections.secondary_use", "exclude", {"exclude", "include"}, "CORR",
+      {"objections.secondary_use",
+       "exclude",
+       {"exclude", "include"},
+       "CORR",
        "People who objected to the use of their records beyond their own care (the right to "
        "object; `pioneer objections import`, a FHIR Consent with a deny provision): exclude "
        "(default) leaves their records out of every metric, as the national data opt-out "
        "requires for planning uses of confidential patient information; include only for "
        "reconciliation by the data controller. Records with no usable NHS Number cannot be "
        "matched to an objection and stay counted."},
-      {"disclosure.apply", "true", {"true", "false"}, "PROP",
+      {"disclosure.apply",
+       "true",
+       {"true", "false"},
+       "PROP",
        "Small-number disclosure control on commissioning outputs (1.9): suppress 1-7, round "
        "numerators to 5, rates to 1 dp. false only for direct-care users."},
   };
@@ -356,22 +409,28 @@ StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides) {
 
 const char* BreakdownName(Breakdown b) {
   switch (b) {
-    case Breakdown::kNone: return "none";
-    case Breakdown::kSex: return "sex";
-    case Breakdown::kAgeBand: return "age_band";
-    case Breakdown::kPractice: return "practice";
-    case Breakdown::kCcg: return "ccg";
-    case Breakdown::kDeprivation: return "deprivation";
-    case Breakdown::kHwb: return "hwb";
+    case Breakdown::kNone:
+      return "none";
+    case Breakdown::kSex:
+      return "sex";
+    case Breakdown::kAgeBand:
+      return "age_band";
+    case Breakdown::kPractice:
+      return "practice";
+    case Breakdown::kCcg:
+      return "ccg";
+    case Breakdown::kDeprivation:
+      return "deprivation";
+    case Breakdown::kHwb:
+      return "hwb";
   }
   return "none";
 }
 
 const std::vector<Breakdown>& AllBreakdowns() {
-  static const std::vector<Breakdown> kAll = {Breakdown::kNone,     Breakdown::kSex,
-                                              Breakdown::kAgeBand,  Breakdown::kPractice,
-                                              Breakdown::kCcg,      Breakdown::kDeprivation,
-                                              Breakdown::kHwb};
+  static const std::vector<Breakdown> kAll = {
+      Breakdown::kNone, Breakdown::kSex,         Breakdown::kAgeBand, Breakdown::kPractice,
+      Breakdown::kCcg,  Breakdown::kDeprivation, Breakdown::kHwb};
   return kAll;
 }
 

@@ -135,9 +135,9 @@ StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides);
 enum class Unit { kPer100k, kPer1000, kPercent, kCount, kDays };
 enum class Polarity { kLowerIsBetter, kHigherIsBetter };
 enum class Standardisation {
-  kNone,            // crude rate only
-  kEsp2013Age,      // directly standardised by 5-year age band (persons)
-  kEsp2013AgeSex,   // directly standardised by 5-year age band within sex
+  kNone,           // crude rate only
+  kEsp2013Age,     // directly standardised by 5-year age band (persons)
+  kEsp2013AgeSex,  // directly standardised by 5-year age band within sex
 };
 enum class Breakdown { kNone, kSex, kAgeBand, kPractice, kCcg, kDeprivation, kHwb };
 // "none", "sex", "age_band", "practice", "ccg", "deprivation", "hwb"
@@ -178,10 +178,10 @@ std::optional<Breakdown> ParseBreakdown(std::string_view name);
 const std::vector<std::pair<int, int>>& AgeBands();
 
 struct MetricDefinition {
-  std::string id;        // "nhsof_2_3_i"
+  std::string id;  // "nhsof_2_3_i"
   std::string title;
-  std::string version;   // definition version, bumped with any rule change
-  std::string citation;  // spec section and the official source it follows
+  std::string version;     // definition version, bumped with any rule change
+  std::string citation;    // spec section and the official source it follows
   std::string provenance;  // AUTH / CORR / PROP for the definition as a whole
   Unit unit = Unit::kPer100k;
   Polarity polarity = Polarity::kLowerIsBetter;
@@ -191,17 +191,17 @@ struct MetricDefinition {
   std::string source = "apc_episodes";
   Expr numerator;
   // Period assignment: the date field that places a record in a period.
-  std::string period_field;     // "admission_date", "episode_end_date"
-  std::string period_rule;      // prose for docs
+  std::string period_field;  // "admission_date", "episode_end_date"
+  std::string period_rule;   // prose for docs
   // Age of the record (for age bands, standardisation and the age filter).
   AgeRule age_rule = AgeRule::kField;
-  std::string age_field = "age_on_admission";  // kField
-  std::string birth_field = kPersonField;      // other rules: the PDS birth date by default
-  std::string age_date_field;                  // kAtDateField
-  int age_lo = -1, age_hi = 200;               // filter on the derived age; -1 = none
-  std::string sex_field = "sex";               // or kPersonField
+  std::string age_field = "age_on_admission";       // kField
+  std::string birth_field = kPersonField;           // other rules: the PDS birth date by default
+  std::string age_date_field;                       // kAtDateField
+  int age_lo = -1, age_hi = 200;                    // filter on the derived age; -1 = none
+  std::string sex_field = "sex";                    // or kPersonField
   std::string practice_field = "gp_practice_code";  // or kPersonField, kPracticeAtEvent
-  std::string lsoa_field = "lsoa_code";              // or kPersonField
+  std::string lsoa_field = "lsoa_code";             // or kPersonField
 
   PeriodMode period_mode = PeriodMode::kDateInPeriod;
   std::string period_end_field;  // kOverlapsPeriod / kDaysInPeriod
@@ -219,7 +219,7 @@ struct MetricDefinition {
   DenominatorKind denominator_kind = DenominatorKind::kPopulation;
   std::string denominator_metric;  // kMetric
   std::string prevalence_table;    // kExpectedPrevalence: ReferenceRates name
-  bool per_month = false;          // rate of (numerator / months in the period): "average per month"
+  bool per_month = false;  // rate of (numerator / months in the period): "average per month"
   // Population and expected-prevalence denominators from GP-registered people (1 April of the
   // financial year) whatever switch population.basis says (dementia.population_basis).
   bool registered_denominator = false;

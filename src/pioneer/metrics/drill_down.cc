@@ -23,10 +23,9 @@ StatusOr<DrillDownResult> DrillDown(CountingEngine& engine, const SwitchValues& 
     parts.push_back(d);
   }
   for (const MetricDefinition* p : parts) {
-    PIONEER_ASSIGN_OR_RETURN(
-        std::vector<int64_t> rows,
-        engine.NumeratorRows(*p, EffectivePredicate(catalogue, *p), request.period,
-                             request.breakdown, group));
+    PIONEER_ASSIGN_OR_RETURN(std::vector<int64_t> rows,
+                             engine.NumeratorRows(*p, EffectivePredicate(catalogue, *p),
+                                                  request.period, request.breakdown, group));
     r.row_ids.insert(r.row_ids.end(), rows.begin(), rows.end());
   }
   std::sort(r.row_ids.begin(), r.row_ids.end());

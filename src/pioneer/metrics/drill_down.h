@@ -27,8 +27,8 @@ struct DrillDownRequest {
 };
 
 struct DrillDownResult {
-  std::string source_table;            // e.g. "apc_episodes"
-  std::vector<int64_t> row_ids;        // sorted; a composite's rows may repeat per component
+  std::string source_table;      // e.g. "apc_episodes"
+  std::vector<int64_t> row_ids;  // sorted; a composite's rows may repeat per component
 };
 
 class AccessGate {

@@ -1,15 +1,15 @@
 #include "pioneer/metrics/evaluate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
 #include <functional>
-#include <tuple>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
+#include <tuple>
 
 #include "pioneer/metrics/statistics.h"
 
@@ -90,8 +90,8 @@ std::string PopulationBasis(const SwitchValues& sw, Breakdown b, int year) {
 }
 
 std::optional<int64_t> Denominator(const ReferenceData& ref, const SwitchValues& sw,
-                                   const MetricDefinition& d, Breakdown b,
-                                   const std::string& group, int year) {
+                                   const MetricDefinition& d, Breakdown b, const std::string& group,
+                                   int year) {
   return GroupPopulation(ref, sw, b, group, year, 0, d.denominator_age_lo, d.denominator_age_hi);
 }
 
@@ -127,19 +127,23 @@ int MonthsIn(const Period& p) {
 
 double UnitScale(Unit u) {
   switch (u) {
-    case Unit::kPer100k: return 100000.0;
-    case Unit::kPer1000: return 1000.0;
-    case Unit::kPercent: return 100.0;
-    case Unit::kDays: return 1.0;
-    case Unit::kCount: return 0.0;
+    case Unit::kPer100k:
+      return 100000.0;
+    case Unit::kPer1000:
+      return 1000.0;
+    case Unit::kPercent:
+      return 100.0;
+    case Unit::kDays:
+      return 1.0;
+    case Unit::kCount:
+      return 0.0;
   }
   return 0.0;
 }
 
-std::optional<DirectlyStandardisedRate> Standardise(const ReferenceData& ref,
-                                                    const MetricDefinition& d, int year,
-                                                    int only_sex, bool registered,
-                                                    const std::map<std::pair<int, int>, int64_t>& ev) {
+std::optional<DirectlyStandardisedRate> Standardise(
+    const ReferenceData& ref, const MetricDefinition& d, int year, int only_sex, bool registered,
+    const std::map<std::pair<int, int>, int64_t>& ev) {
   std::vector<StandardCell> cells;
   const auto& w = Esp2013Weights();
   std::vector<int> sexes = d.standardisation == Standardisation::kEsp2013AgeSex
@@ -211,9 +215,12 @@ const char* UnitName(Unit u);
 
 std::string RateCiText(const MetricDefinition& d) {
   switch (RateCiKind(d)) {
-    case CiKind::kWilson: return "Wilson score";
-    case CiKind::kPoisson: return "exact Poisson (Byar from 389 events)";
-    case CiKind::kNone: return "";
+    case CiKind::kWilson:
+      return "Wilson score";
+    case CiKind::kPoisson:
+      return "exact Poisson (Byar from 389 events)";
+    case CiKind::kNone:
+      return "";
   }
   return "";
 }
@@ -230,9 +237,12 @@ std::string RateUnitText(const MetricDefinition& d) {
       return d.per_month ? base + " population per month (average over the period)"
                          : base + " population in the period (not annualised)";
     }
-    case Unit::kPercent: return "%";
-    case Unit::kCount: return "count in the period";
-    case Unit::kDays: return "days (mean)";
+    case Unit::kPercent:
+      return "%";
+    case Unit::kCount:
+      return "count in the period";
+    case Unit::kDays:
+      return "days (mean)";
   }
   return "";
 }
@@ -241,11 +251,16 @@ namespace {
 
 const char* UnitName(Unit u) {
   switch (u) {
-    case Unit::kPer100k: return "per 100,000";
-    case Unit::kPer1000: return "per 1,000";
-    case Unit::kPercent: return "%";
-    case Unit::kCount: return "count";
-    case Unit::kDays: return "days (mean)";
+    case Unit::kPer100k:
+      return "per 100,000";
+    case Unit::kPer1000:
+      return "per 1,000";
+    case Unit::kPercent:
+      return "%";
+    case Unit::kCount:
+      return "count";
+    case Unit::kDays:
+      return "days (mean)";
   }
   return "";
 }
@@ -474,8 +489,8 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       const auto& ev = cit == cells.end() ? kEmpty : cit->second;
       for (const auto& [bk, n] : ev) num += n;
       v.numerator = static_cast<double>(num);
-      const double per = d->per_month ? static_cast<double>(num) / MonthsIn(v.period)
-                                      : static_cast<double>(num);
+      const double per =
+          d->per_month ? static_cast<double>(num) / MonthsIn(v.period) : static_cast<double>(num);
       if (d->lookback_years > 0 && !ref.social_care_first_date.empty()) {
         auto first = Date::ParseIso(ref.social_care_first_date);
         if (first && v.period.start < first->AddMonths(12 * d->lookback_years)) {
@@ -533,12 +548,11 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
         SetRateInterval(v, RateCiKind(*d), static_cast<double>(num),
                         v.denominator ? static_cast<double>(*v.denominator) : 0, per_event);
       }
-      bool standardise_group = breakdown == Breakdown::kNone ||
-                               (breakdown == Breakdown::kSex && v.group != "unknown");
+      bool standardise_group =
+          breakdown == Breakdown::kNone || (breakdown == Breakdown::kSex && v.group != "unknown");
       if (d->standardisation != Standardisation::kNone && standardise_group && ref.max_year) {
         int only_sex = breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
-        auto dsr =
-            Standardise(ref, *d, v.population_year, only_sex, Registered(dsw), ev);
+        auto dsr = Standardise(ref, *d, v.population_year, only_sex, Registered(dsw), ev);
         if (dsr) {
           v.standardised_rate = dsr->rate;
           v.ci_lower = dsr->ci95.lower;
@@ -621,8 +635,8 @@ void ApplyDisclosureControl(MetricsReport& report) {
       }
     } else if (v.numerator && count_den && v.rate && d) {
       // Nothing counted: the proportion stays 0; its interval uses the published denominator.
-      SetRateInterval(v, RateCiKind(*d), 0,
-                      v.denominator ? static_cast<double>(*v.denominator) : 0, 0);
+      SetRateInterval(v, RateCiKind(*d), 0, v.denominator ? static_cast<double>(*v.denominator) : 0,
+                      0);
     }
   }
   // Day-of-week coefficients of variation from the published day counts.
@@ -640,8 +654,10 @@ void ApplyDisclosureControl(MetricsReport& report) {
           v.group.size() != provider.size() + 3) {
         continue;
       }
-      if (v.suppressed || !v.numerator) hidden = true;
-      else days.push_back(*v.numerator);
+      if (v.suppressed || !v.numerator)
+        hidden = true;
+      else
+        days.push_back(*v.numerator);
     }
     cv.rate.reset();
     if (hidden || days.size() != 7) {
@@ -677,13 +693,16 @@ nlohmann::json ReportJson(const MetricsReport& r) {
   j["switches"] = sw;
   nlohmann::json metrics = nlohmann::json::array();
   for (const auto& d : r.definitions) {
-    nlohmann::json m = {{"id", d.id},           {"title", d.title},
-                        {"version", d.version}, {"citation", d.citation},
-                        {"provenance", d.provenance}, {"provisional", d.provisional},
+    nlohmann::json m = {{"id", d.id},
+                        {"title", d.title},
+                        {"version", d.version},
+                        {"citation", d.citation},
+                        {"provenance", d.provenance},
+                        {"provisional", d.provisional},
                         {"unit", UnitName(d.unit)},
                         {"rate_unit", RateUnitText(d)},
                         {"polarity", d.polarity == Polarity::kLowerIsBetter ? "lower is better"
-                                                                             : "higher is better"},
+                                                                            : "higher is better"},
                         {"switches", d.switches}};
     nlohmann::json vals = nlohmann::json::array();
     for (const auto& v : r.values) {
@@ -743,29 +762,28 @@ std::string ReportCsv(const MetricsReport& r) {
     out += fmt::format(
         "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", v.metric_id,
         quote(d ? d->title : ""), quote(d ? RateUnitText(*d) : ""),
-        d ? (d->polarity == Polarity::kLowerIsBetter ? "lower is better" : "higher is better")
-          : "",
+        d ? (d->polarity == Polarity::kLowerIsBetter ? "lower is better" : "higher is better") : "",
         d ? d->version : "", v.period_label, v.period.start.ToIso(), v.period.last_day().ToIso(),
         quote(v.group), v.numerator ? fmt::format("{:.0f}", *v.numerator) : "",
         v.denominator ? std::to_string(*v.denominator) : "", f(v.rate), f(v.rate_ci_lower),
         f(v.rate_ci_upper), v.ci_method, f(v.standardised_rate), f(v.ci_lower), f(v.ci_upper),
-        v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of,
-        quote(v.denominator_basis), flags);
+        v.suppressed ? 1 : 0, d && d->provisional ? 1 : 0, r.data_as_of, quote(v.denominator_basis),
+        flags);
   }
   return out;
 }
 
 std::string ReportTable(const MetricsReport& r) {
   std::string out = fmt::format(
-      "BCF metrics (engine {}, data as of {}, breakdown {}, disclosure control {})\n",
-      r.engine, r.data_as_of.empty() ? "unknown" : r.data_as_of, BreakdownName(r.breakdown),
+      "BCF metrics (engine {}, data as of {}, breakdown {}, disclosure control {})\n", r.engine,
+      r.data_as_of.empty() ? "unknown" : r.data_as_of, BreakdownName(r.breakdown),
       r.disclosure_applied ? "ON (1-7 suppressed '*', numerators rounded to 5)" : "OFF");
   for (const auto& d : r.definitions) {
-    out += fmt::format("\n{} — {} [v{}{}]\n  {}; {}; {}\n", d.id, d.title, d.version,
-                       d.provisional ? ", provisional" : "", RateUnitText(d),
-                       d.polarity == Polarity::kLowerIsBetter ? "lower is better"
-                                                              : "higher is better",
-                       d.citation);
+    out +=
+        fmt::format("\n{} — {} [v{}{}]\n  {}; {}; {}\n", d.id, d.title, d.version,
+                    d.provisional ? ", provisional" : "", RateUnitText(d),
+                    d.polarity == Polarity::kLowerIsBetter ? "lower is better" : "higher is better",
+                    d.citation);
     out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>17} {:>10} {:>21}\n", "period",
                        "group", "numerator", "denominator", "rate", "rate 95% CI", "DSR",
                        "DSR 95% CI");
@@ -780,13 +798,12 @@ std::string ReportTable(const MetricsReport& r) {
         label += "+";
         flagged = true;
       }
-      std::string rci = v.rate_ci_lower
-                            ? fmt::format("{:.1f}-{:.1f}", *v.rate_ci_lower, *v.rate_ci_upper)
-                            : "-";
+      std::string rci =
+          v.rate_ci_lower ? fmt::format("{:.1f}-{:.1f}", *v.rate_ci_lower, *v.rate_ci_upper) : "-";
       out += fmt::format("  {:<12} {:<14} {:>10} {:>12} {:>10} {:>17} {:>10} {:>21}\n", label,
                          v.group, v.suppressed ? "*" : Fmt(v.numerator, 0),
-                         v.denominator ? std::to_string(*v.denominator) : "-", Fmt(v.rate, 1),
-                         rci, Fmt(v.standardised_rate, 1), ci);
+                         v.denominator ? std::to_string(*v.denominator) : "-", Fmt(v.rate, 1), rci,
+                         Fmt(v.standardised_rate, 1), ci);
     }
     if (!basis.empty()) out += fmt::format("  denominator: {} (first value)\n", basis);
     if (flagged) {

@@ -33,11 +33,10 @@
 // Thread safety: plain functions.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/engine.h"
@@ -49,10 +48,10 @@ struct MetricValue {
   std::string metric_id;
   std::string period_label;
   Period period;
-  std::string group;  // "all" or the breakdown group
+  std::string group;                // "all" or the breakdown group
   std::optional<double> numerator;  // absent when suppressed
   std::optional<int64_t> denominator;
-  std::optional<double> rate;          // crude, per unit
+  std::optional<double> rate;  // crude, per unit
   std::optional<double> standardised_rate;
   std::optional<double> ci_lower, ci_upper;  // 95% CI of the standardised rate
   // 95% CI of the crude rate / proportion (`rate`): Wilson score for proportions (percent of
@@ -61,7 +60,7 @@ struct MetricValue {
   std::optional<double> rate_ci_lower, rate_ci_upper;
   std::string ci_method;  // "wilson", "poisson", ""
   int population_year = 0;
-  std::string denominator_basis;  // see above; "" for counts
+  std::string denominator_basis;   // see above; "" for counts
   std::vector<std::string> flags;  // see above
   bool suppressed = false;
 };

@@ -25,8 +25,7 @@ std::optional<Source> SourceOf(std::string_view table) {
 }
 
 Status NotLoaded(const std::string& table, const std::string& f) {
-  return InvalidArgumentError("metrics: field '" + f + "' of " + table +
-                              " not loaded in timeline");
+  return InvalidArgumentError("metrics: field '" + f + "' of " + table + " not loaded in timeline");
 }
 
 // The person of an unplaced record (Timeline::UnplacedRange).
@@ -41,10 +40,10 @@ struct Node {
   Expr::Kind kind;
   const AttributeTable* attrs = nullptr;
   std::vector<int> cols;
-  std::vector<bool> text;              // per col: interned string (else date/int)
-  std::unordered_set<int32_t> ids;     // kIn: interned ids of the values
-  std::vector<std::string> prefixes;   // kPrefix, kContains: the non-empty values
-  mutable std::vector<int8_t> memo;    // kPrefix, kContains: per string id, -1 unknown
+  std::vector<bool> text;             // per col: interned string (else date/int)
+  std::unordered_set<int32_t> ids;    // kIn: interned ids of the values
+  std::vector<std::string> prefixes;  // kPrefix, kContains: the non-empty values
+  mutable std::vector<int8_t> memo;   // kPrefix, kContains: per string id, -1 unknown
   int64_t lo = 0, hi = 0;
   // Relations.
   Relation::Kind rel_kind = Relation::Kind::kStartsWithin;
@@ -295,13 +294,13 @@ struct Plan {
   Node root;
   int period = -1, period_end = -1, value_from = -1, age = -1, birth = -1, age_date = -1;
   int sex = -1, practice = -1, lsoa = -1, provider = -1;  // -1: from the person (PDS)
-  bool practice_at_event = false;  // practice_field == kPracticeAtEvent
-  std::vector<std::pair<int32_t, int32_t>> ranges;       // [first, end) per period
+  bool practice_at_event = false;                         // practice_field == kPracticeAtEvent
+  std::vector<std::pair<int32_t, int32_t>> ranges;        // [first, end) per period
   bool sorted_disjoint = false;  // ranges ascending and non-overlapping (e.g. every month)
 };
 
-StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def,
-                        const Expr& pred, const std::vector<LabelledPeriod>& periods) {
+StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def, const Expr& pred,
+                        const std::vector<LabelledPeriod>& periods) {
   Plan p;
   p.def = &def;
   auto src = SourceOf(def.source);
@@ -334,8 +333,8 @@ StatusOr<Plan> MakePlan(const timeline::Timeline& t, const MetricDefinition& def
     PIONEER_RETURN_IF_ERROR(col(def.provider_field, p.provider, false));
   }
   for (const auto& lp : periods) {
-    p.ranges.push_back({lp.period.start.days_since_epoch(),
-                        lp.period.end_exclusive.days_since_epoch()});
+    p.ranges.push_back(
+        {lp.period.start.days_since_epoch(), lp.period.end_exclusive.days_since_epoch()});
   }
   p.sorted_disjoint = true;
   for (size_t k = 1; k < p.ranges.size(); ++k) {
@@ -383,8 +382,7 @@ class Groups {
 // each person's first record per period (by period date, then row id).
 Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
              const FastEngine::SourceIndex* indexes, const std::vector<uint8_t>& objecting,
-             Breakdown breakdown, Groups& groups,
-             const std::function<void(const Hit&)>& fn) {
+             Breakdown breakdown, Groups& groups, const std::function<void(const Hit&)>& fn) {
   const FastEngine::SourceIndex& index = indexes[static_cast<int>(p.src)];
   const MetricDefinition& d = *p.def;
   const auto& ev = t.events();
@@ -396,8 +394,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
   std::vector<char> have(np);
   // Practice of `person` on `day` (kPracticeAtEvent): the registration open that day with the
   // latest start (events are ordered by start, then row id), else the PDS current practice.
-  const FastEngine::SourceIndex& registrations =
-      indexes[static_cast<int>(Source::kGpRegistration)];
+  const FastEngine::SourceIndex& registrations = indexes[static_cast<int>(Source::kGpRegistration)];
   auto practice_at = [&](timeline::PersonIndex person, int32_t day) -> uint32_t {
     uint32_t practice = pc.practice[person];
     for (uint32_t k = registrations.first[person]; k < registrations.first[person + 1]; ++k) {
@@ -486,10 +483,18 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       }
       int age = -1;
       switch (d.age_rule) {
-        case AgeRule::kField: age = NormalisedAge(attrs.Value(p.age, row)); break;
-        case AgeRule::kAtDateField: age = AgeYears(birth, attrs.Value(p.age_date, row)); break;
-        case AgeRule::kAtFinancialYearEnd: age = AgeYears(birth, FyEnd(pd)); break;
-        case AgeRule::kAtPeriodEnd: age = AgeYears(birth, end - 1); break;
+        case AgeRule::kField:
+          age = NormalisedAge(attrs.Value(p.age, row));
+          break;
+        case AgeRule::kAtDateField:
+          age = AgeYears(birth, attrs.Value(p.age_date, row));
+          break;
+        case AgeRule::kAtFinancialYearEnd:
+          age = AgeYears(birth, FyEnd(pd));
+          break;
+        case AgeRule::kAtPeriodEnd:
+          age = AgeYears(birth, end - 1);
+          break;
       }
       if (d.age_lo >= 0 && (age < d.age_lo || age > d.age_hi)) continue;
       int64_t value = 1;
@@ -512,20 +517,24 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
                             kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
       } else {
         switch (breakdown) {
-          case Breakdown::kNone: h.group = groups.Id("all"); break;
-          case Breakdown::kSex: h.group = groups.Id(SexLabel(sex)); break;
+          case Breakdown::kNone:
+            h.group = groups.Id("all");
+            break;
+          case Breakdown::kSex:
+            h.group = groups.Id(SexLabel(sex));
+            break;
           case Breakdown::kAgeBand:
             h.group = groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
             break;
           case Breakdown::kPractice:
           case Breakdown::kCcg: {
             const uint32_t id = static_cast<uint32_t>(
-                p.practice >= 0         ? attrs.Value(p.practice, row)
-                : !placed               ? 0
+                p.practice >= 0 ? attrs.Value(p.practice, row)
+                : !placed       ? 0
                 : p.practice_at_event
-                    ? practice_at(person, d.period_mode == PeriodMode::kAsAtPeriodEnd ? end - 1
-                                                                                      : pd)
-                                        : pc.practice[person]);
+                    ? practice_at(person,
+                                  d.period_mode == PeriodMode::kAsAtPeriodEnd ? end - 1 : pd)
+                    : pc.practice[person]);
             h.group = groups.ByPoolId(id, [&]() -> std::string {
               std::string pr(pool.Get(id));
               if (breakdown == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
@@ -536,10 +545,9 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
           }
           case Breakdown::kDeprivation:
           case Breakdown::kHwb: {
-            const uint32_t id =
-                static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row)
-                                      : placed    ? pc.lsoa[person]
-                                                  : 0);
+            const uint32_t id = static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row)
+                                                      : placed    ? pc.lsoa[person]
+                                                                  : 0);
             h.group = groups.ByPoolId(id, [&]() -> std::string {
               std::string ls(pool.Get(id));
               if (breakdown == Breakdown::kDeprivation) {
@@ -563,7 +571,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
         fn(h);
       }
     }
-    };
+  };
   const bool skip_objecting = d.exclude_objections && !objecting.empty();
   for (timeline::PersonIndex person = 0; person < t.person_count(); ++person) {
     const uint32_t first_of_source = index.first[person], end_of_source = index.first[person + 1];
@@ -571,7 +579,8 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
     if (skip_objecting && objecting[person]) continue;
     auto [b, e] = t.EventRange(person);
     if (d.measure == Measure::kPersons) std::fill(have.begin(), have.end(), 0);
-    for (uint32_t j = first_of_source; j < end_of_source; ++j) record(person, index.events[j], b, e);
+    for (uint32_t j = first_of_source; j < end_of_source; ++j)
+      record(person, index.events[j], b, e);
     if (d.measure == Measure::kPersons) {
       for (int k = 0; k < np; ++k) {
         if (have[k]) fn(best[k].second);
@@ -587,8 +596,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
 
 }  // namespace
 
-timeline::TimelineOptions RequiredTimelineOptions(
-    const std::vector<MetricDefinition>& catalogue) {
+timeline::TimelineOptions RequiredTimelineOptions(const std::vector<MetricDefinition>& catalogue) {
   std::map<std::string, std::set<std::string>> fields;
   for (const auto& d : catalogue) {
     for (const auto& [table, set] : FieldsBySource(catalogue, d)) {
@@ -647,8 +655,8 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
     objecting_.assign(t_.person_count(), 0);
     const auto& nhs = t_.persons().nhs_number;
     for (timeline::PersonIndex person = 0; person < t_.person_count(); ++person) {
-      objecting_[person] = std::binary_search(ref_.objecting.begin(), ref_.objecting.end(),
-                                              nhs[person]);
+      objecting_[person] =
+          std::binary_search(ref_.objecting.begin(), ref_.objecting.end(), nhs[person]);
     }
   }
   indexed_ = true;
@@ -689,11 +697,12 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
   PIONEER_ASSIGN_OR_RETURN(Plan plan, MakePlan(t_, def, predicate, {period}));
   PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
   Groups groups(t_.strings().size());
-  PIONEER_RETURN_IF_ERROR(Visit(t_, ref_, plan, indexes, objecting_, breakdown, groups, [&](const Hit& h) {
-    if (group.empty() || groups.names()[static_cast<size_t>(h.group)] == group) {
-      rows.push_back(h.row_id);
-    }
-  }));
+  PIONEER_RETURN_IF_ERROR(
+      Visit(t_, ref_, plan, indexes, objecting_, breakdown, groups, [&](const Hit& h) {
+        if (group.empty() || groups.names()[static_cast<size_t>(h.group)] == group) {
+          rows.push_back(h.row_id);
+        }
+      }));
   std::sort(rows.begin(), rows.end());
   return rows;
 }

@@ -34,10 +34,8 @@ class FastEngine : public CountingEngine {
                          const CountRequest& request) override;
   // Builds the source indexes; Count is then safe from several threads.
   bool PrepareConcurrentCount() override { return Indexes().ok(); }
-  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,
-                                               const Expr& predicate,
-                                               const LabelledPeriod& period,
-                                               Breakdown breakdown,
+  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def, const Expr& predicate,
+                                               const LabelledPeriod& period, Breakdown breakdown,
                                                const std::string& group) override;
 
   // The events of one source in timeline order (indices into events()), and for each person

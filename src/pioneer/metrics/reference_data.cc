@@ -1,10 +1,10 @@
 #include "pioneer/metrics/reference_data.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/metrics/duplicate_rows.h"
@@ -49,8 +49,8 @@ int64_t ReferenceData::AreaPopulation(const std::string& area, int year, int sex
   return total;
 }
 
-std::optional<int64_t> ReferenceData::RegisteredIn(Breakdown b, const std::string& group,
-                                                   int year, int sex, int lo, int hi) const {
+std::optional<int64_t> ReferenceData::RegisteredIn(Breakdown b, const std::string& group, int year,
+                                                   int sex, int lo, int hi) const {
   auto it = registered_groups.find({b, group, year});
   if (it == registered_groups.end()) return std::nullopt;
   int64_t total = 0;
@@ -107,8 +107,9 @@ Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref) {
     }
     if (!allowed) {
       return bad(r.line, "table",
-                 "'" + table + "' is not a table dementia.prevalence_rates can select "
-                 "(cfas2, dementia_uk_2007)");
+                 "'" + table +
+                     "' is not a table dementia.prevalence_rates can select "
+                     "(cfas2, dementia_uk_2007)");
     }
     std::string sex_text = field(1);
     if (sex_text != "1" && sex_text != "2") {
@@ -193,8 +194,8 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
           int year = static_cast<int>(row.Int(0));
           int age = static_cast<int>(std::min<int64_t>(row.Int(2), 90));
           r.population[{year, static_cast<int>(row.Int(1)), age}] += row.Int(3);
-          r.area_population[{std::string(row.Text(4)), year, static_cast<int>(row.Int(1)),
-                             age}] += row.Int(3);
+          r.area_population[{std::string(row.Text(4)), year, static_cast<int>(row.Int(1)), age}] +=
+              row.Int(3);
           r.min_year = r.min_year == 0 ? year : std::min(r.min_year, year);
           r.max_year = std::max(r.max_year, year);
         });
@@ -210,10 +211,9 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
     if (!st.ok()) return st;
   }
   if (store.HasTable("lsoa")) {
-    Status st = store.Query("SELECT lsoa_code, imd_decile, la_code FROM lsoa ORDER BY rowid",
-                            {}, [&](const store::RowView& row) {
-                              r.lsoa_imd[std::string(row.Text(0))] =
-                                  static_cast<int>(row.Int(1));
+    Status st = store.Query("SELECT lsoa_code, imd_decile, la_code FROM lsoa ORDER BY rowid", {},
+                            [&](const store::RowView& row) {
+                              r.lsoa_imd[std::string(row.Text(0))] = static_cast<int>(row.Int(1));
                               r.lsoa_la[std::string(row.Text(0))] = std::string(row.Text(2));
                             });
     if (!st.ok()) return st;
@@ -272,7 +272,8 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
       Status st = store.Query(
           std::string("SELECT coalesce(min(event_start_date), '') FROM social_care_events WHERE ") +
               where + "event_start_date IS NOT NULL AND event_start_date <> ''",
-          {}, [&](const store::RowView& row) { r.social_care_first_date = std::string(row.Text(0)); });
+          {},
+          [&](const store::RowView& row) { r.social_care_first_date = std::string(row.Text(0)); });
       if (!st.ok()) return st;
       if (!r.social_care_first_date.empty()) break;
     }

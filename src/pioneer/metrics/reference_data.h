@@ -5,14 +5,14 @@
 // Errors: whatever the store returns. Thread safety: plain values.
 #pragma once
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 #include <tuple>
+#include <vector>
 
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/definition.h"
@@ -24,7 +24,7 @@ struct ReferenceData {
   // (mid-year, sex 1/2, age 0..90 where 90 = 90+) -> residents, summed over area codes (the
   // store holds one HWB's data).
   std::map<std::tuple<int, int, int>, int64_t> population;
-  int min_year = 0, max_year = 0;  // 0 when no population rows
+  int min_year = 0, max_year = 0;                   // 0 when no population rows
   std::map<std::string, std::string> practice_ccg;  // practice ODS -> parent (CCG) code
   std::map<std::string, int> lsoa_imd;              // LSOA -> IMD decile
   std::map<std::string, std::string> lsoa_la;       // LSOA -> local authority (HWB) code

@@ -18,8 +18,8 @@ std::string FullTable(const std::string& table, double male_65, const std::strin
   for (int sex = 1; sex <= 2; ++sex) {
     for (int b = 0; b < 6; ++b) {
       double rate = sex == 1 && b == 0 ? male_65 : 10.0 * sex + b;
-      out += table + "," + std::to_string(sex) + "," + bands[b] + "," + std::to_string(rate) +
-             "," + (sex == 1 && b == 0 ? source : "") + "\n";
+      out += table + "," + std::to_string(sex) + "," + bands[b] + "," + std::to_string(rate) + "," +
+             (sex == 1 && b == 0 ? source : "") + "\n";
     }
   }
   return out;
@@ -55,8 +55,7 @@ TEST(RateTablesCsv, BadFilesNameLineAndFieldAndChangeNothing) {
       {"bad band", header + "cfas2,1,65-70,1.0\n", "line 2, field 'age_band'"},
       {"rate not a number", header + "cfas2,1,65-69,one\n", "line 2, field 'rate_per_100'"},
       {"rate over 100", header + "cfas2,1,65-69,101\n", "line 2, field 'rate_per_100'"},
-      {"duplicate cell", header + "cfas2,1,65-69,1\ncfas2,1,65-69,2\n",
-       "line 3, field 'age_band'"},
+      {"duplicate cell", header + "cfas2,1,65-69,1\ncfas2,1,65-69,2\n", "line 3, field 'age_band'"},
       {"missing column", "table,sex,band,rate_per_100\n", "field 'age_band': missing column"},
       {"incomplete table", header + "cfas2,1,65-69,1\n", "no row for sex 1 age band 70-74"},
   };
@@ -93,9 +92,8 @@ namespace {
 // the official figures (docs/metrics.md, "Reference rate tables").
 TEST(RateTablesCsv, ShippedTemplateMatchesTheEmbeddedTables) {
   ReferenceData ref;
-  ASSERT_TRUE(LoadRateTablesCsv(testing::SourceDir() +
-                                    "/examples/reference/dementia_prevalence_rates.csv",
-                                ref)
+  ASSERT_TRUE(LoadRateTablesCsv(
+                  testing::SourceDir() + "/examples/reference/dementia_prevalence_rates.csv", ref)
                   .ok());
   for (const auto& embedded : ReferenceRates()) {
     const RateTable* t = ref.RateTableNamed(embedded.name);

@@ -1,11 +1,11 @@
 #include "pioneer/metrics/run.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "pioneer/metrics/fast_engine.h"
 #include "pioneer/metrics/reference_data.h"

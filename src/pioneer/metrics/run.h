@@ -23,14 +23,14 @@
 namespace pioneer::metrics {
 
 struct EvaluateStoreOptions {
-  Period range;                            // e.g. Period::Parse("2013-04..2016-03")
+  Period range;  // e.g. Period::Parse("2013-04..2016-03")
   // Periods of each granularity, in this order (e.g. {kMonth, kQuarter, kYear}).
   std::vector<Granularity> granularities = {Granularity::kYear};
   Breakdown breakdown = Breakdown::kNone;
-  SwitchValues switch_overrides;           // resolved against AllSwitches()
-  std::vector<std::string> metric_ids;     // empty = every metric
-  bool reference_engine = false;           // SQL on the store instead of the timeline
-  std::string rate_tables_csv;             // non-empty: LoadRateTablesCsv (reference_data.h)
+  SwitchValues switch_overrides;        // resolved against AllSwitches()
+  std::vector<std::string> metric_ids;  // empty = every metric
+  bool reference_engine = false;        // SQL on the store instead of the timeline
+  std::string rate_tables_csv;          // non-empty: LoadRateTablesCsv (reference_data.h)
   // Reuse this timeline instead of building one (fast engine only). It must have been built
   // from `store` with RequiredTimelineOptions(catalogue) or a superset (a missing field is
   // a kInvalidArgument from the engine). Not owned; must outlive the call.

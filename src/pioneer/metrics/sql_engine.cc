@@ -1,10 +1,10 @@
 #include "pioneer/metrics/sql_engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "pioneer/metrics/duplicate_rows.h"
 
@@ -58,9 +58,7 @@ std::string WeekdayOf(const std::string& x) {  // 0 = Sunday .. 6 = Saturday
   if (Lite()) return fmt::format("CAST(strftime('%w', {}) AS INTEGER)", x);
   return fmt::format("CAST(extract(dow FROM {}) AS INTEGER)", AsDate(x));
 }
-std::string RowId(const std::string& alias) {
-  return alias + (Lite() ? ".rowid" : "._rowid");
-}
+std::string RowId(const std::string& alias) { return alias + (Lite() ? ".rowid" : "._rowid"); }
 std::string IntDiv(const std::string& a, int b) {
   return "(" + a + (g_dialect == SqlDialect::kDuckDb ? " // " : " / ") + std::to_string(b) + ")";
 }
@@ -123,13 +121,13 @@ bool UsesPerson(const Expr& e) {
 std::string SourceView(const std::string& table, bool has_links) {
   std::string own = "CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END";
   std::string key =
-      has_links
-          ? fmt::format("coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-                        "l.source_table = {} AND l.row_id = {} AND l.decision IN "
-                        "('automatic', 'accepted') AND l.traced_nhs_number IS NOT NULL LIMIT 1), "
-                        "{})",
-                        Quote(table), RowId("t"), own)
-          : own;
+      has_links ? fmt::format(
+                      "coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
+                      "l.source_table = {} AND l.row_id = {} AND l.decision IN "
+                      "('automatic', 'accepted') AND l.traced_nhs_number IS NOT NULL LIMIT 1), "
+                      "{})",
+                      Quote(table), RowId("t"), own)
+                : own;
   // MATERIALIZED: the person key becomes a column the planner can index for the joins of
   // decorrelated relations (SQLite builds an automatic index; it cannot index an expression).
   return fmt::format(
@@ -190,8 +188,8 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
     case Expr::Kind::kDaysBetween: {
       std::string from = DateCol(a, e.fields[0]), to = DateCol(a, e.fields[1]);
       std::string diff = DaysFromTo(from, to);
-      std::string s = fmt::format("{} IS NOT NULL AND {} IS NOT NULL AND {} >= {}", from, to,
-                                  diff, e.lo);
+      std::string s =
+          fmt::format("{} IS NOT NULL AND {} IS NOT NULL AND {} >= {}", from, to, diff, e.lo);
       if (e.hi < kUnbounded) s += fmt::format(" AND {} <= {}", diff, e.hi);
       return "coalesce((" + s + "), " + False() + ")";
     }
@@ -209,8 +207,7 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       return "NOT (" + Render(e.children[0], a, ctx) + ")";
     case Expr::Kind::kPersonDate: {
       std::string v = fmt::format("NULLIF(CAST(ps.\"{}\" AS TEXT), '')", e.relation.date_field);
-      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), " + False() +
-             ")";
+      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), " + False() + ")";
     }
     case Expr::Kind::kExists: {
       const Relation& r = e.relation;
@@ -227,8 +224,8 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       // PostgreSQL run this as a join instead of re-scanning the related table per record
       // (a correlated EXISTS under OR cannot be turned into a semi-join by either).
       const bool period_anchor = r.anchor == kPeriodEnd || r.anchor == kPeriodStart;
-      const bool decorrelate = !ctx.source.empty() && !UsesPerson(e.children[0]) &&
-                               (!period_anchor || ctx.top);
+      const bool decorrelate =
+          !ctx.source.empty() && !UsesPerson(e.children[0]) && (!period_anchor || ctx.top);
       const std::string xa = fmt::format("x{}", sub.depth), qa = fmt::format("q{}", sub.depth);
       const std::string self = decorrelate ? xa : a;
       std::string v = DateCol(ra, r.date_field);
@@ -244,15 +241,17 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
         case Relation::Kind::kOpenOn: {
           std::string day = Shift(anchor, r.lo);
           std::string end = DateCol(ra, r.end_field);
-          rel = fmt::format("{0} IS NOT NULL AND {1} IS NOT NULL AND {0} <= {1} AND ({2} IS NULL "
-                            "OR {2} > {1})",
-                            v, day, end);
+          rel = fmt::format(
+              "{0} IS NOT NULL AND {1} IS NOT NULL AND {0} <= {1} AND ({2} IS NULL "
+              "OR {2} > {1})",
+              v, day, end);
           break;
         }
         case Relation::Kind::kBefore:
-          rel = fmt::format("{0} IS NOT NULL AND {1} IS NOT NULL AND ({0} < {1} OR ({0} = {1} "
-                            "AND {2}._rid < {3}._rid))",
-                            v, anchor, ra, self);
+          rel = fmt::format(
+              "{0} IS NOT NULL AND {1} IS NOT NULL AND ({0} < {1} OR ({0} = {1} "
+              "AND {2}._rid < {3}._rid))",
+              v, anchor, ra, self);
           break;
       }
       if (decorrelate && period_anchor) {
@@ -284,11 +283,12 @@ std::string FieldOrPerson(const std::string& f, const std::string& person_col) {
 // placed on the same person, open that day, with the latest start (then the highest row id);
 // else the PDS current practice.
 std::string PracticeSql(const MetricDefinition& d, const HasTable& has) {
-  if (d.practice_field != kPracticeAtEvent) return FieldOrPerson(d.practice_field, "gp_practice_code");
+  if (d.practice_field != kPracticeAtEvent)
+    return FieldOrPerson(d.practice_field, "gp_practice_code");
   std::string person = FieldOrPerson(kPersonField, "gp_practice_code");
   if (!has("gp_registrations")) return person;
   std::string day = d.period_mode == PeriodMode::kAsAtPeriodEnd ? std::string("p.last_day")
-                                                                 : DateCol("a", d.period_field);
+                                                                : DateCol("a", d.period_field);
   return fmt::format(
       "coalesce((SELECT {0} FROM \"v_gp_registrations\" g WHERE g._pkey = a._pkey AND {1} IS "
       "NOT NULL AND {1} <= {2} AND ({3} IS NULL OR {3} >= {2}) ORDER BY {1} DESC, g._rid DESC "
@@ -311,10 +311,10 @@ std::string AgeSql(const MetricDefinition& d) {
       return AgeYearsSql(birth, DateCol("a", d.age_date_field));
     case AgeRule::kAtFinancialYearEnd: {
       std::string pd = DateCol("a", d.period_field);
-      return AgeYearsSql(
-          birth, fmt::format("(CAST({} + (CASE WHEN {} >= 4 THEN 1 ELSE 0 END) AS TEXT) || "
-                             "'-03-31')",
-                             YearOf(pd), MonthOf(pd)));
+      return AgeYearsSql(birth,
+                         fmt::format("(CAST({} + (CASE WHEN {} >= 4 THEN 1 ELSE 0 END) AS TEXT) || "
+                                     "'-03-31')",
+                                     YearOf(pd), MonthOf(pd)));
     }
     case AgeRule::kAtPeriodEnd:
       return AgeYearsSql(birth, "p.last_day");
@@ -399,9 +399,10 @@ std::string ValueSql(const MetricDefinition& d) {
       return "1";
     case Measure::kDaysInPeriod: {
       std::string pe = DateCol("a", d.period_end_field);
-      return Greatest("0", DaysFromTo(Greatest(pf, "p.first_day"),
-                                      fmt::format("(CASE WHEN {} IS NULL THEN p.end_day ELSE {} END)",
-                                                  pe, Least(pe, "p.end_day"))));
+      return Greatest(
+          "0", DaysFromTo(Greatest(pf, "p.first_day"),
+                          fmt::format("(CASE WHEN {} IS NULL THEN p.end_day ELSE {} END)", pe,
+                                      Least(pe, "p.end_day"))));
     }
     case Measure::kDaysBetween:
       return Greatest("0", DaysFromTo(DateCol("a", d.value_from_field), pf));
@@ -429,10 +430,9 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
                     const std::vector<LabelledPeriod>& periods, Breakdown b, const HasTable& has) {
   std::string values;
   for (size_t i = 0; i < periods.size(); ++i) {
-    values += fmt::format("{}({}, '{}', '{}', '{}')", i ? ", " : "", i,
-                          periods[i].period.start.ToIso(),
-                          periods[i].period.end_exclusive.ToIso(),
-                          periods[i].period.last_day().ToIso());
+    values +=
+        fmt::format("{}({}, '{}', '{}', '{}')", i ? ", " : "", i, periods[i].period.start.ToIso(),
+                    periods[i].period.end_exclusive.ToIso(), periods[i].period.last_day().ToIso());
   }
   // The person table (PDS current rows, one per number) is built only for definitions that
   // read it: a definition that reads only the record never joins a person's fields.
@@ -444,15 +444,18 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
                 RowId("pds") +
                 ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
                 "q WHERE rn = 1"
-          : std::string("SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
-                        "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
+          : std::string(
+                "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
+                "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
                 False();
   // Placed records only, unless the definition counts unplaced ones by the record's own fields.
-  std::string where = fmt::format("{}{} IS NOT NULL", d.count_unplaced ? "" : "a._pkey IS NOT NULL AND ",
-                                  DateCol("a", d.period_field));
+  std::string where =
+      fmt::format("{}{} IS NOT NULL", d.count_unplaced ? "" : "a._pkey IS NOT NULL AND ",
+                  DateCol("a", d.period_field));
   if (!d.months.empty()) {
     std::string m;
-    for (size_t i = 0; i < d.months.size(); ++i) m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
+    for (size_t i = 0; i < d.months.size(); ++i)
+      m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
     where += fmt::format(" AND {} IN ({})", MonthOf(DateCol("a", d.period_field)), m);
   }
   if (d.measure == Measure::kDaysBetween) {
@@ -473,8 +476,7 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   // (relations anchored on the period's first/last day) are tested per (record, period).
   auto reads_period = [](const std::string& sql) {
     return sql.find("p.last_day") != std::string::npos ||
-           sql.find("p.first_day") != std::string::npos ||
-           sql.find("p.idx") != std::string::npos;
+           sql.find("p.first_day") != std::string::npos || sql.find("p.idx") != std::string::npos;
   };
   std::vector<const Expr*> terms;
   if (predicate.kind == Expr::Kind::kAnd) {
@@ -501,13 +503,13 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
       MembershipSql(d), period_dependent ? " WHERE " + period_pred : "");
   std::string filtered = "SELECT * FROM base";
   if (d.age_lo >= 0) {
-    filtered += fmt::format(" WHERE age IS NOT NULL AND age BETWEEN {} AND {}", d.age_lo,
-                            d.age_hi);
+    filtered += fmt::format(" WHERE age IS NOT NULL AND age BETWEEN {} AND {}", d.age_lo, d.age_hi);
   }
   std::string chosen = "SELECT * FROM filtered";
   if (d.measure == Measure::kPersons) {
-    chosen = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY person, pidx ORDER BY "
-             "pdate, rid) AS rn FROM filtered) q WHERE rn = 1";
+    chosen =
+        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY person, pidx ORDER BY "
+        "pdate, rid) AS rn FROM filtered) q WHERE rn = 1";
   }
   std::string views;
   for (const auto& t : tables) views += SourceView(t, has("record_links")) + ", ";
@@ -530,9 +532,8 @@ std::string RenderCountSql(const MetricDefinition& def, const Expr& predicate,
                            const CountRequest& request, SqlDialect dialect,
                            const std::function<bool(const std::string&)>& has_table) {
   DialectScope scope(dialect);
-  return fmt::format(
-      "SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) q GROUP BY 1, 2, 3, 4",
-      RowsSql(def, predicate, request.periods, request.breakdown, has_table));
+  return fmt::format("SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) q GROUP BY 1, 2, 3, 4",
+                     RowsSql(def, predicate, request.periods, request.breakdown, has_table));
 }
 
 std::string SqlEngine::CountSql(const MetricDefinition& def, const Expr& predicate,

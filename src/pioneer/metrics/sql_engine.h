@@ -42,10 +42,8 @@ class SqlEngine : public CountingEngine {
   std::string name() const override { return "sqlite-reference"; }
   StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
                          const CountRequest& request) override;
-  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def,
-                                               const Expr& predicate,
-                                               const LabelledPeriod& period,
-                                               Breakdown breakdown,
+  StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def, const Expr& predicate,
+                                               const LabelledPeriod& period, Breakdown breakdown,
                                                const std::string& group) override;
   // The full counting statement (for docs and debugging).
   static std::string CountSql(const MetricDefinition& def, const Expr& predicate,

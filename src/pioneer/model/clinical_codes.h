@@ -1,9 +1,10 @@
 // Clinical and organisational code normalisation: ICD-10, OPCS-4, SNOMED CT, ODS, postcodes.
 //
 // ICD-10 (HES style, bcf-metrics.md 1.7): upper case; strip '.', spaces and the
-// dagger/asterisk marks '+', '*', '!'; keep the first 4 characters (dropping 5th/6th); if only 3 remain append 'X' ("J46" -> "J46X",
-// "j45.9" -> "J459", "I10" -> "I10X"). A valid result is a letter, two digits and a
-// digit or 'X'. Rules on 3-character categories compare the first 3 characters.
+// dagger/asterisk marks '+', '*', '!'; keep the first 4 characters (dropping 5th/6th); if only 3
+// remain append 'X' ("J46" -> "J46X", "j45.9" -> "J459", "I10" -> "I10X"). A valid result is a
+// letter, two digits and a digit or 'X'. Rules on 3-character categories compare the first 3
+// characters.
 //
 // OPCS-4: upper case, strip '.', keep the first 4 characters; valid = a letter and three
 // digits, or a letter and two digits (a 3-character category). '-' and '&' are placeholders

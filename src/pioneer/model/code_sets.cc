@@ -68,12 +68,10 @@ constexpr Code kGpSnomed[] = {
 
 constexpr Code kEpisodeStatus[] = {{"1", "Finished episode"}, {"3", "Unfinished episode"}};
 
-constexpr Code kEpisodeType[] = {{"1", "General episode"},
-                                 {"2", "Delivery episode"},
-                                 {"3", "Birth episode"},
-                                 {"4", "Formally detained under mental health legislation"},
-                                 {"5", "Other delivery event"},
-                                 {"6", "Other birth event"}};
+constexpr Code kEpisodeType[] = {
+    {"1", "General episode"},      {"2", "Delivery episode"},
+    {"3", "Birth episode"},        {"4", "Formally detained under mental health legislation"},
+    {"5", "Other delivery event"}, {"6", "Other birth event"}};
 
 constexpr Code kAdmissionMethod[] = {
     {"11", "Elective: waiting list"},
@@ -114,26 +112,37 @@ constexpr Code kAdmissionSource[] = {
     {"98", "Not applicable"},
     {"99", "Not known"}};
 
-constexpr Code kPatientClassification[] = {{"1", "Ordinary admission"},
-                                           {"2", "Day case admission"},
-                                           {"3", "Regular day admission"},
-                                           {"4", "Regular night admission"},
-                                           {"5", "Mothers and babies using only delivery facilities"},
-                                           {"8", "Not applicable"},
-                                           {"9", "Not known"}};
+constexpr Code kPatientClassification[] = {
+    {"1", "Ordinary admission"},
+    {"2", "Day case admission"},
+    {"3", "Regular day admission"},
+    {"4", "Regular night admission"},
+    {"5", "Mothers and babies using only delivery facilities"},
+    {"8", "Not applicable"},
+    {"9", "Not known"}};
 
-constexpr Code kSpecialty[] = {
-    {"100", "General surgery"},      {"101", "Urology"},
-    {"110", "Trauma and orthopaedics"}, {"120", "Ear, nose and throat"},
-    {"130", "Ophthalmology"},        {"180", "Emergency medicine"},
-    {"300", "General medicine"},     {"301", "Gastroenterology"},
-    {"314", "Rehabilitation"},       {"320", "Cardiology"},
-    {"330", "Dermatology"},          {"340", "Respiratory medicine"},
-    {"361", "Nephrology"},           {"400", "Neurology"},
-    {"420", "Paediatrics"},          {"430", "Geriatric medicine"},
-    {"501", "Obstetrics"},           {"502", "Gynaecology"},
-    {"560", "Midwife episode"},      {"710", "Adult mental illness"},
-    {"715", "Old age psychiatry"},   {"800", "Clinical oncology"}};
+constexpr Code kSpecialty[] = {{"100", "General surgery"},
+                               {"101", "Urology"},
+                               {"110", "Trauma and orthopaedics"},
+                               {"120", "Ear, nose and throat"},
+                               {"130", "Ophthalmology"},
+                               {"180", "Emergency medicine"},
+                               {"300", "General medicine"},
+                               {"301", "Gastroenterology"},
+                               {"314", "Rehabilitation"},
+                               {"320", "Cardiology"},
+                               {"330", "Dermatology"},
+                               {"340", "Respiratory medicine"},
+                               {"361", "Nephrology"},
+                               {"400", "Neurology"},
+                               {"420", "Paediatrics"},
+                               {"430", "Geriatric medicine"},
+                               {"501", "Obstetrics"},
+                               {"502", "Gynaecology"},
+                               {"560", "Midwife episode"},
+                               {"710", "Adult mental illness"},
+                               {"715", "Old age psychiatry"},
+                               {"800", "Clinical oncology"}};
 
 constexpr Code kDischargeMethod[] = {
     {"1", "Discharged on clinical advice or with clinical consent"},
@@ -167,9 +176,8 @@ constexpr Code kDischargeDestination[] = {
     {"98", "Not applicable: still in hospital"},
     {"99", "Not known"}};
 
-constexpr Code kDelayAgency[] = {{"NHS", "NHS"},
-                                 {"SOCIAL_CARE", "Social care"},
-                                 {"BOTH", "NHS and social care jointly"}};
+constexpr Code kDelayAgency[] = {
+    {"NHS", "NHS"}, {"SOCIAL_CARE", "Social care"}, {"BOTH", "NHS and social care jointly"}};
 
 constexpr Code kDelayReason[] = {
     {"A", "Awaiting completion of assessment"},
@@ -196,12 +204,15 @@ constexpr Code kAeAttendanceCategory[] = {{"1", "First emergency attendance"},
                                           {"2", "Unplanned follow-up attendance"},
                                           {"3", "Planned follow-up attendance"}};
 
-constexpr Code kAeChiefComplaint[] = {
-    {"breathlessness", "Breathing difficulty"}, {"chest_pain", "Chest pain"},
-    {"fall", "Fall"},                           {"injury", "Injury (other)"},
-    {"abdominal_pain", "Abdominal pain"},       {"confusion", "Confusion or delirium"},
-    {"fever", "Fever or infection"},            {"mental_health", "Mental health crisis"},
-    {"other", "Other complaint"}};
+constexpr Code kAeChiefComplaint[] = {{"breathlessness", "Breathing difficulty"},
+                                      {"chest_pain", "Chest pain"},
+                                      {"fall", "Fall"},
+                                      {"injury", "Injury (other)"},
+                                      {"abdominal_pain", "Abdominal pain"},
+                                      {"confusion", "Confusion or delirium"},
+                                      {"fever", "Fever or infection"},
+                                      {"mental_health", "Mental health crisis"},
+                                      {"other", "Other complaint"}};
 
 constexpr Code kAeDisposal[] = {{"admitted", "Admitted to hospital"},
                                 {"discharged_gp_follow_up", "Discharged, GP follow-up"},
@@ -211,16 +222,14 @@ constexpr Code kAeDisposal[] = {{"admitted", "Admitted to hospital"},
                                 {"died", "Died in the department"},
                                 {"left_before_treatment", "Left before treatment"}};
 
-constexpr Code kOpFirstAttendance[] = {{"1", "First attendance"},
-                                       {"2", "Follow-up attendance"}};
+constexpr Code kOpFirstAttendance[] = {{"1", "First attendance"}, {"2", "Follow-up attendance"}};
 
-constexpr Code kAttended[] = {
-    {"2", "Cancelled by, or on behalf of, the patient"},
-    {"3", "Did not attend, no advance warning"},
-    {"4", "Cancelled or postponed by the provider"},
-    {"5", "Attended on time, or late but seen"},
-    {"6", "Arrived late and was seen"},
-    {"7", "Arrived late and could not be seen"}};
+constexpr Code kAttended[] = {{"2", "Cancelled by, or on behalf of, the patient"},
+                              {"3", "Did not attend, no advance warning"},
+                              {"4", "Cancelled or postponed by the provider"},
+                              {"5", "Attended on time, or late but seen"},
+                              {"6", "Arrived late and was seen"},
+                              {"7", "Arrived late and could not be seen"}};
 
 constexpr Code kCommunityTeamType[] = {
     {"district_nursing", "District nursing"},
@@ -270,44 +279,43 @@ constexpr Code kAscRouteOfAccess[] = {
     {"transition", "Planned entry (transition from children's services)"},
     {"other", "Other"}};
 
-constexpr Code kAscFunding[] = {{"la_funded", "Council-funded (any contribution)"},
-                                {"self_funder", "Self-funded"},
-                                {"nhs_funded", "NHS Continuing Healthcare, no council contribution"},
-                                {"joint", "Jointly funded by the council and the NHS"}};
+constexpr Code kAscFunding[] = {
+    {"la_funded", "Council-funded (any contribution)"},
+    {"self_funder", "Self-funded"},
+    {"nhs_funded", "NHS Continuing Healthcare, no council contribution"},
+    {"joint", "Jointly funded by the council and the NHS"}};
 
-constexpr Code kAscOutcome[] = {
-    {"long_term_support", "Long-term support"},
-    {"short_term_support", "Short-term support"},
-    {"universal_services", "Universal services / signposting"},
-    {"no_services", "No services provided"},
-    {"no_ongoing_support", "Ended: no ongoing support needed"},
-    {"ongoing_support", "Ended: moved to ongoing support"},
-    {"care_home_admission", "Ended: admitted to a care home"},
-    {"admitted_hospital", "Ended: admitted to hospital"},
-    {"died", "Ended: person died"},
-    {"moved_away", "Ended: moved out of the area"},
-    {"not_recorded", "Not recorded"}};
+constexpr Code kAscOutcome[] = {{"long_term_support", "Long-term support"},
+                                {"short_term_support", "Short-term support"},
+                                {"universal_services", "Universal services / signposting"},
+                                {"no_services", "No services provided"},
+                                {"no_ongoing_support", "Ended: no ongoing support needed"},
+                                {"ongoing_support", "Ended: moved to ongoing support"},
+                                {"care_home_admission", "Ended: admitted to a care home"},
+                                {"admitted_hospital", "Ended: admitted to hospital"},
+                                {"died", "Ended: person died"},
+                                {"moved_away", "Ended: moved out of the area"},
+                                {"not_recorded", "Not recorded"}};
 
-constexpr Code kActivityType[] = {
-    {"gp_consultation", "GP surgery consultation"},
-    {"gp_telephone", "GP telephone consultation"},
-    {"gp_home_visit", "GP home visit"},
-    {"ae_attendance", "A&E attendance"},
-    {"op_attendance", "Outpatient attendance"},
-    {"apc_elective_spell", "Elective inpatient spell"},
-    {"apc_day_case", "Day case"},
-    {"apc_non_elective_spell", "Non-elective inpatient spell"},
-    {"apc_excess_bed_day", "Excess bed day"},
-    {"community_contact", "Community health contact"},
-    {"mh_contact", "Mental health contact"},
-    {"home_care_hour", "Home care hour"},
-    {"home_care_week", "Home care package week"},
-    {"residential_care_week", "Residential care week"},
-    {"nursing_care_week", "Nursing care week"},
-    {"reablement_week", "Reablement week"},
-    {"direct_payment_week", "Direct payment week"},
-    {"respite_week", "Respite week"},
-    {"assessment", "Social care assessment"}};
+constexpr Code kActivityType[] = {{"gp_consultation", "GP surgery consultation"},
+                                  {"gp_telephone", "GP telephone consultation"},
+                                  {"gp_home_visit", "GP home visit"},
+                                  {"ae_attendance", "A&E attendance"},
+                                  {"op_attendance", "Outpatient attendance"},
+                                  {"apc_elective_spell", "Elective inpatient spell"},
+                                  {"apc_day_case", "Day case"},
+                                  {"apc_non_elective_spell", "Non-elective inpatient spell"},
+                                  {"apc_excess_bed_day", "Excess bed day"},
+                                  {"community_contact", "Community health contact"},
+                                  {"mh_contact", "Mental health contact"},
+                                  {"home_care_hour", "Home care hour"},
+                                  {"home_care_week", "Home care package week"},
+                                  {"residential_care_week", "Residential care week"},
+                                  {"nursing_care_week", "Nursing care week"},
+                                  {"reablement_week", "Reablement week"},
+                                  {"direct_payment_week", "Direct payment week"},
+                                  {"respite_week", "Respite week"},
+                                  {"assessment", "Social care assessment"}};
 
 constexpr Code kCostUnit[] = {{"per_attendance", "Per attendance or contact"},
                               {"per_spell", "Per spell"},
@@ -315,7 +323,6 @@ constexpr Code kCostUnit[] = {{"per_attendance", "Per attendance or contact"},
                               {"per_hour", "Per hour"},
                               {"per_week", "Per week"},
                               {"per_assessment", "Per assessment"}};
-
 
 constexpr CodeSet kSets[] = {
     {"sex", "NHS Data Dictionary: Person stated gender code", "AUTH", kSex},
@@ -389,8 +396,8 @@ const CodeSet* FindCodeSet(std::string_view name) {
 }
 
 bool IsEmergencyAdmissionMethod(std::string_view m) {
-  return m == "21" || m == "22" || m == "23" || m == "24" || m == "25" || m == "28" ||
-         m == "2A" || m == "2B" || m == "2C" || m == "2D";
+  return m == "21" || m == "22" || m == "23" || m == "24" || m == "25" || m == "28" || m == "2A" ||
+         m == "2B" || m == "2C" || m == "2D";
 }
 
 }  // namespace pioneer::model

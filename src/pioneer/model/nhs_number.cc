@@ -4,13 +4,20 @@ namespace pioneer {
 
 const char* NhsNumberProblemName(NhsNumberProblem p) {
   switch (p) {
-    case NhsNumberProblem::kNone: return "valid";
-    case NhsNumberProblem::kEmpty: return "empty";
-    case NhsNumberProblem::kWrongLength: return "wrong_length";
-    case NhsNumberProblem::kNonDigit: return "non_digit";
-    case NhsNumberProblem::kCheckDigitTen: return "check_digit_10";
-    case NhsNumberProblem::kCheckDigitWrong: return "check_digit_wrong";
-    case NhsNumberProblem::kRepeatedDigit: return "repeated_digit";
+    case NhsNumberProblem::kNone:
+      return "valid";
+    case NhsNumberProblem::kEmpty:
+      return "empty";
+    case NhsNumberProblem::kWrongLength:
+      return "wrong_length";
+    case NhsNumberProblem::kNonDigit:
+      return "non_digit";
+    case NhsNumberProblem::kCheckDigitTen:
+      return "check_digit_10";
+    case NhsNumberProblem::kCheckDigitWrong:
+      return "check_digit_wrong";
+    case NhsNumberProblem::kRepeatedDigit:
+      return "repeated_digit";
   }
   return "unknown";
 }

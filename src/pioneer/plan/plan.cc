@@ -57,10 +57,9 @@ const Organisation* Plan::FindOrganisation(std::string_view id) const {
 }
 
 bool Plan::SameContent(const Plan& o) const {
-  return format_version == o.format_version && id == o.id && hwb == o.hwb &&
-         title == o.title && source == o.source && years == o.years &&
-         money_unit == o.money_unit && local_metric == o.local_metric &&
-         hwb_agreed == o.hwb_agreed && submitted == o.submitted &&
+  return format_version == o.format_version && id == o.id && hwb == o.hwb && title == o.title &&
+         source == o.source && years == o.years && money_unit == o.money_unit &&
+         local_metric == o.local_metric && hwb_agreed == o.hwb_agreed && submitted == o.submitted &&
          organisations == o.organisations && pooled_minimum == o.pooled_minimum &&
          pooled_total == o.pooled_total && themes == o.themes && schemes == o.schemes &&
          protected_stated_total == o.protected_stated_total &&

@@ -26,7 +26,7 @@ std::optional<MoneyUnit> ParseMoneyUnit(std::string_view s);
 double UnitFactor(MoneyUnit u);  // 1, 1e3, 1e6
 
 struct Organisation {
-  std::string id;    // short key used elsewhere in the file ("elr_ccg")
+  std::string id;  // short key used elsewhere in the file ("elr_ccg")
   std::string name;
   std::string kind;  // local_authority | ccg | nhs_provider | other
   std::string ods;   // ODS code; "" when the plan does not state it
@@ -44,10 +44,10 @@ struct Theme {
 struct Scheme {
   std::string id;
   std::string name;
-  std::string theme;       // Theme::id
-  std::string status;      // new | existing | expanding | existing_and_new | "" not stated
-  bool protection = false;  // a "protection of services" line of the theme table
-  std::string lead;        // lead commissioner (Organisation::id), "" not stated
+  std::string theme;              // Theme::id
+  std::string status;             // new | existing | expanding | existing_and_new | "" not stated
+  bool protection = false;        // a "protection of services" line of the theme table
+  std::string lead;               // lead commissioner (Organisation::id), "" not stated
   std::optional<bool> recurrent;  // nullopt: not stated
   std::vector<std::string> metrics;     // PlanMetric::id the scheme is expected to move
   std::vector<std::string> conditions;  // national conditions it serves (free text keys)
@@ -75,7 +75,7 @@ struct Milestone {
 };
 
 struct PlanMetric {
-  std::string id;            // key used by schemes ("avoidable_emergency_admissions")
+  std::string id;  // key used by schemes ("avoidable_emergency_admissions")
   std::string name;
   std::string kind;          // national | local | supporting
   std::string catalogue_id;  // Pioneer metric id (docs/metrics.md), "" when not measured yet
@@ -99,7 +99,7 @@ struct P4p {
   std::string metric;  // catalogue id of the P4P metric (total_non_elective)
   double planned_reduction_pct = 0;
   double value_per_admission_gbp = 0;
-  std::string value_provenance;  // "unverified" or a source
+  std::string value_provenance;                // "unverified" or a source
   std::vector<std::string> baseline_quarters;  // "2013/14 Q4", ...
   std::vector<std::string> plan_quarters;
   std::string assessment = "per_quarter";  // per_quarter | cumulative
@@ -112,8 +112,8 @@ struct Scenario {
   std::string description;
   // avoidable_admissions_missed | acute_demand_outstrips | community_demand_higher | exempt
   std::string kind;
-  std::string metric;           // PlanMetric::id or catalogue id the scenario reads
-  std::string unit_cost_activity;  // unit_costs.activity_type in the store
+  std::string metric;                   // PlanMetric::id or catalogue id the scenario reads
+  std::string unit_cost_activity;       // unit_costs.activity_type in the store
   std::optional<double> unit_cost_gbp;  // override of the store's unit cost
   // Planned change in the activity (e.g. -3.0); absent = the plan states none (never 0).
   std::optional<double> planned_change_pct;
@@ -148,7 +148,7 @@ struct Plan {
   std::string source;
   std::vector<std::string> years;
   MoneyUnit money_unit = MoneyUnit::kThousands;
-  std::string local_metric;  // PlanMetric::id, "" not chosen
+  std::string local_metric;             // PlanMetric::id, "" not chosen
   std::vector<std::string> hwb_agreed;  // ISO dates
   std::vector<std::string> submitted;
   std::vector<Organisation> organisations;

@@ -130,8 +130,7 @@ class Reader {
     return out;
   }
 
-  std::vector<double> NumList(const toml::table& t, const std::string& path,
-                              std::string_view key) {
+  std::vector<double> NumList(const toml::table& t, const std::string& path, std::string_view key) {
     std::vector<double> out;
     const toml::node* n = t.get(key);
     if (!n) return out;
@@ -246,10 +245,10 @@ class Reader {
 
 void Reader::ReadAll(const toml::table& root) {
   Plan& p = *plan_;
-  CheckKeys(root, "",
-            {"format_version", "plan", "sign_off", "organisations", "pooled_budget", "themes",
-             "schemes", "protected_social_care", "metrics", "p4p", "risk_share",
-             "cost_assumptions"});
+  CheckKeys(
+      root, "",
+      {"format_version", "plan", "sign_off", "organisations", "pooled_budget", "themes", "schemes",
+       "protected_social_care", "metrics", "p4p", "risk_share", "cost_assumptions"});
   Each(root, "", "cost_assumptions", [&](const toml::table& t, const std::string& path) {
     CheckKeys(t, path, {"ref", "name", "costing", "savings"});
     CostAssumption c;
@@ -267,15 +266,15 @@ void Reader::ReadAll(const toml::table& root) {
     }
   }
   if (const toml::table* t = Sub(root, "plan")) {
-    CheckKeys(*t, "plan",
-              {"id", "hwb", "title", "source", "years", "money_unit", "local_metric"});
+    CheckKeys(*t, "plan", {"id", "hwb", "title", "source", "years", "money_unit", "local_metric"});
     p.id = Str(*t, "plan", "id", true);
     p.hwb = Str(*t, "plan", "hwb", true);
     p.title = Str(*t, "plan", "title");
     p.source = Str(*t, "plan", "source");
     p.years = StrList(*t, "plan", "years");
     for (const auto& y : p.years)
-      if (!IsYearLabel(y)) Error(t->get("years"), "plan.years", "'" + y + "' is not a financial year like 2014/15");
+      if (!IsYearLabel(y))
+        Error(t->get("years"), "plan.years", "'" + y + "' is not a financial year like 2014/15");
     std::string mu = Str(*t, "plan", "money_unit", true);
     if (auto u = ParseMoneyUnit(mu))
       p.money_unit = *u;
@@ -291,8 +290,7 @@ void Reader::ReadAll(const toml::table& root) {
     p.submitted = StrList(*t, "sign_off", "submitted");
     for (const auto* list : {&p.hwb_agreed, &p.submitted})
       for (const auto& d : *list)
-        if (!Date::ParseIso(d))
-          Error(t, "sign_off", "'" + d + "' is not an ISO date (YYYY-MM-DD)");
+        if (!Date::ParseIso(d)) Error(t, "sign_off", "'" + d + "' is not an ISO date (YYYY-MM-DD)");
   }
   Each(root, "", "organisations", [&](const toml::table& t, const std::string& path) {
     CheckKeys(t, path, {"id", "name", "kind", "ods"});
@@ -329,11 +327,13 @@ void Reader::ReadAll(const toml::table& root) {
     s.name = Str(t, path, "name", true);
     s.theme = Str(t, path, "theme");
     if (!s.theme.empty() && !p.FindTheme(s.theme))
-      Error(t.get("theme"), path + ".theme", "theme '" + s.theme + "' is not declared in [[themes]]");
+      Error(t.get("theme"), path + ".theme",
+            "theme '" + s.theme + "' is not declared in [[themes]]");
     s.status = Str(t, path, "status");
     if (!s.status.empty() && s.status != "new" && s.status != "existing" &&
         s.status != "expanding" && s.status != "existing_and_new")
-      Error(t.get("status"), path + ".status", "expected new, existing, expanding or existing_and_new");
+      Error(t.get("status"), path + ".status",
+            "expected new, existing, expanding or existing_and_new");
     s.protection = Bool(t, path, "protection").value_or(false);
     s.lead = Str(t, path, "lead");
     s.recurrent = Bool(t, path, "recurrent");
@@ -360,25 +360,25 @@ void Reader::ReadAll(const toml::table& root) {
   if (const toml::table* t = Sub(root, "protected_social_care")) {
     CheckKeys(*t, "protected_social_care", {"stated_total", "services"});
     p.protected_stated_total = Years(*t, "protected_social_care", "stated_total");
-    Each(*t, "protected_social_care", "services", [&](const toml::table& st, const std::string& path) {
-      CheckKeys(st, path, {"name", "benefit", "theme", "scheme", "amount", "amount_range"});
-      ProtectedService ps;
-      ps.name = Str(st, path, "name", true);
-      ps.benefit = Str(st, path, "benefit");
-      ps.theme = Str(st, path, "theme");
-      ps.scheme = Str(st, path, "scheme");
-      ps.amount = Years(st, path, "amount");
-      ps.amount_range = NumList(st, path, "amount_range");
-      if (!ps.amount_range.empty() && ps.amount_range.size() != 2)
-        Error(st.get("amount_range"), path + ".amount_range", "expected [low, high]");
-      p.protected_services.push_back(std::move(ps));
-    });
+    Each(*t, "protected_social_care", "services",
+         [&](const toml::table& st, const std::string& path) {
+           CheckKeys(st, path, {"name", "benefit", "theme", "scheme", "amount", "amount_range"});
+           ProtectedService ps;
+           ps.name = Str(st, path, "name", true);
+           ps.benefit = Str(st, path, "benefit");
+           ps.theme = Str(st, path, "theme");
+           ps.scheme = Str(st, path, "scheme");
+           ps.amount = Years(st, path, "amount");
+           ps.amount_range = NumList(st, path, "amount_range");
+           if (!ps.amount_range.empty() && ps.amount_range.size() != 2)
+             Error(st.get("amount_range"), path + ".amount_range", "expected [low, high]");
+           p.protected_services.push_back(std::move(ps));
+         });
   }
   Each(root, "", "metrics", [&](const toml::table& t, const std::string& path) {
     CheckKeys(t, path,
               {"id", "name", "kind", "catalogue_id", "unit", "rate_basis", "polarity", "status",
-               "baseline", "baseline_period", "measure_months", "catalogue_value",
-               "milestones"});
+               "baseline", "baseline_period", "measure_months", "catalogue_value", "milestones"});
     PlanMetric m;
     m.id = Str(t, path, "id", true);
     m.name = Str(t, path, "name", true);
@@ -404,7 +404,8 @@ void Reader::ReadAll(const toml::table& root) {
     m.catalogue_value = Str(t, path, "catalogue_value");
     if (!m.catalogue_value.empty() && m.catalogue_value != "rate_over_period" &&
         m.catalogue_value != "as_is")
-      Error(t.get("catalogue_value"), path + ".catalogue_value", "expected rate_over_period or as_is");
+      Error(t.get("catalogue_value"), path + ".catalogue_value",
+            "expected rate_over_period or as_is");
     if (auto mm = Int(t, path, "measure_months", 1, 120, "measure_months (the window in months)"))
       m.measure_months = *mm;
     Each(t, path, "milestones", [&](const toml::table& mt, const std::string& mp) {
@@ -470,8 +471,8 @@ StatusOr<Plan> ParsePlan(std::string_view text, const std::string& file) {
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    return InvalidArgumentError(fmt::format("{}:{}: TOML syntax: {}", file, e.source().begin.line,
-                                            e.description()));
+    return InvalidArgumentError(
+        fmt::format("{}:{}: TOML syntax: {}", file, e.source().begin.line, e.description()));
   }
   Plan p;
   p.file = file;

@@ -57,8 +57,7 @@ TEST(PlanReader, SyntaxErrorNamesFileAndLine) {
   auto p = ParsePlan("format_version = 1\n[plan]\nid = \"x\nhwb = \"y\"\n", "bad.toml");
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(p.status().message().find("bad.toml:3:"), std::string::npos)
-      << p.status().message();
+  EXPECT_NE(p.status().message().find("bad.toml:3:"), std::string::npos) << p.status().message();
 }
 
 TEST(PlanReader, UnknownKeyNamesLineAndKey) {
@@ -70,8 +69,8 @@ TEST(PlanReader, UnknownKeyNamesLineAndKey) {
 }
 
 TEST(PlanReader, WrongTypeAndBadYearAreErrors) {
-  auto p = ParsePlan(Replace(MinimalPlan(), "total = { \"2014/15\" = 150", "total = { \"2014\" = 150"),
-                     "t.toml");
+  auto p = ParsePlan(
+      Replace(MinimalPlan(), "total = { \"2014/15\" = 150", "total = { \"2014\" = 150"), "t.toml");
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("key pooled_budget.total.2014: not a financial year"),
             std::string::npos)

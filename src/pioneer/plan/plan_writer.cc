@@ -1,7 +1,8 @@
 #include "pioneer/plan/plan_writer.h"
 
-#include <sstream>
 #include <toml++/toml.h>
+
+#include <sstream>
 
 namespace pioneer::plan {
 namespace {

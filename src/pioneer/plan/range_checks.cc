@@ -89,7 +89,8 @@ void ForEachNumber(const Plan& p, const Visit& fn) {
     const Scenario& s = p.risk_share.scenarios[i];
     const std::string k = fmt::format("risk_share.scenarios[{}]", i);
     if (s.unit_cost_gbp) fn(Quantity::kMoney, k + ".unit_cost_gbp", *s.unit_cost_gbp);
-    if (s.planned_change_pct) fn(Quantity::kChangePct, k + ".planned_change_pct", *s.planned_change_pct);
+    if (s.planned_change_pct)
+      fn(Quantity::kChangePct, k + ".planned_change_pct", *s.planned_change_pct);
     for (const auto& [org, share] : s.shares) fn(Quantity::kShare, k + ".shares." + org, share);
   }
 }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "pioneer/plan/range_checks.h"
@@ -141,9 +141,8 @@ class Checker {
                 fmt::format("themes[{}].{}.{}", i, key, y),
                 fmt::format("theme '{}' states {} {} for {} but its {}schemes add up to {} "
                             "(difference {})",
-                            t.name, withp ? "a total of" : "a scheme subtotal of", Money(p_, v),
-                            y, withp ? "" : "non-protection ", Money(p_, sum),
-                            Money(p_, sum - v)));
+                            t.name, withp ? "a total of" : "a scheme subtotal of", Money(p_, v), y,
+                            withp ? "" : "non-protection ", Money(p_, sum), Money(p_, sum - v)));
         }
       }
     }
@@ -234,8 +233,7 @@ class Checker {
         if (it != s.amount.end()) sum += it->second;
       }
       if (std::fabs(sum - v) > kMoneyTolerance)
-        Add(Severity::kError, "protected.total_mismatch",
-            "protected_social_care.stated_total." + y,
+        Add(Severity::kError, "protected.total_mismatch", "protected_social_care.stated_total." + y,
             fmt::format("protected social care services add up to {} for {} but the stated total "
                         "is {}",
                         Money(p_, sum), y, Money(p_, v)));
@@ -281,9 +279,9 @@ class Checker {
       std::string base = fmt::format("metrics[{}]", i);
       if (m.milestones.empty()) {
         Add(Severity::kWarning, "metric.no_trajectory", base,
-            fmt::format("metric '{}' has no trajectory{}", m.name,
-                        m.status == "tbc" ? " (the plan says TBC)"
-                                          : " (the plan states no figures)"));
+            fmt::format(
+                "metric '{}' has no trajectory{}", m.name,
+                m.status == "tbc" ? " (the plan says TBC)" : " (the plan states no figures)"));
         continue;
       }
       if (!m.baseline) {
@@ -396,8 +394,10 @@ class Checker {
             (i + 1 == text.size() || !std::isalpha(static_cast<unsigned char>(text[i + 1]))))
           letter = text[i++];
         out.push_back({n, letter});
-        if (i < text.size() && text[i] == '/') ++i;  // "BCF01/11": more numbers follow
-        else break;
+        if (i < text.size() && text[i] == '/')
+          ++i;  // "BCF01/11": more numbers follow
+        else
+          break;
       }
     }
     return out;

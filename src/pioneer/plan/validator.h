@@ -24,9 +24,9 @@ namespace pioneer::plan {
 std::vector<Finding> ValidatePlan(const Plan& plan);
 
 // Tolerances (documented in docs/plan-format.md).
-inline constexpr double kMoneyTolerance = 0.5;       // in the plan's money unit
-inline constexpr double kPercentTolerance = 0.01;    // percentage points
-inline constexpr double kImplausibleRatio = 0.01;    // one year's total vs another's
+inline constexpr double kMoneyTolerance = 0.5;         // in the plan's money unit
+inline constexpr double kPercentTolerance = 0.01;      // percentage points
+inline constexpr double kImplausibleRatio = 0.01;      // one year's total vs another's
 inline constexpr double kP4pMinimumAmbitionPct = 3.5;  // bcf-metrics.md 9.2
 
 }  // namespace pioneer::plan

@@ -11,11 +11,20 @@ std::string Html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -82,12 +91,14 @@ std::string RenderQualityDashboard(const QualityReport& report, const std::strin
       "Aggregates only: no person can be identified from this page.</p>\n",
       Html(title), report.as_of.ToIso());
 
-  page += "<h2 id=\"coverage\">NHS Number coverage by source</h2>\n"
-          "<p class=\"note\">Rows carrying a valid NHS Number: what can be joined today.</p>\n";
+  page +=
+      "<h2 id=\"coverage\">NHS Number coverage by source</h2>\n"
+      "<p class=\"note\">Rows carrying a valid NHS Number: what can be joined today.</p>\n";
   page += BarChart(BarsFor(report, "nhs_number_coverage", false), "#2e7d32");
 
-  page += "<h2 id=\"unlinkable\">Records that cannot be linked yet</h2>\n"
-          "<p class=\"note\">No valid NHS Number, or a number unknown to PDS.</p>\n";
+  page +=
+      "<h2 id=\"unlinkable\">Records that cannot be linked yet</h2>\n"
+      "<p class=\"note\">No valid NHS Number, or a number unknown to PDS.</p>\n";
   page += BarChart(BarsFor(report, "unlinkable", false), "#c62828");
 
   std::vector<Bar> issues;
@@ -99,9 +110,10 @@ std::string RenderQualityDashboard(const QualityReport& report, const std::strin
   page += "<h2 id=\"consistency\">Duplicates and inconsistent records</h2>\n";
   page += issues.empty() ? std::string("<p>None found.</p>\n") : BarChart(issues, "#ef6c00");
 
-  page += "<h2 id=\"quarantine\">Quarantined at ingest, by reason</h2>\n"
-          "<p class=\"note\">Rows kept aside with file, line, field and reason; nothing is "
-          "dropped.</p>\n";
+  page +=
+      "<h2 id=\"quarantine\">Quarantined at ingest, by reason</h2>\n"
+      "<p class=\"note\">Rows kept aside with file, line, field and reason; nothing is "
+      "dropped.</p>\n";
   std::vector<Bar> q = BarsFor(report, "quarantine_by_reason", true);
   page += q.empty() ? std::string("<p>No rows quarantined.</p>\n") : BarChart(q, "#6a1b9a");
   page += "</body></html>\n";

@@ -34,8 +34,8 @@ int64_t CountSurplus(std::vector<uint64_t>& hashes) {
 }
 
 struct PdsIndex {
-  std::unordered_set<std::string> numbers;           // valid current NHS Numbers
-  std::unordered_map<std::string, int32_t> death;    // number -> death day
+  std::unordered_set<std::string> numbers;         // valid current NHS Numbers
+  std::unordered_map<std::string, int32_t> death;  // number -> death day
 };
 
 Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
@@ -43,7 +43,12 @@ Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
   if (!store.HasTable("pds")) return OkStatus();
   const std::vector<std::string> cols = {"nhs_number", "nhs_number_status", "record_type",
                                          "birth_date", "death_date"};
-  Figure over115{"consistency", "age_over_115", "pds", "birth_date", 0, 0,
+  Figure over115{"consistency",
+                 "age_over_115",
+                 "pds",
+                 "birth_date",
+                 0,
+                 0,
                  "People whose recorded date of birth makes them older than 115"};
   PIONEER_RETURN_IF_ERROR(store.Scan("pds", cols, [&](const store::RowView& r) {
     if (r.Text(2) != "current") return;
@@ -148,14 +153,13 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
   std::string t(spec.table);
   auto add = [&](std::string section, std::string measure, std::string field, int64_t num,
                  int64_t den, std::string description) {
-    report.figures.push_back({std::move(section), std::move(measure), t, std::move(field), num,
-                              den, std::move(description)});
+    report.figures.push_back({std::move(section), std::move(measure), t, std::move(field), num, den,
+                              std::move(description)});
   };
   if (nhs_col >= 0) {
     add("nhs_number", "nhs_number_coverage", "nhs_number", valid, rows,
         "Rows carrying a valid NHS Number");
-    add("nhs_number", "nhs_number_missing", "nhs_number", missing, rows,
-        "Rows with no NHS Number");
+    add("nhs_number", "nhs_number_missing", "nhs_number", missing, rows, "Rows with no NHS Number");
     add("nhs_number", "nhs_number_invalid", "nhs_number", invalid, valid + invalid,
         "NHS Numbers present but failing the format or Modulus 11 check");
     if (!is_pds) {
@@ -225,8 +229,7 @@ Status ReadQuarantine(store::Store& store, QualityReport& report) {
                 ? "Value not valid for the field (code outside its code set, bad date, ...)"
                 : "Row quarantined at ingest";
         report.figures.push_back({ReasonSection(reason), "quarantined_" + reason, table,
-                                  std::string(r.Text(1)), r.Int(3), rows_read[file],
-                                  description});
+                                  std::string(r.Text(1)), r.Int(3), rows_read[file], description});
       }));
   for (const auto& [reason, n] : by_reason) {
     report.figures.push_back({"quarantine", "quarantine_by_reason", "all", reason, n, total_read,
@@ -258,7 +261,8 @@ StatusOr<QualityReport> BuildQualityReport(store::Store& store, const QualityOpt
     }
   }
   if (!any) {
-    return FailedPreconditionError("the store holds no person-level data yet: run `pioneer ingest`");
+    return FailedPreconditionError(
+        "the store holds no person-level data yet: run `pioneer ingest`");
   }
   PdsIndex pds;
   PIONEER_RETURN_IF_ERROR(ReadPds(store, options, pds, report));
@@ -273,9 +277,9 @@ StatusOr<QualityReport> BuildQualityReport(store::Store& store, const QualityOpt
 std::string RenderQualityTable(const QualityReport& report, const QualityOptions& options) {
   // Optional fields whose absence hurts linkage or analysis; the JSON lists every field.
   static const std::set<std::string_view> kKeyFields = {
-      "nhs_number",       "postcode", "lsoa_code",          "gp_practice_code",
-      "birth_date",       "sex",      "family_name",        "given_name",
-      "discharge_method", "discharge_destination", "funding", "route_of_access"};
+      "nhs_number", "postcode",       "lsoa_code",  "gp_practice_code", "birth_date",
+      "sex",        "family_name",    "given_name", "discharge_method", "discharge_destination",
+      "funding",    "route_of_access"};
   std::string out = fmt::format("Data quality as of {}\n", report.as_of.ToIso());
   auto it = std::back_inserter(out);
 
@@ -300,7 +304,8 @@ std::string RenderQualityTable(const QualityReport& report, const QualityOptions
       {"duplicates", "Duplicates"},
       {"consistency", "Inconsistent records"},
       {"completeness", "Key fields often left empty"},
-      {"quarantine", "Quarantined at ingest (missing mandatory fields, codes outside their set, ...)"},
+      {"quarantine",
+       "Quarantined at ingest (missing mandatory fields, codes outside their set, ...)"},
   };
   for (const auto& [section, title] : kSections) {
     std::vector<const Figure*> rows;
@@ -322,11 +327,11 @@ std::string RenderQualityTable(const QualityReport& report, const QualityOptions
       out += "  (none found)\n";
       continue;
     }
-    fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>8}\n", "measure", "source",
-                   "field", "numerator", "denominator", "%");
+    fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>8}\n", "measure", "source", "field",
+                   "numerator", "denominator", "%");
     for (const Figure* f : rows) {
-      fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>7.2f}%\n", f->measure,
-                     f->source, f->field, f->numerator, f->denominator, f->percent());
+      fmt::format_to(it, "  {:<26} {:<22} {:<24} {:>11} {:>11} {:>7.2f}%\n", f->measure, f->source,
+                     f->field, f->numerator, f->denominator, f->percent());
     }
   }
   fmt::format_to(it,

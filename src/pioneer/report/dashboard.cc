@@ -56,7 +56,8 @@ std::optional<double> ThemeInvestment(const plan::Plan& p, const std::string& th
 // A data table for a chart (the accessible alternative), folded under the chart.
 std::string DataTable(const std::string& caption, const std::vector<std::string>& head,
                       const std::vector<std::vector<std::string>>& rows) {
-  std::string h = "<details><summary>" + Esc(caption) + ": data table</summary><div class=tw><table>";
+  std::string h =
+      "<details><summary>" + Esc(caption) + ": data table</summary><div class=tw><table>";
   h += "<tr>";
   for (const auto& c : head) h += "<th>" + Esc(c) + "</th>";
   h += "</tr>";
@@ -89,7 +90,8 @@ json ChartData(const ReportData& d) {
     j["metrics"].push_back(m);
   }
   json weekday = json::array();
-  for (int64_t n : d.facts.discharges_by_weekday) weekday.push_back(n < 0 ? json(nullptr) : json(n));
+  for (int64_t n : d.facts.discharges_by_weekday)
+    weekday.push_back(n < 0 ? json(nullptr) : json(n));
   j["weekday"] = {{"labels", {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}},
                   {"values", weekday},
                   {"period", d.facts.weekday_period}};
@@ -152,12 +154,14 @@ std::string Count(std::optional<int64_t> v) {
 
 // National condition: high-risk adults with a joint care plan and a named lead professional.
 std::string NationalConditionSection(const ReportData& d) {
-  std::string h = "<section><h2>Joint care planning for people at high risk (national "
-                  "condition)</h2>";
+  std::string h =
+      "<section><h2>Joint care planning for people at high risk (national "
+      "condition)</h2>";
   if (!d.national_condition) {
-    return h + "<p>Not measured: give the report a risk report (<code>pioneer report "
-               "--risk-report risk-report.json</code>) to show how many adults at high risk "
-               "have a joint care plan and a named lead professional.</p></section>\n";
+    return h +
+           "<p>Not measured: give the report a risk report (<code>pioneer report "
+           "--risk-report risk-report.json</code>) to show how many adults at high risk "
+           "have a joint care plan and a named lead professional.</p></section>\n";
   }
   const NationalCondition& nc = *d.national_condition;
   h += "<p>On " + Esc(nc.date) +
@@ -208,8 +212,7 @@ std::string CareTrakSection(const ReportData& d) {
            "</td><td class=n>" + (o.naive_relative ? SignedPct(*o.naive_relative) : "–") +
            "</td><td class=n>" + std::to_string(s.cohort) + " / " + std::to_string(s.matched) +
            "</td><td class=small>" + Esc(o.conclusion) +
-           (s.reliable ? "" : "<br><span class=warn>" + Esc(s.warning) + "</span>") +
-           "</td></tr>";
+           (s.reliable ? "" : "<br><span class=warn>" + Esc(s.warning) + "</span>") + "</td></tr>";
     }
   }
   h += "</table></div>";
@@ -273,7 +276,8 @@ std::string CareTrakSection(const ReportData& d) {
   return h + "</section>\n";
 }
 
-const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
+const char* kStyle =
+    R"(body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}
 header{background:#005eb8;color:#fff;padding:16px 24px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
 main{padding:16px 24px;max-width:1200px}section{background:#fff;border-radius:6px;padding:16px;margin-bottom:16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 h2{margin-top:0;font-size:18px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(460px,100%),1fr));gap:16px}
@@ -349,7 +353,8 @@ std::string DashboardHtml(const ReportData& d) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  h += "<title>" + Esc("BCF dashboard: " + p.hwb) + "</title><style>" + kStyle + "</style></head><body>\n";
+  h += "<title>" + Esc("BCF dashboard: " + p.hwb) + "</title><style>" + kStyle +
+       "</style></head><body>\n";
   h += "<header><h1>" + Esc("Better Care Fund: " + p.hwb) + "</h1><p>" +
        Esc((p.title.empty() ? p.id : p.title) + " · data as of " +
            (d.data_as_of.empty() ? "unknown" : d.data_as_of)) +
@@ -371,8 +376,9 @@ std::string DashboardHtml(const ReportData& d) {
                   (ya.suppressed ? std::string("suppressed") : Num(ya.actual));
       if (actual.empty()) actual = "–";
       ++nodata;
-      h += "<tr><td>" + Esc(t.name) + "</td><td class=\"rag nodata\">no trajectory</td><td>–</td><td class=n>" +
-           baseline + "</td><td class=n>–</td><td class=n>" + actual +
+      h += "<tr><td>" + Esc(t.name) +
+           "</td><td class=\"rag nodata\">no trajectory</td><td>–</td><td class=n>" + baseline +
+           "</td><td class=n>–</td><td class=n>" + actual +
            "</td><td class=n>–</td><td class=\"small note\">" + Esc(t.note) + "</td></tr>";
       continue;
     }
@@ -380,10 +386,18 @@ std::string DashboardHtml(const ReportData& d) {
       const MilestoneTrack& m = t.milestones[mi];
       std::string cls = m.rag == Rag::kNoData ? "nodata" : RagName(m.rag);
       switch (m.rag) {
-        case Rag::kRed: ++red; break;
-        case Rag::kAmber: ++amber; break;
-        case Rag::kGreen: ++green; break;
-        case Rag::kNoData: ++nodata; break;
+        case Rag::kRed:
+          ++red;
+          break;
+        case Rag::kAmber:
+          ++amber;
+          break;
+        case Rag::kGreen:
+          ++green;
+          break;
+        case Rag::kNoData:
+          ++nodata;
+          break;
       }
       h += "<tr><td>" + (mi == 0 ? Esc(t.name) : std::string("<span class=small>″</span>")) +
            "</td><td class=\"rag " + cls + "\">" + RagName(m.rag) + "</td><td>" + Esc(m.date) +
@@ -397,8 +411,10 @@ std::string DashboardHtml(const ReportData& d) {
        Esc(fmt::format("Milestones: {} red, {} amber, {} green, {} without data. ", red, amber,
                        green, nodata)) +
        "Green: at or better than the milestone. Amber: worse, but at least 70% of "
-       "the planned improvement achieved (within 2% where no improvement was planned). Red: otherwise. "
-       "Actuals are crude rates with disclosure control (docs/report.md); a suppressed quarter is a gap "
+       "the planned improvement achieved (within 2% where no improvement was planned). Red: "
+       "otherwise. "
+       "Actuals are crude rates with disclosure control (docs/report.md); a suppressed quarter is "
+       "a gap "
        "in its chart, and the 12 months to each quarter end are shown beside it.</p></section>\n";
   // Metric charts, each with its data table.
   json cd = ChartData(d);
@@ -411,11 +427,12 @@ std::string DashboardHtml(const ReportData& d) {
         const auto& v = m[key][k];
         return v.is_null() ? std::string("–") : fmt::format("{:.2f}", v.get<double>());
       };
-      rows.push_back({m["labels"][k].get<std::string>(), cell("actual"), cell("rolling"),
-                      cell("planned")});
+      rows.push_back(
+          {m["labels"][k].get<std::string>(), cell("actual"), cell("rolling"), cell("planned")});
     }
-    h += fmt::format("<div><div class=chart><canvas id=\"metric-{}\" aria-label=\"{}\"></canvas></div>", i,
-                     Esc(m["name"].get<std::string>()));
+    h += fmt::format(
+        "<div><div class=chart><canvas id=\"metric-{}\" aria-label=\"{}\"></canvas></div>", i,
+        Esc(m["name"].get<std::string>()));
     h += DataTable(m["name"].get<std::string>(),
                    {"Quarter", "Actual (quarter)", "Actual, 12 months to quarter end", "Planned"},
                    rows) +
@@ -441,15 +458,18 @@ std::string DashboardHtml(const ReportData& d) {
     inv_rows.push_back(r);
   }
   h += "<section><h2>Seven-day services and investment</h2><div class=grid>"
-       "<div><div class=chart><canvas id=\"weekday\" aria-label=\"Discharges by weekday\"></canvas></div>" +
+       "<div><div class=chart><canvas id=\"weekday\" aria-label=\"Discharges by "
+       "weekday\"></canvas></div>" +
        DataTable("Discharges by day of the week " + d.facts.weekday_period, {"Day", "Discharges"},
                  weekday_rows) +
-       "</div><div><div class=chart><canvas id=\"investment\" aria-label=\"Investment by theme\"></canvas></div>" +
+       "</div><div><div class=chart><canvas id=\"investment\" aria-label=\"Investment by "
+       "theme\"></canvas></div>" +
        DataTable("Investment by theme", inv_head, inv_rows) + "</div></div></section>\n";
   // P4P.
   h += "<section><h2>Payment for performance</h2>";
   if (d.p4p.present) {
-    h += "<div class=chart><canvas id=\"p4p\" aria-label=\"Payment for performance\"></canvas></div>";
+    h += "<div class=chart><canvas id=\"p4p\" aria-label=\"Payment for "
+         "performance\"></canvas></div>";
     std::vector<std::vector<std::string>> p4p_rows;
     for (const auto& q : d.p4p.quarters)
       p4p_rows.push_back({q.plan_quarter, q.released_gbp ? Money(*q.released_gbp) : "–",
@@ -471,9 +491,12 @@ std::string DashboardHtml(const ReportData& d) {
   // Scenarios.
   h += "<section><h2>Risk share: scenarios, contingency and partner exposure</h2>";
   h += "<p>Contingency: " +
-       (p.risk_share.contingency ? Money(p.ToPounds(*p.risk_share.contingency)) : std::string("not stated")) +
+       (p.risk_share.contingency ? Money(p.ToPounds(*p.risk_share.contingency))
+                                 : std::string("not stated")) +
        " · assessed over " + Esc(d.assessment_year) + " against " + Esc(d.baseline_year) + ".</p>";
-  h += "<div class=tw><table><tr><th>Scenario</th><th>Planned</th><th>Actual</th><th>Cost</th><th>From contingency</th>"
+  h += "<div "
+       "class=tw><table><tr><th>Scenario</th><th>Planned</th><th>Actual</th><th>Cost</th><th>From "
+       "contingency</th>"
        "<th>Contingency left</th><th>Partner exposure</th><th>Note</th></tr>";
   for (const auto& s : d.scenarios) {
     std::string exp;
@@ -481,30 +504,35 @@ std::string DashboardHtml(const ReportData& d) {
       const plan::Organisation* o = p.FindOrganisation(org);
       exp += (exp.empty() ? "" : "<br>") + Esc(o ? o->name : org) + ": " + Money(v);
     }
-    if (s.unallocated_gbp > 0) exp += (exp.empty() ? "" : "<br>") + std::string("unallocated: ") + Money(s.unallocated_gbp);
-    h += "<tr><td>(" + Esc(s.id) + ") " + Esc(s.description) + "</td><td class=n>" + Num(s.input.planned, 0) +
-         "</td><td class=n>" + Num(s.input.actual, 0) + "</td><td class=n>" + (s.modelled ? Money(s.cost_gbp) : "–") +
-         "</td><td class=n>" + (s.modelled ? Money(s.drawdown_gbp) : "–") + "</td><td class=n>" +
-         (s.modelled ? Money(s.contingency_after_gbp) : "–") + "</td><td>" + exp + "</td><td class=small>" +
-         Esc(s.note) + "</td></tr>";
+    if (s.unallocated_gbp > 0)
+      exp += (exp.empty() ? "" : "<br>") + std::string("unallocated: ") + Money(s.unallocated_gbp);
+    h += "<tr><td>(" + Esc(s.id) + ") " + Esc(s.description) + "</td><td class=n>" +
+         Num(s.input.planned, 0) + "</td><td class=n>" + Num(s.input.actual, 0) +
+         "</td><td class=n>" + (s.modelled ? Money(s.cost_gbp) : "–") + "</td><td class=n>" +
+         (s.modelled ? Money(s.drawdown_gbp) : "–") + "</td><td class=n>" +
+         (s.modelled ? Money(s.contingency_after_gbp) : "–") + "</td><td>" + exp +
+         "</td><td class=small>" + Esc(s.note) + "</td></tr>";
   }
   h += "</table></div></section>\n";
   h += NationalConditionSection(d);
   h += CareTrakSection(d);
   // Findings.
   h += "<section><h2>Plan check</h2>";
-  if (d.findings.empty()) h += "<p>No findings.</p>";
+  if (d.findings.empty())
+    h += "<p>No findings.</p>";
   else {
     h += "<table><tr><th>Severity</th><th>Line</th><th>Finding</th></tr>";
     for (const auto& f : d.findings)
-      h += "<tr><td class=\"rag " + std::string(f.severity == plan::Severity::kError ? "red" : "amber") + "\">" +
-           plan::SeverityName(f.severity) + "</td><td class=n>" + std::to_string(f.line) + "</td><td>" +
-           Esc(f.message) + "</td></tr>";
+      h += "<tr><td class=\"rag " +
+           std::string(f.severity == plan::Severity::kError ? "red" : "amber") + "\">" +
+           plan::SeverityName(f.severity) + "</td><td class=n>" + std::to_string(f.line) +
+           "</td><td>" + Esc(f.message) + "</td></tr>";
     h += "</table>";
   }
   h += "</section></main>\n";
   std::string payload = cd.dump();
-  for (size_t pos = 0; (pos = payload.find("</", pos)) != std::string::npos; pos += 3) payload.replace(pos, 2, "<\\/");
+  for (size_t pos = 0; (pos = payload.find("</", pos)) != std::string::npos; pos += 3)
+    payload.replace(pos, 2, "<\\/");
   h += "<script type=\"application/json\" id=\"pioneer-data\">" + payload + "</script>\n<script>";
   h.append(reinterpret_cast<const char*>(embedded::kChartJs), embedded::kChartJs_size);
   h += "</script>\n<script>";

@@ -32,10 +32,10 @@ class Observations {
     auto it = values_.find({metric, period_label});
     return it == values_.end() ? nullptr : &it->second;
   }
-  std::set<std::string> measured;     // catalogue ids evaluated
+  std::set<std::string> measured;          // catalogue ids evaluated
   std::set<std::string> not_in_catalogue;  // ids the plan names that Pioneer cannot measure yet
   std::string engine;
-  std::string data_as_of;             // latest activity date in the store (ISO)
+  std::string data_as_of;  // latest activity date in the store (ISO)
   bool disclosure_applied = true;
 
  private:

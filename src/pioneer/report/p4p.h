@@ -1,5 +1,6 @@
-// Payment for performance, 2015/16 design (BCF 2015/16 planning guidance as revised in 2014, see docs/report.md; every
-// parameter comes from the plan's [p4p] table because none of the mechanics was verified).
+// Payment for performance, 2015/16 design (BCF 2015/16 planning guidance as revised in 2014, see
+// docs/report.md; every parameter comes from the plan's [p4p] table because none of the mechanics
+// was verified).
 //
 // For each pair (baseline quarter b, plan quarter q):
 //   planned_reduction = baseline_b * planned_reduction_pct / 100   (admissions)

@@ -1,9 +1,8 @@
 #include "pioneer/report/report_data.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
 #include "pioneer/plan/validator.h"
@@ -99,8 +98,7 @@ StoreFacts ProtectFacts(const StoreFacts& raw) {
       ++it;
     }
   }
-  for (auto& n : f.discharges_by_weekday)
-    n = static_cast<int64_t>(protect(static_cast<double>(n)));
+  for (auto& n : f.discharges_by_weekday) n = static_cast<int64_t>(protect(static_cast<double>(n)));
   return f;
 }
 

@@ -64,8 +64,7 @@ StoreFacts ProtectFacts(const StoreFacts& raw);
 
 // Pure assembly from measured values (tested with hand-made observations). When
 // obs.disclosure_applied, the facts are protected with ProtectFacts first.
-ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
-                          const StoreFacts& facts);
+ReportData AssembleReport(const plan::Plan& plan, const Observations& obs, const StoreFacts& facts);
 
 // Measures everything from `store` and assembles the report (`timeline`: see MeasureMetrics).
 StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,

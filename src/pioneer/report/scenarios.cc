@@ -7,7 +7,8 @@ namespace pioneer::report {
 std::vector<ScenarioResult> ModelScenarios(const plan::Plan& plan,
                                            const std::map<std::string, ScenarioInput>& inputs) {
   std::vector<ScenarioResult> out;
-  double contingency = plan.risk_share.contingency ? plan.ToPounds(*plan.risk_share.contingency) : 0;
+  double contingency =
+      plan.risk_share.contingency ? plan.ToPounds(*plan.risk_share.contingency) : 0;
   for (const auto& s : plan.risk_share.scenarios) {
     ScenarioResult r;
     r.id = s.id;
@@ -29,8 +30,9 @@ std::vector<ScenarioResult> ModelScenarios(const plan::Plan& plan,
       const bool change_needed =
           rs->kind == "acute_demand_outstrips" || rs->kind == "community_demand_higher";
       if (change_needed && !rs->planned_change_pct) {
-        r.note = "the plan states no planned change in this activity: not modelled (a missing "
-                 "figure is never treated as zero)";
+        r.note =
+            "the plan states no planned change in this activity: not modelled (a missing "
+            "figure is never treated as zero)";
       } else if (!r.input.planned || !r.input.actual) {
         r.note = "activity not measured (metric or data missing)";
       } else if (!r.input.unit_cost_gbp) {

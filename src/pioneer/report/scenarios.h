@@ -24,7 +24,7 @@
 namespace pioneer::report {
 
 struct ScenarioInput {
-  std::string activity;   // what is counted ("avoidable emergency admissions, 2014/15")
+  std::string activity;  // what is counted ("avoidable emergency admissions, 2014/15")
   std::optional<double> planned;
   std::optional<double> actual;
   std::optional<double> unit_cost_gbp;  // per unit of activity

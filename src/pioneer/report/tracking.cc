@@ -1,10 +1,10 @@
 #include "pioneer/report/tracking.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace pioneer::report {
 namespace {
@@ -116,8 +116,7 @@ std::vector<NamedPeriod> TrackingPeriods(const plan::Plan& plan) {
   }
   if (first && last) {
     if (*last > first->AddMonths(12 * 20)) last = first->AddMonths(12 * 20);  // no plan years
-    for (FiscalQuarter q = FiscalQuarter::Containing(*first);
-         q.period().start <= *last;) {
+    for (FiscalQuarter q = FiscalQuarter::Containing(*first); q.period().start <= *last;) {
       add(q.Label(), q.period());
       Period w = WindowEndingOn(q.period().last_day(), 12);
       add(w.ToString(), w);
@@ -193,7 +192,8 @@ std::vector<MetricTrack> TrackPlan(const plan::Plan& plan, const Observations& o
         sp.label = q.label;
         Date qend = q.period.last_day();
         sp.end_date = qend.ToIso();
-        if (const Observation* o = obs.Get(m.catalogue_id, q.label)) sp.actual = PlanValue(m, *o, 3);
+        if (const Observation* o = obs.Get(m.catalogue_id, q.label))
+          sp.actual = PlanValue(m, *o, 3);
         const std::string rolling = WindowEndingOn(qend, 12).ToString();
         if (const Observation* o = obs.Get(m.catalogue_id, rolling)) {
           sp.rolling12 = PlanValue(m, *o, 12);
@@ -250,11 +250,11 @@ std::string RagHeadline(const std::vector<MetricTrack>& tracks) {
     else
       lines += fmt::format("        {:<64}  no data\n", name);
   }
-  return fmt::format("      Plan tracking (latest milestone with data): {} red, {} amber, {} green, "
-                     "{} without data\n",
-                     counts[static_cast<int>(Rag::kRed)], counts[static_cast<int>(Rag::kAmber)],
-                     counts[static_cast<int>(Rag::kGreen)],
-                     counts[static_cast<int>(Rag::kNoData)]) +
+  return fmt::format(
+             "      Plan tracking (latest milestone with data): {} red, {} amber, {} green, "
+             "{} without data\n",
+             counts[static_cast<int>(Rag::kRed)], counts[static_cast<int>(Rag::kAmber)],
+             counts[static_cast<int>(Rag::kGreen)], counts[static_cast<int>(Rag::kNoData)]) +
          lines;
 }
 

@@ -47,8 +47,8 @@ struct MilestoneTrack {
 };
 
 struct SeriesPoint {
-  std::string label;      // fiscal quarter "2014/15 Q3"
-  std::string end_date;   // last day of the quarter
+  std::string label;     // fiscal quarter "2014/15 Q3"
+  std::string end_date;  // last day of the quarter
   std::optional<double> actual;
   std::optional<double> planned;  // trajectory at the quarter end (absent before baseline)
   // The actual over the 12 months ending with the quarter, on the same footing (per year /
@@ -75,7 +75,7 @@ struct MetricTrack {
   std::vector<MilestoneTrack> milestones;
   std::vector<SeriesPoint> series;
   std::vector<YearActual> year_actuals;  // each plan year (measured metrics only)
-  Rag overall = Rag::kNoData;  // the latest milestone with data
+  Rag overall = Rag::kNoData;            // the latest milestone with data
 };
 
 // The windows tracking needs: every milestone window, each baseline window, each fiscal

@@ -94,7 +94,8 @@ TEST(Tracking, MilestonesVarianceAndSeries) {
   Observations obs;
   obs.measured.insert("avoidable_emergency_composite");
   obs.Put("avoidable_emergency_composite", "2013-04-01..2014-03-31", {1500, 1488.0, false});
-  obs.Put("avoidable_emergency_composite", "2014-07-01..2014-09-30", {360, 366.0, false});  // 122/month
+  obs.Put("avoidable_emergency_composite", "2014-07-01..2014-09-30",
+          {360, 366.0, false});  // 122/month
   obs.Put("avoidable_emergency_composite", "2014/15 Q2", {360, 366.0, false});
   auto tracks = TrackPlan(p, obs);
   ASSERT_EQ(tracks.size(), 1u);
@@ -113,9 +114,9 @@ TEST(Tracking, MilestonesVarianceAndSeries) {
   EXPECT_EQ(t.overall, Rag::kAmber);
   // Series: planned trajectory interpolated; flat after the last milestone.
   ASSERT_EQ(t.series.size(), 8u);
-  EXPECT_FALSE(t.series[0].planned.has_value());             // 2013/14 Q1, before baseline end
-  EXPECT_DOUBLE_EQ(*t.series[3].planned, 124.12);             // 2013/14 Q4 ends on the baseline
-  EXPECT_DOUBLE_EQ(*t.series[5].planned, 121.69);             // 2014/15 Q2 = first milestone
+  EXPECT_FALSE(t.series[0].planned.has_value());   // 2013/14 Q1, before baseline end
+  EXPECT_DOUBLE_EQ(*t.series[3].planned, 124.12);  // 2013/14 Q4 ends on the baseline
+  EXPECT_DOUBLE_EQ(*t.series[5].planned, 121.69);  // 2014/15 Q2 = first milestone
   EXPECT_DOUBLE_EQ(*t.series[7].planned, 121.69);
   EXPECT_NEAR(*t.series[4].planned, 124.12 - 2.43 * 91.0 / 183.0, 1e-9);  // 30 June
   EXPECT_DOUBLE_EQ(*t.series[5].actual, 122.0);

@@ -12,7 +12,8 @@ namespace {
 
 std::string ColName(int col) {
   std::string s;
-  for (int c = col + 1; c > 0; c = (c - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (c - 1) % 26));
+  for (int c = col + 1; c > 0; c = (c - 1) / 26)
+    s.insert(s.begin(), static_cast<char>('A' + (c - 1) % 26));
   return s;
 }
 
@@ -140,8 +141,10 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
   const std::string name = "Schemes and finance";
   Sheet s(workbook_add_worksheet(wb, name.c_str()), f);
   FinanceRefs refs;
-  std::vector<std::string> cols = {"Scheme id", "Scheme", "Theme", "Status", "Protection line",
-                                   "Lead commissioner", "Recurrent", "Metrics it should move"};
+  std::vector<std::string> cols = {"Scheme id",       "Scheme",
+                                   "Theme",           "Status",
+                                   "Protection line", "Lead commissioner",
+                                   "Recurrent",       "Metrics it should move"};
   const int first_year_col = static_cast<int>(cols.size());
   for (const auto& y : p.years) cols.push_back("Investment " + y + " (£)");
   cols.push_back("Savings assumption");
@@ -162,7 +165,9 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     const plan::Organisation* lead = p.FindOrganisation(sc.lead);
     s.Str(row, 5, lead ? lead->name : (sc.lead.empty() ? "not stated" : sc.lead), f.wrap);
     s.Str(row, 6, sc.recurrent ? (*sc.recurrent ? "yes" : "no") : "not stated");
-    s.Str(row, 7, join(sc.metrics) + (sc.conditions.empty() ? "" : " | conditions: " + join(sc.conditions)), f.wrap);
+    s.Str(row, 7,
+          join(sc.metrics) + (sc.conditions.empty() ? "" : " | conditions: " + join(sc.conditions)),
+          f.wrap);
     for (size_t y = 0; y < p.years.size(); ++y) {
       auto it = sc.investment.find(p.years[y]);
       if (it != sc.investment.end())
@@ -184,9 +189,12 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     for (const auto& y : p.years) {
       auto a = th.stated_scheme_total.find(y);
       auto b = th.stated_total.find(y);
-      stated += fmt::format("{}{}: {} / {}", stated.empty() ? "" : "; ", y,
-                            a == th.stated_scheme_total.end() ? "not stated" : fmt::format("£{:.0f}", p.ToPounds(a->second)),
-                            b == th.stated_total.end() ? "not stated" : fmt::format("£{:.0f}", p.ToPounds(b->second)));
+      stated += fmt::format(
+          "{}{}: {} / {}", stated.empty() ? "" : "; ", y,
+          a == th.stated_scheme_total.end() ? "not stated"
+                                            : fmt::format("£{:.0f}", p.ToPounds(a->second)),
+          b == th.stated_total.end() ? "not stated"
+                                     : fmt::format("£{:.0f}", p.ToPounds(b->second)));
     }
     s.Str(row, 2, stated, f.wrap);
     for (size_t y = 0; y < p.years.size(); ++y) {
@@ -206,8 +214,8 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
       } else if (has_schemes) {
         std::string cl = ColName(col);
         s.Formula(row, col,
-                  fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row + 1, th.name, cl, cl,
-                              last_scheme_row + 1),
+                  fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row + 1, th.name,
+                              cl, cl, last_scheme_row + 1),
                   v, f.money);
       }
     }
@@ -229,7 +237,8 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     if (!stated) {
       s.Str(row, col, "not stated");
     } else if (has_schemes) {
-      s.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row + 1), v, f.money_bold);
+      s.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row + 1), v,
+                f.money_bold);
       refs.scheme_total_by_year[p.years[y]] = Quote(name) + "!" + CellRef(row, col, true);
       refs.scheme_total_value[p.years[y]] = v;
     }
@@ -248,7 +257,8 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     auto it = p.pooled_total.find(p.years[y]);
     if (it == p.pooled_total.end() || !refs.scheme_total_by_year.count(p.years[y])) continue;
     double v = p.ToPounds(it->second) - refs.scheme_total_value[p.years[y]];
-    s.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v, f.money_bold);
+    s.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v,
+              f.money_bold);
   }
   ++row;
   s.Str(row, 1, "Minimum required pooled budget (plan)", f.bold);
@@ -281,7 +291,8 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
       }
       if (!has) continue;
       s.Str(row, 1, o.name);
-      for (size_t y = 0; y < p.years.size(); ++y) s.Num(row, first_year_col + static_cast<int>(y), v[y], f.money);
+      for (size_t y = 0; y < p.years.size(); ++y)
+        s.Num(row, first_year_col + static_cast<int>(y), v[y], f.money);
       ++row;
     }
   }
@@ -291,7 +302,8 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
   s.Width(3, 6, 13);
   s.Width(7, 7, 40);
   s.Width(first_year_col, first_year_col + static_cast<int>(p.years.size()) - 1, 18);
-  s.Width(first_year_col + static_cast<int>(p.years.size()), first_year_col + static_cast<int>(p.years.size()), 50);
+  s.Width(first_year_col + static_cast<int>(p.years.size()),
+          first_year_col + static_cast<int>(p.years.size()), 50);
   // Chart: investment by theme.
   if (has_schemes && !p.themes.empty()) {
     lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
@@ -299,8 +311,10 @@ FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d
     int last_theme_row = first_theme_row + static_cast<int>(p.themes.size()) - 1;
     for (size_t y = 0; y < p.years.size(); ++y) {
       int col = first_year_col + static_cast<int>(y);
-      std::string cats = Quote(name) + "!" + CellRef(first_theme_row, 1, true) + ":" + CellRef(last_theme_row, 1, true);
-      std::string vals = Quote(name) + "!" + CellRef(first_theme_row, col, true) + ":" + CellRef(last_theme_row, col, true);
+      std::string cats = Quote(name) + "!" + CellRef(first_theme_row, 1, true) + ":" +
+                         CellRef(last_theme_row, 1, true);
+      std::string vals = Quote(name) + "!" + CellRef(first_theme_row, col, true) + ":" +
+                         CellRef(last_theme_row, col, true);
       lxw_chart_series* ser = chart_add_series(ch, cats.c_str(), vals.c_str());
       chart_series_set_name(ser, p.years[y].c_str());
     }
@@ -349,9 +363,11 @@ MilestoneRows WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData&
       s.Str(row, 10, m.window);
       s.Opt(row, 11, m.actual, f.num);
       if (m.actual) {
-        s.Formula(row, 12, fmt::format("={}-{}", CellRef(row, 11), CellRef(row, 9)), *m.variance, f.num);
+        s.Formula(row, 12, fmt::format("={}-{}", CellRef(row, 11), CellRef(row, 9)), *m.variance,
+                  f.num);
         if (m.variance_pct)
-          s.Formula(row, 13, fmt::format("=IF({1}=0,\"\",100*{0}/{1})", CellRef(row, 12), CellRef(row, 9)),
+          s.Formula(row, 13,
+                    fmt::format("=IF({1}=0,\"\",100*{0}/{1})", CellRef(row, 12), CellRef(row, 9)),
                     *m.variance_pct, f.pct);
       }
       s.Str(row, 14, RagName(m.rag), RagFormat(f, m.rag));
@@ -383,13 +399,19 @@ MilestoneRows WriteMetrics(lxw_workbook* wb, const Formats& f, const ReportData&
     row += 2;
     lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_LINE);
     std::string cats = "Metrics!" + CellRef(first, 1, true) + ":" + CellRef(last, 1, true);
-    lxw_chart_series* a = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 3, true) + ":" + CellRef(last, 3, true)).c_str());
+    lxw_chart_series* a = chart_add_series(
+        ch, cats.c_str(),
+        ("Metrics!" + CellRef(first, 3, true) + ":" + CellRef(last, 3, true)).c_str());
     chart_series_set_name(a, "Actual");
     chart_series_set_marker_type(a, LXW_CHART_MARKER_CIRCLE);
-    lxw_chart_series* pl = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 4, true) + ":" + CellRef(last, 4, true)).c_str());
+    lxw_chart_series* pl = chart_add_series(
+        ch, cats.c_str(),
+        ("Metrics!" + CellRef(first, 4, true) + ":" + CellRef(last, 4, true)).c_str());
     chart_series_set_name(pl, "Planned trajectory");
     chart_series_set_marker_type(pl, LXW_CHART_MARKER_DIAMOND);
-    lxw_chart_series* ro = chart_add_series(ch, cats.c_str(), ("Metrics!" + CellRef(first, 5, true) + ":" + CellRef(last, 5, true)).c_str());
+    lxw_chart_series* ro = chart_add_series(
+        ch, cats.c_str(),
+        ("Metrics!" + CellRef(first, 5, true) + ":" + CellRef(last, 5, true)).c_str());
     chart_series_set_name(ro, "Actual, 12 months to quarter end");
     chart_series_set_marker_type(ro, LXW_CHART_MARKER_SQUARE);
     // Suppressed or unmeasured quarters are blank cells: gaps, never zero.
@@ -429,11 +451,13 @@ void WriteProtected(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     s.Str(row, 3, ps.scheme);
     for (size_t y = 0; y < p.years.size(); ++y) {
       auto it = ps.amount.find(p.years[y]);
-      if (it != ps.amount.end()) s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money);
+      if (it != ps.amount.end())
+        s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money);
     }
     if (ps.amount_range.size() == 2)
       s.Str(row, fy + static_cast<int>(p.years.size()),
-            fmt::format("£{:.0f} - £{:.0f}", p.ToPounds(ps.amount_range[0]), p.ToPounds(ps.amount_range[1])));
+            fmt::format("£{:.0f} - £{:.0f}", p.ToPounds(ps.amount_range[0]),
+                        p.ToPounds(ps.amount_range[1])));
     ++row;
   }
   int last = row - 1;
@@ -448,14 +472,17 @@ void WriteProtected(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     }
     int col = fy + static_cast<int>(y);
     if (last >= 1)
-      s.Formula(row, col, fmt::format("=SUM({}:{})", CellRef(1, col), CellRef(last, col)), sums[y], f.money_bold);
+      s.Formula(row, col, fmt::format("=SUM({}:{})", CellRef(1, col), CellRef(last, col)), sums[y],
+                f.money_bold);
   }
   int sum_row = row++;
   s.Str(row, 0, "Stated total in the plan", f.bold);
   for (size_t y = 0; y < p.years.size(); ++y) {
     auto it = p.protected_stated_total.find(p.years[y]);
-    if (it != p.protected_stated_total.end()) s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money_bold);
-    else s.Str(row, fy + static_cast<int>(y), "not stated");
+    if (it != p.protected_stated_total.end())
+      s.Num(row, fy + static_cast<int>(y), p.ToPounds(it->second), f.money_bold);
+    else
+      s.Str(row, fy + static_cast<int>(y), "not stated");
   }
   int stated_row = row++;
   s.Str(row, 0, "Difference (sum - stated)", f.bold);
@@ -490,10 +517,11 @@ void WriteP4p(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   s.Num(2, 1, r.planned_reduction_pct, f.num);
   s.Str(3, 0, "Value per avoided admission (£)");
   s.Num(3, 1, r.value_per_admission_gbp, f.money);
-  s.Str(3, 2, r.value_unverified
-                  ? "UNVERIFIED: the commonly quoted £1,490 has no source text (bcf-metrics.md 9.3); "
-                    "replace it with the local tariff"
-                  : "source: " + r.value_provenance,
+  s.Str(3, 2,
+        r.value_unverified
+            ? "UNVERIFIED: the commonly quoted £1,490 has no source text (bcf-metrics.md 9.3); "
+              "replace it with the local tariff"
+            : "source: " + r.value_provenance,
         r.value_unverified ? f.warn : f.wrap);
   s.Str(4, 0, "Assessment");
   s.Str(4, 1, r.assessment);
@@ -510,26 +538,33 @@ void WriteP4p(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     s.Opt(row, 2, q.baseline, f.count);
     if (q.baseline) {
       s.Formula(row, 3, fmt::format("={}*$B$3/100", CellRef(row, 2)), q.planned_reduction, f.num);
-      s.Formula(row, 4, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 3)), q.planned_admissions, f.num);
+      s.Formula(row, 4, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 3)),
+                q.planned_admissions, f.num);
       s.Formula(row, 7, fmt::format("={}*$B$4", CellRef(row, 3)), q.pot_gbp, f.money);
     }
     s.Opt(row, 5, q.actual, f.count);
     if (q.achieved_reduction) {
-      s.Formula(row, 6, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 5)), *q.achieved_reduction, f.num);
+      s.Formula(row, 6, fmt::format("={}-{}", CellRef(row, 2), CellRef(row, 5)),
+                *q.achieved_reduction, f.num);
       if (r.assessment == "per_quarter")
-        s.Formula(row, 8, fmt::format("=MIN(MAX({},0),{})*$B$4", CellRef(row, 6), CellRef(row, 3)), *q.released_gbp, f.money);
+        s.Formula(row, 8, fmt::format("=MIN(MAX({},0),{})*$B$4", CellRef(row, 6), CellRef(row, 3)),
+                  *q.released_gbp, f.money);
       else
         s.Num(row, 8, *q.released_gbp, f.money);
-      s.Formula(row, 9, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), *q.withheld_gbp, f.money);
+      s.Formula(row, 9, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), *q.withheld_gbp,
+                f.money);
     }
     ++row;
   }
   int last = row - 1;
   s.Str(row, 0, "Total", f.bold);
   if (last > h) {
-    s.Formula(row, 7, fmt::format("=SUM({}:{})", CellRef(h + 1, 7), CellRef(last, 7)), r.pot_gbp, f.money_bold);
-    s.Formula(row, 8, fmt::format("=SUM({}:{})", CellRef(h + 1, 8), CellRef(last, 8)), r.released_gbp, f.money_bold);
-    s.Formula(row, 9, fmt::format("=SUM({}:{})", CellRef(h + 1, 9), CellRef(last, 9)), r.withheld_gbp, f.money_bold);
+    s.Formula(row, 7, fmt::format("=SUM({}:{})", CellRef(h + 1, 7), CellRef(last, 7)), r.pot_gbp,
+              f.money_bold);
+    s.Formula(row, 8, fmt::format("=SUM({}:{})", CellRef(h + 1, 8), CellRef(last, 8)),
+              r.released_gbp, f.money_bold);
+    s.Formula(row, 9, fmt::format("=SUM({}:{})", CellRef(h + 1, 9), CellRef(last, 9)),
+              r.withheld_gbp, f.money_bold);
   }
   s.Width(0, 1, 30);
   s.Width(2, 9, 16);
@@ -557,9 +592,17 @@ ScenarioTable WriteScenarioTable(Sheet& s, const Formats& f, const plan::Plan& p
   std::set<std::string> partners;
   for (const auto& sc : scenarios)
     for (const auto& [o, v] : sc.exposure_gbp) partners.insert(o);
-  std::vector<std::string> cols = {"Scenario", "Description", "Activity", "Planned", "Actual",
-                                   "Excess", "Unit cost (£)", "Cost (£)", "Contingency drawn (£)",
-                                   "Contingency left (£)", "Beyond contingency (£)",
+  std::vector<std::string> cols = {"Scenario",
+                                   "Description",
+                                   "Activity",
+                                   "Planned",
+                                   "Actual",
+                                   "Excess",
+                                   "Unit cost (£)",
+                                   "Cost (£)",
+                                   "Contingency drawn (£)",
+                                   "Contingency left (£)",
+                                   "Beyond contingency (£)",
                                    "Unallocated (£)"};
   const int pc = static_cast<int>(cols.size());
   for (const auto& o : partners) {
@@ -580,17 +623,20 @@ ScenarioTable WriteScenarioTable(Sheet& s, const Formats& f, const plan::Plan& p
     s.Opt(row, 3, sc.input.planned, f.num);
     s.Opt(row, 4, sc.input.actual, f.count);
     if (sc.modelled) {
-      s.Formula(row, 5, fmt::format("=MAX(0,{}-{})", CellRef(row, 4), CellRef(row, 3)), *sc.excess, f.num);
+      s.Formula(row, 5, fmt::format("=MAX(0,{}-{})", CellRef(row, 4), CellRef(row, 3)), *sc.excess,
+                f.num);
       s.Num(row, 6, *sc.input.unit_cost_gbp, f.money);
-      s.Formula(row, 7, fmt::format("={}*{}", CellRef(row, 5), CellRef(row, 6)), sc.cost_gbp, f.money);
+      s.Formula(row, 7, fmt::format("={}*{}", CellRef(row, 5), CellRef(row, 6)), sc.cost_gbp,
+                f.money);
       s.Formula(row, 8, fmt::format("=MIN({},{})", CellRef(row, 7), left_cell), sc.drawdown_gbp,
                 f.money);
-      s.Formula(row, 9, fmt::format("={}-{}", left_cell, CellRef(row, 8)),
-                sc.contingency_after_gbp, f.money);
+      s.Formula(row, 9, fmt::format("={}-{}", left_cell, CellRef(row, 8)), sc.contingency_after_gbp,
+                f.money);
       left_cell = CellRef(row, 9);
       if (t.first_modelled < 0) t.first_modelled = row;
       t.last_modelled = row;
-      s.Formula(row, 10, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)), sc.beyond_contingency_gbp, f.money);
+      s.Formula(row, 10, fmt::format("={}-{}", CellRef(row, 7), CellRef(row, 8)),
+                sc.beyond_contingency_gbp, f.money);
       const bool shared = ps && !ps->shares.empty();
       s.Formula(row, 11, shared ? std::string("=0") : "=" + CellRef(row, 10), sc.unallocated_gbp,
                 f.money);
@@ -650,7 +696,8 @@ void WriteDataQuality(lxw_workbook* wb, const Formats& f, const ReportData& d) {
   s.Header(0, {"Severity", "Finding", "Plan file line", "Key", "Explanation"});
   int row = 1;
   for (const auto& x : d.findings) {
-    s.Str(row, 0, plan::SeverityName(x.severity), x.severity == plan::Severity::kError ? f.rag_red : f.rag_amber);
+    s.Str(row, 0, plan::SeverityName(x.severity),
+          x.severity == plan::Severity::kError ? f.rag_red : f.rag_amber);
     s.Str(row, 1, x.code);
     s.Num(row, 2, x.line);
     s.Str(row, 3, x.key);
@@ -661,17 +708,22 @@ void WriteDataQuality(lxw_workbook* wb, const Formats& f, const ReportData& d) {
     s.Str(row, 0, "note", f.rag_none);
     s.Str(row, 1, "metric.not_measured");
     s.Str(row, 3, id);
-    s.Str(row, 4, "the plan names metric '" + id + "', which this build of Pioneer cannot measure yet", f.wrap);
+    s.Str(row, 4,
+          "the plan names metric '" + id + "', which this build of Pioneer cannot measure yet",
+          f.wrap);
     ++row;
   }
   ++row;
   s.Str(row++, 1, "About the measured values", f.bold);
   s.Str(row++, 1, "Data as of: " + (d.data_as_of.empty() ? std::string("unknown") : d.data_as_of));
   s.Str(row++, 1, "Engine: " + d.engine);
-  s.Str(row++, 1, d.disclosure_applied
-                      ? "Disclosure control applied: counts 1-7 suppressed, numerators rounded to 5, rates to 1 decimal place"
-                      : "Disclosure control OFF");
-  s.Str(row++, 1, "Rates are crude rates from docs/metrics.md definitions; see docs/report.md for RAG thresholds");
+  s.Str(row++, 1,
+        d.disclosure_applied ? "Disclosure control applied: counts 1-7 suppressed, numerators "
+                               "rounded to 5, rates to 1 decimal place"
+                             : "Disclosure control OFF");
+  s.Str(row++, 1,
+        "Rates are crude rates from docs/metrics.md definitions; see docs/report.md for RAG "
+        "thresholds");
   s.Width(0, 0, 10);
   s.Width(1, 1, 34);
   s.Width(2, 2, 10);
@@ -694,8 +746,9 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
   s.Str(3, 1, d.data_as_of.empty() ? "unknown" : d.data_as_of);
   int errors = plan::CountErrors(d.findings);
   s.Str(4, 0, "Plan check");
-  s.Str(4, 1, fmt::format("{} error(s), {} warning(s) (sheet Data quality)", errors,
-                          d.findings.size() - errors),
+  s.Str(4, 1,
+        fmt::format("{} error(s), {} warning(s) (sheet Data quality)", errors,
+                    d.findings.size() - errors),
         errors ? f.warn : nullptr);
   const int h = 6;
   std::vector<std::string> cols = {"Pooled budget"};
@@ -705,22 +758,27 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
   s.Str(row, 0, "Minimum required");
   for (size_t y = 0; y < p.years.size(); ++y) {
     auto it = p.pooled_minimum.find(p.years[y]);
-    if (it != p.pooled_minimum.end()) s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
-    else s.Str(row, 1 + static_cast<int>(y), "not stated");
+    if (it != p.pooled_minimum.end())
+      s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    else
+      s.Str(row, 1 + static_cast<int>(y), "not stated");
   }
   ++row;
   s.Str(row, 0, "Total agreed");
   for (size_t y = 0; y < p.years.size(); ++y) {
     auto it = p.pooled_total.find(p.years[y]);
-    if (it != p.pooled_total.end()) s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
-    else s.Str(row, 1 + static_cast<int>(y), "not stated");
+    if (it != p.pooled_total.end())
+      s.Num(row, 1 + static_cast<int>(y), p.ToPounds(it->second), f.money);
+    else
+      s.Str(row, 1 + static_cast<int>(y), "not stated");
   }
   ++row;
   s.Str(row, 0, "Allocated to schemes (live from Schemes and finance)");
   for (size_t y = 0; y < p.years.size(); ++y) {
     auto it = refs.scheme_total_by_year.find(p.years[y]);
     if (it != refs.scheme_total_by_year.end())
-      s.Formula(row, 1 + static_cast<int>(y), "=" + it->second, refs.scheme_total_value.at(p.years[y]), f.money);
+      s.Formula(row, 1 + static_cast<int>(y), "=" + it->second,
+                refs.scheme_total_value.at(p.years[y]), f.money);
     else
       s.Str(row, 1 + static_cast<int>(y), "not stated");
   }
@@ -764,12 +822,24 @@ void WriteSummary(lxw_workbook* wb, lxw_worksheet* ws, const Formats& f, const R
   ++row;
   if (d.p4p.present) {
     s.Str(row, 0, "Payment for performance: pot / released / withheld (£)", f.bold);
-    s.Formula(row, 1, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 7), d.p4p.pot_gbp, f.money);
-    s.Formula(row, 2, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 8), d.p4p.released_gbp, f.money);
-    s.Formula(row, 3, "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 9), d.p4p.withheld_gbp, f.money);
+    s.Formula(
+        row, 1,
+        "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 7),
+        d.p4p.pot_gbp, f.money);
+    s.Formula(
+        row, 2,
+        "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 8),
+        d.p4p.released_gbp, f.money);
+    s.Formula(
+        row, 3,
+        "='Payment for performance'!" + CellRef(8 + static_cast<int>(d.p4p.quarters.size()), 9),
+        d.p4p.withheld_gbp, f.money);
     ++row;
     if (d.p4p.value_unverified)
-      s.Str(row++, 0, fmt::format("Value per avoided admission £{:.0f} is UNVERIFIED (bcf-metrics.md 9.3)", d.p4p.value_per_admission_gbp), f.warn);
+      s.Str(row++, 0,
+            fmt::format("Value per avoided admission £{:.0f} is UNVERIFIED (bcf-metrics.md 9.3)",
+                        d.p4p.value_per_admission_gbp),
+            f.warn);
   }
   double drawn = 0, left = 0;
   for (const auto& sc : d.scenarios) {
@@ -851,9 +921,9 @@ void WriteNationalCondition(lxw_workbook* wb, const Formats& f, const ReportData
   s.Str(1, 0,
         "Counts of 1-7 are suppressed and others rounded to 5; shares are computed from the "
         "published counts. People who objected to secondary use are not counted.");
-  s.Header(3, {"Level", "Code", "Date", "Approach", "Adults", "High risk", "High risk (% of adults)",
-               "With a care plan", "With a plan (% of high risk)", "Joint plan and lead",
-               "Joint plan and lead (% of high risk)"});
+  s.Header(3, {"Level", "Code", "Date", "Approach", "Adults", "High risk",
+               "High risk (% of adults)", "With a care plan", "With a plan (% of high risk)",
+               "Joint plan and lead", "Joint plan and lead (% of high risk)"});
   auto label = [&](const std::string& id) {
     for (const auto& a : nc.approaches) {
       if (a.id == id) return a.label;

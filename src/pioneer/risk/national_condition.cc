@@ -202,8 +202,8 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
     series.push_back(
         MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
   }
-  series.push_back(MeasureCoverage(t, at_index, PlansInForce(plans, index),
-                                   inputs.ccg_of_practice, objecting));
+  series.push_back(
+      MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice, objecting));
   if (save_strata) {
     PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, at_index, objecting));
     saved += n;

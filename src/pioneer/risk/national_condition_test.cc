@@ -74,8 +74,8 @@ TEST(NationalConditionTest, ObjectorsRankButAreNotCounted) {
   EXPECT_EQ(c.area[kTop2Practice].adults, 78);
   EXPECT_EQ(c.area[kTop2Practice].high_risk, 1);  // P2's first person only
   EXPECT_EQ(c.area[kTop2Practice].with_joint_plan_and_lead, 0);
-  EXPECT_EQ(c.area[kTop4Practice].high_risk, 3);   // P1: i = 57; P2: 2
-  EXPECT_EQ(c.area[kTop4Practice].with_plan, 1);   // i = 57's plan
+  EXPECT_EQ(c.area[kTop4Practice].high_risk, 3);  // P1: i = 57; P2: 2
+  EXPECT_EQ(c.area[kTop4Practice].with_plan, 1);  // i = 57's plan
   EXPECT_EQ(c.area[kLoa45].high_risk, 8);
 }
 

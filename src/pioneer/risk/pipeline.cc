@@ -68,9 +68,7 @@ Status CheckOutcomeYear(const RiskInputs& inputs, Date index_date) {
 }
 
 bool InRecalibrationSplit(std::string_view nhs_number) { return Fnv1a(nhs_number) % 5 == 0; }
-bool InEarlyStoppingSplit(std::string_view nhs_number) {
-  return (Fnv1a(nhs_number) / 5) % 5 == 0;
-}
+bool InEarlyStoppingSplit(std::string_view nhs_number) { return (Fnv1a(nhs_number) / 5) % 5 == 0; }
 
 StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
                           const BoostParams& params,
@@ -108,8 +106,8 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
       pb[i] = Sigmoid(margin[i]);
     }
     int rounds_used = 0;
-    PIONEER_ASSIGN_OR_RETURN(om.boosted,
-                             BoostedModel::Train(cohort, o, fit, params, margin, stop, &rounds_used));
+    PIONEER_ASSIGN_OR_RETURN(
+        om.boosted, BoostedModel::Train(cohort, o, fit, params, margin, stop, &rounds_used));
     PIONEER_ASSIGN_OR_RETURN(std::vector<double> px, om.boosted.Predict(cohort, margin));
     const auto yr = Select(y, recal);
     const auto pbr = Select(pb, recal), pxr = Select(px, recal);

@@ -1,7 +1,7 @@
 // Reference inputs of risk stratification read from the store: the IMD decile of each LSOA
-// (lsoa extract), each practice's CCG (organisations extract), the unit costs used to cost next year's activity (unit_costs extract) and
-// the last date the store's activity covers (to refuse an index date without a whole
-// outcome year).
+// (lsoa extract), each practice's CCG (organisations extract), the unit costs used to cost next
+// year's activity (unit_costs extract) and the last date the store's activity covers (to refuse an
+// index date without a whole outcome year).
 //
 // Unit costs: one price year is used for every activity so that costs add up; it is the
 // price year with the most activity types (the complete set; ties to the later year).

@@ -234,7 +234,6 @@ constexpr const char* kScript = R"JS(
 std::string F(double v, int dp = 3) { return fmt::format("{:.{}f}", v, dp); }
 std::string Pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
 
-
 // "Joint care planning" section: present only when the evaluation carries national-condition
 // figures (national_condition.h); counts are already disclosure-controlled.
 std::string NationalConditionHtml(const json& j) {
@@ -271,7 +270,8 @@ std::string NationalConditionHtml(const json& j) {
         "<h3>By {} (top 2% of each practice)</h3><div class=tablewrap><table><tr><th>{}</th>"
         "<th>Adults</th><th>High risk</th><th>With a plan</th><th>%</th><th>Joint plan and "
         "named lead</th><th>%</th></tr>",
-        level == std::string("ccg") ? "CCG" : "practice", level == std::string("ccg") ? "CCG" : "Practice");
+        level == std::string("ccg") ? "CCG" : "practice",
+        level == std::string("ccg") ? "CCG" : "Practice");
     for (const json& r : nc[std::string("by_") + level]) {
       const json& c = r["top2_practice"];
       h += fmt::format(

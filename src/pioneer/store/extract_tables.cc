@@ -6,15 +6,16 @@ using formats::FieldType;
 
 ColumnType ColumnTypeFor(FieldType type) {
   switch (type) {
-    case FieldType::kInteger: return ColumnType::kInteger;
-    case FieldType::kDecimal: return ColumnType::kReal;
-    default: return ColumnType::kText;
+    case FieldType::kInteger:
+      return ColumnType::kInteger;
+    case FieldType::kDecimal:
+      return ColumnType::kReal;
+    default:
+      return ColumnType::kText;
   }
 }
 
-std::string NhsStatusColumn(std::string_view field) {
-  return std::string(field) + "_status";
-}
+std::string NhsStatusColumn(std::string_view field) { return std::string(field) + "_status"; }
 
 std::vector<ColumnDef> ExtractDataColumns(const formats::ExtractSpec& spec) {
   std::vector<ColumnDef> cols;

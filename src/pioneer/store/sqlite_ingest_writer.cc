@@ -1,8 +1,8 @@
 #include "pioneer/store/sqlite_ingest_writer.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "pioneer/store/extract_tables.h"
 #include "pioneer/store/sqlite_schema.h"
@@ -19,17 +19,20 @@ void BindText(sqlite3_stmt* s, int idx, std::string_view v) {
 StatusOr<std::unique_ptr<SqliteIngestWriter>> SqliteIngestWriter::Begin(
     sqlite3* db, const IngestRunInfo& info, const IngestWriteOptions& options) {
   std::unique_ptr<SqliteIngestWriter> w(new SqliteIngestWriter(db));
-  PIONEER_RETURN_IF_ERROR(
-      Exec(db, fmt::format("PRAGMA cache_size = {}; PRAGMA threads = 2;", -1024 * std::max(1, options.cache_mb))));
+  PIONEER_RETURN_IF_ERROR(Exec(db, fmt::format("PRAGMA cache_size = {}; PRAGMA threads = 2;",
+                                               -1024 * std::max(1, options.cache_mb))));
   Status s = Exec(db, "BEGIN IMMEDIATE");
   if (!s.ok()) {
-    return Status(s.code(), "cannot start the ingest transaction (is another ingest running on "
-                            "this store?): " + s.message());
+    return Status(s.code(),
+                  "cannot start the ingest transaction (is another ingest running on "
+                  "this store?): " +
+                      s.message());
   }
   w->open_ = true;
   PIONEER_ASSIGN_OR_RETURN(
-      StmtPtr run, Prepare(db, "INSERT INTO ingest_runs(started_at, source_dir, pioneer_version) "
-                               "VALUES(?1, ?2, ?3)"));
+      StmtPtr run, Prepare(db,
+                           "INSERT INTO ingest_runs(started_at, source_dir, pioneer_version) "
+                           "VALUES(?1, ?2, ?3)"));
   BindText(run.get(), 1, info.started_at);
   BindText(run.get(), 2, info.source_dir);
   BindText(run.get(), 3, info.pioneer_version);
@@ -37,14 +40,16 @@ StatusOr<std::unique_ptr<SqliteIngestWriter>> SqliteIngestWriter::Begin(
   w->run_id_ = sqlite3_last_insert_rowid(db);
   PIONEER_ASSIGN_OR_RETURN(
       w->quarantine_stmt_,
-      Prepare(db, "INSERT INTO quarantine(run_id, file_name, line_no, field, raw_value, "
-                  "reason_code, detail, problem_count, raw_record) "
-                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+      Prepare(db,
+              "INSERT INTO quarantine(run_id, file_name, line_no, field, raw_value, "
+              "reason_code, detail, problem_count, raw_record) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   PIONEER_ASSIGN_OR_RETURN(
       w->file_stmt_,
-      Prepare(db, "INSERT INTO ingest_files(run_id, file_name, table_name, size_bytes, sha256, "
-                  "rows_read, rows_accepted, rows_quarantined, started_at, finished_at) "
-                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      Prepare(db,
+              "INSERT INTO ingest_files(run_id, file_name, table_name, size_bytes, sha256, "
+              "rows_read, rows_accepted, rows_quarantined, started_at, finished_at) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   return w;
 }
 
@@ -61,8 +66,7 @@ void SqliteIngestWriter::Rollback() {
   }
 }
 
-StatusOr<std::optional<int64_t>> SqliteIngestWriter::FindRunWithChecksum(
-    std::string_view sha256) {
+StatusOr<std::optional<int64_t>> SqliteIngestWriter::FindRunWithChecksum(std::string_view sha256) {
   PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt,
                            Prepare(db_, "SELECT run_id FROM ingest_files WHERE sha256 = ?1"));
   BindText(stmt.get(), 1, sha256);
@@ -84,13 +88,13 @@ StatusOr<SqliteIngestWriter::TableInserter*> SqliteIngestWriter::InserterFor(
     names += QuoteIdent(cols[i].name) + ", ";
     params += fmt::format("?{}, ", i + 1);
   }
-  std::string sql = fmt::format("INSERT INTO {}({}{}, {}) VALUES({}?{}, ?{})",
-                                QuoteIdent(spec.table), names, kRunIdColumn, kLineColumn,
-                                params, cols.size() + 1, cols.size() + 2);
+  std::string sql =
+      fmt::format("INSERT INTO {}({}{}, {}) VALUES({}?{}, ?{})", QuoteIdent(spec.table), names,
+                  kRunIdColumn, kLineColumn, params, cols.size() + 1, cols.size() + 2);
   PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(db_, sql));
   sqlite3_bind_int64(stmt.get(), static_cast<int>(cols.size() + 1), run_id_);
-  inserters_.push_back(std::make_unique<TableInserter>(TableInserter{&spec, cols.size(),
-                                                                     std::move(stmt)}));
+  inserters_.push_back(
+      std::make_unique<TableInserter>(TableInserter{&spec, cols.size(), std::move(stmt)}));
   return last_ = inserters_.back().get();
 }
 
@@ -99,18 +103,26 @@ Status SqliteIngestWriter::AppendRow(const formats::ExtractSpec& spec, int64_t l
   if (!open_) return FailedPreconditionError("ingest run is not open");
   PIONEER_ASSIGN_OR_RETURN(TableInserter * ins, InserterFor(spec));
   if (cells.size() != ins->width) {
-    return InternalError(fmt::format("{}: row has {} values, table has {} data columns",
-                                     spec.table, cells.size(), ins->width));
+    return InternalError(fmt::format("{}: row has {} values, table has {} data columns", spec.table,
+                                     cells.size(), ins->width));
   }
   sqlite3_stmt* s = ins->stmt.get();
   for (size_t i = 0; i < cells.size(); ++i) {
     const Cell& c = cells[i];
     int idx = static_cast<int>(i + 1);
     switch (c.kind) {
-      case Cell::Kind::kNull: sqlite3_bind_null(s, idx); break;
-      case Cell::Kind::kText: BindText(s, idx, c.text); break;
-      case Cell::Kind::kInt: sqlite3_bind_int64(s, idx, c.i); break;
-      case Cell::Kind::kReal: sqlite3_bind_double(s, idx, c.r); break;
+      case Cell::Kind::kNull:
+        sqlite3_bind_null(s, idx);
+        break;
+      case Cell::Kind::kText:
+        BindText(s, idx, c.text);
+        break;
+      case Cell::Kind::kInt:
+        sqlite3_bind_int64(s, idx, c.i);
+        break;
+      case Cell::Kind::kReal:
+        sqlite3_bind_double(s, idx, c.r);
+        break;
     }
   }
   sqlite3_bind_int64(s, static_cast<int>(ins->width + 2), line);
@@ -162,10 +174,10 @@ Status SqliteIngestWriter::Commit(const IngestRunTotals& t) {
     PIONEER_RETURN_IF_ERROR(Exec(db_, "PRAGMA cache_size = -4096"));
     PIONEER_RETURN_IF_ERROR(CreateExtractIndexes(db_));
     PIONEER_ASSIGN_OR_RETURN(
-        StmtPtr upd,
-        Prepare(db_, "UPDATE ingest_runs SET finished_at = ?1, files_ingested = ?2, "
-                     "files_skipped = ?3, rows_read = ?4, rows_accepted = ?5, "
-                     "rows_quarantined = ?6 WHERE run_id = ?7"));
+        StmtPtr upd, Prepare(db_,
+                             "UPDATE ingest_runs SET finished_at = ?1, files_ingested = ?2, "
+                             "files_skipped = ?3, rows_read = ?4, rows_accepted = ?5, "
+                             "rows_quarantined = ?6 WHERE run_id = ?7"));
     BindText(upd.get(), 1, t.finished_at);
     sqlite3_bind_int64(upd.get(), 2, t.files_ingested);
     sqlite3_bind_int64(upd.get(), 3, t.files_skipped);

@@ -20,8 +20,7 @@ namespace pioneer::store {
 
 class SqliteIngestWriter final : public IngestWriter {
  public:
-  static StatusOr<std::unique_ptr<SqliteIngestWriter>> Begin(sqlite3* db,
-                                                             const IngestRunInfo& info,
+  static StatusOr<std::unique_ptr<SqliteIngestWriter>> Begin(sqlite3* db, const IngestRunInfo& info,
                                                              const IngestWriteOptions& options);
   ~SqliteIngestWriter() override;
 

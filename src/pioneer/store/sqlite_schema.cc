@@ -1,11 +1,11 @@
 #include "pioneer/store/sqlite_schema.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/sha256.h"
 #include "pioneer/store/extract_tables.h"
@@ -18,9 +18,12 @@ namespace {
 
 const char* SqlType(ColumnType t) {
   switch (t) {
-    case ColumnType::kInteger: return "INTEGER";
-    case ColumnType::kReal: return "REAL";
-    case ColumnType::kText: return "TEXT";
+    case ColumnType::kInteger:
+      return "INTEGER";
+    case ColumnType::kReal:
+      return "REAL";
+    case ColumnType::kText:
+      return "TEXT";
   }
   return "TEXT";
 }
@@ -340,8 +343,8 @@ StatusOr<std::optional<std::string>> MetaValue(sqlite3* db, const char* key) {
 }
 
 Status SetMeta(sqlite3* db, const char* key, const std::string& value) {
-  PIONEER_ASSIGN_OR_RETURN(
-      StmtPtr stmt, Prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
+  PIONEER_ASSIGN_OR_RETURN(StmtPtr stmt,
+                           Prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
   sqlite3_bind_text(stmt.get(), 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text(stmt.get(), 2, value.c_str(), -1, SQLITE_STATIC);
   return StepDone(db, stmt.get(), "writing meta");
@@ -364,8 +367,8 @@ Status Migrate(sqlite3* db, int from) {
   PIONEER_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(Store::kSchemaVersion)));
   PIONEER_RETURN_IF_ERROR(SetMeta(db, "extract_tables_sha256", ExtractTablesFingerprint()));
   PIONEER_RETURN_IF_ERROR(
-      Exec(db, fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};",
-                           kApplicationId, Store::kSchemaVersion)));
+      Exec(db, fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", kApplicationId,
+                           Store::kSchemaVersion)));
   return OkStatus();
 }
 
@@ -386,9 +389,9 @@ StatusOr<int> ReadVersion(sqlite3* db, const std::string& path) {
   int version = -1;
   auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), version);
   if (ec != std::errc() || ptr != v->data() + v->size() || version < 1) {
-    return FailedPreconditionError(fmt::format(
-        "'{}' has an unknown store schema version '{}' (this Pioneer reads version {})", path,
-        *v, Store::kSchemaVersion));
+    return FailedPreconditionError(
+        fmt::format("'{}' has an unknown store schema version '{}' (this Pioneer reads version {})",
+                    path, *v, Store::kSchemaVersion));
   }
   return version;
 }
@@ -401,8 +404,8 @@ std::string ExtractTableDdl(const formats::ExtractSpec& spec) {
     sql += fmt::format("  {} {}{},\n", QuoteIdent(c.name), SqlType(c.type),
                        c.not_null ? " NOT NULL" : "");
   }
-  sql += fmt::format("  {} INTEGER NOT NULL,\n  {} INTEGER NOT NULL\n) STRICT;\n",
-                     kRunIdColumn, kLineColumn);
+  sql += fmt::format("  {} INTEGER NOT NULL,\n  {} INTEGER NOT NULL\n) STRICT;\n", kRunIdColumn,
+                     kLineColumn);
   return sql;
 }
 
@@ -431,19 +434,19 @@ Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
   PIONEER_ASSIGN_OR_RETURN(int64_t objects, QueryInt(db, "SELECT count(*) FROM sqlite_master"));
   bool fresh = *app_id == 0 && objects == 0;
   if (!fresh && *app_id != kApplicationId) {
-    return FailedPreconditionError(fmt::format(
-        "'{}' is not a Pioneer store (an SQLite database written by another program); "
-        "choose a new file name for the store",
-        path));
+    return FailedPreconditionError(
+        fmt::format("'{}' is not a Pioneer store (an SQLite database written by another program); "
+                    "choose a new file name for the store",
+                    path));
   }
   int version = 0;
   if (!fresh) {
     PIONEER_ASSIGN_OR_RETURN(version, ReadVersion(db, path));
     if (version > Store::kSchemaVersion) {
-      return FailedPreconditionError(fmt::format(
-          "'{}' has store schema version {}, newer than this Pioneer supports ({}); "
-          "use a newer Pioneer to read it",
-          path, version, Store::kSchemaVersion));
+      return FailedPreconditionError(
+          fmt::format("'{}' has store schema version {}, newer than this Pioneer supports ({}); "
+                      "use a newer Pioneer to read it",
+                      path, version, Store::kSchemaVersion));
     }
   }
   // A new file gets larger pages (fewer pages and WAL frames per row); page_size must be set
@@ -470,8 +473,7 @@ Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
     }
     PIONEER_RETURN_IF_ERROR(Exec(db, "COMMIT"));
   }
-  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> fp,
-                           MetaValue(db, "extract_tables_sha256"));
+  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> fp, MetaValue(db, "extract_tables_sha256"));
   if (!fp || *fp != ExtractTablesFingerprint()) {
     return FailedPreconditionError(fmt::format(
         "'{}' was created with different extract formats than this Pioneer build, at the same "

@@ -21,24 +21,24 @@ StatusOr<StoreGeneration> Store::Generation() {
                                   [&](const RowView& r) { g.created_at = r.Text(0); }));
   }
   if (HasTable("ingest_runs")) {
-    PIONEER_RETURN_IF_ERROR(Query(
-        "SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
-        "FROM ingest_runs",
-        {}, [&](const RowView& r) {
-          g.ingest_runs = r.Int(0);
-          g.last_ingest_run = r.Int(1);
-          g.last_ingest_finished = r.Text(2);
-        }));
+    PIONEER_RETURN_IF_ERROR(
+        Query("SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
+              "FROM ingest_runs",
+              {}, [&](const RowView& r) {
+                g.ingest_runs = r.Int(0);
+                g.last_ingest_run = r.Int(1);
+                g.last_ingest_finished = r.Text(2);
+              }));
   }
   if (HasTable("link_runs")) {
-    PIONEER_RETURN_IF_ERROR(Query(
-        "SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
-        "FROM link_runs",
-        {}, [&](const RowView& r) {
-          g.link_runs = r.Int(0);
-          g.last_link_run = r.Int(1);
-          g.last_link_finished = r.Text(2);
-        }));
+    PIONEER_RETURN_IF_ERROR(
+        Query("SELECT count(*), coalesce(max(run_id), 0), coalesce(max(finished_at), '') "
+              "FROM link_runs",
+              {}, [&](const RowView& r) {
+                g.link_runs = r.Int(0);
+                g.last_link_run = r.Int(1);
+                g.last_link_finished = r.Text(2);
+              }));
   }
   if (HasTable("link_reviews")) {
     // FNV-1a over every review row: a changed verdict keeps the count but not the digest.
@@ -47,13 +47,13 @@ StatusOr<StoreGeneration> Store::Generation() {
       for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
       h = (h ^ 0xFF) * 1099511628211ULL;  // field separator
     };
-    PIONEER_RETURN_IF_ERROR(Query(
-        "SELECT review_id, source_table, row_id, verdict, decided_at FROM link_reviews "
-        "ORDER BY review_id",
-        {}, [&](const RowView& r) {
-          ++g.link_reviews;
-          for (int i = 0; i < 5; ++i) mix(r.Text(i));
-        }));
+    PIONEER_RETURN_IF_ERROR(
+        Query("SELECT review_id, source_table, row_id, verdict, decided_at FROM link_reviews "
+              "ORDER BY review_id",
+              {}, [&](const RowView& r) {
+                ++g.link_reviews;
+                for (int i = 0; i < 5; ++i) mix(r.Text(i));
+              }));
     g.reviews_digest = h;
   }
   if (HasTable("care_plan_history")) {

@@ -69,8 +69,8 @@ struct StoreGeneration {
   int64_t link_runs = 0;
   int64_t last_link_run = 0;
   std::string last_link_finished;
-  int64_t link_reviews = 0;      // rows in link_reviews
-  uint64_t reviews_digest = 0;   // digest of every review row (table, row, verdict, time)
+  int64_t link_reviews = 0;        // rows in link_reviews
+  uint64_t reviews_digest = 0;     // digest of every review row (table, row, verdict, time)
   int64_t care_plan_versions = 0;  // rows in care_plan_history (one per write of a plan)
   int64_t risk_strata = 0;         // rows in risk_strata
   int64_t last_stratum = 0;        // highest stratum_id (AUTOINCREMENT: never reused)
@@ -129,8 +129,8 @@ class Store {
   // store's write lock, opens the run's single transaction and records the run in
   // ingest_runs. kUnavailable if another writer keeps the lock; kFailedPrecondition for a
   // store that cannot be written. The Store must not be used while the writer is open.
-  virtual StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(
-      const IngestRunInfo& info, const IngestWriteOptions& options);
+  virtual StatusOr<std::unique_ptr<IngestWriter>> BeginIngestRun(const IngestRunInfo& info,
+                                                                 const IngestWriteOptions& options);
 
   // Write side for derived and operational tables only (linkage, IG and care plan tables,
   // docs/store.md); extract tables are written by ingest alone. Execute runs

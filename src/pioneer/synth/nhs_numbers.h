@@ -2,9 +2,9 @@
 //
 // Every number is a valid (Modulus 11) NHS Number in the 9xx block, which no health service
 // issues to real people: England, Wales and the Isle of Man issue 3xx, 4xx and 6xx-7xx, Scotland's
-// CHI uses 010-311 and Northern Ireland 320-399 (NHS Data Dictionary; NHS Scotland CHI; Northern Ireland H&C number).
-// 999 000 0000 - 999 999 9999 is the documented test range and is used first; it holds
-// 899,991 usable numbers here, so larger areas continue downwards into 998, 997, ...
+// CHI uses 010-311 and Northern Ireland 320-399 (NHS Data Dictionary; NHS Scotland CHI; Northern
+// Ireland H&C number). 999 000 0000 - 999 999 9999 is the documented test range and is used first;
+// it holds 899,991 usable numbers here, so larger areas continue downwards into 998, 997, ...
 // (documented in docs/synthetic-data.md).
 //
 // Allocation: the groups of ten consecutive nine-digit bodies in one prefix each contain

@@ -167,11 +167,21 @@ const RateTables& Tables() {
       r.cause_group[c] = GroupOf(cause);
       double scale = 1;
       switch (r.cause_group[c]) {
-        case kGroupFall: scale = kFallScale; break;
-        case kGroupChronicAcsc: scale = kChronicAcscScale; break;
-        case kGroupAcuteAcsc: scale = kAcuteAcscScale; break;
-        case kGroupChildLrti: scale = kChildLrtiScale; break;
-        case kGroupOther: scale = kOtherEmergencyScale; break;
+        case kGroupFall:
+          scale = kFallScale;
+          break;
+        case kGroupChronicAcsc:
+          scale = kChronicAcscScale;
+          break;
+        case kGroupAcuteAcsc:
+          scale = kAcuteAcscScale;
+          break;
+        case kGroupChildLrti:
+          scale = kChildLrtiScale;
+          break;
+        case kGroupOther:
+          scale = kOtherEmergencyScale;
+          break;
       }
       for (int sex = 1; sex <= 2; ++sex) {
         for (int band = 0; band < 9; ++band) {
@@ -183,11 +193,14 @@ const RateTables& Tables() {
       }
     }
     for (int sex = 1; sex <= 2; ++sex) {
-      for (int a = 0; a <= kMaxAge + 1; ++a) r.death[sex - 1][a] = DeathHazard(a, sex) * MortalityScale(a);
+      for (int a = 0; a <= kMaxAge + 1; ++a)
+        r.death[sex - 1][a] = DeathHazard(a, sex) * MortalityScale(a);
     }
     for (int c = 0; c < kConditionCount; ++c) {
-      for (int a = 0; a <= kMaxAge + 2; ++a) r.prevalence[c][a] = Prevalence(static_cast<Condition>(c), a);
-      for (int d = 1; d <= 10; ++d) r.deprivation[c][d] = DeprivationMultiplier(static_cast<Condition>(c), d);
+      for (int a = 0; a <= kMaxAge + 2; ++a)
+        r.prevalence[c][a] = Prevalence(static_cast<Condition>(c), a);
+      for (int d = 1; d <= 10; ++d)
+        r.deprivation[c][d] = DeprivationMultiplier(static_cast<Condition>(c), d);
     }
     return r;
   }();
@@ -546,7 +559,8 @@ class PersonSimulator::Life {
       }
       health *= 1 + 3 * std::max(0.0, frailty - 0.15);
       if (residence_ != kAtHome) health *= 1.5;
-      rates[kMajorDeath] = tables.death[h_.sex - 1][std::min(age, kMaxAge + 1)] * health * death_post * kPerDay;
+      rates[kMajorDeath] =
+          tables.death[h_.sex - 1][std::min(age, kMaxAge + 1)] * health * death_post * kPerDay;
       rates[kMajorLeave] = OutMigrationHazard(age) * (residence_ != kAtHome ? 0.2 : 1.0) *
                            (lt_service_ >= 0 ? 0.5 : 1.0) * kPerDay;
     }
@@ -1707,26 +1721,22 @@ class PersonSimulator::Life {
     if (in_window) {
       constexpr double kGpMale[9] = {4.5, 4.5, 2.0, 1.8, 2.2, 3.2, 5.0, 6.5, 7.5};
       constexpr double kGpFemale[9] = {4.5, 4.5, 2.0, 3.6, 4.0, 4.2, 5.0, 6.5, 7.5};
-      double rate = (h_.sex == 2 ? kGpFemale : kGpMale)[band] * (1 + 0.18 * n_ltc) *
-                    gp_latent_ * (residence_ != kAtHome ? 1.3 : 1.0) *
-                    kGpScale;
+      double rate = (h_.sex == 2 ? kGpFemale : kGpMale)[band] * (1 + 0.18 * n_ltc) * gp_latent_ *
+                    (residence_ != kAtHome ? 1.3 : 1.0) * kGpScale;
       if (on_register_) rate += 2;
       const int n = rng_.Poisson(rate * years);
       for (int i = 0; i < n; ++i) AddGpConsultation(RandomWeekday(from, to), age);
 
       // A&E attendances that do not lead to admission.
       constexpr double kAe[9] = {0.55, 0.35, 0.22, 0.30, 0.30, 0.20, 0.20, 0.26, 0.42};
-      const double ae_rate = kAe[band] * imd_mult_ *
-                             ae_latent_ *
-                             (1 + 0.08 * n_ltc) * kAeScale;
+      const double ae_rate = kAe[band] * imd_mult_ * ae_latent_ * (1 + 0.08 * n_ltc) * kAeScale;
       const int n_ae = rng_.Poisson(ae_rate * years);
       for (int i = 0; i < n_ae; ++i)
         NonAdmittedAe(from + static_cast<Day>(rng_.Below(to - from)), age);
 
       // Outpatient referrals.
       constexpr double kOp[9] = {0.2, 0.15, 0.1, 0.12, 0.18, 0.28, 0.42, 0.5, 0.45};
-      const double op_rate =
-          kOp[band] * (1 + 0.2 * n_ltc) * op_latent_ * kOpScale;
+      const double op_rate = kOp[band] * (1 + 0.2 * n_ltc) * op_latent_ * kOpScale;
       if (rng_.Bernoulli(1 - std::exp(-op_rate * years)))
         OutpatientReferral(from + static_cast<Day>(rng_.Below(to - from)), age, false);
     }
@@ -2017,7 +2027,6 @@ class PersonSimulator::Life {
   Day vulnerable_until_ = kNoDay;
   bool on_register_ = false, care_plan_ = false, named_gp_ = false, frailty_coded_ = false;
   int referrals_ = 0;
-
 };
 
 PersonSimulator::PersonSimulator(const SimContext& context)

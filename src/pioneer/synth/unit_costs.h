@@ -1,6 +1,6 @@
-// Unit costs written to unit_costs.csv: the published unit-cost figures recorded in docs/synthetic-data.md
-// section 7 at their own price years, plus a complete 2014/15 set (the BCF baseline year)
-// so that every activity in the extracts can be costed at one price base.
+// Unit costs written to unit_costs.csv: the published unit-cost figures recorded in
+// docs/synthetic-data.md section 7 at their own price years, plus a complete 2014/15 set (the BCF
+// baseline year) so that every activity in the extracts can be costed at one price base.
 //
 // 2014/15 values are either a section 7 figure moved to 2014/15 with an approximate NHS cost
 // inflation of 1.2% a year (stated in the source text), or plausible values for the period

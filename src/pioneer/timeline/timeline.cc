@@ -627,11 +627,11 @@ Status Timeline::CheckInvariants() const {
         return std::tuple(events_.start_day[k], events_.source[k], events_.row_id[k]);
       };
       if (!(key(i - 1) < key(i))) {
-        return InternalError(p < person_count() ? "timeline: events of person " +
-                                                      std::to_string(p) +
-                                                      " are not strictly ordered"
-                                                : "timeline: unplaced events are not strictly "
-                                                  "ordered");
+        return InternalError(p < person_count()
+                                 ? "timeline: events of person " + std::to_string(p) +
+                                       " are not strictly ordered"
+                                 : "timeline: unplaced events are not strictly "
+                                   "ordered");
       }
     }
   }

@@ -5,9 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "pioneer/base/date.h"
 
@@ -29,17 +28,17 @@ class Store;
 
 namespace pioneer::tools {
 
-void RegisterSynthCommand(CLI::App& app, int& exit_code);    // synth_command.cc
-void RegisterIngestCommand(CLI::App& app, int& exit_code);   // ingest_command.cc
-void RegisterQualityCommand(CLI::App& app, int& exit_code);  // quality_command.cc
-void RegisterDemoCommand(CLI::App& app, int& exit_code);     // demo_command.cc
-void RegisterFormatsCommand(CLI::App& app, int& exit_code);  // formats_command.cc
-void RegisterTimelineCommand(CLI::App& app, int& exit_code);  // timeline_command.cc
-void RegisterMatchCommand(CLI::App& app, int& exit_code);     // match_command.cc
+void RegisterSynthCommand(CLI::App& app, int& exit_code);        // synth_command.cc
+void RegisterIngestCommand(CLI::App& app, int& exit_code);       // ingest_command.cc
+void RegisterQualityCommand(CLI::App& app, int& exit_code);      // quality_command.cc
+void RegisterDemoCommand(CLI::App& app, int& exit_code);         // demo_command.cc
+void RegisterFormatsCommand(CLI::App& app, int& exit_code);      // formats_command.cc
+void RegisterTimelineCommand(CLI::App& app, int& exit_code);     // timeline_command.cc
+void RegisterMatchCommand(CLI::App& app, int& exit_code);        // match_command.cc
 void RegisterSynthPeopleCommand(CLI::App& app, int& exit_code);  // synth_people_command.cc
-void RegisterMetricsCommand(CLI::App& app, int& exit_code);   // metrics_command.cc
-void RegisterPlanCommand(CLI::App& app, int& exit_code);      // plan_command.cc
-void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.cc
+void RegisterMetricsCommand(CLI::App& app, int& exit_code);      // metrics_command.cc
+void RegisterPlanCommand(CLI::App& app, int& exit_code);         // plan_command.cc
+void RegisterReportCommand(CLI::App& app, int& exit_code);       // report_command.cc
 
 // Writes DIR/bcf-part2.xlsx and DIR/dashboard.html for a plan measured from a store, shared by
 // `pioneer report` and `pioneer demo` (report_command.cc). Returns the exit code (0 ok, 2
@@ -51,17 +50,17 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);    // report_command.
 // files whose scheme results it shows.
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline = nullptr,
-                    std::string* headline = nullptr, const std::string& risk_report = "",
+                    const timeline::Timeline* timeline = nullptr, std::string* headline = nullptr,
+                    const std::string& risk_report = "",
                     const std::vector<std::string>& care_trak = {});
-void RegisterLinkCommand(CLI::App& app, int& exit_code);      // link_command.cc
+void RegisterLinkCommand(CLI::App& app, int& exit_code);        // link_command.cc
 void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command.cc
 void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc
 void RegisterAuditCommand(CLI::App& app, int& exit_code);       // audit_command.cc
 void RegisterObjectionsCommand(CLI::App& app, int& exit_code);  // objections_command.cc
-void RegisterRiskCommand(CLI::App& app, int& exit_code);      // risk_command.cc
-void RegisterCarePlanCommand(CLI::App& app, int& exit_code);  // careplan_command.cc
-void RegisterCaretrakCommand(CLI::App& app, int& exit_code);  // caretrak_command.cc
+void RegisterRiskCommand(CLI::App& app, int& exit_code);        // risk_command.cc
+void RegisterCarePlanCommand(CLI::App& app, int& exit_code);    // careplan_command.cc
+void RegisterCaretrakCommand(CLI::App& app, int& exit_code);    // caretrak_command.cc
 
 // For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
 // built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes

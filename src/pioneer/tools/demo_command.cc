@@ -27,10 +27,10 @@
 #include "pioneer/metrics/run.h"
 #include "pioneer/quality/quality_dashboard.h"
 #include "pioneer/quality/quality_report.h"
+#include "pioneer/risk/features.h"
 #include "pioneer/store/store.h"
 #include "pioneer/synth/area.h"
 #include "pioneer/synth/generator.h"
-#include "pioneer/risk/features.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
@@ -50,7 +50,7 @@ struct DemoArgs {
   int64_t population = 800000;
   std::string out = "demo-out";
   uint64_t seed = 2014;
-  std::string plan;  // --plan: a plan file instead of the demo plan built into the program
+  std::string plan;    // --plan: a plan file instead of the demo plan built into the program
   bool serve = false;  // --serve: then serve the shared care record with demo accounts
   std::string listen = "127.0.0.1:8080";
 };
@@ -114,9 +114,9 @@ int RunDemo(const DemoArgs& a) {
   if (bar) bar->Start(0);
   auto synth = synth::GenerateArea(so, [&bar](const synth::SynthProgress& p) {
     if (bar) {
-      bar->Update(p.bytes, p.rows,
-                  std::to_string(p.persons_done) + "/" + std::to_string(p.persons_total) +
-                      " people");
+      bar->Update(
+          p.bytes, p.rows,
+          std::to_string(p.persons_done) + "/" + std::to_string(p.persons_total) + " people");
     }
   });
   if (bar) bar->Finish();
@@ -142,10 +142,11 @@ int RunDemo(const DemoArgs& a) {
   auto plans = careplan::ImportPlans(**store, (extracts / "care_plans" / "care_plans.csv").string(),
                                      "pioneer demo");
   if (!plans.ok()) return Fail("care plan import", plans.status());
-  std::printf("      joint care plans: %lld rows, %lld plans stored, %lld rejected (kept whole in "
-              "care_plan_rejects)\n",
-              static_cast<long long>(plans->rows), static_cast<long long>(plans->added),
-              static_cast<long long>(plans->rejected));
+  std::printf(
+      "      joint care plans: %lld rows, %lld plans stored, %lld rejected (kept whole in "
+      "care_plan_rejects)\n",
+      static_cast<long long>(plans->rows), static_cast<long long>(plans->added),
+      static_cast<long long>(plans->rejected));
 
   // 2b. NHS Number tracing (`pioneer link`), measured against the area's truth files.
   step_done("ingest");
@@ -159,18 +160,18 @@ int RunDemo(const DemoArgs& a) {
   if (!accuracy.ok()) return Fail("link evaluation", accuracy.status());
   for (const link::SourceLinkCounts& sc : linked->sources) {
     if (sc.table != "social_care_events") continue;
-    std::printf("      social care NHS Number coverage %.1f%% -> %.1f%% (%lld linked "
-                "automatically, %lld for clerical review, %lld unmatched) in %.1f s\n",
-                100 * sc.coverage_before(), 100 * sc.coverage_after(),
-                static_cast<long long>(sc.automatic), static_cast<long long>(sc.review),
-                static_cast<long long>(sc.unmatched), linked->seconds);
+    std::printf(
+        "      social care NHS Number coverage %.1f%% -> %.1f%% (%lld linked "
+        "automatically, %lld for clerical review, %lld unmatched) in %.1f s\n",
+        100 * sc.coverage_before(), 100 * sc.coverage_after(), static_cast<long long>(sc.automatic),
+        static_cast<long long>(sc.review), static_cast<long long>(sc.unmatched), linked->seconds);
   }
-  std::printf("      against the truth files: %.2f%% of the %lld records needing a trace now "
-              "carry their true NHS Number; %lld of %lld links wrong (wrong-link rate %.3f%%)\n",
-              100 * accuracy->share_correctly_traced(),
-              static_cast<long long>(accuracy->needing_trace),
-              static_cast<long long>(accuracy->wrong_links),
-              static_cast<long long>(accuracy->usable_links), 100 * accuracy->wrong_link_rate());
+  std::printf(
+      "      against the truth files: %.2f%% of the %lld records needing a trace now "
+      "carry their true NHS Number; %lld of %lld links wrong (wrong-link rate %.3f%%)\n",
+      100 * accuracy->share_correctly_traced(), static_cast<long long>(accuracy->needing_trace),
+      static_cast<long long>(accuracy->wrong_links), static_cast<long long>(accuracy->usable_links),
+      100 * accuracy->wrong_link_rate());
   const std::string link_text = link::StoreLinkReportText(*linked);
 
   // 3. Person timeline.
@@ -208,10 +209,9 @@ int RunDemo(const DemoArgs& a) {
   std::fwrite(table.data(), 1, table.size(), stdout);
   if (!WriteText(out / "quality.json", quality::QualityReportToJson(*q).dump(2) + "\n") ||
       !WriteText(out / "quality.txt", table) ||
-      !WriteText(out / "quality.html",
-                 quality::RenderQualityDashboard(*q, "Pioneer demo: synthetic area of " +
-                                                         std::to_string(a.population) +
-                                                         " people")) ||
+      !WriteText(out / "quality.html", quality::RenderQualityDashboard(
+                                           *q, "Pioneer demo: synthetic area of " +
+                                                   std::to_string(a.population) + " people")) ||
       !WriteText(out / "reconciliation.txt", recon) || !WriteText(out / "link.txt", link_text)) {
     std::fprintf(stderr, "pioneer demo: cannot write the reports in %s\n", out.c_str());
     return 2;
@@ -262,9 +262,9 @@ int RunDemo(const DemoArgs& a) {
               a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
   std::fflush(stdout);
   std::string headline;
-  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
-                               &plan_html, &*timeline, &headline,
-                               (out / "risk" / "risk-report.json").string());
+  if (int rc =
+          WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx, &plan_html,
+                          &*timeline, &headline, (out / "risk" / "risk-report.json").string());
       rc != 0)
     return rc;
   std::fwrite(headline.data(), 1, headline.size(), stdout);

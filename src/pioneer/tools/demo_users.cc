@@ -101,9 +101,9 @@ int AddDemoUsers(const std::string& db, const timeline::Timeline& t, const std::
            "aggregates only, small numbers suppressed; no person-level records"),
       make("demo-ig", ig::Role::kIgOfficer, la_code,
            "the audit trail and objections; no clinical records"),
-      make("demo-patient", ig::Role::kPatient, people.practice,
-           "their own record (NHS Number " + people.patient->digits() +
-               ") and who has accessed it"),
+      make(
+          "demo-patient", ig::Role::kPatient, people.practice,
+          "their own record (NHS Number " + people.patient->digits() + ") and who has accessed it"),
   };
   users.back().user.nhs_number = people.patient;
   auto store = store::Store::OpenExistingSqlite(db);

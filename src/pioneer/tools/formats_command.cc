@@ -12,7 +12,8 @@
 namespace pioneer::tools {
 
 void RegisterFormatsCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("formats", "Print the extract format reference (fields, types, code sets)");
+  auto* cmd = app.add_subcommand("formats",
+                                 "Print the extract format reference (fields, types, code sets)");
   auto update = std::make_shared<std::string>();  // owned by the callback below
   cmd->add_option("--update", *update,
                   "Rewrite the generated section of this Markdown file instead of printing");
@@ -28,7 +29,8 @@ void RegisterFormatsCommand(CLI::App& app, int& exit_code) {
     std::string doc = ss.str();
     size_t b = doc.find(formats::kGeneratedBegin), e = doc.find(formats::kGeneratedEnd);
     if (!in || b == std::string::npos || e == std::string::npos || e < b) {
-      std::fprintf(stderr, "pioneer formats: %s has no generated-section markers\n", update->c_str());
+      std::fprintf(stderr, "pioneer formats: %s has no generated-section markers\n",
+                   update->c_str());
       exit_code = 2;
       return;
     }

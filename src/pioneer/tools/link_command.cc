@@ -3,16 +3,15 @@
 //   pioneer link review --db FILE [--all] [--json]
 //   pioneer link review accept ID --by NAME [--candidate K] --db FILE
 //   pioneer link review reject ID --by NAME --db FILE
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "pioneer/base/progress.h"
 #include "pioneer/link/link_review.h"
@@ -66,8 +65,7 @@ int RunLink(const LinkArgs& a) {
   // The person timeline snapshot beside the store, with the new links (docs/snapshot.md).
   const std::string announce = a.quiet ? "" : "pioneer link";
   if (Status s = metrics::RefreshMetricsSnapshot(**st, a.db, announce); !s.ok()) {
-    std::fprintf(stderr, "pioneer link: timeline snapshot not written: %s\n",
-                 s.message().c_str());
+    std::fprintf(stderr, "pioneer link: timeline snapshot not written: %s\n", s.message().c_str());
   }
   nlohmann::json j = a.json ? link::StoreLinkReportJson(*r) : nlohmann::json();
   std::string text = a.json ? "" : link::StoreLinkReportText(*r);
@@ -103,8 +101,8 @@ int RunReviewList(const LinkArgs& a) {
   if (!st.ok()) return Fail("link review", st.status());
   auto items = link::ListReviewItems(**st, a.all);
   if (!items.ok()) return Fail("link review", items.status());
-  const std::string out = a.json ? link::ReviewItemsJson(*items).dump(2) + "\n"
-                                 : link::ReviewItemsText(*items);
+  const std::string out =
+      a.json ? link::ReviewItemsJson(*items).dump(2) + "\n" : link::ReviewItemsText(*items);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }
@@ -119,16 +117,13 @@ int RunReviewDecide(const LinkArgs& a, bool accept) {
   v.reviewer = a.by;
   auto d = link::DecideReview(**st, v);
   if (!d.ok()) return Fail("link review", d.status());
-  std::printf("decision #%lld %s by %s\n", static_cast<long long>(a.id), d->c_str(),
-              a.by.c_str());
+  std::printf("decision #%lld %s by %s\n", static_cast<long long>(a.id), d->c_str(), a.by.c_str());
   return 0;
 }
 
 }  // namespace
 
-std::unique_ptr<Progress> MakeLinkProgress() {
-  return MakeStderrCountProgress("records");
-}
+std::unique_ptr<Progress> MakeLinkProgress() { return MakeStderrCountProgress("records"); }
 
 void RegisterLinkCommand(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<LinkArgs>();
@@ -154,9 +149,10 @@ void RegisterLinkCommand(CLI::App& app, int& exit_code) {
   review->add_flag("--all", a->all, "Also list items already accepted or rejected");
   review->require_subcommand(0, 1);
   for (const bool accept : {true, false}) {
-    auto* d = review->add_subcommand(accept ? "accept" : "reject",
-                                     accept ? "Accept a proposed link (recorded with who and when)"
-                                            : "Reject a proposed link (recorded with who and when)");
+    auto* d =
+        review->add_subcommand(accept ? "accept" : "reject",
+                               accept ? "Accept a proposed link (recorded with who and when)"
+                                      : "Reject a proposed link (recorded with who and when)");
     d->add_option("id", a->id, "Decision id from the review listing")->required();
     d->add_option("--by", a->by, "Reviewer's name")->required();
     d->add_option("--db", a->db, "Store file (SQLite)");

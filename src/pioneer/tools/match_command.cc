@@ -1,17 +1,16 @@
 // `pioneer match A.csv B.csv --out pairs.csv` (link two files) or
 // `pioneer match A.csv --dedupe --out pairs.csv` (find duplicates in one file):
 // unsupervised probabilistic person matching (link/match_runner.h, docs/linkage.md).
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "pioneer/base/progress.h"
 #include "pioneer/link/match_runner.h"

@@ -5,17 +5,15 @@
 // default, always listing the switches in force. `--update-docs FILE` rewrites the generated
 // block of docs/metrics.md instead.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/docs.h"
 #include "pioneer/metrics/evaluate.h"
-#include <nlohmann/json.hpp>
-
 #include "pioneer/metrics/fast_engine.h"
 #include "pioneer/metrics/reference_data.h"
 #include "pioneer/metrics/run.h"
@@ -87,7 +85,6 @@ int EmitSql(const MetricsArgs& a, store::Store& store, const metrics::SwitchValu
   return 0;
 }
 
-
 int RunMetrics(const MetricsArgs& a) {
   if (!a.update_docs.empty()) {
     std::ifstream in(a.update_docs);
@@ -134,16 +131,16 @@ int RunMetrics(const MetricsArgs& a) {
     if (!t.ok()) return Fail(t.status().ToString());
     auto t1 = std::chrono::steady_clock::now();
     metrics::FastEngine engine(*t, *ref);
-    auto rep = metrics::Evaluate(engine, *ref, *sw, metrics::MakePeriods(*range, g), *by,
-                                 a.metrics);
+    auto rep =
+        metrics::Evaluate(engine, *ref, *sw, metrics::MakePeriods(*range, g), *by, a.metrics);
     if (!rep.ok()) return Fail(rep.status().ToString());
     auto t2 = std::chrono::steady_clock::now();
     std::fprintf(stderr,
                  "{\"load_seconds\": %.3f, \"timeline_open_seconds\": %.3f, "
                  "\"timeline_rebuilt\": %s, \"evaluate_seconds\": %.3f, \"values\": %zu}\n",
                  std::chrono::duration<double>(t1 - t0).count(), opened.seconds,
-                 opened.rebuilt ? "true" : "false",
-                 std::chrono::duration<double>(t2 - t1).count(), rep->values.size());
+                 opened.rebuilt ? "true" : "false", std::chrono::duration<double>(t2 - t1).count(),
+                 rep->values.size());
     return 0;
   }
   metrics::EvaluateStoreOptions eo;

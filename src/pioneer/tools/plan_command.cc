@@ -5,7 +5,6 @@
 // parsed (the message names file, line and key).
 // `pioneer plan show FILE` prints the plan back in canonical TOML (after parsing).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "pioneer/plan/plan_reader.h"

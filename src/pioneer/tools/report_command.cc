@@ -6,7 +6,6 @@
 // a plan that cannot be read stops the report. Exit (exit_codes.h): 0 written, 2 bad input
 // or write failure.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -38,8 +37,7 @@ int Fail(const std::string& m) {
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline, std::string* headline,
-                    const std::string& risk_report,
-                    const std::vector<std::string>& care_trak) {
+                    const std::string& risk_report, const std::vector<std::string>& care_trak) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   auto store = store::Store::OpenExistingSqlite(db);
@@ -74,7 +72,9 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
   }
   int errors = plan::CountErrors(data->findings);
   if (!data->findings.empty())
-    std::fprintf(stderr, "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan validate %s`)\n",
+    std::fprintf(stderr,
+                 "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan "
+                 "validate %s`)\n",
                  errors, data->findings.size() - errors, plan_file.c_str());
   std::string xlsx = (std::filesystem::path(out) / "bcf-part2.xlsx").string();
   std::string html = (std::filesystem::path(out) / "dashboard.html").string();

@@ -149,8 +149,8 @@ int RunScore(const RiskArgs& a) {
     objectors = std::move(*o);
   }
   size_t left_out = 0;
-  if (Status s = risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions, objectors,
-                                      &left_out);
+  if (Status s =
+          risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions, objectors, &left_out);
       !s.ok()) {
     return Fail("score", s);
   }
@@ -165,9 +165,10 @@ int RunScore(const RiskArgs& a) {
                 static_cast<long long>(*saved), a.index_date.c_str());
   }
   if (left_out > 0) {
-    std::printf("  %zu people who objected to the use of their records beyond their own care "
-                "are ranked but not listed\n",
-                left_out);
+    std::printf(
+        "  %zu people who objected to the use of their records beyond their own care "
+        "are ranked but not listed\n",
+        left_out);
   }
   if (risk::CheckOutcomeYear(inputs, *d).ok() == false) {
     std::printf(
@@ -231,9 +232,10 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
   train->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
   train->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   train->add_option("--out", args->out, "Model directory to write")->required();
-  train->add_option("--rounds", args->rounds,
-                    "Most boosting rounds (the number used is chosen by early stopping on a "
-                    "held-out fifth of the training people)")
+  train
+      ->add_option("--rounds", args->rounds,
+                   "Most boosting rounds (the number used is chosen by early stopping on a "
+                   "held-out fifth of the training people)")
       ->capture_default_str()
       ->check(CLI::Range(1, 5000));
   train->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();

@@ -24,8 +24,7 @@ int ServeStore(const ServeSettings& a, const char* command) {
   o.db_path = a.db;
   size_t colon = a.listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    std::fprintf(stderr, "pioneer %s: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n",
-                 command);
+    std::fprintf(stderr, "pioneer %s: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n", command);
     return 2;
   }
   o.host = a.listen.substr(0, colon);

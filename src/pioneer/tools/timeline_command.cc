@@ -2,9 +2,9 @@
 // (its snapshot FILE.timeline when current, else rebuilt from the store and written back;
 // docs/snapshot.md) and reports its size, the time that took and how many records of each
 // source could be placed on it.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -55,8 +55,8 @@ int RunTimeline(const TimelineArgs& a) {
     return 2;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::string out = a.json ? TimelineSummaryJson(*t, secs).dump(2) + "\n"
-                           : TimelineSummaryText(*t, secs);
+  std::string out =
+      a.json ? TimelineSummaryJson(*t, secs).dump(2) + "\n" : TimelineSummaryText(*t, secs);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }
@@ -87,9 +87,9 @@ nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_sec
 }
 
 std::string TimelineSummaryText(const timeline::Timeline& t, double build_seconds) {
-  std::string out = fmt::format(
-      "Person timeline: {} people, {} events, ~{:.0f} MB, ready in {:.1f} s\n", t.person_count(),
-      t.event_count(), t.MemoryBytes() / 1e6, build_seconds);
+  std::string out =
+      fmt::format("Person timeline: {} people, {} events, ~{:.0f} MB, ready in {:.1f} s\n",
+                  t.person_count(), t.event_count(), t.MemoryBytes() / 1e6, build_seconds);
   out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>9} {:>11}\n", "source", "rows",
                      "linked", "traced", "no NHS#", "bad NHS#", "not in PDS");
   for (int s = 0; s < timeline::kSourceCount; ++s) {
@@ -99,14 +99,16 @@ std::string TimelineSummaryText(const timeline::Timeline& t, double build_second
                        timeline::SourceName(static_cast<timeline::Source>(s)), c.rows, c.linked,
                        c.traced, c.missing_number, c.invalid_number, c.not_in_pds);
   }
-  out += "  (traced: placed by a `pioneer link` decision, automatic or accepted; no/bad NHS#: "
-         "still unlinked, kept on no person and counted by record-level metrics)\n";
+  out +=
+      "  (traced: placed by a `pioneer link` decision, automatic or accepted; no/bad NHS#: "
+      "still unlinked, kept on no person and counted by record-level metrics)\n";
   return out;
 }
 
 void RegisterTimelineCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TimelineArgs>();
-  auto* cmd = app.add_subcommand("timeline", "Open (or build) the person timeline and report its size and linkage");
+  auto* cmd = app.add_subcommand(
+      "timeline", "Open (or build) the person timeline and report its size and linkage");
   cmd->add_option("--db", args->db, "Store file (SQLite)")->required();
   cmd->add_flag("--json", args->json, "Machine-readable JSON");
   cmd->add_flag("--rebuild", args->rebuild,

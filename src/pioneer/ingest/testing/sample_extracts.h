@@ -56,11 +56,14 @@ inline std::string ValidValue(const formats::FieldSpec& f, std::mt19937_64& rng,
     }
   }
   switch (f.type) {
-    case T::kText: return std::string(f.name.substr(0, 4)) + "-" + std::to_string(row);
+    case T::kText:
+      return std::string(f.name.substr(0, 4)) + "-" + std::to_string(row);
     case T::kInteger:
       return std::to_string(lo + rng() % span);
-    case T::kDecimal: return std::to_string(rng() % 1000) + "." + std::to_string(rng() % 90 + 10);
-    case T::kDate: return day.ToIso();
+    case T::kDecimal:
+      return std::to_string(rng() % 1000) + "." + std::to_string(rng() % 90 + 10);
+    case T::kDate:
+      return day.ToIso();
     case T::kNhsNumber: {
       int r = static_cast<int>(rng() % 10);
       if (r == 0) return "";            // missing: kept, flagged
@@ -73,10 +76,14 @@ inline std::string ValidValue(const formats::FieldSpec& f, std::mt19937_64& rng,
       const model::CodeSet* set = model::FindCodeSet(f.code_set);
       return std::string(set->codes[rng() % set->codes.size()].code);
     }
-    case T::kIcd10: return Pick(rng, {"J45.9", "I10", "E11.9", "c34.1", "S720", "F03X"});
-    case T::kOpcs4: return Pick(rng, {"K40.1", "W371", "-", "H22.9"});
-    case T::kOdsCode: return Pick(rng, {"RR8", "B86001", "15F", " RAE "});
-    case T::kPostcode: return Pick(rng, {"LS1 4AP", "ls14ap", "M1 1AE", "BD1  1HY"});
+    case T::kIcd10:
+      return Pick(rng, {"J45.9", "I10", "E11.9", "c34.1", "S720", "F03X"});
+    case T::kOpcs4:
+      return Pick(rng, {"K40.1", "W371", "-", "H22.9"});
+    case T::kOdsCode:
+      return Pick(rng, {"RR8", "B86001", "15F", " RAE "});
+    case T::kPostcode:
+      return Pick(rng, {"LS1 4AP", "ls14ap", "M1 1AE", "BD1  1HY"});
   }
   return "";
 }
