@@ -1,7 +1,7 @@
 // Fuzz target: bytes as the body of a FHIR create or update (`POST /fhir/CarePlan`,
 // `PUT /fhir/CarePlan/{id}`, `POST /fhir/Consent`), parsed as the server does (nlohmann JSON,
 // then ParseCarePlan and ParseConsent), and the same bytes as the If-None-Exist and If-Match
-// headers of a CarePlan write.
+// headers of a CarePlan write; and the bytes as a batch or transaction Bundle (POST /fhir).
 // Checks beyond "no crash": a body that parses without problems is written back with the
 // read mapping (CarePlanResource, ConsentResource), serialised, parsed again and must give
 // the same plan or consent with no problem; problems and header errors never repeat a value
@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "no_echo.h"
+#include "pioneer/fhir/bundle.h"
 #include "pioneer/fhir/care_plan_write.h"
 #include "pioneer/fhir/consent.h"
 #include "pioneer/fhir/resources.h"
@@ -117,6 +119,43 @@ void Headers(std::string_view text) {
   }
 }
 
+// A batch or transaction Bundle: refused with a message that echoes nothing, or read into
+// entries whose transaction order is a permutation that puts every POST after the POSTs it
+// references; references rewrite in place.
+void BundleChecks(const json& body, const std::vector<std::string>& values,
+                  const std::vector<std::string>& names) {
+  StatusOr<fhir::RequestBundle> bundle = fhir::ParseRequestBundle(body);
+  if (!bundle.ok()) {
+    fuzz::CheckNoValueEchoed(bundle.status().message(), values, names);
+    return;
+  }
+  Require(bundle->entries.size() <= fhir::kMaxBundleEntries, "entry cap");
+  StatusOr<std::vector<size_t>> order = fhir::TransactionOrder(*bundle);
+  if (!order.ok()) return;
+  Require(order->size() == bundle->entries.size(), "the order holds every entry");
+  std::map<std::string, size_t> position, post_by_url;
+  std::vector<size_t> at(order->size(), order->size());
+  for (size_t k = 0; k < order->size(); ++k) {
+    size_t i = (*order)[k];
+    Require(i < at.size() && at[i] == order->size(), "the order is a permutation");
+    at[i] = k;
+  }
+  for (const fhir::BundleEntry& e : bundle->entries) {
+    if (e.method == "POST" && !e.full_url.empty()) post_by_url[e.full_url] = e.index;
+  }
+  for (const fhir::BundleEntry& e : bundle->entries) {
+    if (e.method != "POST" || !e.resource) continue;
+    json copy = *e.resource;
+    fhir::ForEachReference(copy, [&](std::string& ref) {
+      auto it = post_by_url.find(ref);
+      if (it != post_by_url.end() && it->second != e.index) {
+        Require(at[it->second] < at[e.index], "a referenced POST comes first");
+      }
+      ref = "Patient/1";
+    });
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -126,6 +165,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (body.is_discarded()) return 0;
   std::vector<std::string> values, names;
   Collect(body, &values, &names);
+
+  BundleChecks(body, values, names);
 
   fhir::CarePlanParse plan = fhir::ParseCarePlan(body);
   CheckProblems(plan.problems, values, names);

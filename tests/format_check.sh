@@ -10,15 +10,14 @@ if [ -z "$fmt" ]; then
   echo "format_check: clang-format is not installed (scripts/install-deps.sh installs it)" >&2
   exit 1
 fi
-bad=0
-while IFS= read -r -d '' f; do
-  if ! "$fmt" --style=file "$f" | cmp -s - "$f"; then
-    echo "format_check: $f is not clang-formatted" >&2
-    bad=$((bad + 1))
-  fi
-done < <(git ls-files -z '*.cc' '*.h' 2>/dev/null || find src tests fuzz bench \( -name '*.cc' -o -name '*.h' \) -print0)
-if [ "$bad" -ne 0 ]; then
-  echo "format_check: $bad file(s) differ; run: git ls-files '*.cc' '*.h' | xargs clang-format -i" >&2
+# One clang-format process for all files (--dry-run -Werror reports each file it would change).
+list() {
+  git ls-files -z '*.cc' '*.h' 2>/dev/null ||
+    find src tests fuzz bench \( -name '*.cc' -o -name '*.h' \) -print0
+}
+if ! out="$(list | xargs -0 "$fmt" --style=file --dry-run -Werror 2>&1)"; then
+  echo "$out" | grep -o '^[^:]*\.\(cc\|h\):' | sort -u | sed 's/:$//; s/^/format_check: not clang-formatted: /' >&2
+  echo "format_check: run: git ls-files '*.cc' '*.h' | xargs clang-format -i" >&2
   exit 1
 fi
 echo "format_check: every C++ file is clang-formatted"

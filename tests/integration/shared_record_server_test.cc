@@ -414,6 +414,18 @@ class SharedRecordTest : public ::testing::Test {
     if (r.status != 200 || r.body["total"] != 1) return "";
     return r.body["entry"][0]["resource"]["id"].get<std::string>();
   }
+  // Every audit entry of a user, as the IG officer reads them (all pages).
+  static std::vector<json> AuditOf(const std::string& agent) {
+    std::vector<json> out;
+    for (int offset = 0;; offset += 200) {
+      Reply r = Get(Token("ig"), "/fhir/AuditEvent?agent=" + agent +
+                                     "&_count=200&_offset=" + std::to_string(offset));
+      if (r.status != 200 || !r.body.contains("entry")) break;
+      for (const json& e : r.body["entry"]) out.push_back(e["resource"]);
+      if (r.body["entry"].size() < 200) break;
+    }
+    return out;
+  }
   static std::string SearchByNhs(const std::string& nhs) {
     return "/fhir/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C" + nhs;
   }
@@ -435,24 +447,34 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
   EXPECT_EQ(types,
-            (std::vector<std::string>{"Patient", "Encounter", "Condition", "Procedure",
-                                      "EpisodeOfCare", "CarePlan", "CareTeam", "RiskAssessment",
-                                      "Consent", "Organization", "AuditEvent"}));
-  // Writes are declared for CarePlan (create, update), CareTeam (update) and Consent (create),
-  // as implemented.
+            (std::vector<std::string>{
+                "Patient", "Encounter", "Condition", "Procedure", "EpisodeOfCare", "CarePlan",
+                "CareTeam", "RiskAssessment", "Consent", "Organization", "AuditEvent",
+                "Observation", "AllergyIntolerance", "MedicationRequest", "MedicationStatement",
+                "Immunization", "DiagnosticReport", "DocumentReference"}));
+  // Writes are declared for CarePlan (create, update), CareTeam (update), Consent (create,
+  // update) and the documents from other organisations, as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
     for (const auto& i : res["interaction"]) codes.push_back(i["code"]);
     bool writes = std::find(codes.begin(), codes.end(), "create") != codes.end() ||
                   std::find(codes.begin(), codes.end(), "update") != codes.end();
-    EXPECT_EQ(writes,
-              res["type"] == "CarePlan" || res["type"] == "CareTeam" || res["type"] == "Consent")
+    const bool document =
+        res.value("documentation", "").find("another organisation") != std::string::npos;
+    EXPECT_EQ(writes, res["type"] == "CarePlan" || res["type"] == "CareTeam" ||
+                          res["type"] == "Consent" || document)
         << res["type"];
+    if (document) {
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "vread", "history-instance", "search-type",
+                                                 "create", "update"}));
+    }
     if (res["type"] == "CareTeam") {
       EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "update"}));
     }
     if (res["type"] == "Consent") {
-      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "create"}));
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "vread", "history-instance", "search-type",
+                                                 "create", "update"}));
+      EXPECT_EQ(res["versioning"], "versioned-update");
     }
     if (res["type"] == "CarePlan") {
       EXPECT_EQ(res["conditionalCreate"], true);
@@ -463,6 +485,10 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
                                                  "create", "update"}));
     }
   }
+  // Batch and transaction Bundles at the base.
+  std::vector<std::string> system;
+  for (const auto& i : r.body["rest"][0]["interaction"]) system.push_back(i["code"]);
+  EXPECT_EQ(system, (std::vector<std::string>{"transaction", "batch"}));
   auto it = r.headers.find("Content-Type");
   ASSERT_NE(it, r.headers.end());
   EXPECT_EQ(it->second.rfind("application/fhir+json", 0), 0u);
@@ -559,7 +585,7 @@ TEST_F(SharedRecordTest, GpReadsEncountersConditionsAndEverything) {
     }
   }
   EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?end=2014-12-31").body["total"], 2);
-  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_type=Observation").status, 400);
+  EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_type=Organization").status, 400);
   EXPECT_EQ(Get(gp, "/fhir/Patient/" + id + "/$everything?_since=2020-01-01").status, 400);
   bool has_next = false;
   for (const auto& l : all.body["link"]) has_next |= l["relation"] == "next";
@@ -1368,7 +1394,8 @@ TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
       Send("POST", gp, "/fhir/Consent", consent(p1, "active", "permit").dump(), fhir_json);
   ASSERT_EQ(permit.status, 200) << permit.raw;
   EXPECT_EQ(Get(sw, "/fhir/Condition?patient=" + p1).body["total"], 3);
-  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 404);
+  EXPECT_EQ(Get(ig, "/fhir/Consent/" + id).status, 410);  // lifted: its versions remain
+  EXPECT_EQ(Get(Token("nurse_n"), "/fhir/Consent/" + id).status, 404);
   // Audited: who recorded and lifted what.
   Reply audit = Get(ig, "/fhir/AuditEvent?agent=eric&_count=200");
   int recorded = 0, lifted = 0;
@@ -1381,6 +1408,87 @@ TEST_F(SharedRecordTest, ConsentDenyRecordsAnObjectionAndPermitLiftsIt) {
   }
   EXPECT_EQ(recorded, 1);
   EXPECT_EQ(lifted, 1);
+}
+
+TEST_F(SharedRecordTest, ConsentIsVersionedWithHistoryVreadAndUpdate) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = SignIn("gp_a", "user/*.read user/Consent.write");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  auto consent = [&](const std::string& type) {
+    return json{
+        {"resourceType", "Consent"},
+        {"id", "objection-" + p1},
+        {"status", "active"},
+        {"scope",
+         {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/consentscope"},
+                                   {"code", "patient-privacy"}}})}}},
+        {"patient", {{"reference", "Patient/" + p1}}},
+        {"dateTime", "2025-02-01"},
+        {"provision", {{"type", type}}}}
+        .dump();
+  };
+  const std::string id = "objection-" + p1;
+  const std::string url = "/fhir/Consent/" + id;
+  // Start from a standing objection (recorded now, or already).
+  Reply deny = Send("POST", gp, "/fhir/Consent", consent("deny"), fhir_json);
+  ASSERT_TRUE(deny.status == 201 || deny.status == 200) << deny.raw;
+  Reply read = Get(gp, url);
+  ASSERT_EQ(read.status, 200) << read.raw;
+  const int v0 = std::stoi(read.body["meta"]["versionId"].get<std::string>());
+  EXPECT_EQ(Header(read, "ETag"), "W/\"" + std::to_string(v0) + "\"");
+  // Updates need the current version.
+  EXPECT_EQ(Send("PUT", gp, url, consent("permit"), fhir_json).status, 428);
+  EXPECT_EQ(Send("PUT", gp, url, consent("permit"), fhir_json,
+                 {{"If-Match", "W/\"" + std::to_string(v0 + 7) + "\""}})
+                .status,
+            412);
+  EXPECT_EQ(Get(gp, url).status, 200);  // nothing changed
+  // Lift, record again, lift: three versions.
+  const char* steps[] = {"permit", "deny", "permit"};
+  for (int k = 0; k < 3; ++k) {
+    Reply put = Send("PUT", gp, url, consent(steps[k]), fhir_json,
+                     {{"If-Match", "W/\"" + std::to_string(v0 + k) + "\""}});
+    ASSERT_EQ(put.status, 200) << k << put.raw;
+    EXPECT_EQ(Header(put, "ETag"), "W/\"" + std::to_string(v0 + k + 1) + "\"");
+    EXPECT_EQ(put.body["status"], k == 1 ? "active" : "inactive");
+  }
+  EXPECT_EQ(Get(gp, url).status, 410);
+  // History, newest first, and each version by vread.
+  Reply history = Get(gp, url + "/_history");
+  ASSERT_EQ(history.status, 200) << history.raw;
+  EXPECT_EQ(history.body["type"], "history");
+  ASSERT_EQ(history.body["total"], v0 + 3);
+  EXPECT_EQ(history.body["entry"][0]["resource"]["meta"]["versionId"], std::to_string(v0 + 3));
+  EXPECT_EQ(history.body["entry"][0]["resource"]["status"], "inactive");
+  EXPECT_EQ(history.body["entry"][1]["resource"]["status"], "active");
+  Reply v1 = Get(gp, url + "/_history/" + std::to_string(v0 + 2));
+  ASSERT_EQ(v1.status, 200);
+  EXPECT_EQ(v1.body["status"], "active");
+  EXPECT_EQ(Header(v1, "ETag"), "W/\"" + std::to_string(v0 + 2) + "\"");
+  EXPECT_EQ(Get(gp, url + "/_history/99").status, 404);
+  // The IG officer reads the history; a user without a relationship finds nothing, and
+  // cannot update it either.
+  EXPECT_EQ(Get(Token("ig"), url + "/_history").body["total"], v0 + 3);
+  EXPECT_EQ(Get(Token("nurse_n"), url + "/_history").status, 404);
+  const std::string stranger = SignIn("gp_c", "user/*.read user/Consent.write");
+  EXPECT_EQ(Send("PUT", stranger, url, consent("deny"), fhir_json,
+                 {{"If-Match", "W/\"" + std::to_string(v0 + 3) + "\""}})
+                .status,
+            404);
+  // The id in the URL and the body's patient must agree.
+  json other = json::parse(consent("deny"));
+  other["id"] = "objection-999";
+  EXPECT_EQ(Send("PUT", gp, url, other.dump(), fhir_json,
+                 {{"If-Match", "W/\"" + std::to_string(v0 + 3) + "\""}})
+                .status,
+            400);
+  // Updates are audited as updates.
+  int updates = 0;
+  for (const json& e : AuditOf("gp_a")) {
+    if (e["subtype"][0]["code"] == "Consent.update" && e["action"] == "U") ++updates;
+  }
+  EXPECT_GE(updates, 3);
 }
 
 TEST_F(SharedRecordTest, IncludeAndRevincludeJoinCarePlansAndTheirPatient) {
@@ -1529,6 +1637,349 @@ TEST_F(SharedRecordTest, CarePlanConditionalUpdateByIdentifier) {
       Send("PUT", WriteToken("gp_c"), url, body.dump(), fhir_json, {{"If-Match", "W/\"2\""}});
   EXPECT_EQ(stranger.status, 403) << stranger.raw;
   EXPECT_EQ(stranger.raw.find(plan_id), std::string::npos);
+}
+
+TEST_F(SharedRecordTest, TransactionBundleIsAllOrNothingAndResolvesReferences) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = WriteToken("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  ASSERT_FALSE(p1.empty());
+  const std::string nhs_system = "https://fhir.nhs.uk/Id/nhs-number";
+  auto entry = [](const std::string& method, const std::string& url, const std::string& full_url,
+                  json resource) {
+    json e = {{"request", {{"method", method}, {"url", url}}}};
+    if (!full_url.empty()) e["fullUrl"] = full_url;
+    if (!resource.is_null()) e["resource"] = std::move(resource);
+    return e;
+  };
+  auto bundle = [](const std::string& type, json entries) {
+    return json{{"resourceType", "Bundle"}, {"type", type}, {"entry", std::move(entries)}}.dump();
+  };
+  // The patient as a Synthea-style entry (matched by NHS Number, not created), a plan that
+  // references it by urn:uuid, and a search that runs after the write.
+  json patient = {{"resourceType", "Patient"},
+                  {"identifier", json::array({{{"system", nhs_system}, {"value", kP1}}})}};
+  json plan = PlanBody("0", "tx-1");
+  plan["subject"]["reference"] = "urn:uuid:5a1c0000-0000-4000-8000-000000000001";
+  json plan_entry =
+      entry("POST", "CarePlan", "urn:uuid:5a1c0000-0000-4000-8000-000000000002", plan);
+  plan_entry["request"]["ifNoneExist"] = "identifier=https://gp.example.org/care-plans|tx-1";
+  json entries = json::array(
+      {entry("GET", "CarePlan?patient=" + p1, "", nullptr), plan_entry,
+       entry("POST", "Patient", "urn:uuid:5a1c0000-0000-4000-8000-000000000001", patient)});
+  Reply tx = Post(gp, "/fhir/", bundle("transaction", entries), fhir_json);
+  ASSERT_EQ(tx.status, 200) << tx.raw;
+  EXPECT_EQ(tx.body["type"], "transaction-response");
+  ASSERT_EQ(tx.body["entry"].size(), 3u);
+  const json& got_patient = tx.body["entry"][2];
+  EXPECT_EQ(got_patient["response"]["status"], "200 OK");
+  EXPECT_NE(got_patient["response"]["location"].get<std::string>().find("/fhir/Patient/" + p1),
+            std::string::npos);
+  const json& got_plan = tx.body["entry"][1];
+  EXPECT_EQ(got_plan["response"]["status"], "201 Created") << got_plan.dump();
+  EXPECT_EQ(got_plan["response"]["etag"], "W/\"1\"");
+  EXPECT_EQ(got_plan["resource"]["subject"]["reference"], "Patient/" + p1);  // no urn stored
+  const std::string plan_id = got_plan["resource"]["id"];
+  // The search ran after the write (GETs come last) and sees the new plan.
+  bool seen = false;
+  for (const json& e : tx.body["entry"][0]["resource"]["entry"]) {
+    if (e["resource"]["id"] == plan_id) seen = true;
+  }
+  EXPECT_TRUE(seen) << tx.body["entry"][0].dump();
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan/" + plan_id).body["subject"]["reference"], "Patient/" + p1);
+
+  // Conditional references resolve through the gate: one match is used; a person the user
+  // may not see and a person who is not on the record get the same 412, and nothing is
+  // written.
+  json by_identifier = PlanBody("0", "tx-cond");
+  by_identifier["subject"]["reference"] = "Patient?identifier=" + nhs_system + "|" + kP1;
+  Reply cond =
+      Post(gp, "/fhir",
+           bundle("transaction", json::array({entry("POST", "CarePlan", "", by_identifier)})),
+           fhir_json);
+  ASSERT_EQ(cond.status, 200) << cond.raw;
+  EXPECT_EQ(cond.body["entry"][0]["resource"]["subject"]["reference"], "Patient/" + p1);
+  std::string answers[2];
+  int i = 0;
+  for (const std::string& nhs : {kP2, kAbsent}) {
+    json stranger = PlanBody("0", "tx-stranger-" + std::to_string(i));
+    stranger["subject"]["reference"] = "Patient?identifier=" + nhs_system + "|" + nhs;
+    Reply r = Post(gp, "/fhir",
+                   bundle("transaction", json::array({entry("POST", "CarePlan", "", stranger)})),
+                   fhir_json);
+    EXPECT_EQ(r.status, 412) << r.raw;
+    EXPECT_EQ(r.raw.find(nhs), std::string::npos);
+    answers[i++] = r.body["issue"][0].value("diagnostics", "");
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+
+  // All or nothing: a valid create followed by an update without If-Match (428) writes
+  // nothing, answers with the failing entry's status naming it, and is audited as rolled back.
+  json second = PlanBody(p1, "tx-2");
+  json changed = Get(gp, "/fhir/CarePlan/" + plan_id).body;
+  changed["description"] = "changed inside a failed transaction";
+  Reply failed =
+      Post(gp, "/fhir",
+           bundle("transaction", json::array({entry("POST", "CarePlan", "", second),
+                                              entry("PUT", "CarePlan/" + plan_id, "", changed)})),
+           fhir_json);
+  EXPECT_EQ(failed.status, 428) << failed.raw;
+  EXPECT_EQ(failed.body["issue"][0]["expression"][0], "Bundle.entry[1]");
+  EXPECT_NE(failed.raw.find("rolled back"), std::string::npos);
+  Reply listed1 = Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_count=100");
+  for (const json& e : listed1.body["entry"]) {
+    for (const json& id : e["resource"].value("identifier", json::array())) {
+      EXPECT_NE(id.value("value", ""), "tx-2") << "the rolled-back create was kept";
+    }
+  }
+  EXPECT_EQ(Get(gp, "/fhir/CarePlan/" + plan_id).body["description"], "Falls prevention");
+  int rolled_back = 0;
+  for (const json& e : AuditOf("gp_a")) {
+    if (e["subtype"][0]["code"] == "transaction" && e["outcome"] != "0") ++rolled_back;
+  }
+  EXPECT_GE(rolled_back, 3);  // two unresolved references, one missing If-Match
+
+  // A reference to an entry that is not in the Bundle, a cycle, and bodies that are not
+  // batches or transactions.
+  json dangling = PlanBody("0", "tx-dangling");
+  dangling["subject"]["reference"] = "urn:uuid:00000000-0000-4000-8000-00000000dead";
+  EXPECT_EQ(
+      Post(gp, "/fhir",
+           bundle("transaction", json::array({entry("POST", "CarePlan", "", dangling)})), fhir_json)
+          .status,
+      400);
+  json a = PlanBody("0", "tx-a"), b = PlanBody("0", "tx-b");
+  a["subject"]["reference"] = "urn:uuid:b";
+  b["subject"]["reference"] = "urn:uuid:a";
+  EXPECT_EQ(Post(gp, "/fhir",
+                 bundle("transaction", json::array({entry("POST", "CarePlan", "urn:uuid:a", a),
+                                                    entry("POST", "CarePlan", "urn:uuid:b", b)})),
+                 fhir_json)
+                .status,
+            400);
+  EXPECT_EQ(Post(gp, "/fhir", bundle("searchset", json::array()), fhir_json).status, 400);
+  EXPECT_EQ(Post(gp, "/fhir", patient.dump(), fhir_json).status, 400);
+  EXPECT_EQ(Post("", "/fhir", bundle("batch", json::array()), fhir_json).status, 401);
+}
+
+TEST_F(SharedRecordTest, BatchBundleAnswersEveryEntryOnItsOwn) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = WriteToken("gp_a");
+  const std::string p1 = PatientId(gp, kP1);
+  const std::string p2 = PatientId(Token("gp_c"), kP2);  // not gp_a's patient
+  ASSERT_FALSE(p1.empty());
+  ASSERT_FALSE(p2.empty());
+  auto entry = [](const std::string& method, const std::string& url, json resource = nullptr) {
+    json e = {{"request", {{"method", method}, {"url", url}}}};
+    if (!resource.is_null()) e["resource"] = std::move(resource);
+    return e;
+  };
+  json bad_plan = PlanBody(p1, "batch-bad");
+  bad_plan["status"] = "sleeping";
+  json no_nhs = {{"resourceType", "Patient"}, {"name", json::array({{{"family", "Nobody"}}})}};
+  json body = {{"resourceType", "Bundle"},
+               {"type", "batch"},
+               {"entry", json::array({
+                             entry("GET", "Patient/" + p1),
+                             entry("GET", "Patient/" + p2),
+                             entry("POST", "CarePlan", PlanBody(p1, "batch-ok")),
+                             entry("POST", "CarePlan", bad_plan),
+                             entry("POST", "Claim", {{"resourceType", "Claim"}}),
+                             entry("POST", "Patient", no_nhs),
+                             entry("GET", "Encounter?patient=" + p1),
+                         })}};
+  Reply r = Post(gp, "/fhir", body.dump(), fhir_json);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["type"], "batch-response");
+  ASSERT_EQ(r.body["entry"].size(), 7u);
+  auto status = [&](int i) { return r.body["entry"][i]["response"]["status"].get<std::string>(); };
+  EXPECT_EQ(status(0), "200 OK");
+  EXPECT_EQ(r.body["entry"][0]["resource"]["id"], p1);
+  EXPECT_EQ(status(1), Get(gp, "/fhir/Patient/" + p2).status == 404 ? "404 Not Found" : "?");
+  EXPECT_FALSE(r.body["entry"][1].contains("resource"));
+  EXPECT_EQ(status(2), "201 Created");
+  EXPECT_EQ(status(3), "422 Unprocessable Entity");
+  EXPECT_EQ(r.body["entry"][3]["response"]["outcome"]["resourceType"], "OperationOutcome");
+  EXPECT_EQ(status(4), "405 Method Not Allowed");
+  EXPECT_EQ(status(5), "422 Unprocessable Entity");
+  EXPECT_EQ(status(6), "200 OK");
+  EXPECT_GE(r.body["entry"][6]["resource"]["total"].get<int>(), 1);
+  // The good create stands although others failed.
+  bool kept = false;
+  Reply listed2 = Get(gp, "/fhir/CarePlan?patient=" + p1 + "&_count=100");
+  for (const json& e : listed2.body["entry"]) {
+    for (const json& id : e["resource"].value("identifier", json::array())) {
+      if (id.value("value", "") == "batch-ok") kept = true;
+    }
+  }
+  EXPECT_TRUE(kept);
+}
+
+TEST_F(SharedRecordTest, DocumentsFromOtherOrganisationsAreWrittenVersionedAndGated) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = SignIn(
+      "gp_a", "user/*.read user/Observation.write user/Immunization.write user/Consent.write");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  const std::string nhs_system = "https://fhir.nhs.uk/Id/nhs-number";
+  auto observation = [&](const std::string& subject, const std::string& identifier, double value) {
+    json o = {{"resourceType", "Observation"},
+              {"status", "final"},
+              {"code",
+               {{"coding", json::array({{{"system", "http://loinc.org"},
+                                         {"code", "8867-4"},
+                                         {"display", "Heart rate"}}})}}},
+              {"subject", {{"reference", subject}}},
+              {"effectiveDateTime", "2024-02-03T10:00:00Z"},
+              {"valueQuantity", {{"value", value}, {"unit", "/min"}}}};
+    if (!identifier.empty()) {
+      o["identifier"] =
+          json::array({{{"system", "https://b86001.example.org/obs"}, {"value", identifier}}});
+    }
+    return o;
+  };
+  // Create: 201, held by the writer's organisation, the person as Patient/<id>.
+  Reply created = Send("POST", gp, "/fhir/Observation",
+                       observation("Patient/" + p1, "hr-1", 72).dump(), fhir_json);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string id = created.body["id"];
+  EXPECT_EQ(id.rfind("doc-", 0), 0u);
+  EXPECT_EQ(Header(created, "ETag"), "W/\"1\"");
+  EXPECT_NE(Header(created, "Location").find("/fhir/Observation/" + id + "/_history/1"),
+            std::string::npos);
+  EXPECT_EQ(created.body["subject"]["reference"], "Patient/" + p1);
+  EXPECT_EQ(created.body["valueQuantity"]["value"], 72);
+  bool holder = false;
+  for (const json& e : created.body["extension"]) {
+    holder = holder || e["valueIdentifier"]["value"] == "B86001";
+  }
+  EXPECT_TRUE(holder);
+  // Read through the gate: the practice and the council on P1's joint care plan; not a
+  // practice without a relationship, and not an analyst.
+  EXPECT_EQ(Get(gp, "/fhir/Observation/" + id).status, 200);
+  EXPECT_EQ(Get(Token("sw"), "/fhir/Observation/" + id).status, 200);
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/Observation/" + id).status, 404);
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/Observation/doc-99999").status, 404);
+  EXPECT_EQ(Get(Token("analyst"), "/fhir/Observation/" + id).status, 403);
+  // Search by patient, code and date; $everything includes it.
+  EXPECT_EQ(
+      Get(gp, "/fhir/Observation?patient=" + p1 + "&code=http://loinc.org%7C8867-4").body["total"],
+      1);
+  EXPECT_EQ(
+      Get(gp, "/fhir/Observation?patient=" + p1 + "&code=http://loinc.org%7C1-1").body["total"], 0);
+  EXPECT_EQ(Get(gp, "/fhir/Observation?patient=" + p1 + "&date=ge2024-02").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Observation?patient=" + p1 + "&date=lt2020").body["total"], 0);
+  Reply everything = Get(gp, "/fhir/Patient/" + p1 + "/$everything?_type=Observation");
+  ASSERT_EQ(everything.status, 200) << everything.raw;
+  EXPECT_EQ(everything.body["total"], 1);
+  // Conditional create finds it; a plain create with the same identifier is a conflict.
+  Reply again =
+      Send("POST", gp, "/fhir/Observation", observation("Patient/" + p1, "hr-1", 72).dump(),
+           fhir_json, {{"If-None-Exist", "identifier=https://b86001.example.org/obs|hr-1"}});
+  EXPECT_EQ(again.status, 200) << again.raw;
+  EXPECT_EQ(again.body["id"], id);
+  EXPECT_EQ(Send("POST", gp, "/fhir/Observation", observation("Patient/" + p1, "hr-1", 72).dump(),
+                 fhir_json)
+                .status,
+            409);
+  // Bad bodies: another type, no person, a bad date, naming the element.
+  EXPECT_EQ(
+      Send("POST", gp, "/fhir/Observation", json{{"resourceType", "Patient"}}.dump(), fhir_json)
+          .status,
+      400);
+  json no_subject = observation("Patient/" + p1, "", 1);
+  no_subject.erase("subject");
+  no_subject["effectiveDateTime"] = "yesterday";
+  Reply bad = Send("POST", gp, "/fhir/Observation", no_subject.dump(), fhir_json);
+  ASSERT_EQ(bad.status, 422) << bad.raw;
+  EXPECT_EQ(bad.body["issue"][0]["expression"][0], "Observation.subject");
+  EXPECT_EQ(bad.body["issue"][1]["expression"][0], "Observation.effectiveDateTime");
+  EXPECT_EQ(bad.raw.find("yesterday"), std::string::npos);
+  // A practice without a relationship cannot write for P1.
+  EXPECT_EQ(Send("POST", SignIn("gp_c", "user/*.read user/Observation.write"), "/fhir/Observation",
+                 observation("Patient/" + p1, "", 1).dump(), fhir_json)
+                .status,
+            403);
+  // Update: If-Match required and current; only the holder; a new version each time.
+  const std::string url = "/fhir/Observation/" + id;
+  json changed = observation("Patient/" + p1, "hr-1", 75);
+  changed["id"] = id;
+  EXPECT_EQ(Send("PUT", gp, url, changed.dump(), fhir_json).status, 428);
+  Reply v2 = Send("PUT", gp, url, changed.dump(), fhir_json, {{"If-Match", "W/\"1\""}});
+  ASSERT_EQ(v2.status, 200) << v2.raw;
+  EXPECT_EQ(Header(v2, "ETag"), "W/\"2\"");
+  EXPECT_EQ(v2.body["valueQuantity"]["value"], 75);
+  EXPECT_EQ(Send("PUT", gp, url, changed.dump(), fhir_json, {{"If-Match", "W/\"1\""}}).status, 412);
+  const std::string sw_writer = SignIn("sw", "user/*.read user/Observation.write");
+  EXPECT_EQ(
+      Send("PUT", sw_writer, url, changed.dump(), fhir_json, {{"If-Match", "W/\"2\""}}).status,
+      403);  // the council may read it, but the practice holds it
+  Reply history = Get(gp, url + "/_history");
+  ASSERT_EQ(history.status, 200) << history.raw;
+  EXPECT_EQ(history.body["total"], 2);
+  EXPECT_EQ(history.body["entry"][0]["resource"]["valueQuantity"]["value"], 75);
+  EXPECT_EQ(Get(gp, url + "/_history/1").body["valueQuantity"]["value"], 72);
+  EXPECT_EQ(Get(Token("gp_c"), url + "/_history").status, 404);
+  // An objection hides the practice's document from the council, not from the practice.
+  json deny = {
+      {"resourceType", "Consent"},
+      {"status", "active"},
+      {"scope",
+       {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/consentscope"},
+                                 {"code", "patient-privacy"}}})}}},
+      {"patient", {{"reference", "Patient/" + p1}}},
+      {"provision", {{"type", "deny"}}}};
+  ASSERT_LT(Send("POST", gp, "/fhir/Consent", deny.dump(), fhir_json).status, 300);
+  EXPECT_EQ(Get(Token("sw"), "/fhir/Observation?patient=" + p1).body["total"], 0);
+  EXPECT_EQ(Get(Token("sw"), url).status, 404);
+  EXPECT_EQ(Get(gp, "/fhir/Observation?patient=" + p1).body["total"], 1);
+  deny["provision"]["type"] = "permit";
+  ASSERT_EQ(Send("POST", gp, "/fhir/Consent", deny.dump(), fhir_json).status, 200);
+  EXPECT_EQ(Get(Token("sw"), "/fhir/Observation?patient=" + p1).body["total"], 1);
+
+  // A Synthea-shaped transaction: the Patient matched by NHS Number, an Observation and an
+  // Immunization that reference it by urn:uuid. With an Encounter (not writable here) the
+  // whole transaction fails and nothing is stored; without it both are created.
+  auto entry = [](const std::string& full_url, const std::string& type, json resource) {
+    return json{{"fullUrl", full_url},
+                {"resource", std::move(resource)},
+                {"request", {{"method", "POST"}, {"url", type}}}};
+  };
+  const std::string pat = "urn:uuid:0f2c8a51-0000-4000-8000-000000000001";
+  json patient = {{"resourceType", "Patient"},
+                  {"identifier", json::array({{{"system", nhs_system}, {"value", kP1}}})}};
+  json immunization = {
+      {"resourceType", "Immunization"},
+      {"status", "completed"},
+      {"vaccineCode",
+       {{"coding", json::array({{{"system", "http://snomed.info/sct"}, {"code", "1119349007"}}})}}},
+      {"patient", {{"reference", pat}}},
+      {"occurrenceDateTime", "2024-10-01"}};
+  json entries = json::array(
+      {entry(pat, "Patient", patient),
+       entry("urn:uuid:0f2c8a51-0000-4000-8000-000000000002", "Observation",
+             observation(pat, "tx-hr", 66)),
+       entry("urn:uuid:0f2c8a51-0000-4000-8000-000000000003", "Immunization", immunization)});
+  json with_encounter = entries;
+  with_encounter.push_back(entry(
+      "urn:uuid:0f2c8a51-0000-4000-8000-000000000004", "Encounter",
+      {{"resourceType", "Encounter"}, {"status", "finished"}, {"subject", {{"reference", pat}}}}));
+  auto bundle = [](json e) {
+    return json{{"resourceType", "Bundle"}, {"type", "transaction"}, {"entry", std::move(e)}}
+        .dump();
+  };
+  Reply refused = Post(gp, "/fhir", bundle(with_encounter), fhir_json);
+  EXPECT_EQ(refused.status, 405) << refused.raw;
+  EXPECT_EQ(Get(gp, "/fhir/Immunization?patient=" + p1).body["total"], 0);
+  Reply tx = Post(gp, "/fhir", bundle(entries), fhir_json);
+  ASSERT_EQ(tx.status, 200) << tx.raw;
+  EXPECT_EQ(tx.body["entry"][1]["response"]["status"], "201 Created");
+  EXPECT_EQ(tx.body["entry"][2]["response"]["status"], "201 Created");
+  Reply imm = Get(gp, "/fhir/Immunization?patient=" + p1);
+  ASSERT_EQ(imm.body["total"], 1) << imm.raw;
+  EXPECT_EQ(imm.body["entry"][0]["resource"]["patient"]["reference"], "Patient/" + p1);
+  EXPECT_EQ(Get(gp, "/fhir/Immunization?patient=" + p1 + "&vaccine-code=1119349007").body["total"],
+            1);
 }
 
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.

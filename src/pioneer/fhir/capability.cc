@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "pioneer/documents/document_store.h"
 #include "pioneer/fhir/search.h"
 
 namespace pioneer::fhir {
@@ -95,20 +96,41 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
       "Likelihood of Admission band and the practice's top 2% and top 4%. Direct care only.";
   json consent = {
       {"type", "Consent"},
-      {"interaction", interactions({"read", "search-type", "create"})},
-      {"versioning", "no-version"},
-      {"readHistory", false},
+      {"interaction",
+       interactions({"read", "vread", "history-instance", "search-type", "create", "update"})},
+      {"versioning", "versioned-update"},
+      {"readHistory", true},
       {"updateCreate", false},
       {"conditionalCreate", false},
       {"documentation",
        "Objections to sharing (scope patient-privacy): create with provision.type deny records "
        "one, permit or status inactive lifts it; written by the patient (patient/Consent.write) "
        "or a clinician with a legitimate relationship (user/Consent.write); read by them and by "
-       "the IG officer (user/Consent.read). Id: objection-<Patient id>."},
+       "the IG officer (user/Consent.read). Id: objection-<Patient id>. Every recording and "
+       "lifting is a version (vread, _history); update needs If-Match; a lifted objection "
+       "reads as 410."},
       {"searchParam", json::array({param("patient", "reference", "required: Patient/<id>"),
                                    param("date", "date", "eq/ge/gt/le/lt on dateTime"),
                                    param("status", "token", "status"),
                                    param("category", "token", "category"), paging})}};
+  // Documents from other organisations (document.h): written by direct care, held by the
+  // writer's organisation, versioned.
+  json documents = json::array();
+  for (std::string_view type : documents::DocumentTypes()) {
+    json d = clinical(type, type);
+    d["interaction"] =
+        interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
+    d["versioning"] = "versioned-update";
+    d["readHistory"] = true;
+    d["updateCreate"] = false;
+    d["conditionalCreate"] = true;
+    d["documentation"] =
+        "A document from another organisation, stored as written (no profile validation) and "
+        "held by the writer's organisation (extension holding-organisation). Create (also "
+        "conditional on identifier) and update (If-Match, holder only) need user/<type>.write; "
+        "read through the gate like any record. Id: doc-<n>.";
+    documents.push_back(std::move(d));
+  }
   json organization = {
       {"type", "Organization"},
       {"profile", "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Organization"},
@@ -131,50 +153,55 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array({param("patient", "reference", "Patient/<id>: accesses to that person's record"),
                     param("agent", "string", "username of the user who accessed"),
                     param("date", "date", "eq/ge/gt/le/lt"), paging})}};
-  return {{"resourceType", "CapabilityStatement"},
-          {"status", "active"},
-          {"date", "2026-12-06"},
-          {"publisher", "Pioneer"},
-          {"kind", "instance"},
-          {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
-          {"implementation",
-           {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
-          {"fhirVersion", "4.0.1"},
-          {"format", json::array({"json", "application/fhir+json"})},
-          {"rest",
-           json::array(
-               {{{"mode", "server"},
-                 {"documentation",
-                  "CarePlan create and update, Consent create (objections); everything else is "
-                  "read-only (no delete, patch, batch "
-                  "or transaction). Every person-level read and write goes through the "
-                  "information-governance gate and is audited."},
-                 {"security",
-                  {{"cors", false},
-                   {"service",
-                    json::array({{{"coding", json::array({{{"system",
-                                                            "http://terminology.hl7.org/CodeSystem/"
-                                                            "restful-security-service"},
-                                                           {"code", "SMART-on-FHIR"}}})}}})},
-                   {"extension",
-                    json::array(
-                        {{{"url",
-                           "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
-                          {"extension",
-                           json::array({{{"url", "token"},
-                                         {"valueUri", fmt::format("{}/auth/token", root)}},
-                                        {{"url", "revoke"},
-                                         {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
-                   {"description",
-                    "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
-                    "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
-                    "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
-                    "user/Aggregate.read)."}}},
-                 {"resource", json::array({patient, clinical("Encounter", "Encounter"),
-                                           clinical("Condition", "Condition"),
-                                           clinical("Procedure", "Procedure"),
-                                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan,
-                                           care_team, risk, consent, organization, audit})}}})}};
+  json statement = {
+      {"resourceType", "CapabilityStatement"},
+      {"status", "active"},
+      {"date", "2026-12-06"},
+      {"publisher", "Pioneer"},
+      {"kind", "instance"},
+      {"software", {{"name", "Pioneer shared care record"}, {"version", version}}},
+      {"implementation",
+       {{"description", "Pioneer FHIR R4 API over the linked record"}, {"url", base_url}}},
+      {"fhirVersion", "4.0.1"},
+      {"format", json::array({"json", "application/fhir+json"})},
+      {"rest",
+       json::array(
+           {{{"mode", "server"},
+             {"documentation",
+              "CarePlan create and update, CareTeam update, Consent create (objections); "
+              "everything else is read-only (no delete or patch). Batch and transaction "
+              "Bundles at the base run their entries as these interactions; Patient entries "
+              "are matched by NHS Number, not created. Every person-level read and write "
+              "goes through the information-governance gate and is audited."},
+             {"interaction", json::array({{{"code", "transaction"}}, {{"code", "batch"}}})},
+             {"security",
+              {{"cors", false},
+               {"service",
+                json::array({{{"coding", json::array({{{"system",
+                                                        "http://terminology.hl7.org/CodeSystem/"
+                                                        "restful-security-service"},
+                                                       {"code", "SMART-on-FHIR"}}})}}})},
+               {"extension",
+                json::array(
+                    {{{"url",
+                       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+                      {"extension",
+                       json::array(
+                           {{{"url", "token"}, {"valueUri", fmt::format("{}/auth/token", root)}},
+                            {{"url", "revoke"},
+                             {"valueUri", fmt::format("{}/auth/revoke", root)}}})}}})},
+               {"description",
+                "OAuth2 password grant at /auth/token; Bearer tokens with SMART-style scopes "
+                "(user/*.read, user/CarePlan.write, user/Consent.write, patient/*.read, "
+                "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
+                "user/Aggregate.read)."}}},
+             {"resource",
+              json::array({patient, clinical("Encounter", "Encounter"),
+                           clinical("Condition", "Condition"), clinical("Procedure", "Procedure"),
+                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan, care_team, risk,
+                           consent, organization, audit})}}})}};
+  for (json& d : documents) statement["rest"][0]["resource"].push_back(std::move(d));
+  return statement;
 }
 
 }  // namespace pioneer::fhir

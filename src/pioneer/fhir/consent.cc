@@ -29,13 +29,14 @@ std::optional<int64_t> ParseConsentId(std::string_view id) {
 
 std::string ConsentId(int64_t patient_id) { return fmt::format("{}{}", kIdPrefix, patient_id); }
 
-json ConsentResource(const ig::ObjectionRecord& o, int64_t patient_id, bool active) {
+json ConsentResource(const ig::ObjectionRecord& o, int64_t patient_id, bool active,
+                     int64_t version) {
   json patient = patient_id == 0 ? json{{"display", "person without a PDS record"}}
                                  : json{{"reference", fmt::format("Patient/{}", patient_id)}};
   return {
       {"resourceType", "Consent"},
       {"id", ConsentId(patient_id)},
-      {"meta", {{"versionId", "1"}, {"lastUpdated", o.imported_at}}},
+      {"meta", {{"versionId", std::to_string(version)}, {"lastUpdated", o.imported_at}}},
       {"status", active ? "active" : "inactive"},
       {"scope",
        {{"coding", json::array({{{"system", kScopeSystem},

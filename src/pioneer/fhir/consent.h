@@ -3,7 +3,8 @@
 // Consent body onto recording or lifting it. docs/fhir.md has both, field by field.
 //
 // A person has at most one objection, so their Consent's id is "objection-<Patient id>" and
-// it exists while the objection stands (status active, provision.type deny).
+// it is current while the objection stands (status active, provision.type deny). Every
+// recording and lifting is a version of it (status inactive once lifted).
 // Writing: status active with provision.type deny records the objection; status active with
 // provision.type permit, or status inactive, rejected or entered-in-error, lifts it. Other
 // statuses (draft, proposed) and scopes other than patient-privacy are refused; elements the
@@ -30,9 +31,10 @@ std::optional<int64_t> ParseConsentId(std::string_view id);
 std::string ConsentId(int64_t patient_id);
 
 // The Consent of a stored objection. `active` false gives the same Consent with status
-// inactive (the answer to a withdrawal).
+// inactive (the answer to a withdrawal); `version` its meta.versionId (the objection
+// history's version, ig::ObjectionHistory).
 nlohmann::json ConsentResource(const ig::ObjectionRecord& objection, int64_t patient_id,
-                               bool active = true);
+                               bool active = true, int64_t version = 1);
 
 enum class ConsentEffect { kRecordObjection, kLiftObjection };
 

@@ -6,25 +6,22 @@
 
 namespace pioneer::fhir {
 
-nlohmann::json CarePlanHistoryBundle(std::string_view base_url,
-                                     const std::vector<careplan::PlanVersion>& versions,
-                                     int64_t patient_id) {
+nlohmann::json HistoryBundle(std::string_view base_url, std::string_view type, std::string_view id,
+                             const std::vector<ResourceVersion>& versions) {
   using nlohmann::json;
   json entries = json::array();
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-    const careplan::CarePlan& plan = it->plan;
-    const std::string id = fmt::format("cp-{}", plan.plan_id);
-    const bool first = plan.version == 1;
+    const bool first = it->version == 1;
     entries.push_back(
-        {{"fullUrl", fmt::format("{}/CarePlan/{}/_history/{}", base_url, id, plan.version)},
-         {"resource", CarePlanResource(plan, patient_id)},
+        {{"fullUrl", fmt::format("{}/{}/{}/_history/{}", base_url, type, id, it->version)},
+         {"resource", it->resource},
          {"request",
           {{"method", first ? "POST" : "PUT"},
-           {"url", first ? std::string("CarePlan") : fmt::format("CarePlan/{}", id)}}},
+           {"url", first ? std::string(type) : fmt::format("{}/{}", type, id)}}},
          {"response",
           {{"status", first ? "201" : "200"},
-           {"etag", fmt::format("W/\"{}\"", plan.version)},
-           {"lastModified", plan.recorded_at}}}});
+           {"etag", fmt::format("W/\"{}\"", it->version)},
+           {"lastModified", it->last_modified}}}});
   }
   json bundle = {{"resourceType", "Bundle"},
                  {"type", "history"},
@@ -32,10 +29,20 @@ nlohmann::json CarePlanHistoryBundle(std::string_view base_url,
                  {"entry", entries}};
   if (!versions.empty()) {
     bundle["link"] = json::array(
-        {{{"relation", "self"},
-          {"url", fmt::format("{}/CarePlan/cp-{}/_history", base_url, versions[0].plan.plan_id)}}});
+        {{{"relation", "self"}, {"url", fmt::format("{}/{}/{}/_history", base_url, type, id)}}});
   }
   return bundle;
+}
+
+nlohmann::json CarePlanHistoryBundle(std::string_view base_url,
+                                     const std::vector<careplan::PlanVersion>& versions,
+                                     int64_t patient_id) {
+  std::vector<ResourceVersion> out;
+  for (const careplan::PlanVersion& v : versions) {
+    out.push_back({v.plan.version, v.plan.recorded_at, CarePlanResource(v.plan, patient_id)});
+  }
+  return HistoryBundle(base_url, "CarePlan",
+                       versions.empty() ? "" : fmt::format("cp-{}", versions[0].plan.plan_id), out);
 }
 
 }  // namespace pioneer::fhir

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "pioneer/fhir/document.h"
 #include "pioneer/model/code_sets.h"
 
 namespace pioneer::fhir {
@@ -580,6 +581,7 @@ std::string SearchDate(const json& r) {
   const std::string& type = r.value("resourceType", "");
   if (type == "Condition") return r.value("recordedDate", "");
   if (type == "RiskAssessment") return r.value("occurrenceDateTime", "");
+  if (documents::IsDocumentType(type)) return DocumentDate(r);
   if (type == "Procedure" && r.contains("performedPeriod")) {
     return r["performedPeriod"].value("start", "");
   }

@@ -179,7 +179,22 @@ const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameter
   static const List kProcedure = {{"code", "code"}, {"status", "status"}, {"category", "category"}};
   static const List kConsent = {{"status", "status"}, {"category", "category"}};
   static const List kCareTeam = {{"status", "status"}, {"category", "category"}};
+  // Documents from other organisations (docs/fhir.md section 5c).
+  static const List kObservation = {
+      {"code", "code"}, {"status", "status"}, {"category", "category"}};
+  static const List kAllergy = {{"code", "code"},
+                                {"clinical-status", "clinicalStatus"},
+                                {"verification-status", "verificationStatus"}};
+  static const List kMedication = {{"code", "medicationCodeableConcept"}, {"status", "status"}};
+  static const List kImmunization = {{"vaccine-code", "vaccineCode"}, {"status", "status"}};
+  static const List kDocumentReference = {
+      {"type", "type"}, {"category", "category"}, {"status", "status"}};
   static const List kNone;
+  if (type == "Observation" || type == "DiagnosticReport") return kObservation;
+  if (type == "AllergyIntolerance") return kAllergy;
+  if (type == "MedicationRequest" || type == "MedicationStatement") return kMedication;
+  if (type == "Immunization") return kImmunization;
+  if (type == "DocumentReference") return kDocumentReference;
   if (type == "Encounter") return kEncounter;
   if (type == "Condition") return kCondition;
   if (type == "EpisodeOfCare") return kEpisode;

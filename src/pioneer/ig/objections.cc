@@ -11,7 +11,24 @@
 
 namespace pioneer::ig {
 namespace {
+
 using store::Param;
+
+// Appends the next version of `nhs`'s objection history (inside the caller's transaction).
+Status AppendVersion(store::Store& store, const std::string& nhs, bool objecting,
+                     const std::string& recorded_on, const std::string& source,
+                     const std::string& at) {
+  Param p[] = {Param::Of(nhs), Param::Of(int64_t{objecting ? 1 : 0}),
+               recorded_on.empty() ? Param::Null() : Param::Of(recorded_on), Param::Of(source),
+               Param::Of(at)};
+  return store
+      .Execute(
+          "INSERT INTO ig_objection_history(nhs_number, version, objecting, recorded_on, "
+          "source, changed_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5 FROM "
+          "ig_objection_history WHERE nhs_number = ?1",
+          p)
+      .status();
+}
 
 struct Objection {
   std::string nhs_number;
@@ -88,6 +105,10 @@ StatusOr<ObjectionImport> ImportObjections(store::Store& store, const std::strin
                                    "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
                                    p));
       (n > 0 ? result.added : result.existing) += 1;
+      if (n > 0) {
+        PIONEER_RETURN_IF_ERROR(AppendVersion(store, o.nhs_number, true, o.recorded_on,
+                                              fmt::format("import:{}", path), now));
+      }
     }
     return OkStatus();
   }));
@@ -110,21 +131,55 @@ StatusOr<std::optional<ObjectionRecord>> ReadObjection(store::Store& store, Pers
 
 StatusOr<bool> RecordObjection(store::Store& store, PersonAccess& access,
                                const std::string& recorded_on, const std::string& source) {
-  Param p[] = {Param::Of(access.person().digits()),
-               recorded_on.empty() ? Param::Null() : Param::Of(recorded_on), Param::Of(source),
-               Param::Of(store::UtcNowIso8601())};
-  PIONEER_ASSIGN_OR_RETURN(
-      int64_t n, store.Execute("INSERT OR IGNORE INTO ig_objections(nhs_number, recorded_on, "
-                               "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
-                               p));
-  return n > 0;
+  const std::string nhs = access.person().digits();
+  const std::string now = store::UtcNowIso8601();
+  bool added = false;
+  PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    Param p[] = {Param::Of(nhs), recorded_on.empty() ? Param::Null() : Param::Of(recorded_on),
+                 Param::Of(source), Param::Of(now)};
+    PIONEER_ASSIGN_OR_RETURN(
+        int64_t n, store.Execute("INSERT OR IGNORE INTO ig_objections(nhs_number, recorded_on, "
+                                 "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
+                                 p));
+    added = n > 0;
+    return added ? AppendVersion(store, nhs, true, recorded_on, source, now) : OkStatus();
+  }));
+  return added;
 }
 
-StatusOr<bool> LiftObjection(store::Store& store, PersonAccess& access) {
+StatusOr<bool> LiftObjection(store::Store& store, PersonAccess& access, const std::string& source) {
+  const std::string nhs = access.person().digits();
+  bool lifted = false;
+  PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+    std::optional<std::string> recorded_on;
+    Param p[] = {Param::Of(nhs)};
+    PIONEER_RETURN_IF_ERROR(
+        store.Query("SELECT coalesce(recorded_on, '') FROM ig_objections WHERE nhs_number = ?1", p,
+                    [&](const store::RowView& r) { recorded_on = std::string(r.Text(0)); }));
+    if (!recorded_on) return OkStatus();
+    PIONEER_ASSIGN_OR_RETURN(int64_t n,
+                             store.Execute("DELETE FROM ig_objections WHERE nhs_number = ?1", p));
+    lifted = n > 0;
+    return lifted ? AppendVersion(store, nhs, false, *recorded_on, source, store::UtcNowIso8601())
+                  : OkStatus();
+  }));
+  return lifted;
+}
+
+StatusOr<std::vector<ObjectionVersion>> ObjectionHistory(store::Store& store,
+                                                         PersonAccess& access) {
+  std::vector<ObjectionVersion> out;
   Param p[] = {Param::Of(access.person().digits())};
-  PIONEER_ASSIGN_OR_RETURN(int64_t n,
-                           store.Execute("DELETE FROM ig_objections WHERE nhs_number = ?1", p));
-  return n > 0;
+  PIONEER_RETURN_IF_ERROR(
+      store.Query("SELECT version, objecting, coalesce(recorded_on, ''), source, changed_at FROM "
+                  "ig_objection_history WHERE nhs_number = ?1 ORDER BY version",
+                  p, [&](const store::RowView& r) {
+                    out.push_back({r.Int(0), r.Int(1) != 0,
+                                   ObjectionRecord{std::string(r.Text(2)), std::string(r.Text(3)),
+                                                   std::string(r.Text(4))}});
+                  }));
+  access.NoteReturned("ig_objection_history", static_cast<int64_t>(out.size()));
+  return out;
 }
 
 Status AddToCaseload(store::Store& store, const std::string& org_code, const std::string& team,

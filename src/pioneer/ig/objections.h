@@ -6,8 +6,10 @@
 // the whole import fail with file, line, field and reason (never the value itself, which is
 // an identifier), and nothing is written. Re-importing a person already objecting keeps the
 // first record. A FHIR Consent with a deny provision records the same fact through the gate
-// (RecordObjection); a withdrawal lifts it (LiftObjection). Reads and writes of one person's
-// objection take the PersonAccess the gate granted.
+// (RecordObjection); a withdrawal lifts it (LiftObjection). Each change that happens (not a
+// repeat) appends a version to the person's history (ObjectionHistory), in the same
+// transaction. Reads and writes of one person's objection take the PersonAccess the gate
+// granted.
 // Errors: kInvalidArgument for content, kUnavailable for I/O, the store's errors.
 // Thread safety: functions take a Store used by one thread at a time.
 #pragma once
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pioneer/base/status.h"
 #include "pioneer/ig/gate.h"
@@ -43,8 +46,21 @@ StatusOr<std::optional<ObjectionRecord>> ReadObjection(store::Store& store, Pers
 // when already objecting, the first record kept). `recorded_on` an ISO date or "".
 StatusOr<bool> RecordObjection(store::Store& store, PersonAccess& access,
                                const std::string& recorded_on, const std::string& source);
-// Lifts the access's person's objection; true when there was one.
-StatusOr<bool> LiftObjection(store::Store& store, PersonAccess& access);
+// Lifts the access's person's objection; true when there was one. `source` as above
+// ("fhir:<username>").
+StatusOr<bool> LiftObjection(store::Store& store, PersonAccess& access, const std::string& source);
+
+// One version of a person's objection (table ig_objection_history): every recording and every
+// lifting appends one, numbered from 1. `record.imported_at` is when the change was stored;
+// a lifting keeps the recorded_on of the objection it lifted and names who lifted it.
+struct ObjectionVersion {
+  int64_t version = 0;
+  bool objecting = false;
+  ObjectionRecord record;
+};
+// The access's person's versions, oldest first (empty when they never objected); noted on
+// the access as "ig_objection_history:<n>".
+StatusOr<std::vector<ObjectionVersion>> ObjectionHistory(store::Store& store, PersonAccess& access);
 // Adds one person to the caseload of a team at an organisation (idempotent).
 Status AddToCaseload(store::Store& store, const std::string& org_code, const std::string& team,
                      const NhsNumber& person);

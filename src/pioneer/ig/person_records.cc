@@ -176,4 +176,30 @@ StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(Pers
   return out;
 }
 
+StatusOr<std::vector<documents::Document>> PersonRecords::Documents(PersonAccess& access,
+                                                                    std::string_view type) {
+  if (access.basis() == Basis::kIgReview) return std::vector<documents::Document>();
+  PIONEER_ASSIGN_OR_RETURN(std::vector<documents::Document> docs,
+                           documents::DocumentsOf(store_, access.person().digits(), type));
+  if (access.own_org_only()) {
+    std::erase_if(docs,
+                  [&](const documents::Document& d) { return d.org_code != access.org_code(); });
+  }
+  access.NoteReturned("fhir_documents", static_cast<int64_t>(docs.size()));
+  return docs;
+}
+
+StatusOr<std::vector<documents::Document>> PersonRecords::DocumentHistory(PersonAccess& access,
+                                                                          int64_t doc_id) {
+  std::vector<documents::Document> out;
+  if (access.basis() == Basis::kIgReview) return out;
+  PIONEER_ASSIGN_OR_RETURN(std::optional<documents::Document> current,
+                           documents::GetDocument(store_, doc_id));
+  if (!current || current->nhs_number != access.person().digits()) return out;
+  if (access.own_org_only() && current->org_code != access.org_code()) return out;
+  PIONEER_ASSIGN_OR_RETURN(out, documents::DocumentHistory(store_, doc_id));
+  access.NoteReturned("fhir_document_history", static_cast<int64_t>(out.size()));
+  return out;
+}
+
 }  // namespace pioneer::ig

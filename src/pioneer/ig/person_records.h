@@ -22,6 +22,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/documents/document_store.h"
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/source_row.h"
 #include "pioneer/store/store.h"
@@ -62,6 +63,13 @@ class PersonRecords {
   // own_org_only, not involving the organisation are left out.
   StatusOr<std::vector<careplan::PlanVersion>> CarePlanHistory(PersonAccess& access,
                                                                int64_t plan_id);
+  // The person's documents from other organisations (documents/document_store.h) of `type`
+  // ("" for all), current versions. Under own_org_only, only those the user's organisation
+  // holds.
+  StatusOr<std::vector<documents::Document>> Documents(PersonAccess& access, std::string_view type);
+  // The versions of one document (oldest first) when it is the person's and disclosable
+  // (as above); empty otherwise.
+  StatusOr<std::vector<documents::Document>> DocumentHistory(PersonAccess& access, int64_t doc_id);
 
  private:
   StatusOr<std::vector<SourceRow>> Select(PersonAccess& access, std::string_view table,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "pioneer/documents/document_store.h"
+
 namespace pioneer::ig {
 namespace {
 
@@ -49,14 +51,23 @@ bool IsDirectCareRole(Role role) {
 }
 
 const std::vector<std::string>& PersonResourceTypes() {
-  static const std::vector<std::string> kTypes = {"Patient",   "Encounter",      "Condition",
-                                                  "Procedure", "EpisodeOfCare",  "CarePlan",
-                                                  "CareTeam",  "RiskAssessment", "Consent"};
+  static const std::vector<std::string> kTypes = [] {
+    std::vector<std::string> t = {"Patient",   "Encounter",      "Condition",
+                                  "Procedure", "EpisodeOfCare",  "CarePlan",
+                                  "CareTeam",  "RiskAssessment", "Consent"};
+    for (std::string_view d : documents::DocumentTypes()) t.emplace_back(d);
+    return t;
+  }();
   return kTypes;
 }
 
 std::vector<std::string> WritableResourceTypes(Role role) {
-  if (IsDirectCareRole(role)) return {"CarePlan", "Consent"};
+  if (IsDirectCareRole(role)) {
+    // Care plans, objections, and documents from other organisations (held by the writer's).
+    std::vector<std::string> t = {"CarePlan", "Consent"};
+    for (std::string_view d : documents::DocumentTypes()) t.emplace_back(d);
+    return t;
+  }
   if (role == Role::kPatient) return {"Consent"};
   return {};
 }

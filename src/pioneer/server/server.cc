@@ -11,15 +11,19 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/documents/document_store.h"
 #include "pioneer/fhir/audit_event.h"
+#include "pioneer/fhir/bundle.h"
 #include "pioneer/fhir/capability.h"
 #include "pioneer/fhir/care_plan_write.h"
 #include "pioneer/fhir/consent.h"
+#include "pioneer/fhir/document.h"
 #include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
 #include "pioneer/fhir/organization.h"
@@ -36,6 +40,7 @@
 #include "pioneer/server/auth_request.h"
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
+#include "pioneer/server/route_patterns.h"
 #include "pioneer/server/store_pool.h"
 #include "pioneer/store/organisations.h"
 #include "pioneer/store/utc_time.h"
@@ -127,13 +132,28 @@ class Service {
       : options_(o),
         pool_(std::move(pool)),
         audit_(std::move(audit)),
-        limiter_(o.rate_per_second, o.rate_burst) {}
+        limiter_(o.rate_per_second, o.rate_burst),
+        routes_(Routes()),
+        patterns_(PatternsOf(routes_)) {}
 
   void Install(httplib::Server& svr);
 
  private:
   using Fn = void (Service::*)(Ctx&);
   enum class Auth { kNone, kBearer };
+  struct RouteSpec {
+    std::string method;
+    std::string pattern;
+    std::string name;
+    Auth auth;
+    Fn fn;
+  };
+  static std::vector<RouteSpec> Routes();
+  static std::vector<std::string> PatternsOf(const std::vector<RouteSpec>& routes) {
+    std::vector<std::string> out;
+    for (const RouteSpec& r : routes) out.push_back(r.pattern);
+    return out;
+  }
   httplib::Server::Handler Route(std::string name, Auth auth, Fn fn);
   void Authenticate(Ctx& c);
   void RequireScope(Ctx& c, std::string_view type);
@@ -155,6 +175,9 @@ class Service {
   void CarePlanCreate(Ctx& c);
   void ConsentCreate(Ctx& c);
   void ConsentRead(Ctx& c);
+  void ConsentUpdate(Ctx& c);
+  void ConsentHistory(Ctx& c);
+  void ConsentWrite(Ctx& c, const std::string* update_id);
   void ConsentSearch(Ctx& c);
   void CarePlanHistory(Ctx& c);
   void CarePlanUpdate(Ctx& c);
@@ -170,6 +193,23 @@ class Service {
   int RequiredIfMatch(Ctx& c);
   void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
+  void DocumentCreate(Ctx& c);
+  void DocumentUpdate(Ctx& c);
+  void DocumentHistory(Ctx& c);
+  void SendDocument(Ctx& c, int status, const documents::Document& doc, int64_t patient_id);
+  std::pair<documents::Document, ig::PersonAccess> OpenDocument(Ctx& c, ig::Gate& gate,
+                                                                const std::string& type,
+                                                                const std::string& id,
+                                                                const std::string& action);
+  // Bundles (batch, transaction) at POST /fhir: server/bundle section below.
+  void Batch(Ctx& c);
+  fhir::EntryResponse Dispatch(Ctx& c, const std::string& method, const std::string& url,
+                               const json* resource,
+                               const std::vector<std::pair<std::string, std::string>>& headers,
+                               ig::AuditSink* audit);
+  fhir::EntryResponse ProcessEntry(Ctx& c, fhir::BundleEntry entry,
+                                   std::map<std::string, std::string>& resolved,
+                                   ig::AuditSink* audit);
 
   fhir::SearchParams Params(const Ctx& c) const;
   bool Lenient(const Ctx& c) const {
@@ -181,6 +221,8 @@ class Service {
   std::unique_ptr<StorePool> pool_;
   std::unique_ptr<ig::AuditWriter> audit_;
   RateLimiter limiter_;
+  std::vector<RouteSpec> routes_;
+  RoutePatterns patterns_;  // routes_[i].pattern, compiled (Bundle entries)
 };
 
 std::string BaseUrl(const httplib::Request& req, const ServerOptions& o) {
@@ -422,6 +464,12 @@ std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string
     }
     return out;
   }
+  if (documents::IsDocumentType(type)) {
+    for (const documents::Document& d : Check(records.Documents(access, type))) {
+      out.push_back(fhir::DocumentResource(d, access.patient_id()));
+    }
+    return out;
+  }
   for (std::string_view table : fhir::SourceTables(type)) {
     std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
     for (json& r : MapRows(type, rows, access.patient_id())) out.push_back(std::move(r));
@@ -481,9 +529,12 @@ void Service::PatientSearch(Ctx& c) {
 }
 
 void Service::Everything(Ctx& c) {
-  static constexpr std::string_view kTypes[] = {"Patient",       "Encounter",     "Condition",
-                                                "Procedure",     "EpisodeOfCare", "CarePlan",
-                                                "RiskAssessment"};
+  static const std::vector<std::string_view> kTypes = [] {
+    std::vector<std::string_view> t = {"Patient",       "Encounter", "Condition",     "Procedure",
+                                       "EpisodeOfCare", "CarePlan",  "RiskAssessment"};
+    for (std::string_view d : documents::DocumentTypes()) t.push_back(d);
+    return t;
+  }();
   fhir::SearchParams params = Params(c);
   fhir::EverythingQuery q = Check(fhir::EverythingQueryFromParams(params, kTypes, Lenient(c)));
   auto wanted = [&](std::string_view t) {
@@ -557,6 +608,20 @@ void Service::ClinicalRead(Ctx& c) {
                          fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
         return SendJson(c.res, 200, r);
       }
+    }
+    not_found();
+  }
+  if (documents::IsDocumentType(type)) {
+    ig::Gate gate(c.store, c.now, c.audit);
+    auto [doc, access] = OpenDocument(c, gate, type, id, type + ".read");
+    std::vector<json> docs = PersonResources(access, type, c);
+    Check(gate.Audit(access));
+    for (json& r : docs) {
+      if (r.value("id", "") != id) continue;
+      c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
+      std::string modified = HttpDate(doc.written_at);
+      if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+      return SendJson(c.res, 200, r);
     }
     not_found();
   }
@@ -1144,46 +1209,126 @@ void Service::CareTeamUpdate(Ctx& c) {
 // POST /fhir/Consent: a deny provision records the person's objection, a permit provision
 // or a withdrawn status lifts it (fhir/consent.h). The patient themself or a clinician with
 // a legitimate relationship (the gate's write rule).
-void Service::ConsentCreate(Ctx& c) {
+namespace {
+
+// A person's objection as the Consent shows it: the standing record (if any) and the
+// current version number (0 when the person never objected).
+struct ConsentState {
+  std::optional<ig::ObjectionRecord> standing;
+  std::vector<ig::ObjectionVersion> history;
+  int64_t version = 0;
+};
+
+ConsentState ReadConsentState(store::Store& store, ig::PersonAccess& access) {
+  ConsentState out;
+  out.standing = Check(ig::ReadObjection(store, access));
+  out.history = Check(ig::ObjectionHistory(store, access));
+  out.version = out.history.empty() ? (out.standing ? 1 : 0) : out.history.back().version;
+  return out;
+}
+
+}  // namespace
+
+// POST /fhir/Consent (create) and PUT /fhir/Consent/{id} (update, If-Match required): a deny
+// provision records the objection, a permit or a withdrawal lifts it; each change is a new
+// version of the person's Consent.
+void Service::ConsentWrite(Ctx& c, const std::string* update_id) {
   RequireWriteScope(c, "Consent");
   json body = FhirBody(c);
   fhir::ConsentParse parsed = fhir::ParseConsent(body);
   if (!parsed.not_a_consent.empty()) Fail(400, "invalid", parsed.not_a_consent);
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  std::optional<int64_t> if_match;
+  if (update_id) {
+    std::optional<int64_t> url_pid = fhir::ParseConsentId(*update_id);
+    if (!url_pid) {
+      Fail(404, "not-found",
+           fmt::format("Resource Consent/{} is not known", update_id->substr(0, 40)));
+    }
+    if (body.contains("id") && body["id"] != *update_id) {
+      Fail(400, "invalid", "the body's id must be the id in the URL");
+    }
+    if (parsed.patient.patient_id != url_pid) {
+      Fail(400, "invalid", "Consent.patient must be the Patient of the Consent in the URL");
+    }
+    if (!c.req.has_header("If-Match")) {
+      Fail(428, "required", "an update needs If-Match with the version read (W/\"n\")");
+    }
+    if_match = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
+    if (!if_match) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
+  }
+  const char* action = update_id ? "Consent.update" : "Consent.create";
   ig::Gate gate(c.store, c.now, c.audit);
   const fhir::SubjectRef& subject = parsed.patient;
   std::optional<ig::PersonAccess> access =
       subject.patient_id
-          ? Check(
-                gate.OpenPatientForWrite(*c.who, *subject.patient_id, "Consent", "Consent.create"))
-          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "Consent", "Consent.create"));
+          ? Check(gate.OpenPatientForWrite(*c.who, *subject.patient_id, "Consent", action))
+          : Check(gate.OpenForWrite(*c.who, *subject.nhs_number, "Consent", action));
   if (!access) {
+    if (update_id) {
+      Fail(404, "not-found",
+           fmt::format("Resource Consent/{} is not known", update_id->substr(0, 40)));
+    }
     Fail(403, "forbidden",
          "you may not record consent for this person (unknown, or no legitimate relationship)");
   }
   const std::string id = fhir::ConsentId(access->patient_id());
-  if (parsed.effect == fhir::ConsentEffect::kRecordObjection) {
-    bool added = Check(ig::RecordObjection(c.store, *access, parsed.recorded_on,
-                                           fmt::format("fhir:{}", c.who->username)));
-    std::optional<ig::ObjectionRecord> stored = Check(ig::ReadObjection(c.store, *access));
-    access->NoteWritten(fmt::format("Consent/{} deny{}", id, added ? "" : " (already recorded)"));
-    Check(gate.Audit(*access));
-    if (!stored) Fail(500, "exception", "internal error");
-    if (added) c.res.set_header("Location", fmt::format("{}/Consent/{}", c.base_url, id));
-    c.res.set_header("ETag", "W/\"1\"");
-    return SendWritten(c.req, c.res, added ? 201 : 200,
-                       fhir::ConsentResource(*stored, access->patient_id()));
+  ConsentState before = ReadConsentState(c.store, *access);
+  if (update_id) {
+    if (before.version == 0) {
+      access->NoteNotWritten("unknown");
+      Check(gate.Audit(*access));
+      Fail(404, "not-found",
+           fmt::format("Resource Consent/{} is not known (create it with POST)", id));
+    }
+    if (*if_match != before.version) {
+      access->NoteNotWritten("version-mismatch");
+      Check(gate.Audit(*access));
+      Fail(412, "conflict",
+           fmt::format("If-Match names version {}; the current version is {}", *if_match,
+                       before.version));
+    }
   }
-  std::optional<ig::ObjectionRecord> before = Check(ig::ReadObjection(c.store, *access));
-  bool lifted = Check(ig::LiftObjection(c.store, *access));
-  access->NoteWritten(fmt::format("Consent/{} {}", id, lifted ? "lifted" : "none to lift"));
+  const std::string source = fmt::format("fhir:{}", c.who->username);
+  bool changed = false;
+  if (parsed.effect == fhir::ConsentEffect::kRecordObjection) {
+    changed = Check(ig::RecordObjection(c.store, *access, parsed.recorded_on, source));
+    access->NoteWritten(fmt::format("Consent/{} deny{}", id, changed ? "" : " (already recorded)"));
+  } else {
+    changed = Check(ig::LiftObjection(c.store, *access, source));
+    access->NoteWritten(fmt::format("Consent/{} {}", id, changed ? "lifted" : "none to lift"));
+  }
+  ConsentState after = ReadConsentState(c.store, *access);
   Check(gate.Audit(*access));
-  ig::ObjectionRecord shown = before.value_or(ig::ObjectionRecord{});
+  const bool objecting = after.standing.has_value();
+  ig::ObjectionRecord shown = objecting                ? *after.standing
+                              : !after.history.empty() ? after.history.back().record
+                                                       : ig::ObjectionRecord{};
   if (shown.imported_at.empty()) shown.imported_at = store::UtcNowIso8601();
-  SendWritten(c.req, c.res, 200, fhir::ConsentResource(shown, access->patient_id(), false));
+  const int64_t version = std::max<int64_t>(after.version, 1);
+  if (after.version > 0) {
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", after.version));
+    std::string modified = HttpDate(shown.imported_at);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  }
+  const bool created = !update_id && changed && objecting;
+  if (created) {
+    c.res.set_header("Location",
+                     fmt::format("{}/Consent/{}/_history/{}", c.base_url, id, after.version));
+  }
+  SendWritten(c.req, c.res, created ? 201 : 200,
+              fhir::ConsentResource(shown, access->patient_id(), objecting, version));
 }
 
-// GET /fhir/Consent/{id}: the person's objection while it stands.
+void Service::ConsentCreate(Ctx& c) { ConsentWrite(c, nullptr); }
+
+void Service::ConsentUpdate(Ctx& c) {
+  const std::string id = c.req.matches[1];
+  ConsentWrite(c, &id);
+}
+
+// GET /fhir/Consent/{id}: the person's objection while it stands (410 once lifted: its
+// versions stay readable through _history).
 void Service::ConsentRead(Ctx& c) {
   RequireScope(c, "Consent");
   const std::string id = c.req.matches[1];
@@ -1195,11 +1340,54 @@ void Service::ConsentRead(Ctx& c) {
   ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access = Check(gate.OpenConsent(*c.who, *pid, "Consent.read"));
   if (!access) not_found();
-  std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+  ConsentState state = ReadConsentState(c.store, *access);
   Check(gate.Audit(*access));
-  if (!o) not_found();
-  c.res.set_header("ETag", "W/\"1\"");
-  SendJson(c.res, 200, fhir::ConsentResource(*o, *pid));
+  if (!state.standing && state.version > 0) {
+    Fail(410, "deleted",
+         fmt::format("Consent/{} was lifted; its versions are at Consent/{}/_history", id, id));
+  }
+  if (!state.standing) not_found();
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", state.version));
+  std::string modified = HttpDate(state.standing->imported_at);
+  if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  SendJson(c.res, 200, fhir::ConsentResource(*state.standing, *pid, true, state.version));
+}
+
+// GET /fhir/Consent/{id}/_history and /_history/{vid}: every recording and lifting.
+void Service::ConsentHistory(Ctx& c) {
+  RequireScope(c, "Consent");
+  const std::string id = c.req.matches[1];
+  const bool vread = c.req.matches.size() > 2 && c.req.matches[2].matched;
+  const std::string vid = vread ? std::string(c.req.matches[2]) : "";
+  auto not_found = [&] {
+    Fail(404, "not-found",
+         vread ? fmt::format("Version {} of Consent/{} is not known", vid.substr(0, 20),
+                             id.substr(0, 40))
+               : fmt::format("Resource Consent/{} is not known", id.substr(0, 40)));
+  };
+  std::optional<int64_t> pid = fhir::ParseConsentId(id);
+  if (!pid) not_found();
+  ig::Gate gate(c.store, c.now, c.audit);
+  std::optional<ig::PersonAccess> access =
+      Check(gate.OpenConsent(*c.who, *pid, vread ? "Consent.vread" : "Consent.history"));
+  if (!access) not_found();
+  std::vector<ig::ObjectionVersion> history = Check(ig::ObjectionHistory(c.store, *access));
+  Check(gate.Audit(*access));
+  std::vector<fhir::ResourceVersion> versions;
+  for (const ig::ObjectionVersion& v : history) {
+    versions.push_back({v.version, v.record.imported_at,
+                        fhir::ConsentResource(v.record, *pid, v.objecting, v.version)});
+  }
+  if (versions.empty()) not_found();
+  if (!vread) return SendJson(c.res, 200, fhir::HistoryBundle(c.base_url, "Consent", id, versions));
+  for (const fhir::ResourceVersion& v : versions) {
+    if (std::to_string(v.version) != vid) continue;
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.version));
+    std::string modified = HttpDate(v.last_modified);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+    return SendJson(c.res, 200, v.resource);
+  }
+  not_found();
 }
 
 // GET /fhir/Consent?patient=: zero or one Consent.
@@ -1215,10 +1403,10 @@ void Service::ConsentSearch(Ctx& c) {
     std::optional<ig::PersonAccess> access =
         Check(gate.OpenConsent(*c.who, *pid, "Consent.search"));
     if (access) {
-      std::optional<ig::ObjectionRecord> o = Check(ig::ReadObjection(c.store, *access));
+      ConsentState state = ReadConsentState(c.store, *access);
       Check(gate.Audit(*access));
-      if (o) {
-        json r = fhir::ConsentResource(*o, *pid);
+      if (state.standing) {
+        json r = fhir::ConsentResource(*state.standing, *pid, true, state.version);
         if (fhir::InRange(q.date, r["dateTime"].get<std::string>()) && fhir::MatchesTokens(r, q)) {
           matches.push_back(r);
         }
@@ -1234,62 +1422,544 @@ void Service::ConsentSearch(Ctx& c) {
            fhir::SearchBundle(c.base_url, "Consent", params, total, paging, std::move(page)));
 }
 
+// --- Documents from other organisations (docs/fhir.md section 5c) --------------------
+
+void Service::SendDocument(Ctx& c, int status, const documents::Document& doc, int64_t patient_id) {
+  const std::string id = fhir::DocumentId(doc.doc_id);
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", doc.version));
+  c.res.set_header("Location", fmt::format("{}/{}/{}/_history/{}", c.base_url, doc.resource_type,
+                                           id, doc.version));
+  std::string modified = HttpDate(doc.written_at);
+  if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  SendWritten(c.req, c.res, status, fhir::DocumentResource(doc, patient_id));
+}
+
+// The document `id` of `type` and a read access to its person, or a 404 (unknown, another
+// type, or a person the user may not see: the same answer).
+std::pair<documents::Document, ig::PersonAccess> Service::OpenDocument(Ctx& c, ig::Gate& gate,
+                                                                       const std::string& type,
+                                                                       const std::string& id,
+                                                                       const std::string& action) {
+  auto not_found = [&] {
+    Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
+  };
+  std::optional<int64_t> doc_id = fhir::ParseDocumentId(id);
+  if (!doc_id) not_found();
+  std::optional<documents::Document> doc = Check(documents::GetDocument(c.store, *doc_id));
+  std::optional<NhsNumber> person;
+  if (doc && doc->resource_type == type) person = NhsNumber::Parse(doc->nhs_number);
+  if (!person) {
+    Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
+    not_found();
+  }
+  std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, action));
+  if (!access) not_found();
+  return {std::move(*doc), std::move(*access)};
+}
+
+// POST /fhir/{document type}, optionally conditional (If-None-Exist: identifier=...).
+void Service::DocumentCreate(Ctx& c) {
+  const std::string type = c.req.matches[1];
+  RequireWriteScope(c, type);
+  json body = FhirBody(c);
+  fhir::DocumentParse parsed = fhir::ParseDocument(body, type);
+  if (!parsed.not_a_document.empty()) Fail(400, "invalid", parsed.not_a_document);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  std::optional<fhir::PlanIdentifierCriteria> criteria;
+  if (c.req.has_header("If-None-Exist")) {
+    std::string error;
+    criteria = fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
+    if (!criteria) Fail(400, "invalid", error);
+  }
+  const std::string action = type + ".create";
+  ig::Gate gate(c.store, c.now, c.audit);
+  std::optional<ig::PersonAccess> access =
+      parsed.subject.patient_id
+          ? Check(gate.OpenPatientForWrite(*c.who, *parsed.subject.patient_id, type, action))
+          : Check(gate.OpenForWrite(*c.who, *parsed.subject.nhs_number, type, action));
+  if (!access) {
+    Fail(403, "forbidden",
+         fmt::format("you may not write {} resources for this person (unknown, or no legitimate "
+                     "relationship)",
+                     type));
+  }
+  if (criteria) {
+    std::vector<documents::Document> matches =
+        Check(documents::FindDocuments(c.store, type, criteria->exact, criteria->suffix));
+    if (matches.size() > 1) {
+      access->NoteNotWritten("if-none-exist-matches-several");
+      Check(gate.Audit(*access));
+      Fail(412, "duplicate",
+           fmt::format("the If-None-Exist criteria match more than one {}", type));
+    }
+    if (matches.size() == 1) {
+      // Returned only to someone who may read it; otherwise the create goes ahead and the
+      // identifier already taken is a conflict (409).
+      std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+      std::optional<ig::PersonAccess> read = owner
+                                                 ? Check(gate.Open(*c.who, *owner, type + ".read"))
+                                                 : std::optional<ig::PersonAccess>();
+      if (read) {
+        for (const documents::Document& d :
+             Check(ig::PersonRecords(c.store).Documents(*read, type))) {
+          if (d.doc_id != matches[0].doc_id) continue;
+          Check(gate.Audit(*read));
+          access->NoteNotWritten("if-none-exist-matched");
+          Check(gate.Audit(*access));
+          return SendDocument(c, 200, d, read->patient_id());
+        }
+        Check(gate.Audit(*read));
+      }
+    }
+  }
+  documents::Document doc;
+  doc.resource_type = type;
+  doc.nhs_number = access->person().digits();
+  doc.org_code = c.who->org_code;
+  doc.identifier = parsed.identifier;
+  doc.clinical_date = parsed.clinical_date;
+  doc.resource = parsed.stored;
+  doc.written_by = c.who->username;
+  StatusOr<int64_t> added = documents::AddDocument(c.store, doc);
+  if (!added.ok() && added.status().code() == StatusCode::kAlreadyExists) {
+    access->NoteNotWritten("identifier-taken");
+    Check(gate.Audit(*access));
+    Fail(409, "duplicate", fmt::format("a {} with this identifier already exists", type));
+  }
+  std::optional<documents::Document> stored =
+      Check(documents::GetDocument(c.store, Check(std::move(added))));
+  if (!stored) Fail(500, "exception", "internal error");
+  access->NoteWritten(fmt::format("{}/{}/_history/1", type, fhir::DocumentId(stored->doc_id)));
+  Check(gate.Audit(*access));
+  SendDocument(c, 201, *stored, access->patient_id());
+}
+
+// PUT /fhir/{document type}/{id}: a new version, by the holding organisation only, with
+// If-Match.
+void Service::DocumentUpdate(Ctx& c) {
+  const std::string type = c.req.matches[1];
+  const std::string id = c.req.matches[2];
+  RequireWriteScope(c, type);
+  json body = FhirBody(c);
+  fhir::DocumentParse parsed = fhir::ParseDocument(body, type);
+  if (!parsed.not_a_document.empty()) Fail(400, "invalid", parsed.not_a_document);
+  if (body.contains("id") && body["id"] != id) {
+    Fail(400, "invalid", "the body's id must be the id in the URL");
+  }
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  if (!c.req.has_header("If-Match")) {
+    Fail(428, "required", "an update needs If-Match with the version read (W/\"n\")");
+  }
+  std::optional<int> if_match = fhir::ParseIfMatch(c.req.get_header_value("If-Match"));
+  if (!if_match) Fail(400, "invalid", "If-Match must be W/\"<version>\"");
+  const std::string action = type + ".update";
+  ig::Gate gate(c.store, c.now, c.audit);
+  std::optional<int64_t> doc_id = fhir::ParseDocumentId(id);
+  std::optional<documents::Document> current =
+      doc_id ? Check(documents::GetDocument(c.store, *doc_id)) : std::nullopt;
+  std::optional<NhsNumber> person;
+  if (current && current->resource_type == type) person = NhsNumber::Parse(current->nhs_number);
+  std::optional<ig::PersonAccess> access =
+      person ? Check(gate.OpenForWrite(*c.who, *person, type, action))
+             : std::optional<ig::PersonAccess>();
+  if (!access) {
+    if (!person) Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
+    Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
+  }
+  auto refuse = [&](const char* why, int status, const char* code, std::string message) {
+    access->NoteNotWritten(why);
+    Check(gate.Audit(*access));
+    Fail(status, code, std::move(message));
+  };
+  if (current->org_code != c.who->org_code) {
+    refuse("not-the-holder", 403, "forbidden",
+           "only the organisation holding a document may change it");
+  }
+  const bool same_person =
+      parsed.subject.patient_id
+          ? *parsed.subject.patient_id == access->patient_id()
+          : parsed.subject.nhs_number && parsed.subject.nhs_number->digits() == current->nhs_number;
+  if (!same_person) {
+    refuse("person-changed", 422, "processing",
+           fmt::format("{}.{} cannot change", type, fhir::DocumentPersonElement(type)));
+  }
+  documents::Document doc = *current;
+  doc.identifier = parsed.identifier;
+  doc.clinical_date = parsed.clinical_date;
+  doc.resource = parsed.stored;
+  doc.written_by = c.who->username;
+  doc.written_at.clear();
+  StatusOr<int64_t> version = documents::UpdateDocument(c.store, doc, *if_match);
+  if (!version.ok() && version.status().code() == StatusCode::kFailedPrecondition) {
+    refuse("version-mismatch", 412, "conflict",
+           fmt::format("If-Match names version {}; the current version is {}", *if_match,
+                       current->version));
+  }
+  if (!version.ok() && version.status().code() == StatusCode::kAlreadyExists) {
+    refuse("identifier-taken", 409, "duplicate",
+           fmt::format("a {} with this identifier already exists", type));
+  }
+  Check(std::move(version));
+  std::optional<documents::Document> stored = Check(documents::GetDocument(c.store, doc.doc_id));
+  if (!stored) Fail(500, "exception", "internal error");
+  access->NoteWritten(
+      fmt::format("{}/{}/_history/{}", type, fhir::DocumentId(stored->doc_id), stored->version));
+  Check(gate.Audit(*access));
+  SendDocument(c, 200, *stored, access->patient_id());
+}
+
+// GET /fhir/{document type}/{id}/_history and /_history/{vid}.
+void Service::DocumentHistory(Ctx& c) {
+  const std::string type = c.req.matches[1];
+  const std::string id = c.req.matches[2];
+  RequireScope(c, type);
+  const bool vread = c.req.matches.size() > 3 && c.req.matches[3].matched;
+  const std::string vid = vread ? std::string(c.req.matches[3]) : "";
+  ig::Gate gate(c.store, c.now, c.audit);
+  auto [doc, access] = OpenDocument(c, gate, type, id, type + (vread ? ".vread" : ".history"));
+  std::vector<documents::Document> versions =
+      Check(ig::PersonRecords(c.store).DocumentHistory(access, doc.doc_id));
+  Check(gate.Audit(access));
+  auto not_found = [&] {
+    Fail(404, "not-found",
+         vread ? fmt::format("Version {} of {}/{} is not known", vid.substr(0, 20), type,
+                             id.substr(0, 40))
+               : fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
+  };
+  if (versions.empty()) not_found();
+  std::vector<fhir::ResourceVersion> out;
+  for (const documents::Document& v : versions) {
+    out.push_back({v.version, v.written_at, fhir::DocumentResource(v, access.patient_id())});
+  }
+  if (!vread) return SendJson(c.res, 200, fhir::HistoryBundle(c.base_url, type, id, out));
+  for (const fhir::ResourceVersion& v : out) {
+    if (std::to_string(v.version) != vid) continue;
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.version));
+    std::string modified = HttpDate(v.last_modified);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+    return SendJson(c.res, 200, v.resource);
+  }
+  not_found();
+}
+
 void Service::NotSupported(Ctx& c) {
   (void)c;
   Fail(405, "not-supported", "this interaction is not implemented (see /fhir/metadata)");
 }
 
+// --- Bundles: batch and transaction at POST /fhir (docs/fhir.md section 3a) ----------
+
+// Runs one request as the route that serves it over HTTP would, for the caller `c.who`,
+// with its audit entries going to `audit`. Never throws for the request's own failures:
+// they come back as the status and OperationOutcome the handler produced.
+fhir::EntryResponse Service::Dispatch(
+    Ctx& c, const std::string& method, const std::string& url, const json* resource,
+    const std::vector<std::pair<std::string, std::string>>& headers, ig::AuditSink* audit) {
+  httplib::Request req;
+  httplib::Response res;
+  req.method = method == "HEAD" ? "GET" : method;
+  size_t q = url.find('?');
+  req.path = "/fhir/" + url.substr(0, q);
+  if (q != std::string::npos) httplib::detail::parse_query_text(url.substr(q + 1), req.params);
+  for (const auto& [k, v] : headers) req.set_header(k, v);
+  if (resource) {
+    req.set_header("Content-Type", "application/fhir+json");
+    req.body = resource->dump();
+  }
+  fhir::EntryResponse out;
+  try {
+    const RouteSpec* route = nullptr;
+    for (size_t i = 0; i < routes_.size(); ++i) {
+      if (routes_[i].method == req.method && patterns_.Match(i, req.path, req.matches)) {
+        route = &routes_[i];
+        break;
+      }
+    }
+    if (route == nullptr) Fail(404, "not-found", "no such endpoint (see /fhir/metadata)");
+    if (route->fn == &Service::Batch) {
+      Fail(400, "invalid", "a Bundle entry cannot hold another batch or transaction");
+    }
+    Ctx ec{req, res, c.store, c.now, c.base_url, c.who, audit};
+    (this->*(route->fn))(ec);
+  } catch (const HttpError& e) {
+    res.status = e.status;
+    res.body = fhir::OperationOutcome(e.code, e.message).dump();
+  }
+  out.status = res.status;
+  out.location = res.get_header_value("Location");
+  out.etag = res.get_header_value("ETag");
+  out.last_modified = res.get_header_value("Last-Modified");
+  if (!res.body.empty() && method != "HEAD") {
+    out.body = json::parse(res.body, nullptr, false);
+    if (out.body.is_discarded()) out.body = nullptr;
+  }
+  return out;
+}
+
+namespace {
+
+fhir::EntryResponse EntryError(int status, const std::string& code, const std::string& message) {
+  fhir::EntryResponse r;
+  r.status = status;
+  r.body = fhir::OperationOutcome(code, message);
+  return r;
+}
+
+// The one resource a searchset found, as "Type/id" ("" when it found none or several;
+// `matches` says how many).
+std::string OnlyMatch(const json& searchset, size_t* matches) {
+  *matches = 0;
+  std::string found;
+  if (!searchset.is_object() || !searchset.contains("entry")) return "";
+  for (const json& e : searchset["entry"]) {
+    if (e.contains("search") && e["search"].is_object() &&
+        e["search"].value("mode", "match") != "match") {
+      continue;
+    }
+    ++*matches;
+    if (e.contains("resource") && e["resource"].is_object()) {
+      found = fmt::format("{}/{}", e["resource"].value("resourceType", ""),
+                          e["resource"].value("id", ""));
+    }
+  }
+  return *matches == 1 ? found : "";
+}
+
+}  // namespace
+
+// One entry: its references resolved, then the request run. Patient entries are matched,
+// not created: people come from the PDS extract, so a POST of a Patient finds the person
+// on the record by NHS Number (200, with their Patient/id) through the same search, and
+// gate, as any Patient search.
+fhir::EntryResponse Service::ProcessEntry(Ctx& c, fhir::BundleEntry e,
+                                          std::map<std::string, std::string>& resolved,
+                                          ig::AuditSink* audit) {
+  const std::string where = fmt::format("Bundle.entry[{}]", e.index);
+  std::optional<fhir::EntryResponse> failed;
+  if (e.resource) {
+    fhir::ForEachReference(*e.resource, [&](std::string& ref) {
+      if (failed) return;
+      auto known = resolved.find(ref);
+      if (known != resolved.end()) {
+        ref = known->second;
+        return;
+      }
+      if (fhir::IsUrnReference(ref)) {
+        failed = EntryError(400, "invalid",
+                            fmt::format("{}: a urn: reference names no entry of this Bundle "
+                                        "that was created before it",
+                                        where));
+        return;
+      }
+      if (std::optional<fhir::ConditionalReference> cond = fhir::ParseConditionalReference(ref)) {
+        fhir::EntryResponse found = Dispatch(c, "GET", ref, nullptr, {}, audit);
+        size_t matches = 0;
+        std::string only = found.status == 200 ? OnlyMatch(found.body, &matches) : "";
+        if (only.empty()) {
+          // The reference's search is not repeated: it may hold an NHS Number.
+          failed = EntryError(412, "processing",
+                              fmt::format("{}: a conditional reference to {} matched {} "
+                                          "resources you may see; exactly one is needed",
+                                          where, cond->type, matches));
+          return;
+        }
+        resolved[ref] = only;
+        ref = only;
+      }
+    });
+  }
+  if (failed) return *failed;
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!e.if_none_exist.empty()) headers.emplace_back("If-None-Exist", e.if_none_exist);
+  if (!e.if_match.empty()) headers.emplace_back("If-Match", e.if_match);
+  if (c.req.has_header("Prefer")) headers.emplace_back("Prefer", c.req.get_header_value("Prefer"));
+
+  fhir::EntryResponse r;
+  if (e.method == "POST" && (e.url == "Patient" || e.url == "Patient/")) {
+    std::string nhs;
+    if (e.resource->contains("identifier") && (*e.resource)["identifier"].is_array()) {
+      for (const json& id : (*e.resource)["identifier"]) {
+        if (id.is_object() && id.value("system", "") == fhir::kNhsNumberSystem) {
+          nhs = id.value("value", "");
+        }
+      }
+    }
+    if (nhs.empty() || !NhsNumber::Parse(nhs)) {
+      return EntryError(422, "processing",
+                        fmt::format("{}: Patients are not created here (people come from the "
+                                    "PDS extract); a Patient entry must carry an NHS Number "
+                                    "identifier ({}) to be matched to the record",
+                                    where, fhir::kNhsNumberSystem));
+    }
+    fhir::EntryResponse found =
+        Dispatch(c, "GET", fmt::format("Patient?identifier={}|{}", fhir::kNhsNumberSystem, nhs),
+                 nullptr, {}, audit);
+    size_t matches = 0;
+    std::string only = found.status == 200 ? OnlyMatch(found.body, &matches) : "";
+    if (only.empty()) {
+      return EntryError(422, "processing",
+                        fmt::format("{}: no Patient you may see has this NHS Number (people "
+                                    "come from the PDS extract and are not created here)",
+                                    where));
+    }
+    r = Dispatch(c, "GET", only, nullptr, headers, audit);
+    if (r.status == 200) r.location = fmt::format("{}/{}", c.base_url, only);
+  } else {
+    r = Dispatch(c, e.method, e.url, e.resource ? &*e.resource : nullptr, headers, audit);
+  }
+  if (r.status >= 200 && r.status < 300 && !e.full_url.empty()) {
+    std::string ti = fhir::TypeAndIdOf(r.location);
+    if (!ti.empty()) resolved[e.full_url] = ti;
+  }
+  return r;
+}
+
+void Service::Batch(Ctx& c) {
+  json body = FhirBody(c);
+  StatusOr<fhir::RequestBundle> parsed = fhir::ParseRequestBundle(body);
+  if (!parsed.ok()) Fail(400, "invalid", parsed.status().message());
+  std::vector<fhir::EntryResponse> responses(parsed->entries.size());
+  std::map<std::string, std::string> resolved;  // fullUrl or conditional reference -> Type/id
+  if (!parsed->transaction) {
+    // A batch: each entry on its own, in order, audited as it happens.
+    for (fhir::BundleEntry& e : parsed->entries) {
+      size_t i = e.index;
+      responses[i] = ProcessEntry(c, std::move(e), resolved, c.audit);
+    }
+    return SendJson(c.res, 200, fhir::ResponseBundle(false, responses));
+  }
+  // A transaction: all or nothing, in one store transaction. Its audit entries are written
+  // on the same connection inside it, so they commit (or vanish) with what they describe;
+  // a rolled-back transaction is then audited once, as what it was.
+  fhir::RequestBundle& bundle = *parsed;
+  StatusOr<std::vector<size_t>> order = fhir::TransactionOrder(bundle);
+  if (!order.ok()) Fail(400, "invalid", order.status().message());
+  ig::AuditLog in_transaction(c.store);
+  std::optional<size_t> failed_at;
+  Status s = c.store.InTransaction([&]() -> Status {
+    for (size_t i : *order) {
+      responses[i] = ProcessEntry(c, bundle.entries[i], resolved, &in_transaction);
+      if (responses[i].status < 200 || responses[i].status >= 300) {
+        failed_at = i;
+        return FailedPreconditionError("a transaction entry failed");
+      }
+    }
+    return OkStatus();
+  });
+  if (failed_at) {
+    const fhir::BundleEntry& e = bundle.entries[*failed_at];
+    ig::Gate gate(c.store, c.now, c.audit);
+    Check(gate.AuditOther(
+        *c.who, "transaction", nullptr, "rolled-back",
+        fmt::format("entry {} ({} {}) failed with {}; nothing written", *failed_at, e.method,
+                    e.url.substr(0, e.url.find('?')), responses[*failed_at].status)));
+    json outcome = responses[*failed_at].body;
+    if (!outcome.is_object() || outcome.value("resourceType", "") != "OperationOutcome") {
+      outcome = fhir::OperationOutcome("processing", "the entry failed");
+    }
+    for (json& issue : outcome["issue"]) {
+      std::string d = issue.value("diagnostics", "");
+      std::string prefix = fmt::format("Bundle.entry[{}]", *failed_at);
+      if (d.rfind(prefix, 0) != 0) d = prefix + ": " + d;
+      issue["diagnostics"] = d + " (the transaction was rolled back)";
+      issue["expression"] = json::array({prefix});
+    }
+    return SendJson(c.res, responses[*failed_at].status, outcome);
+  }
+  Check(s);
+  SendJson(c.res, 200, fhir::ResponseBundle(true, responses));
+}
+
+std::vector<Service::RouteSpec> Service::Routes() {
+  std::string document_types;
+  for (std::string_view d : documents::DocumentTypes()) {
+    document_types += (document_types.empty() ? "" : "|") + std::string(d);
+  }
+  const std::string docs = "(" + document_types + ")";
+  const std::string clinical =
+      "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam|RiskAssessment|" +
+      document_types + ")";
+  // In order: the first route whose method and pattern match serves the request (over HTTP
+  // and for a Bundle's entries alike).
+  return {
+      {"GET", R"(/fhir/metadata/?)", "GET /fhir/metadata", Auth::kNone, &Service::Metadata},
+      {"POST", "/auth/token", "POST /auth/token", Auth::kNone, &Service::Token},
+      {"POST", "/auth/revoke", "POST /auth/revoke", Auth::kNone, &Service::Revoke},
+      {"POST", "/auth/break-glass", "POST /auth/break-glass", Auth::kBearer, &Service::BreakGlass},
+      {"POST", R"(/fhir/?)", "POST /fhir (Bundle)", Auth::kBearer, &Service::Batch},
+      {"GET", R"(/fhir/Patient/?)", "GET /fhir/Patient", Auth::kBearer, &Service::PatientSearch},
+      {"POST", R"(/fhir/Patient/_search)", "POST /fhir/Patient/_search", Auth::kBearer,
+       &Service::PatientSearch},
+      {"GET", R"(/fhir/Patient/([^/]+)/\$everything)", "GET /fhir/Patient/{id}/$everything",
+       Auth::kBearer, &Service::Everything},
+      {"POST", R"(/fhir/Patient/([^/]+)/\$everything)", "POST /fhir/Patient/{id}/$everything",
+       Auth::kBearer, &Service::Everything},
+      {"GET", R"(/fhir/Patient/([^/]+))", "GET /fhir/Patient/{id}", Auth::kBearer,
+       &Service::PatientRead},
+      {"GET", R"(/fhir/CarePlan/([^/]+)/_history/?)", "GET /fhir/CarePlan/{id}/_history",
+       Auth::kBearer, &Service::CarePlanHistory},
+      {"GET", R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
+       "GET /fhir/CarePlan/{id}/_history/{vid}", Auth::kBearer, &Service::CarePlanHistory},
+      {"GET", R"(/fhir/Consent/?)", "GET /fhir/Consent", Auth::kBearer, &Service::ConsentSearch},
+      {"GET", R"(/fhir/Consent/([^/]+)/_history/?)", "GET /fhir/Consent/{id}/_history",
+       Auth::kBearer, &Service::ConsentHistory},
+      {"GET", R"(/fhir/Consent/([^/]+)/_history/([^/]+))", "GET /fhir/Consent/{id}/_history/{vid}",
+       Auth::kBearer, &Service::ConsentHistory},
+      {"GET", R"(/fhir/Consent/([^/]+))", "GET /fhir/Consent/{id}", Auth::kBearer,
+       &Service::ConsentRead},
+      {"GET", R"(/fhir/Organization/?)", "GET /fhir/Organization", Auth::kBearer,
+       &Service::OrganizationSearch},
+      {"GET", R"(/fhir/Organization/([^/]+))", "GET /fhir/Organization/{id}", Auth::kBearer,
+       &Service::OrganizationRead},
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/?)", docs),
+       "GET /fhir/{document}/{id}/_history", Auth::kBearer, &Service::DocumentHistory},
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/([^/]+))", docs),
+       "GET /fhir/{document}/{id}/_history/{vid}", Auth::kBearer, &Service::DocumentHistory},
+      {"GET", fmt::format(R"(/fhir/{}/?)", clinical), "GET /fhir/{clinical}", Auth::kBearer,
+       &Service::ClinicalSearch},
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+))", clinical), "GET /fhir/{clinical}/{id}",
+       Auth::kBearer, &Service::ClinicalRead},
+      {"GET", R"(/fhir/AuditEvent/?)", "GET /fhir/AuditEvent", Auth::kBearer,
+       &Service::AuditSearch},
+      {"GET", "/analytics/summary", "GET /analytics/summary", Auth::kBearer,
+       &Service::AnalyticsSummary},
+      {"POST", R"(/fhir/CarePlan/?)", "POST /fhir/CarePlan", Auth::kBearer,
+       &Service::CarePlanCreate},
+      {"POST", R"(/fhir/Consent/?)", "POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate},
+      {"POST", fmt::format(R"(/fhir/{}/?)", docs), "POST /fhir/{document}", Auth::kBearer,
+       &Service::DocumentCreate},
+      {"PUT", fmt::format(R"(/fhir/{}/([^/]+))", docs), "PUT /fhir/{document}/{id}", Auth::kBearer,
+       &Service::DocumentUpdate},
+      {"PUT", R"(/fhir/CarePlan/?)", "PUT /fhir/CarePlan?identifier", Auth::kBearer,
+       &Service::CarePlanConditionalUpdate},
+      {"PUT", R"(/fhir/CarePlan/([^/]+))", "PUT /fhir/CarePlan/{id}", Auth::kBearer,
+       &Service::CarePlanUpdate},
+      {"PUT", R"(/fhir/CareTeam/([^/]+))", "PUT /fhir/CareTeam/{id}", Auth::kBearer,
+       &Service::CareTeamUpdate},
+      {"PUT", R"(/fhir/Consent/([^/]+))", "PUT /fhir/Consent/{id}", Auth::kBearer,
+       &Service::ConsentUpdate},
+      {"POST", R"(/fhir(/.*)?)", "POST /fhir/*", Auth::kNone, &Service::NotSupported},
+      {"PUT", R"(/fhir(/.*)?)", "PUT /fhir/*", Auth::kNone, &Service::NotSupported},
+      {"PATCH", R"(/fhir(/.*)?)", "PATCH /fhir/*", Auth::kNone, &Service::NotSupported},
+      {"DELETE", R"(/fhir(/.*)?)", "DELETE /fhir/*", Auth::kNone, &Service::NotSupported},
+  };
+}
+
 void Service::Install(httplib::Server& svr) {
-  const char* clinical =
-      "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam|RiskAssessment)";
-  svr.Get(R"(/fhir/metadata/?)", Route("GET /fhir/metadata", Auth::kNone, &Service::Metadata));
-  svr.Post("/auth/token", Route("POST /auth/token", Auth::kNone, &Service::Token));
-  svr.Post("/auth/revoke", Route("POST /auth/revoke", Auth::kNone, &Service::Revoke));
-  svr.Post("/auth/break-glass",
-           Route("POST /auth/break-glass", Auth::kBearer, &Service::BreakGlass));
-  svr.Get(R"(/fhir/Patient/?)", Route("GET /fhir/Patient", Auth::kBearer, &Service::PatientSearch));
-  svr.Post(R"(/fhir/Patient/_search)",
-           Route("POST /fhir/Patient/_search", Auth::kBearer, &Service::PatientSearch));
-  svr.Get(R"(/fhir/Patient/([^/]+)/\$everything)",
-          Route("GET /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
-  svr.Post(R"(/fhir/Patient/([^/]+)/\$everything)",
-           Route("POST /fhir/Patient/{id}/$everything", Auth::kBearer, &Service::Everything));
-  svr.Get(R"(/fhir/Patient/([^/]+))",
-          Route("GET /fhir/Patient/{id}", Auth::kBearer, &Service::PatientRead));
-  svr.Get(R"(/fhir/CarePlan/([^/]+)/_history/?)",
-          Route("GET /fhir/CarePlan/{id}/_history", Auth::kBearer, &Service::CarePlanHistory));
-  svr.Get(
-      R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
-      Route("GET /fhir/CarePlan/{id}/_history/{vid}", Auth::kBearer, &Service::CarePlanHistory));
-  svr.Get(R"(/fhir/Consent/?)", Route("GET /fhir/Consent", Auth::kBearer, &Service::ConsentSearch));
-  svr.Get(R"(/fhir/Consent/([^/]+))",
-          Route("GET /fhir/Consent/{id}", Auth::kBearer, &Service::ConsentRead));
-  svr.Get(R"(/fhir/Organization/?)",
-          Route("GET /fhir/Organization", Auth::kBearer, &Service::OrganizationSearch));
-  svr.Get(R"(/fhir/Organization/([^/]+))",
-          Route("GET /fhir/Organization/{id}", Auth::kBearer, &Service::OrganizationRead));
-  svr.Get(fmt::format(R"(/fhir/{}/?)", clinical),
-          Route("GET /fhir/{clinical}", Auth::kBearer, &Service::ClinicalSearch));
-  svr.Get(fmt::format(R"(/fhir/{}/([^/]+))", clinical),
-          Route("GET /fhir/{clinical}/{id}", Auth::kBearer, &Service::ClinicalRead));
-  svr.Get(R"(/fhir/AuditEvent/?)",
-          Route("GET /fhir/AuditEvent", Auth::kBearer, &Service::AuditSearch));
-  svr.Get("/analytics/summary",
-          Route("GET /analytics/summary", Auth::kBearer, &Service::AnalyticsSummary));
-  svr.Post(R"(/fhir/CarePlan/?)",
-           Route("POST /fhir/CarePlan", Auth::kBearer, &Service::CarePlanCreate));
-  svr.Post(R"(/fhir/Consent/?)",
-           Route("POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate));
-  svr.Put(R"(/fhir/CarePlan/?)", Route("PUT /fhir/CarePlan?identifier", Auth::kBearer,
-                                       &Service::CarePlanConditionalUpdate));
-  svr.Put(R"(/fhir/CarePlan/([^/]+))",
-          Route("PUT /fhir/CarePlan/{id}", Auth::kBearer, &Service::CarePlanUpdate));
-  svr.Put(R"(/fhir/CareTeam/([^/]+))",
-          Route("PUT /fhir/CareTeam/{id}", Auth::kBearer, &Service::CareTeamUpdate));
-  svr.Post(R"(/fhir(/.*)?)", Route("POST /fhir/*", Auth::kNone, &Service::NotSupported));
-  svr.Put(R"(/fhir(/.*)?)", Route("PUT /fhir/*", Auth::kNone, &Service::NotSupported));
-  svr.Patch(R"(/fhir(/.*)?)", Route("PATCH /fhir/*", Auth::kNone, &Service::NotSupported));
-  svr.Delete(R"(/fhir(/.*)?)", Route("DELETE /fhir/*", Auth::kNone, &Service::NotSupported));
+  for (RouteSpec& r : routes_) {
+    httplib::Server::Handler h = Route(r.name, r.auth, r.fn);
+    if (r.method == "GET") {
+      svr.Get(r.pattern, h);
+    } else if (r.method == "POST") {
+      svr.Post(r.pattern, h);
+    } else if (r.method == "PUT") {
+      svr.Put(r.pattern, h);
+    } else if (r.method == "PATCH") {
+      svr.Patch(r.pattern, h);
+    } else {
+      svr.Delete(r.pattern, h);
+    }
+  }
 
   // Answers httplib produced itself (unknown route 404, body too large 413, bad request 400)
   // get an OperationOutcome body too: every response is JSON.

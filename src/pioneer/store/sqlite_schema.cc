@@ -305,6 +305,62 @@ CREATE TABLE risk_strata(
 )sql");
 }
 
+// Every change to a person's objection, append-only (the Consent's versions: vread and
+// history, docs/fhir.md section 5b). Objections stored before this step become version 1.
+// Documents from other organisations written through the FHIR API (docs/fhir.md section 5c):
+// the current version of each and every version, append-only.
+Status MigrateTo6(sqlite3* db) {
+  return Exec(db, R"sql(
+CREATE TABLE ig_objection_history(
+  nhs_number TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK(version >= 1),
+  objecting INTEGER NOT NULL CHECK(objecting IN (0, 1)),
+  recorded_on TEXT,
+  source TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  PRIMARY KEY(nhs_number, version)
+) STRICT;
+CREATE TRIGGER ig_objection_history_no_update BEFORE UPDATE ON ig_objection_history
+  BEGIN SELECT RAISE(ABORT, 'objection history is append-only'); END;
+CREATE TRIGGER ig_objection_history_no_delete BEFORE DELETE ON ig_objection_history
+  BEGIN SELECT RAISE(ABORT, 'objection history is append-only'); END;
+INSERT INTO ig_objection_history(nhs_number, version, objecting, recorded_on, source, changed_at)
+  SELECT nhs_number, 1, 1, recorded_on, source, imported_at FROM ig_objections;
+CREATE TABLE fhir_documents(
+  doc_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  resource_type TEXT NOT NULL,
+  nhs_number TEXT NOT NULL,
+  org_code TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK(version >= 1),
+  identifier TEXT,
+  clinical_date TEXT,
+  resource TEXT NOT NULL,
+  written_by TEXT NOT NULL,
+  written_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX fhir_documents_person ON fhir_documents(nhs_number, resource_type);
+CREATE UNIQUE INDEX fhir_documents_identifier ON fhir_documents(resource_type, identifier)
+  WHERE identifier IS NOT NULL;
+CREATE TABLE fhir_document_history(
+  doc_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  resource_type TEXT NOT NULL,
+  nhs_number TEXT NOT NULL,
+  org_code TEXT NOT NULL,
+  identifier TEXT,
+  clinical_date TEXT,
+  resource TEXT NOT NULL,
+  written_by TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  PRIMARY KEY(doc_id, version)
+) STRICT;
+CREATE TRIGGER fhir_document_history_no_update BEFORE UPDATE ON fhir_document_history
+  BEGIN SELECT RAISE(ABORT, 'document history is append-only'); END;
+CREATE TRIGGER fhir_document_history_no_delete BEFORE DELETE ON fhir_document_history
+  BEGIN SELECT RAISE(ABORT, 'document history is append-only'); END;
+)sql");
+}
+
 struct Migration {
   int to_version;
   const char* description;
@@ -318,6 +374,9 @@ constexpr Migration kMigrations[] = {
     {4, "joint care plans: care_plans, care_plan_history, care_plan_imports, care_plan_rejects",
      MigrateTo4},
     {5, "risk strata: risk_strata; care_plans.nhs_number_status", MigrateTo5},
+    {6,
+     "objection history and documents: ig_objection_history, fhir_documents, fhir_document_history",
+     MigrateTo6},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

@@ -244,16 +244,35 @@ StatusOr<int64_t> SqliteStore::Execute(std::string_view sql, std::span<const Par
 }
 
 Status SqliteStore::InTransaction(const std::function<Status()>& fn) {
-  if (in_transaction_) return FailedPreconditionError("InTransaction does not nest");
-  PIONEER_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
-  in_transaction_ = true;
-  Status s = fn();
-  in_transaction_ = false;
+  // The outermost call is the transaction; a call inside it is a savepoint, so a unit of
+  // work that uses transactions of its own can run inside a larger all-or-nothing one (a
+  // FHIR transaction Bundle) and still undo only itself when it fails.
+  const int depth = transaction_depth_;
+  const std::string savepoint = fmt::format("pioneer_sp{}", depth);
+  PIONEER_RETURN_IF_ERROR(
+      Exec(db_, depth == 0 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + savepoint));
+  ++transaction_depth_;
+  auto undo = [&] {
+    --transaction_depth_;
+    if (depth == 0) {
+      (void)Exec(db_, "ROLLBACK");
+    } else {
+      (void)Exec(db_, fmt::format("ROLLBACK TO {0}; RELEASE {0}", savepoint));
+    }
+  };
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    undo();
+    throw;
+  }
   if (!s.ok()) {
-    (void)Exec(db_, "ROLLBACK");
+    undo();
     return s;
   }
-  return Exec(db_, "COMMIT");
+  --transaction_depth_;
+  return Exec(db_, depth == 0 ? std::string("COMMIT") : "RELEASE " + savepoint);
 }
 
 StatusOr<int64_t> SqliteStore::CountRows(std::string_view table) {

@@ -54,7 +54,7 @@ class SqliteStore final : public Store {
   };
   static constexpr size_t kMaxCachedQueries = 128;
   std::unordered_map<std::string, CachedQuery> read_statements_;
-  bool in_transaction_ = false;
+  int transaction_depth_ = 0;  // InTransaction calls open on this connection
 };
 
 }  // namespace pioneer::store

@@ -274,6 +274,51 @@ TEST_F(SqliteStoreTest, ReadInterfaceErrors) {
 // parameters, a callback may run the same SQL (nested) and gets its own statement, a failed
 // callback leaves nothing open, and a returned query holds no read transaction (another
 // connection can then checkpoint the whole WAL).
+TEST_F(SqliteStoreTest, NestedTransactionsAreSavepointsUndoneAlone) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  ASSERT_TRUE(s.Execute("CREATE TABLE t(k INTEGER)", {}).ok());
+  auto add = [&](int64_t k) {
+    Param p[] = {Param::Of(k)};
+    return s.Execute("INSERT INTO t VALUES(?1)", p).status();
+  };
+  auto keys = [&] {
+    std::vector<int64_t> out;
+    EXPECT_TRUE(s.Query("SELECT k FROM t ORDER BY k", {}, [&](const RowView& r) {
+                   out.push_back(r.Int(0));
+                 }).ok());
+    return out;
+  };
+  // An inner failure undoes only the inner work; the outer commits the rest.
+  ASSERT_TRUE(s.InTransaction([&]() -> Status {
+                 PIONEER_RETURN_IF_ERROR(add(1));
+                 Status inner = s.InTransaction([&]() -> Status {
+                   PIONEER_RETURN_IF_ERROR(add(2));
+                   return InvalidArgumentError("inner fails");
+                 });
+                 EXPECT_FALSE(inner.ok());
+                 PIONEER_RETURN_IF_ERROR(s.InTransaction([&] { return add(3); }));
+                 return OkStatus();
+               }).ok());
+  EXPECT_EQ(keys(), (std::vector<int64_t>{1, 3}));
+  // An outer failure undoes an inner unit that had succeeded.
+  EXPECT_FALSE(s.InTransaction([&]() -> Status {
+                  PIONEER_RETURN_IF_ERROR(s.InTransaction([&] { return add(4); }));
+                  return InvalidArgumentError("outer fails");
+                }).ok());
+  EXPECT_EQ(keys(), (std::vector<int64_t>{1, 3}));
+  // A throwing unit is rolled back and the connection is usable again.
+  EXPECT_THROW((void)s.InTransaction([&]() -> Status {
+    EXPECT_TRUE(add(5).ok());
+    throw std::runtime_error("handler threw");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(keys(), (std::vector<int64_t>{1, 3}));
+  ASSERT_TRUE(s.InTransaction([&] { return add(6); }).ok());
+  EXPECT_EQ(keys(), (std::vector<int64_t>{1, 3, 6}));
+}
+
 TEST_F(SqliteStoreTest, QueryStatementCacheIsReentrantAndHoldsNothingOpen) {
   auto store = Store::OpenSqlite(path_);
   ASSERT_TRUE(store.ok());

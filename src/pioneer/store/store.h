@@ -96,7 +96,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
@@ -136,7 +136,9 @@ class Store {
   // docs/store.md); extract tables are written by ingest alone. Execute runs
   // one INSERT/UPDATE/DELETE with ?1.. parameters and returns the rows changed; statements
   // are prepared once and cached. InTransaction runs `fn` in one write transaction (waiting
-  // for the write lock like ingest): committed when fn returns OK, rolled back otherwise.
+  // for the write lock like ingest): committed when fn returns OK, rolled back otherwise
+  // (also when fn throws). Calls nest: one inside another is a savepoint, undone alone when
+  // its fn fails, and committed only with the outermost.
   // kFailedPrecondition on a store that cannot be written.
   virtual StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params);
   virtual Status InTransaction(const std::function<Status()>& fn);
