@@ -70,18 +70,6 @@ Status IdentifierFree(store::Store& store, const Document& d) {
 
 }  // namespace
 
-const std::vector<std::string_view>& DocumentTypes() {
-  static const std::vector<std::string_view> kTypes = {
-      "Observation",  "AllergyIntolerance", "MedicationRequest", "MedicationStatement",
-      "Immunization", "DiagnosticReport",   "DocumentReference"};
-  return kTypes;
-}
-
-bool IsDocumentType(std::string_view type) {
-  const auto& t = DocumentTypes();
-  return std::find(t.begin(), t.end(), type) != t.end();
-}
-
 StatusOr<int64_t> AddDocument(store::Store& store, Document doc) {
   if (!IsDocumentType(doc.resource_type)) {
     return InvalidArgumentError(fmt::format("{} is not stored as a document", doc.resource_type));

@@ -23,13 +23,10 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/documents/document_types.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::documents {
-
-// Resource types stored as documents, in CapabilityStatement order.
-const std::vector<std::string_view>& DocumentTypes();
-bool IsDocumentType(std::string_view type);
 
 struct Document {
   int64_t doc_id = 0;

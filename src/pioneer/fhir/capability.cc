@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "pioneer/documents/document_store.h"
+#include "pioneer/documents/document_types.h"
 #include "pioneer/fhir/search.h"
 
 namespace pioneer::fhir {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "pioneer/documents/document_store.h"
+#include "pioneer/documents/document_types.h"
 
 namespace pioneer::ig {
 namespace {
