@@ -60,6 +60,8 @@ struct EstimationOptions {
   // jointly, estimate u of every other comparison given "same address" / "same postcode".
   bool location_strata = true;
   double strata_u_pseudo_count = 10;  // prior weight (in pairs) of the overall u
+  // Relatives' class in training sessions that compare both names (estimation.h, step 2).
+  bool relatives_class = true;
   int threads = 2;
 };
 
