@@ -390,9 +390,14 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
     std::vector<Pattern> patterns;
     int64_t pairs = 0;
     std::vector<bool> active;
-    int relatives_given = -1;  // the relatives' class: given-name comparison, or -1 (none)
-    int relatives_sex = -1;    // and the sex comparison (-1: none)
+    int relatives_given = -1;   // the relatives' class: given-name comparison, or -1 (none)
+    int relatives_sex = -1;     // and the sex comparison (-1: none)
+    int relatives_family = -1;  // and the family-name comparison
   };
+  // P(both names non-null and exact | match), measured jointly in a session that compares
+  // both names (-1: none); the deterministic rules' recall uses it (step 3).
+  double names_joint = -1;
+  std::pair<int, int> names_joint_pair{-1, -1};
   std::vector<SessionData> sessions;
   for (const BlockingRule& rule : training) {
     SessionData sd;
@@ -413,6 +418,7 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
       if (given >= 0 && family >= 0) {
         sd.relatives_given = given;
         sd.relatives_sex = sex;
+        sd.relatives_family = family;
       }
     }
     sessions.push_back(std::move(sd));
@@ -472,10 +478,12 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
       const int rel_given = sd.relatives_given;
       const int rel_sex = sd.relatives_sex;
       double lambda_rel = rel_given >= 0 ? 0.01 : 0.0;
+      double names_exact = 0;  // matches (posterior) agreeing exactly on both names
       if (sd.pairs > 0) {
         for (int it = 0; it < opt.em_max_iterations; ++it) {
           for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
           double match_total = 0, rel_total = 0;
+          names_exact = 0;
           const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda - lambda_rel),
                        log_rel = rel_given >= 0 ? std::log(lambda_rel) : 0.0;
           for (const Pattern& p : sd.patterns) {
@@ -510,6 +518,11 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
             const double w = post * static_cast<double>(p.count);
             match_total += w;
             rel_total += post_rel * static_cast<double>(p.count);
+            if (rel_given >= 0 &&
+                UnpackLevel(p.key, static_cast<size_t>(rel_given)) == kExactLevel &&
+                UnpackLevel(p.key, static_cast<size_t>(sd.relatives_family)) == kExactLevel) {
+              names_exact += w;
+            }
             for (size_t c = 0; c < nc; ++c) {
               if (!sd.active[c]) continue;
               const uint8_t l = UnpackLevel(p.key, c);
@@ -546,6 +559,10 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
         }
       }
       session.match_share = lambda;
+      if (rel_given >= 0 && sd.pairs > 0 && lambda * static_cast<double>(sd.pairs) >= 1.0) {
+        names_joint = names_exact / (lambda * static_cast<double>(sd.pairs));
+        names_joint_pair = {rel_given, sd.relatives_family};
+      }
       session.estimated.assign(nc, false);
       for (size_t c = 0; c < nc; ++c) {
         if (!sd.active[c] || sd.pairs == 0) continue;
@@ -629,7 +646,12 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
           }
         }
         double p = 1;
+        const auto [jg, jf] = names_joint_pair;
+        const bool joint =
+            names_joint > 0 && used[static_cast<size_t>(jg)] && used[static_cast<size_t>(jf)];
+        if (joint) p = names_joint;
         for (size_t c = 0; c < nc; ++c) {
+          if (joint && (static_cast<int>(c) == jg || static_cast<int>(c) == jf)) continue;
           if (used[c]) p *= (1.0 - rep.null_share[c]) * params[c].m[kExactLevel];
         }
         recall += (bits % 2 == 1) ? p : -p;
