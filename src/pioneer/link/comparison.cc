@@ -177,9 +177,14 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
         const Field o = OtherName(f);
         const uint32_t ob = B.value_id(o, b);
         const std::string_view tob = B.text(o, ob);
-        if (ob != 0 && SameText(ta, tob)) return 2;  // swapped
-        jw = JaroWinkler(ta, tb);
         const uint32_t oa = A.value_id(o, a);
+        // Swapped: this name is the other record's other name - unless this record's other
+        // name is that one too (a record whose two names are equal, "James James", is no
+        // swap of "Paul James").
+        if (ob != 0 && SameText(ta, tob) && !(oa != 0 && SameText(A.text(o, oa), tob))) {
+          return 2;
+        }
+        jw = JaroWinkler(ta, tb);
         if (oa != 0 && ob != 0 && SameText(A.text(o, oa), tb)) {
           jw = std::max(jw, JaroWinkler(ta, tob));  // swapped orientation
         }

@@ -51,6 +51,20 @@ TEST_F(ComparisonTest, SwappedOrientationUsesCrossedJaroWinkler) {
   EXPECT_EQ(LevelOf(Field::kFamilyName, a, b), "jw>=0.92");
 }
 
+TEST_F(ComparisonTest, EqualNamesAreNoSwap) {
+  // "James James" and "Paul James": the given name equals the other's family name only
+  // because both family names are "James" - not a swap (the given names differ).
+  const uint32_t a = Add({.id = "a", .given = "James", .family = "James"});
+  const uint32_t b = Add({.id = "b", .given = "Paul", .family = "James"});
+  EXPECT_EQ(LevelOf(Field::kGivenName, a, b), "else");
+  EXPECT_EQ(LevelOf(Field::kFamilyName, a, b), "exact");
+  // "Thomas Thomas" and "Thomas Jones": the family name is no swap either.
+  const uint32_t c = Add({.id = "c", .given = "Thomas", .family = "Thomas"});
+  const uint32_t d = Add({.id = "d", .given = "Thomas", .family = "Jones"});
+  EXPECT_EQ(LevelOf(Field::kFamilyName, c, d), "else");
+  EXPECT_EQ(LevelOf(Field::kFamilyName, d, c), "else");
+}
+
 TEST_F(ComparisonTest, BirthDateLevels) {
   const uint32_t base = Add({.id = "0", .dob = "1971-06-24"});
   const uint32_t same = Add({.id = "1", .dob = "19710624"});

@@ -390,7 +390,14 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
     std::vector<Pattern> patterns;
     int64_t pairs = 0;
     std::vector<bool> active;
+    int relatives_given = -1;   // the relatives' class: given-name comparison, or -1 (none)
+    int relatives_sex = -1;     // and the sex comparison (-1: none)
+    int relatives_family = -1;  // and the family-name comparison
   };
+  // P(both names non-null and exact | match), measured jointly in a session that compares
+  // both names (-1: none); the deterministic rules' recall uses it (step 3).
+  double names_joint = -1;
+  std::pair<int, int> names_joint_pair{-1, -1};
   std::vector<SessionData> sessions;
   for (const BlockingRule& rule : training) {
     SessionData sd;
@@ -399,6 +406,21 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
     sd.patterns = BlockedPatterns(records, type, comps, rule, opt, &sd.pairs);
     sd.active.resize(nc);
     for (size_t c = 0; c < nc; ++c) sd.active[c] = !FrozenBy(rule, comps.spec(c).field);
+    if (opt.relatives_class) {
+      int given = -1, family = -1, sex = -1;
+      for (size_t c = 0; c < nc; ++c) {
+        if (!sd.active[c]) continue;
+        const Field f = comps.spec(c).field;
+        if (f == Field::kGivenName) given = static_cast<int>(c);
+        if (f == Field::kFamilyName) family = static_cast<int>(c);
+        if (f == Field::kSex) sex = static_cast<int>(c);
+      }
+      if (given >= 0 && family >= 0) {
+        sd.relatives_given = given;
+        sd.relatives_sex = sex;
+        sd.relatives_family = family;
+      }
+    }
     sessions.push_back(std::move(sd));
   }
   LocationStrata strata = opt.location_strata ? PlanLocationStrata(comps) : LocationStrata{};
@@ -449,28 +471,58 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
       std::vector<std::vector<double>> acc(nc);
       for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
       double lambda = 0.5;
+      // Relatives' class (see estimation.h): in a session that compares both names, two
+      // relatives sharing the blocked field look like the same person with another given
+      // name; a third class holds them - m for every comparison except given name and sex,
+      // whose levels are those of different people (u).
+      const int rel_given = sd.relatives_given;
+      const int rel_sex = sd.relatives_sex;
+      double lambda_rel = rel_given >= 0 ? 0.01 : 0.0;
+      double names_exact = 0;  // matches (posterior) agreeing exactly on both names
       if (sd.pairs > 0) {
         for (int it = 0; it < opt.em_max_iterations; ++it) {
           for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
-          double match_total = 0;
-          const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda);
+          double match_total = 0, rel_total = 0;
+          names_exact = 0;
+          const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda - lambda_rel),
+                       log_rel = rel_given >= 0 ? std::log(lambda_rel) : 0.0;
           for (const Pattern& p : sd.patterns) {
             const int st = log_us.empty() ? 0
                                           : strata.stratum_of_level[UnpackLevel(
                                                 p.key, static_cast<size_t>(strata.comparison))];
-            double lm = log_lambda, lu = log_1m;
+            double lm = log_lambda, lu = log_1m, lr = log_rel;
             for (size_t c = 0; c < nc; ++c) {
               if (!sd.active[c]) continue;
               const uint8_t l = UnpackLevel(p.key, c);
               if (l == kNullLevel) continue;
-              lm += std::log(m[c][l]);
-              lu += (st == 0 || static_cast<int>(c) == strata.comparison)
+              const double log_mc = std::log(m[c][l]);
+              const double log_uc = (st == 0 || static_cast<int>(c) == strata.comparison)
+                                        ? log_u[c][l]
+                                        : log_us[static_cast<size_t>(st - 1)][c][l];
+              lm += log_mc;
+              lu += log_uc;
+              lr += (static_cast<int>(c) == rel_given || static_cast<int>(c) == rel_sex)
                         ? log_u[c][l]
-                        : log_us[static_cast<size_t>(st - 1)][c][l];
+                        : log_mc;
             }
-            const double post = 1.0 / (1.0 + std::exp(lu - lm));
+            double post, post_rel = 0;
+            if (rel_given >= 0) {
+              const double top = std::max({lm, lu, lr});
+              const double em = std::exp(lm - top), eu = std::exp(lu - top),
+                           er = std::exp(lr - top);
+              post = em / (em + eu + er);
+              post_rel = er / (em + eu + er);
+            } else {
+              post = 1.0 / (1.0 + std::exp(lu - lm));
+            }
             const double w = post * static_cast<double>(p.count);
             match_total += w;
+            rel_total += post_rel * static_cast<double>(p.count);
+            if (rel_given >= 0 &&
+                UnpackLevel(p.key, static_cast<size_t>(rel_given)) == kExactLevel &&
+                UnpackLevel(p.key, static_cast<size_t>(sd.relatives_family)) == kExactLevel) {
+              names_exact += w;
+            }
             for (size_t c = 0; c < nc; ++c) {
               if (!sd.active[c]) continue;
               const uint8_t l = UnpackLevel(p.key, c);
@@ -493,6 +545,12 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
               std::clamp(match_total / static_cast<double>(sd.pairs), 1e-9, 1.0 - 1e-9);
           delta = std::max(delta, std::abs(new_lambda - lambda));
           lambda = new_lambda;
+          if (rel_given >= 0) {
+            const double new_rel =
+                std::clamp(rel_total / static_cast<double>(sd.pairs), 1e-9, (1.0 - lambda) / 2);
+            delta = std::max(delta, std::abs(new_rel - lambda_rel));
+            lambda_rel = new_rel;
+          }
           session.iterations = it + 1;
           if (delta < opt.em_tolerance) {
             session.converged = true;
@@ -501,6 +559,10 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
         }
       }
       session.match_share = lambda;
+      if (rel_given >= 0 && sd.pairs > 0 && lambda * static_cast<double>(sd.pairs) >= 1.0) {
+        names_joint = names_exact / (lambda * static_cast<double>(sd.pairs));
+        names_joint_pair = {rel_given, sd.relatives_family};
+      }
       session.estimated.assign(nc, false);
       for (size_t c = 0; c < nc; ++c) {
         if (!sd.active[c] || sd.pairs == 0) continue;
@@ -584,7 +646,12 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
           }
         }
         double p = 1;
+        const auto [jg, jf] = names_joint_pair;
+        const bool joint =
+            names_joint > 0 && used[static_cast<size_t>(jg)] && used[static_cast<size_t>(jf)];
+        if (joint) p = names_joint;
         for (size_t c = 0; c < nc; ++c) {
+          if (joint && (static_cast<int>(c) == jg || static_cast<int>(c) == jf)) continue;
           if (used[c]) p *= (1.0 - rep.null_share[c]) * params[c].m[kExactLevel];
         }
         recall += (bits % 2 == 1) ? p : -p;

@@ -21,12 +21,19 @@
 //    with m fixed and u free per stratum, u of every other comparison given "same address" /
 //    "same postcode" (model.h, LocationStrata); the training sessions then run again with
 //    those u in their E-step, and the household session once more (two rounds).
+//    Relatives' class (relatives_class): a session that compares both names (e.g. blocked
+//    on date of birth) fits three classes - match (m), non-match (u) and relatives, whose
+//    likelihood is m for every comparison except given name and sex, which take u (twins:
+//    one date of birth, family name and address, other given names). Its share is free and
+//    its m tied to the match class, so twins do not inflate m of "given name differs".
 // 3. lambda (prior match probability) from deterministic rules: the number of pairs that
 //    satisfy any rule (strict, e.g. same names and date of birth), divided by the rules'
 //    recall and by the number of possible pairs. The recall is implied by the model itself
 //    (P(all fields of a rule agree exactly | match) from the m of each exact level and
-//    each field's non-null rate, combined over rules by inclusion-exclusion) unless
-//    deterministic_recall is given, as Splink's `recall` argument is.
+//    each field's non-null rate, combined over rules by inclusion-exclusion; for a rule on
+//    both names, their joint P(both non-null and exact | match) is taken from the match
+//    posterior of the session that compares both names, since names agree or disagree
+//    together) unless deterministic_recall is given, as Splink's `recall` argument is.
 //
 // Determinism: sampling, blocking, pattern order and arithmetic order are fixed, so the
 // same records and options give bit-identical parameters on any thread count.
@@ -60,6 +67,8 @@ struct EstimationOptions {
   // jointly, estimate u of every other comparison given "same address" / "same postcode".
   bool location_strata = true;
   double strata_u_pseudo_count = 10;  // prior weight (in pairs) of the overall u
+  // Relatives' class in training sessions that compare both names (estimation.h, step 2).
+  bool relatives_class = true;
   int threads = 2;
 };
 
