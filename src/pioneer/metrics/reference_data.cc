@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "pioneer/base/csv_reader.h"
@@ -248,43 +250,68 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
   // Each person's registrations together, in rowid order.
   std::stable_sort(regs.begin(), regs.end(),
                    [](const Registration& a, const Registration& b) { return a.nhs < b.nhs; });
+  // Each person's registrations [first, last) and PDS row, found once for every year.
+  struct Group {
+    size_t first, last;
+    const Person* person;
+  };
+  std::vector<Group> persons;
+  for (size_t i = 0; i < regs.size();) {
+    size_t j = i + 1;
+    while (j < regs.size() && regs[j].nhs == regs[i].nhs) ++j;
+    auto pit = people.find(regs[i].nhs);
+    if (pit != people.end() && pit->second.has_birth) persons.push_back({i, j, &pit->second});
+    i = j;
+  }
+  using Cells = std::array<int64_t, 182>;  // (sex - 1) * 91 + age
   for (int year = r.min_year; year <= r.max_year; ++year) {
     const std::string day = fmt::format("{:04d}-04-01", year);
-    for (size_t i = 0; i < regs.size();) {
-      size_t j = i;
+    // Counted per practice and per LSOA first, then put into the breakdown groups.
+    Cells all{};
+    std::unordered_map<std::string_view, Cells> by_practice, by_lsoa;
+    for (const Group& grp : persons) {
       const Registration* best = nullptr;
-      for (; j < regs.size() && regs[j].nhs == regs[i].nhs; ++j) {
-        const Registration& g = regs[j];
+      for (size_t k = grp.first; k < grp.last; ++k) {
+        const Registration& g = regs[k];
         if (!(g.start <= day) || !(g.end.empty() || g.end > day)) continue;
         if (!best || g.start > best->start || (g.start == best->start && g.rowid > best->rowid)) {
           best = &g;
         }
       }
-      const std::string& nhs = regs[i].nhs;
-      i = j;
       if (!best) continue;
-      auto pit = people.find(nhs);
-      if (pit == people.end()) continue;
-      const Person& p = pit->second;
-      if (!p.has_birth || !(p.birth <= day) || !(p.death.empty() || p.death > day)) continue;
+      const Person& p = *grp.person;
+      if (!(p.birth <= day) || !(p.death.empty() || p.death > day)) continue;
       const int sex = static_cast<int>(p.sex);
       if (sex != 1 && sex != 2) continue;
       // "04-01" < birth month-day: the birthday is still to come this year.
       const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > "04-01") : 0;
       const int age = static_cast<int>(std::min<int64_t>(age64, 90));
       if (age < 0) continue;
-      r.registered[{year, sex, age}] += 1;
       const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
-      auto add = [&](Breakdown b, const std::string& group) {
-        r.registered_groups[{b, group, year}][cell] += 1;
-      };
-      if (!best->practice.empty()) {
-        auto ccg = r.practice_ccg.find(best->practice);
-        if (ccg != r.practice_ccg.end()) add(Breakdown::kCcg, ccg->second);
-        add(Breakdown::kPractice, best->practice);
+      ++all[cell];
+      if (!best->practice.empty())
+        ++by_practice.try_emplace(best->practice, Cells{}).first->second[cell];
+      ++by_lsoa.try_emplace(p.lsoa, Cells{}).first->second[cell];
+    }
+    for (size_t cell = 0; cell < all.size(); ++cell) {
+      if (all[cell] > 0) {
+        r.registered[{year, static_cast<int>(cell / 91) + 1, static_cast<int>(cell % 91)}] +=
+            all[cell];
       }
-      auto imd = r.lsoa_imd.find(p.lsoa);
-      if (imd != r.lsoa_imd.end()) add(Breakdown::kDeprivation, std::to_string(imd->second));
+    }
+    auto add = [&](Breakdown b, const std::string& group, const Cells& n) {
+      Cells& to = r.registered_groups[{b, group, year}];
+      for (size_t cell = 0; cell < n.size(); ++cell) to[cell] += n[cell];
+    };
+    for (const auto& [practice, n] : by_practice) {
+      const std::string code(practice);
+      auto ccg = r.practice_ccg.find(code);
+      if (ccg != r.practice_ccg.end()) add(Breakdown::kCcg, ccg->second, n);
+      add(Breakdown::kPractice, code, n);
+    }
+    for (const auto& [lsoa, n] : by_lsoa) {
+      auto imd = r.lsoa_imd.find(std::string(lsoa));
+      if (imd != r.lsoa_imd.end()) add(Breakdown::kDeprivation, std::to_string(imd->second), n);
     }
   }
   return OkStatus();
