@@ -55,7 +55,7 @@ class SharedInputs : public ::testing::TestWithParam<int> {};
 TEST_P(SharedInputs, DemoSharingGivesTheFiguresOfAFreshRun) {
   TempDir tmp;
   synth::SynthOptions so;
-  so.population = 300;
+  so.population = 250;
   so.seed = static_cast<uint64_t>(GetParam());
   so.out_dir = tmp / "area";
   so.threads = 1;
@@ -166,7 +166,7 @@ TEST_P(SharedInputs, DemoSharingGivesTheFiguresOfAFreshRun) {
   EXPECT_EQ(w.code(), StatusCode::kInvalidArgument) << w.ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, SharedInputs, ::testing::Values(3, 8, 21));
+INSTANTIATE_TEST_SUITE_P(Seeds, SharedInputs, ::testing::Values(3, 8));
 
 }  // namespace
 }  // namespace pioneer

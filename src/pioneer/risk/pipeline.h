@@ -94,8 +94,8 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
                       const std::string& path, const std::string& contributions_path = "",
                       std::span<const std::string> leave_out = {}, size_t* left_out = nullptr);
 
-// The evaluation (risk-report.json content): REQUIRES CheckOutcomeYear ok for the scores'
-// index date.
+// The evaluation (risk-report.json content; the outcomes measured on two threads): REQUIRES
+// CheckOutcomeYear ok for the scores' index date.
 nlohmann::json Evaluate(const Scores& s, const RiskModel& model, const RiskInputs& inputs);
 
 // Writes DIR/risk-report.json and DIR/risk-report.html (self-contained, chart.js embedded).

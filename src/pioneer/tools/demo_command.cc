@@ -1,8 +1,12 @@
 // `pioneer demo [--population N] [--out DIR] [--seed S]`: the README's main command.
 //
 // Runs the whole chain on the embedded default, so a newcomer sees Pioneer working end to end
-// in one command: synthetic area -> ingest into DIR/pioneer.db -> person timeline ->
-// data-quality report (terminal, DIR/quality.json, DIR/quality.html). The demo owns
+// in one command: synthetic area -> ingest into DIR/pioneer.db -> NHS Number tracing -> person
+// timeline -> data-quality report (terminal, DIR/quality.json, DIR/quality.html) -> risk
+// stratification (saving the strata) -> every BCF metric (DIR/metrics.json, the national-
+// condition figures from those strata included) -> the BCF plan report. Nothing is done twice:
+// one timeline and one load of the metrics' reference data serve every step, and the data
+// quality scan runs alongside that load. The demo owns
 // DIR/extracts and DIR/pioneer.db and recreates them on each run, so repeated runs never mix
 // two areas in one store.
 #include <CLI/CLI.hpp>
