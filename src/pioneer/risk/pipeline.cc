@@ -248,33 +248,33 @@ StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions
   Scores s;
   s.cohort = std::move(cohort);
   const Cohort& c = s.cohort;
-  // One task per outcome, and one for the contributions; each task writes its own vectors.
+  // One task per outcome (one booster each), each writing its own vectors; then the
+  // contributions, which use the emergency booster again (a booster predicts on one thread at
+  // a time).
   std::vector<int> outcomes;
   for (int oi = 0; oi < kOutcomeCount; ++oi) {
     if (oi == kTopCost && !options.top_cost) continue;
     outcomes.push_back(oi);
   }
-  const bool contributions = c.rows() > 0 && options.contributions;
-  const int tasks = static_cast<int>(outcomes.size()) + (contributions ? 1 : 0);
-  PIONEER_RETURN_IF_ERROR(RunTasks(tasks, ScoringThreads(), [&](int k) -> Status {
-    if (k == static_cast<int>(outcomes.size())) {
-      PIONEER_ASSIGN_OR_RETURN(s.emergency_contributions,
-                               model.outcomes[kEmergency].boosted.Contributions(c));
-      return OkStatus();
-    }
-    const int oi = outcomes[k];
-    const auto& om = model.outcomes[oi];
-    auto& pb = s.baseline[oi];
-    pb.resize(c.rows());
-    std::vector<double> margin(c.rows());
-    for (size_t i = 0; i < c.rows(); ++i) {
-      margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
-      pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
-    }
-    PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
-    for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
-    return OkStatus();
-  }));
+  PIONEER_RETURN_IF_ERROR(
+      RunTasks(static_cast<int>(outcomes.size()), ScoringThreads(), [&](int k) -> Status {
+        const int oi = outcomes[k];
+        const auto& om = model.outcomes[oi];
+        auto& pb = s.baseline[oi];
+        pb.resize(c.rows());
+        std::vector<double> margin(c.rows());
+        for (size_t i = 0; i < c.rows(); ++i) {
+          margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
+          pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
+        }
+        PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
+        for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
+        return OkStatus();
+      }));
+  if (c.rows() > 0 && options.contributions) {
+    PIONEER_ASSIGN_OR_RETURN(s.emergency_contributions,
+                             model.outcomes[kEmergency].boosted.Contributions(c));
+  }
   return s;
 }
 
