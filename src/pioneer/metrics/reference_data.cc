@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/metrics/duplicate_rows.h"
@@ -175,6 +178,147 @@ Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref) {
   return OkStatus();
 }
 
+namespace {
+
+// ReferenceData::registered and registered_groups: for each FY start year, the people with a
+// valid NHS Number's first PDS current row (by rowid) who were born on or before 1 April, not
+// dead by then, and registered with a practice that day (the registration open on 1 April
+// with the latest start, then the latest row). Equivalent to this SQL per year (?1 = 1 April),
+// whose rows are summed per cell, but reads each table once in rowid order instead of
+// sorting both per year (the SQL is kept in reference_data_test.cc, which checks the two
+// agree):
+//   WITH person AS (SELECT nhs_number, sex, birth_date, death_date, lsoa_code, row_number()
+//     OVER (PARTITION BY nhs_number ORDER BY rowid) AS rn FROM pds WHERE nhs_number_status =
+//     'valid' AND record_type = 'current'),
+//   reg AS (SELECT nhs_number, gp_practice_code, row_number() OVER (PARTITION BY nhs_number
+//     ORDER BY registration_start_date DESC, rowid DESC) AS rn FROM gp_registrations WHERE
+//     nhs_number_status = 'valid' AND registration_start_date <= ?1 AND
+//     (registration_end_date IS NULL OR registration_end_date = '' OR
+//     registration_end_date > ?1))
+//   SELECT CAST(p.sex AS INTEGER), (CAST(strftime('%Y', ?1) AS INTEGER) - CAST(strftime('%Y',
+//     p.birth_date) AS INTEGER)) - (strftime('%m-%d', ?1) < strftime('%m-%d', p.birth_date)),
+//     g.gp_practice_code, coalesce(p.lsoa_code, ''), count(*) FROM person p JOIN reg g ON
+//     g.nhs_number = p.nhs_number AND g.rn = 1 WHERE p.rn = 1 AND p.birth_date IS NOT NULL AND
+//     p.birth_date <= ?1 AND (p.death_date IS NULL OR p.death_date = '' OR p.death_date > ?1)
+//     GROUP BY 1, 2, 3, 4
+// SQLite itself still parses the dates (strftime) and the sex (CAST), so a malformed value
+// is read exactly as the SQL reads it (an age or sex of NULL counts as 0).
+Status LoadRegistered(store::Store& store, ReferenceData& r) {
+  struct Person {
+    int64_t sex = 0;            // CAST(sex AS INTEGER); 0 for NULL
+    bool has_birth = false;     // birth_date IS NOT NULL
+    std::string birth;          // birth_date text
+    bool birth_parsed = false;  // strftime('%Y', birth_date) IS NOT NULL
+    int64_t birth_year = 0;
+    std::string birth_md;  // strftime('%m-%d', birth_date)
+    std::string death;     // "" for NULL or ''
+    std::string lsoa;      // coalesce(lsoa_code, '')
+  };
+  std::unordered_map<std::string, Person> people;
+  PIONEER_RETURN_IF_ERROR(store.Query(
+      "SELECT nhs_number, CAST(sex AS INTEGER), birth_date, CAST(strftime('%Y', birth_date) AS "
+      "INTEGER), strftime('%m-%d', birth_date), coalesce(death_date, ''), "
+      "coalesce(lsoa_code, '') FROM pds WHERE nhs_number_status = 'valid' AND record_type = "
+      "'current' AND nhs_number IS NOT NULL ORDER BY rowid",
+      {}, [&](const store::RowView& row) {
+        auto [it, added] = people.try_emplace(std::string(row.Text(0)));
+        if (!added) return;  // the first current row (by rowid) is the person's
+        Person& p = it->second;
+        p.sex = row.Int(1);
+        p.has_birth = !row.IsNull(2);
+        p.birth = std::string(row.Text(2));
+        p.birth_parsed = !row.IsNull(3) && !row.IsNull(4);
+        p.birth_year = row.Int(3);
+        p.birth_md = std::string(row.Text(4));
+        p.death = std::string(row.Text(5));
+        p.lsoa = std::string(row.Text(6));
+      }));
+  struct Registration {
+    std::string nhs, practice, start, end;  // end "" for NULL or ''
+    int64_t rowid = 0;
+  };
+  std::vector<Registration> regs;
+  PIONEER_RETURN_IF_ERROR(store.Query(
+      "SELECT nhs_number, coalesce(gp_practice_code, ''), registration_start_date, "
+      "coalesce(registration_end_date, ''), rowid FROM gp_registrations WHERE "
+      "nhs_number_status = 'valid' AND nhs_number IS NOT NULL AND registration_start_date IS "
+      "NOT NULL ORDER BY rowid",
+      {}, [&](const store::RowView& row) {
+        regs.push_back({std::string(row.Text(0)), std::string(row.Text(1)),
+                        std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4)});
+      }));
+  // Each person's registrations together, in rowid order.
+  std::stable_sort(regs.begin(), regs.end(),
+                   [](const Registration& a, const Registration& b) { return a.nhs < b.nhs; });
+  // Each person's registrations [first, last) and PDS row, found once for every year.
+  struct Group {
+    size_t first, last;
+    const Person* person;
+  };
+  std::vector<Group> persons;
+  for (size_t i = 0; i < regs.size();) {
+    size_t j = i + 1;
+    while (j < regs.size() && regs[j].nhs == regs[i].nhs) ++j;
+    auto pit = people.find(regs[i].nhs);
+    if (pit != people.end() && pit->second.has_birth) persons.push_back({i, j, &pit->second});
+    i = j;
+  }
+  using Cells = std::array<int64_t, 182>;  // (sex - 1) * 91 + age
+  for (int year = r.min_year; year <= r.max_year; ++year) {
+    const std::string day = fmt::format("{:04d}-04-01", year);
+    // Counted per practice and per LSOA first, then put into the breakdown groups.
+    Cells all{};
+    std::unordered_map<std::string_view, Cells> by_practice, by_lsoa;
+    for (const Group& grp : persons) {
+      const Registration* best = nullptr;
+      for (size_t k = grp.first; k < grp.last; ++k) {
+        const Registration& g = regs[k];
+        if (!(g.start <= day) || !(g.end.empty() || g.end > day)) continue;
+        if (!best || g.start > best->start || (g.start == best->start && g.rowid > best->rowid)) {
+          best = &g;
+        }
+      }
+      if (!best) continue;
+      const Person& p = *grp.person;
+      if (!(p.birth <= day) || !(p.death.empty() || p.death > day)) continue;
+      const int sex = static_cast<int>(p.sex);
+      if (sex != 1 && sex != 2) continue;
+      // "04-01" < birth month-day: the birthday is still to come this year.
+      const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > "04-01") : 0;
+      const int age = static_cast<int>(std::min<int64_t>(age64, 90));
+      if (age < 0) continue;
+      const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
+      ++all[cell];
+      if (!best->practice.empty())
+        ++by_practice.try_emplace(best->practice, Cells{}).first->second[cell];
+      ++by_lsoa.try_emplace(p.lsoa, Cells{}).first->second[cell];
+    }
+    for (size_t cell = 0; cell < all.size(); ++cell) {
+      if (all[cell] > 0) {
+        r.registered[{year, static_cast<int>(cell / 91) + 1, static_cast<int>(cell % 91)}] +=
+            all[cell];
+      }
+    }
+    auto add = [&](Breakdown b, const std::string& group, const Cells& n) {
+      Cells& to = r.registered_groups[{b, group, year}];
+      for (size_t cell = 0; cell < n.size(); ++cell) to[cell] += n[cell];
+    };
+    for (const auto& [practice, n] : by_practice) {
+      const std::string code(practice);
+      auto ccg = r.practice_ccg.find(code);
+      if (ccg != r.practice_ccg.end()) add(Breakdown::kCcg, ccg->second, n);
+      add(Breakdown::kPractice, code, n);
+    }
+    for (const auto& [lsoa, n] : by_lsoa) {
+      auto imd = r.lsoa_imd.find(std::string(lsoa));
+      if (imd != r.lsoa_imd.end()) add(Breakdown::kDeprivation, std::to_string(imd->second), n);
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
   ReferenceData r;
   {
@@ -219,49 +363,7 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
     if (!st.ok()) return st;
   }
   if (store.HasTable("gp_registrations") && store.HasTable("pds") && r.max_year) {
-    // One PDS current row per valid NHS Number (the first, as the timeline takes it), and the
-    // registration open on 1 April (latest start, then latest row, when several are open).
-    for (int year = r.min_year; year <= r.max_year; ++year) {
-      std::vector<store::Param> params = {store::Param::Of(fmt::format("{:04d}-04-01", year))};
-      Status st = store.Query(
-          "WITH person AS (SELECT nhs_number, sex, birth_date, death_date, lsoa_code, "
-          "row_number() OVER (PARTITION BY nhs_number ORDER BY rowid) AS rn FROM pds "
-          "WHERE nhs_number_status = 'valid' AND record_type = 'current'), "
-          "reg AS (SELECT nhs_number, gp_practice_code, row_number() OVER (PARTITION BY "
-          "nhs_number ORDER BY registration_start_date DESC, rowid DESC) AS rn FROM "
-          "gp_registrations WHERE nhs_number_status = 'valid' AND registration_start_date <= ?1 "
-          "AND (registration_end_date IS NULL OR registration_end_date = '' OR "
-          "registration_end_date > ?1)) "
-          "SELECT CAST(p.sex AS INTEGER), (CAST(strftime('%Y', ?1) AS INTEGER) - "
-          "CAST(strftime('%Y', p.birth_date) AS INTEGER)) - (strftime('%m-%d', ?1) < "
-          "strftime('%m-%d', p.birth_date)) AS age, g.gp_practice_code, "
-          "coalesce(p.lsoa_code, ''), count(*) FROM person p JOIN reg g ON g.nhs_number = "
-          "p.nhs_number AND g.rn = 1 WHERE p.rn = 1 AND p.birth_date IS NOT NULL AND "
-          "p.birth_date <= ?1 AND (p.death_date IS NULL OR p.death_date = '' OR p.death_date > "
-          "?1) GROUP BY 1, 2, 3, 4",
-          params, [&](const store::RowView& row) {
-            int sex = static_cast<int>(row.Int(0));
-            if (sex != 1 && sex != 2) return;
-            int age = static_cast<int>(std::min<int64_t>(row.Int(1), 90));
-            if (age < 0) return;
-            const int64_t n = row.Int(4);
-            r.registered[{year, sex, age}] += n;
-            const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
-            auto add = [&](Breakdown b, std::string group) {
-              auto& counts = r.registered_groups[{b, std::move(group), year}];
-              counts[cell] += n;
-            };
-            std::string practice(row.Text(2));
-            if (!practice.empty()) {
-              auto ccg = r.practice_ccg.find(practice);
-              if (ccg != r.practice_ccg.end()) add(Breakdown::kCcg, ccg->second);
-              add(Breakdown::kPractice, std::move(practice));
-            }
-            auto imd = r.lsoa_imd.find(std::string(row.Text(3)));
-            if (imd != r.lsoa_imd.end()) add(Breakdown::kDeprivation, std::to_string(imd->second));
-          });
-      if (!st.ok()) return st;
-    }
+    PIONEER_RETURN_IF_ERROR(LoadRegistered(store, r));
   }
   if (store.HasTable("social_care_events")) {
     // Requests, assessments and reviews are recorded when they happen, so the first of them is

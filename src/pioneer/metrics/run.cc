@@ -16,11 +16,15 @@ namespace pioneer::metrics {
 
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
   PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
-  PIONEER_ASSIGN_OR_RETURN(ReferenceData ref, LoadReferenceData(store));
-  if (!o.rate_tables_csv.empty()) {
-    Status st = LoadRateTablesCsv(o.rate_tables_csv, ref);
-    if (!st.ok()) return st;
+  ReferenceData loaded;
+  if (o.reference == nullptr) {
+    PIONEER_ASSIGN_OR_RETURN(loaded, LoadReferenceData(store));
+    if (!o.rate_tables_csv.empty()) {
+      Status st = LoadRateTablesCsv(o.rate_tables_csv, loaded);
+      if (!st.ok()) return st;
+    }
   }
+  const ReferenceData& ref = o.reference != nullptr ? *o.reference : loaded;
   std::vector<LabelledPeriod> periods;
   for (Granularity g : o.granularities) {
     for (auto& p : MakePeriods(o.range, g)) periods.push_back(std::move(p));
@@ -37,6 +41,50 @@ StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOp
                            OpenMetricsTimeline(store, o.db_path, o.switch_overrides));
   FastEngine engine(t, ref);
   return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+}
+
+Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& o,
+                         const std::vector<std::string>& tables, MetricsReport& report) {
+  std::vector<MetricDefinition> derived;
+  std::vector<std::string> ids;
+  for (const MetricDefinition& d : report.definitions) {
+    if (std::find(tables.begin(), tables.end(), d.source) == tables.end()) continue;
+    derived.push_back(d);
+    ids.push_back(d.id);
+  }
+  if (ids.empty()) return OkStatus();
+  timeline::TimelineOptions topt = RequiredTimelineOptions(derived);
+  for (const auto& d : derived) topt.only_tables.push_back(d.source);
+  for (const auto& [table, fields] : topt.attributes) topt.only_tables.push_back(table);
+  PIONEER_ASSIGN_OR_RETURN(timeline::Timeline partial, timeline::Timeline::Build(store, {}, topt));
+  EvaluateStoreOptions again = o;
+  again.timeline = &partial;
+  again.reference_engine = false;
+  again.metric_ids = ids;
+  PIONEER_ASSIGN_OR_RETURN(MetricsReport fresh, EvaluateStore(store, again));
+  // Replace the values in place: the first old value of a derived definition is where the
+  // fresh values go, in their own order.
+  auto is_derived = [&](const MetricValue& v) {
+    return std::find(ids.begin(), ids.end(), v.metric_id) != ids.end();
+  };
+  std::vector<MetricValue> merged;
+  merged.reserve(report.values.size());
+  bool placed = false;
+  for (MetricValue& v : report.values) {
+    if (!is_derived(v)) {
+      merged.push_back(std::move(v));
+      continue;
+    }
+    if (!placed) {
+      for (MetricValue& f : fresh.values) merged.push_back(std::move(f));
+      placed = true;
+    }
+  }
+  if (!placed) {
+    for (MetricValue& f : fresh.values) merged.push_back(std::move(f));
+  }
+  report.values = std::move(merged);
+  return OkStatus();
 }
 
 StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std::string& db_path,

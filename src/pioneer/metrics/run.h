@@ -16,6 +16,7 @@
 #include "pioneer/base/date.h"
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/evaluate.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
@@ -35,6 +36,11 @@ struct EvaluateStoreOptions {
   // from `store` with RequiredTimelineOptions(catalogue) or a superset (a missing field is
   // a kInvalidArgument from the engine). Not owned; must outlive the call.
   const timeline::Timeline* timeline = nullptr;
+  // Reuse this reference data instead of loading it (LoadReferenceData: SQL over the whole
+  // store, the slowest part of a run). It must have been loaded from `store` since its last
+  // ingest or link run; rate_tables_csv is then not applied (apply it to this copy). Not
+  // owned; must outlive the call.
+  const ReferenceData* reference = nullptr;
   // The store's file. Without `timeline`, the timeline is opened through its snapshot beside
   // this file (timeline::OpenOrBuild: mapped when current, else rebuilt, said on stderr, and
   // written back); "" builds it in memory.
@@ -55,6 +61,15 @@ Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
                               const std::string& command);
 
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
+
+// The tables Pioneer derives after ingest (risk_strata) change without the extracts changing:
+// re-evaluates the definitions of `report` that count one of `tables` (d.source), on a
+// partial timeline of pds and the tables those definitions read (TimelineOptions::
+// only_tables), and replaces their values in `report`. Gives the values a fresh EvaluateStore
+// over the whole store would (those definitions read nothing else). `options` as given to
+// the EvaluateStore that made `report` (its timeline is not used). Errors: as EvaluateStore.
+Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& options,
+                         const std::vector<std::string>& tables, MetricsReport& report);
 
 // One line per metric with its rate (or the count for count metrics) in each financial-year
 // period of the report ("2014/15"; all periods when it has none), group "all" only; profile

@@ -14,7 +14,8 @@ namespace pioneer::report {
 StatusOr<Observations> MeasureMetrics(store::Store& store,
                                       const std::vector<std::string>& catalogue_ids,
                                       const std::vector<NamedPeriod>& periods,
-                                      const timeline::Timeline* timeline) {
+                                      const timeline::Timeline* timeline,
+                                      const metrics::ReferenceData* reference) {
   Observations obs;
   auto sw = metrics::ResolveSwitches({});
   if (!sw.ok()) return sw.status();
@@ -28,8 +29,14 @@ StatusOr<Observations> MeasureMetrics(store::Store& store,
       obs.not_in_catalogue.insert(id);
   }
   if (ids.empty() || periods.empty()) return obs;
-  auto ref = metrics::LoadReferenceData(store);
-  if (!ref.ok()) return ref.status();
+  std::optional<metrics::ReferenceData> loaded;
+  if (reference == nullptr) {
+    auto r = metrics::LoadReferenceData(store);
+    if (!r.ok()) return r.status();
+    loaded.emplace(std::move(*r));
+    reference = &*loaded;
+  }
+  const metrics::ReferenceData* ref = reference;
   std::optional<timeline::Timeline> built;
   if (timeline == nullptr) {
     auto t = timeline::Timeline::Build(store, {}, metrics::RequiredTimelineOptions(catalogue));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/report/observations.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
@@ -19,10 +20,13 @@ namespace pioneer::report {
 
 // `timeline`, when given, is reused instead of building one: it must come from `store`, built
 // with metrics::RequiredTimelineOptions of the default catalogue (or a superset).
+// `reference`, when given, is reused instead of loading it (metrics::LoadReferenceData of
+// the same store).
 StatusOr<Observations> MeasureMetrics(store::Store& store,
                                       const std::vector<std::string>& catalogue_ids,
                                       const std::vector<NamedPeriod>& periods,
-                                      const timeline::Timeline* timeline = nullptr);
+                                      const timeline::Timeline* timeline = nullptr,
+                                      const metrics::ReferenceData* reference = nullptr);
 
 // Unit costs at `price_year` (falling back to the latest price year of each activity),
 // reablement starts per period, mean reablement weeks, discharges by weekday over

@@ -187,9 +187,10 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
 }
 
 StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
-                                 const timeline::Timeline* timeline) {
+                                 const timeline::Timeline* timeline,
+                                 const metrics::ReferenceData* reference) {
   auto periods = ReportPeriods(plan);
-  auto obs = MeasureMetrics(store, ReportMetricIds(plan), periods, timeline);
+  auto obs = MeasureMetrics(store, ReportMetricIds(plan), periods, timeline, reference);
   if (!obs.ok()) return obs.status();
   std::string price_year = plan.years.empty() ? "" : plan.years.front();
   Period weekday{};

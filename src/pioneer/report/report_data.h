@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/plan/finding.h"
 #include "pioneer/plan/plan.h"
 #include "pioneer/report/care_trak.h"
@@ -66,8 +67,10 @@ StoreFacts ProtectFacts(const StoreFacts& raw);
 // obs.disclosure_applied, the facts are protected with ProtectFacts first.
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs, const StoreFacts& facts);
 
-// Measures everything from `store` and assembles the report (`timeline`: see MeasureMetrics).
+// Measures everything from `store` and assembles the report (`timeline`, `reference`: see
+// MeasureMetrics).
 StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
-                                 const timeline::Timeline* timeline = nullptr);
+                                 const timeline::Timeline* timeline = nullptr,
+                                 const metrics::ReferenceData* reference = nullptr);
 
 }  // namespace pioneer::report

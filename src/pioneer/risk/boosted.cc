@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -23,20 +24,27 @@ struct Matrix {
 };
 
 Status MakeMatrix(const Cohort& c, const std::vector<uint8_t>& use, const std::vector<uint8_t>* y,
-                  std::span<const double> base_margin, Matrix& m) {
+                  std::span<const double> base_margin, Matrix& m, int threads = 1) {
   std::vector<float> data;
   std::vector<float> labels;
   std::vector<float> margin;
   size_t rows = 0;
+  const bool all = use.empty();
+  if (!all) data.reserve(std::count(use.begin(), use.end(), 1) * kFeatureCount);
   for (size_t i = 0; i < c.rows(); ++i) {
-    if (!use.empty() && !use[i]) continue;
-    data.insert(data.end(), c.x.begin() + i * kFeatureCount, c.x.begin() + (i + 1) * kFeatureCount);
+    if (!all && !use[i]) continue;
+    if (!all) {
+      data.insert(data.end(), c.x.begin() + i * kFeatureCount,
+                  c.x.begin() + (i + 1) * kFeatureCount);
+    }
     if (y) labels.push_back((*y)[i]);
     if (!base_margin.empty()) margin.push_back(static_cast<float>(base_margin[i]));
     ++rows;
   }
   if (rows == 0) return InvalidArgumentError("no people to train or score");
-  if (XGDMatrixCreateFromMat(data.data(), rows, kFeatureCount, NAN, &m.h) != 0) {
+  // Every row: the cohort's own matrix, not a copy.
+  const float* x = all ? c.x.data() : data.data();
+  if (XGDMatrixCreateFromMat_omp(x, rows, kFeatureCount, NAN, &m.h, threads) != 0) {
     return XgbError("matrix");
   }
   if (y && XGDMatrixSetFloatInfo(m.h, "label", labels.data(), labels.size()) != 0) {
@@ -174,13 +182,16 @@ StatusOr<std::string> BoostedModel::ToJson() const {
 }
 
 StatusOr<std::vector<double>> BoostedModel::Predict(const Cohort& cohort,
-                                                    std::span<const double> base_margin) const {
+                                                    std::span<const double> base_margin,
+                                                    const std::vector<uint8_t>& use) const {
   Matrix m;
-  PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, {}, nullptr, base_margin, m));
+  PIONEER_RETURN_IF_ERROR(MakeMatrix(cohort, use, nullptr, base_margin, m));
   bst_ulong len = 0;
   const float* out = nullptr;
   if (XGBoosterPredict(booster_, m.h, 0, 0, 0, &len, &out) != 0) return XgbError("predict");
-  if (len != cohort.rows()) return InternalError("XGBoost returned the wrong number of scores");
+  const size_t want =
+      use.empty() ? cohort.rows() : static_cast<size_t>(std::count(use.begin(), use.end(), 1));
+  if (len != want) return InternalError("XGBoost returned the wrong number of scores");
   return std::vector<double>(out, out + len);
 }
 

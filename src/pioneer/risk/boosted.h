@@ -28,7 +28,18 @@ struct BoostParams {
   double eta = 0.1;
   double min_child_weight = 20;
   double lambda = 5;
+  // Threads: risk::Train grows the three outcomes' models side by side on this many threads,
+  // each model on one (so the trees do not depend on the thread count, and no thread waits
+  // at XGBoost's many short parallel sections); prediction uses this many.
   int threads = 2;
+  // At most this many people without the outcome grow each outcome's trees (0: all). Above
+  // it, risk::Train keeps every person with the outcome and a random sample of those without
+  // (by a hash of the NHS Number, the same people for every outcome), and the growers start
+  // from the baseline's log-odds plus log(1 / fraction): sampling the people without the
+  // outcome at that fraction raises everyone's odds of it by 1 / fraction, so the trees
+  // learn the same correction to the log-odds as on everyone (case-control sampling with an
+  // offset). The early-stopping, recalibration and evaluation people are never sampled.
+  int64_t training_negatives = 150000;
   // The key=value parameters given to XGBoost (for the model file and the CLI comparison).
   std::vector<std::pair<std::string, std::string>> XgbParams() const;
 };
@@ -62,10 +73,12 @@ class BoostedModel {
   // XGBoost JSON model text.
   StatusOr<std::string> ToJson() const;
 
-  // Raw (uncalibrated) probabilities for every row of the cohort; `base_margin` as in Train
-  // (the same starting log-odds the model was trained with).
+  // Raw (uncalibrated) probabilities for every row of the cohort (or only the rows where
+  // `use[i]`, in row order, when `use` is not empty); `base_margin` as in Train (the same
+  // starting log-odds the model was trained with, one per cohort row).
   StatusOr<std::vector<double>> Predict(const Cohort& cohort,
-                                        std::span<const double> base_margin = {}) const;
+                                        std::span<const double> base_margin = {},
+                                        const std::vector<uint8_t>& use = {}) const;
   // Per-row feature contributions of the trees to the log-odds (SHAP values, XGBoost
   // pred_contribs): rows x (kFeatureCount + 1), the last column the bias.
   StatusOr<std::vector<float>> Contributions(const Cohort& cohort) const;

@@ -188,13 +188,17 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
   const Date index = at_index.cohort.index_date;
   std::vector<CoverageOn> series;
   int64_t saved = 0;
-  for (int step = earlier_steps; step >= 1; --step) {
-    const Date day = index.AddMonths(-3 * step);
+  std::vector<Date> days;
+  for (int step = earlier_steps; step >= 1; --step) days.push_back(index.AddMonths(-3 * step));
+  // The earlier cohorts are built side by side, then scored one after another.
+  PIONEER_ASSIGN_OR_RETURN(std::vector<Cohort> cohorts, BuildCohorts(t, inputs, days));
+  for (size_t k = 0; k < days.size(); ++k) {
+    const Date day = days[k];
     // Only what coverage needs: emergency and any-admission probabilities.
     ScoreOptions only_needed;
     only_needed.top_cost = false;
     only_needed.contributions = false;
-    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(t, inputs, model, day, only_needed));
+    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(std::move(cohorts[k]), model, only_needed));
     if (save_strata) {
       PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, s, objecting));
       saved += n;

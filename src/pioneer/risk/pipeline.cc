@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "pioneer/base/sha256.h"
 #include "pioneer/risk/evaluation.h"
@@ -38,12 +41,6 @@ std::string TrainingDataHash(const Cohort& c) {
   return h.FinishHex();
 }
 
-std::vector<double> Select(const std::vector<double>& v, const std::vector<uint8_t>& mask) {
-  std::vector<double> out;
-  for (size_t i = 0; i < v.size(); ++i)
-    if (mask[i]) out.push_back(v[i]);
-  return out;
-}
 std::vector<uint8_t> Select(const std::vector<uint8_t>& v, const std::vector<uint8_t>& mask) {
   std::vector<uint8_t> out;
   for (size_t i = 0; i < v.size(); ++i)
@@ -69,92 +66,211 @@ Status CheckOutcomeYear(const RiskInputs& inputs, Date index_date) {
 
 bool InRecalibrationSplit(std::string_view nhs_number) { return Fnv1a(nhs_number) % 5 == 0; }
 bool InEarlyStoppingSplit(std::string_view nhs_number) { return (Fnv1a(nhs_number) / 5) % 5 == 0; }
+double NegativeSampleDraw(std::string_view nhs_number) {
+  return static_cast<double>((Fnv1a(nhs_number) / 25) % 1000000) / 1e6;
+}
 
 StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
                           const BoostParams& params,
                           const std::function<void(const std::string&)>& stage) {
+  std::mutex say_mu;
   auto say = [&](const std::string& m) {
+    std::lock_guard<std::mutex> lock(say_mu);
     if (stage) stage(m);
   };
   say("building features and outcomes at " + index_date.ToIso());
   PIONEER_RETURN_IF_ERROR(CheckOutcomeYear(inputs, index_date));
   PIONEER_ASSIGN_OR_RETURN(Cohort cohort, BuildCohort(t, inputs, index_date));
   std::vector<uint8_t> fit(cohort.rows()), recal(cohort.rows()), stop(cohort.rows());
+  std::vector<double> sample_u(cohort.rows());
   for (size_t i = 0; i < cohort.rows(); ++i) {
     const std::string_view nhs = t.persons().nhs_number[cohort.person[i]];
     recal[i] = InRecalibrationSplit(nhs);
     fit[i] = !recal[i];
     stop[i] = InEarlyStoppingSplit(nhs);
+    sample_u[i] = NegativeSampleDraw(nhs);
   }
   RiskModel model;
   model.index_date = index_date;
   model.params = params;
   model.data_sha256 = TrainingDataHash(cohort);
-  json per_outcome = json::object();
-  for (int oi = 0; oi < kOutcomeCount; ++oi) {
+  // The three outcomes are independent: each is fitted on its own thread (XGBoost on one
+  // thread per model), on at most params.threads threads.
+  struct Fitted {
+    Status status;
+    nlohmann::json summary;
+  };
+  std::array<Fitted, kOutcomeCount> fitted;
+  auto fit_outcome = [&](int oi) -> Status {
     const auto o = static_cast<Outcome>(oi);
     auto& om = model.outcomes[oi];
     const auto& y = cohort.label(o);
     say(fmt::format("fitting the baseline for {} ({} people)", OutcomeName(o), cohort.rows()));
     PIONEER_ASSIGN_OR_RETURN(om.baseline, FitLogistic(cohort, o, fit));
-    say(fmt::format("training the boosted model for {} (up to {} rounds)", OutcomeName(o),
-                    params.rounds));
     // Boosting starts from the baseline's log-odds (XGBoost base_margin).
-    std::vector<double> margin(cohort.rows()), pb(cohort.rows());
+    std::vector<double> margin(cohort.rows());
     for (size_t i = 0; i < cohort.rows(); ++i) {
       margin[i] = LogOdds(om.baseline, {&cohort.x[i * kFeatureCount], size_t(kFeatureCount)});
-      pb[i] = Sigmoid(margin[i]);
     }
+    // The people who grow the trees: all with the outcome; without it, all or a sample.
+    int64_t grow_negatives = 0;
+    for (size_t i = 0; i < cohort.rows(); ++i) grow_negatives += fit[i] && !stop[i] && !y[i];
+    const double fraction =
+        params.training_negatives > 0 && grow_negatives > params.training_negatives
+            ? static_cast<double>(params.training_negatives) / static_cast<double>(grow_negatives)
+            : 1.0;
+    // Case-control sampling with an offset: a sampled person's log-odds of being a case are
+    // the population's plus log(1 / fraction), so the growers start from the baseline's
+    // log-odds shifted by that much and the trees learn the same correction as on everyone.
+    std::vector<uint8_t> use = fit;
+    std::vector<double> train_margin = margin;
+    if (fraction < 1.0) {
+      const double shift = -std::log(fraction);
+      for (size_t i = 0; i < cohort.rows(); ++i) {
+        if (!fit[i] || stop[i]) continue;
+        train_margin[i] += shift;
+        if (!y[i] && sample_u[i] >= fraction) use[i] = 0;
+      }
+    }
+    say(fmt::format(
+        "training the boosted model for {} (up to {} rounds{})", OutcomeName(o), params.rounds,
+        fraction < 1.0 ? fmt::format("; {:.1f}% of those without the outcome", 100 * fraction)
+                       : std::string()));
+    BoostParams one = params;
+    one.threads = 1;
     int rounds_used = 0;
     PIONEER_ASSIGN_OR_RETURN(
-        om.boosted, BoostedModel::Train(cohort, o, fit, params, margin, stop, &rounds_used));
-    PIONEER_ASSIGN_OR_RETURN(std::vector<double> px, om.boosted.Predict(cohort, margin));
+        om.boosted, BoostedModel::Train(cohort, o, use, one, train_margin, stop, &rounds_used));
+    say(fmt::format("{}: {} boosted rounds; recalibrating both models", OutcomeName(o),
+                    rounds_used));
+    // Recalibration and the held-out AUROC: the recalibration people only.
+    PIONEER_ASSIGN_OR_RETURN(std::vector<double> pxr, om.boosted.Predict(cohort, margin, recal));
     const auto yr = Select(y, recal);
-    const auto pbr = Select(pb, recal), pxr = Select(px, recal);
+    std::vector<double> pbr;
+    pbr.reserve(yr.size());
+    for (size_t i = 0; i < cohort.rows(); ++i) {
+      if (recal[i]) pbr.push_back(Sigmoid(margin[i]));
+    }
     PIONEER_ASSIGN_OR_RETURN(om.baseline_recalibration, FitRecalibration(pbr, yr));
     PIONEER_ASSIGN_OR_RETURN(om.boosted_recalibration, FitRecalibration(pxr, yr));
     double positives = 0;
     for (auto v : y) positives += v;
-    per_outcome[OutcomeName(o)] = {{"prevalence", cohort.rows() ? positives / cohort.rows() : 0},
-                                   {"held_out_auroc_baseline", Auroc(pbr, yr).auc},
-                                   {"held_out_auroc_boosted", Auroc(pxr, yr).auc},
-                                   {"boosted_rounds", rounds_used},
-                                   {"baseline_iterations", om.baseline.iterations},
-                                   {"baseline_converged", om.baseline.converged}};
+    fitted[oi].summary = {{"prevalence", cohort.rows() ? positives / cohort.rows() : 0},
+                          {"held_out_auroc_baseline", Auroc(pbr, yr).auc},
+                          {"held_out_auroc_boosted", Auroc(pxr, yr).auc},
+                          {"boosted_rounds", rounds_used},
+                          {"boosted_negative_fraction", fraction},
+                          {"baseline_iterations", om.baseline.iterations},
+                          {"baseline_converged", om.baseline.converged}};
+    return OkStatus();
+  };
+  {
+    std::atomic<int> next{0};
+    auto worker = [&] {
+      for (int oi = next++; oi < kOutcomeCount; oi = next++) fitted[oi].status = fit_outcome(oi);
+    };
+    const int n = std::clamp(params.threads, 1, static_cast<int>(kOutcomeCount));
+    std::vector<std::thread> pool;
+    for (int k = 1; k < n; ++k) pool.emplace_back(worker);
+    worker();
+    for (std::thread& th : pool) th.join();
+  }
+  json per_outcome = json::object();
+  for (int oi = 0; oi < kOutcomeCount; ++oi) {
+    PIONEER_RETURN_IF_ERROR(fitted[oi].status);
+    per_outcome[OutcomeName(static_cast<Outcome>(oi))] = std::move(fitted[oi].summary);
   }
   size_t n_fit = std::count(fit.begin(), fit.end(), 1);
-  model.training = {{"index_date", index_date.ToIso()},
-                    {"people", cohort.rows()},
-                    {"fit_people", n_fit},
-                    {"recalibration_people", cohort.rows() - n_fit},
-                    {"split",
-                     "20% of people by a hash of the NHS Number recalibrate and test; of the "
-                     "rest, a fifth (by another hash) chooses the boosted model's number of "
-                     "rounds (early stopping), then the trees are refitted on all of the rest"},
-                    {"store_last_activity_date", inputs.last_activity_date.ToIso()},
-                    {"unit_cost_price_year", inputs.price_year},
-                    {"outcomes", per_outcome}};
+  model.training = {
+      {"index_date", index_date.ToIso()},
+      {"people", cohort.rows()},
+      {"fit_people", n_fit},
+      {"recalibration_people", cohort.rows() - n_fit},
+      {"split",
+       "20% of people by a hash of the NHS Number recalibrate and test; of the "
+       "rest, a fifth (by another hash) chooses the boosted model's number of "
+       "rounds (early stopping) and the others grow the trees"},
+      {"sampling", fmt::format("when more than {} people without the outcome would grow the "
+                               "trees, all with the outcome and a sample of those without (by "
+                               "a third hash; boosted_negative_fraction per outcome) grow them, "
+                               "starting from the baseline's log-odds plus log(1 / fraction) "
+                               "(case-control sampling with an offset); early stopping, "
+                               "recalibration and evaluation use everyone in their split",
+                               params.training_negatives)},
+      {"store_last_activity_date", inputs.last_activity_date.ToIso()},
+      {"unit_cost_price_year", inputs.price_year},
+      {"outcomes", per_outcome}};
   return model;
+}
+
+namespace {
+
+// Runs fn(0), ..., fn(n - 1) on at most `threads` threads (the calling one included); the
+// first error in task order.
+Status RunTasks(int n, int threads, const std::function<Status(int)>& fn) {
+  std::vector<Status> status(n);
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int k = next++; k < n; k = next++) status[k] = fn(k);
+  };
+  std::vector<std::thread> pool;
+  for (int k = 1; k < std::min(threads, n); ++k) pool.emplace_back(worker);
+  worker();
+  for (std::thread& th : pool) th.join();
+  for (const Status& st : status) PIONEER_RETURN_IF_ERROR(st);
+  return OkStatus();
+}
+
+int ScoringThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
+}
+
+}  // namespace
+
+StatusOr<std::vector<Cohort>> BuildCohorts(const timeline::Timeline& t, const RiskInputs& inputs,
+                                           std::span<const Date> index_dates) {
+  std::vector<Cohort> out(index_dates.size());
+  PIONEER_RETURN_IF_ERROR(
+      RunTasks(static_cast<int>(index_dates.size()), ScoringThreads(), [&](int k) -> Status {
+        PIONEER_ASSIGN_OR_RETURN(out[k], BuildCohort(t, inputs, index_dates[k]));
+        return OkStatus();
+      }));
+  return out;
 }
 
 StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
                        const RiskModel& model, Date index_date, const ScoreOptions& options) {
+  PIONEER_ASSIGN_OR_RETURN(Cohort cohort, BuildCohort(t, inputs, index_date));
+  return Score(std::move(cohort), model, options);
+}
+
+StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions& options) {
   Scores s;
-  PIONEER_ASSIGN_OR_RETURN(s.cohort, BuildCohort(t, inputs, index_date));
+  s.cohort = std::move(cohort);
   const Cohort& c = s.cohort;
+  // One task per outcome (one booster each), each writing its own vectors; then the
+  // contributions, which use the emergency booster again (a booster predicts on one thread at
+  // a time).
+  std::vector<int> outcomes;
   for (int oi = 0; oi < kOutcomeCount; ++oi) {
     if (oi == kTopCost && !options.top_cost) continue;
-    const auto& om = model.outcomes[oi];
-    auto& pb = s.baseline[oi];
-    pb.resize(c.rows());
-    std::vector<double> margin(c.rows());
-    for (size_t i = 0; i < c.rows(); ++i) {
-      margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
-      pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
-    }
-    PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
-    for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
+    outcomes.push_back(oi);
   }
+  PIONEER_RETURN_IF_ERROR(
+      RunTasks(static_cast<int>(outcomes.size()), ScoringThreads(), [&](int k) -> Status {
+        const int oi = outcomes[k];
+        const auto& om = model.outcomes[oi];
+        auto& pb = s.baseline[oi];
+        pb.resize(c.rows());
+        std::vector<double> margin(c.rows());
+        for (size_t i = 0; i < c.rows(); ++i) {
+          margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
+          pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
+        }
+        PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));
+        for (double& p : s.boosted[oi]) p = om.boosted_recalibration.Apply(p);
+        return OkStatus();
+      }));
   if (c.rows() > 0 && options.contributions) {
     PIONEER_ASSIGN_OR_RETURN(s.emergency_contributions,
                              model.outcomes[kEmergency].boosted.Contributions(c));

@@ -37,10 +37,17 @@ bool InRecalibrationSplit(std::string_view nhs_number);
 // True for about a fifth of people, by a hash independent of the recalibration split's: among
 // the training people, these choose the boosted model's number of rounds (early stopping).
 bool InEarlyStoppingSplit(std::string_view nhs_number);
+// A number in [0, 1) from a third hash of the NHS Number, independent of both splits: a person
+// without the outcome grows the trees when it is below the sampling fraction
+// (BoostParams::training_negatives).
+double NegativeSampleDraw(std::string_view nhs_number);
 
-// Trains both models for all three outcomes. REQUIRES: CheckOutcomeYear(inputs, index) ok.
+// Trains both models for all three outcomes, the outcomes side by side on params.threads
+// threads (the result does not depend on the thread count).
+// REQUIRES: CheckOutcomeYear(inputs, index) ok.
 // Errors: from the fits (e.g. an outcome that never occurs).
-// `stage` (optional) is told each step ("fitting baseline for emergency_admission", ...).
+// `stage` (optional) is told each step ("fitting baseline for emergency_admission", ...),
+// from any of the threads, one call at a time.
 StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
                           const BoostParams& params,
                           const std::function<void(const std::string&)>& stage = {});
@@ -57,9 +64,17 @@ struct ScoreOptions {
   bool top_cost = true;       // the top-5%-cost outcome (Resource Utilisation Bands)
   bool contributions = true;  // per-person SHAP contributions (scores.csv reasons)
 };
-// Outcomes left out keep empty vectors (and no contributions when not asked for).
+// Outcomes left out keep empty vectors (and no contributions when not asked for). The
+// outcomes are scored side by side on up to two threads; each model must then allow
+// prediction from several threads at once on different boosters (BoostedModel: one booster
+// per outcome, so it does).
 StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
                        const RiskModel& model, Date index_date, const ScoreOptions& options = {});
+// The same for a cohort already built (BuildCohort, BuildCohorts).
+StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions& options = {});
+// The cohorts at several index dates, built side by side on up to two threads.
+StatusOr<std::vector<Cohort>> BuildCohorts(const timeline::Timeline& t, const RiskInputs& inputs,
+                                           std::span<const Date> index_dates);
 
 // Likelihood of Admission band (West Leicestershire): 5 = p >= 50%, 4 = 40-49%, 3 = 30-39%,
 // 2 = 20-29%, 1 = below 20%.
@@ -79,8 +94,8 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
                       const std::string& path, const std::string& contributions_path = "",
                       std::span<const std::string> leave_out = {}, size_t* left_out = nullptr);
 
-// The evaluation (risk-report.json content): REQUIRES CheckOutcomeYear ok for the scores'
-// index date.
+// The evaluation (risk-report.json content; the outcomes measured on two threads): REQUIRES
+// CheckOutcomeYear ok for the scores' index date.
 nlohmann::json Evaluate(const Scores& s, const RiskModel& model, const RiskInputs& inputs);
 
 // Writes DIR/risk-report.json and DIR/risk-report.html (self-contained, chart.js embedded).

@@ -260,6 +260,12 @@ std::string SnapshotPath(const std::string& db_path) { return db_path + ".timeli
 
 Status WriteSnapshot(const Timeline& t, const store::StoreGeneration& generation,
                      const std::string& path) {
+  if (!t.options().only_tables.empty()) {
+    return InvalidArgumentError(
+        "a partial timeline (TimelineOptions::only_tables) is not "
+        "written as a snapshot: " +
+        path);
+  }
   const std::string gen = generation.Key();
   const std::string fields = FieldsText(t);
   std::vector<int64_t> linkage;

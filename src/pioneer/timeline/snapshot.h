@@ -35,7 +35,8 @@ inline constexpr uint32_t kSnapshotFormatVersion = 3;
 std::string SnapshotPath(const std::string& db_path);
 
 // Writes `t` to `path` atomically, recording `generation`. Errors: kUnavailable naming the
-// file on any I/O failure (the previous file, if any, is left untouched).
+// file on any I/O failure (the previous file, if any, is left untouched); kInvalidArgument
+// for a partial timeline (TimelineOptions::only_tables).
 // Test hook: when the environment variable PIONEER_SNAPSHOT_TEST_KILL_AFTER_BYTES=N is set,
 // the process kills itself (SIGKILL) once N bytes of the temporary file are written.
 Status WriteSnapshot(const Timeline& t, const store::StoreGeneration& generation,

@@ -290,6 +290,8 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   };
   PIONEER_RETURN_IF_ERROR(add_chunks(-1, "pds"));
   for (const SourceColumns& sc : kSourceColumns) {
+    const auto& only = options.only_tables;
+    if (!only.empty() && std::find(only.begin(), only.end(), sc.table) == only.end()) continue;
     PIONEER_RETURN_IF_ERROR(add_chunks(static_cast<int>(sc.source), sc.table));
   }
 

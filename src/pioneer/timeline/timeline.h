@@ -125,6 +125,11 @@ struct TimelineOptions {
   // Fields to load into each source's AttributeTable, by store table name
   // ("apc_episodes" -> {"admission_source", "diag_02", ...}). Unknown fields are an error.
   std::map<std::string, std::vector<std::string>> attributes;
+  // Non-empty: read pds and only these source tables ("risk_strata", "care_plans", ...); the
+  // other sources stay empty. A partial timeline answers questions about those sources alone
+  // (e.g. the national-condition metrics right after risk strata were saved) and is never
+  // written as a snapshot (WriteSnapshot refuses it).
+  std::vector<std::string> only_tables;
 };
 
 // Per source: how many rows could be placed on a person's timeline. A row is placed on the

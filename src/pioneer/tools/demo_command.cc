@@ -1,8 +1,12 @@
 // `pioneer demo [--population N] [--out DIR] [--seed S]`: the README's main command.
 //
 // Runs the whole chain on the embedded default, so a newcomer sees Pioneer working end to end
-// in one command: synthetic area -> ingest into DIR/pioneer.db -> person timeline ->
-// data-quality report (terminal, DIR/quality.json, DIR/quality.html). The demo owns
+// in one command: synthetic area -> ingest into DIR/pioneer.db -> NHS Number tracing -> person
+// timeline -> data-quality report (terminal, DIR/quality.json, DIR/quality.html) -> risk
+// stratification (saving the strata) -> every BCF metric (DIR/metrics.json, the national-
+// condition figures from those strata included) -> the BCF plan report. Nothing is done twice:
+// one timeline and one load of the metrics' reference data serve every step, and the data
+// quality scan runs alongside that load. The demo owns
 // DIR/extracts and DIR/pioneer.db and recreates them on each run, so repeated runs never mix
 // two areas in one store.
 #include <CLI/CLI.hpp>
@@ -14,6 +18,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,6 +29,7 @@
 #include "pioneer/link/truth_evaluation.h"
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/metrics/run.h"
 #include "pioneer/quality/quality_dashboard.h"
 #include "pioneer/quality/quality_report.h"
@@ -197,14 +203,24 @@ int RunDemo(const DemoArgs& a) {
   std::string tl = TimelineSummaryText(*timeline, Since(t_start));
   std::fwrite(tl.data(), 1, tl.size(), stdout);
 
-  // 4. Data quality. The synthetic extract ends on so.end: judge "future" against that.
+  // 4. Data quality, and alongside it the metrics' reference data (LoadReferenceData: SQL over
+  // the whole store, loaded once for the metrics and the plan report): two independent
+  // read-only passes over the store, each on its own connection and thread. The synthetic
+  // extract ends on so.end: judge "future" against that.
   step_done("timeline");
-  std::printf("[5/8] Data quality\n");
+  std::printf("[5/8] Data quality (and the metrics' reference data alongside)\n");
   std::fflush(stdout);
   quality::QualityOptions qo;
   qo.as_of = so.end;
-  auto q = quality::BuildQualityReport(**store, qo);
+  StatusOr<quality::QualityReport> q = InternalError("quality not run");
+  std::thread quality_thread([&] {
+    auto reader = store::Store::OpenExistingSqlite(db.string());
+    q = reader.ok() ? quality::BuildQualityReport(**reader, qo) : reader.status();
+  });
+  StatusOr<metrics::ReferenceData> reference = metrics::LoadReferenceData(**store);
+  quality_thread.join();
   if (!q.ok()) return Fail("quality", q.status());
+  if (!reference.ok()) return Fail("metrics reference data", reference.status());
   std::string table = quality::RenderQualityTable(*q, qo);
   std::fwrite(table.data(), 1, table.size(), stdout);
   if (!WriteText(out / "quality.json", quality::QualityReportToJson(*q).dump(2) + "\n") ||
@@ -217,30 +233,12 @@ int RunDemo(const DemoArgs& a) {
     return 2;
   }
 
-  // Metrics: every BCF metric (metrics/run.h), summary by financial year on the terminal;
-  // months, quarters and years in DIR/metrics.json (switches at their defaults, listed there).
-  step_done("quality");
-  std::printf("[6/8] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
-  std::fflush(stdout);
-  metrics::EvaluateStoreOptions mo;
-  mo.range = *Period::Parse("2013-04..2016-03");
-  mo.granularities = {metrics::Granularity::kMonth, metrics::Granularity::kQuarter,
-                      metrics::Granularity::kYear};
-  mo.timeline = &*timeline;
-  auto bcf = metrics::EvaluateStore(**store, mo);
-  if (!bcf.ok()) return Fail("metrics", bcf.status());
-  std::string bcf_summary = metrics::SummaryTable(*bcf);
-  std::fwrite(bcf_summary.data(), 1, bcf_summary.size(), stdout);
-  if (!WriteText(out / "metrics.json", metrics::ReportJson(*bcf).dump(1) + "\n")) {
-    std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "metrics.json").c_str());
-    return 2;
-  }
-
   // Risk of emergency admission: trained one year before the last full outcome year and
   // evaluated on it (temporal validation), with the joint care plan coverage of the
-  // high-risk; the BCF report then shows that national condition.
-  step_done("metrics");
-  std::printf("[7/8] Risk stratification: train at %s, evaluate at %s\n",
+  // high-risk, whose strata it saves to the store; the metrics then count them (nc_*) and the
+  // BCF report shows that national condition.
+  step_done("quality and reference data");
+  std::printf("[6/8] Risk stratification: train at %s, evaluate at %s\n",
               so.start.AddMonths(24).ToIso().c_str(), so.start.AddMonths(36).ToIso().c_str());
   std::fflush(stdout);
   std::string risk_summary;
@@ -250,8 +248,34 @@ int RunDemo(const DemoArgs& a) {
     return rc;
   std::fwrite(risk_summary.data(), 1, risk_summary.size(), stdout);
 
-  // BCF plan report for the demo plan: DIR/report/bcf-part2.xlsx and dashboard.html.
+  // Metrics: every BCF metric (metrics/run.h), summary by financial year on the terminal;
+  // months, quarters and years in DIR/metrics.json (switches at their defaults, listed there).
+  // The national-condition metrics read the strata the risk step has just saved, which the
+  // timeline (built before) does not hold: they are evaluated again on a timeline of those
+  // tables alone (metrics::ReevaluateDerived), as a fresh `pioneer metrics` would count them.
   step_done("risk");
+  std::printf("[7/8] BCF metrics 2013/14-2015/16 (fast engine, disclosure control on)\n");
+  std::fflush(stdout);
+  metrics::EvaluateStoreOptions mo;
+  mo.range = *Period::Parse("2013-04..2016-03");
+  mo.granularities = {metrics::Granularity::kMonth, metrics::Granularity::kQuarter,
+                      metrics::Granularity::kYear};
+  mo.timeline = &*timeline;
+  mo.reference = &*reference;
+  auto bcf = metrics::EvaluateStore(**store, mo);
+  if (!bcf.ok()) return Fail("metrics", bcf.status());
+  if (Status st = metrics::ReevaluateDerived(**store, mo, {"risk_strata"}, *bcf); !st.ok()) {
+    return Fail("metrics (national condition)", st);
+  }
+  std::string bcf_summary = metrics::SummaryTable(*bcf);
+  std::fwrite(bcf_summary.data(), 1, bcf_summary.size(), stdout);
+  if (!WriteText(out / "metrics.json", metrics::ReportJson(*bcf).dump(1) + "\n")) {
+    std::fprintf(stderr, "pioneer demo: cannot write %s\n", (out / "metrics.json").c_str());
+    return 2;
+  }
+
+  // BCF plan report for the demo plan: DIR/report/bcf-part2.xlsx and dashboard.html.
+  step_done("metrics");
   std::string plan_xlsx, plan_html;
   const std::string plan_file = DemoPlanFile(a, out);
   if (plan_file.empty()) {
@@ -262,9 +286,9 @@ int RunDemo(const DemoArgs& a) {
               a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
   std::fflush(stdout);
   std::string headline;
-  if (int rc =
-          WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx, &plan_html,
-                          &*timeline, &headline, (out / "risk" / "risk-report.json").string());
+  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
+                               &plan_html, &*timeline, &headline,
+                               (out / "risk" / "risk-report.json").string(), {}, &*reference);
       rc != 0)
     return rc;
   std::fwrite(headline.data(), 1, headline.size(), stdout);

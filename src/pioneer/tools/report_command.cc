@@ -37,7 +37,8 @@ int Fail(const std::string& m) {
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
                     const timeline::Timeline* timeline, std::string* headline,
-                    const std::string& risk_report, const std::vector<std::string>& care_trak) {
+                    const std::string& risk_report, const std::vector<std::string>& care_trak,
+                    const metrics::ReferenceData* reference) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
   auto store = store::Store::OpenExistingSqlite(db);
@@ -54,7 +55,7 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
     opened.emplace(std::move(*t));
     timeline = &*opened;
   }
-  auto data = report::BuildReport(*plan, **store, timeline);
+  auto data = report::BuildReport(*plan, **store, timeline, reference);
   if (!data.ok()) return Fail(data.status().ToString());
   if (!risk_report.empty()) {
     auto nc = report::ReadNationalCondition(risk_report);

@@ -27,6 +27,7 @@ namespace {
 struct RiskArgs {
   std::string db, model, index_date, out, contributions;
   int rounds = risk::BoostParams{}.rounds;
+  int64_t training_negatives = risk::BoostParams{}.training_negatives;
   int threads = 2;
   bool save_strata = false;
 };
@@ -36,7 +37,13 @@ int Fail(const char* cmd, const Status& s) {
   return s.code() == StatusCode::kInternal ? 3 : 2;
 }
 
-void Stage(const std::string& m) { std::fprintf(stderr, "risk: %s\n", m.c_str()); }
+// Each stage with the seconds since the first one (where a long run spends its time).
+void Stage(const std::string& m) {
+  static const auto start = std::chrono::steady_clock::now();
+  std::fprintf(stderr, "risk: [%6.1f s] %s\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+               m.c_str());
+}
 
 bool SamePath(const std::string& a, const std::string& b) {
   std::error_code ec;
@@ -77,8 +84,13 @@ int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date t
   if (!model.ok()) return Fail("(demo)", model.status());
   if (Status s = risk::SaveModel(*model, out_dir + "/model"); !s.ok()) return Fail("(demo)", s);
   if (Status s = risk::CheckOutcomeYear(*inputs, evaluate_date); !s.ok()) return Fail("(demo)", s);
-  auto scores = risk::Score(t, *inputs, *model, evaluate_date);
+  Stage("scoring the cohort at " + evaluate_date.ToIso());
+  // The demo writes no score list, so no per-person contributions (reasons).
+  risk::ScoreOptions so;
+  so.contributions = false;
+  auto scores = risk::Score(t, *inputs, *model, evaluate_date, so);
   if (!scores.ok()) return Fail("(demo)", scores.status());
+  Stage("evaluating both models against the outcome year");
   auto eval = risk::Evaluate(*scores, *model, *inputs);
   Stage("measuring joint care plan coverage of the high-risk (national condition)");
   // The demo saves the strata too, so the catalogue metrics nc_* have them.
@@ -86,7 +98,9 @@ int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date t
                                            /*save_strata=*/true);
   if (!nc.ok()) return Fail("(demo)", nc.status());
   eval["national_condition"] = std::move(*nc);
+  Stage("writing the report");
   if (Status s = risk::WriteReport(eval, out_dir); !s.ok()) return Fail("(demo)", s);
+  Stage("done");
   *summary = risk::EvaluationSummary(eval);
   return 0;
 }
@@ -105,6 +119,7 @@ int RunTrain(const RiskArgs& a) {
   if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("train", s);
   risk::BoostParams params;
   params.rounds = a.rounds;
+  params.training_negatives = a.training_negatives;
   params.threads = a.threads;
   const auto start = std::chrono::steady_clock::now();
   auto model = risk::Train(*t, inputs, *d, params, Stage);
@@ -188,7 +203,9 @@ int RunReport(const RiskArgs& a) {
   risk::RiskInputs inputs;
   if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("report", s);
   if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("report", s);
-  auto scores = risk::Score(*t, inputs, *model, *d);
+  risk::ScoreOptions so;  // an aggregate report: no per-person contributions
+  so.contributions = false;
+  auto scores = risk::Score(*t, inputs, *model, *d, so);
   if (!scores.ok()) return Fail("report", scores.status());
   auto eval = risk::Evaluate(*scores, *model, inputs);
   {
@@ -238,7 +255,16 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
                    "held-out fifth of the training people)")
       ->capture_default_str()
       ->check(CLI::Range(1, 5000));
-  train->add_option("--threads", args->threads, "XGBoost threads")->capture_default_str();
+  train
+      ->add_option("--training-negatives", args->training_negatives,
+                   "At most this many people without the outcome grow each boosted model: "
+                   "above it, a random sample of them, weighted up (0: all; docs/risk.md)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  train
+      ->add_option("--threads", args->threads,
+                   "Threads (the three outcomes are fitted side by side)")
+      ->capture_default_str();
   train->callback([args, &exit_code] { exit_code = RunTrain(*args); });
 
   auto* score = risk->add_subcommand(
