@@ -348,6 +348,37 @@ std::string HttpDate(const std::string& iso) {
   return buf;
 }
 
+// A history or vread request: the resource named in the URL and, for a vread, the version.
+struct HistoryRequest {
+  std::string type;
+  std::string id;
+  std::optional<std::string> vid;
+};
+
+[[noreturn]] void HistoryNotFound(const HistoryRequest& h) {
+  Fail(404, "not-found",
+       h.vid ? fmt::format("Version {} of {}/{} is not known", h.vid->substr(0, 20), h.type,
+                           h.id.substr(0, 40))
+             : fmt::format("Resource {}/{} is not known", h.type, h.id.substr(0, 40)));
+}
+
+// The history Bundle of the versions (oldest first; `bundle_id` names the resource in it),
+// or for a vread the one version with its ETag and Last-Modified; 404 when there is none.
+void SendHistory(Ctx& c, const HistoryRequest& h, std::string_view bundle_id,
+                 const std::vector<fhir::ResourceVersion>& versions) {
+  if (versions.empty()) HistoryNotFound(h);
+  if (!h.vid)
+    return SendJson(c.res, 200, fhir::HistoryBundle(c.base_url, h.type, bundle_id, versions));
+  for (const fhir::ResourceVersion& v : versions) {
+    if (std::to_string(v.version) != *h.vid) continue;
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.version));
+    std::string modified = HttpDate(v.last_modified);
+    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+    return SendJson(c.res, 200, v.resource);
+  }
+  HistoryNotFound(h);
+}
+
 fhir::SearchParams Service::Params(const Ctx& c) const {
   fhir::SearchParams out;
   for (const auto& [k, v] : c.req.params) out.emplace_back(k, v);
@@ -837,45 +868,30 @@ void Service::SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, i
 // through the gate like a read.
 void Service::CarePlanHistory(Ctx& c) {
   RequireScope(c, "CarePlan");
-  const std::string id = c.req.matches[1];
-  const bool vread = c.req.matches.size() > 2 && c.req.matches[2].matched;
-  const std::string vid = vread ? std::string(c.req.matches[2]) : "";
-  auto not_found = [&] {
-    Fail(404, "not-found",
-         vread ? fmt::format("Version {} of CarePlan/{} is not known", vid.substr(0, 20),
-                             id.substr(0, 40))
-               : fmt::format("Resource CarePlan/{} is not known", id.substr(0, 40)));
-  };
-  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(id);
-  if (!plan_id) not_found();
+  HistoryRequest h{"CarePlan", c.req.matches[1], std::nullopt};
+  if (c.req.matches.size() > 2 && c.req.matches[2].matched) h.vid = c.req.matches[2];
+  const char* action = h.vid ? "CarePlan.vread" : "CarePlan.history";
+  std::optional<int64_t> plan_id = fhir::ParseCarePlanId(h.id);
+  if (!plan_id) HistoryNotFound(h);
   std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
   if (plan) person = NhsNumber::Parse(plan->nhs_number);
   ig::Gate gate(c.store, c.now, c.audit);
   if (!person) {
-    Check(gate.AuditOther(*c.who, vread ? "CarePlan.vread" : "CarePlan.history", nullptr, "denied",
-                          ""));
-    not_found();
+    Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
+    HistoryNotFound(h);
   }
-  std::optional<ig::PersonAccess> access =
-      Check(gate.Open(*c.who, *person, vread ? "CarePlan.vread" : "CarePlan.history"));
-  if (!access) not_found();
-  std::vector<careplan::PlanVersion> versions =
+  std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, action));
+  if (!access) HistoryNotFound(h);
+  std::vector<careplan::PlanVersion> plans =
       Check(ig::PersonRecords(c.store).CarePlanHistory(*access, *plan_id));
   Check(gate.Audit(*access));
-  if (versions.empty()) not_found();
-  if (!vread) {
-    return SendJson(c.res, 200,
-                    fhir::CarePlanHistoryBundle(c.base_url, versions, access->patient_id()));
+  std::vector<fhir::ResourceVersion> versions;
+  for (const careplan::PlanVersion& v : plans) {
+    versions.push_back(
+        {v.plan.version, v.plan.recorded_at, fhir::CarePlanResource(v.plan, access->patient_id())});
   }
-  for (const careplan::PlanVersion& v : versions) {
-    if (std::to_string(v.plan.version) != vid) continue;
-    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.plan.version));
-    std::string modified = HttpDate(v.plan.recorded_at);
-    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
-    return SendJson(c.res, 200, fhir::CarePlanResource(v.plan, access->patient_id()));
-  }
-  not_found();
+  SendHistory(c, h, fmt::format("cp-{}", *plan_id), versions);
 }
 
 // POST /fhir/CarePlan, optionally conditional (If-None-Exist: identifier=system|value).
@@ -1356,21 +1372,14 @@ void Service::ConsentRead(Ctx& c) {
 // GET /fhir/Consent/{id}/_history and /_history/{vid}: every recording and lifting.
 void Service::ConsentHistory(Ctx& c) {
   RequireScope(c, "Consent");
-  const std::string id = c.req.matches[1];
-  const bool vread = c.req.matches.size() > 2 && c.req.matches[2].matched;
-  const std::string vid = vread ? std::string(c.req.matches[2]) : "";
-  auto not_found = [&] {
-    Fail(404, "not-found",
-         vread ? fmt::format("Version {} of Consent/{} is not known", vid.substr(0, 20),
-                             id.substr(0, 40))
-               : fmt::format("Resource Consent/{} is not known", id.substr(0, 40)));
-  };
-  std::optional<int64_t> pid = fhir::ParseConsentId(id);
-  if (!pid) not_found();
+  HistoryRequest h{"Consent", c.req.matches[1], std::nullopt};
+  if (c.req.matches.size() > 2 && c.req.matches[2].matched) h.vid = c.req.matches[2];
+  std::optional<int64_t> pid = fhir::ParseConsentId(h.id);
+  if (!pid) HistoryNotFound(h);
   ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access =
-      Check(gate.OpenConsent(*c.who, *pid, vread ? "Consent.vread" : "Consent.history"));
-  if (!access) not_found();
+      Check(gate.OpenConsent(*c.who, *pid, h.vid ? "Consent.vread" : "Consent.history"));
+  if (!access) HistoryNotFound(h);
   std::vector<ig::ObjectionVersion> history = Check(ig::ObjectionHistory(c.store, *access));
   Check(gate.Audit(*access));
   std::vector<fhir::ResourceVersion> versions;
@@ -1378,16 +1387,7 @@ void Service::ConsentHistory(Ctx& c) {
     versions.push_back({v.version, v.record.imported_at,
                         fhir::ConsentResource(v.record, *pid, v.objecting, v.version)});
   }
-  if (versions.empty()) not_found();
-  if (!vread) return SendJson(c.res, 200, fhir::HistoryBundle(c.base_url, "Consent", id, versions));
-  for (const fhir::ResourceVersion& v : versions) {
-    if (std::to_string(v.version) != vid) continue;
-    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.version));
-    std::string modified = HttpDate(v.last_modified);
-    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
-    return SendJson(c.res, 200, v.resource);
-  }
-  not_found();
+  SendHistory(c, h, h.id, versions);
 }
 
 // GET /fhir/Consent?patient=: zero or one Consent.
@@ -1610,36 +1610,20 @@ void Service::DocumentUpdate(Ctx& c) {
 
 // GET /fhir/{document type}/{id}/_history and /_history/{vid}.
 void Service::DocumentHistory(Ctx& c) {
-  const std::string type = c.req.matches[1];
-  const std::string id = c.req.matches[2];
-  RequireScope(c, type);
-  const bool vread = c.req.matches.size() > 3 && c.req.matches[3].matched;
-  const std::string vid = vread ? std::string(c.req.matches[3]) : "";
+  HistoryRequest h{c.req.matches[1], c.req.matches[2], std::nullopt};
+  RequireScope(c, h.type);
+  if (c.req.matches.size() > 3 && c.req.matches[3].matched) h.vid = c.req.matches[3];
   ig::Gate gate(c.store, c.now, c.audit);
-  auto [doc, access] = OpenDocument(c, gate, type, id, type + (vread ? ".vread" : ".history"));
-  std::vector<documents::Document> versions =
+  auto [doc, access] =
+      OpenDocument(c, gate, h.type, h.id, h.type + (h.vid ? ".vread" : ".history"));
+  std::vector<documents::Document> docs =
       Check(ig::PersonRecords(c.store).DocumentHistory(access, doc.doc_id));
   Check(gate.Audit(access));
-  auto not_found = [&] {
-    Fail(404, "not-found",
-         vread ? fmt::format("Version {} of {}/{} is not known", vid.substr(0, 20), type,
-                             id.substr(0, 40))
-               : fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
-  };
-  if (versions.empty()) not_found();
-  std::vector<fhir::ResourceVersion> out;
-  for (const documents::Document& v : versions) {
-    out.push_back({v.version, v.written_at, fhir::DocumentResource(v, access.patient_id())});
+  std::vector<fhir::ResourceVersion> versions;
+  for (const documents::Document& v : docs) {
+    versions.push_back({v.version, v.written_at, fhir::DocumentResource(v, access.patient_id())});
   }
-  if (!vread) return SendJson(c.res, 200, fhir::HistoryBundle(c.base_url, type, id, out));
-  for (const fhir::ResourceVersion& v : out) {
-    if (std::to_string(v.version) != vid) continue;
-    c.res.set_header("ETag", fmt::format("W/\"{}\"", v.version));
-    std::string modified = HttpDate(v.last_modified);
-    if (!modified.empty()) c.res.set_header("Last-Modified", modified);
-    return SendJson(c.res, 200, v.resource);
-  }
-  not_found();
+  SendHistory(c, h, h.id, versions);
 }
 
 void Service::NotSupported(Ctx& c) {
