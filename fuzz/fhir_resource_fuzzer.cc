@@ -20,6 +20,7 @@
 #include "pioneer/fhir/bundle.h"
 #include "pioneer/fhir/care_plan_write.h"
 #include "pioneer/fhir/consent.h"
+#include "pioneer/fhir/directory.h"
 #include "pioneer/fhir/document.h"
 #include "pioneer/fhir/resources.h"
 
@@ -190,6 +191,29 @@ void DocumentChecks(const json& body, const std::vector<std::string>& values,
   }
 }
 
+// A directory entry, as each directory type: problems echo nothing; an accepted body read
+// back (DirectoryResource) parses again to the same identifiers and name.
+void DirectoryChecks(const json& body, const std::vector<std::string>& values,
+                     const std::vector<std::string>& names) {
+  for (std::string_view type : documents::DirectoryTypes()) {
+    fhir::DirectoryParse first = fhir::ParseDirectoryResource(body, type);
+    CheckProblems(first.problems, values, names);
+    if (!first.not_a_resource.empty() || !first.problems.empty()) continue;
+    documents::DirectoryEntry e;
+    e.entry_id = 9;
+    e.resource_type = std::string(type);
+    e.resource = first.stored;
+    e.written_at = "2026-01-02T03:04:05Z";
+    json read = fhir::DirectoryResource(e);
+    fhir::DirectoryParse again = fhir::ParseDirectoryResource(json::parse(read.dump()), type);
+    Require(again.not_a_resource.empty() && again.problems.empty(),
+            "a directory entry read back parses without problems");
+    Require(again.identifiers == first.identifiers, "directory identifiers round trip");
+    Require(again.name == first.name, "directory name round trip");
+    Require(read["id"] == "dir-9", "directory id");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -202,6 +226,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   BundleChecks(body, values, names);
   DocumentChecks(body, values, names);
+  DirectoryChecks(body, values, names);
 
   fhir::CarePlanParse plan = fhir::ParseCarePlan(body);
   CheckProblems(plan.problems, values, names);

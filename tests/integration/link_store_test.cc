@@ -164,7 +164,8 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
-                           "DROP TABLE fhir_document_history; DROP TABLE fhir_documents; "
+                           "DROP TABLE fhir_directory; DROP TABLE fhir_document_history; "
+                           "DROP TABLE fhir_documents; "
                            "DROP TABLE ig_objection_history; DROP TABLE risk_strata; "
                            "DROP TABLE care_plan_rejects; DROP TABLE care_plan_imports; "
                            "DROP TABLE care_plan_history; DROP TABLE care_plans; "
@@ -183,7 +184,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   for (const char* t :
        {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans", "care_plan_history",
         "care_plan_imports", "care_plan_rejects", "risk_strata", "ig_objection_history",
-        "fhir_documents", "fhir_document_history"}) {
+        "fhir_documents", "fhir_document_history", "fhir_directory"}) {
     EXPECT_TRUE((*st)->HasTable(t)) << t;
   }
   std::string version;

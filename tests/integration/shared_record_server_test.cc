@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -1938,7 +1940,7 @@ TEST_F(SharedRecordTest, DocumentsFromOtherOrganisationsAreWrittenVersionedAndGa
   EXPECT_EQ(Get(Token("sw"), "/fhir/Observation?patient=" + p1).body["total"], 1);
 
   // A Synthea-shaped transaction: the Patient matched by NHS Number, an Observation and an
-  // Immunization that reference it by urn:uuid. With an Encounter (not writable here) the
+  // Immunization that reference it by urn:uuid. With a Specimen (not stored here) the
   // whole transaction fails and nothing is stored; without it both are created.
   auto entry = [](const std::string& full_url, const std::string& type, json resource) {
     return json{{"fullUrl", full_url},
@@ -1960,15 +1962,15 @@ TEST_F(SharedRecordTest, DocumentsFromOtherOrganisationsAreWrittenVersionedAndGa
        entry("urn:uuid:0f2c8a51-0000-4000-8000-000000000002", "Observation",
              observation(pat, "tx-hr", 66)),
        entry("urn:uuid:0f2c8a51-0000-4000-8000-000000000003", "Immunization", immunization)});
-  json with_encounter = entries;
-  with_encounter.push_back(entry(
-      "urn:uuid:0f2c8a51-0000-4000-8000-000000000004", "Encounter",
-      {{"resourceType", "Encounter"}, {"status", "finished"}, {"subject", {{"reference", pat}}}}));
+  json with_specimen = entries;
+  with_specimen.push_back(entry(
+      "urn:uuid:0f2c8a51-0000-4000-8000-000000000004", "Specimen",
+      {{"resourceType", "Specimen"}, {"status", "available"}, {"subject", {{"reference", pat}}}}));
   auto bundle = [](json e) {
     return json{{"resourceType", "Bundle"}, {"type", "transaction"}, {"entry", std::move(e)}}
         .dump();
   };
-  Reply refused = Post(gp, "/fhir", bundle(with_encounter), fhir_json);
+  Reply refused = Post(gp, "/fhir", bundle(with_specimen), fhir_json);
   EXPECT_EQ(refused.status, 405) << refused.raw;
   EXPECT_EQ(Get(gp, "/fhir/Immunization?patient=" + p1).body["total"], 0);
   Reply tx = Post(gp, "/fhir", bundle(entries), fhir_json);
@@ -1980,6 +1982,163 @@ TEST_F(SharedRecordTest, DocumentsFromOtherOrganisationsAreWrittenVersionedAndGa
   EXPECT_EQ(imm.body["entry"][0]["resource"]["patient"]["reference"], "Patient/" + p1);
   EXPECT_EQ(Get(gp, "/fhir/Immunization?patient=" + p1 + "&vaccine-code=1119349007").body["total"],
             1);
+}
+
+// Synthea's output as Synthea writes it (tests/fhir/synthea/: the hospital and practitioner
+// batches, then a patient transaction of every type it writes), with one change an English
+// deployment makes: the Patient entry carries the person's NHS Number. Everything loads, no
+// stored reference is left pointing at a urn: or a conditional search, and the records read
+// back through the gate.
+TEST_F(SharedRecordTest, SyntheaOutputLoadsWholeWithEveryReferenceResolved) {
+  const std::string fhir_json = "application/fhir+json";
+  const std::string gp = SignIn("gp_a", "user/*.read user/*.write");
+  ASSERT_FALSE(gp.empty());
+  const std::string p1 = PatientId(gp, kP1);
+  ASSERT_FALSE(p1.empty());
+  auto load = [](const std::string& name) {
+    std::ifstream in(testing::SourceDir() + "/tests/fhir/synthea/" + name);
+    return json::parse(in, nullptr, false);
+  };
+  auto statuses = [](const Reply& r) {
+    std::vector<std::string> out;
+    if (r.body.is_object() && r.body.contains("entry")) {
+      for (const json& e : r.body["entry"]) out.push_back(e["response"]["status"]);
+    }
+    return out;
+  };
+
+  // The directory first: organisations and their location, then practitioners and their
+  // roles (whose references to both resolve). Loaded twice, the second time finds them all
+  // (If-None-Exist) and creates no second copy.
+  json hospital = load("hospitalInformation.json");
+  ASSERT_TRUE(hospital.is_object());
+  Reply h1 = Post(gp, "/fhir", hospital.dump(), fhir_json);
+  ASSERT_EQ(h1.status, 200) << h1.raw;
+  EXPECT_EQ(statuses(h1), std::vector<std::string>(3, "201 Created")) << h1.raw;
+  Reply h2 = Post(gp, "/fhir", hospital.dump(), fhir_json);
+  EXPECT_EQ(statuses(h2), std::vector<std::string>(3, "200 OK")) << h2.raw;
+  Reply practitioners = Post(gp, "/fhir", load("practitionerInformation.json").dump(), fhir_json);
+  ASSERT_EQ(practitioners.status, 200) << practitioners.raw;
+  EXPECT_EQ(statuses(practitioners), std::vector<std::string>(4, "201 Created"))
+      << practitioners.raw;
+  const std::string synthea = "https://github.com/synthetichealth/synthea";
+  Reply org =
+      Get(gp, "/fhir/Organization?identifier=" + synthea + "|ef58ea08-d883-3957-8300-150554edc8fb");
+  ASSERT_EQ(org.body["total"], 1) << org.raw;
+  const std::string org_id =
+      "Organization/" + org.body["entry"][0]["resource"]["id"].get<std::string>();
+  Reply doctor = Get(gp, "/fhir/Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999994392");
+  ASSERT_EQ(doctor.body["total"], 1) << doctor.raw;
+  const std::string doctor_id =
+      "Practitioner/" + doctor.body["entry"][0]["resource"]["id"].get<std::string>();
+  EXPECT_EQ(Get(gp, "/fhir/Practitioner?name=till").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/" + std::string("fhir/") + doctor_id).body["name"][0]["family"], "Tiller");
+  Reply roles = Get(gp, "/fhir/PractitionerRole");
+  ASSERT_EQ(roles.body["total"], 2) << roles.raw;
+  EXPECT_EQ(roles.body["entry"][0]["resource"]["practitioner"]["reference"], doctor_id);
+  EXPECT_EQ(roles.body["entry"][0]["resource"]["organization"]["reference"], org_id);
+  // Directory entries are not person-level: another practice's GP reads them too.
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/" + doctor_id).status, 200);
+
+  // The patient's transaction, with the NHS Number added to the Patient entry.
+  json bundle = load("patient.json");
+  ASSERT_TRUE(bundle.is_object());
+  json& patient = bundle["entry"][0]["resource"];
+  ASSERT_EQ(patient["resourceType"], "Patient");
+  patient["identifier"].push_back(
+      {{"system", "https://fhir.nhs.uk/Id/nhs-number"}, {"value", kP1}});
+  std::map<std::string, int> sent;  // resource type -> entries
+  for (const json& e : bundle["entry"]) ++sent[e["resource"]["resourceType"].get<std::string>()];
+  auto everything = [&] {
+    std::map<std::string, std::vector<json>> by_type;
+    for (int offset = 0;; offset += 200) {
+      Reply r = Get(
+          gp, "/fhir/Patient/" + p1 + "/$everything?_count=200&_offset=" + std::to_string(offset));
+      if (r.status != 200 || !r.body.contains("entry")) break;
+      for (const json& e : r.body["entry"]) {
+        by_type[e["resource"]["resourceType"]].push_back(e["resource"]);
+      }
+      if (r.body["entry"].size() < 200) break;
+    }
+    return by_type;
+  };
+  auto before = everything();
+  Reply tx = Post(gp, "/fhir", bundle.dump(), fhir_json);
+  ASSERT_EQ(tx.status, 200) << tx.raw.substr(0, 2000);
+  EXPECT_EQ(tx.body["type"], "transaction-response");
+  std::vector<std::string> st = statuses(tx);
+  ASSERT_EQ(st.size(), bundle["entry"].size());
+  EXPECT_EQ(st[0], "200 OK");  // the Patient, matched
+  for (size_t i = 1; i < st.size(); ++i) EXPECT_EQ(st[i], "201 Created") << i;
+
+  // Every person-level type arrived (the Medication went to the directory), and nothing
+  // stored points at a urn: or a conditional search.
+  auto after = everything();
+  for (const auto& [type, n] : sent) {
+    if (type == "Patient" || type == "Medication") continue;
+    EXPECT_EQ(after[type].size(), before[type].size() + n) << type;
+  }
+  std::function<void(const json&, const std::string&)> no_placeholders =
+      [&](const json& j, const std::string& where) {
+        if (j.is_object()) {
+          for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it.key() == "reference" && it->is_string()) {
+              const std::string ref = *it;
+              EXPECT_NE(ref.rfind("urn:", 0), 0u) << where << " " << ref;
+              EXPECT_EQ(ref.find('?'), std::string::npos) << where << " " << ref;
+            }
+            no_placeholders(*it, where);
+          }
+        } else if (j.is_array()) {
+          for (const json& e : j) no_placeholders(e, where);
+        }
+      };
+  for (const auto& [type, list] : after) {
+    for (const json& r : list) no_placeholders(r, type + "/" + r.value("id", ""));
+  }
+  // The references point where they should.
+  json encounter;
+  for (const json& e : after["Encounter"]) {
+    if (e.value("id", "").rfind("doc-", 0) == 0) encounter = e;
+  }
+  ASSERT_TRUE(encounter.is_object());
+  EXPECT_EQ(encounter["subject"]["reference"], "Patient/" + p1);
+  EXPECT_EQ(encounter["serviceProvider"]["reference"], org_id);
+  EXPECT_EQ(encounter["participant"][0]["individual"]["reference"], doctor_id);
+  const std::string encounter_ref = "Encounter/" + encounter["id"].get<std::string>();
+  json plan;
+  for (const json& p : after["CarePlan"]) {
+    if (p.value("id", "").rfind("doc-", 0) == 0) plan = p;
+  }
+  ASSERT_TRUE(plan.is_object());
+  EXPECT_EQ(plan["encounter"]["reference"], encounter_ref);
+  const std::string team_ref = plan["careTeam"][0]["reference"];
+  ASSERT_EQ(team_ref.rfind("CareTeam/doc-", 0), 0u) << team_ref;
+  Reply team = Get(gp, "/fhir/" + team_ref);
+  ASSERT_EQ(team.status, 200) << team.raw;
+  EXPECT_EQ(team.body["participant"][0]["member"]["reference"], "Patient/" + p1);
+  EXPECT_EQ(Get(gp, "/fhir/" + team_ref + "/_history/1").status, 200);
+  ASSERT_EQ(after["Provenance"].size(), before["Provenance"].size() + 1);
+  const json& provenance = after["Provenance"].back();
+  EXPECT_EQ(provenance["target"].size(), bundle["entry"].size() - 1);
+  EXPECT_EQ(provenance["target"][0]["reference"], "Patient/" + p1);
+  // Searches by the types' own parameters and dates see the new records.
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + p1 + "&code=http://snomed.info/sct|44054006")
+                .body["total"],
+            1);
+  EXPECT_EQ(Get(gp, "/fhir/Claim?patient=" + p1 + "&use=claim&date=2024-03").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + p1 + "&date=2024-03-04&class=AMB").body["total"],
+            1);
+
+  // Another practice's GP has no relationship: none of it, and the same answer as for nobody.
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/" + encounter_ref).status, 404);
+  EXPECT_EQ(Get(Token("gp_c"), "/fhir/" + team_ref).status, 404);
+
+  // Loading the same file again is refused whole (the identifiers are taken); nothing is
+  // duplicated.
+  Reply again = Post(gp, "/fhir", bundle.dump(), fhir_json);
+  EXPECT_EQ(again.status, 409) << again.raw.substr(0, 500);
+  EXPECT_EQ(everything()["Encounter"].size(), after["Encounter"].size());
 }
 
 // Last: stop the server with SIGTERM, then check the audit chain and the logs.

@@ -60,6 +60,24 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
         {"conditionalCreate", false},
         {"searchParam", params}};
   };
+  // Encounter, Condition, Procedure: mapped from the extracts, and also written by other
+  // organisations as documents (document.h).
+  auto also_documents = [&](std::string_view type) {
+    json d = clinical(type, type);
+    d["interaction"] =
+        interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
+    d["versioning"] = "versioned-update";
+    d["readHistory"] = true;
+    d["updateCreate"] = false;
+    d["conditionalCreate"] = true;
+    d["documentation"] = fmt::format(
+        "Mapped from the extracts (read-only, version 1), and also written by another "
+        "organisation as a document from another organisation: create (also conditional on "
+        "identifier) and update (If-Match, holder only) need user/{}.write; doc-<n> ids are "
+        "documents, with vread and history. Searches return both.",
+        type);
+    return d;
+  };
   // CarePlan: also written (care_plan_write.h), versioned in the care plan register.
   json care_plan = clinical("CarePlan", "CarePlan");
   care_plan["searchInclude"] = json::array({"CarePlan:subject"});
@@ -77,17 +95,20 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
       "?identifier=<system>|<value>: none matching is a create) need the user/CarePlan.write "
       "scope, a "
       "direct care role and a legitimate relationship with the subject; break-glass does not "
-      "allow writes.";
+      "allow writes. A CarePlan with a category (as Synthea writes them) is not a joint care "
+      "plan: it is stored as a document from another organisation (doc-<n>, user/CarePlan.write).";
   // CareTeam: each care plan's team, written through its plan (a PUT changes the team only).
   json care_team = clinical("CareTeam", "CareTeam");
-  care_team["interaction"] = interactions({"read", "search-type", "update"});
+  care_team["interaction"] =
+      interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
   care_team["versioning"] = "versioned-update";
   care_team["updateCreate"] = false;
   care_team["documentation"] =
       "ct-<plan id>: the team of a joint care plan. update (If-Match: W/\"<plan version>\" "
       "required) changes the organisations, the accountable GP and the care coordinator and "
       "makes a new plan version; status, period, name, category and subject come from the plan "
-      "and must be as read. Needs user/CarePlan.write.";
+      "and must be as read. Needs user/CarePlan.write. A CareTeam created with POST is a document "
+      "from another organisation (doc-<n>, user/CareTeam.write), with vread and history.";
   // RiskAssessment: saved risk strata (no UK Core profile exists for it).
   json risk = clinical("RiskAssessment", "RiskAssessment");
   risk["profile"] = "http://hl7.org/fhir/StructureDefinition/RiskAssessment";
@@ -116,8 +137,15 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   // Documents from other organisations (document.h): written by direct care, held by the
   // writer's organisation, versioned.
   json documents = json::array();
-  for (std::string_view type : documents::DocumentTypes()) {
+  for (std::string_view type : documents::DocumentOnlyTypes()) {
     json d = clinical(type, type);
+    // Types UK Core has no profile for: the base resource.
+    for (std::string_view base : {"ImagingStudy", "Device", "SupplyDelivery", "Goal", "Claim",
+                                  "ExplanationOfBenefit", "Provenance"}) {
+      if (type == base) {
+        d["profile"] = fmt::format("http://hl7.org/fhir/StructureDefinition/{}", type);
+      }
+    }
     d["interaction"] =
         interactions({"read", "vread", "history-instance", "search-type", "create", "update"});
     d["versioning"] = "versioned-update";
@@ -134,18 +162,40 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   json organization = {
       {"type", "Organization"},
       {"profile", "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Organization"},
-      {"interaction", interactions({"read", "search-type"})},
+      {"interaction", interactions({"read", "search-type", "create"})},
       {"versioning", "no-version"},
+      {"conditionalCreate", true},
       {"documentation",
-       "The organisation directory (ODS): practices, CCGs, trusts, councils. Any signed-in "
-       "user; not person-level, so not audited."},
+       "The organisation directory (ODS): practices, CCGs, trusts, councils, id the ODS code; "
+       "and organisations written by other systems (directory entries, dir-<n>; create needs "
+       "user/Organization.write, also conditional on identifier). Any signed-in user reads "
+       "them; not person-level, so not audited."},
       {"searchParam",
        json::array({param("_id", "token", "ODS code"),
                     param("identifier", "token",
-                          "https://fhir.nhs.uk/Id/ods-organization-code|<code> or <code>"),
+                          "https://fhir.nhs.uk/Id/ods-organization-code|<code> or <code>; "
+                          "any other system|value for directory entries"),
                     param("name", "string", "starts with, case-insensitive"),
                     param("type", "token", "organisation type, e.g. gp_practice, ccg"),
                     param("partof", "reference", "Organization/<parent ODS code>"), paging})}};
+  json directory = json::array();
+  for (std::string_view type : documents::DirectoryTypes()) {
+    if (type == "Organization") continue;
+    directory.push_back(
+        {{"type", type},
+         {"interaction", interactions({"read", "search-type", "create"})},
+         {"versioning", "no-version"},
+         {"conditionalCreate", true},
+         {"documentation",
+          fmt::format("Directory entries written by other systems (dir-<n>), so their records "
+                      "can reference them: create needs user/{}.write (also conditional on "
+                      "identifier); any signed-in user reads them; not person-level, so not "
+                      "audited.",
+                      type)},
+         {"searchParam",
+          json::array({param("identifier", "token", "system|value, |value or value"),
+                       param("name", "string", "starts with, case-insensitive"), paging})}});
+  }
   json audit = {
       {"type", "AuditEvent"},
       {"interaction", interactions({"read", "search-type"})},
@@ -168,8 +218,10 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
        json::array(
            {{{"mode", "server"},
              {"documentation",
-              "CarePlan create and update, CareTeam update, Consent create (objections); "
-              "everything else is read-only (no delete or patch). Batch and transaction "
+              "CarePlan create and update, CareTeam update, Consent create and update "
+              "(objections), documents from other organisations (create, update) and "
+              "directory entries (create); everything else is read-only (no delete or patch). "
+              "Batch and transaction "
               "Bundles at the base run their entries as these interactions; Patient entries "
               "are matched by NHS Number, not created. Every person-level read and write "
               "goes through the information-governance gate and is audited."},
@@ -196,11 +248,11 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
                 "patient/Consent.write, user/AuditEvent.read, user/Consent.read, "
                 "user/Aggregate.read)."}}},
              {"resource",
-              json::array({patient, clinical("Encounter", "Encounter"),
-                           clinical("Condition", "Condition"), clinical("Procedure", "Procedure"),
-                           clinical("EpisodeOfCare", "EpisodeOfCare"), care_plan, care_team, risk,
-                           consent, organization, audit})}}})}};
+              json::array({patient, also_documents("Encounter"), also_documents("Condition"),
+                           also_documents("Procedure"), clinical("EpisodeOfCare", "EpisodeOfCare"),
+                           care_plan, care_team, risk, consent, organization, audit})}}})}};
   for (json& d : documents) statement["rest"][0]["resource"].push_back(std::move(d));
+  for (json& d : directory) statement["rest"][0]["resource"].push_back(std::move(d));
   return statement;
 }
 

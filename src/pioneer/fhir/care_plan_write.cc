@@ -350,7 +350,7 @@ std::optional<PlanIdentifierCriteria> ParseIfNoneExist(std::string_view header,
   if (!h.empty() && h.front() == '?') h.remove_prefix(1);
   constexpr std::string_view kKey = "identifier=";
   if (h.substr(0, kKey.size()) != kKey || h.find('&') != std::string_view::npos) {
-    *error = "If-None-Exist supports only identifier=<system>|<value> for a CarePlan";
+    *error = "If-None-Exist supports only identifier=<system>|<value>";
     return std::nullopt;
   }
   std::string v = PercentDecode(h.substr(kKey.size()));

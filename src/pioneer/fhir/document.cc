@@ -28,9 +28,29 @@ std::vector<std::string_view> DateElements(std::string_view type) {
   if (type == "MedicationStatement") {
     return {"effectiveDateTime", "effectivePeriod.start", "dateAsserted"};
   }
+  if (type == "MedicationAdministration") return {"effectiveDateTime", "effectivePeriod.start"};
   if (type == "Immunization") return {"occurrenceDateTime", "recorded"};
   if (type == "DocumentReference") return {"date"};
-  return {};
+  if (type == "Encounter" || type == "CareTeam") return {"period.start"};
+  if (type == "Condition") return {"onsetDateTime", "onsetPeriod.start", "recordedDate"};
+  if (type == "Procedure") return {"performedDateTime", "performedPeriod.start"};
+  if (type == "CarePlan") return {"period.start", "created"};
+  if (type == "Claim" || type == "ExplanationOfBenefit") return {"billablePeriod.start", "created"};
+  if (type == "ImagingStudy") return {"started"};
+  if (type == "SupplyDelivery") return {"occurrenceDateTime", "occurrencePeriod.start"};
+  if (type == "Goal") return {"startDate"};
+  if (type == "Provenance") return {"recorded"};
+  return {};  // Device
+}
+
+// Whether a Reference object names a Patient (Patient/<id>, possibly absolute, or an NHS
+// Number identifier): the person of a Provenance among its targets.
+bool NamesPatient(const json& ref) {
+  if (!ref.is_object()) return false;
+  std::string r = Text(ref, "reference");
+  if (r.rfind("Patient/", 0) == 0 || r.find("/Patient/") != std::string::npos) return true;
+  auto id = ref.find("identifier");
+  return id != ref.end() && id->is_object() && Text(*id, "system") == kNhsNumberSystem;
 }
 
 // The first date element present: its path and its value (non-string values give "").
@@ -64,7 +84,11 @@ std::optional<int64_t> ParseDocumentId(std::string_view id) {
 std::string DocumentId(int64_t doc_id) { return fmt::format("doc-{}", doc_id); }
 
 std::string_view DocumentPersonElement(std::string_view type) {
-  return type == "AllergyIntolerance" || type == "Immunization" ? "patient" : "subject";
+  if (type == "Provenance") return "target";
+  return type == "AllergyIntolerance" || type == "Immunization" || type == "Claim" ||
+                 type == "ExplanationOfBenefit" || type == "Device" || type == "SupplyDelivery"
+             ? "patient"
+             : "subject";
 }
 
 DocumentParse ParseDocument(const json& body, std::string_view type) {
@@ -82,8 +106,31 @@ DocumentParse ParseDocument(const json& body, std::string_view type) {
   };
   const std::string person = std::string(DocumentPersonElement(type));
   auto subject = body.find(person);
-  out.subject = ParseSubjectRef(subject == body.end() ? nullptr : &*subject,
-                                fmt::format("{}.{}", type, person), &out.problems);
+  if (type == "Provenance") {
+    // The person is the target that is a Patient (exactly one).
+    const json* patient = nullptr;
+    size_t at = 0, patients = 0;
+    if (subject != body.end() && subject->is_array()) {
+      for (size_t i = 0; i < subject->size(); ++i) {
+        if (!NamesPatient((*subject)[i])) continue;
+        if (patients++ == 0) {
+          patient = &(*subject)[i];
+          at = i;
+        }
+      }
+    }
+    if (patients > 1) {
+      problem("Provenance.target", "must name one Patient");
+    } else if (patient == nullptr) {
+      problem("Provenance.target", "must include the Patient");
+    } else {
+      out.subject =
+          ParseSubjectRef(patient, fmt::format("Provenance.target[{}]", at), &out.problems);
+    }
+  } else {
+    out.subject = ParseSubjectRef(subject == body.end() ? nullptr : &*subject,
+                                  fmt::format("{}.{}", type, person), &out.problems);
+  }
   if (body.contains("identifier")) {
     const json& ids = body["identifier"];
     if (!ids.is_array()) {
@@ -130,9 +177,17 @@ json DocumentResource(const documents::Document& doc, int64_t patient_id) {
   r["resourceType"] = doc.resource_type;
   r["id"] = DocumentId(doc.doc_id);
   r["meta"] = {{"versionId", std::to_string(doc.version)}, {"lastUpdated", doc.written_at}};
-  r[std::string(DocumentPersonElement(doc.resource_type))] =
-      patient_id == 0 ? json{{"display", "person without a PDS record"}}
-                      : json{{"reference", fmt::format("Patient/{}", patient_id)}};
+  json person = patient_id == 0 ? json{{"display", "person without a PDS record"}}
+                                : json{{"reference", fmt::format("Patient/{}", patient_id)}};
+  if (doc.resource_type == "Provenance") {
+    if (r.contains("target") && r["target"].is_array()) {
+      for (json& t : r["target"]) {
+        if (NamesPatient(t)) t = person;
+      }
+    }
+  } else {
+    r[std::string(DocumentPersonElement(doc.resource_type))] = std::move(person);
+  }
   json holder = {{"url", kHoldingOrganisationExtension},
                  {"valueIdentifier", {{"system", kOdsSystem}, {"value", doc.org_code}}}};
   json extensions = json::array();

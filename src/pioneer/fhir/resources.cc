@@ -579,9 +579,13 @@ const std::vector<std::string_view>& SourceTables(std::string_view resource_type
 
 std::string SearchDate(const json& r) {
   const std::string& type = r.value("resourceType", "");
+  // Documents from other organisations (their ids are "doc-<n>") by their type's date
+  // elements, whatever else the record maps to the same type.
+  if (documents::IsDocumentType(type) && ParseDocumentId(r.value("id", ""))) {
+    return DocumentDate(r);
+  }
   if (type == "Condition") return r.value("recordedDate", "");
   if (type == "RiskAssessment") return r.value("occurrenceDateTime", "");
-  if (documents::IsDocumentType(type)) return DocumentDate(r);
   if (type == "Procedure" && r.contains("performedPeriod")) {
     return r["performedPeriod"].value("start", "");
   }

@@ -189,8 +189,20 @@ const std::vector<std::pair<std::string_view, std::string_view>>& TokenParameter
   static const List kImmunization = {{"vaccine-code", "vaccineCode"}, {"status", "status"}};
   static const List kDocumentReference = {
       {"type", "type"}, {"category", "category"}, {"status", "status"}};
+  static const List kStatus = {{"status", "status"}};
+  static const List kClaim = {{"status", "status"}, {"use", "use"}};
+  static const List kDevice = {{"type", "type"}, {"status", "status"}};
+  static const List kAdministration = {{"code", "medicationCodeableConcept"}, {"status", "status"}};
+  static const List kGoal = {{"lifecycle-status", "lifecycleStatus"}};
   static const List kNone;
   if (type == "Observation" || type == "DiagnosticReport") return kObservation;
+  if (type == "Claim") return kClaim;
+  if (type == "ExplanationOfBenefit" || type == "ImagingStudy" || type == "SupplyDelivery") {
+    return kStatus;
+  }
+  if (type == "Device") return kDevice;
+  if (type == "MedicationAdministration") return kAdministration;
+  if (type == "Goal") return kGoal;
   if (type == "AllergyIntolerance") return kAllergy;
   if (type == "MedicationRequest" || type == "MedicationStatement") return kMedication;
   if (type == "Immunization") return kImmunization;

@@ -55,7 +55,7 @@ const std::vector<std::string>& PersonResourceTypes() {
     std::vector<std::string> t = {"Patient",   "Encounter",      "Condition",
                                   "Procedure", "EpisodeOfCare",  "CarePlan",
                                   "CareTeam",  "RiskAssessment", "Consent"};
-    for (std::string_view d : documents::DocumentTypes()) t.emplace_back(d);
+    for (std::string_view d : documents::DocumentOnlyTypes()) t.emplace_back(d);
     return t;
   }();
   return kTypes;
@@ -64,8 +64,10 @@ const std::vector<std::string>& PersonResourceTypes() {
 std::vector<std::string> WritableResourceTypes(Role role) {
   if (IsDirectCareRole(role)) {
     // Care plans, objections, and documents from other organisations (held by the writer's).
-    std::vector<std::string> t = {"CarePlan", "Consent"};
+    // Directory entries too (not person-level), so another system's records can name them.
+    std::vector<std::string> t = {"Consent"};
     for (std::string_view d : documents::DocumentTypes()) t.emplace_back(d);
+    for (std::string_view d : documents::DirectoryTypes()) t.emplace_back(d);
     return t;
   }
   if (role == Role::kPatient) return {"Consent"};
@@ -77,6 +79,9 @@ std::vector<std::string> AllowedScopes(Role role) {
   if (IsDirectCareRole(role)) {
     out.push_back("user/*.read");
     for (const std::string& t : PersonResourceTypes()) out.push_back("user/" + t + ".read");
+    // Writing every writable type at once (a loader's Bundle holds many types); the role's
+    // writable types still bound it (Gate::MayWrite).
+    out.push_back("user/*.write");
     for (const std::string& t : WritableResourceTypes(role)) out.push_back("user/" + t + ".write");
   } else if (role == Role::kPatient) {
     out.push_back("patient/*.read");

@@ -36,7 +36,8 @@ bool IsDirectCareRole(Role role);
 // The person-level resource types the server exposes to direct care (and to a patient).
 const std::vector<std::string>& PersonResourceTypes();
 // The resource types the role may ever create or update (the gate still decides per person):
-// CarePlan and Consent for direct care roles, Consent for a patient, none otherwise.
+// for direct care roles CarePlan, Consent, every document type (documents/document_types.h)
+// and the directory types; Consent for a patient; none otherwise.
 std::vector<std::string> WritableResourceTypes(Role role);
 
 // Every scope the role may hold.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace pioneer::ig {
 namespace {
 
@@ -21,7 +23,10 @@ TEST(RoleTest, ScopesAreNarrowedToTheRole) {
   EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/Patient.read"));
   EXPECT_EQ(*GrantScopes(Role::kGp, "user/*.read user/CarePlan.write"),
             (std::vector<std::string>{"user/*.read", "user/CarePlan.write"}));
-  EXPECT_FALSE(GrantScopes(Role::kGp, "user/Patient.write"));  // only care plans are written
+  EXPECT_FALSE(GrantScopes(Role::kGp, "user/Patient.write"));  // people come from PDS
+  EXPECT_TRUE(GrantScopes(Role::kGp, "user/*.read user/*.write user/Practitioner.write"));
+  EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/*.write"));
+  EXPECT_FALSE(GrantScopes(Role::kPatient, "patient/*.write"));
   EXPECT_FALSE(GrantScopes(Role::kAnalyst, "user/CarePlan.write"));
   EXPECT_FALSE(GrantScopes(Role::kIgOfficer, "user/CarePlan.write"));
   EXPECT_FALSE(GrantScopes(Role::kPatient, "patient/CarePlan.write"));
@@ -48,6 +53,20 @@ TEST(RoleTest, ScopesAllowWriteOnlyWithAWriteScope) {
   EXPECT_FALSE(ScopesAllowWrite({"user/CarePlan.read"}, "CarePlan"));
   EXPECT_FALSE(ScopesAllowWrite({"user/CarePlan.write"}, "Patient"));
   EXPECT_FALSE(ScopesAllowRead({"user/CarePlan.write"}, "CarePlan"));
+  EXPECT_TRUE(ScopesAllowWrite({"user/*.write"}, "Observation"));
+}
+
+TEST(RoleTest, WritableTypesBoundTheWildcardWriteScope) {
+  const std::vector<std::string> gp = WritableResourceTypes(Role::kGp);
+  for (const char* t : {"CarePlan", "Consent", "Encounter", "Claim", "Provenance", "Practitioner",
+                        "Organization"}) {
+    EXPECT_NE(std::find(gp.begin(), gp.end(), t), gp.end()) << t;
+  }
+  for (const char* t : {"Patient", "AuditEvent", "RiskAssessment", "EpisodeOfCare"}) {
+    EXPECT_EQ(std::find(gp.begin(), gp.end(), t), gp.end()) << t;
+  }
+  EXPECT_EQ(WritableResourceTypes(Role::kPatient), std::vector<std::string>{"Consent"});
+  EXPECT_TRUE(WritableResourceTypes(Role::kAnalyst).empty());
 }
 
 }  // namespace

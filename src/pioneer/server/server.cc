@@ -17,12 +17,14 @@
 #include <thread>
 
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/documents/directory_store.h"
 #include "pioneer/documents/document_store.h"
 #include "pioneer/fhir/audit_event.h"
 #include "pioneer/fhir/bundle.h"
 #include "pioneer/fhir/capability.h"
 #include "pioneer/fhir/care_plan_write.h"
 #include "pioneer/fhir/consent.h"
+#include "pioneer/fhir/directory.h"
 #include "pioneer/fhir/document.h"
 #include "pioneer/fhir/history.h"
 #include "pioneer/fhir/operation_outcome.h"
@@ -194,7 +196,11 @@ class Service {
   void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
   void DocumentCreate(Ctx& c);
+  void DocumentCreateOf(Ctx& c, const std::string& type);
   void DocumentUpdate(Ctx& c);
+  void DirectoryCreate(Ctx& c);
+  void DirectoryRead(Ctx& c);
+  void DirectorySearch(Ctx& c);
   void DocumentHistory(Ctx& c);
   void SendDocument(Ctx& c, int status, const documents::Document& doc, int64_t patient_id);
   std::pair<documents::Document, ig::PersonAccess> OpenDocument(Ctx& c, ig::Gate& gate,
@@ -493,17 +499,17 @@ std::vector<json> Service::PersonResources(ig::PersonAccess& access, std::string
       out.push_back(type == "CarePlan" ? fhir::CarePlanResource(p, access.patient_id())
                                        : fhir::CareTeamResource(p, access.patient_id()));
     }
-    return out;
+  } else if (!documents::IsDocumentType(type) || documents::IsAlsoFromRecord(type)) {
+    for (std::string_view table : fhir::SourceTables(type)) {
+      std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
+      for (json& r : MapRows(type, rows, access.patient_id())) out.push_back(std::move(r));
+    }
   }
+  // Then the documents from other organisations of the type (section 5c).
   if (documents::IsDocumentType(type)) {
     for (const documents::Document& d : Check(records.Documents(access, type))) {
       out.push_back(fhir::DocumentResource(d, access.patient_id()));
     }
-    return out;
-  }
-  for (std::string_view table : fhir::SourceTables(type)) {
-    std::vector<ig::SourceRow> rows = Check(records.Records(access, table));
-    for (json& r : MapRows(type, rows, access.patient_id())) out.push_back(std::move(r));
   }
   return out;
 }
@@ -561,9 +567,9 @@ void Service::PatientSearch(Ctx& c) {
 
 void Service::Everything(Ctx& c) {
   static const std::vector<std::string_view> kTypes = [] {
-    std::vector<std::string_view> t = {"Patient",       "Encounter", "Condition",     "Procedure",
-                                       "EpisodeOfCare", "CarePlan",  "RiskAssessment"};
-    for (std::string_view d : documents::DocumentTypes()) t.push_back(d);
+    std::vector<std::string_view> t = {"Patient",       "Encounter", "Condition", "Procedure",
+                                       "EpisodeOfCare", "CarePlan",  "CareTeam",  "RiskAssessment"};
+    for (std::string_view d : documents::DocumentOnlyTypes()) t.push_back(d);
     return t;
   }();
   fhir::SearchParams params = Params(c);
@@ -618,6 +624,21 @@ void Service::ClinicalRead(Ctx& c) {
   auto not_found = [&] {
     Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
   };
+  if (documents::IsDocumentType(type) &&
+      (!documents::IsAlsoFromRecord(type) || fhir::ParseDocumentId(id))) {
+    ig::Gate gate(c.store, c.now, c.audit);
+    auto [doc, access] = OpenDocument(c, gate, type, id, type + ".read");
+    std::vector<json> docs = PersonResources(access, type, c);
+    Check(gate.Audit(access));
+    for (json& r : docs) {
+      if (r.value("id", "") != id) continue;
+      c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
+      std::string modified = HttpDate(doc.written_at);
+      if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+      return SendJson(c.res, 200, r);
+    }
+    not_found();
+  }
   if (type == "CarePlan" || type == "CareTeam") {
     // The plan's person decides; an unknown plan and a plan the user may not see are the
     // same 404 (no existence leaks). A CareTeam is its plan's team.
@@ -639,20 +660,6 @@ void Service::ClinicalRead(Ctx& c) {
                          fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
         return SendJson(c.res, 200, r);
       }
-    }
-    not_found();
-  }
-  if (documents::IsDocumentType(type)) {
-    ig::Gate gate(c.store, c.now, c.audit);
-    auto [doc, access] = OpenDocument(c, gate, type, id, type + ".read");
-    std::vector<json> docs = PersonResources(access, type, c);
-    Check(gate.Audit(access));
-    for (json& r : docs) {
-      if (r.value("id", "") != id) continue;
-      c.res.set_header("ETag", fmt::format("W/\"{}\"", r["meta"]["versionId"].get<std::string>()));
-      std::string modified = HttpDate(doc.written_at);
-      if (!modified.empty()) c.res.set_header("Last-Modified", modified);
-      return SendJson(c.res, 200, r);
     }
     not_found();
   }
@@ -687,9 +694,12 @@ fhir::DirectoryEntry DirectoryEntryOf(const store::Organisation& o) {
   return {o.ods_code, o.name, o.type, o.parent_code, o.postcode, o.close_date};
 }
 
-// Organization: the directory (not person-level), for any signed-in user; not audited.
+// Organization: the directory (not person-level), for any signed-in user; not audited. ODS
+// organisations have their ODS code as id; organisations other systems wrote (section 5d)
+// are directory entries, "dir-<n>".
 void Service::OrganizationRead(Ctx& c) {
   std::string id = c.req.matches[1];
+  if (fhir::ParseDirectoryId(id)) return DirectoryRead(c);
   store::OrganisationFilter f;
   f.ods_code = id;
   int64_t total = 0;
@@ -702,22 +712,123 @@ void Service::OrganizationRead(Ctx& c) {
   SendJson(c.res, 200, fhir::OrganizationResource(DirectoryEntryOf(found[0])));
 }
 
+// The ODS directory first, then the entries other systems wrote, as one paged list.
 void Service::OrganizationSearch(Ctx& c) {
   fhir::SearchParams params = Params(c);
   fhir::OrganizationQuery q = Check(fhir::OrganizationQueryFromParams(params, Lenient(c)));
+  fhir::DirectorySearch dq =
+      Check(fhir::DirectorySearchFromParams(params, true, {"_id", "type", "partof"}));
   Check(fhir::IncludesFromParams(params, "Organization"));
   fhir::Paging paging = Check(fhir::PagingFromParams(params));
-  int64_t total = 0;
+  int64_t ods_total = 0;
   std::vector<json> page;
   if (!q.matches_nothing) {
     store::OrganisationFilter f{q.ods_code, q.name_prefix, q.type, q.parent_code};
     for (const store::Organisation& o :
-         Check(store::FindOrganisations(c.store, f, paging.offset, paging.count, &total))) {
+         Check(store::FindOrganisations(c.store, f, paging.offset, paging.count, &ods_total))) {
       page.push_back(fhir::OrganizationResource(DirectoryEntryOf(o)));
     }
   }
+  int64_t other_total = 0;
+  if (!dq.matches_nothing) {
+    dq.query.offset = std::max<int64_t>(0, paging.offset - ods_total);
+    dq.query.limit = paging.count - static_cast<int64_t>(page.size());
+    for (const documents::DirectoryEntry& e :
+         Check(documents::FindDirectoryEntries(c.store, "Organization", dq.query, &other_total))) {
+      page.push_back(fhir::DirectoryResource(e));
+    }
+  }
   SendJson(c.res, 200,
-           fhir::SearchBundle(c.base_url, "Organization", params, total, paging, std::move(page)));
+           fhir::SearchBundle(c.base_url, "Organization", params, ods_total + other_total, paging,
+                              std::move(page)));
+}
+
+// --- Directory entries from other systems (docs/fhir.md section 5d) ----------------------
+// Location, Practitioner, PractitionerRole, Medication and non-ODS Organizations: not
+// person-level, read by any signed-in user and not audited; written (create, also
+// conditional on identifier) with user/<type>.write, and each write audited.
+
+void Service::DirectoryRead(Ctx& c) {
+  const std::string type = c.req.path.substr(6, c.req.path.find('/', 6) - 6);
+  const std::string id = c.req.matches[c.req.matches.size() - 1];
+  std::optional<int64_t> entry_id = fhir::ParseDirectoryId(id);
+  std::optional<documents::DirectoryEntry> e =
+      entry_id ? Check(documents::GetDirectoryEntry(c.store, type, *entry_id)) : std::nullopt;
+  if (!e) {
+    Fail(404, "not-found", fmt::format("Resource {}/{} is not known", type, id.substr(0, 40)));
+  }
+  c.res.set_header("ETag", fmt::format("W/\"{}\"", e->version));
+  std::string modified = HttpDate(e->written_at);
+  if (!modified.empty()) c.res.set_header("Last-Modified", modified);
+  SendJson(c.res, 200, fhir::DirectoryResource(*e));
+}
+
+void Service::DirectorySearch(Ctx& c) {
+  const std::string type = c.req.matches[1];
+  fhir::SearchParams params = Params(c);
+  fhir::DirectorySearch dq = Check(fhir::DirectorySearchFromParams(params, Lenient(c), {}));
+  Check(fhir::IncludesFromParams(params, type));
+  fhir::Paging paging = Check(fhir::PagingFromParams(params));
+  int64_t total = 0;
+  std::vector<json> page;
+  if (!dq.matches_nothing) {
+    dq.query.offset = paging.offset;
+    dq.query.limit = paging.count;
+    for (const documents::DirectoryEntry& e :
+         Check(documents::FindDirectoryEntries(c.store, type, dq.query, &total))) {
+      page.push_back(fhir::DirectoryResource(e));
+    }
+  }
+  SendJson(c.res, 200,
+           fhir::SearchBundle(c.base_url, type, params, total, paging, std::move(page)));
+}
+
+void Service::DirectoryCreate(Ctx& c) {
+  const std::string type = c.req.matches[1];
+  RequireWriteScope(c, type);
+  json body = FhirBody(c);
+  fhir::DirectoryParse parsed = fhir::ParseDirectoryResource(body, type);
+  if (!parsed.not_a_resource.empty()) Fail(400, "invalid", parsed.not_a_resource);
+  if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
+  ig::Gate gate(c.store, c.now, c.audit);
+  auto send = [&](int status, const documents::DirectoryEntry& e) {
+    const std::string id = fhir::DirectoryId(e.entry_id);
+    c.res.set_header("Location",
+                     fmt::format("{}/{}/{}/_history/{}", c.base_url, type, id, e.version));
+    c.res.set_header("ETag", fmt::format("W/\"{}\"", e.version));
+    SendWritten(c.req, c.res, status, fhir::DirectoryResource(e));
+  };
+  if (c.req.has_header("If-None-Exist")) {
+    std::string error;
+    std::optional<fhir::PlanIdentifierCriteria> criteria =
+        fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
+    if (!criteria) Fail(400, "invalid", error);
+    documents::DirectoryQuery q;
+    q.identifier_exact = criteria->exact;
+    q.identifier_suffix = criteria->exact.empty() ? criteria->suffix : "";
+    q.limit = 2;
+    std::vector<documents::DirectoryEntry> found =
+        Check(documents::FindDirectoryEntries(c.store, type, q));
+    if (found.size() > 1) {
+      Fail(412, "duplicate",
+           fmt::format("the If-None-Exist criteria match more than one {}", type));
+    }
+    if (found.size() == 1) return send(200, found[0]);
+  }
+  documents::DirectoryEntry e;
+  e.resource_type = type;
+  e.identifiers = parsed.identifiers;
+  e.name = parsed.name;
+  e.org_code = c.who->org_code;
+  e.resource = parsed.stored;
+  e.written_by = c.who->username;
+  int64_t id = Check(documents::AddDirectoryEntry(c.store, e));
+  std::optional<documents::DirectoryEntry> stored =
+      Check(documents::GetDirectoryEntry(c.store, type, id));
+  if (!stored) Fail(500, "exception", "internal error");
+  Check(gate.AuditOther(*c.who, type + ".create", nullptr, "permitted",
+                        fmt::format("wrote:{}/{}/_history/1", type, fhir::DirectoryId(id))));
+  send(201, *stored);
 }
 
 void Service::ClinicalSearch(Ctx& c) {
@@ -896,8 +1007,14 @@ void Service::CarePlanHistory(Ctx& c) {
 
 // POST /fhir/CarePlan, optionally conditional (If-None-Exist: identifier=system|value).
 void Service::CarePlanCreate(Ctx& c) {
-  RequireWriteScope(c, "CarePlan");
   json body = FhirBody(c);
+  // A CarePlan with a category (US Core's assess-plan, as Synthea writes) is not a joint care
+  // plan of the register: it is kept as a document from the writer's organisation.
+  if (body.is_object() && body.value("resourceType", "") == "CarePlan" &&
+      body.contains("category")) {
+    return DocumentCreateOf(c, "CarePlan");
+  }
+  RequireWriteScope(c, "CarePlan");
   fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
   if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
@@ -1458,8 +1575,9 @@ std::pair<documents::Document, ig::PersonAccess> Service::OpenDocument(Ctx& c, i
 }
 
 // POST /fhir/{document type}, optionally conditional (If-None-Exist: identifier=...).
-void Service::DocumentCreate(Ctx& c) {
-  const std::string type = c.req.matches[1];
+void Service::DocumentCreate(Ctx& c) { DocumentCreateOf(c, c.req.matches[1]); }
+
+void Service::DocumentCreateOf(Ctx& c, const std::string& type) {
   RequireWriteScope(c, type);
   json body = FhirBody(c);
   fhir::DocumentParse parsed = fhir::ParseDocument(body, type);
@@ -1855,14 +1973,21 @@ void Service::Batch(Ctx& c) {
 }
 
 std::vector<Service::RouteSpec> Service::Routes() {
-  std::string document_types;
-  for (std::string_view d : documents::DocumentTypes()) {
-    document_types += (document_types.empty() ? "" : "|") + std::string(d);
-  }
-  const std::string docs = "(" + document_types + ")";
-  const std::string clinical =
-      "(Encounter|Condition|Procedure|EpisodeOfCare|CarePlan|CareTeam|RiskAssessment|" +
-      document_types + ")";
+  auto alternatives = [](const std::vector<std::string_view>& types) {
+    std::string out;
+    for (std::string_view t : types) out += (out.empty() ? "" : "|") + std::string(t);
+    return "(" + out + ")";
+  };
+  // Every document type; those served only as documents; the directory's types.
+  const std::string docs = alternatives(documents::DocumentTypes());
+  const std::string docs_only = alternatives(documents::DocumentOnlyTypes());
+  const std::string directory = alternatives(documents::DirectoryTypes());
+  std::vector<std::string_view> others = {"Location", "Practitioner", "PractitionerRole",
+                                          "Medication"};
+  const std::string other_directory = alternatives(others);
+  std::vector<std::string_view> clinical_types = {"EpisodeOfCare", "RiskAssessment"};
+  for (std::string_view d : documents::DocumentTypes()) clinical_types.push_back(d);
+  const std::string clinical = alternatives(clinical_types);
   // In order: the first route whose method and pattern match serves the request (over HTTP
   // and for a Bundle's entries alike).
   return {
@@ -1880,6 +2005,10 @@ std::vector<Service::RouteSpec> Service::Routes() {
        Auth::kBearer, &Service::Everything},
       {"GET", R"(/fhir/Patient/([^/]+))", "GET /fhir/Patient/{id}", Auth::kBearer,
        &Service::PatientRead},
+      {"GET", fmt::format(R"(/fhir/{}/(doc-[^/]+)/_history/?)", docs),
+       "GET /fhir/{document}/{doc-id}/_history", Auth::kBearer, &Service::DocumentHistory},
+      {"GET", fmt::format(R"(/fhir/{}/(doc-[^/]+)/_history/([^/]+))", docs),
+       "GET /fhir/{document}/{doc-id}/_history/{vid}", Auth::kBearer, &Service::DocumentHistory},
       {"GET", R"(/fhir/CarePlan/([^/]+)/_history/?)", "GET /fhir/CarePlan/{id}/_history",
        Auth::kBearer, &Service::CarePlanHistory},
       {"GET", R"(/fhir/CarePlan/([^/]+)/_history/([^/]+))",
@@ -1895,10 +2024,14 @@ std::vector<Service::RouteSpec> Service::Routes() {
        &Service::OrganizationSearch},
       {"GET", R"(/fhir/Organization/([^/]+))", "GET /fhir/Organization/{id}", Auth::kBearer,
        &Service::OrganizationRead},
-      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/?)", docs),
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/?)", docs_only),
        "GET /fhir/{document}/{id}/_history", Auth::kBearer, &Service::DocumentHistory},
-      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/([^/]+))", docs),
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+)/_history/([^/]+))", docs_only),
        "GET /fhir/{document}/{id}/_history/{vid}", Auth::kBearer, &Service::DocumentHistory},
+      {"GET", fmt::format(R"(/fhir/{}/?)", other_directory), "GET /fhir/{directory}", Auth::kBearer,
+       &Service::DirectorySearch},
+      {"GET", fmt::format(R"(/fhir/{}/([^/]+))", other_directory), "GET /fhir/{directory}/{id}",
+       Auth::kBearer, &Service::DirectoryRead},
       {"GET", fmt::format(R"(/fhir/{}/?)", clinical), "GET /fhir/{clinical}", Auth::kBearer,
        &Service::ClinicalSearch},
       {"GET", fmt::format(R"(/fhir/{}/([^/]+))", clinical), "GET /fhir/{clinical}/{id}",
@@ -1912,8 +2045,12 @@ std::vector<Service::RouteSpec> Service::Routes() {
       {"POST", R"(/fhir/Consent/?)", "POST /fhir/Consent", Auth::kBearer, &Service::ConsentCreate},
       {"POST", fmt::format(R"(/fhir/{}/?)", docs), "POST /fhir/{document}", Auth::kBearer,
        &Service::DocumentCreate},
-      {"PUT", fmt::format(R"(/fhir/{}/([^/]+))", docs), "PUT /fhir/{document}/{id}", Auth::kBearer,
-       &Service::DocumentUpdate},
+      {"POST", fmt::format(R"(/fhir/{}/?)", directory), "POST /fhir/{directory}", Auth::kBearer,
+       &Service::DirectoryCreate},
+      {"PUT", fmt::format(R"(/fhir/{}/(doc-[^/]+))", docs), "PUT /fhir/{document}/{doc-id}",
+       Auth::kBearer, &Service::DocumentUpdate},
+      {"PUT", fmt::format(R"(/fhir/{}/([^/]+))", docs_only), "PUT /fhir/{document}/{id}",
+       Auth::kBearer, &Service::DocumentUpdate},
       {"PUT", R"(/fhir/CarePlan/?)", "PUT /fhir/CarePlan?identifier", Auth::kBearer,
        &Service::CarePlanConditionalUpdate},
       {"PUT", R"(/fhir/CarePlan/([^/]+))", "PUT /fhir/CarePlan/{id}", Auth::kBearer,

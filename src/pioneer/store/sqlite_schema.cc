@@ -361,6 +361,28 @@ CREATE TRIGGER fhir_document_history_no_delete BEFORE DELETE ON fhir_document_hi
 )sql");
 }
 
+// Directory entries written by other systems through the FHIR API (docs/fhir.md section 5d):
+// Organization, Location, Practitioner, PractitionerRole and Medication resources that are
+// not person-level (Synthea's hospital and practitioner files, another organisation's
+// directory). `identifiers` holds every "system|value" of the resource, one per line with a
+// newline before and after each, so a search by identifier is an exact substring match.
+Status MigrateTo7(sqlite3* db) {
+  return Exec(db, R"sql(
+CREATE TABLE fhir_directory(
+  entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  resource_type TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK(version >= 1),
+  identifiers TEXT NOT NULL,
+  name TEXT NOT NULL,
+  org_code TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  written_by TEXT NOT NULL,
+  written_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX fhir_directory_type ON fhir_directory(resource_type, name);
+)sql");
+}
+
 struct Migration {
   int to_version;
   const char* description;
@@ -377,6 +399,7 @@ constexpr Migration kMigrations[] = {
     {6,
      "objection history and documents: ig_objection_history, fhir_documents, fhir_document_history",
      MigrateTo6},
+    {7, "directory entries from other systems: fhir_directory", MigrateTo7},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");

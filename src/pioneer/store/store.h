@@ -96,7 +96,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
