@@ -278,6 +278,41 @@ void Collect(const nlohmann::json& j, std::vector<CodingView>* out) {
   }
 }
 
+// Whether `prefix` starts the text or a word in it: a CodeableConcept's `text` or a
+// Coding's `display`, at any depth of a list (R4 token `:text`: "search text associated with
+// the code"), case-insensitively (ASCII), at the start of the text or of a word in it.
+bool StartsWordOf(std::string_view text, std::string_view prefix) {
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  for (size_t i = 0; i + prefix.size() <= text.size(); ++i) {
+    if (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) continue;
+    bool all = true;
+    for (size_t j = 0; j < prefix.size() && all; ++j) all = lower(text[i + j]) == lower(prefix[j]);
+    if (all) return true;
+  }
+  return false;
+}
+
+bool TextMatches(const nlohmann::json& j, std::string_view prefix) {
+  if (j.is_array()) {
+    for (const auto& e : j) {
+      if (TextMatches(e, prefix)) return true;
+    }
+    return false;
+  }
+  if (!j.is_object()) return false;
+  for (const char* key : {"text", "display"}) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string() &&
+        StartsWordOf(it->get_ref<const std::string&>(), prefix)) {
+      return true;
+    }
+  }
+  auto coding = j.find("coding");
+  return coding != j.end() && TextMatches(*coding, prefix);
+}
+
 bool Matches(const Token& t, const CodingView& c) {
   if (!t.code.empty() && t.code != c.code) return false;
   if (!t.system || !c.system) return true;  // any system asked, or a plain code
@@ -305,13 +340,20 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const Sea
                                      [&key = k](const auto& p) {
                                        return p.first == key ||
                                               key == std::string(p.first) + ":not" ||
-                                              key == std::string(p.first) + ":missing";
+                                              key == std::string(p.first) + ":missing" ||
+                                              key == std::string(p.first) + ":text";
                                      });
                t != tokens.end()) {
       TokenFilter f;
       f.parameter = t->first;
       f.element = t->second;
-      if (k.size() > t->first.size() && k.substr(t->first.size()) == ":missing") {
+      if (k.size() > t->first.size() && k.substr(t->first.size()) == ":text") {
+        if (v.empty()) {
+          return InvalidArgumentError(
+              fmt::format("parameter '{}:text' has an empty value", t->first));
+        }
+        f.text = v;
+      } else if (k.size() > t->first.size() && k.substr(t->first.size()) == ":missing") {
         if (v != "true" && v != "false") {
           return InvalidArgumentError(
               fmt::format("parameter '{}:missing' is true or false", t->first));
@@ -340,7 +382,12 @@ bool MatchesTokens(const nlohmann::json& resource, const ClinicalQuery& q) {
   std::vector<CodingView> codings;
   for (const TokenFilter& f : q.tokens) {
     codings.clear();
-    if (auto e = resource.find(f.element); e != resource.end()) Collect(*e, &codings);
+    auto e = resource.find(f.element);
+    if (f.text) {
+      if (e == resource.end() || !TextMatches(*e, *f.text)) return false;
+      continue;
+    }
+    if (e != resource.end()) Collect(*e, &codings);
     if (f.missing) {
       if (*f.missing != codings.empty()) return false;
       continue;
@@ -365,7 +412,8 @@ StatusOr<EverythingQuery> EverythingQueryFromParams(const SearchParams& params,
         if (std::find(types.begin(), types.end(), t) == types.end()) {
           return InvalidArgumentError(
               "_type: $everything returns Patient, Encounter, Condition, Procedure, "
-              "EpisodeOfCare, CarePlan and RiskAssessment resources");
+              "EpisodeOfCare, CarePlan, CareTeam, RiskAssessment and the document types of "
+              "the CapabilityStatement");
         }
         if (std::find(q.types.begin(), q.types.end(), t) == q.types.end()) q.types.push_back(t);
       }

@@ -53,13 +53,17 @@ struct Token {
 };
 // One token parameter of a search: the resource element it looks at and the values.
 // Modifiers: `:not` (no value of the element matches any of the tokens; a resource without
-// the element matches) and `:missing=true|false` (the element is absent / present).
+// the element matches), `:missing=true|false` (the element is absent / present) and `:text`
+// (the value starts the text, or a word of the text, of the element's CodeableConcept `text`
+// or a Coding's `display`, case-insensitively). Other modifiers (`:in`, `:below`, ...) need
+// terminology and are unknown parameters.
 struct TokenFilter {
-  std::string parameter;        // e.g. "code"
-  std::string element;          // e.g. "code", "category", "clinicalStatus"
-  std::vector<Token> any_of;    // empty for :missing
-  bool negated = false;         // :not
-  std::optional<bool> missing;  // :missing
+  std::string parameter;            // e.g. "code"
+  std::string element;              // e.g. "code", "category", "clinicalStatus"
+  std::vector<Token> any_of;        // empty for :missing
+  bool negated = false;             // :not
+  std::optional<bool> missing;      // :missing
+  std::optional<std::string> text;  // :text
 };
 // The token parameters a resource type can be searched by (R4 names) and the element each
 // looks at: Encounter status, class, type; Condition code, category, clinical-status,

@@ -190,7 +190,23 @@ TEST(SearchTest, TokenParametersParseAndMatch) {
     EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_FALSE(
-      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:text", "x"}}, false).ok());
+      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:in", "x"}}, false).ok());
+  EXPECT_FALSE(
+      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:text", ""}}, false).ok());
+  // :text: the start of the text, or of a word of it, of CodeableConcept.text or a display.
+  const nlohmann::json diabetes = {{"resourceType", "Condition"},
+                                   {"code",
+                                    {{"coding",
+                                      {{{"system", "http://snomed.info/sct"},
+                                        {"code", "44054006"},
+                                        {"display", "Diabetes mellitus type 2 (disorder)"}}}},
+                                     {"text", "Type 2 diabetes"}}}};
+  EXPECT_TRUE(match({{"code:text", "diab"}}, "Condition", &diabetes));
+  EXPECT_TRUE(match({{"code:text", "MELLITUS"}}, "Condition", &diabetes));
+  EXPECT_TRUE(match({{"code:text", "type 2"}}, "Condition", &diabetes));
+  EXPECT_FALSE(match({{"code:text", "abetes"}}, "Condition", &diabetes));    // not a word start
+  EXPECT_FALSE(match({{"code:text", "44054006"}}, "Condition", &diabetes));  // codes are not text
+  EXPECT_FALSE(match({{"category:text", "diab"}}, "Condition", &diabetes));  // absent element
   // :not and :missing.
   EXPECT_TRUE(match({{"code:not", "I22"}}));
   EXPECT_FALSE(match({{"code:not", "I22,I21"}}));
