@@ -49,7 +49,7 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
     for (const auto& [name, element] : TokenParameters(type)) {
       params.push_back(param(name, "token",
                              fmt::format("{}: code, system|code, |code or system|; commas for "
-                                         "any of several",
+                                         "any of several; modifiers :not, :missing, :text",
                                          element)));
     }
     return json{
