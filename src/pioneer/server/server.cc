@@ -602,6 +602,9 @@ void Service::Everything(Ctx& c) {
   for (std::string_view t : kTypes) {
     if (t == "Patient" || !wanted(t)) continue;
     for (json& r : PersonResources(*access, t, c)) {
+      // A joint plan's team is already in its CarePlan (contained); other organisations'
+      // CareTeams (documents) are not.
+      if (t == "CareTeam" && !fhir::ParseDocumentId(r.value("id", ""))) continue;
       std::string date = fhir::SearchDate(r);
       if (date.empty() || fhir::InRange(q.date, date)) all.push_back(std::move(r));
     }
