@@ -4,7 +4,8 @@
 // (POST with an empty body) and a 404 read that must surface as an OperationOutcome; with a
 // WRITE_TOKEN (scope user/CarePlan.write), a CarePlan round trip: conditional create
 // (If-None-Exist), update with If-Match from the version read, a stale update refused (412),
-// vread and instance history.
+// vread and instance history; then a transaction Bundle through transaction() with a
+// conditional reference by NHS Number.
 // Prints a JSON summary; exit status 1 on any failure. Usage:
 //   node fhirkit_check.mjs WEB_NODE_MODULES BASE_URL TOKEN NHS_NUMBER FAMILY [WRITE_TOKEN]
 import path from 'node:path';
@@ -90,6 +91,27 @@ try {
     check(v1.status === 'draft', 'vread version 1');
     const history = await writer.resourceHistory({ resourceType: 'CarePlan', id: created.id });
     check(history.type === 'history' && history.total === 2, 'instance history');
+
+    // A transaction through the client's transaction(): a plan whose subject is a
+    // conditional reference by NHS Number, and a search that runs after it.
+    const txPlan = { ...plan, identifier: [{ system: 'https://app.example.org/care-plans',
+                                             value: 'fhirkit-tx' }],
+                     subject: { reference:
+                       `Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}` } };
+    const tx = await writer.transaction({ body: {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [
+        { request: { method: 'GET', url: `CarePlan?patient=${id}&_count=200` } },
+        { fullUrl: 'urn:uuid:6c1f0000-0000-4000-8000-00000000f001', resource: txPlan,
+          request: { method: 'POST', url: 'CarePlan' } },
+      ] } });
+    check(tx.type === 'transaction-response' && tx.entry.length === 2 &&
+          tx.entry[1].response.status === '201 Created', 'transaction()');
+    const txId = tx.entry[1].resource && tx.entry[1].resource.id;
+    check(tx.entry[1].resource && tx.entry[1].resource.subject.reference === `Patient/${id}`,
+          'transaction resolved the conditional reference');
+    check((tx.entry[0].resource.entry || []).some((e) => e.resource.id === txId),
+          'transaction GET ran after the POST');
   }
 } catch (e) {
   failures.push(`exception: ${e.message}`);
