@@ -448,30 +448,62 @@ TEST_F(SharedRecordTest, MetadataNeedsNoTokenAndSaysWhatIsImplemented) {
   EXPECT_EQ(r.body["fhirVersion"], "4.0.1");
   std::vector<std::string> types;
   for (const auto& res : r.body["rest"][0]["resource"]) types.push_back(res["type"]);
-  EXPECT_EQ(types,
-            (std::vector<std::string>{
-                "Patient", "Encounter", "Condition", "Procedure", "EpisodeOfCare", "CarePlan",
-                "CareTeam", "RiskAssessment", "Consent", "Organization", "AuditEvent",
-                "Observation", "AllergyIntolerance", "MedicationRequest", "MedicationStatement",
-                "Immunization", "DiagnosticReport", "DocumentReference"}));
-  // Writes are declared for CarePlan (create, update), CareTeam (update), Consent (create,
-  // update) and the documents from other organisations, as implemented.
+  EXPECT_EQ(types, (std::vector<std::string>{"Patient",
+                                             "Encounter",
+                                             "Condition",
+                                             "Procedure",
+                                             "EpisodeOfCare",
+                                             "CarePlan",
+                                             "CareTeam",
+                                             "RiskAssessment",
+                                             "Consent",
+                                             "Organization",
+                                             "AuditEvent",
+                                             "Observation",
+                                             "AllergyIntolerance",
+                                             "MedicationRequest",
+                                             "MedicationStatement",
+                                             "MedicationAdministration",
+                                             "Immunization",
+                                             "DiagnosticReport",
+                                             "DocumentReference",
+                                             "ImagingStudy",
+                                             "Device",
+                                             "SupplyDelivery",
+                                             "Goal",
+                                             "Claim",
+                                             "ExplanationOfBenefit",
+                                             "Provenance",
+                                             "Location",
+                                             "Practitioner",
+                                             "PractitionerRole",
+                                             "Medication"}));
+  // Writes are declared for CarePlan (create, update), CareTeam (create as a document,
+  // update), Consent (create, update), the documents from other organisations (Encounter,
+  // Condition and Procedure among them) and the directory entries (create), as implemented.
   for (const auto& res : r.body["rest"][0]["resource"]) {
     std::vector<std::string> codes;
     for (const auto& i : res["interaction"]) codes.push_back(i["code"]);
     bool writes = std::find(codes.begin(), codes.end(), "create") != codes.end() ||
                   std::find(codes.begin(), codes.end(), "update") != codes.end();
-    const bool document =
-        res.value("documentation", "").find("another organisation") != std::string::npos;
+    const std::string doc = res.value("documentation", "");
+    const bool document = doc.find("another organisation") != std::string::npos;
+    const bool directory = doc.find("Directory entries") != std::string::npos ||
+                           doc.find("directory entries") != std::string::npos;
     EXPECT_EQ(writes, res["type"] == "CarePlan" || res["type"] == "CareTeam" ||
-                          res["type"] == "Consent" || document)
+                          res["type"] == "Consent" || document || directory)
         << res["type"];
     if (document) {
       EXPECT_EQ(codes, (std::vector<std::string>{"read", "vread", "history-instance", "search-type",
                                                  "create", "update"}));
     }
-    if (res["type"] == "CareTeam") {
-      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "update"}));
+    if (directory) {
+      EXPECT_EQ(codes, (std::vector<std::string>{"read", "search-type", "create"})) << res["type"];
+    }
+    const std::vector<std::string> never = {"Patient", "EpisodeOfCare", "RiskAssessment",
+                                            "AuditEvent"};
+    if (std::find(never.begin(), never.end(), res["type"]) != never.end()) {
+      EXPECT_FALSE(writes) << res["type"];
     }
     if (res["type"] == "Consent") {
       EXPECT_EQ(codes, (std::vector<std::string>{"read", "vread", "history-instance", "search-type",
@@ -1786,7 +1818,7 @@ TEST_F(SharedRecordTest, BatchBundleAnswersEveryEntryOnItsOwn) {
                              entry("GET", "Patient/" + p2),
                              entry("POST", "CarePlan", PlanBody(p1, "batch-ok")),
                              entry("POST", "CarePlan", bad_plan),
-                             entry("POST", "Claim", {{"resourceType", "Claim"}}),
+                             entry("POST", "Specimen", {{"resourceType", "Specimen"}}),
                              entry("POST", "Patient", no_nhs),
                              entry("GET", "Encounter?patient=" + p1),
                          })}};

@@ -90,7 +90,11 @@ TEST_F(DocumentStoreTest, IdentifiersAreUniquePerTypeAndFoundBySystemOrValue) {
   wrong.resource_type = "Patient";
   EXPECT_EQ(AddDocument(*store_, wrong).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(IsDocumentType("DocumentReference"));
-  EXPECT_FALSE(IsDocumentType("Encounter"));  // mapped from the extracts instead
+  EXPECT_TRUE(IsDocumentType("Encounter"));  // another organisation's, beside the extracts'
+  EXPECT_TRUE(IsAlsoFromRecord("Encounter"));
+  EXPECT_FALSE(IsAlsoFromRecord("Observation"));
+  EXPECT_FALSE(IsDocumentType("Patient"));
+  EXPECT_FALSE(IsDocumentType("EpisodeOfCare"));
 }
 
 }  // namespace

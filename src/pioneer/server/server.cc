@@ -1013,8 +1013,8 @@ void Service::CarePlanCreate(Ctx& c) {
   json body = FhirBody(c);
   // A CarePlan with a category (US Core's assess-plan, as Synthea writes) is not a joint care
   // plan of the register: it is kept as a document from the writer's organisation.
-  if (body.is_object() && body.value("resourceType", "") == "CarePlan" &&
-      body.contains("category")) {
+  if (body.is_object() && body.contains("category") && body["resourceType"].is_string() &&
+      body["resourceType"] == "CarePlan") {
     return DocumentCreateOf(c, "CarePlan");
   }
   RequireWriteScope(c, "CarePlan");
@@ -1278,7 +1278,8 @@ void Service::CareTeamUpdate(Ctx& c) {
   RequireWriteScope(c, "CarePlan");
   const std::string id = c.req.matches[1];
   json body = FhirBody(c);
-  if (!body.is_object() || body.value("resourceType", "") != "CareTeam") {
+  if (!body.is_object() || !body.contains("resourceType") || !body["resourceType"].is_string() ||
+      body["resourceType"] != "CareTeam") {
     Fail(400, "invalid", "the body is not a CareTeam");
   }
   if (!body.contains("id")) Fail(400, "invalid", "CareTeam.id is required in an update");
