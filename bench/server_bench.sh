@@ -10,7 +10,9 @@
 #   everything  GET /fhir/Patient/ID/$everything for the practice's patient with the longest
 #            history (requests/s, latency);
 # next to the peer measured in the same run: bare cpp-httplib (bench/bare_httplib.cc) with the
-# same thread pool answering a fixed body of the same size. Goal (docs/fhir.md): at least
+# same thread pool answering a fixed body of the same size.
+# Each row also gives the server's CPU time per request (user + system, from
+# /proc/PID/stat): on a shared machine it moves less with the load than requests/s. Goal (docs/fhir.md): at least
 # 8,000 requests/s with p99 under 20 ms for search and read on 2 cores.
 #
 # cpp-httplib keeps a worker thread for each kept-alive connection, so more connections than
@@ -79,9 +81,13 @@ sed 's|^|/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C|' "$WORK/
 sed 's|^|/fhir/Patient/|' "$WORK/ids.txt" > "$WORK/read.paths"
 echo "/fhir/Patient/$LONGEST_ID/\$everything" > "$WORK/everything.paths"
 
-run_wrk() {  # $1 name, $2 paths file, $3 connections -> "name req/s p50 p99 non2xx"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }  # server user+system time
+run_wrk() {  # $1 name, $2 paths file, $3 connections -> "name req/s p50 p99 non2xx cpu_us/request"
+  local before
+  before=$(cpu_ticks)
   PATHS="$2" wrk -t2 -c"$3" -d"${DURATION}s" --latency -s "$WORK/paths.lua" \
     -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT" > "$WORK/wrk-$1.txt" 2>&1
+  echo "server_cpu_seconds $(python3 -c "print(($(cpu_ticks) - $before) / $(getconf CLK_TCK))")" >> "$WORK/wrk-$1.txt"
   python3 - "$1" "$WORK/wrk-$1.txt" <<'PY'
 import re, sys
 name, text = sys.argv[1], open(sys.argv[2]).read()
@@ -92,7 +98,9 @@ def ms(label):
     return v / 1000 if u == "us" else v * 1000 if u == "s" else v
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-print(f"{name} {rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {bad.group(1) if bad else 0}")
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+cpu = float(re.search(r"server_cpu_seconds ([\d.]+)", text).group(1))
+print(f"{name} {rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {bad.group(1) if bad else 0} {cpu * 1e6 / max(requests, 1):.0f}")
 PY
 }
 RESULTS=()
@@ -104,12 +112,12 @@ start_server "$PEER" 0 "$THREADS"
 RESULTS+=("$(run_wrk bare "$WORK/search.paths" "$THREADS")")
 stop_server
 
-printf '%-12s %10s %9s %9s %8s\n' "endpoint" "req/s" "p50 ms" "p99 ms" "non-2xx"
+printf '%-12s %10s %9s %9s %8s %12s\n' "endpoint" "req/s" "p50 ms" "p99 ms" "non-2xx" "cpu us/req"
 BARE=0
 for r in "${RESULTS[@]}"; do
-  read -r name rps p50 p99 bad <<< "$r"
+  read -r name rps p50 p99 bad cpu <<< "$r"
   [ "$name" = bare ] && BARE=$rps
-  printf '%-12s %10s %9s %9s %8s\n' "$name" "$rps" "$p50" "$p99" "$bad"
+  printf '%-12s %10s %9s %9s %8s %12s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$cpu"
 done
 for r in "${RESULTS[@]}"; do
   read -r name rps _ <<< "$r"

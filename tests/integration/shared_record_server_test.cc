@@ -1056,6 +1056,30 @@ TEST_F(SharedRecordTest, DisabledUserTokensStopWorking) {
   EXPECT_TRUE(SignIn("gp_b").empty());
 }
 
+// The server keeps a resolved token for at most ig::kTokenCacheMaxAge (1 s, docs/security.md).
+// A token in use (so cached) and revoked through the server is refused on the next request;
+// one whose user is disabled from the command line (another process, which the cache cannot
+// hear) is refused once the bound has passed.
+TEST_F(SharedRecordTest, CachedTokensFollowRevocationAndDisabling) {
+  std::string gp = SignIn("gp_a");
+  ASSERT_EQ(Get(gp, SearchByNhs(kP1)).status, 200);
+  ASSERT_EQ(Get(gp, SearchByNhs(kP1)).status, 200);  // answered from the cache
+  auto c = Client();
+  auto res = c.Post("/auth/revoke", httplib::Params{{"token", gp}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(Get(gp, SearchByNhs(kP1)).status, 401);
+  EXPECT_EQ(Get(gp, SearchByNhs(kP1)).status, 401);
+
+  AddUser("gp_cached", "gp", "B86001", "", "");
+  std::string t = SignIn("gp_cached");
+  ASSERT_EQ(Get(t, SearchByNhs(kP1)).status, 200);
+  ASSERT_EQ(Get(t, SearchByNhs(kP1)).status, 200);
+  auto r = RunPioneer("users disable --db " + db_ + " --username gp_cached", *tmp_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the cache's bound
+  EXPECT_EQ(Get(t, SearchByNhs(kP1)).status, 401);
+}
+
 TEST_F(SharedRecordTest, CarePlanCreateConditionalCreateAndVersionedUpdate) {
   const std::string gp = WriteToken("gp_a");
   ASSERT_FALSE(gp.empty());

@@ -175,7 +175,6 @@ class Gate {
   StatusOr<std::optional<Basis>> Relationship(const Principal& who, const NhsNumber& person);
   StatusOr<std::optional<PersonAccess>> Decide(const Principal& who, const NhsNumber& person,
                                                std::string_view action, bool audit_denial);
-  StatusOr<int64_t> PatientIdOf(const NhsNumber& person);
   StatusOr<std::optional<NhsNumber>> PersonOfPatientId(int64_t patient_id);
 
   Status Append(AuditEntry e);

@@ -37,6 +37,7 @@
 #include "pioneer/ig/gate.h"
 #include "pioneer/ig/objections.h"
 #include "pioneer/ig/person_records.h"
+#include "pioneer/ig/token_cache.h"
 #include "pioneer/ig/tokens.h"
 #include "pioneer/ig/users.h"
 #include "pioneer/server/auth_request.h"
@@ -227,6 +228,7 @@ class Service {
   std::unique_ptr<StorePool> pool_;
   std::unique_ptr<ig::AuditWriter> audit_;
   RateLimiter limiter_;
+  ig::TokenCache tokens_;  // resolved bearer tokens, for at most ig::kTokenCacheMaxAge
   std::vector<RouteSpec> routes_;
   RoutePatterns patterns_;  // routes_[i].pattern, compiled (Bundle entries)
 };
@@ -308,7 +310,13 @@ void Service::Authenticate(Ctx& c) {
   const std::string h = c.req.get_header_value("Authorization");
   std::optional<std::string_view> token = BearerToken(h);
   if (!token) Fail(401, "login", "a bearer token is required");
-  c.who = ig::TokenService(c.store).Resolve(*token, c.now);
+  const std::string digest = ig::TokenDigest(*token);
+  c.who = tokens_.Find(digest, c.now);
+  if (!c.who) {
+    const uint64_t generation = tokens_.Generation();
+    c.who = ig::TokenService(c.store).Resolve(*token, c.now);
+    if (c.who) tokens_.Put(digest, *c.who, generation);
+  }
   if (!c.who) Fail(401, "login", "the token is invalid, expired or revoked");
 }
 
@@ -445,7 +453,10 @@ void Service::Token(Ctx& c) {
 
 void Service::Revoke(Ctx& c) {
   for (const auto& [k, v] : Params(c)) {
-    if (k == "token") Check(ig::TokenService(c.store).Revoke(v, c.now));
+    if (k == "token") {
+      Check(ig::TokenService(c.store).Revoke(v, c.now));
+      tokens_.Forget(ig::TokenDigest(v));
+    }
   }
   SendJson(c.res, 200, json::object(), "application/json");
 }
