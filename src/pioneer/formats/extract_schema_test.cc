@@ -54,15 +54,29 @@ TEST(ExtractSchemaTest, RolesDateRulesAndEventsNameTheirFields) {
   for (const ExtractSpec& e : all) {
     for (const FieldSpec& f : e.fields) {
       // The names whose meaning is a role carry it, wherever they stand.
-      if (f.name == "birth_date") EXPECT_EQ(f.role, FieldRole::kBirthDate) << e.table;
-      if (f.name == "death_date") EXPECT_EQ(f.role, FieldRole::kDeathDate) << e.table;
-      if (f.name == "family_name") EXPECT_EQ(f.role, FieldRole::kFamilyName) << e.table;
-      if (f.name == "given_name") EXPECT_EQ(f.role, FieldRole::kGivenName) << e.table;
-      if (f.name == "sex") EXPECT_EQ(f.role, FieldRole::kSex) << e.table;
+      if (f.name == "birth_date") {
+        EXPECT_EQ(f.role, FieldRole::kBirthDate) << e.table;
+      }
+      if (f.name == "death_date") {
+        EXPECT_EQ(f.role, FieldRole::kDeathDate) << e.table;
+      }
+      if (f.name == "family_name") {
+        EXPECT_EQ(f.role, FieldRole::kFamilyName) << e.table;
+      }
+      if (f.name == "given_name") {
+        EXPECT_EQ(f.role, FieldRole::kGivenName) << e.table;
+      }
+      if (f.name == "sex") {
+        EXPECT_EQ(f.role, FieldRole::kSex) << e.table;
+      }
       const bool date_role = f.role == FieldRole::kBirthDate || f.role == FieldRole::kDeathDate ||
                              f.role == FieldRole::kValidFrom || f.role == FieldRole::kValidTo;
-      if (date_role) EXPECT_EQ(f.type, FieldType::kDate) << e.table << "." << f.name;
-      if (f.role != FieldRole::kNone) EXPECT_NE(std::string(FieldRoleName(f.role)), "");
+      if (date_role) {
+        EXPECT_EQ(f.type, FieldType::kDate) << e.table << "." << f.name;
+      }
+      if (f.role != FieldRole::kNone) {
+        EXPECT_NE(std::string(FieldRoleName(f.role)), "");
+      }
     }
     for (const DateOrder& d : e.date_order) {
       const int a = e.FieldIndex(d.earlier), b = e.FieldIndex(d.later);
@@ -79,7 +93,9 @@ TEST(ExtractSchemaTest, RolesDateRulesAndEventsNameTheirFields) {
         EXPECT_EQ(e.fields[static_cast<size_t>(e.FieldIndex(f))].type, FieldType::kDate);
       }
       EXPECT_GE(e.FieldIndex(e.event.code), 0) << e.table << "." << e.event.code;
-      if (!e.event.detail.empty()) EXPECT_GE(e.FieldIndex(e.event.detail), 0) << e.table;
+      if (!e.event.detail.empty()) {
+        EXPECT_GE(e.FieldIndex(e.event.detail), 0) << e.table;
+      }
     } else {
       EXPECT_TRUE(e.event.end.empty() && e.event.code.empty() && e.event.detail.empty());
     }
