@@ -35,7 +35,7 @@ declare -A allowed=(
 # library -> modules that may include it. A library header is matched by its include path:
 #   <csv.h>, <openssl/...>, <sqlite3.h>, <nlohmann/...>, <toml++/...>, <xlsxwriter.h>, <CLI/...>
 declare -A library_users=(
-  [csv]="base synth"
+  [csv]="base"
   [openssl]="base"
   [sqlite3]="store"
   [nlohmann]="link quality metrics report fhir server risk caretrak tools"

@@ -5,40 +5,18 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "pioneer/base/civil_days.h"
+
 namespace pioneer {
 namespace {
 
 constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2199;
 
-// Proleptic Gregorian conversions for any year (H. Hinnant, "chrono-Compatible Low-Level
-// Date Algorithms"), in 64-bit arithmetic: arithmetic on dates outside the valid range (a
-// period's exclusive end, a window reaching back many years) is exact instead of undefined.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct Ymd {
-  int64_t y;
-  int m, d;
-};
-
-Ymd CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
+// Day-number conversions in 64-bit arithmetic (civil_days.h): arithmetic on dates outside the
+// valid range (a period's exclusive end, a window reaching back many years) is exact.
+using Ymd = civil::Ymd<int64_t>;
+Ymd CivilFromDays(int64_t z) { return civil::CivilFromDays<int64_t>(z); }
 
 // Dates are kept within years -1,000,000..1,000,000 so that day counts fit in 32 bits;
 // month arithmetic beyond that saturates (no caller comes near: inputs are 1800..2199).
@@ -46,7 +24,7 @@ constexpr int64_t kArithmeticYearLimit = 1000000;
 
 int32_t DaysOf(int64_t y, int m, int d) {
   y = std::clamp(y, -kArithmeticYearLimit, kArithmeticYearLimit);
-  return static_cast<int32_t>(DaysFromCivil(y, m, d));
+  return static_cast<int32_t>(civil::DaysFromCivil<int64_t>(y, m, d));
 }
 
 bool ParseDigits(std::string_view s, int& out) {
@@ -61,7 +39,7 @@ bool ParseDigits(std::string_view s, int& out) {
 
 }  // namespace
 
-bool IsLeapYear(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+bool IsLeapYear(int year) { return civil::IsLeapYear(year); }
 
 int DaysInMonth(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -88,29 +66,24 @@ std::optional<Date> Date::ParseIso(std::string_view t) {
   return FromYmd(y, m, d);
 }
 
-int Date::year() const { return static_cast<int>(CivilFromDays(days_).y); }
-int Date::month() const { return CivilFromDays(days_).m; }
-int Date::day() const { return CivilFromDays(days_).d; }
+int Date::year() const { return static_cast<int>(CivilFromDays(days_).year); }
+int Date::month() const { return CivilFromDays(days_).month; }
+int Date::day() const { return CivilFromDays(days_).day; }
 
-int Date::iso_weekday() const {
-  // 1970-01-01 was a Thursday (ISO 4).
-  int64_t w = (static_cast<int64_t>(days_) + 3) % 7;
-  if (w < 0) w += 7;
-  return static_cast<int>(w) + 1;
-}
+int Date::iso_weekday() const { return civil::IsoWeekday<int64_t>(days_); }
 
 std::string Date::ToIso() const {
   Ymd ymd = CivilFromDays(days_);
-  return fmt::format("{:04d}-{:02d}-{:02d}", ymd.y, ymd.m, ymd.d);
+  return fmt::format("{:04d}-{:02d}-{:02d}", ymd.year, ymd.month, ymd.day);
 }
 
 Date Date::AddMonths(int n) const {
   Ymd ymd = CivilFromDays(days_);
-  int64_t total = ymd.y * 12 + (ymd.m - 1) + n;
+  int64_t total = ymd.year * 12 + (ymd.month - 1) + n;
   int64_t ny = total >= 0 ? total / 12 : (total - 11) / 12;  // floor division
   int nm = static_cast<int>(total - ny * 12) + 1;
   ny = std::clamp(ny, -kArithmeticYearLimit, kArithmeticYearLimit);
-  int nd = std::min(ymd.d, DaysInMonth(static_cast<int>(ny), nm));
+  int nd = std::min(ymd.day, DaysInMonth(static_cast<int>(ny), nm));
   return Date(DaysOf(ny, nm, nd));
 }
 

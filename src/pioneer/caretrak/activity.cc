@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "pioneer/model/code_sets.h"
 #include "pioneer/risk/features.h"
 
 namespace pioneer::caretrak {
@@ -82,7 +83,7 @@ StatusOr<ActivityContext> ActivityContext::Create(const timeline::Timeline& t,
   c.weekly_.assign(n, std::numeric_limits<double>::quiet_NaN());
   for (size_t id = 0; id < n; ++id) {
     const std::string_view s = pool.Get(static_cast<uint32_t>(id));
-    c.emergency_[id] = risk::IsEmergencyMethod(s);
+    c.emergency_[id] = model::IsEmergencyAdmissionMethod(s);
     c.elective_[id] = s == "11" || s == "12" || s == "13";
     c.attended_[id] = s == "5" || s == "6";
     c.day_case_[id] = s == "2" || s == "3" || s == "4";

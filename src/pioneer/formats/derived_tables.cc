@@ -41,10 +41,24 @@ constexpr FieldSpec kRiskStrata[] = {
 };
 
 constexpr ExtractSpec kDerived[] = {
-    {"", "care_plans", "Pioneer's joint care plan register",
-     "The current version of each joint care plan", kCarePlans, "plan_id", true},
-    {"", "risk_strata", "Pioneer's risk stratification",
-     "Risk strata of every scored person at an index date", kRiskStrata, "", true},
+    {"",
+     "care_plans",
+     "Pioneer's joint care plan register",
+     "The current version of each joint care plan",
+     kCarePlans,
+     "plan_id",
+     true,
+     {},
+     {"start_date", "end_date", "status", "coordinator_role"}},
+    {"",
+     "risk_strata",
+     "Pioneer's risk stratification",
+     "Risk strata of every scored person at an index date",
+     kRiskStrata,
+     "",
+     true,
+     {},
+     {"index_date", "", "model_id", ""}},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@ namespace pioneer::formats {
 namespace {
 
 using T = FieldType;
+using R = FieldRole;
 constexpr bool kReq = true;
 constexpr bool kOpt = false;
 
@@ -49,19 +50,21 @@ constexpr FieldSpec kPds[] = {
     {"nhs_number", T::kNhsNumber, kReq, "", "NHS Number (the master index key)"},
     {"record_type", T::kCode, kReq, "pds_record_type",
      "current, or history (an earlier name/address)"},
-    {"family_name", T::kText, kReq, "", "Surname (on a history row: the previous surname)"},
-    {"given_name", T::kText, kReq, "", "First forename"},
+    {"family_name", T::kText, kReq, "", "Surname (on a history row: the previous surname)",
+     R::kFamilyName},
+    {"given_name", T::kText, kReq, "", "First forename", R::kGivenName},
     {"other_given_name", T::kText, kOpt, "", "Middle names"},
     {"sex", T::kCode, kReq, "sex",
-     "Person stated gender: 1 male, 2 female, 9 indeterminate, 0 not known"},
-    {"birth_date", T::kDate, kReq, "", "Date of birth"},
-    {"death_date", T::kDate, kOpt, "", "Date of death (current row only)"},
-    {"postcode", T::kPostcode, kOpt, "", "Usual address postcode (history: previous postcode)"},
+     "Person stated gender: 1 male, 2 female, 9 indeterminate, 0 not known", R::kSex},
+    {"birth_date", T::kDate, kReq, "", "Date of birth", R::kBirthDate},
+    {"death_date", T::kDate, kOpt, "", "Date of death (current row only)", R::kDeathDate},
+    {"postcode", T::kPostcode, kOpt, "", "Usual address postcode (history: previous postcode)",
+     R::kPostcode},
     {"address_line_1", T::kText, kOpt, "", "First line of the address"},
     {"gp_practice_code", T::kOdsCode, kOpt, "", "Registered GP practice (current row)"},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of the address"},
-    {"effective_from", T::kDate, kOpt, "", "Date this name/address took effect"},
-    {"effective_to", T::kDate, kOpt, "", "Date it stopped applying (history rows)"},
+    {"effective_from", T::kDate, kOpt, "", "Date this name/address took effect", R::kValidFrom},
+    {"effective_to", T::kDate, kOpt, "", "Date it stopped applying (history rows)", R::kValidTo},
 };
 
 constexpr FieldSpec kGpRegistrations[] = {
@@ -104,8 +107,9 @@ constexpr FieldSpec kApcEpisodes[] = {
     {"discharge_date", T::kDate, kOpt, "", "DISDATE (last episode of the spell only)"},
     {"discharge_method", T::kCode, kOpt, "discharge_method", "DISMETH (4 = died)"},
     {"discharge_destination", T::kCode, kOpt, "discharge_destination", "DISDEST"},
-    {"age_on_admission", T::kInteger, kReq, "", "STARTAGE: 0-120, or 7001-7007 for infants"},
-    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9 indeterminate, 0 not known"},
+    {"age_on_admission", T::kInteger, kReq, "", "STARTAGE: 0-120, or 7001-7007 for infants",
+     R::kStartAge},
+    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9 indeterminate, 0 not known", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
     {"diag_01", T::kIcd10, kReq, "", "Primary diagnosis (ICD-10)"},
     {"diag_02", T::kIcd10, kOpt, "", "Secondary diagnosis"},
@@ -133,7 +137,7 @@ constexpr FieldSpec kAeAttendances[] = {
     {"attendance_category", T::kCode, kReq, "ae_attendance_category",
      "1 first, 2 unplanned follow-up, 3 planned follow-up"},
     {"age_at_arrival", T::kInteger, kReq, "", "Age in years"},
-    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0"},
+    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
     {"chief_complaint", T::kCode, kOpt, "ae_chief_complaint", "Presenting complaint group"},
     {"disposal", T::kCode, kReq, "ae_disposal", "Where the patient went next"},
@@ -149,7 +153,7 @@ constexpr FieldSpec kOpAppointments[] = {
     {"first_attendance", T::kCode, kReq, "op_first_attendance", "1 first, 2 follow-up"},
     {"attended", T::kCode, kReq, "attended", "ATTENDED: 5 seen, 3 did not attend, ..."},
     {"age_at_appointment", T::kInteger, kReq, "", "Age in years"},
-    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0"},
+    {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
 };
 
@@ -178,11 +182,11 @@ constexpr FieldSpec kSocialCareEvents[] = {
     {"la_code", T::kText, kReq, "", "Council (ONS code)"},
     {"la_person_id", T::kText, kReq, "", "Council's person id"},
     {"nhs_number", T::kNhsNumber, kOpt, "", "NHS Number (often blank or mistyped)"},
-    {"family_name", T::kText, kOpt, "", "Surname as the council holds it"},
-    {"given_name", T::kText, kOpt, "", "Forename as the council holds it"},
-    {"birth_date", T::kDate, kOpt, "", "Date of birth"},
-    {"sex", T::kCode, kOpt, "sex", "1 male, 2 female, 9, 0"},
-    {"postcode", T::kPostcode, kOpt, "", "Postcode of the person's address"},
+    {"family_name", T::kText, kOpt, "", "Surname as the council holds it", R::kFamilyName},
+    {"given_name", T::kText, kOpt, "", "Forename as the council holds it", R::kGivenName},
+    {"birth_date", T::kDate, kOpt, "", "Date of birth", R::kBirthDate},
+    {"sex", T::kCode, kOpt, "sex", "1 male, 2 female, 9, 0", R::kSex},
+    {"postcode", T::kPostcode, kOpt, "", "Postcode of the person's address", R::kPostcode},
     {"event_type", T::kCode, kReq, "asc_event_type", "request, assessment, service, review"},
     {"service_type", T::kCode, kOpt, "asc_service_type", "For service events: what was provided"},
     {"service_term", T::kCode, kOpt, "asc_service_term",
@@ -195,8 +199,20 @@ constexpr FieldSpec kSocialCareEvents[] = {
     {"funding", T::kCode, kOpt, "asc_funding", "Who pays"},
     {"outcome", T::kCode, kOpt, "asc_outcome",
      "Outcome of a request/assessment/review, or why a service ended"},
-    {"death_date", T::kDate, kOpt, "", "Date of death known to the council"},
+    {"death_date", T::kDate, kOpt, "", "Date of death known to the council", R::kDeathDate},
 };
+
+// --- Cross-field date rules (DateOrder) ------------------------------------------------
+
+constexpr DateOrder kPdsDates[] = {{"birth_date", "death_date"},
+                                   {"effective_from", "effective_to"}};
+constexpr DateOrder kGpRegistrationDates[] = {{"registration_start_date", "registration_end_date"}};
+constexpr DateOrder kApcDates[] = {{"admission_date", "discharge_date"},
+                                   {"admission_date", "episode_start_date"},
+                                   {"episode_start_date", "episode_end_date"}};
+constexpr DateOrder kAeDates[] = {{"arrival_date", "departure_date"}};
+constexpr DateOrder kSocialCareDates[] = {{"event_start_date", "event_end_date"},
+                                          {"birth_date", "death_date"}};
 
 constexpr ExtractSpec kExtracts[] = {
     {"organisations.csv", "organisations", "ODS organisation data (epraccur/etr style)",
@@ -210,27 +226,80 @@ constexpr ExtractSpec kExtracts[] = {
      "Cost per unit of activity and price year.", kUnitCosts, "", false},
     {"pds.csv", "pds", "Personal Demographics Service (master person index)",
      "One current row per person plus history rows for earlier names and addresses.", kPds, "",
-     true},
-    {"gp_registrations.csv", "gp_registrations", "GP registration history (NHAIS/PDS)",
-     "Each period a person was registered with a practice.", kGpRegistrations, "registration_id",
-     true},
-    {"gp_events.csv", "gp_events", "GP system coded events (GPES / GPDPR style, SNOMED CT)",
-     "Long-term condition diagnoses, frailty markers, consultations, care plans.", kGpEvents,
-     "event_id", true},
-    {"apc_episodes.csv", "apc_episodes", "SUS / HES Admitted Patient Care",
-     "Consultant episodes of hospital spells.", kApcEpisodes, "episode_id", true},
-    {"ae_attendances.csv", "ae_attendances", "Emergency Care Data Set (ECDS)",
-     "Emergency department attendances.", kAeAttendances, "attendance_id", true},
-    {"op_appointments.csv", "op_appointments", "SUS / HES Outpatients",
-     "Outpatient appointments, attended or not.", kOpAppointments, "appointment_id", true},
-    {"community_contacts.csv", "community_contacts", "Community Services Data Set (CSDS)",
-     "Contacts with community health teams.", kCommunityContacts, "contact_id", true},
-    {"mh_contacts.csv", "mh_contacts", "Mental Health Services Data Set (MHSDS)",
-     "Contacts with mental health teams.", kMhContacts, "contact_id", true},
-    {"social_care_events.csv", "social_care_events",
+     true, kPdsDates},
+    {"gp_registrations.csv",
+     "gp_registrations",
+     "GP registration history (NHAIS/PDS)",
+     "Each period a person was registered with a practice.",
+     kGpRegistrations,
+     "registration_id",
+     true,
+     kGpRegistrationDates,
+     {"registration_start_date", "registration_end_date", "gp_practice_code",
+      "deregistration_reason"}},
+    {"gp_events.csv",
+     "gp_events",
+     "GP system coded events (GPES / GPDPR style, SNOMED CT)",
+     "Long-term condition diagnoses, frailty markers, consultations, care plans.",
+     kGpEvents,
+     "event_id",
+     true,
+     {},
+     {"event_date", "", "snomed_concept_id", ""}},
+    {"apc_episodes.csv",
+     "apc_episodes",
+     "SUS / HES Admitted Patient Care",
+     "Consultant episodes of hospital spells.",
+     kApcEpisodes,
+     "episode_id",
+     true,
+     kApcDates,
+     {"episode_start_date", "episode_end_date", "diag_01", "admission_method"}},
+    {"ae_attendances.csv",
+     "ae_attendances",
+     "Emergency Care Data Set (ECDS)",
+     "Emergency department attendances.",
+     kAeAttendances,
+     "attendance_id",
+     true,
+     kAeDates,
+     {"arrival_date", "departure_date", "chief_complaint", "disposal"}},
+    {"op_appointments.csv",
+     "op_appointments",
+     "SUS / HES Outpatients",
+     "Outpatient appointments, attended or not.",
+     kOpAppointments,
+     "appointment_id",
+     true,
+     {},
+     {"appointment_date", "", "treatment_specialty", "attended"}},
+    {"community_contacts.csv",
+     "community_contacts",
+     "Community Services Data Set (CSDS)",
+     "Contacts with community health teams.",
+     kCommunityContacts,
+     "contact_id",
+     true,
+     {},
+     {"contact_date", "", "team_type", "contact_location"}},
+    {"mh_contacts.csv",
+     "mh_contacts",
+     "Mental Health Services Data Set (MHSDS)",
+     "Contacts with mental health teams.",
+     kMhContacts,
+     "contact_id",
+     true,
+     {},
+     {"contact_date", "", "team_type", "attended"}},
+    {"social_care_events.csv",
+     "social_care_events",
      "Adult Social Care Client Level Data (NHS England ASC CLD)",
      "Requests, assessments, services and reviews for adults known to the council.",
-     kSocialCareEvents, "event_id", true},
+     kSocialCareEvents,
+     "event_id",
+     true,
+     kSocialCareDates,
+     {"event_start_date", "event_end_date", "event_type", "service_type"}},
 };
 
 }  // namespace
@@ -266,6 +335,44 @@ int ExtractSpec::FieldIndex(std::string_view name) const {
     if (fields[i].name == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+int ExtractSpec::FieldWithRole(FieldRole role) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].role == role) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string_view ExtractSpec::FieldNameWithRole(FieldRole role) const {
+  const int i = FieldWithRole(role);
+  return i < 0 ? std::string_view() : fields[static_cast<size_t>(i)].name;
+}
+
+const char* FieldRoleName(FieldRole r) {
+  switch (r) {
+    case R::kNone:
+      return "";
+    case R::kGivenName:
+      return "given_name";
+    case R::kFamilyName:
+      return "family_name";
+    case R::kBirthDate:
+      return "birth_date";
+    case R::kSex:
+      return "sex";
+    case R::kPostcode:
+      return "postcode";
+    case R::kDeathDate:
+      return "death_date";
+    case R::kValidFrom:
+      return "valid_from";
+    case R::kValidTo:
+      return "valid_to";
+    case R::kStartAge:
+      return "start_age";
+  }
+  return "unknown";
 }
 
 std::span<const ExtractSpec> AllExtracts() { return kExtracts; }

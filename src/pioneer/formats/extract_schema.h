@@ -33,12 +33,55 @@ enum class FieldType {
 
 const char* FieldTypeName(FieldType t);
 
+// What a field means to the readers that trace, place and judge records, beyond its type.
+// Each role is declared here, on the field, and read by every module that needs it, instead of
+// a per-source table of field names in each module.
+enum class FieldRole {
+  kNone,  // activity data; a date field without a role is an activity date
+  // The person's identifiers, which `pioneer link` traces on (link/store_link.h): a source
+  // carrying a family name and a date of birth can be traced.
+  kGivenName,
+  kFamilyName,
+  kBirthDate,
+  kSex,
+  kPostcode,
+  // Dates that describe the person or the row, not activity (the quality report's
+  // future-date check skips them; docs/quality.md).
+  kDeathDate,
+  kValidFrom,  // the period a (PDS history) row applies for
+  kValidTo,
+  // HES STARTAGE coding: years 0-120, or 7001-7007 for infants (the quality report counts
+  // ages over 115 that are not infant codes).
+  kStartAge,
+};
+
+const char* FieldRoleName(FieldRole r);
+
 struct FieldSpec {
   std::string_view name;
   FieldType type;
   bool required;
   std::string_view code_set;  // for kCode: the model::CodeSet name; empty otherwise
   std::string_view description;
+  FieldRole role = FieldRole::kNone;
+};
+
+// A cross-field date rule: in a row, `later` must not be before `earlier` when both are
+// present (docs/data-formats.md section 1). Ingest quarantines a row breaking one with reason
+// date_order on the `later` field.
+struct DateOrder {
+  std::string_view earlier;
+  std::string_view later;
+};
+
+// The fields the person timeline makes an event of (timeline/timeline.h): the event's start
+// date, its end date ("" for a point event), its code and a detail ("" for none). All empty
+// for a table that gives no events (reference data, the master person index).
+struct EventFields {
+  std::string_view start;
+  std::string_view end;
+  std::string_view code;
+  std::string_view detail;
 };
 
 struct ExtractSpec {
@@ -51,10 +94,20 @@ struct ExtractSpec {
   // detection and linkage), or empty for reference tables.
   std::string_view record_id_field;
   bool person_level;  // true when rows describe people (IG applies), false for reference data
+  std::span<const DateOrder> date_order;  // the rows' cross-field date rules
+  EventFields event;                      // what the person timeline reads as an event
 
   // Index of a field by name, or -1.
   int FieldIndex(std::string_view name) const;
+  // Index of the first field with `role`, or -1.
+  int FieldWithRole(FieldRole role) const;
+  // The name of the first field with `role`, or "" when the extract has none.
+  std::string_view FieldNameWithRole(FieldRole role) const;
 };
+
+// The store table of the master person index (PDS): the extract every other person-level
+// source is placed on and traced against.
+inline constexpr std::string_view kMasterIndexTable = "pds";
 
 // Every known extract, in dependency order (reference data first).
 std::span<const ExtractSpec> AllExtracts();

@@ -78,6 +78,23 @@ std::string FormatReferenceMarkdown() {
                      Escape(f.description));
       if (!f.code_set.empty()) used_sets.insert(f.code_set);
     }
+    // What the readers take from the extract: its roles, date rules and timeline event.
+    std::string roles, rules;
+    for (const FieldSpec& f : e.fields) {
+      if (f.role == FieldRole::kNone) continue;
+      roles += fmt::format("{}`{}` {}", roles.empty() ? "" : ", ", f.name, FieldRoleName(f.role));
+    }
+    for (const DateOrder& d : e.date_order) {
+      rules += fmt::format("{}`{}` ≥ `{}`", rules.empty() ? "" : ", ", d.later, d.earlier);
+    }
+    if (!roles.empty()) fmt::format_to(it, "\nField roles: {}.\n", roles);
+    if (!rules.empty()) fmt::format_to(it, "\nDate rules (when both are present): {}.\n", rules);
+    if (!e.event.start.empty()) {
+      fmt::format_to(it, "\nTimeline event: start `{}`, end {}, code `{}`, detail {}.\n",
+                     e.event.start, e.event.end.empty() ? "none" : fmt::format("`{}`", e.event.end),
+                     e.event.code,
+                     e.event.detail.empty() ? "none" : fmt::format("`{}`", e.event.detail));
+    }
   }
 
   fmt::format_to(it, "\n### Code sets\n");

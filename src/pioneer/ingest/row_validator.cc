@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "pioneer/ingest/date_order_rules.h"
 #include "pioneer/ingest/value_ranges.h"
 #include "pioneer/store/extract_tables.h"
 
@@ -22,8 +21,7 @@ StatusOr<std::unique_ptr<RowValidator>> RowValidator::Create(const ColumnMap& ma
     v->ranges_.push_back(RangesOf(spec.table, spec.fields[f].name));
   }
   v->values_.resize(spec.fields.size());
-  for (const DateOrderRule& rule : AllDateOrderRules()) {
-    if (rule.table != spec.table) continue;
+  for (const formats::DateOrder& rule : spec.date_order) {
     int e = spec.FieldIndex(rule.earlier), l = spec.FieldIndex(rule.later);
     if (e < 0 || l < 0 || spec.fields[static_cast<size_t>(e)].type != FieldType::kDate ||
         spec.fields[static_cast<size_t>(l)].type != FieldType::kDate) {

@@ -5,9 +5,9 @@
 // else); each field in spec order (missing_required or its type's reason, see
 // field_canonicaliser.h; absent optional columns are NULL), and numbers against their
 // field's ranges (value_ranges.h, out_of_range); then the cross-field date rules
-// (date_order_rules.h) between fields that parsed. A rejected row's quarantine record names
-// its first problem (field, raw value, reason) and its detail lists every problem.
-// Thread safety: one thread at a time (keeps per-row scratch space).
+// (formats::ExtractSpec::date_order) between fields that parsed. A rejected row's quarantine record
+// names its first problem (field, raw value, reason) and its detail lists every problem. Thread
+// safety: one thread at a time (keeps per-row scratch space).
 #pragma once
 
 #include <memory>

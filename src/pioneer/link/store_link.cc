@@ -9,7 +9,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/store/extract_tables.h"
+#include "pioneer/store/record_links.h"
 #include "pioneer/store/utc_time.h"
 
 namespace pioneer::link {
@@ -52,7 +54,7 @@ struct LinkRow {
 
 StatusOr<std::vector<MpiPerson>> LoadIndex(store::Store& store, int64_t* history_rows) {
   std::vector<MpiPerson> mpi;
-  if (!store.HasTable("pds")) {
+  if (!store.HasTable(formats::kMasterIndexTable)) {
     return FailedPreconditionError(
         "the store has no master person index (pds table): ingest pds.csv first");
   }
@@ -61,7 +63,7 @@ StatusOr<std::vector<MpiPerson>> LoadIndex(store::Store& store, int64_t* history
   const std::vector<std::string> cols = {"nhs_number",  "nhs_number_status", "record_type",
                                          "family_name", "given_name",        "sex",
                                          "birth_date",  "postcode"};
-  PIONEER_RETURN_IF_ERROR(store.Scan("pds", cols, [&](const RowView& r) {
+  PIONEER_RETURN_IF_ERROR(store.Scan(formats::kMasterIndexTable, cols, [&](const RowView& r) {
     if (r.Text(1) != "valid") return;
     if (r.Text(2) == "current") {
       auto [it, inserted] =
@@ -114,16 +116,25 @@ nlohmann::json EvidenceJson(const TraceDecision& d, const std::vector<MpiPerson>
 }  // namespace
 
 const std::vector<TraceSource>& TraceSources() {
-  static const std::vector<TraceSource> kSources = {
-      {"social_care_events", "given_name", "family_name", "birth_date", "sex", "postcode"},
-      {"gp_registrations", "", "", "", "", ""},
-      {"gp_events", "", "", "", "", ""},
-      {"apc_episodes", "", "", "", "", ""},
-      {"ae_attendances", "", "", "", "", ""},
-      {"op_appointments", "", "", "", "", ""},
-      {"community_contacts", "", "", "", "", ""},
-      {"mh_contacts", "", "", "", "", ""},
-  };
+  static const std::vector<TraceSource> kSources = [] {
+    using formats::FieldRole;
+    std::vector<TraceSource> traceable, others;
+    for (const formats::ExtractSpec& e : formats::AllExtracts()) {
+      if (!e.person_level || e.table == formats::kMasterIndexTable ||
+          e.FieldIndex("nhs_number") < 0) {
+        continue;
+      }
+      TraceSource src{e.table,
+                      e.FieldNameWithRole(FieldRole::kGivenName),
+                      e.FieldNameWithRole(FieldRole::kFamilyName),
+                      e.FieldNameWithRole(FieldRole::kBirthDate),
+                      e.FieldNameWithRole(FieldRole::kSex),
+                      e.FieldNameWithRole(FieldRole::kPostcode)};
+      (src.traceable() ? traceable : others).push_back(src);
+    }
+    traceable.insert(traceable.end(), others.begin(), others.end());
+    return traceable;
+  }();
   return kSources;
 }
 
@@ -331,7 +342,7 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
         lr.decision_text = "unmatched";
         ++sc.unmatched;
       }
-      const bool usable = lr.decision_text == "automatic" || lr.decision_text == "accepted";
+      const bool usable = store::IsUsableLinkDecision(lr.decision_text) && !lr.traced.empty();
       if (usable || ref.own == OwnStatus::kValid) ++sc.covered_after;
       link_rows[s].push_back(std::move(lr));
     }

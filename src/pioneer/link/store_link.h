@@ -4,9 +4,10 @@
 // of earlier names and postcodes) and every person-level source table, then traces, in the
 // MPS order of tracing.h, each record whose NHS Number is missing, invalid, not held by the
 // index, or fails the cross-check (a valid number whose owner's date of birth disagrees).
-// Which tables carry which person identifiers is data (TraceSources()): today only
-// social_care_events carries names, date of birth, sex and postcode; the other sources
-// carry only the NHS Number, so their coverage is reported but their gaps cannot be traced.
+// Which tables carry which person identifiers is declared on the extract specs (field roles,
+// formats::FieldRole) and read by TraceSources(): today only social_care_events carries
+// names and a date of birth; the other sources carry the NHS Number (and some a sex), so
+// their coverage is reported but their gaps cannot be traced.
 //
 // Model: estimated without labels for this run (EstimateTraceModel: u from random pairs of
 // the distinct source records x current index rows, m by EM, lambda from deterministic
@@ -29,7 +30,7 @@
 //                 proposed or candidate number was accepted is linked to it (decision
 //                 `accepted`); one whose proposed number was rejected is not linked
 //                 (`rejected`), even when the engine would match it automatically.
-// Usable links (what the timeline places) are decision IN ('automatic', 'accepted').
+// Usable links (what the timeline places): store/record_links.h, the one rule.
 //
 // Information governance: progress, errors and the report hold table names, counts,
 // field names, levels and weights only; never a name, date, postcode or NHS Number.
@@ -55,7 +56,7 @@
 namespace pioneer::link {
 
 // A person-level store table and the columns holding each canonical identifier
-// ("" = the table does not carry it).
+// ("" = the table does not carry it), from the field roles of its extract spec.
 struct TraceSource {
   std::string_view table;
   std::string_view given_name;
@@ -65,6 +66,8 @@ struct TraceSource {
   std::string_view postcode;
   bool traceable() const { return !family_name.empty() && !birth_date.empty(); }
 };
+// Every person-level extract other than the master index, traceable ones first, each group
+// in extract order (formats::AllExtracts).
 const std::vector<TraceSource>& TraceSources();
 
 struct StoreLinkOptions {

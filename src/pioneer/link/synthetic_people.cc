@@ -10,6 +10,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "pioneer/base/date.h"
+
 namespace pioneer::link {
 namespace {
 
@@ -300,15 +302,10 @@ class Generator {
     t.address = fmt::format("{} {}", rng_.Int(1, 180), u.street);
     t.town = u.town;
   }
-  static int DaysIn(int y, int m) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : kDays[m - 1];
-  }
   void Birth(Truth& t, int year_lo, int year_hi) {
     t.year = rng_.Int(year_lo, std::max(year_lo, year_hi));
     t.month = rng_.Int(1, 12);
-    t.day = rng_.Int(1, DaysIn(t.year, t.month));
+    t.day = rng_.Int(1, DaysInMonth(t.year, t.month));
   }
 
   std::vector<Truth> Household(int64_t* twin_pairs) {

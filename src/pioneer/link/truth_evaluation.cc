@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "pioneer/base/csv_reader.h"
+#include "pioneer/store/record_links.h"
 
 namespace pioneer::link {
 
@@ -40,13 +41,10 @@ StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(store::Store& store,
   }));
 
   std::unordered_map<int64_t, std::string> links;  // row id -> usable traced number
-  if (store.HasTable("record_links")) {
-    const store::Param p[] = {store::Param::Of(table)};
-    PIONEER_RETURN_IF_ERROR(store.Query(
-        "SELECT row_id, traced_nhs_number FROM record_links WHERE source_table = ?1 AND "
-        "decision IN ('automatic', 'accepted') AND traced_nhs_number IS NOT NULL",
-        p, [&](const store::RowView& r) { links[r.Int(0)] = std::string(r.Text(1)); }));
-  }
+  PIONEER_RETURN_IF_ERROR(store::ForEachUsableLink(
+      store, table, [&](std::string_view, int64_t row_id, std::string_view traced) {
+        links[row_id] = std::string(traced);
+      }));
 
   TraceAccuracy acc;
   acc.table = std::string(table);

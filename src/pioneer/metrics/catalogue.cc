@@ -2,10 +2,13 @@
 // Rules follow the official definitions cited per metric (ASCOF handbook, NHS Digital indicator
 // specifications, BCF planning guidance); docs/metrics.md is generated from this file.
 #include <cctype>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pioneer/metrics/definition.h"
+#include "pioneer/model/code_sets.h"
 
 namespace pioneer::metrics {
 namespace {
@@ -15,8 +18,12 @@ const std::vector<std::string> kDiagFields = {"diag_01", "diag_02", "diag_03",
 const std::vector<std::string> kSecondaryDiagFields = {"diag_02", "diag_03", "diag_04", "diag_05",
                                                        "diag_06"};
 const std::vector<std::string> kProcFields = {"opertn_01", "opertn_02", "opertn_03"};
-const std::vector<std::string> kEmergencyMethods = {"21", "22", "23", "24", "25",
-                                                    "28", "2A", "2B", "2C", "2D"};
+// Code subsets from model/code_sets.h, written there once.
+std::vector<std::string> Codes(std::span<const std::string_view> set) {
+  return {set.begin(), set.end()};
+}
+const std::vector<std::string> kEmergencyMethods = Codes(model::EmergencyAdmissionMethods());
+const std::vector<std::string> kNhsProviderTransfers = Codes(model::NhsProviderTransferSources());
 
 Expr Primary3(std::vector<std::string> cats) { return Expr::Prefix({"diag_01"}, std::move(cats)); }
 Expr Primary4(std::vector<std::string> codes) { return Expr::In("diag_01", std::move(codes)); }
@@ -34,7 +41,7 @@ std::vector<Expr> UnplannedAdmissionFilters() {
       Expr::IntRange("episode_number", 1, 1, "EPIORDER = 1: first episode of the spell"),
       Expr::In("episode_status", {"1", "3"}, "EPISTAT finished or unfinished"),
       Expr::In("admission_method", kEmergencyMethods, "emergency admission method (1.5)"),
-      Expr::Not(Expr::In("admission_source", {"51", "52", "53"}),
+      Expr::Not(Expr::In("admission_source", kNhsProviderTransfers),
                 "exclude transfers in from another NHS provider"),
       Expr::In("episode_type", {"1"}, "EPITYPE = 1 general episode"),
       Expr::In("patient_classification", {"1"}, "CLASSPAT = 1 ordinary admission"),
@@ -269,7 +276,7 @@ MetricDefinition Falls(const SwitchValues& sw, std::string id, std::string title
   };
   if (sw.at("falls.exclude_transfers") == "true") {
     all.push_back(Expr::Not(Expr::In("admission_method", {"2B"}), "not an emergency transfer"));
-    all.push_back(Expr::Not(Expr::In("admission_source", {"51", "52", "53"}),
+    all.push_back(Expr::Not(Expr::In("admission_source", kNhsProviderTransfers),
                             "not transferred from another NHS provider"));
   }
   d.numerator = Expr::And(std::move(all));

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "pioneer/metrics/duplicate_rows.h"
+#include "pioneer/store/record_links.h"
 
 namespace pioneer::metrics {
 namespace {
@@ -120,14 +121,12 @@ bool UsesPerson(const Expr& e) {
 // number when valid, else NULL (not placed).
 std::string SourceView(const std::string& table, bool has_links) {
   std::string own = "CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END";
-  std::string key =
-      has_links ? fmt::format(
-                      "coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-                      "l.source_table = {} AND l.row_id = {} AND l.decision IN "
-                      "('automatic', 'accepted') AND l.traced_nhs_number IS NOT NULL LIMIT 1), "
-                      "{})",
-                      Quote(table), RowId("t"), own)
-                : own;
+  std::string key = has_links
+                        ? fmt::format(
+                              "coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
+                              "l.source_table = {} AND l.row_id = {} AND {} LIMIT 1), {})",
+                              Quote(table), RowId("t"), store::UsableLinkSql("l"), own)
+                        : own;
   // MATERIALIZED: the person key becomes a column the planner can index for the joins of
   // decorrelated relations (SQLite builds an automatic index; it cannot index an expression).
   return fmt::format(

@@ -77,6 +77,31 @@ TEST(CodeSetsTest, EveryFieldCodeSetExistsAndIsNonEmpty) {
   EXPECT_TRUE(IsEmergencyAdmissionMethod("2D"));
   EXPECT_FALSE(IsEmergencyAdmissionMethod("11"));
   EXPECT_FALSE(IsEmergencyAdmissionMethod("81"));
+  EXPECT_FALSE(IsEmergencyAdmissionMethod("2"));
+  EXPECT_FALSE(IsEmergencyAdmissionMethod("2E"));
+  EXPECT_TRUE(IsNhsProviderTransferSource("52"));
+  EXPECT_FALSE(IsNhsProviderTransferSource("19"));
+}
+
+// Every named subset is a subset of its parent code set, and its predicate agrees with it.
+TEST(CodeSetsTest, SubsetsLieInTheirParentSets) {
+  const CodeSet* methods = FindCodeSet("admission_method");
+  const CodeSet* sources = FindCodeSet("admission_source");
+  ASSERT_NE(methods, nullptr);
+  ASSERT_NE(sources, nullptr);
+  EXPECT_EQ(EmergencyAdmissionMethods().size(), 10u);
+  for (std::string_view m : EmergencyAdmissionMethods()) {
+    EXPECT_TRUE(methods->Contains(m)) << m;
+    EXPECT_TRUE(IsEmergencyAdmissionMethod(m)) << m;
+  }
+  EXPECT_EQ(NhsProviderTransferSources().size(), 3u);
+  for (std::string_view s : NhsProviderTransferSources()) {
+    EXPECT_TRUE(sources->Contains(s)) << s;
+    EXPECT_TRUE(IsNhsProviderTransferSource(s)) << s;
+  }
+  int emergency = 0;
+  for (const Code& c : methods->codes) emergency += IsEmergencyAdmissionMethod(c.code);
+  EXPECT_EQ(emergency, 10);
 }
 
 }  // namespace

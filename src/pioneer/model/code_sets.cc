@@ -395,9 +395,31 @@ const CodeSet* FindCodeSet(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+constexpr std::string_view kEmergencyAdmissionMethods[] = {"21", "22", "23", "24", "25",
+                                                           "28", "2A", "2B", "2C", "2D"};
+constexpr std::string_view kNhsProviderTransferSources[] = {"51", "52", "53"};
+
+bool Member(std::span<const std::string_view> set, std::string_view code) {
+  for (std::string_view c : set) {
+    if (c == code) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::span<const std::string_view> EmergencyAdmissionMethods() { return kEmergencyAdmissionMethods; }
 bool IsEmergencyAdmissionMethod(std::string_view m) {
-  return m == "21" || m == "22" || m == "23" || m == "24" || m == "25" || m == "28" || m == "2A" ||
-         m == "2B" || m == "2C" || m == "2D";
+  return Member(kEmergencyAdmissionMethods, m);
+}
+
+std::span<const std::string_view> NhsProviderTransferSources() {
+  return kNhsProviderTransferSources;
+}
+bool IsNhsProviderTransferSource(std::string_view s) {
+  return Member(kNhsProviderTransferSources, s);
 }
 
 }  // namespace pioneer::model

@@ -41,8 +41,18 @@ std::span<const CodeSet> AllCodeSets();
 // nullptr if no set has this name.
 const CodeSet* FindCodeSet(std::string_view name);
 
-// The emergency admission methods {21,22,23,24,25,28,2A,2B,2C,2D}
+// Named subsets of a code set that rules select on, each written once here and read wherever
+// the rule applies (the metrics catalogue, risk features, Care Trak activity, the generator
+// and its calibration check). Every code is a member of the parent set named in the comment.
+
+// admission_method: the emergency admission methods {21,22,23,24,25,28,2A,2B,2C,2D}
 // (bcf-metrics.md 1.5, AUTH).
+std::span<const std::string_view> EmergencyAdmissionMethods();
 bool IsEmergencyAdmissionMethod(std::string_view admission_method);
+
+// admission_source: transfers in from another NHS hospital provider {51,52,53}, which the
+// NHS unplanned-admission indicators exclude (bcf-metrics.md 1.6, AUTH).
+std::span<const std::string_view> NhsProviderTransferSources();
+bool IsNhsProviderTransferSource(std::string_view admission_source);
 
 }  // namespace pioneer::model

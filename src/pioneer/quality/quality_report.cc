@@ -18,9 +18,14 @@ using formats::ExtractSpec;
 using formats::FieldSpec;
 using formats::FieldType;
 
+using formats::FieldRole;
+
+// A date of activity: any date field whose role is not a date of the person (birth, death) or
+// of the row's validity (formats::FieldRole).
 bool IsActivityDate(const FieldSpec& f) {
-  return f.type == FieldType::kDate && f.name != "birth_date" && f.name != "death_date" &&
-         f.name != "effective_from" && f.name != "effective_to";
+  return f.type == FieldType::kDate && f.role != FieldRole::kBirthDate &&
+         f.role != FieldRole::kDeathDate && f.role != FieldRole::kValidFrom &&
+         f.role != FieldRole::kValidTo;
 }
 
 // Surplus copies: for each value seen k > 1 times, k - 1.
@@ -86,10 +91,10 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
     }
     if (!f.required) optional_cols.push_back(static_cast<int>(i));
   }
-  const bool is_pds = spec.table == "pds";
+  const bool is_pds = spec.table == formats::kMasterIndexTable;
   const int record_type_col = is_pds ? spec.FieldIndex("record_type") : -1;
   int64_t completeness_rows = 0;
-  const int age_col = spec.table == "apc_episodes" ? spec.FieldIndex("age_on_admission") : -1;
+  const int age_col = spec.FieldWithRole(FieldRole::kStartAge);
   const std::string as_of = opt.as_of.ToIso();
 
   int64_t rows = 0, valid = 0, missing = 0, invalid = 0, not_in_pds = 0, future = 0,

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "pioneer/model/code_sets.h"
+
 namespace pioneer::risk {
 namespace {
 
@@ -143,7 +145,7 @@ CodeClasses Classify(const timeline::StringPool& pool) {
     std::string_view s = pool.Get(static_cast<uint32_t>(id));
     c.has_text[id] = !s.empty();
     if (auto it = gp.find(s); it != gp.end()) c.gp[id] = it->second;
-    c.emergency[id] = IsEmergencyMethod(s);
+    c.emergency[id] = model::IsEmergencyAdmissionMethod(s);
     c.elective[id] = s == "11" || s == "12" || s == "13";
     c.attended[id] = s == "5" || s == "6";
     c.dna[id] = s == "3";
@@ -194,11 +196,6 @@ const char* OutcomeName(Outcome o) {
     default:
       return "top5_cost";
   }
-}
-
-bool IsEmergencyMethod(std::string_view m) {
-  if (m.size() != 2 || m[0] != '2') return false;
-  return (m[1] >= '1' && m[1] <= '5') || m[1] == '8' || (m[1] >= 'A' && m[1] <= 'D');
 }
 
 timeline::TimelineOptions RiskTimelineOptions() { return Options(); }

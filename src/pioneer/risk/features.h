@@ -116,7 +116,4 @@ timeline::TimelineOptions RiskTimelineOptions();
 StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inputs,
                              Date index_date);
 
-// Emergency admission methods (NHS Data Dictionary ADMIMETH 21-28, 2A-2D).
-bool IsEmergencyMethod(std::string_view admission_method);
-
 }  // namespace pioneer::risk

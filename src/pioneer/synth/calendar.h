@@ -2,51 +2,28 @@
 //
 // The generator keeps every date as an int32 count of days since 1970-01-01 (the same
 // representation as pioneer::Date) and needs year/month/day, weekday and ISO text for
-// millions of values, so these are inline, allocation-free versions of Date's operations
-// (Howard Hinnant's civil-from-days algorithms). Tests check them against Date.
+// millions of values, so these are inline, allocation-free helpers over the one calendar
+// implementation (base/civil_days.h, which Date uses too). Tests check them against Date.
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "pioneer/base/civil_days.h"
 
 namespace pioneer::synth {
 
 using Day = int32_t;                      // days since 1970-01-01
 inline constexpr Day kNoDay = INT32_MIN;  // "no date"
 
-struct Ymd {
-  int year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
+using Ymd = civil::Ymd<int>;  // year, month 1..12, day 1..31
 
-constexpr Day DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-constexpr Ymd CivilFromDays(Day z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int y = yoe + era * 400;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int d = doy - (153 * mp + 2) / 5 + 1;
-  const int m = mp + (mp < 10 ? 3 : -9);
-  return {y + (m <= 2), m, d};
-}
+// The calendar's conversions (base/civil_days.h, shared with Date) in 32-bit arithmetic.
+constexpr Day DaysFromCivil(int y, int m, int d) { return civil::DaysFromCivil<Day>(y, m, d); }
+constexpr Ymd CivilFromDays(Day z) { return civil::CivilFromDays<Day>(z); }
 
 // ISO weekday: 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday).
-constexpr int Weekday(Day d) {
-  const int w = (d + 3) % 7;
-  return (w < 0 ? w + 7 : w) + 1;
-}
+constexpr int Weekday(Day d) { return civil::IsoWeekday<Day>(d); }
 constexpr bool IsWeekend(Day d) { return Weekday(d) >= 6; }
 
 // Completed years of age on `on` for someone born on `birth` (29 February birthdays are
@@ -74,7 +51,7 @@ constexpr Day AddYears(Day d, int years) {
   const Ymd x = CivilFromDays(d);
   const int y = x.year + years;
   int day = x.day;
-  if (x.month == 2 && day == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) day = 28;
+  if (x.month == 2 && day == 29 && !civil::IsLeapYear(y)) day = 28;
   return DaysFromCivil(y, x.month, day);
 }
 

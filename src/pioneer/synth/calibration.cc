@@ -210,20 +210,7 @@ StatusOr<CalibrationReport> ComputeCalibration(const std::string& dir,
   auto columns = [&](const std::string& file, std::initializer_list<const char*> names,
                      std::vector<int>* idx) -> Status {
     std::vector<std::string> h;
-    // Only the first line is needed.
-    std::FILE* fp = std::fopen((dir + "/" + file).c_str(), "rb");
-    if (fp == nullptr) return NotFoundError("cannot open " + dir + "/" + file);
-    std::string line;
-    int ch;
-    while ((ch = std::fgetc(fp)) != EOF && ch != '\n') line.push_back(static_cast<char>(ch));
-    std::fclose(fp);
-    size_t pos = 0;
-    while (pos <= line.size()) {
-      const size_t comma = line.find(',', pos);
-      h.push_back(line.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-      if (comma == std::string::npos) break;
-      pos = comma + 1;
-    }
+    PIONEER_RETURN_IF_ERROR(ReadCsvHeader(dir + "/" + file, &h));
     for (const char* name : names) {
       const int i = ColumnIndex(h, name);
       if (i < 0) return InvalidArgumentError(file + ": missing column " + name);
@@ -394,7 +381,7 @@ StatusOr<CalibrationReport> ComputeCalibration(const std::string& dir,
             }
           }
           if (first && emergency_method && f[c[kClasspat]] == "1" && f[c[kType]] == "1" &&
-              f[c[kSource]] != "51" && f[c[kSource]] != "52" && f[c[kSource]] != "53" &&
+              !model::IsNhsProviderTransferSource(f[c[kSource]]) &&
               (f[c[kSex]] == "1" || f[c[kSex]] == "2") && age >= 0 && age <= 120) {
             const int i = fy_index(admission);
             if (i >= 0) {

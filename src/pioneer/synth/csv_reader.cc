@@ -1,67 +1,44 @@
 #include "pioneer/synth/csv_reader.h"
 
-#include <csv.h>
+#include <filesystem>
 
-#include <cstdio>
-#include <memory>
+#include "pioneer/base/csv_reader.h"
 
 namespace pioneer::synth {
 namespace {
 
-struct ParseState {
-  std::vector<std::string> fields;
-  size_t n = 0;  // fields filled in the current row
+// Reads rows of `path` through the one CSV reader: the first into *header, the rest to
+// on_row (none, and reading stops after the header, when on_row is null).
+Status ReadRows(const std::string& path, std::vector<std::string>* header, const CsvRowFn* on_row) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFoundError("cannot open " + path);
+  CsvReader reader;
   bool header_done = false;
-  std::vector<std::string>* header;
-  const CsvRowFn* on_row;
-};
-
-void OnField(void* s, size_t len, void* data) {
-  auto* st = static_cast<ParseState*>(data);
-  if (st->n == st->fields.size()) st->fields.emplace_back();
-  st->fields[st->n].assign(static_cast<const char*>(s), len);
-  ++st->n;
-}
-
-void OnRow(int /*terminator*/, void* data) {
-  auto* st = static_cast<ParseState*>(data);
-  if (st->n == 0) return;
-  // Fields beyond n keep stale values from longer rows; trim to this row's width.
-  if (st->fields.size() > st->n) st->fields.resize(st->n);
-  if (!st->header_done) {
-    *st->header = st->fields;
-    st->header_done = true;
-  } else {
-    (*st->on_row)(st->fields);
-  }
-  st->n = 0;
+  std::vector<std::string> row;
+  Status s = reader.ReadFile(path, [&](const CsvRecord& r) {
+    row.assign(r.fields.begin(), r.fields.end());
+    if (!header_done) {
+      *header = std::move(row);
+      header_done = true;
+      if (on_row == nullptr) reader.Stop();
+    } else {
+      (*on_row)(row);
+    }
+    return OkStatus();
+  });
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  return s;
 }
 
 }  // namespace
 
 Status ReadCsvFile(const std::string& path, std::vector<std::string>* header,
                    const CsvRowFn& on_row) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return NotFoundError("cannot open " + path);
-  csv_parser parser;
-  if (csv_init(&parser, 0) != 0) return InternalError("csv_init failed");
-  ParseState st;
-  st.header = header;
-  st.on_row = &on_row;
-  std::vector<char> buf(1 << 20);
-  Status status;
-  for (;;) {
-    const size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
-    if (n == 0) break;
-    if (csv_parse(&parser, buf.data(), n, OnField, OnRow, &st) != n) {
-      status = InvalidArgumentError(path + ": " + csv_strerror(csv_error(&parser)));
-      break;
-    }
-  }
-  if (status.ok()) csv_fini(&parser, OnField, OnRow, &st);
-  csv_free(&parser);
-  if (status.ok() && std::ferror(f.get())) status = UnavailableError("read failed: " + path);
-  return status;
+  return ReadRows(path, header, &on_row);
+}
+
+Status ReadCsvHeader(const std::string& path, std::vector<std::string>* header) {
+  return ReadRows(path, header, nullptr);
 }
 
 int ColumnIndex(const std::vector<std::string>& header, std::string_view name) {

@@ -8,38 +8,30 @@
 #include <tuple>
 
 #include "pioneer/formats/derived_tables.h"
+#include "pioneer/store/record_links.h"
 
 namespace pioneer::timeline {
 namespace {
 
-// Which columns of each source table become an event. Data, not code: adding a source is a
-// row here plus an enumerator.
+// Which store table each Source reads. The fields that become its event are declared on the
+// table's spec (formats::ExtractSpec::event), not here: adding a source is a row here, an
+// enumerator and the event on its spec.
 struct SourceColumns {
   Source source;
   std::string_view table;
-  std::string_view start;
-  std::string_view end;  // empty: point event
-  std::string_view code;
-  std::string_view detail;
 };
 
 constexpr SourceColumns kSourceColumns[kSourceCount] = {
-    {Source::kGpRegistration, "gp_registrations", "registration_start_date",
-     "registration_end_date", "gp_practice_code", "deregistration_reason"},
-    {Source::kGpEvent, "gp_events", "event_date", "", "snomed_concept_id", ""},
-    {Source::kApcEpisode, "apc_episodes", "episode_start_date", "episode_end_date", "diag_01",
-     "admission_method"},
-    {Source::kAeAttendance, "ae_attendances", "arrival_date", "departure_date", "chief_complaint",
-     "disposal"},
-    {Source::kOpAppointment, "op_appointments", "appointment_date", "", "treatment_specialty",
-     "attended"},
-    {Source::kCommunityContact, "community_contacts", "contact_date", "", "team_type",
-     "contact_location"},
-    {Source::kMhContact, "mh_contacts", "contact_date", "", "team_type", "attended"},
-    {Source::kSocialCareEvent, "social_care_events", "event_start_date", "event_end_date",
-     "event_type", "service_type"},
-    {Source::kCarePlan, "care_plans", "start_date", "end_date", "status", "coordinator_role"},
-    {Source::kRiskStratum, "risk_strata", "index_date", "", "model_id", ""},
+    {Source::kGpRegistration, "gp_registrations"},
+    {Source::kGpEvent, "gp_events"},
+    {Source::kApcEpisode, "apc_episodes"},
+    {Source::kAeAttendance, "ae_attendances"},
+    {Source::kOpAppointment, "op_appointments"},
+    {Source::kCommunityContact, "community_contacts"},
+    {Source::kMhContact, "mh_contacts"},
+    {Source::kSocialCareEvent, "social_care_events"},
+    {Source::kCarePlan, "care_plans"},
+    {Source::kRiskStratum, "risk_strata"},
 };
 
 int32_t DayOrNone(std::string_view iso) {
@@ -235,6 +227,13 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       }
     }
   }
+  for (const SourceColumns& sc : kSourceColumns) {
+    const formats::ExtractSpec* spec = formats::FindSourceTable(sc.table);
+    if (!spec || spec->event.start.empty() || spec->event.code.empty()) {
+      return InternalError("timeline: source table '" + std::string(sc.table) +
+                           "' declares no event (formats::ExtractSpec::event)");
+    }
+  }
   Parts parts;
   parts.options = options;
   // Requested attribute fields per source, typed by the extract schema.
@@ -253,19 +252,14 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   // 1. Usable NHS Number tracing decisions (`pioneer link`, store schema version 2):
   // table -> row id -> traced number, for automatic and reviewer-accepted links.
   std::unordered_map<int64_t, uint64_t> links[kSourceCount];
-  if (store.HasTable("record_links")) {
-    PIONEER_RETURN_IF_ERROR(
-        store.Query("SELECT source_table, row_id, traced_nhs_number FROM record_links "
-                    "WHERE decision IN ('automatic', 'accepted') AND traced_nhs_number IS NOT NULL",
-                    {}, [&](const store::RowView& r) {
-                      auto key = NhsKey(r.Text(2));
-                      if (!key) return;
-                      for (const SourceColumns& sc : kSourceColumns) {
-                        if (sc.table == r.Text(0))
-                          links[static_cast<int>(sc.source)].emplace(r.Int(1), *key);
-                      }
-                    }));
-  }
+  PIONEER_RETURN_IF_ERROR(store::ForEachUsableLink(
+      store, "", [&](std::string_view table, int64_t row_id, std::string_view traced) {
+        auto key = NhsKey(traced);
+        if (!key) return;
+        for (const SourceColumns& sc : kSourceColumns) {
+          if (sc.table == table) links[static_cast<int>(sc.source)].emplace(row_id, *key);
+        }
+      }));
 
   // 2. The chunks: PDS (the master person index) first, then every activity table, each in
   // rowid ranges.
@@ -288,7 +282,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     }
     return OkStatus();
   };
-  PIONEER_RETURN_IF_ERROR(add_chunks(-1, "pds"));
+  PIONEER_RETURN_IF_ERROR(add_chunks(-1, formats::kMasterIndexTable));
   for (const SourceColumns& sc : kSourceColumns) {
     const auto& only = options.only_tables;
     if (!only.empty() && std::find(only.begin(), only.end(), sc.table) == only.end()) continue;
@@ -301,7 +295,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     if (!progress) return;
     int64_t total = rows_read[source + 1].fetch_add(n) + n;
     std::lock_guard<std::mutex> lock(progress_mu);
-    progress({source < 0 ? std::string_view("pds") : kSourceColumns[source].table, total});
+    progress({source < 0 ? formats::kMasterIndexTable : kSourceColumns[source].table, total});
   };
 
   // Reads one chunk through `st` (the calling thread's own connection).
@@ -333,10 +327,11 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       return;
     }
     const SourceColumns& sc = kSourceColumns[c.source];
+    const formats::EventFields& ev = formats::FindSourceTable(sc.table)->event;
     const std::vector<formats::FieldType>& types = attr_types[c.source];
-    std::string sql = "SELECT rowid, nhs_number, nhs_number_status, " + Quote(sc.start) + ", " +
-                      Quote(sc.end.empty() ? sc.start : sc.end) + ", " + Quote(sc.code) + ", " +
-                      Quote(sc.detail.empty() ? sc.code : sc.detail);
+    std::string sql = "SELECT rowid, nhs_number, nhs_number_status, " + Quote(ev.start) + ", " +
+                      Quote(ev.end.empty() ? ev.start : ev.end) + ", " + Quote(ev.code) + ", " +
+                      Quote(ev.detail.empty() ? ev.code : ev.detail);
     for (const std::string& f : parts.attribute_fields[c.source]) sql += ", " + Quote(f);
     sql += " FROM " + Quote(sc.table) + " WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid";
     const size_t expect = static_cast<size_t>(c.hi - c.lo);
@@ -348,7 +343,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     c.nhs.reserve(expect);
     c.attrs.resize(types.size());
     for (auto& a : c.attrs) a.reserve(expect);
-    const bool has_end = !sc.end.empty(), has_detail = !sc.detail.empty();
+    const bool has_end = !ev.end.empty(), has_detail = !ev.detail.empty();
     const std::unordered_map<int64_t, uint64_t>& row_links = links[c.source];
     LinkageCounts& lc = c.lc;
     c.status = st.Query(sql, range, [&](const store::RowView& r) {
