@@ -9,6 +9,7 @@
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
+#include "pioneer/store/record_links.h"
 
 namespace pioneer::ig {
 namespace {
@@ -231,11 +232,10 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
     Param p[] = {Param::Of(table), Param::Of(row_id)};
     PIONEER_RETURN_IF_ERROR(store_.Query(
         fmt::format("SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-                    "l.source_table = ?1 AND l.row_id = ?2 AND l.decision IN ('automatic', "
-                    "'accepted') AND l.traced_nhs_number IS NOT NULL), CASE WHEN "
+                    "l.source_table = ?1 AND l.row_id = ?2 AND {}), CASE WHEN "
                     "t.nhs_number_status = 'valid' THEN t.nhs_number END) FROM \"{}\" t "
                     "WHERE t.rowid = ?2",
-                    table),
+                    store::UsableLinkSql("l"), table),
         p, [&](const store::RowView& r) {
           if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
         }));
@@ -354,8 +354,8 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
           " OR p.nhs_number IN (SELECT t.nhs_number FROM {0} t WHERE {1} AND "
           "t.nhs_number_status = 'valid') OR p.nhs_number IN (SELECT l.traced_nhs_number FROM "
           "record_links l JOIN {0} t ON l.source_table = '{0}' AND t.rowid = l.row_id WHERE {1} "
-          "AND l.decision IN ('automatic', 'accepted'))",
-          table, condition);
+          "AND {2})",
+          table, condition, store::UsableLinkSql("l"));
     };
     sql += " AND (p.gp_practice_code = " + org +
            related_via(

@@ -7,6 +7,7 @@
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/formats/derived_tables.h"
 #include "pioneer/formats/extract_schema.h"
+#include "pioneer/store/record_links.h"
 
 namespace pioneer::ig {
 namespace {
@@ -77,11 +78,10 @@ std::string PlacedRowsSql(std::string_view table) {
   return fmt::format(
       "SELECT t.rowid FROM {0} t WHERE t.nhs_number = ?1 AND t.nhs_number_status = 'valid' "
       "AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.source_table = '{1}' AND "
-      "l.row_id = t.rowid AND l.decision IN ('automatic', 'accepted') AND "
-      "l.traced_nhs_number IS NOT NULL) "
+      "l.row_id = t.rowid AND {2}) "
       "UNION SELECT l.row_id FROM record_links l WHERE l.source_table = '{1}' AND "
-      "l.traced_nhs_number = ?1 AND l.decision IN ('automatic', 'accepted')",
-      Quote(table), table);
+      "l.traced_nhs_number = ?1 AND {2}",
+      Quote(table), table, store::UsableLinkSql("l"));
 }
 
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
