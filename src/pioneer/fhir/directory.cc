@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
+
+#include "pioneer/fhir/resources.h"
 
 namespace pioneer::fhir {
 namespace {
@@ -63,13 +64,7 @@ Status AddIdentifier(std::string_view v, DirectorySearch* s) {
 
 }  // namespace
 
-std::optional<int64_t> ParseDirectoryId(std::string_view id) {
-  if (id.substr(0, 4) != "dir-" || id.size() > 22) return std::nullopt;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(id.data() + 4, id.data() + id.size(), v);
-  if (ec != std::errc() || p != id.data() + id.size() || v <= 0) return std::nullopt;
-  return v;
-}
+std::optional<int64_t> ParseDirectoryId(std::string_view id) { return ParseNumberedId(id, "dir-"); }
 
 std::string DirectoryId(int64_t entry_id) { return fmt::format("dir-{}", entry_id); }
 

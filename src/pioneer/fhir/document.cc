@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "pioneer/base/date.h"
 #include "pioneer/fhir/resources.h"
@@ -73,13 +72,7 @@ std::pair<std::string, const json*> FirstDate(const json& r, std::string_view ty
 
 }  // namespace
 
-std::optional<int64_t> ParseDocumentId(std::string_view id) {
-  if (id.substr(0, 4) != "doc-" || id.size() > 22) return std::nullopt;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(id.data() + 4, id.data() + id.size(), v);
-  if (ec != std::errc() || p != id.data() + id.size() || v <= 0) return std::nullopt;
-  return v;
-}
+std::optional<int64_t> ParseDocumentId(std::string_view id) { return ParseNumberedId(id, "doc-"); }
 
 std::string DocumentId(int64_t doc_id) { return fmt::format("doc-{}", doc_id); }
 

@@ -155,16 +155,14 @@ json SimpleEncounter(const SourceRow& r, std::string_view prefix, int64_t patien
 
 std::optional<int64_t> ParsePatientId(std::string_view id) { return ParseRow(id); }
 
-std::optional<int64_t> ParseCareTeamId(std::string_view id) {
-  if (id.substr(0, 3) != "ct-") return std::nullopt;
-  return ParseRow(id.substr(3));
+std::optional<int64_t> ParseNumberedId(std::string_view id, std::string_view prefix) {
+  if (id.substr(0, prefix.size()) != prefix) return std::nullopt;
+  return ParseRow(id.substr(prefix.size()));
 }
 
-std::optional<int64_t> ParseCarePlanId(std::string_view id) {
-  constexpr std::string_view kPrefix = "cp-";
-  if (id.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  return ParseRow(id.substr(kPrefix.size()));
-}
+std::optional<int64_t> ParseCareTeamId(std::string_view id) { return ParseNumberedId(id, "ct-"); }
+
+std::optional<int64_t> ParseCarePlanId(std::string_view id) { return ParseNumberedId(id, "cp-"); }
 
 namespace {
 

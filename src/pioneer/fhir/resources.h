@@ -47,6 +47,8 @@ std::optional<RecordRef> ParseProcedureId(std::string_view id);
 std::optional<RecordRef> ParseRiskAssessmentId(
     std::string_view id);  // "rs-<row>"  // "apcpx-<row>-<n>", n 1-3
 std::optional<int64_t> ParsePatientId(std::string_view id);
+// "<prefix><n>" -> n, for a positive n of at most 18 digits ("doc-", "dir-", "cp-", ...).
+std::optional<int64_t> ParseNumberedId(std::string_view id, std::string_view prefix);
 std::optional<int64_t> ParseCarePlanId(std::string_view id);  // the plan id of "cp-<id>"
 std::optional<int64_t> ParseCareTeamId(std::string_view id);  // the plan id of "ct-<id>"
 
