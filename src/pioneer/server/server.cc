@@ -194,6 +194,9 @@ class Service {
                                      careplan::CarePlan plan, int expected,
                                      std::string_view written_as);
   int RequiredIfMatch(Ctx& c);
+  // A conditional create's If-None-Exist criteria (nullopt without the header); 400 when
+  // they are not identifier=...
+  std::optional<fhir::PlanIdentifierCriteria> IfNoneExist(Ctx& c);
   void SendCarePlan(Ctx& c, int status, const careplan::CarePlan& plan, int64_t patient_id);
   void NotSupported(Ctx& c);
   void DocumentCreate(Ctx& c);
@@ -812,11 +815,7 @@ void Service::DirectoryCreate(Ctx& c) {
     c.res.set_header("ETag", fmt::format("W/\"{}\"", e.version));
     SendWritten(c.req, c.res, status, fhir::DirectoryResource(e));
   };
-  if (c.req.has_header("If-None-Exist")) {
-    std::string error;
-    std::optional<fhir::PlanIdentifierCriteria> criteria =
-        fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
-    if (!criteria) Fail(400, "invalid", error);
+  if (std::optional<fhir::PlanIdentifierCriteria> criteria = IfNoneExist(c)) {
     documents::DirectoryQuery q;
     q.identifier_exact = criteria->exact;
     q.identifier_suffix = criteria->exact.empty() ? criteria->suffix : "";
@@ -1032,12 +1031,7 @@ void Service::CarePlanCreate(Ctx& c) {
   fhir::CarePlanParse parsed = fhir::ParseCarePlan(body);
   if (!parsed.not_a_care_plan.empty()) Fail(400, "invalid", parsed.not_a_care_plan);
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
-  std::optional<fhir::PlanIdentifierCriteria> criteria;
-  if (c.req.has_header("If-None-Exist")) {
-    std::string error;
-    criteria = fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
-    if (!criteria) Fail(400, "invalid", error);
-  }
+  std::optional<fhir::PlanIdentifierCriteria> criteria = IfNoneExist(c);
   // The subject, through the gate's write rule: an unknown subject and one without a
   // legitimate relationship get the same answer.
   ig::Gate gate(c.store, c.now, c.audit);
@@ -1170,6 +1164,15 @@ careplan::CarePlan Service::StorePlanUpdate(Ctx& c, ig::Gate& gate, ig::PersonAc
   access.NoteWritten(fmt::format("{}/_history/{}", written_as, stored.version));
   Check(gate.Audit(access));
   return stored;
+}
+
+std::optional<fhir::PlanIdentifierCriteria> Service::IfNoneExist(Ctx& c) {
+  if (!c.req.has_header("If-None-Exist")) return std::nullopt;
+  std::string error;
+  std::optional<fhir::PlanIdentifierCriteria> criteria =
+      fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
+  if (!criteria) Fail(400, "invalid", error);
+  return criteria;
 }
 
 int Service::RequiredIfMatch(Ctx& c) {
@@ -1598,12 +1601,7 @@ void Service::DocumentCreateOf(Ctx& c, const std::string& type) {
   fhir::DocumentParse parsed = fhir::ParseDocument(body, type);
   if (!parsed.not_a_document.empty()) Fail(400, "invalid", parsed.not_a_document);
   if (!parsed.problems.empty()) return SendJson(c.res, 422, fhir::ProblemsOutcome(parsed.problems));
-  std::optional<fhir::PlanIdentifierCriteria> criteria;
-  if (c.req.has_header("If-None-Exist")) {
-    std::string error;
-    criteria = fhir::ParseIfNoneExist(c.req.get_header_value("If-None-Exist"), &error);
-    if (!criteria) Fail(400, "invalid", error);
-  }
+  std::optional<fhir::PlanIdentifierCriteria> criteria = IfNoneExist(c);
   const std::string action = type + ".create";
   ig::Gate gate(c.store, c.now, c.audit);
   std::optional<ig::PersonAccess> access =
