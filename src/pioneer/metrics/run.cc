@@ -14,8 +14,17 @@
 
 namespace pioneer::metrics {
 
+namespace {
+
+StatusOr<MetricsReport> Released(StatusOr<MetricsReport> r, const ig::AggregateRelease& release) {
+  if (r.ok()) r->release_basis = release.basis();
+  return r;
+}
+
+}  // namespace
+
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
-  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides, o.release));
   ReferenceData loaded;
   if (o.reference == nullptr) {
     PIONEER_ASSIGN_OR_RETURN(loaded, LoadReferenceData(store));
@@ -31,16 +40,16 @@ StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOp
   }
   if (o.reference_engine) {
     SqlEngine engine(store);
-    return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+    return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
   }
   if (o.timeline != nullptr) {
     FastEngine engine(*o.timeline, ref);
-    return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+    return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
   }
   PIONEER_ASSIGN_OR_RETURN(timeline::Timeline t,
                            OpenMetricsTimeline(store, o.db_path, o.switch_overrides));
   FastEngine engine(t, ref);
-  return Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids);
+  return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
 }
 
 Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& o,
