@@ -178,11 +178,9 @@ TEST_P(MetricsDifferential, FastAndReferenceEnginesAgree) {
       // Drill-down rows agree too (one financial year, all groups), for a rotating fifth of
       // the metrics per seed (every metric across five seeds).
       if ((&d - catalogue.data()) % 5 != seed % 5) continue;
-      metrics::DrillDownRequest dr{d.id,  periods.back(), metrics::Breakdown::kNone,
-                                   "all", "test",         "differential test"};
-      metrics::UngatedForDevelopment gate;
-      auto fa = metrics::DrillDown(fast, *sw, dr, gate);
-      auto sa = metrics::DrillDown(sql, *sw, dr, gate);
+      metrics::DrillDownRequest dr{d.id, periods.back(), metrics::Breakdown::kNone, "all"};
+      auto fa = metrics::NumeratorRows(fast, *sw, dr);
+      auto sa = metrics::NumeratorRows(sql, *sw, dr);
       ASSERT_TRUE(fa.ok() && sa.ok());
       EXPECT_EQ(fa->row_ids, sa->row_ids) << d.id;
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/ig/audit.h"
@@ -245,6 +246,63 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
     return std::optional<PersonAccess>();
   }
   return Decide(who, *person, action, true);
+}
+
+StatusOr<std::vector<Gate::RecordOwner>> Gate::OpenRecordOwners(const Principal& who,
+                                                                std::string_view table,
+                                                                const std::vector<int64_t>& row_ids,
+                                                                std::string_view action) {
+  std::vector<RecordOwner> out;
+  if (row_ids.empty()) return out;
+  // Each row's person, as OpenRecordOwner places it; then one decision per person.
+  std::vector<std::pair<NhsNumber, std::vector<int64_t>>> people;  // in first-row order
+  std::map<std::string, size_t> index;
+  int64_t unplaced = 0;
+  if (FindPersonTable(table) != nullptr) {
+    const std::string sql = fmt::format(
+        "SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
+        "l.source_table = ?1 AND l.row_id = ?2 AND {}), CASE WHEN "
+        "t.nhs_number_status = 'valid' THEN t.nhs_number END) FROM \"{}\" t "
+        "WHERE t.rowid = ?2",
+        store::UsableLinkSql("l"), table);
+    std::vector<int64_t> sorted = row_ids;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (int64_t row : sorted) {
+      Param p[] = {Param::Of(table), Param::Of(row)};
+      std::optional<NhsNumber> person;
+      PIONEER_RETURN_IF_ERROR(store_.Query(sql, p, [&](const store::RowView& r) {
+        if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
+      }));
+      if (!person) {
+        ++unplaced;
+        continue;
+      }
+      auto [it, added] = index.emplace(person->digits(), people.size());
+      if (added) people.push_back({*person, {}});
+      people[it->second].second.push_back(row);
+    }
+  } else {
+    unplaced = static_cast<int64_t>(row_ids.size());
+  }
+  int64_t denied_people = 0, withheld_rows = unplaced;
+  for (auto& [person, rows] : people) {
+    PIONEER_ASSIGN_OR_RETURN(std::optional<PersonAccess> access,
+                             Decide(who, person, action, false));
+    if (!access) {
+      ++denied_people;
+      withheld_rows += static_cast<int64_t>(rows.size());
+      continue;
+    }
+    out.push_back({std::move(*access), std::move(rows)});
+  }
+  if (withheld_rows > 0) {
+    PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied",
+                                       fmt::format("withheld: people:{} rows:{} (of which on no "
+                                                   "person: {})",
+                                                   denied_people, withheld_rows, unplaced)));
+  }
+  return out;
 }
 
 StatusOr<std::optional<PersonAccess>> Gate::OpenConsent(const Principal& who, int64_t patient_id,

@@ -129,6 +129,18 @@ class Gate {
   StatusOr<std::optional<PersonAccess>> OpenRecordOwner(const Principal& who,
                                                         std::string_view table, int64_t row_id,
                                                         std::string_view action);
+  // Access to the people a set of stored records (one table's row ids) are placed on: one
+  // entry per person `who` may see, holding that person's rows in ascending order, in the
+  // order of their first row. Rows on people the user may not see, and rows placed on no
+  // person, are left out; those denials are audited in ONE entry (how many people and rows
+  // were withheld), not one per row. Each returned PersonAccess is audited as usual.
+  struct RecordOwner {
+    PersonAccess access;
+    std::vector<int64_t> rows;
+  };
+  StatusOr<std::vector<RecordOwner>> OpenRecordOwners(const Principal& who, std::string_view table,
+                                                      const std::vector<int64_t>& row_ids,
+                                                      std::string_view action);
   // Every person matching the query that the user may see, in Patient id order.
   // kInvalidArgument when the query has no criteria or matches more than kMaxCandidates
   // people the user could be related to (narrow the search).

@@ -4,9 +4,8 @@
 
 namespace pioneer::metrics {
 
-StatusOr<DrillDownResult> DrillDown(CountingEngine& engine, const SwitchValues& switches,
-                                    const DrillDownRequest& request, AccessGate& gate) {
-  PIONEER_RETURN_IF_ERROR(gate.Authorise(request));
+StatusOr<DrillDownResult> NumeratorRows(CountingEngine& engine, const SwitchValues& switches,
+                                        const DrillDownRequest& request) {
   std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
   const MetricDefinition* d = FindMetric(catalogue, request.metric_id);
   if (!d) return NotFoundError("metrics: no metric '" + request.metric_id + "'");
@@ -30,6 +29,35 @@ StatusOr<DrillDownResult> DrillDown(CountingEngine& engine, const SwitchValues& 
   }
   std::sort(r.row_ids.begin(), r.row_ids.end());
   return r;
+}
+
+StatusOr<DrillDownResult> DrillDown(CountingEngine& engine, const SwitchValues& switches,
+                                    const DrillDownRequest& request, ig::Gate& gate,
+                                    const ig::Principal& who) {
+  PIONEER_ASSIGN_OR_RETURN(DrillDownResult all, NumeratorRows(engine, switches, request));
+  PIONEER_ASSIGN_OR_RETURN(
+      std::vector<ig::Gate::RecordOwner> owners,
+      gate.OpenRecordOwners(who, all.source_table, all.row_ids, "metrics.drill-down"));
+  DrillDownResult shown;
+  shown.source_table = all.source_table;
+  for (ig::Gate::RecordOwner& owner : owners) {
+    if (owner.access.own_org_only()) {
+      // The person objects: their records here are not the user's organisation's own.
+      PIONEER_RETURN_IF_ERROR(gate.Release(owner.access));
+      continue;
+    }
+    // A composite counts a row once per component: show it as often as it is counted.
+    int64_t n = 0;
+    for (int64_t row : owner.rows) {
+      auto [lo, hi] = std::equal_range(all.row_ids.begin(), all.row_ids.end(), row);
+      shown.row_ids.insert(shown.row_ids.end(), lo, hi);
+      n += hi - lo;
+    }
+    owner.access.NoteReturned(all.source_table, n);
+    PIONEER_RETURN_IF_ERROR(gate.Audit(owner.access));
+  }
+  std::sort(shown.row_ids.begin(), shown.row_ids.end());
+  return shown;
 }
 
 }  // namespace pioneer::metrics

@@ -1,18 +1,27 @@
 // Drill-down: the person-level source records behind one metric value's numerator.
 //
-// Information governance: drill-down reveals record identities, so every request passes an
-// AccessGate first. Until the IG layer exists the only gate is UngatedForDevelopment, which
-// allows everything and is named so that its use is visible in review; the IG issue will
-// supply a gate that checks the user's role and legitimate relationship. Rows are returned
-// as store row ids of the definition's source table (never NHS Numbers), so callers resolve
-// them through the store under the same gate.
-// Thread safety: as the engine used.
+// Information governance: drill-down reveals which records (so which people) a figure
+// counts, so what a user gets is decided by the IG gate, person by person (docs/ig.md R24):
+// DrillDown returns only the rows placed on people `who` may see (ig::Gate::OpenRecordOwners:
+// a legitimate relationship or break-glass; never for analysts or IG officers), each person's
+// access audited with the number of rows shown, and the rows withheld audited in one entry.
+// A person who objects to sharing is withheld from a user of another organisation (the
+// records a metric counts are not the user's organisation's own). The result says nothing
+// about the rows withheld, so it cannot undo small-number suppression. Rows are store row ids
+// of the definition's source table (never NHS Numbers); the caller reads them through the
+// gate as any record.
+//
+// NumeratorRows is every row, ungated: the engines' own view, for code that compares or counts
+// (the differential test); it discloses nothing to anyone by itself and no command prints it.
+// Thread safety: as the engine used; the gate's (one thread at a time).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "pioneer/ig/gate.h"
+#include "pioneer/ig/principal.h"
 #include "pioneer/metrics/engine.h"
 
 namespace pioneer::metrics {
@@ -21,9 +30,7 @@ struct DrillDownRequest {
   std::string metric_id;
   LabelledPeriod period;
   Breakdown breakdown = Breakdown::kNone;
-  std::string group;      // "" or "all" = every group
-  std::string requester;  // who asks (audit)
-  std::string purpose;    // why (audit, IG)
+  std::string group;  // "" or "all" = every group
 };
 
 struct DrillDownResult {
@@ -31,21 +38,14 @@ struct DrillDownResult {
   std::vector<int64_t> row_ids;  // sorted; a composite's rows may repeat per component
 };
 
-class AccessGate {
- public:
-  virtual ~AccessGate() = default;
-  // OK to proceed, or kFailedPrecondition / kInvalidArgument explaining the refusal.
-  virtual Status Authorise(const DrillDownRequest& request) = 0;
-};
+// Every numerator row. Errors: kNotFound for an unknown metric; the engine's errors.
+StatusOr<DrillDownResult> NumeratorRows(CountingEngine& engine, const SwitchValues& switches,
+                                        const DrillDownRequest& request);
 
-// Allows every request. For development and tests only (no IG layer yet).
-class UngatedForDevelopment : public AccessGate {
- public:
-  Status Authorise(const DrillDownRequest&) override { return OkStatus(); }
-};
-
-// Errors: the gate's refusal; kNotFound for an unknown metric; the engine's errors.
+// The numerator rows `who` may see (above), audited under the action "metrics.drill-down".
+// Errors: as NumeratorRows; the gate's store errors.
 StatusOr<DrillDownResult> DrillDown(CountingEngine& engine, const SwitchValues& switches,
-                                    const DrillDownRequest& request, AccessGate& gate);
+                                    const DrillDownRequest& request, ig::Gate& gate,
+                                    const ig::Principal& who);
 
 }  // namespace pioneer::metrics
