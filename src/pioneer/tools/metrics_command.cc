@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/docs.h"
 #include "pioneer/metrics/evaluate.h"
@@ -21,6 +22,8 @@
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
+#include "pioneer/tools/db_option.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 
@@ -53,20 +56,20 @@ int Fail(const std::string& m) {
 // --emit-sql DIALECT: every counting statement the evaluation runs (composites summed from
 // their components are not statements of their own), in the chosen SQL dialect, each with the
 // cells the fast engine counted, as JSON for bench/metrics_bench.sh.
-int EmitSql(const MetricsArgs& a, store::Store& store, const metrics::SwitchValues& sw,
+int EmitSql(const MetricsArgs& a, analysis::AnalysisContext& ctx,
+            const metrics::SwitchValues& overrides, const metrics::SwitchValues& sw,
             const std::vector<metrics::LabelledPeriod>& periods, metrics::Breakdown by) {
   metrics::SqlDialect dialect = a.emit_sql == "postgres" ? metrics::SqlDialect::kPostgres
                                 : a.emit_sql == "duckdb" ? metrics::SqlDialect::kDuckDb
                                                          : metrics::SqlDialect::kSqlite;
-  auto ref = metrics::LoadReferenceData(store);
+  auto ref = metrics::ContextReferenceData(ctx);
   if (!ref.ok()) return Fail(ref.status().ToString());
   auto catalogue = metrics::BuildCatalogue(sw);
-  timeline::OpenOptions oo;
-  oo.timeline = metrics::RequiredTimelineOptions(catalogue);
-  auto t = timeline::OpenOrBuild(store, a.db, oo);
+  auto t = metrics::MetricsTimeline(ctx, overrides);
   if (!t.ok()) return Fail(t.status().ToString());
-  metrics::FastEngine fast(*t, *ref);
+  metrics::FastEngine fast(**t, **ref);
   metrics::CountRequest req{periods, by};
+  store::Store& store = ctx.store();
   auto has = [&store](const std::string& table) { return store.HasTable(table); };
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : catalogue) {
@@ -112,27 +115,35 @@ int RunMetrics(const MetricsArgs& a) {
                                                     : metrics::Granularity::kMonth;
   auto by = metrics::ParseBreakdown(a.by);
   if (!by) return Fail("bad --by '" + a.by + "'");
-  auto store = store::Store::OpenExistingSqlite(a.db);
-  if (!store.ok()) return Fail(store.status().ToString());
+  std::unique_ptr<analysis::AnalysisContext> ctx = OpenContextOrSay(a.db, "metrics");
+  if (ctx == nullptr) return kExitUsage;
   if (!a.emit_sql.empty()) {
-    return EmitSql(a, **store, *sw, metrics::MakePeriods(*range, g), *by);
+    return EmitSql(a, *ctx, overrides, *sw, metrics::MakePeriods(*range, g), *by);
   }
+  metrics::EvaluateStoreOptions eo;
+  eo.range = *range;
+  eo.granularities = {g};
+  eo.breakdown = *by;
+  eo.switch_overrides = overrides;
+  eo.metric_ids = a.metrics;
+  eo.reference_engine = a.engine == "reference";
+  eo.rate_tables_csv = a.rates;
   if (a.timing && a.engine == "fast") {
-    // The same evaluation as below, timed in its two parts (for bench/metrics_bench.sh).
+    // The same evaluation as below, timed in its two parts (for bench/metrics_bench.sh): the
+    // context's reference data and timeline first, then EvaluateStore, which reuses them.
     auto t0 = std::chrono::steady_clock::now();
-    auto ref = metrics::LoadReferenceData(**store);
-    if (!ref.ok()) return Fail(ref.status().ToString());
+    if (auto ref = metrics::ContextReferenceData(*ctx); !ref.ok()) {
+      return Fail(ref.status().ToString());
+    }
     if (!a.rates.empty()) {
-      Status st = metrics::LoadRateTablesCsv(a.rates, *ref);
-      if (!st.ok()) return Fail(st.message());
+      auto ref = metrics::ContextReferenceData(*ctx, a.rates);
+      if (!ref.ok()) return Fail(ref.status().message());
     }
     timeline::OpenReport opened;
-    auto t = metrics::OpenMetricsTimeline(**store, a.db, overrides, &opened);
+    auto t = metrics::MetricsTimeline(*ctx, overrides, &opened);
     if (!t.ok()) return Fail(t.status().ToString());
     auto t1 = std::chrono::steady_clock::now();
-    metrics::FastEngine engine(*t, *ref);
-    auto rep =
-        metrics::Evaluate(engine, *ref, *sw, metrics::MakePeriods(*range, g), *by, a.metrics);
+    auto rep = metrics::EvaluateStore(*ctx, eo);
     if (!rep.ok()) return Fail(rep.status().ToString());
     auto t2 = std::chrono::steady_clock::now();
     std::fprintf(stderr,
@@ -143,16 +154,7 @@ int RunMetrics(const MetricsArgs& a) {
                  rep->values.size());
     return 0;
   }
-  metrics::EvaluateStoreOptions eo;
-  eo.range = *range;
-  eo.granularities = {g};
-  eo.breakdown = *by;
-  eo.switch_overrides = overrides;
-  eo.metric_ids = a.metrics;
-  eo.reference_engine = a.engine == "reference";
-  eo.rate_tables_csv = a.rates;
-  eo.db_path = a.db;
-  auto report = metrics::EvaluateStore(**store, eo);
+  auto report = metrics::EvaluateStore(*ctx, eo);
   if (!report.ok()) return Fail(report.status().ToString());
   std::string out = a.json  ? metrics::ReportJson(*report).dump(2) + "\n"
                     : a.csv ? metrics::ReportCsv(*report)
@@ -166,7 +168,7 @@ int RunMetrics(const MetricsArgs& a) {
 void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MetricsArgs>();
   CLI::App* cmd = app.add_subcommand("metrics", "Compute the BCF metrics from a store");
-  cmd->add_option("--db", args->db, "Store file");
+  AddDbOption(cmd, args->db, "Store file");
   cmd->add_option("--period", args->period, "Range: 2014-04..2015-03, dates, or 2014/15");
   cmd->add_option("--every", args->every, "month, quarter, year or rolling12")
       ->check(CLI::IsMember({"month", "quarter", "year", "rolling12"}));
