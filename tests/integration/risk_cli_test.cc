@@ -26,6 +26,7 @@
 #include "pioneer/metrics/reference_data.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
+#include "testing/release_util.h"
 #include "testing/test_util.h"
 
 namespace pioneer {
@@ -363,7 +364,7 @@ TEST_F(RiskCli, CatalogueMetricsEqualTheNationalConditionFigures) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto ref = metrics::LoadReferenceData(**store);
   ASSERT_TRUE(ref.ok()) << ref.status().ToString();
-  auto sw = metrics::ResolveSwitches({{"disclosure.apply", "false"}});
+  auto sw = metrics::ResolveSwitches({}, testing::ReconciliationRelease(**store));
   ASSERT_TRUE(sw.ok());
   timeline::OpenOptions oo;
   oo.timeline = metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*sw));

@@ -15,6 +15,7 @@
 #include "pioneer/synth/generator.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
+#include "testing/release_util.h"
 #include "testing/test_util.h"
 
 namespace pioneer {
@@ -198,11 +199,22 @@ TEST_F(SnapshotLifecycle, KilledWriterLeavesThePreviousSnapshotInUse) {
 TEST_F(SnapshotLifecycle, MetricsReadTheSnapshotAndAgreeWithTheReferenceEngine) {
   auto r = RunPioneer("ingest --db " + db_ + " " + area_, tmp_);
   ASSERT_TRUE(Ingested(r)) << r.err;
-  const std::string args = " --db " + db_ + " --every year --json --no-disclosure-control";
-  auto fast = RunPioneer("metrics" + args, tmp_);
+  {
+    auto store = store::Store::OpenSqlite(db_);
+    ASSERT_TRUE(store.ok());
+    testing::AddTestIgOfficer(**store);  // exact figures: the engines must agree before rounding
+  }
+  const std::string args = " --db " + db_ +
+                           " --every year --json --reconcile 'engines agree on exact figures' "
+                           "--password-stdin --as " +
+                           testing::kTestIgOfficer;
+  const auto RunAsOfficer = [](const std::string& a, const TempDir& scratch) {
+    return testing::RunPioneerWithInput(a, testing::kTestIgOfficerPassword, scratch);
+  };
+  auto fast = RunAsOfficer("metrics" + args, tmp_);
   ASSERT_EQ(fast.exit_code, 0) << fast.err;
   EXPECT_EQ(fast.err.find("rebuilding"), std::string::npos) << fast.err;
-  auto ref = RunPioneer("metrics --engine reference" + args, tmp_);
+  auto ref = RunAsOfficer("metrics --engine reference" + args, tmp_);
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   auto a = nlohmann::json::parse(fast.out), b = nlohmann::json::parse(ref.out);
   a.erase("engine");
@@ -210,9 +222,9 @@ TEST_F(SnapshotLifecycle, MetricsReadTheSnapshotAndAgreeWithTheReferenceEngine) 
   EXPECT_EQ(a, b);
   // Switches that read more fields: the snapshot grows once, then is mapped.
   const std::string more = args + " --set falls.cause_positions=any_secondary";
-  r = RunPioneer("metrics" + more, tmp_);
+  r = RunAsOfficer("metrics" + more, tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = RunPioneer("metrics" + more, tmp_);
+  r = RunAsOfficer("metrics" + more, tmp_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("rebuilding"), std::string::npos) << r.err;
 }

@@ -105,6 +105,17 @@ inline CommandResult RunPioneer(const std::string& args, const TempDir& scratch)
   return r;
 }
 
+// As RunPioneer, with `input` (one line, no quotes or backslashes) on standard input: for
+// options that read a password there (--password-stdin).
+inline CommandResult RunPioneerWithInput(const std::string& args, const std::string& input,
+                                         const TempDir& scratch) {
+  std::string err_path = scratch / "stderr.txt";
+  CommandResult r = RunShell("printf '%s\\n' '" + input + "' | " + PioneerBinary() + " " + args +
+                             " 2>" + err_path);
+  r.err = ReadFile(err_path);
+  return r;
+}
+
 // The npm packages of web/ (installed by scripts/install-deps.sh); page checks need
 // playwright-core from there and skip, saying so, without it.
 inline std::string WebModules() { return SourceDir() + "/web/node_modules"; }

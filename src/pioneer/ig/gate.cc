@@ -414,6 +414,42 @@ Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
   return Append(std::move(e));
 }
 
+StatusOr<AggregateRelease> Gate::ReleaseAggregates(const Principal& who,
+                                                   const AggregateRequest& request) {
+  if (!request.show_small_numbers && !request.include_objectors) {
+    return AggregateRelease::Published();
+  }
+  std::string what;
+  if (request.show_small_numbers) what = "small numbers shown";
+  if (request.include_objectors)
+    what += std::string(what.empty() ? "" : ", ") + "objectors included";
+  if (request.reason.size() < kMinReleaseReason) {
+    return InvalidArgumentError(
+        fmt::format("a reason of at least {} characters is required for aggregates with {}",
+                    kMinReleaseReason, what));
+  }
+  if (request.output.empty()) return InvalidArgumentError("the output to be released is not named");
+  AuditEntry e = EntryFor(who);
+  e.action = "aggregates.release";
+  e.reason = request.reason;
+  e.returned = fmt::format("{}: {}", request.output, what);
+  if (who.role != Role::kIgOfficer) {
+    e.basis = "none";
+    e.outcome = "denied";
+    PIONEER_RETURN_IF_ERROR(Append(std::move(e)));
+    return InvalidArgumentError(
+        fmt::format("the {} role cannot be given aggregates with {}: only an IG officer may, for "
+                    "reconciliation",
+                    RoleName(who.role), what));
+  }
+  e.basis = "reconciliation";
+  e.outcome = "granted";
+  PIONEER_RETURN_IF_ERROR(Append(std::move(e)));
+  return AggregateRelease(!request.show_small_numbers, !request.include_objectors,
+                          fmt::format("reconciliation granted by the IG gate to {} '{}' ({})",
+                                      RoleName(who.role), who.username, what));
+}
+
 Status Gate::Audit(PersonAccess& access) {
   if (access.audited_) return OkStatus();
   access.audited_ = true;

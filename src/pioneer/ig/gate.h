@@ -32,6 +32,11 @@
 //      a legitimate relationship of rule 1 other than break-glass (a grant is for reading
 //      in an emergency, not for changing the record). Analysts, IG officers and patients
 //      (for care plans) are refused before any person is looked at.
+//   8. Aggregates for secondary use (ReleaseAggregates, aggregate_release.h): everyone gets
+//      them published (small numbers suppressed, objectors excluded); only an IG officer,
+//      with a reason of at least kMinReleaseReason characters, may be granted a release with
+//      small numbers shown or objectors included, for reconciliation. Grants and refusals
+//      are audited (action "aggregates.release").
 // Errors: the store's errors only; "not allowed" is never an error.
 // Thread safety: one Gate per Store connection (one thread at a time).
 #pragma once
@@ -43,6 +48,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/ig/aggregate_release.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/patient_query.h"
 #include "pioneer/ig/principal.h"
@@ -155,6 +161,16 @@ class Gate {
   // Audits the grant (or the refusal). kInvalidArgument with the reason when refused.
   Status AuthoriseBreakGlass(const Principal& who, const NhsNumber& person, std::string_view reason,
                              int64_t grant_id);
+
+  // Rule 8: what an aggregate output may contain for `who`. A request for both protections
+  // (the default AggregateRequest) is Published() and is not audited. Otherwise only the IG
+  // officer role, with a reason of at least kMinReleaseReason characters and a named output,
+  // gets the release asked for, and the grant is audited; any other role is refused with
+  // kInvalidArgument (audited as denied), as is a short reason (not audited: nothing was
+  // asked of the gate yet).
+  StatusOr<AggregateRelease> ReleaseAggregates(const Principal& who,
+                                               const AggregateRequest& request);
+  static constexpr size_t kMinReleaseReason = 10;
 
   // Writes the access's audit entry (once). Call before sending what it disclosed.
   Status Audit(PersonAccess& access);

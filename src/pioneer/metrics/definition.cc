@@ -380,30 +380,43 @@ const std::vector<SwitchSpec>& AllSwitches() {
        "object; `pioneer objections import`, a FHIR Consent with a deny provision): exclude "
        "(default) leaves their records out of every metric, as the national data opt-out "
        "requires for planning uses of confidential patient information; include only for "
-       "reconciliation by the data controller. Records with no usable NHS Number cannot be "
-       "matched to an objection and stay counted."},
+       "reconciliation by the data controller, when the IG gate grants it (docs/ig.md R23). "
+       "Records with no usable NHS Number cannot be matched to an objection and stay "
+       "counted.",
+       true},
       {"disclosure.apply",
        "true",
        {"true", "false"},
        "PROP",
        "Small-number disclosure control on commissioning outputs (1.9): suppress 1-7, round "
-       "numerators to 5, rates to 1 dp. false only for direct-care users."},
+       "numerators to 5, rates to 1 dp. false only for reconciliation by the data "
+       "controller, when the IG gate grants it (docs/ig.md R23).",
+       true},
   };
   return kSwitches;
 }
 
-StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides) {
+StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides,
+                                       const ig::AggregateRelease& release) {
   SwitchValues v;
   for (const auto& s : AllSwitches()) v[s.name] = s.default_value;
   for (const auto& [name, value] : overrides) {
     auto it = std::find_if(AllSwitches().begin(), AllSwitches().end(),
                            [&](const SwitchSpec& s) { return s.name == name; });
     if (it == AllSwitches().end()) return InvalidArgumentError("unknown switch '" + name + "'");
+    if (it->gated) {
+      return InvalidArgumentError(
+          "switch '" + name +
+          "' is decided by the IG gate, not set: an IG officer reconciling the figures asks "
+          "for them with `pioneer metrics --reconcile` (docs/ig.md, rule R23)");
+    }
     if (std::find(it->allowed.begin(), it->allowed.end(), value) == it->allowed.end()) {
       return InvalidArgumentError("switch '" + name + "' cannot be '" + value + "'");
     }
     v[name] = value;
   }
+  v["disclosure.apply"] = release.suppress_small_numbers() ? "true" : "false";
+  v["objections.secondary_use"] = release.exclude_objectors() ? "exclude" : "include";
   return v;
 }
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/ig/aggregate_release.h"
 
 namespace pioneer::metrics {
 
@@ -123,13 +124,21 @@ struct SwitchSpec {
   std::vector<std::string> allowed;  // closed set of values
   std::string provenance;            // PROP / CORR
   std::string description;
+  // Decided by the IG gate, never by a caller (disclosure.apply, objections.secondary_use):
+  // its value comes from the ig::AggregateRelease (docs/ig.md R23).
+  bool gated = false;
 };
 // name -> value in force.
 using SwitchValues = std::map<std::string, std::string>;
 
 const std::vector<SwitchSpec>& AllSwitches();
-// Defaults overridden by `overrides`; kInvalidArgument for an unknown switch or value.
-StatusOr<SwitchValues> ResolveSwitches(const SwitchValues& overrides);
+// Defaults overridden by `overrides`, and the gated switches set from `release`:
+// disclosure.apply = release.suppress_small_numbers(), objections.secondary_use = exclude
+// when release.exclude_objectors(). kInvalidArgument for an unknown switch or value, and for
+// an override of a gated switch (only the gate decides those).
+StatusOr<SwitchValues> ResolveSwitches(
+    const SwitchValues& overrides,
+    const ig::AggregateRelease& release = ig::AggregateRelease::Published());
 
 // ---------------------------------------------------------------------------------------------
 enum class Unit { kPer100k, kPer1000, kPercent, kCount, kDays };

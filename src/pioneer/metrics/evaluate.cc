@@ -683,6 +683,7 @@ nlohmann::json ReportJson(const MetricsReport& r) {
   j["data_as_of"] = r.data_as_of;
   j["breakdown"] = BreakdownName(r.breakdown);
   j["disclosure_control"] = r.disclosure_applied;
+  j["release"] = r.release_basis;
   nlohmann::json sw = nlohmann::json::array();
   for (const auto& s : AllSwitches()) {
     sw.push_back({{"name", s.name},
@@ -778,6 +779,7 @@ std::string ReportTable(const MetricsReport& r) {
       "BCF metrics (engine {}, data as of {}, breakdown {}, disclosure control {})\n", r.engine,
       r.data_as_of.empty() ? "unknown" : r.data_as_of, BreakdownName(r.breakdown),
       r.disclosure_applied ? "ON (1-7 suppressed '*', numerators rounded to 5)" : "OFF");
+  if (r.release_basis != "published") out += fmt::format("Release: {}\n", r.release_basis);
   for (const auto& d : r.definitions) {
     out +=
         fmt::format("\n{} — {} [v{}{}]\n  {}; {}; {}\n", d.id, d.title, d.version,

@@ -73,6 +73,10 @@ struct MetricsReport {
   std::string engine;
   std::string data_as_of;
   bool disclosure_applied = false;
+  // How the IG gate released these figures (ig::AggregateRelease::basis()): "published", or
+  // the reconciliation grant that showed small numbers or included objectors. Set by
+  // EvaluateStore; printed by ReportJson ("release") and, when not published, ReportTable.
+  std::string release_basis = "published";
 };
 
 enum class Granularity { kMonth, kQuarter, kYear, kRolling12 };

@@ -18,6 +18,11 @@ namespace {
 
 constexpr char kReferenceSlot[] = "metrics.reference";
 
+StatusOr<MetricsReport> Released(StatusOr<MetricsReport> r, const ig::AggregateRelease& release) {
+  if (r.ok()) r->release_basis = release.basis();
+  return r;
+}
+
 }  // namespace
 
 StatusOr<timeline::TimelineOptions> MetricsTimelineFields(const SwitchValues& switch_overrides) {
@@ -54,7 +59,7 @@ StatusOr<const timeline::Timeline*> MetricsTimeline(analysis::AnalysisContext& c
 
 StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
                                       const EvaluateStoreOptions& o) {
-  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides));
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides, o.release));
   PIONEER_ASSIGN_OR_RETURN(const ReferenceData* ref, ContextReferenceData(ctx, o.rate_tables_csv));
   std::vector<LabelledPeriod> periods;
   for (Granularity g : o.granularities) {
@@ -62,11 +67,11 @@ StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
   }
   if (o.reference_engine) {
     SqlEngine engine(ctx.store());
-    return Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids);
+    return Released(Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids), o.release);
   }
   PIONEER_ASSIGN_OR_RETURN(const timeline::Timeline* t, MetricsTimeline(ctx, o.switch_overrides));
   FastEngine engine(*t, *ref);
-  return Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids);
+  return Released(Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids), o.release);
 }
 
 namespace {

@@ -31,7 +31,10 @@ struct EvaluateStoreOptions {
   // Periods of each granularity, in this order (e.g. {kMonth, kQuarter, kYear}).
   std::vector<Granularity> granularities = {Granularity::kYear};
   Breakdown breakdown = Breakdown::kNone;
-  SwitchValues switch_overrides;        // resolved against AllSwitches()
+  SwitchValues switch_overrides;  // resolved against AllSwitches() (no gated switch)
+  // What the output may contain (small numbers, objectors), as the IG gate decided it:
+  // published unless Gate::ReleaseAggregates granted otherwise (docs/ig.md R23).
+  ig::AggregateRelease release = ig::AggregateRelease::Published();
   std::vector<std::string> metric_ids;  // empty = every metric
   bool reference_engine = false;        // SQL on the store instead of the timeline
   std::string rate_tables_csv;          // non-empty: LoadRateTablesCsv (reference_data.h)

@@ -1,9 +1,11 @@
 // `pioneer metrics --db FILE [--period 2014-04..2015-03] [--every month|quarter|year|rolling12]
 //   [--by none|sex|age_band|practice|ccg|deprivation|hwb] [--json|--csv] [--metric ID]...
-//   [--set switch=value]... [--engine fast|reference] [--no-disclosure-control]`
+//   [--set switch=value]... [--engine fast|reference]
+//   [--reconcile REASON --as USERNAME --password-stdin [--include-objectors]]`
 // Evaluates the BCF metric catalogue (src/pioneer/metrics) and prints a readable table by
 // default, always listing the switches in force. `--update-docs FILE` rewrites the generated
-// block of docs/metrics.md instead.
+// block of docs/metrics.md instead. Figures are published (small numbers suppressed, objectors
+// left out) unless the IG gate grants an IG officer's --reconcile (reconcile_option.h).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +26,7 @@
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
+#include "pioneer/tools/reconcile_option.h"
 
 namespace pioneer::tools {
 
@@ -41,7 +44,7 @@ struct MetricsArgs {
   std::vector<std::string> metrics;
   std::vector<std::string> sets;
   std::string engine = "fast";
-  bool no_disclosure = false;
+  ReconcileArgs reconcile;
   std::string update_docs;
   std::string emit_sql;  // postgres | duckdb | sqlite
   bool timing = false;
@@ -104,9 +107,9 @@ int RunMetrics(const MetricsArgs& a) {
     if (eq == std::string::npos) return Fail("--set expects switch=value, got '" + s + "'");
     overrides[s.substr(0, eq)] = s.substr(eq + 1);
   }
-  if (a.no_disclosure) overrides["disclosure.apply"] = "false";
-  auto sw = metrics::ResolveSwitches(overrides);
-  if (!sw.ok()) return Fail(sw.status().message());
+  if (auto checked = metrics::ResolveSwitches(overrides); !checked.ok()) {
+    return Fail(checked.status().message());  // before the store is opened
+  }
   auto range = Period::ParseChecked(a.period);
   if (!range.ok()) return Fail("--period: " + range.status().message());
   metrics::Granularity g = a.every == "quarter"     ? metrics::Granularity::kQuarter
@@ -117,6 +120,10 @@ int RunMetrics(const MetricsArgs& a) {
   if (!by) return Fail("bad --by '" + a.by + "'");
   std::unique_ptr<analysis::AnalysisContext> ctx = OpenContextOrSay(a.db, "metrics");
   if (ctx == nullptr) return kExitUsage;
+  auto release = ReleaseFor(a.reconcile, ctx->store(), "pioneer metrics");
+  if (!release.ok()) return Fail(release.status().message());
+  auto sw = metrics::ResolveSwitches(overrides, *release);
+  if (!sw.ok()) return Fail(sw.status().message());
   if (!a.emit_sql.empty()) {
     return EmitSql(a, *ctx, overrides, *sw, metrics::MakePeriods(*range, g), *by);
   }
@@ -125,6 +132,7 @@ int RunMetrics(const MetricsArgs& a) {
   eo.granularities = {g};
   eo.breakdown = *by;
   eo.switch_overrides = overrides;
+  eo.release = *release;
   eo.metric_ids = a.metrics;
   eo.reference_engine = a.engine == "reference";
   eo.rate_tables_csv = a.rates;
@@ -183,8 +191,7 @@ void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
                   "table,sex,age_band,rate_per_100[,source] (docs/metrics.md)");
   cmd->add_option("--engine", args->engine, "fast (timeline) or reference (SQL)")
       ->check(CLI::IsMember({"fast", "reference"}));
-  cmd->add_flag("--no-disclosure-control", args->no_disclosure,
-                "Direct-care use only: no suppression or rounding");
+  AddReconcileOptions(cmd, args->reconcile);
   cmd->add_option("--emit-sql", args->emit_sql,
                   "Print every counting statement in this SQL dialect with the fast engine's "
                   "cells, as JSON (for bench/metrics_bench.sh)")
