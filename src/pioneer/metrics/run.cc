@@ -16,6 +16,8 @@ namespace pioneer::metrics {
 
 namespace {
 
+constexpr char kReferenceSlot[] = "metrics.reference";
+
 StatusOr<MetricsReport> Released(StatusOr<MetricsReport> r, const ig::AggregateRelease& release) {
   if (r.ok()) r->release_basis = release.basis();
   return r;
@@ -23,36 +25,82 @@ StatusOr<MetricsReport> Released(StatusOr<MetricsReport> r, const ig::AggregateR
 
 }  // namespace
 
-StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
+StatusOr<timeline::TimelineOptions> MetricsTimelineFields(const SwitchValues& switch_overrides) {
+  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(switch_overrides));
+  return RequiredTimelineOptions(BuildCatalogue(sw));
+}
+
+StatusOr<const ReferenceData*> ContextReferenceData(analysis::AnalysisContext& ctx,
+                                                    const std::string& rate_tables_csv) {
+  PIONEER_ASSIGN_OR_RETURN(
+      const ReferenceData* loaded,
+      ctx.Slot<ReferenceData>(kReferenceSlot, [&ctx] { return LoadReferenceData(ctx.store()); }));
+  if (rate_tables_csv.empty()) return loaded;
+  return ctx.Slot<ReferenceData>(std::string(kReferenceSlot) + ":" + rate_tables_csv,
+                                 [&]() -> StatusOr<ReferenceData> {
+                                   ReferenceData with_rates = *loaded;
+                                   Status st = LoadRateTablesCsv(rate_tables_csv, with_rates);
+                                   if (!st.ok()) return st;
+                                   return with_rates;
+                                 });
+}
+
+void UseReferenceData(analysis::AnalysisContext& ctx, const ReferenceData& reference) {
+  ctx.Adopt<ReferenceData>(kReferenceSlot, reference);
+}
+
+StatusOr<const timeline::Timeline*> MetricsTimeline(analysis::AnalysisContext& ctx,
+                                                    const SwitchValues& switch_overrides,
+                                                    timeline::OpenReport* report) {
+  PIONEER_ASSIGN_OR_RETURN(timeline::TimelineOptions fields,
+                           MetricsTimelineFields(switch_overrides));
+  return ctx.Timeline(fields, report);
+}
+
+StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
+                                      const EvaluateStoreOptions& o) {
   PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(o.switch_overrides, o.release));
-  ReferenceData loaded;
-  if (o.reference == nullptr) {
-    PIONEER_ASSIGN_OR_RETURN(loaded, LoadReferenceData(store));
-    if (!o.rate_tables_csv.empty()) {
-      Status st = LoadRateTablesCsv(o.rate_tables_csv, loaded);
-      if (!st.ok()) return st;
-    }
-  }
-  const ReferenceData& ref = o.reference != nullptr ? *o.reference : loaded;
+  PIONEER_ASSIGN_OR_RETURN(const ReferenceData* ref, ContextReferenceData(ctx, o.rate_tables_csv));
   std::vector<LabelledPeriod> periods;
   for (Granularity g : o.granularities) {
     for (auto& p : MakePeriods(o.range, g)) periods.push_back(std::move(p));
   }
   if (o.reference_engine) {
-    SqlEngine engine(store);
-    return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
+    SqlEngine engine(ctx.store());
+    return Released(Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids), o.release);
   }
-  if (o.timeline != nullptr) {
-    FastEngine engine(*o.timeline, ref);
-    return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
+  PIONEER_ASSIGN_OR_RETURN(const timeline::Timeline* t, MetricsTimeline(ctx, o.switch_overrides));
+  FastEngine engine(*t, *ref);
+  return Released(Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids), o.release);
+}
+
+namespace {
+
+// A context over `store` from the legacy options: their db_path, timeline and reference.
+EvaluateStoreOptions InContext(analysis::AnalysisContext& ctx, const EvaluateStoreOptions& o) {
+  EvaluateStoreOptions in_ctx = o;
+  if (o.reference != nullptr) {
+    UseReferenceData(ctx, *o.reference);
+    in_ctx.rate_tables_csv.clear();  // the caller's reference data is used as it is
   }
-  PIONEER_ASSIGN_OR_RETURN(timeline::Timeline t,
-                           OpenMetricsTimeline(store, o.db_path, o.switch_overrides));
-  FastEngine engine(t, ref);
-  return Released(Evaluate(engine, ref, sw, periods, o.breakdown, o.metric_ids), o.release);
+  if (o.timeline != nullptr) ctx.UseTimeline(*o.timeline);
+  return in_ctx;
+}
+
+}  // namespace
+
+StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& o) {
+  analysis::AnalysisContext ctx(store, o.db_path);
+  return EvaluateStore(ctx, InContext(ctx, o));
 }
 
 Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& o,
+                         const std::vector<std::string>& tables, MetricsReport& report) {
+  analysis::AnalysisContext ctx(store, o.db_path);
+  return ReevaluateDerived(ctx, InContext(ctx, o), tables, report);
+}
+
+Status ReevaluateDerived(analysis::AnalysisContext& ctx, const EvaluateStoreOptions& o,
                          const std::vector<std::string>& tables, MetricsReport& report) {
   std::vector<MetricDefinition> derived;
   std::vector<std::string> ids;
@@ -65,12 +113,18 @@ Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& o,
   timeline::TimelineOptions topt = RequiredTimelineOptions(derived);
   for (const auto& d : derived) topt.only_tables.push_back(d.source);
   for (const auto& [table, fields] : topt.attributes) topt.only_tables.push_back(table);
-  PIONEER_ASSIGN_OR_RETURN(timeline::Timeline partial, timeline::Timeline::Build(store, {}, topt));
+  PIONEER_ASSIGN_OR_RETURN(const ReferenceData* ref, ContextReferenceData(ctx, o.rate_tables_csv));
+  PIONEER_ASSIGN_OR_RETURN(timeline::Timeline partial,
+                           timeline::Timeline::Build(ctx.store(), {}, topt));
+  // The partial timeline and the context's reference data, in a context of their own.
+  analysis::AnalysisContext partial_ctx(ctx.store(), "");
+  partial_ctx.UseTimeline(partial);
+  UseReferenceData(partial_ctx, *ref);
   EvaluateStoreOptions again = o;
-  again.timeline = &partial;
+  again.rate_tables_csv.clear();
   again.reference_engine = false;
   again.metric_ids = ids;
-  PIONEER_ASSIGN_OR_RETURN(MetricsReport fresh, EvaluateStore(store, again));
+  PIONEER_ASSIGN_OR_RETURN(MetricsReport fresh, EvaluateStore(partial_ctx, again));
   // Replace the values in place: the first old value of a derived definition is where the
   // fresh values go, in their own order.
   auto is_derived = [&](const MetricValue& v) {
@@ -96,20 +150,10 @@ Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& o,
   return OkStatus();
 }
 
-StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std::string& db_path,
-                                                 const SwitchValues& switch_overrides,
-                                                 timeline::OpenReport* report) {
-  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches(switch_overrides));
-  timeline::OpenOptions oo;
-  oo.timeline = RequiredTimelineOptions(BuildCatalogue(sw));
-  return timeline::OpenOrBuild(store, db_path, oo, report);
-}
-
 Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
                               const std::string& command) {
-  PIONEER_ASSIGN_OR_RETURN(SwitchValues sw, ResolveSwitches({}));
   timeline::OpenOptions oo;
-  oo.timeline = RequiredTimelineOptions(BuildCatalogue(sw));
+  PIONEER_ASSIGN_OR_RETURN(oo.timeline, MetricsTimelineFields());
   const auto t0 = std::chrono::steady_clock::now();
   bool rebuilt = false;
   PIONEER_RETURN_IF_ERROR(timeline::RefreshSnapshot(store, db_path, oo, false, &rebuilt));

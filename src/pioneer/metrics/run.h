@@ -1,9 +1,11 @@
 // EvaluateStore: the one call that turns a store into a MetricsReport with the fast engine
-// (reference data, timeline with exactly the attributes the catalogue reads, Evaluate).
-// Used by `pioneer metrics`, `pioneer demo` and readers of metric values such as the BCF
-// report; they should depend on this and on MetricsReport/ReportJson (evaluate.h), whose
-// shape is stable: values carry metric_id, period_label, group, numerator, denominator, rate,
-// standardised_rate, ci_lower/ci_upper, suppressed.
+// (reference data, timeline with exactly the attributes the catalogue reads, Evaluate), over
+// an analysis::AnalysisContext (analysis/context.h): the context opens the store, the timeline
+// through its snapshot and the reference data, each once, however many callers ask. Used by
+// `pioneer metrics`, `pioneer report`, `pioneer demo` and readers of metric values such as the
+// BCF report (report/measure.h); they should depend on this and on MetricsReport/ReportJson
+// (evaluate.h), whose shape is stable: values carry metric_id, period_label, group, numerator,
+// denominator, rate, standardised_rate, ci_lower/ci_upper, suppressed.
 //
 // SummaryTable renders one line per metric with its value in each period (for the demo).
 // Errors: kInvalidArgument for bad switches or metric ids; store and timeline errors.
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/date.h"
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/evaluate.h"
@@ -48,21 +51,44 @@ struct EvaluateStoreOptions {
   // this file (timeline::OpenOrBuild: mapped when current, else rebuilt, said on stderr, and
   // written back); "" builds it in memory.
   std::string db_path;
+  // The three above (timeline, reference, db_path) are for EvaluateStore(store::Store&, ...):
+  // it makes an AnalysisContext over the store from them. EvaluateStore(AnalysisContext&, ...)
+  // ignores them and takes all three from the context.
 };
 
-// The timeline every metric with these switches reads (RequiredTimelineOptions of their
-// catalogue), through timeline::OpenOrBuild: the one open call of `pioneer metrics`,
-// `pioneer report`, `pioneer demo`, and the snapshot `pioneer ingest` and `pioneer link`
-// write (RefreshMetricsSnapshot). Errors: the store's, Build's and bad switches.
-StatusOr<timeline::Timeline> OpenMetricsTimeline(store::Store& store, const std::string& db_path,
-                                                 const SwitchValues& switch_overrides = {},
-                                                 timeline::OpenReport* report = nullptr);
+// The attribute fields every metric with these switches reads (RequiredTimelineOptions of
+// their catalogue). Errors: bad switches.
+StatusOr<timeline::TimelineOptions> MetricsTimelineFields(
+    const SwitchValues& switch_overrides = {});
+
+// The context's metrics reference data: LoadReferenceData(ctx.store()) on the first call only,
+// kept in the context (slot "metrics.reference"); with `rate_tables_csv`, a copy with
+// LoadRateTablesCsv applied, also made once per file. Errors: LoadReferenceData's and
+// LoadRateTablesCsv's (not kept: the next call tries again).
+StatusOr<const ReferenceData*> ContextReferenceData(analysis::AnalysisContext& ctx,
+                                                    const std::string& rate_tables_csv = "");
+// Makes `reference` (loaded by the caller from ctx.store(); not owned, must outlive `ctx`) the
+// context's reference data.
+void UseReferenceData(analysis::AnalysisContext& ctx, const ReferenceData& reference);
+// The context's timeline, holding at least MetricsTimelineFields(switch_overrides).
+StatusOr<const timeline::Timeline*> MetricsTimeline(analysis::AnalysisContext& ctx,
+                                                    const SwitchValues& switch_overrides = {},
+                                                    timeline::OpenReport* report = nullptr);
+
 // Brings the snapshot of the store at `db_path` up to date for every metric (default
-// switches), writing it unless it is current; announces a rebuild on stderr as `command`
+// switches: the fields MetricsTimeline opens it with), writing it unless it is current (what
+// `pioneer ingest` and `pioneer link` do at the end of a run); announces a rebuild on stderr as
+// `command`
 // ("": silently).
 Status RefreshMetricsSnapshot(store::Store& store, const std::string& db_path,
                               const std::string& command);
 
+// Evaluates over the context's reference data (ContextReferenceData with
+// options.rate_tables_csv) and, for the fast engine, its timeline (MetricsTimeline).
+StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
+                                      const EvaluateStoreOptions& options);
+// The same over a context made from `store` and options.db_path, adopting options.timeline
+// and options.reference when given (rate_tables_csv is then not applied).
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
 
 // The tables Pioneer derives after ingest (risk_strata) change without the extracts changing:
@@ -71,6 +97,9 @@ StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOp
 // only_tables), and replaces their values in `report`. Gives the values a fresh EvaluateStore
 // over the whole store would (those definitions read nothing else). `options` as given to
 // the EvaluateStore that made `report` (its timeline is not used). Errors: as EvaluateStore.
+// The context's reference data is used (the context's timeline is not).
+Status ReevaluateDerived(analysis::AnalysisContext& ctx, const EvaluateStoreOptions& options,
+                         const std::vector<std::string>& tables, MetricsReport& report);
 Status ReevaluateDerived(store::Store& store, const EvaluateStoreOptions& options,
                          const std::vector<std::string>& tables, MetricsReport& report);
 

@@ -1,21 +1,19 @@
 #include "pioneer/report/measure.h"
 
-#include <optional>
 #include <set>
 
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/evaluate.h"
 #include "pioneer/metrics/fast_engine.h"
 #include "pioneer/metrics/reference_data.h"
+#include "pioneer/metrics/run.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::report {
 
-StatusOr<Observations> MeasureMetrics(store::Store& store,
+StatusOr<Observations> MeasureMetrics(analysis::AnalysisContext& ctx,
                                       const std::vector<std::string>& catalogue_ids,
-                                      const std::vector<NamedPeriod>& periods,
-                                      const timeline::Timeline* timeline,
-                                      const metrics::ReferenceData* reference) {
+                                      const std::vector<NamedPeriod>& periods) {
   Observations obs;
   auto sw = metrics::ResolveSwitches({});
   if (!sw.ok()) return sw.status();
@@ -29,25 +27,14 @@ StatusOr<Observations> MeasureMetrics(store::Store& store,
       obs.not_in_catalogue.insert(id);
   }
   if (ids.empty() || periods.empty()) return obs;
-  std::optional<metrics::ReferenceData> loaded;
-  if (reference == nullptr) {
-    auto r = metrics::LoadReferenceData(store);
-    if (!r.ok()) return r.status();
-    loaded.emplace(std::move(*r));
-    reference = &*loaded;
-  }
-  const metrics::ReferenceData* ref = reference;
-  std::optional<timeline::Timeline> built;
-  if (timeline == nullptr) {
-    auto t = timeline::Timeline::Build(store, {}, metrics::RequiredTimelineOptions(catalogue));
-    if (!t.ok()) return t.status();
-    built.emplace(std::move(*t));
-    timeline = &*built;
-  }
-  metrics::FastEngine engine(*timeline, *ref);
+  auto ref = metrics::ContextReferenceData(ctx);
+  if (!ref.ok()) return ref.status();
+  auto timeline = metrics::MetricsTimeline(ctx);
+  if (!timeline.ok()) return timeline.status();
+  metrics::FastEngine engine(**timeline, **ref);
   std::vector<metrics::LabelledPeriod> lp;
   for (const auto& p : periods) lp.push_back({p.label, p.period});
-  auto report = metrics::Evaluate(engine, *ref, *sw, lp, metrics::Breakdown::kNone, ids);
+  auto report = metrics::Evaluate(engine, **ref, *sw, lp, metrics::Breakdown::kNone, ids);
   if (!report.ok()) return report.status();
   obs.engine = report->engine;
   obs.data_as_of = report->data_as_of;

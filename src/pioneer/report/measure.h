@@ -1,5 +1,6 @@
 // Measures what a plan report needs from a store, through the public metrics API
-// (src/pioneer/metrics: BuildCatalogue, FastEngine over the person timeline, Evaluate) and
+// (src/pioneer/metrics: BuildCatalogue, FastEngine over the person timeline of an
+// analysis::AnalysisContext with its reference data, Evaluate) and
 // narrow read-only queries (unit costs, reablement starts, discharges by weekday).
 // Metrics are evaluated with the catalogue's default switches and disclosure control on (a
 // Health and Wellbeing Board report is a published aggregate); ids the catalogue does not
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/reference_data.h"
 #include "pioneer/report/observations.h"
@@ -18,16 +20,11 @@
 
 namespace pioneer::report {
 
-// `timeline`, when given, is reused instead of building one: it must come from `store`, built
-// with metrics::RequiredTimelineOptions of the default catalogue (or a superset).
-// `reference`, when given, is reused instead of loading it (metrics::LoadReferenceData of
-// the same store).
-StatusOr<Observations> MeasureMetrics(store::Store& store,
+// The context's timeline (metrics::MetricsTimeline, default switches) and reference data
+// (metrics::ContextReferenceData), each opened or loaded once per context.
+StatusOr<Observations> MeasureMetrics(analysis::AnalysisContext& ctx,
                                       const std::vector<std::string>& catalogue_ids,
-                                      const std::vector<NamedPeriod>& periods,
-                                      const timeline::Timeline* timeline = nullptr,
-                                      const metrics::ReferenceData* reference = nullptr);
-
+                                      const std::vector<NamedPeriod>& periods);
 // Unit costs at `price_year` (falling back to the latest price year of each activity),
 // reablement starts per period, mean reablement weeks, discharges by weekday over
 // `weekday_period`.

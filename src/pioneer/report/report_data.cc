@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "pioneer/metrics/run.h"
 #include "pioneer/plan/validator.h"
 #include "pioneer/report/measure.h"
 
@@ -186,11 +187,10 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
   return r;
 }
 
-StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
-                                 const timeline::Timeline* timeline,
-                                 const metrics::ReferenceData* reference) {
+StatusOr<ReportData> BuildReport(const plan::Plan& plan, analysis::AnalysisContext& ctx) {
+  store::Store& store = ctx.store();
   auto periods = ReportPeriods(plan);
-  auto obs = MeasureMetrics(store, ReportMetricIds(plan), periods, timeline, reference);
+  auto obs = MeasureMetrics(ctx, ReportMetricIds(plan), periods);
   if (!obs.ok()) return obs.status();
   std::string price_year = plan.years.empty() ? "" : plan.years.front();
   Period weekday{};

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/reference_data.h"
 #include "pioneer/plan/finding.h"
@@ -67,10 +68,8 @@ StoreFacts ProtectFacts(const StoreFacts& raw);
 // obs.disclosure_applied, the facts are protected with ProtectFacts first.
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs, const StoreFacts& facts);
 
-// Measures everything from `store` and assembles the report (`timeline`, `reference`: see
-// MeasureMetrics).
-StatusOr<ReportData> BuildReport(const plan::Plan& plan, store::Store& store,
-                                 const timeline::Timeline* timeline = nullptr,
-                                 const metrics::ReferenceData* reference = nullptr);
+// Measures everything from the context's store (its timeline and reference data: see
+// MeasureMetrics) and assembles the report.
+StatusOr<ReportData> BuildReport(const plan::Plan& plan, analysis::AnalysisContext& ctx);
 
 }  // namespace pioneer::report

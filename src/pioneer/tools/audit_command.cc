@@ -11,6 +11,7 @@
 #include "pioneer/ig/audit.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 
 namespace pioneer::tools {
 namespace {
@@ -71,7 +72,7 @@ void RegisterAuditCommand(CLI::App& app, int& exit_code) {
       "verify",
       "Check the hash chain: exit 0 intact, 1 tampered (first bad entry named), 2 usage or "
       "input error, 3 internal error");
-  verify->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(verify, args->db)->required();
   verify->add_option("--expect-head", args->expect_head,
                      "A head printed by an earlier verify (SEQ:HASH), kept elsewhere: detects "
                      "entries removed from the end");

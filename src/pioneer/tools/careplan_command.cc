@@ -18,6 +18,7 @@
 #include "pioneer/model/nhs_number.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
@@ -221,7 +222,7 @@ void RegisterCarePlanCommand(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(1);
 
   auto* add = cmd->add_subcommand("add", "Record a new care plan for one person");
-  add->add_option("--db", a->db, "Store file (SQLite)")->required();
+  AddDbOption(add, a->db)->required();
   add->add_option("--nhs-number", a->nhs_number, "The person's NHS Number")->required();
   add->add_option("--start-date", a->start_date, "Plan start (YYYY-MM-DD)")->required();
   add->add_option("--organisation", a->organisations,
@@ -240,7 +241,7 @@ void RegisterCarePlanCommand(CLI::App& app, int& exit_code) {
   add->callback([a, &exit_code] { exit_code = RunAdd(*a); });
 
   auto* close = cmd->add_subcommand("close", "End a plan: completed, revoked or entered-in-error");
-  close->add_option("--db", a->db, "Store file (SQLite)")->required();
+  AddDbOption(close, a->db)->required();
   close->add_option("--plan-id", a->plan_id, "The plan")->required();
   close->add_option("--end-date", a->end_date, "End date (YYYY-MM-DD)")->required();
   close->add_option("--status", a->close_status,
@@ -250,7 +251,7 @@ void RegisterCarePlanCommand(CLI::App& app, int& exit_code) {
 
   auto* list =
       cmd->add_subcommand("list", "List plans (IDENTIFIABLE: prints NHS Numbers, for direct care)");
-  list->add_option("--db", a->db, "Store file (SQLite)")->required();
+  AddDbOption(list, a->db)->required();
   list->add_option("--nhs-number", a->nhs_number, "Only this person's plans");
   list->add_option("--status", a->list_status, "Only plans with this status");
   list->add_option("--in-force-on", a->in_force_on, "Only plans in force on this day");
@@ -261,7 +262,7 @@ void RegisterCarePlanCommand(CLI::App& app, int& exit_code) {
   auto* imp = cmd->add_subcommand(
       "import",
       "Import plans from CSV, losslessly (exit 1 when rows were rejected: kept in the store)");
-  imp->add_option("--db", a->db, "Store file (SQLite)")->required();
+  AddDbOption(imp, a->db)->required();
   imp->add_option("file", a->file, "Care plans CSV (docs/care-plans.md)")->required();
   imp->add_option("--by", a->by, "Who imports (default: $USER)");
   imp->callback([a, &exit_code] { exit_code = RunImport(*a); });

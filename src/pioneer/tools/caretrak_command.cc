@@ -24,6 +24,7 @@
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
@@ -199,8 +200,7 @@ void RegisterCaretrakCommand(CLI::App& app, int& exit_code) {
       app.add_subcommand("caretrak",
                          "Evaluate an intervention's cohort against a matched comparison group "
                          "(difference-in-differences): caretrak.html + caretrak.json");
-  cmd->add_option("--db", args->db, "The store (SQLite file written by `pioneer ingest`)")
-      ->required();
+  AddDbOption(cmd, args->db, "The store (SQLite file written by `pioneer ingest`)")->required();
   cmd->add_option("--cohort", args->cohort, "Cohort definition (JSON, docs/caretrak.md)");
   cmd->add_option("--enrolment", args->enrolment,
                   "Short form: enrolment list CSV (nhs_number,enrolment_date)");

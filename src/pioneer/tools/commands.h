@@ -26,8 +26,8 @@ namespace pioneer::store {
 class Store;
 }
 
-namespace pioneer::metrics {
-struct ReferenceData;
+namespace pioneer::analysis {
+class AnalysisContext;
 }
 
 namespace pioneer::tools {
@@ -47,18 +47,17 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);       // report_comma
 // Writes DIR/bcf-part2.xlsx and DIR/dashboard.html for a plan measured from a store, shared by
 // `pioneer report` and `pioneer demo` (report_command.cc). Returns the exit code (0 ok, 2
 // failure, message on stderr) and the two paths.
-// `timeline` and `reference` (optional) are reused for the metrics: see
-// report::MeasureMetrics. `headline`
-// (optional) receives the plan's RAG headline (report::RagHeadline), one line per metric.
-// `risk_report` (optional): a risk-report.json whose national-condition figures (joint care
-// plan coverage of the high-risk) the dashboard shows; `care_trak` (optional): caretrak.json
-// files whose scheme results it shows.
+// `ctx` (optional): the analysis context of the store at `db` to measure through (its timeline
+// and reference data, reused if already there); without it the store is opened.
+// `headline` (optional) receives the plan's RAG headline (report::RagHeadline), one line per
+// metric. `risk_report` (optional): a risk-report.json whose national-condition figures (joint
+// care plan coverage of the high-risk) the dashboard shows; `care_trak` (optional):
+// caretrak.json files whose scheme results it shows.
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
                     std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline = nullptr, std::string* headline = nullptr,
+                    analysis::AnalysisContext* ctx = nullptr, std::string* headline = nullptr,
                     const std::string& risk_report = "",
-                    const std::vector<std::string>& care_trak = {},
-                    const metrics::ReferenceData* reference = nullptr);
+                    const std::vector<std::string>& care_trak = {});
 void RegisterLinkCommand(CLI::App& app, int& exit_code);        // link_command.cc
 void RegisterServeCommand(CLI::App& app, int& exit_code);       // serve_command.cc
 void RegisterUsersCommand(CLI::App& app, int& exit_code);       // users_command.cc

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/progress.h"
 #include "pioneer/careplan/plan_import.h"
 #include "pioneer/ingest/ingest.h"
@@ -185,22 +186,16 @@ int RunDemo(const DemoArgs& a) {
   std::printf("[4/8] Building the person timeline\n");
   std::fflush(stdout);
   auto t_start = std::chrono::steady_clock::now();
-  // Built once with the attributes every metric and the risk features read, written as the
-  // store's snapshot (DIR/pioneer.db.timeline, docs/snapshot.md) for later commands, and reused
-  // by steps 6-8.
-  auto default_switches = metrics::ResolveSwitches({});
-  if (!default_switches.ok()) return Fail("metrics", default_switches.status());
-  timeline::OpenOptions topen;
-  topen.timeline = metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*default_switches));
-  for (const auto& [table, fields] : risk::RiskTimelineOptions().attributes) {
-    auto& have = topen.timeline.attributes[table];
-    for (const auto& f : fields) {
-      if (std::find(have.begin(), have.end(), f) == have.end()) have.push_back(f);
-    }
-  }
-  auto timeline = timeline::OpenOrBuild(**store, db.string(), topen);
+  // Opened once through the store's analysis context with the attributes every metric and the
+  // risk features read, written as the store's snapshot (DIR/pioneer.db.timeline,
+  // docs/snapshot.md) for later commands, and reused by steps 6-8.
+  analysis::AnalysisContext ctx(**store, db.string());
+  auto metric_fields = metrics::MetricsTimelineFields();
+  if (!metric_fields.ok()) return Fail("metrics", metric_fields.status());
+  ctx.Require(*metric_fields);
+  auto timeline = ctx.Timeline(risk::RiskTimelineOptions());
   if (!timeline.ok()) return Fail("timeline", timeline.status());
-  std::string tl = TimelineSummaryText(*timeline, Since(t_start));
+  std::string tl = TimelineSummaryText(**timeline, Since(t_start));
   std::fwrite(tl.data(), 1, tl.size(), stdout);
 
   // 4. Data quality, and alongside it the metrics' reference data (LoadReferenceData: SQL over
@@ -217,7 +212,7 @@ int RunDemo(const DemoArgs& a) {
     auto reader = store::Store::OpenExistingSqlite(db.string());
     q = reader.ok() ? quality::BuildQualityReport(**reader, qo) : reader.status();
   });
-  StatusOr<metrics::ReferenceData> reference = metrics::LoadReferenceData(**store);
+  StatusOr<const metrics::ReferenceData*> reference = metrics::ContextReferenceData(ctx);
   quality_thread.join();
   if (!q.ok()) return Fail("quality", q.status());
   if (!reference.ok()) return Fail("metrics reference data", reference.status());
@@ -242,7 +237,7 @@ int RunDemo(const DemoArgs& a) {
               so.start.AddMonths(24).ToIso().c_str(), so.start.AddMonths(36).ToIso().c_str());
   std::fflush(stdout);
   std::string risk_summary;
-  if (int rc = WriteDemoRiskReport(*timeline, **store, so.start.AddMonths(24),
+  if (int rc = WriteDemoRiskReport(**timeline, **store, so.start.AddMonths(24),
                                    so.start.AddMonths(36), (out / "risk").string(), &risk_summary);
       rc != 0)
     return rc;
@@ -260,11 +255,9 @@ int RunDemo(const DemoArgs& a) {
   mo.range = *Period::Parse("2013-04..2016-03");
   mo.granularities = {metrics::Granularity::kMonth, metrics::Granularity::kQuarter,
                       metrics::Granularity::kYear};
-  mo.timeline = &*timeline;
-  mo.reference = &*reference;
-  auto bcf = metrics::EvaluateStore(**store, mo);
+  auto bcf = metrics::EvaluateStore(ctx, mo);
   if (!bcf.ok()) return Fail("metrics", bcf.status());
-  if (Status st = metrics::ReevaluateDerived(**store, mo, {"risk_strata"}, *bcf); !st.ok()) {
+  if (Status st = metrics::ReevaluateDerived(ctx, mo, {"risk_strata"}, *bcf); !st.ok()) {
     return Fail("metrics (national condition)", st);
   }
   std::string bcf_summary = metrics::SummaryTable(*bcf);
@@ -286,9 +279,9 @@ int RunDemo(const DemoArgs& a) {
               a.plan.empty() ? "the demo plan (Kirkholme, built in)" : plan_file.c_str());
   std::fflush(stdout);
   std::string headline;
-  if (int rc = WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx,
-                               &plan_html, &*timeline, &headline,
-                               (out / "risk" / "risk-report.json").string(), {}, &*reference);
+  if (int rc =
+          WritePlanReport(db.string(), plan_file, (out / "report").string(), &plan_xlsx, &plan_html,
+                          &ctx, &headline, (out / "risk" / "risk-report.json").string(), {});
       rc != 0)
     return rc;
   std::fwrite(headline.data(), 1, headline.size(), stdout);
@@ -328,7 +321,7 @@ int RunDemo(const DemoArgs& a) {
   if (a.serve) {
     // The shared care record over the demo store, with documented accounts (loopback only).
     std::printf("\n");
-    if (int rc = AddDemoUsers(db.string(), *timeline, synth::kCouncilCode); rc != 0) return rc;
+    if (int rc = AddDemoUsers(db.string(), **timeline, synth::kCouncilCode); rc != 0) return rc;
     std::printf(
         "Sign in with POST /auth/token (grant_type=password), then GET /fhir/Patient?identifier="
         "... with the bearer token (docs/fhir.md). Ctrl-C stops the server.\n");

@@ -15,6 +15,7 @@
 #include "pioneer/metrics/run.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
@@ -102,7 +103,7 @@ void RegisterIngestCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "ingest", "Validate and store every known extract in a folder (one atomic run)");
   auto args = std::make_shared<IngestArgs>();  // owned by the callback below
-  cmd->add_option("--db", args->db, "Store file (SQLite; created if absent)")->required();
+  AddDbOption(cmd, args->db, "Store file (SQLite; created if absent)")->required();
   cmd->add_option("dir", args->dir, "Folder holding the extract files")->required();
   cmd->add_option("--progress", args->progress,
                   "Progress bar on stderr: auto (only on a terminal), always, never")

@@ -20,6 +20,7 @@
 #include "pioneer/metrics/run.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
@@ -129,7 +130,7 @@ void RegisterLinkCommand(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<LinkArgs>();
   auto* cmd = app.add_subcommand(
       "link", "Trace missing, invalid and conflicting NHS Numbers of every record in a store");
-  cmd->add_option("--db", a->db, "Store file (SQLite)");
+  AddDbOption(cmd, a->db);
   cmd->add_flag("--json", a->json, "Machine-readable JSON instead of the report");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no report");
   cmd->add_option("--threads", a->threads, "Worker threads")->capture_default_str();
@@ -144,7 +145,7 @@ void RegisterLinkCommand(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(0, 1);
 
   auto* review = cmd->add_subcommand("review", "List the clerical review queue, or decide");
-  review->add_option("--db", a->db, "Store file (SQLite)");
+  AddDbOption(review, a->db);
   review->add_flag("--json", a->json, "Machine-readable JSON");
   review->add_flag("--all", a->all, "Also list items already accepted or rejected");
   review->require_subcommand(0, 1);
@@ -155,7 +156,7 @@ void RegisterLinkCommand(CLI::App& app, int& exit_code) {
                                       : "Reject a proposed link (recorded with who and when)");
     d->add_option("id", a->id, "Decision id from the review listing")->required();
     d->add_option("--by", a->by, "Reviewer's name")->required();
-    d->add_option("--db", a->db, "Store file (SQLite)");
+    AddDbOption(d, a->db);
     if (accept) {
       d->add_option("--candidate", a->candidate, "Candidate to accept (1 = the proposal)")
           ->capture_default_str();

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/metrics/definition.h"
 #include "pioneer/metrics/docs.h"
 #include "pioneer/metrics/evaluate.h"
@@ -23,6 +24,8 @@
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
+#include "pioneer/tools/db_option.h"
+#include "pioneer/tools/exit_codes.h"
 #include "pioneer/tools/reconcile_option.h"
 
 namespace pioneer::tools {
@@ -56,20 +59,20 @@ int Fail(const std::string& m) {
 // --emit-sql DIALECT: every counting statement the evaluation runs (composites summed from
 // their components are not statements of their own), in the chosen SQL dialect, each with the
 // cells the fast engine counted, as JSON for bench/metrics_bench.sh.
-int EmitSql(const MetricsArgs& a, store::Store& store, const metrics::SwitchValues& sw,
+int EmitSql(const MetricsArgs& a, analysis::AnalysisContext& ctx,
+            const metrics::SwitchValues& overrides, const metrics::SwitchValues& sw,
             const std::vector<metrics::LabelledPeriod>& periods, metrics::Breakdown by) {
   metrics::SqlDialect dialect = a.emit_sql == "postgres" ? metrics::SqlDialect::kPostgres
                                 : a.emit_sql == "duckdb" ? metrics::SqlDialect::kDuckDb
                                                          : metrics::SqlDialect::kSqlite;
-  auto ref = metrics::LoadReferenceData(store);
+  auto ref = metrics::ContextReferenceData(ctx);
   if (!ref.ok()) return Fail(ref.status().ToString());
   auto catalogue = metrics::BuildCatalogue(sw);
-  timeline::OpenOptions oo;
-  oo.timeline = metrics::RequiredTimelineOptions(catalogue);
-  auto t = timeline::OpenOrBuild(store, a.db, oo);
+  auto t = metrics::MetricsTimeline(ctx, overrides);
   if (!t.ok()) return Fail(t.status().ToString());
-  metrics::FastEngine fast(*t, *ref);
+  metrics::FastEngine fast(**t, **ref);
   metrics::CountRequest req{periods, by};
+  store::Store& store = ctx.store();
   auto has = [&store](const std::string& table) { return store.HasTable(table); };
   nlohmann::json out = nlohmann::json::array();
   for (const auto& d : catalogue) {
@@ -115,40 +118,14 @@ int RunMetrics(const MetricsArgs& a) {
                                                     : metrics::Granularity::kMonth;
   auto by = metrics::ParseBreakdown(a.by);
   if (!by) return Fail("bad --by '" + a.by + "'");
-  auto store = store::Store::OpenExistingSqlite(a.db);
-  if (!store.ok()) return Fail(store.status().ToString());
-  auto release = ReleaseFor(a.reconcile, **store, "pioneer metrics");
+  std::unique_ptr<analysis::AnalysisContext> ctx = OpenContextOrSay(a.db, "metrics");
+  if (ctx == nullptr) return kExitUsage;
+  auto release = ReleaseFor(a.reconcile, ctx->store(), "pioneer metrics");
   if (!release.ok()) return Fail(release.status().message());
   auto sw = metrics::ResolveSwitches(overrides, *release);
   if (!sw.ok()) return Fail(sw.status().message());
   if (!a.emit_sql.empty()) {
-    return EmitSql(a, **store, *sw, metrics::MakePeriods(*range, g), *by);
-  }
-  if (a.timing && a.engine == "fast") {
-    // The same evaluation as below, timed in its two parts (for bench/metrics_bench.sh).
-    auto t0 = std::chrono::steady_clock::now();
-    auto ref = metrics::LoadReferenceData(**store);
-    if (!ref.ok()) return Fail(ref.status().ToString());
-    if (!a.rates.empty()) {
-      Status st = metrics::LoadRateTablesCsv(a.rates, *ref);
-      if (!st.ok()) return Fail(st.message());
-    }
-    timeline::OpenReport opened;
-    auto t = metrics::OpenMetricsTimeline(**store, a.db, overrides, &opened);
-    if (!t.ok()) return Fail(t.status().ToString());
-    auto t1 = std::chrono::steady_clock::now();
-    metrics::FastEngine engine(*t, *ref);
-    auto rep =
-        metrics::Evaluate(engine, *ref, *sw, metrics::MakePeriods(*range, g), *by, a.metrics);
-    if (!rep.ok()) return Fail(rep.status().ToString());
-    auto t2 = std::chrono::steady_clock::now();
-    std::fprintf(stderr,
-                 "{\"load_seconds\": %.3f, \"timeline_open_seconds\": %.3f, "
-                 "\"timeline_rebuilt\": %s, \"evaluate_seconds\": %.3f, \"values\": %zu}\n",
-                 std::chrono::duration<double>(t1 - t0).count(), opened.seconds,
-                 opened.rebuilt ? "true" : "false", std::chrono::duration<double>(t2 - t1).count(),
-                 rep->values.size());
-    return 0;
+    return EmitSql(a, *ctx, overrides, *sw, metrics::MakePeriods(*range, g), *by);
   }
   metrics::EvaluateStoreOptions eo;
   eo.range = *range;
@@ -159,8 +136,33 @@ int RunMetrics(const MetricsArgs& a) {
   eo.metric_ids = a.metrics;
   eo.reference_engine = a.engine == "reference";
   eo.rate_tables_csv = a.rates;
-  eo.db_path = a.db;
-  auto report = metrics::EvaluateStore(**store, eo);
+  if (a.timing && a.engine == "fast") {
+    // The same evaluation as below, timed in its two parts (for bench/metrics_bench.sh): the
+    // context's reference data and timeline first, then EvaluateStore, which reuses them.
+    auto t0 = std::chrono::steady_clock::now();
+    if (auto ref = metrics::ContextReferenceData(*ctx); !ref.ok()) {
+      return Fail(ref.status().ToString());
+    }
+    if (!a.rates.empty()) {
+      auto ref = metrics::ContextReferenceData(*ctx, a.rates);
+      if (!ref.ok()) return Fail(ref.status().message());
+    }
+    timeline::OpenReport opened;
+    auto t = metrics::MetricsTimeline(*ctx, overrides, &opened);
+    if (!t.ok()) return Fail(t.status().ToString());
+    auto t1 = std::chrono::steady_clock::now();
+    auto rep = metrics::EvaluateStore(*ctx, eo);
+    if (!rep.ok()) return Fail(rep.status().ToString());
+    auto t2 = std::chrono::steady_clock::now();
+    std::fprintf(stderr,
+                 "{\"load_seconds\": %.3f, \"timeline_open_seconds\": %.3f, "
+                 "\"timeline_rebuilt\": %s, \"evaluate_seconds\": %.3f, \"values\": %zu}\n",
+                 std::chrono::duration<double>(t1 - t0).count(), opened.seconds,
+                 opened.rebuilt ? "true" : "false", std::chrono::duration<double>(t2 - t1).count(),
+                 rep->values.size());
+    return 0;
+  }
+  auto report = metrics::EvaluateStore(*ctx, eo);
   if (!report.ok()) return Fail(report.status().ToString());
   std::string out = a.json  ? metrics::ReportJson(*report).dump(2) + "\n"
                     : a.csv ? metrics::ReportCsv(*report)
@@ -174,7 +176,7 @@ int RunMetrics(const MetricsArgs& a) {
 void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MetricsArgs>();
   CLI::App* cmd = app.add_subcommand("metrics", "Compute the BCF metrics from a store");
-  cmd->add_option("--db", args->db, "Store file");
+  AddDbOption(cmd, args->db, "Store file");
   cmd->add_option("--period", args->period, "Range: 2014-04..2015-03, dates, or 2014/15");
   cmd->add_option("--every", args->every, "month, quarter, year or rolling12")
       ->check(CLI::IsMember({"month", "quarter", "year", "rolling12"}));

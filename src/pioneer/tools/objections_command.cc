@@ -9,6 +9,7 @@
 #include "pioneer/ig/objections.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 
 namespace pioneer::tools {
 namespace {
@@ -43,7 +44,7 @@ void RegisterObjectionsCommand(CLI::App& app, int& exit_code) {
   auto* imp = cmd->add_subcommand(
       "import",
       "Import a CSV with columns nhs_number[,recorded_on] (exit 0 ok, 2 input error, 3 internal)");
-  imp->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(imp, args->db)->required();
   imp->add_option("file", args->file, "Objections CSV")->required()->check(CLI::ExistingFile);
   imp->callback([args, &exit_code] { exit_code = RunImport(*args); });
 }

@@ -7,6 +7,8 @@
 #include "pioneer/quality/quality_report.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -34,12 +36,9 @@ int RunQuality(const QualityArgs& a) {
     }
     opt.as_of = *d;
   }
-  auto store = store::Store::OpenExistingSqlite(a.db);
-  if (!store.ok()) {
-    std::fprintf(stderr, "pioneer quality: %s\n", store.status().ToString().c_str());
-    return 2;
-  }
-  auto report = quality::BuildQualityReport(**store, opt);
+  std::unique_ptr<store::Store> store = OpenStoreOrSay(a.db, "quality");
+  if (store == nullptr) return kExitUsage;
+  auto report = quality::BuildQualityReport(*store, opt);
   if (!report.ok()) {
     std::fprintf(stderr, "pioneer quality: %s\n", report.status().ToString().c_str());
     return 2;
@@ -55,7 +54,7 @@ int RunQuality(const QualityArgs& a) {
 void RegisterQualityCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<QualityArgs>();
   auto* cmd = app.add_subcommand("quality", "Data-quality report of a store");
-  cmd->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(cmd, args->db)->required();
   cmd->add_flag("--json", args->json, "Machine-readable JSON instead of a table");
   cmd->add_option("--as-of", args->as_of,
                   "Date for 'events in the future' and ages (default: today)");

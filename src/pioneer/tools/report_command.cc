@@ -8,16 +8,18 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
+#include <memory>
 #include <vector>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/metrics/run.h"
 #include "pioneer/plan/plan_reader.h"
 #include "pioneer/report/dashboard.h"
 #include "pioneer/report/report_data.h"
 #include "pioneer/report/workbook.h"
-#include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -35,27 +37,24 @@ int Fail(const std::string& m) {
 }  // namespace
 
 int WritePlanReport(const std::string& db, const std::string& plan_file, const std::string& out,
-                    std::string* xlsx_path, std::string* html_path,
-                    const timeline::Timeline* timeline, std::string* headline,
-                    const std::string& risk_report, const std::vector<std::string>& care_trak,
-                    const metrics::ReferenceData* reference) {
+                    std::string* xlsx_path, std::string* html_path, analysis::AnalysisContext* ctx,
+                    std::string* headline, const std::string& risk_report,
+                    const std::vector<std::string>& care_trak) {
   auto plan = plan::ReadPlanFile(plan_file);
   if (!plan.ok()) return Fail(plan.status().message());
-  auto store = store::Store::OpenExistingSqlite(db);
-  if (!store.ok()) return Fail(store.status().ToString());
+  std::unique_ptr<analysis::AnalysisContext> opened;
+  if (ctx == nullptr) {
+    opened = OpenContextOrSay(db, "report");
+    if (opened == nullptr) return kExitUsage;
+    ctx = opened.get();
+  }
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) return Fail("cannot create " + out + ": " + ec.message());
   std::fprintf(stderr, "pioneer report: measuring %s against %s ...\n", plan->hwb.c_str(),
                db.c_str());
-  std::optional<timeline::Timeline> opened;
-  if (timeline == nullptr) {
-    auto t = metrics::OpenMetricsTimeline(**store, db);
-    if (!t.ok()) return Fail(t.status().ToString());
-    opened.emplace(std::move(*t));
-    timeline = &*opened;
-  }
-  auto data = report::BuildReport(*plan, **store, timeline, reference);
+  if (auto t = metrics::MetricsTimeline(*ctx); !t.ok()) return Fail(t.status().ToString());
+  auto data = report::BuildReport(*plan, *ctx);
   if (!data.ok()) return Fail(data.status().ToString());
   if (!risk_report.empty()) {
     auto nc = report::ReadNationalCondition(risk_report);
@@ -91,7 +90,7 @@ void RegisterReportCommand(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand(
       "report", "BCF Part 2 workbook and dashboard for a plan, measured from a store");
-  cmd->add_option("--db", a->db, "Store file")->required();
+  AddDbOption(cmd, a->db, "Store file")->required();
   cmd->add_option("--plan", a->plan, "Plan file (docs/plan-format.md)")->required();
   cmd->add_option("--out", a->out, "Output folder (default report-out)");
   cmd->add_option("--risk-report", a->risk_report,

@@ -20,6 +20,7 @@
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 
 namespace pioneer::tools {
 namespace {
@@ -246,7 +247,7 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
       "Train both models on features at --index-date and outcomes in the following 365 days "
       "(the store must hold that whole year). Writes MODEL_DIR: model.json (features, training "
       "summary, hash of the training data), coefficients and the XGBoost model, each hashed.");
-  train->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  AddDbOption(train, args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
   train->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   train->add_option("--out", args->out, "Model directory to write")->required();
   train
@@ -274,7 +275,7 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
       "top 2%/4% flags, segments and the three reasons contributing most; share it only with "
       "the clinicians and care coordinators caring for these people. An index date without a "
       "full outcome year is allowed.");
-  score->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  AddDbOption(score, args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
   score->add_option("--model", args->model, "Model directory from `risk train`")->required();
   score->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   score->add_option("--out", args->out, "scores.csv to write (identifiable)")->required();
@@ -292,7 +293,7 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code) {
       "Evaluate both models at --index-date against the following year (refused when the "
       "store does not hold that whole year): DIR/risk-report.html (self-contained, charts) and "
       "DIR/risk-report.json. Aggregate output only.");
-  report->add_option("--db", args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
+  AddDbOption(report, args->db, "Store (SQLite)")->required()->check(CLI::ExistingFile);
   report->add_option("--model", args->model, "Model directory from `risk train`")->required();
   report->add_option("--index-date", args->index_date, "Index date YYYY-MM-DD")->required();
   report->add_option("--out", args->out, "Output directory")->required();

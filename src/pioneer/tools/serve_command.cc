@@ -11,6 +11,7 @@
 #include "pioneer/base/version.h"
 #include "pioneer/server/server.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 
 namespace pioneer::tools {
 namespace {
@@ -76,7 +77,7 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
       "serve",
       "Serve the shared care record: FHIR R4 at /fhir behind the IG gate (exit codes: 0 "
       "stopped cleanly, 2 usage or input error, 3 internal)");
-  cmd->add_option("--db", args->db, "Store file (SQLite)")->required()->check(CLI::ExistingFile);
+  AddDbOption(cmd, args->db)->required()->check(CLI::ExistingFile);
   cmd->add_option("--listen", args->listen, "HOST:PORT (port 0 = any free port)")
       ->capture_default_str();
   cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate (enables HTTPS)");

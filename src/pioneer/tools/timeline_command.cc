@@ -16,6 +16,8 @@
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
+#include "pioneer/tools/exit_codes.h"
 
 namespace pioneer::tools {
 namespace {
@@ -27,11 +29,8 @@ struct TimelineArgs {
 };
 
 int RunTimeline(const TimelineArgs& a) {
-  auto store = store::Store::OpenExistingSqlite(a.db);
-  if (!store.ok()) {
-    std::fprintf(stderr, "pioneer timeline: %s\n", store.status().ToString().c_str());
-    return 2;
-  }
+  std::unique_ptr<store::Store> store = OpenStoreOrSay(a.db, "timeline");
+  if (store == nullptr) return kExitUsage;
   auto start = std::chrono::steady_clock::now();
   // The fields every metric reads (default switches): the snapshot this command leaves is the
   // one `pioneer metrics` maps.
@@ -43,13 +42,13 @@ int RunTimeline(const TimelineArgs& a) {
   timeline::OpenOptions oo;
   oo.timeline = metrics::RequiredTimelineOptions(metrics::BuildCatalogue(*sw));
   if (a.rebuild) {
-    Status s = timeline::RefreshSnapshot(**store, a.db, oo, /*force=*/true);
+    Status s = timeline::RefreshSnapshot(*store, a.db, oo, /*force=*/true);
     if (!s.ok()) {
       std::fprintf(stderr, "pioneer timeline: %s\n", s.ToString().c_str());
       return 2;
     }
   }
-  auto t = timeline::OpenOrBuild(**store, a.db, oo);
+  auto t = timeline::OpenOrBuild(*store, a.db, oo);
   if (!t.ok()) {
     std::fprintf(stderr, "pioneer timeline: %s\n", t.status().ToString().c_str());
     return 2;
@@ -109,7 +108,7 @@ void RegisterTimelineCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TimelineArgs>();
   auto* cmd = app.add_subcommand(
       "timeline", "Open (or build) the person timeline and report its size and linkage");
-  cmd->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(cmd, args->db)->required();
   cmd->add_flag("--json", args->json, "Machine-readable JSON");
   cmd->add_flag("--rebuild", args->rebuild,
                 "Rebuild the snapshot (FILE.timeline) from the store even when it is current");

@@ -13,6 +13,7 @@
 #include "pioneer/ig/users.h"
 #include "pioneer/store/store.h"
 #include "pioneer/tools/commands.h"
+#include "pioneer/tools/db_option.h"
 
 namespace pioneer::tools {
 namespace {
@@ -118,7 +119,7 @@ void RegisterUsersCommand(CLI::App& app, int& exit_code) {
       "Accounts of the shared care record (exit codes: 0 ok, 2 usage or input error, 3 internal)");
   cmd->require_subcommand(1);
   auto* add = cmd->add_subcommand("add", "Add a user; the password is read from standard input");
-  add->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(add, args->db)->required();
   add->add_option("--username", args->username, "Sign-in name")->required();
   add->add_option("--role", args->role, "One of: " + ig::AllRoleNames())->required();
   add->add_option("--org", args->org,
@@ -133,16 +134,16 @@ void RegisterUsersCommand(CLI::App& app, int& exit_code) {
   add->callback([args, &exit_code] { exit_code = RunAdd(*args); });
 
   auto* list = cmd->add_subcommand("list", "List users (never passwords or NHS Numbers)");
-  list->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(list, args->db)->required();
   list->callback([args, &exit_code] { exit_code = RunList(*args); });
 
   auto* disable = cmd->add_subcommand("disable", "Disable a user and revoke its tokens");
-  disable->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(disable, args->db)->required();
   disable->add_option("--username", args->username, "Sign-in name")->required();
   disable->callback([args, &exit_code] { exit_code = RunDisable(*args); });
 
   auto* caseload = cmd->add_subcommand("caseload", "Add a person to a team's caseload");
-  caseload->add_option("--db", args->db, "Store file (SQLite)")->required();
+  AddDbOption(caseload, args->db)->required();
   caseload->add_option("--org", args->org, "Organisation code of the team")->required();
   caseload->add_option("--team", args->team, "Team")->required();
   caseload->add_option("--nhs-number", args->nhs_number, "The person's NHS Number")->required();
