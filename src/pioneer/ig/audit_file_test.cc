@@ -2,11 +2,13 @@
 // across the two files, an older store's trail moves there intact (also when an earlier move
 // was interrupted), and a missing or foreign audit file is an error naming the file.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "pioneer/ig/audit.h"
 #include "pioneer/store/store.h"
@@ -54,21 +56,40 @@ class AuditFileTest : public ::testing::Test {
     AuditLog log(s);
     for (int i = from; i <= to; ++i) ASSERT_TRUE(log.Append(Entry(i)).ok());
   }
-  static void Sql(const std::string& file, const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
+  // Runs statements on the store (a connection of its own, through Store::Execute); ?1 is
+  // the audit file's path.
+  void Sql(const std::vector<std::string>& statements) {
+    auto s = Open();
+    ASSERT_TRUE(s);
+    for (const std::string& sql : statements) {
+      store::Param p[] = {store::Param::Of(audit_path_)};
+      std::span<const store::Param> params(p, sql.find("?1") == std::string::npos ? 0 : 1);
+      auto r = s->Execute(sql, params);
+      ASSERT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    }
+  }
+  // Binds the audit file to another creation time (as another store's file is).
+  void Rebind() {
+    auto s = Open();
+    ASSERT_TRUE(s);
+    auto file = s->OpenAuditFile();
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)
+                    ->Execute("UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE key = "
+                              "'store_created_at'",
+                              {})
+                    .ok());
   }
   // Turns the store back into a schema 7 store whose ig_audit holds the audit file's rows
-  // (as `pioneer` before the audit file wrote them); removes the audit file unless `keep`.
-  void MakeVersion7(bool keep) {
-    Sql(path_, "ATTACH '" + audit_path_ +
-                   "' AS a; CREATE TABLE main.ig_audit AS SELECT * FROM a.ig_audit; "
-                   "UPDATE meta SET value = '7' WHERE key = 'schema_version'; "
-                   "PRAGMA user_version = 7;");
+  // (as `pioneer` before the audit file wrote them), after `extra` statements on it; removes
+  // the audit file unless `keep`.
+  void MakeVersion7(bool keep, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> sql = {"ATTACH ?1 AS a",
+                                    "CREATE TABLE main.ig_audit AS SELECT * FROM a.ig_audit"};
+    sql.insert(sql.end(), extra.begin(), extra.end());
+    sql.push_back("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+    sql.push_back("PRAGMA user_version = 7");
+    Sql(sql);
     if (!keep) {
       for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(audit_path_ + suffix);
     }
@@ -136,8 +157,8 @@ TEST_F(AuditFileTest, DifferingTrailsInBothFilesRefuseTheMigration) {
     auto s = Open();  // finishes the move: the store is version 8 again
     Append(*s, 4, 4);
   }
-  MakeVersion7(/*keep=*/true);  // the store's copy now has 4 entries, as the file...
-  Sql(path_, "DELETE FROM ig_audit WHERE seq = 4");  // ...and now 3: they differ
+  // The store's copy gets the file's 4 entries less the last: they differ.
+  MakeVersion7(/*keep=*/true, {"DELETE FROM main.ig_audit WHERE seq = 4"});
   auto s = store::Store::OpenSqlite(path_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
@@ -162,17 +183,14 @@ TEST_F(AuditFileTest, ForeignOrNonAuditFileIsAnError) {
   auto s = Open();
   Append(*s, 1, 1);
   // Another store's creation time in the audit file: it is not this store's trail.
-  auto file = s->OpenAuditFile();
-  ASSERT_TRUE(file.ok());
-  file->reset();
-  Sql(audit_path_, "UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE key = 'store_created_at'");
+  Rebind();
   Status st = AuditLog(*s).Open();
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(st.message().find("another store"), std::string::npos) << st.message();
   EXPECT_EQ(st.message().find("2001"), std::string::npos) << st.message();
   // A file that is not an audit file at all.
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(audit_path_ + suffix);
-  Sql(audit_path_, "CREATE TABLE t(x)");
+  std::ofstream(audit_path_) << "not a database, but long enough to be read as one......\n";
   st = AuditLog(*s).Open();
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(st.message().find("not a Pioneer audit file"), std::string::npos) << st.message();
@@ -184,8 +202,8 @@ TEST_F(AuditFileTest, NewStoreDoesNotAdoptALeftOverTrail) {
     Append(*s, 1, 2);
   }
   // The store is replaced; the old store's trail is still beside it.
+  Rebind();
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_ + suffix);
-  Sql(audit_path_, "UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE key = 'store_created_at'");
   auto s = store::Store::OpenSqlite(path_);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("another store"), std::string::npos) << s.status().message();
