@@ -120,7 +120,7 @@ TEST_F(AuditVerifyTest, MissingAuditFileIsBrokenNotEmpty) {
 
 TEST_F(AuditVerifyTest, AnotherStoresAuditFileIsBroken) {
   // A second store with an intact trail of its own: its audit file put in place of ours.
-  const std::string other = (tmp_ / "other.db").string();
+  const std::string other = tmp_ / "other.db";
   {
     auto store = store::Store::OpenSqlite(other);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
