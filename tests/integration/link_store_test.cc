@@ -169,7 +169,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
                            "DROP TABLE ig_objection_history; DROP TABLE risk_strata; "
                            "DROP TABLE care_plan_rejects; DROP TABLE care_plan_imports; "
                            "DROP TABLE care_plan_history; DROP TABLE care_plans; "
-                           "DROP TABLE ig_audit; DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
+                           "DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
                            "DROP TABLE ig_objections; DROP TABLE ig_tokens; "
                            "DROP TABLE ig_break_glass; DROP TABLE ig_users; "
                            "DROP TABLE link_reviews; DROP TABLE record_links; "
