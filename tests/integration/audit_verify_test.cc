@@ -1,7 +1,8 @@
 // `pioneer audit verify` against a tampered audit trail: an edit, a deletion, a reordering
-// and a truncation are each detected (exit 1, first bad entry named); an intact trail
-// exits 0. The tampering goes around the append-only triggers, as an attacker with write
-// access to the file would.
+// and a truncation are each detected (exit 1, first bad entry named), and so are a missing
+// audit file and one replaced by another store's; an intact trail exits 0. The tampering
+// goes around the append-only triggers, as an attacker with write access to the audit file
+// (PATH.audit beside the store) would.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -40,10 +41,10 @@ class AuditVerifyTest : public ::testing::Test {
       ASSERT_TRUE(log.Append(e).ok());
     }
   }
-  // Runs SQL on the store file directly, with the append-only triggers dropped.
+  // Runs SQL on the audit file directly, with the append-only triggers dropped.
   void Tamper(const std::string& sql) {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open((db_ + ".audit").c_str(), &db), SQLITE_OK);
     std::string all = "DROP TRIGGER ig_audit_no_update; DROP TRIGGER ig_audit_no_delete; " + sql;
     char* err = nullptr;
     EXPECT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
@@ -106,6 +107,59 @@ TEST_F(AuditVerifyTest, TruncationIsDetectedAgainstARecordedHead) {
   EXPECT_EQ(plain.exit_code, 0);  // the table alone cannot show a cut end...
   auto r = RunPioneer("audit verify --db " + db_ + " --expect-head " + head, tmp_);
   EXPECT_EQ(r.exit_code, 1) << r.out;  // ...the recorded head can
+}
+
+TEST_F(AuditVerifyTest, MissingAuditFileIsBrokenNotEmpty) {
+  std::filesystem::remove(db_ + ".audit");
+  auto r = RunPioneer("audit verify --db " + db_, tmp_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("BROKEN"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(db_ + ".audit"), std::string::npos) << r.out;  // names the file
+  EXPECT_EQ(r.out.find(testing::TestNhsNumber(1)), std::string::npos) << r.out;
+}
+
+TEST_F(AuditVerifyTest, AnotherStoresAuditFileIsBroken) {
+  // A second store with an intact trail of its own: its audit file put in place of ours.
+  const std::string other = tmp_ / "other.db";
+  {
+    auto store = store::Store::OpenSqlite(other);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ig::AuditEntry e;
+    e.username = "someone";
+    e.role = "gp";
+    e.org_code = "B86001";
+    e.purpose = "direct-care";
+    e.action = "Patient.read";
+    e.basis = "registered-practice";
+    e.outcome = "permitted";
+    ASSERT_TRUE(ig::AuditLog(**store).Append(e).ok());
+  }
+  // Both created within the same second would share created_at: make ours differ.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "UPDATE meta SET value = '1999-01-01T00:00:00Z' WHERE key = "
+                           "'created_at'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    ASSERT_EQ(sqlite3_open((other + ".audit").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "UPDATE meta SET value = '1999-01-01T00:00:00Z' WHERE key = "
+                           "'store_created_at'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::filesystem::copy_file(other + ".audit", db_ + ".audit",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(db_ + ".audit-wal");
+  std::filesystem::remove(db_ + ".audit-shm");
+  auto r = RunPioneer("audit verify --db " + db_, tmp_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("another store"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("1999"), std::string::npos) << r.out;  // no values echoed
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
                            "DROP TABLE ig_objection_history; DROP TABLE risk_strata; "
                            "DROP TABLE care_plan_rejects; DROP TABLE care_plan_imports; "
                            "DROP TABLE care_plan_history; DROP TABLE care_plans; "
-                           "DROP TABLE ig_audit; DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
+                           "DROP TABLE ig_keys; DROP TABLE ig_caseloads; "
                            "DROP TABLE ig_objections; DROP TABLE ig_tokens; "
                            "DROP TABLE ig_break_glass; DROP TABLE ig_users; "
                            "DROP TABLE link_reviews; DROP TABLE record_links; "
@@ -182,7 +182,7 @@ TEST(LinkStoreMigrationTest, Version1StoreGainsLinkTables) {
   auto st = store::Store::OpenSqlite(db);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
   for (const char* t :
-       {"link_runs", "record_links", "link_reviews", "ig_audit", "care_plans", "care_plan_history",
+       {"link_runs", "record_links", "link_reviews", "care_plans", "care_plan_history",
         "care_plan_imports", "care_plan_rejects", "risk_strata", "ig_objection_history",
         "fhir_documents", "fhir_document_history", "fhir_directory"}) {
     EXPECT_TRUE((*st)->HasTable(t)) << t;

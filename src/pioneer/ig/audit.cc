@@ -44,6 +44,22 @@ void Field(Sha256& h, std::string_view v) {
 
 }  // namespace
 
+Status AuditSink::AppendAll(std::vector<AuditEntry>& entries) {
+  for (AuditEntry& e : entries) PIONEER_RETURN_IF_ERROR(Append(e));
+  return OkStatus();
+}
+
+Status CollectingAuditSink::Append(AuditEntry entry) {
+  entries_.push_back(std::move(entry));
+  return OkStatus();
+}
+
+Status CollectingAuditSink::AppendAllTo(AuditSink& sink) {
+  std::vector<AuditEntry> entries;
+  entries.swap(entries_);
+  return sink.AppendAll(entries);
+}
+
 std::string AuditLog::ComputeHash(const AuditEntry& e) {
   Sha256 h;
   Field(h, e.prev_hash);
@@ -57,6 +73,27 @@ std::string AuditLog::ComputeHash(const AuditEntry& e) {
   return h.FinishHex();
 }
 
+Status AuditLog::Open() {
+  if (file_ || !open_status_.ok()) return open_status_;
+  auto f = store_.OpenAuditFile();
+  if (!f.ok()) {
+    open_status_ = f.status();
+    return open_status_;
+  }
+  file_ = std::move(*f);
+  return OkStatus();
+}
+
+Status AuditLog::UseManualCheckpoints() {
+  PIONEER_RETURN_IF_ERROR(Open());
+  return file_->SetManualCheckpoints();
+}
+
+StatusOr<int64_t> AuditLog::Checkpoint() {
+  PIONEER_RETURN_IF_ERROR(Open());
+  return file_->Checkpoint();
+}
+
 Status AuditLog::Append(AuditEntry e) {
   std::vector<AuditEntry> one;
   one.push_back(std::move(e));
@@ -65,17 +102,19 @@ Status AuditLog::Append(AuditEntry e) {
 
 Status AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
   if (entries.empty()) return OkStatus();
+  PIONEER_RETURN_IF_ERROR(Open());
+  store::Store& file = *file_;
   for (AuditEntry& e : entries) {
     if (e.at.empty()) e.at = store::UtcNowIso8601();
   }
-  return store_.InTransaction([&]() -> Status {
+  return file.InTransaction([&]() -> Status {
     int64_t seq = 0;
     std::string prev = kZeroHash;
-    PIONEER_RETURN_IF_ERROR(store_.Query("SELECT seq, hash FROM ig_audit ORDER BY seq DESC LIMIT 1",
-                                         {}, [&](const store::RowView& r) {
-                                           seq = r.Int(0);
-                                           prev = r.Text(1);
-                                         }));
+    PIONEER_RETURN_IF_ERROR(file.Query("SELECT seq, hash FROM ig_audit ORDER BY seq DESC LIMIT 1",
+                                       {}, [&](const store::RowView& r) {
+                                         seq = r.Int(0);
+                                         prev = r.Text(1);
+                                       }));
     for (AuditEntry& e : entries) {
       e.seq = ++seq;
       e.prev_hash = prev;
@@ -97,8 +136,7 @@ Status AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
                    Param::Of(e.prev_hash),
                    Param::Of(e.hash)};
       PIONEER_RETURN_IF_ERROR(
-          store_
-              .Execute("INSERT INTO ig_audit(seq, at, user_id, username, role, org_code, purpose, "
+          file.Execute("INSERT INTO ig_audit(seq, at, user_id, username, role, org_code, purpose, "
                        "action, basis, reason, nhs_number, outcome, returned, prev_hash, hash) "
                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                        p)
@@ -109,6 +147,7 @@ Status AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
 }
 
 StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AuditQuery& q, int64_t* total) {
+  PIONEER_RETURN_IF_ERROR(Open());
   std::string where = " WHERE 1 = 1";
   std::vector<Param> params;
   auto add = [&](const char* cond, const std::string& v) {
@@ -120,23 +159,33 @@ StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AuditQuery& q, int64_t*
   if (q.at_from) add("at >=", *q.at_from);
   if (q.at_before) add("at <", *q.at_before);
   *total = 0;
-  PIONEER_RETURN_IF_ERROR(store_.Query("SELECT count(*) FROM ig_audit" + where, params,
+  PIONEER_RETURN_IF_ERROR(file_->Query("SELECT count(*) FROM ig_audit" + where, params,
                                        [&](const store::RowView& r) { *total = r.Int(0); }));
   std::vector<AuditEntry> out;
   params.push_back(Param::Of(q.limit));
   params.push_back(Param::Of(q.offset));
   PIONEER_RETURN_IF_ERROR(
-      store_.Query(fmt::format("SELECT {} FROM ig_audit{} ORDER BY seq LIMIT ?{} OFFSET ?{}",
+      file_->Query(fmt::format("SELECT {} FROM ig_audit{} ORDER BY seq LIMIT ?{} OFFSET ?{}",
                                kColumns, where, params.size() - 1, params.size()),
                    params, [&](const store::RowView& r) { out.push_back(ReadEntry(r)); }));
   return out;
 }
 
+StatusOr<std::string> AuditLog::HashOf(int64_t seq) {
+  PIONEER_RETURN_IF_ERROR(Open());
+  std::string hash;
+  Param p[] = {Param::Of(seq)};
+  PIONEER_RETURN_IF_ERROR(file_->Query("SELECT hash FROM ig_audit WHERE seq = ?1", p,
+                                       [&](const store::RowView& r) { hash = r.Text(0); }));
+  return hash;
+}
+
 StatusOr<AuditVerification> AuditLog::Verify() {
+  PIONEER_RETURN_IF_ERROR(Open());
   AuditVerification v;
   std::string prev = kZeroHash;
   int64_t position = 0;
-  PIONEER_RETURN_IF_ERROR(store_.Query(
+  PIONEER_RETURN_IF_ERROR(file_->Query(
       fmt::format("SELECT {} FROM ig_audit ORDER BY rowid", kColumns), {},
       [&](const store::RowView& r) {
         if (!v.ok) return;

@@ -1,5 +1,5 @@
 // AuditLog: the append-only, hash-chained record of every access to person-level data
-// (table ig_audit, docs/ig.md "Audit").
+// (table ig_audit in the store's audit file, docs/ig.md "Audit").
 //
 // Each entry records who (user id, username, role, organisation), why (purpose, the basis:
 // the legitimate relationship or "break-glass", and the break-glass reason), what (action,
@@ -12,12 +12,18 @@
 // triggers dropped) and reports the first bad entry. Removing entries from the end cannot be
 // detected from the table alone: compare the head Verify prints with one recorded elsewhere
 // (`pioneer audit verify --expect-head`).
+// Storage: the trail lives in the audit file beside the store (PATH.audit, store/audit_file.h),
+// never in the records' file, so appending to it leaves the records' file and every reader's
+// page cache untouched. The audit file is bound to its store: a missing audit file, or one of
+// another store, is an error (kFailedPrecondition naming the file), never an empty trail.
+// pioneer::ig is the only module that reads or writes it.
 // The audit trail is the record of access and so holds NHS Numbers; it is never logged.
-// Errors: the store's errors. Thread safety: one AuditLog per Store connection; appends from
-// several connections are serialised by the store's write lock.
+// Errors: the store's errors. Thread safety: one AuditLog per thread; appends from several
+// connections are serialised by the audit file's write lock.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,27 +74,59 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual Status Append(AuditEntry entry) = 0;
+  // Appends the entries in order, together: all or none (this default appends them one by
+  // one; AuditLog and AuditWriter commit them in one transaction).
+  virtual Status AppendAll(std::vector<AuditEntry>& entries);
+};
+
+// Collects entries instead of committing them: a FHIR transaction Bundle's entries, appended
+// together (AppendAllTo) before its records commit. Its Append returns OK at once, so its
+// user must disclose nothing before AppendAllTo has succeeded.
+class CollectingAuditSink final : public AuditSink {
+ public:
+  Status Append(AuditEntry entry) override;
+  // Appends what was collected to `sink` in one go and forgets it.
+  Status AppendAllTo(AuditSink& sink);
+
+ private:
+  std::vector<AuditEntry> entries_;
 };
 
 class AuditLog final : public AuditSink {
  public:
+  // The trail of `store` (the records' connection): its audit file is opened on a connection
+  // of its own at the first call (Open), which every other call returns the error of.
   explicit AuditLog(store::Store& store) : store_(store) {}
+
+  // Opens the audit file now (the server checks it at start). Later calls return at once.
+  Status Open();
+  // For a long-lived appender (the server's writer): its commits no longer checkpoint the
+  // audit file's WAL into the file; someone calls Checkpoint instead (AuditWriter does, on a
+  // thread and connection of its own, off the commit path).
+  Status UseManualCheckpoints();
+  // Copies committed WAL frames of the audit file into it without waiting for anyone (a
+  // PASSIVE checkpoint); returns the frames still to copy.
+  StatusOr<int64_t> Checkpoint();
 
   // Appends `entry` (seq, at, prev_hash and hash are assigned here) in one transaction.
   // `at` is set to the current UTC time unless already given (tests).
   Status Append(AuditEntry entry) override;
   // Appends the entries in order, chained, in one transaction: all or none.
-  Status AppendAll(std::vector<AuditEntry>& entries);
+  Status AppendAll(std::vector<AuditEntry>& entries) override;
   // Entries matching the query, oldest first, and the total number matching.
   StatusOr<std::vector<AuditEntry>> Search(const AuditQuery& q, int64_t* total);
   // Walks the whole chain.
   StatusOr<AuditVerification> Verify();
+  // The hash of entry `seq`, or "" when there is none.
+  StatusOr<std::string> HashOf(int64_t seq);
 
   // The hash an entry should have, given its fields and prev_hash.
   static std::string ComputeHash(const AuditEntry& e);
 
  private:
   store::Store& store_;
+  std::unique_ptr<store::Store> file_;  // the audit file, once opened
+  Status open_status_;
 };
 
 }  // namespace pioneer::ig

@@ -3,14 +3,25 @@
 namespace pioneer::ig {
 
 struct AuditWriter::Pending {
-  AuditEntry entry;
+  std::vector<AuditEntry> entries;
   Status result;
   bool done = false;
   std::condition_variable cv;
 };
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Store> store)
-    : store_(std::move(store)), thread_([this] { Run(); }) {}
+    : store_(std::move(store)), log_(*store_), checkpoint_(*store_) {
+  // Both connections are opened here, before the threads, as store_ is used by one thread at
+  // a time. Without a checkpoint connection the writer keeps SQLite's automatic checkpoints.
+  manual_checkpoints_ = checkpoint_.Open().ok() && log_.UseManualCheckpoints().ok();
+  thread_ = std::thread([this] { Run(); });
+  if (manual_checkpoints_) checkpointer_ = std::thread([this] { RunCheckpoints(); });
+}
+
+StatusOr<std::unique_ptr<AuditWriter>> AuditWriter::Start(std::unique_ptr<store::Store> store) {
+  PIONEER_RETURN_IF_ERROR(AuditLog(*store).Open());
+  return std::make_unique<AuditWriter>(std::move(store));
+}
 
 AuditWriter::~AuditWriter() {
   {
@@ -18,12 +29,21 @@ AuditWriter::~AuditWriter() {
     stopping_ = true;
   }
   wake_writer_.notify_one();
+  wake_checkpointer_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
   thread_.join();
 }
 
 Status AuditWriter::Append(AuditEntry entry) {
+  std::vector<AuditEntry> one;
+  one.push_back(std::move(entry));
+  return AppendAll(one);
+}
+
+Status AuditWriter::AppendAll(std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return OkStatus();
   Pending p;
-  p.entry = std::move(entry);
+  p.entries = std::move(entries);
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return UnavailableError("the audit writer is stopping");
   queue_.push_back(&p);
@@ -37,8 +57,27 @@ int64_t AuditWriter::commits() const {
   return commits_;
 }
 
+int64_t AuditWriter::checkpoints() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return checkpoints_;
+}
+
+void AuditWriter::RunCheckpoints() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    wake_checkpointer_.wait(
+        lock, [&] { return stopping_ || commits_ - checkpointed_at_ >= kCheckpointEvery; });
+    if (stopping_) return;  // closing the last connection checkpoints anyway
+    checkpointed_at_ = commits_;
+    lock.unlock();
+    // A failure (e.g. the file busy) is retried after the next kCheckpointEvery commits.
+    (void)checkpoint_.Checkpoint();
+    lock.lock();
+    ++checkpoints_;
+  }
+}
+
 void AuditWriter::Run() {
-  AuditLog log(*store_);
   std::vector<Pending*> batch;
   std::vector<AuditEntry> entries;
   std::unique_lock<std::mutex> lock(mu_);
@@ -48,11 +87,14 @@ void AuditWriter::Run() {
     batch.swap(queue_);
     lock.unlock();
     entries.clear();
-    entries.reserve(batch.size());
-    for (Pending* p : batch) entries.push_back(p->entry);
-    Status s = log.AppendAll(entries);
+    for (Pending* p : batch) {
+      for (AuditEntry& e : p->entries) entries.push_back(std::move(e));
+    }
+    Status s = log_.AppendAll(entries);
     lock.lock();
-    if (s.ok()) ++commits_;
+    if (s.ok() && ++commits_ - checkpointed_at_ >= kCheckpointEvery && manual_checkpoints_) {
+      wake_checkpointer_.notify_one();
+    }
     for (Pending* p : batch) {
       p->result = s;
       p->done = true;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -97,8 +98,10 @@ TEST_F(AuditWriterTest, ConcurrentAppendsFormOneIntactChain) {
 // writer goes on, and the chain stays intact.
 TEST_F(AuditWriterTest, FailedCommitIsReportedAndStoresNothing) {
   {
-    auto setup = Open();
-    ASSERT_TRUE(setup
+    auto records = Open();
+    auto setup = records->OpenAuditFile();
+    ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+    ASSERT_TRUE((*setup)
                     ->Execute("CREATE TRIGGER poison BEFORE INSERT ON ig_audit "
                               "WHEN NEW.returned = 'poison' BEGIN SELECT RAISE(ABORT, 'no'); END",
                               {})
@@ -115,6 +118,27 @@ TEST_F(AuditWriterTest, FailedCommitIsReportedAndStoresNothing) {
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok) << v->problem;
   EXPECT_EQ(v->entries, 2);
+}
+
+// The writer's commits do not checkpoint; the checkpoint thread does, every
+// kCheckpointEvery commits, beside the writer, and the chain stays intact.
+TEST_F(AuditWriterTest, CheckpointsRunOffTheCommitPath) {
+  {
+    AuditWriter writer(Open());
+    for (int i = 0; i < 3 * AuditWriter::kCheckpointEvery; ++i) {
+      ASSERT_TRUE(writer.Append(Entry(1, i)).ok());  // one at a time: one commit each
+    }
+    EXPECT_EQ(writer.commits(), 3 * AuditWriter::kCheckpointEvery);
+    for (int wait = 0; wait < 200 && writer.checkpoints() == 0; ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GE(writer.checkpoints(), 1);
+  }
+  auto store = Open();
+  auto v = AuditLog(*store).Verify();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->entries, 3 * AuditWriter::kCheckpointEvery);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,7 +17,10 @@ namespace pioneer::server {
 
 class StorePool {
  public:
-  static StatusOr<std::unique_ptr<StorePool>> Open(const std::string& path, int connections);
+  // `mmap_bytes` > 0: each connection reads the store through a memory map of up to that
+  // many bytes (Store::SetMemoryMap).
+  static StatusOr<std::unique_ptr<StorePool>> Open(const std::string& path, int connections,
+                                                   int64_t mmap_bytes = 0);
 
   class Lease {
    public:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pioneer/base/sha256.h"
+#include "pioneer/store/audit_file.h"
 #include "pioneer/store/extract_tables.h"
 #include "pioneer/store/sqlite_util.h"
 #include "pioneer/store/store.h"
@@ -40,7 +41,7 @@ std::string ExtractTablesFingerprint() {
 // Each step moves the schema from to_version - 1 to to_version. Never edit a released step:
 // add a new one and bump Store::kSchemaVersion.
 
-Status MigrateTo1(sqlite3* db) {
+Status MigrateTo1(sqlite3* db, const std::string& /*path*/) {
   std::string sql = R"sql(
 CREATE TABLE meta(
   key TEXT PRIMARY KEY,
@@ -90,7 +91,7 @@ CREATE INDEX idx_quarantine_run_file ON quarantine(run_id, file_name, line_no);
 }
 
 // Version 2: NHS Number tracing decisions written by `pioneer link` (docs/linkage.md).
-Status MigrateTo2(sqlite3* db) {
+Status MigrateTo2(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, R"sql(
 CREATE TABLE link_runs(
   run_id INTEGER PRIMARY KEY,
@@ -140,7 +141,7 @@ CREATE TABLE link_reviews(
 // Version 3: the information-governance gate (docs/ig.md): users, tokens, break-glass grants,
 // objections, team caseloads, the hash-chained audit trail and the pseudonymisation key.
 // Self-contained: it creates only ig_* tables and one index on record_links.
-Status MigrateTo3(sqlite3* db) {
+Status MigrateTo3(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, R"sql(
 CREATE TABLE ig_users(
   user_id INTEGER PRIMARY KEY,
@@ -242,7 +243,7 @@ constexpr const char* kCarePlanColumns = R"sql(
   recorded_at TEXT NOT NULL,
   recorded_by TEXT NOT NULL,)sql";
 
-Status MigrateTo4(sqlite3* db) {
+Status MigrateTo4(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, fmt::format(R"sql(
 CREATE TABLE care_plans(
   plan_id INTEGER PRIMARY KEY,{0}
@@ -283,7 +284,7 @@ CREATE TABLE care_plan_rejects(
 // Risk strata saved at an index date (docs/risk.md "Saved strata"), and the placement column
 // that lets the timeline and the metric engines read care plans like any person-level table
 // (formats/derived_tables.h).
-Status MigrateTo5(sqlite3* db) {
+Status MigrateTo5(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, R"sql(
 ALTER TABLE care_plans ADD COLUMN nhs_number_status TEXT NOT NULL DEFAULT 'valid'
   CHECK(nhs_number_status = 'valid');
@@ -309,7 +310,7 @@ CREATE TABLE risk_strata(
 // history, docs/fhir.md section 5b). Objections stored before this step become version 1.
 // Documents from other organisations written through the FHIR API (docs/fhir.md section 5c):
 // the current version of each and every version, append-only.
-Status MigrateTo6(sqlite3* db) {
+Status MigrateTo6(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, R"sql(
 CREATE TABLE ig_objection_history(
   nhs_number TEXT NOT NULL,
@@ -366,7 +367,7 @@ CREATE TRIGGER fhir_document_history_no_delete BEFORE DELETE ON fhir_document_hi
 // not person-level (Synthea's hospital and practitioner files, another organisation's
 // directory). `identifiers` holds every "system|value" of the resource, one per line with a
 // newline before and after each, so a search by identifier is an exact substring match.
-Status MigrateTo7(sqlite3* db) {
+Status MigrateTo7(sqlite3* db, const std::string& /*path*/) {
   return Exec(db, R"sql(
 CREATE TABLE fhir_directory(
   entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -383,10 +384,15 @@ CREATE INDEX fhir_directory_type ON fhir_directory(resource_type, name);
 )sql");
 }
 
+// The access audit trail moves from the store's ig_audit table to the audit file beside the
+// store (audit_file.h, docs/store.md "The audit file"), so that appending to it never
+// changes the records' file. The audit file commits the entries before the store drops them.
+Status MigrateTo8(sqlite3* db, const std::string& path) { return MoveAuditTrailToFile(db, path); }
+
 struct Migration {
   int to_version;
   const char* description;
-  Status (*apply)(sqlite3*);
+  Status (*apply)(sqlite3*, const std::string& path);
 };
 
 constexpr Migration kMigrations[] = {
@@ -400,6 +406,7 @@ constexpr Migration kMigrations[] = {
      "objection history and documents: ig_objection_history, fhir_documents, fhir_document_history",
      MigrateTo6},
     {7, "directory entries from other systems: fhir_directory", MigrateTo7},
+    {8, "the audit trail moves to its own file (PATH.audit)", MigrateTo8},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");
@@ -433,18 +440,19 @@ Status SetMeta(sqlite3* db, const char* key, const std::string& value) {
 }
 
 // Runs migrations from `from` to the current version, inside the caller's transaction.
-Status Migrate(sqlite3* db, int from) {
+Status Migrate(sqlite3* db, int from, const std::string& path) {
   for (const Migration& m : kMigrations) {
     if (m.to_version <= from) continue;
-    Status s = m.apply(db);
+    Status s = m.apply(db, path);
     if (!s.ok()) {
       return Status(s.code(), fmt::format("migration to schema version {} ({}) failed: {}",
                                           m.to_version, m.description, s.message()));
     }
-  }
-  if (from == 0) {
-    PIONEER_RETURN_IF_ERROR(SetMeta(db, "application", "pioneer"));
-    PIONEER_RETURN_IF_ERROR(SetMeta(db, "created_at", UtcNowIso8601()));
+    if (from == 0 && m.to_version == 1) {
+      // Set with the meta table: later steps (the audit file's binding) read created_at.
+      PIONEER_RETURN_IF_ERROR(SetMeta(db, "application", "pioneer"));
+      PIONEER_RETURN_IF_ERROR(SetMeta(db, "created_at", UtcNowIso8601()));
+    }
   }
   PIONEER_RETURN_IF_ERROR(SetMeta(db, "schema_version", std::to_string(Store::kSchemaVersion)));
   PIONEER_RETURN_IF_ERROR(SetMeta(db, "extract_tables_sha256", ExtractTablesFingerprint()));
@@ -547,7 +555,7 @@ Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
         s = v.status();
         if (s.ok()) from = *v;
       }
-      if (s.ok() && from < Store::kSchemaVersion) s = Migrate(db, from);
+      if (s.ok() && from < Store::kSchemaVersion) s = Migrate(db, from, path);
     }
     if (!s.ok()) {
       (void)Exec(db, "ROLLBACK");

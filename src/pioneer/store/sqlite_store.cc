@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "pioneer/store/audit_file.h"
 #include "pioneer/store/sqlite_ingest_writer.h"
 #include "pioneer/store/sqlite_schema.h"
 #include "pioneer/store/sqlite_util.h"
@@ -273,6 +274,24 @@ Status SqliteStore::InTransaction(const std::function<Status()>& fn) {
   }
   --transaction_depth_;
   return Exec(db_, depth == 0 ? std::string("COMMIT") : "RELEASE " + savepoint);
+}
+
+StatusOr<std::unique_ptr<Store>> SqliteStore::OpenAuditFile() {
+  PIONEER_ASSIGN_OR_RETURN(sqlite3 * audit, OpenAuditFileConnection(db_, path_));
+  return std::unique_ptr<Store>(new SqliteStore(audit, AuditFilePath(path_)));
+}
+
+Status SqliteStore::SetMemoryMap(int64_t bytes) {
+  return Exec(db_, fmt::format("PRAGMA mmap_size = {}", bytes));
+}
+
+Status SqliteStore::SetManualCheckpoints() { return Exec(db_, "PRAGMA wal_autocheckpoint = 0"); }
+
+StatusOr<int64_t> SqliteStore::Checkpoint() {
+  int log = 0, done = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) return SqliteError(db_, rc, "checkpoint");
+  return static_cast<int64_t>(log - done);
 }
 
 StatusOr<int64_t> SqliteStore::CountRows(std::string_view table) {

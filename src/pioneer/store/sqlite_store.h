@@ -38,6 +38,11 @@ class SqliteStore final : public Store {
   StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params) override;
   Status InTransaction(const std::function<Status()>& fn) override;
   int64_t LastInsertId() override { return sqlite3_last_insert_rowid(db_); }
+  // The audit file's Store is a SqliteStore too (its OpenAuditFile is not meaningful).
+  StatusOr<std::unique_ptr<Store>> OpenAuditFile() override;
+  Status SetMemoryMap(int64_t bytes) override;
+  Status SetManualCheckpoints() override;
+  StatusOr<int64_t> Checkpoint() override;
 
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

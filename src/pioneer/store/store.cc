@@ -84,4 +84,8 @@ Status Store::InTransaction(const std::function<Status()>&) {
   return FailedPreconditionError("this store cannot be written");
 }
 
+StatusOr<std::unique_ptr<Store>> Store::OpenAuditFile() {
+  return FailedPreconditionError("this store has no audit file");
+}
+
 }  // namespace pioneer::store

@@ -12,9 +12,11 @@
 //              problem_count, raw_record)     one row per rejected source row
 //   link_runs, record_links, link_reviews   NHS Number tracing decisions (schema version 2;
 //                                         written by `pioneer link`, docs/linkage.md)
-//   ig_users, ig_tokens, ig_break_glass, ig_objections, ig_caseloads, ig_keys, ig_audit
+//   ig_users, ig_tokens, ig_break_glass, ig_objections, ig_caseloads, ig_keys
 //                                         the information-governance gate (schema version 3;
-//                                         written by pioneer::ig only, docs/ig.md)
+//                                         written by pioneer::ig only, docs/ig.md); the audit
+//                                         trail ig_audit lives in the audit file beside the
+//                                         store since schema version 8 (OpenAuditFile)
 //   care_plans, care_plan_history, care_plan_imports, care_plan_rejects
 //                                         joint care plans (schema version 4; written by
 //                                         pioneer::careplan only, docs/care-plans.md)
@@ -96,7 +98,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or
@@ -144,6 +146,23 @@ class Store {
   virtual Status InTransaction(const std::function<Status()>& fn);
   // The rowid of the last row Execute inserted.
   virtual int64_t LastInsertId() { return 0; }
+
+  // A new connection to the store's audit file (audit_file.h, docs/store.md "The audit
+  // file"): a Store whose only tables are the audit file's (meta, ig_audit), for pioneer::ig
+  // alone. Query, Execute and InTransaction work on it; its transactions never touch the
+  // records. kFailedPrecondition naming the file when the audit file is missing, is not an
+  // audit file or belongs to another store (a missing or replaced trail is never an empty
+  // one); kUnavailable when it cannot be opened.
+  virtual StatusOr<std::unique_ptr<Store>> OpenAuditFile();
+
+  // Tuning of long-lived connections (the server's); backends without these ignore them.
+  // Reads through a memory map of up to `bytes` of the file (0: plain reads).
+  virtual Status SetMemoryMap(int64_t /*bytes*/) { return OkStatus(); }
+  // No checkpoint at commit: the caller calls Checkpoint when it is idle (the audit writer).
+  virtual Status SetManualCheckpoints() { return OkStatus(); }
+  // Copies committed WAL content into the file as far as readers allow, without waiting for
+  // them (SQLite's PASSIVE checkpoint); the number of WAL frames still to copy.
+  virtual StatusOr<int64_t> Checkpoint() { return int64_t{0}; }
 };
 
 }  // namespace pioneer::store

@@ -1,6 +1,7 @@
 // `pioneer audit verify --db FILE [--expect-head SEQ:HASH]`: checks the hash chain of the
-// access audit trail (docs/ig.md). Exit codes: 0 intact, 1 a bad entry was found (the first
-// one is named), 2 usage or input error, 3 internal error.
+// access audit trail in the store's audit file (docs/ig.md). Exit codes: 0 intact, 1 a bad
+// entry was found (the first one is named) or the audit file is missing or belongs to another
+// store, 2 usage or input error, 3 internal error.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -21,12 +22,18 @@ struct AuditArgs {
 };
 
 int RunVerify(const AuditArgs& a) {
-  auto store = store::Store::OpenSqlite(a.db);
+  auto store = store::Store::OpenExistingSqlite(a.db);
   if (!store.ok()) {
     std::fprintf(stderr, "pioneer audit verify: %s\n", store.status().message().c_str());
     return 2;
   }
-  auto v = ig::AuditLog(**store).Verify();
+  ig::AuditLog log(**store);
+  auto v = log.Verify();
+  if (!v.ok() && v.status().code() == StatusCode::kFailedPrecondition) {
+    // The store's audit file is missing or is another store's: the trail is not intact.
+    std::printf("audit trail BROKEN: %s\n", v.status().message().c_str());
+    return 1;
+  }
   if (!v.ok()) {
     std::fprintf(stderr, "pioneer audit verify: %s\n", v.status().message().c_str());
     return 3;
@@ -45,11 +52,12 @@ int RunVerify(const AuditArgs& a) {
       std::fprintf(stderr, "pioneer audit verify: --expect-head must be SEQ:HASH\n");
       return 2;
     }
-    std::string hash;
-    store::Param p[] = {store::Param::Of(static_cast<int64_t>(seq))};
-    (void)(*store)->Query("SELECT hash FROM ig_audit WHERE seq = ?1", p,
-                          [&](const store::RowView& r) { hash = r.Text(0); });
-    if (hash != a.expect_head.substr(colon + 1)) {
+    auto hash = log.HashOf(seq);
+    if (!hash.ok()) {
+      std::fprintf(stderr, "pioneer audit verify: %s\n", hash.status().message().c_str());
+      return 3;
+    }
+    if (*hash != a.expect_head.substr(colon + 1)) {
       std::printf(
           "audit trail BROKEN at entry %lld: the recorded head is missing or differs "
           "(entries were removed from the end)\n",

@@ -98,7 +98,10 @@ int RunDemo(const DemoArgs& a) {
     return 2;
   }
   fs::remove_all(extracts, ec);
-  for (const char* suffix : {"", "-wal", "-shm", ".timeline"}) fs::remove(db.string() + suffix, ec);
+  for (const char* suffix :
+       {"", "-wal", "-shm", ".timeline", ".audit", ".audit-wal", ".audit-shm"}) {
+    fs::remove(db.string() + suffix, ec);
+  }
 
   // Wall time of each step, printed at the end (bench/README.md records them).
   std::vector<std::pair<std::string, double>> steps;

@@ -41,10 +41,15 @@ void PrintError(const std::string& message) {
   }
 }
 
-// Removes a store file (and its WAL and shared-memory files) that this run created.
-void RemoveCreatedStore(const std::string& db) {
+// Removes a store file (and its WAL and shared-memory files) that this run created, and the
+// audit file created with it (`audit_existed`: an audit file was there before, and is kept).
+void RemoveCreatedStore(const std::string& db, bool audit_existed) {
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(db + suffix, ec);
+  }
+  if (audit_existed) return;
+  for (const char* suffix : {".audit", ".audit-wal", ".audit-shm", ".audit-journal"}) {
     std::filesystem::remove(db + suffix, ec);
   }
 }
@@ -56,6 +61,7 @@ int RunIngest(const IngestArgs& a) {
     return kExitUsage;
   }
   const bool existed = std::filesystem::exists(a.db);
+  const bool audit_existed = std::filesystem::exists(a.db + ".audit");
   int code = kExitOk;
   {
     auto store = store::Store::OpenSqlite(a.db);
@@ -93,7 +99,7 @@ int RunIngest(const IngestArgs& a) {
       }
     }
   }  // the store is closed here
-  if (code != kExitOk && !existed) RemoveCreatedStore(a.db);
+  if (code != kExitOk && !existed) RemoveCreatedStore(a.db, audit_existed);
   return code;
 }
 
