@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "pioneer/base/disclosure.h"
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/documents/directory_store.h"
 #include "pioneer/documents/document_store.h"
@@ -936,11 +937,12 @@ void Service::AuditSearch(Ctx& c) {
            fhir::SearchBundle(c.base_url, "AuditEvent", params, total, paging, std::move(page)));
 }
 
-// Counts 1-7 are suppressed and the rest rounded to the nearest 5 (the disclosure rule the
-// metrics use).
+// The published form of a count (base/disclosure.h, the rule the metrics use): 1-7 suppressed
+// (null), the rest rounded to the nearest 5.
 json Suppressed(int64_t n) {
-  if (n >= 1 && n <= 7) return nullptr;
-  return (n + 2) / 5 * 5;
+  std::optional<int64_t> published = PublishedCount(n);
+  if (!published) return nullptr;
+  return *published;
 }
 
 void Service::AnalyticsSummary(Ctx& c) {

@@ -33,6 +33,7 @@
 #include <string>
 
 #include "pioneer/base/status.h"
+#include "pioneer/base/version.h"
 
 namespace pioneer::server {
 
@@ -47,7 +48,7 @@ struct ServerOptions {
   double rate_burst = 400;
   int64_t token_ttl_seconds = 900;
   int timeout_seconds = 10;  // read/write timeout per request
-  std::string version = "0.1.0";
+  std::string version = std::string(PioneerVersion());
 };
 
 // Serves until SIGTERM or SIGINT. `on_listening(port)` runs once the socket is bound.
