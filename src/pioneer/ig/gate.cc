@@ -74,6 +74,20 @@ AuditEntry EntryFor(const Principal& who) {
   return e;
 }
 
+namespace {
+
+// The NHS Number a stored record (?1 = table, ?2 = row id) is placed on: its usable traced
+// number, else its own valid one; NULL when neither. `table` must be a person table.
+std::string RecordOwnerSql(std::string_view table) {
+  return fmt::format(
+      "SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE l.source_table = ?1 "
+      "AND l.row_id = ?2 AND {}), CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END) "
+      "FROM \"{}\" t WHERE t.rowid = ?2",
+      store::UsableLinkSql("l"), table);
+}
+
+}  // namespace
+
 // --- PersonAccess ----------------------------------------------------------------------
 
 PersonAccess::PersonAccess(Gate* gate, const Principal& who, NhsNumber person, Basis basis,
@@ -231,15 +245,9 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
   std::optional<NhsNumber> person;
   if (FindPersonTable(table) != nullptr) {
     Param p[] = {Param::Of(table), Param::Of(row_id)};
-    PIONEER_RETURN_IF_ERROR(store_.Query(
-        fmt::format("SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-                    "l.source_table = ?1 AND l.row_id = ?2 AND {}), CASE WHEN "
-                    "t.nhs_number_status = 'valid' THEN t.nhs_number END) FROM \"{}\" t "
-                    "WHERE t.rowid = ?2",
-                    store::UsableLinkSql("l"), table),
-        p, [&](const store::RowView& r) {
-          if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
-        }));
+    PIONEER_RETURN_IF_ERROR(store_.Query(RecordOwnerSql(table), p, [&](const store::RowView& r) {
+      if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
+    }));
   }
   if (!person) {
     PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
@@ -259,12 +267,7 @@ StatusOr<std::vector<Gate::RecordOwner>> Gate::OpenRecordOwners(const Principal&
   std::map<std::string, size_t> index;
   int64_t unplaced = 0;
   if (FindPersonTable(table) != nullptr) {
-    const std::string sql = fmt::format(
-        "SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
-        "l.source_table = ?1 AND l.row_id = ?2 AND {}), CASE WHEN "
-        "t.nhs_number_status = 'valid' THEN t.nhs_number END) FROM \"{}\" t "
-        "WHERE t.rowid = ?2",
-        store::UsableLinkSql("l"), table);
+    const std::string sql = RecordOwnerSql(table);
     std::vector<int64_t> sorted = row_ids;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
