@@ -13,10 +13,11 @@
 //    derived from their numerator.
 // 3. Workbook and dashboard: they read metric values only from the disclosure-controlled
 //    report (report/measure.h evaluates with disclosure control on; their figures are the
-//    published values put on the plan's footing), so (1) covers them; the counts they read
-//    straight from the store (reablement starts, discharges by weekday) are rounded to 5 with
-//    1-7 suppressed (report::ProtectFacts), checked here with hand-made counts, and
-//    report_outputs_test checks that a dashboard built from a store shows no unprotected count.
+//    published values put on the plan's footing), so (1) covers them. The money models' facts
+//    (reablement starts and length, discharges by weekday) are catalogue metrics too
+//    (report::MeasureFacts); how their published values become facts is checked here with
+//    hand-made values, and report_outputs_test checks that a dashboard built from a store
+//    shows no unprotected count.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,6 +26,7 @@
 #include "pioneer/ig/audit.h"
 #include "pioneer/metrics/evaluate.h"
 #include "pioneer/metrics/run.h"
+#include "pioneer/report/measure.h"
 #include "pioneer/report/report_data.h"
 #include "pioneer/store/store.h"
 #include "testing/release_util.h"
@@ -292,15 +294,51 @@ TEST_F(DisclosureAttack, OnlyTheGateReleasesExactFiguresToAnIgOfficer) {
   EXPECT_EQ(ours, want);
 }
 
-TEST(DisclosureFacts, StoreCountsInTheReportAreRoundedAndSuppressed) {
-  report::StoreFacts raw;
-  raw.reablement_starts = {{"2013/14", 13}, {"2014/15", 6}, {"2015/16", 0}};
-  raw.discharges_by_weekday = {101, 3, 0, 12, 8, 7, 22};
-  report::StoreFacts f = report::ProtectFacts(raw);
+TEST(DisclosureFacts, TheReportsActivityFactsAreThePublishedMetricValues) {
+  // Exact values as an engine would count them, published by the metrics' own disclosure
+  // control, then copied into the report's facts.
+  const auto catalogue = metrics::BuildCatalogue(*metrics::ResolveSwitches({}));
+  metrics::MetricsReport r;
+  for (const char* id :
+       {"reablement_starts", "reablement_mean_days", "seven_day_discharges_all_providers"}) {
+    r.definitions.push_back(*metrics::FindMetric(catalogue, id));
+  }
+  auto value = [&](const char* id, const char* label, const std::string& group, double n,
+                   std::optional<int64_t> den = std::nullopt) {
+    metrics::MetricValue v;
+    v.metric_id = id;
+    v.period_label = label;
+    v.group = group;
+    v.numerator = n;
+    v.denominator = den;
+    if (den) v.rate = n / static_cast<double>(*den);
+    r.values.push_back(v);
+  };
+  value("reablement_starts", "2013/14", "all", 13);
+  value("reablement_starts", "2014/15", "all", 6);
+  value("reablement_starts", "2015/16", "all", 0);
+  value("reablement_mean_days", "span", "all", 423, 9);  // 9 ended: 10 published, 425 days
+  const int64_t days[] = {101, 3, 0, 12, 8, 7, 22};
+  const char* names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  for (int k = 0; k < 7; ++k) {
+    value("seven_day_discharges_all_providers", "2014/15", std::string("all|") + names[k],
+          static_cast<double>(days[k]));
+  }
+  metrics::ApplyDisclosureControl(r);
+  report::StoreFacts f;
+  std::vector<report::NamedPeriod> periods;
+  for (const char* label : {"2013/14", "2014/15", "2015/16"}) {
+    periods.push_back({label, *Period::Parse(label)});
+  }
+  report::PutActivityFacts(r.values, periods, "span", f);
   EXPECT_EQ(f.reablement_starts.at("2013/14"), 15);
   EXPECT_EQ(f.reablement_starts.count("2014/15"), 0u);  // 6: suppressed, not shown
   EXPECT_EQ(f.reablement_starts.at("2015/16"), 0);
   EXPECT_EQ(f.discharges_by_weekday, (std::vector<int64_t>{100, -1, 0, 10, 10, -1, 20}));
+  // 425 published days over 10 published episodes: 42.5 days, 6.07 weeks (from the published
+  // figures, never the exact 47.0 days).
+  ASSERT_TRUE(f.mean_reablement_weeks.has_value());
+  EXPECT_NEAR(*f.mean_reablement_weeks, 42.5 / 7.0, 0.01);
 }
 
 }  // namespace

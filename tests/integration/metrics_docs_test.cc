@@ -1,6 +1,6 @@
 // docs/metrics.md carries a block generated from the metric catalogue; it must be current.
 // Refresh: PIONEER_UPDATE_DOCS=1 ./pioneer_integration_tests --gtest_filter='MetricsDocs*'
-// (or `pioneer metrics --update-docs docs/metrics.md` once the subcommand is wired).
+// (or `pioneer metrics --update-docs docs/metrics.md`).
 #include <gtest/gtest.h>
 
 #include <cstdlib>

@@ -827,7 +827,9 @@ MetricDefinition TriboroughAvoidable(std::vector<Expr> avoidable_components) {
   return d;
 }
 
-MetricDefinition SevenDay(bool to_social_care) {
+// Seven-day services: per provider, or (all_providers) one profile for every provider together,
+// the dashboard's weekday chart.
+MetricDefinition SevenDay(bool to_social_care, bool all_providers = false) {
   MetricDefinition d;
   d.id = to_social_care ? "seven_day_transfers_to_social_care" : "seven_day_discharges";
   d.title = to_social_care
@@ -859,6 +861,77 @@ MetricDefinition SevenDay(bool to_social_care) {
   d.denominator_rule =
       "none (counts by day of week; the `|cv` row gives the coefficient of "
       "variation across the seven days, %)";
+  if (all_providers) {
+    d.id += "_all_providers";
+    d.title = to_social_care
+                  ? "Seven-day services: transfers of care to social care by day of week, all "
+                    "providers"
+                  : "Seven-day services: discharges by day of week, all providers";
+    d.provider_field.clear();
+    d.period_rule =
+        "discharge date inside the period; grouped by day of the week (`all|Mon`.. `all|Sun`), "
+        "every provider together";
+  }
+  return d;
+}
+
+// --- Reablement activity (the plan report's community-demand scenario) ---------------------
+// Council reablement services as the social care extract records them, whoever funds them.
+
+Expr ReablementService(std::string note) {
+  return Expr::And({Expr::In("event_type", {"service"}), Expr::In("service_type", {"reablement"})},
+                   std::move(note));
+}
+
+MetricDefinition ReablementStarts() {
+  MetricDefinition d;
+  d.id = "reablement_starts";
+  d.title = "Reablement services started";
+  d.version = "1.0";
+  d.citation =
+      "Leicestershire BCF plan, risk-share scenario (d): more demand on reablement than "
+      "planned; definition PROP";
+  d.provenance = "PROP";
+  d.provisional = true;
+  d.source = "social_care_events";
+  d.unit = Unit::kCount;
+  d.polarity = Polarity::kHigherIsBetter;
+  d.numerator = ReablementService("a reablement service (any funding)");
+  d.period_field = "event_start_date";
+  d.period_rule = "service start date inside the period";
+  d.age_rule = AgeRule::kAtDateField;
+  d.age_date_field = "event_start_date";
+  d.practice_field = kPracticeAtEvent;
+  d.lsoa_field = kPersonField;
+  d.denominator_kind = DenominatorKind::kNone;
+  d.denominator_rule = "none (a count of services)";
+  return d;
+}
+
+MetricDefinition ReablementEnded() {
+  MetricDefinition d = ReablementStarts();
+  d.id = "reablement_ended";
+  d.title = "Reablement services ended";
+  d.numerator = Expr::And({ReablementService("a reablement service (any funding)"),
+                           Expr::Present("event_end_date", "with an end date")});
+  d.period_field = "event_end_date";
+  d.period_rule = "service end date inside the period";
+  return d;
+}
+
+MetricDefinition ReablementMeanDays() {
+  MetricDefinition d = ReablementEnded();
+  d.id = "reablement_mean_days";
+  d.title = "Mean length of a reablement service, in days";
+  d.unit = Unit::kDays;
+  d.polarity = Polarity::kLowerIsBetter;
+  d.measure = Measure::kDaysBetween;
+  d.value_from_field = "event_start_date";
+  d.denominator_kind = DenominatorKind::kMetric;
+  d.denominator_metric = "reablement_ended";
+  d.denominator_rule =
+      "reablement_ended; numerator = total days from service start to end (an end before the "
+      "start counts 0)";
   return d;
 }
 
@@ -1026,6 +1099,10 @@ std::vector<MetricDefinition> BuildCatalogue(const SwitchValues& sw_in) {
       {Nhsof23ii().numerator, Nhsof23i().numerator, Nhsof32(sw).numerator, Nhsof3a().numerator}));
   c.push_back(SevenDay(false));
   c.push_back(SevenDay(true));
+  c.push_back(SevenDay(false, /*all_providers=*/true));
+  c.push_back(ReablementStarts());
+  c.push_back(ReablementEnded());
+  c.push_back(ReablementMeanDays());
   c.push_back(AdultsStratified());
   for (const Approach& a : HighRiskApproaches()) c.push_back(HighRisk(a));
   for (const Approach& a : HighRiskApproaches()) c.push_back(WithPlan(a));

@@ -181,6 +181,7 @@ enum class DenominatorKind {
 };
 // Day-of-week profile: groups are "<provider_field value>|Mon".."|Sun" (whatever breakdown
 // is asked) and Evaluate adds "<provider>|cv", the coefficient of variation across the days.
+// An empty provider_field puts every record in one provider named "all" ("all|Mon"..).
 enum class Profile { kNone, kProviderWeekday };
 std::optional<Breakdown> ParseBreakdown(std::string_view name);
 // Breakdown bands for kAgeBand: 0-17, 18-64, 65-74, 75-84, 85+.

@@ -513,8 +513,9 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       h.esp_band = age < 0 ? -1 : Esp2013Band(age);
       h.sex = sex;
       if (d.profile == Profile::kProviderWeekday) {
-        h.group = groups.Id(std::string(pool.Get(attrs.Value(p.provider, row))) + "|" +
-                            kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
+        h.group = groups.Id((p.provider < 0 ? std::string("all")
+                                            : std::string(pool.Get(attrs.Value(p.provider, row)))) +
+                            "|" + kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
       } else {
         switch (breakdown) {
           case Breakdown::kNone:

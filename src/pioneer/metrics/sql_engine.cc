@@ -331,7 +331,8 @@ std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has
     return fmt::format(
         "({} || '|' || (CASE {} WHEN 1 THEN 'Mon' WHEN 2 THEN 'Tue' WHEN 3 THEN 'Wed' WHEN 4 "
         "THEN 'Thu' WHEN 5 THEN 'Fri' WHEN 6 THEN 'Sat' ELSE 'Sun' END))",
-        TextField("a", d.provider_field), WeekdayOf(DateCol("a", d.period_field)));
+        d.provider_field.empty() ? std::string("'all'") : TextField("a", d.provider_field),
+        WeekdayOf(DateCol("a", d.period_field)));
   }
   std::string practice = PracticeSql(d, has);
   std::string lsoa = FieldOrPerson(d.lsoa_field, "lsoa_code");

@@ -1,5 +1,7 @@
 #include "pioneer/report/measure.h"
 
+#include <algorithm>
+#include <memory>
 #include <set>
 
 #include "pioneer/metrics/definition.h"
@@ -10,6 +12,35 @@
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::report {
+namespace {
+
+// One engine over the context's timeline and reference data, under the default switches.
+struct Measurer {
+  metrics::SwitchValues switches;
+  std::vector<metrics::MetricDefinition> catalogue;
+  const metrics::ReferenceData* reference = nullptr;
+  std::unique_ptr<metrics::FastEngine> engine;
+
+  static StatusOr<Measurer> Open(analysis::AnalysisContext& ctx) {
+    Measurer m;
+    PIONEER_ASSIGN_OR_RETURN(m.switches, metrics::ResolveSwitches({}));
+    m.catalogue = metrics::BuildCatalogue(m.switches);
+    PIONEER_ASSIGN_OR_RETURN(m.reference, metrics::ContextReferenceData(ctx));
+    PIONEER_ASSIGN_OR_RETURN(const timeline::Timeline* t, metrics::MetricsTimeline(ctx));
+    m.engine = std::make_unique<metrics::FastEngine>(*t, *m.reference);
+    return m;
+  }
+  StatusOr<metrics::MetricsReport> Evaluate(const std::vector<NamedPeriod>& periods,
+                                            const std::vector<std::string>& ids) {
+    std::vector<metrics::LabelledPeriod> lp;
+    for (const auto& p : periods) lp.push_back({p.label, p.period});
+    return metrics::Evaluate(*engine, *reference, switches, lp, metrics::Breakdown::kNone, ids);
+  }
+};
+
+constexpr const char* kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+}  // namespace
 
 StatusOr<Observations> MeasureMetrics(analysis::AnalysisContext& ctx,
                                       const std::vector<std::string>& catalogue_ids,
@@ -27,14 +58,8 @@ StatusOr<Observations> MeasureMetrics(analysis::AnalysisContext& ctx,
       obs.not_in_catalogue.insert(id);
   }
   if (ids.empty() || periods.empty()) return obs;
-  auto ref = metrics::ContextReferenceData(ctx);
-  if (!ref.ok()) return ref.status();
-  auto timeline = metrics::MetricsTimeline(ctx);
-  if (!timeline.ok()) return timeline.status();
-  metrics::FastEngine engine(**timeline, **ref);
-  std::vector<metrics::LabelledPeriod> lp;
-  for (const auto& p : periods) lp.push_back({p.label, p.period});
-  auto report = metrics::Evaluate(engine, **ref, *sw, lp, metrics::Breakdown::kNone, ids);
+  PIONEER_ASSIGN_OR_RETURN(Measurer m, Measurer::Open(ctx));
+  auto report = m.Evaluate(periods, ids);
   if (!report.ok()) return report.status();
   obs.engine = report->engine;
   obs.data_as_of = report->data_as_of;
@@ -51,9 +76,32 @@ StatusOr<Observations> MeasureMetrics(analysis::AnalysisContext& ctx,
   return obs;
 }
 
-StatusOr<StoreFacts> MeasureFacts(store::Store& store, const std::vector<NamedPeriod>& periods,
+void PutActivityFacts(const std::vector<metrics::MetricValue>& published,
+                      const std::vector<NamedPeriod>& periods, const std::string& span_label,
+                      StoreFacts& f) {
+  std::set<std::string> labels;
+  for (const auto& p : periods) labels.insert(p.label);
+  for (const auto& v : published) {
+    if (v.metric_id == "reablement_starts" && v.group == "all" && labels.count(v.period_label)) {
+      if (v.numerator && !v.suppressed) f.reablement_starts[v.period_label] = *v.numerator;
+    } else if (v.metric_id == "reablement_mean_days" && v.group == "all" &&
+               v.period_label == span_label) {
+      if (v.rate && !v.suppressed) f.mean_reablement_weeks = *v.rate / 7.0;
+    } else if (v.metric_id == "seven_day_discharges_all_providers") {
+      for (int k = 0; k < 7; ++k) {
+        if (v.group != std::string("all|") + kWeekdays[k]) continue;
+        f.discharges_by_weekday[k] =
+            v.numerator && !v.suppressed ? static_cast<int64_t>(*v.numerator) : -1;
+      }
+    }
+  }
+}
+
+StatusOr<StoreFacts> MeasureFacts(analysis::AnalysisContext& ctx,
+                                  const std::vector<NamedPeriod>& periods,
                                   const std::string& price_year, const Period& weekday_period) {
   StoreFacts f;
+  store::Store& store = ctx.store();
   if (store.HasTable("unit_costs")) {
     // activity -> best (price year match wins, else the latest year).
     Status s = store.Query(
@@ -68,41 +116,33 @@ StatusOr<StoreFacts> MeasureFacts(store::Store& store, const std::vector<NamedPe
         });
     if (!s.ok()) return s;
   }
-  if (store.HasTable("social_care_events")) {
+  const bool social_care = store.HasTable("social_care_events") && !periods.empty();
+  const bool weekdays = store.HasTable("apc_episodes") && weekday_period.length_days() > 0;
+  if (!social_care && !weekdays) return f;
+  PIONEER_ASSIGN_OR_RETURN(Measurer m, Measurer::Open(ctx));
+  std::vector<metrics::MetricValue> published;
+  auto take = [&](StatusOr<metrics::MetricsReport> r) -> Status {
+    if (!r.ok()) return r.status();
+    for (auto& v : r->values) published.push_back(std::move(v));
+    return OkStatus();
+  };
+  std::string span_label;
+  if (social_care) {
+    PIONEER_RETURN_IF_ERROR(take(m.Evaluate(periods, {"reablement_starts"})));
+    Period span = periods.front().period;
     for (const auto& p : periods) {
-      std::vector<store::Param> params = {store::Param::Of(p.period.start.ToIso()),
-                                          store::Param::Of(p.period.end_exclusive.ToIso())};
-      double n = 0;
-      Status s = store.Query(
-          "SELECT COUNT(*) FROM social_care_events WHERE event_type = 'service' AND "
-          "service_type = 'reablement' AND event_start_date >= ?1 AND event_start_date < ?2",
-          params, [&](const store::RowView& r) { n = static_cast<double>(r.Int(0)); });
-      if (!s.ok()) return s;
-      f.reablement_starts[p.label] = n;
+      span.start = std::min(span.start, p.period.start);
+      span.end_exclusive = std::max(span.end_exclusive, p.period.end_exclusive);
     }
-    Status s = store.Query(
-        "SELECT AVG(julianday(event_end_date) - julianday(event_start_date)) / 7.0, COUNT(*) "
-        "FROM social_care_events WHERE event_type = 'service' AND service_type = 'reablement' "
-        "AND event_end_date IS NOT NULL AND event_end_date <> ''",
-        {}, [&](const store::RowView& r) {
-          if (!r.IsNull(0) && r.Int(1) > 0) f.mean_reablement_weeks = r.Real(0);
-        });
-    if (!s.ok()) return s;
+    span_label = span.ToString();
+    PIONEER_RETURN_IF_ERROR(take(m.Evaluate({{span_label, span}}, {"reablement_mean_days"})));
   }
-  if (store.HasTable("apc_episodes")) {
+  if (weekdays) {
     f.weekday_period = weekday_period.ToString();
-    std::vector<store::Param> params = {store::Param::Of(weekday_period.start.ToIso()),
-                                        store::Param::Of(weekday_period.end_exclusive.ToIso())};
-    Status s = store.Query(
-        "SELECT CAST(strftime('%w', discharge_date) AS INTEGER), COUNT(*) FROM apc_episodes "
-        "WHERE discharge_date >= ?1 AND discharge_date < ?2 GROUP BY 1",
-        params, [&](const store::RowView& r) {
-          int w = static_cast<int>(r.Int(0));  // 0 = Sunday
-          int iso = w == 0 ? 7 : w;
-          if (iso >= 1 && iso <= 7) f.discharges_by_weekday[iso - 1] += r.Int(1);
-        });
-    if (!s.ok()) return s;
+    PIONEER_RETURN_IF_ERROR(take(
+        m.Evaluate({{f.weekday_period, weekday_period}}, {"seven_day_discharges_all_providers"})));
   }
+  PutActivityFacts(published, periods, span_label, f);
   return f;
 }
 

@@ -87,26 +87,8 @@ std::vector<std::string> ReportMetricIds(const plan::Plan& plan) {
   return {ids.begin(), ids.end()};
 }
 
-StoreFacts ProtectFacts(const StoreFacts& raw) {
-  StoreFacts f = raw;
-  auto protect = [](double n) { return n >= 1 && n <= 7 ? -1.0 : std::round(n / 5) * 5; };
-  for (auto it = f.reablement_starts.begin(); it != f.reablement_starts.end();) {
-    double v = protect(it->second);
-    if (v < 0) {
-      it = f.reablement_starts.erase(it);  // suppressed: not measured, never a small number
-    } else {
-      it->second = v;
-      ++it;
-    }
-  }
-  for (auto& n : f.discharges_by_weekday) n = static_cast<int64_t>(protect(static_cast<double>(n)));
-  return f;
-}
-
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
-                          const StoreFacts& raw_facts) {
-  // Counts read straight from the store get the same disclosure control as the metrics.
-  const StoreFacts facts = obs.disclosure_applied ? ProtectFacts(raw_facts) : raw_facts;
+                          const StoreFacts& facts) {
   ReportData r;
   r.plan = plan;
   r.findings = plan::ValidatePlan(plan);
@@ -188,7 +170,6 @@ ReportData AssembleReport(const plan::Plan& plan, const Observations& obs,
 }
 
 StatusOr<ReportData> BuildReport(const plan::Plan& plan, analysis::AnalysisContext& ctx) {
-  store::Store& store = ctx.store();
   auto periods = ReportPeriods(plan);
   auto obs = MeasureMetrics(ctx, ReportMetricIds(plan), periods);
   if (!obs.ok()) return obs.status();
@@ -197,7 +178,7 @@ StatusOr<ReportData> BuildReport(const plan::Plan& plan, analysis::AnalysisConte
   if (!plan.years.empty()) {
     if (auto fy = FinancialYear::Parse(plan.years.back())) weekday = fy->period();
   }
-  auto facts = MeasureFacts(store, periods, price_year, weekday);
+  auto facts = MeasureFacts(ctx, periods, price_year, weekday);
   if (!facts.ok()) return facts.status();
   return AssembleReport(plan, *obs, *facts);
 }

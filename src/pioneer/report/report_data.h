@@ -59,13 +59,8 @@ struct ReportData {
 std::vector<NamedPeriod> ReportPeriods(const plan::Plan& plan);
 std::vector<std::string> ReportMetricIds(const plan::Plan& plan);
 
-// Disclosure control of the counts read straight from the store (bcf-metrics.md 1.9, as the
-// metrics): reablement starts and discharges by weekday rounded to 5; a count of 1-7 is
-// suppressed (a reablement year is dropped, a weekday becomes -1, shown as "suppressed").
-StoreFacts ProtectFacts(const StoreFacts& raw);
-
-// Pure assembly from measured values (tested with hand-made observations). When
-// obs.disclosure_applied, the facts are protected with ProtectFacts first.
+// Pure assembly from measured values (tested with hand-made observations). `facts` are used
+// as given: MeasureFacts publishes them under the same disclosure control as the metrics.
 ReportData AssembleReport(const plan::Plan& plan, const Observations& obs, const StoreFacts& facts);
 
 // Measures everything from the context's store (its timeline and reference data: see
