@@ -9,7 +9,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "pioneer/link/parallel.h"
+#include "pioneer/base/parallel.h"
 
 namespace pioneer::link {
 namespace {

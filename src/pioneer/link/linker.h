@@ -21,6 +21,7 @@
 
 #include <vector>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/base/progress.h"
 #include "pioneer/base/status.h"
 #include "pioneer/link/blocking.h"
@@ -28,7 +29,6 @@
 #include "pioneer/link/comparison.h"
 #include "pioneer/link/estimation.h"
 #include "pioneer/link/model.h"
-#include "pioneer/link/parallel.h"
 #include "pioneer/link/predict.h"
 #include "pioneer/link/record_set.h"
 

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "pioneer/link/parallel.h"
+#include "pioneer/base/parallel.h"
 
 namespace pioneer::link {
 

@@ -6,8 +6,8 @@
 #include <bit>
 #include <map>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/link/normalise.h"
-#include "pioneer/link/parallel.h"
 
 namespace pioneer::link {
 namespace {

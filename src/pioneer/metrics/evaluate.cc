@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <functional>
 #include <set>
-#include <thread>
 #include <tuple>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/metrics/statistics.h"
 
 namespace pioneer::metrics {
@@ -405,17 +404,9 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
     };
     for (const MetricDefinition* d : selected) need(d);
     std::vector<std::optional<StatusOr<Counts>>> results(leaves.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next++; i < leaves.size(); i = next++) {
-        results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
-      }
-    };
-    const unsigned threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> pool;
-    for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
+    ParallelFor(leaves.size(), DefaultThreads(), [&](size_t i) {
+      results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
+    });
     for (size_t i = 0; i < leaves.size(); ++i) {
       if (!results[i]->ok()) return results[i]->status();
       counted[leaves[i]->id] = std::move(**results[i]);

@@ -3,15 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <numeric>
-#include <thread>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/base/sha256.h"
 #include "pioneer/risk/evaluation.h"
 #include "pioneer/risk/stratification.h"
@@ -164,17 +163,8 @@ StatusOr<RiskModel> Train(const timeline::Timeline& t, const RiskInputs& inputs,
                           {"baseline_converged", om.baseline.converged}};
     return OkStatus();
   };
-  {
-    std::atomic<int> next{0};
-    auto worker = [&] {
-      for (int oi = next++; oi < kOutcomeCount; oi = next++) fitted[oi].status = fit_outcome(oi);
-    };
-    const int n = std::clamp(params.threads, 1, static_cast<int>(kOutcomeCount));
-    std::vector<std::thread> pool;
-    for (int k = 1; k < n; ++k) pool.emplace_back(worker);
-    worker();
-    for (std::thread& th : pool) th.join();
-  }
+  ParallelFor(kOutcomeCount, params.threads,
+              [&](size_t oi) { fitted[oi].status = fit_outcome(static_cast<int>(oi)); });
   json per_outcome = json::object();
   for (int oi = 0; oi < kOutcomeCount; ++oi) {
     PIONEER_RETURN_IF_ERROR(fitted[oi].status);
@@ -209,20 +199,10 @@ namespace {
 // first error in task order.
 Status RunTasks(int n, int threads, const std::function<Status(int)>& fn) {
   std::vector<Status> status(n);
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int k = next++; k < n; k = next++) status[k] = fn(k);
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < std::min(threads, n); ++k) pool.emplace_back(worker);
-  worker();
-  for (std::thread& th : pool) th.join();
+  ParallelFor(static_cast<size_t>(n), threads,
+              [&](size_t k) { status[k] = fn(static_cast<int>(k)); });
   for (const Status& st : status) PIONEER_RETURN_IF_ERROR(st);
   return OkStatus();
-}
-
-int ScoringThreads() {
-  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 2u));
 }
 
 }  // namespace
@@ -231,7 +211,7 @@ StatusOr<std::vector<Cohort>> BuildCohorts(const timeline::Timeline& t, const Ri
                                            std::span<const Date> index_dates) {
   std::vector<Cohort> out(index_dates.size());
   PIONEER_RETURN_IF_ERROR(
-      RunTasks(static_cast<int>(index_dates.size()), ScoringThreads(), [&](int k) -> Status {
+      RunTasks(static_cast<int>(index_dates.size()), DefaultThreads(), [&](int k) -> Status {
         PIONEER_ASSIGN_OR_RETURN(out[k], BuildCohort(t, inputs, index_dates[k]));
         return OkStatus();
       }));
@@ -257,7 +237,7 @@ StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions
     outcomes.push_back(oi);
   }
   PIONEER_RETURN_IF_ERROR(
-      RunTasks(static_cast<int>(outcomes.size()), ScoringThreads(), [&](int k) -> Status {
+      RunTasks(static_cast<int>(outcomes.size()), DefaultThreads(), [&](int k) -> Status {
         const int oi = outcomes[k];
         const auto& om = model.outcomes[oi];
         auto& pb = s.baseline[oi];

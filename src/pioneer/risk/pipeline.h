@@ -65,14 +65,14 @@ struct ScoreOptions {
   bool contributions = true;  // per-person SHAP contributions (scores.csv reasons)
 };
 // Outcomes left out keep empty vectors (and no contributions when not asked for). The
-// outcomes are scored side by side on up to two threads; each model must then allow
-// prediction from several threads at once on different boosters (BoostedModel: one booster
-// per outcome, so it does).
+// outcomes are scored side by side on up to DefaultThreads() threads (base/parallel.h); each model
+// must then allow prediction from several threads at once on different boosters (BoostedModel: one
+// booster per outcome, so it does).
 StatusOr<Scores> Score(const timeline::Timeline& t, const RiskInputs& inputs,
                        const RiskModel& model, Date index_date, const ScoreOptions& options = {});
 // The same for a cohort already built (BuildCohort, BuildCohorts).
 StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions& options = {});
-// The cohorts at several index dates, built side by side on up to two threads.
+// The cohorts at several index dates, built side by side on up to DefaultThreads() threads.
 StatusOr<std::vector<Cohort>> BuildCohorts(const timeline::Timeline& t, const RiskInputs& inputs,
                                            std::span<const Date> index_dates);
 
@@ -94,8 +94,8 @@ Status WriteScoresCsv(const timeline::Timeline& t, const RiskModel& model, const
                       const std::string& path, const std::string& contributions_path = "",
                       std::span<const std::string> leave_out = {}, size_t* left_out = nullptr);
 
-// The evaluation (risk-report.json content; the outcomes measured on two threads): REQUIRES
-// CheckOutcomeYear ok for the scores' index date.
+// The evaluation (risk-report.json content; the outcomes measured on DefaultThreads() threads):
+// REQUIRES CheckOutcomeYear ok for the scores' index date.
 nlohmann::json Evaluate(const Scores& s, const RiskModel& model, const RiskInputs& inputs);
 
 // Writes DIR/risk-report.json and DIR/risk-report.html (self-contained, chart.js embedded).

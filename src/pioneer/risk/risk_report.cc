@@ -4,16 +4,15 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <numeric>
-#include <thread>
 
 #include "pioneer/base/html.h"
+#include "pioneer/base/parallel.h"
 #include "pioneer/risk/evaluation.h"
 #include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
@@ -433,15 +432,7 @@ json Evaluate(const Scores& s, const RiskModel& model, const RiskInputs& inputs)
         {"paired_delong",
          {{"difference", t.difference}, {"se", t.se}, {"z", t.z}, {"p_value", t.p_value}}}};
   };
-  {
-    std::atomic<int> next{0};
-    auto worker = [&] {
-      for (int oi = next++; oi < kOutcomeCount; oi = next++) measure(oi);
-    };
-    std::thread helper(worker);
-    worker();
-    helper.join();
-  }
+  ParallelFor(kOutcomeCount, DefaultThreads(), [&](size_t oi) { measure(static_cast<int>(oi)); });
   json outcomes = json::object();
   for (int oi = 0; oi < kOutcomeCount; ++oi) {
     outcomes[OutcomeName(static_cast<Outcome>(oi))] = std::move(per_outcome[oi]);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/formats/extract_schema.h"
 #include "pioneer/synth/area.h"
 #include "pioneer/synth/demography.h"
@@ -219,8 +220,7 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
   }
 
   // Generate blocks on worker threads; write them in order here.
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = options.threads > 0 ? options.threads : DefaultThreads();
   threads = std::clamp(threads, 1, 64);
   const uint64_t blocks = (total + kBlockSize - 1) / kBlockSize;
   BlockQueue queue(blocks, static_cast<uint64_t>(threads) * 3 + 2);

@@ -40,7 +40,7 @@ struct SynthOptions {
   std::string out_dir;
   Date start = *Date::FromYmd(2012, 4, 1);  // first day of the window
   Date end = *Date::FromYmd(2016, 3, 31);   // last day (inclusive)
-  int threads = 0;                          // 0: one per hardware thread
+  int threads = 0;                          // 0: DefaultThreads() (base/parallel.h)
   FaultRates faults;                        // documented defaults
   // Planted interventions (intervention.h): enrolment lists in interventions/, truth in
   // truth/interventions.csv. Empty: no such files, and every other file is unchanged.

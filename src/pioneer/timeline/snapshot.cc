@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/timeline/checksum.h"
 
 namespace pioneer::timeline {
@@ -245,9 +246,7 @@ void DefaultNote(const std::string& line) { std::fprintf(stderr, "pioneer: %s\n"
 StatusOr<Timeline> BuildFrom(store::Store& store, const std::string& db_path,
                              const OpenOptions& options, const TimelineOptions& fields) {
   BuildParallelism par;
-  par.threads = options.threads > 0
-                    ? options.threads
-                    : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+  par.threads = options.threads > 0 ? options.threads : DefaultThreads();
   if (!db_path.empty() && db_path != ":memory:") {
     par.open_reader = [db_path] { return store::Store::OpenSqlite(db_path); };
   }

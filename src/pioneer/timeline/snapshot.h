@@ -56,7 +56,7 @@ struct OpenOptions {
   std::function<void(const std::string&)> note;
   bool persist = true;  // write the rebuilt snapshot back
   // Threads reading the store during a rebuild (each with its own connection to db_path);
-  // 0: one per hardware thread, at most 4.
+  // 0: DefaultThreads() (base/parallel.h).
   int threads = 0;
 };
 
