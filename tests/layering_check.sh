@@ -30,6 +30,7 @@ declare -A allowed=(
   [documents]="base model store"
   [risk]="base model formats store timeline careplan"
   [caretrak]="base model formats store timeline careplan risk"
+  [demo]="base model formats synth store ingest careplan link timeline analysis quality metrics plan report risk"
   [tools]="*"
 )
 
@@ -39,7 +40,7 @@ declare -A library_users=(
   [csv]="base"
   [openssl]="base"
   [sqlite3]="store"
-  [nlohmann]="link quality metrics report fhir server risk caretrak tools"
+  [nlohmann]="link quality metrics report fhir server risk caretrak demo tools"
   [toml++]="plan"
   [xlsxwriter]="report"
   [CLI]="tools"

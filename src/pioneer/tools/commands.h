@@ -67,13 +67,6 @@ void RegisterRiskCommand(CLI::App& app, int& exit_code);        // risk_command.
 void RegisterCarePlanCommand(CLI::App& app, int& exit_code);    // careplan_command.cc
 void RegisterCaretrakCommand(CLI::App& app, int& exit_code);    // caretrak_command.cc
 
-// For `pioneer demo` (risk_command.cc): trains both risk models at `train_date` on a timeline
-// built with risk::RiskTimelineOptions() fields, evaluates them at `evaluate_date`, writes
-// OUT_DIR/model/, OUT_DIR/risk-report.html and .json, and returns the exit code (0 ok, 2/3
-// with a message on stderr) and the text summary.
-int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
-                        Date evaluate_date, const std::string& out_dir, std::string* summary);
-
 // The body of `pioneer serve` (serve_command.cc), also what `pioneer demo --serve` ends with:
 // serves the shared care record on `db` until SIGTERM/SIGINT, printing `listening on URL` on
 // stdout once ready. `command` names the subcommand in messages. Returns the exit code (0
@@ -101,8 +94,7 @@ int AddDemoUsers(const std::string& db, const timeline::Timeline& t, const std::
 // (link_command.cc; also used by `pioneer demo`).
 std::unique_ptr<Progress> MakeLinkProgress();
 
-// Timeline summaries shared by `pioneer timeline` and `pioneer demo` (timeline_command.cc).
+// The machine-readable timeline summary of `pioneer timeline --json` (timeline_command.cc).
 nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_seconds);
-std::string TimelineSummaryText(const timeline::Timeline& t, double build_seconds);
 
 }  // namespace pioneer::tools

@@ -1,5 +1,5 @@
 // `pioneer report --db FILE --plan FILE --out DIR`: what a Health and Wellbeing Board
-// receives for one BCF plan (src/pioneer/report, docs/report.md):
+// receives for one BCF plan (report/plan_report.h does the work; docs/report.md):
 //   DIR/bcf-part2.xlsx   the Part 2 workbook (live formulas with correct cached values);
 //   DIR/dashboard.html   one self-contained page of interactive charts (no network needed).
 // The plan is validated first; its findings are printed and shown in both outputs, but only
@@ -7,16 +7,13 @@
 // or write failure.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
 #include "pioneer/analysis/context.h"
-#include "pioneer/metrics/run.h"
+#include "pioneer/plan/finding.h"
 #include "pioneer/plan/plan_reader.h"
-#include "pioneer/report/dashboard.h"
-#include "pioneer/report/report_data.h"
-#include "pioneer/report/workbook.h"
+#include "pioneer/report/plan_report.h"
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
@@ -48,41 +45,24 @@ int WritePlanReport(const std::string& db, const std::string& plan_file, const s
     if (opened == nullptr) return kExitUsage;
     ctx = opened.get();
   }
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) return Fail("cannot create " + out + ": " + ec.message());
   std::fprintf(stderr, "pioneer report: measuring %s against %s ...\n", plan->hwb.c_str(),
                db.c_str());
-  if (auto t = metrics::MetricsTimeline(*ctx); !t.ok()) return Fail(t.status().ToString());
-  auto data = report::BuildReport(*plan, *ctx);
-  if (!data.ok()) return Fail(data.status().ToString());
-  if (!risk_report.empty()) {
-    auto nc = report::ReadNationalCondition(risk_report);
-    if (!nc.ok()) return Fail(nc.status().message());
-    data->national_condition = std::move(*nc);
+  auto files = report::WritePlanReport(*plan, *ctx, out, {risk_report, care_trak});
+  if (!files.ok()) {
+    const Status& s = files.status();
+    const bool input =
+        s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kUnavailable;
+    return Fail(input ? s.message() : s.ToString());
   }
-  for (const std::string& path : care_trak) {
-    auto scheme = report::ReadCareTrak(path);
-    if (!scheme.ok()) return Fail(scheme.status().message());
-    data->care_trak.push_back(std::move(*scheme));
-  }
-  if (!data->care_trak.empty()) {
-    data->care_trak_value = report::ValueCareTrak(data->plan, data->care_trak, data->scenarios,
-                                                  data->p4p, data->assessment_year);
-  }
-  int errors = plan::CountErrors(data->findings);
-  if (!data->findings.empty())
+  const int errors = plan::CountErrors(files->findings);
+  if (!files->findings.empty())
     std::fprintf(stderr,
                  "pioneer report: the plan has %d error(s) and %zu warning(s) (`pioneer plan "
                  "validate %s`)\n",
-                 errors, data->findings.size() - errors, plan_file.c_str());
-  std::string xlsx = (std::filesystem::path(out) / "bcf-part2.xlsx").string();
-  std::string html = (std::filesystem::path(out) / "dashboard.html").string();
-  if (Status s = report::WriteWorkbook(*data, xlsx); !s.ok()) return Fail(s.ToString());
-  if (Status s = report::WriteDashboard(*data, html); !s.ok()) return Fail(s.ToString());
-  if (headline) *headline = report::RagHeadline(data->tracks);
-  if (xlsx_path) *xlsx_path = xlsx;
-  if (html_path) *html_path = html;
+                 errors, files->findings.size() - errors, plan_file.c_str());
+  if (headline) *headline = files->headline;
+  if (xlsx_path) *xlsx_path = files->xlsx;
+  if (html_path) *html_path = files->html;
   return 0;
 }
 

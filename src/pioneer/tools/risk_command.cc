@@ -76,36 +76,6 @@ Status LoadRiskArea(const std::string& db, std::unique_ptr<timeline::Timeline>* 
   return OkStatus();
 }
 
-int WriteDemoRiskReport(const timeline::Timeline& t, store::Store& store, Date train_date,
-                        Date evaluate_date, const std::string& out_dir, std::string* summary) {
-  auto inputs = risk::LoadRiskInputs(store);
-  if (!inputs.ok()) return Fail("(demo)", inputs.status());
-  risk::BoostParams params;
-  auto model = risk::Train(t, *inputs, train_date, params, Stage);
-  if (!model.ok()) return Fail("(demo)", model.status());
-  if (Status s = risk::SaveModel(*model, out_dir + "/model"); !s.ok()) return Fail("(demo)", s);
-  if (Status s = risk::CheckOutcomeYear(*inputs, evaluate_date); !s.ok()) return Fail("(demo)", s);
-  Stage("scoring the cohort at " + evaluate_date.ToIso());
-  // The demo writes no score list, so no per-person contributions (reasons).
-  risk::ScoreOptions so;
-  so.contributions = false;
-  auto scores = risk::Score(t, *inputs, *model, evaluate_date, so);
-  if (!scores.ok()) return Fail("(demo)", scores.status());
-  Stage("evaluating both models against the outcome year");
-  auto eval = risk::Evaluate(*scores, *model, *inputs);
-  Stage("measuring joint care plan coverage of the high-risk (national condition)");
-  // The demo saves the strata too, so the catalogue metrics nc_* have them.
-  auto nc = risk::MeasureNationalCondition(store, t, *inputs, *model, *scores, 3,
-                                           /*save_strata=*/true);
-  if (!nc.ok()) return Fail("(demo)", nc.status());
-  eval["national_condition"] = std::move(*nc);
-  Stage("writing the report");
-  if (Status s = risk::WriteReport(eval, out_dir); !s.ok()) return Fail("(demo)", s);
-  Stage("done");
-  *summary = risk::EvaluationSummary(eval);
-  return 0;
-}
-
 namespace {
 
 int RunTrain(const RiskArgs& a) {

@@ -14,6 +14,7 @@
 #include "pioneer/metrics/fast_engine.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
+#include "pioneer/timeline/summary.h"
 #include "pioneer/timeline/timeline.h"
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/db_option.h"
@@ -55,7 +56,7 @@ int RunTimeline(const TimelineArgs& a) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::string out =
-      a.json ? TimelineSummaryJson(*t, secs).dump(2) + "\n" : TimelineSummaryText(*t, secs);
+      a.json ? TimelineSummaryJson(*t, secs).dump(2) + "\n" : timeline::SummaryText(*t, secs);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }
@@ -83,25 +84,6 @@ nlohmann::json TimelineSummaryJson(const timeline::Timeline& t, double build_sec
           {"memory_bytes", t.MemoryBytes()},
           {"build_seconds", build_seconds},
           {"sources", sources}};
-}
-
-std::string TimelineSummaryText(const timeline::Timeline& t, double build_seconds) {
-  std::string out =
-      fmt::format("Person timeline: {} people, {} events, ~{:.0f} MB, ready in {:.1f} s\n",
-                  t.person_count(), t.event_count(), t.MemoryBytes() / 1e6, build_seconds);
-  out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>9} {:>11}\n", "source", "rows",
-                     "linked", "traced", "no NHS#", "bad NHS#", "not in PDS");
-  for (int s = 0; s < timeline::kSourceCount; ++s) {
-    const auto& c = t.linkage(static_cast<timeline::Source>(s));
-    if (c.rows == 0) continue;
-    out += fmt::format("  {:<20} {:>11} {:>11} {:>9} {:>9} {:>9} {:>11}\n",
-                       timeline::SourceName(static_cast<timeline::Source>(s)), c.rows, c.linked,
-                       c.traced, c.missing_number, c.invalid_number, c.not_in_pds);
-  }
-  out +=
-      "  (traced: placed by a `pioneer link` decision, automatic or accepted; no/bad NHS#: "
-      "still unlinked, kept on no person and counted by record-level metrics)\n";
-  return out;
 }
 
 void RegisterTimelineCommand(CLI::App& app, int& exit_code) {
