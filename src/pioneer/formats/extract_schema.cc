@@ -1,5 +1,7 @@
 #include "pioneer/formats/extract_schema.h"
 
+#include <fmt/format.h>
+
 namespace pioneer::formats {
 namespace {
 
@@ -9,6 +11,19 @@ constexpr bool kReq = true;
 constexpr bool kOpt = false;
 
 // --- Reference data -------------------------------------------------------------------
+
+// Value ranges (ValueRange). Sources: docs/data-formats.md for each field; the HES data
+// dictionary for STARTAGE (0-120, and 7001-7007 for babies under a year) and EPIORDER (1-99).
+constexpr ValueRange kImdDecile[] = {{1, 10, "IMD deciles run from 1 (most deprived) to 10"}};
+constexpr ValueRange kEstimateYear[] = {{1800, 2199, "the years Pioneer's dates cover"}};
+constexpr ValueRange kSingleYearOfAge[] = {{0, 120, "single years of age"}};
+constexpr ValueRange kPopulationCount[] = {{0, kNoMaximum, "a population cannot be negative"}};
+constexpr ValueRange kUnitCost[] = {{0, kNoMaximum, "a unit cost cannot be negative"}};
+constexpr ValueRange kEpisodeOrder[] = {{1, 99, "EPIORDER runs from 1 (the first episode)"}};
+constexpr ValueRange kHesStartAge[] = {{0, 120, "STARTAGE: years of age"},
+                                       {7001, 7007, "STARTAGE: 7001-7007 for infants"}};
+constexpr ValueRange kAgeInYears[] = {{0, 120, "age in years"}};
+constexpr ValueRange kWeeklyCost[] = {{0, kNoMaximum, "a weekly cost cannot be negative"}};
 
 constexpr FieldSpec kOrganisations[] = {
     {"ods_code", T::kOdsCode, kReq, "", "ODS organisation code"},
@@ -24,23 +39,25 @@ constexpr FieldSpec kLsoa[] = {
     {"lsoa_code", T::kText, kReq, "", "Lower Layer Super Output Area code (E01......)"},
     {"lsoa_name", T::kText, kReq, "", "LSOA name"},
     {"la_code", T::kText, kReq, "", "Local authority (ONS E08/E09/E10/E06 code)"},
-    {"imd_decile", T::kInteger, kReq, "",
-     "Index of Multiple Deprivation decile, 1 = most deprived"},
+    {"imd_decile", T::kInteger, kReq, "", "Index of Multiple Deprivation decile, 1 = most deprived",
+     R::kNone, kImdDecile},
 };
 
 constexpr FieldSpec kPopulation[] = {
     {"area_code", T::kText, kReq, "", "ONS area code (local authority)"},
-    {"year", T::kInteger, kReq, "", "Mid-year of the estimate (2014 = mid-2014)"},
+    {"year", T::kInteger, kReq, "", "Mid-year of the estimate (2014 = mid-2014)", R::kNone,
+     kEstimateYear},
     {"sex", T::kCode, kReq, "sex", "1 male, 2 female"},
-    {"age", T::kInteger, kReq, "", "Single year of age; 90 means 90 and over"},
-    {"population", T::kInteger, kReq, "", "Estimated residents"},
+    {"age", T::kInteger, kReq, "", "Single year of age; 90 means 90 and over", R::kNone,
+     kSingleYearOfAge},
+    {"population", T::kInteger, kReq, "", "Estimated residents", R::kNone, kPopulationCount},
 };
 
 constexpr FieldSpec kUnitCosts[] = {
     {"activity_type", T::kCode, kReq, "activity_type", "What is being costed"},
     {"unit", T::kCode, kReq, "cost_unit", "Unit of the cost (per spell, per week, ...)"},
     {"price_year", T::kText, kReq, "", "Financial year of the prices, e.g. 2014/15"},
-    {"cost_gbp", T::kDecimal, kReq, "", "Cost in pounds per unit"},
+    {"cost_gbp", T::kDecimal, kReq, "", "Cost in pounds per unit", R::kNone, kUnitCost},
     {"source", T::kText, kReq, "", "Publication the figure comes from"},
 };
 
@@ -91,7 +108,7 @@ constexpr FieldSpec kApcEpisodes[] = {
     {"episode_id", T::kText, kReq, "", "Unique episode id (spell id + episode number)"},
     {"spell_id", T::kText, kReq, "", "Hospital provider spell id"},
     {"episode_number", T::kInteger, kReq, "",
-     "EPIORDER: position of the episode in the spell (1 = first)"},
+     "EPIORDER: position of the episode in the spell (1 = first)", R::kNone, kEpisodeOrder},
     {"episode_status", T::kCode, kReq, "episode_status", "EPISTAT: 1 finished, 3 unfinished"},
     {"episode_type", T::kCode, kReq, "episode_type", "EPITYPE: 1 general episode"},
     {"nhs_number", T::kNhsNumber, kOpt, "", "NHS Number (pseudonymised in national HES)"},
@@ -108,7 +125,7 @@ constexpr FieldSpec kApcEpisodes[] = {
     {"discharge_method", T::kCode, kOpt, "discharge_method", "DISMETH (4 = died)"},
     {"discharge_destination", T::kCode, kOpt, "discharge_destination", "DISDEST"},
     {"age_on_admission", T::kInteger, kReq, "", "STARTAGE: 0-120, or 7001-7007 for infants",
-     R::kStartAge},
+     R::kStartAge, kHesStartAge},
     {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9 indeterminate, 0 not known", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
     {"diag_01", T::kIcd10, kReq, "", "Primary diagnosis (ICD-10)"},
@@ -136,7 +153,7 @@ constexpr FieldSpec kAeAttendances[] = {
     {"department_type", T::kCode, kReq, "ae_department_type", "01 major A&E .. 04 walk-in centre"},
     {"attendance_category", T::kCode, kReq, "ae_attendance_category",
      "1 first, 2 unplanned follow-up, 3 planned follow-up"},
-    {"age_at_arrival", T::kInteger, kReq, "", "Age in years"},
+    {"age_at_arrival", T::kInteger, kReq, "", "Age in years", R::kNone, kAgeInYears},
     {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
     {"chief_complaint", T::kCode, kOpt, "ae_chief_complaint", "Presenting complaint group"},
@@ -152,7 +169,7 @@ constexpr FieldSpec kOpAppointments[] = {
     {"treatment_specialty", T::kCode, kReq, "specialty", "Treatment function code"},
     {"first_attendance", T::kCode, kReq, "op_first_attendance", "1 first, 2 follow-up"},
     {"attended", T::kCode, kReq, "attended", "ATTENDED: 5 seen, 3 did not attend, ..."},
-    {"age_at_appointment", T::kInteger, kReq, "", "Age in years"},
+    {"age_at_appointment", T::kInteger, kReq, "", "Age in years", R::kNone, kAgeInYears},
     {"sex", T::kCode, kReq, "sex", "1 male, 2 female, 9, 0", R::kSex},
     {"lsoa_code", T::kText, kOpt, "", "LSOA of residence"},
 };
@@ -195,7 +212,8 @@ constexpr FieldSpec kSocialCareEvents[] = {
      "How the person came to the council"},
     {"event_start_date", T::kDate, kReq, "", "Start of the event"},
     {"event_end_date", T::kDate, kOpt, "", "End of the event (empty while open)"},
-    {"weekly_cost", T::kDecimal, kOpt, "", "Gross weekly cost in pounds (services)"},
+    {"weekly_cost", T::kDecimal, kOpt, "", "Gross weekly cost in pounds (services)", R::kNone,
+     kWeeklyCost},
     {"funding", T::kCode, kOpt, "asc_funding", "Who pays"},
     {"outcome", T::kCode, kOpt, "asc_outcome",
      "Outcome of a request/assessment/review, or why a service ended"},
@@ -382,6 +400,18 @@ const ExtractSpec* FindExtract(std::string_view file_name) {
     if (e.file_name == file_name) return &e;
   }
   return nullptr;
+}
+
+std::string DescribeRanges(std::span<const ValueRange> ranges) {
+  std::string out = "out of range: must be ";
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const ValueRange& r = ranges[i];
+    if (i > 0) out += " or ";
+    out += r.max == kNoMaximum ? fmt::format(">= {}", r.min)
+                               : fmt::format("within {}..{}", r.min, r.max);
+    out += fmt::format(" ({})", r.why);
+  }
+  return out;
 }
 
 }  // namespace pioneer::formats

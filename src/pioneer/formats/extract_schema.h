@@ -12,7 +12,9 @@
 // Thread safety: immutable static data.
 #pragma once
 
+#include <limits>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -57,6 +59,18 @@ enum class FieldRole {
 
 const char* FieldRoleName(FieldRole r);
 
+// A range a number of an integer or decimal field must lie in (both ends inclusive), and why
+// it holds (a source's definition or a rule of arithmetic). A field with ranges accepts a
+// number in any one of them; ingest quarantines any other with reason out_of_range and a
+// detail naming the ranges (DescribeRanges). A field without ranges accepts any number that
+// fits its type.
+struct ValueRange {
+  double min;
+  double max;  // kNoMaximum: unbounded above
+  std::string_view why;
+};
+inline constexpr double kNoMaximum = std::numeric_limits<double>::infinity();
+
 struct FieldSpec {
   std::string_view name;
   FieldType type;
@@ -64,7 +78,12 @@ struct FieldSpec {
   std::string_view code_set;  // for kCode: the model::CodeSet name; empty otherwise
   std::string_view description;
   FieldRole role = FieldRole::kNone;
+  std::span<const ValueRange> ranges = {};  // kInteger / kDecimal: see ValueRange
 };
+
+// "out of range: must be within 0..120 (ages in years)" for the ranges of one field; a range
+// without a maximum is written ">= 0".
+std::string DescribeRanges(std::span<const ValueRange> ranges);
 
 // A cross-field date rule: in a row, `later` must not be before `earlier` when both are
 // present (docs/data-formats.md section 1). Ingest quarantines a row breaking one with reason

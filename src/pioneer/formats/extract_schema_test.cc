@@ -114,5 +114,39 @@ TEST(ExtractSchemaTest, RolesDateRulesAndEventsNameTheirFields) {
   EXPECT_EQ(FindExtract("apc_episodes.csv")->FieldWithRole(FieldRole::kFamilyName), -1);
 }
 
+// Ranges are data: only on numeric fields, each with min <= max and a reason.
+TEST(ExtractSchemaTest, ValueRangesSitOnNumericFieldsOnly) {
+  int with_ranges = 0;
+  for (const ExtractSpec& e : AllExtracts()) {
+    for (const FieldSpec& f : e.fields) {
+      if (f.ranges.empty()) continue;
+      ++with_ranges;
+      EXPECT_TRUE(f.type == FieldType::kInteger || f.type == FieldType::kDecimal)
+          << e.table << "." << f.name;
+      for (const ValueRange& r : f.ranges) {
+        EXPECT_LE(r.min, r.max) << e.table << "." << f.name;
+        EXPECT_FALSE(r.why.empty()) << e.table << "." << f.name;
+      }
+    }
+  }
+  EXPECT_GE(with_ranges, 9);
+}
+
+TEST(ExtractSchemaTest, ValueRangesDescribeOneOrSeveralRanges) {
+  auto ranges_of = [](std::string_view table, std::string_view field) {
+    for (const ExtractSpec& e : AllExtracts()) {
+      if (e.table == table) return e.fields[static_cast<size_t>(e.FieldIndex(field))].ranges;
+    }
+    ADD_FAILURE() << table;
+    return std::span<const ValueRange>();
+  };
+  EXPECT_EQ(DescribeRanges(ranges_of("population", "population")),
+            "out of range: must be >= 0 (a population cannot be negative)");
+  EXPECT_EQ(DescribeRanges(ranges_of("apc_episodes", "age_on_admission")),
+            "out of range: must be within 0..120 (STARTAGE: years of age) or within 7001..7007 "
+            "(STARTAGE: 7001-7007 for infants)");
+  EXPECT_TRUE(ranges_of("pds", "nhs_number").empty());
+}
+
 }  // namespace
 }  // namespace pioneer::formats

@@ -87,7 +87,17 @@ std::string FormatReferenceMarkdown() {
     for (const DateOrder& d : e.date_order) {
       rules += fmt::format("{}`{}` ≥ `{}`", rules.empty() ? "" : ", ", d.later, d.earlier);
     }
+    std::string ranges;
+    for (const FieldSpec& f : e.fields) {
+      for (const ValueRange& r : f.ranges) {
+        ranges += fmt::format(
+            "{}`{}` {} ({})", ranges.empty() ? "" : ", ", f.name,
+            r.max == kNoMaximum ? fmt::format("≥ {}", r.min) : fmt::format("{}..{}", r.min, r.max),
+            r.why);
+      }
+    }
     if (!roles.empty()) fmt::format_to(it, "\nField roles: {}.\n", roles);
+    if (!ranges.empty()) fmt::format_to(it, "\nValue ranges: {}.\n", ranges);
     if (!rules.empty()) fmt::format_to(it, "\nDate rules (when both are present): {}.\n", rules);
     if (!e.event.start.empty()) {
       fmt::format_to(it, "\nTimeline event: start `{}`, end {}, code `{}`, detail {}.\n",

@@ -22,7 +22,7 @@ enum class Reason {
   kBadOdsCode,       // not an ODS code shape (3-6 letters/digits)
   kBadPostcode,      // not a UK postcode shape
   kDateOrder,        // a date is before the date it must follow (cross-field rule)
-  kOutOfRange,       // a number outside its field's range (value_ranges.h) or 64 bits
+  kOutOfRange,       // a number outside its field's range (formats::ValueRange) or 64 bits
   kMalformedRecord,  // the line cannot be split into fields (a stray or unbalanced quote)
 };
 

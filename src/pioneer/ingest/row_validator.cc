@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/store/extract_tables.h"
 
 namespace pioneer::ingest {
@@ -18,7 +17,7 @@ StatusOr<std::unique_ptr<RowValidator>> RowValidator::Create(const ColumnMap& ma
     PIONEER_ASSIGN_OR_RETURN(FieldCanonicaliser c, FieldCanonicaliser::Create(spec.fields[f]));
     v->fields_.push_back(std::move(c));
     if (spec.fields[f].type == FieldType::kNhsNumber) v->nhs_fields_.push_back(static_cast<int>(f));
-    v->ranges_.push_back(RangesOf(spec.table, spec.fields[f].name));
+    v->ranges_.push_back(spec.fields[f].ranges);
   }
   v->values_.resize(spec.fields.size());
   for (const formats::DateOrder& rule : spec.date_order) {
@@ -53,7 +52,7 @@ std::optional<Reason> RowValidator::Process(int64_t line, std::span<const std::s
         (v.kind == store::Cell::Kind::kInt || v.kind == store::Cell::Kind::kReal)) {
       const double x = v.kind == store::Cell::Kind::kInt ? static_cast<double>(v.i) : v.r;
       bool inside = false;
-      for (const ValueRange* r : ranges_[f]) inside = inside || (x >= r->min && x <= r->max);
+      for (const formats::ValueRange& r : ranges_[f]) inside = inside || (x >= r.min && x <= r.max);
       if (!inside) problems_.push_back({static_cast<int>(f), Reason::kOutOfRange});
     }
   }
@@ -111,7 +110,7 @@ void RowValidator::Reject(int64_t line, std::span<const std::string_view> fields
     q->detail = fmt::format("{} is before {}", spec.fields[f].name,
                             spec.fields[static_cast<size_t>(first.other_field)].name);
   } else if (first.reason == Reason::kOutOfRange && !ranges_[f].empty()) {
-    q->detail = DescribeRanges(ranges_[f]);
+    q->detail = formats::DescribeRanges(ranges_[f]);
   } else {
     q->detail = fields_[f].Explain(first.reason);
   }

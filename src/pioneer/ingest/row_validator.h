@@ -4,7 +4,7 @@
 // Checks, in order: the field count equals the header's (else column_count and nothing
 // else); each field in spec order (missing_required or its type's reason, see
 // field_canonicaliser.h; absent optional columns are NULL), and numbers against their
-// field's ranges (value_ranges.h, out_of_range); then the cross-field date rules
+// field's ranges (formats::FieldSpec::ranges, out_of_range); then the cross-field date rules
 // (formats::ExtractSpec::date_order) between fields that parsed. A rejected row's quarantine record
 // names its first problem (field, raw value, reason) and its detail lists every problem. Thread
 // safety: one thread at a time (keeps per-row scratch space).
@@ -19,11 +19,11 @@
 
 #include "pioneer/base/csv_record.h"
 #include "pioneer/base/status.h"
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/ingest/column_map.h"
 #include "pioneer/ingest/field_canonicaliser.h"
 #include "pioneer/ingest/reason_code.h"
 #include "pioneer/ingest/row_batch.h"
-#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/store/ingest_writer.h"
 
 namespace pioneer::ingest {
@@ -66,7 +66,7 @@ class RowValidator {
   std::vector<CanonicalField> values_;  // sized once; never resized (views into it)
   std::vector<int> nhs_fields_;
   std::vector<DateRule> rules_;
-  std::vector<std::vector<const ValueRange*>> ranges_;  // per spec field
+  std::vector<std::span<const formats::ValueRange>> ranges_;  // per spec field
   std::vector<Problem> problems_;
 };
 

@@ -19,7 +19,6 @@
 
 #include "pioneer/base/date.h"
 #include "pioneer/formats/extract_schema.h"
-#include "pioneer/ingest/value_ranges.h"
 #include "pioneer/model/code_sets.h"
 #include "pioneer/model/nhs_number.h"
 
@@ -43,16 +42,16 @@ inline std::string Pick(std::mt19937_64& rng, std::initializer_list<const char*>
 }
 
 // A valid value for `f` (a field of `table`) on a row whose dates are all `day`. Numbers lie
-// in the field's first range (value_ranges.h).
+// in the field's first range (formats::ValueRange).
 inline std::string ValidValue(const formats::FieldSpec& f, std::mt19937_64& rng, Date day,
-                              int64_t row, std::string_view table = {}) {
+                              int64_t row) {
   using T = formats::FieldType;
   if (!f.required && f.type != T::kNhsNumber && rng() % 4 == 0) return "";
   uint64_t lo = 0, span = 100;
-  if (auto ranges = RangesOf(table, f.name); !ranges.empty()) {
-    lo = static_cast<uint64_t>(ranges[0]->min);
-    if (ranges[0]->max - ranges[0]->min + 1 < 100) {
-      span = static_cast<uint64_t>(ranges[0]->max - ranges[0]->min + 1);
+  if (!f.ranges.empty()) {
+    lo = static_cast<uint64_t>(f.ranges[0].min);
+    if (f.ranges[0].max - f.ranges[0].min + 1 < 100) {
+      span = static_cast<uint64_t>(f.ranges[0].max - f.ranges[0].min + 1);
     }
   }
   switch (f.type) {
@@ -98,7 +97,7 @@ inline Row ValidRow(const formats::ExtractSpec& spec, std::mt19937_64& rng, int6
   Date day = *Date::FromYmd(2014, 4, 1);
   day = day.AddDays(static_cast<int32_t>(rng() % 365));
   Row r;
-  for (const auto& f : spec.fields) r.push_back(ValidValue(f, rng, day, row, spec.table));
+  for (const auto& f : spec.fields) r.push_back(ValidValue(f, rng, day, row));
   return r;
 }
 
