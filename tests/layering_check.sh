@@ -28,7 +28,7 @@ declare -A allowed=(
   [server]="base model formats store ig fhir careplan documents"
   [careplan]="base model store"
   [documents]="base model store"
-  [risk]="base model formats store timeline careplan"
+  [risk]="base model formats store timeline careplan metrics"
   [caretrak]="base model formats store timeline careplan risk"
   [tools]="*"
 )
