@@ -53,6 +53,16 @@ std::string DistinctRows(const std::string& table) {
   return fmt::format(" AND a._rid IN (SELECT min(u.rowid) FROM \"{}\" u GROUP BY {})", table, keys);
 }
 
+// True when `e` reads a PDS date (kPersonDate): its rendering joins the person rows as `ps`.
+// Joined only then: the join costs a lookup per record.
+bool UsesPerson(const Expr& e) {
+  if (e.kind == Expr::Kind::kPersonDate) return true;
+  for (const auto& c : e.children) {
+    if (UsesPerson(c)) return true;
+  }
+  return false;
+}
+
 // The aggregate of one record column over the matching rows `a` of its source.
 std::string Aggregate(const ColumnSpec& c, int32_t day) {
   const std::string value = c.value_field.empty() ? c.date_field : c.value_field;
@@ -110,10 +120,14 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         "NOT NULL",
         table, DateCol("v_" + table, EventStart(table)));
   }
+  // The population is rendered as the counting SQL renders a record's predicate with the
+  // person as the record (`cand`, one row per person): its relations, all anchored on D, become
+  // one semi-join each (decorrelated) instead of a lookup per person.
   std::string pop = fmt::format(
-      "SELECT a._pkey AS _pkey FROM everyone a CROSS JOIN periods p LEFT JOIN person ps ON "
+      "SELECT a._pkey AS _pkey FROM cand a CROSS JOIN periods p LEFT JOIN person ps ON "
       "ps.nhs_number = a._pkey WHERE ({})",
-      sql_internal::RenderRecordPredicate(spec.population, "a", "", has, &tables));
+      sql_internal::RenderRecordPredicate(spec.population, "a", "everyone", has, &tables,
+                                          /*top=*/true));
   if (spec.exclude_objections && has("ig_objections")) {
     pop += " AND a._pkey NOT IN (SELECT o.nhs_number FROM ig_objections o)";
   }
@@ -137,15 +151,22 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
             TextCol("ps", "sex"));
         continue;
       case ColumnKind::kPractice: {
-        // kPracticeAtEvent's rule on the index date (as the counting SQL's PracticeSql).
+        // kPracticeAtEvent's rule on the index date (as the counting SQL's PracticeSql): the
+        // registration open on D with the latest start, then the highest row id.
         std::string at = TextCol("ps", "gp_practice_code");
         if (has("gp_registrations")) {
-          at = fmt::format(
-              "coalesce((SELECT {0} FROM \"v_gp_registrations\" g WHERE g._pkey = pop._pkey AND "
-              "{1} IS NOT NULL AND {1} <= {2} AND ({3} IS NULL OR {3} >= {2}) ORDER BY {1} DESC, "
-              "g._rid DESC LIMIT 1), {4})",
-              TextCol("g", "gp_practice_code"), DateCol("g", "registration_start_date"), Iso(day),
-              DateCol("g", "registration_end_date"), at);
+          const std::string cte = fmt::format("c{}", k);
+          ctes += fmt::format(
+              ", {0} AS MATERIALIZED (SELECT k, v FROM (SELECT g._pkey AS k, {1} AS v, "
+              "row_number() OVER "
+              "(PARTITION BY g._pkey ORDER BY {2} DESC, g._rid DESC) AS rn FROM "
+              "\"v_gp_registrations\" g WHERE g._pkey IS NOT NULL AND {2} IS NOT NULL AND {2} <= "
+              "{3} AND ({4} IS NULL OR {4} >= {3})) q WHERE rn = 1)",
+              cte, TextCol("g", "gp_practice_code"), DateCol("g", "registration_start_date"),
+              Iso(day), DateCol("g", "registration_end_date"));
+          joins += fmt::format(" LEFT JOIN {0} ON {0}.k = pop._pkey", cte);
+          at = fmt::format("coalesce({}.v, {})", cte, at);
+          tables.insert("gp_registrations");
         }
         select += ", NULLIF(" + at + ", '')";
         continue;
@@ -178,9 +199,10 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         " AND (" + sql_internal::RenderRecordPredicate(c.where, "a", c.source, has, &tables) + ")";
     if (spec.distinct_rows) where += DistinctRows(c.source);
     ctes += fmt::format(
-        ", {} AS (SELECT a._pkey AS k, {} AS v FROM \"v_{}\" a CROSS JOIN periods p LEFT JOIN "
-        "person ps ON ps.nhs_number = a._pkey WHERE {} GROUP BY a._pkey)",
-        cte, Aggregate(c, day), c.source, where);
+        ", {} AS MATERIALIZED (SELECT a._pkey AS k, {} AS v FROM \"v_{}\" a CROSS JOIN periods p{} "
+        "WHERE {} GROUP BY a._pkey)",
+        cte, Aggregate(c, day), c.source,
+        UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "", where);
   }
 
   std::string views;
@@ -193,7 +215,9 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
                    "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
   const std::string sql = fmt::format(
       "WITH periods(idx, first_day, end_day, last_day) AS (VALUES (0, {0}, {1}, {0})), {2}person "
-      "AS MATERIALIZED ({3}), everyone AS ({4}), pop AS MATERIALIZED ({5}){6} SELECT {7} FROM pop "
+      "AS MATERIALIZED ({3}), everyone AS ({4}), cand AS MATERIALIZED (SELECT row_number() OVER "
+      "(ORDER BY _pkey) AS _rid, _pkey FROM everyone), pop AS MATERIALIZED ({5}){6} SELECT {7} "
+      "FROM pop "
       "LEFT JOIN person ps ON ps.nhs_number = pop._pkey{8} ORDER BY pop._pkey",
       Iso(day), Iso(int64_t{day} + 1), views, person, everyone, pop, ctes, select, joins);
 

@@ -532,8 +532,8 @@ namespace sql_internal {
 
 std::string RenderRecordPredicate(const Expr& e, const std::string& alias,
                                   const std::string& source, const HasTable& has_table,
-                                  std::set<std::string>* tables) {
-  RenderCtx ctx{has_table, 0, tables, source, /*top=*/false};
+                                  std::set<std::string>* tables, bool top) {
+  RenderCtx ctx{has_table, 0, tables, source, top};
   return Render(e, alias, ctx);
 }
 

@@ -15,11 +15,13 @@ namespace pioneer::metrics::sql_internal {
 // "v_<source>" (columns of the table plus _rid and _pkey). Relations anchored on kPeriodEnd /
 // kPeriodStart read `p.last_day` / `p.first_day` (a `periods` row p must be in scope), PDS
 // dates read alias `ps` (a row of the person CTE). Source views each relation reads are
-// added to `tables`. `has_table` says which store tables exist.
+// added to `tables`. `has_table` says which store tables exist. `top`: `alias` is a row of the
+// CTE `cand` (columns _rid, _pkey), so relations anchored on the period are rendered as one
+// semi-join over cand and periods (as for the counted record) rather than per row.
 std::string RenderRecordPredicate(const Expr& e, const std::string& alias,
                                   const std::string& source,
                                   const std::function<bool(const std::string&)>& has_table,
-                                  std::set<std::string>* tables);
+                                  std::set<std::string>* tables, bool top = false);
 
 // The CTE `"v_<table>" AS MATERIALIZED (...)`: the table's rows with _rid (rowid) and _pkey
 // (the NHS Number of the person the row is placed on, as the timeline places it; NULL when
