@@ -157,7 +157,8 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         if (has("gp_registrations")) {
           const std::string cte = fmt::format("c{}", k);
           ctes += fmt::format(
-              ", {0} AS MATERIALIZED (SELECT k, v FROM (SELECT g._pkey AS k, {1} AS v, "
+              ", {0} AS MATERIALIZED (SELECT k, v FROM (SELECT CAST(g._pkey AS TEXT) AS k, {1} AS "
+              "v, "
               "row_number() OVER "
               "(PARTITION BY g._pkey ORDER BY {2} DESC, g._rid DESC) AS rn FROM "
               "\"v_gp_registrations\" g WHERE g._pkey IS NOT NULL AND {2} IS NOT NULL AND {2} <= "
@@ -199,7 +200,8 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         " AND (" + sql_internal::RenderRecordPredicate(c.where, "a", c.source, has, &tables) + ")";
     if (spec.distinct_rows) where += DistinctRows(c.source);
     ctes += fmt::format(
-        ", {} AS MATERIALIZED (SELECT a._pkey AS k, {} AS v FROM \"v_{}\" a CROSS JOIN periods p{} "
+        ", {} AS MATERIALIZED (SELECT CAST(a._pkey AS TEXT) AS k, {} AS v FROM \"v_{}\" a CROSS "
+        "JOIN periods p{} "
         "WHERE {} GROUP BY a._pkey)",
         cte, Aggregate(c, day), c.source,
         UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "", where);
