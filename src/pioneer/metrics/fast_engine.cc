@@ -708,4 +708,172 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Per-person tables (person_table.h).
+
+StatusOr<PersonTable> FastEngine::BuildPersonTable(const PersonTableSpec& spec) {
+  PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
+  PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
+  const int32_t day = spec.index_date.days_since_epoch();
+  // The population reads no record of its own (ValidatePersonTableSpec): any source will do.
+  PIONEER_ASSIGN_OR_RETURN(Node population, Compile(spec.population, t_, Source::kGpRegistration));
+  struct Column {
+    const ColumnSpec* spec;
+    Source src = Source::kGpRegistration;
+    const AttributeTable* attrs = nullptr;
+    Node where;
+    int date = -1, value = -1, end = -1;
+  };
+  std::vector<Column> cols;
+  PersonTable out;
+  for (const ColumnSpec& c : spec.columns) {
+    Column col;
+    col.spec = &c;
+    out.columns.push_back({c.name, ColumnType(c.kind), {}, {}, {}});
+    if (IsRecordColumn(c.kind)) {
+      auto src = SourceOf(c.source);
+      if (!src) return InvalidArgumentError("person table: unknown source '" + c.source + "'");
+      col.src = *src;
+      col.attrs = &t_.attributes(*src);
+      PIONEER_ASSIGN_OR_RETURN(col.where, Compile(c.where, t_, *src));
+      auto field = [&](const std::string& f, int& index) -> Status {
+        if (f.empty()) return OkStatus();
+        index = col.attrs->FieldIndex(f);
+        return index < 0 ? NotLoaded(c.source, f) : OkStatus();
+      };
+      PIONEER_RETURN_IF_ERROR(field(c.date_field, col.date));
+      PIONEER_RETURN_IF_ERROR(
+          field(c.value_field.empty() ? c.date_field : c.value_field, col.value));
+      PIONEER_RETURN_IF_ERROR(field(c.end_field, col.end));
+    }
+    cols.push_back(std::move(col));
+  }
+  const auto& ev = t_.events();
+  const auto& pc = t_.persons();
+  const auto& pool = t_.strings();
+  const SourceIndex& registrations = indexes[static_cast<int>(Source::kGpRegistration)];
+  const bool skip_objecting = spec.exclude_objections && !objecting_.empty();
+  for (const uint32_t person : t_.nhs_order()) {
+    if (skip_objecting && objecting_[person]) continue;
+    auto [b, e] = t_.EventRange(person);
+    Ctx ctx{&t_, person, b, e, b};
+    ctx.index = indexes;
+    ctx.period_first = ctx.period_last = day;
+    if (!Eval(population, ctx, 0)) continue;
+    out.nhs_number.emplace_back(pc.nhs_number[person]);
+    for (size_t k = 0; k < cols.size(); ++k) {
+      const Column& col = cols[k];
+      const ColumnSpec& c = *col.spec;
+      PersonColumn& o = out.columns[k];
+      switch (c.kind) {
+        case ColumnKind::kAge: {
+          const int age = AgeYears(pc.birth_day[person], day);
+          if (age < 0) {
+            AppendNull(o);
+          } else {
+            AppendInt(o, age);
+          }
+          continue;
+        }
+        case ColumnKind::kSex:
+          if (pc.in_pds[person]) {
+            AppendInt(o, pc.sex[person]);
+          } else {
+            AppendNull(o);
+          }
+          continue;
+        case ColumnKind::kPractice: {
+          // kPracticeAtEvent's rule on the index date (as Visit's practice_at).
+          uint32_t practice = pc.practice[person];
+          for (uint32_t r = registrations.first[person]; r < registrations.first[person + 1]; ++r) {
+            const uint64_t i = registrations.events[r];
+            if (ev.start_day[i] > day) break;
+            if (ev.end_day[i] != kNoDate && ev.end_day[i] < day) continue;
+            practice = ev.code[i];
+          }
+          std::string_view text = pool.Get(practice);
+          if (text.empty()) {
+            AppendNull(o);
+          } else {
+            AppendText(o, std::string(text));
+          }
+          continue;
+        }
+        default:
+          break;
+      }
+      // A record column.
+      const SourceIndex& xi = indexes[static_cast<int>(col.src)];
+      const AttributeTable& attrs = *col.attrs;
+      const bool skip_duplicates = spec.distinct_rows && !xi.duplicate.empty();
+      const int64_t window_end = static_cast<int64_t>(day) + c.hi + 1;  // kSumDays
+      int64_t count = 0, sum = 0;
+      bool have = false;
+      int64_t best = 0;
+      for (uint32_t r = xi.first[person]; r < xi.first[person + 1]; ++r) {
+        const uint64_t i = xi.events[r];
+        const uint32_t row = ev.attr_row[i];
+        if (skip_duplicates && xi.duplicate[row]) continue;
+        const int32_t v = attrs.Value(col.date, row);
+        if (v == kNoDate || !InWindow(v, day, c.lo, c.hi)) continue;
+        Ctx sub = ctx;
+        sub.event = i;
+        if (!Eval(col.where, sub, row)) continue;
+        ++count;
+        switch (c.kind) {
+          case ColumnKind::kFirstDate:
+          case ColumnKind::kLastDate:
+          case ColumnKind::kMinInt:
+          case ColumnKind::kMaxInt: {
+            const int32_t x = attrs.Value(col.value, row);
+            if (x == kNoDate) break;  // == kNoValue: no value
+            const bool lowest = c.kind == ColumnKind::kFirstDate || c.kind == ColumnKind::kMinInt;
+            if (!have || (lowest ? x < best : x > best)) best = x;
+            have = true;
+            break;
+          }
+          case ColumnKind::kSumInt: {
+            const int32_t x = attrs.Value(col.value, row);
+            if (x != kNoValue) sum += x;
+            break;
+          }
+          case ColumnKind::kSumDays: {
+            const int32_t from = attrs.Value(col.value, row);
+            int32_t to = attrs.Value(col.end, row);
+            if (from == kNoDate) break;
+            const bool open_window = c.hi >= kUnbounded;
+            if (to == kNoDate && open_window) break;
+            int64_t stop = to == kNoDate ? window_end : to;
+            if (!open_window) stop = std::min(stop, window_end);
+            sum += std::max<int64_t>(0, stop - from);
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      switch (c.kind) {
+        case ColumnKind::kExists:
+          AppendInt(o, count > 0);
+          break;
+        case ColumnKind::kCount:
+          AppendInt(o, count);
+          break;
+        case ColumnKind::kSumInt:
+        case ColumnKind::kSumDays:
+          AppendInt(o, sum);
+          break;
+        default:
+          if (have) {
+            AppendInt(o, best);
+          } else {
+            AppendNull(o);
+          }
+          break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace pioneer::metrics

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pioneer/metrics/engine.h"
+#include "pioneer/metrics/person_table.h"
 #include "pioneer/metrics/reference_data.h"
 #include "pioneer/timeline/timeline.h"
 
@@ -24,7 +25,7 @@ namespace pioneer::metrics {
 // The attribute fields every definition in `catalogue` reads, plus those the breakdowns need.
 timeline::TimelineOptions RequiredTimelineOptions(const std::vector<MetricDefinition>& catalogue);
 
-class FastEngine : public CountingEngine {
+class FastEngine : public CountingEngine, public PersonTableEngine {
  public:
   // `timeline` and `reference` must outlive the engine.
   FastEngine(const timeline::Timeline& timeline, const ReferenceData& reference)
@@ -37,6 +38,9 @@ class FastEngine : public CountingEngine {
   StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def, const Expr& predicate,
                                                const LabelledPeriod& period, Breakdown breakdown,
                                                const std::string& group) override;
+  // The per-person table of `spec` (person_table.h), over the timeline: the population and
+  // every column are evaluated person by person with the compiled predicates Count uses.
+  StatusOr<PersonTable> BuildPersonTable(const PersonTableSpec& spec) override;
 
   // The events of one source in timeline order (indices into events()), and for each person
   // p the range [first[p], first[p + 1]) of that list holding p's events.

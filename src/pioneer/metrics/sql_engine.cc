@@ -7,6 +7,7 @@
 #include <set>
 
 #include "pioneer/metrics/duplicate_rows.h"
+#include "pioneer/metrics/sql_render.h"
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::metrics {
@@ -132,6 +133,16 @@ std::string SourceView(const std::string& table, bool has_links) {
   return fmt::format(
       "\"v_{0}\" AS MATERIALIZED (SELECT t.*, {2} AS _rid, {1} AS _pkey FROM \"{0}\" t)", table,
       key, RowId("t"));
+}
+
+// PDS current rows, one per valid NHS Number (the first by rowid), as the timeline reads them.
+std::string PersonRows() {
+  return "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
+         "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
+         "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
+         RowId("pds") +
+         ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
+         "q WHERE rn = 1";
 }
 
 std::string Anchor(const Relation& r, const std::string& a) {
@@ -438,12 +449,7 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   // read it: a definition that reads only the record never joins a person's fields.
   std::string person =
       has("pds") && !ReadsOnlyTheRecord(d, predicate)
-          ? "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
-            "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
-            "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
-                RowId("pds") +
-                ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
-                "q WHERE rn = 1"
+          ? PersonRows()
           : std::string(
                 "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
                 "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
@@ -522,6 +528,23 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
 }
 
 }  // namespace
+
+namespace sql_internal {
+
+std::string RenderRecordPredicate(const Expr& e, const std::string& alias,
+                                  const std::string& source, const HasTable& has_table,
+                                  std::set<std::string>* tables, bool top) {
+  RenderCtx ctx{has_table, 0, tables, source, top};
+  return Render(e, alias, ctx);
+}
+
+std::string SourceViewCte(const std::string& table, bool has_links) {
+  return SourceView(table, has_links);
+}
+
+std::string PersonRowsSql() { return PersonRows(); }
+
+}  // namespace sql_internal
 
 std::string RenderPredicateSql(const Expr& e, const std::string& a) {
   RenderCtx ctx{[](const std::string&) { return true; }, 0};

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pioneer/metrics/engine.h"
+#include "pioneer/metrics/person_table.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::metrics {
@@ -36,7 +37,7 @@ std::string RenderCountSql(const MetricDefinition& def, const Expr& predicate,
                            const CountRequest& request, SqlDialect dialect,
                            const std::function<bool(const std::string&)>& has_table);
 
-class SqlEngine : public CountingEngine {
+class SqlEngine : public CountingEngine, public PersonTableEngine {
  public:
   explicit SqlEngine(store::Store& store) : store_(store) {}
   std::string name() const override { return "sqlite-reference"; }
@@ -45,6 +46,9 @@ class SqlEngine : public CountingEngine {
   StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def, const Expr& predicate,
                                                const LabelledPeriod& period, Breakdown breakdown,
                                                const std::string& group) override;
+  // The per-person table of `spec` (person_table.h) as one SQL statement on the store
+  // (person_table_sql.cc), reading records through the same views and predicate rendering.
+  StatusOr<PersonTable> BuildPersonTable(const PersonTableSpec& spec) override;
   // The full counting statement (for docs and debugging).
   static std::string CountSql(const MetricDefinition& def, const Expr& predicate,
                               const CountRequest& request);

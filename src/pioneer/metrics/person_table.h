@@ -1,0 +1,172 @@
+// The query layer's second output: a per-person table (one row per person, columns from
+// expressions over that person's records), after ehrQL's Dataset, in the definition language
+// of definition.h, evaluated by both engines (PersonTableEngine below).
+//
+// A spec names an index date D, a population and columns:
+//   population  a person-level predicate (Expr) over every person on the timeline (one per
+//               distinct valid NHS Number: PDS current rows, and numbers seen only on placed
+//               records). Its top level may only combine (kAnd, kOr, kNot, kTrue) the
+//               person-level kinds: kPersonDate (a PDS birth or death date in a window around
+//               D) and kExists (a record of the person satisfying a predicate, related to D by
+//               kStartsWithin or kOpenOn). Anchors are kIndexDate (kPeriodStart and kPeriodEnd
+//               name the same day: a person table's period is the single day D). Expr::True()
+//               is everyone; RiskPopulation-style specs say "alive, born before D, registered
+//               with a practice on D" with the same kinds (see risk/feature_table.h).
+//   columns     each a ColumnSpec (below).
+//
+// Record columns read the person's records of one `source` that are placed on the person
+// (as the timeline places them: usable link, else own valid number), satisfy `where` (any
+// record-level Expr over that source; relations anchored on kIndexDate read D), and whose
+// `date_field` lies in the window [D + lo, D + hi], both ends inclusive (kUnbounded removes a
+// side; a look-back year before D is lo = -365, hi = -1). A record whose date_field is empty is
+// never in a window. Kinds and null rules:
+//   kExists     bool: any such record; never null (false when none)
+//   kCount      int: how many; never null (0)
+//   kFirstDate  date (days since 1970-01-01): earliest `value_field` (a date field, default
+//   kLastDate   date_field) among them; null when none has one
+//   kMinInt     int: min / max / sum of the integer `value_field` over those that have one;
+//   kMaxInt     min and max null when none has one, the sum 0
+//   kSumInt
+//   kSumDays    int: sum over the records of the days of [value_field, end_field) before the
+//               window's end E = D + hi + 1: max(0, min(end, E) - start), an empty end_field
+//               read as E (still open); records without a start, and with hi unbounded those
+//               without an end, add nothing. 0 when none (e.g. bed days to the index date).
+// Person columns (no source):
+//   kAge        int: whole years at D from the PDS birth date (0 if born after D); null when
+//               the person has no PDS birth date
+//   kSex        int: the PDS sex code (NHS Data Dictionary 0, 1, 2, 9; a non-digit is 0); null
+//               when the person has no PDS current row
+//   kPractice   text: the practice registered with on D, by kPracticeAtEvent's rule (the
+//               gp_registrations record placed on the person open on D: start <= D and no end
+//               or end >= D, the latest start then the highest row id; else the PDS current
+//               practice); null when neither names one
+//
+// Rows are sorted by NHS Number. The rules the counting engines apply to records apply here:
+// only placed records are read (unplaced ones belong to no person); with `distinct_rows`
+// (default) a surplus copy of an exact duplicate row (duplicate_rows.h) is never read (the
+// first copy is); with `exclude_objections` (default) people who objected to secondary use
+// (ReferenceData::objecting / the store's objections) get no row. Direct-care users (risk
+// scores) turn both off, as risk::BuildCohort reads every record of every person.
+//
+// Information governance: a PersonTable is keyed by NHS Number and is identifiable. It is for
+// direct care through the ig gate (PersonAccess, audited), or for aggregation only (counts
+// leave through disclosure control); this layer never prints or logs a key or a value, and its
+// errors name columns, fields and sources only.
+// Thread safety: plain values; an engine builds one table at a time on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pioneer/base/date.h"
+#include "pioneer/base/status.h"
+#include "pioneer/metrics/definition.h"
+#include "pioneer/timeline/timeline.h"
+
+namespace pioneer::metrics {
+
+// Anchor of relations and PDS dates in a person-table spec: the index date.
+inline constexpr const char* kIndexDate = kPeriodEnd;
+
+enum class ColumnKind {
+  kExists,
+  kCount,
+  kFirstDate,
+  kLastDate,
+  kMinInt,
+  kMaxInt,
+  kSumInt,
+  kSumDays,
+  kAge,
+  kSex,
+  kPractice,
+};
+// "exists", "count", "first_date", ...
+const char* ColumnKindName(ColumnKind k);
+// True for the kinds that read records of a source (all but kAge, kSex, kPractice).
+bool IsRecordColumn(ColumnKind k);
+
+enum class ValueType { kBool, kInt, kDate, kText };
+ValueType ColumnType(ColumnKind k);
+
+struct ColumnSpec {
+  std::string name;  // unique within the spec, non-empty
+  ColumnKind kind = ColumnKind::kExists;
+  // Record kinds only.
+  std::string source;      // store table ("apc_episodes")
+  Expr where;              // record predicate over `source`
+  std::string date_field;  // the date placed in the window
+  int lo = -kUnbounded, hi = kUnbounded;
+  std::string value_field;  // first/last date (default date_field); int kinds; kSumDays start
+  std::string end_field;    // kSumDays end
+
+  // A record column over [D + lo, D + hi].
+  static ColumnSpec Records(std::string name, ColumnKind kind, std::string source, Expr where,
+                            std::string date_field, int lo, int hi, std::string value_field = "",
+                            std::string end_field = "");
+  static ColumnSpec Person(std::string name, ColumnKind kind);
+};
+
+struct PersonTableSpec {
+  Date index_date;
+  Expr population = Expr::True();
+  std::vector<ColumnSpec> columns;
+  bool distinct_rows = true;       // skip surplus copies of exact duplicate rows
+  bool exclude_objections = true;  // no row for people who objected to secondary use
+};
+
+// One typed column. Row r is null when null[r] != 0; otherwise kBool/kInt/kDate read
+// values[r] (bool 0/1, date as days since 1970-01-01) and kText reads text[r].
+struct PersonColumn {
+  std::string name;
+  ValueType type = ValueType::kInt;
+  std::vector<int64_t> values;    // kBool, kInt, kDate (0 where null)
+  std::vector<std::string> text;  // kText ("" where null)
+  std::vector<uint8_t> null;
+  bool IsNull(size_t row) const { return null[row] != 0; }
+};
+
+struct PersonTable {
+  std::vector<std::string> nhs_number;  // row keys, ascending (identifiable: see above)
+  std::vector<PersonColumn> columns;    // in spec order
+  size_t rows() const { return nhs_number.size(); }
+  // The column of that name, or nullptr.
+  const PersonColumn* Find(std::string_view name) const;
+};
+
+// kInvalidArgument naming the column (or "population") for: an empty or repeated name, an
+// unknown source or field, a field of the wrong type (date_field, first/last value and
+// kSumDays fields must be dates, int kinds' value_field an integer), lo > hi, and a population
+// whose top level reads a record's fields or uses kBefore or a non-index anchor.
+Status ValidatePersonTableSpec(const PersonTableSpec& spec);
+
+// The attribute fields the fast engine needs for `spec` (every field the columns, their
+// predicates and the population's relations read), to merge into the timeline's options.
+timeline::TimelineOptions PersonTableTimelineOptions(const PersonTableSpec& spec);
+// `a` with every field of `b` added (sorted, unique per table).
+timeline::TimelineOptions MergeTimelineOptions(const timeline::TimelineOptions& a,
+                                               const timeline::TimelineOptions& b);
+
+// The first difference between two tables (row count, keys by row index, column names, types,
+// nulls and values by column and row index), for test messages; "" when equal. Never quotes a
+// key or a value.
+std::string FirstDifference(const PersonTable& a, const PersonTable& b);
+
+// Appends a row's values for tests and builders: the column's null marker and value.
+void AppendNull(PersonColumn& c);
+void AppendInt(PersonColumn& c, int64_t v);
+void AppendText(PersonColumn& c, std::string v);
+
+// The per-person contract, implemented by FastEngine (over the timeline) and SqlEngine (SQL
+// over the store), which must return identical tables
+// (tests/integration/person_table_test.cc). Errors: ValidatePersonTableSpec's; the fast
+// engine's kInvalidArgument for a field the timeline did not load
+// (PersonTableTimelineOptions); store errors.
+class PersonTableEngine {
+ public:
+  virtual ~PersonTableEngine() = default;
+  virtual StatusOr<PersonTable> BuildPersonTable(const PersonTableSpec& spec) = 0;
+};
+
+}  // namespace pioneer::metrics
