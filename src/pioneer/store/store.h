@@ -121,7 +121,8 @@ class Store {
   // InTransaction and BeginIngestRun fail with kFailedPrecondition ("... is open read-only").
   // It never migrates or writes the file: a store at an older schema version is
   // kFailedPrecondition (open it once with OpenExistingSqlite to migrate it). Errors on
-  // opening as OpenExistingSqlite. What commands and the server use when they only read.
+  // opening as OpenExistingSqlite. For readers that never write (the timeline's parallel
+  // build); the server's request pool still opens general connections (docs/store.md).
   // Thread safety: each connection is used by one thread at a time, but any number of them
   // (one per thread) may read the same file concurrently, also while a writer commits
   // (WAL: each reader sees the last commit before its read began).
@@ -135,7 +136,7 @@ class Store {
   // requested as a column by dialect().RowIdColumn().
   virtual Status Scan(std::string_view table, std::span<const std::string> columns,
                       const RowCallback& fn) = 0;
-  // Runs a read-only SQL statement (portable SQL: SELECT with ?1.. parameters).
+  // Runs a read-only SQL statement (SELECT with ?1.. parameters) written in dialect().
   virtual Status Query(std::string_view sql, std::span<const Param> params,
                        const RowCallback& fn) = 0;
   // Row count of a table.
@@ -162,7 +163,8 @@ class Store {
   // for the write lock like ingest): committed when fn returns OK, rolled back otherwise
   // (also when fn throws). Calls nest: one inside another is a savepoint, undone alone when
   // its fn fails, and committed only with the outermost.
-  // kFailedPrecondition on a store that cannot be written.
+  // kFailedPrecondition on a store that cannot be written (a read-only one), and for a
+  // statement that would write an extract table (naming it).
   virtual StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params);
   virtual Status InTransaction(const std::function<Status()>& fn);
   // The rowid of the last row Execute inserted.
