@@ -229,9 +229,9 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
     std::string birth;          // birth_date text
     bool birth_parsed = false;  // birth_date is an ISO date
     int64_t birth_year = 0;
-    std::string birth_md;  // "MM-DD" of birth_date
-    std::string death;     // "" for NULL or ''
-    std::string lsoa;      // coalesce(lsoa_code, '')
+    int birth_md = 0;   // month * 100 + day of birth_date
+    std::string death;  // "" for NULL or ''
+    std::string lsoa;   // coalesce(lsoa_code, '')
   };
   std::unordered_map<std::string, Person> people;
   PIONEER_RETURN_IF_ERROR(store.Query(
@@ -249,7 +249,7 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
         if (std::optional<Date> birth = Date::ParseIso(p.birth)) {
           p.birth_parsed = true;
           p.birth_year = birth->year();
-          p.birth_md = fmt::format("{:02d}-{:02d}", birth->month(), birth->day());
+          p.birth_md = birth->month() * 100 + birth->day();
         }
         p.death = std::string(row.Text(3));
         p.lsoa = std::string(row.Text(4));
@@ -307,7 +307,7 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
       const int sex = static_cast<int>(p.sex);
       if (sex != 1 && sex != 2) continue;
       // "04-01" < birth month-day: the birthday is still to come this year.
-      const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > "04-01") : 0;
+      const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > 401) : 0;
       const int age = static_cast<int>(std::min<int64_t>(age64, 90));
       if (age < 0) continue;
       const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
