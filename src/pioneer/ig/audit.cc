@@ -186,7 +186,7 @@ StatusOr<AuditVerification> AuditLog::Verify() {
   std::string prev = kZeroHash;
   int64_t position = 0;
   PIONEER_RETURN_IF_ERROR(file_->Query(
-      fmt::format("SELECT {} FROM ig_audit ORDER BY rowid", kColumns), {},
+      fmt::format("SELECT {} FROM ig_audit ORDER BY seq", kColumns), {},
       [&](const store::RowView& r) {
         if (!v.ok) return;
         AuditEntry e = ReadEntry(r);

@@ -78,12 +78,12 @@ namespace {
 
 // The NHS Number a stored record (?1 = table, ?2 = row id) is placed on: its usable traced
 // number, else its own valid one; NULL when neither. `table` must be a person table.
-std::string RecordOwnerSql(std::string_view table) {
+std::string RecordOwnerSql(std::string_view table, const store::SqlDialect& d) {
   return fmt::format(
       "SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE l.source_table = ?1 "
       "AND l.row_id = ?2 AND {}), CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END) "
-      "FROM \"{}\" t WHERE t.rowid = ?2",
-      store::UsableLinkSql("l"), table);
+      "FROM \"{}\" t WHERE {} = ?2",
+      store::UsableLinkSql("l"), table, d.RowId("t"));
 }
 
 }  // namespace
@@ -161,15 +161,17 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
   PIONEER_RETURN_IF_ERROR(store_.Query(
       fmt::format("SELECT 1 FROM pds WHERE nhs_number = ?1 AND nhs_number_status = 'valid' AND "
                   "record_type = 'current' AND gp_practice_code = ?2 "
-                  "UNION ALL SELECT 1 FROM gp_registrations WHERE rowid IN ({}) AND "
+                  "UNION ALL SELECT 1 FROM gp_registrations WHERE {} IN ({}) AND "
                   "gp_practice_code = ?2 AND registration_end_date IS NULL LIMIT 1",
-                  PlacedRowsSql("gp_registrations")),
+                  store_.dialect().RowIdColumn(),
+                  PlacedRowsSql("gp_registrations", store_.dialect())),
       std::span<const Param>(p, 2), hit));
   if (found) return R(Basis::kRegisteredPractice);
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT 1 FROM social_care_events WHERE rowid IN ({}) AND la_code = ?2 AND "
+      fmt::format("SELECT 1 FROM social_care_events WHERE {} IN ({}) AND la_code = ?2 AND "
                   "event_end_date IS NULL LIMIT 1",
-                  PlacedRowsSql("social_care_events")),
+                  store_.dialect().RowIdColumn(),
+                  PlacedRowsSql("social_care_events", store_.dialect())),
       std::span<const Param>(p, 2), hit));
   if (found) return R(Basis::kSocialCareEpisode);
   if (!who.team.empty()) {
@@ -212,9 +214,10 @@ StatusOr<std::optional<PersonAccess>> Gate::Decide(const Principal& who, const N
   int64_t patient_id = 0;
   Param p[] = {Param::Of(person.digits())};
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      "SELECT EXISTS (SELECT 1 FROM ig_objections WHERE nhs_number = ?1), coalesce((SELECT rowid "
-      "FROM pds WHERE nhs_number = ?1 AND nhs_number_status = 'valid' AND record_type = "
-      "'current' ORDER BY rowid DESC LIMIT 1), 0)",
+      fmt::format("SELECT EXISTS (SELECT 1 FROM ig_objections WHERE nhs_number = ?1), "
+                  "coalesce((SELECT {0} FROM pds WHERE nhs_number = ?1 AND nhs_number_status = "
+                  "'valid' AND record_type = 'current' ORDER BY {0} DESC LIMIT 1), 0)",
+                  store_.dialect().RowIdColumn()),
       p, [&](const store::RowView& r) {
         objects = r.Int(0) != 0;
         patient_id = r.Int(1);
@@ -245,9 +248,10 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
   std::optional<NhsNumber> person;
   if (FindPersonTable(table) != nullptr) {
     Param p[] = {Param::Of(table), Param::Of(row_id)};
-    PIONEER_RETURN_IF_ERROR(store_.Query(RecordOwnerSql(table), p, [&](const store::RowView& r) {
-      if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
-    }));
+    PIONEER_RETURN_IF_ERROR(
+        store_.Query(RecordOwnerSql(table, store_.dialect()), p, [&](const store::RowView& r) {
+          if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
+        }));
   }
   if (!person) {
     PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
@@ -267,7 +271,7 @@ StatusOr<std::vector<Gate::RecordOwner>> Gate::OpenRecordOwners(const Principal&
   std::map<std::string, size_t> index;
   int64_t unplaced = 0;
   if (FindPersonTable(table) != nullptr) {
-    const std::string sql = RecordOwnerSql(table);
+    const std::string sql = RecordOwnerSql(table, store_.dialect());
     std::vector<int64_t> sorted = row_ids;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
@@ -360,8 +364,9 @@ StatusOr<std::optional<NhsNumber>> Gate::PersonOfPatientId(int64_t patient_id) {
   std::optional<NhsNumber> person;
   Param p[] = {Param::Of(patient_id)};
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      "SELECT nhs_number FROM pds WHERE rowid = ?1 AND nhs_number_status = 'valid' AND "
-      "record_type = 'current'",
+      fmt::format("SELECT nhs_number FROM pds WHERE {} = ?1 AND nhs_number_status = 'valid' AND "
+                  "record_type = 'current'",
+                  store_.dialect().RowIdColumn()),
       p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
   return person;
 }
@@ -379,11 +384,12 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
     params.push_back(std::move(p));
     return fmt::format("?{}", params.size());
   };
-  std::string sql =
-      "SELECT p.rowid, p.nhs_number FROM pds p WHERE p.record_type = 'current' AND "
-      "p.nhs_number_status = 'valid'";
+  const std::string prow = store_.dialect().RowId("p");
+  std::string sql = "SELECT " + prow +
+                    ", p.nhs_number FROM pds p WHERE p.record_type = 'current' AND "
+                    "p.nhs_number_status = 'valid'";
   if (q.nhs_number) sql += " AND p.nhs_number = " + param(Param::Of(q.nhs_number->digits()));
-  if (q.pds_row) sql += " AND p.rowid = " + param(Param::Of(*q.pds_row));
+  if (q.pds_row) sql += " AND " + prow + " = " + param(Param::Of(*q.pds_row));
   for (const std::string& f : q.family) {
     sql += " AND p.family_name LIKE " + param(Param::Of(StartsWithPattern(f))) + " ESCAPE '\\'";
   }
@@ -414,9 +420,9 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
       return fmt::format(
           " OR p.nhs_number IN (SELECT t.nhs_number FROM {0} t WHERE {1} AND "
           "t.nhs_number_status = 'valid') OR p.nhs_number IN (SELECT l.traced_nhs_number FROM "
-          "record_links l JOIN {0} t ON l.source_table = '{0}' AND t.rowid = l.row_id WHERE {1} "
+          "record_links l JOIN {0} t ON l.source_table = '{0}' AND {3} = l.row_id WHERE {1} "
           "AND {2})",
-          table, condition, store::UsableLinkSql("l"));
+          table, condition, store::UsableLinkSql("l"), store_.dialect().RowId("t"));
     };
     sql += " AND (p.gp_practice_code = " + org +
            related_via(
@@ -437,7 +443,7 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
                org) +
            " OR p.nhs_number = " + grant + ")";
   }
-  sql += fmt::format(" ORDER BY p.rowid LIMIT {}", kMaxCandidates + 1);
+  sql += fmt::format(" ORDER BY {} LIMIT {}", prow, kMaxCandidates + 1);
   std::vector<NhsNumber> candidates;
   PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
     if (auto n = NhsNumber::Parse(r.Text(1))) candidates.push_back(*n);

@@ -28,7 +28,7 @@ std::string Quote(std::string_view ident) {
   return out + "\"";
 }
 
-// Reads rows of `spec` whose first column is the rowid and the rest the spec's fields.
+// Reads rows of `spec` whose first column is the row id and the rest the spec's fields.
 SourceRow ReadRow(const formats::ExtractSpec& spec, std::string_view org_column,
                   const store::RowView& r) {
   SourceRow row;
@@ -45,8 +45,9 @@ SourceRow ReadRow(const formats::ExtractSpec& spec, std::string_view org_column,
   return row;
 }
 
-std::string FieldList(const formats::ExtractSpec& spec, std::string_view alias) {
-  std::string cols = fmt::format("{}.rowid", alias);
+std::string FieldList(const store::SqlDialect& d, const formats::ExtractSpec& spec,
+                      std::string_view alias) {
+  std::string cols = d.RowId(std::string(alias));
   for (const formats::FieldSpec& f : spec.fields)
     cols += fmt::format(", {}.{}", alias, Quote(f.name));
   return cols;
@@ -74,14 +75,14 @@ const PersonTable* FindPersonTable(std::string_view table) {
   return nullptr;
 }
 
-std::string PlacedRowsSql(std::string_view table) {
+std::string PlacedRowsSql(std::string_view table, const store::SqlDialect& d) {
   return fmt::format(
-      "SELECT t.rowid FROM {0} t WHERE t.nhs_number = ?1 AND t.nhs_number_status = 'valid' "
+      "SELECT {3} FROM {0} t WHERE t.nhs_number = ?1 AND t.nhs_number_status = 'valid' "
       "AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.source_table = '{1}' AND "
-      "l.row_id = t.rowid AND {2}) "
+      "l.row_id = {3} AND {2}) "
       "UNION SELECT l.row_id FROM record_links l WHERE l.source_table = '{1}' AND "
       "l.traced_nhs_number = ?1 AND {2}",
-      Quote(table), table, store::UsableLinkSql("l"));
+      Quote(table), table, store::UsableLinkSql("l"), d.RowId("t"));
 }
 
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
@@ -90,10 +91,11 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& acc
   if (!spec) return InternalError("no pds extract");
   std::optional<SourceRow> out;
   Param p[] = {Param::Of(access.person().digits())};
+  const store::SqlDialect& d = store_.dialect();
   PIONEER_RETURN_IF_ERROR(store_.Query(
       fmt::format("SELECT {} FROM pds p WHERE p.nhs_number = ?1 AND p.nhs_number_status = "
-                  "'valid' AND p.record_type = 'current' ORDER BY p.rowid DESC LIMIT 1",
-                  FieldList(*spec, "p")),
+                  "'valid' AND p.record_type = 'current' ORDER BY {} DESC LIMIT 1",
+                  FieldList(d, *spec, "p"), d.RowId("p")),
       p, [&](const store::RowView& r) { out = ReadRow(*spec, "", r); }));
   access.NoteReturned("pds", out ? 1 : 0);
   return out;
@@ -106,17 +108,19 @@ StatusOr<std::vector<SourceRow>> PersonRecords::Select(PersonAccess& access, std
   const formats::ExtractSpec* spec = SpecOf(table);
   if (!pt || !spec) return InvalidArgumentError(fmt::format("'{}' holds no person records", table));
   std::vector<Param> params = {Param::Of(access.person().digits())};
-  std::string sql = fmt::format("SELECT {} FROM {} t WHERE t.rowid IN ({})", FieldList(*spec, "t"),
-                                Quote(table), PlacedRowsSql(table));
+  const store::SqlDialect& d = store_.dialect();
+  const std::string rid = d.RowId("t");
+  std::string sql = fmt::format("SELECT {} FROM {} t WHERE {} IN ({})", FieldList(d, *spec, "t"),
+                                Quote(table), rid, PlacedRowsSql(table, d));
   if (access.own_org_only()) {
     params.push_back(Param::Of(access.org_code()));
     sql += fmt::format(" AND t.{} = ?{}", Quote(pt->org_column), params.size());
   }
   if (row_id) {
     params.push_back(Param::Of(*row_id));
-    sql += fmt::format(" AND t.rowid = ?{}", params.size());
+    sql += fmt::format(" AND {} = ?{}", rid, params.size());
   }
-  sql += " ORDER BY t.rowid";
+  sql += " ORDER BY " + rid;
   std::vector<SourceRow> out;
   PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
     out.push_back(ReadRow(*spec, pt->org_column, r));

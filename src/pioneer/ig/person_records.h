@@ -40,8 +40,9 @@ struct PersonTable {
 const std::vector<PersonTable>& PersonTables();
 const PersonTable* FindPersonTable(std::string_view table);
 
-// SQL selecting the rowids of `table` rows placed on the person whose NHS Number is ?1.
-std::string PlacedRowsSql(std::string_view table);
+// SQL selecting the row ids of `table` rows placed on the person whose NHS Number is ?1, in
+// the store's dialect `d` (its row-id column).
+std::string PlacedRowsSql(std::string_view table, const store::SqlDialect& d);
 
 class PersonRecords {
  public:

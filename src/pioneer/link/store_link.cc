@@ -172,13 +172,15 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
     SourceLinkCounts& sc = rep.sources.emplace_back();
     sc.table = std::string(src.table);
     sc.traceable = src.traceable();
-    std::vector<std::string> cols = {"rowid", "nhs_number", "nhs_number_status"};
+    const std::string rid(store.dialect().RowIdColumn());
+    std::vector<std::string> cols = {rid, "nhs_number", "nhs_number_status"};
     const std::string_view* fields[] = {&src.given_name, &src.family_name, &src.birth_date,
                                         &src.sex, &src.postcode};
     const Field canon[] = {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
                            Field::kPostcode};
     if (sc.traceable) {
-      for (const std::string_view* f : fields) cols.emplace_back(f->empty() ? "rowid" : *f);
+      for (const std::string_view* f : fields)
+        cols.emplace_back(f->empty() ? std::string_view(rid) : *f);
     }
     std::vector<RowRef>* refs = nullptr;
     if (sc.traceable) {

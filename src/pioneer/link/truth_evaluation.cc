@@ -48,8 +48,8 @@ StatusOr<TraceAccuracy> EvaluateTracingAgainstTruth(store::Store& store,
 
   TraceAccuracy acc;
   acc.table = std::string(table);
-  const std::vector<std::string> cols = {"rowid", std::string(id_column), "nhs_number",
-                                         "nhs_number_status"};
+  const std::vector<std::string> cols = {std::string(store.dialect().RowIdColumn()),
+                                         std::string(id_column), "nhs_number", "nhs_number_status"};
   PIONEER_RETURN_IF_ERROR(store.Scan(table, cols, [&](const store::RowView& r) {
     ++acc.records;
     const bool valid = r.Text(3) == "valid";

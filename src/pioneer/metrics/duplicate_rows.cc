@@ -23,7 +23,7 @@ StatusOr<std::vector<int64_t>> DuplicateRowIds(store::Store& store, const std::s
     return InvalidArgumentError("metrics: no extract format for table '" + table + "'");
   }
   if (!store.HasTable(table)) return dups;
-  std::vector<std::string> cols = {"rowid"};
+  std::vector<std::string> cols = {std::string(store.dialect().RowIdColumn())};
   cols.insert(cols.end(), fields.begin(), fields.end());
   // (hash a, hash b, rowid) per row; sorted, equal hashes are copies, the lowest rowid first.
   std::vector<std::tuple<uint64_t, uint64_t, int64_t>> rows;

@@ -44,13 +44,14 @@ std::string EventStart(const std::string& table) {
   return spec ? std::string(spec->event.start) : std::string();
 }
 
-// Exact duplicate rows (duplicate_rows.h): only the first copy (lowest rowid) is read.
-std::string DistinctRows(const std::string& table) {
+// Exact duplicate rows (duplicate_rows.h): only the first copy (lowest row id) is read.
+std::string DistinctRows(const store::SqlDialect& sd, const std::string& table) {
   std::vector<std::string> fields = DuplicateKeyFields(table);
   if (fields.empty()) return "";
   std::string keys;
   for (size_t i = 0; i < fields.size(); ++i) keys += (i ? ", " : "") + TextCol("u", fields[i]);
-  return fmt::format(" AND a._rid IN (SELECT min(u.rowid) FROM \"{}\" u GROUP BY {})", table, keys);
+  return fmt::format(" AND a._rid IN (SELECT min({}) FROM \"{}\" u GROUP BY {})", sd.RowId("u"),
+                     table, keys);
 }
 
 // True when `e` reads a PDS date (kPersonDate): its rendering joins the person rows as `ps`.
@@ -64,7 +65,7 @@ bool UsesPerson(const Expr& e) {
 }
 
 // The aggregate of one record column over the matching rows `a` of its source.
-std::string Aggregate(const ColumnSpec& c, int32_t day) {
+std::string Aggregate(const store::SqlDialect& sd, const ColumnSpec& c, int32_t day) {
   const std::string value = c.value_field.empty() ? c.date_field : c.value_field;
   const std::string integer = fmt::format("(CASE WHEN {} <> '' THEN CAST(a.\"{}\" AS INTEGER) END)",
                                           TextCol("a", value), value);
@@ -87,11 +88,9 @@ std::string Aggregate(const ColumnSpec& c, int32_t day) {
       const bool open_window = c.hi >= kUnbounded;
       const std::string end = open_window ? "" : Iso(static_cast<int64_t>(day) + c.hi + 1);
       const std::string stop =
-          open_window ? to : fmt::format("min(coalesce({0}, {1}), {1})", to, end);
-      return fmt::format(
-          "coalesce(sum(CASE WHEN {0} IS NULL OR {1} IS NULL THEN 0 ELSE max(0, CAST(round("
-          "julianday({1}) - julianday({0})) AS INTEGER)) END), 0)",
-          from, stop);
+          open_window ? to : sd.Least(fmt::format("coalesce({}, {})", to, end), end);
+      return fmt::format("coalesce(sum(CASE WHEN {} IS NULL OR {} IS NULL THEN 0 ELSE {} END), 0)",
+                         from, stop, sd.Greatest("0", sd.DaysFromTo(from, stop)));
     }
     default:
       return "NULL";
@@ -103,6 +102,7 @@ std::string Aggregate(const ColumnSpec& c, int32_t day) {
 StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
   PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
+  const store::SqlDialect& sd = store_.dialect();
   const int32_t day = spec.index_date.days_since_epoch();
   std::set<std::string> tables;
   std::vector<std::string> timeline_tables;
@@ -126,7 +126,7 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
   std::string pop = fmt::format(
       "SELECT a._pkey AS _pkey FROM cand a CROSS JOIN periods p LEFT JOIN person ps ON "
       "ps.nhs_number = a._pkey WHERE ({})",
-      sql_internal::RenderRecordPredicate(spec.population, "a", "everyone", has, &tables,
+      sql_internal::RenderRecordPredicate(sd, spec.population, "a", "everyone", has, &tables,
                                           /*top=*/true));
   if (spec.exclude_objections && has("ig_objections")) {
     pop += " AND a._pkey NOT IN (SELECT o.nhs_number FROM ig_objections o)";
@@ -196,23 +196,23 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
     }
     if (c.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", date, Iso(int64_t{day} + c.lo));
     if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
-    where +=
-        " AND (" + sql_internal::RenderRecordPredicate(c.where, "a", c.source, has, &tables) + ")";
-    if (spec.distinct_rows) where += DistinctRows(c.source);
+    where += " AND (" +
+             sql_internal::RenderRecordPredicate(sd, c.where, "a", c.source, has, &tables) + ")";
+    if (spec.distinct_rows) where += DistinctRows(sd, c.source);
     ctes += fmt::format(
         ", {} AS MATERIALIZED (SELECT CAST(a._pkey AS TEXT) AS k, {} AS v FROM \"v_{}\" a CROSS "
         "JOIN periods p{} "
         "WHERE {} GROUP BY a._pkey)",
-        cte, Aggregate(c, day), c.source,
+        cte, Aggregate(sd, c, day), c.source,
         UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "", where);
   }
 
   std::string views;
   for (const auto& t : tables) {
-    if (has(t)) views += sql_internal::SourceViewCte(t, has("record_links")) + ", ";
+    if (has(t)) views += sql_internal::SourceViewCte(sd, t, has("record_links")) + ", ";
   }
   const std::string person =
-      has("pds") ? sql_internal::PersonRowsSql()
+      has("pds") ? sql_internal::PersonRowsSql(sd)
                  : "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
                    "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
   const std::string sql = fmt::format(

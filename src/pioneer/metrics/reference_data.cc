@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
 
 #include "pioneer/base/csv_reader.h"
+#include "pioneer/base/date.h"
 #include "pioneer/metrics/duplicate_rows.h"
 #include "pioneer/store/objections.h"
 
@@ -180,6 +182,20 @@ Status LoadRateTablesCsv(const std::string& path, ReferenceData& ref) {
 
 namespace {
 
+// SQL's CAST(text AS INTEGER): optional leading spaces and sign, then the longest run of
+// digits; 0 when there are none.
+int64_t LeadingInteger(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  int64_t v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && v < (int64_t{1} << 58); ++i) {
+    v = v * 10 + (s[i] - '0');
+  }
+  return negative ? -v : v;
+}
+
 // ReferenceData::registered and registered_groups: for each FY start year, the people with a
 // valid NHS Number's first PDS current row (by rowid) who were born on or before 1 April, not
 // dead by then, and registered with a practice that day (the registration open on 1 April
@@ -201,53 +217,60 @@ namespace {
 //     g.nhs_number = p.nhs_number AND g.rn = 1 WHERE p.rn = 1 AND p.birth_date IS NOT NULL AND
 //     p.birth_date <= ?1 AND (p.death_date IS NULL OR p.death_date = '' OR p.death_date > ?1)
 //     GROUP BY 1, 2, 3, 4
-// SQLite itself still parses the dates (strftime) and the sex (CAST), so a malformed value
-// is read exactly as the SQL reads it (an age or sex of NULL counts as 0).
+// The dates and the sex are parsed here, not by the database (no SQLite strftime, so any
+// backend runs the two portable statements): a birth date is base/date's strict ISO date,
+// which is what ingest stores (a value it cannot parse gives age 0, as strftime's NULL did);
+// the sex is read as SQL's CAST(sex AS INTEGER) reads text (LeadingInteger; NULL is 0).
 Status LoadRegistered(store::Store& store, ReferenceData& r) {
+  const std::string rid(store.dialect().RowIdColumn());
   struct Person {
     int64_t sex = 0;            // CAST(sex AS INTEGER); 0 for NULL
     bool has_birth = false;     // birth_date IS NOT NULL
     std::string birth;          // birth_date text
-    bool birth_parsed = false;  // strftime('%Y', birth_date) IS NOT NULL
+    bool birth_parsed = false;  // birth_date is an ISO date
     int64_t birth_year = 0;
-    std::string birth_md;  // strftime('%m-%d', birth_date)
-    std::string death;     // "" for NULL or ''
-    std::string lsoa;      // coalesce(lsoa_code, '')
+    int birth_md = 0;   // month * 100 + day of birth_date
+    std::string death;  // "" for NULL or ''
+    std::string lsoa;   // coalesce(lsoa_code, '')
   };
   std::unordered_map<std::string, Person> people;
   PIONEER_RETURN_IF_ERROR(store.Query(
-      "SELECT nhs_number, CAST(sex AS INTEGER), birth_date, CAST(strftime('%Y', birth_date) AS "
-      "INTEGER), strftime('%m-%d', birth_date), coalesce(death_date, ''), "
-      "coalesce(lsoa_code, '') FROM pds WHERE nhs_number_status = 'valid' AND record_type = "
-      "'current' AND nhs_number IS NOT NULL ORDER BY rowid",
+      "SELECT nhs_number, sex, birth_date, coalesce(death_date, ''), coalesce(lsoa_code, '') "
+      "FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current' AND nhs_number "
+      "IS NOT NULL ORDER BY " +
+          rid,
       {}, [&](const store::RowView& row) {
         auto [it, added] = people.try_emplace(std::string(row.Text(0)));
-        if (!added) return;  // the first current row (by rowid) is the person's
+        if (!added) return;  // the first current row (by row id) is the person's
         Person& p = it->second;
-        p.sex = row.Int(1);
+        p.sex = LeadingInteger(row.Text(1));
         p.has_birth = !row.IsNull(2);
         p.birth = std::string(row.Text(2));
-        p.birth_parsed = !row.IsNull(3) && !row.IsNull(4);
-        p.birth_year = row.Int(3);
-        p.birth_md = std::string(row.Text(4));
-        p.death = std::string(row.Text(5));
-        p.lsoa = std::string(row.Text(6));
+        if (std::optional<Date> birth = Date::ParseIso(p.birth)) {
+          p.birth_parsed = true;
+          p.birth_year = birth->year();
+          p.birth_md = birth->month() * 100 + birth->day();
+        }
+        p.death = std::string(row.Text(3));
+        p.lsoa = std::string(row.Text(4));
       }));
   struct Registration {
     std::string nhs, practice, start, end;  // end "" for NULL or ''
-    int64_t rowid = 0;
+    int64_t row_id = 0;
   };
   std::vector<Registration> regs;
   PIONEER_RETURN_IF_ERROR(store.Query(
       "SELECT nhs_number, coalesce(gp_practice_code, ''), registration_start_date, "
-      "coalesce(registration_end_date, ''), rowid FROM gp_registrations WHERE "
-      "nhs_number_status = 'valid' AND nhs_number IS NOT NULL AND registration_start_date IS "
-      "NOT NULL ORDER BY rowid",
+      "coalesce(registration_end_date, ''), " +
+          rid +
+          " FROM gp_registrations WHERE nhs_number_status = 'valid' AND nhs_number IS NOT NULL "
+          "AND registration_start_date IS NOT NULL ORDER BY " +
+          rid,
       {}, [&](const store::RowView& row) {
         regs.push_back({std::string(row.Text(0)), std::string(row.Text(1)),
                         std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4)});
       }));
-  // Each person's registrations together, in rowid order.
+  // Each person's registrations together, in row-id order.
   std::stable_sort(regs.begin(), regs.end(),
                    [](const Registration& a, const Registration& b) { return a.nhs < b.nhs; });
   // Each person's registrations [first, last) and PDS row, found once for every year.
@@ -274,7 +297,7 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
       for (size_t k = grp.first; k < grp.last; ++k) {
         const Registration& g = regs[k];
         if (!(g.start <= day) || !(g.end.empty() || g.end > day)) continue;
-        if (!best || g.start > best->start || (g.start == best->start && g.rowid > best->rowid)) {
+        if (!best || g.start > best->start || (g.start == best->start && g.row_id > best->row_id)) {
           best = &g;
         }
       }
@@ -284,7 +307,7 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
       const int sex = static_cast<int>(p.sex);
       if (sex != 1 && sex != 2) continue;
       // "04-01" < birth month-day: the birthday is still to come this year.
-      const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > "04-01") : 0;
+      const int64_t age64 = p.birth_parsed ? (year - p.birth_year) - (p.birth_md > 401) : 0;
       const int age = static_cast<int>(std::min<int64_t>(age64, 90));
       if (age < 0) continue;
       const size_t cell = static_cast<size_t>((sex - 1) * 91 + age);
@@ -348,15 +371,17 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
   if (store.HasTable("organisations")) {
     Status st = store.Query(
         "SELECT ods_code, parent_code FROM organisations WHERE organisation_type = 'gp_practice' "
-        "AND parent_code IS NOT NULL AND parent_code <> '' ORDER BY rowid",
+        "AND parent_code IS NOT NULL AND parent_code <> '' ORDER BY " +
+            std::string(store.dialect().RowIdColumn()),
         {}, [&](const store::RowView& row) {
           r.practice_ccg[std::string(row.Text(0))] = std::string(row.Text(1));
         });
     if (!st.ok()) return st;
   }
   if (store.HasTable("lsoa")) {
-    Status st = store.Query("SELECT lsoa_code, imd_decile, la_code FROM lsoa ORDER BY rowid", {},
-                            [&](const store::RowView& row) {
+    Status st = store.Query("SELECT lsoa_code, imd_decile, la_code FROM lsoa ORDER BY " +
+                                std::string(store.dialect().RowIdColumn()),
+                            {}, [&](const store::RowView& row) {
                               r.lsoa_imd[std::string(row.Text(0))] = static_cast<int>(row.Int(1));
                               r.lsoa_la[std::string(row.Text(0))] = std::string(row.Text(2));
                             });

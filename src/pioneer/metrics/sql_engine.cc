@@ -15,55 +15,7 @@ namespace {
 
 using HasTable = std::function<bool(const std::string&)>;
 
-thread_local SqlDialect g_dialect = SqlDialect::kSqlite;
-struct DialectScope {
-  SqlDialect saved;
-  explicit DialectScope(SqlDialect d) : saved(g_dialect) { g_dialect = d; }
-  ~DialectScope() { g_dialect = saved; }
-};
-bool Lite() { return g_dialect == SqlDialect::kSqlite; }
-const char* True() { return Lite() ? "1" : "TRUE"; }
-const char* False() { return Lite() ? "0" : "FALSE"; }
-std::string AsDate(const std::string& x) {
-  return g_dialect == SqlDialect::kPostgres ? "(" + x + ")::date" : "CAST(" + x + " AS DATE)";
-}
-// ISO text of a date expression.
-std::string IsoOf(const std::string& date) {
-  return g_dialect == SqlDialect::kPostgres ? "to_char(" + date + ", 'YYYY-MM-DD')"
-                                            : "strftime(" + date + ", '%Y-%m-%d')";
-}
-std::string Greatest(const std::string& a, const std::string& b) {
-  return fmt::format("{}({}, {})", Lite() ? "max" : "GREATEST", a, b);
-}
-std::string Least(const std::string& a, const std::string& b) {
-  return fmt::format("{}({}, {})", Lite() ? "min" : "LEAST", a, b);
-}
-// Whole days from a to b (ISO texts).
-std::string DaysFromTo(const std::string& a, const std::string& b) {
-  if (Lite()) return fmt::format("CAST(round(julianday({}) - julianday({})) AS INTEGER)", b, a);
-  if (g_dialect == SqlDialect::kPostgres) return fmt::format("({} - {})", AsDate(b), AsDate(a));
-  return fmt::format("date_diff('day', {}, {})", AsDate(a), AsDate(b));
-}
-std::string YearOf(const std::string& x) {
-  if (Lite()) return fmt::format("CAST(strftime('%Y', {}) AS INTEGER)", x);
-  return fmt::format("CAST(extract(year FROM {}) AS INTEGER)", AsDate(x));
-}
-std::string MonthOf(const std::string& x) {
-  if (Lite()) return fmt::format("CAST(strftime('%m', {}) AS INTEGER)", x);
-  return fmt::format("CAST(extract(month FROM {}) AS INTEGER)", AsDate(x));
-}
-std::string MonthDayOf(const std::string& x) {  // "MM-DD"
-  if (Lite()) return fmt::format("strftime('%m-%d', {})", x);
-  return fmt::format("substr(CAST({} AS TEXT), 6, 5)", x);
-}
-std::string WeekdayOf(const std::string& x) {  // 0 = Sunday .. 6 = Saturday
-  if (Lite()) return fmt::format("CAST(strftime('%w', {}) AS INTEGER)", x);
-  return fmt::format("CAST(extract(dow FROM {}) AS INTEGER)", AsDate(x));
-}
-std::string RowId(const std::string& alias) { return alias + (Lite() ? ".rowid" : "._rowid"); }
-std::string IntDiv(const std::string& a, int b) {
-  return "(" + a + (g_dialect == SqlDialect::kDuckDb ? " // " : " / ") + std::to_string(b) + ")";
-}
+using store::SqlDialect;
 
 std::string Quote(std::string_view s) {
   std::string out = "'";
@@ -87,20 +39,16 @@ std::string DateCol(const std::string& alias, const std::string& f) {
   return fmt::format("NULLIF(CAST({}.\"{}\" AS TEXT), '')", alias, f);
 }
 
-std::string Shift(const std::string& day, int64_t n) {
-  if (n == 0) return day;
-  if (Lite()) return fmt::format("date({}, '{:+d} days')", day, n);
-  return IsoOf(fmt::format("({} + {})", AsDate(day), n));
-}
-
-std::string AgeYearsSql(const std::string& birth, const std::string& at) {
+std::string AgeYearsSql(const SqlDialect& sd, const std::string& birth, const std::string& at) {
   return fmt::format(
       "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE {2} END)", birth, at,
-      Greatest("0", fmt::format("({} - {}) - (CASE WHEN {} < {} THEN 1 ELSE 0 END)", YearOf(at),
-                                YearOf(birth), MonthDayOf(at), MonthDayOf(birth))));
+      sd.Greatest("0",
+                  fmt::format("({} - {}) - (CASE WHEN {} < {} THEN 1 ELSE 0 END)", sd.YearOf(at),
+                              sd.YearOf(birth), sd.MonthDayOf(at), sd.MonthDayOf(birth))));
 }
 
 struct RenderCtx {
+  const SqlDialect& sd;
   HasTable has_table;
   int depth = 0;
   std::set<std::string>* tables = nullptr;  // source views the statement needs
@@ -120,27 +68,27 @@ bool UsesPerson(const Expr& e) {
 // person the record is placed on, exactly as the timeline places it - the traced number of a
 // usable `pioneer link` decision (record_links: automatic or accepted), else the record's own
 // number when valid, else NULL (not placed).
-std::string SourceView(const std::string& table, bool has_links) {
+std::string SourceView(const SqlDialect& sd, const std::string& table, bool has_links) {
   std::string own = "CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END";
   std::string key = has_links
                         ? fmt::format(
                               "coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE "
                               "l.source_table = {} AND l.row_id = {} AND {} LIMIT 1), {})",
-                              Quote(table), RowId("t"), store::UsableLinkSql("l"), own)
+                              Quote(table), sd.RowId("t"), store::UsableLinkSql("l"), own)
                         : own;
   // MATERIALIZED: the person key becomes a column the planner can index for the joins of
   // decorrelated relations (SQLite builds an automatic index; it cannot index an expression).
   return fmt::format(
       "\"v_{0}\" AS MATERIALIZED (SELECT t.*, {2} AS _rid, {1} AS _pkey FROM \"{0}\" t)", table,
-      key, RowId("t"));
+      key, sd.RowId("t"));
 }
 
-// PDS current rows, one per valid NHS Number (the first by rowid), as the timeline reads them.
-std::string PersonRows() {
+// PDS current rows, one per valid NHS Number (the first by row id), as the timeline reads them.
+std::string PersonRows(const SqlDialect& sd) {
   return "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
          "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
          "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
-         RowId("pds") +
+         sd.RowId("pds") +
          ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
          "q WHERE rn = 1";
 }
@@ -151,19 +99,20 @@ std::string Anchor(const Relation& r, const std::string& a) {
   return DateCol(a, r.anchor);
 }
 
-std::string WindowSql(const std::string& v, const std::string& anchor, const Relation& r) {
+std::string WindowSql(const SqlDialect& sd, const std::string& v, const std::string& anchor,
+                      const Relation& r) {
   std::string s = fmt::format("{} IS NOT NULL AND {} IS NOT NULL", v, anchor);
-  if (r.lo > -kUnbounded) s += fmt::format(" AND {} >= {}", v, Shift(anchor, r.lo));
-  if (r.hi < kUnbounded) s += fmt::format(" AND {} <= {}", v, Shift(anchor, r.hi));
+  if (r.lo > -kUnbounded) s += fmt::format(" AND {} >= {}", v, sd.ShiftDays(anchor, r.lo));
+  if (r.hi < kUnbounded) s += fmt::format(" AND {} <= {}", v, sd.ShiftDays(anchor, r.hi));
   return s;
 }
 
 std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
   switch (e.kind) {
     case Expr::Kind::kTrue:
-      return True();
+      return ctx.sd.True();
     case Expr::Kind::kIn: {
-      if (e.values.empty()) return False();
+      if (e.values.empty()) return ctx.sd.False();
       std::string list;
       for (size_t i = 0; i < e.values.size(); ++i) list += (i ? ", " : "") + Quote(e.values[i]);
       return fmt::format("{} IN ({})", TextField(a, e.fields[0]), list);
@@ -177,17 +126,17 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
           s += fmt::format("substr({}, 1, {}) = {}", TextField(a, f), p.size(), Quote(p));
         }
       }
-      return s.empty() ? std::string(False()) : "(" + s + ")";
+      return s.empty() ? std::string(ctx.sd.False()) : "(" + s + ")";
     }
     case Expr::Kind::kContains: {
       std::string s;
       for (const auto& part : e.values) {
         if (part.empty()) continue;
         if (!s.empty()) s += " OR ";
-        s += fmt::format("{}({}, {}) > 0", Lite() ? "instr" : "strpos", TextField(a, e.fields[0]),
+        s += fmt::format("{}({}, {}) > 0", ctx.sd.FindFunction(), TextField(a, e.fields[0]),
                          Quote(part));
       }
-      return s.empty() ? std::string(False()) : "(" + s + ")";
+      return s.empty() ? std::string(ctx.sd.False()) : "(" + s + ")";
     }
     case Expr::Kind::kIntRange:
       return fmt::format(
@@ -197,15 +146,15 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       return fmt::format("({} <> '')", TextField(a, e.fields[0]));
     case Expr::Kind::kDaysBetween: {
       std::string from = DateCol(a, e.fields[0]), to = DateCol(a, e.fields[1]);
-      std::string diff = DaysFromTo(from, to);
+      std::string diff = ctx.sd.DaysFromTo(from, to);
       std::string s =
           fmt::format("{} IS NOT NULL AND {} IS NOT NULL AND {} >= {}", from, to, diff, e.lo);
       if (e.hi < kUnbounded) s += fmt::format(" AND {} <= {}", diff, e.hi);
-      return "coalesce((" + s + "), " + False() + ")";
+      return "coalesce((" + s + "), " + ctx.sd.False() + ")";
     }
     case Expr::Kind::kAnd:
     case Expr::Kind::kOr: {
-      if (e.children.empty()) return e.kind == Expr::Kind::kAnd ? True() : False();
+      if (e.children.empty()) return e.kind == Expr::Kind::kAnd ? ctx.sd.True() : ctx.sd.False();
       std::string s;
       for (size_t i = 0; i < e.children.size(); ++i) {
         if (i) s += e.kind == Expr::Kind::kAnd ? " AND " : " OR ";
@@ -217,11 +166,12 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       return "NOT (" + Render(e.children[0], a, ctx) + ")";
     case Expr::Kind::kPersonDate: {
       std::string v = fmt::format("NULLIF(CAST(ps.\"{}\" AS TEXT), '')", e.relation.date_field);
-      return "coalesce((" + WindowSql(v, Anchor(e.relation, a), e.relation) + "), " + False() + ")";
+      return "coalesce((" + WindowSql(ctx.sd, v, Anchor(e.relation, a), e.relation) + "), " +
+             ctx.sd.False() + ")";
     }
     case Expr::Kind::kExists: {
       const Relation& r = e.relation;
-      if (!ctx.has_table(r.source)) return False();
+      if (!ctx.has_table(r.source)) return ctx.sd.False();
       RenderCtx sub = ctx;
       sub.depth = ctx.depth + 1;
       sub.source = r.source;
@@ -246,10 +196,10 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
       std::string rel;
       switch (r.kind) {
         case Relation::Kind::kStartsWithin:
-          rel = WindowSql(v, anchor, r);
+          rel = WindowSql(ctx.sd, v, anchor, r);
           break;
         case Relation::Kind::kOpenOn: {
-          std::string day = Shift(anchor, r.lo);
+          std::string day = ctx.sd.ShiftDays(anchor, r.lo);
           std::string end = DateCol(ra, r.end_field);
           rel = fmt::format(
               "{0} IS NOT NULL AND {1} IS NOT NULL AND {0} <= {1} AND ({2} IS NULL "
@@ -268,7 +218,8 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
         return fmt::format(
             "({0}._rid, p.idx) IN (SELECT {1}._rid, {2}.idx FROM cand {1} JOIN periods {2} "
             "ON {5} JOIN \"v_{4}\" {6} ON {6}._pkey = {1}._pkey WHERE ({7}) AND ({8}))",
-            a, xa, qa, ctx.source, r.source, True(), ra, rel, Render(e.children[0], ra, sub));
+            a, xa, qa, ctx.source, r.source, ctx.sd.True(), ra, rel,
+            Render(e.children[0], ra, sub));
       }
       if (decorrelate) {
         return fmt::format(
@@ -281,7 +232,7 @@ std::string Render(const Expr& e, const std::string& a, const RenderCtx& ctx) {
           r.source, ra, a, rel, Render(e.children[0], ra, sub));
     }
   }
-  return False();
+  return ctx.sd.False();
 }
 
 std::string FieldOrPerson(const std::string& f, const std::string& person_col) {
@@ -307,7 +258,7 @@ std::string PracticeSql(const MetricDefinition& d, const HasTable& has) {
       DateCol("g", "registration_end_date"), person);
 }
 
-std::string AgeSql(const MetricDefinition& d) {
+std::string AgeSql(const SqlDialect& sd, const MetricDefinition& d) {
   std::string birth = d.birth_field == kPersonField ? "NULLIF(CAST(ps.birth_date AS TEXT), '')"
                                                     : DateCol("a", d.birth_field);
   switch (d.age_rule) {
@@ -318,16 +269,16 @@ std::string AgeSql(const MetricDefinition& d) {
           "WHEN {0} < 0 THEN 0 ELSE {0} END)",
           "CAST(" + Col("a", d.age_field) + " AS INTEGER)");
     case AgeRule::kAtDateField:
-      return AgeYearsSql(birth, DateCol("a", d.age_date_field));
+      return AgeYearsSql(sd, birth, DateCol("a", d.age_date_field));
     case AgeRule::kAtFinancialYearEnd: {
       std::string pd = DateCol("a", d.period_field);
-      return AgeYearsSql(birth,
+      return AgeYearsSql(sd, birth,
                          fmt::format("(CAST({} + (CASE WHEN {} >= 4 THEN 1 ELSE 0 END) AS TEXT) || "
                                      "'-03-31')",
-                                     YearOf(pd), MonthOf(pd)));
+                                     sd.YearOf(pd), sd.MonthOf(pd)));
     }
     case AgeRule::kAtPeriodEnd:
-      return AgeYearsSql(birth, "p.last_day");
+      return AgeYearsSql(sd, birth, "p.last_day");
   }
   return "NULL";
 }
@@ -337,13 +288,14 @@ std::string SexSql(const MetricDefinition& d) {
                      FieldOrPerson(d.sex_field, "sex"));
 }
 
-std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has) {
+std::string GroupSql(const SqlDialect& sd, Breakdown b, const MetricDefinition& d,
+                     const HasTable& has) {
   if (d.profile == Profile::kProviderWeekday) {
     return fmt::format(
         "({} || '|' || (CASE {} WHEN 1 THEN 'Mon' WHEN 2 THEN 'Tue' WHEN 3 THEN 'Wed' WHEN 4 "
         "THEN 'Thu' WHEN 5 THEN 'Fri' WHEN 6 THEN 'Sat' ELSE 'Sun' END))",
         d.provider_field.empty() ? std::string("'all'") : TextField("a", d.provider_field),
-        WeekdayOf(DateCol("a", d.period_field)));
+        sd.WeekdayOf(DateCol("a", d.period_field)));
   }
   std::string practice = PracticeSql(d, has);
   std::string lsoa = FieldOrPerson(d.lsoa_field, "lsoa_code");
@@ -354,7 +306,7 @@ std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has
       return fmt::format("(CASE {} WHEN 1 THEN 'male' WHEN 2 THEN 'female' ELSE 'unknown' END)",
                          SexSql(d));
     case Breakdown::kAgeBand: {
-      std::string age = AgeSql(d);
+      std::string age = AgeSql(sd, d);
       std::string s = fmt::format("(CASE WHEN {} IS NULL THEN 'unknown'", age);
       for (const auto& [lo, hi] : AgeBands()) {
         s += fmt::format(" WHEN {} BETWEEN {} AND {} THEN '{}'", age, lo, hi, AgeBandLabel(lo));
@@ -369,24 +321,24 @@ std::string GroupSql(Breakdown b, const MetricDefinition& d, const HasTable& has
           "coalesce((SELECT o.parent_code FROM organisations o WHERE o.ods_code = {} AND "
           "o.organisation_type = 'gp_practice' AND o.parent_code IS NOT NULL AND o.parent_code "
           "<> '' ORDER BY {} DESC LIMIT 1), 'unallocated')",
-          practice, RowId("o"));
+          practice, sd.RowId("o"));
     case Breakdown::kDeprivation:
       if (!has("lsoa")) return "'unallocated'";
       return fmt::format(
           "coalesce((SELECT CAST(l.imd_decile AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER "
           "BY {} DESC LIMIT 1), 'unallocated')",
-          lsoa, RowId("l"));
+          lsoa, sd.RowId("l"));
     case Breakdown::kHwb:
       if (!has("lsoa")) return "'unallocated'";
       return fmt::format(
           "coalesce((SELECT CAST(l.la_code AS TEXT) FROM lsoa l WHERE l.lsoa_code = {} ORDER BY "
           "{} DESC LIMIT 1), 'unallocated')",
-          lsoa, RowId("l"));
+          lsoa, sd.RowId("l"));
   }
   return "'all'";
 }
 
-std::string MembershipSql(const MetricDefinition& d) {
+std::string MembershipSql(const SqlDialect& sd, const MetricDefinition& d) {
   std::string pf = DateCol("a", d.period_field);
   switch (d.period_mode) {
     case PeriodMode::kDateInPeriod:
@@ -394,15 +346,15 @@ std::string MembershipSql(const MetricDefinition& d) {
     case PeriodMode::kOverlapsPeriod: {
       std::string pe = DateCol("a", d.period_end_field);
       return fmt::format("{0} < p.end_day AND ({1} IS NULL OR {2} > p.first_day)", pf, pe,
-                         Greatest(pe, Shift(pf, 1)));
+                         sd.Greatest(pe, sd.ShiftDays(pf, 1)));
     }
     case PeriodMode::kAsAtPeriodEnd:
       return fmt::format("{} < p.end_day", pf);
   }
-  return False();
+  return sd.False();
 }
 
-std::string ValueSql(const MetricDefinition& d) {
+std::string ValueSql(const SqlDialect& sd, const MetricDefinition& d) {
   std::string pf = DateCol("a", d.period_field);
   switch (d.measure) {
     case Measure::kRecords:
@@ -410,13 +362,13 @@ std::string ValueSql(const MetricDefinition& d) {
       return "1";
     case Measure::kDaysInPeriod: {
       std::string pe = DateCol("a", d.period_end_field);
-      return Greatest(
-          "0", DaysFromTo(Greatest(pf, "p.first_day"),
-                          fmt::format("(CASE WHEN {} IS NULL THEN p.end_day ELSE {} END)", pe,
-                                      Least(pe, "p.end_day"))));
+      return sd.Greatest(
+          "0", sd.DaysFromTo(sd.Greatest(pf, "p.first_day"),
+                             fmt::format("(CASE WHEN {} IS NULL THEN p.end_day ELSE {} END)", pe,
+                                         sd.Least(pe, "p.end_day"))));
     }
     case Measure::kDaysBetween:
-      return Greatest("0", DaysFromTo(DateCol("a", d.value_from_field), pf));
+      return sd.Greatest("0", sd.DaysFromTo(DateCol("a", d.value_from_field), pf));
   }
   return "1";
 }
@@ -424,7 +376,7 @@ std::string ValueSql(const MetricDefinition& d) {
 // Exact duplicate rows (duplicate_rows.h, the quality report's definition): only the first
 // copy (lowest rowid) of rows equal in every extract field is counted. A count of distinct
 // persons cannot change, so persons-measured definitions skip the grouping.
-std::string DistinctRowsSql(const MetricDefinition& d) {
+std::string DistinctRowsSql(const SqlDialect& sd, const MetricDefinition& d) {
   if (d.measure == Measure::kPersons) return "";
   std::vector<std::string> fields = DuplicateKeyFields(d.source);
   if (fields.empty()) return "";
@@ -432,12 +384,12 @@ std::string DistinctRowsSql(const MetricDefinition& d) {
   for (size_t i = 0; i < fields.size(); ++i) {
     keys += (i ? ", " : "") + TextField("u", fields[i]);
   }
-  return fmt::format(" AND a._rid IN (SELECT min({}) FROM \"{}\" u GROUP BY {})", RowId("u"),
+  return fmt::format(" AND a._rid IN (SELECT min({}) FROM \"{}\" u GROUP BY {})", sd.RowId("u"),
                      d.source, keys);
 }
 
 // One row per (record, period) measured: pidx, rid, grp, band, sex_cell, val.
-std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
+std::string RowsSql(const SqlDialect& sd, const MetricDefinition& d, const Expr& predicate,
                     const std::vector<LabelledPeriod>& periods, Breakdown b, const HasTable& has) {
   std::string values;
   for (size_t i = 0; i < periods.size(); ++i) {
@@ -449,11 +401,11 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   // read it: a definition that reads only the record never joins a person's fields.
   std::string person =
       has("pds") && !ReadsOnlyTheRecord(d, predicate)
-          ? PersonRows()
+          ? PersonRows(sd)
           : std::string(
                 "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
                 "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE ") +
-                False();
+                sd.False();
   // Placed records only, unless the definition counts unplaced ones by the record's own fields.
   std::string where =
       fmt::format("{}{} IS NOT NULL", d.count_unplaced ? "" : "a._pkey IS NOT NULL AND ",
@@ -462,7 +414,7 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
     std::string m;
     for (size_t i = 0; i < d.months.size(); ++i)
       m += fmt::format("{}{}", i ? ", " : "", d.months[i]);
-    where += fmt::format(" AND {} IN ({})", MonthOf(DateCol("a", d.period_field)), m);
+    where += fmt::format(" AND {} IN ({})", sd.MonthOf(DateCol("a", d.period_field)), m);
   }
   if (d.measure == Measure::kDaysBetween) {
     where += fmt::format(" AND {} IS NOT NULL", DateCol("a", d.value_from_field));
@@ -470,13 +422,13 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   if (d.exclude_objections && has("ig_objections")) {
     where += " AND (a._pkey IS NULL OR a._pkey NOT IN (SELECT o.nhs_number FROM ig_objections o))";
   }
-  where += DistinctRowsSql(d);
+  where += DistinctRowsSql(sd, d);
   std::set<std::string> tables = {d.source};
   if (d.practice_field == kPracticeAtEvent && has("gp_registrations") &&
       (b == Breakdown::kPractice || b == Breakdown::kCcg)) {
     tables.insert("gp_registrations");
   }
-  RenderCtx ctx{has, 0, &tables, d.source, true};
+  RenderCtx ctx{sd, has, 0, &tables, d.source, true};
   // Records are filtered once (materialised, `cand`) before the join with the periods by
   // every top-level condition that does not read the period; the conditions that do
   // (relations anchored on the period's first/last day) are tested per (record, period).
@@ -500,13 +452,13 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
   std::string cand = fmt::format(
       "SELECT a.* FROM \"v_{}\" a LEFT JOIN person ps ON ps.nhs_number = a._pkey WHERE {}{}",
       d.source, where, fixed_pred.empty() ? "" : " AND " + fixed_pred);
-  std::string age = AgeSql(d);
+  std::string age = AgeSql(sd, d);
   std::string base = fmt::format(
       "SELECT p.idx AS pidx, a._rid AS rid, a._pkey AS person, {} AS pdate, {} AS age, "
       "{} AS sex_cell, {} AS grp, {} AS val FROM cand a JOIN periods p ON {} LEFT JOIN "
       "person ps ON ps.nhs_number = a._pkey{}",
-      DateCol("a", d.period_field), age, SexSql(d), GroupSql(b, d, has), ValueSql(d),
-      MembershipSql(d), period_dependent ? " WHERE " + period_pred : "");
+      DateCol("a", d.period_field), age, SexSql(d), GroupSql(sd, b, d, has), ValueSql(sd, d),
+      MembershipSql(sd, d), period_dependent ? " WHERE " + period_pred : "");
   std::string filtered = "SELECT * FROM base";
   if (d.age_lo >= 0) {
     filtered += fmt::format(" WHERE age IS NOT NULL AND age BETWEEN {} AND {}", d.age_lo, d.age_hi);
@@ -518,50 +470,55 @@ std::string RowsSql(const MetricDefinition& d, const Expr& predicate,
         "pdate, rid) AS rn FROM filtered) q WHERE rn = 1";
   }
   std::string views;
-  for (const auto& t : tables) views += SourceView(t, has("record_links")) + ", ";
+  for (const auto& t : tables) views += SourceView(sd, t, has("record_links")) + ", ";
   return fmt::format(
       "WITH periods(idx, first_day, end_day, last_day) AS (VALUES {}), {}person AS MATERIALIZED "
       "({}), cand AS MATERIALIZED ({}), base AS ({}), filtered AS ({}), chosen AS ({}) SELECT "
       "pidx, rid, grp, (CASE WHEN age IS NULL THEN -1 WHEN age >= 90 THEN 18 ELSE {} END) "
       "AS band, sex_cell, val FROM chosen",
-      values, views, person, cand, base, filtered, chosen, IntDiv("age", 5));
+      values, views, person, cand, base, filtered, chosen, sd.IntDiv("age", 5));
 }
 
 }  // namespace
 
 namespace sql_internal {
 
-std::string RenderRecordPredicate(const Expr& e, const std::string& alias,
-                                  const std::string& source, const HasTable& has_table,
-                                  std::set<std::string>* tables, bool top) {
-  RenderCtx ctx{has_table, 0, tables, source, top};
+std::string RenderRecordPredicate(const SqlDialect& dialect, const Expr& e,
+                                  const std::string& alias, const std::string& source,
+                                  const HasTable& has_table, std::set<std::string>* tables,
+                                  bool top) {
+  RenderCtx ctx{dialect, has_table, 0, tables, source, top};
   return Render(e, alias, ctx);
 }
 
-std::string SourceViewCte(const std::string& table, bool has_links) {
-  return SourceView(table, has_links);
+std::string SourceViewCte(const SqlDialect& dialect, const std::string& table, bool has_links) {
+  return SourceView(dialect, table, has_links);
 }
 
-std::string PersonRowsSql() { return PersonRows(); }
+std::string PersonRowsSql(const SqlDialect& dialect) { return PersonRows(dialect); }
 
 }  // namespace sql_internal
 
 std::string RenderPredicateSql(const Expr& e, const std::string& a) {
-  RenderCtx ctx{[](const std::string&) { return true; }, 0};
+  return RenderPredicateSql(e, a, SqlDialect::Sqlite());
+}
+
+std::string RenderPredicateSql(const Expr& e, const std::string& a, const SqlDialect& dialect) {
+  RenderCtx ctx{dialect, [](const std::string&) { return true; }, 0};
   return Render(e, a, ctx);
 }
 
 std::string RenderCountSql(const MetricDefinition& def, const Expr& predicate,
-                           const CountRequest& request, SqlDialect dialect,
+                           const CountRequest& request, const SqlDialect& dialect,
                            const std::function<bool(const std::string&)>& has_table) {
-  DialectScope scope(dialect);
-  return fmt::format("SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) q GROUP BY 1, 2, 3, 4",
-                     RowsSql(def, predicate, request.periods, request.breakdown, has_table));
+  return fmt::format(
+      "SELECT pidx, grp, band, sex_cell, sum(val) FROM ({}) q GROUP BY 1, 2, 3, 4",
+      RowsSql(dialect, def, predicate, request.periods, request.breakdown, has_table));
 }
 
 std::string SqlEngine::CountSql(const MetricDefinition& def, const Expr& predicate,
                                 const CountRequest& request) {
-  return RenderCountSql(def, predicate, request, SqlDialect::kSqlite,
+  return RenderCountSql(def, predicate, request, SqlDialect::Sqlite(),
                         [](const std::string&) { return true; });
 }
 
@@ -570,7 +527,7 @@ StatusOr<Counts> SqlEngine::Count(const MetricDefinition& def, const Expr& predi
   Counts counts;
   if (request.periods.empty() || !store_.HasTable(def.source)) return counts;
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
-  std::string sql = RenderCountSql(def, predicate, request, SqlDialect::kSqlite, has);
+  std::string sql = RenderCountSql(def, predicate, request, store_.dialect(), has);
   Status st = store_.Query(sql, {}, [&](const store::RowView& r) {
     CellKey k;
     k.period = static_cast<int>(r.Int(0));
@@ -592,7 +549,7 @@ StatusOr<std::vector<int64_t>> SqlEngine::NumeratorRows(const MetricDefinition& 
   if (!store_.HasTable(def.source)) return rows;
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
   std::string sql = fmt::format("SELECT rid FROM ({}) q{} ORDER BY rid",
-                                RowsSql(def, predicate, {period}, breakdown, has),
+                                RowsSql(store_.dialect(), def, predicate, {period}, breakdown, has),
                                 group.empty() ? "" : " WHERE grp = ?1");
   std::vector<store::Param> params;
   if (!group.empty()) params.push_back(store::Param::Of(group));

@@ -1,6 +1,6 @@
 // Internal to metrics: the pieces of SqlEngine's rendering (sql_engine.cc) that the
 // person-table SQL (person_table_sql.cc) reuses, so that both read records and predicates
-// through exactly the same SQL. SQLite dialect (what SqlEngine runs).
+// through exactly the same SQL, in the dialect they are given (the store's, for SqlEngine).
 #pragma once
 
 #include <functional>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pioneer/metrics/definition.h"
+#include "pioneer/store/sql_dialect.h"
 
 namespace pioneer::metrics::sql_internal {
 
@@ -18,18 +19,19 @@ namespace pioneer::metrics::sql_internal {
 // added to `tables`. `has_table` says which store tables exist. `top`: `alias` is a row of the
 // CTE `cand` (columns _rid, _pkey), so relations anchored on the period are rendered as one
 // semi-join over cand and periods (as for the counted record) rather than per row.
-std::string RenderRecordPredicate(const Expr& e, const std::string& alias,
-                                  const std::string& source,
+std::string RenderRecordPredicate(const store::SqlDialect& dialect, const Expr& e,
+                                  const std::string& alias, const std::string& source,
                                   const std::function<bool(const std::string&)>& has_table,
                                   std::set<std::string>* tables, bool top = false);
 
 // The CTE `"v_<table>" AS MATERIALIZED (...)`: the table's rows with _rid (rowid) and _pkey
 // (the NHS Number of the person the row is placed on, as the timeline places it; NULL when
 // placed on no person). `has_links`: the store has record_links.
-std::string SourceViewCte(const std::string& table, bool has_links);
+std::string SourceViewCte(const store::SqlDialect& dialect, const std::string& table,
+                          bool has_links);
 
-// The SELECT of PDS current rows, one per valid NHS Number (the first by rowid): nhs_number,
+// The SELECT of PDS current rows, one per valid NHS Number (the first by row id): nhs_number,
 // sex, birth_date, death_date, lsoa_code, gp_practice_code; as the timeline reads persons.
-std::string PersonRowsSql();
+std::string PersonRowsSql(const store::SqlDialect& dialect);
 
 }  // namespace pioneer::metrics::sql_internal

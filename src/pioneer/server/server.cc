@@ -904,8 +904,9 @@ void Service::AuditSearch(Ctx& c) {
     std::optional<NhsNumber> n;
     if (pid) {
       Check(c.store.Query(
-          "SELECT nhs_number FROM pds WHERE rowid = ?1 AND record_type = 'current' AND "
-          "nhs_number_status = 'valid'",
+          fmt::format("SELECT nhs_number FROM pds WHERE {} = ?1 AND record_type = 'current' AND "
+                      "nhs_number_status = 'valid'",
+                      c.store.dialect().RowIdColumn()),
           std::vector<store::Param>{store::Param::Of(*pid)},
           [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
     }

@@ -123,7 +123,7 @@ Status ForeignFile(const std::string& path) {
 
 Status CopyRows(sqlite3* from, sqlite3* to) {
   PIONEER_ASSIGN_OR_RETURN(
-      StmtPtr read, Prepare(from, fmt::format("SELECT {} FROM ig_audit ORDER BY rowid", kColumns)));
+      StmtPtr read, Prepare(from, fmt::format("SELECT {} FROM ig_audit ORDER BY seq", kColumns)));
   PIONEER_ASSIGN_OR_RETURN(
       StmtPtr write,
       Prepare(to, fmt::format("INSERT INTO ig_audit({}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -171,7 +171,7 @@ Status FillAuditFile(sqlite3* store_db, sqlite3* a, const std::string& path,
   PIONEER_ASSIGN_OR_RETURN(int64_t moving, Int(store_db, "SELECT count(*) FROM ig_audit"));
   if (moving == 0) return OkStatus();
   if (held == 0) return CopyRows(store_db, a);
-  const char* head = "SELECT hash FROM ig_audit ORDER BY rowid DESC LIMIT 1";
+  const char* head = "SELECT hash FROM ig_audit ORDER BY seq DESC LIMIT 1";
   PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> store_head, Text(store_db, head));
   PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> file_head, Text(a, head));
   if (held == moving && store_head == file_head) return OkStatus();  // moved before

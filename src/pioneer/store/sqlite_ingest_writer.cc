@@ -17,8 +17,9 @@ void BindText(sqlite3_stmt* s, int idx, std::string_view v) {
 }  // namespace
 
 StatusOr<std::unique_ptr<SqliteIngestWriter>> SqliteIngestWriter::Begin(
-    sqlite3* db, const IngestRunInfo& info, const IngestWriteOptions& options) {
-  std::unique_ptr<SqliteIngestWriter> w(new SqliteIngestWriter(db));
+    sqlite3* db, const IngestRunInfo& info, const IngestWriteOptions& options,
+    int* extract_writes) {
+  std::unique_ptr<SqliteIngestWriter> w(new SqliteIngestWriter(db, extract_writes));
   PIONEER_RETURN_IF_ERROR(Exec(db, fmt::format("PRAGMA cache_size = {}; PRAGMA threads = 2;",
                                                -1024 * std::max(1, options.cache_mb))));
   Status s = Exec(db, "BEGIN IMMEDIATE");
@@ -53,7 +54,10 @@ StatusOr<std::unique_ptr<SqliteIngestWriter>> SqliteIngestWriter::Begin(
   return w;
 }
 
-SqliteIngestWriter::~SqliteIngestWriter() { Rollback(); }
+SqliteIngestWriter::~SqliteIngestWriter() {
+  Rollback();
+  if (extract_writes_) --*extract_writes_;
+}
 
 void SqliteIngestWriter::Rollback() {
   inserters_.clear();

@@ -20,8 +20,12 @@ namespace pioneer::store {
 
 class SqliteIngestWriter final : public IngestWriter {
  public:
+  // `extract_writes`, when not null, is the connection's count of open ingest writers that
+  // its authorizer reads (sqlite_store.h): the writer adds one while it lives, so that its
+  // INSERTs into extract tables are allowed. It must outlive the writer.
   static StatusOr<std::unique_ptr<SqliteIngestWriter>> Begin(sqlite3* db, const IngestRunInfo& info,
-                                                             const IngestWriteOptions& options);
+                                                             const IngestWriteOptions& options,
+                                                             int* extract_writes = nullptr);
   ~SqliteIngestWriter() override;
 
   int64_t run_id() const override { return run_id_; }
@@ -39,11 +43,14 @@ class SqliteIngestWriter final : public IngestWriter {
     StmtPtr stmt;
   };
 
-  explicit SqliteIngestWriter(sqlite3* db) : db_(db) {}
+  SqliteIngestWriter(sqlite3* db, int* extract_writes) : db_(db), extract_writes_(extract_writes) {
+    if (extract_writes_) ++*extract_writes_;
+  }
   StatusOr<TableInserter*> InserterFor(const formats::ExtractSpec& spec);
   void Rollback();
 
   sqlite3* db_;
+  int* extract_writes_;
   bool open_ = false;  // transaction in progress
   int64_t run_id_ = 0;
   std::vector<std::unique_ptr<TableInserter>> inserters_;

@@ -511,7 +511,15 @@ Status CreateExtractIndexes(sqlite3* db) {
   return Exec(db, sql);
 }
 
-Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
+namespace {
+
+// What a file holds, read without writing anything.
+struct Inspection {
+  bool fresh = false;  // no application id and no objects: a new store
+  int version = 0;     // the stored schema version (0 when fresh)
+};
+
+StatusOr<Inspection> Inspect(sqlite3* db, const std::string& path) {
   // Look before writing anything: a foreign database must not even get a WAL switch.
   auto app_id = QueryInt(db, "PRAGMA application_id");
   if (!app_id.ok()) {
@@ -522,23 +530,61 @@ Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
     return app_id.status();
   }
   PIONEER_ASSIGN_OR_RETURN(int64_t objects, QueryInt(db, "SELECT count(*) FROM sqlite_master"));
-  bool fresh = *app_id == 0 && objects == 0;
-  if (!fresh && *app_id != kApplicationId) {
+  Inspection in;
+  in.fresh = *app_id == 0 && objects == 0;
+  if (!in.fresh && *app_id != kApplicationId) {
     return FailedPreconditionError(
         fmt::format("'{}' is not a Pioneer store (an SQLite database written by another program); "
                     "choose a new file name for the store",
                     path));
   }
-  int version = 0;
-  if (!fresh) {
-    PIONEER_ASSIGN_OR_RETURN(version, ReadVersion(db, path));
-    if (version > Store::kSchemaVersion) {
+  if (!in.fresh) {
+    PIONEER_ASSIGN_OR_RETURN(in.version, ReadVersion(db, path));
+    if (in.version > Store::kSchemaVersion) {
       return FailedPreconditionError(
           fmt::format("'{}' has store schema version {}, newer than this Pioneer supports ({}); "
                       "use a newer Pioneer to read it",
-                      path, version, Store::kSchemaVersion));
+                      path, in.version, Store::kSchemaVersion));
     }
   }
+  return in;
+}
+
+Status CheckFingerprint(sqlite3* db, const std::string& path) {
+  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> fp, MetaValue(db, "extract_tables_sha256"));
+  if (!fp || *fp != ExtractTablesFingerprint()) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' was created with different extract formats than this Pioneer build, at the same "
+        "store schema version {} (a format change without a migration); re-create the store "
+        "by ingesting into a new file",
+        path, Store::kSchemaVersion));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status CheckSqliteSchemaReadOnly(sqlite3* db, const std::string& path) {
+  PIONEER_ASSIGN_OR_RETURN(Inspection in, Inspect(db, path));
+  if (in.fresh) {
+    return FailedPreconditionError(
+        fmt::format("'{}' is empty, not a Pioneer store (`pioneer ingest --db {} DIR` creates one)",
+                    path, path));
+  }
+  if (in.version < Store::kSchemaVersion) {
+    return FailedPreconditionError(fmt::format(
+        "'{}' has store schema version {} and needs migrating to {}, which a read-only "
+        "connection cannot do; open it once for writing (any command but a read-only one, "
+        "e.g. `pioneer quality --db {}`) to migrate it",
+        path, in.version, Store::kSchemaVersion, path));
+  }
+  return CheckFingerprint(db, path);
+}
+
+Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
+  PIONEER_ASSIGN_OR_RETURN(Inspection in, Inspect(db, path));
+  const bool fresh = in.fresh;
+  const int version = in.version;
   // A new file gets larger pages (fewer pages and WAL frames per row); page_size must be set
   // before the first table and before WAL mode.
   if (fresh) PIONEER_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 16384"));
@@ -563,15 +609,7 @@ Status PrepareSqliteSchema(sqlite3* db, const std::string& path) {
     }
     PIONEER_RETURN_IF_ERROR(Exec(db, "COMMIT"));
   }
-  PIONEER_ASSIGN_OR_RETURN(std::optional<std::string> fp, MetaValue(db, "extract_tables_sha256"));
-  if (!fp || *fp != ExtractTablesFingerprint()) {
-    return FailedPreconditionError(fmt::format(
-        "'{}' was created with different extract formats than this Pioneer build, at the same "
-        "store schema version {} (a format change without a migration); re-create the store "
-        "by ingesting into a new file",
-        path, Store::kSchemaVersion));
-  }
-  return OkStatus();
+  return CheckFingerprint(db, path);
 }
 
 }  // namespace pioneer::store

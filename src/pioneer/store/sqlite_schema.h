@@ -25,6 +25,10 @@ inline constexpr int32_t kApplicationId = 0x50494F4E;  // "PION"
 // Brings the database open on `db` to the current schema, or explains why it cannot.
 // `path` is only used in messages.
 Status PrepareSqliteSchema(sqlite3* db, const std::string& path);
+// The same checks on a read-only connection, writing nothing: OK only for a Pioneer store at
+// the current version built from this build's formats; an empty file, an older version (which
+// needs a migration) and everything PrepareSqliteSchema refuses are kFailedPrecondition.
+Status CheckSqliteSchemaReadOnly(sqlite3* db, const std::string& path);
 
 // SQL creating one extract table (its data columns, _run_id and _line).
 std::string ExtractTableDdl(const formats::ExtractSpec& spec);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/store/audit_file.h"
 #include "pioneer/store/sqlite_ingest_writer.h"
 #include "pioneer/store/sqlite_schema.h"
@@ -77,13 +78,42 @@ Status WithOpenHint(const Status& s, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The authorizer of a general connection (sqlite_store.h): refuses writes to extract tables
+// while no ingest writer is open. Called when a statement is prepared (also re-prepared).
+int AuthorizeWrite(void* user, int action, const char* a1, const char* a2, const char* /*db*/,
+                   const char* /*trigger*/) {
+  auto* guard = static_cast<SqliteStore::WriteGuard*>(user);
+  const char* table = nullptr;
+  switch (action) {
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+    case SQLITE_DROP_TABLE:
+      table = a1;
+      break;
+    case SQLITE_ALTER_TABLE:
+      table = a2;
+      break;
+    default:
+      return SQLITE_OK;
+  }
+  return guard->Allows(table) ? SQLITE_OK : SQLITE_DENY;
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path) {
   auto s = SqliteStore::Open(path);
   if (!s.ok()) return WithOpenHint(s.status(), path);
   return std::unique_ptr<Store>(std::move(*s));
 }
 
-StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& path) {
+namespace {
+
+// A store that must exist: an existing file, not a folder.
+Status CheckStoreFile(const std::string& path) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
   if (path.empty()) return InvalidArgumentError("no store given (--db FILE)");
@@ -94,9 +124,59 @@ StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& pa
   if (std::filesystem::is_directory(st)) {
     return NotFoundError(fmt::format("'{}' is a folder, not a store file", path));
   }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> Store::OpenExistingSqlite(const std::string& path) {
+  PIONEER_RETURN_IF_ERROR(CheckStoreFile(path));
   auto s = SqliteStore::Open(path, /*must_exist=*/true);
   if (!s.ok()) return WithOpenHint(s.status(), path);
   return std::unique_ptr<Store>(std::move(*s));
+}
+
+StatusOr<std::unique_ptr<Store>> Store::OpenReadOnlySqlite(const std::string& path) {
+  PIONEER_RETURN_IF_ERROR(CheckStoreFile(path));
+  auto s = SqliteStore::OpenReadOnly(path);
+  if (!s.ok()) return WithOpenHint(s.status(), path);
+  return std::unique_ptr<Store>(std::move(*s));
+}
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = fmt::format("cannot open store '{}': {}", path,
+                                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return UnavailableError(std::move(msg));
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  store->read_only_ = true;
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+  sqlite3_busy_timeout(db, 10000);
+  PIONEER_RETURN_IF_ERROR(CheckSqliteSchemaReadOnly(db, path));
+  PIONEER_RETURN_IF_ERROR(Exec(db, "PRAGMA query_only = 1; PRAGMA cache_size = -65536;"));
+  return store;
+}
+
+void SqliteStore::GuardExtractTables() {
+  guard_ = std::make_unique<WriteGuard>();
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+    guard_->extract_tables.emplace(spec.table);
+  }
+  sqlite3_set_authorizer(db_, AuthorizeWrite, guard_.get());
+}
+
+Status SqliteStore::CheckWritable() const {
+  if (read_only_) {
+    return FailedPreconditionError(
+        fmt::format("the store '{}' is open read-only: this connection cannot write", path_));
+  }
+  return OkStatus();
 }
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, bool must_exist) {
@@ -139,6 +219,9 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   PIONEER_RETURN_IF_ERROR(Exec(db,
                                "PRAGMA synchronous = NORMAL; "
                                "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;"));
+  // After the migrations, which may rebuild extract tables: from here on only the ingest
+  // writer writes them.
+  store->GuardExtractTables();
   return store;
 }
 
@@ -175,7 +258,7 @@ Status SqliteStore::Scan(std::string_view table, std::span<const std::string> co
     if (i > 0) sql += ", ";
     sql += QuoteIdent(columns[i]);
   }
-  sql += fmt::format(" FROM {} ORDER BY rowid", QuoteIdent(table));
+  sql += fmt::format(" FROM {} ORDER BY {}", QuoteIdent(table), dialect().RowIdColumn());
   auto stmt = Prepare(db_, sql);
   if (!stmt.ok()) {
     // Almost always an unknown column name.
@@ -228,9 +311,17 @@ Status SqliteStore::Query(std::string_view sql, std::span<const Param> params,
 }
 
 StatusOr<int64_t> SqliteStore::Execute(std::string_view sql, std::span<const Param> params) {
+  PIONEER_RETURN_IF_ERROR(CheckWritable());
   auto it = write_statements_.find(std::string(sql));
   if (it == write_statements_.end()) {
+    if (guard_) guard_->refused.clear();
     auto stmt = Prepare(db_, sql);
+    if (!stmt.ok() && guard_ && !guard_->refused.empty()) {
+      return FailedPreconditionError(fmt::format(
+          "the extract table '{}' is written by `pioneer ingest` only; this statement may not "
+          "change it",
+          guard_->refused));
+    }
     if (!stmt.ok()) {
       return InvalidArgumentError(fmt::format("bad statement: {}", stmt.status().message()));
     }
@@ -248,6 +339,7 @@ Status SqliteStore::InTransaction(const std::function<Status()>& fn) {
   // The outermost call is the transaction; a call inside it is a savepoint, so a unit of
   // work that uses transactions of its own can run inside a larger all-or-nothing one (a
   // FHIR transaction Bundle) and still undo only itself when it fails.
+  PIONEER_RETURN_IF_ERROR(CheckWritable());
   const int depth = transaction_depth_;
   const std::string savepoint = fmt::format("pioneer_sp{}", depth);
   PIONEER_RETURN_IF_ERROR(
@@ -305,8 +397,10 @@ StatusOr<int64_t> SqliteStore::CountRows(std::string_view table) {
 
 StatusOr<std::unique_ptr<IngestWriter>> SqliteStore::BeginIngestRun(
     const IngestRunInfo& info, const IngestWriteOptions& options) {
-  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<SqliteIngestWriter> w,
-                           SqliteIngestWriter::Begin(db_, info, options));
+  PIONEER_RETURN_IF_ERROR(CheckWritable());
+  PIONEER_ASSIGN_OR_RETURN(
+      std::unique_ptr<SqliteIngestWriter> w,
+      SqliteIngestWriter::Begin(db_, info, options, guard_ ? &guard_->ingest_open : nullptr));
   return std::unique_ptr<IngestWriter>(std::move(w));
 }
 

@@ -7,6 +7,12 @@
 // kMaxCachedQueries; a statement is reset, so it holds no read transaction, as soon as its
 // query returns). The connection is opened in
 // SQLite's multi-thread mode: the Store is used from one thread at a time (store.h).
+//
+// Extract tables are written by the ingest writer only: an authorizer (sqlite3_set_authorizer)
+// on the connection refuses to prepare an INSERT, UPDATE, DELETE, DROP TABLE or ALTER TABLE of
+// an extract table (formats::AllExtracts()) unless this Store's ingest writer is open; the
+// refusal is kFailedPrecondition naming the table. Migrations run before it is installed.
+// A read-only store (OpenReadOnly) is opened with SQLITE_OPEN_READONLY and query_only.
 // Thread safety: as Store.
 #pragma once
 
@@ -15,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pioneer/store/sqlite_util.h"
 #include "pioneer/store/store.h"
@@ -26,7 +33,11 @@ class SqliteStore final : public Store {
   // See Store::OpenSqlite and Store::OpenExistingSqlite (must_exist).
   static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                      bool must_exist = false);
+  // See Store::OpenReadOnlySqlite.
+  static StatusOr<std::unique_ptr<SqliteStore>> OpenReadOnly(const std::string& path);
   ~SqliteStore() override;
+
+  const SqlDialect& dialect() const override { return SqlDialect::Sqlite(); }
 
   Status Scan(std::string_view table, std::span<const std::string> columns,
               const RowCallback& fn) override;
@@ -44,9 +55,25 @@ class SqliteStore final : public Store {
   Status SetManualCheckpoints() override;
   StatusOr<int64_t> Checkpoint() override;
 
+  // The authorizer's state: the extract tables, how many ingest writers are open, and the
+  // table of the last refusal (for the error message).
+  struct WriteGuard {
+    std::unordered_set<std::string> extract_tables;
+    int ingest_open = 0;
+    std::string refused;
+    // False (and `refused` set) for a write to an extract table while no writer is open.
+    bool Allows(const char* table) {
+      if (ingest_open > 0 || table == nullptr || !extract_tables.contains(table)) return true;
+      refused = table;
+      return false;
+    }
+  };
+
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status RunSelect(sqlite3_stmt* stmt, const RowCallback& fn);
+  void GuardExtractTables();
+  Status CheckWritable() const;
 
   sqlite3* db_;
   std::string path_;
@@ -60,6 +87,8 @@ class SqliteStore final : public Store {
   static constexpr size_t kMaxCachedQueries = 128;
   std::unordered_map<std::string, CachedQuery> read_statements_;
   int transaction_depth_ = 0;  // InTransaction calls open on this connection
+  bool read_only_ = false;
+  std::unique_ptr<WriteGuard> guard_;  // null: no authorizer (the audit file's connection)
 };
 
 }  // namespace pioneer::store

@@ -9,10 +9,12 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pioneer/formats/extract_schema.h"
 #include "pioneer/store/extract_tables.h"
+#include "pioneer/store/sql_dialect.h"
 #include "pioneer/store/sqlite_schema.h"
 #include "pioneer/store/store.h"
 
@@ -365,6 +367,180 @@ TEST_F(SqliteStoreTest, QueryStatementCacheIsReentrantAndHoldsNothingOpen) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(s.Query("DELETE FROM t", {}, [](const RowView&) {}).code(),
             StatusCode::kInvalidArgument);
+}
+
+// "Only ingest writes extract tables" is a property of the connection, not a comment: the
+// authorizer refuses every write to an extract table outside the ingest writer, naming the
+// table, and leaves the other tables and the ingest writer alone.
+TEST_F(SqliteStoreTest, OnlyTheIngestWriterWritesExtractTables) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Store& s = **store;
+  {
+    auto w = s.BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    auto row = LsoaRow("E01000001");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    ASSERT_TRUE((*w)->Commit({"2015-01-01T00:00:02Z", 1, 0, 1, 1, 0}).ok());
+  }
+  ASSERT_EQ(*s.CountRows("lsoa"), 1);
+  const std::vector<std::string> refused = {
+      "INSERT INTO lsoa(lsoa_code, _run_id, _line) VALUES('E01000002', 1, 3)",
+      "UPDATE lsoa SET imd_decile = 9",
+      "DELETE FROM lsoa",
+      "DROP TABLE lsoa",
+      "ALTER TABLE lsoa ADD COLUMN extra TEXT",
+      "ALTER TABLE lsoa RENAME TO lsoa_old",
+      "UPDATE pds SET sex = '1'",
+  };
+  for (const std::string& sql : refused) {
+    auto r = s.Execute(sql, {});
+    ASSERT_FALSE(r.ok()) << sql;
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition) << sql;
+    EXPECT_NE(r.status().message().find(sql.find("pds") != std::string::npos ? "'pds'" : "'lsoa'"),
+              std::string::npos)
+        << r.status().message();
+    // Inside a transaction as well; the transaction is rolled back with the failure.
+    Status t = s.InTransaction([&]() -> Status {
+      auto inner = s.Execute(sql, {});
+      return inner.ok() ? OkStatus() : inner.status();
+    });
+    EXPECT_EQ(t.code(), StatusCode::kFailedPrecondition) << sql;
+  }
+  EXPECT_EQ(*s.CountRows("lsoa"), 1);
+  EXPECT_EQ(Column(s, "SELECT CAST(imd_decile AS TEXT) FROM lsoa"), std::vector<std::string>{"3"});
+  // Pioneer's own tables are still written through Execute.
+  auto ok = s.Execute("UPDATE meta SET value = value WHERE key = 'created_at'", {});
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+  // And the ingest writer still writes extract tables after the refusals.
+  {
+    auto w = s.BeginIngestRun({"2015-01-02T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    auto row = LsoaRow("E01000002");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    ASSERT_TRUE((*w)->Commit({"2015-01-02T00:00:02Z", 1, 0, 1, 1, 0}).ok());
+  }
+  EXPECT_EQ(*s.CountRows("lsoa"), 2);
+  // Once the writer is gone, writes are refused again.
+  EXPECT_EQ(s.Execute("DELETE FROM lsoa", {}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyStoreReadsAndRefusesEveryWrite) {
+  {
+    auto store = Store::OpenSqlite(path_);
+    ASSERT_TRUE(store.ok());
+    auto w = (*store)->BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok());
+    auto row = LsoaRow("E01000001");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    ASSERT_TRUE((*w)->Commit({"2015-01-01T00:00:02Z", 1, 0, 1, 1, 0}).ok());
+  }
+  auto ro = Store::OpenReadOnlySqlite(path_);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  Store& s = **ro;
+  EXPECT_EQ(&s.dialect(), &SqlDialect::Sqlite());
+  EXPECT_EQ(*s.CountRows("lsoa"), 1);
+  EXPECT_TRUE(s.Generation().ok());
+  std::vector<std::string> cols = {std::string(s.dialect().RowIdColumn()), "lsoa_code"};
+  std::vector<int64_t> ids;
+  ASSERT_TRUE(s.Scan("lsoa", cols, [&](const RowView& r) { ids.push_back(r.Int(0)); }).ok());
+  EXPECT_EQ(ids, std::vector<int64_t>{1});
+  auto e = s.Execute("UPDATE meta SET value = value WHERE key = 'created_at'", {});
+  EXPECT_EQ(e.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(e.status().message().find("read-only"), std::string::npos);
+  EXPECT_EQ(s.InTransaction([] { return OkStatus(); }).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {}).status().code(),
+            StatusCode::kFailedPrecondition);
+  // Query refuses writes as on any store; query_only would refuse them too.
+  EXPECT_FALSE(s.Query("DELETE FROM meta", {}, [](const RowView&) {}).ok());
+
+  // Several read-only connections read the same file on several threads while a writer
+  // commits (one connection per thread).
+  std::vector<std::unique_ptr<Store>> readers;
+  for (int i = 0; i < 3; ++i) {
+    auto r = Store::OpenReadOnlySqlite(path_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    readers.push_back(std::move(*r));
+  }
+  std::vector<int64_t> counts(readers.size(), -1);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < readers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      int64_t last = 0;
+      for (int k = 0; k < 50; ++k) {
+        auto n = readers[i]->CountRows("lsoa");
+        if (!n.ok() || *n < last) return;  // never goes back, never fails
+        last = *n;
+      }
+      counts[i] = last;
+    });
+  }
+  {
+    auto store = Store::OpenExistingSqlite(path_);
+    ASSERT_TRUE(store.ok());
+    auto w = (*store)->BeginIngestRun({"2015-01-02T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok());
+    auto row = LsoaRow("E01000002");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    ASSERT_TRUE((*w)->Commit({"2015-01-02T00:00:02Z", 1, 0, 1, 1, 0}).ok());
+  }
+  for (auto& t : threads) t.join();
+  for (int64_t n : counts) EXPECT_TRUE(n == 1 || n == 2) << n;
+  EXPECT_EQ(*readers[0]->CountRows("lsoa"), 2);  // a later read sees the commit
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyOpenNeverCreatesOrMigrates) {
+  auto missing = Store::OpenReadOnlySqlite(path_);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(path_));
+  { std::ofstream(path_, std::ios::binary); }
+  auto empty = Store::OpenReadOnlySqlite(path_);
+  EXPECT_EQ(empty.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(fs::file_size(path_), 0u);
+  fs::remove(path_);
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  RawExec("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+  const std::string before = ReadBytes();
+  auto old = Store::OpenReadOnlySqlite(path_);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(old.status().message().find("migrat"), std::string::npos) << old.status().message();
+  EXPECT_EQ(ReadBytes(), before);
+}
+
+TEST(SqlDialectTest, EachBackendSpellsDatesAndRowIdsItsOwnWay) {
+  const SqlDialect& lite = SqlDialect::Sqlite();
+  const SqlDialect& pg = SqlDialect::Postgres();
+  const SqlDialect& duck = SqlDialect::DuckDb();
+  EXPECT_EQ(SqlDialect::ByName("sqlite"), &lite);
+  EXPECT_EQ(SqlDialect::ByName("postgres"), &pg);
+  EXPECT_EQ(SqlDialect::ByName("duckdb"), &duck);
+  EXPECT_EQ(SqlDialect::ByName("oracle"), nullptr);
+  for (const SqlDialect* d : {&lite, &pg, &duck}) EXPECT_EQ(SqlDialect::ByName(d->name()), d);
+  EXPECT_EQ(lite.RowId("t"), "t.rowid");
+  EXPECT_EQ(pg.RowId("t"), "t._rowid");
+  EXPECT_EQ(lite.ShiftDays("d", 0), "d");
+  EXPECT_EQ(pg.IntDiv("a", 5), "(a / 5)");
+  EXPECT_EQ(duck.IntDiv("a", 5), "(a // 5)");
+}
+
+// The SQLite dialect's date expressions, run by SQLite, agree with base/date's calendar.
+TEST_F(SqliteStoreTest, SqliteDialectDateArithmeticRuns) {
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  const SqlDialect& d = s.dialect();
+  const std::string sql = "SELECT " + d.DaysFromTo("'2016-02-27'", "'2016-03-01'") + ", " +
+                          d.YearOf("'2016-02-27'") + ", " + d.MonthOf("'2016-02-27'") + ", " +
+                          d.MonthDayOf("'2016-02-27'") + ", " + d.WeekdayOf("'2016-02-28'") + ", " +
+                          d.ShiftDays("'2016-02-28'", 2) + ", " + d.IntDiv("17", 5) + ", " +
+                          d.Greatest("3", "4") + ", " + d.Least("3", "4");
+  std::vector<std::string> got;
+  ASSERT_TRUE(s.Query(sql, {}, [&](const RowView& r) {
+                 for (int i = 0; i < r.size(); ++i) got.emplace_back(r.Text(i));
+               }).ok());
+  EXPECT_EQ(
+      got, (std::vector<std::string>{"3", "2016", "2", "02-27", "0", "2016-03-01", "3", "4", "3"}));
 }
 
 }  // namespace

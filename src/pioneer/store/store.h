@@ -27,9 +27,14 @@
 //   An invalid NHS Number keeps its raw text in F; a valid one is stored as 10 digits.
 //
 // Reads go through Scan/Query with a row callback; values are only valid during the call.
+// SQL given to Query is written in the backend's dialect (dialect(), sql_dialect.h): date
+// arithmetic and the row-id column are asked of it, never spelt for one database.
 // Writes go through one IngestWriter per ingest run (ingest_writer.h): one transaction, so a
-// run is stored completely or not at all. Extract table layout: extract_tables.h.
-// Thread safety: a Store object is used from one thread at a time.
+// run is stored completely or not at all. Extract table layout: extract_tables.h. Only the
+// ingest writer writes extract tables: the backend refuses, with kFailedPrecondition naming
+// the table, an INSERT, UPDATE, DELETE, DROP or ALTER of one through Execute or InTransaction.
+// Thread safety: a Store object is used from one thread at a time. Several read-only stores
+// (OpenReadOnlySqlite) of one file may be used on several threads at once, one per thread.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +47,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/store/ingest_writer.h"
+#include "pioneer/store/sql_dialect.h"
 
 namespace pioneer::store {
 
@@ -110,11 +116,27 @@ class Store {
   // kFailedPrecondition for an empty file or a file that is not a Pioneer store, as
   // OpenSqlite otherwise. Messages name the path; a store in a read-only folder gets a hint.
   static StatusOr<std::unique_ptr<Store>> OpenExistingSqlite(const std::string& path);
+  // Opens an existing, current-version SQLite store for reading only (SQLITE_OPEN_READONLY
+  // and PRAGMA query_only): Scan, Query, CountRows, HasTable and Generation work; Execute,
+  // InTransaction and BeginIngestRun fail with kFailedPrecondition ("... is open read-only").
+  // It never migrates or writes the file: a store at an older schema version is
+  // kFailedPrecondition (open it once with OpenExistingSqlite to migrate it). Errors on
+  // opening as OpenExistingSqlite. For readers that never write (the timeline's parallel
+  // build); the server's request pool still opens general connections (docs/store.md).
+  // Thread safety: each connection is used by one thread at a time, but any number of them
+  // (one per thread) may read the same file concurrently, also while a writer commits
+  // (WAL: each reader sees the last commit before its read began).
+  static StatusOr<std::unique_ptr<Store>> OpenReadOnlySqlite(const std::string& path);
 
-  // Reads `columns` of every row of `table` (in rowid / insertion order).
+  // The SQL dialect of this backend: how SQL passed to Query spells dates, the row-id
+  // column and the rest (sql_dialect.h). Immutable; valid as long as the program runs.
+  virtual const SqlDialect& dialect() const = 0;
+
+  // Reads `columns` of every row of `table` (in row-id / insertion order); the row id may be
+  // requested as a column by dialect().RowIdColumn().
   virtual Status Scan(std::string_view table, std::span<const std::string> columns,
                       const RowCallback& fn) = 0;
-  // Runs a read-only SQL statement (portable SQL: SELECT with ?1.. parameters).
+  // Runs a read-only SQL statement (SELECT with ?1.. parameters) written in dialect().
   virtual Status Query(std::string_view sql, std::span<const Param> params,
                        const RowCallback& fn) = 0;
   // Row count of a table.
@@ -141,7 +163,8 @@ class Store {
   // for the write lock like ingest): committed when fn returns OK, rolled back otherwise
   // (also when fn throws). Calls nest: one inside another is a savepoint, undone alone when
   // its fn fails, and committed only with the outermost.
-  // kFailedPrecondition on a store that cannot be written.
+  // kFailedPrecondition on a store that cannot be written (a read-only one), and for a
+  // statement that would write an extract table (naming it).
   virtual StatusOr<int64_t> Execute(std::string_view sql, std::span<const Param> params);
   virtual Status InTransaction(const std::function<Status()>& fn);
   // The rowid of the last row Execute inserted.

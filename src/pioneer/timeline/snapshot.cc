@@ -248,7 +248,9 @@ StatusOr<Timeline> BuildFrom(store::Store& store, const std::string& db_path,
   BuildParallelism par;
   par.threads = options.threads > 0 ? options.threads : DefaultThreads();
   if (!db_path.empty() && db_path != ":memory:") {
-    par.open_reader = [db_path] { return store::Store::OpenSqlite(db_path); };
+    // Read-only connections (the caller's store is open, so the file is at the current
+    // version): they can never write, and any number may read on their own threads.
+    par.open_reader = [db_path] { return store::Store::OpenReadOnlySqlite(db_path); };
   }
   return Timeline::Build(store, options.progress, fields, par);
 }

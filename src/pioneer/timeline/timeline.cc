@@ -267,13 +267,15 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   auto add_chunks = [&](int source, std::string_view table) -> Status {
     if (!store.HasTable(table)) return OkStatus();
     int64_t lo = 0, hi = -1;
-    PIONEER_RETURN_IF_ERROR(store.Query("SELECT min(rowid), max(rowid) FROM " + Quote(table), {},
-                                        [&](const store::RowView& r) {
-                                          if (!r.IsNull(0)) {
-                                            lo = r.Int(0);
-                                            hi = r.Int(1);
-                                          }
-                                        }));
+    const std::string rid(store.dialect().RowIdColumn());
+    PIONEER_RETURN_IF_ERROR(
+        store.Query("SELECT min(" + rid + "), max(" + rid + ") FROM " + Quote(table), {},
+                    [&](const store::RowView& r) {
+                      if (!r.IsNull(0)) {
+                        lo = r.Int(0);
+                        hi = r.Int(1);
+                      }
+                    }));
     for (int64_t a = lo; a <= hi; a += kChunkRows) {
       Chunk& c = chunks.emplace_back();
       c.source = source;
@@ -303,9 +305,11 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     const std::vector<store::Param> range = {store::Param::Of(c.lo), store::Param::Of(c.hi)};
     int64_t since_report = 0;
     if (c.source < 0) {
+      const std::string rid(st.dialect().RowIdColumn());
       c.status = st.Query(
           "SELECT nhs_number, nhs_number_status, record_type, sex, birth_date, death_date, "
-          "lsoa_code, gp_practice_code FROM pds WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid",
+          "lsoa_code, gp_practice_code FROM pds WHERE " +
+              rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " + rid,
           range, [&](const store::RowView& r) {
             if (++since_report == 0x10000) {
               report(-1, since_report);
@@ -329,11 +333,13 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     const SourceColumns& sc = kSourceColumns[c.source];
     const formats::EventFields& ev = formats::FindSourceTable(sc.table)->event;
     const std::vector<formats::FieldType>& types = attr_types[c.source];
-    std::string sql = "SELECT rowid, nhs_number, nhs_number_status, " + Quote(ev.start) + ", " +
-                      Quote(ev.end.empty() ? ev.start : ev.end) + ", " + Quote(ev.code) + ", " +
-                      Quote(ev.detail.empty() ? ev.code : ev.detail);
+    const std::string rid(st.dialect().RowIdColumn());
+    std::string sql = "SELECT " + rid + ", nhs_number, nhs_number_status, " + Quote(ev.start) +
+                      ", " + Quote(ev.end.empty() ? ev.start : ev.end) + ", " + Quote(ev.code) +
+                      ", " + Quote(ev.detail.empty() ? ev.code : ev.detail);
     for (const std::string& f : parts.attribute_fields[c.source]) sql += ", " + Quote(f);
-    sql += " FROM " + Quote(sc.table) + " WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid";
+    sql += " FROM " + Quote(sc.table) + " WHERE " + rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " +
+           rid;
     const size_t expect = static_cast<size_t>(c.hi - c.lo);
     c.start.reserve(expect);
     c.end.reserve(expect);

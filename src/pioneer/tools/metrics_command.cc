@@ -62,9 +62,8 @@ int Fail(const std::string& m) {
 int EmitSql(const MetricsArgs& a, analysis::AnalysisContext& ctx,
             const metrics::SwitchValues& overrides, const metrics::SwitchValues& sw,
             const std::vector<metrics::LabelledPeriod>& periods, metrics::Breakdown by) {
-  metrics::SqlDialect dialect = a.emit_sql == "postgres" ? metrics::SqlDialect::kPostgres
-                                : a.emit_sql == "duckdb" ? metrics::SqlDialect::kDuckDb
-                                                         : metrics::SqlDialect::kSqlite;
+  const store::SqlDialect* named = store::SqlDialect::ByName(a.emit_sql);
+  const store::SqlDialect& dialect = named ? *named : store::SqlDialect::Sqlite();
   auto ref = metrics::ContextReferenceData(ctx);
   if (!ref.ok()) return Fail(ref.status().ToString());
   auto catalogue = metrics::BuildCatalogue(sw);
