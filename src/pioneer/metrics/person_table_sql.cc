@@ -16,22 +16,9 @@ namespace {
 
 using HasTable = std::function<bool(const std::string&)>;
 
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string DateCol(const std::string& alias, const std::string& f) {
-  return fmt::format("NULLIF(CAST({}.\"{}\" AS TEXT), '')", alias, f);
-}
-
-std::string TextCol(const std::string& alias, const std::string& f) {
-  return fmt::format("coalesce(CAST({}.\"{}\" AS TEXT), '')", alias, f);
-}
+using sql_internal::DateCol;
+using sql_internal::Quote;
+using sql_internal::TextField;
 
 std::string Iso(int64_t day) {
   return Quote(Date::FromDaysSinceEpoch(static_cast<int32_t>(day)).ToIso());
@@ -49,7 +36,7 @@ std::string DistinctRows(const store::SqlDialect& sd, const std::string& table) 
   std::vector<std::string> fields = DuplicateKeyFields(table);
   if (fields.empty()) return "";
   std::string keys;
-  for (size_t i = 0; i < fields.size(); ++i) keys += (i ? ", " : "") + TextCol("u", fields[i]);
+  for (size_t i = 0; i < fields.size(); ++i) keys += (i ? ", " : "") + TextField("u", fields[i]);
   return fmt::format(" AND a._rid IN (SELECT min({}) FROM \"{}\" u GROUP BY {})", sd.RowId("u"),
                      table, keys);
 }
@@ -68,7 +55,7 @@ bool UsesPerson(const Expr& e) {
 std::string Aggregate(const store::SqlDialect& sd, const ColumnSpec& c, int32_t day) {
   const std::string value = c.value_field.empty() ? c.date_field : c.value_field;
   const std::string integer = fmt::format("(CASE WHEN {} <> '' THEN CAST(a.\"{}\" AS INTEGER) END)",
-                                          TextCol("a", value), value);
+                                          TextField("a", value), value);
   switch (c.kind) {
     case ColumnKind::kExists:
     case ColumnKind::kCount:
@@ -148,12 +135,12 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         select += fmt::format(
             ", (CASE WHEN ps.nhs_number IS NULL THEN NULL WHEN length({0}) = 1 AND {0} BETWEEN "
             "'0' AND '9' THEN CAST({0} AS INTEGER) ELSE 0 END)",
-            TextCol("ps", "sex"));
+            TextField("ps", "sex"));
         continue;
       case ColumnKind::kPractice: {
         // kPracticeAtEvent's rule on the index date (as the counting SQL's PracticeSql): the
         // registration open on D with the latest start, then the highest row id.
-        std::string at = TextCol("ps", "gp_practice_code");
+        std::string at = TextField("ps", "gp_practice_code");
         if (has("gp_registrations")) {
           const std::string cte = fmt::format("c{}", k);
           ctes += fmt::format(
@@ -163,7 +150,7 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
               "(PARTITION BY g._pkey ORDER BY {2} DESC, g._rid DESC) AS rn FROM "
               "\"v_gp_registrations\" g WHERE g._pkey IS NOT NULL AND {2} IS NOT NULL AND {2} <= "
               "{3} AND ({4} IS NULL OR {4} >= {3})) q WHERE rn = 1)",
-              cte, TextCol("g", "gp_practice_code"), DateCol("g", "registration_start_date"),
+              cte, TextField("g", "gp_practice_code"), DateCol("g", "registration_start_date"),
               Iso(day), DateCol("g", "registration_end_date"));
           joins += fmt::format(" LEFT JOIN {0} ON {0}.k = pop._pkey", cte);
           at = fmt::format("coalesce({}.v, {})", cte, at);

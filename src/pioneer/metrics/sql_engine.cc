@@ -11,11 +11,7 @@
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::metrics {
-namespace {
-
-using HasTable = std::function<bool(const std::string&)>;
-
-using store::SqlDialect;
+namespace sql_internal {
 
 std::string Quote(std::string_view s) {
   std::string out = "'";
@@ -26,17 +22,27 @@ std::string Quote(std::string_view s) {
   return out + "'";
 }
 
-std::string Col(const std::string& alias, const std::string& f) {
-  return fmt::format("{}.\"{}\"", alias, f);
-}
-
 std::string TextField(const std::string& alias, const std::string& f) {
   return fmt::format("coalesce(CAST({}.\"{}\" AS TEXT), '')", alias, f);
 }
 
-// A date column as ISO text or NULL (empty strings are NULL).
 std::string DateCol(const std::string& alias, const std::string& f) {
   return fmt::format("NULLIF(CAST({}.\"{}\" AS TEXT), '')", alias, f);
+}
+
+}  // namespace sql_internal
+
+namespace {
+
+using HasTable = std::function<bool(const std::string&)>;
+
+using sql_internal::DateCol;
+using sql_internal::Quote;
+using sql_internal::TextField;
+using store::SqlDialect;
+
+std::string Col(const std::string& alias, const std::string& f) {
+  return fmt::format("{}.\"{}\"", alias, f);
 }
 
 std::string AgeYearsSql(const SqlDialect& sd, const std::string& birth, const std::string& at) {

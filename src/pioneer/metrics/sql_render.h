@@ -6,11 +6,19 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "pioneer/metrics/definition.h"
 #include "pioneer/store/sql_dialect.h"
 
 namespace pioneer::metrics::sql_internal {
+
+// 'text' as an SQL string literal (quotes doubled).
+std::string Quote(std::string_view text);
+// Field `f` of alias `alias` as text ('' when NULL), and as an ISO date text or NULL (empty
+// strings are NULL).
+std::string TextField(const std::string& alias, const std::string& f);
+std::string DateCol(const std::string& alias, const std::string& f);
 
 // SQL boolean expression for the record predicate `e` over alias `alias`, a row of the view
 // "v_<source>" (columns of the table plus _rid and _pkey). Relations anchored on kPeriodEnd /
