@@ -210,12 +210,13 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
   return s;
 }
 
-std::string RenderMatchSummary(const MatchSummary& s) {
+namespace {
+
+// The inputs, the field mapping and what was not understood.
+void InputsSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const LinkSettings& st = s.settings;
   const EstimationReport& e = r.estimation;
-  const ComparisonSet& comps = r.model.comparisons();
-  std::string out;
   auto line = [&](const std::string& text) {
     out += text;
     out += '\n';
@@ -246,7 +247,17 @@ std::string RenderMatchSummary(const MatchSummary& s) {
   }
   for (const std::string& w : e.warnings) line("warning: " + w);
   line("");
+}
 
+// Blocking: pairs per rule, the recall ceiling, scoring speed.
+void BlockingSection(const MatchSummary& s, std::string& out) {
+  const LinkResult& r = s.result;
+  const LinkSettings& st = s.settings;
+  const EstimationReport& e = r.estimation;
+  auto line = [&](const std::string& text) {
+    out += text;
+    out += '\n';
+  };
   // Blocking.
   line(fmt::format("blocking (window {} per rule; a record meets at most {} candidates per rule):",
                    st.window, 2 * st.window));
@@ -283,7 +294,17 @@ std::string RenderMatchSummary(const MatchSummary& s) {
   line(fmt::format("scoring: {:.3f} s, {:.0f} pairs/s on {} thread(s) ({:.0f} pairs/s per thread)",
                    r.prediction.seconds, pps, st.threads, pps / std::max(1, st.threads)));
   line("");
+}
 
+// The Fellegi-Sunter model: u and m, lambda, weights per level (and per household stratum).
+void ModelSection(const MatchSummary& s, std::string& out) {
+  const LinkResult& r = s.result;
+  const EstimationReport& e = r.estimation;
+  const ComparisonSet& comps = r.model.comparisons();
+  auto line = [&](const std::string& text) {
+    out += text;
+    out += '\n';
+  };
   // Model.
   std::string sessions;
   for (const EmSession& es : e.sessions) {
@@ -344,9 +365,16 @@ std::string RenderMatchSummary(const MatchSummary& s) {
       }
     }
   }
-  line("");
+}
 
-  // Histogram: 1-bit bins merged into at most ~24 display rows.
+// Histogram of match weights: 1-bit bins merged into at most ~24 display rows.
+void HistogramSection(const MatchSummary& s, std::string& out) {
+  const LinkResult& r = s.result;
+  const LinkSettings& st = s.settings;
+  auto line = [&](const std::string& text) {
+    out += text;
+    out += '\n';
+  };
   const auto& h = r.prediction.histogram.counts;
   int lo = -1, hi = -1;
   for (int i = 0; i < WeightHistogram::kBins; ++i) {
@@ -389,7 +417,17 @@ std::string RenderMatchSummary(const MatchSummary& s) {
                        std::string(static_cast<size_t>(len), '#'), Thousands(n)));
     }
   }
-  line("");
+}
+
+// Decisions, clusters, accuracy against truth (when evaluated) and time.
+void DecisionsSection(const MatchSummary& s, std::string& out) {
+  const LinkResult& r = s.result;
+  const LinkSettings& st = s.settings;
+  const EstimationReport& e = r.estimation;
+  auto line = [&](const std::string& text) {
+    out += text;
+    out += '\n';
+  };
   const int64_t nonmatch = r.prediction.scored_pairs - s.matches - s.reviews;
   line(
       fmt::format("decisions: {} match (p >= {}), {} clerical review ({} <= p < {}), {} "
@@ -424,6 +462,19 @@ std::string RenderMatchSummary(const MatchSummary& s) {
       fmt::format("time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
                   s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,
                   r.prediction.seconds, s.write_seconds));
+}
+
+}  // namespace
+
+std::string RenderMatchSummary(const MatchSummary& s) {
+  std::string out;
+  InputsSection(s, out);  // the inputs and blocking sections end with their own blank line
+  BlockingSection(s, out);
+  ModelSection(s, out);
+  out += '\n';
+  HistogramSection(s, out);
+  out += '\n';
+  DecisionsSection(s, out);
   return out;
 }
 
