@@ -497,7 +497,7 @@ StatusOr<Paging> PagingFromParams(const SearchParams& params) {
 std::string QueryString(const SearchParams& params) {
   std::string out;
   for (const auto& [k, v] : params) {
-    if (IsPaging(k)) continue;
+    if (IsPaging(k) || k.empty()) continue;
     if (!out.empty()) out += '&';
     out += Encode(k) + "=" + Encode(v);
   }

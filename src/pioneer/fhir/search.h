@@ -135,7 +135,9 @@ nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
                             std::vector<nlohmann::json> page,
                             std::vector<nlohmann::json> included = {});
 
-// The query string of `params` (percent-encoded), without paging parameters.
+// The query string of `params` (percent-encoded), without paging parameters and without
+// parameters that have no name (a bare `=`, or a name that decodes to nothing such as `%udeec`):
+// they name no search parameter, and `=` would not decode back to them.
 std::string QueryString(const SearchParams& params);
 
 }  // namespace pioneer::fhir

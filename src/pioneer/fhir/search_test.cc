@@ -138,6 +138,13 @@ TEST(SearchTest, IncludedResourcesFollowTheMatchesAndAreNotCounted) {
   EXPECT_EQ(b["entry"][1]["fullUrl"], "http://h/fhir/Patient/3");
 }
 
+// A parameter with no name (a bare "=", or "%udeec", which decodes to nothing) is not
+// repeated in the links: "=" would not decode back to it.
+TEST(SearchTest, QueryStringLeavesOutNamelessParameters) {
+  SearchParams params = {{"", ""}, {"family", "O'Brien"}, {"_count", "5"}, {"", "x"}};
+  EXPECT_EQ(QueryString(params), "family=O%27Brien");
+}
+
 }  // namespace
 // Token parameters: the four forms, OR within a parameter (commas, with \, escaped), AND
 // across parameters, each type's own parameters only, and a plain code (status) matching
