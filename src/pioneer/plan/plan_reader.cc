@@ -236,12 +236,123 @@ class Reader {
   }
 
   void ReadAll(const toml::table& root);
+  Scheme ReadScheme(const toml::table& t, const std::string& path);
+  PlanMetric ReadMetric(const toml::table& t, const std::string& path);
+  Scenario ReadScenario(const toml::table& st, const std::string& path);
 
  private:
   std::string file_;
   Plan* plan_;
   std::vector<std::string> errors_;
 };
+
+Scheme Reader::ReadScheme(const toml::table& t, const std::string& path) {
+  const Plan& p = *plan_;
+  CheckKeys(t, path,
+            {"id", "name", "theme", "status", "protection", "lead", "recurrent", "metrics",
+             "conditions", "investment", "investment_by_org", "savings"});
+  Scheme s;
+  s.id = Str(t, path, "id", true);
+  s.name = Str(t, path, "name", true);
+  s.theme = Str(t, path, "theme");
+  if (!s.theme.empty() && !p.FindTheme(s.theme))
+    Error(t.get("theme"), path + ".theme", "theme '" + s.theme + "' is not declared in [[themes]]");
+  s.status = Str(t, path, "status");
+  if (!s.status.empty() && s.status != "new" && s.status != "existing" && s.status != "expanding" &&
+      s.status != "existing_and_new")
+    Error(t.get("status"), path + ".status",
+          "expected new, existing, expanding or existing_and_new");
+  s.protection = Bool(t, path, "protection").value_or(false);
+  s.lead = Str(t, path, "lead");
+  s.recurrent = Bool(t, path, "recurrent");
+  s.metrics = StrList(t, path, "metrics");
+  s.conditions = StrList(t, path, "conditions");
+  s.investment = Years(t, path, "investment");
+  if (const toml::node* n = t.get("investment_by_org")) {
+    if (const toml::table* bt = n->as_table()) {
+      for (auto&& [k, v] : *bt) {
+        std::string okey(k.str());
+        if (!v.as_table()) {
+          Error(&v, path + ".investment_by_org." + okey, "expected a table of year = amount");
+          continue;
+        }
+        s.investment_by_org[okey] = Years(*bt, path + ".investment_by_org", okey);
+      }
+    } else {
+      Error(n, path + ".investment_by_org", "expected a table org = { year = amount }");
+    }
+  }
+  s.savings = Str(t, path, "savings");
+  return s;
+}
+
+PlanMetric Reader::ReadMetric(const toml::table& t, const std::string& path) {
+  CheckKeys(t, path,
+            {"id", "name", "kind", "catalogue_id", "unit", "rate_basis", "polarity", "status",
+             "baseline", "baseline_period", "measure_months", "catalogue_value", "milestones"});
+  PlanMetric m;
+  m.id = Str(t, path, "id", true);
+  m.name = Str(t, path, "name", true);
+  m.kind = Str(t, path, "kind", true);
+  m.catalogue_id = Str(t, path, "catalogue_id");
+  m.unit = Str(t, path, "unit");
+  m.rate_basis = Str(t, path, "rate_basis");
+  m.polarity = Str(t, path, "polarity");
+  m.status = Str(t, path, "status", true);
+  if (m.kind != "national" && m.kind != "local" && m.kind != "supporting")
+    Error(t.get("kind"), path + ".kind", "expected national, local or supporting");
+  if (m.status != "set" && m.status != "tbc" && m.status != "not_stated")
+    Error(t.get("status"), path + ".status", "expected set, tbc or not_stated");
+  if (!m.unit.empty() && m.unit != "per_100k" && m.unit != "per_1000" && m.unit != "percent" &&
+      m.unit != "count")
+    Error(t.get("unit"), path + ".unit", "expected per_100k, per_1000, percent or count");
+  if (!m.rate_basis.empty() && m.rate_basis != "year" && m.rate_basis != "month")
+    Error(t.get("rate_basis"), path + ".rate_basis", "expected year or month");
+  if (!m.polarity.empty() && m.polarity != "lower_is_better" && m.polarity != "higher_is_better")
+    Error(t.get("polarity"), path + ".polarity", "expected lower_is_better or higher_is_better");
+  m.baseline = Num(t, path, "baseline");
+  m.baseline_period = Str(t, path, "baseline_period");
+  m.catalogue_value = Str(t, path, "catalogue_value");
+  if (!m.catalogue_value.empty() && m.catalogue_value != "rate_over_period" &&
+      m.catalogue_value != "as_is")
+    Error(t.get("catalogue_value"), path + ".catalogue_value",
+          "expected rate_over_period or as_is");
+  if (auto mm = Int(t, path, "measure_months", 1, 120, "measure_months (the window in months)"))
+    m.measure_months = *mm;
+  Each(t, path, "milestones", [&](const toml::table& mt, const std::string& mp) {
+    CheckKeys(mt, mp, {"date", "value", "stated_change_pct"});
+    Milestone ms;
+    ms.date = Str(mt, mp, "date", true);
+    if (!ms.date.empty() && !Date::ParseIso(ms.date))
+      Error(mt.get("date"), mp + ".date", "not an ISO date (YYYY-MM-DD)");
+    ms.value = Num(mt, mp, "value", true).value_or(0);
+    ms.stated_change_pct = Num(mt, mp, "stated_change_pct");
+    m.milestones.push_back(ms);
+  });
+  return m;
+}
+
+Scenario Reader::ReadScenario(const toml::table& st, const std::string& path) {
+  CheckKeys(st, path,
+            {"id", "description", "kind", "metric", "unit_cost_activity", "unit_cost_gbp",
+             "planned_change_pct", "shares", "shares_basis"});
+  Scenario s;
+  s.id = Str(st, path, "id", true);
+  s.description = Str(st, path, "description", true);
+  s.kind = Str(st, path, "kind", true);
+  if (s.kind != "avoidable_admissions_missed" && s.kind != "acute_demand_outstrips" &&
+      s.kind != "community_demand_higher" && s.kind != "exempt" && s.kind != "not_modelled")
+    Error(st.get("kind"), path + ".kind",
+          "expected avoidable_admissions_missed, acute_demand_outstrips, "
+          "community_demand_higher, exempt or not_modelled");
+  s.metric = Str(st, path, "metric");
+  s.unit_cost_activity = Str(st, path, "unit_cost_activity");
+  s.unit_cost_gbp = Num(st, path, "unit_cost_gbp");
+  s.planned_change_pct = Num(st, path, "planned_change_pct");
+  s.shares = NumMap(st, path, "shares");
+  s.shares_basis = Str(st, path, "shares_basis");
+  return s;
+}
 
 void Reader::ReadAll(const toml::table& root) {
   Plan& p = *plan_;
@@ -319,43 +430,7 @@ void Reader::ReadAll(const toml::table& root) {
     p.themes.push_back(std::move(th));
   });
   Each(root, "", "schemes", [&](const toml::table& t, const std::string& path) {
-    CheckKeys(t, path,
-              {"id", "name", "theme", "status", "protection", "lead", "recurrent", "metrics",
-               "conditions", "investment", "investment_by_org", "savings"});
-    Scheme s;
-    s.id = Str(t, path, "id", true);
-    s.name = Str(t, path, "name", true);
-    s.theme = Str(t, path, "theme");
-    if (!s.theme.empty() && !p.FindTheme(s.theme))
-      Error(t.get("theme"), path + ".theme",
-            "theme '" + s.theme + "' is not declared in [[themes]]");
-    s.status = Str(t, path, "status");
-    if (!s.status.empty() && s.status != "new" && s.status != "existing" &&
-        s.status != "expanding" && s.status != "existing_and_new")
-      Error(t.get("status"), path + ".status",
-            "expected new, existing, expanding or existing_and_new");
-    s.protection = Bool(t, path, "protection").value_or(false);
-    s.lead = Str(t, path, "lead");
-    s.recurrent = Bool(t, path, "recurrent");
-    s.metrics = StrList(t, path, "metrics");
-    s.conditions = StrList(t, path, "conditions");
-    s.investment = Years(t, path, "investment");
-    if (const toml::node* n = t.get("investment_by_org")) {
-      if (const toml::table* bt = n->as_table()) {
-        for (auto&& [k, v] : *bt) {
-          std::string okey(k.str());
-          if (!v.as_table()) {
-            Error(&v, path + ".investment_by_org." + okey, "expected a table of year = amount");
-            continue;
-          }
-          s.investment_by_org[okey] = Years(*bt, path + ".investment_by_org", okey);
-        }
-      } else {
-        Error(n, path + ".investment_by_org", "expected a table org = { year = amount }");
-      }
-    }
-    s.savings = Str(t, path, "savings");
-    p.schemes.push_back(std::move(s));
+    p.schemes.push_back(ReadScheme(t, path));
   });
   if (const toml::table* t = Sub(root, "protected_social_care")) {
     CheckKeys(*t, "protected_social_care", {"stated_total", "services"});
@@ -376,49 +451,7 @@ void Reader::ReadAll(const toml::table& root) {
          });
   }
   Each(root, "", "metrics", [&](const toml::table& t, const std::string& path) {
-    CheckKeys(t, path,
-              {"id", "name", "kind", "catalogue_id", "unit", "rate_basis", "polarity", "status",
-               "baseline", "baseline_period", "measure_months", "catalogue_value", "milestones"});
-    PlanMetric m;
-    m.id = Str(t, path, "id", true);
-    m.name = Str(t, path, "name", true);
-    m.kind = Str(t, path, "kind", true);
-    m.catalogue_id = Str(t, path, "catalogue_id");
-    m.unit = Str(t, path, "unit");
-    m.rate_basis = Str(t, path, "rate_basis");
-    m.polarity = Str(t, path, "polarity");
-    m.status = Str(t, path, "status", true);
-    if (m.kind != "national" && m.kind != "local" && m.kind != "supporting")
-      Error(t.get("kind"), path + ".kind", "expected national, local or supporting");
-    if (m.status != "set" && m.status != "tbc" && m.status != "not_stated")
-      Error(t.get("status"), path + ".status", "expected set, tbc or not_stated");
-    if (!m.unit.empty() && m.unit != "per_100k" && m.unit != "per_1000" && m.unit != "percent" &&
-        m.unit != "count")
-      Error(t.get("unit"), path + ".unit", "expected per_100k, per_1000, percent or count");
-    if (!m.rate_basis.empty() && m.rate_basis != "year" && m.rate_basis != "month")
-      Error(t.get("rate_basis"), path + ".rate_basis", "expected year or month");
-    if (!m.polarity.empty() && m.polarity != "lower_is_better" && m.polarity != "higher_is_better")
-      Error(t.get("polarity"), path + ".polarity", "expected lower_is_better or higher_is_better");
-    m.baseline = Num(t, path, "baseline");
-    m.baseline_period = Str(t, path, "baseline_period");
-    m.catalogue_value = Str(t, path, "catalogue_value");
-    if (!m.catalogue_value.empty() && m.catalogue_value != "rate_over_period" &&
-        m.catalogue_value != "as_is")
-      Error(t.get("catalogue_value"), path + ".catalogue_value",
-            "expected rate_over_period or as_is");
-    if (auto mm = Int(t, path, "measure_months", 1, 120, "measure_months (the window in months)"))
-      m.measure_months = *mm;
-    Each(t, path, "milestones", [&](const toml::table& mt, const std::string& mp) {
-      CheckKeys(mt, mp, {"date", "value", "stated_change_pct"});
-      Milestone ms;
-      ms.date = Str(mt, mp, "date", true);
-      if (!ms.date.empty() && !Date::ParseIso(ms.date))
-        Error(mt.get("date"), mp + ".date", "not an ISO date (YYYY-MM-DD)");
-      ms.value = Num(mt, mp, "value", true).value_or(0);
-      ms.stated_change_pct = Num(mt, mp, "stated_change_pct");
-      m.milestones.push_back(ms);
-    });
-    p.metrics.push_back(std::move(m));
+    p.metrics.push_back(ReadMetric(t, path));
   });
   if (const toml::table* t = Sub(root, "p4p")) {
     CheckKeys(*t, "p4p",
@@ -441,25 +474,7 @@ void Reader::ReadAll(const toml::table& root) {
     CheckKeys(*t, "risk_share", {"contingency", "scenarios"});
     p.risk_share.contingency = Num(*t, "risk_share", "contingency");
     Each(*t, "risk_share", "scenarios", [&](const toml::table& st, const std::string& path) {
-      CheckKeys(st, path,
-                {"id", "description", "kind", "metric", "unit_cost_activity", "unit_cost_gbp",
-                 "planned_change_pct", "shares", "shares_basis"});
-      Scenario s;
-      s.id = Str(st, path, "id", true);
-      s.description = Str(st, path, "description", true);
-      s.kind = Str(st, path, "kind", true);
-      if (s.kind != "avoidable_admissions_missed" && s.kind != "acute_demand_outstrips" &&
-          s.kind != "community_demand_higher" && s.kind != "exempt" && s.kind != "not_modelled")
-        Error(st.get("kind"), path + ".kind",
-              "expected avoidable_admissions_missed, acute_demand_outstrips, "
-              "community_demand_higher, exempt or not_modelled");
-      s.metric = Str(st, path, "metric");
-      s.unit_cost_activity = Str(st, path, "unit_cost_activity");
-      s.unit_cost_gbp = Num(st, path, "unit_cost_gbp");
-      s.planned_change_pct = Num(st, path, "planned_change_pct");
-      s.shares = NumMap(st, path, "shares");
-      s.shares_basis = Str(st, path, "shares_basis");
-      p.risk_share.scenarios.push_back(std::move(s));
+      p.risk_share.scenarios.push_back(ReadScenario(st, path));
     });
   }
 }

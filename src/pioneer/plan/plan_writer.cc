@@ -29,6 +29,88 @@ void PutList(toml::table& t, std::string_view k, const std::vector<std::string>&
   if (!v.empty()) t.insert(k, StrArray(v));
 }
 
+toml::table SchemeTable(const Scheme& s) {
+  toml::table t;
+  t.insert("id", s.id);
+  t.insert("name", s.name);
+  PutStr(t, "theme", s.theme);
+  PutStr(t, "status", s.status);
+  if (s.protection) t.insert("protection", true);
+  PutStr(t, "lead", s.lead);
+  if (s.recurrent) t.insert("recurrent", *s.recurrent);
+  PutList(t, "metrics", s.metrics);
+  PutList(t, "conditions", s.conditions);
+  PutYears(t, "investment", s.investment);
+  if (!s.investment_by_org.empty()) {
+    toml::table by;
+    for (const auto& [org, y] : s.investment_by_org) by.insert(org, YearsTable(y));
+    t.insert("investment_by_org", std::move(by));
+  }
+  PutStr(t, "savings", s.savings);
+  return t;
+}
+
+toml::table ProtectedServiceTable(const ProtectedService& s) {
+  toml::table t;
+  t.insert("name", s.name);
+  PutStr(t, "benefit", s.benefit);
+  PutStr(t, "theme", s.theme);
+  PutStr(t, "scheme", s.scheme);
+  PutYears(t, "amount", s.amount);
+  if (!s.amount_range.empty()) {
+    toml::array r;
+    for (double d : s.amount_range) r.push_back(d);
+    t.insert("amount_range", std::move(r));
+  }
+  return t;
+}
+
+toml::table MetricTable(const PlanMetric& m) {
+  toml::table t;
+  t.insert("id", m.id);
+  t.insert("name", m.name);
+  t.insert("kind", m.kind);
+  PutStr(t, "catalogue_id", m.catalogue_id);
+  PutStr(t, "unit", m.unit);
+  PutStr(t, "rate_basis", m.rate_basis);
+  PutStr(t, "polarity", m.polarity);
+  t.insert("status", m.status);
+  if (m.baseline) t.insert("baseline", *m.baseline);
+  PutStr(t, "baseline_period", m.baseline_period);
+  if (m.measure_months) t.insert("measure_months", m.measure_months);
+  PutStr(t, "catalogue_value", m.catalogue_value);
+  if (!m.milestones.empty()) {
+    toml::array ms;
+    for (const auto& x : m.milestones) {
+      toml::table mt;
+      mt.insert("date", x.date);
+      mt.insert("value", x.value);
+      if (x.stated_change_pct) mt.insert("stated_change_pct", *x.stated_change_pct);
+      ms.push_back(std::move(mt));
+    }
+    t.insert("milestones", std::move(ms));
+  }
+  return t;
+}
+
+toml::table ScenarioTable(const Scenario& s) {
+  toml::table t;
+  t.insert("id", s.id);
+  t.insert("description", s.description);
+  t.insert("kind", s.kind);
+  PutStr(t, "metric", s.metric);
+  PutStr(t, "unit_cost_activity", s.unit_cost_activity);
+  if (s.unit_cost_gbp) t.insert("unit_cost_gbp", *s.unit_cost_gbp);
+  if (s.planned_change_pct) t.insert("planned_change_pct", *s.planned_change_pct);
+  if (!s.shares.empty()) {
+    toml::table sh;
+    for (const auto& [k, v] : s.shares) sh.insert(k, v);
+    t.insert("shares", std::move(sh));
+  }
+  PutStr(t, "shares_basis", s.shares_basis);
+  return t;
+}
+
 }  // namespace
 
 std::string WritePlanToml(const Plan& p) {
@@ -82,24 +164,7 @@ std::string WritePlanToml(const Plan& p) {
   if (!p.schemes.empty()) {
     toml::array a;
     for (const auto& s : p.schemes) {
-      toml::table t;
-      t.insert("id", s.id);
-      t.insert("name", s.name);
-      PutStr(t, "theme", s.theme);
-      PutStr(t, "status", s.status);
-      if (s.protection) t.insert("protection", true);
-      PutStr(t, "lead", s.lead);
-      if (s.recurrent) t.insert("recurrent", *s.recurrent);
-      PutList(t, "metrics", s.metrics);
-      PutList(t, "conditions", s.conditions);
-      PutYears(t, "investment", s.investment);
-      if (!s.investment_by_org.empty()) {
-        toml::table by;
-        for (const auto& [org, y] : s.investment_by_org) by.insert(org, YearsTable(y));
-        t.insert("investment_by_org", std::move(by));
-      }
-      PutStr(t, "savings", s.savings);
-      a.push_back(std::move(t));
+      a.push_back(SchemeTable(s));
     }
     root.insert("schemes", std::move(a));
   }
@@ -108,18 +173,7 @@ std::string WritePlanToml(const Plan& p) {
     PutYears(pc, "stated_total", p.protected_stated_total);
     toml::array a;
     for (const auto& s : p.protected_services) {
-      toml::table t;
-      t.insert("name", s.name);
-      PutStr(t, "benefit", s.benefit);
-      PutStr(t, "theme", s.theme);
-      PutStr(t, "scheme", s.scheme);
-      PutYears(t, "amount", s.amount);
-      if (!s.amount_range.empty()) {
-        toml::array r;
-        for (double d : s.amount_range) r.push_back(d);
-        t.insert("amount_range", std::move(r));
-      }
-      a.push_back(std::move(t));
+      a.push_back(ProtectedServiceTable(s));
     }
     if (!a.empty()) pc.insert("services", std::move(a));
     root.insert("protected_social_care", std::move(pc));
@@ -127,31 +181,7 @@ std::string WritePlanToml(const Plan& p) {
   if (!p.metrics.empty()) {
     toml::array a;
     for (const auto& m : p.metrics) {
-      toml::table t;
-      t.insert("id", m.id);
-      t.insert("name", m.name);
-      t.insert("kind", m.kind);
-      PutStr(t, "catalogue_id", m.catalogue_id);
-      PutStr(t, "unit", m.unit);
-      PutStr(t, "rate_basis", m.rate_basis);
-      PutStr(t, "polarity", m.polarity);
-      t.insert("status", m.status);
-      if (m.baseline) t.insert("baseline", *m.baseline);
-      PutStr(t, "baseline_period", m.baseline_period);
-      if (m.measure_months) t.insert("measure_months", m.measure_months);
-      PutStr(t, "catalogue_value", m.catalogue_value);
-      if (!m.milestones.empty()) {
-        toml::array ms;
-        for (const auto& x : m.milestones) {
-          toml::table mt;
-          mt.insert("date", x.date);
-          mt.insert("value", x.value);
-          if (x.stated_change_pct) mt.insert("stated_change_pct", *x.stated_change_pct);
-          ms.push_back(std::move(mt));
-        }
-        t.insert("milestones", std::move(ms));
-      }
-      a.push_back(std::move(t));
+      a.push_back(MetricTable(m));
     }
     root.insert("metrics", std::move(a));
   }
@@ -172,21 +202,7 @@ std::string WritePlanToml(const Plan& p) {
     if (p.risk_share.contingency) rs.insert("contingency", *p.risk_share.contingency);
     toml::array a;
     for (const auto& s : p.risk_share.scenarios) {
-      toml::table t;
-      t.insert("id", s.id);
-      t.insert("description", s.description);
-      t.insert("kind", s.kind);
-      PutStr(t, "metric", s.metric);
-      PutStr(t, "unit_cost_activity", s.unit_cost_activity);
-      if (s.unit_cost_gbp) t.insert("unit_cost_gbp", *s.unit_cost_gbp);
-      if (s.planned_change_pct) t.insert("planned_change_pct", *s.planned_change_pct);
-      if (!s.shares.empty()) {
-        toml::table sh;
-        for (const auto& [k, v] : s.shares) sh.insert(k, v);
-        t.insert("shares", std::move(sh));
-      }
-      PutStr(t, "shares_basis", s.shares_basis);
-      a.push_back(std::move(t));
+      a.push_back(ScenarioTable(s));
     }
     if (!a.empty()) rs.insert("scenarios", std::move(a));
     root.insert("risk_share", std::move(rs));
