@@ -212,41 +212,43 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
 
 namespace {
 
+// Appends one line of the summary.
+void Line(std::string& out, std::string_view text) {
+  out += text;
+  out += '\n';
+}
+
 // The inputs, the field mapping and what was not understood.
 void InputsSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const LinkSettings& st = s.settings;
   const EstimationReport& e = r.estimation;
-  auto line = [&](const std::string& text) {
-    out += text;
-    out += '\n';
-  };
   const bool link = st.type == LinkType::kLinkOnly;
   std::string files;
   for (const LoadedInput& in : s.inputs) {
     if (!files.empty()) files += " + ";
     files += fmt::format("{} ({} records)", in.path, Thousands(in.rows));
   }
-  line(fmt::format("pioneer match: {} of {}", link ? "link-only" : "dedupe", files));
+  Line(out, fmt::format("pioneer match: {} of {}", link ? "link-only" : "dedupe", files));
   if (!s.inputs.empty()) {
     std::string mapping;
     for (const auto& [f, cols] : s.inputs[0].mapping) {
       if (!mapping.empty()) mapping += ", ";
       mapping += fmt::format("{} <- {}", FieldName(f), cols);
     }
-    line(fmt::format("fields: {}; ids: {}", mapping,
-                     s.inputs[0].id_column.empty() ? "line numbers" : s.inputs[0].id_column));
+    Line(out, fmt::format("fields: {}; ids: {}", mapping,
+                          s.inputs[0].id_column.empty() ? "line numbers" : s.inputs[0].id_column));
   }
   for (const LoadedInput& in : s.inputs) {
     for (const FieldIssue& is : in.unparsed) {
-      line(fmt::format(
-          "warning: {}: {} {} value(s) not understood (first at line {}, column "
-          "{}); treated as missing",
-          in.path, Thousands(is.count), FieldName(is.field), is.first_line, is.first_column));
+      Line(out, fmt::format("warning: {}: {} {} value(s) not understood (first at line {}, column "
+                            "{}); treated as missing",
+                            in.path, Thousands(is.count), FieldName(is.field), is.first_line,
+                            is.first_column));
     }
   }
-  for (const std::string& w : e.warnings) line("warning: " + w);
-  line("");
+  for (const std::string& w : e.warnings) Line(out, "warning: " + w);
+  Line(out, "");
 }
 
 // Blocking: pairs per rule, the recall ceiling, scoring speed.
@@ -254,46 +256,42 @@ void BlockingSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const LinkSettings& st = s.settings;
   const EstimationReport& e = r.estimation;
-  auto line = [&](const std::string& text) {
-    out += text;
-    out += '\n';
-  };
   // Blocking.
-  line(fmt::format("blocking (window {} per rule; a record meets at most {} candidates per rule):",
+  Line(out,
+       fmt::format("blocking (window {} per rule; a record meets at most {} candidates per rule):",
                    st.window, 2 * st.window));
-  line(fmt::format("  {:<48} {:>12} {:>9} {:>7} {:>8}", "rule", "pairs", "blocks", "capped",
-                   "largest"));
+  Line(out, fmt::format("  {:<48} {:>12} {:>9} {:>7} {:>8}", "rule", "pairs", "blocks", "capped",
+                        "largest"));
   for (size_t i = 0; i < r.prediction_rules.size(); ++i) {
     const BlockingStats& b = r.blocking[i];
-    line(fmt::format("  {:<48} {:>12} {:>9} {:>7} {:>8}", r.prediction_rules[i].ToString(),
-                     Thousands(r.prediction.pairs_per_rule[i]), Thousands(b.blocks),
-                     Thousands(b.capped_blocks), Thousands(b.largest_block)));
+    Line(out, fmt::format("  {:<48} {:>12} {:>9} {:>7} {:>8}", r.prediction_rules[i].ToString(),
+                          Thousands(r.prediction.pairs_per_rule[i]), Thousands(b.blocks),
+                          Thousands(b.capped_blocks), Thousands(b.largest_block)));
   }
   const double share = e.possible_pairs > 0
                            ? 100.0 * static_cast<double>(r.prediction.scored_pairs) /
                                  static_cast<double>(e.possible_pairs)
                            : 0.0;
-  line(
-      fmt::format("  {} candidate pairs scored, {:.4f}% of {} possible (counted before "
-                  "scoring: {} over all rules)",
-                  Thousands(r.prediction.scored_pairs), share, Thousands(e.possible_pairs),
-                  Thousands(r.candidate_pairs_estimate)));
-  line(
-      fmt::format("  recall ceiling of blocking, estimated without labels: {:.4f} (expected "
-                  "matches among the scored pairs / lambda x possible pairs)",
-                  r.estimated_recall_ceiling));
+  Line(out, fmt::format("  {} candidate pairs scored, {:.4f}% of {} possible (counted before "
+                        "scoring: {} over all rules)",
+                        Thousands(r.prediction.scored_pairs), share, Thousands(e.possible_pairs),
+                        Thousands(r.candidate_pairs_estimate)));
+  Line(out, fmt::format("  recall ceiling of blocking, estimated without labels: {:.4f} (expected "
+                        "matches among the scored pairs / lambda x possible pairs)",
+                        r.estimated_recall_ceiling));
   if (s.evaluated) {
-    line(
-        fmt::format("  recall ceiling measured against truth: {:.4f} ({} of {} true pairs "
-                    "generated)",
-                    s.blocking_coverage.recall_ceiling, Thousands(s.blocking_coverage.generated),
-                    Thousands(s.blocking_coverage.true_pairs)));
+    Line(out,
+         fmt::format("  recall ceiling measured against truth: {:.4f} ({} of {} true pairs "
+                     "generated)",
+                     s.blocking_coverage.recall_ceiling, Thousands(s.blocking_coverage.generated),
+                     Thousands(s.blocking_coverage.true_pairs)));
   }
   const double secs = std::max(r.prediction.seconds, 1e-9);
   const double pps = static_cast<double>(r.prediction.scored_pairs) / secs;
-  line(fmt::format("scoring: {:.3f} s, {:.0f} pairs/s on {} thread(s) ({:.0f} pairs/s per thread)",
+  Line(out,
+       fmt::format("scoring: {:.3f} s, {:.0f} pairs/s on {} thread(s) ({:.0f} pairs/s per thread)",
                    r.prediction.seconds, pps, st.threads, pps / std::max(1, st.threads)));
-  line("");
+  Line(out, "");
 }
 
 // The Fellegi-Sunter model: u and m, lambda, weights per level (and per household stratum).
@@ -301,10 +299,6 @@ void ModelSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const EstimationReport& e = r.estimation;
   const ComparisonSet& comps = r.model.comparisons();
-  auto line = [&](const std::string& text) {
-    out += text;
-    out += '\n';
-  };
   // Model.
   std::string sessions;
   for (const EmSession& es : e.sessions) {
@@ -312,23 +306,22 @@ void ModelSection(const MatchSummary& s, std::string& out) {
     sessions += fmt::format("{} ({} pairs, {} iterations{})", es.rule, Thousands(es.pairs),
                             es.iterations, es.converged ? "" : ", not converged");
   }
-  line(fmt::format("model: u from {} {} pairs; m by EM on pairs blocked by: {}",
-                   Thousands(e.u_pairs), e.u_exhaustive ? "(all)" : "random", sessions));
-  line(
-      fmt::format("  lambda = {:.4g} = {} deterministic pairs / recall {:.3f} / {} possible "
-                  "pairs (prior weight {:+.2f})",
-                  r.model.lambda(), Thousands(e.deterministic_pairs), e.deterministic_recall,
-                  Thousands(e.possible_pairs), r.model.prior_weight()));
-  line(
-      fmt::format("  {:<14} {:<14} {:>9} {:>11} {:>8}", "comparison", "level", "m", "u", "weight"));
+  Line(out, fmt::format("model: u from {} {} pairs; m by EM on pairs blocked by: {}",
+                        Thousands(e.u_pairs), e.u_exhaustive ? "(all)" : "random", sessions));
+  Line(out, fmt::format("  lambda = {:.4g} = {} deterministic pairs / recall {:.3f} / {} possible "
+                        "pairs (prior weight {:+.2f})",
+                        r.model.lambda(), Thousands(e.deterministic_pairs), e.deterministic_recall,
+                        Thousands(e.possible_pairs), r.model.prior_weight()));
+  Line(out, fmt::format("  {:<14} {:<14} {:>9} {:>11} {:>8}", "comparison", "level", "m", "u",
+                        "weight"));
   for (size_t c = 0; c < comps.size(); ++c) {
     const ComparisonParameters& p = r.model.params()[c];
     for (int l = 1; l < comps.level_count(c); ++l) {
       const auto li = static_cast<size_t>(l);
-      line(fmt::format("  {:<14} {:<14} {:>9.5f} {:>11.3e} {:>+8.2f}{}",
-                       l == 1 ? comps.spec(c).name : "", comps.labels(c)[li], p.m[li], p.u[li],
-                       r.model.weight(c, l),
-                       l == kExactLevel && comps.spec(c).term_frequency ? "  +TF" : ""));
+      Line(out, fmt::format("  {:<14} {:<14} {:>9.5f} {:>11.3e} {:>+8.2f}{}",
+                            l == 1 ? comps.spec(c).name : "", comps.labels(c)[li], p.m[li], p.u[li],
+                            r.model.weight(c, l),
+                            l == kExactLevel && comps.spec(c).term_frequency ? "  +TF" : ""));
     }
   }
   if (const LocationStrata& st = r.model.strata(); st.active()) {
@@ -337,20 +330,20 @@ void ModelSection(const MatchSummary& s, std::string& out) {
         "  {:<14} {:<14}", "given " + comps.spec(static_cast<size_t>(st.comparison)).name, "level");
     for (const std::string& n : st.names)
       head += fmt::format(" {:>11} {:>8}", "u|" + n.substr(5), "weight");
-    line(fmt::format("  u given the location level (household strata; no TF): {}", [&] {
-      std::string t;
-      for (size_t k = 0; k < st.names.size(); ++k) {
-        if (k) t += ", ";
-        t += st.names[k] + " =";
-        for (size_t l = 0; l < st.stratum_of_level.size(); ++l) {
-          if (st.stratum_of_level[l] == k + 1) {
-            t += " " + comps.labels(static_cast<size_t>(st.comparison))[l];
-          }
-        }
-      }
-      return t;
-    }()));
-    line(head);
+    Line(out, fmt::format("  u given the location level (household strata; no TF): {}", [&] {
+           std::string t;
+           for (size_t k = 0; k < st.names.size(); ++k) {
+             if (k) t += ", ";
+             t += st.names[k] + " =";
+             for (size_t l = 0; l < st.stratum_of_level.size(); ++l) {
+               if (st.stratum_of_level[l] == k + 1) {
+                 t += " " + comps.labels(static_cast<size_t>(st.comparison))[l];
+               }
+             }
+           }
+           return t;
+         }()));
+    Line(out, head);
     for (size_t c = 0; c < comps.size(); ++c) {
       if (static_cast<int>(c) == st.comparison) continue;
       for (int l = 1; l < comps.level_count(c); ++l) {
@@ -361,7 +354,7 @@ void ModelSection(const MatchSummary& s, std::string& out) {
           row += fmt::format(" {:>11.3e} {:>+8.2f}", st.u[k][c][li],
                              r.model.stratum_weight(static_cast<int>(k + 1), c, l));
         }
-        line(row);
+        Line(out, row);
       }
     }
   }
@@ -371,10 +364,6 @@ void ModelSection(const MatchSummary& s, std::string& out) {
 void HistogramSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const LinkSettings& st = s.settings;
-  auto line = [&](const std::string& text) {
-    out += text;
-    out += '\n';
-  };
   const auto& h = r.prediction.histogram.counts;
   int lo = -1, hi = -1;
   for (int i = 0; i < WeightHistogram::kBins; ++i) {
@@ -399,10 +388,9 @@ void HistogramSection(const MatchSummary& s, std::string& out) {
       peak = std::max(peak, n);
     }
     const double tw = FellegiSunterModel::WeightForProbability(st.match_probability);
-    line(
-        fmt::format("match weight histogram of scored pairs ({}-bit bins; bar length ~ log10 "
-                    "count; > marks the match threshold, weight {:.2f}):",
-                    width, tw));
+    Line(out, fmt::format("match weight histogram of scored pairs ({}-bit bins; bar length ~ log10 "
+                          "count; > marks the match threshold, weight {:.2f}):",
+                          width, tw));
     for (const auto& [from, n] : rows) {
       const int len = n == 0 ? 0
                              : 1 + static_cast<int>(std::round(
@@ -413,8 +401,8 @@ void HistogramSection(const MatchSummary& s, std::string& out) {
                                 : from + width >= WeightHistogram::kMin + WeightHistogram::kBins
                                     ? fmt::format(">= {}", from)
                                     : fmt::format("{}..{}", from, from + width);
-      line(fmt::format("  {:>9} {}{:<41}{:>12}", label, at_threshold ? ">" : " ",
-                       std::string(static_cast<size_t>(len), '#'), Thousands(n)));
+      Line(out, fmt::format("  {:>9} {}{:<41}{:>12}", label, at_threshold ? ">" : " ",
+                            std::string(static_cast<size_t>(len), '#'), Thousands(n)));
     }
   }
 }
@@ -424,44 +412,39 @@ void DecisionsSection(const MatchSummary& s, std::string& out) {
   const LinkResult& r = s.result;
   const LinkSettings& st = s.settings;
   const EstimationReport& e = r.estimation;
-  auto line = [&](const std::string& text) {
-    out += text;
-    out += '\n';
-  };
   const int64_t nonmatch = r.prediction.scored_pairs - s.matches - s.reviews;
-  line(
-      fmt::format("decisions: {} match (p >= {}), {} clerical review ({} <= p < {}), {} "
-                  "non-match",
-                  Thousands(s.matches), st.match_probability, Thousands(s.reviews),
-                  st.review_probability, st.match_probability, Thousands(nonmatch)));
+  Line(out, fmt::format("decisions: {} match (p >= {}), {} clerical review ({} <= p < {}), {} "
+                        "non-match",
+                        Thousands(s.matches), st.match_probability, Thousands(s.reviews),
+                        st.review_probability, st.match_probability, Thousands(nonmatch)));
   const Clustering& cl = r.clustering;
-  line(fmt::format(
-      "clusters: {} entities from {} records (largest {}); over-merge guard "
-      "refused {} edge(s) by size cap {} and {} by bridge share {}",
-      Thousands(cl.clusters), Thousands(s.records), cl.largest, Thousands(cl.rejected_size),
-      st.max_cluster_size, Thousands(cl.rejected_bridge), st.min_bridge_share));
+  Line(out, fmt::format("clusters: {} entities from {} records (largest {}); over-merge guard "
+                        "refused {} edge(s) by size cap {} and {} by bridge share {}",
+                        Thousands(cl.clusters), Thousands(s.records), cl.largest,
+                        Thousands(cl.rejected_size), st.max_cluster_size,
+                        Thousands(cl.rejected_bridge), st.min_bridge_share));
   if (s.evaluated) {
     auto m = [&](const char* what, const PairwiseMetrics& pm) {
-      line(fmt::format(
-          "accuracy ({}): precision {:.4f} recall {:.4f} F1 {:.4f} (TP {}, FP {}, "
-          "FN {}; {} true pairs)",
-          what, pm.precision, pm.recall, pm.f1, Thousands(pm.true_positives),
-          Thousands(pm.false_positives), Thousands(pm.false_negatives), Thousands(pm.true_pairs)));
+      Line(out,
+           fmt::format("accuracy ({}): precision {:.4f} recall {:.4f} F1 {:.4f} (TP {}, FP {}, "
+                       "FN {}; {} true pairs)",
+                       what, pm.precision, pm.recall, pm.f1, Thousands(pm.true_positives),
+                       Thousands(pm.false_positives), Thousands(pm.false_negatives),
+                       Thousands(pm.true_pairs)));
     };
     m("pairs at threshold", s.pairwise);
     m("pairs within clusters", s.cluster_pairwise);
     const ClusterMetrics& cm = s.cluster_metrics;
-    line(
-        fmt::format("clusters vs people: {} predicted for {} true people; exact-match share "
-                    "{:.4f} (people recovered exactly); cluster precision {:.4f} (predicted "
-                    "clusters that are exactly one whole person), recall {:.4f}",
-                    Thousands(cm.predicted_clusters), Thousands(cm.true_clusters),
-                    cm.exact_match_share, cm.precision, cm.recall));
+    Line(out, fmt::format("clusters vs people: {} predicted for {} true people; exact-match share "
+                          "{:.4f} (people recovered exactly); cluster precision {:.4f} (predicted "
+                          "clusters that are exactly one whole person), recall {:.4f}",
+                          Thousands(cm.predicted_clusters), Thousands(cm.true_clusters),
+                          cm.exact_match_share, cm.precision, cm.recall));
   }
-  line(
-      fmt::format("time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
-                  s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,
-                  r.prediction.seconds, s.write_seconds));
+  Line(out, fmt::format(
+                "time: {:.2f} s total (read {:.2f}, estimate {:.2f}, score {:.2f}, write {:.2f})",
+                s.load_seconds + r.seconds + s.write_seconds, s.load_seconds, e.seconds,
+                r.prediction.seconds, s.write_seconds));
 }
 
 }  // namespace
