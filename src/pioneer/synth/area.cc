@@ -66,16 +66,24 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
   Rng rng = Rng::ForStream(seed, Stream::kArea, 0);
   a.la_code_ = kCouncilCode;
   a.la_name_ = "Kirkholme";
+  a.AddOrganisations();
+  a.PlaceLsoas(rng, population);
+  a.AddStreets(rng);
+  a.AddPractices(rng, population, window_start, window_end);
+  a.AddCareHomes(rng, population);
+  return a;
+}
 
-  // --- Organisations: council, CCGs, trusts. Practices are appended below.
-  a.organisations_.push_back({"Z00", "Kirkholme City Council", "local_authority", "", "KH1 1AA",
-                              DaysFromCivil(1974, 4, 1), kNoDay});
+// The council, the CCGs and the trusts. Practices are appended by AddPractices.
+void Area::AddOrganisations() {
+  organisations_.push_back({"Z00", "Kirkholme City Council", "local_authority", "", "KH1 1AA",
+                            DaysFromCivil(1974, 4, 1), kNoDay});
   const char* ccg_names[3] = {"NHS Kirkholme North CCG", "NHS Kirkholme West CCG",
                               "NHS Kirkholme South and East CCG"};
   for (int c = 0; c < 3; ++c) {
-    a.ccgs_.push_back(static_cast<int>(a.organisations_.size()));
-    a.organisations_.push_back({fmt::format("Z0{}", c + 1), ccg_names[c], "ccg", "", "",
-                                DaysFromCivil(2013, 4, 1), kNoDay});
+    ccgs_.push_back(static_cast<int>(organisations_.size()));
+    organisations_.push_back({fmt::format("Z0{}", c + 1), ccg_names[c], "ccg", "", "",
+                              DaysFromCivil(2013, 4, 1), kNoDay});
   }
   struct TrustDef {
     const char* code;
@@ -88,18 +96,21 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
       {"ZC1", "Kirkholme Community Healthcare NHS Trust", "community_trust"},
       {"ZM1", "Kirkholme and Calder Partnership NHS Foundation Trust", "mental_health_trust"}};
   for (int t = 0; t < 4; ++t) {
-    a.providers_[t] = static_cast<int>(a.organisations_.size());
-    a.organisations_.push_back({trusts[t].code, trusts[t].name, trusts[t].type, "", "",
-                                DaysFromCivil(1992, 4, 1), kNoDay});
+    providers_[t] = static_cast<int>(organisations_.size());
+    organisations_.push_back({trusts[t].code, trusts[t].name, trusts[t].type, "", "",
+                              DaysFromCivil(1992, 4, 1), kNoDay});
   }
+}
 
-  // --- LSOAs on a jittered grid.
+// LSOAs on a jittered grid, each in a CCG by its bearing from the centre and given an IMD
+// decile by a deprivation score falling away from the centre.
+void Area::PlaceLsoas(Rng& rng, int64_t population) {
   const int lsoa_count = static_cast<int>(std::max<int64_t>(2, (population + 750) / 1500));
   const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(lsoa_count))));
-  a.lsoas_.resize(lsoa_count);
+  lsoas_.resize(lsoa_count);
   std::vector<double> deprivation(lsoa_count);
   for (int i = 0; i < lsoa_count; ++i) {
-    Lsoa& l = a.lsoas_[i];
+    Lsoa& l = lsoas_[i];
     l.x = (i % side + 0.5 + 0.6 * (rng.Uniform() - 0.5)) / side;
     l.y = (i / side + 0.5 + 0.6 * (rng.Uniform() - 0.5)) / side;
     l.weight = 0.8 + 0.45 * rng.Uniform();
@@ -129,22 +140,25 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
         cumulative += kDecileShare[decile - 1];
         ++decile;
       }
-      a.lsoas_[order[rank]].imd_decile = decile;
+      lsoas_[order[rank]].imd_decile = decile;
     }
   }
   {
     std::vector<double> w;
-    for (const Lsoa& l : a.lsoas_) w.push_back(l.weight);
-    a.lsoa_dist_ = Discrete(w);
+    for (const Lsoa& l : lsoas_) w.push_back(l.weight);
+    lsoa_dist_ = Discrete(w);
   }
+}
 
-  // --- Postcode districts (about 20 LSOAs each), sectors and streets.
+// Postcode districts (about 20 LSOAs each), sectors and streets.
+void Area::AddStreets(Rng& rng) {
+  const int lsoa_count = static_cast<int>(lsoas_.size());
   const int district_side = std::max(1, static_cast<int>(std::ceil(std::sqrt(lsoa_count / 20.0))));
   std::vector<int> lsoas_in_district(district_side * district_side, 0);
   std::vector<int> units_used_in_sector(district_side * district_side * 10, 0);
   std::set<std::string> names_in_lsoa;
   for (int i = 0; i < lsoa_count; ++i) {
-    Lsoa& l = a.lsoas_[i];
+    Lsoa& l = lsoas_[i];
     const int dx = std::min(district_side - 1, static_cast<int>(l.x * district_side));
     const int dy = std::min(district_side - 1, static_cast<int>(l.y * district_side));
     const int district = dy * district_side + dx;
@@ -166,43 +180,45 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
       for (int u = 0; u < units; ++u) {
         st.postcodes.push_back(UnitPostcode(sector_text, units_used++ % 400));
       }
-      l.streets.push_back(static_cast<int>(a.streets_.size()));
-      a.streets_.push_back(std::move(st));
+      l.streets.push_back(static_cast<int>(streets_.size()));
+      streets_.push_back(std::move(st));
     }
   }
+}
 
-  // --- Practices: about one per 8,000 residents.
+// Practices: about one per 8,000 residents.
+void Area::AddPractices(Rng& rng, int64_t population, Day window_start, Day window_end) {
   const int practice_count = static_cast<int>(std::max<int64_t>(3, (population + 4000) / 8000));
   std::vector<double> popularity(practice_count);
   std::set<std::string> practice_names;
   for (int p = 0; p < practice_count; ++p) {
     Practice pr;
-    pr.lsoa = a.lsoa_dist_.Sample(rng);
-    pr.ccg = a.lsoas_[pr.lsoa].ccg;
+    pr.lsoa = lsoa_dist_.Sample(rng);
+    pr.ccg = lsoas_[pr.lsoa].ccg;
     popularity[p] = rng.LogNormal(0, 0.45);
     int street, house;
-    a.SampleAddress(rng, pr.lsoa, &street, &house);
+    SampleAddress(rng, pr.lsoa, &street, &house);
     std::string name;
     for (int attempt = 0; attempt < 20; ++attempt) {
       name = std::string(kPlaceWords[rng.Below(std::size(kPlaceWords))]) + " " +
              kPracticeSuffixes[rng.Below(std::size(kPracticeSuffixes))];
       if (practice_names.insert(name).second) break;
-      name += fmt::format(" ({})", a.streets_[street].name);
+      name += fmt::format(" ({})", streets_[street].name);
       if (practice_names.insert(name).second) break;
     }
     const int founded = rng.Between(1948, 2008);
-    pr.organisation = static_cast<int>(a.organisations_.size());
-    a.organisations_.push_back({fmt::format("Z1{:04d}", p + 1), name, "gp_practice",
-                                a.organisations_[a.ccgs_[pr.ccg]].code, a.Postcode(street, house),
-                                DaysFromCivil(founded, rng.Between(1, 12), 1), kNoDay});
-    a.practices_.push_back(pr);
+    pr.organisation = static_cast<int>(organisations_.size());
+    organisations_.push_back({fmt::format("Z1{:04d}", p + 1), name, "gp_practice",
+                              organisations_[ccgs_[pr.ccg]].code, Postcode(street, house),
+                              DaysFromCivil(founded, rng.Between(1, 12), 1), kNoDay});
+    practices_.push_back(pr);
   }
   // Nearest practices for each LSOA, weighted by popularity and distance.
   const double scale = 0.9 / std::sqrt(static_cast<double>(practice_count));
-  for (Lsoa& l : a.lsoas_) {
+  for (Lsoa& l : lsoas_) {
     std::vector<std::pair<double, int>> scored;
     for (int p = 0; p < practice_count; ++p) {
-      const Lsoa& at = a.lsoas_[a.practices_[p].lsoa];
+      const Lsoa& at = lsoas_[practices_[p].lsoa];
       const double d = std::hypot(at.x - l.x, at.y - l.y);
       scored.push_back({-popularity[p] * std::exp(-d / scale), p});
     }
@@ -221,41 +237,43 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
     const Day close = window_start + (window_end - window_start) * 2 / 5;
     for (int c = 0; c < closures; ++c) {
       const int p = static_cast<int>(rng.Below(practice_count));
-      Practice& pr = a.practices_[p];
+      Practice& pr = practices_[p];
       if (pr.close_date != kNoDay) continue;
-      const Lsoa& home = a.lsoas_[pr.lsoa];
+      const Lsoa& home = lsoas_[pr.lsoa];
       int into = -1;
       for (int k = 0; k < 4 && into < 0; ++k) {
         const int q = home.practices[k];
-        if (q != p && a.practices_[q].close_date == kNoDay) into = q;
+        if (q != p && practices_[q].close_date == kNoDay) into = q;
       }
       if (into < 0) into = (p + 1) % practice_count;
-      if (a.practices_[into].close_date != kNoDay) continue;
+      if (practices_[into].close_date != kNoDay) continue;
       pr.close_date = close + rng.Between(0, 60);
       pr.merged_into = into;
-      a.organisations_[pr.organisation].close_date = pr.close_date;
+      organisations_[pr.organisation].close_date = pr.close_date;
     }
   }
+}
 
-  // --- Care homes: about one per 5,000 residents, more in the suburbs; 40% nursing homes.
+// Care homes: about one per 5,000 residents, more in the suburbs; 40% nursing homes.
+void Area::AddCareHomes(Rng& rng, int64_t population) {
   const int home_count = static_cast<int>(std::max<int64_t>(2, (population + 2500) / 5000));
   {
     std::vector<double> w;
-    for (const Lsoa& l : a.lsoas_) w.push_back(l.weight * (0.3 + std::hypot(l.x - 0.5, l.y - 0.5)));
+    for (const Lsoa& l : lsoas_) w.push_back(l.weight * (0.3 + std::hypot(l.x - 0.5, l.y - 0.5)));
     const Discrete suburb(w);
     for (int h = 0; h < home_count; ++h) {
       CareHome ch;
       ch.lsoa = suburb.Sample(rng);
       ch.nursing = h % 5 < 2;
-      a.SampleAddress(rng, ch.lsoa, &ch.street, &ch.house);
+      SampleAddress(rng, ch.lsoa, &ch.street, &ch.house);
       ch.name = std::string(kCareHomeNames[rng.Below(std::size(kCareHomeNames))]) +
                 (ch.nursing ? " Nursing Home" : " Care Home");
-      a.care_homes_.push_back(std::move(ch));
+      care_homes_.push_back(std::move(ch));
     }
-    for (Lsoa& l : a.lsoas_) {
+    for (Lsoa& l : lsoas_) {
       std::vector<std::pair<double, int>> by_distance;
       for (int h = 0; h < home_count; ++h) {
-        const Lsoa& at = a.lsoas_[a.care_homes_[h].lsoa];
+        const Lsoa& at = lsoas_[care_homes_[h].lsoa];
         by_distance.push_back({std::hypot(at.x - l.x, at.y - l.y), h});
       }
       std::sort(by_distance.begin(), by_distance.end());
@@ -264,7 +282,6 @@ Area Area::Build(uint64_t seed, int64_t population, Day window_start, Day window
       }
     }
   }
-  return a;
 }
 
 int Area::SampleLsoa(Rng& rng) const { return lsoa_dist_.Sample(rng); }

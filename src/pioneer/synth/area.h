@@ -115,6 +115,14 @@ class Area {
   std::string OutOfAreaAddressLine(Rng& rng) const;
 
  private:
+  // Build's steps, in order; each draws from `rng` in turn, so the order is part of the
+  // area's determinism.
+  void AddOrganisations();
+  void PlaceLsoas(Rng& rng, int64_t population);
+  void AddStreets(Rng& rng);
+  void AddPractices(Rng& rng, int64_t population, Day window_start, Day window_end);
+  void AddCareHomes(Rng& rng, int64_t population);
+
   std::string la_code_;
   std::string la_name_;
   std::vector<Organisation> organisations_;
