@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -151,8 +152,9 @@ int64_t MaxPopulation() {
   return std::min(by_nhs, by_ids);
 }
 
-StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressFn& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
+namespace {
+
+Status CheckOptions(const SynthOptions& options) {
   if (options.population < 100 || options.population > MaxPopulation()) {
     return InvalidArgumentError(
         fmt::format("population must be between 100 and {}", MaxPopulation()));
@@ -165,16 +167,11 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
     return InvalidArgumentError("the window must be at most 10 years long");
   }
   if (options.out_dir.empty()) return InvalidArgumentError("an output folder is required");
-  PIONEER_RETURN_IF_ERROR(CheckColumnsAgainstSchema());
+  return CheckColumnsAgainstSchema();
+}
 
-  std::error_code ec;
-  const std::filesystem::path dir(options.out_dir);
-  for (const char* sub : {"truth", "care_plans"}) {
-    std::filesystem::create_directories(dir / sub, ec);
-    if (ec) return UnavailableError("cannot create " + (dir / sub).string() + ": " + ec.message());
-  }
-
-  // Cohort sizes.
+// The simulation's window and cohort sizes: the initial residents, births and in-migrants.
+SimContext CohortSizes(const SynthOptions& options) {
   SimContext ctx;
   ctx.seed = options.seed;
   ctx.window_start = options.start.days_since_epoch();
@@ -184,11 +181,158 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
   ctx.births = static_cast<uint64_t>(std::llround(options.population * kBirthRate * years));
   ctx.in_migrants =
       static_cast<uint64_t>(std::llround(options.population * kInMigrationRate * years));
-  const uint64_t total = ctx.total();
+  return ctx;
+}
 
+// Opens the person-level files under `dir` and writes their headers.
+Status OpenPersonFiles(const std::filesystem::path& dir, std::vector<OutputFile>* files) {
+  *files = std::vector<OutputFile>(kPersonFileCount);
+  for (int f = 0; f < kPersonFileCount; ++f) {
+    const PersonFile file = static_cast<PersonFile>(f);
+    PIONEER_RETURN_IF_ERROR((*files)[f].Open(dir / PersonFileName(file)));
+    const std::string header = f >= kFileTruthPersons ? std::string(TruthHeader(file)) + "\n"
+                                                      : SchemaHeader(PersonFileName(file));
+    PIONEER_RETURN_IF_ERROR((*files)[f].Write(header));
+  }
+  return OkStatus();
+}
+
+// What the person-level generation needs and gives back.
+struct PersonRun {
+  const SimContext* ctx = nullptr;
+  const ExtractWriter* writer = nullptr;
+  const InterventionPlanter* planter = nullptr;  // null without --intervention
+  int first_year = 0;
+  int n_years = 0;
+  int threads = 1;
+  // Out: rows per person file, the mid-year population, planted enrolments per block.
+  std::array<int64_t, kPersonFileCount> rows{};
+  PopulationCounts population;
+  std::vector<std::vector<PlantedEnrolment>> enrolments;
+};
+
+// Generates every person in blocks on worker threads and writes the blocks in order to
+// `files` on this thread, reporting progress every 250 ms; adds persons, deaths and leavers
+// to `summary`.
+Status GeneratePersons(PersonRun& run, std::vector<OutputFile>& files, SynthSummary& summary,
+                       const ProgressFn& progress, const std::function<double()>& elapsed) {
+  const SimContext& ctx = *run.ctx;
+  const uint64_t total = ctx.total();
+  const uint64_t blocks = (total + kBlockSize - 1) / kBlockSize;
+  BlockQueue queue(blocks, static_cast<uint64_t>(run.threads) * 3 + 2);
+  // Planted enrolments per block (each block's slot is written by one worker only).
+  run.enrolments.assign(run.planter ? blocks : 0, {});
+  std::vector<std::thread> workers;
+  for (int t = 0; t < run.threads; ++t) {
+    workers.emplace_back([&] {
+      PersonSimulator sim(ctx);
+      PersonHistory history;
+      for (;;) {
+        const int64_t b = queue.Claim();
+        if (b < 0) return;
+        std::unique_ptr<BlockOutput> out = queue.TakeFree();
+        if (out == nullptr) out = std::make_unique<BlockOutput>();
+        out->Clear();
+        if (out->population.counts.empty()) out->population.Init(run.first_year, run.n_years);
+        const uint64_t begin = static_cast<uint64_t>(b) * kBlockSize;
+        const uint64_t end = std::min(total, begin + kBlockSize);
+        for (uint64_t i = begin; i < end; ++i) {
+          sim.Simulate(i, &history);
+          if (run.planter) run.planter->Apply(&history, &run.enrolments[static_cast<uint64_t>(b)]);
+          run.writer->Write(history, out.get());
+        }
+        queue.Done(static_cast<uint64_t>(b), std::move(out));
+      }
+    });
+  }
+  run.population.Init(run.first_year, run.n_years);
+  Status status;
+  auto last_report = std::chrono::steady_clock::now();
+  for (uint64_t b = 0; b < blocks; ++b) {
+    std::unique_ptr<BlockOutput> out = queue.WaitFor(b);
+    for (int f = 0; f < kPersonFileCount && status.ok(); ++f) {
+      status = files[f].Write(out->data[f]);
+      run.rows[f] += out->rows[f];
+    }
+    run.population.Add(out->population);
+    summary.persons += out->persons;
+    summary.deaths += out->deaths;
+    summary.left_area += out->left_area;
+    queue.Written(std::move(out));
+    if (!status.ok()) {
+      queue.Cancel();
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (progress && (now - last_report > std::chrono::milliseconds(250) || b + 1 == blocks)) {
+      last_report = now;
+      SynthProgress p;
+      p.persons_done = static_cast<int64_t>(std::min(total, (b + 1) * kBlockSize));
+      p.persons_total = static_cast<int64_t>(total);
+      for (int f = 0; f < kFileTruthPersons; ++f) p.rows += run.rows[f];
+      for (const OutputFile& file : files) p.bytes += file.bytes();
+      p.seconds = elapsed();
+      progress(p);
+    }
+  }
+  for (std::thread& w : workers) w.join();
+  for (OutputFile& f : files) {
+    const Status closed = f.Close();
+    if (status.ok()) status = closed;
+  }
+  return status;
+}
+
+// Writes the reference files (organisations, LSOAs, population, unit costs) and lists them
+// in `summary`.
+Status WriteReferenceFiles(const std::filesystem::path& dir, const Area& area, const PersonRun& run,
+                           SynthSummary& summary) {
+  struct Reference {
+    const char* name;
+    std::string content;
+    int64_t rows;
+  };
+  std::vector<Reference> refs;
+  refs.push_back({"organisations.csv", OrganisationsCsv(area),
+                  static_cast<int64_t>(area.organisations().size())});
+  refs.push_back({"lsoa.csv", LsoaCsv(area), static_cast<int64_t>(area.lsoas().size())});
+  refs.push_back({"population.csv", PopulationCsv(area, run.population),
+                  static_cast<int64_t>(run.n_years) * 2 * PopulationCounts::kAges});
+  refs.push_back({"unit_costs.csv", UnitCostsCsv(), 0});
+  refs.back().rows = static_cast<int64_t>(
+                         std::count(refs.back().content.begin(), refs.back().content.end(), '\n')) -
+                     1;
+  for (const Reference& r : refs) {
+    OutputFile f;
+    PIONEER_RETURN_IF_ERROR(f.Open(dir / r.name));
+    PIONEER_RETURN_IF_ERROR(f.Write(r.content));
+    PIONEER_RETURN_IF_ERROR(f.Close());
+    summary.files.push_back({r.name, r.rows, static_cast<int64_t>(r.content.size())});
+    summary.total_rows += r.rows;
+    summary.total_bytes += static_cast<int64_t>(r.content.size());
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  PIONEER_RETURN_IF_ERROR(CheckOptions(options));
+  std::error_code ec;
+  const std::filesystem::path dir(options.out_dir);
+  for (const char* sub : {"truth", "care_plans"}) {
+    std::filesystem::create_directories(dir / sub, ec);
+    if (ec) return UnavailableError("cannot create " + (dir / sub).string() + ": " + ec.message());
+  }
+
+  SimContext ctx = CohortSizes(options);
   const Area area = Area::Build(options.seed, options.population, ctx.window_start, ctx.window_end);
   const NameTables names;
-  const NhsNumberAllocator nhs(options.seed, total);
+  const NhsNumberAllocator nhs(options.seed, ctx.total());
   ctx.area = &area;
   ctx.names = &names;
   WriterContext wctx;
@@ -206,130 +350,30 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
     if (!created.ok()) return created.status();
     planter.emplace(std::move(*created));
   }
-  int first_year, n_years;
-  ExtractWriter::MidYears(ctx.window_start, ctx.window_end, &first_year, &n_years);
+  PersonRun run;
+  run.ctx = &ctx;
+  run.writer = &writer;
+  run.planter = planter ? &*planter : nullptr;
+  ExtractWriter::MidYears(ctx.window_start, ctx.window_end, &run.first_year, &run.n_years);
+  run.threads = std::clamp(options.threads > 0 ? options.threads : DefaultThreads(), 1, 64);
 
-  // Open the person-level files and write their headers.
-  std::vector<OutputFile> files(kPersonFileCount);
-  for (int f = 0; f < kPersonFileCount; ++f) {
-    const PersonFile file = static_cast<PersonFile>(f);
-    PIONEER_RETURN_IF_ERROR(files[f].Open(dir / PersonFileName(file)));
-    const std::string header = f >= kFileTruthPersons ? std::string(TruthHeader(file)) + "\n"
-                                                      : SchemaHeader(PersonFileName(file));
-    PIONEER_RETURN_IF_ERROR(files[f].Write(header));
-  }
-
-  // Generate blocks on worker threads; write them in order here.
-  int threads = options.threads > 0 ? options.threads : DefaultThreads();
-  threads = std::clamp(threads, 1, 64);
-  const uint64_t blocks = (total + kBlockSize - 1) / kBlockSize;
-  BlockQueue queue(blocks, static_cast<uint64_t>(threads) * 3 + 2);
-  // Planted enrolments per block (each block's slot is written by one worker only).
-  std::vector<std::vector<PlantedEnrolment>> enrolments(planter ? blocks : 0);
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      PersonSimulator sim(ctx);
-      PersonHistory history;
-      for (;;) {
-        const int64_t b = queue.Claim();
-        if (b < 0) return;
-        std::unique_ptr<BlockOutput> out = queue.TakeFree();
-        if (out == nullptr) out = std::make_unique<BlockOutput>();
-        out->Clear();
-        if (out->population.counts.empty()) out->population.Init(first_year, n_years);
-        const uint64_t begin = static_cast<uint64_t>(b) * kBlockSize;
-        const uint64_t end = std::min(total, begin + kBlockSize);
-        for (uint64_t i = begin; i < end; ++i) {
-          sim.Simulate(i, &history);
-          if (planter) planter->Apply(&history, &enrolments[static_cast<uint64_t>(b)]);
-          writer.Write(history, out.get());
-        }
-        queue.Done(static_cast<uint64_t>(b), std::move(out));
-      }
-    });
-  }
-
+  std::vector<OutputFile> files;
+  PIONEER_RETURN_IF_ERROR(OpenPersonFiles(dir, &files));
   SynthSummary summary;
   summary.initial_population = options.population;
   summary.births = static_cast<int64_t>(ctx.births);
   summary.in_migrants = static_cast<int64_t>(ctx.in_migrants);
-  std::array<int64_t, kPersonFileCount> rows{};
-  PopulationCounts population;
-  population.Init(first_year, n_years);
-  Status status;
-  auto last_report = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  for (uint64_t b = 0; b < blocks; ++b) {
-    std::unique_ptr<BlockOutput> out = queue.WaitFor(b);
-    for (int f = 0; f < kPersonFileCount && status.ok(); ++f) {
-      status = files[f].Write(out->data[f]);
-      rows[f] += out->rows[f];
-    }
-    population.Add(out->population);
-    summary.persons += out->persons;
-    summary.deaths += out->deaths;
-    summary.left_area += out->left_area;
-    queue.Written(std::move(out));
-    if (!status.ok()) {
-      queue.Cancel();
-      break;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (progress && (now - last_report > std::chrono::milliseconds(250) || b + 1 == blocks)) {
-      last_report = now;
-      SynthProgress p;
-      p.persons_done = static_cast<int64_t>(std::min(total, (b + 1) * kBlockSize));
-      p.persons_total = static_cast<int64_t>(total);
-      for (int f = 0; f < kFileTruthPersons; ++f) p.rows += rows[f];
-      for (const OutputFile& file : files) p.bytes += file.bytes();
-      p.seconds = elapsed();
-      progress(p);
-    }
-  }
-  for (std::thread& w : workers) w.join();
-  for (OutputFile& f : files) {
-    const Status closed = f.Close();
-    if (status.ok()) status = closed;
-  }
-  if (!status.ok()) return status;
-
-  // Reference files.
-  struct Reference {
-    const char* name;
-    std::string content;
-    int64_t rows;
-  };
-  std::vector<Reference> refs;
-  refs.push_back({"organisations.csv", OrganisationsCsv(area),
-                  static_cast<int64_t>(area.organisations().size())});
-  refs.push_back({"lsoa.csv", LsoaCsv(area), static_cast<int64_t>(area.lsoas().size())});
-  refs.push_back({"population.csv", PopulationCsv(area, population),
-                  static_cast<int64_t>(n_years) * 2 * PopulationCounts::kAges});
-  refs.push_back({"unit_costs.csv", UnitCostsCsv(), 0});
-  refs.back().rows = static_cast<int64_t>(
-                         std::count(refs.back().content.begin(), refs.back().content.end(), '\n')) -
-                     1;
-  for (const Reference& r : refs) {
-    OutputFile f;
-    PIONEER_RETURN_IF_ERROR(f.Open(dir / r.name));
-    PIONEER_RETURN_IF_ERROR(f.Write(r.content));
-    PIONEER_RETURN_IF_ERROR(f.Close());
-    summary.files.push_back({r.name, r.rows, static_cast<int64_t>(r.content.size())});
-    summary.total_rows += r.rows;
-    summary.total_bytes += static_cast<int64_t>(r.content.size());
-  }
+  PIONEER_RETURN_IF_ERROR(GeneratePersons(run, files, summary, progress, elapsed));
+  PIONEER_RETURN_IF_ERROR(WriteReferenceFiles(dir, area, run, summary));
   for (int f = 0; f < kPersonFileCount; ++f) {
     summary.files.push_back(
-        {PersonFileName(static_cast<PersonFile>(f)), rows[f], files[f].bytes()});
-    if (f < kFileTruthPersons) summary.total_rows += rows[f];
+        {PersonFileName(static_cast<PersonFile>(f)), run.rows[f], files[f].bytes()});
+    if (f < kFileTruthPersons) summary.total_rows += run.rows[f];
     summary.total_bytes += files[f].bytes();
   }
   if (planter) {
     std::vector<PlantedEnrolment> all;
-    for (const auto& block : enrolments) all.insert(all.end(), block.begin(), block.end());
+    for (const auto& block : run.enrolments) all.insert(all.end(), block.begin(), block.end());
     auto written = WriteInterventionFiles(options.out_dir, *planter, all, nhs);
     if (!written.ok()) return written.status();
     for (const WrittenFile& f : *written) {
