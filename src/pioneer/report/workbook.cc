@@ -136,192 +136,237 @@ struct FinanceRefs {
   std::map<std::string, double> scheme_total_value;
 };
 
-FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d) {
-  const plan::Plan& p = d.plan;
-  const std::string name = "Schemes and finance";
-  Sheet s(workbook_add_worksheet(wb, name.c_str()), f);
-  FinanceRefs refs;
-  std::vector<std::string> cols = {"Scheme id",       "Scheme",
-                                   "Theme",           "Status",
-                                   "Protection line", "Lead commissioner",
-                                   "Recurrent",       "Metrics it should move"};
-  const int first_year_col = static_cast<int>(cols.size());
-  for (const auto& y : p.years) cols.push_back("Investment " + y + " (£)");
-  cols.push_back("Savings assumption");
-  s.Header(0, cols);
-  int row = 1;
-  auto join = [](const std::vector<std::string>& v) {
+// The "Schemes and finance" sheet, written top to bottom: one row per scheme, totals by
+// theme (SUMIF formulas), all schemes against the pooled budget, investment by organisation,
+// and a chart of investment by theme.
+class SchemeSheet {
+ public:
+  SchemeSheet(lxw_workbook* wb, const Formats& f, const plan::Plan& p)
+      : wb_(wb), f_(f), p_(p), s_(workbook_add_worksheet(wb, kName), f) {}
+
+  FinanceRefs Write() {
+    std::vector<std::string> cols = {"Scheme id",       "Scheme",
+                                     "Theme",           "Status",
+                                     "Protection line", "Lead commissioner",
+                                     "Recurrent",       "Metrics it should move"};
+    first_year_col_ = static_cast<int>(cols.size());
+    for (const auto& y : p_.years) cols.push_back("Investment " + y + " (£)");
+    cols.push_back("Savings assumption");
+    s_.Header(0, cols);
+    int row = WriteSchemeRows(1);
+    last_scheme_row_ = row - 1;
+    has_schemes_ = !p_.schemes.empty();
+    row = WriteThemeTotals(row + 1);
+    row = WriteBudgetTotals(row);
+    row = WriteInvestmentByOrganisation(row + 2);
+    SetWidths();
+    if (has_schemes_ && !p_.themes.empty()) AddThemeChart(row);
+    return refs_;
+  }
+
+ private:
+  static constexpr const char* kName = "Schemes and finance";
+
+  int YearCol(size_t y) const { return first_year_col_ + static_cast<int>(y); }
+
+  static std::string Join(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
     return out;
-  };
-  for (const auto& sc : p.schemes) {
-    const plan::Theme* th = p.FindTheme(sc.theme);
-    s.Str(row, 0, sc.id);
-    s.Str(row, 1, sc.name, f.wrap);
-    s.Str(row, 2, th ? th->name : sc.theme, f.wrap);
-    s.Str(row, 3, sc.status.empty() ? "not stated" : sc.status);
-    s.Str(row, 4, sc.protection ? "yes" : "no");
-    const plan::Organisation* lead = p.FindOrganisation(sc.lead);
-    s.Str(row, 5, lead ? lead->name : (sc.lead.empty() ? "not stated" : sc.lead), f.wrap);
-    s.Str(row, 6, sc.recurrent ? (*sc.recurrent ? "yes" : "no") : "not stated");
-    s.Str(row, 7,
-          join(sc.metrics) + (sc.conditions.empty() ? "" : " | conditions: " + join(sc.conditions)),
-          f.wrap);
-    for (size_t y = 0; y < p.years.size(); ++y) {
-      auto it = sc.investment.find(p.years[y]);
-      if (it != sc.investment.end())
-        s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money);
-    }
-    s.Str(row, first_year_col + static_cast<int>(p.years.size()), sc.savings, f.wrap);
-    ++row;
   }
-  const int last_scheme_row = row - 1;
-  const bool has_schemes = !p.schemes.empty();
-  row += 1;
-  // Totals by theme (SUMIF over the theme column), then all schemes, then the pooled budget.
-  s.Str(row, 1, "Totals by theme", f.bold);
-  s.Str(row, 2, "Stated in the plan (schemes / with protection lines)", f.bold);
-  ++row;
-  for (const auto& th : p.themes) {
-    s.Str(row, 1, th.name, f.wrap);
-    std::string stated;
-    for (const auto& y : p.years) {
-      auto a = th.stated_scheme_total.find(y);
-      auto b = th.stated_total.find(y);
-      stated += fmt::format(
-          "{}{}: {} / {}", stated.empty() ? "" : "; ", y,
-          a == th.stated_scheme_total.end() ? "not stated"
-                                            : fmt::format("£{:.0f}", p.ToPounds(a->second)),
-          b == th.stated_total.end() ? "not stated"
-                                     : fmt::format("£{:.0f}", p.ToPounds(b->second)));
+
+  int WriteSchemeRows(int row) {
+    for (const auto& sc : p_.schemes) {
+      const plan::Theme* th = p_.FindTheme(sc.theme);
+      s_.Str(row, 0, sc.id);
+      s_.Str(row, 1, sc.name, f_.wrap);
+      s_.Str(row, 2, th ? th->name : sc.theme, f_.wrap);
+      s_.Str(row, 3, sc.status.empty() ? "not stated" : sc.status);
+      s_.Str(row, 4, sc.protection ? "yes" : "no");
+      const plan::Organisation* lead = p_.FindOrganisation(sc.lead);
+      s_.Str(row, 5, lead ? lead->name : (sc.lead.empty() ? "not stated" : sc.lead), f_.wrap);
+      s_.Str(row, 6, sc.recurrent ? (*sc.recurrent ? "yes" : "no") : "not stated");
+      s_.Str(
+          row, 7,
+          Join(sc.metrics) + (sc.conditions.empty() ? "" : " | conditions: " + Join(sc.conditions)),
+          f_.wrap);
+      for (size_t y = 0; y < p_.years.size(); ++y) {
+        auto it = sc.investment.find(p_.years[y]);
+        if (it != sc.investment.end()) s_.Num(row, YearCol(y), p_.ToPounds(it->second), f_.money);
+      }
+      s_.Str(row, YearCol(p_.years.size()), sc.savings, f_.wrap);
+      ++row;
     }
-    s.Str(row, 2, stated, f.wrap);
-    for (size_t y = 0; y < p.years.size(); ++y) {
-      int col = first_year_col + static_cast<int>(y);
-      double v = 0;
-      bool stated = false;  // a missing figure is never zero: no scheme figure, no total
-      for (const auto& sc : p.schemes)
-        if (sc.theme == th.id) {
-          auto it = sc.investment.find(p.years[y]);
+    return row;
+  }
+
+  // Totals by theme (SUMIF over the theme column), each with the totals the plan states.
+  int WriteThemeTotals(int row) {
+    s_.Str(row, 1, "Totals by theme", f_.bold);
+    s_.Str(row, 2, "Stated in the plan (schemes / with protection lines)", f_.bold);
+    ++row;
+    for (const auto& th : p_.themes) {
+      s_.Str(row, 1, th.name, f_.wrap);
+      std::string stated;
+      for (const auto& y : p_.years) {
+        auto a = th.stated_scheme_total.find(y);
+        auto b = th.stated_total.find(y);
+        stated += fmt::format(
+            "{}{}: {} / {}", stated.empty() ? "" : "; ", y,
+            a == th.stated_scheme_total.end() ? "not stated"
+                                              : fmt::format("£{:.0f}", p_.ToPounds(a->second)),
+            b == th.stated_total.end() ? "not stated"
+                                       : fmt::format("£{:.0f}", p_.ToPounds(b->second)));
+      }
+      s_.Str(row, 2, stated, f_.wrap);
+      for (size_t y = 0; y < p_.years.size(); ++y) {
+        const int col = YearCol(y);
+        double v = 0;
+        bool any = false;  // a missing figure is never zero: no scheme figure, no total
+        for (const auto& sc : p_.schemes) {
+          if (sc.theme != th.id) continue;
+          auto it = sc.investment.find(p_.years[y]);
           if (it != sc.investment.end()) {
-            v += p.ToPounds(it->second);
-            stated = true;
+            v += p_.ToPounds(it->second);
+            any = true;
           }
         }
-      if (!stated) {
-        s.Str(row, col, "not stated");
-      } else if (has_schemes) {
-        std::string cl = ColName(col);
-        s.Formula(row, col,
-                  fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row + 1, th.name,
-                              cl, cl, last_scheme_row + 1),
-                  v, f.money);
+        if (!any) {
+          s_.Str(row, col, "not stated");
+        } else if (has_schemes_) {
+          const std::string cl = ColName(col);
+          s_.Formula(row, col,
+                     fmt::format("=SUMIF($C$2:$C${},\"{}\",{}2:{}{})", last_scheme_row_ + 1,
+                                 th.name, cl, cl, last_scheme_row_ + 1),
+                     v, f_.money);
+        }
       }
+      ++row;
+    }
+    return row;
+  }
+
+  // All schemes, the pooled budget, what it leaves unallocated and the minimum required.
+  int WriteBudgetTotals(int row) {
+    s_.Str(row, 1, "All schemes", f_.bold);
+    for (size_t y = 0; y < p_.years.size(); ++y) {
+      const int col = YearCol(y);
+      double v = 0;
+      bool any = false;
+      for (const auto& sc : p_.schemes) {
+        auto it = sc.investment.find(p_.years[y]);
+        if (it != sc.investment.end()) {
+          v += p_.ToPounds(it->second);
+          any = true;
+        }
+      }
+      const std::string cl = ColName(col);
+      if (!any) {
+        s_.Str(row, col, "not stated");
+      } else if (has_schemes_) {
+        s_.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row_ + 1), v,
+                   f_.money_bold);
+        refs_.scheme_total_by_year[p_.years[y]] = Quote(kName) + "!" + CellRef(row, col, true);
+        refs_.scheme_total_value[p_.years[y]] = v;
+      }
+    }
+    const int all_row = row++;
+    s_.Str(row, 1, "Total agreed pooled budget (plan)", f_.bold);
+    for (size_t y = 0; y < p_.years.size(); ++y) {
+      auto it = p_.pooled_total.find(p_.years[y]);
+      if (it != p_.pooled_total.end())
+        s_.Num(row, YearCol(y), p_.ToPounds(it->second), f_.money_bold);
+    }
+    const int pool_row = row++;
+    s_.Str(row, 1, "Pooled budget not allocated to a scheme", f_.bold);
+    for (size_t y = 0; y < p_.years.size(); ++y) {
+      const int col = YearCol(y);
+      auto it = p_.pooled_total.find(p_.years[y]);
+      if (it == p_.pooled_total.end() || !refs_.scheme_total_by_year.count(p_.years[y])) continue;
+      const double v = p_.ToPounds(it->second) - refs_.scheme_total_value[p_.years[y]];
+      s_.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v,
+                 f_.money_bold);
     }
     ++row;
-  }
-  s.Str(row, 1, "All schemes", f.bold);
-  for (size_t y = 0; y < p.years.size(); ++y) {
-    int col = first_year_col + static_cast<int>(y);
-    double v = 0;
-    bool stated = false;
-    for (const auto& sc : p.schemes) {
-      auto it = sc.investment.find(p.years[y]);
-      if (it != sc.investment.end()) {
-        v += p.ToPounds(it->second);
-        stated = true;
-      }
+    s_.Str(row, 1, "Minimum required pooled budget (plan)", f_.bold);
+    for (size_t y = 0; y < p_.years.size(); ++y) {
+      auto it = p_.pooled_minimum.find(p_.years[y]);
+      if (it != p_.pooled_minimum.end())
+        s_.Num(row, YearCol(y), p_.ToPounds(it->second), f_.money);
+      else
+        s_.Str(row, YearCol(y), "not stated");
     }
-    std::string cl = ColName(col);
-    if (!stated) {
-      s.Str(row, col, "not stated");
-    } else if (has_schemes) {
-      s.Formula(row, col, fmt::format("=SUM({}2:{}{})", cl, cl, last_scheme_row + 1), v,
-                f.money_bold);
-      refs.scheme_total_by_year[p.years[y]] = Quote(name) + "!" + CellRef(row, col, true);
-      refs.scheme_total_value[p.years[y]] = v;
+    return row;
+  }
+
+  int WriteInvestmentByOrganisation(int row) {
+    bool any_org = false;
+    for (const auto& sc : p_.schemes) any_org = any_org || !sc.investment_by_org.empty();
+    s_.Str(row++, 1, "Investment by contributing organisation", f_.bold);
+    if (!any_org) {
+      s_.Str(row++, 1, "The plan does not split scheme investment by organisation.");
+      return row;
     }
-  }
-  const int all_row = row++;
-  s.Str(row, 1, "Total agreed pooled budget (plan)", f.bold);
-  for (size_t y = 0; y < p.years.size(); ++y) {
-    auto it = p.pooled_total.find(p.years[y]);
-    if (it != p.pooled_total.end())
-      s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money_bold);
-  }
-  const int pool_row = row++;
-  s.Str(row, 1, "Pooled budget not allocated to a scheme", f.bold);
-  for (size_t y = 0; y < p.years.size(); ++y) {
-    int col = first_year_col + static_cast<int>(y);
-    auto it = p.pooled_total.find(p.years[y]);
-    if (it == p.pooled_total.end() || !refs.scheme_total_by_year.count(p.years[y])) continue;
-    double v = p.ToPounds(it->second) - refs.scheme_total_value[p.years[y]];
-    s.Formula(row, col, fmt::format("={}-{}", CellRef(pool_row, col), CellRef(all_row, col)), v,
-              f.money_bold);
-  }
-  ++row;
-  s.Str(row, 1, "Minimum required pooled budget (plan)", f.bold);
-  for (size_t y = 0; y < p.years.size(); ++y) {
-    auto it = p.pooled_minimum.find(p.years[y]);
-    if (it != p.pooled_minimum.end())
-      s.Num(row, first_year_col + static_cast<int>(y), p.ToPounds(it->second), f.money);
-    else
-      s.Str(row, first_year_col + static_cast<int>(y), "not stated");
-  }
-  row += 2;
-  // Investment by organisation.
-  bool any_org = false;
-  for (const auto& sc : p.schemes) any_org = any_org || !sc.investment_by_org.empty();
-  s.Str(row++, 1, "Investment by contributing organisation", f.bold);
-  if (!any_org) {
-    s.Str(row++, 1, "The plan does not split scheme investment by organisation.");
-  } else {
-    for (const auto& o : p.organisations) {
+    for (const auto& o : p_.organisations) {
       bool has = false;
-      std::vector<double> v(p.years.size(), 0);
-      for (const auto& sc : p.schemes) {
+      std::vector<double> v(p_.years.size(), 0);
+      for (const auto& sc : p_.schemes) {
         auto it = sc.investment_by_org.find(o.id);
         if (it == sc.investment_by_org.end()) continue;
         has = true;
-        for (size_t y = 0; y < p.years.size(); ++y) {
-          auto a = it->second.find(p.years[y]);
-          if (a != it->second.end()) v[y] += p.ToPounds(a->second);
+        for (size_t y = 0; y < p_.years.size(); ++y) {
+          auto a = it->second.find(p_.years[y]);
+          if (a != it->second.end()) v[y] += p_.ToPounds(a->second);
         }
       }
       if (!has) continue;
-      s.Str(row, 1, o.name);
-      for (size_t y = 0; y < p.years.size(); ++y)
-        s.Num(row, first_year_col + static_cast<int>(y), v[y], f.money);
+      s_.Str(row, 1, o.name);
+      for (size_t y = 0; y < p_.years.size(); ++y) s_.Num(row, YearCol(y), v[y], f_.money);
       ++row;
     }
+    return row;
   }
-  s.Width(0, 0, 22);
-  s.Width(1, 1, 48);
-  s.Width(2, 2, 36);
-  s.Width(3, 6, 13);
-  s.Width(7, 7, 40);
-  s.Width(first_year_col, first_year_col + static_cast<int>(p.years.size()) - 1, 18);
-  s.Width(first_year_col + static_cast<int>(p.years.size()),
-          first_year_col + static_cast<int>(p.years.size()), 50);
-  // Chart: investment by theme.
-  if (has_schemes && !p.themes.empty()) {
-    lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
-    int first_theme_row = last_scheme_row + 3;
-    int last_theme_row = first_theme_row + static_cast<int>(p.themes.size()) - 1;
-    for (size_t y = 0; y < p.years.size(); ++y) {
-      int col = first_year_col + static_cast<int>(y);
-      std::string cats = Quote(name) + "!" + CellRef(first_theme_row, 1, true) + ":" +
-                         CellRef(last_theme_row, 1, true);
-      std::string vals = Quote(name) + "!" + CellRef(first_theme_row, col, true) + ":" +
-                         CellRef(last_theme_row, col, true);
+
+  void SetWidths() {
+    s_.Width(0, 0, 22);
+    s_.Width(1, 1, 48);
+    s_.Width(2, 2, 36);
+    s_.Width(3, 6, 13);
+    s_.Width(7, 7, 40);
+    s_.Width(first_year_col_, YearCol(p_.years.size()) - 1, 18);
+    s_.Width(YearCol(p_.years.size()), YearCol(p_.years.size()), 50);
+  }
+
+  // Investment by theme: one column series per year over the theme totals.
+  void AddThemeChart(int row) {
+    lxw_chart* ch = workbook_add_chart(wb_, LXW_CHART_COLUMN);
+    const int first_theme_row = last_scheme_row_ + 3;
+    const int last_theme_row = first_theme_row + static_cast<int>(p_.themes.size()) - 1;
+    for (size_t y = 0; y < p_.years.size(); ++y) {
+      const int col = YearCol(y);
+      const std::string cats = Quote(kName) + "!" + CellRef(first_theme_row, 1, true) + ":" +
+                               CellRef(last_theme_row, 1, true);
+      const std::string vals = Quote(kName) + "!" + CellRef(first_theme_row, col, true) + ":" +
+                               CellRef(last_theme_row, col, true);
       lxw_chart_series* ser = chart_add_series(ch, cats.c_str(), vals.c_str());
-      chart_series_set_name(ser, p.years[y].c_str());
+      chart_series_set_name(ser, p_.years[y].c_str());
     }
     chart_title_set_name(ch, "Investment by theme (£)");
-    worksheet_insert_chart(s.ws(), row + 1, 1, ch);
+    worksheet_insert_chart(s_.ws(), row + 1, 1, ch);
   }
-  return refs;
+
+  lxw_workbook* wb_;
+  const Formats& f_;
+  const plan::Plan& p_;
+  Sheet s_;
+  FinanceRefs refs_;
+  int first_year_col_ = 0;
+  int last_scheme_row_ = 0;
+  bool has_schemes_ = false;
+};
+
+FinanceRefs WriteSchemes(lxw_workbook* wb, const Formats& f, const ReportData& d) {
+  return SchemeSheet(wb, f, d.plan).Write();
 }
 
 // --- Metrics ------------------------------------------------------------------------------
