@@ -385,7 +385,20 @@ Status WriteSnapshot(const Timeline& t, const store::StoreGeneration& generation
   return OkStatus();
 }
 
-StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation_key) {
+namespace {
+
+Status CorruptSnapshot(const std::string& path, const std::string& why) {
+  return DataLossError("timeline snapshot " + path + " is corrupt: " + why);
+}
+
+Status ForeignSnapshot(const std::string& path) {
+  return FailedPreconditionError("timeline snapshot " + path +
+                                 " is not a Pioneer timeline snapshot (wrong magic number)");
+}
+
+// Opens and maps the whole file read-only. A file too short for a header is truncated when
+// it starts like a snapshot, else foreign.
+StatusOr<std::shared_ptr<Mapping>> MapSnapshot(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return NotFoundError("no timeline snapshot " + path);
@@ -398,20 +411,16 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
     return UnavailableError("cannot stat timeline snapshot " + path + ": " + e);
   }
   const size_t size = static_cast<size_t>(sb.st_size);
-  auto corrupt = [&path](const std::string& why) {
-    return DataLossError("timeline snapshot " + path + " is corrupt: " + why);
-  };
   if (size < sizeof(Header)) {
-    // Too short for a header: truncated if it starts like a snapshot, else foreign.
     char head[sizeof kMagic] = {};
     ssize_t got = ::pread(fd, head, std::min(size, sizeof head), 0);
     ::close(fd);
     if (got < 0 || size == 0 ||
         std::memcmp(head, kMagic, std::min(static_cast<size_t>(got), sizeof kMagic)) == 0) {
-      return corrupt(fmt::format("{} bytes, shorter than its header (truncated?)", size));
+      return CorruptSnapshot(path,
+                             fmt::format("{} bytes, shorter than its header (truncated?)", size));
     }
-    return FailedPreconditionError("timeline snapshot " + path +
-                                   " is not a Pioneer timeline snapshot (wrong magic number)");
+    return ForeignSnapshot(path);
   }
   auto map = std::make_shared<Mapping>();
   map->base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
@@ -420,13 +429,55 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
   if (map->base == MAP_FAILED) {
     return UnavailableError("cannot map timeline snapshot " + path + ": " + ErrnoText());
   }
-  const char* base = static_cast<const char*>(map->base);
-  Header h;
-  std::memcpy(&h, base, sizeof h);
-  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) {
-    return FailedPreconditionError("timeline snapshot " + path +
-                                   " is not a Pioneer timeline snapshot (wrong magic number)");
+  return map;
+}
+
+// The header and the section directory of a mapped snapshot, each checked: magic, byte
+// order, format version, length, directory bounds and the header's and every section's
+// checksum.
+class SnapshotSections {
+ public:
+  static StatusOr<SnapshotSections> Read(const std::string& path, const Mapping& map);
+
+  const Header& header() const { return h_; }
+  // Section `name` as a typed span of exactly `count` elements (count < 0: any). A missing
+  // or wrongly sized section gives an empty span and sets status().
+  template <typename T>
+  std::span<const T> Get(std::string_view name, int64_t count) {
+    auto it = dir_.find(name);
+    if (it == dir_.end()) {
+      if (bad_.ok()) bad_ = CorruptSnapshot(*path_, "section " + std::string(name) + " missing");
+      return {};
+    }
+    const DirEntry& d = it->second;
+    if (d.elem_size != sizeof(T) ||
+        (count >= 0 && d.bytes != static_cast<uint64_t>(count) * sizeof(T))) {
+      if (bad_.ok()) {
+        bad_ = CorruptSnapshot(*path_, "section " + std::string(name) + " has the wrong size");
+      }
+      return {};
+    }
+    return {reinterpret_cast<const T*>(base_ + d.offset), static_cast<size_t>(d.bytes / sizeof(T))};
   }
+  const Status& status() const { return bad_; }
+
+ private:
+  const std::string* path_ = nullptr;
+  const char* base_ = nullptr;
+  Header h_;
+  std::map<std::string, DirEntry, std::less<>> dir_;
+  Status bad_ = OkStatus();
+};
+
+StatusOr<SnapshotSections> SnapshotSections::Read(const std::string& path, const Mapping& map) {
+  SnapshotSections out;
+  out.path_ = &path;
+  out.base_ = static_cast<const char*>(map.base);
+  const size_t size = map.size;
+  const char* base = out.base_;
+  Header& h = out.h_;
+  std::memcpy(&h, base, sizeof h);
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return ForeignSnapshot(path);
   if (h.byte_order != kByteOrderMark) {
     return FailedPreconditionError("timeline snapshot " + path +
                                    " was written with another byte order");
@@ -437,91 +488,83 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
                     path, h.format_version, kSnapshotFormatVersion));
   }
   if (h.file_bytes != size) {
-    return corrupt(fmt::format("{} bytes on disk, {} written (truncated?)", size, h.file_bytes));
+    return CorruptSnapshot(
+        path, fmt::format("{} bytes on disk, {} written (truncated?)", size, h.file_bytes));
   }
   if (h.directory_offset != sizeof(Header) || h.section_count > 4096 ||
       sizeof(Header) + size_t{h.section_count} * sizeof(DirEntry) > size) {
-    return corrupt("bad section directory");
+    return CorruptSnapshot(path, "bad section directory");
   }
   const size_t head_bytes = sizeof(Header) + size_t{h.section_count} * sizeof(DirEntry);
-  {
-    std::vector<char> head(base, base + head_bytes);
-    std::memset(head.data() + offsetof(Header, header_checksum), 0, sizeof(uint64_t));
-    if (Checksum64(head.data(), head.size()) != h.header_checksum) {
-      return corrupt("header checksum mismatch");
-    }
+  std::vector<char> head(base, base + head_bytes);
+  std::memset(head.data() + offsetof(Header, header_checksum), 0, sizeof(uint64_t));
+  if (Checksum64(head.data(), head.size()) != h.header_checksum) {
+    return CorruptSnapshot(path, "header checksum mismatch");
   }
-  std::map<std::string, DirEntry, std::less<>> dir;
   for (uint32_t i = 0; i < h.section_count; ++i) {
     DirEntry d;
     std::memcpy(&d, base + sizeof(Header) + i * sizeof(DirEntry), sizeof d);
     std::string name(d.name, strnlen(d.name, kNameBytes));
     if (d.offset % kAlign != 0 || d.offset > size || d.bytes > size - d.offset ||
         d.elem_size == 0 || d.bytes % d.elem_size != 0) {
-      return corrupt("section " + name + " out of bounds");
+      return CorruptSnapshot(path, "section " + name + " out of bounds");
     }
     if (Checksum64(base + d.offset, d.bytes) != d.checksum) {
-      return corrupt("checksum mismatch in section " + name);
+      return CorruptSnapshot(path, "checksum mismatch in section " + name);
     }
-    dir[name] = d;
+    out.dir_[name] = d;
   }
-  Status bad = OkStatus();
-  // A section as a typed span of exactly `count` elements (count < 0: any).
-  auto section = [&]<typename T>(std::string_view name, int64_t count, T*) -> std::span<const T> {
-    auto it = dir.find(name);
-    if (it == dir.end()) {
-      if (bad.ok()) bad = corrupt("section " + std::string(name) + " missing");
-      return {};
-    }
-    const DirEntry& d = it->second;
-    if (d.elem_size != sizeof(T) ||
-        (count >= 0 && d.bytes != static_cast<uint64_t>(count) * sizeof(T))) {
-      if (bad.ok()) bad = corrupt("section " + std::string(name) + " has the wrong size");
-      return {};
-    }
-    return {reinterpret_cast<const T*>(base + d.offset), static_cast<size_t>(d.bytes / sizeof(T))};
-  };
+  return out;
+}
+
+// The persons', events' and strings' columns, pointing into the mapping.
+Status ReadColumns(SnapshotSections& sec, const std::string& path, Timeline::Parts& parts) {
+  const Header& h = sec.header();
   const int64_t np = static_cast<int64_t>(h.person_count), ne = static_cast<int64_t>(h.event_count),
                 ns = static_cast<int64_t>(h.string_count);
-  auto gen = section("generation", -1, static_cast<char*>(nullptr));
-  auto fields = section("attribute_fields", -1, static_cast<char*>(nullptr));
-  auto linkage = section("linkage", kLinkageFields * kSourceCount, static_cast<int64_t*>(nullptr));
-  auto attr_rows = section("attribute_rows", kSourceCount, static_cast<uint64_t*>(nullptr));
-  Timeline::Parts parts;
-  parts.persons.nhs_number = NhsNumberColumn(
-      section("persons.nhs_number", np * NhsNumberColumn::kWidth, static_cast<char*>(nullptr)));
-  parts.persons.sex = section("persons.sex", np, static_cast<uint8_t*>(nullptr));
-  parts.persons.birth_day = section("persons.birth_day", np, static_cast<int32_t*>(nullptr));
-  parts.persons.death_day = section("persons.death_day", np, static_cast<int32_t*>(nullptr));
-  parts.persons.lsoa = section("persons.lsoa", np, static_cast<uint32_t*>(nullptr));
-  parts.persons.practice = section("persons.practice", np, static_cast<uint32_t*>(nullptr));
-  parts.persons.in_pds = section("persons.in_pds", np, static_cast<uint8_t*>(nullptr));
-  parts.nhs_order = section("persons.nhs_order", np, static_cast<uint32_t*>(nullptr));
-  parts.offsets = section("offsets", np + 1, static_cast<uint64_t*>(nullptr));
-  parts.events.start_day = section("events.start_day", ne, static_cast<int32_t*>(nullptr));
-  parts.events.end_day = section("events.end_day", ne, static_cast<int32_t*>(nullptr));
-  auto src = section("events.source", ne, static_cast<uint8_t*>(nullptr));
+  parts.persons.nhs_number =
+      NhsNumberColumn(sec.Get<char>("persons.nhs_number", np * NhsNumberColumn::kWidth));
+  parts.persons.sex = sec.Get<uint8_t>("persons.sex", np);
+  parts.persons.birth_day = sec.Get<int32_t>("persons.birth_day", np);
+  parts.persons.death_day = sec.Get<int32_t>("persons.death_day", np);
+  parts.persons.lsoa = sec.Get<uint32_t>("persons.lsoa", np);
+  parts.persons.practice = sec.Get<uint32_t>("persons.practice", np);
+  parts.persons.in_pds = sec.Get<uint8_t>("persons.in_pds", np);
+  parts.nhs_order = sec.Get<uint32_t>("persons.nhs_order", np);
+  parts.offsets = sec.Get<uint64_t>("offsets", np + 1);
+  parts.events.start_day = sec.Get<int32_t>("events.start_day", ne);
+  parts.events.end_day = sec.Get<int32_t>("events.end_day", ne);
+  auto src = sec.Get<uint8_t>("events.source", ne);
   parts.events.source = {reinterpret_cast<const Source*>(src.data()), src.size()};
-  parts.events.code = section("events.code", ne, static_cast<uint32_t*>(nullptr));
-  parts.events.detail = section("events.detail", ne, static_cast<uint32_t*>(nullptr));
-  parts.events.row_id = section("events.row_id", ne, static_cast<int64_t*>(nullptr));
-  parts.events.attr_row = section("events.attr_row", ne, static_cast<uint32_t*>(nullptr));
-  auto str_offsets = section("strings.offsets", ns + 1, static_cast<uint64_t*>(nullptr));
-  auto str_bytes = section("strings.bytes", -1, static_cast<char*>(nullptr));
-  auto str_sorted = section("strings.sorted", ns, static_cast<uint32_t*>(nullptr));
-  if (!bad.ok()) return bad;
+  parts.events.code = sec.Get<uint32_t>("events.code", ne);
+  parts.events.detail = sec.Get<uint32_t>("events.detail", ne);
+  parts.events.row_id = sec.Get<int64_t>("events.row_id", ne);
+  parts.events.attr_row = sec.Get<uint32_t>("events.attr_row", ne);
+  auto str_offsets = sec.Get<uint64_t>("strings.offsets", ns + 1);
+  auto str_bytes = sec.Get<char>("strings.bytes", -1);
+  auto str_sorted = sec.Get<uint32_t>("strings.sorted", ns);
+  if (!sec.status().ok()) return sec.status();
   // Cheap consistency checks (the checksums already cover accidental damage).
   if (parts.offsets.front() != 0 || parts.offsets.back() > static_cast<uint64_t>(ne) ||
       str_offsets.front() != 0 || str_offsets.back() != str_bytes.size()) {
-    return corrupt("offsets do not span their columns");
+    return CorruptSnapshot(path, "offsets do not span their columns");
   }
   parts.strings = StringPool(str_offsets, str_bytes, str_sorted);
+  return OkStatus();
+}
+
+// Linkage counts, attribute row counts and the attribute columns named by the
+// "table<TAB>field" lines of the attribute_fields section.
+Status ReadAttributes(SnapshotSections& sec, const std::string& path, Timeline::Parts& parts) {
+  auto fields = sec.Get<char>("attribute_fields", -1);
+  auto linkage = sec.Get<int64_t>("linkage", kLinkageFields * kSourceCount);
+  auto attr_rows = sec.Get<uint64_t>("attribute_rows", kSourceCount);
+  if (!sec.status().ok()) return sec.status();
   for (int s = 0; s < kSourceCount; ++s) {
     const int64_t* c = linkage.data() + kLinkageFields * s;
     parts.linkage[s] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
     parts.attribute_rows[s] = attr_rows[s];
   }
-  // Attribute fields: "table<TAB>field" lines.
   std::string_view ft(fields.data(), fields.size());
   std::vector<size_t> next(kSourceCount, 0);
   while (!ft.empty()) {
@@ -529,23 +572,36 @@ StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation
     std::string_view line = ft.substr(0, nl);
     ft = nl == std::string_view::npos ? std::string_view() : ft.substr(nl + 1);
     size_t tab = line.find('\t');
-    if (tab == std::string_view::npos) return corrupt("bad attribute field list");
+    if (tab == std::string_view::npos) return CorruptSnapshot(path, "bad attribute field list");
     std::string_view table = line.substr(0, tab);
     std::string field(line.substr(tab + 1));
     int s = -1;
     for (int k = 0; k < kSourceCount; ++k) {
       if (SourceTable(static_cast<Source>(k)) == table) s = k;
     }
-    if (s < 0) return corrupt("unknown source in the attribute field list");
-    auto col = section(AttrName(s, next[s]++), static_cast<int64_t>(attr_rows[s]),
-                       static_cast<int32_t*>(nullptr));
-    if (!bad.ok()) return bad;
+    if (s < 0) return CorruptSnapshot(path, "unknown source in the attribute field list");
+    auto col = sec.Get<int32_t>(AttrName(s, next[s]++), static_cast<int64_t>(attr_rows[s]));
+    if (!sec.status().ok()) return sec.status();
     parts.attribute_fields[s].push_back(field);
     parts.attribute_columns[s].push_back(col);
     parts.options.attributes[std::string(table)].push_back(std::move(field));
   }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<Timeline> OpenSnapshot(const std::string& path, std::string* generation_key) {
+  auto map = MapSnapshot(path);
+  if (!map.ok()) return map.status();
+  auto sec = SnapshotSections::Read(path, **map);
+  if (!sec.ok()) return sec.status();
+  auto gen = sec->Get<char>("generation", -1);
+  Timeline::Parts parts;
+  PIONEER_RETURN_IF_ERROR(ReadAttributes(*sec, path, parts));
+  PIONEER_RETURN_IF_ERROR(ReadColumns(*sec, path, parts));
   if (generation_key != nullptr) generation_key->assign(gen.data(), gen.size());
-  parts.storage = std::move(map);
+  parts.storage = std::move(*map);
   return Timeline::FromParts(std::move(parts));
 }
 
