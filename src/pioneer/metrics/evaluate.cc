@@ -364,6 +364,181 @@ std::vector<LabelledPeriod> MakePeriods(const Period& range, Granularity g) {
   return out;
 }
 
+namespace {
+
+// Groups in natural order: by period, then IMD deciles 1..10 numerically, then labels
+// ("unallocated").
+struct NaturalGroupOrder {
+  static int Number(const std::string& s) {
+    if (s.empty() || s.size() > 6) return -1;
+    for (char c : s) {
+      if (c < '0' || c > '9') return -1;
+    }
+    return std::stoi(s);
+  }
+  bool operator()(const std::pair<int, std::string>& a,
+                  const std::pair<int, std::string>& b) const {
+    if (a.first != b.first) return a.first < b.first;
+    const int na = Number(a.second), nb = Number(b.second);
+    if (na >= 0 && nb >= 0 && na != nb) return na < nb;
+    if ((na >= 0) != (nb >= 0)) return na >= 0;
+    return a.second < b.second;
+  }
+};
+
+StatusOr<std::vector<const MetricDefinition*>> SelectMetrics(
+    const std::vector<MetricDefinition>& catalogue, const std::vector<std::string>& metric_ids) {
+  std::vector<const MetricDefinition*> selected;
+  if (metric_ids.empty()) {
+    for (const auto& d : catalogue) selected.push_back(&d);
+    return selected;
+  }
+  for (const auto& id : metric_ids) {
+    const MetricDefinition* d = FindMetric(catalogue, id);
+    if (!d) return NotFoundError("metrics: no metric '" + id + "'");
+    selected.push_back(d);
+  }
+  return selected;
+}
+
+// Counts every engine-counted definition the selection needs (composites are sums of their
+// components' counts, so only their leaves), in parallel, into `counted`.
+Status CountLeavesInParallel(CountingEngine& engine, const std::vector<MetricDefinition>& catalogue,
+                             const std::vector<const MetricDefinition*>& selected,
+                             const CountRequest& request, std::map<std::string, Counts>& counted) {
+  std::vector<const MetricDefinition*> leaves;
+  std::set<std::string> seen;
+  std::function<void(const MetricDefinition*)> need = [&](const MetricDefinition* d) {
+    if (!d || !seen.insert(d->id).second) return;
+    if (!d->components.empty() && !d->deduplicate_components) {
+      for (const auto& cid : d->components) need(FindMetric(catalogue, cid));
+    } else {
+      leaves.push_back(d);
+    }
+    if (d->denominator_kind == DenominatorKind::kMetric) {
+      need(FindMetric(catalogue, d->denominator_metric));
+    }
+  };
+  for (const MetricDefinition* d : selected) need(d);
+  std::vector<std::optional<StatusOr<Counts>>> results(leaves.size());
+  ParallelFor(leaves.size(), DefaultThreads(), [&](size_t i) {
+    results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
+  });
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    if (!results[i]->ok()) return results[i]->status();
+    counted[leaves[i]->id] = std::move(**results[i]);
+  }
+  return OkStatus();
+}
+
+// What every value of one metric shares.
+struct MetricScope {
+  const ReferenceData& ref;
+  const SwitchValues& switches;
+  SwitchValues dsw;  // the switches the denominators read (registered_denominator pins
+                     // population.basis)
+  Breakdown breakdown;
+  const MetricDefinition& d;
+  double scale;
+};
+
+// Sets v's denominator, its basis and the rate from `per` (the count, per month when the
+// metric is); `den_from_metric` is the denominator metric's count for the cell.
+void SetDenominatorAndRate(const MetricScope& m, double per, int64_t den_from_metric,
+                           MetricValue& v) {
+  const MetricDefinition& d = m.d;
+  switch (d.denominator_kind) {
+    case DenominatorKind::kPopulation:
+      v.denominator_basis = PopulationBasis(m.dsw, m.breakdown, v.population_year);
+      v.denominator = Denominator(m.ref, m.dsw, d, m.breakdown, v.group, v.population_year);
+      if (v.denominator && *v.denominator > 0 && m.scale > 0) {
+        v.rate = per / static_cast<double>(*v.denominator) * m.scale;
+      }
+      break;
+    case DenominatorKind::kMetric:
+      v.denominator = den_from_metric;
+      v.denominator_basis = "metric " + d.denominator_metric;
+      if (den_from_metric > 0 && m.scale > 0) {
+        v.rate = per / static_cast<double>(den_from_metric) * m.scale;
+      }
+      break;
+    case DenominatorKind::kExpectedPrevalence: {
+      auto expected = Expected(m.ref, m.dsw, d, m.breakdown, v.group, v.population_year);
+      v.denominator_basis = "expected: " + d.prevalence_table + " rates x " +
+                            PopulationBasis(m.dsw, m.breakdown, v.population_year);
+      if (expected) {
+        v.denominator = std::llround(*expected);
+        if (*expected > 0) v.rate = per / *expected * m.scale;
+      }
+      break;
+    }
+    case DenominatorKind::kNone:
+      break;
+  }
+}
+
+// The rate's confidence interval, from the rate of one event: rate / count, or from the
+// denominator when nothing happened.
+void SetInterval(const MetricScope& m, int64_t num, MetricValue& v) {
+  const MetricDefinition& d = m.d;
+  double per_event = 0;
+  if (v.rate && num > 0) {
+    per_event = *v.rate / static_cast<double>(num);
+  } else if (v.rate && m.scale > 0) {
+    double months = d.per_month ? MonthsIn(v.period) : 1.0;
+    double den = 0;
+    if (d.denominator_kind == DenominatorKind::kExpectedPrevalence) {
+      auto e = Expected(m.ref, m.dsw, d, m.breakdown, v.group, v.population_year);
+      den = e ? *e : 0;
+    } else if (v.denominator) {
+      den = static_cast<double>(*v.denominator);
+    }
+    if (den > 0) per_event = m.scale / (months * den);
+  }
+  SetRateInterval(v, RateCiKind(d), static_cast<double>(num),
+                  v.denominator ? static_cast<double>(*v.denominator) : 0, per_event);
+}
+
+// One cell's value: `ev` is its counts by standardisation band, `den_from_metric` the
+// denominator metric's count.
+MetricValue CellValue(const MetricScope& m, const LabelledPeriod& period, const std::string& group,
+                      const std::map<std::pair<int, int>, int64_t>& ev, int64_t den_from_metric) {
+  const MetricDefinition& d = m.d;
+  MetricValue v;
+  v.metric_id = d.id;
+  v.period_label = period.label;
+  v.period = period.period;
+  v.group = group;
+  v.population_year = PopulationYear(m.ref, m.switches, v.period);
+  int64_t num = 0;
+  for (const auto& [bk, n] : ev) num += n;
+  v.numerator = static_cast<double>(num);
+  const double per =
+      d.per_month ? static_cast<double>(num) / MonthsIn(v.period) : static_cast<double>(num);
+  if (d.lookback_years > 0 && !m.ref.social_care_first_date.empty()) {
+    auto first = Date::ParseIso(m.ref.social_care_first_date);
+    if (first && v.period.start < first->AddMonths(12 * d.lookback_years)) {
+      v.flags.push_back("lookback_truncated");
+    }
+  }
+  SetDenominatorAndRate(m, per, den_from_metric, v);
+  SetInterval(m, num, v);
+  const bool standardise_group =
+      m.breakdown == Breakdown::kNone || (m.breakdown == Breakdown::kSex && v.group != "unknown");
+  if (d.standardisation != Standardisation::kNone && standardise_group && m.ref.max_year) {
+    int only_sex = m.breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
+    auto dsr = Standardise(m.ref, d, v.population_year, only_sex, Registered(m.dsw), ev);
+    if (dsr) {
+      v.standardised_rate = dsr->rate;
+      v.ci_lower = dsr->ci95.lower;
+      v.ci_upper = dsr->ci95.upper;
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
 StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& ref,
                                  const SwitchValues& switches,
                                  const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
@@ -374,43 +549,13 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
   report.engine = engine.name();
   report.data_as_of = ref.data_as_of;
   std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
-  std::vector<const MetricDefinition*> selected;
-  if (metric_ids.empty()) {
-    for (const auto& d : catalogue) selected.push_back(&d);
-  } else {
-    for (const auto& id : metric_ids) {
-      const MetricDefinition* d = FindMetric(catalogue, id);
-      if (!d) return NotFoundError("metrics: no metric '" + id + "'");
-      selected.push_back(d);
-    }
-  }
+  PIONEER_ASSIGN_OR_RETURN(std::vector<const MetricDefinition*> selected,
+                           SelectMetrics(catalogue, metric_ids));
   CountRequest request{periods, breakdown};
   std::map<std::string, Counts> counted;  // memo per metric id
-  // Count every engine-counted definition the selection needs up front, on two threads when
-  // the engine allows it (composites are sums of their components' counts, below).
+  // Count up front on several threads when the engine allows it.
   if (engine.PrepareConcurrentCount()) {
-    std::vector<const MetricDefinition*> leaves;
-    std::set<std::string> seen;
-    std::function<void(const MetricDefinition*)> need = [&](const MetricDefinition* d) {
-      if (!d || !seen.insert(d->id).second) return;
-      if (!d->components.empty() && !d->deduplicate_components) {
-        for (const auto& cid : d->components) need(FindMetric(catalogue, cid));
-      } else {
-        leaves.push_back(d);
-      }
-      if (d->denominator_kind == DenominatorKind::kMetric) {
-        need(FindMetric(catalogue, d->denominator_metric));
-      }
-    };
-    for (const MetricDefinition* d : selected) need(d);
-    std::vector<std::optional<StatusOr<Counts>>> results(leaves.size());
-    ParallelFor(leaves.size(), DefaultThreads(), [&](size_t i) {
-      results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
-    });
-    for (size_t i = 0; i < leaves.size(); ++i) {
-      if (!results[i]->ok()) return results[i]->status();
-      counted[leaves[i]->id] = std::move(**results[i]);
-    }
+    PIONEER_RETURN_IF_ERROR(CountLeavesInParallel(engine, catalogue, selected, request, counted));
   }
   std::function<StatusOr<Counts>(const MetricDefinition&)> count_of =
       [&](const MetricDefinition& d) -> StatusOr<Counts> {
@@ -430,6 +575,7 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
     counted[d.id] = c;
     return c;
   };
+  static const std::map<std::pair<int, int>, int64_t> kEmpty;
   for (const MetricDefinition* d : selected) {
     report.definitions.push_back(*d);
     PIONEER_ASSIGN_OR_RETURN(Counts counts, count_of(*d));
@@ -441,116 +587,24 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
       PIONEER_ASSIGN_OR_RETURN(Counts dc, count_of(*dd));
       den_cells = Regroup(dc);
     }
-    // Every period has an "all" row even when nothing was counted.
-    // Groups in natural order: IMD deciles 1..10 numerically, then labels ("unallocated").
-    auto natural = [](const std::pair<int, std::string>& a, const std::pair<int, std::string>& b) {
-      if (a.first != b.first) return a.first < b.first;
-      auto number = [](const std::string& s) -> int {
-        if (s.empty() || s.size() > 6) return -1;
-        for (char c : s) {
-          if (c < '0' || c > '9') return -1;
-        }
-        return std::stoi(s);
-      };
-      const int na = number(a.second), nb = number(b.second);
-      if (na >= 0 && nb >= 0 && na != nb) return na < nb;
-      if ((na >= 0) != (nb >= 0)) return na >= 0;
-      return a.second < b.second;
-    };
-    std::set<std::pair<int, std::string>, decltype(natural)> keys(natural);
+    std::set<std::pair<int, std::string>, NaturalGroupOrder> keys;
     for (const auto& [k, v] : cells) keys.insert(k);
     for (const auto& [k, v] : den_cells) keys.insert(k);
+    // Every period has an "all" row even when nothing was counted.
     if (breakdown == Breakdown::kNone && d->profile == Profile::kNone) {
       for (int p = 0; p < static_cast<int>(periods.size()); ++p) keys.insert({p, "all"});
     }
-    const double scale = UnitScale(d->unit);
-    // The switches the denominators read: registered_denominator pins population.basis.
-    SwitchValues dsw = switches;
-    if (d->registered_denominator) dsw["population.basis"] = "registered";
+    MetricScope scope{ref, switches, switches, breakdown, *d, UnitScale(d->unit)};
+    if (d->registered_denominator) scope.dsw["population.basis"] = "registered";
     for (const auto& key : keys) {
-      MetricValue v;
-      v.metric_id = d->id;
-      v.period_label = periods[key.first].label;
-      v.period = periods[key.first].period;
-      v.group = key.second;
-      v.population_year = PopulationYear(ref, switches, v.period);
-      int64_t num = 0;
       auto cit = cells.find(key);
-      static const std::map<std::pair<int, int>, int64_t> kEmpty;
-      const auto& ev = cit == cells.end() ? kEmpty : cit->second;
-      for (const auto& [bk, n] : ev) num += n;
-      v.numerator = static_cast<double>(num);
-      const double per =
-          d->per_month ? static_cast<double>(num) / MonthsIn(v.period) : static_cast<double>(num);
-      if (d->lookback_years > 0 && !ref.social_care_first_date.empty()) {
-        auto first = Date::ParseIso(ref.social_care_first_date);
-        if (first && v.period.start < first->AddMonths(12 * d->lookback_years)) {
-          v.flags.push_back("lookback_truncated");
-        }
+      int64_t den = 0;
+      auto dit = den_cells.find(key);
+      if (dit != den_cells.end()) {
+        for (const auto& [bk, n] : dit->second) den += n;
       }
-      switch (d->denominator_kind) {
-        case DenominatorKind::kPopulation:
-          v.denominator_basis = PopulationBasis(dsw, breakdown, v.population_year);
-          v.denominator = Denominator(ref, dsw, *d, breakdown, v.group, v.population_year);
-          if (v.denominator && *v.denominator > 0 && scale > 0) {
-            v.rate = per / static_cast<double>(*v.denominator) * scale;
-          }
-          break;
-        case DenominatorKind::kMetric: {
-          int64_t den = 0;
-          auto dit = den_cells.find(key);
-          if (dit != den_cells.end()) {
-            for (const auto& [bk, n] : dit->second) den += n;
-          }
-          v.denominator = den;
-          v.denominator_basis = "metric " + d->denominator_metric;
-          if (den > 0 && scale > 0) v.rate = per / static_cast<double>(den) * scale;
-          break;
-        }
-        case DenominatorKind::kExpectedPrevalence: {
-          auto expected = Expected(ref, dsw, *d, breakdown, v.group, v.population_year);
-          v.denominator_basis = "expected: " + d->prevalence_table + " rates x " +
-                                PopulationBasis(dsw, breakdown, v.population_year);
-          if (expected) {
-            v.denominator = std::llround(*expected);
-            if (*expected > 0) v.rate = per / *expected * scale;
-          }
-          break;
-        }
-        case DenominatorKind::kNone:
-          break;
-      }
-      {
-        // The rate of one event: rate / count, or from the denominator when nothing happened.
-        double per_event = 0;
-        if (v.rate && num > 0) {
-          per_event = *v.rate / static_cast<double>(num);
-        } else if (v.rate && scale > 0) {
-          double months = d->per_month ? MonthsIn(v.period) : 1.0;
-          double den = 0;
-          if (d->denominator_kind == DenominatorKind::kExpectedPrevalence) {
-            auto e = Expected(ref, dsw, *d, breakdown, v.group, v.population_year);
-            den = e ? *e : 0;
-          } else if (v.denominator) {
-            den = static_cast<double>(*v.denominator);
-          }
-          if (den > 0) per_event = scale / (months * den);
-        }
-        SetRateInterval(v, RateCiKind(*d), static_cast<double>(num),
-                        v.denominator ? static_cast<double>(*v.denominator) : 0, per_event);
-      }
-      bool standardise_group =
-          breakdown == Breakdown::kNone || (breakdown == Breakdown::kSex && v.group != "unknown");
-      if (d->standardisation != Standardisation::kNone && standardise_group && ref.max_year) {
-        int only_sex = breakdown == Breakdown::kSex ? (v.group == "male" ? 1 : 2) : 0;
-        auto dsr = Standardise(ref, *d, v.population_year, only_sex, Registered(dsw), ev);
-        if (dsr) {
-          v.standardised_rate = dsr->rate;
-          v.ci_lower = dsr->ci95.lower;
-          v.ci_upper = dsr->ci95.upper;
-        }
-      }
-      report.values.push_back(std::move(v));
+      report.values.push_back(CellValue(scope, periods[key.first], key.second,
+                                        cit == cells.end() ? kEmpty : cit->second, den));
     }
     if (d->profile == Profile::kProviderWeekday) AddProfileRows(periods, d->id, report.values);
   }
