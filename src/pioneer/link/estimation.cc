@@ -341,27 +341,16 @@ int64_t PossiblePairs(const RecordSet& records, LinkType type) {
   return left * (n - left);
 }
 
-StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
-                                           const ComparisonSet& comps, const EstimationOptions& opt,
-                                           EstimationReport* report, Progress* progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  EstimationReport local;
-  EstimationReport& rep = report ? *report : local;
-  rep = EstimationReport{};
-  const size_t nc = comps.size();
-  if (nc == 0) return InvalidArgumentError("no comparisons: map at least one field");
-  if (nc > kMaxComparisons) {
-    return InvalidArgumentError(fmt::format("at most {} comparisons", kMaxComparisons));
-  }
-  const int64_t possible = PossiblePairs(records, type);
-  rep.possible_pairs = possible;
-  if (possible < 1) return InvalidArgumentError("fewer than two records to compare");
-  if (opt.u_max_pairs < 0) return InvalidArgumentError("u_max_pairs must not be negative");
+namespace {
 
-  // 1. u from random pairs.
-  if (progress) progress->Update(0, 0, "estimating u from random pairs");
-  const LevelCounts uc =
-      CountRandomPairs(records, type, comps, opt, USamplePairs(records, opt), possible, &rep);
+using Table = std::vector<std::vector<double>>;  // [comparison][level]
+
+// Step 1: u per comparison and level from the random pairs' level counts (null levels left
+// out; a level never seen counts as half a pair), and each comparison's null share.
+std::vector<ComparisonParameters> UFromRandomPairs(const LevelCounts& uc,
+                                                   const ComparisonSet& comps,
+                                                   EstimationReport& rep) {
+  const size_t nc = comps.size();
   std::vector<ComparisonParameters> params(nc);
   rep.null_share.assign(nc, 0.0);
   for (size_t c = 0; c < nc; ++c) {
@@ -378,26 +367,27 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
       params[c].u[static_cast<size_t>(l)] = std::max(k, 0.5) / denom;
     }
   }
+  return params;
+}
 
-  // 2. m by EM, one session per training rule, u fixed; with location strata, alternated
-  //    with the household session that estimates u given the location stratum.
+// One EM training session: the pairs a rule blocks, as level patterns, and which comparisons
+// it may estimate (not those the rule's own fields freeze).
+struct SessionData {
+  BlockingRule rule;
+  std::vector<Pattern> patterns;
+  int64_t pairs = 0;
+  std::vector<bool> active;
+  int relatives_given = -1;   // the relatives' class: given-name comparison, or -1 (none)
+  int relatives_sex = -1;     // and the sex comparison (-1: none)
+  int relatives_family = -1;  // and the family-name comparison
+};
+
+std::vector<SessionData> PlanSessions(const RecordSet& records, LinkType type,
+                                      const ComparisonSet& comps, const EstimationOptions& opt,
+                                      Progress* progress) {
+  const size_t nc = comps.size();
   std::vector<BlockingRule> training =
       opt.training_rules.empty() ? DefaultTrainingRules(records) : opt.training_rules;
-  std::vector<std::vector<double>> m0(nc);
-  for (size_t c = 0; c < nc; ++c) m0[c] = StartingM(comps.level_count(c));
-  struct SessionData {
-    BlockingRule rule;
-    std::vector<Pattern> patterns;
-    int64_t pairs = 0;
-    std::vector<bool> active;
-    int relatives_given = -1;   // the relatives' class: given-name comparison, or -1 (none)
-    int relatives_sex = -1;     // and the sex comparison (-1: none)
-    int relatives_family = -1;  // and the family-name comparison
-  };
-  // P(both names non-null and exact | match), measured jointly in a session that compares
-  // both names (-1: none); the deterministic rules' recall uses it (step 3).
-  double names_joint = -1;
-  std::pair<int, int> names_joint_pair{-1, -1};
   std::vector<SessionData> sessions;
   for (const BlockingRule& rule : training) {
     SessionData sd;
@@ -423,162 +413,207 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
     }
     sessions.push_back(std::move(sd));
   }
-  LocationStrata strata = opt.location_strata ? PlanLocationStrata(comps) : LocationStrata{};
+  return sessions;
+}
+
+// The household session: pairs sharing an address or a postcode, for u given the location
+// stratum. Clears `strata` when no pair shares one.
+SessionData PlanHouseholdSession(const RecordSet& records, LinkType type,
+                                 const ComparisonSet& comps, const EstimationOptions& opt,
+                                 LocationStrata& strata, Progress* progress) {
   SessionData household;
-  if (strata.comparison >= 0) {
-    std::vector<BlockingRule> rules;
-    for (std::string_view t : {"address", "postcode"}) {
-      auto r = ParseBlockingRule(t);
-      if (r.ok()) rules.push_back(*r);
-    }
-    if (progress) progress->Update(0, 0, "EM on pairs sharing an address or postcode");
-    household.patterns =
-        HouseholdPatterns(records, type, comps, rules, strata, opt, &household.pairs);
-    household.active.resize(nc);
-    for (size_t c = 0; c < nc; ++c) {
-      bool frozen = false;
-      for (const BlockingRule& r : rules) frozen |= FrozenBy(r, comps.spec(c).field);
-      household.active[c] = !frozen && static_cast<int>(c) != strata.comparison;
-    }
-    if (household.pairs == 0) strata = LocationStrata{};
+  if (strata.comparison < 0) return household;
+  std::vector<BlockingRule> rules;
+  for (std::string_view t : {"address", "postcode"}) {
+    auto r = ParseBlockingRule(t);
+    if (r.ok()) rules.push_back(*r);
   }
-  std::vector<std::vector<double>> log_u(nc);
-  for (size_t c = 0; c < nc; ++c) {
-    log_u[c].resize(params[c].u.size());
-    for (size_t l = 1; l < params[c].u.size(); ++l) log_u[c][l] = std::log(params[c].u[l]);
+  if (progress) progress->Update(0, 0, "EM on pairs sharing an address or postcode");
+  household.patterns =
+      HouseholdPatterns(records, type, comps, rules, strata, opt, &household.pairs);
+  household.active.resize(comps.size());
+  for (size_t c = 0; c < comps.size(); ++c) {
+    bool frozen = false;
+    for (const BlockingRule& r : rules) frozen |= FrozenBy(r, comps.spec(c).field);
+    household.active[c] = !frozen && static_cast<int>(c) != strata.comparison;
   }
-  const int rounds = strata.comparison >= 0 ? 2 : 1;
-  for (int round = 0; round < rounds; ++round) {
-    // Log u per stratum for the E-step (none in the first round).
-    std::vector<std::vector<std::vector<double>>> log_us;
-    for (const auto& us : strata.u) {
-      log_us.emplace_back(nc);
+  if (household.pairs == 0) strata = LocationStrata{};
+  return household;
+}
+
+// What an EM session gives: m, the posterior-weighted level totals (acc), the match share
+// and the matches agreeing exactly on both names.
+struct SessionFit {
+  Table m;
+  Table acc;
+  double lambda = 0.5;
+  double names_exact = 0;
+};
+
+// EM with u fixed (per location stratum from the second round: `log_us`, empty in the first).
+// Relatives' class (see estimation.h): in a session that compares both names, two relatives
+// sharing the blocked field look like the same person with another given name; a third class
+// holds them - m for every comparison except given name and sex, whose levels are those of
+// different people (u).
+SessionFit FitSession(const SessionData& sd, const Table& m0, const Table& log_u,
+                      const std::vector<Table>& log_us, const LocationStrata& strata,
+                      const EstimationOptions& opt, EmSession& session) {
+  const size_t nc = m0.size();
+  SessionFit fit;
+  fit.m = m0;
+  fit.acc.resize(nc);
+  for (size_t c = 0; c < nc; ++c) fit.acc[c].assign(fit.m[c].size(), 0.0);
+  Table& m = fit.m;
+  Table& acc = fit.acc;
+  double& lambda = fit.lambda;
+  const int rel_given = sd.relatives_given;
+  const int rel_sex = sd.relatives_sex;
+  double lambda_rel = rel_given >= 0 ? 0.01 : 0.0;
+  if (sd.pairs == 0) return fit;
+  for (int it = 0; it < opt.em_max_iterations; ++it) {
+    for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
+    double match_total = 0, rel_total = 0;
+    fit.names_exact = 0;
+    const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda - lambda_rel),
+                 log_rel = rel_given >= 0 ? std::log(lambda_rel) : 0.0;
+    for (const Pattern& p : sd.patterns) {
+      const int st =
+          log_us.empty()
+              ? 0
+              : strata.stratum_of_level[UnpackLevel(p.key, static_cast<size_t>(strata.comparison))];
+      double lm = log_lambda, lu = log_1m, lr = log_rel;
       for (size_t c = 0; c < nc; ++c) {
-        log_us.back()[c].resize(us[c].size());
-        for (size_t l = 1; l < us[c].size(); ++l) log_us.back()[c][l] = std::log(us[c][l]);
+        if (!sd.active[c]) continue;
+        const uint8_t l = UnpackLevel(p.key, c);
+        if (l == kNullLevel) continue;
+        const double log_mc = std::log(m[c][l]);
+        const double log_uc = (st == 0 || static_cast<int>(c) == strata.comparison)
+                                  ? log_u[c][l]
+                                  : log_us[static_cast<size_t>(st - 1)][c][l];
+        lm += log_mc;
+        lu += log_uc;
+        lr += (static_cast<int>(c) == rel_given || static_cast<int>(c) == rel_sex) ? log_u[c][l]
+                                                                                   : log_mc;
+      }
+      double post, post_rel = 0;
+      if (rel_given >= 0) {
+        const double top = std::max({lm, lu, lr});
+        const double em = std::exp(lm - top), eu = std::exp(lu - top), er = std::exp(lr - top);
+        post = em / (em + eu + er);
+        post_rel = er / (em + eu + er);
+      } else {
+        post = 1.0 / (1.0 + std::exp(lu - lm));
+      }
+      const double w = post * static_cast<double>(p.count);
+      match_total += w;
+      rel_total += post_rel * static_cast<double>(p.count);
+      if (rel_given >= 0 && UnpackLevel(p.key, static_cast<size_t>(rel_given)) == kExactLevel &&
+          UnpackLevel(p.key, static_cast<size_t>(sd.relatives_family)) == kExactLevel) {
+        fit.names_exact += w;
+      }
+      for (size_t c = 0; c < nc; ++c) {
+        if (!sd.active[c]) continue;
+        const uint8_t l = UnpackLevel(p.key, c);
+        if (l != kNullLevel) acc[c][l] += w;
       }
     }
-    std::vector<std::vector<double>> m_sum(nc);
+    double delta = 0;
+    for (size_t c = 0; c < nc; ++c) {
+      if (!sd.active[c]) continue;
+      double sum = 0;
+      for (size_t l = 1; l < m[c].size(); ++l) sum += acc[c][l];
+      for (size_t l = 1; l < m[c].size(); ++l) {
+        const double nm = (acc[c][l] + opt.m_pseudo_count * m0[c][l]) / (sum + opt.m_pseudo_count);
+        delta = std::max(delta, std::abs(nm - m[c][l]));
+        m[c][l] = nm;
+      }
+    }
+    const double new_lambda =
+        std::clamp(match_total / static_cast<double>(sd.pairs), 1e-9, 1.0 - 1e-9);
+    delta = std::max(delta, std::abs(new_lambda - lambda));
+    lambda = new_lambda;
+    if (rel_given >= 0) {
+      const double new_rel =
+          std::clamp(rel_total / static_cast<double>(sd.pairs), 1e-9, (1.0 - lambda) / 2);
+      delta = std::max(delta, std::abs(new_rel - lambda_rel));
+      lambda_rel = new_rel;
+    }
+    session.iterations = it + 1;
+    if (delta < opt.em_tolerance) {
+      session.converged = true;
+      break;
+    }
+  }
+  return fit;
+}
+
+Table LogOf(const std::vector<std::vector<double>>& p) {
+  Table out(p.size());
+  for (size_t c = 0; c < p.size(); ++c) {
+    out[c].resize(p[c].size());
+    for (size_t l = 1; l < p[c].size(); ++l) out[c][l] = std::log(p[c][l]);
+  }
+  return out;
+}
+
+// P(both names non-null and exact | match), measured jointly in a session that compares both
+// names (value < 0: none), and that session's two name comparisons.
+struct NamesJoint {
+  double p = -1;
+  std::pair<int, int> comparisons{-1, -1};
+};
+
+// Step 2: m by EM, one session per training rule, u fixed; with location strata, alternated
+// with the household session that estimates u given the location stratum. Sets params' m
+// (the mean over the sessions that estimated each comparison) and strata's u.
+NamesJoint EstimateM(const std::vector<SessionData>& sessions, const SessionData& household,
+                     const ComparisonSet& comps, const EstimationOptions& opt,
+                     std::vector<ComparisonParameters>& params, LocationStrata& strata,
+                     EstimationReport& rep) {
+  const size_t nc = comps.size();
+  NamesJoint names;
+  Table m0(nc);
+  for (size_t c = 0; c < nc; ++c) m0[c] = StartingM(comps.level_count(c));
+  Table u(nc);
+  for (size_t c = 0; c < nc; ++c) u[c] = params[c].u;
+  const Table log_u = LogOf(u);
+  const int rounds = strata.comparison >= 0 ? 2 : 1;
+  for (int round = 0; round < rounds; ++round) {
+    const bool last = round == rounds - 1;
+    std::vector<Table> log_us;  // log u per stratum for the E-step (none in the first round)
+    for (const auto& us : strata.u) log_us.push_back(LogOf(us));
+    Table m_sum(nc);
     std::vector<int> m_sessions(nc, 0);
     for (size_t c = 0; c < nc; ++c) m_sum[c].assign(m0[c].size(), 0.0);
-    if (round == rounds - 1) rep.sessions.clear();
+    if (last) rep.sessions.clear();
     for (const SessionData& sd : sessions) {
       EmSession session;
       session.rule = sd.rule.ToString();
       session.pairs = sd.pairs;
       session.patterns = static_cast<int64_t>(sd.patterns.size());
-      std::vector<std::vector<double>> m = m0;
-      std::vector<std::vector<double>> acc(nc);
-      for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
-      double lambda = 0.5;
-      // Relatives' class (see estimation.h): in a session that compares both names, two
-      // relatives sharing the blocked field look like the same person with another given
-      // name; a third class holds them - m for every comparison except given name and sex,
-      // whose levels are those of different people (u).
-      const int rel_given = sd.relatives_given;
-      const int rel_sex = sd.relatives_sex;
-      double lambda_rel = rel_given >= 0 ? 0.01 : 0.0;
-      double names_exact = 0;  // matches (posterior) agreeing exactly on both names
-      if (sd.pairs > 0) {
-        for (int it = 0; it < opt.em_max_iterations; ++it) {
-          for (size_t c = 0; c < nc; ++c) acc[c].assign(m[c].size(), 0.0);
-          double match_total = 0, rel_total = 0;
-          names_exact = 0;
-          const double log_lambda = std::log(lambda), log_1m = std::log1p(-lambda - lambda_rel),
-                       log_rel = rel_given >= 0 ? std::log(lambda_rel) : 0.0;
-          for (const Pattern& p : sd.patterns) {
-            const int st = log_us.empty() ? 0
-                                          : strata.stratum_of_level[UnpackLevel(
-                                                p.key, static_cast<size_t>(strata.comparison))];
-            double lm = log_lambda, lu = log_1m, lr = log_rel;
-            for (size_t c = 0; c < nc; ++c) {
-              if (!sd.active[c]) continue;
-              const uint8_t l = UnpackLevel(p.key, c);
-              if (l == kNullLevel) continue;
-              const double log_mc = std::log(m[c][l]);
-              const double log_uc = (st == 0 || static_cast<int>(c) == strata.comparison)
-                                        ? log_u[c][l]
-                                        : log_us[static_cast<size_t>(st - 1)][c][l];
-              lm += log_mc;
-              lu += log_uc;
-              lr += (static_cast<int>(c) == rel_given || static_cast<int>(c) == rel_sex)
-                        ? log_u[c][l]
-                        : log_mc;
-            }
-            double post, post_rel = 0;
-            if (rel_given >= 0) {
-              const double top = std::max({lm, lu, lr});
-              const double em = std::exp(lm - top), eu = std::exp(lu - top),
-                           er = std::exp(lr - top);
-              post = em / (em + eu + er);
-              post_rel = er / (em + eu + er);
-            } else {
-              post = 1.0 / (1.0 + std::exp(lu - lm));
-            }
-            const double w = post * static_cast<double>(p.count);
-            match_total += w;
-            rel_total += post_rel * static_cast<double>(p.count);
-            if (rel_given >= 0 &&
-                UnpackLevel(p.key, static_cast<size_t>(rel_given)) == kExactLevel &&
-                UnpackLevel(p.key, static_cast<size_t>(sd.relatives_family)) == kExactLevel) {
-              names_exact += w;
-            }
-            for (size_t c = 0; c < nc; ++c) {
-              if (!sd.active[c]) continue;
-              const uint8_t l = UnpackLevel(p.key, c);
-              if (l != kNullLevel) acc[c][l] += w;
-            }
-          }
-          double delta = 0;
-          for (size_t c = 0; c < nc; ++c) {
-            if (!sd.active[c]) continue;
-            double sum = 0;
-            for (size_t l = 1; l < m[c].size(); ++l) sum += acc[c][l];
-            for (size_t l = 1; l < m[c].size(); ++l) {
-              const double nm =
-                  (acc[c][l] + opt.m_pseudo_count * m0[c][l]) / (sum + opt.m_pseudo_count);
-              delta = std::max(delta, std::abs(nm - m[c][l]));
-              m[c][l] = nm;
-            }
-          }
-          const double new_lambda =
-              std::clamp(match_total / static_cast<double>(sd.pairs), 1e-9, 1.0 - 1e-9);
-          delta = std::max(delta, std::abs(new_lambda - lambda));
-          lambda = new_lambda;
-          if (rel_given >= 0) {
-            const double new_rel =
-                std::clamp(rel_total / static_cast<double>(sd.pairs), 1e-9, (1.0 - lambda) / 2);
-            delta = std::max(delta, std::abs(new_rel - lambda_rel));
-            lambda_rel = new_rel;
-          }
-          session.iterations = it + 1;
-          if (delta < opt.em_tolerance) {
-            session.converged = true;
-            break;
-          }
-        }
-      }
-      session.match_share = lambda;
-      if (rel_given >= 0 && sd.pairs > 0 && lambda * static_cast<double>(sd.pairs) >= 1.0) {
-        names_joint = names_exact / (lambda * static_cast<double>(sd.pairs));
-        names_joint_pair = {rel_given, sd.relatives_family};
+      const SessionFit fit = FitSession(sd, m0, log_u, log_us, strata, opt, session);
+      session.match_share = fit.lambda;
+      if (sd.relatives_given >= 0 && sd.pairs > 0 &&
+          fit.lambda * static_cast<double>(sd.pairs) >= 1.0) {
+        names.p = fit.names_exact / (fit.lambda * static_cast<double>(sd.pairs));
+        names.comparisons = {sd.relatives_given, sd.relatives_family};
       }
       session.estimated.assign(nc, false);
       for (size_t c = 0; c < nc; ++c) {
         if (!sd.active[c] || sd.pairs == 0) continue;
         double data = 0;
-        for (size_t l = 1; l < acc[c].size(); ++l) data += acc[c][l];
+        for (size_t l = 1; l < fit.acc[c].size(); ++l) data += fit.acc[c][l];
         if (data < 1.0) continue;  // no non-null evidence about matches
         session.estimated[c] = true;
         ++m_sessions[c];
-        for (size_t l = 1; l < m[c].size(); ++l) m_sum[c][l] += m[c][l];
+        for (size_t l = 1; l < fit.m[c].size(); ++l) m_sum[c][l] += fit.m[c][l];
       }
-      if (round == rounds - 1) rep.sessions.push_back(std::move(session));
+      if (last) rep.sessions.push_back(std::move(session));
     }
     for (size_t c = 0; c < nc; ++c) {
       params[c].m = m0[c];
       if (m_sessions[c] == 0) {
-        if (round == rounds - 1) {
+        if (last) {
           rep.warnings.push_back(fmt::format(
               "comparison {}: m could not be estimated by any training session; using starting "
               "values",
@@ -596,72 +631,118 @@ StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType ty
       session.pairs = household.pairs;
       session.patterns = static_cast<int64_t>(household.patterns.size());
       strata.u = HouseholdEm(household.patterns, household.active, params, strata, opt, &session);
-      if (round == rounds - 1) rep.sessions.push_back(std::move(session));
+      if (last) rep.sessions.push_back(std::move(session));
     }
   }
+  return names;
+}
+
+// Pairs the deterministic rules find (each counted once across the rules).
+int64_t CountDeterministicPairs(const RecordSet& records, LinkType type,
+                                const std::vector<BlockingRule>& det,
+                                const EstimationOptions& opt) {
+  if (det.empty()) return 0;
+  BlockIndex index(records, det, type, 10000, std::max(1, opt.threads) * 16);
+  std::vector<int64_t> counts(index.tasks().size(), 0);
+  ParallelFor(index.tasks().size(), opt.threads, [&](size_t t) {
+    int64_t k = 0;
+    index.ForEachPair(index.tasks()[t], [&](uint32_t, uint32_t) { ++k; });
+    counts[t] = k;
+  });
+  int64_t pairs = 0;
+  for (int64_t k : counts) pairs += k;
+  return pairs;
+}
+
+// P(some deterministic rule fires | match): per rule the product over its fields of
+// P(non-null) * m(exact) (the two names jointly when measured), united over rules by
+// inclusion-exclusion. Rules with non-exact parts: assumed 0.8, with a warning.
+double DeterministicRecall(const std::vector<BlockingRule>& det, const ComparisonSet& comps,
+                           const std::vector<ComparisonParameters>& params, const NamesJoint& names,
+                           EstimationReport& rep) {
+  const size_t nc = comps.size();
+  std::vector<std::vector<int>> rule_comps;
+  bool computable = true;
+  for (const BlockingRule& r : det) {
+    std::vector<int> cs;
+    for (const KeyPart& p : r.parts) {
+      const int c = comps.IndexOf(p.field);
+      if (p.transform != KeyTransform::kExact || c < 0) computable = false;
+      if (c >= 0) cs.push_back(c);
+    }
+    rule_comps.push_back(cs);
+  }
+  if (!computable || det.size() > 12) {
+    rep.warnings.push_back(
+        "deterministic rules use non-exact parts; assuming they find 80% of matches");
+    return 0.8;
+  }
+  double recall = 0;
+  const size_t k = det.size();
+  const auto [jg, jf] = names.comparisons;
+  for (uint32_t mask = 1; mask < (1u << k); ++mask) {
+    std::vector<bool> used(nc, false);
+    int bits = 0;
+    for (size_t i = 0; i < k; ++i) {
+      if (mask & (1u << i)) {
+        ++bits;
+        for (int c : rule_comps[i]) used[static_cast<size_t>(c)] = true;
+      }
+    }
+    double p = 1;
+    const bool joint =
+        names.p > 0 && used[static_cast<size_t>(jg)] && used[static_cast<size_t>(jf)];
+    if (joint) p = names.p;
+    for (size_t c = 0; c < nc; ++c) {
+      if (joint && (static_cast<int>(c) == jg || static_cast<int>(c) == jf)) continue;
+      if (used[c]) p *= (1.0 - rep.null_share[c]) * params[c].m[kExactLevel];
+    }
+    recall += (bits % 2 == 1) ? p : -p;
+  }
+  return recall;
+}
+
+}  // namespace
+
+StatusOr<FellegiSunterModel> EstimateModel(const RecordSet& records, LinkType type,
+                                           const ComparisonSet& comps, const EstimationOptions& opt,
+                                           EstimationReport* report, Progress* progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EstimationReport local;
+  EstimationReport& rep = report ? *report : local;
+  rep = EstimationReport{};
+  const size_t nc = comps.size();
+  if (nc == 0) return InvalidArgumentError("no comparisons: map at least one field");
+  if (nc > kMaxComparisons) {
+    return InvalidArgumentError(fmt::format("at most {} comparisons", kMaxComparisons));
+  }
+  const int64_t possible = PossiblePairs(records, type);
+  rep.possible_pairs = possible;
+  if (possible < 1) return InvalidArgumentError("fewer than two records to compare");
+  if (opt.u_max_pairs < 0) return InvalidArgumentError("u_max_pairs must not be negative");
+
+  // 1. u from random pairs.
+  if (progress) progress->Update(0, 0, "estimating u from random pairs");
+  const LevelCounts uc =
+      CountRandomPairs(records, type, comps, opt, USamplePairs(records, opt), possible, &rep);
+  std::vector<ComparisonParameters> params = UFromRandomPairs(uc, comps, rep);
+
+  // 2. m by EM.
+  const std::vector<SessionData> sessions = PlanSessions(records, type, comps, opt, progress);
+  LocationStrata strata = opt.location_strata ? PlanLocationStrata(comps) : LocationStrata{};
+  const SessionData household = PlanHouseholdSession(records, type, comps, opt, strata, progress);
+  const NamesJoint names = EstimateM(sessions, household, comps, opt, params, strata, rep);
 
   // 3. lambda from deterministic rules.
   std::vector<BlockingRule> det = opt.deterministic_rules.empty()
                                       ? DefaultDeterministicRules(records)
                                       : opt.deterministic_rules;
   for (const auto& r : det) rep.deterministic_rules.push_back(r.ToString());
-  int64_t det_pairs = 0;
-  if (!det.empty()) {
-    if (progress) progress->Update(0, 0, "counting deterministic matches");
-    BlockIndex index(records, det, type, 10000, std::max(1, opt.threads) * 16);
-    std::vector<int64_t> counts(index.tasks().size(), 0);
-    ParallelFor(index.tasks().size(), opt.threads, [&](size_t t) {
-      int64_t k = 0;
-      index.ForEachPair(index.tasks()[t], [&](uint32_t, uint32_t) { ++k; });
-      counts[t] = k;
-    });
-    for (int64_t k : counts) det_pairs += k;
-  }
+  if (!det.empty() && progress) progress->Update(0, 0, "counting deterministic matches");
+  const int64_t det_pairs = CountDeterministicPairs(records, type, det, opt);
   rep.deterministic_pairs = det_pairs;
   double recall = opt.deterministic_recall;
-  if (recall <= 0 && !det.empty()) {
-    // P(rule fires | match) per rule = product over its fields of
-    // P(non-null) * m(exact); union over rules by inclusion-exclusion.
-    std::vector<std::vector<int>> rule_comps;
-    bool computable = true;
-    for (const BlockingRule& r : det) {
-      std::vector<int> cs;
-      for (const KeyPart& p : r.parts) {
-        const int c = comps.IndexOf(p.field);
-        if (p.transform != KeyTransform::kExact || c < 0) computable = false;
-        if (c >= 0) cs.push_back(c);
-      }
-      rule_comps.push_back(cs);
-    }
-    if (computable && det.size() <= 12) {
-      recall = 0;
-      const size_t k = det.size();
-      for (uint32_t mask = 1; mask < (1u << k); ++mask) {
-        std::vector<bool> used(nc, false);
-        int bits = 0;
-        for (size_t i = 0; i < k; ++i) {
-          if (mask & (1u << i)) {
-            ++bits;
-            for (int c : rule_comps[i]) used[static_cast<size_t>(c)] = true;
-          }
-        }
-        double p = 1;
-        const auto [jg, jf] = names_joint_pair;
-        const bool joint =
-            names_joint > 0 && used[static_cast<size_t>(jg)] && used[static_cast<size_t>(jf)];
-        if (joint) p = names_joint;
-        for (size_t c = 0; c < nc; ++c) {
-          if (joint && (static_cast<int>(c) == jg || static_cast<int>(c) == jf)) continue;
-          if (used[c]) p *= (1.0 - rep.null_share[c]) * params[c].m[kExactLevel];
-        }
-        recall += (bits % 2 == 1) ? p : -p;
-      }
-    } else {
-      recall = 0.8;
-      rep.warnings.push_back(
-          "deterministic rules use non-exact parts; assuming they find 80% of matches");
-    }
-  }
+  if (recall <= 0 && !det.empty()) recall = DeterministicRecall(det, comps, params, names, rep);
   double lambda;
   if (det_pairs == 0 || recall <= 0) {
     lambda = 1.0 / static_cast<double>(possible);
