@@ -138,281 +138,333 @@ const std::vector<TraceSource>& TraceSources() {
   return kSources;
 }
 
-StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions& options,
-                                    Progress* progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  StoreLinkReport rep;
-  rep.match_probability = options.trace.match_probability;
-  if (!store.HasTable("record_links")) {
-    return FailedPreconditionError("the store has no linkage tables (schema version < 2)");
+namespace {
+
+// One `pioneer link` run over a store, in the order LinkStore calls its steps.
+class StoreLinkRun {
+ public:
+  StoreLinkRun(store::Store& store, const StoreLinkOptions& options, Progress* progress)
+      : store_(store), options_(options), progress_(progress) {
+    rep_.match_probability = options.trace.match_probability;
   }
-  if (progress) progress->Start(0);
-  auto stage = [&](std::string_view label, int64_t done = 0) {
-    if (progress) progress->Update(0, done, label);
-  };
 
   // 1. The master person index.
-  stage("reading the master person index (pds)");
-  PIONEER_ASSIGN_OR_RETURN(std::vector<MpiPerson> mpi, LoadIndex(store, &rep.index_history_rows));
-  if (mpi.empty()) {
+  Status LoadMasterIndex();
+  // 2. Source records: coverage, and the distinct identifier tuples to trace.
+  Status ReadSources();
+  // 3. The model (no labels), then tracing.
+  Status Trace();
+  // 4. Clerical verdicts of earlier reviews.
+  Status LoadVerdicts();
+  // 5. A decision per record.
+  void Decide();
+  // 6. Persist, in one transaction.
+  Status Persist();
+
+  StoreLinkReport& report() { return rep_; }
+  void Stage(std::string_view label, int64_t done = 0) {
+    if (progress_) progress_->Update(0, done, label);
+  }
+
+ private:
+  Status ReadSource(const TraceSource& src);
+  LinkRow DecideRow(const RowRef& ref, const std::string& table, SourceLinkCounts& sc,
+                    bool* confirmed);
+  Status WriteLinkRow(const std::string& table, const LinkRow& lr);
+
+  store::Store& store_;
+  const StoreLinkOptions& options_;
+  Progress* progress_;
+  StoreLinkReport rep_;
+  std::vector<MpiPerson> mpi_;
+  std::unordered_map<std::string_view, uint32_t> index_by_nhs_;
+  std::vector<PersonRecord> queries_;
+  std::unordered_map<std::string, uint32_t> query_ids_;
+  std::vector<std::vector<RowRef>> source_rows_;  // per traceable source
+  std::vector<const TraceSource*> traced_sources_;
+  std::vector<TraceDecision> decisions_;
+  // (table, row, number) -> accepted?
+  std::map<std::tuple<std::string, int64_t, std::string>, bool> verdicts_;
+  std::vector<std::vector<LinkRow>> link_rows_;  // per traceable source
+};
+
+Status StoreLinkRun::LoadMasterIndex() {
+  Stage("reading the master person index (pds)");
+  PIONEER_ASSIGN_OR_RETURN(mpi_, LoadIndex(store_, &rep_.index_history_rows));
+  if (mpi_.empty()) {
     return FailedPreconditionError(
         "the master person index (pds table) has no current rows: ingest pds.csv first");
   }
-  rep.index_persons = static_cast<int64_t>(mpi.size());
-  std::unordered_map<std::string_view, uint32_t> index_by_nhs;
-  for (uint32_t i = 0; i < mpi.size(); ++i) index_by_nhs.emplace(mpi[i].nhs_number, i);
+  rep_.index_persons = static_cast<int64_t>(mpi_.size());
+  for (uint32_t i = 0; i < mpi_.size(); ++i) index_by_nhs_.emplace(mpi_[i].nhs_number, i);
+  return OkStatus();
+}
 
-  // 2. Source records: coverage, and distinct identifier tuples to trace.
-  std::vector<PersonRecord> queries;
-  std::unordered_map<std::string, uint32_t> query_ids;
-  std::vector<std::vector<RowRef>> source_rows;  // per traceable source
-  std::vector<const TraceSource*> traced_sources;
+Status StoreLinkRun::ReadSources() {
   for (const TraceSource& src : TraceSources()) {
-    if (!store.HasTable(src.table)) continue;
-    SourceLinkCounts& sc = rep.sources.emplace_back();
-    sc.table = std::string(src.table);
-    sc.traceable = src.traceable();
-    const std::string rid(store.dialect().RowIdColumn());
-    std::vector<std::string> cols = {rid, "nhs_number", "nhs_number_status"};
-    const std::string_view* fields[] = {&src.given_name, &src.family_name, &src.birth_date,
-                                        &src.sex, &src.postcode};
-    const Field canon[] = {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
-                           Field::kPostcode};
-    if (sc.traceable) {
-      for (const std::string_view* f : fields)
-        cols.emplace_back(f->empty() ? std::string_view(rid) : *f);
-    }
-    std::vector<RowRef>* refs = nullptr;
-    if (sc.traceable) {
-      refs = &source_rows.emplace_back();
-      traced_sources.push_back(&src);
-    }
-    std::string key;
-    PIONEER_RETURN_IF_ERROR(store.Scan(src.table, cols, [&](const RowView& r) {
-      ++sc.rows;
-      if ((sc.rows & 0x3FFF) == 0) stage(fmt::format("reading {}", src.table), sc.rows);
-      const std::string_view status = r.Text(2);
-      OwnStatus own = OwnStatus::kValid;
-      if (status == store::kNhsValid) {
-        ++sc.valid_before;
-      } else if (status == store::kNhsMissing) {
-        own = OwnStatus::kMissing;
-        ++sc.missing;
-      } else {
-        own = OwnStatus::kInvalid;
-        ++sc.invalid;
-      }
-      if (!sc.traceable) {
-        if (own == OwnStatus::kValid) {
-          if (!index_by_nhs.contains(r.Text(1))) ++sc.not_in_index;
-          ++sc.confirmed;
-          ++sc.covered_after;
-        }
-        return;
-      }
-      key.clear();
-      if (own == OwnStatus::kValid) key.append(r.Text(1));
-      for (int i = 0; i < 5; ++i) {
-        key.push_back('\x1f');
-        if (!fields[i]->empty()) key.append(r.Text(3 + i));
-      }
-      auto [it, inserted] = query_ids.try_emplace(key, static_cast<uint32_t>(queries.size()));
-      if (inserted) {
-        PersonRecord q;
-        q.id = std::to_string(r.Int(0));
-        if (own == OwnStatus::kValid) q.get(Field::kNhsNumber) = std::string(r.Text(1));
-        for (int i = 0; i < 5; ++i) {
-          if (!fields[i]->empty()) q.get(canon[i]) = std::string(r.Text(3 + i));
-        }
-        queries.push_back(std::move(q));
-      }
-      refs->push_back({r.Int(0), it->second, own});
-    }));
+    if (store_.HasTable(src.table)) PIONEER_RETURN_IF_ERROR(ReadSource(src));
   }
-  rep.distinct_queries = static_cast<int64_t>(queries.size());
+  rep_.distinct_queries = static_cast<int64_t>(queries_.size());
+  return OkStatus();
+}
 
-  rep.read_seconds = Since(t0);
-  rep.threads = options.threads;
-
-  // 3. Model (no labels) and tracing.
-  std::vector<TraceDecision> decisions;
-  if (!queries.empty() && !mpi.empty()) {
-    const auto t_est = std::chrono::steady_clock::now();
-    stage("estimating the model (u from random pairs, m by EM)");
-    std::vector<PersonRecord> no_numbers(queries);
-    for (PersonRecord& q : no_numbers) q.get(Field::kNhsNumber).clear();
-    PIONEER_ASSIGN_OR_RETURN(
-        FellegiSunterModel model,
-        EstimateTraceModel(mpi, no_numbers, options.estimation, &rep.estimation));
-    rep.model = model;
-    rep.model_estimated = true;
-    rep.estimate_seconds = Since(t_est);
-    const auto t_trace = std::chrono::steady_clock::now();
-    stage("indexing the master person index");
-    PIONEER_ASSIGN_OR_RETURN(Tracer tracer, Tracer::Create(mpi, std::move(model), options.trace));
-    decisions.resize(queries.size());
-    constexpr size_t kSlice = 8192;
-    if (progress) progress->Start(static_cast<int64_t>(queries.size()));
-    for (size_t b = 0; b < queries.size(); b += kSlice) {
-      const size_t e = std::min(queries.size(), b + kSlice);
-      std::vector<TraceDecision> part = tracer.TraceAll(
-          std::span<const PersonRecord>(queries).subspan(b, e - b), options.threads);
-      std::move(part.begin(), part.end(), decisions.begin() + static_cast<std::ptrdiff_t>(b));
-      if (progress) {
-        progress->Update(
-            static_cast<int64_t>(e), static_cast<int64_t>(e),
-            fmt::format("tracing {} of {} distinct records", Thousands(static_cast<int64_t>(e)),
-                        Thousands(static_cast<int64_t>(queries.size()))));
-      }
-    }
-    rep.trace_seconds = Since(t_trace);
-    for (const TraceDecision& d : decisions) rep.scored_pairs += d.scored_pairs;
+// Counts a source's rows by the state of their own NHS Number; for a traceable source, also
+// collects each row's identifier tuple (one query per distinct tuple).
+Status StoreLinkRun::ReadSource(const TraceSource& src) {
+  SourceLinkCounts& sc = rep_.sources.emplace_back();
+  sc.table = std::string(src.table);
+  sc.traceable = src.traceable();
+  const std::string rid(store_.dialect().RowIdColumn());
+  std::vector<std::string> cols = {rid, "nhs_number", "nhs_number_status"};
+  const std::string_view* fields[] = {&src.given_name, &src.family_name, &src.birth_date, &src.sex,
+                                      &src.postcode};
+  const Field canon[] = {Field::kGivenName, Field::kFamilyName, Field::kBirthDate, Field::kSex,
+                         Field::kPostcode};
+  if (sc.traceable) {
+    for (const std::string_view* f : fields)
+      cols.emplace_back(f->empty() ? std::string_view(rid) : *f);
   }
-
-  // 4. Clerical verdicts of earlier reviews: (table, row, number) -> accepted?
-  std::map<std::tuple<std::string, int64_t, std::string>, bool> verdicts;
-  PIONEER_RETURN_IF_ERROR(
-      store.Query("SELECT source_table, row_id, nhs_number, verdict FROM link_reviews", {},
-                  [&](const RowView& r) {
-                    verdicts[{std::string(r.Text(0)), r.Int(1), std::string(r.Text(2))}] =
-                        r.Text(3) == "accepted";
-                  }));
-
-  // 5. Decide per record.
-  std::vector<std::vector<LinkRow>> link_rows(traced_sources.size());
-  size_t sc_index = 0;
-  for (size_t s = 0; s < traced_sources.size(); ++s) {
-    while (rep.sources[sc_index].table != traced_sources[s]->table) ++sc_index;
-    SourceLinkCounts& sc = rep.sources[sc_index];
-    for (const RowRef& ref : source_rows[s]) {
-      const TraceDecision& d = decisions[ref.query];
-      const std::string& own_number = queries[ref.query].get(Field::kNhsNumber);
-      std::string own_status;
-      if (ref.own == OwnStatus::kMissing) {
-        own_status = "missing";
-      } else if (ref.own == OwnStatus::kInvalid) {
-        own_status = "invalid";
-      } else if (d.outcome == TraceOutcome::kMatched && d.nhs_number == own_number) {
+  std::vector<RowRef>* refs = nullptr;
+  if (sc.traceable) {
+    refs = &source_rows_.emplace_back();
+    traced_sources_.push_back(&src);
+  }
+  std::string key;
+  return store_.Scan(src.table, cols, [&](const RowView& r) {
+    ++sc.rows;
+    if ((sc.rows & 0x3FFF) == 0) Stage(fmt::format("reading {}", src.table), sc.rows);
+    const std::string_view status = r.Text(2);
+    OwnStatus own = OwnStatus::kValid;
+    if (status == store::kNhsValid) {
+      ++sc.valid_before;
+    } else if (status == store::kNhsMissing) {
+      own = OwnStatus::kMissing;
+      ++sc.missing;
+    } else {
+      own = OwnStatus::kInvalid;
+      ++sc.invalid;
+    }
+    if (!sc.traceable) {
+      if (own == OwnStatus::kValid) {
+        if (!index_by_nhs_.contains(r.Text(1))) ++sc.not_in_index;
         ++sc.confirmed;
         ++sc.covered_after;
-        continue;
-      } else if (!index_by_nhs.contains(own_number)) {
-        own_status = "not-in-index";
-        ++sc.not_in_index;
-      } else {
-        own_status = "conflict";
-        ++sc.conflict;
       }
-      LinkRow lr;
-      lr.row_id = ref.row_id;
-      lr.own_status = own_status;
-      lr.decision = &d;
-      ++rep.by_step[static_cast<int>(d.step)];
-      if (d.step == TraceStep::kProbabilistic && !d.candidates.empty()) {
-        rep.histogram.Add(d.candidates[0].weight);
+      return;
+    }
+    key.clear();
+    if (own == OwnStatus::kValid) key.append(r.Text(1));
+    for (int i = 0; i < 5; ++i) {
+      key.push_back('\x1f');
+      if (!fields[i]->empty()) key.append(r.Text(3 + i));
+    }
+    auto [it, inserted] = query_ids_.try_emplace(key, static_cast<uint32_t>(queries_.size()));
+    if (inserted) {
+      PersonRecord q;
+      q.id = std::to_string(r.Int(0));
+      if (own == OwnStatus::kValid) q.get(Field::kNhsNumber) = std::string(r.Text(1));
+      for (int i = 0; i < 5; ++i) {
+        if (!fields[i]->empty()) q.get(canon[i]) = std::string(r.Text(3 + i));
       }
-      // Reviewer verdicts first: an accepted candidate wins; a rejected proposal blocks.
-      const std::string table(traced_sources[s]->table);
-      auto verdict = [&](const std::string& nhs) -> int {
-        auto it = verdicts.find({table, ref.row_id, nhs});
-        return it == verdicts.end() ? -1 : (it->second ? 1 : 0);
-      };
-      std::string accepted_number;
-      if (!d.nhs_number.empty() && verdict(d.nhs_number) == 1) accepted_number = d.nhs_number;
-      for (const TraceCandidate& c : d.candidates) {
-        if (accepted_number.empty() && verdict(mpi[c.person].nhs_number) == 1) {
-          accepted_number = mpi[c.person].nhs_number;
-        }
-      }
-      if (!accepted_number.empty()) {
-        lr.traced = accepted_number;
-        lr.decision_text = "accepted";
-        ++sc.accepted;
-      } else if (!d.nhs_number.empty() && verdict(d.nhs_number) == 0) {
-        lr.traced = d.nhs_number;
-        lr.decision_text = "rejected";
-        ++sc.rejected;
-      } else if (d.outcome == TraceOutcome::kMatched) {
-        lr.traced = d.nhs_number;
-        lr.decision_text = "automatic";
-        ++sc.automatic;
-      } else if (d.outcome == TraceOutcome::kReview) {
-        lr.traced = d.nhs_number;
-        lr.decision_text = "review";
-        ++sc.review;
-      } else {
-        lr.decision_text = "unmatched";
-        ++sc.unmatched;
-      }
-      const bool usable = store::IsUsableLinkDecision(lr.decision_text) && !lr.traced.empty();
-      if (usable || ref.own == OwnStatus::kValid) ++sc.covered_after;
-      link_rows[s].push_back(std::move(lr));
+      queries_.push_back(std::move(q));
+    }
+    refs->push_back({r.Int(0), it->second, own});
+  });
+}
+
+Status StoreLinkRun::Trace() {
+  if (queries_.empty() || mpi_.empty()) return OkStatus();
+  const auto t_est = std::chrono::steady_clock::now();
+  Stage("estimating the model (u from random pairs, m by EM)");
+  std::vector<PersonRecord> no_numbers(queries_);
+  for (PersonRecord& q : no_numbers) q.get(Field::kNhsNumber).clear();
+  PIONEER_ASSIGN_OR_RETURN(
+      FellegiSunterModel model,
+      EstimateTraceModel(mpi_, no_numbers, options_.estimation, &rep_.estimation));
+  rep_.model = model;
+  rep_.model_estimated = true;
+  rep_.estimate_seconds = Since(t_est);
+  const auto t_trace = std::chrono::steady_clock::now();
+  Stage("indexing the master person index");
+  PIONEER_ASSIGN_OR_RETURN(Tracer tracer, Tracer::Create(mpi_, std::move(model), options_.trace));
+  decisions_.resize(queries_.size());
+  constexpr size_t kSlice = 8192;
+  if (progress_) progress_->Start(static_cast<int64_t>(queries_.size()));
+  for (size_t b = 0; b < queries_.size(); b += kSlice) {
+    const size_t e = std::min(queries_.size(), b + kSlice);
+    std::vector<TraceDecision> part = tracer.TraceAll(
+        std::span<const PersonRecord>(queries_).subspan(b, e - b), options_.threads);
+    std::move(part.begin(), part.end(), decisions_.begin() + static_cast<std::ptrdiff_t>(b));
+    if (progress_) {
+      progress_->Update(
+          static_cast<int64_t>(e), static_cast<int64_t>(e),
+          fmt::format("tracing {} of {} distinct records", Thousands(static_cast<int64_t>(e)),
+                      Thousands(static_cast<int64_t>(queries_.size()))));
     }
   }
+  rep_.trace_seconds = Since(t_trace);
+  for (const TraceDecision& d : decisions_) rep_.scored_pairs += d.scored_pairs;
+  return OkStatus();
+}
 
-  // 6. Persist, in one transaction.
-  stage("writing record_links");
+Status StoreLinkRun::LoadVerdicts() {
+  return store_.Query("SELECT source_table, row_id, nhs_number, verdict FROM link_reviews", {},
+                      [&](const RowView& r) {
+                        verdicts_[{std::string(r.Text(0)), r.Int(1), std::string(r.Text(2))}] =
+                            r.Text(3) == "accepted";
+                      });
+}
+
+void StoreLinkRun::Decide() {
+  link_rows_.assign(traced_sources_.size(), {});
+  size_t sc_index = 0;
+  for (size_t s = 0; s < traced_sources_.size(); ++s) {
+    while (rep_.sources[sc_index].table != traced_sources_[s]->table) ++sc_index;
+    SourceLinkCounts& sc = rep_.sources[sc_index];
+    const std::string table(traced_sources_[s]->table);
+    for (const RowRef& ref : source_rows_[s]) {
+      bool confirmed = false;
+      LinkRow lr = DecideRow(ref, table, sc, &confirmed);
+      if (!confirmed) link_rows_[s].push_back(std::move(lr));
+    }
+  }
+}
+
+// One record's decision. A valid own number the trace confirms needs no record_links row
+// (*confirmed). Reviewer verdicts come first: an accepted candidate wins; a rejected proposal
+// blocks.
+LinkRow StoreLinkRun::DecideRow(const RowRef& ref, const std::string& table, SourceLinkCounts& sc,
+                                bool* confirmed) {
+  const TraceDecision& d = decisions_[ref.query];
+  const std::string& own_number = queries_[ref.query].get(Field::kNhsNumber);
+  LinkRow lr;
+  if (ref.own == OwnStatus::kMissing) {
+    lr.own_status = "missing";
+  } else if (ref.own == OwnStatus::kInvalid) {
+    lr.own_status = "invalid";
+  } else if (d.outcome == TraceOutcome::kMatched && d.nhs_number == own_number) {
+    ++sc.confirmed;
+    ++sc.covered_after;
+    *confirmed = true;
+    return lr;
+  } else if (!index_by_nhs_.contains(own_number)) {
+    lr.own_status = "not-in-index";
+    ++sc.not_in_index;
+  } else {
+    lr.own_status = "conflict";
+    ++sc.conflict;
+  }
+  lr.row_id = ref.row_id;
+  lr.decision = &d;
+  ++rep_.by_step[static_cast<int>(d.step)];
+  if (d.step == TraceStep::kProbabilistic && !d.candidates.empty()) {
+    rep_.histogram.Add(d.candidates[0].weight);
+  }
+  auto verdict = [&](const std::string& nhs) -> int {
+    auto it = verdicts_.find({table, ref.row_id, nhs});
+    return it == verdicts_.end() ? -1 : (it->second ? 1 : 0);
+  };
+  std::string accepted_number;
+  if (!d.nhs_number.empty() && verdict(d.nhs_number) == 1) accepted_number = d.nhs_number;
+  for (const TraceCandidate& c : d.candidates) {
+    if (accepted_number.empty() && verdict(mpi_[c.person].nhs_number) == 1) {
+      accepted_number = mpi_[c.person].nhs_number;
+    }
+  }
+  if (!accepted_number.empty()) {
+    lr.traced = accepted_number;
+    lr.decision_text = "accepted";
+    ++sc.accepted;
+  } else if (!d.nhs_number.empty() && verdict(d.nhs_number) == 0) {
+    lr.traced = d.nhs_number;
+    lr.decision_text = "rejected";
+    ++sc.rejected;
+  } else if (d.outcome == TraceOutcome::kMatched) {
+    lr.traced = d.nhs_number;
+    lr.decision_text = "automatic";
+    ++sc.automatic;
+  } else if (d.outcome == TraceOutcome::kReview) {
+    lr.traced = d.nhs_number;
+    lr.decision_text = "review";
+    ++sc.review;
+  } else {
+    lr.decision_text = "unmatched";
+    ++sc.unmatched;
+  }
+  const bool usable = store::IsUsableLinkDecision(lr.decision_text) && !lr.traced.empty();
+  if (usable || ref.own == OwnStatus::kValid) ++sc.covered_after;
+  return lr;
+}
+
+Status StoreLinkRun::WriteLinkRow(const std::string& table, const LinkRow& lr) {
+  const TraceDecision& d = *lr.decision;
+  const Param p[] = {Param::Of(table),
+                     Param::Of(lr.row_id),
+                     Param::Of(lr.own_status),
+                     lr.traced.empty() ? Param::Null() : Param::Of(lr.traced),
+                     Param::Of(static_cast<int64_t>(d.step)),
+                     Param::Of(TraceOutcomeName(d.outcome)),
+                     Param::Of(lr.decision_text),
+                     std::isnan(d.weight) ? Param::Null() : Param::Of(d.weight),
+                     std::isnan(d.probability) ? Param::Null() : Param::Of(d.probability),
+                     Param::Of(d.reason.empty() ? std::string("no-trace") : d.reason),
+                     Param::Of(EvidenceJson(d, mpi_).dump()),
+                     Param::Of(rep_.run_id)};
+  return store_
+      .Execute(
+          "INSERT INTO record_links(source_table, row_id, own_number_status, "
+          "traced_nhs_number, mps_step, outcome, decision, match_weight, "
+          "match_probability, reason_code, evidence, run_id) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+          "ON CONFLICT(source_table, row_id) DO UPDATE SET "
+          "own_number_status = excluded.own_number_status, "
+          "traced_nhs_number = excluded.traced_nhs_number, "
+          "mps_step = excluded.mps_step, outcome = excluded.outcome, "
+          "decision = excluded.decision, match_weight = excluded.match_weight, "
+          "match_probability = excluded.match_probability, "
+          "reason_code = excluded.reason_code, evidence = excluded.evidence, "
+          "run_id = excluded.run_id",
+          p)
+      .status();
+}
+
+// A link_runs row, this run's record_links (replacing every earlier run's), and the run's
+// totals, all or nothing.
+Status StoreLinkRun::Persist() {
+  Stage("writing record_links");
   const auto t_write = std::chrono::steady_clock::now();
   const nlohmann::json model_json =
-      rep.model_estimated ? rep.model.ToJson() : nlohmann::json::object();
-  PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
+      rep_.model_estimated ? rep_.model.ToJson() : nlohmann::json::object();
+  PIONEER_RETURN_IF_ERROR(store_.InTransaction([&]() -> Status {
     const Param run_params[] = {Param::Of(store::UtcNowIso8601()),
-                                Param::Of(options.pioneer_version), Param::Of(model_json.dump())};
+                                Param::Of(options_.pioneer_version), Param::Of(model_json.dump())};
     PIONEER_RETURN_IF_ERROR(
-        store
+        store_
             .Execute("INSERT INTO link_runs(started_at, pioneer_version, model_json) "
                      "VALUES(?1, ?2, ?3)",
                      run_params)
             .status());
-    rep.run_id = store.LastInsertId();
+    rep_.run_id = store_.LastInsertId();
     int64_t written = 0, checked = 0, traced = 0, automatic = 0, accepted = 0, review = 0,
             unmatched = 0;
-    for (const SourceLinkCounts& sc : rep.sources) {
+    for (const SourceLinkCounts& sc : rep_.sources) {
       checked += sc.rows;
       automatic += sc.automatic;
       accepted += sc.accepted;
       review += sc.review;
       unmatched += sc.unmatched + sc.rejected;
     }
-    for (size_t s = 0; s < traced_sources.size(); ++s) {
-      const std::string table(traced_sources[s]->table);
-      for (const LinkRow& lr : link_rows[s]) {
-        const TraceDecision& d = *lr.decision;
+    for (size_t s = 0; s < traced_sources_.size(); ++s) {
+      const std::string table(traced_sources_[s]->table);
+      for (const LinkRow& lr : link_rows_[s]) {
         ++traced;
-        const Param p[] = {Param::Of(table),
-                           Param::Of(lr.row_id),
-                           Param::Of(lr.own_status),
-                           lr.traced.empty() ? Param::Null() : Param::Of(lr.traced),
-                           Param::Of(static_cast<int64_t>(d.step)),
-                           Param::Of(TraceOutcomeName(d.outcome)),
-                           Param::Of(lr.decision_text),
-                           std::isnan(d.weight) ? Param::Null() : Param::Of(d.weight),
-                           std::isnan(d.probability) ? Param::Null() : Param::Of(d.probability),
-                           Param::Of(d.reason.empty() ? std::string("no-trace") : d.reason),
-                           Param::Of(EvidenceJson(d, mpi).dump()),
-                           Param::Of(rep.run_id)};
-        PIONEER_RETURN_IF_ERROR(
-            store
-                .Execute("INSERT INTO record_links(source_table, row_id, own_number_status, "
-                         "traced_nhs_number, mps_step, outcome, decision, match_weight, "
-                         "match_probability, reason_code, evidence, run_id) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                         "ON CONFLICT(source_table, row_id) DO UPDATE SET "
-                         "own_number_status = excluded.own_number_status, "
-                         "traced_nhs_number = excluded.traced_nhs_number, "
-                         "mps_step = excluded.mps_step, outcome = excluded.outcome, "
-                         "decision = excluded.decision, match_weight = excluded.match_weight, "
-                         "match_probability = excluded.match_probability, "
-                         "reason_code = excluded.reason_code, evidence = excluded.evidence, "
-                         "run_id = excluded.run_id",
-                         p)
-                .status());
-        if ((++written & 0x3FFF) == 0) stage("writing record_links", written);
+        PIONEER_RETURN_IF_ERROR(WriteLinkRow(table, lr));
+        if ((++written & 0x3FFF) == 0) Stage("writing record_links", written);
       }
     }
-    const Param del[] = {Param::Of(rep.run_id)};
+    const Param del[] = {Param::Of(rep_.run_id)};
     PIONEER_RETURN_IF_ERROR(
-        store.Execute("DELETE FROM record_links WHERE run_id <> ?1", del).status());
+        store_.Execute("DELETE FROM record_links WHERE run_id <> ?1", del).status());
     const Param fin[] = {Param::Of(store::UtcNowIso8601()),
                          Param::Of(checked),
                          Param::Of(traced),
@@ -420,8 +472,8 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
                          Param::Of(accepted),
                          Param::Of(review),
                          Param::Of(unmatched),
-                         Param::Of(rep.run_id)};
-    return store
+                         Param::Of(rep_.run_id)};
+    return store_
         .Execute(
             "UPDATE link_runs SET finished_at = ?1, records_checked = ?2, "
             "records_traced = ?3, automatic = ?4, accepted = ?5, review = ?6, "
@@ -429,8 +481,30 @@ StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions&
             fin)
         .status();
   }));
+  rep_.write_seconds = Since(t_write);
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<StoreLinkReport> LinkStore(store::Store& store, const StoreLinkOptions& options,
+                                    Progress* progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!store.HasTable("record_links")) {
+    return FailedPreconditionError("the store has no linkage tables (schema version < 2)");
+  }
+  if (progress) progress->Start(0);
+  StoreLinkRun run(store, options, progress);
+  PIONEER_RETURN_IF_ERROR(run.LoadMasterIndex());
+  PIONEER_RETURN_IF_ERROR(run.ReadSources());
+  run.report().read_seconds = Since(t0);
+  run.report().threads = options.threads;
+  PIONEER_RETURN_IF_ERROR(run.Trace());
+  PIONEER_RETURN_IF_ERROR(run.LoadVerdicts());
+  run.Decide();
+  PIONEER_RETURN_IF_ERROR(run.Persist());
   if (progress) progress->Finish();
-  rep.write_seconds = Since(t_write);
+  StoreLinkReport rep = std::move(run.report());
   rep.seconds = Since(t0);
   return rep;
 }
