@@ -23,15 +23,12 @@
 // namespaced by the module that fills them ("metrics.reference"); asking for a key with
 // another type is kInternal.
 //
-// Next step, not built yet: a person shard (index i of n, by a stable hash of the NHS
-// Number, e.g. the first 8 bytes of SHA-256 mod n) that restricts which persons the timeline's
-// readers see, so that n processes (MPI ranks) each evaluate a disjoint share of the
-// population. Counts merge by addition of the engines' cells (numerators and denominators of
-// person-level metrics, per period, group, ESP band and sex) before the derived figures (rates,
-// standardisation, confidence intervals, disclosure control) are computed once from the merged
-// counts, as metrics/evaluate.h does from one engine's counts today; population denominators
-// come from the reference data, which every shard loads whole. Unplaced events (no usable NHS
-// Number) would belong to shard 0 only.
+// Sharding: a person shard (person_shard.h: index i of n by a stable hash of the NHS Number)
+// restricts which persons the metrics' fast engine counts (FastEngine::SetShard), so that n
+// processes each count a disjoint share; counts merge by addition of the engines' cells before
+// the derived figures are computed once (metrics/shard_counts.h, metrics/run.h
+// CountStoreShard and EvaluateMergedCounts). Population denominators come from the reference
+// data, which every process loads whole; records on no person belong to shard 0.
 //
 // Errors: Open returns the store's errors (OpenExistingSqlite: kNotFound naming the file when it
 // is absent, kFailedPrecondition for a file that is not a Pioneer store). Timeline returns

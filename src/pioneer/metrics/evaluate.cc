@@ -402,10 +402,11 @@ StatusOr<std::vector<const MetricDefinition*>> SelectMetrics(
 }
 
 // Counts every engine-counted definition the selection needs (composites are sums of their
-// components' counts, so only their leaves), in parallel, into `counted`.
-Status CountLeavesInParallel(CountingEngine& engine, const std::vector<MetricDefinition>& catalogue,
-                             const std::vector<const MetricDefinition*>& selected,
-                             const CountRequest& request, std::map<std::string, Counts>& counted) {
+// components' counts, so only their leaves), on `threads` threads, into `counted`.
+Status CountLeaves(CountingEngine& engine, const std::vector<MetricDefinition>& catalogue,
+                   const std::vector<const MetricDefinition*>& selected,
+                   const CountRequest& request, int threads,
+                   std::map<std::string, Counts>& counted) {
   std::vector<const MetricDefinition*> leaves;
   std::set<std::string> seen;
   std::function<void(const MetricDefinition*)> need = [&](const MetricDefinition* d) {
@@ -421,7 +422,7 @@ Status CountLeavesInParallel(CountingEngine& engine, const std::vector<MetricDef
   };
   for (const MetricDefinition* d : selected) need(d);
   std::vector<std::optional<StatusOr<Counts>>> results(leaves.size());
-  ParallelFor(leaves.size(), DefaultThreads(), [&](size_t i) {
+  ParallelFor(leaves.size(), threads, [&](size_t i) {
     results[i] = engine.Count(*leaves[i], EffectivePredicate(catalogue, *leaves[i]), request);
   });
   for (size_t i = 0; i < leaves.size(); ++i) {
@@ -539,24 +540,26 @@ MetricValue CellValue(const MetricScope& m, const LabelledPeriod& period, const 
 
 }  // namespace
 
-StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& ref,
+namespace {
+
+// Counts of a definition for the report: `leaf` gives an engine-counted definition's; the
+// counts of a composite without deduplication are the sum of its components'.
+using LeafCounts = std::function<StatusOr<Counts>(const MetricDefinition&)>;
+
+// The report of `selected` from the counts `leaf` gives (memoised in `counted`), with every
+// derived figure: rates over their denominators, intervals, standardisation and disclosure
+// control.
+StatusOr<MetricsReport> Assemble(const std::vector<MetricDefinition>& catalogue,
+                                 const std::vector<const MetricDefinition*>& selected,
+                                 std::map<std::string, Counts>& counted, const LeafCounts& leaf,
+                                 std::string engine_name, const ReferenceData& ref,
                                  const SwitchValues& switches,
-                                 const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
-                                 const std::vector<std::string>& metric_ids) {
+                                 const std::vector<LabelledPeriod>& periods, Breakdown breakdown) {
   MetricsReport report;
   report.switches = switches;
   report.breakdown = breakdown;
-  report.engine = engine.name();
+  report.engine = std::move(engine_name);
   report.data_as_of = ref.data_as_of;
-  std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
-  PIONEER_ASSIGN_OR_RETURN(std::vector<const MetricDefinition*> selected,
-                           SelectMetrics(catalogue, metric_ids));
-  CountRequest request{periods, breakdown};
-  std::map<std::string, Counts> counted;  // memo per metric id
-  // Count up front on several threads when the engine allows it.
-  if (engine.PrepareConcurrentCount()) {
-    PIONEER_RETURN_IF_ERROR(CountLeavesInParallel(engine, catalogue, selected, request, counted));
-  }
   std::function<StatusOr<Counts>(const MetricDefinition&)> count_of =
       [&](const MetricDefinition& d) -> StatusOr<Counts> {
     auto it = counted.find(d.id);
@@ -570,7 +573,7 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
         for (const auto& [k, n] : part) c[k] += n;
       }
     } else {
-      PIONEER_ASSIGN_OR_RETURN(c, engine.Count(d, EffectivePredicate(catalogue, d), request));
+      PIONEER_ASSIGN_OR_RETURN(c, leaf(d));
     }
     counted[d.id] = c;
     return c;
@@ -612,6 +615,69 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
     ApplyDisclosureControl(report);
   }
   return report;
+}
+
+}  // namespace
+
+StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& ref,
+                                 const SwitchValues& switches,
+                                 const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
+                                 const std::vector<std::string>& metric_ids) {
+  std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
+  PIONEER_ASSIGN_OR_RETURN(std::vector<const MetricDefinition*> selected,
+                           SelectMetrics(catalogue, metric_ids));
+  CountRequest request{periods, breakdown};
+  std::map<std::string, Counts> counted;  // memo per metric id
+  // Count up front on several threads when the engine allows it.
+  if (engine.PrepareConcurrentCount()) {
+    PIONEER_RETURN_IF_ERROR(
+        CountLeaves(engine, catalogue, selected, request, DefaultThreads(), counted));
+  }
+  const LeafCounts leaf = [&](const MetricDefinition& d) {
+    return engine.Count(d, EffectivePredicate(catalogue, d), request);
+  };
+  return Assemble(catalogue, selected, counted, leaf, engine.name(), ref, switches, periods,
+                  breakdown);
+}
+
+StatusOr<MetricCounts> CountMetrics(CountingEngine& engine, const SwitchValues& switches,
+                                    const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
+                                    const std::vector<std::string>& metric_ids) {
+  std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
+  PIONEER_ASSIGN_OR_RETURN(std::vector<const MetricDefinition*> selected,
+                           SelectMetrics(catalogue, metric_ids));
+  CountRequest request{periods, breakdown};
+  MetricCounts counted;
+  const int threads = engine.PrepareConcurrentCount() ? DefaultThreads() : 1;
+  PIONEER_RETURN_IF_ERROR(CountLeaves(engine, catalogue, selected, request, threads, counted));
+  return counted;
+}
+
+void MergeCounts(MetricCounts& into, const MetricCounts& more) {
+  for (const auto& [id, counts] : more) {
+    Counts& to = into[id];
+    for (const auto& [key, n] : counts) to[key] += n;
+  }
+}
+
+StatusOr<MetricsReport> EvaluateCounts(const MetricCounts& counts, std::string engine_name,
+                                       const ReferenceData& ref, const SwitchValues& switches,
+                                       const std::vector<LabelledPeriod>& periods,
+                                       Breakdown breakdown,
+                                       const std::vector<std::string>& metric_ids) {
+  std::vector<MetricDefinition> catalogue = BuildCatalogue(switches);
+  PIONEER_ASSIGN_OR_RETURN(std::vector<const MetricDefinition*> selected,
+                           SelectMetrics(catalogue, metric_ids));
+  std::map<std::string, Counts> counted;
+  const LeafCounts leaf = [&](const MetricDefinition& d) -> StatusOr<Counts> {
+    auto it = counts.find(d.id);
+    if (it == counts.end()) {
+      return InvalidArgumentError("metrics: the counts hold no counts of metric '" + d.id + "'");
+    }
+    return it->second;
+  };
+  return Assemble(catalogue, selected, counted, leaf, std::move(engine_name), ref, switches,
+                  periods, breakdown);
 }
 
 void ApplyDisclosureControl(MetricsReport& report) {

@@ -33,6 +33,7 @@
 // Thread safety: plain functions.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -91,6 +92,32 @@ StatusOr<MetricsReport> Evaluate(CountingEngine& engine, const ReferenceData& re
                                  const SwitchValues& switches,
                                  const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
                                  const std::vector<std::string>& metric_ids = {});
+
+// Sharded evaluation (analysis/person_shard.h, metrics/shard_counts.h): each process counts
+// its share with CountMetrics on an engine restricted to its shard (FastEngine::SetShard), the
+// counts are added with MergeCounts, and EvaluateCounts derives every figure once from the
+// sum: the report equals Evaluate's over the whole population, value for value (rates,
+// intervals, standardisation and disclosure control are computed from merged counts only).
+//
+// The engine's counts of every definition an Evaluate of `metric_ids` reads (the leaves: a
+// composite without deduplication is the sum of its components, so only they are counted), by
+// metric id. Errors: as Evaluate. The counts are unsuppressed aggregates: not for release
+// (docs/ig.md).
+using MetricCounts = std::map<std::string, Counts>;
+StatusOr<MetricCounts> CountMetrics(CountingEngine& engine, const SwitchValues& switches,
+                                    const std::vector<LabelledPeriod>& periods, Breakdown breakdown,
+                                    const std::vector<std::string>& metric_ids = {});
+// Adds `more` into `into`, cell by cell.
+void MergeCounts(MetricCounts& into, const MetricCounts& more);
+// Evaluate, from counts already made (CountMetrics with the same switches, periods, breakdown
+// and metric ids, possibly merged); `engine_name` names the engine that counted. Errors:
+// kInvalidArgument when `counts` lack a definition the evaluation needs; kNotFound for an
+// unknown metric id.
+StatusOr<MetricsReport> EvaluateCounts(const MetricCounts& counts, std::string engine_name,
+                                       const ReferenceData& reference, const SwitchValues& switches,
+                                       const std::vector<LabelledPeriod>& periods,
+                                       Breakdown breakdown,
+                                       const std::vector<std::string>& metric_ids = {});
 
 // Applies 1.9 to every value (idempotent).
 void ApplyDisclosureControl(MetricsReport& report);

@@ -627,15 +627,17 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
     index_[s].events.reserve(n[s]);
     index_[s].first.assign(t_.person_count() + 1, 0);
   }
+  const auto& nhs = t_.persons().nhs_number;
   for (timeline::PersonIndex person = 0; person < t_.person_count(); ++person) {
     for (auto& x : index_) x.first[person] = static_cast<uint32_t>(x.events.size());
+    if (!shard_.Contains(nhs[person])) continue;  // another shard's person: no events
     auto [b, e] = t_.EventRange(person);
     for (uint64_t i = b; i < e; ++i) {
       index_[static_cast<int>(src[i])].events.push_back(static_cast<uint32_t>(i));
     }
   }
   for (auto& x : index_) x.first[t_.person_count()] = static_cast<uint32_t>(x.events.size());
-  for (auto [i, e] = t_.UnplacedRange(); i < e; ++i) {
+  for (auto [i, e] = t_.UnplacedRange(); shard_.HoldsUnplaced() && i < e; ++i) {
     index_[static_cast<int>(src[i])].unplaced.push_back(static_cast<uint32_t>(i));
   }
   for (const auto& [table, rows] : ref_.duplicate_rows) {
@@ -654,7 +656,6 @@ StatusOr<const FastEngine::SourceIndex*> FastEngine::Indexes() {
   }
   if (!ref_.objecting.empty()) {
     objecting_.assign(t_.person_count(), 0);
-    const auto& nhs = t_.persons().nhs_number;
     for (timeline::PersonIndex person = 0; person < t_.person_count(); ++person) {
       objecting_[person] =
           std::binary_search(ref_.objecting.begin(), ref_.objecting.end(), nhs[person]);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "pioneer/analysis/person_shard.h"
 #include "pioneer/metrics/engine.h"
 #include "pioneer/metrics/person_table.h"
 #include "pioneer/metrics/reference_data.h"
@@ -33,6 +34,11 @@ class FastEngine : public CountingEngine, public PersonTableEngine {
   std::string name() const override { return "fast"; }
   StatusOr<Counts> Count(const MetricDefinition& def, const Expr& predicate,
                          const CountRequest& request) override;
+  // Counts (and NumeratorRows) then read only the persons of `shard`, and the records placed
+  // on no person only when it holds them (analysis/person_shard.h): the counts of the shards
+  // of one count add up to the whole's (metrics/shard_counts.h). Person tables are not
+  // sharded. REQUIRES: called before the first Count.
+  void SetShard(const analysis::PersonShard& shard) { shard_ = shard; }
   // Builds the source indexes; Count is then safe from several threads.
   bool PrepareConcurrentCount() override { return Indexes().ok(); }
   StatusOr<std::vector<int64_t>> NumeratorRows(const MetricDefinition& def, const Expr& predicate,
@@ -63,6 +69,7 @@ class FastEngine : public CountingEngine, public PersonTableEngine {
   bool indexed_ = false;
   std::array<SourceIndex, timeline::kSourceCount> index_;
   std::vector<uint8_t> objecting_;  // per person: in ReferenceData::objecting (empty: nobody)
+  analysis::PersonShard shard_;
 };
 
 }  // namespace pioneer::metrics

@@ -74,6 +74,49 @@ StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
   return Released(Evaluate(engine, *ref, sw, periods, o.breakdown, o.metric_ids), o.release);
 }
 
+StatusOr<ShardCounts> CountStoreShard(analysis::AnalysisContext& ctx, const EvaluateStoreOptions& o,
+                                      const analysis::PersonShard& shard) {
+  if (o.reference_engine) {
+    return InvalidArgumentError("a sharded count runs on the fast engine only");
+  }
+  ShardCounts c;
+  c.shard = shard;
+  PIONEER_ASSIGN_OR_RETURN(store::StoreGeneration generation, ctx.Generation());
+  c.generation = generation.Key();
+  c.release = o.release.basis();
+  c.breakdown = o.breakdown;
+  c.metric_ids = o.metric_ids;
+  PIONEER_ASSIGN_OR_RETURN(c.switches, ResolveSwitches(o.switch_overrides, o.release));
+  for (Granularity g : o.granularities) {
+    for (auto& p : MakePeriods(o.range, g)) c.periods.push_back(std::move(p));
+  }
+  PIONEER_ASSIGN_OR_RETURN(const ReferenceData* ref, ContextReferenceData(ctx, o.rate_tables_csv));
+  PIONEER_ASSIGN_OR_RETURN(const timeline::Timeline* t, MetricsTimeline(ctx, o.switch_overrides));
+  FastEngine engine(*t, *ref);
+  engine.SetShard(shard);
+  c.engine = engine.name();
+  PIONEER_ASSIGN_OR_RETURN(c.counts,
+                           CountMetrics(engine, c.switches, c.periods, c.breakdown, c.metric_ids));
+  return c;
+}
+
+StatusOr<MetricsReport> EvaluateMergedCounts(analysis::AnalysisContext& ctx,
+                                             const ShardCounts& merged,
+                                             const std::string& rate_tables_csv) {
+  PIONEER_ASSIGN_OR_RETURN(store::StoreGeneration generation, ctx.Generation());
+  if (generation.Key() != merged.generation) {
+    return FailedPreconditionError(
+        "the store changed since these counts were made (another ingest, link run, review, "
+        "care plan or risk strata): count the shards again");
+  }
+  PIONEER_ASSIGN_OR_RETURN(const ReferenceData* ref, ContextReferenceData(ctx, rate_tables_csv));
+  PIONEER_ASSIGN_OR_RETURN(MetricsReport report,
+                           EvaluateCounts(merged.counts, merged.engine, *ref, merged.switches,
+                                          merged.periods, merged.breakdown, merged.metric_ids));
+  report.release_basis = merged.release;
+  return report;
+}
+
 namespace {
 
 // A context over `store` from the legacy options: their db_path, timeline and reference.

@@ -20,6 +20,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/metrics/evaluate.h"
 #include "pioneer/metrics/reference_data.h"
+#include "pioneer/metrics/shard_counts.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/snapshot.h"
 #include "pioneer/timeline/timeline.h"
@@ -90,6 +91,19 @@ StatusOr<MetricsReport> EvaluateStore(analysis::AnalysisContext& ctx,
 // The same over a context made from `store` and options.db_path, adopting options.timeline
 // and options.reference when given (rate_tables_csv is then not applied).
 StatusOr<MetricsReport> EvaluateStore(store::Store& store, const EvaluateStoreOptions& options);
+
+// Sharded runs (shard_counts.h). CountStoreShard counts the persons of `shard` with the fast
+// engine over the context's timeline, with options' switches, periods, breakdown, release and
+// metric ids, and records the store's generation. EvaluateMergedCounts evaluates merged
+// counts over the context's reference data: the store must be at the counts' generation
+// (else kFailedPrecondition: count again), and the report carries the counts' release basis.
+// options.reference_engine is kInvalidArgument for CountStoreShard (the fast engine only).
+StatusOr<ShardCounts> CountStoreShard(analysis::AnalysisContext& ctx,
+                                      const EvaluateStoreOptions& options,
+                                      const analysis::PersonShard& shard);
+StatusOr<MetricsReport> EvaluateMergedCounts(analysis::AnalysisContext& ctx,
+                                             const ShardCounts& merged,
+                                             const std::string& rate_tables_csv = "");
 
 // The tables Pioneer derives after ingest (risk_strata) change without the extracts changing:
 // re-evaluates the definitions of `report` that count one of `tables` (d.source), on a

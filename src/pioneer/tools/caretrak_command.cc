@@ -26,6 +26,7 @@
 #include "pioneer/tools/commands.h"
 #include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
+#include "pioneer/tools/same_file.h"
 
 namespace pioneer::tools {
 namespace {
@@ -39,11 +40,6 @@ struct CaretrakArgs {
 int Fail(const Status& s) {
   std::fprintf(stderr, "pioneer caretrak: %s\n", s.message().c_str());
   return ExitCodeFor(s);
-}
-
-bool SameFile(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
 }
 
 int RunCaretrak(const CaretrakArgs& a) {

@@ -15,19 +15,10 @@
 #include "pioneer/base/progress.h"
 #include "pioneer/link/match_runner.h"
 #include "pioneer/tools/exit_codes.h"
+#include "pioneer/tools/same_file.h"
 
 namespace pioneer::tools {
 namespace {
-
-// True when two paths name the same file (an existing file by identity, otherwise by their
-// normalised absolute paths).
-bool SameFile(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) {
-    return std::filesystem::equivalent(a, b, ec);
-  }
-  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
-}
 
 // Outputs never overwrite inputs, nor each other.
 Status CheckOutputs(const link::MatchOptions& o) {

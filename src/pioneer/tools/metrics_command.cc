@@ -1,14 +1,18 @@
 // `pioneer metrics --db FILE [--period 2014-04..2015-03] [--every month|quarter|year|rolling12]
 //   [--by none|sex|age_band|practice|ccg|deprivation|hwb] [--json|--csv] [--metric ID]...
 //   [--set switch=value]... [--engine fast|reference]
-//   [--reconcile REASON --as USERNAME --password-stdin [--include-objectors]]`
+//   [--reconcile REASON --as USERNAME --password-stdin [--include-objectors]]
+//   [--shard I/N --counts-out FILE | --merge-counts FILE...]`
 // Evaluates the BCF metric catalogue (src/pioneer/metrics) and prints a readable table by
 // default, always listing the switches in force. `--update-docs FILE` rewrites the generated
 // block of docs/metrics.md instead. Figures are published (small numbers suppressed, objectors
 // left out) unless the IG gate grants an IG officer's --reconcile (reconcile_option.h).
+// A sharded run (metrics/shard_counts.h): each of n processes counts one person shard into a
+// counts file (--shard I/N --counts-out FILE), and --merge-counts adds them and evaluates once.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -27,6 +31,7 @@
 #include "pioneer/tools/db_option.h"
 #include "pioneer/tools/exit_codes.h"
 #include "pioneer/tools/reconcile_option.h"
+#include "pioneer/tools/same_file.h"
 
 namespace pioneer::tools {
 
@@ -49,6 +54,9 @@ struct MetricsArgs {
   std::string emit_sql;  // postgres | duckdb | sqlite
   bool timing = false;
   std::string rates;  // --rates FILE
+  std::string shard;  // --shard I/N
+  std::string counts_out;
+  std::vector<std::string> merge_counts;
 };
 
 int Fail(const std::string& m) {
@@ -90,6 +98,53 @@ int EmitSql(const MetricsArgs& a, analysis::AnalysisContext& ctx,
   return 0;
 }
 
+int PrintReport(const MetricsArgs& a, const metrics::MetricsReport& report) {
+  std::string out = a.json  ? metrics::ReportJson(report).dump(2) + "\n"
+                    : a.csv ? metrics::ReportCsv(report)
+                            : metrics::ReportTable(report);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+// --shard I/N --counts-out FILE: this shard's counts, for --merge-counts.
+int CountShard(const MetricsArgs& a, analysis::AnalysisContext& ctx,
+               const metrics::EvaluateStoreOptions& eo) {
+  auto shard = analysis::PersonShard::Parse(a.shard);
+  if (!shard.ok()) return Fail("--shard: " + shard.status().message());
+  if (a.counts_out.empty()) return Fail("--shard needs --counts-out FILE");
+  if (SameFile(a.counts_out, a.db)) return Fail("--counts-out must not be the store");
+  auto counts = metrics::CountStoreShard(ctx, eo, *shard);
+  if (!counts.ok()) return Fail(counts.status().ToString());
+  const std::string tmp = a.counts_out + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << metrics::ShardCountsToJson(*counts).dump() << "\n";
+    if (!out) return Fail("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, a.counts_out, ec);
+  if (ec) return Fail("cannot write " + a.counts_out + ": " + ec.message());
+  std::fprintf(stderr, "pioneer metrics: shard %s counted into %s\n", shard->ToString().c_str(),
+               a.counts_out.c_str());
+  return 0;
+}
+
+// --merge-counts FILE...: the shards' counts added, evaluated once. The run's settings
+// (periods, breakdown, switches, metrics, release) come from the files.
+int MergeCounts(const MetricsArgs& a, analysis::AnalysisContext& ctx) {
+  std::vector<metrics::ShardCounts> parts;
+  for (const std::string& f : a.merge_counts) {
+    auto c = metrics::ReadShardCounts(f);
+    if (!c.ok()) return Fail(c.status().message());
+    parts.push_back(std::move(*c));
+  }
+  auto merged = metrics::MergeShardCounts(parts, a.merge_counts);
+  if (!merged.ok()) return Fail(merged.status().message());
+  auto report = metrics::EvaluateMergedCounts(ctx, *merged, a.rates);
+  if (!report.ok()) return Fail(report.status().ToString());
+  return PrintReport(a, *report);
+}
+
 int RunMetrics(const MetricsArgs& a) {
   if (!a.update_docs.empty()) {
     std::ifstream in(a.update_docs);
@@ -126,6 +181,7 @@ int RunMetrics(const MetricsArgs& a) {
   if (!a.emit_sql.empty()) {
     return EmitSql(a, *ctx, overrides, *sw, metrics::MakePeriods(*range, g), *by);
   }
+  if (!a.merge_counts.empty()) return MergeCounts(a, *ctx);
   metrics::EvaluateStoreOptions eo;
   eo.range = *range;
   eo.granularities = {g};
@@ -161,13 +217,10 @@ int RunMetrics(const MetricsArgs& a) {
                  rep->values.size());
     return 0;
   }
+  if (!a.shard.empty()) return CountShard(a, *ctx, eo);
   auto report = metrics::EvaluateStore(*ctx, eo);
   if (!report.ok()) return Fail(report.status().ToString());
-  std::string out = a.json  ? metrics::ReportJson(*report).dump(2) + "\n"
-                    : a.csv ? metrics::ReportCsv(*report)
-                            : metrics::ReportTable(*report);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return 0;
+  return PrintReport(a, *report);
 }
 
 }  // namespace
@@ -198,6 +251,16 @@ void RegisterMetricsCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--timing", args->timing,
                 "Fast engine only: evaluate, print load and evaluation seconds on stderr, no "
                 "report (for bench/metrics_bench.sh)");
+  cmd->add_option("--shard", args->shard,
+                  "Count only this person shard I/N (e.g. 0/4) into --counts-out, for "
+                  "--merge-counts (fast engine)");
+  cmd->add_option("--counts-out", args->counts_out,
+                  "With --shard: the counts file to write (unsuppressed: a working file, never "
+                  "for release)");
+  cmd->add_option("--merge-counts", args->merge_counts,
+                  "Add the counts files of every shard of one run and evaluate once (the "
+                  "run's settings come from the files)")
+      ->expected(1, -1);
   cmd->add_option("--update-docs", args->update_docs,
                   "Rewrite the generated block of this file (docs/metrics.md)");
   cmd->callback([args, &exit_code] { exit_code = RunMetrics(*args); });
