@@ -202,18 +202,8 @@ constexpr int64_t kChunkRows = int64_t{1} << 19;
 
 std::string Quote(std::string_view ident) { return "\"" + std::string(ident) + "\""; }
 
-}  // namespace
-
-StatusOr<Timeline> Timeline::Build(store::Store& store,
-                                   const std::function<void(const BuildProgress&)>& progress,
-                                   const TimelineOptions& options) {
-  return Build(store, progress, options, BuildParallelism{});
-}
-
-StatusOr<Timeline> Timeline::Build(store::Store& store,
-                                   const std::function<void(const BuildProgress&)>& progress,
-                                   const TimelineOptions& options,
-                                   const BuildParallelism& parallelism) {
+// The options' attribute fields exist, and every source declares its event fields.
+Status CheckBuildOptions(const TimelineOptions& options) {
   for (const auto& [table, fields] : options.attributes) {
     bool known_source = false;
     for (const SourceColumns& sc : kSourceColumns) known_source |= sc.table == table;
@@ -234,204 +224,66 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
                            "' declares no event (formats::ExtractSpec::event)");
     }
   }
-  Parts parts;
-  parts.options = options;
-  // Requested attribute fields per source, typed by the extract schema.
-  std::vector<formats::FieldType> attr_types[kSourceCount];
-  for (const SourceColumns& sc : kSourceColumns) {
-    const int si = static_cast<int>(sc.source);
-    if (auto it = options.attributes.find(std::string(sc.table)); it != options.attributes.end()) {
-      const formats::ExtractSpec* spec = formats::FindSourceTable(sc.table);
-      for (const std::string& f : it->second) {
-        parts.attribute_fields[si].push_back(f);
-        attr_types[si].push_back(spec->fields[spec->FieldIndex(f)].type);
-      }
-    }
+  return OkStatus();
+}
+
+// The merged events in read order (before partitioning by person), and the persons' keys.
+struct MergedEvents {
+  std::vector<uint32_t> person;
+  std::vector<int32_t> start, end;
+  std::vector<Source> source;
+  std::vector<uint32_t> code, detail, attr_row;
+  std::vector<int64_t> row_id;
+  std::vector<uint64_t> person_key;  // per person index: the NHS Number as an integer
+};
+
+// One build, in the order Timeline::Build calls its steps.
+class TimelineBuilder {
+ public:
+  TimelineBuilder(store::Store& store, const std::function<void(const BuildProgress&)>& progress,
+                  const TimelineOptions& options)
+      : store_(store), progress_(progress), options_(options) {
+    parts_.options = options;
   }
 
+  // Requested attribute fields per source, typed by the extract schema.
+  void PlanAttributes();
   // 1. Usable NHS Number tracing decisions (`pioneer link`, store schema version 2):
   // table -> row id -> traced number, for automatic and reviewer-accepted links.
-  std::unordered_map<int64_t, uint64_t> links[kSourceCount];
-  PIONEER_RETURN_IF_ERROR(store::ForEachUsableLink(
-      store, "", [&](std::string_view table, int64_t row_id, std::string_view traced) {
-        auto key = NhsKey(traced);
-        if (!key) return;
-        for (const SourceColumns& sc : kSourceColumns) {
-          if (sc.table == table) links[static_cast<int>(sc.source)].emplace(row_id, *key);
-        }
-      }));
-
+  Status LoadLinks();
   // 2. The chunks: PDS (the master person index) first, then every activity table, each in
   // rowid ranges.
-  std::vector<Chunk> chunks;
-  auto add_chunks = [&](int source, std::string_view table) -> Status {
-    if (!store.HasTable(table)) return OkStatus();
-    int64_t lo = 0, hi = -1;
-    const std::string rid(store.dialect().RowIdColumn());
-    PIONEER_RETURN_IF_ERROR(
-        store.Query("SELECT min(" + rid + "), max(" + rid + ") FROM " + Quote(table), {},
-                    [&](const store::RowView& r) {
-                      if (!r.IsNull(0)) {
-                        lo = r.Int(0);
-                        hi = r.Int(1);
-                      }
-                    }));
-    for (int64_t a = lo; a <= hi; a += kChunkRows) {
-      Chunk& c = chunks.emplace_back();
-      c.source = source;
-      c.lo = a;
-      c.hi = std::min(hi + 1, a + kChunkRows);
-    }
-    return OkStatus();
-  };
-  PIONEER_RETURN_IF_ERROR(add_chunks(-1, formats::kMasterIndexTable));
-  for (const SourceColumns& sc : kSourceColumns) {
-    const auto& only = options.only_tables;
-    if (!only.empty() && std::find(only.begin(), only.end(), sc.table) == only.end()) continue;
-    PIONEER_RETURN_IF_ERROR(add_chunks(static_cast<int>(sc.source), sc.table));
-  }
-
-  std::mutex progress_mu;
-  std::atomic<int64_t> rows_read[kSourceCount + 1] = {};
-  auto report = [&](int source, int64_t n) {
-    if (!progress) return;
-    int64_t total = rows_read[source + 1].fetch_add(n) + n;
-    std::lock_guard<std::mutex> lock(progress_mu);
-    progress({source < 0 ? formats::kMasterIndexTable : kSourceColumns[source].table, total});
-  };
-
-  // Reads one chunk through `st` (the calling thread's own connection).
-  auto read_chunk = [&](store::Store& st, Chunk& c) {
-    const std::vector<store::Param> range = {store::Param::Of(c.lo), store::Param::Of(c.hi)};
-    int64_t since_report = 0;
-    if (c.source < 0) {
-      const std::string rid(st.dialect().RowIdColumn());
-      c.status = st.Query(
-          "SELECT nhs_number, nhs_number_status, record_type, sex, birth_date, death_date, "
-          "lsoa_code, gp_practice_code FROM pds WHERE " +
-              rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " + rid,
-          range, [&](const store::RowView& r) {
-            if (++since_report == 0x10000) {
-              report(-1, since_report);
-              since_report = 0;
-            }
-            if (r.Text(1) != "valid" || r.Text(2) != "current") return;
-            auto key = NhsKey(r.Text(0));
-            if (!key) return;
-            c.nhs.push_back(*key);
-            std::string_view sex = r.Text(3);
-            c.sex.push_back(sex.size() == 1 && sex[0] >= '0' && sex[0] <= '9'
-                                ? static_cast<uint8_t>(sex[0] - '0')
-                                : 0);
-            c.birth.push_back(DayOrNone(r.Text(4)));
-            c.death.push_back(DayOrNone(r.Text(5)));
-            c.lsoa.push_back(c.strings.Intern(r.Text(6)));
-            c.practice.push_back(c.strings.Intern(r.Text(7)));
-          });
-      return;
-    }
-    const SourceColumns& sc = kSourceColumns[c.source];
-    const formats::EventFields& ev = formats::FindSourceTable(sc.table)->event;
-    const std::vector<formats::FieldType>& types = attr_types[c.source];
-    const std::string rid(st.dialect().RowIdColumn());
-    std::string sql = "SELECT " + rid + ", nhs_number, nhs_number_status, " + Quote(ev.start) +
-                      ", " + Quote(ev.end.empty() ? ev.start : ev.end) + ", " + Quote(ev.code) +
-                      ", " + Quote(ev.detail.empty() ? ev.code : ev.detail);
-    for (const std::string& f : parts.attribute_fields[c.source]) sql += ", " + Quote(f);
-    sql += " FROM " + Quote(sc.table) + " WHERE " + rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " +
-           rid;
-    const size_t expect = static_cast<size_t>(c.hi - c.lo);
-    c.start.reserve(expect);
-    c.end.reserve(expect);
-    c.code.reserve(expect);
-    c.detail.reserve(expect);
-    c.row_id.reserve(expect);
-    c.nhs.reserve(expect);
-    c.attrs.resize(types.size());
-    for (auto& a : c.attrs) a.reserve(expect);
-    const bool has_end = !ev.end.empty(), has_detail = !ev.detail.empty();
-    const std::unordered_map<int64_t, uint64_t>& row_links = links[c.source];
-    LinkageCounts& lc = c.lc;
-    c.status = st.Query(sql, range, [&](const store::RowView& r) {
-      ++lc.rows;
-      if (++since_report == 0x10000) {
-        report(c.source, since_report);
-        since_report = 0;
-      }
-      std::string_view status = r.Text(2);
-      std::optional<uint64_t> traced;
-      if (!row_links.empty()) {
-        auto it = row_links.find(r.Int(0));
-        if (it != row_links.end()) traced = it->second;
-      }
-      std::optional<uint64_t> own = status == "valid" ? NhsKey(r.Text(1)) : std::nullopt;
-      int32_t start = DayOrNone(r.Text(3));
-      if (!own && !traced) {
-        if (status == "missing" || status == "empty")
-          ++lc.missing_number;
-        else
-          ++lc.invalid_number;
-        if (start == kNoDate) return;
-        ++lc.unplaced;  // kept, on no person (Timeline::UnplacedRange)
-      } else if (start == kNoDate) {
-        ++lc.undated;
-        return;
-      } else {
-        ++lc.linked;
-        if (traced) {
-          ++lc.traced;
-          if (status == "valid") ++lc.retraced;
-        }
-      }
-      c.nhs.push_back(traced ? *traced : own ? *own : kUnplacedKey);
-      c.start.push_back(start);
-      c.end.push_back(has_end ? DayOrNone(r.Text(4)) : start);
-      for (size_t a = 0; a < types.size(); ++a) {
-        std::string_view v = r.Text(7 + static_cast<int>(a));
-        c.attrs[a].push_back(types[a] == formats::FieldType::kDate ? DayOrNone(v)
-                             : types[a] == formats::FieldType::kInteger
-                                 ? IntOrNone(v)
-                                 : static_cast<int32_t>(c.strings.Intern(v)));
-      }
-      c.code.push_back(c.strings.Intern(r.Text(5)));
-      c.detail.push_back(has_detail ? c.strings.Intern(r.Text(6)) : 0u);
-      c.row_id.push_back(r.Int(0));
-    });
-  };
-
-  // 3. Read the chunks: on this thread with `store`, and on further threads each with its
+  Status PlanChunks();
+  // 3. Read the chunks: on this thread with the store, and on further threads each with its
   // own connection when the caller allows it.
-  {
-    std::atomic<size_t> next{0};
-    auto work = [&](store::Store& st) {
-      for (size_t i = next++; i < chunks.size(); i = next++) read_chunk(st, chunks[i]);
-    };
-    std::vector<std::unique_ptr<store::Store>> readers;
-    for (int k = 1; k < parallelism.threads && parallelism.open_reader; ++k) {
-      auto r = parallelism.open_reader();
-      if (!r.ok()) break;  // fewer threads; the result is the same
-      readers.push_back(std::move(*r));
-    }
-    std::vector<std::thread> threads;
-    for (auto& r : readers) threads.emplace_back([&work, &r] { work(*r); });
-    work(store);
-    for (auto& t : threads) t.join();
-  }
-  for (const Chunk& c : chunks) PIONEER_RETURN_IF_ERROR(c.status);
-
+  Status ReadChunks(const BuildParallelism& parallelism);
   // 4. Merge, chunk by chunk in order: global string ids, person indices (PDS first, then in
   // order of first appearance), per-source attribute rows.
-  auto owned = std::make_shared<OwnedColumns>();
-  OwnedColumns& o = *owned;
-  StringPoolBuilder strings;
-  PersonMap by_nhs;
-  std::vector<uint64_t> person_key;
-  auto add_person = [&](uint64_t key) -> PersonIndex {
+  Status Merge(OwnedColumns& o, StringPoolBuilder& strings, MergedEvents& m);
+  // 5 and 6: partition by person and order, then the persons' numbers; the timeline's parts.
+  Timeline::Parts Finish(std::shared_ptr<OwnedColumns> owned, StringPoolBuilder& strings,
+                         MergedEvents& m);
+
+ private:
+  Status AddChunks(int source, std::string_view table);
+  void Report(int source, int64_t n) {
+    if (!progress_) return;
+    int64_t total = rows_read_[source + 1].fetch_add(n) + n;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    progress_({source < 0 ? formats::kMasterIndexTable : kSourceColumns[source].table, total});
+  }
+  void ReadChunk(store::Store& st, Chunk& c);
+  void ReadPdsChunk(store::Store& st, Chunk& c, const std::vector<store::Param>& range);
+  void ReadEventChunk(store::Store& st, Chunk& c, const std::vector<store::Param>& range);
+  void MergeEventChunk(Chunk& c, const std::vector<uint32_t>& ids, OwnedColumns& o, MergedEvents& m,
+                       size_t& k);
+  // The person index of `key`, adding a person (with empty PDS columns) on first sight.
+  PersonIndex AddPerson(uint64_t key, OwnedColumns& o, MergedEvents& m) {
     bool inserted = false;
     PersonIndex p =
-        by_nhs.FindOrInsert(key, static_cast<PersonIndex>(person_key.size()), &inserted);
+        by_nhs_.FindOrInsert(key, static_cast<PersonIndex>(m.person_key.size()), &inserted);
     if (inserted) {
-      person_key.push_back(key);
+      m.person_key.push_back(key);
       o.sex.push_back(0);
       o.birth.push_back(kNoDate);
       o.death.push_back(kNoDate);
@@ -440,22 +292,227 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
       o.in_pds.push_back(0);
     }
     return p;
+  }
+
+  store::Store& store_;
+  const std::function<void(const BuildProgress&)>& progress_;
+  const TimelineOptions& options_;
+  Timeline::Parts parts_;
+  std::vector<formats::FieldType> attr_types_[kSourceCount];
+  std::unordered_map<int64_t, uint64_t> links_[kSourceCount];
+  std::vector<Chunk> chunks_;
+  std::mutex progress_mu_;
+  std::atomic<int64_t> rows_read_[kSourceCount + 1] = {};
+  PersonMap by_nhs_;
+  uint32_t attr_rows_[kSourceCount] = {};
+};
+
+void TimelineBuilder::PlanAttributes() {
+  for (const SourceColumns& sc : kSourceColumns) {
+    const int si = static_cast<int>(sc.source);
+    if (auto it = options_.attributes.find(std::string(sc.table));
+        it != options_.attributes.end()) {
+      const formats::ExtractSpec* spec = formats::FindSourceTable(sc.table);
+      for (const std::string& f : it->second) {
+        parts_.attribute_fields[si].push_back(f);
+        attr_types_[si].push_back(spec->fields[spec->FieldIndex(f)].type);
+      }
+    }
+  }
+}
+
+Status TimelineBuilder::LoadLinks() {
+  return store::ForEachUsableLink(
+      store_, "", [&](std::string_view table, int64_t row_id, std::string_view traced) {
+        auto key = NhsKey(traced);
+        if (!key) return;
+        for (const SourceColumns& sc : kSourceColumns) {
+          if (sc.table == table) links_[static_cast<int>(sc.source)].emplace(row_id, *key);
+        }
+      });
+}
+
+Status TimelineBuilder::AddChunks(int source, std::string_view table) {
+  if (!store_.HasTable(table)) return OkStatus();
+  int64_t lo = 0, hi = -1;
+  const std::string rid(store_.dialect().RowIdColumn());
+  PIONEER_RETURN_IF_ERROR(
+      store_.Query("SELECT min(" + rid + "), max(" + rid + ") FROM " + Quote(table), {},
+                   [&](const store::RowView& r) {
+                     if (!r.IsNull(0)) {
+                       lo = r.Int(0);
+                       hi = r.Int(1);
+                     }
+                   }));
+  for (int64_t a = lo; a <= hi; a += kChunkRows) {
+    Chunk& c = chunks_.emplace_back();
+    c.source = source;
+    c.lo = a;
+    c.hi = std::min(hi + 1, a + kChunkRows);
+  }
+  return OkStatus();
+}
+
+Status TimelineBuilder::PlanChunks() {
+  PIONEER_RETURN_IF_ERROR(AddChunks(-1, formats::kMasterIndexTable));
+  for (const SourceColumns& sc : kSourceColumns) {
+    const auto& only = options_.only_tables;
+    if (!only.empty() && std::find(only.begin(), only.end(), sc.table) == only.end()) continue;
+    PIONEER_RETURN_IF_ERROR(AddChunks(static_cast<int>(sc.source), sc.table));
+  }
+  return OkStatus();
+}
+
+// Reads one chunk through `st` (the calling thread's own connection).
+void TimelineBuilder::ReadChunk(store::Store& st, Chunk& c) {
+  const std::vector<store::Param> range = {store::Param::Of(c.lo), store::Param::Of(c.hi)};
+  if (c.source < 0) {
+    ReadPdsChunk(st, c, range);
+  } else {
+    ReadEventChunk(st, c, range);
+  }
+}
+
+// The current rows with a valid number: each person's sex, dates, LSOA and practice.
+void TimelineBuilder::ReadPdsChunk(store::Store& st, Chunk& c,
+                                   const std::vector<store::Param>& range) {
+  int64_t since_report = 0;
+  const std::string rid(st.dialect().RowIdColumn());
+  c.status = st.Query(
+      "SELECT nhs_number, nhs_number_status, record_type, sex, birth_date, death_date, "
+      "lsoa_code, gp_practice_code FROM pds WHERE " +
+          rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " + rid,
+      range, [&](const store::RowView& r) {
+        if (++since_report == 0x10000) {
+          Report(-1, since_report);
+          since_report = 0;
+        }
+        if (r.Text(1) != "valid" || r.Text(2) != "current") return;
+        auto key = NhsKey(r.Text(0));
+        if (!key) return;
+        c.nhs.push_back(*key);
+        std::string_view sex = r.Text(3);
+        c.sex.push_back(sex.size() == 1 && sex[0] >= '0' && sex[0] <= '9'
+                            ? static_cast<uint8_t>(sex[0] - '0')
+                            : 0);
+        c.birth.push_back(DayOrNone(r.Text(4)));
+        c.death.push_back(DayOrNone(r.Text(5)));
+        c.lsoa.push_back(c.strings.Intern(r.Text(6)));
+        c.practice.push_back(c.strings.Intern(r.Text(7)));
+      });
+}
+
+// An activity table's rows: each placed on the person of its usable link, else of its own
+// valid number, else kept on no person (dated rows only), with the linkage counts.
+void TimelineBuilder::ReadEventChunk(store::Store& st, Chunk& c,
+                                     const std::vector<store::Param>& range) {
+  int64_t since_report = 0;
+  const SourceColumns& sc = kSourceColumns[c.source];
+  const formats::EventFields& ev = formats::FindSourceTable(sc.table)->event;
+  const std::vector<formats::FieldType>& types = attr_types_[c.source];
+  const std::string rid(st.dialect().RowIdColumn());
+  std::string sql = "SELECT " + rid + ", nhs_number, nhs_number_status, " + Quote(ev.start) + ", " +
+                    Quote(ev.end.empty() ? ev.start : ev.end) + ", " + Quote(ev.code) + ", " +
+                    Quote(ev.detail.empty() ? ev.code : ev.detail);
+  for (const std::string& f : parts_.attribute_fields[c.source]) sql += ", " + Quote(f);
+  sql +=
+      " FROM " + Quote(sc.table) + " WHERE " + rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " + rid;
+  const size_t expect = static_cast<size_t>(c.hi - c.lo);
+  c.start.reserve(expect);
+  c.end.reserve(expect);
+  c.code.reserve(expect);
+  c.detail.reserve(expect);
+  c.row_id.reserve(expect);
+  c.nhs.reserve(expect);
+  c.attrs.resize(types.size());
+  for (auto& a : c.attrs) a.reserve(expect);
+  const bool has_end = !ev.end.empty(), has_detail = !ev.detail.empty();
+  const std::unordered_map<int64_t, uint64_t>& row_links = links_[c.source];
+  LinkageCounts& lc = c.lc;
+  c.status = st.Query(sql, range, [&](const store::RowView& r) {
+    ++lc.rows;
+    if (++since_report == 0x10000) {
+      Report(c.source, since_report);
+      since_report = 0;
+    }
+    std::string_view status = r.Text(2);
+    std::optional<uint64_t> traced;
+    if (!row_links.empty()) {
+      auto it = row_links.find(r.Int(0));
+      if (it != row_links.end()) traced = it->second;
+    }
+    std::optional<uint64_t> own = status == "valid" ? NhsKey(r.Text(1)) : std::nullopt;
+    int32_t start = DayOrNone(r.Text(3));
+    if (!own && !traced) {
+      if (status == "missing" || status == "empty")
+        ++lc.missing_number;
+      else
+        ++lc.invalid_number;
+      if (start == kNoDate) return;
+      ++lc.unplaced;  // kept, on no person (Timeline::UnplacedRange)
+    } else if (start == kNoDate) {
+      ++lc.undated;
+      return;
+    } else {
+      ++lc.linked;
+      if (traced) {
+        ++lc.traced;
+        if (status == "valid") ++lc.retraced;
+      }
+    }
+    c.nhs.push_back(traced ? *traced : own ? *own : kUnplacedKey);
+    c.start.push_back(start);
+    c.end.push_back(has_end ? DayOrNone(r.Text(4)) : start);
+    for (size_t a = 0; a < types.size(); ++a) {
+      std::string_view v = r.Text(7 + static_cast<int>(a));
+      c.attrs[a].push_back(types[a] == formats::FieldType::kDate ? DayOrNone(v)
+                           : types[a] == formats::FieldType::kInteger
+                               ? IntOrNone(v)
+                               : static_cast<int32_t>(c.strings.Intern(v)));
+    }
+    c.code.push_back(c.strings.Intern(r.Text(5)));
+    c.detail.push_back(has_detail ? c.strings.Intern(r.Text(6)) : 0u);
+    c.row_id.push_back(r.Int(0));
+  });
+}
+
+Status TimelineBuilder::ReadChunks(const BuildParallelism& parallelism) {
+  std::atomic<size_t> next{0};
+  auto work = [&](store::Store& st) {
+    for (size_t i = next++; i < chunks_.size(); i = next++) ReadChunk(st, chunks_[i]);
   };
+  std::vector<std::unique_ptr<store::Store>> readers;
+  for (int k = 1; k < parallelism.threads && parallelism.open_reader; ++k) {
+    auto r = parallelism.open_reader();
+    if (!r.ok()) break;  // fewer threads; the result is the same
+    readers.push_back(std::move(*r));
+  }
+  std::vector<std::thread> threads;
+  for (auto& r : readers) threads.emplace_back([&work, &r] { work(*r); });
+  work(store_);
+  for (auto& t : threads) t.join();
+  for (const Chunk& c : chunks_) PIONEER_RETURN_IF_ERROR(c.status);
+  return OkStatus();
+}
+
+Status TimelineBuilder::Merge(OwnedColumns& o, StringPoolBuilder& strings, MergedEvents& m) {
   size_t total_events = 0;
-  for (const Chunk& c : chunks) total_events += c.source < 0 ? 0 : c.start.size();
-  std::vector<uint32_t> person(total_events);
-  std::vector<int32_t> start(total_events), end(total_events);
-  std::vector<Source> source(total_events);
-  std::vector<uint32_t> code(total_events), detail(total_events), attr_row(total_events);
-  std::vector<int64_t> row_id(total_events);
-  uint32_t attr_rows[kSourceCount] = {};
+  for (const Chunk& c : chunks_) total_events += c.source < 0 ? 0 : c.start.size();
+  m.person.resize(total_events);
+  m.start.resize(total_events);
+  m.end.resize(total_events);
+  m.source.resize(total_events);
+  m.code.resize(total_events);
+  m.detail.resize(total_events);
+  m.attr_row.resize(total_events);
+  m.row_id.resize(total_events);
   size_t k = 0;
-  for (Chunk& c : chunks) {
+  for (Chunk& c : chunks_) {
     std::vector<uint32_t> ids(c.strings.size());
     for (uint32_t i = 0; i < ids.size(); ++i) ids[i] = strings.Intern(c.strings.Get(i));
     if (c.source < 0) {
       for (size_t i = 0; i < c.nhs.size(); ++i) {
-        PersonIndex p = add_person(c.nhs[i]);
+        PersonIndex p = AddPerson(c.nhs[i], o, m);
         if (o.in_pds[p]) continue;  // a duplicated current row: first one wins
         o.in_pds[p] = 1;
         o.sex[p] = c.sex[i];
@@ -464,78 +521,88 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
         o.lsoa[p] = ids[c.lsoa[i]];
         o.practice[p] = ids[c.practice[i]];
       }
-      c = Chunk{};
-      continue;
-    }
-    const int si = c.source;
-    LinkageCounts& lc = parts.linkage[si];
-    lc.rows += c.lc.rows;
-    lc.linked += c.lc.linked;
-    lc.traced += c.lc.traced;
-    lc.retraced += c.lc.retraced;
-    lc.missing_number += c.lc.missing_number;
-    lc.invalid_number += c.lc.invalid_number;
-    lc.undated += c.lc.undated;
-    lc.unplaced += c.lc.unplaced;
-    const std::vector<formats::FieldType>& types = attr_types[si];
-    std::vector<std::vector<int32_t>>& attr_cols = o.attrs[si];
-    attr_cols.resize(types.size());
-    for (size_t a = 0; a < types.size(); ++a) {
-      std::vector<int32_t>& col = attr_cols[a];
-      const bool text =
-          types[a] != formats::FieldType::kDate && types[a] != formats::FieldType::kInteger;
-      for (int32_t v : c.attrs[a]) col.push_back(text ? static_cast<int32_t>(ids[v]) : v);
-      c.attrs[a] = {};
-    }
-    for (size_t i = 0; i < c.start.size(); ++i, ++k) {
-      if (c.nhs[i] == kUnplacedKey) {
-        person[k] = kUnplacedPerson;  // renumbered after the persons below
-      } else {
-        PersonIndex p = add_person(c.nhs[i]);
-        if (!o.in_pds[p]) ++lc.not_in_pds;
-        person[k] = p;
-      }
-      start[k] = c.start[i];
-      end[k] = c.end[i];
-      source[k] = static_cast<Source>(si);
-      code[k] = ids[c.code[i]];
-      detail[k] = ids[c.detail[i]];
-      row_id[k] = c.row_id[i];
-      attr_row[k] = attr_rows[si]++;
+    } else {
+      MergeEventChunk(c, ids, o, m, k);
     }
     c = Chunk{};
   }
   for (int s = 0; s < kSourceCount; ++s) {
-    parts.attribute_rows[s] = attr_rows[s];
-    o.attrs[s].resize(attr_types[s].size());  // a source absent from the store: empty columns
+    parts_.attribute_rows[s] = attr_rows_[s];
+    o.attrs[s].resize(attr_types_[s].size());  // a source absent from the store: empty columns
   }
-  chunks.clear();
+  chunks_.clear();
   if (total_events > UINT32_MAX) {
     return InvalidArgumentError("timeline: more than 2^32 events");
   }
+  return OkStatus();
+}
 
+// Adds an event chunk's linkage counts, attribute rows and events (from index k on).
+void TimelineBuilder::MergeEventChunk(Chunk& c, const std::vector<uint32_t>& ids, OwnedColumns& o,
+                                      MergedEvents& m, size_t& k) {
+  const int si = c.source;
+  LinkageCounts& lc = parts_.linkage[si];
+  lc.rows += c.lc.rows;
+  lc.linked += c.lc.linked;
+  lc.traced += c.lc.traced;
+  lc.retraced += c.lc.retraced;
+  lc.missing_number += c.lc.missing_number;
+  lc.invalid_number += c.lc.invalid_number;
+  lc.undated += c.lc.undated;
+  lc.unplaced += c.lc.unplaced;
+  const std::vector<formats::FieldType>& types = attr_types_[si];
+  std::vector<std::vector<int32_t>>& attr_cols = o.attrs[si];
+  attr_cols.resize(types.size());
+  for (size_t a = 0; a < types.size(); ++a) {
+    std::vector<int32_t>& col = attr_cols[a];
+    const bool text =
+        types[a] != formats::FieldType::kDate && types[a] != formats::FieldType::kInteger;
+    for (int32_t v : c.attrs[a]) col.push_back(text ? static_cast<int32_t>(ids[v]) : v);
+    c.attrs[a] = {};
+  }
+  for (size_t i = 0; i < c.start.size(); ++i, ++k) {
+    if (c.nhs[i] == kUnplacedKey) {
+      m.person[k] = kUnplacedPerson;  // renumbered after the persons (Finish)
+    } else {
+      PersonIndex p = AddPerson(c.nhs[i], o, m);
+      if (!o.in_pds[p]) ++lc.not_in_pds;
+      m.person[k] = p;
+    }
+    m.start[k] = c.start[i];
+    m.end[k] = c.end[i];
+    m.source[k] = static_cast<Source>(si);
+    m.code[k] = ids[c.code[i]];
+    m.detail[k] = ids[c.detail[i]];
+    m.row_id[k] = c.row_id[i];
+    m.attr_row[k] = attr_rows_[si]++;
+  }
+}
+
+Timeline::Parts TimelineBuilder::Finish(std::shared_ptr<OwnedColumns> owned,
+                                        StringPoolBuilder& strings, MergedEvents& m) {
+  OwnedColumns& o = *owned;
   // 5. Partition by person (counting sort, stable), the unplaced events last as if of one
   // more person, then order each person's events (and the unplaced ones) by
   // (start_day, source, row_id): a total key, so the result does not depend on read order.
-  const size_t n = total_events, persons = person_key.size();
-  for (uint32_t& p : person) {
+  const size_t n = m.person.size(), persons = m.person_key.size();
+  for (uint32_t& p : m.person) {
     if (p == kUnplacedPerson) p = static_cast<uint32_t>(persons);
   }
   std::vector<uint64_t> bounds(persons + 2, 0);
-  for (size_t i = 0; i < n; ++i) ++bounds[person[i] + 1];
+  for (size_t i = 0; i < n; ++i) ++bounds[m.person[i] + 1];
   for (size_t p = 0; p <= persons; ++p) bounds[p + 1] += bounds[p];
   std::vector<uint32_t> perm(n);
   {
     std::vector<uint64_t> cursor(bounds.begin(), bounds.end() - 1);
-    for (size_t i = 0; i < n; ++i) perm[cursor[person[i]]++] = static_cast<uint32_t>(i);
+    for (size_t i = 0; i < n; ++i) perm[cursor[m.person[i]]++] = static_cast<uint32_t>(i);
   }
-  person = {};
+  m.person = {};
   for (size_t p = 0; p <= persons; ++p) {
     std::sort(perm.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
               perm.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]),
               [&](uint32_t a, uint32_t b) {
-                return std::tie(start[a], source[a], row_id[a]) <
-                       std::tie(start[b], source[b], row_id[b]);
+                return std::tie(m.start[a], m.source[a], m.row_id[a]) <
+                       std::tie(m.start[b], m.source[b], m.row_id[b]);
               });
   }
   auto gather = [&perm, n]<typename T>(std::vector<T>& in, std::vector<T>& out) {
@@ -545,16 +612,17 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
   };
   bounds.pop_back();  // the persons' offsets end where the unplaced events begin
   o.offsets = std::move(bounds);
-  gather(end, o.end);
-  gather(code, o.code);
-  gather(detail, o.detail);
-  gather(attr_row, o.attr_row);
-  gather(row_id, o.row_id);
-  gather(source, o.source);
-  gather(start, o.start);
+  gather(m.end, o.end);
+  gather(m.code, o.code);
+  gather(m.detail, o.detail);
+  gather(m.attr_row, o.attr_row);
+  gather(m.row_id, o.row_id);
+  gather(m.source, o.source);
+  gather(m.start, o.start);
   perm = {};
 
   // 6. Persons' NHS Numbers (10 digits) and their order; strings.
+  const std::vector<uint64_t>& person_key = m.person_key;
   o.nhs.resize(persons * NhsNumberColumn::kWidth);
   for (size_t p = 0; p < persons; ++p) {
     uint64_t v = person_key[p];
@@ -569,6 +637,7 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
             [&person_key](uint32_t a, uint32_t b) { return person_key[a] < person_key[b]; });
   o.strings = strings.Freeze();
 
+  Timeline::Parts parts = std::move(parts_);
   parts.persons = {NhsNumberColumn(o.nhs), o.sex, o.birth, o.death, o.lsoa, o.practice, o.in_pds};
   parts.events = {o.start, o.end, o.source, o.code, o.detail, o.row_id, o.attr_row};
   parts.offsets = o.offsets;
@@ -578,7 +647,32 @@ StatusOr<Timeline> Timeline::Build(store::Store& store,
     for (const auto& c : o.attrs[s]) parts.attribute_columns[s].emplace_back(c);
   }
   parts.storage = std::move(owned);
-  return FromParts(std::move(parts));
+  return parts;
+}
+
+}  // namespace
+
+StatusOr<Timeline> Timeline::Build(store::Store& store,
+                                   const std::function<void(const BuildProgress&)>& progress,
+                                   const TimelineOptions& options) {
+  return Build(store, progress, options, BuildParallelism{});
+}
+
+StatusOr<Timeline> Timeline::Build(store::Store& store,
+                                   const std::function<void(const BuildProgress&)>& progress,
+                                   const TimelineOptions& options,
+                                   const BuildParallelism& parallelism) {
+  PIONEER_RETURN_IF_ERROR(CheckBuildOptions(options));
+  TimelineBuilder b(store, progress, options);
+  b.PlanAttributes();
+  PIONEER_RETURN_IF_ERROR(b.LoadLinks());
+  PIONEER_RETURN_IF_ERROR(b.PlanChunks());
+  PIONEER_RETURN_IF_ERROR(b.ReadChunks(parallelism));
+  auto owned = std::make_shared<OwnedColumns>();
+  StringPoolBuilder strings;
+  MergedEvents merged;
+  PIONEER_RETURN_IF_ERROR(b.Merge(*owned, strings, merged));
+  return FromParts(b.Finish(std::move(owned), strings, merged));
 }
 
 Status Timeline::CheckInvariants() const {
