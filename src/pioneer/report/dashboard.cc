@@ -348,19 +348,12 @@ const char* kScript = R"(
 
 }  // namespace
 
-std::string DashboardHtml(const ReportData& d) {
-  const plan::Plan& p = d.plan;
+namespace {
+
+// Metric summary: every milestone, with the plan's baseline and the measured one; RAG next to
+// the metric name so that it stays in view on a phone.
+std::string SummarySection(const ReportData& d) {
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
-  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  h += "<title>" + Esc("BCF dashboard: " + p.hwb) + "</title><style>" + kStyle +
-       "</style></head><body>\n";
-  h += "<header><h1>" + Esc("Better Care Fund: " + p.hwb) + "</h1><p>" +
-       Esc((p.title.empty() ? p.id : p.title) + " · data as of " +
-           (d.data_as_of.empty() ? "unknown" : d.data_as_of)) +
-       "</p></header><main>\n";
-  // Metric summary: every milestone, with the plan's baseline and the measured one; RAG next
-  // to the metric name so that it stays in view on a phone.
   h += "<section><h2>Metrics: actual against plan</h2><div class=tw><table><tr><th>Metric</th>"
        "<th>Status</th><th>Milestone</th><th>Baseline (plan / measured)</th><th>Planned</th>"
        "<th>Actual</th><th>Variance</th><th class=note>Note</th></tr>";
@@ -416,8 +409,12 @@ std::string DashboardHtml(const ReportData& d) {
        "Actuals are crude rates with disclosure control (docs/report.md); a suppressed quarter is "
        "a gap "
        "in its chart, and the 12 months to each quarter end are shown beside it.</p></section>\n";
-  // Metric charts, each with its data table.
-  json cd = ChartData(d);
+  return h;
+}
+
+// Each metric's chart with its data table (`cd`: ChartData).
+std::string MetricChartsSection(const json& cd) {
+  std::string h;
   h += "<section><h2>Each metric: actual vs trajectory, by quarter</h2><div class=grid>";
   for (size_t i = 0; i < cd["metrics"].size(); ++i) {
     const auto& m = cd["metrics"][i];
@@ -440,6 +437,13 @@ std::string DashboardHtml(const ReportData& d) {
   }
   if (cd["metrics"].empty()) h += "<p>No metric has a trajectory to chart.</p>";
   h += "</div></section>\n";
+  return h;
+}
+
+// Discharges by weekday and investment by theme.
+std::string SevenDayAndInvestmentSection(const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  std::string h;
   std::vector<std::vector<std::string>> weekday_rows;
   static const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   for (int k = 0; k < 7; ++k)
@@ -465,7 +469,11 @@ std::string DashboardHtml(const ReportData& d) {
        "</div><div><div class=chart><canvas id=\"investment\" aria-label=\"Investment by "
        "theme\"></canvas></div>" +
        DataTable("Investment by theme", inv_head, inv_rows) + "</div></div></section>\n";
-  // P4P.
+  return h;
+}
+
+std::string PaymentForPerformanceSection(const ReportData& d) {
+  std::string h;
   h += "<section><h2>Payment for performance</h2>";
   if (d.p4p.present) {
     h += "<div class=chart><canvas id=\"p4p\" aria-label=\"Payment for "
@@ -488,7 +496,13 @@ std::string DashboardHtml(const ReportData& d) {
     h += "<p>The plan has no payment-for-performance section.</p>";
   }
   h += "</section>\n";
-  // Scenarios.
+  return h;
+}
+
+// Risk share: the scenarios, the contingency and each partner's exposure.
+std::string ScenarioSection(const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  std::string h;
   h += "<section><h2>Risk share: scenarios, contingency and partner exposure</h2>";
   h += "<p>Contingency: " +
        (p.risk_share.contingency ? Money(p.ToPounds(*p.risk_share.contingency))
@@ -514,9 +528,12 @@ std::string DashboardHtml(const ReportData& d) {
          "</td><td class=small>" + Esc(s.note) + "</td></tr>";
   }
   h += "</table></div></section>\n";
-  h += NationalConditionSection(d);
-  h += CareTrakSection(d);
-  // Findings.
+  return h;
+}
+
+// The plan check's findings.
+std::string FindingsSection(const ReportData& d) {
+  std::string h;
   h += "<section><h2>Plan check</h2>";
   if (d.findings.empty())
     h += "<p>No findings.</p>";
@@ -529,7 +546,33 @@ std::string DashboardHtml(const ReportData& d) {
            "</td><td>" + Esc(f.message) + "</td></tr>";
     h += "</table>";
   }
-  h += "</section></main>\n";
+  h += "</section>";
+  return h;
+}
+
+}  // namespace
+
+std::string DashboardHtml(const ReportData& d) {
+  const plan::Plan& p = d.plan;
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  h += "<title>" + Esc("BCF dashboard: " + p.hwb) + "</title><style>" + kStyle +
+       "</style></head><body>\n";
+  h += "<header><h1>" + Esc("Better Care Fund: " + p.hwb) + "</h1><p>" +
+       Esc((p.title.empty() ? p.id : p.title) + " · data as of " +
+           (d.data_as_of.empty() ? "unknown" : d.data_as_of)) +
+       "</p></header><main>\n";
+  const json cd = ChartData(d);
+  h += SummarySection(d);
+  h += MetricChartsSection(cd);
+  h += SevenDayAndInvestmentSection(d);
+  h += PaymentForPerformanceSection(d);
+  h += ScenarioSection(d);
+  h += NationalConditionSection(d);
+  h += CareTrakSection(d);
+  h += FindingsSection(d);
+  h += "</main>\n";
   std::string payload = cd.dump();
   for (size_t pos = 0; (pos = payload.find("</", pos)) != std::string::npos; pos += 3)
     payload.replace(pos, 2, "<\\/");
