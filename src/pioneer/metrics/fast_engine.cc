@@ -951,8 +951,8 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
       if (!Eval(plan->population, ctx, 0)) continue;
       in_population[person] = 1;
       std::fill(acc.begin(), acc.end(), Accumulator{});
-      int64_t* value = &cells[person * ncols];
-      uint8_t* null = &result.null[person * ncols];
+      int64_t* value = cells.data() + person * ncols;
+      uint8_t* null = result.null.data() + person * ncols;
 
       // Offers event i (attribute row `row`) to record column k.
       auto offer = [&](size_t k, uint64_t i, uint32_t row) {
