@@ -46,7 +46,7 @@ class FastEngine : public CountingEngine, public PersonTableEngine {
   // order: for every timeline person p, in_population[p], and for column k of the spec
   // values[p * columns + k] (a kText column: the string id, in the timeline's strings()),
   // null when null[p * columns + k] != 0. For callers that read people in timeline order
-  // (risk::BuildCohort). Errors as BuildPersonTable.
+  // (a cohort builder, without the gather). Errors as BuildPersonTable.
   struct PersonCells {
     size_t columns = 0;
     std::vector<uint8_t> in_population;

@@ -2,8 +2,8 @@
 // (metrics/person_table.h) whose population is BuildCohort's cohort and whose columns give 41
 // of BuildCohort's 44 features, so that risk, the metrics and Care Trak share one language
 // and both engines (the fast timeline engine and the SQL engine on the store). BuildCohort
-// takes these features from the fast engine's table (features.cc); the three it computes
-// itself (frailty score, delayed discharges, and the practice) are in docs/query-layer.md.
+// still computes every feature in its own pass (built on the table it took about twice as
+// long: docs/query-layer.md); the features not expressed are listed there.
 //
 // The population: PDS birth date before D, no death date before D, and a gp_registrations
 // record open on D (start on or before D, no end or an end after D) - BuildCohort's cohort.
@@ -43,7 +43,7 @@ std::span<const Feature> TableFeatures();
 double FeatureFromTable(const metrics::PersonTable& table, size_t row, Feature f, Date index_date);
 
 // FeatureFromTable over one person's cells (metrics::FastEngine::PersonCells, or a table row):
-// the columns are looked up by name once (BuildCohort reads every person).
+// the columns are looked up by name once, for readers of every person.
 class TableFeatureReader {
  public:
   // `column_names`: the names of the spec's columns, in order.

@@ -9,11 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "pioneer/metrics/fast_engine.h"
-#include "pioneer/metrics/person_table.h"
-#include "pioneer/metrics/reference_data.h"
 #include "pioneer/model/code_sets.h"
-#include "pioneer/risk/feature_table.h"
 
 namespace pioneer::risk {
 namespace {
@@ -89,10 +85,19 @@ constexpr FeatureSpec kSpecs[kFeatureCount] = {
      "Spells discharged in the window with a delayed transfer of care (delay reason recorded)"},
 };
 
-// Classes of interned codes, looked up by string id: what the loop of BuildCohort reads (the
-// other features come from the person table, feature_table.h).
+constexpr const char* kLtcSnomed[13] = {
+    "38341003", "73211009",  "195967001", "53741008",  "13645005", "709044004", "35489007",
+    "49436004", "230690007", "84114007",  "363346000", "84757009", "52448006"};
+
+// Classes of interned codes, looked up by string id.
 enum GpClass : int8_t {
   kGpOther = -1,
+  // 0..12: long-term conditions
+  kGpFalls = 20,
+  kGpIncontinence,
+  kGpMobility,
+  kGpMalnutrition,
+  kGpMemory,
   kGpFrailty,
   kGpConsult,
   kGpPhone,
@@ -104,23 +109,34 @@ struct CodeClasses {
   std::vector<uint8_t> emergency;  // admission method is emergency
   std::vector<uint8_t> elective;   // 11-13
   std::vector<uint8_t> attended;   // 5, 6
-  std::vector<int8_t> service;     // 0 care home, 1 home care, 2 reablement, 3 dp/day care,
-                                   // 4 respite, -1 other
+  std::vector<uint8_t> dna;        // 3
+  std::vector<uint8_t> mh_crisis;
+  std::vector<int8_t> service;  // 0 care home, 1 home care, 2 reablement, 3 dp/day care,
+                                // 4 respite, -1 other
   std::vector<uint8_t> request_or_assessment;
   std::vector<uint8_t> service_event;
-  std::vector<uint8_t> has_text;  // non-empty
+  std::vector<uint8_t> fall_complaint;
+  std::vector<uint8_t> fall_cause;  // ICD-10 W00-W19
+  std::vector<uint8_t> has_text;    // non-empty
 };
 
 CodeClasses Classify(const timeline::StringPool& pool) {
   const size_t n = pool.size();
   CodeClasses c;
   c.gp.assign(n, kGpOther);
-  for (auto* v : {&c.emergency, &c.elective, &c.attended, &c.request_or_assessment,
-                  &c.service_event, &c.has_text}) {
+  for (auto* v :
+       {&c.emergency, &c.elective, &c.attended, &c.dna, &c.mh_crisis, &c.request_or_assessment,
+        &c.service_event, &c.fall_complaint, &c.fall_cause, &c.has_text}) {
     v->assign(n, 0);
   }
   c.service.assign(n, -1);
   std::unordered_map<std::string_view, int8_t> gp;
+  for (int i = 0; i < 13; ++i) gp[kLtcSnomed[i]] = static_cast<int8_t>(i);
+  gp["161898004"] = kGpFalls;
+  gp["165232002"] = kGpIncontinence;
+  gp["82971005"] = kGpMobility;
+  gp["2492009"] = kGpMalnutrition;
+  gp["386807006"] = kGpMemory;
   gp["248279007"] = kGpFrailty;
   gp["11429006"] = kGpConsult;
   gp["185317003"] = kGpPhone;
@@ -132,6 +148,8 @@ CodeClasses Classify(const timeline::StringPool& pool) {
     c.emergency[id] = model::IsEmergencyAdmissionMethod(s);
     c.elective[id] = s == "11" || s == "12" || s == "13";
     c.attended[id] = s == "5" || s == "6";
+    c.dna[id] = s == "3";
+    c.mh_crisis[id] = s == "crisis_resolution" || s == "liaison_psychiatry";
     if (s == "residential" || s == "nursing") c.service[id] = 0;
     if (s == "home_care") c.service[id] = 1;
     if (s == "reablement") c.service[id] = 2;
@@ -139,38 +157,30 @@ CodeClasses Classify(const timeline::StringPool& pool) {
     if (s == "respite") c.service[id] = 4;
     c.request_or_assessment[id] = s == "request" || s == "assessment";
     c.service_event[id] = s == "service";
+    c.fall_complaint[id] = s == "fall";
+    c.fall_cause[id] = s.size() >= 3 && s[0] == 'W' && s[1] == '0';
+    if (s.size() >= 3 && s[0] == 'W' && s[1] == '1' && s[2] <= '9') c.fall_cause[id] = 1;
   }
   return c;
 }
 
 // Attribute column indexes.
 struct Attrs {
-  int apc_episode_number, apc_admission_date, apc_discharge_date, apc_classpat, apc_delay_reason;
+  int apc_episode_number, apc_admission_date, apc_discharge_date, apc_classpat, apc_cause,
+      apc_delay_reason;
   int gp_value;
   int sc_weekly_cost;
 };
 
-// What the loop below reads, and what the feature table (feature_table.h) reads.
 const timeline::TimelineOptions& Options() {
-  static const timeline::TimelineOptions o =
-      metrics::MergeTimelineOptions(timeline::TimelineOptions{{
-                                        {"apc_episodes",
-                                         {"episode_number", "admission_date", "discharge_date",
-                                          "patient_classification", "delay_reason"}},
-                                        {"gp_events", {"value"}},
-                                        {"social_care_events", {"weekly_cost"}},
-                                    }},
-                                    metrics::PersonTableTimelineOptions(FeatureTableSpec(Date())));
+  static const timeline::TimelineOptions o{{
+      {"apc_episodes",
+       {"episode_number", "admission_date", "discharge_date", "patient_classification", "cause",
+        "delay_reason"}},
+      {"gp_events", {"value"}},
+      {"social_care_events", {"weekly_cost"}},
+  }};
   return o;
-}
-
-// Whether the timeline loaded `field` of source table `table`.
-bool Loaded(const timeline::Timeline& t, std::string_view table, const std::string& field) {
-  for (int s = 0; s < timeline::kSourceCount; ++s) {
-    const auto source = static_cast<Source>(s);
-    if (timeline::SourceTable(source) == table) return t.attributes(source).FieldIndex(field) >= 0;
-  }
-  return false;
 }
 
 }  // namespace
@@ -192,15 +202,6 @@ timeline::TimelineOptions RiskTimelineOptions() { return Options(); }
 
 StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inputs,
                              Date index_date) {
-  for (const auto& [table, fields] : Options().attributes) {
-    for (const auto& field : fields) {
-      if (!Loaded(t, table, field)) {
-        return FailedPreconditionError(
-            "the timeline was built without the attributes risk features need "
-            "(use risk::RiskTimelineOptions())");
-      }
-    }
-  }
   Attrs a{};
   const auto& apc = t.attributes(Source::kApcEpisode);
   const auto& gpa = t.attributes(Source::kGpEvent);
@@ -209,29 +210,24 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
   a.apc_admission_date = apc.FieldIndex("admission_date");
   a.apc_discharge_date = apc.FieldIndex("discharge_date");
   a.apc_classpat = apc.FieldIndex("patient_classification");
+  a.apc_cause = apc.FieldIndex("cause");
   a.apc_delay_reason = apc.FieldIndex("delay_reason");
   a.gp_value = gpa.FieldIndex("value");
   a.sc_weekly_cost = sca.FieldIndex("weekly_cost");
-
-  // The features of TableFeatures(), from the person table of the same cohort (direct care:
-  // every record is read), read per person in timeline order (FastEngine::PersonCells).
-  metrics::ReferenceData reference;
-  reference.lsoa_imd = inputs.imd_decile_by_lsoa;
-  metrics::FastEngine engine(t, reference);
-  const metrics::PersonTableSpec spec = FeatureTableSpec(index_date);
-  PIONEER_ASSIGN_OR_RETURN(const metrics::FastEngine::PersonCells cells,
-                           engine.BuildPersonCells(spec));
-  std::vector<std::string> column_names;
-  for (const auto& col : spec.columns) column_names.push_back(col.name);
-  const TableFeatureReader from_table(column_names, index_date);
-  const std::span<const Feature> table_features = TableFeatures();
-  const auto& P = t.persons();
-
+  for (int v : {a.apc_episode_number, a.apc_admission_date, a.apc_discharge_date, a.apc_classpat,
+                a.apc_cause, a.apc_delay_reason, a.gp_value, a.sc_weekly_cost}) {
+    if (v < 0) {
+      return FailedPreconditionError(
+          "the timeline was built without the attributes risk features need "
+          "(use risk::RiskTimelineOptions())");
+    }
+  }
   const timeline::StringPool& pool = t.strings();
   const CodeClasses cls = Classify(pool);
+  const auto& P = t.persons();
   const auto& E = t.events();
   const int32_t d = index_date.days_since_epoch();
-  const int32_t lb = d - kYear, fe = d + kYear;  // windows
+  const int32_t lb = d - kYear, lb2 = d - 2 * kYear, fe = d + kYear;  // windows
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
   // Unit costs.
@@ -245,12 +241,8 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
                             inputs.Cost("reablement_week"), inputs.Cost("direct_payment_week"),
                             inputs.Cost("respite_week")};
 
-  size_t table_rows = 0;
-  for (const uint8_t in : cells.in_population) table_rows += in;
   Cohort c;
   c.index_date = index_date;
-  c.person.reserve(table_rows);
-  c.x.reserve(table_rows * kFeatureCount);
   std::vector<double> f(kFeatureCount);
   for (timeline::PersonIndex p = 0; p < t.person_count(); ++p) {
     if (!P.in_pds[p] || P.birth_day[p] == kNoDate || P.birth_day[p] >= d) continue;
@@ -265,17 +257,19 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
       }
     }
     if (practice.empty()) continue;
-    // The table's population is this cohort (feature_table.h).
-    if (!cells.in_population[p]) return InternalError("risk: a cohort person has no table row");
 
     std::fill(f.begin(), f.end(), 0.0);
-    const size_t cell = static_cast<size_t>(p) * cells.columns;
-    for (const Feature k : table_features) {
-      f[k] = from_table.Value(&cells.values[cell], &cells.null[cell], k);
+    const Date birth = Date::FromDaysSinceEpoch(P.birth_day[p]);
+    f[kAge] = birth.AgeOn(index_date);
+    f[kMale] = P.sex[p] == 1;
+    f[kImdDecile] = nan;
+    if (auto it = inputs.imd_decile_by_lsoa.find(std::string(pool.Get(P.lsoa[p])));
+        it != inputs.imd_decile_by_lsoa.end()) {
+      f[kImdDecile] = it->second;
     }
-    // The features a person table does not express (docs/query-layer.md), and the outcomes.
     f[kFrailtyScore] = nan;
     int32_t frailty_day = INT32_MIN;
+    int32_t last_emergency = INT32_MIN;
     bool emergency = false, any_adm = false;
     int emergency_count = 0;
     double cost = 0;
@@ -284,12 +278,19 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
       const int32_t e = E.end_day[i];
       const uint32_t code = E.code[i];
       const uint32_t detail = E.detail[i];
+      const bool in_lb = s >= lb && s < d;
       const bool in_out = s >= d && s < fe;
       switch (E.source[i]) {
         case Source::kGpEvent: {
           const int8_t g = cls.gp[code];
           if (g == kGpOther) break;
           if (s < d) {
+            if (g >= 0 && g < 13) f[kHypertension + g] = 1;
+            if (g == kGpFalls && in_lb) f[kFallsCoded] += 1;
+            if (g == kGpIncontinence) f[kIncontinence] = 1;
+            if (g == kGpMobility) f[kImpairedMobility] = 1;
+            if (g == kGpMalnutrition) f[kMalnutrition] = 1;
+            if (g == kGpMemory) f[kMemoryImpairment] = 1;
             if (g == kGpFrailty && s >= frailty_day) {
               auto v = pool.Get(static_cast<uint32_t>(gpa.Value(a.gp_value, E.attr_row[i])));
               double x = 0;
@@ -298,6 +299,8 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
                 frailty_day = s;
               }
             }
+            if (in_lb && (g == kGpConsult || g == kGpPhone || g == kGpHome)) f[kGpContacts] += 1;
+            if (in_lb && g == kGpHome) f[kGpHomeVisits] += 1;
           } else if (in_out) {
             cost += g == kGpConsult ? c_gp : g == kGpPhone ? c_phone : g == kGpHome ? c_home : 0;
           }
@@ -307,6 +310,11 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
           const uint32_t row = E.attr_row[i];
           const int32_t epi = apc.Value(a.apc_episode_number, row);
           const int32_t adm = apc.Value(a.apc_admission_date, row);
+          const bool em = cls.emergency[detail];
+          if (s < d && em && adm >= lb && adm < d) {
+            const int32_t end = e == kNoDate ? d : std::min(e, d);
+            f[kEmergencyBedDays] += std::max(0, end - s);
+          }
           if (s < d && adm != kNoDate && adm < d) {
             const int32_t dis = apc.Value(a.apc_discharge_date, row);
             if (dis != kNoDate && dis >= lb && dis < d &&
@@ -315,9 +323,17 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
             }
           }
           if (epi != 1 || adm == kNoDate) break;
+          if (adm >= lb && adm < d) {
+            if (em) {
+              f[kEmergencyAdmissions] += 1;
+              if (cls.fall_cause[static_cast<uint32_t>(apc.Value(a.apc_cause, row))])
+                f[kFallAdmissions] += 1;
+            }
+            if (cls.elective[detail]) f[kElectiveAdmissions] += 1;
+          }
+          if (em && adm >= lb2 && adm < d) last_emergency = std::max(last_emergency, adm);
           if (adm >= d && adm < fe) {
             any_adm = true;
-            const bool em = cls.emergency[detail];
             if (em) {
               emergency = true;
               ++emergency_count;
@@ -338,28 +354,51 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
           break;
         }
         case Source::kAeAttendance:
-          if (in_out) cost += c_ae;
+          if (in_lb) {
+            f[kAeAttendances] += 1;
+            if (cls.fall_complaint[code]) f[kAeFalls] += 1;
+          } else if (in_out) {
+            cost += c_ae;
+          }
           break;
         case Source::kOpAppointment:
-          if (in_out && cls.attended[detail]) cost += c_op;
+          if (in_lb) {
+            if (cls.attended[detail]) f[kOutpatientAttendances] += 1;
+            if (cls.dna[detail]) f[kOutpatientDna] += 1;
+          } else if (in_out && cls.attended[detail]) {
+            cost += c_op;
+          }
           break;
         case Source::kCommunityContact:
+          if (in_lb) f[kCommunityContacts] += 1;
           if (in_out) cost += c_comm;
           break;
         case Source::kMhContact:
+          if (in_lb) {
+            f[kMentalHealthContacts] += 1;
+            if (cls.mh_crisis[code]) f[kCrisisContacts] += 1;
+          }
           if (in_out && cls.attended[detail]) cost += c_mh;
           break;
         case Source::kSocialCareEvent: {
           if (cls.request_or_assessment[code]) {
+            if (in_lb) f[kSocialCareAssessments] += 1;
             if (in_out) cost += c_assess;
             break;
           }
           if (!cls.service_event[code]) break;
           const int8_t sv = cls.service[detail];
           if (sv < 0) break;
+          const int32_t end = e == kNoDate ? INT32_MAX : e;
+          if (sv == 0 && s <= d && end > d) f[kCareHome] = 1;
+          if (s < d && end >= lb) {
+            if (sv == 1) f[kHomeCare] = 1;
+            if (sv == 2) f[kReablement] = 1;
+            if (sv == 3) f[kDirectPaymentOrDayCare] = 1;
+            if (sv == 4) f[kRespite] = 1;
+          }
           // Next-year cost: the service's weekly cost (its own, else the unit cost) for the
           // weeks it overlaps the outcome year.
-          const int32_t end = e == kNoDate ? INT32_MAX : e;
           const int32_t from = std::max(s, d), to = std::min(end, fe);
           if (to > from) {
             double weekly = c_week[sv];
@@ -376,6 +415,11 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
           break;
       }
     }
+    int ltc = 0;
+    for (int k = 0; k < 13; ++k) ltc += f[kHypertension + k] > 0;
+    f[kLtcCount] = ltc;
+    f[kEmergencyAdmissions] = std::min(3.0, f[kEmergencyAdmissions]);
+    f[kDaysSinceEmergency] = last_emergency == INT32_MIN ? 2 * kYear : d - last_emergency;
 
     c.person.push_back(p);
     c.practice.emplace_back(practice);
@@ -386,7 +430,6 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
     c.cost.push_back(cost);
     c.died.push_back(P.death_day[p] != kNoDate && P.death_day[p] >= d && P.death_day[p] < fe);
   }
-  if (c.rows() != table_rows) return InternalError("risk: the feature table is not the cohort");
   // Top 5% by next-year cost (people with zero cost never count).
   c.top_cost.assign(c.rows(), 0);
   if (c.rows() > 0) {

@@ -111,11 +111,8 @@ struct Cohort {
 // The timeline attributes the features need (pass to timeline::Timeline::Build).
 timeline::TimelineOptions RiskTimelineOptions();
 
-// Builds the cohort, features and outcomes at `index_date`. The features of TableFeatures()
-// come from the query layer's fast engine (feature_table.h, with DefaultThreads() workers);
-// the outcomes, the practice and the other features from one pass over each person's
-// timeline. Errors: kFailedPrecondition when the timeline lacks the attributes of
-// RiskTimelineOptions(); kInternal if the table's population is not the cohort (a bug).
+// Builds the cohort, features and outcomes at `index_date`.
+// Errors: kFailedPrecondition when the timeline lacks the attributes of RiskTimelineOptions().
 StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inputs,
                              Date index_date);
 
