@@ -21,6 +21,8 @@
 //   P5  PDS, objected to secondary use; registered Z00001.
 //         E1 emergency 2015-02-01, age 40
 //   An emergency admission with no NHS Number (placed on no person) on 2015-01-10.
+// LSOAs: P1 and P2 live in E01900001 (IMD decile 3 in the lsoa reference table), P5 in
+// E01900002 (decile 8), P3 in E01900009 (not in the table); P4 has no PDS row.
 #include "pioneer/metrics/person_table.h"
 
 #include <gtest/gtest.h>
@@ -89,8 +91,8 @@ class PersonTableBehaviour : public ::testing::TestWithParam<std::string> {
               "gp_practice_code,lsoa_code\n" +
                   P(1) + ",current,Testa,Al,1,1940-04-01,,Z00001,E01900001\n" + P(2) +
                   ",current,Testb,Bo,2,1950-04-02,,Z00002,E01900001\n" + P(3) +
-                  ",current,Testc,Cy,9,1930-01-01,2015-03-01,,E01900001\n" + P(5) +
-                  ",current,Teste,Ed,1,1975-01-01,,Z00001,E01900001\n");
+                  ",current,Testc,Cy,9,1930-01-01,2015-03-01,,E01900009\n" + P(5) +
+                  ",current,Teste,Ed,1,1975-01-01,,Z00001,E01900002\n");
     WriteFile(dir + "/gp_registrations.csv",
               "registration_id,nhs_number,gp_practice_code,registration_start_date,"
               "registration_end_date,deregistration_reason\n" +
@@ -98,6 +100,11 @@ class PersonTableBehaviour : public ::testing::TestWithParam<std::string> {
                   ",Z00001,2000-01-01,2015-04-01,moved_practice\n" + "R2b," + P(2) +
                   ",Z00002,2015-04-02,,\n" + "R3," + P(3) + ",Z00003,2000-01-01,,\n" + "R5," +
                   P(5) + ",Z00001,2000-01-01,,\n");
+    WriteFile(dir + "/lsoa.csv",
+              "lsoa_code,lsoa_name,la_code,imd_decile\n"
+              "E01900001,Testtown 001A,E08000001,3\n"
+              "E01900002,Testtown 001B,E08000001,8\n"
+              "E01900003,Testtown 001C,E08000001,5\n");
     WriteFile(dir + "/gp_events.csv",
               "event_id,nhs_number,gp_practice_code,event_date,snomed_concept_id,value\n"
               "G1," +
@@ -347,7 +354,57 @@ TEST_P(PersonTableBehaviour, PredicatesMayRelateToTheIndexDateAndOtherSources) {
   EXPECT_EQ(Value(t, "consultations", 4), 0);
 }
 
+TEST_P(PersonTableBehaviour, RecordsOpenAtSomePointInTheWindow) {
+  PersonTableSpec s = Spec();
+  auto open = [](const std::string& name, ColumnKind kind, int lo, int hi) {
+    return ColumnSpec::Open(name, kind, "apc_episodes", Emergency(), "episode_start_date",
+                            "episode_end_date", lo, hi);
+  };
+  s.columns = {open("open_on_d", ColumnKind::kCount, 0, 0),
+               open("open_in_year", ColumnKind::kCount, -365, -1),
+               open("any_in_year", ColumnKind::kExists, -365, -1),
+               open("open_from_a1_end", ColumnKind::kCount, -361, -1),
+               Emergencies("dated_in_year", ColumnKind::kCount, -365, -1)};
+  PersonTable t = Run(s);
+  // P1 on D: A2 (2015-03-31..2015-04-03) and A3 (starts on D, ends after it).
+  EXPECT_EQ(Value(t, "open_on_d", 1), 2);
+  // P1 in the year: A1, A2 and A4, which started the day before the window but ended inside
+  // it (A4 is not dated in it); A3 starts after the window; A1's duplicate once.
+  EXPECT_EQ(Value(t, "open_in_year", 1), 3);
+  EXPECT_EQ(Value(t, "dated_in_year", 1), 2);
+  EXPECT_EQ(Value(t, "any_in_year", 1), 1);
+  // An interval ending on the window's first day (A1 ends 2014-04-05 = D - 361) is not open in
+  // it: only A2.
+  EXPECT_EQ(Value(t, "open_from_a1_end", 1), 1);
+  // P2's B1 has no end: still open, on D and in the year.
+  EXPECT_EQ(Value(t, "open_on_d", 2), 1);
+  EXPECT_EQ(Value(t, "open_in_year", 2), 1);
+  // P3's C0 ended in 2013; P4's D1 (2015-01-10..2015-01-12) is in the year, not open on D.
+  EXPECT_EQ(Value(t, "open_in_year", 3), 0);
+  EXPECT_EQ(Value(t, "any_in_year", 3), 0);
+  EXPECT_EQ(Value(t, "open_on_d", 4), 0);
+  EXPECT_EQ(Value(t, "open_in_year", 4), 1);
+  s.distinct_rows = false;
+  EXPECT_EQ(Value(Run(s), "open_in_year", 1), 4);
+  s.columns = {ColumnSpec::Open("bad", ColumnKind::kCount, "apc_episodes", Expr::True(),
+                                "episode_start_date", "admission_method", 0, 0)};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // the end must be a date field
+}
+
 // ---- Person columns ---------------------------------------------------------------------------
+
+TEST_P(PersonTableBehaviour, ImdDecileOfThePdsLsoa) {
+  PersonTableSpec s = Spec();
+  s.columns = {ColumnSpec::Person("imd", ColumnKind::kImdDecile)};
+  PersonTable t = Run(s);
+  EXPECT_EQ(t.Find("imd")->type, metrics::ValueType::kInt);
+  EXPECT_EQ(Value(t, "imd", 1), 3);
+  EXPECT_EQ(Value(t, "imd", 2), 3);
+  EXPECT_EQ(Value(t, "imd", 3), std::nullopt);  // an LSOA the table does not list
+  EXPECT_EQ(Value(t, "imd", 4), std::nullopt);  // not in PDS: no LSOA
+  s.exclude_objections = false;
+  EXPECT_EQ(Value(Run(s), "imd", 5), 8);
+}
 
 TEST_P(PersonTableBehaviour, AgeSexAndPracticeOnTheIndexDate) {
   PersonTableSpec s = Spec();

@@ -1,11 +1,14 @@
 #include "pioneer/metrics/fast_engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pioneer/base/parallel.h"
 #include "pioneer/formats/derived_tables.h"
 #include "pioneer/metrics/statistics.h"
 
@@ -233,9 +236,15 @@ bool Eval(const Node& n, const Ctx& ctx, uint32_t row) {
       }
       const auto& ev = ctx.t->events();
       const AttributeTable& ra = ctx.t->attributes(n.rel_source);
-      const FastEngine::SourceIndex& xi = ctx.index[static_cast<int>(n.rel_source)];
-      for (uint32_t k = xi.first[ctx.person]; k < xi.first[ctx.person + 1]; ++k) {
-        const uint64_t j = xi.events[k];
+      // The person's events of the related source, in timeline order: from the source index,
+      // or (person tables built without one) by scanning the person's events.
+      const FastEngine::SourceIndex* xi =
+          ctx.index ? &ctx.index[static_cast<int>(n.rel_source)] : nullptr;
+      const uint64_t k_first = xi ? xi->first[ctx.person] : ctx.first_event;
+      const uint64_t k_end = xi ? xi->first[ctx.person + 1] : ctx.end_event;
+      for (uint64_t k = k_first; k < k_end; ++k) {
+        if (!xi && ev.source[k] != n.rel_source) continue;
+        const uint64_t j = xi ? xi->events[k] : k;
         uint32_t rrow = ev.attr_row[j];
         int32_t v = ra.Value(n.rel_date, rrow);
         if (v == kNoDate) continue;
@@ -712,31 +721,72 @@ StatusOr<std::vector<int64_t>> FastEngine::NumeratorRows(const MetricDefinition&
 // ---------------------------------------------------------------------------------------------
 // Per-person tables (person_table.h).
 
-StatusOr<PersonTable> FastEngine::BuildPersonTable(const PersonTableSpec& spec) {
-  PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
-  PIONEER_ASSIGN_OR_RETURN(const SourceIndex* indexes, Indexes());
-  const int32_t day = spec.index_date.days_since_epoch();
+//
+// One pass over each person's events evaluates every column, as risk::BuildCohort does: each
+// event is offered only to the columns of its source, and a column whose predicate requires a
+// kIn on a field (the predicate itself, or a child of its top-level kAnd) only to the events
+// whose value is in that set, found by one lookup per event in a per-string-id bit mask shared
+// by every column guarded on that field. Workers (DefaultThreads()) take contiguous ranges of
+// the NHS Number order and their rows are concatenated in that order, so the table does not
+// depend on the thread count. The source indexes (Indexes()) are built only when the spec
+// needs them (duplicate rows to skip, objections to apply); relations then scan the person's
+// events instead.
+
+namespace {
+
+// A record column of a spec, compiled. Compiled once per worker: the kPrefix and kContains
+// memos of a Node are written as they are read.
+struct TableColumn {
+  // What every event offered to the column reads first (one cache line), then the predicate.
+  ColumnKind kind = ColumnKind::kExists;
+  int lo = 0, hi = 0;
+  int date = -1, value = -1, end = -1, open_end = -1;
+  bool where_is_guard = false;  // `where` is a kIn alone: the guard decides
+  // date_field is the timeline event's start (open_end_field its end): read from the event
+  // columns, in the person's order, rather than the attribute table, in the store's.
+  bool date_is_start = false, open_end_is_end = false;
+  Source src = Source::kGpRegistration;
+  const AttributeTable* attrs = nullptr;
+  Node where;
+};
+
+// Which event column holds the value of `field` of `table` as the attribute table holds it:
+// 1 start, 2 end (dates), 3 code, 4 detail (interned text, the same string ids); 0 none.
+int EventColumnOf(std::string_view table, const std::string& field) {
+  const formats::ExtractSpec* spec = formats::FindSourceTable(table);
+  const int i = spec ? spec->FieldIndex(field) : -1;
+  if (i < 0 || field.empty()) return 0;
+  const formats::FieldType type = spec->fields[i].type;
+  const bool date = type == formats::FieldType::kDate;
+  const bool text = !date && type != formats::FieldType::kInteger;
+  if (date && field == spec->event.start) return 1;
+  if (date && field == spec->event.end) return 2;
+  if (text && field == spec->event.code) return 3;
+  if (text && field == spec->event.detail) return 4;
+  return 0;
+}
+
+struct TablePlan {
+  Node population;
+  std::vector<TableColumn> columns;  // spec order; person kinds hold nothing
+};
+
+StatusOr<TablePlan> CompileTable(const PersonTableSpec& spec, const timeline::Timeline& t) {
+  TablePlan p;
   // The population reads no record of its own (ValidatePersonTableSpec): any source will do.
-  PIONEER_ASSIGN_OR_RETURN(Node population, Compile(spec.population, t_, Source::kGpRegistration));
-  struct Column {
-    const ColumnSpec* spec;
-    Source src = Source::kGpRegistration;
-    const AttributeTable* attrs = nullptr;
-    Node where;
-    int date = -1, value = -1, end = -1;
-  };
-  std::vector<Column> cols;
-  PersonTable out;
+  PIONEER_ASSIGN_OR_RETURN(p.population, Compile(spec.population, t, Source::kGpRegistration));
   for (const ColumnSpec& c : spec.columns) {
-    Column col;
-    col.spec = &c;
-    out.columns.push_back({c.name, ColumnType(c.kind), {}, {}, {}});
+    TableColumn col;
+    col.kind = c.kind;
+    col.lo = c.lo;
+    col.hi = c.hi;
     if (IsRecordColumn(c.kind)) {
       auto src = SourceOf(c.source);
       if (!src) return InvalidArgumentError("person table: unknown source '" + c.source + "'");
       col.src = *src;
-      col.attrs = &t_.attributes(*src);
-      PIONEER_ASSIGN_OR_RETURN(col.where, Compile(c.where, t_, *src));
+      col.attrs = &t.attributes(*src);
+      PIONEER_ASSIGN_OR_RETURN(col.where, Compile(c.where, t, *src));
+      col.where_is_guard = c.where.kind == Expr::Kind::kIn;
       auto field = [&](const std::string& f, int& index) -> Status {
         if (f.empty()) return OkStatus();
         index = col.attrs->FieldIndex(f);
@@ -746,81 +796,189 @@ StatusOr<PersonTable> FastEngine::BuildPersonTable(const PersonTableSpec& spec) 
       PIONEER_RETURN_IF_ERROR(
           field(c.value_field.empty() ? c.date_field : c.value_field, col.value));
       PIONEER_RETURN_IF_ERROR(field(c.end_field, col.end));
+      PIONEER_RETURN_IF_ERROR(field(c.open_end_field, col.open_end));
+      col.date_is_start = EventColumnOf(c.source, c.date_field) == 1;
+      col.open_end_is_end = EventColumnOf(c.source, c.open_end_field) == 2;
     }
-    cols.push_back(std::move(col));
+    p.columns.push_back(std::move(col));
   }
+  return p;
+}
+
+// The kIn every record satisfying `e` satisfies: `e` itself, or a child of a top-level kAnd.
+const Expr* GuardOf(const Expr& e) {
+  if (e.kind == Expr::Kind::kIn) return &e;
+  if (e.kind == Expr::Kind::kAnd) {
+    for (const Expr& c : e.children) {
+      if (c.kind == Expr::Kind::kIn) return &c;
+    }
+  }
+  return nullptr;
+}
+
+// Which record columns an event of one source may feed.
+struct SourceDispatch {
+  std::vector<size_t> always;  // tried on every event
+  struct Guard {
+    int field = -1;  // attribute column of the guarded field
+    int event = 0;   // EventColumnOf the field: 3 code, 4 detail (read there), else 0
+    std::vector<std::set<size_t>> ids;  // while building: per column, the kIn's string ids
+    // Per string id an index into masks (one byte, so the table stays in cache): masks[slot]
+    // has bit b when columns[b]'s kIn holds the id; slot 0 holds no column.
+    std::vector<uint8_t> slot;
+    std::vector<uint64_t> masks;
+    std::vector<size_t> columns;  // at most 64
+  };
+  std::vector<Guard> guards;
+  bool empty() const { return always.empty() && guards.empty(); }
+};
+
+// Running value of one record column for the current person.
+struct Accumulator {
+  int64_t count = 0, sum = 0, best = 0;
+  bool have = false;
+};
+
+}  // namespace
+
+StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTableSpec& spec) {
+  PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
+  const bool skip_objecting = spec.exclude_objections && !ref_.objecting.empty();
+  const SourceIndex* indexes = nullptr;
+  if (indexed_ || skip_objecting || (spec.distinct_rows && !ref_.duplicate_rows.empty())) {
+    PIONEER_ASSIGN_OR_RETURN(indexes, Indexes());
+  }
+  const bool skip_duplicates = spec.distinct_rows && indexes != nullptr;
+  PIONEER_ASSIGN_OR_RETURN(TablePlan first_plan, CompileTable(spec, t_));
+  const auto& pool = t_.strings();
+
+  std::array<SourceDispatch, timeline::kSourceCount> dispatch;
+  for (size_t k = 0; k < spec.columns.size(); ++k) {
+    const ColumnSpec& c = spec.columns[k];
+    if (!IsRecordColumn(c.kind)) continue;
+    const TableColumn& col = first_plan.columns[k];
+    SourceDispatch& d = dispatch[static_cast<int>(col.src)];
+    const Expr* guard = GuardOf(c.where);
+    const int field = guard ? col.attrs->FieldIndex(guard->fields[0]) : -1;
+    if (field < 0) {
+      d.always.push_back(k);
+      continue;
+    }
+    auto g = std::find_if(d.guards.begin(), d.guards.end(), [&](const SourceDispatch::Guard& x) {
+      return x.field == field && x.columns.size() < 64;
+    });
+    if (g == d.guards.end()) {
+      d.guards.push_back({field, EventColumnOf(c.source, guard->fields[0]), {}, {}, {}, {}});
+      g = d.guards.end() - 1;
+    }
+    g->columns.push_back(k);
+    g->ids.emplace_back();
+    for (const auto& v : guard->values) {
+      const int64_t id = pool.Find(v);
+      if (id >= 0) g->ids.back().insert(static_cast<size_t>(id));
+    }
+  }
+  // The guards' masks: one per distinct set of columns; more than 255 such sets (never in
+  // practice) and the guard's columns are tried on every event instead.
+  for (SourceDispatch& d : dispatch) {
+    for (auto g = d.guards.begin(); g != d.guards.end();) {
+      std::map<size_t, uint64_t> mask_of;  // string id -> columns
+      for (size_t b = 0; b < g->columns.size(); ++b) {
+        for (size_t id : g->ids[b]) mask_of[id] |= uint64_t{1} << b;
+      }
+      std::map<uint64_t, uint8_t> slot_of;
+      g->masks = {0};
+      g->slot.assign(pool.size(), 0);
+      bool fits = true;
+      for (const auto& [id, mask] : mask_of) {
+        auto [it, added] = slot_of.emplace(mask, static_cast<uint8_t>(g->masks.size()));
+        if (added) {
+          if (g->masks.size() > 255) {
+            fits = false;
+            break;
+          }
+          g->masks.push_back(mask);
+        }
+        g->slot[id] = it->second;
+      }
+      g->ids.clear();
+      if (fits) {
+        ++g;
+      } else {
+        d.always.insert(d.always.end(), g->columns.begin(), g->columns.end());
+        g = d.guards.erase(g);
+      }
+    }
+  }
+
+  const int32_t day = spec.index_date.days_since_epoch();
   const auto& ev = t_.events();
   const auto& pc = t_.persons();
-  const auto& pool = t_.strings();
-  const SourceIndex& registrations = indexes[static_cast<int>(Source::kGpRegistration)];
-  const bool skip_objecting = spec.exclude_objections && !objecting_.empty();
-  for (const uint32_t person : t_.nhs_order()) {
-    if (skip_objecting && objecting_[person]) continue;
-    auto [b, e] = t_.EventRange(person);
-    Ctx ctx{&t_, person, b, e, b};
-    ctx.index = indexes;
-    ctx.period_first = ctx.period_last = day;
-    if (!Eval(population, ctx, 0)) continue;
-    out.nhs_number.emplace_back(pc.nhs_number[person]);
-    for (size_t k = 0; k < cols.size(); ++k) {
-      const Column& col = cols[k];
-      const ColumnSpec& c = *col.spec;
-      PersonColumn& o = out.columns[k];
-      switch (c.kind) {
-        case ColumnKind::kAge: {
-          const int age = AgeYears(pc.birth_day[person], day);
-          if (age < 0) {
-            AppendNull(o);
-          } else {
-            AppendInt(o, age);
-          }
-          continue;
-        }
-        case ColumnKind::kSex:
-          if (pc.in_pds[person]) {
-            AppendInt(o, pc.sex[person]);
-          } else {
-            AppendNull(o);
-          }
-          continue;
-        case ColumnKind::kPractice: {
-          // kPracticeAtEvent's rule on the index date (as Visit's practice_at).
-          uint32_t practice = pc.practice[person];
-          for (uint32_t r = registrations.first[person]; r < registrations.first[person + 1]; ++r) {
-            const uint64_t i = registrations.events[r];
-            if (ev.start_day[i] > day) break;
-            if (ev.end_day[i] != kNoDate && ev.end_day[i] < day) continue;
-            practice = ev.code[i];
-          }
-          std::string_view text = pool.Get(practice);
-          if (text.empty()) {
-            AppendNull(o);
-          } else {
-            AppendText(o, std::string(text));
-          }
-          continue;
-        }
-        default:
-          break;
+  // Workers fill person-indexed cells (people in timeline order, so each person's events are
+  // read where they lie); the rows are then gathered in NHS Number order.
+  const size_t people = t_.person_count(), ncols = spec.columns.size();
+  PersonCells result;
+  result.columns = ncols;
+  result.in_population.assign(people, 0);
+  result.values.assign(people * ncols, 0);
+  result.null.assign(people * ncols, 0);
+  std::vector<uint8_t>& in_population = result.in_population;
+  std::vector<int64_t>& cells = result.values;
+  const int threads = DefaultThreads();
+  const size_t tasks = std::clamp<size_t>(people / 4096, 1, static_cast<size_t>(threads));
+  std::vector<Status> errors(tasks, OkStatus());
+
+  auto build = [&](size_t task) {
+    TablePlan local;
+    const TablePlan* plan = &first_plan;
+    if (task > 0) {
+      auto compiled = CompileTable(spec, t_);
+      if (!compiled.ok()) {
+        errors[task] = compiled.status();
+        return;
       }
-      // A record column.
-      const SourceIndex& xi = indexes[static_cast<int>(col.src)];
-      const AttributeTable& attrs = *col.attrs;
-      const bool skip_duplicates = spec.distinct_rows && !xi.duplicate.empty();
-      const int64_t window_end = static_cast<int64_t>(day) + c.hi + 1;  // kSumDays
-      int64_t count = 0, sum = 0;
-      bool have = false;
-      int64_t best = 0;
-      for (uint32_t r = xi.first[person]; r < xi.first[person + 1]; ++r) {
-        const uint64_t i = xi.events[r];
-        const uint32_t row = ev.attr_row[i];
-        if (skip_duplicates && xi.duplicate[row]) continue;
-        const int32_t v = attrs.Value(col.date, row);
-        if (v == kNoDate || !InWindow(v, day, c.lo, c.hi)) continue;
-        Ctx sub = ctx;
-        sub.event = i;
-        if (!Eval(col.where, sub, row)) continue;
-        ++count;
+      local = std::move(*compiled);
+      plan = &local;
+    }
+    std::vector<Accumulator> acc(spec.columns.size());
+    const size_t from = people * task / tasks, to = people * (task + 1) / tasks;
+    for (size_t r = from; r < to; ++r) {
+      const auto person = static_cast<timeline::PersonIndex>(r);
+      if (skip_objecting && objecting_[person]) continue;
+      auto [b, e] = t_.EventRange(person);
+      Ctx ctx{&t_, person, b, e, b};
+      ctx.index = indexes;
+      ctx.period_first = ctx.period_last = day;
+      if (!Eval(plan->population, ctx, 0)) continue;
+      in_population[person] = 1;
+      std::fill(acc.begin(), acc.end(), Accumulator{});
+      int64_t* value = cells.data() + person * ncols;
+      uint8_t* null = result.null.data() + person * ncols;
+
+      // Offers event i (attribute row `row`) to record column k.
+      auto offer = [&](size_t k, uint64_t i, uint32_t row) {
+        const TableColumn& c = plan->columns[k];
+        const TableColumn& col = c;
+        const AttributeTable& attrs = *col.attrs;
+        const int32_t v = col.date_is_start ? ev.start_day[i] : attrs.Value(col.date, row);
+        if (v == kNoDate) return;
+        if (col.open_end < 0) {
+          if (!InWindow(v, day, c.lo, c.hi)) return;
+        } else {  // open at some point in the window: starts by its end, ends after its start
+          if (c.hi < kUnbounded && v > static_cast<int64_t>(day) + c.hi) return;
+          const int32_t open_end =
+              col.open_end_is_end ? ev.end_day[i] : attrs.Value(col.open_end, row);
+          if (open_end != kNoDate && c.lo > -kUnbounded &&
+              open_end <= static_cast<int64_t>(day) + c.lo) {
+            return;
+          }
+        }
+        if (!col.where_is_guard) {
+          ctx.event = i;
+          if (!Eval(col.where, ctx, row)) return;
+        }
+        Accumulator& a = acc[k];
+        ++a.count;
         switch (c.kind) {
           case ColumnKind::kFirstDate:
           case ColumnKind::kLastDate:
@@ -829,48 +987,157 @@ StatusOr<PersonTable> FastEngine::BuildPersonTable(const PersonTableSpec& spec) 
             const int32_t x = attrs.Value(col.value, row);
             if (x == kNoDate) break;  // == kNoValue: no value
             const bool lowest = c.kind == ColumnKind::kFirstDate || c.kind == ColumnKind::kMinInt;
-            if (!have || (lowest ? x < best : x > best)) best = x;
-            have = true;
+            if (!a.have || (lowest ? x < a.best : x > a.best)) a.best = x;
+            a.have = true;
             break;
           }
           case ColumnKind::kSumInt: {
             const int32_t x = attrs.Value(col.value, row);
-            if (x != kNoValue) sum += x;
+            if (x != kNoValue) a.sum += x;
             break;
           }
           case ColumnKind::kSumDays: {
-            const int32_t from = attrs.Value(col.value, row);
-            int32_t to = attrs.Value(col.end, row);
-            if (from == kNoDate) break;
+            const int32_t start = attrs.Value(col.value, row);
+            const int32_t end = attrs.Value(col.end, row);
+            if (start == kNoDate) break;
             const bool open_window = c.hi >= kUnbounded;
-            if (to == kNoDate && open_window) break;
-            int64_t stop = to == kNoDate ? window_end : to;
+            if (end == kNoDate && open_window) break;
+            const int64_t window_end = static_cast<int64_t>(day) + c.hi + 1;
+            int64_t stop = end == kNoDate ? window_end : end;
             if (!open_window) stop = std::min(stop, window_end);
-            sum += std::max<int64_t>(0, stop - from);
+            a.sum += std::max<int64_t>(0, stop - start);
             break;
           }
           default:
             break;
         }
-      }
-      switch (c.kind) {
-        case ColumnKind::kExists:
-          AppendInt(o, count > 0);
-          break;
-        case ColumnKind::kCount:
-          AppendInt(o, count);
-          break;
-        case ColumnKind::kSumInt:
-        case ColumnKind::kSumDays:
-          AppendInt(o, sum);
-          break;
-        default:
-          if (have) {
-            AppendInt(o, best);
-          } else {
-            AppendNull(o);
+      };
+      for (uint64_t i = b; i < e; ++i) {
+        const int s = static_cast<int>(ev.source[i]);
+        const SourceDispatch& d = dispatch[s];
+        if (d.empty()) continue;
+        const uint32_t row = ev.attr_row[i];
+        if (skip_duplicates && !indexes[s].duplicate.empty() && indexes[s].duplicate[row]) {
+          continue;  // a surplus copy of an exact duplicate row
+        }
+        for (size_t k : d.always) offer(k, i, row);
+        for (const SourceDispatch::Guard& g : d.guards) {
+          const int64_t id = g.event == 3 ? int64_t{ev.code[i]}
+                             : g.event == 4
+                                 ? int64_t{ev.detail[i]}
+                                 : t_.attributes(static_cast<Source>(s)).Value(g.field, row);
+          if (id < 0 || static_cast<size_t>(id) >= g.slot.size()) continue;
+          for (uint64_t m = g.masks[g.slot[static_cast<size_t>(id)]]; m != 0; m &= m - 1) {
+            offer(g.columns[static_cast<size_t>(std::countr_zero(m))], i, row);
           }
-          break;
+        }
+      }
+
+      for (size_t k = 0; k < spec.columns.size(); ++k) {
+        const ColumnSpec& c = spec.columns[k];
+        const Accumulator& a = acc[k];
+        switch (c.kind) {
+          case ColumnKind::kAge: {
+            const int age = AgeYears(pc.birth_day[person], day);
+            if (age < 0) {
+              null[k] = 1;
+            } else {
+              value[k] = age;
+            }
+            break;
+          }
+          case ColumnKind::kSex:
+            if (pc.in_pds[person]) {
+              value[k] = pc.sex[person];
+            } else {
+              null[k] = 1;
+            }
+            break;
+          case ColumnKind::kPractice: {
+            // kPracticeAtEvent's rule on the index date (as Visit's practice_at): events are
+            // ordered by start day, so the first registration starting after D ends the search.
+            uint32_t practice = pc.practice[person];
+            for (uint64_t i = b; i < e; ++i) {
+              if (ev.source[i] != Source::kGpRegistration) continue;
+              if (ev.start_day[i] > day) break;
+              if (ev.end_day[i] != kNoDate && ev.end_day[i] < day) continue;
+              practice = ev.code[i];
+            }
+            if (pool.Get(practice).empty()) {
+              null[k] = 1;
+            } else {
+              value[k] = practice;
+            }
+            break;
+          }
+          case ColumnKind::kImdDecile: {
+            const std::string_view lsoa = pool.Get(pc.lsoa[person]);
+            const auto it =
+                lsoa.empty() ? ref_.lsoa_imd.end() : ref_.lsoa_imd.find(std::string(lsoa));
+            if (it == ref_.lsoa_imd.end()) {
+              null[k] = 1;
+            } else {
+              value[k] = it->second;
+            }
+            break;
+          }
+          case ColumnKind::kExists:
+            value[k] = a.count > 0;
+            break;
+          case ColumnKind::kCount:
+            value[k] = a.count;
+            break;
+          case ColumnKind::kSumInt:
+          case ColumnKind::kSumDays:
+            value[k] = a.sum;
+            break;
+          default:
+            if (a.have) {
+              value[k] = a.best;
+            } else {
+              null[k] = 1;
+            }
+            break;
+        }
+      }
+    }
+  };
+  ParallelFor(tasks, threads, build);
+  for (const Status& st : errors) PIONEER_RETURN_IF_ERROR(st);
+  return result;
+}
+
+StatusOr<PersonTable> FastEngine::BuildPersonTable(const PersonTableSpec& spec) {
+  PIONEER_ASSIGN_OR_RETURN(const PersonCells result, BuildPersonCells(spec));
+  const size_t people = t_.person_count(), ncols = result.columns;
+  const std::vector<uint8_t>& in_population = result.in_population;
+  const std::vector<int64_t>& cells = result.values;
+  const std::vector<uint8_t>& nulls = result.null;
+  const auto& pc = t_.persons();
+  const auto& pool = t_.strings();
+  PersonTable out;
+  size_t rows = 0;
+  for (size_t p = 0; p < people; ++p) rows += in_population[p];
+  out.nhs_number.reserve(rows);
+  for (const ColumnSpec& c : spec.columns) {
+    PersonColumn o{c.name, ColumnType(c.kind), {}, {}, {}};
+    o.values.reserve(rows);
+    o.null.reserve(rows);
+    if (o.type == ValueType::kText) o.text.reserve(rows);
+    out.columns.push_back(std::move(o));
+  }
+  for (const uint32_t person : t_.nhs_order()) {
+    if (!in_population[person]) continue;
+    out.nhs_number.emplace_back(pc.nhs_number[person]);
+    for (size_t k = 0; k < ncols; ++k) {
+      PersonColumn& o = out.columns[k];
+      const size_t cell = person * ncols + k;
+      if (nulls[cell]) {
+        AppendNull(o);
+      } else if (o.type == ValueType::kText) {
+        AppendText(o, std::string(pool.Get(static_cast<uint32_t>(cells[cell]))));
+      } else {
+        AppendInt(o, cells[cell]);
       }
     }
   }

@@ -48,6 +48,19 @@ class FastEngine : public CountingEngine, public PersonTableEngine {
   // every column are evaluated person by person with the compiled predicates Count uses.
   StatusOr<PersonTable> BuildPersonTable(const PersonTableSpec& spec) override;
 
+  // BuildPersonTable's values per person, before they are gathered into rows in NHS Number
+  // order: for every timeline person p, in_population[p], and for column k of the spec
+  // values[p * columns + k] (a kText column: the string id, in the timeline's strings()),
+  // null when null[p * columns + k] != 0. For callers that read people in timeline order
+  // (a cohort builder, without the gather). Errors as BuildPersonTable.
+  struct PersonCells {
+    size_t columns = 0;
+    std::vector<uint8_t> in_population;
+    std::vector<int64_t> values;
+    std::vector<uint8_t> null;
+  };
+  StatusOr<PersonCells> BuildPersonCells(const PersonTableSpec& spec);
+
   // The events of one source in timeline order (indices into events()), and for each person
   // p the range [first[p], first[p + 1]) of that list holding p's events.
   // duplicate[attr_row] != 0: the event is a surplus copy of an exact duplicate row

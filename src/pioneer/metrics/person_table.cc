@@ -139,12 +139,15 @@ const char* ColumnKindName(ColumnKind k) {
       return "sex";
     case ColumnKind::kPractice:
       return "practice";
+    case ColumnKind::kImdDecile:
+      return "imd_decile";
   }
   return "?";
 }
 
 bool IsRecordColumn(ColumnKind k) {
-  return k != ColumnKind::kAge && k != ColumnKind::kSex && k != ColumnKind::kPractice;
+  return k != ColumnKind::kAge && k != ColumnKind::kSex && k != ColumnKind::kPractice &&
+         k != ColumnKind::kImdDecile;
 }
 
 ValueType ColumnType(ColumnKind k) {
@@ -177,6 +180,14 @@ ColumnSpec ColumnSpec::Records(std::string name, ColumnKind kind, std::string so
   return c;
 }
 
+ColumnSpec ColumnSpec::Open(std::string name, ColumnKind kind, std::string source, Expr where,
+                            std::string start_field, std::string end_field, int lo, int hi) {
+  ColumnSpec c = Records(std::move(name), kind, std::move(source), std::move(where),
+                         std::move(start_field), lo, hi);
+  c.open_end_field = std::move(end_field);
+  return c;
+}
+
 ColumnSpec ColumnSpec::Person(std::string name, ColumnKind kind) {
   ColumnSpec c;
   c.name = std::move(name);
@@ -204,6 +215,9 @@ Status ValidatePersonTableSpec(const PersonTableSpec& spec) {
     const auto date = formats::FieldType::kDate;
     PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, c.date_field, date));
     if (c.lo > c.hi) return Bad(where, "window lo > hi");
+    if (!c.open_end_field.empty()) {
+      PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, c.open_end_field, date));
+    }
     PIONEER_RETURN_IF_ERROR(CheckRecordExpr(where, c.where, c.source));
     switch (c.kind) {
       case ColumnKind::kFirstDate:
@@ -234,7 +248,9 @@ timeline::TimelineOptions PersonTableTimelineOptions(const PersonTableSpec& spec
   AddFields(spec.population, "", fields);
   for (const auto& c : spec.columns) {
     if (!IsRecordColumn(c.kind)) continue;
-    for (const auto* f : {&c.date_field, &c.value_field, &c.end_field}) fields[c.source].insert(*f);
+    for (const auto* f : {&c.date_field, &c.value_field, &c.end_field, &c.open_end_field}) {
+      fields[c.source].insert(*f);
+    }
     AddFields(c.where, c.source, fields);
   }
   return ToOptions(std::move(fields));
@@ -277,13 +293,12 @@ std::string FirstDifference(const PersonTable& a, const PersonTable& b) {
 
 void AppendNull(PersonColumn& c) {
   c.values.push_back(0);
-  c.text.emplace_back();
+  if (c.type == ValueType::kText) c.text.emplace_back();
   c.null.push_back(1);
 }
 
 void AppendInt(PersonColumn& c, int64_t v) {
   c.values.push_back(v);
-  c.text.emplace_back();
   c.null.push_back(0);
 }
 

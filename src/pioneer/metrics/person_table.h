@@ -19,7 +19,11 @@
 // record-level Expr over that source; relations anchored on kIndexDate read D), and whose
 // `date_field` lies in the window [D + lo, D + hi], both ends inclusive (kUnbounded removes a
 // side; a look-back year before D is lo = -365, hi = -1). A record whose date_field is empty is
-// never in a window. Kinds and null rules:
+// never in a window. With `open_end_field` (a date field) a column reads instead the records
+// whose interval [date_field, open_end_field) meets the window - "open at some point in it":
+// date_field <= D + hi and (open_end_field empty (still open) or open_end_field > D + lo);
+// lo = hi = 0 is "open on D" as kOpenOn has it (started on or before D, not ended by then).
+// Kinds and null rules:
 //   kExists     bool: any such record; never null (false when none)
 //   kCount      int: how many; never null (0)
 //   kFirstDate  date (days since 1970-01-01): earliest `value_field` (a date field, default
@@ -40,6 +44,10 @@
 //               gp_registrations record placed on the person open on D: start <= D and no end
 //               or end >= D, the latest start then the highest row id; else the PDS current
 //               practice); null when neither names one
+//   kImdDecile  int: the IMD decile the lsoa reference table (ReferenceData::lsoa_imd) gives
+//               the LSOA of the person's PDS current row (the table's last row for that LSOA;
+//               a decile that is not a number reads 0); null when the person has no PDS LSOA
+//               or the table does not list it
 //
 // Rows are sorted by NHS Number. The rules the counting engines apply to records apply here:
 // only placed records are read (unplaced ones belong to no person); with `distinct_rows`
@@ -52,7 +60,9 @@
 // direct care through the ig gate (PersonAccess, audited), or for aggregation only (counts
 // leave through disclosure control); this layer never prints or logs a key or a value, and its
 // errors name columns, fields and sources only.
-// Thread safety: plain values; an engine builds one table at a time on the calling thread.
+// Thread safety: plain values; an engine builds one table at a time (the fast engine with
+// DefaultThreads() workers over ranges of people, base/parallel.h; the result does not depend
+// on their number).
 #pragma once
 
 #include <cstdint>
@@ -81,10 +91,11 @@ enum class ColumnKind {
   kAge,
   kSex,
   kPractice,
+  kImdDecile,
 };
 // "exists", "count", "first_date", ...
 const char* ColumnKindName(ColumnKind k);
-// True for the kinds that read records of a source (all but kAge, kSex, kPractice).
+// True for the kinds that read records of a source (all but kAge, kSex, kPractice, kImdDecile).
 bool IsRecordColumn(ColumnKind k);
 
 enum class ValueType { kBool, kInt, kDate, kText };
@@ -98,13 +109,18 @@ struct ColumnSpec {
   Expr where;              // record predicate over `source`
   std::string date_field;  // the date placed in the window
   int lo = -kUnbounded, hi = kUnbounded;
-  std::string value_field;  // first/last date (default date_field); int kinds; kSumDays start
-  std::string end_field;    // kSumDays end
+  std::string value_field;     // first/last date (default date_field); int kinds; kSumDays start
+  std::string end_field;       // kSumDays end
+  std::string open_end_field;  // set: records open in the window (above), else dated in it
 
   // A record column over [D + lo, D + hi].
   static ColumnSpec Records(std::string name, ColumnKind kind, std::string source, Expr where,
                             std::string date_field, int lo, int hi, std::string value_field = "",
                             std::string end_field = "");
+  // A record column over the records open at some point in [D + lo, D + hi]: their interval
+  // [start_field, end_field) meets it.
+  static ColumnSpec Open(std::string name, ColumnKind kind, std::string source, Expr where,
+                         std::string start_field, std::string end_field, int lo, int hi);
   static ColumnSpec Person(std::string name, ColumnKind kind);
 };
 
@@ -121,8 +137,8 @@ struct PersonTableSpec {
 struct PersonColumn {
   std::string name;
   ValueType type = ValueType::kInt;
-  std::vector<int64_t> values;    // kBool, kInt, kDate (0 where null)
-  std::vector<std::string> text;  // kText ("" where null)
+  std::vector<int64_t> values;    // one per row (0 where null, and in kText columns)
+  std::vector<std::string> text;  // kText: one per row ("" where null); other types: empty
   std::vector<uint8_t> null;
   bool IsNull(size_t row) const { return null[row] != 0; }
 };
@@ -137,7 +153,8 @@ struct PersonTable {
 
 // kInvalidArgument naming the column (or "population") for: an empty or repeated name, an
 // unknown source or field, a field of the wrong type (date_field, first/last value and
-// kSumDays fields must be dates, int kinds' value_field an integer), lo > hi, and a population
+// kSumDays fields and open_end_field must be dates, int kinds' value_field an integer),
+// lo > hi, and a population
 // whose top level reads a record's fields or uses kBefore or a non-index anchor.
 Status ValidatePersonTableSpec(const PersonTableSpec& spec);
 
@@ -153,7 +170,8 @@ timeline::TimelineOptions MergeTimelineOptions(const timeline::TimelineOptions& 
 // key or a value.
 std::string FirstDifference(const PersonTable& a, const PersonTable& b);
 
-// Appends a row's values for tests and builders: the column's null marker and value.
+// Appends a row's values for tests and builders: the column's null marker and value (a text
+// only to kText columns).
 void AppendNull(PersonColumn& c);
 void AppendInt(PersonColumn& c, int64_t v);
 void AppendText(PersonColumn& c, std::string v);

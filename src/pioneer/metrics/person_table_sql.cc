@@ -159,6 +159,18 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         select += ", NULLIF(" + at + ", '')";
         continue;
       }
+      case ColumnKind::kImdDecile:
+        // ReferenceData::lsoa_imd's value: the lsoa table's last row for the LSOA, a decile
+        // read as an integer (NULL and text as 0).
+        if (has("lsoa")) {
+          select += fmt::format(
+              ", (SELECT coalesce(CAST(l.imd_decile AS INTEGER), 0) FROM lsoa l WHERE "
+              "CAST(l.lsoa_code AS TEXT) = {0} AND {0} <> '' ORDER BY {1} DESC LIMIT 1)",
+              TextField("ps", "lsoa_code"), sd.RowId("l"));
+        } else {
+          select += ", NULL";
+        }
+        continue;
       default:
         break;
     }
@@ -181,8 +193,16 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
     if (!EventStart(c.source).empty()) {
       where += fmt::format(" AND {} IS NOT NULL", DateCol("a", EventStart(c.source)));
     }
-    if (c.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", date, Iso(int64_t{day} + c.lo));
-    if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
+    if (c.open_end_field.empty()) {
+      if (c.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", date, Iso(int64_t{day} + c.lo));
+      if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
+    } else {  // open at some point in the window
+      if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
+      if (c.lo > -kUnbounded) {
+        const std::string end = DateCol("a", c.open_end_field);
+        where += fmt::format(" AND ({0} IS NULL OR {0} > {1})", end, Iso(int64_t{day} + c.lo));
+      }
+    }
     where += " AND (" +
              sql_internal::RenderRecordPredicate(sd, c.where, "a", c.source, has, &tables) + ")";
     if (spec.distinct_rows) where += DistinctRows(sd, c.source);
