@@ -32,6 +32,7 @@
 #include "pioneer/fhir/organization.h"
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/audit_writer.h"
 #include "pioneer/ig/crypto.h"
@@ -46,6 +47,7 @@
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/route_patterns.h"
 #include "pioneer/server/store_pool.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/organisations.h"
 #include "pioneer/store/utc_time.h"
 
@@ -904,9 +906,8 @@ void Service::AuditSearch(Ctx& c) {
     std::optional<NhsNumber> n;
     if (pid) {
       Check(c.store.Query(
-          fmt::format("SELECT nhs_number FROM pds WHERE {} = ?1 AND record_type = 'current' AND "
-                      "nhs_number_status = 'valid'",
-                      c.store.dialect().RowIdColumn()),
+          fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
+                      c.store.dialect().RowIdColumn(), store::CurrentPersonRowSql("")),
           std::vector<store::Param>{store::Param::Of(*pid)},
           [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
     }
@@ -952,10 +953,11 @@ void Service::AnalyticsSummary(Ctx& c) {
   }
   json practices = json::array();
   Check(c.store.Query(
-      "SELECT gp_practice_code, count(*) FROM pds p WHERE record_type = 'current' AND "
-      "nhs_number_status = 'valid' AND death_date IS NULL AND gp_practice_code IS NOT NULL AND "
-      "NOT EXISTS (SELECT 1 FROM ig_objections o WHERE o.nhs_number = p.nhs_number) "
-      "GROUP BY gp_practice_code ORDER BY gp_practice_code",
+      fmt::format("SELECT gp_practice_code, count(*) FROM {} p WHERE {} AND death_date IS NULL AND "
+                  "gp_practice_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ig_objections o "
+                  "WHERE o.nhs_number = p.nhs_number) GROUP BY gp_practice_code ORDER BY "
+                  "gp_practice_code",
+                  formats::kMasterIndexTable, store::CurrentPersonRowSql("")),
       {}, [&](const store::RowView& r) {
         practices.push_back({{"practice", r.Text(0)}, {"registered_people", Suppressed(r.Int(1))}});
       }));
