@@ -131,7 +131,8 @@ for D in duckdb postgres; do
 done
 # CSV exports (no header; NULL and '' both empty) and the store's column types (schema.json),
 # so that both peers get the same typed tables as the store (SQLite INTEGER -> bigint, REAL ->
-# double, TEXT -> text; _rowid = the SQLite rowid, bigint).
+# double, TEXT -> text; _rowid = the SQLite rowid, bigint; an extract table's _row column,
+# store schema 9, holds the same value and is loaded like any column).
 python3 - "$DB" "$WORK/csv" <<'PY'
 import json, os, sqlite3, subprocess, sys
 db, out = sys.argv[1], sys.argv[2]

@@ -27,9 +27,13 @@ bool Holds(const timeline::Timeline& t, const timeline::TimelineOptions& want) {
 
 StatusOr<std::unique_ptr<AnalysisContext>> AnalysisContext::Open(const std::string& db_path,
                                                                  Mode mode) {
-  StatusOr<std::unique_ptr<store::Store>> opened = mode == Mode::kExisting
-                                                       ? store::Store::OpenExistingSqlite(db_path)
-                                                       : store::Store::OpenSqlite(db_path);
+  StatusOr<std::unique_ptr<store::Store>> opened =
+      mode == Mode::kCreate    ? store::Store::OpenSqlite(db_path)
+      : mode == Mode::kReading ? store::Store::OpenReadOnlySqlite(db_path)
+                               : store::Store::OpenExistingSqlite(db_path);
+  // A read-only connection cannot migrate an older store (or create the -shm file of a store
+  // in a read-only folder): the general connection does, or says why it cannot.
+  if (mode == Mode::kReading && !opened.ok()) opened = store::Store::OpenExistingSqlite(db_path);
   if (!opened.ok()) return opened.status();
   auto ctx = std::make_unique<AnalysisContext>(**opened, db_path);
   ctx->owned_ = std::move(*opened);

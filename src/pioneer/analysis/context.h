@@ -56,6 +56,10 @@ class AnalysisContext {
   enum class Mode {
     kExisting,  // the store must exist (Store::OpenExistingSqlite): every analytic command
     kCreate,    // created if absent (Store::OpenSqlite): what only `pioneer ingest` may do
+    kReading,   // as kExisting, but a read-only connection (Store::OpenReadOnlySqlite) when the
+                // store is already at the current schema version: for commands that never
+                // write the store (`pioneer metrics`); an older store is opened as kExisting,
+                // which migrates it, and any other error is kExisting's
   };
 
   // Opens the store at `db_path`; the timeline snapshot is the file beside it.

@@ -57,6 +57,44 @@ TEST(AnalysisContextTest, AMissingStoreIsNotFoundNamingTheFileAndNothingIsCreate
   EXPECT_FALSE(std::filesystem::exists(timeline::SnapshotPath(db)));
 }
 
+// kReading reads a current store through a read-only connection (a write is refused), and
+// opens an older store for writing so that it is migrated, as kExisting does.
+TEST(AnalysisContextTest, ReadingModeIsReadOnlyOnACurrentStoreAndMigratesAnOlderOne) {
+  TempDir dir;
+  const std::string db = dir / "s.db";
+  CreateStore(db);
+  const std::string write = "INSERT INTO ig_keys(name, key_hex) VALUES('probe', '00')";
+  {
+    auto ctx = AnalysisContext::Open(db, AnalysisContext::Mode::kReading);
+    ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
+    auto w = (*ctx)->store().Execute(write, {});
+    EXPECT_EQ(w.status().code(), StatusCode::kFailedPrecondition) << w.status().ToString();
+  }
+  {
+    // Rewind the recorded version: the store needs a migration again.
+    auto general = AnalysisContext::Open(db);
+    ASSERT_TRUE(general.ok());
+    ASSERT_TRUE((*general)
+                    ->store()
+                    .Execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'", {})
+                    .ok());
+  }
+  auto ctx = AnalysisContext::Open(db, AnalysisContext::Mode::kReading);
+  ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
+  std::string version;
+  ASSERT_TRUE((*ctx)
+                  ->store()
+                  .Query("SELECT value FROM meta WHERE key = 'schema_version'", {},
+                         [&](const store::RowView& r) { version = r.Text(0); })
+                  .ok());
+  EXPECT_EQ(version, std::to_string(store::Store::kSchemaVersion));
+  EXPECT_TRUE((*ctx)->store().Execute(write, {}).ok());
+  // A missing store is still kNotFound, and nothing is created.
+  auto missing = AnalysisContext::Open(dir / "absent.db", AnalysisContext::Mode::kReading);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
+}
+
 TEST(AnalysisContextTest, OpensTheTimelineLazilyOnceAndWritesTheSnapshot) {
   TempDir dir;
   const std::string db = dir / "area.db";

@@ -7,9 +7,11 @@
 #include <map>
 
 #include "pioneer/careplan/plan_store.h"
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::ig {
@@ -159,10 +161,10 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
   auto hit = [&](const store::RowView&) { found = true; };
   Param p[] = {Param::Of(person.digits()), Param::Of(who.org_code), Param::Of(who.team)};
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT 1 FROM pds WHERE nhs_number = ?1 AND nhs_number_status = 'valid' AND "
-                  "record_type = 'current' AND gp_practice_code = ?2 "
+      fmt::format("SELECT 1 FROM {} WHERE nhs_number = ?1 AND {} AND gp_practice_code = ?2 "
                   "UNION ALL SELECT 1 FROM gp_registrations WHERE {} IN ({}) AND "
                   "gp_practice_code = ?2 AND registration_end_date IS NULL LIMIT 1",
+                  formats::kMasterIndexTable, store::CurrentPersonRowSql(""),
                   store_.dialect().RowIdColumn(),
                   PlacedRowsSql("gp_registrations", store_.dialect())),
       std::span<const Param>(p, 2), hit));
@@ -215,9 +217,10 @@ StatusOr<std::optional<PersonAccess>> Gate::Decide(const Principal& who, const N
   Param p[] = {Param::Of(person.digits())};
   PIONEER_RETURN_IF_ERROR(store_.Query(
       fmt::format("SELECT EXISTS (SELECT 1 FROM ig_objections WHERE nhs_number = ?1), "
-                  "coalesce((SELECT {0} FROM pds WHERE nhs_number = ?1 AND nhs_number_status = "
-                  "'valid' AND record_type = 'current' ORDER BY {0} DESC LIMIT 1), 0)",
-                  store_.dialect().RowIdColumn()),
+                  "coalesce((SELECT {0} FROM {1} WHERE nhs_number = ?1 AND {2} ORDER BY {0} "
+                  "DESC LIMIT 1), 0)",
+                  store_.dialect().RowIdColumn(), formats::kMasterIndexTable,
+                  store::CurrentPersonRowSql("")),
       p, [&](const store::RowView& r) {
         objects = r.Int(0) != 0;
         patient_id = r.Int(1);
@@ -364,9 +367,8 @@ StatusOr<std::optional<NhsNumber>> Gate::PersonOfPatientId(int64_t patient_id) {
   std::optional<NhsNumber> person;
   Param p[] = {Param::Of(patient_id)};
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT nhs_number FROM pds WHERE {} = ?1 AND nhs_number_status = 'valid' AND "
-                  "record_type = 'current'",
-                  store_.dialect().RowIdColumn()),
+      fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
+                  store_.dialect().RowIdColumn(), store::CurrentPersonRowSql("")),
       p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
   return person;
 }
@@ -385,9 +387,8 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
     return fmt::format("?{}", params.size());
   };
   const std::string prow = store_.dialect().RowId("p");
-  std::string sql = "SELECT " + prow +
-                    ", p.nhs_number FROM pds p WHERE p.record_type = 'current' AND "
-                    "p.nhs_number_status = 'valid'";
+  std::string sql = fmt::format("SELECT {}, p.nhs_number FROM {} p WHERE {}", prow,
+                                formats::kMasterIndexTable, store::CurrentPersonRowSql("p"));
   if (q.nhs_number) sql += " AND p.nhs_number = " + param(Param::Of(q.nhs_number->digits()));
   if (q.pds_row) sql += " AND " + prow + " = " + param(Param::Of(*q.pds_row));
   for (const std::string& f : q.family) {

@@ -7,6 +7,7 @@
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/formats/derived_tables.h"
 #include "pioneer/formats/extract_schema.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::ig {
@@ -87,17 +88,17 @@ std::string PlacedRowsSql(std::string_view table, const store::SqlDialect& d) {
 
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
   if (access.basis() == Basis::kIgReview) return std::optional<SourceRow>();
-  const formats::ExtractSpec* spec = SpecOf("pds");
+  const formats::ExtractSpec* spec = SpecOf(formats::kMasterIndexTable);
   if (!spec) return InternalError("no pds extract");
   std::optional<SourceRow> out;
   Param p[] = {Param::Of(access.person().digits())};
   const store::SqlDialect& d = store_.dialect();
   PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT {} FROM pds p WHERE p.nhs_number = ?1 AND p.nhs_number_status = "
-                  "'valid' AND p.record_type = 'current' ORDER BY {} DESC LIMIT 1",
-                  FieldList(d, *spec, "p"), d.RowId("p")),
+      fmt::format("SELECT {} FROM {} p WHERE p.nhs_number = ?1 AND {} ORDER BY {} DESC LIMIT 1",
+                  FieldList(d, *spec, "p"), formats::kMasterIndexTable,
+                  store::CurrentPersonRowSql("p"), d.RowId("p")),
       p, [&](const store::RowView& r) { out = ReadRow(*spec, "", r); }));
-  access.NoteReturned("pds", out ? 1 : 0);
+  access.NoteReturned(formats::kMasterIndexTable, out ? 1 : 0);
   return out;
 }
 

@@ -219,9 +219,10 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
     if (has(t)) views += sql_internal::SourceViewCte(sd, t, has("record_links")) + ", ";
   }
   const std::string person =
-      has("pds") ? sql_internal::PersonRowsSql(sd)
-                 : "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
-                   "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
+      has(std::string(formats::kMasterIndexTable))
+          ? sql_internal::PersonRowsSql(sd)
+          : "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "
+            "death_date, NULL AS lsoa_code, NULL AS gp_practice_code WHERE 0";
   const std::string sql = fmt::format(
       "WITH periods(idx, first_day, end_day, last_day) AS (VALUES (0, {0}, {1}, {0})), {2}person "
       "AS MATERIALIZED ({3}), everyone AS ({4}), cand AS MATERIALIZED (SELECT row_number() OVER "

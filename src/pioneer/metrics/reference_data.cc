@@ -12,7 +12,9 @@
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/base/date.h"
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/metrics/duplicate_rows.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/objections.h"
 
 namespace pioneer::metrics {
@@ -235,10 +237,9 @@ Status LoadRegistered(store::Store& store, ReferenceData& r) {
   };
   std::unordered_map<std::string, Person> people;
   PIONEER_RETURN_IF_ERROR(store.Query(
-      "SELECT nhs_number, sex, birth_date, coalesce(death_date, ''), coalesce(lsoa_code, '') "
-      "FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current' AND nhs_number "
-      "IS NOT NULL ORDER BY " +
-          rid,
+      fmt::format("SELECT nhs_number, sex, birth_date, coalesce(death_date, ''), "
+                  "coalesce(lsoa_code, '') FROM {} WHERE {} AND nhs_number IS NOT NULL ORDER BY {}",
+                  formats::kMasterIndexTable, store::CurrentPersonRowSql(""), rid),
       {}, [&](const store::RowView& row) {
         auto [it, added] = people.try_emplace(std::string(row.Text(0)));
         if (!added) return;  // the first current row (by row id) is the person's
@@ -387,7 +388,8 @@ StatusOr<ReferenceData> LoadReferenceData(store::Store& store) {
                             });
     if (!st.ok()) return st;
   }
-  if (store.HasTable("gp_registrations") && store.HasTable("pds") && r.max_year) {
+  if (store.HasTable("gp_registrations") && store.HasTable(formats::kMasterIndexTable) &&
+      r.max_year) {
     PIONEER_RETURN_IF_ERROR(LoadRegistered(store, r));
   }
   if (store.HasTable("social_care_events")) {

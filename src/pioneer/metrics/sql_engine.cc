@@ -6,8 +6,10 @@
 #include <functional>
 #include <set>
 
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/metrics/duplicate_rows.h"
 #include "pioneer/metrics/sql_render.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::metrics {
@@ -94,9 +96,9 @@ std::string PersonRows(const SqlDialect& sd) {
   return "SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code FROM "
          "(SELECT nhs_number, sex, birth_date, death_date, lsoa_code, gp_practice_code, "
          "row_number() OVER (PARTITION BY nhs_number ORDER BY " +
-         sd.RowId("pds") +
-         ") AS rn FROM pds WHERE nhs_number_status = 'valid' AND record_type = 'current') "
-         "q WHERE rn = 1";
+         sd.RowId(std::string(formats::kMasterIndexTable)) + ") AS rn FROM " +
+         std::string(formats::kMasterIndexTable) + " WHERE " + store::CurrentPersonRowSql("") +
+         ") q WHERE rn = 1";
 }
 
 std::string Anchor(const Relation& r, const std::string& a) {
@@ -406,7 +408,7 @@ std::string RowsSql(const SqlDialect& sd, const MetricDefinition& d, const Expr&
   // The person table (PDS current rows, one per number) is built only for definitions that
   // read it: a definition that reads only the record never joins a person's fields.
   std::string person =
-      has("pds") && !ReadsOnlyTheRecord(d, predicate)
+      has(std::string(formats::kMasterIndexTable)) && !ReadsOnlyTheRecord(d, predicate)
           ? PersonRows(sd)
           : std::string(
                 "SELECT NULL AS nhs_number, NULL AS sex, NULL AS birth_date, NULL AS "

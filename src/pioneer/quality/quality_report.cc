@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "pioneer/formats/extract_schema.h"
+#include "pioneer/store/master_index.h"
 
 namespace pioneer::quality {
 namespace {
@@ -45,17 +46,18 @@ struct PdsIndex {
 
 Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
                QualityReport& report) {
-  if (!store.HasTable("pds")) return OkStatus();
+  const std::string pds_table(formats::kMasterIndexTable);
+  if (!store.HasTable(pds_table)) return OkStatus();
   const std::vector<std::string> cols = {"nhs_number", "nhs_number_status", "record_type",
                                          "birth_date", "death_date"};
   Figure over115{"consistency",
                  "age_over_115",
-                 "pds",
+                 pds_table,
                  "birth_date",
                  0,
                  0,
                  "People whose recorded date of birth makes them older than 115"};
-  PIONEER_RETURN_IF_ERROR(store.Scan("pds", cols, [&](const store::RowView& r) {
+  PIONEER_RETURN_IF_ERROR(store.Scan(pds_table, cols, [&](const store::RowView& r) {
     if (r.Text(2) != "current") return;
     ++over115.denominator;
     auto birth = Date::ParseIso(r.Text(3));
@@ -64,7 +66,7 @@ Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
       Date on = death && *death < opt.as_of ? *death : opt.as_of;
       if (birth->AgeOn(on) > 115) ++over115.numerator;
     }
-    if (r.Text(1) != "valid") return;
+    if (!store::IsCurrentPersonRow(r.Text(1), r.Text(2))) return;
     pds.numbers.emplace(r.Text(0));
     if (death) pds.death.emplace(std::string(r.Text(0)), death->days_since_epoch());
   }));

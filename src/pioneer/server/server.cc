@@ -32,6 +32,7 @@
 #include "pioneer/fhir/organization.h"
 #include "pioneer/fhir/resources.h"
 #include "pioneer/fhir/search.h"
+#include "pioneer/formats/extract_schema.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/audit_writer.h"
 #include "pioneer/ig/crypto.h"
@@ -46,6 +47,7 @@
 #include "pioneer/server/rate_limiter.h"
 #include "pioneer/server/route_patterns.h"
 #include "pioneer/server/store_pool.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/organisations.h"
 #include "pioneer/store/utc_time.h"
 
@@ -131,10 +133,13 @@ struct PlanForWrite;
 
 class Service {
  public:
+  // `pool` (general connections) serves requests that may write, `read_pool` (read-only
+  // connections) the GET requests.
   Service(const ServerOptions& o, std::unique_ptr<StorePool> pool,
-          std::unique_ptr<ig::AuditWriter> audit)
+          std::unique_ptr<StorePool> read_pool, std::unique_ptr<ig::AuditWriter> audit)
       : options_(o),
         pool_(std::move(pool)),
+        read_pool_(std::move(read_pool)),
         audit_(std::move(audit)),
         limiter_(o.rate_per_second, o.rate_burst),
         routes_(Routes()),
@@ -158,7 +163,8 @@ class Service {
     for (const RouteSpec& r : routes) out.push_back(r.pattern);
     return out;
   }
-  httplib::Server::Handler Route(std::string name, Auth auth, Fn fn);
+  // `read_only`: the handler never writes the records, so it runs on a read-only connection.
+  httplib::Server::Handler Route(std::string name, Auth auth, Fn fn, bool read_only);
   void Authenticate(Ctx& c);
   void RequireScope(Ctx& c, std::string_view type);
   void RequireWriteScope(Ctx& c, std::string_view type);
@@ -229,7 +235,8 @@ class Service {
   std::vector<json> PersonResources(ig::PersonAccess& access, std::string_view type, Ctx& c);
 
   ServerOptions options_;
-  std::unique_ptr<StorePool> pool_;
+  std::unique_ptr<StorePool> pool_;       // general connections: POST, PUT, PATCH, DELETE
+  std::unique_ptr<StorePool> read_pool_;  // read-only connections: GET
   std::unique_ptr<ig::AuditWriter> audit_;
   RateLimiter limiter_;
   ig::TokenCache tokens_;  // resolved bearer tokens, for at most ig::kTokenCacheMaxAge
@@ -259,8 +266,8 @@ bool AcceptsJson(const httplib::Request& req) {
          a.find("application/*") != std::string::npos;
 }
 
-httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn) {
-  return [this, name, auth, fn](const httplib::Request& req, httplib::Response& res) {
+httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn, bool read_only) {
+  return [this, name, auth, fn, read_only](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
     int64_t user_id = 0;
     std::string role;
@@ -279,7 +286,7 @@ httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn) {
           Fail(415, "not-supported", "send application/fhir+json, application/json or a form");
         }
       }
-      StorePool::Lease lease = pool_->Acquire();
+      StorePool::Lease lease = (read_only ? read_pool_ : pool_)->Acquire();
       Ctx c{req, res, *lease, NowSeconds(), BaseUrl(req, options_), std::nullopt, audit_.get()};
       if (auth == Auth::kBearer) Authenticate(c);
       if (c.who) {
@@ -904,9 +911,8 @@ void Service::AuditSearch(Ctx& c) {
     std::optional<NhsNumber> n;
     if (pid) {
       Check(c.store.Query(
-          fmt::format("SELECT nhs_number FROM pds WHERE {} = ?1 AND record_type = 'current' AND "
-                      "nhs_number_status = 'valid'",
-                      c.store.dialect().RowIdColumn()),
+          fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
+                      c.store.dialect().RowIdColumn(), store::CurrentPersonRowSql("")),
           std::vector<store::Param>{store::Param::Of(*pid)},
           [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
     }
@@ -952,10 +958,11 @@ void Service::AnalyticsSummary(Ctx& c) {
   }
   json practices = json::array();
   Check(c.store.Query(
-      "SELECT gp_practice_code, count(*) FROM pds p WHERE record_type = 'current' AND "
-      "nhs_number_status = 'valid' AND death_date IS NULL AND gp_practice_code IS NOT NULL AND "
-      "NOT EXISTS (SELECT 1 FROM ig_objections o WHERE o.nhs_number = p.nhs_number) "
-      "GROUP BY gp_practice_code ORDER BY gp_practice_code",
+      fmt::format("SELECT gp_practice_code, count(*) FROM {} p WHERE {} AND death_date IS NULL AND "
+                  "gp_practice_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ig_objections o "
+                  "WHERE o.nhs_number = p.nhs_number) GROUP BY gp_practice_code ORDER BY "
+                  "gp_practice_code",
+                  formats::kMasterIndexTable, store::CurrentPersonRowSql("")),
       {}, [&](const store::RowView& r) {
         practices.push_back({{"practice", r.Text(0)}, {"registered_people", Suppressed(r.Int(1))}});
       }));
@@ -2088,7 +2095,7 @@ std::vector<Service::RouteSpec> Service::Routes() {
 
 void Service::Install(httplib::Server& svr) {
   for (RouteSpec& r : routes_) {
-    httplib::Server::Handler h = Route(r.name, r.auth, r.fn);
+    httplib::Server::Handler h = Route(r.name, r.auth, r.fn, r.method == "GET");
     if (r.method == "GET") {
       svr.Get(r.pattern, h);
     } else if (r.method == "POST") {
@@ -2149,9 +2156,16 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   PIONEER_RETURN_IF_ERROR(ig::InitCrypto());
   // The records' file no longer changes with every audit commit (the trail has a file of its
   // own), so the request connections read it through a memory map (bench/README.md).
+  // Two pools of one connection per request thread each: GET requests (reads only) lease a
+  // read-only connection, the rest (which write care plans, documents, objections, tokens,
+  // Bundles) a general one; the general pool opens first, so it migrates an older store
+  // before the read-only connections (which cannot) open it.
   PIONEER_ASSIGN_OR_RETURN(
       std::unique_ptr<StorePool> pool,
       StorePool::Open(o.db_path, std::max(2, o.threads), kRecordsMemoryMapBytes));
+  PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<StorePool> read_pool,
+                           StorePool::Open(o.db_path, std::max(2, o.threads),
+                                           kRecordsMemoryMapBytes, StorePool::Access::kReadOnly));
   // Audit entries are committed by one writer thread on a connection of its own to the
   // audit file (group commit): request threads never contend for the write lock to audit a
   // read, and the records' file is not written. A missing or foreign audit file stops here.
@@ -2189,7 +2203,7 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   } else {
     svr = std::make_unique<httplib::Server>();
   }
-  Service service(o, std::move(pool), std::move(audit_writer));
+  Service service(o, std::move(pool), std::move(read_pool), std::move(audit_writer));
   service.Install(*svr);
   int threads = std::max(2, o.threads);
   svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };

@@ -3,10 +3,12 @@
 namespace pioneer::server {
 
 StatusOr<std::unique_ptr<StorePool>> StorePool::Open(const std::string& path, int connections,
-                                                     int64_t mmap_bytes) {
+                                                     int64_t mmap_bytes, Access access) {
   auto pool = std::make_unique<StorePool>();
   for (int i = 0; i < connections; ++i) {
-    PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s, store::Store::OpenSqlite(path));
+    PIONEER_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s,
+                             access == Access::kReadOnly ? store::Store::OpenReadOnlySqlite(path)
+                                                         : store::Store::OpenSqlite(path));
     if (mmap_bytes > 0) PIONEER_RETURN_IF_ERROR(s->SetMemoryMap(mmap_bytes));
     pool->free_.push_back(std::move(s));
   }

@@ -1,5 +1,9 @@
 // StorePool: a fixed set of store connections shared by the server's threads; a request
-// leases one for its duration (SQLite connections are used by one thread at a time).
+// leases one for its duration (SQLite connections are used by one thread at a time). A pool
+// holds either general connections (Store::OpenSqlite: they read and write; the first one
+// migrates an older store) or read-only ones (Store::OpenReadOnlySqlite: they can only read,
+// and need a store already at the current schema version). The server serves GET requests
+// from a read-only pool and everything else from a general one (docs/store.md section 4).
 // Errors: Open returns the store's error. Thread safety: Lease is thread-safe.
 #pragma once
 
@@ -17,10 +21,12 @@ namespace pioneer::server {
 
 class StorePool {
  public:
+  enum class Access { kReadWrite, kReadOnly };
   // `mmap_bytes` > 0: each connection reads the store through a memory map of up to that
   // many bytes (Store::SetMemoryMap).
   static StatusOr<std::unique_ptr<StorePool>> Open(const std::string& path, int connections,
-                                                   int64_t mmap_bytes = 0);
+                                                   int64_t mmap_bytes = 0,
+                                                   Access access = Access::kReadWrite);
 
   class Lease {
    public:

@@ -6,7 +6,11 @@
 //   2. "<field>_status" (kText, never NULL) for every kNhsNumber field, in spec order:
 //      kNhsValid, kNhsMissing or an NhsNumberProblemName;
 //   3. _run_id (kInteger): the ingest run that stored the row;
-//      _line (kInteger): the physical line of the row's first line in its file.
+//      _line (kInteger): the physical line of the row's first line in its file;
+//   4. _row (kInteger, the INTEGER PRIMARY KEY in SQLite: an alias of the rowid, so a VACUUM
+//      never renumbers it): the row id, assigned by the store in insertion order, that
+//      record_links.row_id, drill-down rows and the timeline refer to (store schema 9).
+//      Readers spell it SqlDialect::RowIdColumn() (SQLite's "rowid" names this column).
 // Required fields other than NHS Numbers are NOT NULL (ingest quarantines rows without them).
 // ExtractDataColumns returns parts 1 and 2: the values ingest supplies for each row.
 // Thread safety: pure functions.
@@ -30,6 +34,7 @@ struct ColumnDef {
 
 inline constexpr std::string_view kRunIdColumn = "_run_id";
 inline constexpr std::string_view kLineColumn = "_line";
+inline constexpr std::string_view kRowColumn = "_row";
 inline constexpr std::string_view kNhsValid = "valid";
 inline constexpr std::string_view kNhsMissing = "missing";
 

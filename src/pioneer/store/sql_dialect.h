@@ -54,9 +54,9 @@ class SqlDialect {
   std::string MonthDayOf(const std::string& x) const;
   std::string WeekdayOf(const std::string& x) const;  // 0 = Sunday .. 6 = Saturday
   // The row-id column of table alias `alias`: the stable insertion key of a row, what
-  // record_links.row_id and drill-down row ids refer to.
+  // record_links.row_id and drill-down row ids refer to (an extract's `_row`, docs/store.md).
   std::string RowId(const std::string& alias) const;
-  // The bare row-id column name (for an unaliased table).
+  // The bare name: "rowid" (SQLite; names _row), "_rowid" (the benchmark tables' column).
   std::string_view RowIdColumn() const;
   // Integer division of `a` by the constant b (> 0), truncating.
   std::string IntDiv(const std::string& a, int b) const;

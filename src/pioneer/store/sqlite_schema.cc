@@ -389,6 +389,64 @@ CREATE INDEX fhir_directory_type ON fhir_directory(resource_type, name);
 // changes the records' file. The audit file commits the entries before the store drops them.
 Status MigrateTo8(sqlite3* db, const std::string& path) { return MoveAuditTrailToFile(db, path); }
 
+// Version 9: every extract table gets its row id as a column of its own, `_row INTEGER
+// PRIMARY KEY` (an alias of the rowid: same values, no extra storage), so that a VACUUM can
+// no longer renumber the rows record_links.row_id, the timeline and drill-downs point at.
+// SQLite cannot add a primary key to a table, so each table without `_row` is rebuilt: a new
+// table with the current DDL under a temporary name, every row copied with its rowid as
+// `_row`, the old table dropped, the new one renamed and the old table's indexes re-created
+// from their own SQL. A table that already has `_row` (every table of a store created at
+// version 9, whose step 1 uses the current DDL) is left as it is; a table the store lacks
+// is created empty. All inside the caller's migration transaction.
+Status MigrateTo9(sqlite3* db, const std::string& /*path*/) {
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+    const std::string table(spec.table);
+    bool exists = false, has_row = false;
+    {
+      PIONEER_ASSIGN_OR_RETURN(StmtPtr info, Prepare(db, "SELECT name FROM pragma_table_info(?1)"));
+      sqlite3_bind_text(info.get(), 1, table.c_str(), -1, SQLITE_STATIC);
+      int rc;
+      while ((rc = sqlite3_step(info.get())) == SQLITE_ROW) {
+        exists = true;
+        has_row |= reinterpret_cast<const char*>(sqlite3_column_text(info.get(), 0)) == kRowColumn;
+      }
+      if (rc != SQLITE_DONE) return SqliteError(db, rc, "reading the columns of " + table);
+    }
+    if (has_row) continue;
+    if (!exists) {
+      PIONEER_RETURN_IF_ERROR(Exec(db, ExtractTableDdl(spec)));
+      continue;
+    }
+    std::vector<std::string> index_sql;
+    {
+      PIONEER_ASSIGN_OR_RETURN(StmtPtr idx,
+                               Prepare(db,
+                                       "SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+                                       "tbl_name = ?1 AND sql IS NOT NULL ORDER BY name"));
+      sqlite3_bind_text(idx.get(), 1, table.c_str(), -1, SQLITE_STATIC);
+      int rc;
+      while ((rc = sqlite3_step(idx.get())) == SQLITE_ROW) {
+        index_sql.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(idx.get(), 0)));
+      }
+      if (rc != SQLITE_DONE) return SqliteError(db, rc, "reading the indexes of " + table);
+    }
+    std::string columns;
+    for (const ColumnDef& c : ExtractDataColumns(spec)) columns += QuoteIdent(c.name) + ", ";
+    columns += fmt::format("{}, {}", kRunIdColumn, kLineColumn);
+    const std::string rebuilt = table + "__schema9";
+    std::string ddl = ExtractTableDdl(spec);
+    ddl.replace(ddl.find(QuoteIdent(table)), QuoteIdent(table).size(), QuoteIdent(rebuilt));
+    std::string sql = ddl;
+    sql += fmt::format("INSERT INTO {0}({1}, {2}) SELECT {1}, rowid FROM {3} ORDER BY rowid;\n",
+                       QuoteIdent(rebuilt), columns, kRowColumn, QuoteIdent(table));
+    sql += fmt::format("DROP TABLE {};\nALTER TABLE {} RENAME TO {};\n", QuoteIdent(table),
+                       QuoteIdent(rebuilt), QuoteIdent(table));
+    for (const std::string& i : index_sql) sql += i + ";\n";
+    PIONEER_RETURN_IF_ERROR(Exec(db, sql));
+  }
+  return OkStatus();
+}
+
 struct Migration {
   int to_version;
   const char* description;
@@ -407,6 +465,7 @@ constexpr Migration kMigrations[] = {
      MigrateTo6},
     {7, "directory entries from other systems: fhir_directory", MigrateTo7},
     {8, "the audit trail moves to its own file (PATH.audit)", MigrateTo8},
+    {9, "explicit row ids: every extract table gains _row INTEGER PRIMARY KEY", MigrateTo9},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion,
               "every schema version needs its migration step");
@@ -494,8 +553,9 @@ std::string ExtractTableDdl(const formats::ExtractSpec& spec) {
     sql += fmt::format("  {} {}{},\n", QuoteIdent(c.name), SqlType(c.type),
                        c.not_null ? " NOT NULL" : "");
   }
-  sql += fmt::format("  {} INTEGER NOT NULL,\n  {} INTEGER NOT NULL\n) STRICT;\n", kRunIdColumn,
-                     kLineColumn);
+  sql += fmt::format(
+      "  {} INTEGER NOT NULL,\n  {} INTEGER NOT NULL,\n  {} INTEGER PRIMARY KEY\n) STRICT;\n",
+      kRunIdColumn, kLineColumn, kRowColumn);
   return sql;
 }
 

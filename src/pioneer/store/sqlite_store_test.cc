@@ -84,7 +84,13 @@ TEST_F(SqliteStoreTest, CreatesVersionedSchemaWithEveryExtractTable) {
     for (const ColumnDef& c : ExtractDataColumns(spec)) want.push_back(c.name);
     want.emplace_back(kRunIdColumn);
     want.emplace_back(kLineColumn);
+    want.emplace_back(kRowColumn);
     EXPECT_EQ(cols, want) << spec.table;
+    // The row id is a column of its own: the INTEGER PRIMARY KEY, an alias of the rowid.
+    EXPECT_EQ(Column(s, "SELECT name FROM pragma_table_info('" + std::string(spec.table) +
+                            "') WHERE pk = 1"),
+              std::vector<std::string>{std::string(kRowColumn)})
+        << spec.table;
     EXPECT_EQ(*s.CountRows(spec.table), 0);
   }
   // NHS Number fields get a status column.
@@ -242,6 +248,9 @@ TEST_F(SqliteStoreTest, IngestRunCommitsAtomically) {
   ASSERT_TRUE(
       s.Scan("lsoa", rowid_cols, [&](const RowView& r) { rowids.push_back(r.Int(0)); }).ok());
   EXPECT_EQ(rowids, (std::vector<int64_t>{1, 2, 3}));
+  // ... and is the _row column.
+  EXPECT_EQ(Column(s, "SELECT group_concat(_row, ',') FROM lsoa WHERE _row = rowid"),
+            std::vector<std::string>{"1,2,3"});
   // Indexes exist after the first committed run.
   EXPECT_EQ(Column(s,
                    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
@@ -506,6 +515,81 @@ TEST_F(SqliteStoreTest, ReadOnlyOpenNeverCreatesOrMigrates) {
   EXPECT_EQ(old.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(old.status().message().find("migrat"), std::string::npos) << old.status().message();
   EXPECT_EQ(ReadBytes(), before);
+}
+
+// A store at schema version 8 (extract tables with the implicit rowid only) becomes version 9:
+// every extract table gains _row holding each row's old rowid, the indexes come back, links
+// still resolve, and a VACUUM afterwards keeps every row id.
+TEST_F(SqliteStoreTest, Schema8StoreMigratesKeepingEveryRowId) {
+  ASSERT_TRUE(Store::OpenSqlite(path_).ok());
+  // Rewind to version 8 by hand: each extract table as version 8 created it (no _row), lsoa
+  // holding rows whose rowids have gaps, an index of its own, and a usable link to a row.
+  std::string sql = "BEGIN;";
+  for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+    std::string ddl = ExtractTableDdl(spec);
+    const std::string row_line = ",\n  " + std::string(kRowColumn) + " INTEGER PRIMARY KEY";
+    ASSERT_NE(ddl.find(row_line), std::string::npos) << ddl;
+    ddl.erase(ddl.find(row_line), row_line.size());
+    sql += "DROP TABLE \"" + std::string(spec.table) + "\";" + ddl;
+  }
+  sql +=
+      "INSERT INTO lsoa(rowid, lsoa_code, lsoa_name, la_code, imd_decile, _run_id, _line) VALUES"
+      "(10, 'E01000001', 'a', 'E08000035', 1, 1, 2), (20, 'E01000002', 'b', 'E08000035', 2, 1, 3),"
+      "(35, 'E01000003', 'c', 'E08000035', 3, 1, 4);"
+      "CREATE INDEX idx_lsoa_own ON lsoa(la_code);"
+      "INSERT INTO link_runs(run_id, started_at, pioneer_version) VALUES(1, 'x', 'test');"
+      "INSERT INTO record_links(source_table, row_id, own_number_status, traced_nhs_number, "
+      "mps_step, outcome, decision, reason_code, evidence, run_id) VALUES('lsoa', 20, 'missing', "
+      "'9434765919', 4, 'matched', 'automatic', 'r', '{}', 1);"
+      "UPDATE meta SET value = '8' WHERE key = 'schema_version'; PRAGMA user_version = 8;"
+      "COMMIT;";
+  RawExec(sql);
+  {
+    auto store = Store::OpenSqlite(path_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Store& s = **store;
+    EXPECT_EQ(Column(s, "SELECT value FROM meta WHERE key = 'schema_version'"),
+              std::vector<std::string>{std::to_string(Store::kSchemaVersion)});
+    for (const formats::ExtractSpec& spec : formats::AllExtracts()) {
+      EXPECT_EQ(Column(s, "SELECT name FROM pragma_table_info('" + std::string(spec.table) +
+                              "') WHERE pk = 1"),
+                std::vector<std::string>{std::string(kRowColumn)})
+          << spec.table;
+    }
+    EXPECT_EQ(Column(s, "SELECT _row || ':' || lsoa_name FROM lsoa ORDER BY _row"),
+              (std::vector<std::string>{"10:a", "20:b", "35:c"}));
+    EXPECT_EQ(Column(s, "SELECT t.lsoa_name FROM record_links l JOIN lsoa t ON " +
+                            s.dialect().RowId("t") + " = l.row_id"),
+              std::vector<std::string>{"b"});
+    EXPECT_EQ(Column(s,
+                     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                     "'lsoa' ORDER BY name"),
+              std::vector<std::string>{"idx_lsoa_own"});
+    EXPECT_EQ(Column(s, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%schema9%'"),
+              std::vector<std::string>{"0"});
+  }
+  // Rows added after the migration continue after the highest row id.
+  {
+    auto store = Store::OpenSqlite(path_);
+    ASSERT_TRUE(store.ok());
+    auto w = (*store)->BeginIngestRun({"2015-01-01T00:00:00Z", "/data", "test"}, {});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    auto row = LsoaRow("E01000004");
+    ASSERT_TRUE((*w)->AppendRow(Spec("lsoa.csv"), 2, row).ok());
+    ASSERT_TRUE((*w)->Commit({"2015-01-01T00:00:02Z", 1, 0, 1, 1, 0}).ok());
+  }
+  RawExec("DELETE FROM lsoa WHERE _row = 10; VACUUM;");
+  auto store = Store::OpenSqlite(path_);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::string> cols = {std::string((*store)->dialect().RowIdColumn()), "lsoa_code"};
+  std::vector<std::string> got;
+  ASSERT_TRUE((*store)
+                  ->Scan("lsoa", cols,
+                         [&](const RowView& r) {
+                           got.push_back(std::to_string(r.Int(0)) + ":" + std::string(r.Text(1)));
+                         })
+                  .ok());
+  EXPECT_EQ(got, (std::vector<std::string>{"20:E01000002", "35:E01000003", "36:E01000004"}));
 }
 
 TEST(SqlDialectTest, EachBackendSpellsDatesAndRowIdsItsOwnWay) {

@@ -8,17 +8,20 @@ std::string StoreGeneration::Key() const {
   return fmt::format(
       "created={};ingest_runs={};last_ingest_run={};last_ingest_finished={};link_runs={};"
       "last_link_run={};last_link_finished={};link_reviews={};reviews_digest={:016x};"
-      "care_plan_versions={};risk_strata={};last_stratum={}",
+      "care_plan_versions={};risk_strata={};last_stratum={};schema={}",
       created_at, ingest_runs, last_ingest_run, last_ingest_finished, link_runs, last_link_run,
       last_link_finished, link_reviews, reviews_digest, care_plan_versions, risk_strata,
-      last_stratum);
+      last_stratum, schema_version);
 }
 
 StatusOr<StoreGeneration> Store::Generation() {
   StoreGeneration g;
   if (HasTable("meta")) {
-    PIONEER_RETURN_IF_ERROR(Query("SELECT value FROM meta WHERE key = 'created_at'", {},
-                                  [&](const RowView& r) { g.created_at = r.Text(0); }));
+    PIONEER_RETURN_IF_ERROR(
+        Query("SELECT key, value FROM meta WHERE key IN ('created_at', 'schema_version')", {},
+              [&](const RowView& r) {
+                (r.Text(0) == "created_at" ? g.created_at : g.schema_version) = r.Text(1);
+              }));
   }
   if (HasTable("ingest_runs")) {
     PIONEER_RETURN_IF_ERROR(

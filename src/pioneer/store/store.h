@@ -22,7 +22,8 @@
 //                                         pioneer::careplan only, docs/care-plans.md)
 //   one table per extract, named formats::ExtractSpec::table, whose columns are the
 //   extract's field names in canonical form (dates ISO text, integers, reals, normalised
-//   codes) plus: _run_id, _line (physical line of the row's first line in its file) and,
+//   codes) plus: _run_id, _line (physical line of the row's first line in its file), _row
+//   (the row id: INTEGER PRIMARY KEY since schema version 9, so no VACUUM renumbers it) and,
 //   for every NHS Number field F, F_status ('valid', 'missing' or an NhsNumberProblem name).
 //   An invalid NHS Number keeps its raw text in F; a valid one is stored as 10 digits.
 //
@@ -67,7 +68,8 @@ using RowCallback = std::function<void(const RowView&)>;
 // What derived data (the person timeline snapshot) depends on: a summary of every change to
 // the store that can change what a reader derives from it. Two generations are equal only if
 // no ingest run, `pioneer link` run, clerical review decision, care plan write or save of risk
-// strata happened in between (and the store was not replaced by another one). `key` is a
+// strata happened in between, the store was not replaced by another one and not migrated to
+// another schema version. `key` is a
 // canonical text form to persist and compare; it names no person and no identifier.
 struct StoreGeneration {
   std::string created_at;       // meta.created_at: tells a recreated store apart
@@ -82,6 +84,7 @@ struct StoreGeneration {
   int64_t care_plan_versions = 0;  // rows in care_plan_history (one per write of a plan)
   int64_t risk_strata = 0;         // rows in risk_strata
   int64_t last_stratum = 0;        // highest stratum_id (AUTOINCREMENT: never reused)
+  std::string schema_version;      // meta.schema_version: a migration may rebuild tables
 
   std::string Key() const;
   bool operator==(const StoreGeneration& o) const { return Key() == o.Key(); }
@@ -104,7 +107,7 @@ class Store {
   virtual ~Store() = default;
 
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
 
   // Opens (creating if absent) an SQLite store at `path`, WAL mode, migrating an older
   // schema forward. Errors: kFailedPrecondition for a store written by a newer Pioneer or

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "pioneer/formats/derived_tables.h"
+#include "pioneer/store/master_index.h"
 #include "pioneer/store/record_links.h"
 
 namespace pioneer::timeline {
@@ -380,14 +381,15 @@ void TimelineBuilder::ReadPdsChunk(store::Store& st, Chunk& c,
   const std::string rid(st.dialect().RowIdColumn());
   c.status = st.Query(
       "SELECT nhs_number, nhs_number_status, record_type, sex, birth_date, death_date, "
-      "lsoa_code, gp_practice_code FROM pds WHERE " +
-          rid + " >= ?1 AND " + rid + " < ?2 ORDER BY " + rid,
+      "lsoa_code, gp_practice_code FROM " +
+          std::string(formats::kMasterIndexTable) + " WHERE " + rid + " >= ?1 AND " + rid +
+          " < ?2 ORDER BY " + rid,
       range, [&](const store::RowView& r) {
         if (++since_report == 0x10000) {
           Report(-1, since_report);
           since_report = 0;
         }
-        if (r.Text(1) != "valid" || r.Text(2) != "current") return;
+        if (!store::IsCurrentPersonRow(r.Text(1), r.Text(2))) return;
         auto key = NhsKey(r.Text(0));
         if (!key) return;
         c.nhs.push_back(*key);

@@ -16,8 +16,13 @@ CLI::Option* AddDbOption(CLI::App* cmd, std::string& db, const std::string& help
   return cmd->add_option("--db", db, help);
 }
 
-std::unique_ptr<store::Store> OpenStoreOrSay(const std::string& db, const std::string& command) {
-  auto store = store::Store::OpenExistingSqlite(db);
+std::unique_ptr<store::Store> OpenStoreOrSay(const std::string& db, const std::string& command,
+                                             bool read_only) {
+  StatusOr<std::unique_ptr<store::Store>> store =
+      read_only ? store::Store::OpenReadOnlySqlite(db) : store::Store::OpenExistingSqlite(db);
+  // An older store needs the migration a read-only connection cannot run (section 3 of
+  // docs/store.md); the general connection runs it, or gives the error as before.
+  if (read_only && !store.ok()) store = store::Store::OpenExistingSqlite(db);
   if (!store.ok()) {
     Say(command, store.status());
     return nullptr;
@@ -26,8 +31,11 @@ std::unique_ptr<store::Store> OpenStoreOrSay(const std::string& db, const std::s
 }
 
 std::unique_ptr<analysis::AnalysisContext> OpenContextOrSay(const std::string& db,
-                                                            const std::string& command) {
-  auto ctx = analysis::AnalysisContext::Open(db);
+                                                            const std::string& command,
+                                                            bool read_only) {
+  auto ctx =
+      analysis::AnalysisContext::Open(db, read_only ? analysis::AnalysisContext::Mode::kReading
+                                                    : analysis::AnalysisContext::Mode::kExisting);
   if (!ctx.ok()) {
     Say(command, ctx.status());
     return nullptr;

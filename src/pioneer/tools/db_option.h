@@ -7,7 +7,10 @@
 // (store::Store::OpenExistingSqlite: only `pioneer ingest` creates one) and, when they cannot,
 // print "pioneer <command>: <error>" on stderr (the error names the file: kNotFound for a
 // missing file, kFailedPrecondition for one that is not a Pioneer store) and return null; the
-// caller then exits with kExitUsage (2, exit_codes.h).
+// caller then exits with kExitUsage (2, exit_codes.h). With `read_only`, for commands that
+// never write the store (`quality`, `metrics`), the connection is read-only when the store is
+// already at the current schema version (store::Store::OpenReadOnlySqlite); an older store is
+// opened for writing as before so that it is migrated, and every error is the same.
 // Thread safety: call from the command's thread.
 #pragma once
 
@@ -29,8 +32,10 @@ inline constexpr const char* kDbHelp = "Store file (SQLite)";
 CLI::Option* AddDbOption(CLI::App* cmd, std::string& db, const std::string& help = kDbHelp);
 
 // `command` is the subcommand's name as printed ("quality", "timeline", ...).
-std::unique_ptr<store::Store> OpenStoreOrSay(const std::string& db, const std::string& command);
+std::unique_ptr<store::Store> OpenStoreOrSay(const std::string& db, const std::string& command,
+                                             bool read_only = false);
 std::unique_ptr<analysis::AnalysisContext> OpenContextOrSay(const std::string& db,
-                                                            const std::string& command);
+                                                            const std::string& command,
+                                                            bool read_only = false);
 
 }  // namespace pioneer::tools

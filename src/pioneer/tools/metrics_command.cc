@@ -172,7 +172,8 @@ int RunMetrics(const MetricsArgs& a) {
                                                     : metrics::Granularity::kMonth;
   auto by = metrics::ParseBreakdown(a.by);
   if (!by) return Fail("bad --by '" + a.by + "'");
-  std::unique_ptr<analysis::AnalysisContext> ctx = OpenContextOrSay(a.db, "metrics");
+  std::unique_ptr<analysis::AnalysisContext> ctx =
+      OpenContextOrSay(a.db, "metrics", /*read_only=*/true);
   if (ctx == nullptr) return kExitUsage;
   auto release = ReleaseFor(a.reconcile, ctx->store(), "pioneer metrics");
   if (!release.ok()) return Fail(release.status().message());

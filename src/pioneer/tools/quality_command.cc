@@ -36,7 +36,7 @@ int RunQuality(const QualityArgs& a) {
     }
     opt.as_of = *d;
   }
-  std::unique_ptr<store::Store> store = OpenStoreOrSay(a.db, "quality");
+  std::unique_ptr<store::Store> store = OpenStoreOrSay(a.db, "quality", /*read_only=*/true);
   if (store == nullptr) return kExitUsage;
   auto report = quality::BuildQualityReport(*store, opt);
   if (!report.ok()) {
