@@ -387,6 +387,134 @@ class Groups {
   std::vector<std::string> names_;
 };
 
+// The periods a record with period date `pd` (and end `pend`) may fall in, [begin, end) of
+// p.ranges: all, or with sorted disjoint periods only those from the first that ends after the
+// period date (and, for a closed interval, up to the one it ends in).
+std::pair<int, int> CandidatePeriods(const Plan& p, int32_t pd, int32_t pend) {
+  const MetricDefinition& d = *p.def;
+  const int np = static_cast<int>(p.ranges.size());
+  int k_begin = 0, k_end = np;
+  if (!p.sorted_disjoint) return {k_begin, k_end};
+  auto after = std::upper_bound(
+      p.ranges.begin(), p.ranges.end(), pd,
+      [](int32_t day, const std::pair<int32_t, int32_t>& r) { return day < r.second; });
+  k_begin = static_cast<int>(after - p.ranges.begin());
+  if (d.period_mode == PeriodMode::kDateInPeriod) {
+    k_end = std::min(np, k_begin + 1);
+  } else if (d.period_mode == PeriodMode::kOverlapsPeriod && pend != kNoDate) {
+    const int32_t stop = std::max(pend, pd + 1);
+    auto last = std::lower_bound(
+        p.ranges.begin() + k_begin, p.ranges.end(), stop,
+        [](const std::pair<int32_t, int32_t>& r, int32_t day) { return r.first < day; });
+    k_end = static_cast<int>(last - p.ranges.begin());
+  }
+  return {k_begin, k_end};
+}
+
+// The record's age by the definition's age rule, for the period ending before `end` (-1:
+// unknown).
+int AgeOfHit(const Plan& p, const AttributeTable& attrs, uint32_t row, int32_t birth, int32_t pd,
+             int32_t end) {
+  switch (p.def->age_rule) {
+    case AgeRule::kField:
+      return NormalisedAge(attrs.Value(p.age, row));
+    case AgeRule::kAtDateField:
+      return AgeYears(birth, attrs.Value(p.age_date, row));
+    case AgeRule::kAtFinancialYearEnd:
+      return AgeYears(birth, FyEnd(pd));
+    case AgeRule::kAtPeriodEnd:
+      return AgeYears(birth, end - 1);
+  }
+  return -1;
+}
+
+// The group (breakdown cell, or provider and weekday for a profile) of a counted record.
+class HitGrouper {
+ public:
+  HitGrouper(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
+             const FastEngine::SourceIndex* indexes, Breakdown breakdown)
+      : t_(t),
+        ref_(ref),
+        p_(p),
+        registrations_(indexes[static_cast<int>(Source::kGpRegistration)]),
+        breakdown_(breakdown) {}
+
+  // `person` is kNoPerson for an unplaced record; `end` is the period's exclusive end.
+  int Group(Groups& groups, uint32_t row, timeline::PersonIndex person, int sex, int age,
+            int32_t pd, int32_t end) const {
+    const MetricDefinition& d = *p_.def;
+    const AttributeTable& attrs = *p_.attrs;
+    const auto& pool = t_.strings();
+    const auto& pc = t_.persons();
+    const bool placed = person != kNoPerson;
+    if (d.profile == Profile::kProviderWeekday) {
+      return groups.Id((p_.provider < 0 ? std::string("all")
+                                        : std::string(pool.Get(attrs.Value(p_.provider, row)))) +
+                       "|" + kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
+    }
+    switch (breakdown_) {
+      case Breakdown::kNone:
+        return groups.Id("all");
+      case Breakdown::kSex:
+        return groups.Id(SexLabel(sex));
+      case Breakdown::kAgeBand:
+        return groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
+      case Breakdown::kPractice:
+      case Breakdown::kCcg: {
+        const uint32_t id = static_cast<uint32_t>(
+            p_.practice >= 0 ? attrs.Value(p_.practice, row)
+            : !placed        ? 0
+            : p_.practice_at_event
+                ? PracticeAt(person, d.period_mode == PeriodMode::kAsAtPeriodEnd ? end - 1 : pd)
+                : pc.practice[person]);
+        return groups.ByPoolId(id, [&]() -> std::string {
+          std::string pr(pool.Get(id));
+          if (breakdown_ == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
+          auto it = ref_.practice_ccg.find(pr);
+          return it == ref_.practice_ccg.end() ? "unallocated" : it->second;
+        });
+      }
+      case Breakdown::kDeprivation:
+      case Breakdown::kHwb: {
+        const uint32_t id = static_cast<uint32_t>(p_.lsoa >= 0 ? attrs.Value(p_.lsoa, row)
+                                                  : placed     ? pc.lsoa[person]
+                                                               : 0);
+        return groups.ByPoolId(id, [&]() -> std::string {
+          std::string ls(pool.Get(id));
+          if (breakdown_ == Breakdown::kDeprivation) {
+            auto it = ref_.lsoa_imd.find(ls);
+            return it == ref_.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
+          }
+          auto it = ref_.lsoa_la.find(ls);
+          return it == ref_.lsoa_la.end() ? "unallocated" : it->second;
+        });
+      }
+    }
+    return groups.Id("all");
+  }
+
+ private:
+  // Practice of `person` on `day` (kPracticeAtEvent): the registration open that day with the
+  // latest start (events are ordered by start, then row id), else the PDS current practice.
+  uint32_t PracticeAt(timeline::PersonIndex person, int32_t day) const {
+    const auto& ev = t_.events();
+    uint32_t practice = t_.persons().practice[person];
+    for (uint32_t k = registrations_.first[person]; k < registrations_.first[person + 1]; ++k) {
+      const uint64_t r = registrations_.events[k];
+      if (ev.start_day[r] > day) break;
+      if (ev.end_day[r] != kNoDate && ev.end_day[r] < day) continue;
+      practice = ev.code[r];
+    }
+    return practice;
+  }
+
+  const timeline::Timeline& t_;
+  const ReferenceData& ref_;
+  const Plan& p_;
+  const FastEngine::SourceIndex& registrations_;
+  const Breakdown breakdown_;
+};
+
 // Visits every (record, period) the definition measures, in person order; for kPersons only
 // each person's first record per period (by period date, then row id).
 Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& p,
@@ -401,19 +529,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
   const int np = static_cast<int>(p.ranges.size());
   std::vector<std::pair<std::pair<int32_t, int64_t>, Hit>> best(np);
   std::vector<char> have(np);
-  // Practice of `person` on `day` (kPracticeAtEvent): the registration open that day with the
-  // latest start (events are ordered by start, then row id), else the PDS current practice.
-  const FastEngine::SourceIndex& registrations = indexes[static_cast<int>(Source::kGpRegistration)];
-  auto practice_at = [&](timeline::PersonIndex person, int32_t day) -> uint32_t {
-    uint32_t practice = pc.practice[person];
-    for (uint32_t k = registrations.first[person]; k < registrations.first[person + 1]; ++k) {
-      const uint64_t r = registrations.events[k];
-      if (ev.start_day[r] > day) break;
-      if (ev.end_day[r] != kNoDate && ev.end_day[r] < day) continue;
-      practice = ev.code[r];
-    }
-    return practice;
-  };
+  const HitGrouper grouper(t, ref, p, indexes, breakdown);
   // One record: event i of `person` (kNoPerson: an unplaced record, counted only when the
   // definition reads nothing of the person, MetricDefinition::count_unplaced), whose events
   // are [b, e).
@@ -454,24 +570,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
     int32_t birth = p.birth >= 0 ? attrs.Value(p.birth, row)
                     : placed     ? pc.birth_day[person]
                                  : kNoDate;
-    // Candidate periods: all, or with sorted disjoint periods only those from the first that
-    // ends after the period date (and, for a closed interval, up to the one it ends in).
-    int k_begin = 0, k_end = np;
-    if (p.sorted_disjoint) {
-      auto after = std::upper_bound(
-          p.ranges.begin(), p.ranges.end(), pd,
-          [](int32_t day, const std::pair<int32_t, int32_t>& r) { return day < r.second; });
-      k_begin = static_cast<int>(after - p.ranges.begin());
-      if (d.period_mode == PeriodMode::kDateInPeriod) {
-        k_end = std::min(np, k_begin + 1);
-      } else if (d.period_mode == PeriodMode::kOverlapsPeriod && pend != kNoDate) {
-        const int32_t stop = std::max(pend, pd + 1);
-        auto last = std::lower_bound(
-            p.ranges.begin() + k_begin, p.ranges.end(), stop,
-            [](const std::pair<int32_t, int32_t>& r, int32_t day) { return r.first < day; });
-        k_end = static_cast<int>(last - p.ranges.begin());
-      }
-    }
+    const auto [k_begin, k_end] = CandidatePeriods(p, pd, pend);
     for (int k = k_begin; k < k_end; ++k) {
       auto [first, end] = p.ranges[k];
       switch (d.period_mode) {
@@ -490,21 +589,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
         ctx.period_last = end - 1;
         if (!Eval(p.root, ctx, row)) continue;
       }
-      int age = -1;
-      switch (d.age_rule) {
-        case AgeRule::kField:
-          age = NormalisedAge(attrs.Value(p.age, row));
-          break;
-        case AgeRule::kAtDateField:
-          age = AgeYears(birth, attrs.Value(p.age_date, row));
-          break;
-        case AgeRule::kAtFinancialYearEnd:
-          age = AgeYears(birth, FyEnd(pd));
-          break;
-        case AgeRule::kAtPeriodEnd:
-          age = AgeYears(birth, end - 1);
-          break;
-      }
+      const int age = AgeOfHit(p, attrs, row, birth, pd, end);
       if (d.age_lo >= 0 && (age < d.age_lo || age > d.age_hi)) continue;
       int64_t value = 1;
       if (d.measure == Measure::kDaysInPeriod) {
@@ -521,56 +606,7 @@ Status Visit(const timeline::Timeline& t, const ReferenceData& ref, const Plan& 
       h.row_id = ev.row_id[i];
       h.esp_band = age < 0 ? -1 : Esp2013Band(age);
       h.sex = sex;
-      if (d.profile == Profile::kProviderWeekday) {
-        h.group = groups.Id((p.provider < 0 ? std::string("all")
-                                            : std::string(pool.Get(attrs.Value(p.provider, row)))) +
-                            "|" + kWeekdays[Date::FromDaysSinceEpoch(pd).iso_weekday() - 1]);
-      } else {
-        switch (breakdown) {
-          case Breakdown::kNone:
-            h.group = groups.Id("all");
-            break;
-          case Breakdown::kSex:
-            h.group = groups.Id(SexLabel(sex));
-            break;
-          case Breakdown::kAgeBand:
-            h.group = groups.Id(age < 0 ? "unknown" : AgeBandLabel(age));
-            break;
-          case Breakdown::kPractice:
-          case Breakdown::kCcg: {
-            const uint32_t id = static_cast<uint32_t>(
-                p.practice >= 0 ? attrs.Value(p.practice, row)
-                : !placed       ? 0
-                : p.practice_at_event
-                    ? practice_at(person,
-                                  d.period_mode == PeriodMode::kAsAtPeriodEnd ? end - 1 : pd)
-                    : pc.practice[person]);
-            h.group = groups.ByPoolId(id, [&]() -> std::string {
-              std::string pr(pool.Get(id));
-              if (breakdown == Breakdown::kPractice) return pr.empty() ? "unknown" : pr;
-              auto it = ref.practice_ccg.find(pr);
-              return it == ref.practice_ccg.end() ? "unallocated" : it->second;
-            });
-            break;
-          }
-          case Breakdown::kDeprivation:
-          case Breakdown::kHwb: {
-            const uint32_t id = static_cast<uint32_t>(p.lsoa >= 0 ? attrs.Value(p.lsoa, row)
-                                                      : placed    ? pc.lsoa[person]
-                                                                  : 0);
-            h.group = groups.ByPoolId(id, [&]() -> std::string {
-              std::string ls(pool.Get(id));
-              if (breakdown == Breakdown::kDeprivation) {
-                auto it = ref.lsoa_imd.find(ls);
-                return it == ref.lsoa_imd.end() ? "unallocated" : std::to_string(it->second);
-              }
-              auto it = ref.lsoa_la.find(ls);
-              return it == ref.lsoa_la.end() ? "unallocated" : it->second;
-            });
-            break;
-          }
-        }
-      }
+      h.group = grouper.Group(groups, row, person, sex, age, pd, end);
       if (d.measure == Measure::kPersons) {
         std::pair<int32_t, int64_t> order{pd, h.row_id};
         if (!have[k] || order < best[k].first) {
