@@ -200,6 +200,339 @@ const char* OutcomeName(Outcome o) {
 
 timeline::TimelineOptions RiskTimelineOptions() { return Options(); }
 
+namespace {
+
+// One person's features and next-year outcomes while their events are read.
+struct PersonFeatures {
+  std::vector<double> f;
+  int32_t frailty_day = INT32_MIN;
+  int32_t last_emergency = INT32_MIN;
+  bool emergency = false, any_adm = false;
+  int emergency_count = 0;
+  double cost = 0;
+};
+
+// Parses a decimal from pool text; false when empty or not a number.
+bool ParseDecimal(std::string_view v, double* x) {
+  return !v.empty() && std::sscanf(std::string(v).c_str(), "%lf", x) == 1;
+}
+
+// BuildCohort's reading of the timeline: every person's features over the look-back windows
+// before the index date d and outcomes over the year from it, in one pass over their events.
+class CohortBuilder {
+ public:
+  CohortBuilder(const timeline::Timeline& t, const RiskInputs& inputs, Date index_date,
+                const Attrs& a)
+      : t_(t),
+        a_(a),
+        apc_(t.attributes(Source::kApcEpisode)),
+        gpa_(t.attributes(Source::kGpEvent)),
+        sca_(t.attributes(Source::kSocialCareEvent)),
+        pool_(t.strings()),
+        cls_(Classify(pool_)),
+        index_date_(index_date),
+        d_(index_date.days_since_epoch()),
+        lb_(d_ - kYear),
+        lb2_(d_ - 2 * kYear),
+        fe_(d_ + kYear),
+        c_gp_(inputs.Cost("gp_consultation")),
+        c_phone_(inputs.Cost("gp_telephone")),
+        c_home_(inputs.Cost("gp_home_visit")),
+        c_ae_(inputs.Cost("ae_attendance")),
+        c_op_(inputs.Cost("op_attendance")),
+        c_el_(inputs.Cost("apc_elective_spell")),
+        c_dc_(inputs.Cost("apc_day_case")),
+        c_ne_(inputs.Cost("apc_non_elective_spell")),
+        c_xbd_(inputs.Cost("apc_excess_bed_day")),
+        c_comm_(inputs.Cost("community_contact")),
+        c_mh_(inputs.Cost("mh_contact")),
+        c_assess_(inputs.Cost("assessment")),
+        c_week_{inputs.Cost("residential_care_week"), inputs.Cost("home_care_week"),
+                inputs.Cost("reablement_week"), inputs.Cost("direct_payment_week"),
+                inputs.Cost("respite_week")},
+        inputs_(inputs) {}
+
+  Cohort Build();
+
+ private:
+  // The practice registered with on d, or "" (not in the cohort).
+  std::string_view PracticeOnIndexDate(uint64_t first, uint64_t last) const;
+  void AddPerson(timeline::PersonIndex p, std::string_view practice, PersonFeatures& pf,
+                 Cohort& c) const;
+  void GpEvent(uint64_t i, PersonFeatures& pf) const;
+  void ApcEpisode(uint64_t i, PersonFeatures& pf) const;
+  void SocialCareEvent(uint64_t i, PersonFeatures& pf) const;
+  void OtherEvent(uint64_t i, PersonFeatures& pf) const;
+
+  const timeline::Timeline& t_;
+  const Attrs& a_;
+  const timeline::AttributeTable& apc_;
+  const timeline::AttributeTable& gpa_;
+  const timeline::AttributeTable& sca_;
+  const timeline::StringPool& pool_;
+  const CodeClasses cls_;
+  const Date index_date_;
+  const int32_t d_, lb_, lb2_, fe_;  // the index date and the windows' ends
+  // Unit costs.
+  const double c_gp_, c_phone_, c_home_, c_ae_, c_op_, c_el_, c_dc_, c_ne_, c_xbd_, c_comm_, c_mh_,
+      c_assess_;
+  const double c_week_[5];
+  const RiskInputs& inputs_;
+};
+
+std::string_view CohortBuilder::PracticeOnIndexDate(uint64_t first, uint64_t last) const {
+  const auto& E = t_.events();
+  std::string_view practice;
+  for (uint64_t i = first; i < last; ++i) {
+    if (E.source[i] != Source::kGpRegistration) continue;
+    if (E.start_day[i] <= d_ && (E.end_day[i] == kNoDate || E.end_day[i] > d_)) {
+      practice = pool_.Get(E.code[i]);
+    }
+  }
+  return practice;
+}
+
+void CohortBuilder::GpEvent(uint64_t i, PersonFeatures& pf) const {
+  const auto& E = t_.events();
+  std::vector<double>& f = pf.f;
+  const int32_t s = E.start_day[i];
+  const bool in_lb = s >= lb_ && s < d_;
+  const bool in_out = s >= d_ && s < fe_;
+  const int8_t g = cls_.gp[E.code[i]];
+  if (g == kGpOther) return;
+  if (s >= d_) {
+    if (in_out) {
+      pf.cost += g == kGpConsult ? c_gp_ : g == kGpPhone ? c_phone_ : g == kGpHome ? c_home_ : 0;
+    }
+    return;
+  }
+  if (g >= 0 && g < 13) f[kHypertension + g] = 1;
+  if (g == kGpFalls && in_lb) f[kFallsCoded] += 1;
+  if (g == kGpIncontinence) f[kIncontinence] = 1;
+  if (g == kGpMobility) f[kImpairedMobility] = 1;
+  if (g == kGpMalnutrition) f[kMalnutrition] = 1;
+  if (g == kGpMemory) f[kMemoryImpairment] = 1;
+  if (g == kGpFrailty && s >= pf.frailty_day) {
+    double x = 0;
+    if (ParseDecimal(pool_.Get(static_cast<uint32_t>(gpa_.Value(a_.gp_value, E.attr_row[i]))),
+                     &x)) {
+      f[kFrailtyScore] = x;
+      pf.frailty_day = s;
+    }
+  }
+  if (in_lb && (g == kGpConsult || g == kGpPhone || g == kGpHome)) f[kGpContacts] += 1;
+  if (in_lb && g == kGpHome) f[kGpHomeVisits] += 1;
+}
+
+void CohortBuilder::ApcEpisode(uint64_t i, PersonFeatures& pf) const {
+  const auto& E = t_.events();
+  std::vector<double>& f = pf.f;
+  const int32_t s = E.start_day[i];
+  const int32_t e = E.end_day[i];
+  const uint32_t detail = E.detail[i];
+  const uint32_t row = E.attr_row[i];
+  const int32_t epi = apc_.Value(a_.apc_episode_number, row);
+  const int32_t adm = apc_.Value(a_.apc_admission_date, row);
+  const bool em = cls_.emergency[detail];
+  if (s < d_ && em && adm >= lb_ && adm < d_) {
+    const int32_t end = e == kNoDate ? d_ : std::min(e, d_);
+    f[kEmergencyBedDays] += std::max(0, end - s);
+  }
+  if (s < d_ && adm != kNoDate && adm < d_) {
+    const int32_t dis = apc_.Value(a_.apc_discharge_date, row);
+    if (dis != kNoDate && dis >= lb_ && dis < d_ &&
+        cls_.has_text[static_cast<uint32_t>(apc_.Value(a_.apc_delay_reason, row))]) {
+      f[kDelayedDischarges] += 1;
+    }
+  }
+  if (epi != 1 || adm == kNoDate) return;
+  if (adm >= lb_ && adm < d_) {
+    if (em) {
+      f[kEmergencyAdmissions] += 1;
+      if (cls_.fall_cause[static_cast<uint32_t>(apc_.Value(a_.apc_cause, row))])
+        f[kFallAdmissions] += 1;
+    }
+    if (cls_.elective[detail]) f[kElectiveAdmissions] += 1;
+  }
+  if (em && adm >= lb2_ && adm < d_) pf.last_emergency = std::max(pf.last_emergency, adm);
+  if (adm < d_ || adm >= fe_) return;
+  pf.any_adm = true;
+  if (em) {
+    pf.emergency = true;
+    ++pf.emergency_count;
+  }
+  // Cost per spell, plus excess bed days beyond 5 for non-elective spells.
+  const std::string_view classpat =
+      pool_.Get(static_cast<uint32_t>(apc_.Value(a_.apc_classpat, row)));
+  if (cls_.elective[detail]) {
+    pf.cost += classpat == "1" ? c_el_ : c_dc_;
+  } else if (classpat == "3" || classpat == "4") {
+    pf.cost += c_dc_;
+  } else {
+    pf.cost += c_ne_;
+    const int32_t dis = apc_.Value(a_.apc_discharge_date, row);
+    if (dis != kNoDate) pf.cost += c_xbd_ * std::max(0, std::min(dis, fe_) - adm - 5);
+  }
+}
+
+void CohortBuilder::SocialCareEvent(uint64_t i, PersonFeatures& pf) const {
+  const auto& E = t_.events();
+  std::vector<double>& f = pf.f;
+  const int32_t s = E.start_day[i];
+  const uint32_t code = E.code[i];
+  if (cls_.request_or_assessment[code]) {
+    if (s >= lb_ && s < d_) f[kSocialCareAssessments] += 1;
+    if (s >= d_ && s < fe_) pf.cost += c_assess_;
+    return;
+  }
+  if (!cls_.service_event[code]) return;
+  const int8_t sv = cls_.service[E.detail[i]];
+  if (sv < 0) return;
+  const int32_t end = E.end_day[i] == kNoDate ? INT32_MAX : E.end_day[i];
+  if (sv == 0 && s <= d_ && end > d_) f[kCareHome] = 1;
+  if (s < d_ && end >= lb_) {
+    if (sv == 1) f[kHomeCare] = 1;
+    if (sv == 2) f[kReablement] = 1;
+    if (sv == 3) f[kDirectPaymentOrDayCare] = 1;
+    if (sv == 4) f[kRespite] = 1;
+  }
+  // Next-year cost: the service's weekly cost (its own, else the unit cost) for the weeks it
+  // overlaps the outcome year.
+  const int32_t from = std::max(s, d_), to = std::min(end, fe_);
+  if (to > from) {
+    double weekly = c_week_[sv];
+    double x = 0;
+    if (ParseDecimal(pool_.Get(static_cast<uint32_t>(sca_.Value(a_.sc_weekly_cost, E.attr_row[i]))),
+                     &x)) {
+      weekly = x;
+    }
+    pf.cost += weekly * (to - from) / 7.0;
+  }
+}
+
+// A&E, outpatient, community and mental health contacts.
+void CohortBuilder::OtherEvent(uint64_t i, PersonFeatures& pf) const {
+  const auto& E = t_.events();
+  std::vector<double>& f = pf.f;
+  const int32_t s = E.start_day[i];
+  const uint32_t code = E.code[i];
+  const uint32_t detail = E.detail[i];
+  const bool in_lb = s >= lb_ && s < d_;
+  const bool in_out = s >= d_ && s < fe_;
+  switch (E.source[i]) {
+    case Source::kAeAttendance:
+      if (in_lb) {
+        f[kAeAttendances] += 1;
+        if (cls_.fall_complaint[code]) f[kAeFalls] += 1;
+      } else if (in_out) {
+        pf.cost += c_ae_;
+      }
+      break;
+    case Source::kOpAppointment:
+      if (in_lb) {
+        if (cls_.attended[detail]) f[kOutpatientAttendances] += 1;
+        if (cls_.dna[detail]) f[kOutpatientDna] += 1;
+      } else if (in_out && cls_.attended[detail]) {
+        pf.cost += c_op_;
+      }
+      break;
+    case Source::kCommunityContact:
+      if (in_lb) f[kCommunityContacts] += 1;
+      if (in_out) pf.cost += c_comm_;
+      break;
+    case Source::kMhContact:
+      if (in_lb) {
+        f[kMentalHealthContacts] += 1;
+        if (cls_.mh_crisis[code]) f[kCrisisContacts] += 1;
+      }
+      if (in_out && cls_.attended[detail]) pf.cost += c_mh_;
+      break;
+    default:  // registrations, plans and saved strata are never features
+      break;
+  }
+}
+
+// Person p's row: the features that need every event (LTC count, capped admissions, days
+// since the last emergency) and the outcomes.
+void CohortBuilder::AddPerson(timeline::PersonIndex p, std::string_view practice,
+                              PersonFeatures& pf, Cohort& c) const {
+  const auto& P = t_.persons();
+  std::vector<double>& f = pf.f;
+  int ltc = 0;
+  for (int k = 0; k < 13; ++k) ltc += f[kHypertension + k] > 0;
+  f[kLtcCount] = ltc;
+  f[kEmergencyAdmissions] = std::min(3.0, f[kEmergencyAdmissions]);
+  f[kDaysSinceEmergency] = pf.last_emergency == INT32_MIN ? 2 * kYear : d_ - pf.last_emergency;
+  c.person.push_back(p);
+  c.practice.emplace_back(practice);
+  for (double v : f) c.x.push_back(static_cast<float>(v));
+  c.emergency.push_back(pf.emergency);
+  c.any_admission.push_back(pf.any_adm);
+  c.emergency_count.push_back(pf.emergency_count);
+  c.cost.push_back(pf.cost);
+  c.died.push_back(P.death_day[p] != kNoDate && P.death_day[p] >= d_ && P.death_day[p] < fe_);
+}
+
+Cohort CohortBuilder::Build() {
+  const auto& P = t_.persons();
+  const auto& E = t_.events();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Cohort c;
+  c.index_date = index_date_;
+  PersonFeatures pf;
+  pf.f.resize(kFeatureCount);
+  for (timeline::PersonIndex p = 0; p < t_.person_count(); ++p) {
+    if (!P.in_pds[p] || P.birth_day[p] == kNoDate || P.birth_day[p] >= d_) continue;
+    if (P.death_day[p] != kNoDate && P.death_day[p] < d_) continue;
+    auto [first, last] = t_.EventRange(p);
+    const std::string_view practice = PracticeOnIndexDate(first, last);
+    if (practice.empty()) continue;
+    std::fill(pf.f.begin(), pf.f.end(), 0.0);
+    pf.frailty_day = pf.last_emergency = INT32_MIN;
+    pf.emergency = pf.any_adm = false;
+    pf.emergency_count = 0;
+    pf.cost = 0;
+    std::vector<double>& f = pf.f;
+    f[kAge] = Date::FromDaysSinceEpoch(P.birth_day[p]).AgeOn(index_date_);
+    f[kMale] = P.sex[p] == 1;
+    f[kImdDecile] = nan;
+    if (auto it = inputs_.imd_decile_by_lsoa.find(std::string(pool_.Get(P.lsoa[p])));
+        it != inputs_.imd_decile_by_lsoa.end()) {
+      f[kImdDecile] = it->second;
+    }
+    f[kFrailtyScore] = nan;
+    for (uint64_t i = first; i < last; ++i) {
+      switch (E.source[i]) {
+        case Source::kGpEvent:
+          GpEvent(i, pf);
+          break;
+        case Source::kApcEpisode:
+          ApcEpisode(i, pf);
+          break;
+        case Source::kSocialCareEvent:
+          SocialCareEvent(i, pf);
+          break;
+        default:
+          OtherEvent(i, pf);
+          break;
+      }
+    }
+    AddPerson(p, practice, pf, c);
+  }
+  // Top 5% by next-year cost (people with zero cost never count).
+  c.top_cost.assign(c.rows(), 0);
+  if (c.rows() > 0) {
+    std::vector<double> sorted = c.cost;
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    const size_t k = std::max<size_t>(1, static_cast<size_t>(std::ceil(0.05 * sorted.size())));
+    const double threshold = sorted[k - 1];
+    for (size_t i = 0; i < c.rows(); ++i) c.top_cost[i] = c.cost[i] >= threshold && c.cost[i] > 0;
+  }
+  return c;
+}
+
+}  // namespace
+
 StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inputs,
                              Date index_date) {
   Attrs a{};
@@ -222,224 +555,7 @@ StatusOr<Cohort> BuildCohort(const timeline::Timeline& t, const RiskInputs& inpu
           "(use risk::RiskTimelineOptions())");
     }
   }
-  const timeline::StringPool& pool = t.strings();
-  const CodeClasses cls = Classify(pool);
-  const auto& P = t.persons();
-  const auto& E = t.events();
-  const int32_t d = index_date.days_since_epoch();
-  const int32_t lb = d - kYear, lb2 = d - 2 * kYear, fe = d + kYear;  // windows
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-
-  // Unit costs.
-  const double c_gp = inputs.Cost("gp_consultation"), c_phone = inputs.Cost("gp_telephone"),
-               c_home = inputs.Cost("gp_home_visit"), c_ae = inputs.Cost("ae_attendance"),
-               c_op = inputs.Cost("op_attendance"), c_el = inputs.Cost("apc_elective_spell"),
-               c_dc = inputs.Cost("apc_day_case"), c_ne = inputs.Cost("apc_non_elective_spell"),
-               c_xbd = inputs.Cost("apc_excess_bed_day"), c_comm = inputs.Cost("community_contact"),
-               c_mh = inputs.Cost("mh_contact"), c_assess = inputs.Cost("assessment");
-  const double c_week[5] = {inputs.Cost("residential_care_week"), inputs.Cost("home_care_week"),
-                            inputs.Cost("reablement_week"), inputs.Cost("direct_payment_week"),
-                            inputs.Cost("respite_week")};
-
-  Cohort c;
-  c.index_date = index_date;
-  std::vector<double> f(kFeatureCount);
-  for (timeline::PersonIndex p = 0; p < t.person_count(); ++p) {
-    if (!P.in_pds[p] || P.birth_day[p] == kNoDate || P.birth_day[p] >= d) continue;
-    if (P.death_day[p] != kNoDate && P.death_day[p] < d) continue;
-    auto [first, last] = t.EventRange(p);
-    // Registered on the index date?
-    std::string_view practice;
-    for (uint64_t i = first; i < last; ++i) {
-      if (E.source[i] != Source::kGpRegistration) continue;
-      if (E.start_day[i] <= d && (E.end_day[i] == kNoDate || E.end_day[i] > d)) {
-        practice = pool.Get(E.code[i]);
-      }
-    }
-    if (practice.empty()) continue;
-
-    std::fill(f.begin(), f.end(), 0.0);
-    const Date birth = Date::FromDaysSinceEpoch(P.birth_day[p]);
-    f[kAge] = birth.AgeOn(index_date);
-    f[kMale] = P.sex[p] == 1;
-    f[kImdDecile] = nan;
-    if (auto it = inputs.imd_decile_by_lsoa.find(std::string(pool.Get(P.lsoa[p])));
-        it != inputs.imd_decile_by_lsoa.end()) {
-      f[kImdDecile] = it->second;
-    }
-    f[kFrailtyScore] = nan;
-    int32_t frailty_day = INT32_MIN;
-    int32_t last_emergency = INT32_MIN;
-    bool emergency = false, any_adm = false;
-    int emergency_count = 0;
-    double cost = 0;
-    for (uint64_t i = first; i < last; ++i) {
-      const int32_t s = E.start_day[i];
-      const int32_t e = E.end_day[i];
-      const uint32_t code = E.code[i];
-      const uint32_t detail = E.detail[i];
-      const bool in_lb = s >= lb && s < d;
-      const bool in_out = s >= d && s < fe;
-      switch (E.source[i]) {
-        case Source::kGpEvent: {
-          const int8_t g = cls.gp[code];
-          if (g == kGpOther) break;
-          if (s < d) {
-            if (g >= 0 && g < 13) f[kHypertension + g] = 1;
-            if (g == kGpFalls && in_lb) f[kFallsCoded] += 1;
-            if (g == kGpIncontinence) f[kIncontinence] = 1;
-            if (g == kGpMobility) f[kImpairedMobility] = 1;
-            if (g == kGpMalnutrition) f[kMalnutrition] = 1;
-            if (g == kGpMemory) f[kMemoryImpairment] = 1;
-            if (g == kGpFrailty && s >= frailty_day) {
-              auto v = pool.Get(static_cast<uint32_t>(gpa.Value(a.gp_value, E.attr_row[i])));
-              double x = 0;
-              if (!v.empty() && std::sscanf(std::string(v).c_str(), "%lf", &x) == 1) {
-                f[kFrailtyScore] = x;
-                frailty_day = s;
-              }
-            }
-            if (in_lb && (g == kGpConsult || g == kGpPhone || g == kGpHome)) f[kGpContacts] += 1;
-            if (in_lb && g == kGpHome) f[kGpHomeVisits] += 1;
-          } else if (in_out) {
-            cost += g == kGpConsult ? c_gp : g == kGpPhone ? c_phone : g == kGpHome ? c_home : 0;
-          }
-          break;
-        }
-        case Source::kApcEpisode: {
-          const uint32_t row = E.attr_row[i];
-          const int32_t epi = apc.Value(a.apc_episode_number, row);
-          const int32_t adm = apc.Value(a.apc_admission_date, row);
-          const bool em = cls.emergency[detail];
-          if (s < d && em && adm >= lb && adm < d) {
-            const int32_t end = e == kNoDate ? d : std::min(e, d);
-            f[kEmergencyBedDays] += std::max(0, end - s);
-          }
-          if (s < d && adm != kNoDate && adm < d) {
-            const int32_t dis = apc.Value(a.apc_discharge_date, row);
-            if (dis != kNoDate && dis >= lb && dis < d &&
-                cls.has_text[static_cast<uint32_t>(apc.Value(a.apc_delay_reason, row))]) {
-              f[kDelayedDischarges] += 1;
-            }
-          }
-          if (epi != 1 || adm == kNoDate) break;
-          if (adm >= lb && adm < d) {
-            if (em) {
-              f[kEmergencyAdmissions] += 1;
-              if (cls.fall_cause[static_cast<uint32_t>(apc.Value(a.apc_cause, row))])
-                f[kFallAdmissions] += 1;
-            }
-            if (cls.elective[detail]) f[kElectiveAdmissions] += 1;
-          }
-          if (em && adm >= lb2 && adm < d) last_emergency = std::max(last_emergency, adm);
-          if (adm >= d && adm < fe) {
-            any_adm = true;
-            if (em) {
-              emergency = true;
-              ++emergency_count;
-            }
-            // Cost per spell, plus excess bed days beyond 5 for non-elective spells.
-            const std::string_view classpat =
-                pool.Get(static_cast<uint32_t>(apc.Value(a.apc_classpat, row)));
-            if (cls.elective[detail]) {
-              cost += classpat == "1" ? c_el : c_dc;
-            } else if (classpat == "3" || classpat == "4") {
-              cost += c_dc;
-            } else {
-              cost += c_ne;
-              const int32_t dis = apc.Value(a.apc_discharge_date, row);
-              if (dis != kNoDate) cost += c_xbd * std::max(0, std::min(dis, fe) - adm - 5);
-            }
-          }
-          break;
-        }
-        case Source::kAeAttendance:
-          if (in_lb) {
-            f[kAeAttendances] += 1;
-            if (cls.fall_complaint[code]) f[kAeFalls] += 1;
-          } else if (in_out) {
-            cost += c_ae;
-          }
-          break;
-        case Source::kOpAppointment:
-          if (in_lb) {
-            if (cls.attended[detail]) f[kOutpatientAttendances] += 1;
-            if (cls.dna[detail]) f[kOutpatientDna] += 1;
-          } else if (in_out && cls.attended[detail]) {
-            cost += c_op;
-          }
-          break;
-        case Source::kCommunityContact:
-          if (in_lb) f[kCommunityContacts] += 1;
-          if (in_out) cost += c_comm;
-          break;
-        case Source::kMhContact:
-          if (in_lb) {
-            f[kMentalHealthContacts] += 1;
-            if (cls.mh_crisis[code]) f[kCrisisContacts] += 1;
-          }
-          if (in_out && cls.attended[detail]) cost += c_mh;
-          break;
-        case Source::kSocialCareEvent: {
-          if (cls.request_or_assessment[code]) {
-            if (in_lb) f[kSocialCareAssessments] += 1;
-            if (in_out) cost += c_assess;
-            break;
-          }
-          if (!cls.service_event[code]) break;
-          const int8_t sv = cls.service[detail];
-          if (sv < 0) break;
-          const int32_t end = e == kNoDate ? INT32_MAX : e;
-          if (sv == 0 && s <= d && end > d) f[kCareHome] = 1;
-          if (s < d && end >= lb) {
-            if (sv == 1) f[kHomeCare] = 1;
-            if (sv == 2) f[kReablement] = 1;
-            if (sv == 3) f[kDirectPaymentOrDayCare] = 1;
-            if (sv == 4) f[kRespite] = 1;
-          }
-          // Next-year cost: the service's weekly cost (its own, else the unit cost) for the
-          // weeks it overlaps the outcome year.
-          const int32_t from = std::max(s, d), to = std::min(end, fe);
-          if (to > from) {
-            double weekly = c_week[sv];
-            auto v = pool.Get(static_cast<uint32_t>(sca.Value(a.sc_weekly_cost, E.attr_row[i])));
-            double x = 0;
-            if (!v.empty() && std::sscanf(std::string(v).c_str(), "%lf", &x) == 1) weekly = x;
-            cost += weekly * (to - from) / 7.0;
-          }
-          break;
-        }
-        case Source::kGpRegistration:
-        case Source::kCarePlan:  // plans and saved strata are never features
-        case Source::kRiskStratum:
-          break;
-      }
-    }
-    int ltc = 0;
-    for (int k = 0; k < 13; ++k) ltc += f[kHypertension + k] > 0;
-    f[kLtcCount] = ltc;
-    f[kEmergencyAdmissions] = std::min(3.0, f[kEmergencyAdmissions]);
-    f[kDaysSinceEmergency] = last_emergency == INT32_MIN ? 2 * kYear : d - last_emergency;
-
-    c.person.push_back(p);
-    c.practice.emplace_back(practice);
-    for (double v : f) c.x.push_back(static_cast<float>(v));
-    c.emergency.push_back(emergency);
-    c.any_admission.push_back(any_adm);
-    c.emergency_count.push_back(emergency_count);
-    c.cost.push_back(cost);
-    c.died.push_back(P.death_day[p] != kNoDate && P.death_day[p] >= d && P.death_day[p] < fe);
-  }
-  // Top 5% by next-year cost (people with zero cost never count).
-  c.top_cost.assign(c.rows(), 0);
-  if (c.rows() > 0) {
-    std::vector<double> sorted = c.cost;
-    std::sort(sorted.begin(), sorted.end(), std::greater<>());
-    const size_t k = std::max<size_t>(1, static_cast<size_t>(std::ceil(0.05 * sorted.size())));
-    const double threshold = sorted[k - 1];
-    for (size_t i = 0; i < c.rows(); ++i) c.top_cost[i] = c.cost[i] >= threshold && c.cost[i] > 0;
-  }
-  return c;
+  return CohortBuilder(t, inputs, index_date, a).Build();
 }
 
 }  // namespace pioneer::risk
