@@ -875,19 +875,12 @@ struct Accumulator {
   bool have = false;
 };
 
-}  // namespace
-
-StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTableSpec& spec) {
-  PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
-  const bool skip_objecting = spec.exclude_objections && !ref_.objecting.empty();
-  const SourceIndex* indexes = nullptr;
-  if (indexed_ || skip_objecting || (spec.distinct_rows && !ref_.duplicate_rows.empty())) {
-    PIONEER_ASSIGN_OR_RETURN(indexes, Indexes());
-  }
-  const bool skip_duplicates = spec.distinct_rows && indexes != nullptr;
-  PIONEER_ASSIGN_OR_RETURN(TablePlan first_plan, CompileTable(spec, t_));
-  const auto& pool = t_.strings();
-
+// Which record columns each source's events are offered to: columns whose `where` starts with
+// a kIn guard on one field are reached through a one-byte slot per string id and a bit mask
+// (at most 64 columns per mask); the others are tried on every event of their source.
+std::array<SourceDispatch, timeline::kSourceCount> PlanDispatch(const PersonTableSpec& spec,
+                                                                const TablePlan& first_plan,
+                                                                const timeline::StringPool& pool) {
   std::array<SourceDispatch, timeline::kSourceCount> dispatch;
   for (size_t k = 0; k < spec.columns.size(); ++k) {
     const ColumnSpec& c = spec.columns[k];
@@ -947,9 +940,160 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
     }
   }
 
+  return dispatch;
+}
+
+// Offers event i (attribute row `row`) of the person in `ctx` to record column `col` of kind
+// `kind`: when its date lies in the window around `day` and it satisfies the column's
+// predicate, it is counted in `a` and its value taken by the column's rule.
+void OfferEvent(const TableColumn& col, ColumnKind kind, Ctx& ctx, uint64_t i, uint32_t row,
+                int32_t day, Accumulator& a) {
+  const auto& ev = ctx.t->events();
+  const TableColumn& c = col;
+  const AttributeTable& attrs = *col.attrs;
+  const int32_t v = col.date_is_start ? ev.start_day[i] : attrs.Value(col.date, row);
+  if (v == kNoDate) return;
+  if (col.open_end < 0) {
+    if (!InWindow(v, day, c.lo, c.hi)) return;
+  } else {  // open at some point in the window: starts by its end, ends after its start
+    if (c.hi < kUnbounded && v > static_cast<int64_t>(day) + c.hi) return;
+    const int32_t open_end = col.open_end_is_end ? ev.end_day[i] : attrs.Value(col.open_end, row);
+    if (open_end != kNoDate && c.lo > -kUnbounded && open_end <= static_cast<int64_t>(day) + c.lo) {
+      return;
+    }
+  }
+  if (!col.where_is_guard) {
+    ctx.event = i;
+    if (!Eval(col.where, ctx, row)) return;
+  }
+  ++a.count;
+  switch (kind) {
+    case ColumnKind::kFirstDate:
+    case ColumnKind::kLastDate:
+    case ColumnKind::kMinInt:
+    case ColumnKind::kMaxInt: {
+      const int32_t x = attrs.Value(col.value, row);
+      if (x == kNoDate) break;  // == kNoValue: no value
+      const bool lowest = kind == ColumnKind::kFirstDate || kind == ColumnKind::kMinInt;
+      if (!a.have || (lowest ? x < a.best : x > a.best)) a.best = x;
+      a.have = true;
+      break;
+    }
+    case ColumnKind::kSumInt: {
+      const int32_t x = attrs.Value(col.value, row);
+      if (x != kNoValue) a.sum += x;
+      break;
+    }
+    case ColumnKind::kSumDays: {
+      const int32_t start = attrs.Value(col.value, row);
+      const int32_t end = attrs.Value(col.end, row);
+      if (start == kNoDate) break;
+      const bool open_window = c.hi >= kUnbounded;
+      if (end == kNoDate && open_window) break;
+      const int64_t window_end = static_cast<int64_t>(day) + c.hi + 1;
+      int64_t stop = end == kNoDate ? window_end : end;
+      if (!open_window) stop = std::min(stop, window_end);
+      a.sum += std::max<int64_t>(0, stop - start);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// One person's cells: person columns from the timeline and the reference data, record columns
+// from their accumulators (events [b, e) are the person's).
+void WriteCells(const PersonTableSpec& spec, const std::vector<Accumulator>& acc,
+                const timeline::Timeline& t, const ReferenceData& ref, timeline::PersonIndex person,
+                uint64_t b, uint64_t e, int32_t day, int64_t* value, uint8_t* null) {
+  const auto& ev = t.events();
+  const auto& pc = t.persons();
+  const auto& pool = t.strings();
+  for (size_t k = 0; k < spec.columns.size(); ++k) {
+    const ColumnSpec& c = spec.columns[k];
+    const Accumulator& a = acc[k];
+    switch (c.kind) {
+      case ColumnKind::kAge: {
+        const int age = AgeYears(pc.birth_day[person], day);
+        if (age < 0) {
+          null[k] = 1;
+        } else {
+          value[k] = age;
+        }
+        break;
+      }
+      case ColumnKind::kSex:
+        if (pc.in_pds[person]) {
+          value[k] = pc.sex[person];
+        } else {
+          null[k] = 1;
+        }
+        break;
+      case ColumnKind::kPractice: {
+        // kPracticeAtEvent's rule on the index date (as Visit's practice_at): events are
+        // ordered by start day, so the first registration starting after D ends the search.
+        uint32_t practice = pc.practice[person];
+        for (uint64_t i = b; i < e; ++i) {
+          if (ev.source[i] != Source::kGpRegistration) continue;
+          if (ev.start_day[i] > day) break;
+          if (ev.end_day[i] != kNoDate && ev.end_day[i] < day) continue;
+          practice = ev.code[i];
+        }
+        if (pool.Get(practice).empty()) {
+          null[k] = 1;
+        } else {
+          value[k] = practice;
+        }
+        break;
+      }
+      case ColumnKind::kImdDecile: {
+        const std::string_view lsoa = pool.Get(pc.lsoa[person]);
+        const auto it = lsoa.empty() ? ref.lsoa_imd.end() : ref.lsoa_imd.find(std::string(lsoa));
+        if (it == ref.lsoa_imd.end()) {
+          null[k] = 1;
+        } else {
+          value[k] = it->second;
+        }
+        break;
+      }
+      case ColumnKind::kExists:
+        value[k] = a.count > 0;
+        break;
+      case ColumnKind::kCount:
+        value[k] = a.count;
+        break;
+      case ColumnKind::kSumInt:
+      case ColumnKind::kSumDays:
+        value[k] = a.sum;
+        break;
+      default:
+        if (a.have) {
+          value[k] = a.best;
+        } else {
+          null[k] = 1;
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTableSpec& spec) {
+  PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
+  const bool skip_objecting = spec.exclude_objections && !ref_.objecting.empty();
+  const SourceIndex* indexes = nullptr;
+  if (indexed_ || skip_objecting || (spec.distinct_rows && !ref_.duplicate_rows.empty())) {
+    PIONEER_ASSIGN_OR_RETURN(indexes, Indexes());
+  }
+  const bool skip_duplicates = spec.distinct_rows && indexes != nullptr;
+  PIONEER_ASSIGN_OR_RETURN(TablePlan first_plan, CompileTable(spec, t_));
+  const auto& pool = t_.strings();
+
+  const std::array<SourceDispatch, timeline::kSourceCount> dispatch =
+      PlanDispatch(spec, first_plan, pool);
   const int32_t day = spec.index_date.days_since_epoch();
   const auto& ev = t_.events();
-  const auto& pc = t_.persons();
   // Workers fill person-indexed cells (people in timeline order, so each person's events are
   // read where they lie); the rows are then gathered in NHS Number order.
   const size_t people = t_.person_count(), ncols = spec.columns.size();
@@ -991,62 +1135,8 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
       int64_t* value = cells.data() + person * ncols;
       uint8_t* null = result.null.data() + person * ncols;
 
-      // Offers event i (attribute row `row`) to record column k.
       auto offer = [&](size_t k, uint64_t i, uint32_t row) {
-        const TableColumn& c = plan->columns[k];
-        const TableColumn& col = c;
-        const AttributeTable& attrs = *col.attrs;
-        const int32_t v = col.date_is_start ? ev.start_day[i] : attrs.Value(col.date, row);
-        if (v == kNoDate) return;
-        if (col.open_end < 0) {
-          if (!InWindow(v, day, c.lo, c.hi)) return;
-        } else {  // open at some point in the window: starts by its end, ends after its start
-          if (c.hi < kUnbounded && v > static_cast<int64_t>(day) + c.hi) return;
-          const int32_t open_end =
-              col.open_end_is_end ? ev.end_day[i] : attrs.Value(col.open_end, row);
-          if (open_end != kNoDate && c.lo > -kUnbounded &&
-              open_end <= static_cast<int64_t>(day) + c.lo) {
-            return;
-          }
-        }
-        if (!col.where_is_guard) {
-          ctx.event = i;
-          if (!Eval(col.where, ctx, row)) return;
-        }
-        Accumulator& a = acc[k];
-        ++a.count;
-        switch (c.kind) {
-          case ColumnKind::kFirstDate:
-          case ColumnKind::kLastDate:
-          case ColumnKind::kMinInt:
-          case ColumnKind::kMaxInt: {
-            const int32_t x = attrs.Value(col.value, row);
-            if (x == kNoDate) break;  // == kNoValue: no value
-            const bool lowest = c.kind == ColumnKind::kFirstDate || c.kind == ColumnKind::kMinInt;
-            if (!a.have || (lowest ? x < a.best : x > a.best)) a.best = x;
-            a.have = true;
-            break;
-          }
-          case ColumnKind::kSumInt: {
-            const int32_t x = attrs.Value(col.value, row);
-            if (x != kNoValue) a.sum += x;
-            break;
-          }
-          case ColumnKind::kSumDays: {
-            const int32_t start = attrs.Value(col.value, row);
-            const int32_t end = attrs.Value(col.end, row);
-            if (start == kNoDate) break;
-            const bool open_window = c.hi >= kUnbounded;
-            if (end == kNoDate && open_window) break;
-            const int64_t window_end = static_cast<int64_t>(day) + c.hi + 1;
-            int64_t stop = end == kNoDate ? window_end : end;
-            if (!open_window) stop = std::min(stop, window_end);
-            a.sum += std::max<int64_t>(0, stop - start);
-            break;
-          }
-          default:
-            break;
-        }
+        OfferEvent(plan->columns[k], spec.columns[k].kind, ctx, i, row, day, acc[k]);
       };
       for (uint64_t i = b; i < e; ++i) {
         const int s = static_cast<int>(ev.source[i]);
@@ -1069,73 +1159,7 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
         }
       }
 
-      for (size_t k = 0; k < spec.columns.size(); ++k) {
-        const ColumnSpec& c = spec.columns[k];
-        const Accumulator& a = acc[k];
-        switch (c.kind) {
-          case ColumnKind::kAge: {
-            const int age = AgeYears(pc.birth_day[person], day);
-            if (age < 0) {
-              null[k] = 1;
-            } else {
-              value[k] = age;
-            }
-            break;
-          }
-          case ColumnKind::kSex:
-            if (pc.in_pds[person]) {
-              value[k] = pc.sex[person];
-            } else {
-              null[k] = 1;
-            }
-            break;
-          case ColumnKind::kPractice: {
-            // kPracticeAtEvent's rule on the index date (as Visit's practice_at): events are
-            // ordered by start day, so the first registration starting after D ends the search.
-            uint32_t practice = pc.practice[person];
-            for (uint64_t i = b; i < e; ++i) {
-              if (ev.source[i] != Source::kGpRegistration) continue;
-              if (ev.start_day[i] > day) break;
-              if (ev.end_day[i] != kNoDate && ev.end_day[i] < day) continue;
-              practice = ev.code[i];
-            }
-            if (pool.Get(practice).empty()) {
-              null[k] = 1;
-            } else {
-              value[k] = practice;
-            }
-            break;
-          }
-          case ColumnKind::kImdDecile: {
-            const std::string_view lsoa = pool.Get(pc.lsoa[person]);
-            const auto it =
-                lsoa.empty() ? ref_.lsoa_imd.end() : ref_.lsoa_imd.find(std::string(lsoa));
-            if (it == ref_.lsoa_imd.end()) {
-              null[k] = 1;
-            } else {
-              value[k] = it->second;
-            }
-            break;
-          }
-          case ColumnKind::kExists:
-            value[k] = a.count > 0;
-            break;
-          case ColumnKind::kCount:
-            value[k] = a.count;
-            break;
-          case ColumnKind::kSumInt:
-          case ColumnKind::kSumDays:
-            value[k] = a.sum;
-            break;
-          default:
-            if (a.have) {
-              value[k] = a.best;
-            } else {
-              null[k] = 1;
-            }
-            break;
-        }
-      }
+      WriteCells(spec, acc, t_, ref_, person, b, e, day, value, null);
     }
   };
   ParallelFor(tasks, threads, build);
