@@ -86,6 +86,72 @@ std::string Aggregate(const store::SqlDialect& sd, const ColumnSpec& c, int32_t 
 
 }  // namespace
 
+namespace {
+
+// The WHERE clause of a record column's CTE: the person's placed records of c.source whose
+// date lies in the window around `day` (or, with open_end_field, that are open during it) and
+// satisfy c.where; `tables` gains the tables the predicate reads.
+std::string RecordColumnWhere(const store::SqlDialect& sd, const ColumnSpec& c, int32_t day,
+                              bool distinct_rows, const HasTable& has,
+                              std::set<std::string>* tables) {
+  const std::string date = DateCol("a", c.date_field);
+  std::string where = fmt::format("a._pkey IS NOT NULL AND {} IS NOT NULL", date);
+  if (!EventStart(c.source).empty()) {
+    where += fmt::format(" AND {} IS NOT NULL", DateCol("a", EventStart(c.source)));
+  }
+  if (c.open_end_field.empty()) {
+    if (c.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", date, Iso(int64_t{day} + c.lo));
+    if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
+  } else {  // open at some point in the window
+    if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
+    if (c.lo > -kUnbounded) {
+      const std::string end = DateCol("a", c.open_end_field);
+      where += fmt::format(" AND ({0} IS NULL OR {0} > {1})", end, Iso(int64_t{day} + c.lo));
+    }
+  }
+  where +=
+      " AND (" + sql_internal::RenderRecordPredicate(sd, c.where, "a", c.source, has, tables) + ")";
+  if (distinct_rows) where += DistinctRows(sd, c.source);
+  return where;
+}
+
+// Runs the statement and reads its rows: the NHS Number, then one value per column.
+StatusOr<PersonTable> ReadPersonTable(store::Store& store, const std::string& sql,
+                                      const PersonTableSpec& spec) {
+  PersonTable out;
+  for (const auto& c : spec.columns)
+    out.columns.push_back({c.name, ColumnType(c.kind), {}, {}, {}});
+  Status parse = OkStatus();
+  Status st = store.Query(sql, {}, [&](const store::RowView& r) {
+    out.nhs_number.emplace_back(r.Text(0));
+    for (size_t k = 0; k < out.columns.size(); ++k) {
+      PersonColumn& o = out.columns[k];
+      const int i = static_cast<int>(k) + 1;
+      if (r.IsNull(i)) {
+        AppendNull(o);
+      } else if (o.type == ValueType::kText) {
+        AppendText(o, std::string(r.Text(i)));
+      } else if (o.type == ValueType::kDate) {
+        auto d = Date::ParseIso(r.Text(i));
+        if (!d) {
+          parse =
+              InvalidArgumentError("person table: column " + o.name + " holds a malformed date");
+          AppendNull(o);
+        } else {
+          AppendInt(o, d->days_since_epoch());
+        }
+      } else {
+        AppendInt(o, r.Int(i));
+      }
+    }
+  });
+  PIONEER_RETURN_IF_ERROR(st);
+  PIONEER_RETURN_IF_ERROR(parse);
+  return out;
+}
+
+}  // namespace
+
 StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
   PIONEER_RETURN_IF_ERROR(ValidatePersonTableSpec(spec));
   HasTable has = [this](const std::string& t) { return store_.HasTable(t); };
@@ -188,24 +254,7 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
       continue;
     }
     tables.insert(c.source);
-    const std::string date = DateCol("a", c.date_field);
-    std::string where = fmt::format("a._pkey IS NOT NULL AND {} IS NOT NULL", date);
-    if (!EventStart(c.source).empty()) {
-      where += fmt::format(" AND {} IS NOT NULL", DateCol("a", EventStart(c.source)));
-    }
-    if (c.open_end_field.empty()) {
-      if (c.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", date, Iso(int64_t{day} + c.lo));
-      if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
-    } else {  // open at some point in the window
-      if (c.hi < kUnbounded) where += fmt::format(" AND {} <= {}", date, Iso(int64_t{day} + c.hi));
-      if (c.lo > -kUnbounded) {
-        const std::string end = DateCol("a", c.open_end_field);
-        where += fmt::format(" AND ({0} IS NULL OR {0} > {1})", end, Iso(int64_t{day} + c.lo));
-      }
-    }
-    where += " AND (" +
-             sql_internal::RenderRecordPredicate(sd, c.where, "a", c.source, has, &tables) + ")";
-    if (spec.distinct_rows) where += DistinctRows(sd, c.source);
+    const std::string where = RecordColumnWhere(sd, c, day, spec.distinct_rows, has, &tables);
     ctes += fmt::format(
         ", {} AS MATERIALIZED (SELECT CAST(a._pkey AS TEXT) AS k, {} AS v FROM \"v_{}\" a CROSS "
         "JOIN periods p{} "
@@ -231,36 +280,7 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
       "LEFT JOIN person ps ON ps.nhs_number = pop._pkey{8} ORDER BY pop._pkey",
       Iso(day), Iso(int64_t{day} + 1), views, person, everyone, pop, ctes, select, joins);
 
-  PersonTable out;
-  for (const auto& c : spec.columns)
-    out.columns.push_back({c.name, ColumnType(c.kind), {}, {}, {}});
-  Status parse = OkStatus();
-  Status st = store_.Query(sql, {}, [&](const store::RowView& r) {
-    out.nhs_number.emplace_back(r.Text(0));
-    for (size_t k = 0; k < out.columns.size(); ++k) {
-      PersonColumn& o = out.columns[k];
-      const int i = static_cast<int>(k) + 1;
-      if (r.IsNull(i)) {
-        AppendNull(o);
-      } else if (o.type == ValueType::kText) {
-        AppendText(o, std::string(r.Text(i)));
-      } else if (o.type == ValueType::kDate) {
-        auto d = Date::ParseIso(r.Text(i));
-        if (!d) {
-          parse =
-              InvalidArgumentError("person table: column " + o.name + " holds a malformed date");
-          AppendNull(o);
-        } else {
-          AppendInt(o, d->days_since_epoch());
-        }
-      } else {
-        AppendInt(o, r.Int(i));
-      }
-    }
-  });
-  PIONEER_RETURN_IF_ERROR(st);
-  PIONEER_RETURN_IF_ERROR(parse);
-  return out;
+  return ReadPersonTable(store_, sql, spec);
 }
 
 }  // namespace pioneer::metrics
