@@ -428,6 +428,53 @@ TEST_P(PersonTableBehaviour, AgeSexAndPracticeOnTheIndexDate) {
   EXPECT_EQ(t.Find("practice")->type, metrics::ValueType::kText);
 }
 
+// ---- Per-person index dates ------------------------------------------------------------------
+
+TEST_P(PersonTableBehaviour, EachPersonMayHaveTheirOwnIndexDate) {
+  PersonTableSpec s = Spec();  // its index date (2015-04-01) is not read
+  auto on = [](int n, const char* iso) {
+    return metrics::PersonIndexDate{P(n), *Date::ParseIso(iso)};
+  };
+  s.index_dates = {on(3, "2013-01-02"), on(1, "2014-10-10"), on(2, "2015-04-02"),
+                   on(4, "2015-01-10"), on(5, "2015-01-01"), on(9, "2015-01-01")};
+  Relation year_before{
+      Relation::Kind::kStartsWithin, "apc_episodes", "admission_date", "", kIndexDate, -365, -1};
+  s.population = Expr::Exists(year_before, Emergency());
+  s.columns = {Emergencies("before", ColumnKind::kCount, -365, -1),
+               Emergencies("after", ColumnKind::kCount, 0, 365),
+               Emergencies("days_before", ColumnKind::kSumDays, -365, -1, "admission_date",
+                           "episode_end_date"),
+               ColumnSpec::Person("age", ColumnKind::kAge),
+               ColumnSpec::Person("practice", ColumnKind::kPractice)};
+  PersonTable t = Run(s);
+  // Each population test reads the person's own year: P3's C0 (2013-01-01) is the day before
+  // their D; P4's D1 is on their D, not before it; P5 objected; P9 is on no record.
+  ASSERT_EQ(t.nhs_number, Keys({1, 2, 3}));
+  // P1 (D 2014-10-10): A1 (once) and A4 before; A2 and A3 after; A5 (elective, on D) neither.
+  EXPECT_EQ(Value(t, "before", 1), 2);
+  EXPECT_EQ(Value(t, "after", 1), 2);
+  EXPECT_EQ(Value(t, "before", 2), 1);
+  EXPECT_EQ(Value(t, "after", 2), 0);
+  EXPECT_EQ(Value(t, "before", 3), 1);
+  EXPECT_EQ(Value(t, "after", 3), 0);
+  // Days before D: A1 4 + A4 2; P2's open B1 from 2014-12-01 to their D, 2015-04-02: 122.
+  EXPECT_EQ(Value(t, "days_before", 1), 6);
+  EXPECT_EQ(Value(t, "days_before", 2), 122);
+  EXPECT_EQ(Value(t, "days_before", 3), 1);
+  EXPECT_EQ(Value(t, "age", 1), 74);
+  EXPECT_EQ(Value(t, "age", 2), 65);  // birthday on D
+  EXPECT_EQ(Value(t, "age", 3), 83);
+  // P2 moved practice the day before their D.
+  EXPECT_EQ(Text(t, "practice", 2), "Z00002");
+  EXPECT_EQ(Text(t, "practice", 1), "Z00001");
+  EXPECT_EQ(Text(t, "practice", 3), "Z00003");
+
+  s.index_dates.push_back(on(1, "2015-01-01"));
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // listed twice
+  s.index_dates = {{"12345", *Date::ParseIso("2015-01-01")}};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // not ten digits
+}
+
 TEST_P(PersonTableBehaviour, InvalidSpecsAreRefusedByName) {
   PersonTableSpec s = Spec();
   s.columns = {Emergencies("x", ColumnKind::kCount, -1, -365)};
