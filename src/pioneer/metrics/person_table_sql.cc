@@ -138,6 +138,19 @@ std::string RecordColumnWhere(const store::SqlDialect& sd, const ColumnSpec& c, 
   return where;
 }
 
+// Record columns joined to the population together (the values' SELECT list and the joins of
+// their CTEs), at most kColumnsPerPart of them: SQLite joins at most 64 tables in a SELECT.
+struct Part {
+  std::string select, joins;
+};
+constexpr size_t kColumnsPerPart = 48;
+
+// The part the n-th record column (from 0) goes in, started when it is the first.
+Part& PartOf(std::vector<Part>& parts, size_t n) {
+  if (n % kColumnsPerPart == 0) parts.emplace_back();
+  return parts.back();
+}
+
 // The rows of the `periods` CTE (k, idx, first_day, end_day, last_day): the index date D as
 // a period of one day, one row in all (k NULL), or one per listed person (k their number;
 // ValidatePersonTableSpec checked it is ten digits, so it is quoted as is).
@@ -229,6 +242,8 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
   }
 
   std::string ctes, select = "pop._pkey", joins;
+  std::vector<Part> parts;
+  size_t record_columns = 0;
   for (size_t k = 0; k < spec.columns.size(); ++k) {
     const ColumnSpec& c = spec.columns[k];
     switch (c.kind) {
@@ -296,8 +311,12 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
            c.kind == ColumnKind::kSumDays)
             ? fmt::format("coalesce({}.v, 0)", cte)
             : cte + ".v";
-    select += ", " + empty_value;
-    joins += fmt::format(" LEFT JOIN {0} ON {0}.k = pop._pkey", cte);
+    // SQLite joins at most 64 tables in one SELECT: record columns are joined to the
+    // population in parts of kColumnsPerPart, each a CTE with one row per person.
+    Part& part = PartOf(parts, record_columns++);
+    part.select += fmt::format(", {} AS x{}", empty_value, k);
+    part.joins += fmt::format(" LEFT JOIN {0} ON {0}.k = pop._pkey", cte);
+    select += fmt::format(", part{}.x{}", parts.size() - 1, k);
     if (!has(c.source)) {
       ctes += fmt::format(", {} AS (SELECT NULL AS k, NULL AS v WHERE 0)", cte);
       continue;
@@ -309,6 +328,12 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
         "WHERE {} GROUP BY a._pkey)",
         cte, Aggregate(sd, c, day), c.source, day.Join("a"),
         UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "", where);
+  }
+
+  for (size_t j = 0; j < parts.size(); ++j) {
+    ctes += fmt::format(", part{0} AS MATERIALIZED (SELECT pop._pkey AS _pkey{1} FROM pop{2})", j,
+                        parts[j].select, parts[j].joins);
+    joins += fmt::format(" JOIN part{0} ON part{0}._pkey = pop._pkey", j);
   }
 
   std::string views;
