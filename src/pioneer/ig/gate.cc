@@ -145,7 +145,7 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
     if (on_caseload) return R(Basis::kTeamCaseload);
   }
   careplan::PlanFilter plans_of;
-  plans_of.nhs_number = person.digits();
+  plans_of.nhs_number = person;
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store_, plans_of));
   for (const careplan::CarePlan& plan : plans) {
@@ -366,7 +366,7 @@ Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
   e.action = "break-glass";
   e.basis = "break-glass";
   e.reason = reason;
-  e.nhs_number = person.digits();
+  e.nhs_number = person;
   e.outcome = "granted";
   e.returned = fmt::format("grant:{}", grant_id);
   return Append(std::move(e));
@@ -416,7 +416,7 @@ Status Gate::Audit(PersonAccess& access) {
   e.action = access.action_;
   e.basis = BasisName(access.basis_);
   if (access.basis_ == Basis::kBreakGlass && who.grant) e.reason = who.grant->reason;
-  e.nhs_number = access.person_.digits();
+  e.nhs_number = access.person_;
   e.outcome = access.own_org_only_ ? "permitted-own-organisation-only" : "permitted";
   e.returned = access.returned_;
   return Append(std::move(e));
@@ -435,7 +435,7 @@ Status Gate::AuditOther(const Principal& who, std::string_view action, const Nhs
   AuditEntry e = EntryFor(who);
   e.action = action;
   e.basis = "none";
-  if (person) e.nhs_number = person->digits();
+  if (person) e.nhs_number = *person;
   e.outcome = outcome;
   e.returned = returned;
   return Append(std::move(e));

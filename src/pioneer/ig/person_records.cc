@@ -102,7 +102,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
 StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess& access) {
   if (access.basis() == Basis::kIgReview) return std::vector<careplan::CarePlan>();
   careplan::PlanFilter filter;
-  filter.nhs_number = access.person().digits();
+  filter.nhs_number = access.person();
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store_, filter));
   if (access.own_org_only()) {
