@@ -17,7 +17,9 @@
 #   --work DIR        folder for the generated data (default a fresh /tmp folder; never the
 #                     repository)
 #
-# Each round and binary: `synth` (seed 1), `ingest` of that area, `timeline` (the person
+# Each round and binary: `synth` (seed 1, --skip-calibration as synth_bench.sh runs it),
+# `synth_calibrated` (the same with the calibration check that reads the extracts back, as the
+# demo runs it), `ingest` of that area, `timeline` (the person
 # timeline; a build that writes the snapshot, or opens it when the build already wrote one
 # at the end of ingest), `link` (NHS Number tracing, 1 thread), `metrics --by ccg` and
 # `metrics --by practice` (every metric), and `match --dedupe` (1 thread) on the generated
@@ -89,7 +91,11 @@ run_build() {  # run_build BUILD BIN ROUND
   local build="$1" bin="$2" round="$3" dir="$WORK/$1.$3"
   rm -rf "$dir"
   mkdir -p "$dir"
-  step synth "$build" "$round" "$bin" synth --population "$N" --seed 1 --out "$dir/area"
+  step synth "$build" "$round" "$bin" synth --population "$N" --seed 1 --skip-calibration \
+    --out "$dir/area"
+  step synth_calibrated "$build" "$round" "$bin" synth --population "$N" --seed 1 \
+    --out "$dir/area_calibrated"
+  rm -rf "$dir/area_calibrated"
   step ingest "$build" "$round" "$bin" ingest --progress never --db "$dir/store.db" "$dir/area"
   step timeline "$build" "$round" "$bin" timeline --db "$dir/store.db"
   step link "$build" "$round" "$bin" link --db "$dir/store.db" --threads 1
