@@ -29,7 +29,7 @@ declare -A allowed=(
   [careplan]="base model store"
   [documents]="base model store"
   [risk]="base model formats store timeline careplan metrics"
-  [caretrak]="base model formats store timeline careplan risk"
+  [caretrak]="base model formats store timeline careplan metrics risk"
   [demo]="base model formats synth store ingest careplan link timeline analysis quality metrics plan report risk"
   [tools]="*"
 )

@@ -2,13 +2,18 @@
 //   * differential: specs with every column kind and population kind give identical tables on
 //     the fast timeline engine and the SQL engine;
 //   * risk: the risk features expressed as a person table (risk/feature_table.h) equal
-//     risk::BuildCohort's values for every cohort person, on both engines.
+//     risk::BuildCohort's values for every cohort person, on both engines;
+//   * Care Trak: the activity measures expressed as a person table with per-person index dates
+//     (caretrak/activity_table.h) equal caretrak::ActivityContext::PersonMonths, on both
+//     engines.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
 #include <set>
 
+#include "pioneer/caretrak/activity.h"
+#include "pioneer/caretrak/activity_table.h"
 #include "pioneer/metrics/fast_engine.h"
 #include "pioneer/metrics/person_table.h"
 #include "pioneer/metrics/reference_data.h"
@@ -228,6 +233,58 @@ TEST_F(PersonTableSynthetic, RiskFeaturesEqualBuildCohort) {
     for (risk::Feature f : risk::TableFeatures()) {
       if (rare.count(f)) continue;
       EXPECT_GT(nonzero[f], 0) << "feature " << risk::FeatureSpecs()[f].name << " never non-zero";
+    }
+  }
+}
+
+TEST_F(PersonTableSynthetic, CareTrakActivityEqualsPersonMonths) {
+  // Every second person on the timeline, each at their own index date spread over two years.
+  const PersonTableSpec probe = caretrak::ActivityTableSpec({{"9999999999", kIndex}}, 12, 12);
+  const timeline::Timeline t = Timeline({probe});
+  std::vector<metrics::PersonIndexDate> dates;
+  std::vector<timeline::PersonIndex> people;
+  for (timeline::PersonIndex p = 0; p < t.person_count(); p += 2) {
+    const int32_t day = kIndex.days_since_epoch() - 365 + static_cast<int32_t>((p * 37) % 730);
+    dates.push_back({std::string(t.persons().nhs_number[p]), Date::FromDaysSinceEpoch(day)});
+    people.push_back(p);
+  }
+  const int kLookback = 12, kFollowup = 12, kMonths = kLookback + kFollowup;
+  const PersonTableSpec spec = caretrak::ActivityTableSpec(dates, kLookback, kFollowup);
+  auto inputs = risk::LoadRiskInputs(*store_);
+  ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
+  auto activity = caretrak::ActivityContext::Create(t, *inputs);
+  ASSERT_TRUE(activity.ok()) << activity.status().ToString();
+  auto ref = metrics::LoadReferenceData(*store_);
+  ASSERT_TRUE(ref.ok()) << ref.status().ToString();
+  metrics::FastEngine fast(t, *ref);
+  metrics::SqlEngine sql(*store_);
+  for (metrics::PersonTableEngine* engine : std::vector<metrics::PersonTableEngine*>{&fast, &sql}) {
+    const std::string name = engine == &fast ? "fast" : "sql";
+    auto table = engine->BuildPersonTable(spec);
+    ASSERT_TRUE(table.ok()) << name << ": " << table.status().ToString();
+    ASSERT_EQ(table->rows(), dates.size()) << name;  // everyone listed, objectors included
+    std::map<std::string_view, size_t> row_of;
+    for (size_t r = 0; r < table->rows(); ++r) row_of[table->nhs_number[r]] = r;
+    std::map<caretrak::Measure, double> total;
+    std::vector<double> values(kMonths * caretrak::kMeasureCount), exposure(kMonths);
+    for (size_t i = 0; i < people.size(); ++i) {
+      activity->PersonMonths(people[i], dates[i].index_date.days_since_epoch(), kLookback,
+                             kFollowup, values, exposure);
+      const size_t row = row_of.at(dates[i].nhs_number);
+      for (caretrak::Measure m : caretrak::TableMeasures()) {
+        for (int k = -kLookback; k < kFollowup; ++k) {
+          const metrics::PersonColumn* c = table->Find(caretrak::ActivityColumnName(m, k));
+          ASSERT_NE(c, nullptr);
+          const double want = values[(k + kLookback) * caretrak::kMeasureCount + m];
+          ASSERT_EQ(static_cast<double>(c->values[row]), want)
+              << name << ": " << caretrak::ActivityColumnName(m, k) << " of listed person " << i;
+          total[m] += want;
+        }
+      }
+    }
+    // An agreement on zeros proves nothing: every measure is seen.
+    for (caretrak::Measure m : caretrak::TableMeasures()) {
+      EXPECT_GT(total[m], 0) << caretrak::MeasureSpecs()[m].name << " never counted";
     }
   }
 }

@@ -496,6 +496,53 @@ TEST_P(PersonTableBehaviour, AgeSexAndPracticeOnTheIndexDate) {
   EXPECT_EQ(t.Find("practice")->type, metrics::ValueType::kText);
 }
 
+// ---- Per-person index dates ------------------------------------------------------------------
+
+TEST_P(PersonTableBehaviour, EachPersonMayHaveTheirOwnIndexDate) {
+  PersonTableSpec s = Spec();  // its index date (2015-04-01) is not read
+  auto on = [](int n, const char* iso) {
+    return metrics::PersonIndexDate{P(n), *Date::ParseIso(iso)};
+  };
+  s.index_dates = {on(3, "2013-01-02"), on(1, "2014-10-10"), on(2, "2015-04-02"),
+                   on(4, "2015-01-10"), on(5, "2015-01-01"), on(9, "2015-01-01")};
+  Relation year_before{
+      Relation::Kind::kStartsWithin, "apc_episodes", "admission_date", "", kIndexDate, -365, -1};
+  s.population = Expr::Exists(year_before, Emergency());
+  s.columns = {Emergencies("before", ColumnKind::kCount, -365, -1),
+               Emergencies("after", ColumnKind::kCount, 0, 365),
+               Emergencies("days_before", ColumnKind::kSumDays, -365, -1, "admission_date",
+                           "episode_end_date"),
+               ColumnSpec::Person("age", ColumnKind::kAge),
+               ColumnSpec::Person("practice", ColumnKind::kPractice)};
+  PersonTable t = Run(s);
+  // Each population test reads the person's own year: P3's C0 (2013-01-01) is the day before
+  // their D; P4's D1 is on their D, not before it; P5 objected; P9 is on no record.
+  ASSERT_EQ(t.nhs_number, Keys({1, 2, 3}));
+  // P1 (D 2014-10-10): A1 (once) and A4 before; A2 and A3 after; A5 (elective, on D) neither.
+  EXPECT_EQ(Value(t, "before", 1), 2);
+  EXPECT_EQ(Value(t, "after", 1), 2);
+  EXPECT_EQ(Value(t, "before", 2), 1);
+  EXPECT_EQ(Value(t, "after", 2), 0);
+  EXPECT_EQ(Value(t, "before", 3), 1);
+  EXPECT_EQ(Value(t, "after", 3), 0);
+  // Days before D: A1 4 + A4 2; P2's open B1 from 2014-12-01 to their D, 2015-04-02: 122.
+  EXPECT_EQ(Value(t, "days_before", 1), 6);
+  EXPECT_EQ(Value(t, "days_before", 2), 122);
+  EXPECT_EQ(Value(t, "days_before", 3), 1);
+  EXPECT_EQ(Value(t, "age", 1), 74);
+  EXPECT_EQ(Value(t, "age", 2), 65);  // birthday on D
+  EXPECT_EQ(Value(t, "age", 3), 83);
+  // P2 moved practice the day before their D.
+  EXPECT_EQ(Text(t, "practice", 2), "Z00002");
+  EXPECT_EQ(Text(t, "practice", 1), "Z00001");
+  EXPECT_EQ(Text(t, "practice", 3), "Z00003");
+
+  s.index_dates.push_back(on(1, "2015-01-01"));
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // listed twice
+  s.index_dates = {{"12345", *Date::ParseIso("2015-01-01")}};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // not ten digits
+}
+
 TEST_P(PersonTableBehaviour, InvalidSpecsAreRefusedByName) {
   PersonTableSpec s = Spec();
   s.columns = {Emergencies("x", ColumnKind::kCount, -1, -365)};
@@ -509,6 +556,30 @@ TEST_P(PersonTableBehaviour, InvalidSpecsAreRefusedByName) {
   s.columns = {};
   s.population = Expr::In("admission_method", {"21"});
   EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // a record field at person level
+}
+
+TEST_P(PersonTableBehaviour, DecimalsAndFurtherDatesReadEachPersonsOwnIndexDate) {
+  PersonTableSpec s = Spec();
+  s.index_dates = {{P(1), *Date::ParseIso("2015-02-01")}, {P(2), *Date::ParseIso("2013-06-01")}};
+  auto frailty = [](const std::string& name, int lo, int hi) {
+    return ColumnSpec::Records(name, ColumnKind::kLastDecimal, "gp_events",
+                               Expr::In("snomed_concept_id", {"248279007"}), "event_date", lo, hi,
+                               "value");
+  };
+  ColumnSpec gone = Emergencies("gone_before_d", ColumnKind::kCount, -kUnbounded, kUnbounded);
+  gone.also = {{"discharge_date", -kUnbounded, -1}};
+  s.columns = {frailty("before_d", -kUnbounded, -1), frailty("from_d", 0, kUnbounded), gone};
+  PersonTable t = Run(s);
+  ASSERT_EQ(t.nhs_number, Keys({1, 2}));
+  // P1 (D 2015-02-01): only 0.12 before D (0.25 and 0.3 are on it); from D the latest is 0.9.
+  EXPECT_EQ(Value(t, "before_d", 1), 120000);
+  EXPECT_EQ(Value(t, "from_d", 1), 900000);
+  // P2 (D 2013-06-01): their -1.5 is on D.
+  EXPECT_EQ(Value(t, "before_d", 2), std::nullopt);
+  EXPECT_EQ(Value(t, "from_d", 2), -1500000);
+  // P1: A1 (once) and A4 were discharged before their D, A2 and A3 after; P2's B1 never.
+  EXPECT_EQ(Value(t, "gone_before_d", 1), 2);
+  EXPECT_EQ(Value(t, "gone_before_d", 2), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PersonTableBehaviour, ::testing::Values("fast", "sql"),

@@ -666,6 +666,23 @@ TEST_F(SharedRecordTest, ProceduresAndTokenSearches) {
             0);
   EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&category=problem-list-item").body["total"],
             1);  // the GP's diabetes
+  // Subsumption in the prefix hierarchies of ICD-10 and OPCS-4; SNOMED CT needs a terminology
+  // server, so it is a 400, never a silently wider or narrower search.
+  const std::string icd = "http://hl7.org/fhir/sid/icd-10%7C";
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&code:below=" + icd + "S72").body["total"],
+            1);
+  EXPECT_EQ(
+      Get(gp, "/fhir/Condition?patient=" + id + "&code:above=" + icd + "S72.01").body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&code:below=" + icd + "S73").body["total"],
+            0);
+  EXPECT_EQ(Get(gp, "/fhir/Procedure?patient=" + id +
+                        "&code:below=https://pioneer.example.org/fhir/CodeSystem/opcs4%7CW46")
+                .body["total"],
+            1);
+  EXPECT_EQ(
+      Get(gp, "/fhir/Condition?patient=" + id + "&code:below=http://snomed.info/sct%7C73211009")
+          .status,
+      400);
   EXPECT_EQ(Get(gp, "/fhir/Condition?patient=" + id + "&clinical-status=active").body["total"], 3);
   // Encounter by class and status; CarePlan by status.
   EXPECT_EQ(Get(gp, "/fhir/Encounter?patient=" + id + "&class=IMP").body["total"], 2);

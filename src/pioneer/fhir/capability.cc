@@ -47,10 +47,12 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
   auto clinical = [&](std::string_view type, std::string_view profile) {
     json params = clinical_params;
     for (const auto& [name, element] : TokenParameters(type)) {
-      params.push_back(param(name, "token",
-                             fmt::format("{}: code, system|code, |code or system|; commas for "
-                                         "any of several; modifiers :not, :missing, :text",
-                                         element)));
+      params.push_back(
+          param(name, "token",
+                fmt::format("{}: code, system|code, |code or system|; commas for "
+                            "any of several; modifiers :not, :missing, :text, and :below "
+                            "and :above in ICD-10 and OPCS-4",
+                            element)));
     }
     return json{
         {"type", type},

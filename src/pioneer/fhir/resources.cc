@@ -6,6 +6,7 @@
 #include <map>
 
 #include "pioneer/fhir/document.h"
+#include "pioneer/fhir/search.h"
 #include "pioneer/model/code_sets.h"
 
 namespace pioneer::fhir {
@@ -442,7 +443,7 @@ std::vector<json> ConditionResources(const std::vector<SourceRow>& rows, int64_t
             {"category",
              json::array({Concept("http://terminology.hl7.org/CodeSystem/condition-category",
                                   "encounter-diagnosis", "Encounter Diagnosis")})},
-            {"code", Concept("http://hl7.org/fhir/sid/icd-10", Dotted(code), Dotted(code))},
+            {"code", Concept(kIcd10System, Dotted(code), Dotted(code))},
             {"subject", PatientRef(patient_id)},
             {"recordedDate", r.Get("episode_start_date")}};
         c["note"] = json::array({{{"text", n == 1 ? "primary diagnosis" : "secondary diagnosis"}}});
@@ -480,8 +481,7 @@ std::vector<json> ProcedureResources(const std::vector<SourceRow>& rows, int64_t
           {"id", fmt::format("apcpx-{}-{}", r.row_id, n)},
           {"meta", Meta()},
           {"status", "completed"},
-          {"code", Concept("https://pioneer.example.org/fhir/CodeSystem/opcs4", Dotted(code),
-                           Dotted(code))},
+          {"code", Concept(kOpcs4System, Dotted(code), Dotted(code))},
           {"subject", PatientRef(patient_id)},
           {"performedPeriod", Period(r.Get("episode_start_date"), r.Get("episode_end_date"))}};
       p["note"] = json::array({{{"text", n == 1 ? "primary procedure" : "secondary procedure"}}});

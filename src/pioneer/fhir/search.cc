@@ -319,7 +319,36 @@ bool Matches(const Token& t, const CodingView& c) {
   return *t.system == *c.system;
 }
 
+std::string Undotted(std::string_view code) {
+  std::string out;
+  for (char ch : code) {
+    if (ch != '.') out += ch;
+  }
+  return out;
+}
+
+// :below / :above: a coding of the token's (hierarchical) system whose code lies below or
+// above the token's code in the prefix hierarchy.
+bool Subsumes(const Token& t, const CodingView& c, Subsumption s) {
+  if (!c.system || *c.system != *t.system) return false;
+  const std::string code = Undotted(c.code), value = Undotted(t.code);
+  if (code.empty()) return false;
+  if (s == Subsumption::kBelow) return code.compare(0, value.size(), value) == 0;
+  return code.size() >= 3 && value.compare(0, code.size(), code) == 0;
+}
+
+bool IsTokenModifier(std::string_view parameter, std::string_view key) {
+  if (key.size() <= parameter.size() || key.substr(0, parameter.size()) != parameter) return false;
+  const std::string_view m = key.substr(parameter.size());
+  return m == ":not" || m == ":missing" || m == ":text" || m == ":below" || m == ":above";
+}
+
 }  // namespace
+
+std::span<const std::string_view> HierarchicalSystems() {
+  static constexpr std::string_view kSystems[] = {kIcd10System, kOpcs4System};
+  return kSystems;
+}
 
 StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const SearchParams& params,
                                                 bool lenient) {
@@ -338,16 +367,28 @@ StatusOr<ClinicalQuery> ClinicalQueryFromParams(std::string_view type, const Sea
       PIONEER_RETURN_IF_ERROR(AddDateConstraint(v, &q.date));
     } else if (auto t = std::find_if(tokens.begin(), tokens.end(),
                                      [&key = k](const auto& p) {
-                                       return p.first == key ||
-                                              key == std::string(p.first) + ":not" ||
-                                              key == std::string(p.first) + ":missing" ||
-                                              key == std::string(p.first) + ":text";
+                                       return p.first == key || IsTokenModifier(p.first, key);
                                      });
                t != tokens.end()) {
       TokenFilter f;
       f.parameter = t->first;
       f.element = t->second;
-      if (k.size() > t->first.size() && k.substr(t->first.size()) == ":text") {
+      const std::string_view modifier = std::string_view(k).substr(t->first.size());
+      if (modifier == ":below" || modifier == ":above") {
+        f.subsumption = modifier == ":below" ? Subsumption::kBelow : Subsumption::kAbove;
+        for (const std::string& one : SplitEscaped(v, ',', false)) {
+          PIONEER_ASSIGN_OR_RETURN(Token tok, ParseToken(t->first, one));
+          const auto systems = HierarchicalSystems();
+          if (!tok.system || tok.code.empty() ||
+              std::find(systems.begin(), systems.end(), *tok.system) == systems.end()) {
+            return InvalidArgumentError(fmt::format(
+                "parameter '{}{}' takes system|code in ICD-10 ({}) or OPCS-4 ({}); other code "
+                "systems need a terminology server",
+                t->first, modifier, kIcd10System, kOpcs4System));
+          }
+          f.any_of.push_back(std::move(tok));
+        }
+      } else if (modifier == ":text") {
         if (v.empty()) {
           return InvalidArgumentError(
               fmt::format("parameter '{}:text' has an empty value", t->first));
@@ -394,7 +435,10 @@ bool MatchesTokens(const nlohmann::json& resource, const ClinicalQuery& q) {
     }
     bool any = false;
     for (const Token& t : f.any_of) {
-      for (const CodingView& c : codings) any = any || Matches(t, c);
+      for (const CodingView& c : codings) {
+        any = any ||
+              (f.subsumption == Subsumption::kNone ? Matches(t, c) : Subsumes(t, c, f.subsumption));
+      }
     }
     if (any == f.negated) return false;
   }

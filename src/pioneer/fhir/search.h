@@ -53,18 +53,31 @@ struct Token {
 };
 // One token parameter of a search: the resource element it looks at and the values.
 // Modifiers: `:not` (no value of the element matches any of the tokens; a resource without
-// the element matches), `:missing=true|false` (the element is absent / present) and `:text`
+// the element matches), `:missing=true|false` (the element is absent / present), `:text`
 // (the value starts the text, or a word of the text, of the element's CodeableConcept `text`
-// or a Coding's `display`, case-insensitively). Other modifiers (`:in`, `:below`, ...) need
-// terminology and are unknown parameters.
+// or a Coding's `display`, case-insensitively), and `:below` / `:above` (subsumption) in the
+// code systems whose hierarchy is the code itself (HierarchicalSystems(): ICD-10, OPCS-4): a
+// coding of the token's system is below a value when its code, dots removed, starts with the
+// value's, and above it when its code (a category: three characters or more) starts the
+// value's; J18 is below J1 and above J18.9. :below and :above need `system|code` of such a
+// system (kInvalidArgument otherwise: SNOMED CT subsumption needs a terminology server).
+// `:in`, `:not-in` and `:of-type` are unknown parameters.
+enum class Subsumption { kNone, kBelow, kAbove };
 struct TokenFilter {
-  std::string parameter;            // e.g. "code"
-  std::string element;              // e.g. "code", "category", "clinicalStatus"
-  std::vector<Token> any_of;        // empty for :missing
-  bool negated = false;             // :not
-  std::optional<bool> missing;      // :missing
-  std::optional<std::string> text;  // :text
+  std::string parameter;                         // e.g. "code"
+  std::string element;                           // e.g. "code", "category", "clinicalStatus"
+  std::vector<Token> any_of;                     // empty for :missing
+  bool negated = false;                          // :not
+  std::optional<bool> missing;                   // :missing
+  std::optional<std::string> text;               // :text
+  Subsumption subsumption = Subsumption::kNone;  // :below, :above
 };
+// The code systems :below and :above work in: ICD-10 and OPCS-4 as the Condition and
+// Procedure mappings name them (docs/fhir.md section 5).
+inline constexpr std::string_view kIcd10System = "http://hl7.org/fhir/sid/icd-10";
+inline constexpr std::string_view kOpcs4System =
+    "https://pioneer.example.org/fhir/CodeSystem/opcs4";
+std::span<const std::string_view> HierarchicalSystems();
 // The token parameters a resource type can be searched by (R4 names) and the element each
 // looks at: Encounter status, class, type; Condition code, category, clinical-status,
 // verification-status; EpisodeOfCare status, type; CarePlan status, category, intent;

@@ -226,6 +226,44 @@ TEST(SearchTest, TokenParametersParseAndMatch) {
           .ok());
 }
 
+// :below and :above in the prefix hierarchies of ICD-10 and OPCS-4; other systems refused.
+TEST(SearchTest, TokenSubsumptionInIcd10AndOpcs4) {
+  auto condition = [](const char* system, const char* code) {
+    return nlohmann::json{{"resourceType", "Condition"},
+                          {"code", {{"coding", {{{"system", system}, {"code", code}}}}}}};
+  };
+  const std::string icd(kIcd10System), opcs(kOpcs4System);
+  auto match = [&](const std::string& key, const std::string& value, const nlohmann::json& r) {
+    auto q = ClinicalQueryFromParams("Condition", {{"patient", "3"}, {key, value}}, false);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    return q.ok() && MatchesTokens(r, *q);
+  };
+  const nlohmann::json j189 = condition(icd.c_str(), "J18.9"), j18 = condition(icd.c_str(), "J18");
+  EXPECT_TRUE(match("code:below", icd + "|J18", j189));
+  EXPECT_TRUE(match("code:below", icd + "|J18", j18));  // a code is below itself
+  EXPECT_TRUE(match("code:below", icd + "|J1", j189));
+  EXPECT_TRUE(match("code:below", icd + "|J189", j189));  // dots do not matter
+  EXPECT_FALSE(match("code:below", icd + "|J18.1", j189));
+  EXPECT_FALSE(match("code:below", icd + "|J19", j189));
+  EXPECT_TRUE(match("code:below", icd + "|I21," + icd + "|J18", j189));  // any of
+  EXPECT_FALSE(match("code:below", opcs + "|J18", j189));                // another system
+  EXPECT_TRUE(match("code:above", icd + "|J18.9", j18));
+  EXPECT_TRUE(match("code:above", icd + "|J18.9", j189));
+  EXPECT_FALSE(match("code:above", icd + "|J18", j189));
+  EXPECT_FALSE(match("code:above", icd + "|J1", j18));
+  // A chapter-like prefix of one or two characters is not a category: not above anything.
+  EXPECT_FALSE(match("code:above", icd + "|J18.9", condition(icd.c_str(), "J1")));
+  EXPECT_TRUE(match("code:below", opcs + "|H22", condition(opcs.c_str(), "H22.1")));
+  // Needs system|code of a hierarchical system: 400s.
+  for (const char* bad : {"J18", "http://snomed.info/sct|22298006", "|J18"}) {
+    auto q = ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:below", bad}}, false);
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  auto any_code =
+      ClinicalQueryFromParams("Condition", {{"patient", "3"}, {"code:above", icd + "|"}}, false);
+  EXPECT_EQ(any_code.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(SearchTest, EverythingParameters) {
   static constexpr std::string_view kTypes[] = {"Patient", "Encounter", "Condition"};
   auto q = EverythingQueryFromParams({{"_type", "Encounter,Condition"},

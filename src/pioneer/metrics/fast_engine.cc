@@ -1134,7 +1134,15 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
 
   const std::array<SourceDispatch, timeline::kSourceCount> dispatch =
       PlanDispatch(spec, first_plan, pool);
-  const int32_t day = spec.index_date.days_since_epoch();
+  // Each person's index date: the spec's, or their own (index_dates; kNoDate: not listed).
+  const int32_t spec_day = spec.index_date.days_since_epoch();
+  std::vector<int32_t> own_day;
+  if (!spec.index_dates.empty()) {
+    own_day.assign(t_.person_count(), kNoDate);
+    for (const PersonIndexDate& d : spec.index_dates) {
+      if (auto p = t_.FindPerson(d.nhs_number)) own_day[*p] = d.index_date.days_since_epoch();
+    }
+  }
   const auto& ev = t_.events();
   // Workers fill person-indexed cells (people in timeline order, so each person's events are
   // read where they lie); the rows are then gathered in NHS Number order.
@@ -1167,6 +1175,8 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
     for (size_t r = from; r < to; ++r) {
       const auto person = static_cast<timeline::PersonIndex>(r);
       if (skip_objecting && objecting_[person]) continue;
+      const int32_t day = own_day.empty() ? spec_day : own_day[person];
+      if (day == kNoDate) continue;
       auto [b, e] = t_.EventRange(person);
       Ctx ctx{&t_, person, b, e, b};
       ctx.index = indexes;

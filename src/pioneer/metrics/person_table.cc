@@ -1,5 +1,6 @@
 #include "pioneer/metrics/person_table.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -223,6 +224,16 @@ const PersonColumn* PersonTable::Find(std::string_view name) const {
 
 Status ValidatePersonTableSpec(const PersonTableSpec& spec) {
   PIONEER_RETURN_IF_ERROR(CheckPopulation(spec.population));
+  std::set<std::string_view> listed;
+  for (size_t i = 0; i < spec.index_dates.size(); ++i) {
+    const std::string_view n = spec.index_dates[i].nhs_number;
+    const std::string where = "index date " + std::to_string(i + 1);
+    if (n.size() != 10 ||
+        !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return Bad(where, "the NHS Number is not ten digits");
+    }
+    if (!listed.insert(n).second) return Bad(where, "the NHS Number is listed twice");
+  }
   std::set<std::string> names;
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     const ColumnSpec& c = spec.columns[i];

@@ -154,8 +154,21 @@ struct ColumnSpec {
   static ColumnSpec Person(std::string name, ColumnKind kind);
 };
 
+// One person's own index date (PersonTableSpec::index_dates).
+struct PersonIndexDate {
+  std::string nhs_number;  // ten digits
+  Date index_date;
+};
+
 struct PersonTableSpec {
   Date index_date;
+  // Per-person index dates (e.g. each Care Trak participant's enrolment day). When non-empty,
+  // each listed person's own date is D for everything above (windows, relations of `where` and
+  // the population anchored on the index date, kAge, kPractice), index_date is not read, and
+  // only listed people can have a row (the population, objections and the timeline's people
+  // still apply: a listed number no record or PDS row carries gets none). kInvalidArgument for
+  // a number listed twice or not of ten digits.
+  std::vector<PersonIndexDate> index_dates;
   Expr population = Expr::True();
   std::vector<ColumnSpec> columns;
   bool distinct_rows = true;       // skip surplus copies of exact duplicate rows

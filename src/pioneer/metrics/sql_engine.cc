@@ -32,12 +32,22 @@ std::string DateCol(const std::string& alias, const std::string& f) {
   return fmt::format("NULLIF(CAST({}.\"{}\" AS TEXT), '')", alias, f);
 }
 
+std::string AgeYearsSql(const store::SqlDialect& sd, const std::string& birth,
+                        const std::string& at) {
+  return fmt::format(
+      "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE {2} END)", birth, at,
+      sd.Greatest("0",
+                  fmt::format("({} - {}) - (CASE WHEN {} < {} THEN 1 ELSE 0 END)", sd.YearOf(at),
+                              sd.YearOf(birth), sd.MonthDayOf(at), sd.MonthDayOf(birth))));
+}
+
 }  // namespace sql_internal
 
 namespace {
 
 using HasTable = std::function<bool(const std::string&)>;
 
+using sql_internal::AgeYearsSql;
 using sql_internal::DateCol;
 using sql_internal::Quote;
 using sql_internal::TextField;
@@ -45,14 +55,6 @@ using store::SqlDialect;
 
 std::string Col(const std::string& alias, const std::string& f) {
   return fmt::format("{}.\"{}\"", alias, f);
-}
-
-std::string AgeYearsSql(const SqlDialect& sd, const std::string& birth, const std::string& at) {
-  return fmt::format(
-      "(CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL ELSE {2} END)", birth, at,
-      sd.Greatest("0",
-                  fmt::format("({} - {}) - (CASE WHEN {} < {} THEN 1 ELSE 0 END)", sd.YearOf(at),
-                              sd.YearOf(birth), sd.MonthDayOf(at), sd.MonthDayOf(birth))));
 }
 
 struct RenderCtx {

@@ -19,6 +19,10 @@ std::string Quote(std::string_view text);
 // strings are NULL).
 std::string TextField(const std::string& alias, const std::string& f);
 std::string DateCol(const std::string& alias, const std::string& f);
+// Whole years from the date `birth` to the date `at` (SQL date texts), 0 when born after it,
+// NULL when either is NULL.
+std::string AgeYearsSql(const store::SqlDialect& sd, const std::string& birth,
+                        const std::string& at);
 
 // SQL boolean expression for the record predicate `e` over alias `alias`, a row of the view
 // "v_<source>" (columns of the table plus _rid and _pkey). Relations anchored on kPeriodEnd /
