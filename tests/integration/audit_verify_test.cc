@@ -35,7 +35,7 @@ class AuditVerifyTest : public ::testing::Test {
       e.purpose = "direct-care";
       e.action = "Patient.read";
       e.basis = "registered-practice";
-      e.nhs_number = testing::TestNhsNumber(i);
+      e.nhs_number = NhsNumber::Parse(testing::TestNhsNumber(i));
       e.outcome = "permitted";
       e.returned = "pds:1";
       ASSERT_TRUE(log.Append(e).ok());

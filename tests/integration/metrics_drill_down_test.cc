@@ -116,12 +116,12 @@ TEST(MetricsDrillDown, TheGateShowsAGpTheirOwnPatientsRowsOnly) {
     ASSERT_EQ(e.action, "metrics.drill-down");
     if (e.outcome == "permitted") {
       EXPECT_EQ(e.username, "dr.drill");
-      EXPECT_FALSE(e.nhs_number.empty());
+      EXPECT_TRUE(e.nhs_number.has_value());
       ASSERT_EQ(e.returned.rfind("apc_episodes:", 0), 0u) << e.returned;
       permitted_rows += std::stoll(e.returned.substr(13));
     } else {
       EXPECT_EQ(e.outcome, "denied");
-      EXPECT_TRUE(e.nhs_number.empty());
+      EXPECT_FALSE(e.nhs_number.has_value());
       ++denials;
     }
   }

@@ -250,6 +250,26 @@ Status CsvReader::FeedLine(std::string_view line) {
       return status_;
     }
     record_line_ = line_;
+    // A whole line with no quote is one record of plain fields (RFC 4180: only a quoted field
+    // may hold a quote, a comma or a line break): split here, as libcsv would split it, and
+    // delivered through the same OnRowEnd. The line must end (the input's last line without
+    // an ending is libcsv's, which ends that record at csv_fini).
+    const std::string_view body = WithoutLineEnding(line);
+    if (options_.split_plain_lines && body.size() < line.size() &&
+        body.find('"') == std::string_view::npos) {
+      row_text_.assign(body.data(), body.size());
+      spans_.clear();
+      size_t begin = 0;
+      for (size_t i = 0; i <= body.size(); ++i) {
+        if (i == body.size() || body[i] == ',') {
+          spans_.emplace_back(begin, i);
+          begin = i + 1;
+        }
+      }
+      OnRowEnd();
+      ++line_;
+      return status_;
+    }
   }
   record_raw_.append(line.data(), line.size());
   csv_parser& p = parser_->p;

@@ -25,15 +25,17 @@ std::ostream& operator<<(std::ostream& os, const Row& r) {
   return os;
 }
 
-// Reads `data` with several chunk sizes (so chunk boundaries fall everywhere) and checks
-// that every chunking gives the same result.
+// Reads `data` with several chunk sizes (so chunk boundaries fall everywhere), with and
+// without the plain-line split (every line through libcsv), and checks that every reading
+// gives the same result.
 Status ReadAll(std::string_view data, std::vector<Row>* rows, CsvError* err = nullptr,
                bool deliver_malformed = false) {
   Status first;
   std::vector<Row> first_rows;
-  for (size_t chunk : {size_t{16}, size_t{17}, size_t{1} << 20}) {
+  for (size_t chunk : {size_t{16}, size_t{17}, size_t{1} << 20, size_t{15}}) {
     std::vector<Row> got;
-    CsvReader reader(CsvReadOptions{chunk, true, deliver_malformed});
+    // The last reading sends every line through libcsv.
+    CsvReader reader(CsvReadOptions{chunk, true, deliver_malformed, chunk != 15});
     Status s = reader.ReadBytes(data, [&](const CsvRecord& r) {
       Row row{r.line, {}, std::string(r.malformed), r.malformed_column};
       for (auto f : r.fields) row.fields.emplace_back(f);
@@ -299,6 +301,27 @@ TEST(CsvReaderTest, MalformedRecordsKeepLaterLineNumbersExact) {
   EXPECT_EQ(rows[1].line, 2);
   EXPECT_EQ(rows[2], (Row{3, {"ok\r\nstill"}}));
   EXPECT_EQ(rows[3], (Row{5, {"last"}}));
+}
+
+// The plain-line split and libcsv give the same records, line numbers and errors on random
+// quote-free inputs: commas, spaces, tabs, empty fields, blank and space-only lines, LF, CRLF
+// and bare CR endings, UTF-8 and (sometimes) an invalid byte, with or without a last ending.
+TEST(CsvReaderTest, PlainLineSplitEqualsLibcsvOnRandomInput) {
+  const std::vector<std::string> pieces = {"a", "bc", ",",    ",",  " ",    "\t",  "\xC3\xA9",
+                                           "1", "\n", "\r\n", "\r", "\n\n", " \n", ""};
+  uint64_t state = 42;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string data;
+    const size_t n = next() % 60;
+    for (size_t i = 0; i < n; ++i) data += pieces[next() % pieces.size()];
+    if (trial % 7 == 0 && !data.empty()) data[next() % data.size()] = '\xFF';
+    std::vector<Row> rows;
+    (void)ReadAll(data, &rows);  // compares the readings (errors included)
+  }
 }
 
 TEST(Utf8Test, AcceptsValidRejectsInvalid) {

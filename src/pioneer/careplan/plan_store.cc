@@ -225,7 +225,7 @@ StatusOr<std::vector<CarePlan>> ListPlans(store::Store& store, const PlanFilter&
     params.push_back(std::move(p));
     sql += fmt::format(fmt::runtime(condition), params.size());
   };
-  if (!filter.nhs_number.empty()) where("nhs_number = ?{}", Param::Of(filter.nhs_number));
+  if (filter.nhs_number) where("nhs_number = ?{}", Param::Of(filter.nhs_number->digits()));
   if (!filter.source.empty()) where("source = ?{}", Param::Of(filter.source));
   if (!filter.source_ref.empty()) where("source_ref = ?{}", Param::Of(filter.source_ref));
   if (!filter.source_ref_suffix.empty()) {

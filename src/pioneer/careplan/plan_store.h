@@ -20,6 +20,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
+#include "pioneer/model/nhs_number.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::careplan {
@@ -44,10 +45,10 @@ StatusOr<CarePlan> ClosePlan(store::Store& store, int64_t plan_id, PlanStatus st
 StatusOr<std::optional<CarePlan>> GetPlan(store::Store& store, int64_t plan_id);
 
 struct PlanFilter {
-  std::string nhs_number;         // "" any person
-  std::string source;             // "" any source; else plans recorded from this source
-  std::string source_ref;         // "" any; else plans whose source_ref is this value exactly
-  std::string source_ref_suffix;  // "" any; else plans whose source_ref ends with this
+  std::optional<NhsNumber> nhs_number;  // nullopt any person
+  std::string source;                   // "" any source; else plans recorded from this source
+  std::string source_ref;               // "" any; else plans whose source_ref is this value exactly
+  std::string source_ref_suffix;        // "" any; else plans whose source_ref ends with this
   std::optional<PlanStatus> status;
   std::optional<Date> in_force_on;
 };

@@ -11,6 +11,8 @@
 
 #include "pioneer/base/csv_reader.h"
 #include "pioneer/base/date.h"
+#include "pioneer/metrics/fast_engine.h"
+#include "pioneer/metrics/reference_data.h"
 #include "pioneer/model/nhs_number.h"
 
 namespace pioneer::caretrak {
@@ -111,23 +113,45 @@ EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
 
 namespace {
 
+using metrics::ColumnKind;
+using metrics::ColumnSpec;
+using metrics::Expr;
+
 struct EventKind {
-  timeline::Source source;
-  std::string_view code;    // the event's main code (event_type, team_type)
-  std::string_view detail;  // its second code (service_type), empty: any
+  const char* source;        // the extract table
+  const char* date_field;    // the event's date (its start on the timeline)
+  const char* code_field;    // the field holding `code`
+  std::string_view code;     // event_type "service", or the team_type
+  const char* detail_field;  // the field holding `detail` ("" none)
+  std::string_view detail;   // service_type, empty: any
   const char* description;
 };
 
 EventKind KindOf(EntryType entry) {
   switch (entry) {
     case EntryType::kReablementStart:
-      return {timeline::Source::kSocialCareEvent, "service", "reablement",
+      return {"social_care_events",
+              "event_start_date",
+              "event_type",
+              "service",
+              "service_type",
+              "reablement",
               "reablement services in the social care extract"};
     case EntryType::kVirtualWardStart:
-      return {timeline::Source::kCommunityContact, "virtual_ward", "",
+      return {"community_contacts",
+              "contact_date",
+              "team_type",
+              "virtual_ward",
+              "",
+              "",
               "virtual ward contacts in the community extract"};
     default:
-      return {timeline::Source::kCommunityContact, "community_matron", "",
+      return {"community_contacts",
+              "contact_date",
+              "team_type",
+              "community_matron",
+              "",
+              "",
               "community matron (case management) contacts in the community extract"};
   }
 }
@@ -136,27 +160,50 @@ EventKind KindOf(EntryType entry) {
 
 const char* EntryEventSource(EntryType entry) { return KindOf(entry).description; }
 
-EnrolmentList EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry) {
+metrics::PersonTableSpec EntryEventSpec(EntryType entry) {
   const EventKind kind = KindOf(entry);
-  EnrolmentList out;
-  const auto& E = t.events();
-  for (timeline::PersonIndex p = 0; p < t.person_count(); ++p) {
-    auto [first, last] = t.EventRange(p);
-    int32_t day = timeline::kNoDate;
-    for (uint64_t i = first; i < last; ++i) {
-      if (E.source[i] != kind.source || t.strings().Get(E.code[i]) != kind.code) continue;
-      if (!kind.detail.empty() && t.strings().Get(E.detail[i]) != kind.detail) continue;
-      if (E.start_day[i] == timeline::kNoDate) continue;
-      ++out.data_rows;
-      if (day == timeline::kNoDate) {
-        day = E.start_day[i];  // events are in date order within a person
-      } else {
-        ++out.duplicates;
-        day = std::min(day, E.start_day[i]);
-      }
-    }
-    if (day != timeline::kNoDate) out.rows.push_back({p, day});
+  Expr where = Expr::In(kind.code_field, {std::string(kind.code)});
+  if (!kind.detail.empty()) {
+    where = Expr::And({std::move(where), Expr::In(kind.detail_field, {std::string(kind.detail)})});
   }
+  metrics::PersonTableSpec spec;
+  spec.distinct_rows = false;
+  spec.exclude_objections = false;
+  spec.columns = {ColumnSpec::Records("first", ColumnKind::kFirstDate, kind.source, where,
+                                      kind.date_field, -metrics::kUnbounded, metrics::kUnbounded),
+                  ColumnSpec::Records("events", ColumnKind::kCount, kind.source, where,
+                                      kind.date_field, -metrics::kUnbounded, metrics::kUnbounded)};
+  return spec;
+}
+
+timeline::TimelineOptions EntryEventTimelineOptions(EntryType entry) {
+  return metrics::PersonTableTimelineOptions(EntryEventSpec(entry));
+}
+
+StatusOr<EnrolmentList> EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry) {
+  const metrics::ReferenceData none;  // no objections, duplicates or LSOAs are read
+  metrics::FastEngine engine(t, none);
+  StatusOr<metrics::PersonTable> table = engine.BuildPersonTable(EntryEventSpec(entry));
+  if (!table.ok()) {
+    return FailedPreconditionError(
+        "the entry events cannot be read from this timeline (build it with "
+        "caretrak::EntryEventTimelineOptions()): " +
+        std::string(table.status().message()));
+  }
+  const metrics::PersonColumn& first = table->columns[0];
+  const metrics::PersonColumn& events = table->columns[1];
+  EnrolmentList out;
+  for (size_t r = 0; r < table->rows(); ++r) {
+    if (events.values[r] == 0) continue;
+    const std::optional<timeline::PersonIndex> p = t.FindPerson(table->nhs_number[r]);
+    if (!p || first.IsNull(r)) continue;  // every row is a timeline person with a dated event
+    out.data_rows += events.values[r];
+    out.duplicates += events.values[r] - 1;
+    out.rows.push_back({*p, static_cast<int32_t>(first.values[r])});
+  }
+  // Timeline order, as the person index runs.
+  std::sort(out.rows.begin(), out.rows.end(),
+            [](const Enrolment& a, const Enrolment& b) { return a.person < b.person; });
   return out;
 }
 

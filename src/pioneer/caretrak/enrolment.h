@@ -20,6 +20,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
 #include "pioneer/caretrak/cohort.h"
+#include "pioneer/metrics/person_table.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::caretrak {
@@ -52,9 +53,20 @@ EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
 // event of type "service" for the service "reablement"; virtual_ward_start and
 // case_management_start: a community contact of the team "virtual_ward" or
 // "community_matron". data_rows counts the events of the kind, duplicates a person's later
-// ones; unknown_nhs_number is always 0 (the events are on the timeline already).
+// ones; unknown_nhs_number is always 0 (the events are on the timeline already). Rows are in
+// timeline (person index) order. Read through the query layer: EntryEventSpec's person table,
+// built by the fast engine over `t`, which must hold EntryEventTimelineOptions(entry) (else
+// kFailedPrecondition naming the field).
 // REQUIRES: entry is one of those three.
-EnrolmentList EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry);
+StatusOr<EnrolmentList> EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry);
+
+// The entry event as a person table (metrics/person_table.h): for every person on the timeline,
+// the date of their first event of the kind ("first", kFirstDate) and how many they have
+// ("events", kCount), over every record (duplicates and objectors included, as the timeline
+// holds them; the window is unbounded). REQUIRES: as above.
+metrics::PersonTableSpec EntryEventSpec(EntryType entry);
+// The timeline attribute fields EntryEventSpec reads, to merge into the timeline's options.
+timeline::TimelineOptions EntryEventTimelineOptions(EntryType entry);
 
 // What the entry event is read from, for messages: "reablement services in the social care
 // extract", ...

@@ -63,9 +63,10 @@ nlohmann::json AuditEventResource(const ig::AuditEntry& e) {
             {"agent", json::array({agent})},
             {"source", {{"observer", {{"display", "pioneer serve"}}}}}};
   json entities = json::array();
-  if (!e.nhs_number.empty()) {
+  if (e.nhs_number) {
     entities.push_back(
-        {{"what", {{"identifier", {{"system", kNhsNumberSystem}, {"value", e.nhs_number}}}}},
+        {{"what",
+          {{"identifier", {{"system", kNhsNumberSystem}, {"value", e.nhs_number->digits()}}}}},
          {"type",
           {{"system", "http://terminology.hl7.org/CodeSystem/audit-entity-type"},
            {"code", "1"},

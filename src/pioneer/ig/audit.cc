@@ -16,6 +16,8 @@ constexpr const char* kColumns =
     "seq, at, coalesce(user_id, 0), username, role, org_code, purpose, action, basis, reason, "
     "coalesce(nhs_number, ''), outcome, returned, prev_hash, hash";
 
+// An entry as stored; its NHS Number column (text, "" when NULL) is column 10, parsed by the
+// caller (Search) or hashed as it is (Verify).
 AuditEntry ReadEntry(const store::RowView& r) {
   AuditEntry e;
   e.seq = r.Int(0);
@@ -28,7 +30,7 @@ AuditEntry ReadEntry(const store::RowView& r) {
   e.action = r.Text(7);
   e.basis = r.Text(8);
   e.reason = r.Text(9);
-  e.nhs_number = r.Text(10);
+  e.nhs_number = NhsNumber::Parse(r.Text(10));
   e.outcome = r.Text(11);
   e.returned = r.Text(12);
   e.prev_hash = r.Text(13);
@@ -40,6 +42,22 @@ AuditEntry ReadEntry(const store::RowView& r) {
 void Field(Sha256& h, std::string_view v) {
   h.Update(fmt::format("{}:", v.size()));
   h.Update(v);
+}
+
+// The hash of `e` with `nhs_text` as its NHS Number field (as stored: 10 digits or "").
+std::string HashWith(const AuditEntry& e, std::string_view nhs_text) {
+  Sha256 h;
+  Field(h, e.prev_hash);
+  Field(h, std::to_string(e.seq));
+  Field(h, e.at);
+  Field(h, std::to_string(e.user_id));
+  for (const std::string* v :
+       {&e.username, &e.role, &e.org_code, &e.purpose, &e.action, &e.basis, &e.reason}) {
+    Field(h, *v);
+  }
+  Field(h, nhs_text);
+  for (const std::string* v : {&e.outcome, &e.returned}) Field(h, *v);
+  return h.FinishHex();
 }
 
 }  // namespace
@@ -61,16 +79,7 @@ Status CollectingAuditSink::AppendAllTo(AuditSink& sink) {
 }
 
 std::string AuditLog::ComputeHash(const AuditEntry& e) {
-  Sha256 h;
-  Field(h, e.prev_hash);
-  Field(h, std::to_string(e.seq));
-  Field(h, e.at);
-  Field(h, std::to_string(e.user_id));
-  for (const std::string* v : {&e.username, &e.role, &e.org_code, &e.purpose, &e.action, &e.basis,
-                               &e.reason, &e.nhs_number, &e.outcome, &e.returned}) {
-    Field(h, *v);
-  }
-  return h.FinishHex();
+  return HashWith(e, e.nhs_number ? std::string_view(e.nhs_number->digits()) : std::string_view());
 }
 
 Status AuditLog::Open() {
@@ -130,7 +139,7 @@ Status AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
                    Param::Of(e.action),
                    Param::Of(e.basis),
                    Param::Of(e.reason),
-                   e.nhs_number.empty() ? Param::Null() : Param::Of(e.nhs_number),
+                   e.nhs_number ? Param::Of(e.nhs_number->digits()) : Param::Null(),
                    Param::Of(e.outcome),
                    Param::Of(e.returned),
                    Param::Of(e.prev_hash),
@@ -154,7 +163,7 @@ StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AuditQuery& q, int64_t*
     params.push_back(Param::Of(v));
     where += fmt::format(" AND {} ?{}", cond, params.size());
   };
-  if (q.nhs_number) add("nhs_number =", *q.nhs_number);
+  if (q.nhs_number) add("nhs_number =", q.nhs_number->digits());
   if (q.username) add("username =", *q.username);
   if (q.at_from) add("at >=", *q.at_from);
   if (q.at_before) add("at <", *q.at_before);
@@ -162,12 +171,22 @@ StatusOr<std::vector<AuditEntry>> AuditLog::Search(const AuditQuery& q, int64_t*
   PIONEER_RETURN_IF_ERROR(file_->Query("SELECT count(*) FROM ig_audit" + where, params,
                                        [&](const store::RowView& r) { *total = r.Int(0); }));
   std::vector<AuditEntry> out;
+  int64_t bad_seq = 0;  // the last entry whose stored NHS Number is not valid
   params.push_back(Param::Of(q.limit));
   params.push_back(Param::Of(q.offset));
   PIONEER_RETURN_IF_ERROR(
       file_->Query(fmt::format("SELECT {} FROM ig_audit{} ORDER BY seq LIMIT ?{} OFFSET ?{}",
                                kColumns, where, params.size() - 1, params.size()),
-                   params, [&](const store::RowView& r) { out.push_back(ReadEntry(r)); }));
+                   params, [&](const store::RowView& r) {
+                     out.push_back(ReadEntry(r));
+                     if (!out.back().nhs_number && !r.Text(10).empty()) bad_seq = r.Int(0);
+                   }));
+  if (bad_seq != 0) {
+    return DataLossError(fmt::format(
+        "audit entry {} holds an NHS Number that is not valid: the trail was edited (run "
+        "`pioneer audit verify`)",
+        bad_seq));
+  }
   return out;
 }
 
@@ -202,7 +221,7 @@ StatusOr<AuditVerification> AuditLog::Verify() {
         } else if (e.prev_hash != prev) {
           fail(fmt::format("entry {} does not follow entry {} (its prev_hash differs)", position,
                            position - 1));
-        } else if (ComputeHash(e) != e.hash) {
+        } else if (HashWith(e, r.Text(10)) != e.hash) {
           fail(fmt::format("entry {} was edited (its contents do not match its hash)", position));
         }
         prev = e.hash;

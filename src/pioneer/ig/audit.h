@@ -17,7 +17,11 @@
 // page cache untouched. The audit file is bound to its store: a missing audit file, or one of
 // another store, is an error (kFailedPrecondition naming the file), never an empty trail.
 // pioneer::ig is the only module that reads or writes it.
-// The audit trail is the record of access and so holds NHS Numbers; it is never logged.
+// The audit trail is the record of access and so holds NHS Numbers; it is never logged. The
+// NHS Number of an entry is an NhsNumber from the gate to the file (stored as its 10 digits,
+// NULL when absent) and is parsed once when the file is read: Search fails with kDataLoss,
+// naming the entry and not the value, when a stored number is not valid (an edited trail;
+// Verify, which hashes the stored text itself, reports where).
 // Errors: the store's errors. Thread safety: one AuditLog per thread; appends from several
 // connections are serialised by the audit file's write lock.
 #pragma once
@@ -29,6 +33,7 @@
 #include <vector>
 
 #include "pioneer/base/status.h"
+#include "pioneer/model/nhs_number.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::ig {
@@ -38,19 +43,19 @@ struct AuditEntry {
   std::string at;  // ISO 8601 UTC, e.g. 2026-12-06T07:00:00Z
   int64_t user_id = 0;
   std::string username, role, org_code;
-  std::string purpose;     // e.g. "direct-care", "patient-access", "audit-review"
-  std::string action;      // e.g. "Patient.read", "Encounter.search", "break-glass"
-  std::string basis;       // relationship ("registered-practice", ...), "break-glass", "self",
-                           // or "none" for a denial
-  std::string reason;      // break-glass reason, else ""
-  std::string nhs_number;  // "" when the access concerned no single person
-  std::string outcome;     // "permitted", "denied", "granted"
-  std::string returned;    // summary of what was disclosed, e.g. "Patient:1 Encounter:3"
+  std::string purpose;  // e.g. "direct-care", "patient-access", "audit-review"
+  std::string action;   // e.g. "Patient.read", "Encounter.search", "break-glass"
+  std::string basis;    // relationship ("registered-practice", ...), "break-glass", "self",
+                        // or "none" for a denial
+  std::string reason;   // break-glass reason, else ""
+  std::optional<NhsNumber> nhs_number;  // nullopt when the access concerned no single person
+  std::string outcome;                  // "permitted", "denied", "granted"
+  std::string returned;  // summary of what was disclosed, e.g. "Patient:1 Encounter:3"
   std::string prev_hash, hash;
 };
 
 struct AuditQuery {
-  std::optional<std::string> nhs_number;
+  std::optional<NhsNumber> nhs_number;
   std::optional<std::string> username;
   std::optional<std::string> at_from;    // inclusive, ISO date or time
   std::optional<std::string> at_before;  // exclusive
@@ -113,7 +118,8 @@ class AuditLog final : public AuditSink {
   Status Append(AuditEntry entry) override;
   // Appends the entries in order, chained, in one transaction: all or none.
   Status AppendAll(std::vector<AuditEntry>& entries) override;
-  // Entries matching the query, oldest first, and the total number matching.
+  // Entries matching the query, oldest first, and the total number matching. kDataLoss for an
+  // entry whose stored NHS Number is not valid.
   StatusOr<std::vector<AuditEntry>> Search(const AuditQuery& q, int64_t* total);
   // Walks the whole chain.
   StatusOr<AuditVerification> Verify();

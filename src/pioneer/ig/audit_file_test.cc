@@ -47,7 +47,7 @@ class AuditFileTest : public ::testing::Test {
     e.purpose = "direct-care";
     e.action = "Patient.read";
     e.basis = "registered-practice";
-    e.nhs_number = kNhs;
+    e.nhs_number = NhsNumber::Parse(kNhs);
     e.outcome = "permitted";
     e.returned = "Patient:1";
     return e;
@@ -194,6 +194,43 @@ TEST_F(AuditFileTest, ForeignOrNonAuditFileIsAnError) {
   st = AuditLog(*s).Open();
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(st.message().find("not a Pioneer audit file"), std::string::npos) << st.message();
+}
+
+TEST_F(AuditFileTest, NhsNumbersAreReadBackTypedAndAnInvalidOneIsDataLossNamingNoValue) {
+  auto s = Open();
+  Append(*s, 1, 2);
+  AuditLog log(*s);
+  AuditQuery mine;
+  mine.nhs_number = NhsNumber::Parse(kNhs);
+  int64_t total = 0;
+  auto found = log.Search(mine, &total);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(total, 2);
+  ASSERT_TRUE(found->front().nhs_number.has_value());
+  EXPECT_EQ(found->front().nhs_number->digits(), kNhs);
+  // An edit around the triggers leaves a number that is not valid in entry 2.
+  constexpr const char* kBad = "9434765918";
+  {
+    auto file = s->OpenAuditFile();
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)->Execute("DROP TRIGGER ig_audit_no_update", {}).ok());
+    ASSERT_TRUE(
+        (*file)
+            ->Execute(std::string("UPDATE ig_audit SET nhs_number = '") + kBad + "' WHERE seq = 2",
+                      {})
+            .ok());
+  }
+  auto all = log.Search(AuditQuery{}, &total);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(all.status().message().find("audit entry 2"), std::string::npos)
+      << all.status().message();
+  EXPECT_EQ(all.status().message().find(kBad), std::string::npos) << all.status().message();
+  auto verified = log.Verify();
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_FALSE(verified->ok);
+  EXPECT_EQ(verified->first_bad_seq, 2);
+  EXPECT_NE(verified->problem.find("edited"), std::string::npos) << verified->problem;
 }
 
 TEST_F(AuditFileTest, NewStoreDoesNotAdoptALeftOverTrail) {

@@ -70,7 +70,10 @@ StatusOr<Pseudonymiser> Pseudonymiser::ForStore(store::Store& store) {
     hex = Hex(key, sizeof key);
     store::Param p[] = {store::Param::Of(hex)};
     PIONEER_RETURN_IF_ERROR(
-        store.Execute("INSERT OR IGNORE INTO ig_keys(name, key_hex) VALUES('pseudonym', ?1)", p)
+        store
+            .Execute("INSERT INTO ig_keys(name, key_hex) VALUES('pseudonym', ?1) "
+                     "ON CONFLICT DO NOTHING",
+                     p)
             .status());
     // Another process may have won the race: read back what is stored.
     PIONEER_RETURN_IF_ERROR(store.Query("SELECT key_hex FROM ig_keys WHERE name = 'pseudonym'", {},

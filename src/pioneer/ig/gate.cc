@@ -7,27 +7,15 @@
 #include <map>
 
 #include "pioneer/careplan/plan_store.h"
-#include "pioneer/formats/extract_schema.h"
 #include "pioneer/ig/audit.h"
 #include "pioneer/ig/person_records.h"
 #include "pioneer/ig/tokens.h"
-#include "pioneer/store/master_index.h"
-#include "pioneer/store/record_links.h"
+#include "pioneer/store/person_directory.h"
 
 namespace pioneer::ig {
 namespace {
 
 using store::Param;
-
-// LIKE pattern for "starts with `s`", escaping the wildcards (ESCAPE '\').
-std::string StartsWithPattern(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
 
 }  // namespace
 
@@ -75,20 +63,6 @@ AuditEntry EntryFor(const Principal& who) {
   e.purpose = PurposeOf(who);
   return e;
 }
-
-namespace {
-
-// The NHS Number a stored record (?1 = table, ?2 = row id) is placed on: its usable traced
-// number, else its own valid one; NULL when neither. `table` must be a person table.
-std::string RecordOwnerSql(std::string_view table, const store::SqlDialect& d) {
-  return fmt::format(
-      "SELECT coalesce((SELECT l.traced_nhs_number FROM record_links l WHERE l.source_table = ?1 "
-      "AND l.row_id = ?2 AND {}), CASE WHEN t.nhs_number_status = 'valid' THEN t.nhs_number END) "
-      "FROM \"{}\" t WHERE {} = ?2",
-      store::UsableLinkSql("l"), table, d.RowId("t"));
-}
-
-}  // namespace
 
 // --- PersonAccess ----------------------------------------------------------------------
 
@@ -157,33 +131,21 @@ StatusOr<std::optional<Basis>> Gate::Relationship(const Principal& who, const Nh
     return R();
   }
   if (!IsDirectCareRole(who.role)) return R();
-  bool found = false;
-  auto hit = [&](const store::RowView&) { found = true; };
-  Param p[] = {Param::Of(person.digits()), Param::Of(who.org_code), Param::Of(who.team)};
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT 1 FROM {} WHERE nhs_number = ?1 AND {} AND gp_practice_code = ?2 "
-                  "UNION ALL SELECT 1 FROM gp_registrations WHERE {} IN ({}) AND "
-                  "gp_practice_code = ?2 AND registration_end_date IS NULL LIMIT 1",
-                  formats::kMasterIndexTable, store::CurrentPersonRowSql(""),
-                  store_.dialect().RowIdColumn(),
-                  PlacedRowsSql("gp_registrations", store_.dialect())),
-      std::span<const Param>(p, 2), hit));
-  if (found) return R(Basis::kRegisteredPractice);
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT 1 FROM social_care_events WHERE {} IN ({}) AND la_code = ?2 AND "
-                  "event_end_date IS NULL LIMIT 1",
-                  store_.dialect().RowIdColumn(),
-                  PlacedRowsSql("social_care_events", store_.dialect())),
-      std::span<const Param>(p, 2), hit));
-  if (found) return R(Basis::kSocialCareEpisode);
+  store::PersonDirectory people(store_);
+  PIONEER_ASSIGN_OR_RETURN(bool registered, people.IsRegisteredAt(person, who.org_code));
+  if (registered) return R(Basis::kRegisteredPractice);
+  PIONEER_ASSIGN_OR_RETURN(bool social_care, people.HasOpenSocialCareWith(person, who.org_code));
+  if (social_care) return R(Basis::kSocialCareEpisode);
   if (!who.team.empty()) {
+    bool on_caseload = false;
+    Param p[] = {Param::Of(person.digits()), Param::Of(who.org_code), Param::Of(who.team)};
     PIONEER_RETURN_IF_ERROR(store_.Query(
         "SELECT 1 FROM ig_caseloads WHERE nhs_number = ?1 AND org_code = ?2 AND team = ?3", p,
-        hit));
-    if (found) return R(Basis::kTeamCaseload);
+        [&](const store::RowView&) { on_caseload = true; }));
+    if (on_caseload) return R(Basis::kTeamCaseload);
   }
   careplan::PlanFilter plans_of;
-  plans_of.nhs_number = person.digits();
+  plans_of.nhs_number = person;
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store_, plans_of));
   for (const careplan::CarePlan& plan : plans) {
@@ -212,22 +174,11 @@ StatusOr<std::optional<PersonAccess>> Gate::Decide(const Principal& who, const N
   }
   // Whether the person objects (rule 4) and their Patient id (0 without a PDS record), in one
   // read: a request answers after a handful of point queries, so each one counts.
-  bool objects = false;
-  int64_t patient_id = 0;
-  Param p[] = {Param::Of(person.digits())};
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT EXISTS (SELECT 1 FROM ig_objections WHERE nhs_number = ?1), "
-                  "coalesce((SELECT {0} FROM {1} WHERE nhs_number = ?1 AND {2} ORDER BY {0} "
-                  "DESC LIMIT 1), 0)",
-                  store_.dialect().RowIdColumn(), formats::kMasterIndexTable,
-                  store::CurrentPersonRowSql("")),
-      p, [&](const store::RowView& r) {
-        objects = r.Int(0) != 0;
-        patient_id = r.Int(1);
-      }));
-  bool own_org_only = objects && *basis != Basis::kSelf;
-  return std::optional<PersonAccess>(
-      PersonAccess(this, who, person, *basis, own_org_only, patient_id, std::string(action)));
+  PIONEER_ASSIGN_OR_RETURN(store::PersonStanding standing,
+                           store::PersonDirectory(store_).Standing(person));
+  bool own_org_only = standing.objects && *basis != Basis::kSelf;
+  return std::optional<PersonAccess>(PersonAccess(this, who, person, *basis, own_org_only,
+                                                  standing.patient_id, std::string(action)));
 }
 
 StatusOr<std::optional<PersonAccess>> Gate::Open(const Principal& who, const NhsNumber& person,
@@ -250,11 +201,7 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenRecordOwner(const Principal& who
                                                             std::string_view action) {
   std::optional<NhsNumber> person;
   if (FindPersonTable(table) != nullptr) {
-    Param p[] = {Param::Of(table), Param::Of(row_id)};
-    PIONEER_RETURN_IF_ERROR(
-        store_.Query(RecordOwnerSql(table, store_.dialect()), p, [&](const store::RowView& r) {
-          if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
-        }));
+    PIONEER_ASSIGN_OR_RETURN(person, store::PersonDirectory(store_).RecordOwner(table, row_id));
   }
   if (!person) {
     PIONEER_RETURN_IF_ERROR(AuditOther(who, action, nullptr, "denied", ""));
@@ -274,16 +221,12 @@ StatusOr<std::vector<Gate::RecordOwner>> Gate::OpenRecordOwners(const Principal&
   std::map<std::string, size_t> index;
   int64_t unplaced = 0;
   if (FindPersonTable(table) != nullptr) {
-    const std::string sql = RecordOwnerSql(table, store_.dialect());
+    store::PersonDirectory directory(store_);
     std::vector<int64_t> sorted = row_ids;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     for (int64_t row : sorted) {
-      Param p[] = {Param::Of(table), Param::Of(row)};
-      std::optional<NhsNumber> person;
-      PIONEER_RETURN_IF_ERROR(store_.Query(sql, p, [&](const store::RowView& r) {
-        if (!r.IsNull(0)) person = NhsNumber::Parse(r.Text(0));
-      }));
+      PIONEER_ASSIGN_OR_RETURN(std::optional<NhsNumber> person, directory.RecordOwner(table, row));
       if (!person) {
         ++unplaced;
         continue;
@@ -364,13 +307,7 @@ StatusOr<std::optional<PersonAccess>> Gate::OpenPatientForWrite(const Principal&
 }
 
 StatusOr<std::optional<NhsNumber>> Gate::PersonOfPatientId(int64_t patient_id) {
-  std::optional<NhsNumber> person;
-  Param p[] = {Param::Of(patient_id)};
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
-                  store_.dialect().RowIdColumn(), store::CurrentPersonRowSql("")),
-      p, [&](const store::RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
-  return person;
+  return store::PersonDirectory(store_).PersonOfPatientId(patient_id);
 }
 
 StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, const PatientQuery& q,
@@ -381,74 +318,27 @@ StatusOr<std::vector<PersonAccess>> Gate::FindPatients(const Principal& who, con
   }
   if (q.impossible) return out;
   if (who.role != Role::kPatient && !IsDirectCareRole(who.role)) return out;
-  std::vector<Param> params;
-  auto param = [&](Param p) {
-    params.push_back(std::move(p));
-    return fmt::format("?{}", params.size());
-  };
-  const std::string prow = store_.dialect().RowId("p");
-  std::string sql = fmt::format("SELECT {}, p.nhs_number FROM {} p WHERE {}", prow,
-                                formats::kMasterIndexTable, store::CurrentPersonRowSql("p"));
-  if (q.nhs_number) sql += " AND p.nhs_number = " + param(Param::Of(q.nhs_number->digits()));
-  if (q.pds_row) sql += " AND " + prow + " = " + param(Param::Of(*q.pds_row));
-  for (const std::string& f : q.family) {
-    sql += " AND p.family_name LIKE " + param(Param::Of(StartsWithPattern(f))) + " ESCAPE '\\'";
-  }
-  for (const std::string& g : q.given) {
-    std::string ph = param(Param::Of(StartsWithPattern(g)));
-    sql += fmt::format(
-        " AND (p.given_name LIKE {0} ESCAPE '\\' OR p.other_given_name LIKE {0} ESCAPE '\\')", ph);
-  }
-  for (const std::string& n : q.name) {
-    std::string ph = param(Param::Of(StartsWithPattern(n)));
-    sql += fmt::format(
-        " AND (p.family_name LIKE {0} ESCAPE '\\' OR p.given_name LIKE {0} ESCAPE '\\' OR "
-        "p.other_given_name LIKE {0} ESCAPE '\\')",
-        ph);
-  }
-  if (q.birth_from) sql += " AND p.birth_date >= " + param(Param::Of(*q.birth_from));
-  if (q.birth_before) sql += " AND p.birth_date < " + param(Param::Of(*q.birth_before));
-  if (q.sex) sql += " AND p.sex = " + param(Param::Of(*q.sex));
+  store::PersonSearch search;
+  search.nhs_number = q.nhs_number;
+  search.patient_id = q.pds_row;
+  search.family = q.family;
+  search.given = q.given;
+  search.name = q.name;
+  search.birth_from = q.birth_from;
+  search.birth_before = q.birth_before;
+  search.sex = q.sex;
   // Narrow to people the user could be related to; the exact rule runs per candidate.
   if (who.role == Role::kPatient) {
-    sql += " AND p.nhs_number = " +
-           param(Param::Of(who.own_nhs_number ? who.own_nhs_number->digits() : std::string()));
+    search.scope = store::PersonSearch::Scope::kOnePerson;
+    search.person = who.own_nhs_number;
   } else {
-    std::string org = param(Param::Of(who.org_code));
-    std::string team = param(Param::Of(who.team));
-    std::string grant = param(Param::Of(who.grant ? who.grant->person.digits() : std::string()));
-    auto related_via = [&](std::string_view table, std::string_view condition) {
-      return fmt::format(
-          " OR p.nhs_number IN (SELECT t.nhs_number FROM {0} t WHERE {1} AND "
-          "t.nhs_number_status = 'valid') OR p.nhs_number IN (SELECT l.traced_nhs_number FROM "
-          "record_links l JOIN {0} t ON l.source_table = '{0}' AND {3} = l.row_id WHERE {1} "
-          "AND {2})",
-          table, condition, store::UsableLinkSql("l"), store_.dialect().RowId("t"));
-    };
-    sql += " AND (p.gp_practice_code = " + org +
-           related_via(
-               "gp_registrations",
-               fmt::format("t.gp_practice_code = {} AND t.registration_end_date IS NULL", org)) +
-           related_via("social_care_events",
-                       fmt::format("t.la_code = {} AND t.event_end_date IS NULL", org)) +
-           fmt::format(
-               " OR p.nhs_number IN (SELECT nhs_number FROM ig_caseloads WHERE org_code "
-               "= {} AND team = {} AND team != '')",
-               org, team) +
-           // Open care plans involving the organisation (the care-team rule; organisations
-           // are stored ';'-separated, careplan/plan_store.h).
-           fmt::format(
-               " OR p.nhs_number IN (SELECT nhs_number FROM care_plans WHERE status IN "
-               "('active', 'on-hold') AND end_date IS NULL AND (coordinator_org = {0} OR ';' || "
-               "organisations || ';' LIKE '%;' || {0} || ';%'))",
-               org) +
-           " OR p.nhs_number = " + grant + ")";
+    search.scope = store::PersonSearch::Scope::kTiedTo;
+    search.org_code = who.org_code;
+    search.team = who.team;
+    if (who.grant) search.person = who.grant->person;
   }
-  sql += fmt::format(" ORDER BY {} LIMIT {}", prow, kMaxCandidates + 1);
-  std::vector<NhsNumber> candidates;
-  PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
-    if (auto n = NhsNumber::Parse(r.Text(1))) candidates.push_back(*n);
-  }));
+  PIONEER_ASSIGN_OR_RETURN(std::vector<NhsNumber> candidates,
+                           store::PersonDirectory(store_).FindPeople(search, kMaxCandidates + 1));
   if (static_cast<int64_t>(candidates.size()) > kMaxCandidates) {
     return InvalidArgumentError(fmt::format(
         "the search matches too many people (more than {}); add criteria", kMaxCandidates));
@@ -476,7 +366,7 @@ Status Gate::AuthoriseBreakGlass(const Principal& who, const NhsNumber& person,
   e.action = "break-glass";
   e.basis = "break-glass";
   e.reason = reason;
-  e.nhs_number = person.digits();
+  e.nhs_number = person;
   e.outcome = "granted";
   e.returned = fmt::format("grant:{}", grant_id);
   return Append(std::move(e));
@@ -526,7 +416,7 @@ Status Gate::Audit(PersonAccess& access) {
   e.action = access.action_;
   e.basis = BasisName(access.basis_);
   if (access.basis_ == Basis::kBreakGlass && who.grant) e.reason = who.grant->reason;
-  e.nhs_number = access.person_.digits();
+  e.nhs_number = access.person_;
   e.outcome = access.own_org_only_ ? "permitted-own-organisation-only" : "permitted";
   e.returned = access.returned_;
   return Append(std::move(e));
@@ -545,7 +435,7 @@ Status Gate::AuditOther(const Principal& who, std::string_view action, const Nhs
   AuditEntry e = EntryFor(who);
   e.action = action;
   e.basis = "none";
-  if (person) e.nhs_number = person->digits();
+  if (person) e.nhs_number = *person;
   e.outcome = outcome;
   e.returned = returned;
   return Append(std::move(e));

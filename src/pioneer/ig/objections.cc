@@ -101,8 +101,8 @@ StatusOr<ObjectionImport> ImportObjections(store::Store& store, const std::strin
                    o.recorded_on.empty() ? Param::Null() : Param::Of(o.recorded_on),
                    Param::Of(fmt::format("import:{}", path)), Param::Of(now)};
       PIONEER_ASSIGN_OR_RETURN(
-          int64_t n, store.Execute("INSERT OR IGNORE INTO ig_objections(nhs_number, recorded_on, "
-                                   "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
+          int64_t n, store.Execute("INSERT INTO ig_objections(nhs_number, recorded_on, source, "
+                                   "imported_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                                    p));
       (n > 0 ? result.added : result.existing) += 1;
       if (n > 0) {
@@ -138,8 +138,8 @@ StatusOr<bool> RecordObjection(store::Store& store, PersonAccess& access,
     Param p[] = {Param::Of(nhs), recorded_on.empty() ? Param::Null() : Param::Of(recorded_on),
                  Param::Of(source), Param::Of(now)};
     PIONEER_ASSIGN_OR_RETURN(
-        int64_t n, store.Execute("INSERT OR IGNORE INTO ig_objections(nhs_number, recorded_on, "
-                                 "source, imported_at) VALUES(?1, ?2, ?3, ?4)",
+        int64_t n, store.Execute("INSERT INTO ig_objections(nhs_number, recorded_on, source, "
+                                 "imported_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                                  p));
     added = n > 0;
     return added ? AppendVersion(store, nhs, true, recorded_on, source, now) : OkStatus();
@@ -191,8 +191,8 @@ Status AddToCaseload(store::Store& store, const std::string& org_code, const std
                Param::Of(store::UtcNowIso8601())};
   return store
       .Execute(
-          "INSERT OR IGNORE INTO ig_caseloads(org_code, team, nhs_number, added_at) "
-          "VALUES(?1, ?2, ?3, ?4)",
+          "INSERT INTO ig_caseloads(org_code, team, nhs_number, added_at) "
+          "VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
           p)
       .status();
 }

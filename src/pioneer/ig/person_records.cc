@@ -7,26 +7,14 @@
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/formats/derived_tables.h"
 #include "pioneer/formats/extract_schema.h"
-#include "pioneer/store/master_index.h"
-#include "pioneer/store/record_links.h"
+#include "pioneer/store/person_directory.h"
 
 namespace pioneer::ig {
 namespace {
 
-using store::Param;
-
 // An extract, or a table Pioneer derives (care_plans, risk_strata).
 const formats::ExtractSpec* SpecOf(std::string_view table) {
   return formats::FindSourceTable(table);
-}
-
-std::string Quote(std::string_view ident) {
-  std::string out = "\"";
-  for (char c : ident) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Reads rows of `spec` whose first column is the row id and the rest the spec's fields.
@@ -44,14 +32,6 @@ SourceRow ReadRow(const formats::ExtractSpec& spec, std::string_view org_column,
     row.fields.emplace_back(std::string(spec.fields[i].name), std::move(v));
   }
   return row;
-}
-
-std::string FieldList(const store::SqlDialect& d, const formats::ExtractSpec& spec,
-                      std::string_view alias) {
-  std::string cols = d.RowId(std::string(alias));
-  for (const formats::FieldSpec& f : spec.fields)
-    cols += fmt::format(", {}.{}", alias, Quote(f.name));
-  return cols;
 }
 
 }  // namespace
@@ -76,28 +56,13 @@ const PersonTable* FindPersonTable(std::string_view table) {
   return nullptr;
 }
 
-std::string PlacedRowsSql(std::string_view table, const store::SqlDialect& d) {
-  return fmt::format(
-      "SELECT {3} FROM {0} t WHERE t.nhs_number = ?1 AND t.nhs_number_status = 'valid' "
-      "AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.source_table = '{1}' AND "
-      "l.row_id = {3} AND {2}) "
-      "UNION SELECT l.row_id FROM record_links l WHERE l.source_table = '{1}' AND "
-      "l.traced_nhs_number = ?1 AND {2}",
-      Quote(table), table, store::UsableLinkSql("l"), d.RowId("t"));
-}
-
 StatusOr<std::optional<SourceRow>> PersonRecords::Demographics(PersonAccess& access) {
   if (access.basis() == Basis::kIgReview) return std::optional<SourceRow>();
   const formats::ExtractSpec* spec = SpecOf(formats::kMasterIndexTable);
   if (!spec) return InternalError("no pds extract");
   std::optional<SourceRow> out;
-  Param p[] = {Param::Of(access.person().digits())};
-  const store::SqlDialect& d = store_.dialect();
-  PIONEER_RETURN_IF_ERROR(store_.Query(
-      fmt::format("SELECT {} FROM {} p WHERE p.nhs_number = ?1 AND {} ORDER BY {} DESC LIMIT 1",
-                  FieldList(d, *spec, "p"), formats::kMasterIndexTable,
-                  store::CurrentPersonRowSql("p"), d.RowId("p")),
-      p, [&](const store::RowView& r) { out = ReadRow(*spec, "", r); }));
+  PIONEER_RETURN_IF_ERROR(store::PersonDirectory(store_).ReadCurrentPersonRow(
+      access.person(), *spec, [&](const store::RowView& r) { out = ReadRow(*spec, "", r); }));
   access.NoteReturned(formats::kMasterIndexTable, out ? 1 : 0);
   return out;
 }
@@ -108,24 +73,16 @@ StatusOr<std::vector<SourceRow>> PersonRecords::Select(PersonAccess& access, std
   const PersonTable* pt = FindPersonTable(table);
   const formats::ExtractSpec* spec = SpecOf(table);
   if (!pt || !spec) return InvalidArgumentError(fmt::format("'{}' holds no person records", table));
-  std::vector<Param> params = {Param::Of(access.person().digits())};
-  const store::SqlDialect& d = store_.dialect();
-  const std::string rid = d.RowId("t");
-  std::string sql = fmt::format("SELECT {} FROM {} t WHERE {} IN ({})", FieldList(d, *spec, "t"),
-                                Quote(table), rid, PlacedRowsSql(table, d));
+  store::PersonDirectory::RecordFilter filter;
   if (access.own_org_only()) {
-    params.push_back(Param::Of(access.org_code()));
-    sql += fmt::format(" AND t.{} = ?{}", Quote(pt->org_column), params.size());
+    filter.org_column = pt->org_column;
+    filter.org = access.org_code();
   }
-  if (row_id) {
-    params.push_back(Param::Of(*row_id));
-    sql += fmt::format(" AND {} = ?{}", rid, params.size());
-  }
-  sql += " ORDER BY " + rid;
+  filter.row_id = row_id;
   std::vector<SourceRow> out;
-  PIONEER_RETURN_IF_ERROR(store_.Query(sql, params, [&](const store::RowView& r) {
-    out.push_back(ReadRow(*spec, pt->org_column, r));
-  }));
+  PIONEER_RETURN_IF_ERROR(store::PersonDirectory(store_).ReadPlacedRecords(
+      access.person(), *spec, filter,
+      [&](const store::RowView& r) { out.push_back(ReadRow(*spec, pt->org_column, r)); }));
   access.NoteReturned(table, static_cast<int64_t>(out.size()));
   return out;
 }
@@ -145,7 +102,7 @@ StatusOr<std::optional<SourceRow>> PersonRecords::Record(PersonAccess& access,
 StatusOr<std::vector<careplan::CarePlan>> PersonRecords::CarePlans(PersonAccess& access) {
   if (access.basis() == Basis::kIgReview) return std::vector<careplan::CarePlan>();
   careplan::PlanFilter filter;
-  filter.nhs_number = access.person().digits();
+  filter.nhs_number = access.person();
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::CarePlan> plans,
                            careplan::ListPlans(store_, filter));
   if (access.own_org_only()) {

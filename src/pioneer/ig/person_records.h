@@ -40,10 +40,6 @@ struct PersonTable {
 const std::vector<PersonTable>& PersonTables();
 const PersonTable* FindPersonTable(std::string_view table);
 
-// SQL selecting the row ids of `table` rows placed on the person whose NHS Number is ?1, in
-// the store's dialect `d` (its row-id column).
-std::string PlacedRowsSql(std::string_view table, const store::SqlDialect& d);
-
 class PersonRecords {
  public:
   explicit PersonRecords(store::Store& store) : store_(store) {}

@@ -49,6 +49,7 @@
 #include "pioneer/server/store_pool.h"
 #include "pioneer/store/master_index.h"
 #include "pioneer/store/organisations.h"
+#include "pioneer/store/person_directory.h"
 #include "pioneer/store/utc_time.h"
 
 namespace pioneer::server {
@@ -910,11 +911,7 @@ void Service::AuditSearch(Ctx& c) {
   for (const std::optional<int64_t>& pid : asked.patients) {
     std::optional<NhsNumber> n;
     if (pid) {
-      Check(c.store.Query(
-          fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
-                      c.store.dialect().RowIdColumn(), store::CurrentPersonRowSql("")),
-          std::vector<store::Param>{store::Param::Of(*pid)},
-          [&](const store::RowView& r) { n = NhsNumber::Parse(r.Text(0)); }));
+      n = Check(store::PersonDirectory(c.store).PersonOfPatientId(*pid));
     }
     if (!n)
       impossible = true;
@@ -926,7 +923,7 @@ void Service::AuditSearch(Ctx& c) {
     if (person && !(*person == *c.who->own_nhs_number)) impossible = true;
     person = *c.who->own_nhs_number;
   }
-  if (person) q.nhs_number = person->digits();
+  q.nhs_number = person;
   q.at_from = dates.from;
   q.at_before = dates.before;
   int64_t total = 0;

@@ -1,6 +1,7 @@
 #include "pioneer/server/store_pool.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -13,7 +14,11 @@ namespace fs = std::filesystem;
 class StorePoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "pioneer_store_pool";
+    // One folder per test and process: ctest runs this suite's tests side by side.
+    dir_ = fs::path(::testing::TempDir()) /
+           ("pioneer_store_pool_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "s.db").string();

@@ -170,7 +170,7 @@ int RunList(const CarePlanArgs& a) {
   if (!a.nhs_number.empty()) {
     std::optional<NhsNumber> nhs = NhsNumber::Parse(a.nhs_number);
     if (!nhs) return Fail("list", InvalidArgumentError("--nhs-number: not a valid NHS Number"));
-    filter.nhs_number = nhs->digits();
+    filter.nhs_number = *nhs;
   }
   if (!a.list_status.empty()) {
     filter.status = careplan::ParseStatus(a.list_status);

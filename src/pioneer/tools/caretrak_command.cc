@@ -19,6 +19,7 @@
 #include "pioneer/caretrak/cohort.h"
 #include "pioneer/caretrak/enrolment.h"
 #include "pioneer/caretrak/evaluation.h"
+#include "pioneer/metrics/person_table.h"
 #include "pioneer/risk/features.h"
 #include "pioneer/risk/risk_inputs.h"
 #include "pioneer/store/store.h"
@@ -98,6 +99,11 @@ int RunCaretrak(const CaretrakArgs& a) {
   auto bar = MakeStderrProgress();
   timeline::OpenOptions oo;
   oo.timeline = risk::RiskTimelineOptions();
+  if (def.entry != caretrak::EntryType::kEnrolmentList &&
+      def.entry != caretrak::EntryType::kCarePlanCreated) {
+    oo.timeline =
+        metrics::MergeTimelineOptions(oo.timeline, caretrak::EntryEventTimelineOptions(def.entry));
+  }
   if (bar) {
     bar->Start(0);
     oo.progress = [&bar](const timeline::BuildProgress& p) {
