@@ -171,7 +171,7 @@ TEST_F(PersonTableSynthetic, BothEnginesGiveIdenticalTables) {
     // (but for risk features too rare among 200 people; RiskFeaturesEqualBuildCohort).
     ASSERT_GT(a->rows(), 20u) << "spec " << i;
     const std::set<std::string> rare = {"malnutrition", "memory_impairment", "mh_crisis_contacts",
-                                        "respite"};
+                                        "respite", "delayed_discharges"};
     for (const auto& c : a->columns) {
       if (i == 3 && rare.count(c.name)) continue;
       std::set<int64_t> values;
@@ -189,6 +189,7 @@ TEST_F(PersonTableSynthetic, BothEnginesGiveIdenticalTables) {
 
 TEST_F(PersonTableSynthetic, RiskFeaturesEqualBuildCohort) {
   const PersonTableSpec spec = risk::FeatureTableSpec(kIndex);
+  ASSERT_EQ(risk::TableFeatures().size(), static_cast<size_t>(risk::kFeatureCount));
   const timeline::Timeline t = Timeline({spec});
   auto inputs = risk::LoadRiskInputs(*store_);
   ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
@@ -227,7 +228,8 @@ TEST_F(PersonTableSynthetic, RiskFeaturesEqualBuildCohort) {
     // Too rare to appear among 200 people (their values are still compared above; the same
     // column kinds are non-zero in other features).
     const std::set<risk::Feature> rare = {risk::kMalnutrition, risk::kMemoryImpairment,
-                                          risk::kCrisisContacts, risk::kRespite};
+                                          risk::kCrisisContacts, risk::kRespite,
+                                          risk::kDelayedDischarges};
     for (risk::Feature f : risk::TableFeatures()) {
       if (rare.count(f)) continue;
       EXPECT_GT(nonzero[f], 0) << "feature " << risk::FeatureSpecs()[f].name << " never non-zero";

@@ -21,6 +21,8 @@
 //   P5  PDS, objected to secondary use; registered Z00001.
 //         E1 emergency 2015-02-01, age 40
 //   An emergency admission with no NHS Number (placed on no person) on 2015-01-10.
+// Frailty index values (GP events 248279007): P1 0.12 on 2014-01-01, 0.25 then 0.3 (a later
+// row) on 2015-02-01, none on 2015-03-15, 0.9 on D; P2 -1.5 on 2013-06-01.
 // LSOAs: P1 and P2 live in E01900001 (IMD decile 3 in the lsoa reference table), P5 in
 // E01900002 (decile 8), P3 in E01900009 (not in the table); P4 has no PDS row.
 #include "pioneer/metrics/person_table.h"
@@ -108,7 +110,13 @@ class PersonTableBehaviour : public ::testing::TestWithParam<std::string> {
     WriteFile(dir + "/gp_events.csv",
               "event_id,nhs_number,gp_practice_code,event_date,snomed_concept_id,value\n"
               "G1," +
-                  P(1) + ",Z00001,2015-03-01,11429006,\n");
+                  P(1) + ",Z00001,2015-03-01,11429006,\n" + "F1," + P(1) +
+                  ",Z00001,2014-01-01,248279007,0.12\n" + "F2," + P(1) +
+                  ",Z00001,2015-02-01,248279007,0.25\n" + "F3," + P(1) +
+                  ",Z00001,2015-02-01,248279007,0.3\n" + "F4," + P(1) +
+                  ",Z00001,2015-03-15,248279007,\n" + "F5," + P(1) +
+                  ",Z00001,2015-04-01,248279007,0.9\n" + "F6," + P(2) +
+                  ",Z00002,2013-06-01,248279007,-1.5\n");
     const std::string objections = tmp_ / "objections.csv";
     WriteFile(objections, "nhs_number,recorded_on\n" + P(5) + ",2014-01-15\n");
     db_ = tmp_ / "p.db";
@@ -391,6 +399,66 @@ TEST_P(PersonTableBehaviour, RecordsOpenAtSomePointInTheWindow) {
   EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // the end must be a date field
 }
 
+TEST_P(PersonTableBehaviour, DecimalValueOfTheLatestRecord) {
+  PersonTableSpec s = Spec();
+  auto frailty = [](const std::string& name, int lo, int hi) {
+    return ColumnSpec::Records(name, ColumnKind::kLastDecimal, "gp_events",
+                               Expr::In("snomed_concept_id", {"248279007"}), "event_date", lo, hi,
+                               "value");
+  };
+  s.columns = {frailty("before_d", -kUnbounded, -1), frailty("ever", -kUnbounded, kUnbounded),
+               frailty("in_2014", -455, -90)};
+  PersonTable t = Run(s);
+  EXPECT_EQ(t.Find("before_d")->type, metrics::ValueType::kDecimal);
+  // P1 before D: 0.25 and 0.3 on the latest day with a value (2015-03-15 has none); the
+  // later row wins. Fixed-point millionths.
+  EXPECT_EQ(Value(t, "before_d", 1), 300000);
+  EXPECT_EQ(metrics::DecimalToDouble(*Value(t, "before_d", 1)), 0.3);
+  EXPECT_EQ(Value(t, "ever", 1), 900000);     // the value on D
+  EXPECT_EQ(Value(t, "in_2014", 1), 120000);  // [2014-01-01, 2015-01-01]: 0.12 only
+  EXPECT_EQ(Value(t, "before_d", 2), -1500000);
+  EXPECT_EQ(Value(t, "in_2014", 2), std::nullopt);
+  EXPECT_EQ(Value(t, "before_d", 3), std::nullopt);  // no record at all
+  EXPECT_EQ(Value(t, "ever", 4), std::nullopt);
+  s.columns = {ColumnSpec::Records("bad", ColumnKind::kLastDecimal, "gp_events", Expr::True(),
+                                   "event_date", -kUnbounded, -1, "snomed_concept_id")};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // not a decimal field
+}
+
+TEST_P(PersonTableBehaviour, FurtherDateFieldsOfTheRecordInWindowsAroundTheIndexDate) {
+  PersonTableSpec s = Spec();
+  // Discharged in the year (discharge_date is the episode end here), then also admitted in it;
+  // admitted in the year and also discharged before D.
+  ColumnSpec discharged = Emergencies("discharged", ColumnKind::kCount, 0, 0);
+  discharged.date_field = "discharge_date";
+  discharged.lo = -365;
+  discharged.hi = -1;
+  ColumnSpec admitted_too = discharged;
+  admitted_too.name = "admitted_too";
+  admitted_too.also = {{"admission_date", -365, -1}};
+  ColumnSpec gone_before_d = Emergencies("gone_before_d", ColumnKind::kCount, -365, -1);
+  gone_before_d.also = {{"discharge_date", -kUnbounded, -1}, {"episode_start_date", -365, -1}};
+  s.columns = {discharged, admitted_too, gone_before_d};
+  PersonTable t = Run(s);
+  // P1: A1 (admitted D - 365, discharged 2014-04-05) and A4 (admitted D - 366, discharged
+  // 2014-04-02) are discharged in the year; A4 was not admitted in it. A2 leaves after D.
+  EXPECT_EQ(Value(t, "discharged", 1), 2);
+  EXPECT_EQ(Value(t, "admitted_too", 1), 1);
+  EXPECT_EQ(Value(t, "gone_before_d", 1), 1);
+  // P2's B1 has no discharge date: never in a window.
+  EXPECT_EQ(Value(t, "discharged", 2), 0);
+  EXPECT_EQ(Value(t, "gone_before_d", 2), 0);
+  EXPECT_EQ(Value(t, "admitted_too", 4), 1);
+  EXPECT_EQ(Value(t, "gone_before_d", 4), 1);
+  s.distinct_rows = false;
+  EXPECT_EQ(Value(Run(s), "gone_before_d", 1), 2);  // A1 and its copy
+  s.columns = {gone_before_d};
+  s.columns[0].also = {{"admission_method", -1, 0}};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // not a date field
+  s.columns[0].also = {{"admission_date", 0, -1}};
+  EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // lo > hi
+}
+
 // ---- Person columns ---------------------------------------------------------------------------
 
 TEST_P(PersonTableBehaviour, ImdDecileOfThePdsLsoa) {
@@ -488,6 +556,30 @@ TEST_P(PersonTableBehaviour, InvalidSpecsAreRefusedByName) {
   s.columns = {};
   s.population = Expr::In("admission_method", {"21"});
   EXPECT_FALSE(metrics::ValidatePersonTableSpec(s).ok());  // a record field at person level
+}
+
+TEST_P(PersonTableBehaviour, DecimalsAndFurtherDatesReadEachPersonsOwnIndexDate) {
+  PersonTableSpec s = Spec();
+  s.index_dates = {{P(1), *Date::ParseIso("2015-02-01")}, {P(2), *Date::ParseIso("2013-06-01")}};
+  auto frailty = [](const std::string& name, int lo, int hi) {
+    return ColumnSpec::Records(name, ColumnKind::kLastDecimal, "gp_events",
+                               Expr::In("snomed_concept_id", {"248279007"}), "event_date", lo, hi,
+                               "value");
+  };
+  ColumnSpec gone = Emergencies("gone_before_d", ColumnKind::kCount, -kUnbounded, kUnbounded);
+  gone.also = {{"discharge_date", -kUnbounded, -1}};
+  s.columns = {frailty("before_d", -kUnbounded, -1), frailty("from_d", 0, kUnbounded), gone};
+  PersonTable t = Run(s);
+  ASSERT_EQ(t.nhs_number, Keys({1, 2}));
+  // P1 (D 2015-02-01): only 0.12 before D (0.25 and 0.3 are on it); from D the latest is 0.9.
+  EXPECT_EQ(Value(t, "before_d", 1), 120000);
+  EXPECT_EQ(Value(t, "from_d", 1), 900000);
+  // P2 (D 2013-06-01): their -1.5 is on D.
+  EXPECT_EQ(Value(t, "before_d", 2), std::nullopt);
+  EXPECT_EQ(Value(t, "from_d", 2), -1500000);
+  // P1: A1 (once) and A4 were discharged before their D, A2 and A3 after; P2's B1 never.
+  EXPECT_EQ(Value(t, "gone_before_d", 1), 2);
+  EXPECT_EQ(Value(t, "gone_before_d", 2), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PersonTableBehaviour, ::testing::Values("fast", "sql"),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -784,7 +785,18 @@ struct TableColumn {
   Source src = Source::kGpRegistration;
   const AttributeTable* attrs = nullptr;
   Node where;
+  // ColumnSpec::also: further date fields (attribute column, or the event's start) in windows.
+  struct Also {
+    int field = -1;
+    bool is_start = false;
+    int lo = 0, hi = 0;
+  };
+  std::vector<Also> also;
+  // kLastDecimal: the fixed-point value of each string id read so far (kNoDecimal: none).
+  std::unordered_map<uint32_t, int64_t> decimals;
 };
+
+constexpr int64_t kNoDecimal = std::numeric_limits<int64_t>::min();
 
 // Which event column holds the value of `field` of `table` as the attribute table holds it:
 // 1 start, 2 end (dates), 3 code, 4 detail (interned text, the same string ids); 0 none.
@@ -835,6 +847,14 @@ StatusOr<TablePlan> CompileTable(const PersonTableSpec& spec, const timeline::Ti
       PIONEER_RETURN_IF_ERROR(field(c.open_end_field, col.open_end));
       col.date_is_start = EventColumnOf(c.source, c.date_field) == 1;
       col.open_end_is_end = EventColumnOf(c.source, c.open_end_field) == 2;
+      for (const FieldWindow& w : c.also) {
+        TableColumn::Also a;
+        PIONEER_RETURN_IF_ERROR(field(w.field, a.field));
+        a.is_start = EventColumnOf(c.source, w.field) == 1;
+        a.lo = w.lo;
+        a.hi = w.hi;
+        col.also.push_back(a);
+      }
     }
     p.columns.push_back(std::move(col));
   }
@@ -873,6 +893,8 @@ struct SourceDispatch {
 struct Accumulator {
   int64_t count = 0, sum = 0, best = 0;
   bool have = false;
+  int32_t best_date = 0;  // kLastDecimal: the (date, row id) of the record holding best
+  int64_t best_row = 0;
 };
 
 // Which record columns each source's events are offered to: columns whose `where` starts with
@@ -946,8 +968,8 @@ std::array<SourceDispatch, timeline::kSourceCount> PlanDispatch(const PersonTabl
 // Offers event i (attribute row `row`) of the person in `ctx` to record column `col` of kind
 // `kind`: when its date lies in the window around `day` and it satisfies the column's
 // predicate, it is counted in `a` and its value taken by the column's rule.
-void OfferEvent(const TableColumn& col, ColumnKind kind, Ctx& ctx, uint64_t i, uint32_t row,
-                int32_t day, Accumulator& a) {
+void OfferEvent(TableColumn& col, ColumnKind kind, Ctx& ctx, uint64_t i, uint32_t row, int32_t day,
+                Accumulator& a) {
   const auto& ev = ctx.t->events();
   const TableColumn& c = col;
   const AttributeTable& attrs = *col.attrs;
@@ -961,6 +983,10 @@ void OfferEvent(const TableColumn& col, ColumnKind kind, Ctx& ctx, uint64_t i, u
     if (open_end != kNoDate && c.lo > -kUnbounded && open_end <= static_cast<int64_t>(day) + c.lo) {
       return;
     }
+  }
+  for (const TableColumn::Also& w : col.also) {
+    const int32_t x = w.is_start ? ev.start_day[i] : attrs.Value(w.field, row);
+    if (x == kNoDate || !InWindow(x, day, w.lo, w.hi)) return;
   }
   if (!col.where_is_guard) {
     ctx.event = i;
@@ -982,6 +1008,22 @@ void OfferEvent(const TableColumn& col, ColumnKind kind, Ctx& ctx, uint64_t i, u
     case ColumnKind::kSumInt: {
       const int32_t x = attrs.Value(col.value, row);
       if (x != kNoValue) a.sum += x;
+      break;
+    }
+    case ColumnKind::kLastDecimal: {
+      // The latest by (date, row id); v is the record's date_field (in the window).
+      const int64_t rid = ev.row_id[i];
+      if (a.have && (v < a.best_date || (v == a.best_date && rid < a.best_row))) break;
+      const auto id = static_cast<uint32_t>(attrs.Value(col.value, row));
+      auto [it, added] = col.decimals.try_emplace(id, kNoDecimal);
+      if (added) {
+        it->second = ParseFixedDecimal(ctx.t->strings().Get(id)).value_or(kNoDecimal);
+      }
+      if (it->second == kNoDecimal) break;
+      a.best = it->second;
+      a.best_date = v;
+      a.best_row = rid;
+      a.have = true;
       break;
     }
     case ColumnKind::kSumDays: {
@@ -1118,7 +1160,7 @@ StatusOr<FastEngine::PersonCells> FastEngine::BuildPersonCells(const PersonTable
 
   auto build = [&](size_t task) {
     TablePlan local;
-    const TablePlan* plan = &first_plan;
+    TablePlan* plan = &first_plan;
     if (task > 0) {
       auto compiled = CompileTable(spec, t_);
       if (!compiled.ok()) {

@@ -1,6 +1,8 @@
 #include "pioneer/metrics/person_table.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -134,6 +136,8 @@ const char* ColumnKindName(ColumnKind k) {
       return "sum";
     case ColumnKind::kSumDays:
       return "sum_days";
+    case ColumnKind::kLastDecimal:
+      return "last_decimal";
     case ColumnKind::kAge:
       return "age";
     case ColumnKind::kSex:
@@ -160,9 +164,24 @@ ValueType ColumnType(ColumnKind k) {
       return ValueType::kDate;
     case ColumnKind::kPractice:
       return ValueType::kText;
+    case ColumnKind::kLastDecimal:
+      return ValueType::kDecimal;
     default:
       return ValueType::kInt;
   }
+}
+
+std::optional<int64_t> ParseFixedDecimal(std::string_view text) {
+  double x = 0;
+  if (text.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(x)) {
+    return std::nullopt;
+  }
+  // SQLite's round(r): (int64)(r + 0.5) for r >= 0, -(int64)(-r + 0.5) below.
+  const double r = x * static_cast<double>(kDecimalScale);
+  if (std::fabs(r) >= 9.0e18) return std::nullopt;
+  return r >= 0 ? static_cast<int64_t>(r + 0.5) : -static_cast<int64_t>(-r + 0.5);
 }
 
 ColumnSpec ColumnSpec::Records(std::string name, ColumnKind kind, std::string source, Expr where,
@@ -229,6 +248,10 @@ Status ValidatePersonTableSpec(const PersonTableSpec& spec) {
     if (!c.open_end_field.empty()) {
       PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, c.open_end_field, date));
     }
+    for (const FieldWindow& w : c.also) {
+      PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, w.field, date));
+      if (w.lo > w.hi) return Bad(where, "window of '" + w.field + "' lo > hi");
+    }
     PIONEER_RETURN_IF_ERROR(CheckRecordExpr(where, c.where, c.source));
     switch (c.kind) {
       case ColumnKind::kFirstDate:
@@ -247,6 +270,10 @@ Status ValidatePersonTableSpec(const PersonTableSpec& spec) {
         PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, c.value_field, date));
         PIONEER_RETURN_IF_ERROR(CheckField(where, c.source, c.end_field, date));
         break;
+      case ColumnKind::kLastDecimal:
+        PIONEER_RETURN_IF_ERROR(
+            CheckField(where, c.source, c.value_field, formats::FieldType::kDecimal));
+        break;
       default:
         break;
     }
@@ -262,6 +289,7 @@ timeline::TimelineOptions PersonTableTimelineOptions(const PersonTableSpec& spec
     for (const auto* f : {&c.date_field, &c.value_field, &c.end_field, &c.open_end_field}) {
       fields[c.source].insert(*f);
     }
+    for (const FieldWindow& w : c.also) fields[c.source].insert(w.field);
     AddFields(c.where, c.source, fields);
   }
   return ToOptions(std::move(fields));

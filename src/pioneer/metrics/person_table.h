@@ -23,6 +23,10 @@
 // whose interval [date_field, open_end_field) meets the window - "open at some point in it":
 // date_field <= D + hi and (open_end_field empty (still open) or open_end_field > D + lo);
 // lo = hi = 0 is "open on D" as kOpenOn has it (started on or before D, not ended by then).
+// `also` (FieldWindow) puts further date fields of the same record in windows around D too
+// ([D + lo, D + hi], both ends inclusive; a record without that date fails): "discharged in
+// the year and admitted before D" is date_field discharge_date in [-365, -1] and also
+// {admission_date, -kUnbounded, -1}.
 // Kinds and null rules:
 //   kExists     bool: any such record; never null (false when none)
 //   kCount      int: how many; never null (0)
@@ -31,6 +35,11 @@
 //   kMinInt     int: min / max / sum of the integer `value_field` over those that have one;
 //   kMaxInt     min and max null when none has one, the sum 0
 //   kSumInt
+//   kLastDecimal decimal: the decimal `value_field` of the latest record (greatest
+//               date_field, then highest row id) among those that have one; null when none.
+//               Values are fixed-point: values[r] holds the value x 10^6 (kDecimalScale),
+//               rounded half away from zero to the nearest millionth, identically on both
+//               engines (the store holds decimals as validated reals, ingest's kDecimal).
 //   kSumDays    int: sum over the records of the days of [value_field, end_field) before the
 //               window's end E = D + hi + 1: max(0, min(end, E) - start), an empty end_field
 //               read as E (still open); records without a start, and with hi unbounded those
@@ -66,7 +75,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pioneer/base/date.h"
@@ -88,6 +99,7 @@ enum class ColumnKind {
   kMaxInt,
   kSumInt,
   kSumDays,
+  kLastDecimal,
   kAge,
   kSex,
   kPractice,
@@ -98,8 +110,24 @@ const char* ColumnKindName(ColumnKind k);
 // True for the kinds that read records of a source (all but kAge, kSex, kPractice, kImdDecile).
 bool IsRecordColumn(ColumnKind k);
 
-enum class ValueType { kBool, kInt, kDate, kText };
+// kDecimal: fixed-point, the value x kDecimalScale (exact across engines to 6 places).
+enum class ValueType { kBool, kInt, kDate, kText, kDecimal };
+inline constexpr int64_t kDecimalScale = 1'000'000;
+// A decimal text as kDecimal holds it (round(x * kDecimalScale), halves away from zero, as
+// SQLite's round() has it); nullopt when `text` is empty or not a decimal number.
+std::optional<int64_t> ParseFixedDecimal(std::string_view text);
+// The fixed-point value as a double (exact for values of up to 6 decimal places: the nearest
+// double to the decimal, as parsing its text gives).
+inline double DecimalToDouble(int64_t fixed) {
+  return static_cast<double>(fixed) / static_cast<double>(kDecimalScale);
+}
 ValueType ColumnType(ColumnKind k);
+
+// A further date field of a record that must lie in [D + lo, D + hi] (ColumnSpec::also).
+struct FieldWindow {
+  std::string field;
+  int lo = -kUnbounded, hi = kUnbounded;
+};
 
 struct ColumnSpec {
   std::string name;  // unique within the spec, non-empty
@@ -109,9 +137,11 @@ struct ColumnSpec {
   Expr where;              // record predicate over `source`
   std::string date_field;  // the date placed in the window
   int lo = -kUnbounded, hi = kUnbounded;
-  std::string value_field;     // first/last date (default date_field); int kinds; kSumDays start
-  std::string end_field;       // kSumDays end
-  std::string open_end_field;  // set: records open in the window (above), else dated in it
+  std::string value_field;        // first/last date (default date_field); int and decimal kinds;
+                                  // kSumDays start
+  std::string end_field;          // kSumDays end
+  std::string open_end_field;     // set: records open in the window (above), else dated in it
+  std::vector<FieldWindow> also;  // further date fields in windows around D (above)
 
   // A record column over [D + lo, D + hi].
   static ColumnSpec Records(std::string name, ColumnKind kind, std::string source, Expr where,
@@ -166,8 +196,9 @@ struct PersonTable {
 
 // kInvalidArgument naming the column (or "population") for: an empty or repeated name, an
 // unknown source or field, a field of the wrong type (date_field, first/last value and
-// kSumDays fields and open_end_field must be dates, int kinds' value_field an integer),
-// lo > hi, and a population
+// kSumDays fields, open_end_field and `also` fields must be dates, int kinds' value_field an
+// integer, kLastDecimal's a decimal), lo > hi (of the column or an `also` window), and a
+// population
 // whose top level reads a record's fields or uses kBefore or a non-index anchor.
 Status ValidatePersonTableSpec(const PersonTableSpec& spec);
 

@@ -132,6 +132,12 @@ std::string RecordColumnWhere(const store::SqlDialect& sd, const ColumnSpec& c, 
       where += fmt::format(" AND ({0} IS NULL OR {0} > {1})", end, day.Plus(c.lo));
     }
   }
+  for (const FieldWindow& w : c.also) {
+    const std::string d = DateCol("a", w.field);
+    where += fmt::format(" AND {} IS NOT NULL", d);
+    if (w.lo > -kUnbounded) where += fmt::format(" AND {} >= {}", d, day.Plus(w.lo));
+    if (w.hi < kUnbounded) where += fmt::format(" AND {} <= {}", d, day.Plus(w.hi));
+  }
   where +=
       " AND (" + sql_internal::RenderRecordPredicate(sd, c.where, "a", c.source, has, tables) + ")";
   if (distinct_rows) where += DistinctRows(sd, c.source);
@@ -323,11 +329,24 @@ StatusOr<PersonTable> SqlEngine::BuildPersonTable(const PersonTableSpec& spec) {
     }
     tables.insert(c.source);
     const std::string where = RecordColumnWhere(sd, c, day, spec.distinct_rows, has, &tables);
+    const std::string person_join =
+        UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "";
+    if (c.kind == ColumnKind::kLastDecimal) {
+      // The latest record with a value (date, then row id), its value in millionths rounded
+      // as ParseFixedDecimal rounds (SQLite's round(): halves away from zero).
+      ctes += fmt::format(
+          ", {0} AS MATERIALIZED (SELECT k, v FROM (SELECT CAST(a._pkey AS TEXT) AS k, "
+          "CAST(round(CAST(a.\"{1}\" AS REAL) * {2}.0) AS INTEGER) AS v, row_number() OVER "
+          "(PARTITION BY a._pkey ORDER BY {3} DESC, a._rid DESC) AS rn FROM \"v_{4}\" a{5}{6} "
+          "WHERE {7} AND {8} <> '') q WHERE rn = 1)",
+          cte, c.value_field, kDecimalScale, DateCol("a", c.date_field), c.source, day.Join("a"),
+          person_join, where, TextField("a", c.value_field));
+      continue;
+    }
     ctes += fmt::format(
         ", {} AS MATERIALIZED (SELECT CAST(a._pkey AS TEXT) AS k, {} AS v FROM \"v_{}\" a{}{} "
         "WHERE {} GROUP BY a._pkey)",
-        cte, Aggregate(sd, c, day), c.source, day.Join("a"),
-        UsesPerson(c.where) ? " LEFT JOIN person ps ON ps.nhs_number = a._pkey" : "", where);
+        cte, Aggregate(sd, c, day), c.source, day.Join("a"), person_join, where);
   }
 
   for (size_t j = 0; j < parts.size(); ++j) {

@@ -42,6 +42,7 @@ constexpr Feature kTableFeatures[] = {
     kImpairedMobility,
     kMalnutrition,
     kMemoryImpairment,
+    kFrailtyScore,
     kEmergencyAdmissions,
     kEmergencyBedDays,
     kDaysSinceEmergency,
@@ -62,6 +63,7 @@ constexpr Feature kTableFeatures[] = {
     kSocialCareAssessments,
     kFallAdmissions,
     kAeFalls,
+    kDelayedDischarges,
 };
 
 // The thirteen long-term conditions (features kHypertension .. kDementia, in order): SNOMED CT
@@ -99,6 +101,15 @@ ColumnSpec LookBack(const char* name, ColumnKind kind, const char* source, Expr 
   return ColumnSpec::Records(name, kind, source, std::move(where), date, -kYear, -1);
 }
 
+// Episodes discharged in the look-back year with a delay reason recorded, admitted and
+// started before D.
+ColumnSpec DelayedDischarges() {
+  ColumnSpec c = LookBack("delayed_discharges", ColumnKind::kCount, "apc_episodes",
+                          Expr::Present("delay_reason"), "discharge_date");
+  c.also = {{"admission_date", -kUnbounded, -1}, {"episode_start_date", -kUnbounded, -1}};
+  return c;
+}
+
 }  // namespace
 
 metrics::PersonTableSpec FeatureTableSpec(Date index_date) {
@@ -134,6 +145,11 @@ metrics::PersonTableSpec FeatureTableSpec(Date index_date) {
       EverCoded("impaired_mobility", {"82971005"}),
       EverCoded("malnutrition", {"2492009"}),
       EverCoded("memory_impairment", {"386807006"}),
+      // The latest frailty index value recorded before D (the latest date, then the latest
+      // row, among the records with a value).
+      ColumnSpec::Records("frailty_score", ColumnKind::kLastDecimal, "gp_events",
+                          Expr::In("snomed_concept_id", {"248279007"}), "event_date", -kUnbounded,
+                          -1, "value"),
       LookBack("emergency_admissions", ColumnKind::kCount, "apc_episodes", emergency_first,
                "admission_date"),
       ColumnSpec::Records("emergency_bed_days", ColumnKind::kSumDays, "apc_episodes",
@@ -178,6 +194,7 @@ metrics::PersonTableSpec FeatureTableSpec(Date index_date) {
           "admission_date"),
       LookBack("ae_falls", ColumnKind::kCount, "ae_attendances",
                Expr::In("chief_complaint", {"fall"}), "arrival_date"),
+      DelayedDischarges(),
   };
   s.columns.insert(s.columns.end(), more.begin(), more.end());
   return s;
@@ -213,6 +230,11 @@ TableFeatureReader::TableFeatureReader(const std::vector<std::string>& column_na
 
 double TableFeatureReader::Value(const int64_t* values, const uint8_t* null, Feature f) const {
   switch (f) {
+    case kFrailtyScore: {
+      const int k = column_[kFrailtyScore];
+      if (k < 0 || null[k]) return std::numeric_limits<double>::quiet_NaN();
+      return metrics::DecimalToDouble(values[k]);
+    }
     case kImdDecile: {
       const int k = column_[kImdDecile];
       if (k < 0 || null[k]) return std::numeric_limits<double>::quiet_NaN();

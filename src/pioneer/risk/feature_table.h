@@ -1,9 +1,9 @@
 // Risk features in the query layer's definition language: a person-table spec
-// (metrics/person_table.h) whose population is BuildCohort's cohort and whose columns give 41
-// of BuildCohort's 44 features, so that risk, the metrics and Care Trak share one language
+// (metrics/person_table.h) whose population is BuildCohort's cohort and whose columns give all
+// 44 of BuildCohort's features, so that risk, the metrics and Care Trak share one language
 // and both engines (the fast timeline engine and the SQL engine on the store). BuildCohort
 // still computes every feature in its own pass (built on the table it took about twice as
-// long: docs/query-layer.md); the features not expressed are listed there.
+// long: docs/query-layer.md).
 //
 // The population: PDS birth date before D, no death date before D, and a gp_registrations
 // record open on D (start on or before D, no end or an end after D) - BuildCohort's cohort.
@@ -12,7 +12,8 @@
 // as the features (FeatureSpecs()) except sex and last_emergency; what a column cannot say
 // alone is applied by TableFeatureReader: the emergency-admission count capped at 3, days
 // since the last emergency admission (730 when none in 24 months), the long-term condition
-// count, male from the sex code, a missing IMD decile as NaN.
+// count, male from the sex code, a missing IMD decile or frailty score as NaN (the frailty
+// score is a fixed-point kLastDecimal, read back as a double).
 // tests/integration/person_table_synthetic_test.cc checks that on a synthetic area these equal
 // BuildCohort's values for every cohort person, on both engines.
 //
