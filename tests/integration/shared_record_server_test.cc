@@ -564,6 +564,14 @@ TEST_F(SharedRecordTest, GpSeesRegisteredPatientsAndNotOthers) {
   Reply read = Get(gp, "/fhir/Patient/" + id);
   EXPECT_EQ(read.status, 200);
   EXPECT_EQ(read.headers.find("ETag")->second, "W/\"1\"");
+  // The NHS Number is the identifier of type NH, and :of-type finds it; another type nobody.
+  EXPECT_EQ(p["identifier"][0]["type"]["coding"][0]["code"], "NH");
+  const std::string v2 = "http%3A%2F%2Fterminology.hl7.org%2FCodeSystem%2Fv2-0203";
+  Reply typed = Get(gp, "/fhir/Patient?identifier:of-type=" + v2 + "%7CNH%7C" + kP1);
+  ASSERT_EQ(typed.status, 200) << typed.raw;
+  EXPECT_EQ(typed.body["total"], 1);
+  EXPECT_EQ(Get(gp, "/fhir/Patient?identifier:of-type=" + v2 + "%7CMR%7C" + kP1).body["total"], 0);
+  EXPECT_EQ(Get(gp, "/fhir/Patient?identifier:of-type=NH%7C" + std::string(kP1)).status, 400);
 
   // Not registered here: searching finds nobody, exactly as for a number nobody holds.
   Reply other = Get(gp, SearchByNhs(kP2));

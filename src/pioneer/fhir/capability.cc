@@ -32,7 +32,9 @@ nlohmann::json CapabilityStatement(std::string_view base_url, std::string_view v
       {"updateCreate", false},
       {"conditionalCreate", false},
       {"searchParam",
-       json::array({param("identifier", "token", "https://fhir.nhs.uk/Id/nhs-number|<NHS Number>"),
+       json::array({param("identifier", "token",
+                          "https://fhir.nhs.uk/Id/nhs-number|<NHS Number>; :of-type "
+                          "http://terminology.hl7.org/CodeSystem/v2-0203|NH|<NHS Number>"),
                     param("_id", "token", "logical id"),
                     param("family", "string", "starts with, case-insensitive"),
                     param("given", "string", "starts with, case-insensitive"),

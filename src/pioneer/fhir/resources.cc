@@ -294,6 +294,8 @@ json PatientResource(const SourceRow& pds, int64_t patient_id) {
                        {"valueCodeableConcept", Concept("https://fhir.hl7.org.uk/CodeSystem/"
                                                         "UKCore-NHSNumberVerificationStatusEngland",
                                                         "01", "Number present and verified")}}})},
+        {"type",
+         Concept(kIdentifierTypeSystem, kNhsNumberTypeCode, "National Health Plan Identifier")},
         {"system", kNhsNumberSystem},
         {"value", pds.Get("nhs_number")}}});
   json name = {{"use", "official"}, {"family", pds.Get("family_name")}};

@@ -29,6 +29,11 @@
 namespace pioneer::fhir {
 
 inline constexpr std::string_view kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+// The type the Patient mapping gives the NHS Number identifier (and `identifier:of-type`
+// searches by): HL7 v2 table 0203, NH "National Health Plan Identifier".
+inline constexpr std::string_view kIdentifierTypeSystem =
+    "http://terminology.hl7.org/CodeSystem/v2-0203";
+inline constexpr std::string_view kNhsNumberTypeCode = "NH";
 inline constexpr std::string_view kOdsSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
 // The source recorded for plans written through the FHIR API (care_plans.source); their
 // source_ref is the CarePlan's identifier as "<system>|<value>" (care_plan_write.h).

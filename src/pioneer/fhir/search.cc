@@ -46,6 +46,9 @@ Status UnknownParameter(std::string_view name) {
       name.substr(0, 40)));
 }
 
+// Splits on unescaped `sep` (defined below).
+std::vector<std::string> SplitEscaped(std::string_view v, char sep, bool unescape);
+
 }  // namespace
 
 Status AddDateConstraint(std::string_view value, DateRange* range) {
@@ -108,7 +111,26 @@ StatusOr<ig::PatientQuery> PatientQueryFromParams(const SearchParams& params, bo
     if (IsPaging(k) || IsInclude(k)) continue;
     if (v.empty())
       return InvalidArgumentError(fmt::format("parameter '{}' is empty", k.substr(0, 40)));
-    if (k == "identifier") {
+    if (k == "identifier:of-type") {
+      // type-system|type-code|value (R4 token :of-type): the NHS Number is the identifier of
+      // type NH (HL7 v2 table 0203) the Patient mapping gives it; any other type is held by
+      // no one.
+      const std::vector<std::string> parts = SplitEscaped(v, '|', true);
+      if (parts.size() != 3 || parts[1].empty() || parts[2].empty()) {
+        return InvalidArgumentError(
+            "parameter 'identifier:of-type' is type-system|type-code|value");
+      }
+      if (parts[0] != kIdentifierTypeSystem || parts[1] != kNhsNumberTypeCode) {
+        q.impossible = true;
+        continue;
+      }
+      auto n = NhsNumber::Parse(parts[2]);
+      if (!n || parts[2].size() != 10 || (q.nhs_number && !(*q.nhs_number == *n))) {
+        q.impossible = true;
+      } else {
+        q.nhs_number = *n;
+      }
+    } else if (k == "identifier") {
       std::string_view value = v;
       size_t bar = value.find('|');
       if (bar != std::string_view::npos) {

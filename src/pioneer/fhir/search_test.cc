@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pioneer/fhir/resources.h"
+
 namespace pioneer::fhir {
 namespace {
 
@@ -53,6 +55,29 @@ TEST(SearchTest, PatientIdentifierForms) {
   auto invalid = PatientQueryFromParams({{"identifier", "9434765918"}}, false);
   ASSERT_TRUE(invalid.ok());
   EXPECT_TRUE(invalid->impossible);
+  // :of-type: the NHS Number is the identifier of type NH; other types are held by no one.
+  const std::string nh = std::string(kIdentifierTypeSystem) + "|NH|";
+  auto typed = PatientQueryFromParams({{"identifier:of-type", nh + "9434765919"}}, false);
+  ASSERT_TRUE(typed.ok()) << typed.status().ToString();
+  ASSERT_TRUE(typed->nhs_number);
+  EXPECT_FALSE(typed->impossible);
+  EXPECT_EQ(typed->nhs_number->digits(), "9434765919");
+  auto other_type = PatientQueryFromParams(
+      {{"identifier:of-type", std::string(kIdentifierTypeSystem) + "|MR|9434765919"}}, false);
+  ASSERT_TRUE(other_type.ok());
+  EXPECT_TRUE(other_type->impossible);
+  auto typed_invalid = PatientQueryFromParams({{"identifier:of-type", nh + "9434765918"}}, false);
+  ASSERT_TRUE(typed_invalid.ok());
+  EXPECT_TRUE(typed_invalid->impossible);
+  auto both = PatientQueryFromParams(
+      {{"identifier:of-type", nh + "9434765919"}, {"identifier", "9434765918"}}, false);
+  ASSERT_TRUE(both.ok());
+  EXPECT_TRUE(both->impossible);
+  for (const char* bad : {"9434765919", "NH|9434765919", "a|b|c|d", "x||9434765919", "x|NH|"}) {
+    EXPECT_EQ(PatientQueryFromParams({{"identifier:of-type", bad}}, false).status().code(),
+              StatusCode::kInvalidArgument)
+        << bad;
+  }
 }
 
 TEST(SearchTest, UnknownParametersAreRejectedUnlessLenient) {
