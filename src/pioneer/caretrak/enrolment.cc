@@ -183,27 +183,25 @@ timeline::TimelineOptions EntryEventTimelineOptions(EntryType entry) {
 StatusOr<EnrolmentList> EnrolmentFromFirstEvents(const timeline::Timeline& t, EntryType entry) {
   const metrics::ReferenceData none;  // no objections, duplicates or LSOAs are read
   metrics::FastEngine engine(t, none);
-  StatusOr<metrics::PersonTable> table = engine.BuildPersonTable(EntryEventSpec(entry));
-  if (!table.ok()) {
+  // Cells by person index (timeline order), so no NHS Number is copied or looked up again.
+  StatusOr<metrics::FastEngine::PersonCells> cells = engine.BuildPersonCells(EntryEventSpec(entry));
+  if (!cells.ok()) {
     return FailedPreconditionError(
         "the entry events cannot be read from this timeline (build it with "
         "caretrak::EntryEventTimelineOptions()): " +
-        std::string(table.status().message()));
+        std::string(cells.status().message()));
   }
-  const metrics::PersonColumn& first = table->columns[0];
-  const metrics::PersonColumn& events = table->columns[1];
+  const size_t ncols = cells->columns;  // 0 "first", 1 "events"
   EnrolmentList out;
-  for (size_t r = 0; r < table->rows(); ++r) {
-    if (events.values[r] == 0) continue;
-    const std::optional<timeline::PersonIndex> p = t.FindPerson(table->nhs_number[r]);
-    if (!p || first.IsNull(r)) continue;  // every row is a timeline person with a dated event
-    out.data_rows += events.values[r];
-    out.duplicates += events.values[r] - 1;
-    out.rows.push_back({*p, static_cast<int32_t>(first.values[r])});
+  for (size_t p = 0; p < t.person_count(); ++p) {
+    if (!cells->in_population[p]) continue;
+    const int64_t events = cells->values[p * ncols + 1];
+    if (events == 0 || cells->null[p * ncols]) continue;
+    out.data_rows += events;
+    out.duplicates += events - 1;
+    out.rows.push_back(
+        {static_cast<timeline::PersonIndex>(p), static_cast<int32_t>(cells->values[p * ncols])});
   }
-  // Timeline order, as the person index runs.
-  std::sort(out.rows.begin(), out.rows.end(),
-            [](const Enrolment& a, const Enrolment& b) { return a.person < b.person; });
   return out;
 }
 
