@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "pioneer/base/date.h"
+#include "pioneer/model/nhs_number.h"
 
 namespace pioneer::careplan {
 
@@ -32,8 +33,10 @@ std::string_view StatusCode(PlanStatus s);  // "active", "on-hold", ...
 std::optional<PlanStatus> ParseStatus(std::string_view code);
 
 struct CarePlan {
-  int64_t plan_id = 0;     // assigned by the store; 0 before
-  std::string nhs_number;  // 10 digits
+  int64_t plan_id = 0;  // assigned by the store; 0 before
+  // The person. Empty only while a plan is being put together from input that lacked a valid
+  // number; Validate reports that, and the register never holds such a plan.
+  std::optional<NhsNumber> nhs_number;
   PlanStatus status = PlanStatus::kActive;
   std::string accountable_gp;    // the named accountable GP (name or GMC/GMP code); "" none
   std::string gp_practice;       // ODS code of the GP practice

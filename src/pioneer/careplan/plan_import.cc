@@ -141,8 +141,7 @@ ParsedRow ParseRow(const CsvRecord& rec, const ColumnMap& col, size_t header_fie
   p.source_ref = std::string(field(kPlanRef));
   if (p.source_ref.empty()) row.problems.push_back({"plan_ref", "is required"});
   if (p.source_ref.size() > 64) row.problems.push_back({"plan_ref", "longer than 64 characters"});
-  std::optional<NhsNumber> nhs = NhsNumber::Parse(field(kNhsNumber));
-  p.nhs_number = nhs ? nhs->digits() : std::string(field(kNhsNumber));
+  p.nhs_number = NhsNumber::Parse(field(kNhsNumber));
   const std::string_view status = field(kStatus);
   if (status.empty()) {
     p.status = PlanStatus::kActive;
@@ -165,7 +164,15 @@ ParsedRow ParseRow(const CsvRecord& rec, const ColumnMap& col, size_t header_fie
   p.review_date = ParseDateField(field(kReviewDate), "review_date", row.problems);
   p.end_date = ParseDateField(field(kEndDate), "end_date", row.problems);
   p.goals = std::string(field(kGoals));
-  if (row.problems.empty()) row.problems = Validate(p);
+  if (row.problems.empty()) {
+    row.problems = Validate(p);
+    // Say why the number is not valid (the kind of fault, never the value).
+    for (FieldProblem& problem : row.problems) {
+      if (problem.field != "nhs_number" || p.nhs_number) continue;
+      problem.reason +=
+          fmt::format(" ({})", NhsNumberProblemName(NhsNumber::Check(field(kNhsNumber))));
+    }
+  }
   return row;
 }
 

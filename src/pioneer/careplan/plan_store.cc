@@ -21,7 +21,7 @@ Param DateOrNull(const std::optional<Date>& d) { return d ? Param::Of(d->ToIso()
 
 std::vector<Param> PlanParams(const CarePlan& p) {
   return {Param::Of(p.plan_id),
-          Param::Of(p.nhs_number),
+          Param::Of(p.nhs_number ? p.nhs_number->digits() : std::string()),
           Param::Of(StatusCode(p.status)),
           TextOrNull(p.accountable_gp),
           TextOrNull(p.gp_practice),
@@ -45,12 +45,18 @@ std::optional<Date> OptionalDate(const store::RowView& r, int i) {
   return Date::ParseIso(r.Text(i));
 }
 
-// Reads a row selected with kColumns (offset: columns before them).
-CarePlan FromRow(const store::RowView& r, int offset = 0) {
+// Reads a row selected with kColumns (offset: columns before them). The register holds only
+// valid numbers (the column's CHECK and Validate before every write), so another is kDataLoss,
+// naming the plan, never the value. The first error is kept in `error`.
+CarePlan FromRow(const store::RowView& r, Status& error, int offset = 0) {
   CarePlan p;
   int i = offset;
   p.plan_id = r.Int(i++);
-  p.nhs_number = std::string(r.Text(i++));
+  p.nhs_number = NhsNumber::Parse(r.Text(i++));
+  if (!p.nhs_number && error.ok()) {
+    error = DataLossError(
+        fmt::format("care plan {}: the stored NHS Number is not a valid NHS Number", p.plan_id));
+  }
   p.status = ParseStatus(r.Text(i++)).value_or(PlanStatus::kEnteredInError);
   p.accountable_gp = std::string(r.Text(i++));
   p.gp_practice = std::string(r.Text(i++));
@@ -88,10 +94,12 @@ namespace internal {
 StatusOr<std::optional<CarePlan>> FindBySourceRef(store::Store& store, const std::string& source,
                                                   const std::string& source_ref) {
   std::optional<CarePlan> out;
+  Status row_error;
   const std::array<Param, 2> params = {Param::Of(source), Param::Of(source_ref)};
   PIONEER_RETURN_IF_ERROR(store.Query(
       fmt::format("SELECT {} FROM care_plans WHERE source = ?1 AND source_ref = ?2", kColumns),
-      params, [&](const store::RowView& r) { out = FromRow(r); }));
+      params, [&](const store::RowView& r) { out = FromRow(r, row_error); }));
+  PIONEER_RETURN_IF_ERROR(row_error);
   return out;
 }
 
@@ -209,10 +217,12 @@ StatusOr<CarePlan> ClosePlan(store::Store& store, int64_t plan_id, PlanStatus st
 
 StatusOr<std::optional<CarePlan>> GetPlan(store::Store& store, int64_t plan_id) {
   std::optional<CarePlan> out;
+  Status row_error;
   const std::array<Param, 1> id = {Param::Of(plan_id)};
   PIONEER_RETURN_IF_ERROR(
       store.Query(fmt::format("SELECT {} FROM care_plans WHERE plan_id = ?1", kColumns), id,
-                  [&](const store::RowView& r) { out = FromRow(r); }));
+                  [&](const store::RowView& r) { out = FromRow(r, row_error); }));
+  PIONEER_RETURN_IF_ERROR(row_error);
   return out;
 }
 
@@ -232,24 +242,28 @@ StatusOr<std::vector<CarePlan>> ListPlans(store::Store& store, const PlanFilter&
     where("substr(source_ref, -length(?{0})) = ?{0}", Param::Of(filter.source_ref_suffix));
   }
   sql += " ORDER BY plan_id";
+  Status row_error;
   PIONEER_RETURN_IF_ERROR(store.Query(sql, params, [&](const store::RowView& r) {
-    CarePlan p = FromRow(r);
+    CarePlan p = FromRow(r, row_error);
     if (filter.status && p.status != *filter.status) return;
     if (filter.in_force_on && !p.InForceOn(*filter.in_force_on)) return;
     out.push_back(std::move(p));
   }));
+  PIONEER_RETURN_IF_ERROR(row_error);
   return out;
 }
 
 StatusOr<std::vector<PlanVersion>> PlanHistory(store::Store& store, int64_t plan_id) {
   std::vector<PlanVersion> out;
+  Status row_error;
   const std::array<Param, 1> id = {Param::Of(plan_id)};
   PIONEER_RETURN_IF_ERROR(store.Query(
       fmt::format("SELECT action, {} FROM care_plan_history WHERE plan_id = ?1 ORDER BY version",
                   kColumns),
       id, [&](const store::RowView& r) {
-        out.push_back({std::string(r.Text(0)), FromRow(r, 1)});
+        out.push_back({std::string(r.Text(0)), FromRow(r, row_error, 1)});
       }));
+  PIONEER_RETURN_IF_ERROR(row_error);
   if (out.empty()) return NotFoundError(fmt::format("no care plan {}", plan_id));
   return out;
 }

@@ -6,7 +6,8 @@
 // are append-only (the store refuses UPDATE and DELETE on them).
 // Errors: kInvalidArgument for an invalid plan (message lists every field problem, never a
 // value), kNotFound for an unknown plan id, kAlreadyExists for a second plan with the same
-// (source, source_ref), kFailedPrecondition for closing a plan that is not open, the
+// (source, source_ref), kFailedPrecondition for closing a plan that is not open, kDataLoss
+// for a stored row whose NHS Number is not valid (naming the plan, not the value), the
 // store's errors otherwise.
 // Information governance: plans are person-level data for direct care; callers that show
 // them to people go through the IG gate (the FHIR server) or are operator tools that say so.

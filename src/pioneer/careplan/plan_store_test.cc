@@ -26,7 +26,7 @@ class PlanStoreTest : public ::testing::Test {
   }
   CarePlan Plan(const std::string& ref) {
     CarePlan p;
-    p.nhs_number = "9434765919";
+    p.nhs_number = NhsNumber::Parse("9434765919");
     p.organisations = {"B86001", "E08000035"};
     p.start_date = *Date::ParseIso("2024-01-05");
     p.source = "fhir";
@@ -78,6 +78,27 @@ TEST_F(PlanStoreTest, ListPlansBySourceReferenceExactlyOrByItsEnd) {
   EXPECT_EQ(ListPlans(*store_, any_system)->size(), 2u);
   any_system.source = "import";
   EXPECT_EQ(ListPlans(*store_, any_system)->size(), 0u);
+}
+
+TEST_F(PlanStoreTest, APlanWithoutAValidNumberIsNeitherWrittenNorReadBack) {
+  CarePlan nobody = Plan("https://a.example/plans|2");
+  nobody.nhs_number.reset();
+  auto refused = AddPlan(*store_, nobody);
+  ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("nhs_number"), std::string::npos);
+
+  auto id = AddPlan(*store_, Plan("https://a.example/plans|3"));
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  // A row damaged outside Pioneer: reading it is data loss that names the plan, not the value.
+  const std::array<store::Param, 1> params = {store::Param::Of(*id)};
+  ASSERT_TRUE(
+      store_->Execute("UPDATE care_plans SET nhs_number = '9434765918' WHERE plan_id = ?1", params)
+          .ok());
+  auto read = GetPlan(*store_, *id);
+  ASSERT_EQ(read.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(read.status().message().find("care plan " + std::to_string(*id)), std::string::npos);
+  EXPECT_EQ(read.status().message().find("9434765918"), std::string::npos);
+  EXPECT_EQ(ListPlans(*store_, {}).status().code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -95,7 +95,8 @@ EnrolmentList EnrolmentFromCarePlans(std::span<const careplan::CarePlan> plans,
       continue;
     }
     ++out.data_rows;
-    const std::optional<timeline::PersonIndex> person = t.FindPerson(plan.nhs_number);
+    const std::optional<timeline::PersonIndex> person =
+        plan.nhs_number ? t.FindPerson(plan.nhs_number->digits()) : std::nullopt;
     if (!person) {
       ++out.unknown_nhs_number;
       continue;

@@ -16,13 +16,22 @@ constexpr const char* kColumns =
     "written_by, written_at";
 
 Param TextOrNull(const std::string& s) { return s.empty() ? Param::Null() : Param::Of(s); }
+Param PersonParam(const std::optional<NhsNumber>& n) {
+  return Param::Of(n ? n->digits() : std::string());
+}
 
-Document FromRow(const store::RowView& r) {
+// Documents are written only with a valid number (AddDocument), so another is kDataLoss, naming
+// the document, never the value. The first error is kept in `error`.
+Document FromRow(const store::RowView& r, Status& error) {
   Document d;
   d.doc_id = r.Int(0);
   d.version = r.Int(1);
   d.resource_type = std::string(r.Text(2));
-  d.nhs_number = std::string(r.Text(3));
+  d.nhs_number = NhsNumber::Parse(r.Text(3));
+  if (!d.nhs_number && error.ok()) {
+    error = DataLossError(
+        fmt::format("document {}: the stored NHS Number is not a valid NHS Number", d.doc_id));
+  }
   d.org_code = std::string(r.Text(4));
   d.identifier = std::string(r.Text(5));
   d.clinical_date = std::string(r.Text(6));
@@ -36,15 +45,17 @@ StatusOr<std::vector<Document>> Select(store::Store& store, const std::string& w
                                        std::span<const Param> params,
                                        const char* table = "fhir_documents") {
   std::vector<Document> out;
+  Status row_error;
   PIONEER_RETURN_IF_ERROR(
       store.Query(fmt::format("SELECT {} FROM {} WHERE {}", kColumns, table, where), params,
-                  [&](const store::RowView& r) { out.push_back(FromRow(r)); }));
+                  [&](const store::RowView& r) { out.push_back(FromRow(r, row_error)); }));
+  PIONEER_RETURN_IF_ERROR(row_error);
   return out;
 }
 
 Status AppendHistory(store::Store& store, const Document& d) {
   Param p[] = {Param::Of(d.doc_id),         Param::Of(d.version),  Param::Of(d.resource_type),
-               Param::Of(d.nhs_number),     Param::Of(d.org_code), TextOrNull(d.identifier),
+               PersonParam(d.nhs_number),   Param::Of(d.org_code), TextOrNull(d.identifier),
                TextOrNull(d.clinical_date), Param::Of(d.resource), Param::Of(d.written_by),
                Param::Of(d.written_at)};
   return store
@@ -74,12 +85,13 @@ StatusOr<int64_t> AddDocument(store::Store& store, Document doc) {
   if (!IsDocumentType(doc.resource_type)) {
     return InvalidArgumentError(fmt::format("{} is not stored as a document", doc.resource_type));
   }
+  if (!doc.nhs_number) return InvalidArgumentError("a document needs the person's NHS Number");
   doc.version = 1;
   doc.doc_id = 0;
   if (doc.written_at.empty()) doc.written_at = store::UtcNowIso8601();
   PIONEER_RETURN_IF_ERROR(store.InTransaction([&]() -> Status {
     PIONEER_RETURN_IF_ERROR(IdentifierFree(store, doc));
-    Param p[] = {Param::Of(doc.resource_type),  Param::Of(doc.nhs_number),
+    Param p[] = {Param::Of(doc.resource_type),  PersonParam(doc.nhs_number),
                  Param::Of(doc.org_code),       TextOrNull(doc.identifier),
                  TextOrNull(doc.clinical_date), Param::Of(doc.resource),
                  Param::Of(doc.written_by),     Param::Of(doc.written_at)};
@@ -133,9 +145,9 @@ StatusOr<std::optional<Document>> GetDocument(store::Store& store, int64_t doc_i
   return std::optional<Document>(std::move(found[0]));
 }
 
-StatusOr<std::vector<Document>> DocumentsOf(store::Store& store, std::string_view nhs_number,
+StatusOr<std::vector<Document>> DocumentsOf(store::Store& store, const NhsNumber& person,
                                             std::string_view type) {
-  Param p[] = {Param::Of(nhs_number), Param::Of(type)};
+  Param p[] = {Param::Of(person.digits()), Param::Of(type)};
   return Select(store, "nhs_number = ?1 AND (?2 = '' OR resource_type = ?2) ORDER BY doc_id", p);
 }
 

@@ -24,6 +24,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/documents/document_types.h"
+#include "pioneer/model/nhs_number.h"
 #include "pioneer/store/store.h"
 
 namespace pioneer::documents {
@@ -31,8 +32,8 @@ namespace pioneer::documents {
 struct Document {
   int64_t doc_id = 0;
   std::string resource_type;
-  std::string nhs_number;  // the person (10 digits)
-  std::string org_code;    // the holding organisation: the writer's
+  std::optional<NhsNumber> nhs_number;  // the person; required to add a document
+  std::string org_code;                 // the holding organisation: the writer's
   int64_t version = 0;
   std::string identifier;     // "system|value" of the first identifier, or ""
   std::string clinical_date;  // ISO date (or date-time) the resource is about, or ""
@@ -48,7 +49,7 @@ StatusOr<int64_t> AddDocument(store::Store& store, Document doc);
 StatusOr<int64_t> UpdateDocument(store::Store& store, Document doc, int64_t expected_version);
 StatusOr<std::optional<Document>> GetDocument(store::Store& store, int64_t doc_id);
 // The current versions of a person's documents of `type` ("" for every type), by id.
-StatusOr<std::vector<Document>> DocumentsOf(store::Store& store, std::string_view nhs_number,
+StatusOr<std::vector<Document>> DocumentsOf(store::Store& store, const NhsNumber& person,
                                             std::string_view type);
 // Every version of a document, oldest first.
 StatusOr<std::vector<Document>> DocumentHistory(store::Store& store, int64_t doc_id);

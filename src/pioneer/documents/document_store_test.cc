@@ -27,7 +27,7 @@ class DocumentStoreTest : public ::testing::Test {
   static Document Obs(const std::string& identifier, const std::string& value) {
     Document d;
     d.resource_type = "Observation";
-    d.nhs_number = "9434765919";
+    d.nhs_number = NhsNumber::Parse("9434765919");
     d.org_code = "RR8";
     d.identifier = identifier;
     d.clinical_date = "2024-02-03";
@@ -82,10 +82,11 @@ TEST_F(DocumentStoreTest, IdentifiersAreUniquePerTypeAndFoundBySystemOrValue) {
   EXPECT_EQ(FindDocuments(*store_, "Observation", "", "|A-1")->size(), 2u);
   EXPECT_EQ(FindDocuments(*store_, "Observation", "", "|A-")->size(), 0u);
   EXPECT_EQ(FindDocuments(*store_, "Immunization", "", "|A-1")->size(), 0u);
-  EXPECT_EQ(DocumentsOf(*store_, "9434765919", "Observation")->size(), 4u);  // one refused
-  EXPECT_EQ(DocumentsOf(*store_, "9434765919", "")->size(), 4u);
-  EXPECT_EQ(DocumentsOf(*store_, "9434765919", "Immunization")->size(), 0u);
-  EXPECT_EQ(DocumentsOf(*store_, "4010232137", "")->size(), 0u);
+  EXPECT_EQ(DocumentsOf(*store_, *NhsNumber::Parse("9434765919"), "Observation")->size(),
+            4u);  // one refused
+  EXPECT_EQ(DocumentsOf(*store_, *NhsNumber::Parse("9434765919"), "")->size(), 4u);
+  EXPECT_EQ(DocumentsOf(*store_, *NhsNumber::Parse("9434765919"), "Immunization")->size(), 0u);
+  EXPECT_EQ(DocumentsOf(*store_, *NhsNumber::Parse("4010232137"), "")->size(), 0u);
   Document wrong = Obs("", "1");
   wrong.resource_type = "Patient";
   EXPECT_EQ(AddDocument(*store_, wrong).status().code(), StatusCode::kInvalidArgument);

@@ -338,7 +338,7 @@ CarePlanParse ParseCarePlan(const json& body) {
   if (out.problems.empty()) {
     // Everything but the NHS Number can be checked now (a valid placeholder stands in).
     careplan::CarePlan probe = out.write.plan;
-    probe.nhs_number = "9434765919";
+    probe.nhs_number = NhsNumber::Parse("9434765919");
     for (WriteProblem& p : ValidateCarePlan(probe)) out.problems.push_back(std::move(p));
   }
   return out;

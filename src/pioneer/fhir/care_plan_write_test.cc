@@ -12,7 +12,7 @@ using nlohmann::json;
 careplan::CarePlan SamplePlan() {
   careplan::CarePlan p;
   p.plan_id = 7;
-  p.nhs_number = "9434765919";
+  p.nhs_number = NhsNumber::Parse("9434765919");
   p.status = careplan::PlanStatus::kOnHold;
   p.accountable_gp = "G1234567";
   p.gp_practice = "B86001";

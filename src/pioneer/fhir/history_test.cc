@@ -9,7 +9,7 @@ careplan::PlanVersion Version(int v, careplan::PlanStatus status, const std::str
   careplan::PlanVersion out;
   out.action = action;
   out.plan.plan_id = 4;
-  out.plan.nhs_number = "9434765919";
+  out.plan.nhs_number = NhsNumber::Parse("9434765919");
   out.plan.status = status;
   out.plan.organisations = {"B86001"};
   out.plan.start_date = *Date::ParseIso("2024-01-05");

@@ -121,7 +121,7 @@ StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(Pers
   if (access.basis() == Basis::kIgReview) return out;
   PIONEER_ASSIGN_OR_RETURN(std::optional<careplan::CarePlan> current,
                            careplan::GetPlan(store_, plan_id));
-  if (!current || current->nhs_number != access.person().digits()) return out;
+  if (!current || current->nhs_number != access.person()) return out;
   auto involved = [&](const careplan::CarePlan& p) {
     return std::find(p.organisations.begin(), p.organisations.end(), access.org_code()) !=
            p.organisations.end();
@@ -130,7 +130,7 @@ StatusOr<std::vector<careplan::PlanVersion>> PersonRecords::CarePlanHistory(Pers
   PIONEER_ASSIGN_OR_RETURN(std::vector<careplan::PlanVersion> versions,
                            careplan::PlanHistory(store_, plan_id));
   for (careplan::PlanVersion& v : versions) {
-    if (v.plan.nhs_number != access.person().digits()) continue;
+    if (v.plan.nhs_number != access.person()) continue;
     if (access.own_org_only() && !involved(v.plan)) continue;
     out.push_back(std::move(v));
   }
@@ -142,7 +142,7 @@ StatusOr<std::vector<documents::Document>> PersonRecords::Documents(PersonAccess
                                                                     std::string_view type) {
   if (access.basis() == Basis::kIgReview) return std::vector<documents::Document>();
   PIONEER_ASSIGN_OR_RETURN(std::vector<documents::Document> docs,
-                           documents::DocumentsOf(store_, access.person().digits(), type));
+                           documents::DocumentsOf(store_, access.person(), type));
   if (access.own_org_only()) {
     std::erase_if(docs,
                   [&](const documents::Document& d) { return d.org_code != access.org_code(); });
@@ -157,7 +157,7 @@ StatusOr<std::vector<documents::Document>> PersonRecords::DocumentHistory(Person
   if (access.basis() == Basis::kIgReview) return out;
   PIONEER_ASSIGN_OR_RETURN(std::optional<documents::Document> current,
                            documents::GetDocument(store_, doc_id));
-  if (!current || current->nhs_number != access.person().digits()) return out;
+  if (!current || current->nhs_number != access.person()) return out;
   if (access.own_org_only() && current->org_code != access.org_code()) return out;
   PIONEER_ASSIGN_OR_RETURN(out, documents::DocumentHistory(store_, doc_id));
   access.NoteReturned("fhir_document_history", static_cast<int64_t>(out.size()));

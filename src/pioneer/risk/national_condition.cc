@@ -85,7 +85,8 @@ std::unordered_map<std::string, PlanFlags> PlansInForce(std::span<const careplan
   std::unordered_map<std::string, PlanFlags> out;
   for (const careplan::CarePlan& p : plans) {
     if (!p.InForceOn(day)) continue;
-    PlanFlags& f = out[p.nhs_number];
+    if (!p.nhs_number) continue;  // not a register row (Validate refuses it)
+    PlanFlags& f = out[p.nhs_number->digits()];
     f.in_force = true;
     f.joint_with_lead = f.joint_with_lead || (p.IsJoint() && p.HasNamedLeadProfessional());
   }

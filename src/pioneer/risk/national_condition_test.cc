@@ -97,7 +97,7 @@ TEST(NationalConditionTest, PublishedFiguresAreDisclosureControlled) {
 
 TEST(NationalConditionTest, PlansInForceFollowTheDefinition) {
   careplan::CarePlan joint;
-  joint.nhs_number = "9990000018";
+  joint.nhs_number = NhsNumber::Parse("9990000018");
   joint.start_date = D("2014-01-01");
   joint.organisations = {"Z11001", "Z00"};
   joint.accountable_gp = "G1234567";
@@ -105,7 +105,7 @@ TEST(NationalConditionTest, PlansInForceFollowTheDefinition) {
   joint.status = careplan::PlanStatus::kCompleted;
   joint.end_date = D("2014-06-01");
   careplan::CarePlan draft = joint;
-  draft.nhs_number = "9990000026";
+  draft.nhs_number = NhsNumber::Parse("9990000026");
   draft.status = careplan::PlanStatus::kDraft;
   draft.end_date.reset();
   careplan::CarePlan single = joint;

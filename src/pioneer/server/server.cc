@@ -673,7 +673,7 @@ void Service::ClinicalRead(Ctx& c) {
     if (!plan_id) not_found();
     std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
     std::optional<NhsNumber> person;
-    if (plan) person = NhsNumber::Parse(plan->nhs_number);
+    if (plan) person = plan->nhs_number;
     if (!person) not_found();
     ig::Gate gate(c.store, c.now, c.audit);
     std::optional<ig::PersonAccess> access = Check(gate.Open(*c.who, *person, type + ".read"));
@@ -1006,7 +1006,7 @@ void Service::CarePlanHistory(Ctx& c) {
   if (!plan_id) HistoryNotFound(h);
   std::optional<careplan::CarePlan> plan = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
-  if (plan) person = NhsNumber::Parse(plan->nhs_number);
+  if (plan) person = plan->nhs_number;
   ig::Gate gate(c.store, c.now, c.audit);
   if (!person) {
     Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
@@ -1054,7 +1054,7 @@ void Service::CarePlanCreate(Ctx& c) {
          "relationship)");
   }
   careplan::CarePlan plan = std::move(parsed.write.plan);
-  plan.nhs_number = access->person().digits();
+  plan.nhs_number = access->person();
   plan.recorded_by = c.who->username;
   if (criteria) {
     careplan::PlanFilter f;
@@ -1070,7 +1070,7 @@ void Service::CarePlanCreate(Ctx& c) {
     if (matches.size() == 1) {
       // An existing plan is returned only to someone who may read it; otherwise the create
       // goes ahead and an identifier already taken is a conflict (409).
-      std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+      const std::optional<NhsNumber>& owner = matches[0].nhs_number;
       std::optional<ig::PersonAccess> read = owner
                                                  ? Check(gate.Open(*c.who, *owner, "CarePlan.read"))
                                                  : std::optional<ig::PersonAccess>();
@@ -1124,7 +1124,7 @@ PlanForWrite Service::OpenPlanForWrite(Ctx& c, ig::Gate& gate, std::optional<int
   if (!plan_id) not_found();
   std::optional<careplan::CarePlan> current = Check(careplan::GetPlan(c.store, *plan_id));
   std::optional<NhsNumber> person;
-  if (current) person = NhsNumber::Parse(current->nhs_number);
+  if (current) person = current->nhs_number;
   if (!person) {
     Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
     not_found();
@@ -1231,7 +1231,7 @@ void Service::CarePlanConditionalUpdate(Ctx& c) {
     Fail(412, "duplicate", "the identifier matches more than one CarePlan");
   }
   if (matches.size() == 1) {
-    std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+    const std::optional<NhsNumber>& owner = matches[0].nhs_number;
     ig::Gate gate(c.store, c.now, c.audit);
     std::optional<ig::PersonAccess> read = owner ? Check(gate.Open(*c.who, *owner, "CarePlan.read"))
                                                  : std::optional<ig::PersonAccess>();
@@ -1285,7 +1285,7 @@ void Service::CarePlanUpdateOf(Ctx& c, const std::string& id, bool conditional) 
         fhir::ProblemsOutcome({{"CarePlan.identifier", "a plan's identifier cannot change"}}));
   }
   plan.plan_id = w.current.plan_id;
-  plan.nhs_number = w.person.digits();
+  plan.nhs_number = w.person;
   careplan::CarePlan stored =
       StorePlanUpdate(c, gate, *w.access, std::move(plan), expected, "CarePlan/" + id);
   SendCarePlan(c, 200, stored, w.access->patient_id());
@@ -1353,7 +1353,7 @@ void Service::CareTeamUpdate(Ctx& c) {
   }
   careplan::CarePlan plan = std::move(parsed.write.plan);
   plan.plan_id = w.current.plan_id;
-  plan.nhs_number = w.person.digits();
+  plan.nhs_number = w.person;
   plan.source = w.current.source;
   plan.source_ref = w.current.source_ref;
   careplan::CarePlan stored =
@@ -1589,7 +1589,7 @@ std::pair<documents::Document, ig::PersonAccess> Service::OpenDocument(Ctx& c, i
   if (!doc_id) not_found();
   std::optional<documents::Document> doc = Check(documents::GetDocument(c.store, *doc_id));
   std::optional<NhsNumber> person;
-  if (doc && doc->resource_type == type) person = NhsNumber::Parse(doc->nhs_number);
+  if (doc && doc->resource_type == type) person = doc->nhs_number;
   if (!person) {
     Check(gate.AuditOther(*c.who, action, nullptr, "denied", ""));
     not_found();
@@ -1633,7 +1633,7 @@ void Service::DocumentCreateOf(Ctx& c, const std::string& type) {
     if (matches.size() == 1) {
       // Returned only to someone who may read it; otherwise the create goes ahead and the
       // identifier already taken is a conflict (409).
-      std::optional<NhsNumber> owner = NhsNumber::Parse(matches[0].nhs_number);
+      const std::optional<NhsNumber>& owner = matches[0].nhs_number;
       std::optional<ig::PersonAccess> read = owner
                                                  ? Check(gate.Open(*c.who, *owner, type + ".read"))
                                                  : std::optional<ig::PersonAccess>();
@@ -1652,7 +1652,7 @@ void Service::DocumentCreateOf(Ctx& c, const std::string& type) {
   }
   documents::Document doc;
   doc.resource_type = type;
-  doc.nhs_number = access->person().digits();
+  doc.nhs_number = access->person();
   doc.org_code = c.who->org_code;
   doc.identifier = parsed.identifier;
   doc.clinical_date = parsed.clinical_date;
@@ -1696,7 +1696,7 @@ void Service::DocumentUpdate(Ctx& c) {
   std::optional<documents::Document> current =
       doc_id ? Check(documents::GetDocument(c.store, *doc_id)) : std::nullopt;
   std::optional<NhsNumber> person;
-  if (current && current->resource_type == type) person = NhsNumber::Parse(current->nhs_number);
+  if (current && current->resource_type == type) person = current->nhs_number;
   std::optional<ig::PersonAccess> access =
       person ? Check(gate.OpenForWrite(*c.who, *person, type, action))
              : std::optional<ig::PersonAccess>();
@@ -1716,7 +1716,7 @@ void Service::DocumentUpdate(Ctx& c) {
   const bool same_person =
       parsed.subject.patient_id
           ? *parsed.subject.patient_id == access->patient_id()
-          : parsed.subject.nhs_number && parsed.subject.nhs_number->digits() == current->nhs_number;
+          : parsed.subject.nhs_number && parsed.subject.nhs_number == current->nhs_number;
   if (!same_person) {
     refuse("person-changed", 422, "processing",
            fmt::format("{}.{} cannot change", type, fhir::DocumentPersonElement(type)));

@@ -62,7 +62,7 @@ int RunAdd(const CarePlanArgs& a) {
   careplan::CarePlan p;
   std::optional<NhsNumber> nhs = NhsNumber::Parse(a.nhs_number);
   if (!nhs) return Fail("add", InvalidArgumentError("--nhs-number: not a valid NHS Number"));
-  p.nhs_number = nhs->digits();
+  p.nhs_number = *nhs;
   std::optional<careplan::PlanStatus> status = careplan::ParseStatus(a.add_status);
   if (!status ||
       (*status != careplan::PlanStatus::kActive && *status != careplan::PlanStatus::kDraft)) {
@@ -129,10 +129,12 @@ void PrintPlans(const std::vector<careplan::CarePlan>& plans,
     const std::string review = p.review_date ? p.review_date->ToIso() : "";
     const std::string end = p.end_date ? p.end_date->ToIso() : "";
     const std::string orgs = careplan::JoinOrganisations(p.organisations);
+    // An operator's listing of the register (identifiable by design, as the help says).
+    const std::string nhs = p.nhs_number ? p.nhs_number->digits() : "";
     if (csv) {
       std::printf("%lld,%d,%s%s,%s,\"%s\",%s,\"%s\",%s,%s,%s,%s,%s,%s,%s,\"%s\"\n",
                   static_cast<long long>(p.plan_id), p.version,
-                  actions.empty() ? "" : (actions[i] + ",").c_str(), p.nhs_number.c_str(),
+                  actions.empty() ? "" : (actions[i] + ",").c_str(), nhs.c_str(),
                   std::string(careplan::StatusCode(p.status)).c_str(), p.accountable_gp.c_str(),
                   p.gp_practice.c_str(), p.care_coordinator.c_str(), p.coordinator_role.c_str(),
                   p.coordinator_org.c_str(), orgs.c_str(), p.start_date.ToIso().c_str(),
@@ -140,10 +142,10 @@ void PrintPlans(const std::vector<careplan::CarePlan>& plans,
     } else {
       std::printf("%-6lld %-3d %s%-10s %-16s %-10s %-10s %-10s %-5s %s\n",
                   static_cast<long long>(p.plan_id), p.version,
-                  actions.empty() ? "" : fmt::format("{:<8}", actions[i]).c_str(),
-                  p.nhs_number.c_str(), std::string(careplan::StatusCode(p.status)).c_str(),
-                  p.start_date.ToIso().c_str(), review.c_str(), end.c_str(),
-                  p.HasNamedLeadProfessional() ? "named" : "none", orgs.c_str());
+                  actions.empty() ? "" : fmt::format("{:<8}", actions[i]).c_str(), nhs.c_str(),
+                  std::string(careplan::StatusCode(p.status)).c_str(), p.start_date.ToIso().c_str(),
+                  review.c_str(), end.c_str(), p.HasNamedLeadProfessional() ? "named" : "none",
+                  orgs.c_str());
     }
   }
 }
