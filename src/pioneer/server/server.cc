@@ -959,7 +959,7 @@ void Service::AnalyticsSummary(Ctx& c) {
                   "gp_practice_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ig_objections o "
                   "WHERE o.nhs_number = p.nhs_number) GROUP BY gp_practice_code ORDER BY "
                   "gp_practice_code",
-                  formats::kMasterIndexTable, store::CurrentPersonRowSql("")),
+                  formats::kMasterIndexTable, store::SpeakingPersonRowSql("p", c.store.dialect())),
       {}, [&](const store::RowView& r) {
         practices.push_back({{"practice", r.Text(0)}, {"registered_people", Suppressed(r.Int(1))}});
       }));

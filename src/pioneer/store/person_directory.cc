@@ -65,8 +65,8 @@ StatusOr<std::optional<NhsNumber>> PersonDirectory::PersonOfPatientId(int64_t pa
   std::optional<NhsNumber> person;
   Param p[] = {Param::Of(patient_id)};
   const std::string sql = SqlFor(store_.dialect(), [](const SqlDialect& d) {
-    return fmt::format("SELECT nhs_number FROM {} WHERE {} = ?1 AND {}", formats::kMasterIndexTable,
-                       d.RowIdColumn(), CurrentPersonRowSql(""));
+    return fmt::format("SELECT p.nhs_number FROM {} p WHERE {} = ?1 AND {}",
+                       formats::kMasterIndexTable, d.RowId("p"), SpeakingPersonRowSql("p", d));
   });
   PIONEER_RETURN_IF_ERROR(
       store_.Query(sql, p, [&](const RowView& r) { person = NhsNumber::Parse(r.Text(0)); }));
@@ -79,9 +79,8 @@ StatusOr<PersonStanding> PersonDirectory::Standing(const NhsNumber& person) {
   const std::string sql = SqlFor(store_.dialect(), [](const SqlDialect& d) {
     return fmt::format(
         "SELECT EXISTS (SELECT 1 FROM ig_objections WHERE nhs_number = ?1), "
-        "coalesce((SELECT {0} FROM {1} WHERE nhs_number = ?1 AND {2} ORDER BY {0} "
-        "DESC LIMIT 1), 0)",
-        d.RowIdColumn(), formats::kMasterIndexTable, CurrentPersonRowSql(""));
+        "coalesce((SELECT {0} FROM {1} p WHERE p.nhs_number = ?1 AND {2}), 0)",
+        d.RowId("p"), formats::kMasterIndexTable, SpeakingPersonRowSql("p", d));
   });
   PIONEER_RETURN_IF_ERROR(store_.Query(sql, p, [&](const RowView& r) {
     out.objects = r.Int(0) != 0;
@@ -95,10 +94,10 @@ StatusOr<bool> PersonDirectory::IsRegisteredAt(const NhsNumber& person, std::str
   Param p[] = {Param::Of(person.digits()), Param::Of(practice)};
   const std::string sql = SqlFor(store_.dialect(), [](const SqlDialect& d) {
     return fmt::format(
-        "SELECT 1 FROM {} WHERE nhs_number = ?1 AND {} AND gp_practice_code = ?2 "
+        "SELECT 1 FROM {} p WHERE p.nhs_number = ?1 AND {} AND p.gp_practice_code = ?2 "
         "UNION ALL SELECT 1 FROM gp_registrations WHERE {} IN ({}) AND "
         "gp_practice_code = ?2 AND registration_end_date IS NULL LIMIT 1",
-        formats::kMasterIndexTable, CurrentPersonRowSql(""), d.RowIdColumn(),
+        formats::kMasterIndexTable, SpeakingPersonRowSql("p", d), d.RowIdColumn(),
         PlacedRowsSql("gp_registrations", d));
   });
   PIONEER_RETURN_IF_ERROR(store_.Query(sql, p, [&](const RowView&) { found = true; }));
@@ -140,8 +139,8 @@ Status PersonDirectory::ReadCurrentPersonRow(const NhsNumber& person,
   Param p[] = {Param::Of(person.digits())};
   const SqlDialect& d = store_.dialect();
   return store_.Query(
-      fmt::format("SELECT {} FROM {} p WHERE p.nhs_number = ?1 AND {} ORDER BY {} DESC LIMIT 1",
-                  FieldList(d, pds, "p"), Quote(pds.table), CurrentPersonRowSql("p"), d.RowId("p")),
+      fmt::format("SELECT {} FROM {} p WHERE p.nhs_number = ?1 AND {}", FieldList(d, pds, "p"),
+                  Quote(pds.table), SpeakingPersonRowSql("p", d)),
       p, fn);
 }
 
@@ -173,7 +172,7 @@ StatusOr<std::vector<NhsNumber>> PersonDirectory::FindPeople(const PersonSearch&
   const SqlDialect& d = store_.dialect();
   const std::string prow = d.RowId("p");
   std::string sql = fmt::format("SELECT {}, p.nhs_number FROM {} p WHERE {}", prow,
-                                formats::kMasterIndexTable, CurrentPersonRowSql("p"));
+                                formats::kMasterIndexTable, SpeakingPersonRowSql("p", d));
   if (q.nhs_number) sql += " AND p.nhs_number = " + param(Param::Of(q.nhs_number->digits()));
   if (q.patient_id) sql += " AND " + prow + " = " + param(Param::Of(*q.patient_id));
   for (const std::string& f : q.family) {

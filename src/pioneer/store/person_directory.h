@@ -39,8 +39,8 @@ namespace pioneer::store {
 
 // The PDS facts the gate records on every permitted access, read together.
 struct PersonStanding {
-  int64_t patient_id = 0;  // row id of the person's current PDS row (the highest when there
-                           // are several), 0 when PDS does not hold the person
+  int64_t patient_id = 0;  // row id of the PDS row that speaks for the person (master_index.h:
+                           // the first current one), 0 when PDS does not hold the person
   bool objects = false;    // the person has an objection in force (ig_objections)
 };
 
@@ -95,8 +95,8 @@ class PersonDirectory {
   // the row does not exist or is placed on no one.
   StatusOr<std::optional<NhsNumber>> RecordOwner(std::string_view table, int64_t row_id);
 
-  // Calls fn once with the person's current PDS row (the highest row id when there are
-  // several), or not at all when PDS does not hold them. Columns: the row id, then
+  // Calls fn once with the PDS row that speaks for the person (master_index.h: the first
+  // current one by row id), or not at all when PDS does not hold them. Columns: the row id, then
   // `pds.fields` in spec order (Text "" and IsNull for absent values).
   Status ReadCurrentPersonRow(const NhsNumber& person, const formats::ExtractSpec& pds,
                               const RowCallback& fn);
