@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -1033,6 +1034,82 @@ TEST_F(SharedRecordTest, StalledClientIsCutOffAndDoesNotBlockOthers) {
       << reply;
   close(fd);
   EXPECT_EQ(Get("", "/fhir/metadata", quick.port()).status, 200);
+  EXPECT_EQ(quick.Stop(), 0);
+}
+
+// A client that trickles a request a byte at a time, each byte well inside the per-read
+// timeout, is cut off once the whole request has taken longer than the request timeout; a
+// client that keeps one connection alive and sends whole requests more slowly than that is
+// not.
+TEST_F(SharedRecordTest, TricklingClientIsCutOffAtTheWholeRequestDeadline) {
+  Server quick(db_, *tmp_ / "trickle.log", "--request-timeout 1 --threads 2");
+  auto connect_to = [&](int port) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    return fd;
+  };
+  const int trickler = connect_to(quick.port());
+  const std::string request =
+      "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: "
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  size_t sent = 0;
+  bool cut = false;
+  while (sent < request.size()) {
+    if (send(trickler, request.data() + sent, 1, MSG_NOSIGNAL) != 1) {
+      cut = true;
+      break;
+    }
+    ++sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // each read: 0.3 s < 1 s
+    pollfd p{trickler, POLLIN, 0};
+    if (poll(&p, 1, 0) == 1) {  // the server closed (end of stream) or answered
+      char c;
+      if (recv(trickler, &c, 1, MSG_DONTWAIT) <= 0) {
+        cut = true;
+        break;
+      }
+    }
+  }
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(cut) << "the trickled request was read whole (" << sent << " bytes)";
+  EXPECT_LT(took, std::chrono::milliseconds(4000));
+  EXPECT_LT(sent, request.size());
+  close(trickler);
+
+  // One kept-alive connection, a whole request every 0.7 s for 2.8 s: all answered on it.
+  const int steady = connect_to(quick.port());
+  timeval tv{5, 0};
+  setsockopt(steady, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string whole = "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(send(steady, whole.data(), whole.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(whole.size()))
+        << "request " << i;
+    // Read the head and the Content-Length body of this response.
+    std::string reply;
+    char buf[4096];
+    size_t need = std::string::npos;
+    while (need == std::string::npos || reply.size() < need) {
+      const ssize_t n = recv(steady, buf, sizeof buf, 0);
+      ASSERT_GT(n, 0) << "connection closed before response " << i;
+      reply.append(buf, static_cast<size_t>(n));
+      const size_t head_end = reply.find("\r\n\r\n");
+      if (need == std::string::npos && head_end != std::string::npos) {
+        const size_t at = reply.find("Content-Length: ");
+        ASSERT_NE(at, std::string::npos);
+        need = head_end + 4 + std::stoul(reply.substr(at + 16));
+      }
+    }
+    EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << "response " << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
+  close(steady);
   EXPECT_EQ(quick.Stop(), 0);
 }
 

@@ -45,6 +45,7 @@
 #include "pioneer/server/auth_request.h"
 #include "pioneer/server/json_log.h"
 #include "pioneer/server/rate_limiter.h"
+#include "pioneer/server/request_deadline.h"
 #include "pioneer/server/route_patterns.h"
 #include "pioneer/server/store_pool.h"
 #include "pioneer/store/master_index.h"
@@ -147,6 +148,9 @@ class Service {
         patterns_(PatternsOf(routes_)) {}
 
   void Install(httplib::Server& svr);
+  // The whole-request watchdog, once the server's port is known: every handler tells it when
+  // the request has been read whole (request_deadline.h).
+  void SetDeadlines(RequestDeadlines* d) { deadlines_.store(d); }
 
  private:
   using Fn = void (Service::*)(Ctx&);
@@ -240,6 +244,7 @@ class Service {
   std::unique_ptr<StorePool> read_pool_;  // read-only connections: GET
   std::unique_ptr<ig::AuditWriter> audit_;
   RateLimiter limiter_;
+  std::atomic<RequestDeadlines*> deadlines_{nullptr};
   ig::TokenCache tokens_;  // resolved bearer tokens, for at most ig::kTokenCacheMaxAge
   std::vector<RouteSpec> routes_;
   RoutePatterns patterns_;  // routes_[i].pattern, compiled (Bundle entries)
@@ -270,6 +275,7 @@ bool AcceptsJson(const httplib::Request& req) {
 httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn, bool read_only) {
   return [this, name, auth, fn, read_only](const httplib::Request& req, httplib::Response& res) {
     auto start = std::chrono::steady_clock::now();
+    if (RequestDeadlines* d = deadlines_.load()) d->Busy(req.remote_addr, req.remote_port);
     int64_t user_id = 0;
     std::string role;
     try {
@@ -2130,6 +2136,7 @@ void Service::Install(httplib::Server& svr) {
 // The write end of RunServer's stop pipe (-1 when no server runs); OnStopSignal is
 // async-signal-safe: one write(2).
 std::atomic<int> g_stop_fd{-1};
+constexpr int kKeepAliveSeconds = 5;  // idle wait for the next request on a kept-alive connection
 void OnStopSignal(int sig) {
   const int fd = g_stop_fd.load();
   if (fd < 0) return;
@@ -2206,7 +2213,7 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
   svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr->set_tcp_nodelay(true);
   svr->set_keep_alive_max_count(1000);
-  svr->set_keep_alive_timeout(5);
+  svr->set_keep_alive_timeout(kKeepAliveSeconds);
   svr->set_read_timeout(o.timeout_seconds, 0);
   svr->set_write_timeout(o.timeout_seconds, 0);
   svr->set_payload_max_length(o.max_body_bytes);
@@ -2217,6 +2224,20 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
     restore_signals();
     return UnavailableError(fmt::format("cannot listen on {}:{}", o.host, o.port));
   }
+  // A whole request (body included) must arrive within the request timeout of the connection
+  // opening or of the previous response (plus the keep-alive wait): cpp-httplib times out
+  // each read on its own only (request_deadline.h).
+  RequestDeadlines deadlines({.port = port,
+                              .request_deadline = std::chrono::seconds(o.timeout_seconds),
+                              .keep_alive = std::chrono::seconds(kKeepAliveSeconds),
+                              .period = std::chrono::milliseconds(250),
+                              .on_cut = [](int64_t n) {
+                                WriteLog("warning", {{"event", "request_deadline"}, {"cut", n}});
+                              }});
+  service.SetDeadlines(&deadlines);
+  svr->set_logger([&deadlines](const httplib::Request& req, const httplib::Response&) {
+    deadlines.Done(req.remote_addr, req.remote_port);
+  });
   std::atomic<bool> stopping{false};
   std::thread signal_thread([&] {
     unsigned char sig = 0;
@@ -2237,6 +2258,8 @@ Status RunServer(const ServerOptions& o, const std::function<void(int)>& on_list
     (void)!write(stop_pipe[1], &wake, 1);
   }
   signal_thread.join();
+  service.SetDeadlines(nullptr);
+  deadlines.Stop();
   restore_signals();
   WriteLog("info", {{"event", "stopped"}});
   if (!ok && !svr->is_running()) return OkStatus();
