@@ -172,11 +172,14 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
       uint8_t level = 2;
       const std::string_view ta = A.text(f, ia);
       const std::string_view tb = B.text(f, ib);
-      double jw;
+      // Levels in order: swapped, nickname, then Jaro-Winkler bands; each cheap test comes
+      // before the similarity it makes unnecessary.
+      bool swap_orientation = false;
+      std::string_view tob;
       if (s.swapped_level) {
         const Field o = OtherName(f);
         const uint32_t ob = B.value_id(o, b);
-        const std::string_view tob = B.text(o, ob);
+        tob = B.text(o, ob);
         const uint32_t oa = A.value_id(o, a);
         // Swapped: this name is the other record's other name - unless this record's other
         // name is that one too (a record whose two names are equal, "James James", is no
@@ -184,18 +187,15 @@ uint8_t ComparisonSet::Level(size_t c, const RecordSet& A, uint32_t a, const Rec
         if (ob != 0 && SameText(ta, tob) && !(oa != 0 && SameText(A.text(o, oa), tob))) {
           return 2;
         }
-        jw = JaroWinkler(ta, tb);
-        if (oa != 0 && ob != 0 && SameText(A.text(o, oa), tb)) {
-          jw = std::max(jw, JaroWinkler(ta, tob));  // swapped orientation
-        }
+        swap_orientation = oa != 0 && ob != 0 && SameText(A.text(o, oa), tb);
         level = 3;
-      } else {
-        jw = JaroWinkler(ta, tb);
       }
       if (s.nickname_level) {
         if (ShareNicknameGroup(A.value(f, ia).nickname, B.value(f, ib).nickname)) return level;
         ++level;
       }
+      double jw = JaroWinkler(ta, tb);
+      if (swap_orientation) jw = std::max(jw, JaroWinkler(ta, tob));  // swapped orientation
       const size_t n = s.thresholds.size();
       for (size_t k = 0; k < n; ++k, ++level) {
         if (jw >= thr[k]) return level;

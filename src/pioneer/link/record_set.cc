@@ -82,7 +82,8 @@ uint32_t RecordSet::Add(const PersonRecord& r, uint8_t source, int64_t entity,
   // Sex.
   const std::string& sex_text = r.get(Field::kSex);
   const uint8_t sex = NormaliseSex(sex_text);
-  sex_.push_back(sex);
+  Row& row = rows_.emplace_back();
+  row.sex = sex;
   if (sex != 0) count(Field::kSex);
 
   // Birth date.
@@ -97,8 +98,8 @@ uint32_t RecordSet::Add(const PersonRecord& r, uint8_t source, int64_t entity,
       mark(Field::kBirthDate);
     }
   }
-  dob_.push_back(dob);
-  has_dob_.push_back(has_dob ? 1 : 0);
+  row.dob = dob;
+  row.has_dob = has_dob ? 1 : 0;
 
   for (int fi = 0; fi < kFieldCount; ++fi) {
     const auto f = static_cast<Field>(fi);
@@ -143,7 +144,7 @@ uint32_t RecordSet::Add(const PersonRecord& r, uint8_t source, int64_t entity,
         v.pc_sector = pc.sector_len;
       }
     }
-    cols_[Index(f)].ids.push_back(id);
+    row.ids[Index(f)] = id;
   }
   if (unparsed != nullptr) *unparsed = bad;
   return index;
@@ -156,7 +157,8 @@ void RecordSet::ComputeTermFrequencies() {
     Column& c = cols_[Index(f)];
     for (ValueInfo& v : c.values) v.count = 0;
     int64_t total = 0;
-    for (uint32_t id : c.ids) {
+    for (const Row& row : rows_) {
+      const uint32_t id = row.ids[Index(f)];
       if (id != 0) {
         ++c.values[id].count;
         ++total;

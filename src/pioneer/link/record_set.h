@@ -1,12 +1,14 @@
-// RecordSet: person records prepared for fast comparison - normalised once, interned, and
-// laid out by column, so that scoring a pair does no parsing and no allocation.
+// RecordSet: person records prepared for fast comparison - normalised once and interned, so
+// that scoring a pair does no parsing and no allocation.
 //
-// Each string field (names, postcode, address, city, email, identifier, NHS Number) is a
-// column of value ids; id 0 means missing. A value id indexes that field's value table,
-// which holds the normalised text (in one arena), its 64-bit hash, its Soundex key (name
-// fields), nickname groups (given names), postcode part lengths, the email user-name length, and
-// the value's term frequency (share of non-missing records holding it). Birth dates are BirthDate
-// values; sex is 0/1/2.
+// Each string field (names, postcode, address, city, email, identifier, NHS Number) of a
+// record is a value id; id 0 means missing. A record's value ids, birth date and sex sit
+// together in one 64-byte row (scoring a pair reads every field of two records, which are
+// far apart in memory: one cache line each instead of one per field). A value id indexes that
+// field's value table, which holds the normalised text (in one arena), its 64-bit hash, its Soundex
+// key (name fields), nickname groups (given names), postcode part lengths, the email user-name
+// length, and the value's term frequency (share of non-missing records holding it). Birth dates are
+// BirthDate values; sex is 0/1/2.
 //
 // Records carry a `source` (0 or 1: which file, for link-only jobs) and an `entity`
 // (the person a row belongs to; normally its own index, but a master person index adds
@@ -73,13 +75,13 @@ class RecordSet {
   const std::string& id(uint32_t r) const { return ids_[r]; }
   uint8_t source(uint32_t r) const { return source_[r]; }
   uint32_t entity(uint32_t r) const { return entity_[r]; }
-  uint8_t sex(uint32_t r) const { return sex_[r]; }
-  bool has_birth_date(uint32_t r) const { return has_dob_[r] != 0; }
-  const BirthDate& birth_date(uint32_t r) const { return dob_[r]; }
+  uint8_t sex(uint32_t r) const { return rows_[r].sex; }
+  bool has_birth_date(uint32_t r) const { return rows_[r].has_dob != 0; }
+  const BirthDate& birth_date(uint32_t r) const { return rows_[r].dob; }
 
   // Value id of a string field for record r (0 = missing).
   // REQUIRES: f is a string field (not kBirthDate, not kSex).
-  uint32_t value_id(Field f, uint32_t r) const { return cols_[Index(f)].ids[r]; }
+  uint32_t value_id(Field f, uint32_t r) const { return rows_[r].ids[Index(f)]; }
   const ValueInfo& value(Field f, uint32_t id) const { return cols_[Index(f)].values[id]; }
   std::string_view text(Field f, uint32_t id) const {
     const Column& c = cols_[Index(f)];
@@ -107,18 +109,23 @@ class RecordSet {
     std::vector<ValueInfo> values;  // [0] = missing
     // hash -> id; on a (astronomically rare) 64-bit collision the key is re-hashed.
     std::unordered_map<uint64_t, uint32_t> lookup;
-    std::vector<uint32_t> ids;  // per record
   };
+  // What scoring reads of one record, in one cache line.
+  struct alignas(64) Row {
+    uint32_t ids[kFieldCount] = {};  // value ids by Field; birth date and sex slots stay 0
+    BirthDate dob;
+    uint8_t sex = 0;
+    uint8_t has_dob = 0;
+  };
+  static_assert(sizeof(Row) == 64, "a record's row is one cache line");
   static size_t Index(Field f) { return static_cast<size_t>(f); }
   uint32_t Intern(Field f, std::string_view normalised);
 
   std::vector<std::string> ids_;
   std::vector<uint8_t> source_;
   std::vector<uint32_t> entity_;
-  std::vector<uint8_t> sex_;
-  std::vector<uint8_t> has_dob_;
-  std::vector<BirthDate> dob_;
-  std::vector<Column> cols_;  // indexed by Field; birth date and sex columns stay empty
+  std::vector<Row> rows_;
+  std::vector<Column> cols_;  // value tables indexed by Field; birth date and sex stay empty
   std::vector<int64_t> present_;
   std::vector<int64_t> present_by_source_[2];
 };
