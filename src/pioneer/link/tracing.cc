@@ -345,6 +345,12 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
     c.weight = best;
     c.probability = FellegiSunterModel::Probability(best);
     for (size_t k = 0; k < comps.size(); ++k) {
+      const Field f = comps.spec(k).field;
+      if ((f == Field::kGivenName || f == Field::kFamilyName) &&
+          comps.spec(k).kind == ComparisonKind::kName &&
+          best_levels[k] + size_t{1} == comps.labels(k).size()) {
+        c.name_disagrees = true;
+      }
       FieldEvidence e;
       e.comparison = comps.spec(k).name;
       e.level = comps.labels(k)[best_levels[k]];
@@ -378,7 +384,14 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
   if (!has_date && !number_agrees) {
     d->evidence.push_back("probabilistic: no date of birth in the query, no automatic match");
   }
-  if (has_date && best.probability >= options_.match_probability && !close) {
+  // Nor is a candidate whose given or family name disagrees outright (the "else" level:
+  // not swapped, a nickname or similar) matched automatically: a shared date of birth and
+  // one name is not enough, whatever the model's weights.
+  if (best.name_disagrees) {
+    d->evidence.push_back("probabilistic: a name disagrees, no automatic match");
+  }
+  if (has_date && !best.name_disagrees && best.probability >= options_.match_probability &&
+      !close) {
     d->outcome = TraceOutcome::kMatched;
     d->automatic = true;
     d->reason = "probabilistic";

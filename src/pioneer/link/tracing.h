@@ -90,6 +90,7 @@ struct TraceCandidate {
   int blocks_hit = 0;
   double weight = 0;
   double probability = 0;
+  bool name_disagrees = false;        // given or family name at the "else" level
   std::vector<FieldEvidence> fields;  // of the best-scoring instance
 };
 
