@@ -55,14 +55,14 @@ TEST(LinkStoreHardAreaTest, TracingHoldsOnTheHardCorruptionModel) {
   EXPECT_EQ(acc->records, sc->rows);
   EXPECT_EQ(acc->covered_after, sc->covered_after);
   EXPECT_EQ(acc->usable_links, sc->automatic + sc->accepted);
-  // Seeds 7, 8, 9 measured: coverage before 77.1-78.8%, after 92.9-94.1%, correctly traced
-  // 66.3-74.2%, no wrong link in 250-291 usable links, review 3.8-4.5% of records.
+  // Seeds 7, 8, 9 measured: coverage before 77.1-78.8%, after 92.3-93.9%, correctly traced
+  // 64.0-73.2%, no wrong link in 243-287 usable links, review 4.0-5.1% of records.
   EXPECT_GT(acc->coverage_before(), 0.72);  // the hard model is in force (default: ~86%)
   EXPECT_LT(acc->coverage_before(), 0.84);
   EXPECT_GT(acc->coverage_after(), 0.91);
-  EXPECT_GT(acc->share_correctly_traced(), 0.63);
+  EXPECT_GT(acc->share_correctly_traced(), 0.61);
   EXPECT_LT(acc->wrong_link_rate(), 0.005);
-  EXPECT_LT(sc->review, acc->records * 6 / 100);
+  EXPECT_LT(sc->review, acc->records * 7 / 100);
 }
 
 }  // namespace
