@@ -17,6 +17,13 @@ constexpr std::string_view kMpsBlocks[] = {
     "soundex(family_name) & sex & birth_date & postcode",
     "soundex(given_name) & sex & birth_date & postcode",
     "birth_date & postcode & sex",
+    // Beyond MPS (tracing.h): candidates for queries whose date of birth is missing or
+    // wrong, whose postcode is missing or moved, or whose names are swapped or changed.
+    "soundex(family_name) & soundex(given_name) & district(postcode)",
+    "soundex(family_name) & soundex(given_name) & year(birth_date)",
+    "name_pair & district(postcode)",
+    "name_pair & birth_date",
+    "birth_date",
 };
 
 uint64_t SoundexYearKey(uint16_t soundex, int year) {
@@ -164,7 +171,28 @@ void Tracer::CrossCheck(const RecordSet& q, TraceDecision* d, int64_t* owner) co
   const uint32_t p = it->second;
   *owner = p;
   if (!q.has_birth_date(0)) {
-    d->evidence.push_back("cross-check: NHS Number held, but the query has no date of birth");
+    // No date to cross-check: the number stands only when the names agree (the name check)
+    // and, when the query gives a postcode, its district too (the outcode check).
+    const bool has_names =
+        q.value_id(Field::kGivenName, 0) != 0 && q.value_id(Field::kFamilyName, 0) != 0;
+    const bool has_postcode = q.value_id(Field::kPostcode, 0) != 0;
+    if (has_names && NameCheck(q, p) && (!has_postcode || OutcodeCheck(q, p))) {
+      d->outcome = TraceOutcome::kMatched;
+      d->automatic = true;
+      d->step = TraceStep::kCrossCheck;
+      d->reason = "cross-check-no-birth-date";
+      d->person = p;
+      d->nhs_number = nhs_[p];
+      d->probability = 1.0;
+      d->evidence.push_back(
+          "cross-check: NHS Number held by the index; no date of birth in the query; name "
+          "check" +
+          std::string(has_postcode ? " and outcode check" : "") + " passed");
+      return;
+    }
+    d->evidence.push_back(
+        "cross-check: NHS Number held, but the query has no date of birth and the name or "
+        "outcode check failed");
     return;
   }
   const TraceDateAgreement agree =
@@ -317,6 +345,12 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
     c.weight = best;
     c.probability = FellegiSunterModel::Probability(best);
     for (size_t k = 0; k < comps.size(); ++k) {
+      const Field f = comps.spec(k).field;
+      if ((f == Field::kGivenName || f == Field::kFamilyName) &&
+          comps.spec(k).kind == ComparisonKind::kName &&
+          best_levels[k] + size_t{1} == comps.labels(k).size()) {
+        c.name_disagrees = true;
+      }
       FieldEvidence e;
       e.comparison = comps.spec(k).name;
       e.level = comps.labels(k)[best_levels[k]];
@@ -341,10 +375,36 @@ void Tracer::Probabilistic(const RecordSet& q, int64_t owner, TraceDecision* d) 
     d->evidence.push_back(fmt::format("probabilistic: runner-up weight {:.2f}, gap {:.2f} bits",
                                       cands[1].weight, best.weight - cands[1].weight));
   }
-  if (best.probability >= options_.match_probability && !close) {
+  // PDS traces always need a date of birth: without one, the best candidate can only be
+  // proposed for clerical review, however strong the other evidence.
+  const bool has_date = q.has_birth_date(0);
+  // The exception: the best candidate, clear of the runner-up, holds the query's own NHS
+  // Number - the number and the demographics agree, so the number stands.
+  const bool number_agrees = owner >= 0 && best.person == static_cast<uint32_t>(owner);
+  if (!has_date && !number_agrees) {
+    d->evidence.push_back("probabilistic: no date of birth in the query, no automatic match");
+  }
+  // Nor is a candidate whose given or family name disagrees outright (the "else" level:
+  // not swapped, a nickname or similar) matched automatically: a shared date of birth and
+  // one name is not enough, whatever the model's weights.
+  if (best.name_disagrees) {
+    d->evidence.push_back("probabilistic: a name disagrees, no automatic match");
+  }
+  if (has_date && !best.name_disagrees && best.probability >= options_.match_probability &&
+      !close) {
     d->outcome = TraceOutcome::kMatched;
     d->automatic = true;
     d->reason = "probabilistic";
+  } else if (!has_date && number_agrees && best.probability >= options_.review_probability &&
+             !close) {
+    d->outcome = TraceOutcome::kMatched;
+    d->automatic = true;
+    d->reason = "probabilistic-number-agrees";
+    d->evidence.push_back(
+        "probabilistic: no date of birth; the best candidate holds the query's NHS Number");
+  } else if (!has_date && best.probability >= options_.review_probability && !close) {
+    d->outcome = TraceOutcome::kReview;
+    d->reason = "no-birth-date";
   } else if (close && cands[1].probability >= options_.review_probability) {
     d->outcome = TraceOutcome::kReview;
     d->reason = "ambiguous";

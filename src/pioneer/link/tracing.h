@@ -3,7 +3,9 @@
 // that decides:
 //
 //  1. Cross-check. The query's NHS Number is valid (Modulus 11, not a repeated digit) and
-//     held by an MPI person. Date of birth exact -> match. If the dates agree only
+//     held by an MPI person. No date of birth in the query: match only if it has both names
+//     and the name check below passes, and - when it has a postcode - the outcode check
+//     too; otherwise tracing continues. Date of birth exact -> match. If the dates agree only
 //     partially (at least two of day/month/year, allowing day-month swap, swapped day
 //     digits and swapped last two year digits - birth_date.h CompareForTrace) or the query
 //     date is partial (year, year-month) and agrees as far as given, a name check is also
@@ -20,14 +22,24 @@
 //  3. Probabilistic. Candidates come from the four MPS blocks over current and historic
 //     values: (Soundex family, Soundex given, birth date), (Soundex family, sex, birth
 //     date, postcode), (Soundex given, sex, birth date, postcode), (birth date, postcode,
-//     sex), plus the NHS Number's owner from step 1 if any; at most max_candidates,
-//     those hitting most blocks first (then MPI order). Each candidate is scored with the
+//     sex); then, beyond MPS, for queries whose date of birth is missing or wrong, whose
+//     postcode is missing or has moved, or whose names are swapped or changed: (Soundex
+//     family, Soundex given, postcode district), (Soundex family, Soundex given, birth
+//     year), (name pair, postcode district), (name pair, birth date), (birth date); plus
+//     the NHS Number's owner from step 1 if any; at most max_candidates, those hitting most
+//     blocks first (then MPI order). Each candidate is scored with the
 //     Fellegi-Sunter model against every instance (current and each history row) and
 //     keeps its best. The best candidate is accepted automatically only if its match
 //     probability >= match_probability AND its weight exceeds the runner-up's by at least
-//     min_weight_gap bits; two candidates closer than that are ambiguous and go to
-//     clerical review, never auto-accepted (MPS refuses within 5 points). A best candidate
-//     with probability >= review_probability (or an ambiguous pair) -> review; else no match.
+//     min_weight_gap bits AND the query has a date of birth AND neither its given nor its
+//     family name disagrees outright (the comparison's "else" level). Two candidates closer
+//     than the gap are ambiguous and go to clerical review, never auto-accepted (MPS
+//     refuses within 5 points). A query without a date of birth is never linked
+//     automatically (PDS searches need one): its best candidate goes to review when its
+//     probability >= review_probability - except when that candidate, clear of the
+//     runner-up, holds the query's own NHS Number, which then stands
+//     ("probabilistic-number-agrees"). A best candidate with probability >=
+//     review_probability (or an ambiguous pair) -> review; else no match.
 //
 // Every decision records the step that made it, whether it is automatic or needs review,
 // the evidence (per-field levels and weights, date agreement, name check) and, for step 3,
@@ -90,6 +102,7 @@ struct TraceCandidate {
   int blocks_hit = 0;
   double weight = 0;
   double probability = 0;
+  bool name_disagrees = false;        // given or family name at the "else" level
   std::vector<FieldEvidence> fields;  // of the best-scoring instance
 };
 

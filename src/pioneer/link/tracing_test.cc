@@ -212,6 +212,58 @@ TEST_F(TracingTest, NoMatchAndNoCandidates) {
   EXPECT_TRUE(Mentions(e, "no valid NHS Number"));
 }
 
+TEST_F(TracingTest, NoBirthDateCrossCheckNeedsNamesAndOutcode) {
+  // A held number, no date: both names pass the name check (historic surname) and the
+  // postcode district agrees (historic postcode) -> the number stands.
+  TraceDecision d = Trace({.id = "q",
+                           .given = "Ann",
+                           .family = "Jones",
+                           .postcode = "LS2 9JT",
+                           .nhs = TestNhsNumber(1)});
+  EXPECT_EQ(d.outcome, TraceOutcome::kMatched);
+  EXPECT_EQ(d.step, TraceStep::kCrossCheck);
+  EXPECT_EQ(d.reason, "cross-check-no-birth-date");
+  // The district disagrees: not at cross-check.
+  d = Trace({.id = "q",
+             .given = "Ann",
+             .family = "Jones",
+             .postcode = "M9 1XX",
+             .nhs = TestNhsNumber(1)});
+  EXPECT_NE(d.step, TraceStep::kCrossCheck);
+  // Only one name: not at cross-check either.
+  d = Trace({.id = "q", .family = "Smith", .nhs = TestNhsNumber(1)});
+  EXPECT_NE(d.step, TraceStep::kCrossCheck);
+}
+
+TEST_F(TracingTest, NoBirthDateIsNeverLinkedAutomatically) {
+  // Names, sex and postcode all agree with George Wood, but there is no date of birth:
+  // found (a block beyond MPS) and proposed for review, never matched automatically.
+  const TraceDecision d =
+      Trace({.id = "q", .given = "George", .family = "Wood", .sex = "1", .postcode = "M1 1AA"});
+  EXPECT_EQ(d.step, TraceStep::kProbabilistic);
+  EXPECT_FALSE(d.automatic);
+  EXPECT_NE(d.outcome, TraceOutcome::kMatched);
+  ASSERT_FALSE(d.candidates.empty());
+  EXPECT_EQ(d.candidates[0].person, 4u);
+  EXPECT_TRUE(Mentions(d, "no date of birth"));
+}
+
+TEST_F(TracingTest, AnOutrightNameDisagreementIsNotLinkedAutomatically) {
+  // Ravi Patel's date of birth, given name, sex and postcode, but another family name: the
+  // model may score it high; a disagreeing name keeps it out of automatic matching.
+  const TraceDecision d = Trace({.id = "q",
+                                 .given = "Ravi",
+                                 .family = "Quist",
+                                 .dob = "1930-01-12",
+                                 .sex = "1",
+                                 .postcode = "LS6 1AA"});
+  EXPECT_EQ(d.step, TraceStep::kProbabilistic);
+  EXPECT_FALSE(d.automatic);
+  ASSERT_FALSE(d.candidates.empty());
+  EXPECT_TRUE(d.candidates[0].name_disagrees);
+  EXPECT_TRUE(Mentions(d, "a name disagrees"));
+}
+
 TEST_F(TracingTest, EvidenceHoldsNoRecordContents) {
   const TraceDecision d = Trace({.id = "q",
                                  .given = "Ann",

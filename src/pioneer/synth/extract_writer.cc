@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "pioneer/base/date.h"
 #include "pioneer/synth/care_plans.h"
 #include "pioneer/synth/csv_out.h"
 #include "pioneer/synth/names.h"
@@ -119,6 +120,25 @@ std::string Unformatted(const std::string& postcode) {
     out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
+}
+
+// One character of a unit postcode changed (hard model): a digit for a digit or a letter for
+// a letter, after the two area letters, so the result is still a well-formed postcode.
+std::string PostcodeTypo(const std::string& postcode, Rng& rng) {
+  static constexpr char kUnitLetters[] = "ABDEFGHJLNPQRSTUWXYZ";
+  std::string s = postcode;
+  std::vector<size_t> positions;
+  for (size_t i = 2; i < s.size(); ++i) {
+    if (s[i] != ' ') positions.push_back(i);
+  }
+  if (positions.empty()) return s;
+  const size_t i = positions[rng.Below(positions.size())];
+  const char old = s[i];
+  for (int attempt = 0; attempt < 8 && s[i] == old; ++attempt) {
+    s[i] = old >= '0' && old <= '9' ? static_cast<char>('0' + rng.Below(10))
+                                    : kUnitLetters[rng.Below(sizeof(kUnitLetters) - 1)];
+  }
+  return s;
 }
 
 }  // namespace
@@ -658,8 +678,20 @@ class ExtractWriter::PersonWriter {
           AddFault(faults, fault::kPreviousSurname);
         }
       }
+      if (h_.sex == 2 && rng_.Bernoulli(f.sc_family_name_other)) {
+        const std::string other = ctx_.names->Surname(rng_, NameOrigin::kBritish, 2);
+        if (other != surname) {
+          surname = other;
+          AddFault(faults, fault::kFamilyNameOther);
+        }
+      }
       std::string forename = given;
-      if (given_variant) AddFault(faults, fault::kGivenNameVariant);
+      bool variant_here = given_variant;
+      if (!given_variant && HasNameVariant(given) && rng_.Bernoulli(f.sc_row_given_name_variant)) {
+        forename = NameVariant(given, rng_);
+        variant_here = forename != given;
+      }
+      if (variant_here) AddFault(faults, fault::kGivenNameVariant);
       if (drop_punct && HasPunctuation(surname)) {
         surname = DropPunctuation(surname, rng_);
         AddFault(faults, fault::kPunctuationDropped);
@@ -681,12 +713,30 @@ class ExtractWriter::PersonWriter {
         }
         AddFault(faults, fault::kNameTypo);
       }
+      KeyingError(f.sc_given_name_keyed_wrong, &forename, fault::kGivenNameKeyedWrong, &faults);
+      KeyingError(f.sc_family_name_keyed_wrong, &surname, fault::kFamilyNameKeyedWrong, &faults);
+      if (rng_.Bernoulli(f.sc_names_swapped) && surname != forename) {
+        std::swap(surname, forename);
+        AddFault(faults, fault::kNamesSwapped);
+      }
+      if (rng_.Bernoulli(f.sc_given_name_missing)) {
+        forename.clear();
+        AddFault(faults, fault::kGivenNameMissing);
+      }
+      if (rng_.Bernoulli(f.sc_family_name_missing)) {
+        surname.clear();
+        AddFault(faults, fault::kFamilyNameMissing);
+      }
       o.Text(surname);
       o.Text(forename);
       // Birth date.
       Day dob = h_.birth;
       const Ymd b = CivilFromDays(dob);
-      if (rng_.Bernoulli(f.sc_dob_implausible)) {
+      const bool dob_missing = rng_.Bernoulli(f.sc_dob_missing);
+      if (dob_missing) {
+        dob = kNoDay;
+        AddFault(faults, fault::kDobMissing);
+      } else if (rng_.Bernoulli(f.sc_dob_implausible)) {
         dob = b.year >= 1905 && rng_.Bernoulli(0.5)
                   ? DaysFromCivil(1900, 1, 1)
                   : DaysFromCivil(b.year - 100, b.month, std::min(b.day, 28));
@@ -695,10 +745,14 @@ class ExtractWriter::PersonWriter {
         dob = DaysFromCivil(b.year, b.day, b.month);
         AddFault(faults, fault::kDobSwapped);
       }
+      if (!dob_missing) dob = HardDateFaults(dob, death_known, &faults);
       o.Date(dob);
       if (rng_.Bernoulli(f.sc_sex_missing)) {
         o.Empty();
         AddFault(faults, fault::kSexMissing);
+      } else if (rng_.Bernoulli(f.sc_sex_wrong)) {
+        o.Text(h_.sex == 2 ? "1" : "2");
+        AddFault(faults, fault::kSexWrong);
       } else {
         o.Text(Sex());
       }
@@ -712,7 +766,26 @@ class ExtractWriter::PersonWriter {
           AddFault(faults, fault::kPreviousPostcode);
         }
       }
-      if (rng_.Bernoulli(f.sc_postcode_missing)) {
+      if (rng_.Bernoulli(f.sc_postcode_moved)) {
+        const int here = h_.AddressOn(e.start).lsoa;
+        const int lsoa = here >= 0 ? area_.NearbyLsoa(rng_, here) : area_.SampleLsoa(rng_);
+        int street = 0, house = 0;
+        area_.SampleAddress(rng_, lsoa, &street, &house);
+        const std::string& moved = area_.Postcode(street, house);
+        if (moved != postcode) {
+          postcode = moved;
+          AddFault(faults, fault::kPostcodeMoved);
+        }
+      }
+      const bool postcode_missing = rng_.Bernoulli(f.sc_postcode_missing);
+      if (!postcode_missing && rng_.Bernoulli(f.sc_postcode_typo)) {
+        const std::string typo = PostcodeTypo(postcode, rng_);
+        if (typo != postcode) {
+          postcode = typo;
+          AddFault(faults, fault::kPostcodeTypo);
+        }
+      }
+      if (postcode_missing) {
         o.Empty();
         AddFault(faults, fault::kPostcodeMissing);
       } else if (rng_.Bernoulli(f.sc_postcode_unformatted)) {
@@ -743,6 +816,52 @@ class ExtractWriter::PersonWriter {
       }
       if (!faults.empty()) Truth(kFileSocialCare, id, faults);
     }
+  }
+
+  // A keying error in *name with probability p (hard model), recorded when it changed it.
+  void KeyingError(double p, std::string* name, const char* fault_name, std::string* faults) {
+    if (name->empty() || !rng_.Bernoulli(p)) return;
+    std::string typo = NameKeyingError(*name, rng_);
+    if (typo == *name) return;
+    *name = std::move(typo);
+    AddFault(*faults, fault_name);
+  }
+
+  // The hard model's date faults after the default ones: year off by one, then one digit of
+  // the decade, year, month or day changed. The result is always a real date, not after the
+  // window's end nor (when the council records it) the death date; a draw that cannot
+  // satisfy that leaves the date as it was.
+  Day HardDateFaults(Day dob, bool death_known, std::string* faults) {
+    const FaultRates& f = ctx_.faults;
+    const Day latest = death_known && h_.exit_day != kNoDay ? std::min(h_.exit_day, ctx_.window_end)
+                                                            : ctx_.window_end;
+    if (rng_.Bernoulli(f.sc_dob_year_off_by_one)) {
+      const Ymd d = CivilFromDays(dob);
+      const int year = d.year + (rng_.Bernoulli(0.5) ? 1 : -1);
+      const Day moved = DaysFromCivil(year, d.month, d.month == 2 ? std::min(d.day, 28) : d.day);
+      if (moved <= latest) {
+        dob = moved;
+        AddFault(*faults, fault::kDobYearOffByOne);
+      }
+    }
+    if (rng_.Bernoulli(f.sc_dob_digit_typo)) {
+      static constexpr size_t kDigits[] = {2, 3, 5, 6, 8, 9};  // in YYYY-MM-DD
+      const Ymd d = CivilFromDays(dob);
+      const std::string text = fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+      for (int attempt = 0; attempt < 10; ++attempt) {
+        std::string t = text;
+        const size_t i = kDigits[rng_.Below(std::size(kDigits))];
+        const char digit = static_cast<char>('0' + rng_.Below(10));
+        if (digit == t[i]) continue;
+        t[i] = digit;
+        const auto parsed = Date::ParseIso(t);
+        if (!parsed || parsed->days_since_epoch() > latest) continue;
+        dob = parsed->days_since_epoch();
+        AddFault(*faults, fault::kDobDigitTypo);
+        break;
+      }
+    }
+    return dob;
   }
 
   // --- Truth and population ----------------------------------------------------------------

@@ -80,9 +80,12 @@ struct BlockOutput {
   void Clear();
 };
 
+class NameTables;
+
 struct WriterContext {
   const Area* area = nullptr;
   const NhsNumberAllocator* nhs = nullptr;
+  const NameTables* names = nullptr;  // surnames for the family_name_other fault
   uint64_t seed = 1;
   Day window_start = 0;
   Day window_end = 0;

@@ -3,7 +3,16 @@
 // differ from the truth is listed in truth/record_truth.csv with the fault names below.
 //
 // Rates are probabilities per row unless marked per client / per spell / per person.
+//
+// Two presets: the default FaultRates{} (what every area had before presets existed; the
+// output for a seed is unchanged by the fields added since, whose defaults are 0 and draw
+// nothing) and HardFaultRates() (`pioneer synth --faults hard`), which applies the
+// corruption model of `pioneer synth-people` (link/synthetic_people.h) to social care
+// records' identifiers and demographics, plus more missing and wrong NHS Numbers.
 #pragma once
+
+#include <optional>
+#include <string_view>
 
 namespace pioneer::synth {
 
@@ -28,6 +37,21 @@ struct FaultRates {
   double sc_postcode_missing = 0.01;
   double sc_postcode_unformatted = 0.02;  // "kh74ab": lower case, no space
   double sc_death_date_known = 0.9;       // per client who died: the council knows the date
+  // Hard-model faults (0 by default; HardFaultRates sets them). Per row, each drawn
+  // independently, in this order, after the faults above of the same field.
+  double sc_row_given_name_variant = 0;   // a nickname or spelling variant on this row
+  double sc_given_name_keyed_wrong = 0;   // one keying error in the forename
+  double sc_family_name_keyed_wrong = 0;  // one keying error in the surname
+  double sc_family_name_other = 0;        // women: another surname PDS does not know
+  double sc_names_swapped = 0;            // forename and surname exchanged
+  double sc_given_name_missing = 0;
+  double sc_family_name_missing = 0;
+  double sc_dob_missing = 0;
+  double sc_dob_year_off_by_one = 0;
+  double sc_dob_digit_typo = 0;  // one digit of the day, month or decade/year changed
+  double sc_sex_wrong = 0;       // the other sex recorded
+  double sc_postcode_moved = 0;  // a postcode elsewhere in the area, not in PDS
+  double sc_postcode_typo = 0;   // one character of the postcode changed
 
   // --- Hospital, community and mental health extracts ---
   double apc_nhs_missing = 0.012;  // per spell (all its episodes)
@@ -40,6 +64,15 @@ struct FaultRates {
   double activity_after_death = 0.05;  // per person who died in the window: one contact after
   double ae_sex_not_known = 0.0005;    // sex "0" on an A&E record
 };
+
+// The hard corruption model for social care records (docs/synthetic-data.md, "Faults",
+// "--faults hard"): the defaults above, with the rates of `pioneer synth-people` for
+// names, dates of birth, sex and postcodes, and more missing and mis-keyed NHS Numbers.
+// Hospital extracts keep their default rates.
+FaultRates HardFaultRates();
+
+// The preset named `name`: "default" or "hard"; nullopt for anything else.
+std::optional<FaultRates> FaultPreset(std::string_view name);
 
 // Fault names used in truth/record_truth.csv.
 namespace fault {
@@ -61,6 +94,19 @@ inline constexpr const char* kDuplicateClient = "duplicate_client_record";
 inline constexpr const char* kDischargeBeforeAdmission = "discharge_before_admission";
 inline constexpr const char* kActivityAfterDeath = "activity_after_death";
 inline constexpr const char* kSexNotKnown = "sex_not_known";
+// Hard-model faults.
+inline constexpr const char* kGivenNameKeyedWrong = "given_name_keying_error";
+inline constexpr const char* kFamilyNameKeyedWrong = "family_name_keying_error";
+inline constexpr const char* kFamilyNameOther = "family_name_other";
+inline constexpr const char* kNamesSwapped = "names_swapped";
+inline constexpr const char* kGivenNameMissing = "given_name_missing";
+inline constexpr const char* kFamilyNameMissing = "family_name_missing";
+inline constexpr const char* kDobMissing = "birth_date_missing";
+inline constexpr const char* kDobYearOffByOne = "birth_date_year_off_by_one";
+inline constexpr const char* kDobDigitTypo = "birth_date_digit_typo";
+inline constexpr const char* kSexWrong = "sex_wrong";
+inline constexpr const char* kPostcodeMoved = "postcode_moved";
+inline constexpr const char* kPostcodeTypo = "postcode_typo";
 }  // namespace fault
 
 }  // namespace pioneer::synth

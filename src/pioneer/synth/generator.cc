@@ -338,6 +338,7 @@ StatusOr<SynthSummary> GenerateArea(const SynthOptions& options, const ProgressF
   WriterContext wctx;
   wctx.area = &area;
   wctx.nhs = &nhs;
+  wctx.names = &names;
   wctx.seed = options.seed;
   wctx.window_start = ctx.window_start;
   wctx.window_end = ctx.window_end;

@@ -41,7 +41,7 @@ struct SynthOptions {
   Date start = *Date::FromYmd(2012, 4, 1);  // first day of the window
   Date end = *Date::FromYmd(2016, 3, 31);   // last day (inclusive)
   int threads = 0;                          // 0: DefaultThreads() (base/parallel.h)
-  FaultRates faults;                        // documented defaults
+  FaultRates faults;                        // documented defaults (HardFaultRates: faults.h)
   // Planted interventions (intervention.h): enrolment lists in interventions/, truth in
   // truth/interventions.csv. Empty: no such files, and every other file is unchanged.
   std::vector<InterventionSpec> interventions;

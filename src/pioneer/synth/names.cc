@@ -758,6 +758,51 @@ std::string NameTypo(std::string_view name, Rng& rng) {
   return s;
 }
 
+std::string NameKeyingError(std::string_view name, Rng& rng) {
+  std::string s(name);
+  std::vector<int> letters;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (IsAsciiLetter(s[i])) letters.push_back(static_cast<int>(i));
+  }
+  if (letters.size() < 2) return s;
+  auto is_upper = [&](size_t i) { return i < s.size() && s[i] >= 'A' && s[i] <= 'Z'; };
+  auto letter = [&](bool capital) {
+    return static_cast<char>((capital ? 'A' : 'a') + static_cast<int>(rng.Below(26)));
+  };
+  auto with_case = [](char c, bool capital) {
+    const bool up = c >= 'A' && c <= 'Z';
+    if (up == capital) return c;
+    return static_cast<char>(capital ? c - 'a' + 'A' : c - 'A' + 'a');
+  };
+  const size_t k = rng.Below(letters.size());
+  const size_t pos = static_cast<size_t>(letters[k]);
+  switch (rng.Between(0, 3)) {
+    case 0: {  // substitute, keeping the case of the letter replaced
+      const bool capital = is_upper(pos);
+      char c = letter(capital);
+      if (c == s[pos]) c = static_cast<char>(c == (capital ? 'Z' : 'z') ? c - 1 : c + 1);
+      s[pos] = c;
+      break;
+    }
+    case 1:  // insert after this letter, in the case of the letters around it
+      s.insert(s.begin() + static_cast<std::ptrdiff_t>(pos) + 1,
+               letter(is_upper(pos) && (pos + 1 >= s.size() || is_upper(pos + 1))));
+      break;
+    case 2:  // delete
+      if (letters.size() > 3) s.erase(s.begin() + static_cast<std::ptrdiff_t>(pos));
+      break;
+    default:  // transpose with the next letter, keeping the capitalisation pattern
+      if (k + 1 < letters.size() && static_cast<size_t>(letters[k + 1]) == pos + 1) {
+        const bool cap_a = is_upper(pos), cap_b = is_upper(pos + 1);
+        std::swap(s[pos], s[pos + 1]);
+        s[pos] = with_case(s[pos], cap_a);
+        s[pos + 1] = with_case(s[pos + 1], cap_b);
+      }
+      break;
+  }
+  return s;
+}
+
 bool HasPunctuation(std::string_view name) {
   return name.find('-') != std::string_view::npos || name.find('\'') != std::string_view::npos;
 }

@@ -61,6 +61,13 @@ bool HasNameVariant(std::string_view name);
 // returned unchanged.
 std::string NameTypo(std::string_view name, Rng& rng);
 
+// The keying error of the hard corruption model (link/synthetic_people.h): one letter
+// substituted, inserted or deleted, or two adjacent letters transposed, at any position
+// (the first letter too). Only ASCII letters are touched or inserted (lower case, or upper
+// case next to upper case), so UTF-8 stays valid. Names shorter than 2 letters are returned
+// unchanged; a deletion leaves at least 3 letters.
+std::string NameKeyingError(std::string_view name, Rng& rng);
+
 // "Smith-Jones" -> "Smith Jones" or "SmithJones"; "O'Brien" -> "OBrien" or "O Brien";
 // unchanged when there is no hyphen or apostrophe.
 std::string DropPunctuation(std::string_view name, Rng& rng);

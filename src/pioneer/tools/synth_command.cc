@@ -24,6 +24,7 @@ struct SynthArgs {
   std::string start = "2012-04-01";
   std::string end = "2016-03-31";
   int threads = 0;
+  std::string faults = "default";
   bool skip_calibration = false;
   bool check_calibration = false;
   std::vector<std::string> interventions;  // NAME:OUTCOME:EFFECT
@@ -35,6 +36,12 @@ int RunSynth(const SynthArgs& args) {
   options.seed = args.seed;
   options.out_dir = args.out;
   options.threads = args.threads;
+  const auto faults = synth::FaultPreset(args.faults);
+  if (!faults) {
+    std::fprintf(stderr, "pioneer synth: --faults must be default or hard\n");
+    return 2;
+  }
+  options.faults = *faults;
   const auto start = Date::ParseIso(args.start);
   const auto end = Date::ParseIso(args.end);
   if (!start || !end) {
@@ -69,8 +76,9 @@ int RunSynth(const SynthArgs& args) {
     std::fprintf(stderr, "pioneer synth: %s\n", summary.status().ToString().c_str());
     return 2;
   }
-  std::printf("Synthetic area written to %s (seed %llu, %s..%s)\n", args.out.c_str(),
-              static_cast<unsigned long long>(args.seed), args.start.c_str(), args.end.c_str());
+  std::printf("Synthetic area written to %s (seed %llu, %s..%s%s)\n", args.out.c_str(),
+              static_cast<unsigned long long>(args.seed), args.start.c_str(), args.end.c_str(),
+              args.faults == "hard" ? ", hard faults" : "");
   std::printf(
       "  residents on %s: %lld; births: %lld; in-migrants: %lld; deaths: %lld; left: %lld\n",
       args.start.c_str(), static_cast<long long>(summary->initial_population),
@@ -116,6 +124,12 @@ void RegisterSynthCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--end", args->end, "Last day of the window (YYYY-MM-DD)")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Worker threads (0 = one per core)")
       ->capture_default_str();
+  cmd->add_option("--faults", args->faults,
+                  "Data-quality fault model: default, or hard (social care names, dates of "
+                  "birth, sex and postcodes corrupted as `pioneer synth-people` does, more "
+                  "missing and mis-keyed NHS Numbers; docs/synthetic-data.md section 4)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"default", "hard"}));
   cmd->add_flag("--skip-calibration", args->skip_calibration,
                 "Do not read the files back to compute the BCF calibration table");
   cmd->add_flag("--check-calibration", args->check_calibration,
