@@ -4,12 +4,14 @@
 #      records traced against the area's PDS index;
 #   B. `pioneer match --dedupe` on a generated 1,000,000-record file.
 #
-#   bench/link_bench.sh [--part trace|dedupe|both] [--population P] [--records N]
-#                       [--pioneer PATH] [--work DIR] [--keep]
+#   bench/link_bench.sh [--part trace|dedupe|both] [--population P] [--faults default|hard]
+#                       [--records N] [--pioneer PATH] [--work DIR] [--keep]
 #
 #   --part          which part to run (default both)
 #   --population P  people in the synthetic area of part A (default 200000; the default
 #                   `pioneer demo` area is 800000, whose PDS index holds ~1,000,000 persons)
+#   --faults F      the area's fault model for part A (`pioneer synth --faults`: default, or
+#                   hard - the synth-people corruption model on social care records)
 #   --records N     records in the generated file of part B (default 1000000)
 #   --pioneer PATH  the binary to time (default build/release/pioneer; built here with
 #                   `cmake --preset release && cmake --build --preset release`)
@@ -44,6 +46,7 @@ cd "$(dirname "$0")/.."
 N=1000000
 POP=200000
 PART=both
+FAULTS=default
 BIN=build/release/pioneer
 WORK=""
 KEEP=0
@@ -51,11 +54,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --part) PART="$2"; shift 2 ;;
     --population) POP="$2"; shift 2 ;;
+    --faults) FAULTS="$2"; shift 2 ;;
     --records) N="$2"; shift 2 ;;
     --pioneer) BIN="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    *) echo "usage: $0 [--part trace|dedupe|both] [--population P] [--records N] [--pioneer PATH] [--work DIR] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--part trace|dedupe|both] [--population P] [--faults default|hard] [--records N] [--pioneer PATH] [--work DIR] [--keep]" >&2; exit 2 ;;
   esac
 done
 if [ "$BIN" = build/release/pioneer ]; then
@@ -66,11 +70,11 @@ mkdir -p "$WORK"
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 
 if [ "$PART" = trace ] || [ "$PART" = both ]; then
-  AREA="$WORK/area_$POP"
-  DB="$WORK/area_$POP.db"
-  echo "== A. pioneer link: synthetic area of $POP people =="
+  AREA="$WORK/area_${POP}_$FAULTS"
+  DB="$WORK/area_${POP}_$FAULTS.db"
+  echo "== A. pioneer link: synthetic area of $POP people, $FAULTS faults =="
   if [ ! -f "$DB" ]; then
-    "$BIN" synth --population "$POP" --out "$AREA" >/dev/null
+    "$BIN" synth --population "$POP" --faults "$FAULTS" --out "$AREA" >/dev/null
     "$BIN" ingest "$AREA" --db "$DB" >/dev/null
   fi
   for t in 1 2; do
