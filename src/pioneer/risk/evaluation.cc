@@ -178,37 +178,57 @@ std::vector<DecileRow> Deciles(std::span<const double> p, std::span<const uint8_
   return rows;
 }
 
-TopShare TopPercent(std::span<const double> score, std::span<const uint8_t> y,
-                    std::span<const int32_t> admissions, std::span<const double> cost,
-                    double percent) {
-  TopShare t;
-  t.percent = percent;
-  const size_t n = score.size();
-  std::vector<size_t> order(n);
+std::vector<size_t> ByDescendingScore(std::span<const double> score) {
+  std::vector<size_t> order(score.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return score[a] > score[b]; });
-  const size_t k = std::min(n, static_cast<size_t>(std::ceil(percent / 100.0 * n)));
-  t.flagged = k;
-  double tp = 0, pos = 0, adm_top = 0, adm = 0, cost_top = 0, cost_all = 0;
+  return order;
+}
+
+std::vector<TopShare> TopPercents(std::span<const size_t> order, std::span<const uint8_t> y,
+                                  std::span<const int32_t> admissions, std::span<const double> cost,
+                                  std::span<const double> percents) {
+  const size_t n = order.size();
+  // Totals over everyone, summed in the sorted order (as TopPercent always has).
+  double pos = 0, adm = 0, cost_all = 0;
   for (size_t r = 0; r < n; ++r) {
     const size_t i = order[r];
     pos += y[i];
     adm += admissions[i];
     cost_all += cost[i];
-    if (r < k) {
+  }
+  std::vector<TopShare> out;
+  out.reserve(percents.size());
+  for (const double percent : percents) {
+    TopShare t;
+    t.percent = percent;
+    const size_t k = std::min(n, static_cast<size_t>(std::ceil(percent / 100.0 * n)));
+    t.flagged = k;
+    double tp = 0, adm_top = 0, cost_top = 0;
+    for (size_t r = 0; r < k; ++r) {
+      const size_t i = order[r];
       tp += y[i];
       adm_top += admissions[i];
       cost_top += cost[i];
     }
+    const double fp = k - tp, neg = n - pos;
+    t.ppv = k ? tp / k : 0;
+    t.sensitivity = pos ? tp / pos : 0;
+    t.specificity = neg ? (neg - fp) / neg : 0;
+    t.admissions_share = adm ? adm_top / adm : 0;
+    t.cost_share = cost_all ? cost_top / cost_all : 0;
+    out.push_back(t);
   }
-  const double fp = k - tp, neg = n - pos;
-  t.ppv = k ? tp / k : 0;
-  t.sensitivity = pos ? tp / pos : 0;
-  t.specificity = neg ? (neg - fp) / neg : 0;
-  t.admissions_share = adm ? adm_top / adm : 0;
-  t.cost_share = cost_all ? cost_top / cost_all : 0;
-  return t;
+  return out;
+}
+
+TopShare TopPercent(std::span<const double> score, std::span<const uint8_t> y,
+                    std::span<const int32_t> admissions, std::span<const double> cost,
+                    double percent) {
+  const std::vector<size_t> order = ByDescendingScore(score);
+  const double percents[] = {percent};
+  return TopPercents(order, y, admissions, cost, percents).front();
 }
 
 }  // namespace pioneer::risk

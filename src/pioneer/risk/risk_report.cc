@@ -56,9 +56,11 @@ json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
                        {"mean_predicted", d.mean_predicted},
                        {"observed", d.observed}});
   }
+  // The rows by descending score, ties in row order: the top shares and the ROC curve.
+  const std::vector<size_t> order = ByDescendingScore(p);
   json top = json::array();
-  for (double k : kTopPercents) {
-    const TopShare t = TopPercent(p, y, c.emergency_count, c.cost, k);
+  for (const TopShare& t : TopPercents(order, y, c.emergency_count, c.cost, kTopPercents)) {
+    const double k = t.percent;
     top.push_back({{"top_percent", k},
                    {"flagged", t.flagged},
                    {"ppv", t.ppv},
@@ -119,9 +121,6 @@ json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
                         {"mean_predicted", pred / m}});
   }
   // ROC curve at ~100 points for the chart.
-  std::vector<size_t> order(p.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] > p[b]; });
   json roc = json::array({{{"fpr", 0.0}, {"tpr", 0.0}}});
   double tp = 0, fp = 0;
   const double pos = auc.positives, neg = auc.negatives;
