@@ -42,7 +42,7 @@ StatusOr<int64_t> SaveStrata(store::Store& store, const timeline::Timeline& t,
   constexpr int kColumns = 10;
   auto insert_sql = [](size_t rows) {
     std::string sql =
-        "INSERT INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
+        "INSERT OR FAIL INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
         "top2_practice, top4_practice, loa_band, rub_band, saved_at) VALUES";
     for (size_t r = 0; r < rows; ++r) {
       sql += r == 0 ? "(" : ",(";
