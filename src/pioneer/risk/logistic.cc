@@ -287,8 +287,12 @@ StatusOr<LogisticModel> FitLogistic(const Cohort& cohort, Outcome outcome,
 double LogOdds(const LogisticModel& m, std::span<const float> features) {
   thread_local std::vector<double> row;
   DesignRow(features, row);
+  return LogOddsOfDesign(m, row);
+}
+
+double LogOddsOfDesign(const LogisticModel& m, std::span<const double> design) {
   double z = m.intercept;
-  for (size_t j = 0; j < row.size(); ++j) z += m.coefficients[j] * row[j];
+  for (size_t j = 0; j < design.size(); ++j) z += m.coefficients[j] * design[j];
   return z;
 }
 
