@@ -9,24 +9,6 @@
 namespace pioneer::risk {
 namespace {
 
-// Midranks (1-based, ties averaged) of v.
-std::vector<double> MidRanks(const std::vector<double>& v) {
-  const size_t n = v.size();
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
-  std::vector<double> r(n);
-  size_t i = 0;
-  while (i < n) {
-    size_t j = i;
-    while (j + 1 < n && v[order[j + 1]] == v[order[i]]) ++j;
-    const double mid = 0.5 * (i + j) + 1;
-    for (size_t k = i; k <= j; ++k) r[order[k]] = mid;
-    i = j + 1;
-  }
-  return r;
-}
-
 // DeLong structural components of one score: V10 for positives, V01 for negatives.
 struct Components {
   double auc = 0.5;
@@ -41,9 +23,40 @@ Components DeLong(std::span<const double> score, std::span<const uint8_t> y) {
   if (m == 0 || n == 0) return c;
   std::vector<double> all = pos;
   all.insert(all.end(), neg.begin(), neg.end());
-  const auto tz = MidRanks(all);
-  const auto tx = MidRanks(pos);
-  const auto ty = MidRanks(neg);
+  // Midranks (1-based, ties averaged) of every score among all (tz), among the positives
+  // (tx) and among the negatives (ty), from one sort of all: the positives' scores in that
+  // order are theirs sorted, and a run of equal scores holds every positive (negative) with
+  // that score, so each run gives the same midranks as sorting each group on its own.
+  const size_t total = all.size();
+  std::vector<size_t> order(total);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return all[a] < all[b]; });
+  std::vector<double> tz(total), tx(pos.size()), ty(neg.size());
+  size_t i = 0, seen_pos = 0, seen_neg = 0;
+  while (i < total) {
+    size_t j = i;
+    while (j + 1 < total && all[order[j + 1]] == all[order[i]]) ++j;
+    size_t run_pos = 0;
+    for (size_t k = i; k <= j; ++k) run_pos += order[k] < pos.size();
+    const size_t run_neg = j - i + 1 - run_pos;
+    const double mid = 0.5 * (i + j) + 1;
+    // 0.5 * (first + last) + 1 over the run's 0-based positions within all, the positives
+    // and the negatives.
+    const double mid_pos = run_pos ? 0.5 * (seen_pos + (seen_pos + run_pos - 1)) + 1 : 0;
+    const double mid_neg = run_neg ? 0.5 * (seen_neg + (seen_neg + run_neg - 1)) + 1 : 0;
+    for (size_t k = i; k <= j; ++k) {
+      const size_t r = order[k];
+      tz[r] = mid;
+      if (r < pos.size()) {
+        tx[r] = mid_pos;
+      } else {
+        ty[r - pos.size()] = mid_neg;
+      }
+    }
+    seen_pos += run_pos;
+    seen_neg += run_neg;
+    i = j + 1;
+  }
   double sum = 0;
   c.v10.resize(pos.size());
   c.v01.resize(neg.size());
@@ -178,37 +191,57 @@ std::vector<DecileRow> Deciles(std::span<const double> p, std::span<const uint8_
   return rows;
 }
 
-TopShare TopPercent(std::span<const double> score, std::span<const uint8_t> y,
-                    std::span<const int32_t> admissions, std::span<const double> cost,
-                    double percent) {
-  TopShare t;
-  t.percent = percent;
-  const size_t n = score.size();
-  std::vector<size_t> order(n);
+std::vector<size_t> ByDescendingScore(std::span<const double> score) {
+  std::vector<size_t> order(score.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return score[a] > score[b]; });
-  const size_t k = std::min(n, static_cast<size_t>(std::ceil(percent / 100.0 * n)));
-  t.flagged = k;
-  double tp = 0, pos = 0, adm_top = 0, adm = 0, cost_top = 0, cost_all = 0;
+  return order;
+}
+
+std::vector<TopShare> TopPercents(std::span<const size_t> order, std::span<const uint8_t> y,
+                                  std::span<const int32_t> admissions, std::span<const double> cost,
+                                  std::span<const double> percents) {
+  const size_t n = order.size();
+  // Totals over everyone, summed in the sorted order (as TopPercent always has).
+  double pos = 0, adm = 0, cost_all = 0;
   for (size_t r = 0; r < n; ++r) {
     const size_t i = order[r];
     pos += y[i];
     adm += admissions[i];
     cost_all += cost[i];
-    if (r < k) {
+  }
+  std::vector<TopShare> out;
+  out.reserve(percents.size());
+  for (const double percent : percents) {
+    TopShare t;
+    t.percent = percent;
+    const size_t k = std::min(n, static_cast<size_t>(std::ceil(percent / 100.0 * n)));
+    t.flagged = k;
+    double tp = 0, adm_top = 0, cost_top = 0;
+    for (size_t r = 0; r < k; ++r) {
+      const size_t i = order[r];
       tp += y[i];
       adm_top += admissions[i];
       cost_top += cost[i];
     }
+    const double fp = k - tp, neg = n - pos;
+    t.ppv = k ? tp / k : 0;
+    t.sensitivity = pos ? tp / pos : 0;
+    t.specificity = neg ? (neg - fp) / neg : 0;
+    t.admissions_share = adm ? adm_top / adm : 0;
+    t.cost_share = cost_all ? cost_top / cost_all : 0;
+    out.push_back(t);
   }
-  const double fp = k - tp, neg = n - pos;
-  t.ppv = k ? tp / k : 0;
-  t.sensitivity = pos ? tp / pos : 0;
-  t.specificity = neg ? (neg - fp) / neg : 0;
-  t.admissions_share = adm ? adm_top / adm : 0;
-  t.cost_share = cost_all ? cost_top / cost_all : 0;
-  return t;
+  return out;
+}
+
+TopShare TopPercent(std::span<const double> score, std::span<const uint8_t> y,
+                    std::span<const int32_t> admissions, std::span<const double> cost,
+                    double percent) {
+  const std::vector<size_t> order = ByDescendingScore(score);
+  const double percents[] = {percent};
+  return TopPercents(order, y, admissions, cost, percents).front();
 }
 
 }  // namespace pioneer::risk

@@ -63,6 +63,13 @@ struct TopShare {
 TopShare TopPercent(std::span<const double> score, std::span<const uint8_t> y,
                     std::span<const int32_t> admissions, std::span<const double> cost,
                     double percent);
+// The same for several percents at once: `order` is the rows by descending score, ties in
+// row order (what TopPercent sorts by; see ByDescendingScore), so the scores are sorted once.
+std::vector<TopShare> TopPercents(std::span<const size_t> order, std::span<const uint8_t> y,
+                                  std::span<const int32_t> admissions, std::span<const double> cost,
+                                  std::span<const double> percents);
+// Row indices by descending score, ties in row order (a stable sort).
+std::vector<size_t> ByDescendingScore(std::span<const double> score);
 
 double NormalTwoSidedP(double z);
 

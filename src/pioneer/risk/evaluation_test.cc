@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "pioneer/risk/logistic.h"
@@ -69,6 +71,107 @@ TEST(Evaluation, PairedDeLongSeesABetterScore) {
   const PairedAucTest same = DeLongPaired(good, good, y);
   EXPECT_NEAR(same.difference, 0, 1e-12);
   EXPECT_NEAR(same.se, 0, 1e-9);
+}
+
+// DeLong's components by their definition (every positive against every negative, ties
+// half), against Auroc's midranks from one sort of all scores, on scores with many ties.
+TEST(Evaluation, DeLongVarianceMatchesPairwiseDefinitionWithTies) {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> level(0, 12);
+  std::vector<double> score;
+  std::vector<uint8_t> y;
+  for (int i = 0; i < 600; ++i) {
+    const int l = level(rng);
+    score.push_back(l / 10.0);
+    y.push_back(std::bernoulli_distribution(0.15 + 0.05 * l)(rng));
+  }
+  std::vector<double> pos, neg;
+  for (size_t i = 0; i < score.size(); ++i) (y[i] ? pos : neg).push_back(score[i]);
+  auto psi = [](double a, double b) { return a > b ? 1.0 : a == b ? 0.5 : 0.0; };
+  std::vector<double> v10(pos.size()), v01(neg.size());
+  double auc = 0;
+  for (size_t i = 0; i < pos.size(); ++i) {
+    for (size_t j = 0; j < neg.size(); ++j) {
+      const double s = psi(pos[i], neg[j]);
+      v10[i] += s / neg.size();
+      v01[j] += s / pos.size();
+      auc += s;
+    }
+  }
+  auc /= pos.size() * neg.size();
+  auto var = [](const std::vector<double>& v) {
+    double mean = 0, ss = 0;
+    for (double x : v) mean += x / v.size();
+    for (double x : v) ss += (x - mean) * (x - mean);
+    return ss / (v.size() - 1);
+  };
+  const double variance = var(v10) / pos.size() + var(v01) / neg.size();
+  const AucResult r = Auroc(score, y);
+  EXPECT_NEAR(r.auc, auc, 1e-12);
+  EXPECT_NEAR(r.variance, variance, 1e-12);
+  EXPECT_GT(r.variance, 0);
+  // The paired test carries each score's own AUROC, exactly as Auroc gives it.
+  std::vector<double> other = score;
+  for (double& v : other) v = 1.2 - v;
+  const PairedAucTest t = DeLongPaired(score, other, y);
+  EXPECT_EQ(t.a.auc, r.auc);
+  EXPECT_EQ(t.a.variance, r.variance);
+  EXPECT_EQ(t.b.auc, Auroc(other, y).auc);
+  EXPECT_EQ(t.b.variance, Auroc(other, y).variance);
+}
+
+// Several top-k shares from one sort, against counting each top k% directly (ties broken by
+// row order: the order of (-score, row) pairs).
+TEST(Evaluation, TopPercentsFromOneSortCountTheTopRows) {
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> level(0, 20), count(0, 3);
+  std::vector<double> score, cost;
+  std::vector<uint8_t> y;
+  std::vector<int32_t> admissions;
+  const int n = 777;
+  for (int i = 0; i < n; ++i) {
+    score.push_back(level(rng) / 20.0);
+    admissions.push_back(count(rng));
+    y.push_back(admissions.back() > 1);
+    cost.push_back(100.0 * count(rng) + i % 7);
+  }
+  std::vector<std::pair<double, int>> ranked;
+  for (int i = 0; i < n; ++i) ranked.push_back({-score[i], i});
+  std::sort(ranked.begin(), ranked.end());
+  double pos = 0, adm = 0, cost_all = 0;
+  for (const auto& [s, i] : ranked) {
+    pos += y[i];
+    adm += admissions[i];
+    cost_all += cost[i];
+  }
+  const std::vector<double> percents = {0.5, 1, 2, 4, 5, 10, 100};
+  const std::vector<TopShare> all =
+      TopPercents(ByDescendingScore(score), y, admissions, cost, percents);
+  ASSERT_EQ(all.size(), percents.size());
+  for (size_t k = 0; k < percents.size(); ++k) {
+    const int flagged = static_cast<int>(std::ceil(percents[k] / 100.0 * n));
+    double tp = 0, adm_top = 0, cost_top = 0;
+    for (int r = 0; r < flagged; ++r) {
+      const int i = ranked[r].second;
+      tp += y[i];
+      adm_top += admissions[i];
+      cost_top += cost[i];
+    }
+    EXPECT_EQ(all[k].percent, percents[k]);
+    EXPECT_EQ(all[k].flagged, flagged);
+    EXPECT_EQ(all[k].ppv, tp / flagged);
+    EXPECT_EQ(all[k].sensitivity, tp / pos);
+    EXPECT_EQ(all[k].specificity, (n - pos - (flagged - tp)) / (n - pos));
+    EXPECT_EQ(all[k].admissions_share, adm_top / adm);
+    EXPECT_EQ(all[k].cost_share, cost_top / cost_all);
+    // One percent at a time gives the same.
+    const TopShare one = TopPercent(score, y, admissions, cost, percents[k]);
+    EXPECT_EQ(one.flagged, all[k].flagged);
+    EXPECT_EQ(one.ppv, all[k].ppv);
+    EXPECT_EQ(one.cost_share, all[k].cost_share);
+  }
+  EXPECT_EQ(all.back().flagged, n);
+  EXPECT_GT(all[2].ppv, all.back().ppv);  // the top 2% hold more people with the outcome
 }
 
 TEST(Evaluation, CalibrationSlopeAndInterceptRecoverAMiscalibration) {

@@ -46,6 +46,8 @@ StatusOr<LogisticModel> FitLogistic(const Cohort& cohort, Outcome outcome,
 
 // Log-odds of one feature row.
 double LogOdds(const LogisticModel& m, std::span<const float> features);
+// The same from the row's design (DesignRow of it): for scoring several models on one row.
+double LogOddsOfDesign(const LogisticModel& m, std::span<const double> design);
 
 struct TermContribution {
   int term;             // index into BaselineTerms()

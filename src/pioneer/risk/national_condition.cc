@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "pioneer/base/disclosure.h"
 #include "pioneer/careplan/plan_store.h"
@@ -191,28 +194,70 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
   int64_t saved = 0;
   std::vector<Date> days;
   for (int step = earlier_steps; step >= 1; --step) days.push_back(index.AddMonths(-3 * step));
-  // The earlier cohorts are built side by side, then scored one after another.
+  // The earlier cohorts are built side by side, then scored one after another; while one is
+  // scored, a writer thread saves the strata of the one before (the store is used by that
+  // thread alone meanwhile), in the same order as before: the earlier dates, then the index
+  // date, so every row gets the same stratum_id.
   PIONEER_ASSIGN_OR_RETURN(std::vector<Cohort> cohorts, BuildCohorts(t, inputs, days));
+  std::vector<Scores> scored(days.size());
+  std::mutex mu;
+  std::condition_variable ready_cv;
+  size_t ready = 0;      // scored[0 .. ready) may be saved
+  bool stopped = false;  // scoring failed: the writer stops
+  Status write_status;
+  std::thread writer;
+  if (save_strata) {
+    writer = std::thread([&] {
+      for (size_t k = 0; k <= days.size(); ++k) {
+        const Scores* s = &at_index;
+        if (k < days.size()) {
+          std::unique_lock<std::mutex> lock(mu);
+          ready_cv.wait(lock, [&] { return ready > k || stopped; });
+          if (ready <= k) return;
+          s = &scored[k];
+        }
+        StatusOr<int64_t> n = SaveStrata(store, t, model, *s, objecting);
+        if (!n.ok()) {
+          write_status = n.status();
+          return;
+        }
+        saved += *n;
+        if (k < days.size()) scored[k] = Scores{};  // saved: free its cohort
+      }
+    });
+  }
+  auto stop_writer = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopped = true;
+    }
+    ready_cv.notify_all();
+    if (writer.joinable()) writer.join();
+  };
   for (size_t k = 0; k < days.size(); ++k) {
     const Date day = days[k];
     // Only what coverage needs: emergency and any-admission probabilities.
     ScoreOptions only_needed;
     only_needed.top_cost = false;
     only_needed.contributions = false;
-    PIONEER_ASSIGN_OR_RETURN(Scores s, Score(std::move(cohorts[k]), model, only_needed));
-    if (save_strata) {
-      PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, s, objecting));
-      saved += n;
+    StatusOr<Scores> s = Score(std::move(cohorts[k]), model, only_needed);
+    if (!s.ok()) {
+      stop_writer();
+      return s.status();
     }
     series.push_back(
-        MeasureCoverage(t, s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
+        MeasureCoverage(t, *s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      scored[k] = std::move(*s);
+      ready = k + 1;
+    }
+    ready_cv.notify_all();
   }
   series.push_back(
       MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice, objecting));
-  if (save_strata) {
-    PIONEER_ASSIGN_OR_RETURN(const int64_t n, SaveStrata(store, t, model, at_index, objecting));
-    saved += n;
-  }
+  if (writer.joinable()) writer.join();
+  PIONEER_RETURN_IF_ERROR(write_status);
   json out = NationalConditionJson(series);
   if (save_strata) out["strata_saved"] = saved;
   out["plans_recorded"] = Count(static_cast<int64_t>(plans.size()));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -236,15 +237,28 @@ StatusOr<Scores> Score(Cohort cohort, const RiskModel& model, const ScoreOptions
     if (oi == kTopCost && !options.top_cost) continue;
     outcomes.push_back(oi);
   }
+  // The baselines' log-odds (the trees' base margins): each row's design once for every
+  // outcome, in blocks of rows on the worker threads.
+  std::array<std::vector<double>, kOutcomeCount> margins;
+  for (const int oi : outcomes) margins[oi].resize(c.rows());
+  constexpr size_t kBlock = 4096;
+  ParallelFor((c.rows() + kBlock - 1) / kBlock, DefaultThreads(), [&](size_t b) {
+    std::vector<double> design;
+    for (size_t i = b * kBlock; i < std::min(c.rows(), (b + 1) * kBlock); ++i) {
+      DesignRow({&c.x[i * kFeatureCount], size_t(kFeatureCount)}, design);
+      for (const int oi : outcomes) {
+        margins[oi][i] = LogOddsOfDesign(model.outcomes[oi].baseline, design);
+      }
+    }
+  });
   PIONEER_RETURN_IF_ERROR(
       RunTasks(static_cast<int>(outcomes.size()), DefaultThreads(), [&](int k) -> Status {
         const int oi = outcomes[k];
         const auto& om = model.outcomes[oi];
         auto& pb = s.baseline[oi];
         pb.resize(c.rows());
-        std::vector<double> margin(c.rows());
+        const std::vector<double>& margin = margins[oi];
         for (size_t i = 0; i < c.rows(); ++i) {
-          margin[i] = LogOdds(om.baseline, {&c.x[i * kFeatureCount], size_t(kFeatureCount)});
           pb[i] = om.baseline_recalibration.Apply(Sigmoid(margin[i]));
         }
         PIONEER_ASSIGN_OR_RETURN(s.boosted[oi], om.boosted.Predict(c, margin));

@@ -42,9 +42,9 @@ json Anchors() {
         {"auroc", "0.80 (XGBoost 0.798, GLM 0.788)"}}});
 }
 
-json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
+// `auc`: Auroc(p, label), computed by the caller (with the paired test, which needs it too).
+json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o, const AucResult& auc) {
   const auto& y = c.label(o);
-  const AucResult auc = Auroc(p, y);
   const double prevalence = static_cast<double>(auc.positives) / std::max<size_t>(1, y.size());
   const double brier = Brier(p, y);
   const double ref = prevalence * (1 - prevalence);
@@ -56,9 +56,11 @@ json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
                        {"mean_predicted", d.mean_predicted},
                        {"observed", d.observed}});
   }
+  // The rows by descending score, ties in row order: the top shares and the ROC curve.
+  const std::vector<size_t> order = ByDescendingScore(p);
   json top = json::array();
-  for (double k : kTopPercents) {
-    const TopShare t = TopPercent(p, y, c.emergency_count, c.cost, k);
+  for (const TopShare& t : TopPercents(order, y, c.emergency_count, c.cost, kTopPercents)) {
+    const double k = t.percent;
     top.push_back({{"top_percent", k},
                    {"flagged", t.flagged},
                    {"ppv", t.ppv},
@@ -119,9 +121,6 @@ json ModelMetrics(std::span<const double> p, const Cohort& c, Outcome o) {
                         {"mean_predicted", pred / m}});
   }
   // ROC curve at ~100 points for the chart.
-  std::vector<size_t> order(p.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] > p[b]; });
   json roc = json::array({{{"fpr", 0.0}, {"tpr", 0.0}}});
   double tp = 0, fp = 0;
   const double pos = auc.positives, neg = auc.negatives;
@@ -421,9 +420,11 @@ json Evaluate(const Scores& s, const RiskModel& model, const RiskInputs& inputs)
   std::array<json, kOutcomeCount> per_outcome;
   auto measure = [&](int oi) {
     const auto o = static_cast<Outcome>(oi);
-    json b = ModelMetrics(s.baseline[oi], c, o);
-    json x = ModelMetrics(s.boosted[oi], c, o);
+    // The paired test holds each model's own AUROC (t.a boosted, t.b baseline: the same
+    // figures Auroc gives), so each score's DeLong components are computed once.
     const PairedAucTest t = DeLongPaired(s.boosted[oi], s.baseline[oi], c.label(o));
+    json b = ModelMetrics(s.baseline[oi], c, o, t.b);
+    json x = ModelMetrics(s.boosted[oi], c, o, t.a);
     b["auroc_positives"] = t.b.positives;
     x["auroc_positives"] = t.a.positives;
     per_outcome[oi] = {
