@@ -37,17 +37,17 @@ StatusOr<int64_t> SaveStrata(store::Store& store, const timeline::Timeline& t,
   // Many rows per INSERT statement (kRowsPerInsert, the last statement the rest): one
   // statement's overhead (binding, the AUTOINCREMENT counter's update) per batch instead of
   // per row. Rows are inserted in the same order as one at a time, so they get the same
-  // stratum_id. OR FAIL: a statement that could undo its own earlier rows on a constraint
-  // error would keep a statement journal of every page it changes (spilled to a temporary
-  // file: 157,000 writes at 100,000 people); a failure still rolls back the whole save
-  // (InTransaction). ?1 the index date, ?2 the model, ?3 the save time (the same in every row);
-  // each row's own seven values follow.
+  // stratum_id. The dialect's bulk insert (SQLite: INSERT OR FAIL): a statement that could
+  // undo its own earlier rows on a constraint error would keep a statement journal of every
+  // page it changes (spilled to a temporary file: 157,000 writes at 100,000 people); a
+  // failure still rolls back the whole save (InTransaction). ?1 the index date, ?2 the model, ?3
+  // the save time (the same in every row); each row's own seven values follow.
   constexpr size_t kRowsPerInsert = 64;
   constexpr int kShared = 3, kOwn = 7;
-  auto insert_sql = [](size_t rows) {
-    std::string sql =
-        "INSERT OR FAIL INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
-        "top2_practice, top4_practice, loa_band, rub_band, saved_at) VALUES";
+  auto insert_sql = [&store](size_t rows) {
+    std::string sql = std::string(store.dialect().BulkInsert()) +
+                      " INTO risk_strata(nhs_number, index_date, model_id, practice, age, "
+                      "top2_practice, top4_practice, loa_band, rub_band, saved_at) VALUES";
     for (size_t r = 0; r < rows; ++r) {
       const size_t o = kShared + r * kOwn;  // this row's first parameter is ?(o + 1)
       sql += fmt::format("{}(?{},?1,?2,?{},?{},?{},?{},?{},?{},?3)", r == 0 ? "" : ",", o + 1,

@@ -100,4 +100,6 @@ std::string SqlDialect::IntDiv(const std::string& a, int b) const {
 
 const char* SqlDialect::FindFunction() const { return Lite() ? "instr" : "strpos"; }
 
+const char* SqlDialect::BulkInsert() const { return Lite() ? "INSERT OR FAIL" : "INSERT"; }
+
 }  // namespace pioneer::store

@@ -62,6 +62,10 @@ class SqlDialect {
   std::string IntDiv(const std::string& a, int b) const;
   // Name of the function f(haystack, needle) that is > 0 when needle occurs in haystack.
   const char* FindFunction() const;
+  // How to begin a many-row INSERT whose failure the caller's transaction rolls back as a
+  // whole, so the statement need not be able to undo its own earlier rows: "INSERT OR FAIL"
+  // in SQLite (no statement journal of every page the statement changes), "INSERT" elsewhere.
+  const char* BulkInsert() const;
 
  private:
   explicit constexpr SqlDialect(Kind kind) : kind_(kind) {}
