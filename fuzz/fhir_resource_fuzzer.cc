@@ -64,7 +64,7 @@ void CarePlanRoundTrip(const fhir::CarePlanParse& first) {
   careplan::CarePlan plan = first.write.plan;
   plan.plan_id = 7;
   plan.version = 3;
-  plan.nhs_number = "9434765919";
+  plan.nhs_number = NhsNumber::Parse("9434765919");
   plan.recorded_at = "2026-01-02T03:04:05Z";
   const int64_t patient_id = first.write.subject.patient_id.value_or(1);
   json resource = fhir::CarePlanResource(plan, patient_id);
@@ -170,7 +170,7 @@ void DocumentChecks(const json& body, const std::vector<std::string>& values,
     documents::Document doc;
     doc.doc_id = 5;
     doc.resource_type = std::string(type);
-    doc.nhs_number = "9434765919";
+    doc.nhs_number = NhsNumber::Parse("9434765919");
     doc.org_code = "RR8";
     doc.version = 2;
     doc.resource = first.stored;
