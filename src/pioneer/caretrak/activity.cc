@@ -9,6 +9,7 @@
 
 #include "pioneer/model/code_sets.h"
 #include "pioneer/risk/features.h"
+#include "pioneer/risk/unit_costs.h"
 
 namespace pioneer::caretrak {
 namespace {
@@ -75,52 +76,29 @@ StatusOr<ActivityContext> ActivityContext::Create(const timeline::Timeline& t,
   const timeline::StringPool& pool = t.strings();
   const size_t n = pool.size();
   c.ltc_.assign(n, -1);
-  for (auto* v : {&c.emergency_, &c.elective_, &c.attended_, &c.service_event_, &c.day_case_}) {
+  for (auto* v : {&c.emergency_, &c.elective_, &c.attended_, &c.service_event_, &c.day_case_,
+                  &c.assessment_}) {
     v->assign(n, 0);
   }
-  c.service_.assign(n, -1);
-  c.gp_.assign(n, -1);
-  c.weekly_.assign(n, std::numeric_limits<double>::quiet_NaN());
+  c.service_.assign(n, risk::CareService::kNone);
+  c.gp_.assign(n, risk::GpContact::kNone);
+  c.weekly_.assign(n, std::nullopt);
   for (size_t id = 0; id < n; ++id) {
     const std::string_view s = pool.Get(static_cast<uint32_t>(id));
     c.emergency_[id] = model::IsEmergencyAdmissionMethod(s);
     c.elective_[id] = s == "11" || s == "12" || s == "13";
-    c.attended_[id] = s == "5" || s == "6";
-    c.day_case_[id] = s == "2" || s == "3" || s == "4";
+    c.attended_[id] = risk::IsAttended(s);
+    c.day_case_[id] = risk::IsDayCaseClassification(s);
     c.service_event_[id] = s == "service";
+    c.assessment_[id] = s == "request" || s == "assessment";
     for (int k = 0; k < kConditionCount; ++k) {
       if (s == kLtcSnomed[k]) c.ltc_[id] = static_cast<int8_t>(k);
     }
-    if (s == "11429006") c.gp_[id] = 0;
-    if (s == "185317003") c.gp_[id] = 1;
-    if (s == "439708006") c.gp_[id] = 2;
-    if (s == "residential") c.service_[id] = 0;
-    if (s == "nursing") c.service_[id] = 1;
-    if (s == "home_care") c.service_[id] = 2;
-    if (s == "reablement") c.service_[id] = 3;
-    if (s == "direct_payment" || s == "day_care") c.service_[id] = 4;
-    if (s == "respite") c.service_[id] = 5;
-    double x = 0;
-    if (!s.empty() && std::sscanf(std::string(s).c_str(), "%lf", &x) == 1 && std::isfinite(x)) {
-      c.weekly_[id] = x;
-    }
+    c.gp_[id] = risk::GpContactOf(s);
+    c.service_[id] = risk::CareServiceOf(s);
+    c.weekly_[id] = risk::ParseWeeklyCost(s);
   }
-  c.c_gp_[0] = inputs.Cost("gp_consultation");
-  c.c_gp_[1] = inputs.Cost("gp_telephone");
-  c.c_gp_[2] = inputs.Cost("gp_home_visit");
-  c.c_ae_ = inputs.Cost("ae_attendance");
-  c.c_op_ = inputs.Cost("op_attendance");
-  c.c_el_ = inputs.Cost("apc_elective_spell");
-  c.c_dc_ = inputs.Cost("apc_day_case");
-  c.c_ne_ = inputs.Cost("apc_non_elective_spell");
-  c.c_xbd_ = inputs.Cost("apc_excess_bed_day");
-  c.c_comm_ = inputs.Cost("community_contact");
-  c.c_mh_ = inputs.Cost("mh_contact");
-  c.c_assess_ = inputs.Cost("assessment");
-  c.c_week_ = {inputs.Cost("residential_care_week"), inputs.Cost("nursing_care_week"),
-               inputs.Cost("home_care_week"),        inputs.Cost("reablement_week"),
-               inputs.Cost("direct_payment_week"),   inputs.Cost("respite_week")};
-  if (c.c_week_[1] == 0) c.c_week_[1] = c.c_week_[0];
+  c.costs_ = risk::UnitCosts::From(inputs);
   return c;
 }
 
@@ -167,7 +145,7 @@ void ActivityContext::PersonMonths(timeline::PersonIndex p, int32_t index_day, i
     const uint32_t code = E.code[i], detail = E.detail[i];
     switch (E.source[i]) {
       case Source::kGpEvent:
-        if (gp_[code] >= 0) add(s, kGpContacts, 1, c_gp_[gp_[code]]);
+        if (gp_[code] != risk::GpContact::kNone) add(s, kGpContacts, 1, costs_.Gp(gp_[code]));
         break;
       case Source::kApcEpisode: {
         const uint32_t row = E.attr_row[i];
@@ -175,42 +153,44 @@ void ActivityContext::PersonMonths(timeline::PersonIndex p, int32_t index_day, i
         const int32_t adm = apc.Value(apc_admission_, row);
         if (apc.Value(apc_episode_, row) != 1 || adm == kNoDate) break;
         const bool day_case = day_case_[static_cast<uint32_t>(apc.Value(apc_classpat_, row))];
+        const int32_t dis = apc.Value(apc_discharge_, row);
+        const int32_t stay = dis == kNoDate ? 0 : dis - adm;
         if (emergency_[detail]) {
-          const int32_t dis = apc.Value(apc_discharge_, row);
-          const double excess = dis == kNoDate ? 0 : c_xbd_ * std::max(0, dis - adm - 5);
-          add(adm, kNonElectiveAdmissions, 1, c_ne_ + excess);
+          add(adm, kNonElectiveAdmissions, 1,
+              costs_.Spell(risk::UnitCosts::Admission::kEmergency, day_case, stay));
         } else if (elective_[detail]) {
-          add(adm, kElectiveAdmissions, 1, day_case ? c_dc_ : c_el_);
-        } else {
-          add(adm, -1, 0, day_case ? c_dc_ : c_ne_);  // other methods: cost only
+          add(adm, kElectiveAdmissions, 1,
+              costs_.Spell(risk::UnitCosts::Admission::kElective, day_case, stay));
+        } else {  // other methods: cost only
+          add(adm, -1, 0, costs_.Spell(risk::UnitCosts::Admission::kOther, day_case, stay));
         }
         break;
       }
       case Source::kAeAttendance:
-        add(s, kAeAttendances, 1, c_ae_);
+        add(s, kAeAttendances, 1, costs_.ae_attendance);
         break;
       case Source::kOpAppointment:
-        if (attended_[detail]) add(s, kOutpatientAttendances, 1, c_op_);
+        if (attended_[detail]) add(s, kOutpatientAttendances, 1, costs_.op_attendance);
         break;
       case Source::kCommunityContact:
-        add(s, kCommunityContacts, 1, c_comm_);
+        add(s, kCommunityContacts, 1, costs_.community_contact);
         break;
       case Source::kMhContact:
-        add(s, kMentalHealthContacts, 1, c_mh_);
+        // Every contact counts; attended ones cost (unit_costs.h).
+        add(s, kMentalHealthContacts, 1, attended_[detail] ? costs_.mh_contact : 0.0);
         break;
       case Source::kSocialCareEvent: {
-        const std::string_view type = t.strings().Get(code);
-        if (type == "request" || type == "assessment") {
-          add(s, -1, 0, c_assess_);
+        if (assessment_[code]) {
+          add(s, -1, 0, costs_.assessment);
           break;
         }
-        if (!service_event_[code] || service_[detail] < 0) break;
-        const int sv = service_[detail];
-        double weekly = c_week_[sv];
-        const double own =
-            weekly_[static_cast<uint32_t>(sca.Value(sc_weekly_cost_, E.attr_row[i]))];
-        if (!std::isnan(own)) weekly = own;
-        const int m = sv <= 1 ? kCareHomeWeeks : sv == 2 ? kHomeCareWeeks : -1;
+        const risk::CareService sv = service_[detail];
+        if (!service_event_[code] || sv == risk::CareService::kNone) break;
+        const double weekly = costs_.Weekly(
+            sv, weekly_[static_cast<uint32_t>(sca.Value(sc_weekly_cost_, E.attr_row[i]))]);
+        const int m = risk::IsCareHome(sv)                 ? kCareHomeWeeks
+                      : sv == risk::CareService::kHomeCare ? kHomeCareWeeks
+                                                           : -1;
         spread(s, e == kNoDate ? horizon : e, m, 1.0 / 7, weekly / 7);
         break;
       }

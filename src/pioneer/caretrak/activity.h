@@ -5,9 +5,11 @@
 // index + 30.4375 (k + 1)): month 0 starts on the index date. Counts are placed on the day
 // they happen (admissions on the admission date, from the first episode of the spell); bed
 // days and social care weeks are spread over the days they cover. Cost uses the unit_costs
-// extract at one price year (risk::RiskInputs): a spell's tariff plus excess bed days beyond
-// five for non-elective spells, attended outpatient, GP, community and mental health contacts,
-// A&E attendances, and social care services at their own weekly cost (else the unit cost).
+// extract at one price year, priced by the rule risk's next-year cost also uses
+// (risk/unit_costs.h): a spell's tariff plus excess bed days beyond five for non-elective
+// spells, attended outpatient and mental health contacts, GP, community contacts, A&E
+// attendances, assessments, and social care services at their own weekly cost (else the unit
+// cost).
 // Months after the person's death are not exposure: `exposure` holds each month's alive
 // fraction, so rates are events per person-month alive.
 // Thread safety: pure functions; the ActivityContext is read-only after Create.
@@ -22,6 +24,7 @@
 
 #include "pioneer/base/status.h"
 #include "pioneer/risk/risk_inputs.h"
+#include "pioneer/risk/unit_costs.h"
 #include "pioneer/timeline/timeline.h"
 
 namespace pioneer::caretrak {
@@ -96,15 +99,12 @@ class ActivityContext {
   const timeline::Timeline* t_ = nullptr;
   int apc_episode_ = -1, apc_admission_ = -1, apc_discharge_ = -1, apc_classpat_ = -1,
       sc_weekly_cost_ = -1;
-  std::vector<uint8_t> emergency_, elective_, attended_, service_event_, day_case_;
-  std::vector<int8_t> ltc_;      // condition index, -1 none
-  std::vector<int8_t> service_;  // 0 residential, 1 nursing, 2 home care, 3 reablement,
-                                 // 4 direct payment or day care, 5 respite, -1 none
-  std::vector<int8_t> gp_;       // 0 consultation, 1 telephone, 2 home visit, -1 other
-  std::vector<double> weekly_;   // parsed weekly_cost strings (NaN: none)
-  double c_gp_[3] = {}, c_ae_ = 0, c_op_ = 0, c_el_ = 0, c_dc_ = 0, c_ne_ = 0, c_xbd_ = 0,
-         c_comm_ = 0, c_mh_ = 0, c_assess_ = 0;
-  std::vector<double> c_week_;  // by service_ class
+  std::vector<uint8_t> emergency_, elective_, attended_, service_event_, day_case_, assessment_;
+  std::vector<int8_t> ltc_;  // condition index, -1 none
+  std::vector<risk::CareService> service_;
+  std::vector<risk::GpContact> gp_;
+  std::vector<std::optional<double>> weekly_;  // parsed weekly_cost strings
+  risk::UnitCosts costs_;
 };
 
 }  // namespace pioneer::caretrak

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
 #include "pioneer/model/code_sets.h"
+#include "pioneer/risk/unit_costs.h"
 
 namespace pioneer::risk {
 namespace {
@@ -111,8 +113,10 @@ struct CodeClasses {
   std::vector<uint8_t> attended;   // 5, 6
   std::vector<uint8_t> dna;        // 3
   std::vector<uint8_t> mh_crisis;
-  std::vector<int8_t> service;  // 0 care home, 1 home care, 2 reablement, 3 dp/day care,
-                                // 4 respite, -1 other
+  std::vector<CareService> service;
+  std::vector<GpContact> gp_contact;
+  std::vector<uint8_t> day_case;              // patient classification 2-4
+  std::vector<std::optional<double>> weekly;  // weekly_cost text parsed
   std::vector<uint8_t> request_or_assessment;
   std::vector<uint8_t> service_event;
   std::vector<uint8_t> fall_complaint;
@@ -129,7 +133,10 @@ CodeClasses Classify(const timeline::StringPool& pool) {
         &c.service_event, &c.fall_complaint, &c.fall_cause, &c.has_text}) {
     v->assign(n, 0);
   }
-  c.service.assign(n, -1);
+  c.service.assign(n, CareService::kNone);
+  c.gp_contact.assign(n, GpContact::kNone);
+  c.day_case.assign(n, 0);
+  c.weekly.assign(n, std::nullopt);
   std::unordered_map<std::string_view, int8_t> gp;
   for (int i = 0; i < 13; ++i) gp[kLtcSnomed[i]] = static_cast<int8_t>(i);
   gp["161898004"] = kGpFalls;
@@ -147,14 +154,13 @@ CodeClasses Classify(const timeline::StringPool& pool) {
     if (auto it = gp.find(s); it != gp.end()) c.gp[id] = it->second;
     c.emergency[id] = model::IsEmergencyAdmissionMethod(s);
     c.elective[id] = s == "11" || s == "12" || s == "13";
-    c.attended[id] = s == "5" || s == "6";
+    c.attended[id] = IsAttended(s);
     c.dna[id] = s == "3";
     c.mh_crisis[id] = s == "crisis_resolution" || s == "liaison_psychiatry";
-    if (s == "residential" || s == "nursing") c.service[id] = 0;
-    if (s == "home_care") c.service[id] = 1;
-    if (s == "reablement") c.service[id] = 2;
-    if (s == "direct_payment" || s == "day_care") c.service[id] = 3;
-    if (s == "respite") c.service[id] = 4;
+    c.service[id] = CareServiceOf(s);
+    c.gp_contact[id] = GpContactOf(s);
+    c.day_case[id] = IsDayCaseClassification(s);
+    c.weekly[id] = ParseWeeklyCost(s);
     c.request_or_assessment[id] = s == "request" || s == "assessment";
     c.service_event[id] = s == "service";
     c.fall_complaint[id] = s == "fall";
@@ -235,21 +241,7 @@ class CohortBuilder {
         lb_(d_ - kYear),
         lb2_(d_ - 2 * kYear),
         fe_(d_ + kYear),
-        c_gp_(inputs.Cost("gp_consultation")),
-        c_phone_(inputs.Cost("gp_telephone")),
-        c_home_(inputs.Cost("gp_home_visit")),
-        c_ae_(inputs.Cost("ae_attendance")),
-        c_op_(inputs.Cost("op_attendance")),
-        c_el_(inputs.Cost("apc_elective_spell")),
-        c_dc_(inputs.Cost("apc_day_case")),
-        c_ne_(inputs.Cost("apc_non_elective_spell")),
-        c_xbd_(inputs.Cost("apc_excess_bed_day")),
-        c_comm_(inputs.Cost("community_contact")),
-        c_mh_(inputs.Cost("mh_contact")),
-        c_assess_(inputs.Cost("assessment")),
-        c_week_{inputs.Cost("residential_care_week"), inputs.Cost("home_care_week"),
-                inputs.Cost("reablement_week"), inputs.Cost("direct_payment_week"),
-                inputs.Cost("respite_week")},
+        costs_(UnitCosts::From(inputs)),
         inputs_(inputs) {}
 
   Cohort Build();
@@ -273,10 +265,7 @@ class CohortBuilder {
   const CodeClasses cls_;
   const Date index_date_;
   const int32_t d_, lb_, lb2_, fe_;  // the index date and the windows' ends
-  // Unit costs.
-  const double c_gp_, c_phone_, c_home_, c_ae_, c_op_, c_el_, c_dc_, c_ne_, c_xbd_, c_comm_, c_mh_,
-      c_assess_;
-  const double c_week_[5];
+  const UnitCosts costs_;
   const RiskInputs& inputs_;
 };
 
@@ -302,7 +291,7 @@ void CohortBuilder::GpEvent(uint64_t i, PersonFeatures& pf) const {
   if (g == kGpOther) return;
   if (s >= d_) {
     if (in_out) {
-      pf.cost += g == kGpConsult ? c_gp_ : g == kGpPhone ? c_phone_ : g == kGpHome ? c_home_ : 0;
+      pf.cost += costs_.Gp(cls_.gp_contact[E.code[i]]);
     }
     return;
   }
@@ -361,18 +350,14 @@ void CohortBuilder::ApcEpisode(uint64_t i, PersonFeatures& pf) const {
     pf.emergency = true;
     ++pf.emergency_count;
   }
-  // Cost per spell, plus excess bed days beyond 5 for non-elective spells.
-  const std::string_view classpat =
-      pool_.Get(static_cast<uint32_t>(apc_.Value(a_.apc_classpat, row)));
-  if (cls_.elective[detail]) {
-    pf.cost += classpat == "1" ? c_el_ : c_dc_;
-  } else if (classpat == "3" || classpat == "4") {
-    pf.cost += c_dc_;
-  } else {
-    pf.cost += c_ne_;
-    const int32_t dis = apc_.Value(a_.apc_discharge_date, row);
-    if (dis != kNoDate) pf.cost += c_xbd_ * std::max(0, std::min(dis, fe_) - adm - 5);
-  }
+  // The spell's cost (unit_costs.h); excess bed days count up to the outcome year's end.
+  const int32_t dis = apc_.Value(a_.apc_discharge_date, row);
+  const auto method = em                      ? UnitCosts::Admission::kEmergency
+                      : cls_.elective[detail] ? UnitCosts::Admission::kElective
+                                              : UnitCosts::Admission::kOther;
+  pf.cost +=
+      costs_.Spell(method, cls_.day_case[static_cast<uint32_t>(apc_.Value(a_.apc_classpat, row))],
+                   dis == kNoDate ? 0 : std::min(dis, fe_) - adm);
 }
 
 void CohortBuilder::SocialCareEvent(uint64_t i, PersonFeatures& pf) const {
@@ -382,30 +367,26 @@ void CohortBuilder::SocialCareEvent(uint64_t i, PersonFeatures& pf) const {
   const uint32_t code = E.code[i];
   if (cls_.request_or_assessment[code]) {
     if (s >= lb_ && s < d_) f[kSocialCareAssessments] += 1;
-    if (s >= d_ && s < fe_) pf.cost += c_assess_;
+    if (s >= d_ && s < fe_) pf.cost += costs_.assessment;
     return;
   }
   if (!cls_.service_event[code]) return;
-  const int8_t sv = cls_.service[E.detail[i]];
-  if (sv < 0) return;
+  const CareService sv = cls_.service[E.detail[i]];
+  if (sv == CareService::kNone) return;
   const int32_t end = E.end_day[i] == kNoDate ? INT32_MAX : E.end_day[i];
-  if (sv == 0 && s <= d_ && end > d_) f[kCareHome] = 1;
+  if (IsCareHome(sv) && s <= d_ && end > d_) f[kCareHome] = 1;
   if (s < d_ && end >= lb_) {
-    if (sv == 1) f[kHomeCare] = 1;
-    if (sv == 2) f[kReablement] = 1;
-    if (sv == 3) f[kDirectPaymentOrDayCare] = 1;
-    if (sv == 4) f[kRespite] = 1;
+    if (sv == CareService::kHomeCare) f[kHomeCare] = 1;
+    if (sv == CareService::kReablement) f[kReablement] = 1;
+    if (sv == CareService::kDirectPaymentOrDayCare) f[kDirectPaymentOrDayCare] = 1;
+    if (sv == CareService::kRespite) f[kRespite] = 1;
   }
   // Next-year cost: the service's weekly cost (its own, else the unit cost) for the weeks it
   // overlaps the outcome year.
   const int32_t from = std::max(s, d_), to = std::min(end, fe_);
   if (to > from) {
-    double weekly = c_week_[sv];
-    double x = 0;
-    if (ParseDecimal(pool_.Get(static_cast<uint32_t>(sca_.Value(a_.sc_weekly_cost, E.attr_row[i]))),
-                     &x)) {
-      weekly = x;
-    }
+    const double weekly = costs_.Weekly(
+        sv, cls_.weekly[static_cast<uint32_t>(sca_.Value(a_.sc_weekly_cost, E.attr_row[i]))]);
     pf.cost += weekly * (to - from) / 7.0;
   }
 }
@@ -425,7 +406,7 @@ void CohortBuilder::OtherEvent(uint64_t i, PersonFeatures& pf) const {
         f[kAeAttendances] += 1;
         if (cls_.fall_complaint[code]) f[kAeFalls] += 1;
       } else if (in_out) {
-        pf.cost += c_ae_;
+        pf.cost += costs_.ae_attendance;
       }
       break;
     case Source::kOpAppointment:
@@ -433,19 +414,19 @@ void CohortBuilder::OtherEvent(uint64_t i, PersonFeatures& pf) const {
         if (cls_.attended[detail]) f[kOutpatientAttendances] += 1;
         if (cls_.dna[detail]) f[kOutpatientDna] += 1;
       } else if (in_out && cls_.attended[detail]) {
-        pf.cost += c_op_;
+        pf.cost += costs_.op_attendance;
       }
       break;
     case Source::kCommunityContact:
       if (in_lb) f[kCommunityContacts] += 1;
-      if (in_out) pf.cost += c_comm_;
+      if (in_out) pf.cost += costs_.community_contact;
       break;
     case Source::kMhContact:
       if (in_lb) {
         f[kMentalHealthContacts] += 1;
         if (cls_.mh_crisis[code]) f[kCrisisContacts] += 1;
       }
-      if (in_out && cls_.attended[detail]) pf.cost += c_mh_;
+      if (in_out && cls_.attended[detail]) pf.cost += costs_.mh_contact;
       break;
     default:  // registrations, plans and saved strata are never features
       break;
