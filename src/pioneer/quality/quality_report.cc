@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 
 #include "pioneer/formats/extract_schema.h"
 #include "pioneer/store/master_index.h"
@@ -29,9 +31,24 @@ bool IsActivityDate(const FieldSpec& f) {
          f.role != FieldRole::kValidTo;
 }
 
+// Sorts 64-bit hashes: least significant digit first, 16 bits a pass (a comparison sort
+// was an eighth of the report's time on large tables).
+void SortHashes(std::vector<uint64_t>& v) {
+  std::vector<uint64_t> tmp(v.size());
+  std::vector<size_t> count(size_t{1} << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const uint64_t x : v) ++count[(x >> shift) & 0xFFFF];
+    size_t sum = 0;
+    for (size_t& c : count) sum += std::exchange(c, sum);
+    for (const uint64_t x : v) tmp[count[(x >> shift) & 0xFFFF]++] = x;
+    v.swap(tmp);
+  }
+}
+
 // Surplus copies: for each value seen k > 1 times, k - 1.
 int64_t CountSurplus(std::vector<uint64_t>& hashes) {
-  std::sort(hashes.begin(), hashes.end());
+  SortHashes(hashes);
   int64_t surplus = 0;
   for (size_t i = 1; i < hashes.size(); ++i) {
     if (hashes[i] == hashes[i - 1]) ++surplus;
@@ -39,9 +56,37 @@ int64_t CountSurplus(std::vector<uint64_t>& hashes) {
   return surplus;
 }
 
+// Valid current NHS Numbers and their death day (kNoDeath: none recorded). Numbers are keyed
+// as integers (a valid number is ten digits as ingest stores it); any other text, which a
+// store written by ingest never holds, is kept by its text.
 struct PdsIndex {
-  std::unordered_set<std::string> numbers;         // valid current NHS Numbers
-  std::unordered_map<std::string, int32_t> death;  // number -> death day
+  static constexpr int32_t kNoDeath = INT32_MIN;
+  std::unordered_map<uint64_t, int32_t> death_of;
+  std::unordered_map<std::string, int32_t> death_of_text;
+
+  static std::optional<uint64_t> Key(std::string_view nhs) {
+    if (nhs.size() != 10) return std::nullopt;
+    uint64_t k = 0;
+    for (const char c : nhs) {
+      if (c < '0' || c > '9') return std::nullopt;
+      k = k * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return k;
+  }
+  // The number's entry (created with no death day when absent).
+  int32_t& Add(std::string_view nhs) {
+    if (auto k = Key(nhs)) return death_of.try_emplace(*k, kNoDeath).first->second;
+    return death_of_text.try_emplace(std::string(nhs), kNoDeath).first->second;
+  }
+  // nullptr when the number is not a valid current PDS number.
+  const int32_t* Find(std::string_view nhs) const {
+    if (auto k = Key(nhs)) {
+      auto it = death_of.find(*k);
+      return it == death_of.end() ? nullptr : &it->second;
+    }
+    auto it = death_of_text.find(std::string(nhs));
+    return it == death_of_text.end() ? nullptr : &it->second;
+  }
 };
 
 Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
@@ -67,8 +112,8 @@ Status ReadPds(store::Store& store, const QualityOptions& opt, PdsIndex& pds,
       if (birth->AgeOn(on) > 115) ++over115.numerator;
     }
     if (!store::IsCurrentPersonRow(r.Text(1), r.Text(2))) return;
-    pds.numbers.emplace(r.Text(0));
-    if (death) pds.death.emplace(std::string(r.Text(0)), death->days_since_epoch());
+    int32_t& death_day = pds.Add(r.Text(0));  // the first death day recorded for the number
+    if (death && death_day == PdsIndex::kNoDeath) death_day = death->days_since_epoch();
   }));
   report.figures.push_back(over115);
   return OkStatus();
@@ -140,16 +185,15 @@ Status ScanExtract(store::Store& store, const ExtractSpec& spec, const QualityOp
     if (status == "valid") {
       ++valid;
       if (is_pds) return;
-      std::string nhs(r.Text(nhs_col));
-      if (!pds.numbers.count(nhs)) {
+      const int32_t* death_day = pds.Find(r.Text(nhs_col));
+      if (death_day == nullptr) {
         ++not_in_pds;
         return;
       }
-      auto it = pds.death.find(nhs);
-      if (it == pds.death.end() || activity_col < 0) return;
+      if (*death_day == PdsIndex::kNoDeath || activity_col < 0) return;
       ++linked_with_death_known;
       auto d = Date::ParseIso(r.Text(activity_col));
-      if (d && d->days_since_epoch() > it->second) ++after_death;
+      if (d && d->days_since_epoch() > *death_day) ++after_death;
     } else if (status == "missing" || status == "empty") {
       ++missing;
     } else {
