@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/progress.h"
 #include "pioneer/risk/national_condition.h"
 #include "pioneer/risk/pipeline.h"
@@ -53,27 +54,34 @@ bool SamePath(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-// Opens the store and builds the risk timeline and inputs (shared with `pioneer demo`).
-Status LoadRiskArea(const std::string& db, std::unique_ptr<timeline::Timeline>* t,
-                    risk::RiskInputs* inputs) {
-  auto store = store::Store::OpenSqlite(db);
-  if (!store.ok()) return store.status();
-  Stage("building the person timeline from " + db);
-  auto progress = MakeStderrProgress();
-  if (progress) progress->Start(0);
-  auto built = timeline::Timeline::Build(
-      **store,
-      [&](const timeline::BuildProgress& p) {
-        if (progress) progress->Update(0, p.rows_done, p.stage);
-      },
-      risk::RiskTimelineOptions());
+// What a risk command reads: the store's analysis context (which owns the store), the person
+// timeline with the fields risk needs, opened through the snapshot beside the store (mapped
+// when current, else rebuilt and written back, said on stderr), and the reference inputs.
+struct RiskArea {
+  std::unique_ptr<analysis::AnalysisContext> context;
+  const timeline::Timeline* timeline = nullptr;
+  risk::RiskInputs inputs;
+};
+
+StatusOr<RiskArea> LoadRiskArea(const std::string& db) {
+  RiskArea area;
+  PIONEER_ASSIGN_OR_RETURN(area.context, analysis::AnalysisContext::Open(db));
+  Stage("opening the person timeline of " + db);
+  std::shared_ptr<Progress> progress = MakeStderrProgress();
+  timeline::OpenOptions oo;
+  if (progress) {
+    progress->Start(0);
+    oo.progress = [progress](const timeline::BuildProgress& p) {
+      progress->Update(0, p.rows_done, p.stage);
+    };
+  }
+  area.context->SetOpenOptions(oo);
+  StatusOr<const timeline::Timeline*> t = area.context->Timeline(risk::RiskTimelineOptions());
   if (progress) progress->Finish();
-  if (!built.ok()) return built.status();
-  *t = std::make_unique<timeline::Timeline>(std::move(*built));
-  auto in = risk::LoadRiskInputs(**store);
-  if (!in.ok()) return in.status();
-  *inputs = std::move(*in);
-  return OkStatus();
+  if (!t.ok()) return t.status();
+  area.timeline = *t;
+  PIONEER_ASSIGN_OR_RETURN(area.inputs, risk::LoadRiskInputs(area.context->store()));
+  return area;
 }
 
 namespace {
@@ -84,9 +92,10 @@ int RunTrain(const RiskArgs& a) {
   if (SamePath(a.out, a.db)) {
     return Fail("train", InvalidArgumentError("--out must not be the store"));
   }
-  std::unique_ptr<timeline::Timeline> t;
-  risk::RiskInputs inputs;
-  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("train", s);
+  StatusOr<RiskArea> area = LoadRiskArea(a.db);
+  if (!area.ok()) return Fail("train", area.status());
+  const timeline::Timeline* t = area->timeline;
+  const risk::RiskInputs& inputs = area->inputs;
   if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("train", s);
   risk::BoostParams params;
   params.rounds = a.rounds;
@@ -119,21 +128,18 @@ int RunScore(const RiskArgs& a) {
   }
   auto model = risk::LoadModel(a.model, a.threads);
   if (!model.ok()) return Fail("score", model.status());
-  std::unique_ptr<timeline::Timeline> t;
-  risk::RiskInputs inputs;
-  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("score", s);
+  StatusOr<RiskArea> area = LoadRiskArea(a.db);
+  if (!area.ok()) return Fail("score", area.status());
+  const timeline::Timeline* t = area->timeline;
+  const risk::RiskInputs& inputs = area->inputs;
+  store::Store& store = area->context->store();
   auto scores = risk::Score(*t, inputs, *model, *d);
   if (!scores.ok()) return Fail("score", scores.status());
   // People who objected to their records being used beyond their own care are left out of
   // the case-finding list (a list built from every organisation's records).
-  std::vector<std::string> objectors;
-  {
-    auto store = store::Store::OpenExistingSqlite(a.db);
-    if (!store.ok()) return Fail("score", store.status());
-    auto o = store::ObjectingNhsNumbers(**store);
-    if (!o.ok()) return Fail("score", o.status());
-    objectors = std::move(*o);
-  }
+  auto objecting = store::ObjectingNhsNumbers(store);
+  if (!objecting.ok()) return Fail("score", objecting.status());
+  const std::vector<std::string>& objectors = *objecting;
   size_t left_out = 0;
   if (Status s =
           risk::WriteScoresCsv(*t, *model, *scores, a.out, a.contributions, objectors, &left_out);
@@ -143,9 +149,7 @@ int RunScore(const RiskArgs& a) {
   std::printf("Scored %zu people at index date %s: %s (IDENTIFIABLE: for direct care only)\n",
               scores->cohort.rows() - left_out, a.index_date.c_str(), a.out.c_str());
   if (a.save_strata) {
-    auto store = store::Store::OpenExistingSqlite(a.db);
-    if (!store.ok()) return Fail("score", store.status());
-    auto saved = risk::SaveStrata(**store, *t, *model, *scores, objectors);
+    auto saved = risk::SaveStrata(store, *t, *model, *scores, objectors);
     if (!saved.ok()) return Fail("score", saved.status());
     std::printf("  saved the strata of %lld people at %s to the store (risk_strata)\n",
                 static_cast<long long>(*saved), a.index_date.c_str());
@@ -170,9 +174,10 @@ int RunReport(const RiskArgs& a) {
   if (!d) return Fail("report", InvalidArgumentError("--index-date must be YYYY-MM-DD"));
   auto model = risk::LoadModel(a.model, a.threads);
   if (!model.ok()) return Fail("report", model.status());
-  std::unique_ptr<timeline::Timeline> t;
-  risk::RiskInputs inputs;
-  if (Status s = LoadRiskArea(a.db, &t, &inputs); !s.ok()) return Fail("report", s);
+  StatusOr<RiskArea> area = LoadRiskArea(a.db);
+  if (!area.ok()) return Fail("report", area.status());
+  const timeline::Timeline* t = area->timeline;
+  const risk::RiskInputs& inputs = area->inputs;
   if (Status s = risk::CheckOutcomeYear(inputs, *d); !s.ok()) return Fail("report", s);
   risk::ScoreOptions so;  // an aggregate report: no per-person contributions
   so.contributions = false;
@@ -180,11 +185,9 @@ int RunReport(const RiskArgs& a) {
   if (!scores.ok()) return Fail("report", scores.status());
   auto eval = risk::Evaluate(*scores, *model, inputs);
   {
-    auto store = store::Store::OpenExistingSqlite(a.db);
-    if (!store.ok()) return Fail("report", store.status());
     Stage("measuring joint care plan coverage of the high-risk (national condition)");
-    auto nc =
-        risk::MeasureNationalCondition(**store, *t, inputs, *model, *scores, 3, a.save_strata);
+    auto nc = risk::MeasureNationalCondition(area->context->store(), *t, inputs, *model, *scores, 3,
+                                             a.save_strata);
     if (!nc.ok()) return Fail("report", nc.status());
     if (a.save_strata) {
       std::printf(
