@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "pioneer/analysis/context.h"
 #include "pioneer/base/progress.h"
 #include "pioneer/careplan/plan_store.h"
 #include "pioneer/caretrak/caretrak_report.h"
@@ -93,8 +94,9 @@ int RunCaretrak(const CaretrakArgs& a) {
       }
     }
   }
-  auto store = store::Store::OpenExistingSqlite(a.db);
-  if (!store.ok()) return Fail(store.status());
+  auto context = analysis::AnalysisContext::Open(a.db);
+  if (!context.ok()) return Fail(context.status());
+  store::Store& store = (*context)->store();
   std::fprintf(stderr, "caretrak: opening the person timeline of %s\n", a.db.c_str());
   auto bar = MakeStderrProgress();
   timeline::OpenOptions oo;
@@ -110,17 +112,19 @@ int RunCaretrak(const CaretrakArgs& a) {
       bar->Update(0, p.rows_done, p.stage);
     };
   }
-  auto t = timeline::OpenOrBuild(**store, a.db, oo);
+  (*context)->SetOpenOptions(oo);
+  auto opened = (*context)->Timeline();
   if (bar) bar->Finish();
-  if (!t.ok()) return Fail(t.status());
-  auto inputs = risk::LoadRiskInputs(**store);
+  if (!opened.ok()) return Fail(opened.status());
+  const timeline::Timeline* t = *opened;
+  auto inputs = risk::LoadRiskInputs(store);
   if (!inputs.ok()) return Fail(inputs.status());
   auto activity = caretrak::ActivityContext::Create(*t, *inputs);
   if (!activity.ok()) return Fail(activity.status());
   StatusOr<caretrak::EnrolmentList> list = caretrak::EnrolmentList{};
   if (def.entry == caretrak::EntryType::kCarePlanCreated) {
     // The entry event comes from the store's care plan register.
-    auto plans = careplan::ListPlans(**store, careplan::PlanFilter{});
+    auto plans = careplan::ListPlans(store, careplan::PlanFilter{});
     if (!plans.ok()) return Fail(plans.status());
     def.enrolment_csv = a.db + " (care plan register)";
     list = caretrak::EnrolmentFromCarePlans(*plans, *t, def.joint_only);
