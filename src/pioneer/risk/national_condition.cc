@@ -97,14 +97,19 @@ std::unordered_map<std::string, PlanFlags> PlansInForce(std::span<const careplan
 }
 
 CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
-                           const std::map<std::string, std::string>& ccg_of_practice) {
-  std::vector<std::string> practice(people.size());
-  std::vector<double> p(people.size());
-  for (size_t i = 0; i < people.size(); ++i) {
-    practice[i] = people[i].practice;
-    p[i] = people[i].p_emergency;
+                           const std::map<std::string, std::string>& ccg_of_practice,
+                           const Strata* given) {
+  Strata computed;
+  if (given == nullptr) {
+    std::vector<std::string> practice(people.size());
+    std::vector<double> p(people.size());
+    for (size_t i = 0; i < people.size(); ++i) {
+      practice[i] = people[i].practice;
+      p[i] = people[i].p_emergency;
+    }
+    computed = Stratify(practice, p);
   }
-  const Strata strata = Stratify(practice, p);
+  const Strata& strata = given != nullptr ? *given : computed;
   CoverageOn out;
   out.day = day;
   for (size_t i = 0; i < people.size(); ++i) {
@@ -131,7 +136,7 @@ CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
 CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
                            const std::unordered_map<std::string, PlanFlags>& plans,
                            const std::map<std::string, std::string>& ccg_of_practice,
-                           const std::vector<std::string>& objecting) {
+                           const std::vector<std::string>& objecting, const Strata* strata) {
   const Cohort& c = s.cohort;
   std::vector<CoveragePerson> people(c.rows());
   for (size_t i = 0; i < c.rows(); ++i) {
@@ -145,7 +150,7 @@ CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
     if (it != plans.end()) p.plan = it->second;
     p.objected = std::binary_search(objecting.begin(), objecting.end(), nhs);
   }
-  return MeasureCoverage(c.index_date, people, ccg_of_practice);
+  return MeasureCoverage(c.index_date, people, ccg_of_practice, strata);
 }
 
 json NationalConditionJson(std::span<const CoverageOn> series) {
@@ -200,6 +205,10 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
   // date, so every row gets the same stratum_id.
   PIONEER_ASSIGN_OR_RETURN(std::vector<Cohort> cohorts, BuildCohorts(t, inputs, days));
   std::vector<Scores> scored(days.size());
+  // Each date's strata, computed once for the coverage figures and the save: the earlier
+  // dates', then the index date's (last).
+  std::vector<Strata> strata(days.size() + 1);
+  strata.back() = Stratify(at_index.cohort.practice, at_index.boosted[kEmergency]);
   std::mutex mu;
   std::condition_variable ready_cv;
   size_t ready = 0;      // scored[0 .. ready) may be saved
@@ -210,19 +219,24 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
     writer = std::thread([&] {
       for (size_t k = 0; k <= days.size(); ++k) {
         const Scores* s = &at_index;
+        const Strata* st = &strata.back();
         if (k < days.size()) {
           std::unique_lock<std::mutex> lock(mu);
           ready_cv.wait(lock, [&] { return ready > k || stopped; });
           if (ready <= k) return;
           s = &scored[k];
+          st = &strata[k];
         }
-        StatusOr<int64_t> n = SaveStrata(store, t, model, *s, objecting);
+        StatusOr<int64_t> n = SaveStrata(store, t, model, *s, objecting, st);
         if (!n.ok()) {
           write_status = n.status();
           return;
         }
         saved += *n;
-        if (k < days.size()) scored[k] = Scores{};  // saved: free its cohort
+        if (k < days.size()) {  // saved: free its cohort and strata
+          scored[k] = Scores{};
+          strata[k] = Strata{};
+        }
       }
     });
   }
@@ -245,8 +259,9 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
       stop_writer();
       return s.status();
     }
-    series.push_back(
-        MeasureCoverage(t, *s, PlansInForce(plans, day), inputs.ccg_of_practice, objecting));
+    strata[k] = Stratify(s->cohort.practice, s->boosted[kEmergency]);
+    series.push_back(MeasureCoverage(t, *s, PlansInForce(plans, day), inputs.ccg_of_practice,
+                                     objecting, &strata[k]));
     {
       std::lock_guard<std::mutex> lock(mu);
       scored[k] = std::move(*s);
@@ -254,8 +269,8 @@ StatusOr<json> MeasureNationalCondition(store::Store& store, const timeline::Tim
     }
     ready_cv.notify_all();
   }
-  series.push_back(
-      MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice, objecting));
+  series.push_back(MeasureCoverage(t, at_index, PlansInForce(plans, index), inputs.ccg_of_practice,
+                                   objecting, &strata.back()));
   if (writer.joinable()) writer.join();
   PIONEER_RETURN_IF_ERROR(write_status);
   json out = NationalConditionJson(series);

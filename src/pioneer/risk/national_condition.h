@@ -34,6 +34,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/careplan/care_plan.h"
 #include "pioneer/risk/pipeline.h"
+#include "pioneer/risk/stratification.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
 
@@ -79,14 +80,19 @@ struct CoveragePerson {
 };
 // Exact counts (the definitions above) for the whole cohort on `day`: every registered
 // person ranks in their practice's list; only adults who have not objected are counted.
+// `strata`, when given, must be Stratify over the people's practices and p_emergency (the
+// caller computed it already); else it is computed here.
 CoverageOn MeasureCoverage(Date day, std::span<const CoveragePerson> people,
-                           const std::map<std::string, std::string>& ccg_of_practice);
+                           const std::map<std::string, std::string>& ccg_of_practice,
+                           const Strata* strata = nullptr);
 // The same for a scored cohort (Scores of `t` at s.cohort.index_date).
-// `objecting`: sorted NHS Numbers of people who objected (store::ObjectingNhsNumbers).
+// `objecting`: sorted NHS Numbers of people who objected (store::ObjectingNhsNumbers);
+// `strata`: as above, Stratify(s.cohort.practice, s.boosted[kEmergency]) when given.
 CoverageOn MeasureCoverage(const timeline::Timeline& t, const Scores& s,
                            const std::unordered_map<std::string, PlanFlags>& plans,
                            const std::map<std::string, std::string>& ccg_of_practice,
-                           const std::vector<std::string>& objecting = {});
+                           const std::vector<std::string>& objecting = {},
+                           const Strata* strata = nullptr);
 
 // The published figures: series (oldest first; the last is the headline, with its practice
 // and CCG breakdowns), disclosure-controlled.

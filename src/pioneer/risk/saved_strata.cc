@@ -14,13 +14,14 @@ std::string ModelId(const RiskModel& model) { return "sha256:" + model.data_sha2
 
 StatusOr<int64_t> SaveStrata(store::Store& store, const timeline::Timeline& t,
                              const RiskModel& model, const Scores& s,
-                             std::span<const std::string> leave_out) {
+                             std::span<const std::string> leave_out, const Strata* given) {
   if (!store.HasTable("risk_strata")) {
     return FailedPreconditionError("the store has no risk_strata table (schema version 5)");
   }
   const Cohort& c = s.cohort;
   const size_t n = c.rows();
-  const Strata strata = Stratify(c.practice, s.boosted[kEmergency]);
+  const Strata strata = given != nullptr ? Strata{} : Stratify(c.practice, s.boosted[kEmergency]);
+  const Strata& st = given != nullptr ? *given : strata;
   const std::string day = c.index_date.ToIso(), model_id = ModelId(model);
   const std::string saved_at = store::UtcNowIso8601();
   const bool has_rub = s.boosted[kTopCost].size() == n;
@@ -74,8 +75,8 @@ StatusOr<int64_t> SaveStrata(store::Store& store, const timeline::Timeline& t,
         params.push_back(store::Param::Of(nhs));
         params.push_back(store::Param::Of(c.practice[i]));
         params.push_back(store::Param::Of(static_cast<int64_t>(c.at(i, kAge))));
-        params.push_back(store::Param::Of(static_cast<int64_t>(strata.top2_practice[i])));
-        params.push_back(store::Param::Of(static_cast<int64_t>(strata.top4_practice[i])));
+        params.push_back(store::Param::Of(static_cast<int64_t>(st.top2_practice[i])));
+        params.push_back(store::Param::Of(static_cast<int64_t>(st.top4_practice[i])));
         params.push_back(
             store::Param::Of(static_cast<int64_t>(LoaBand(s.boosted[kAnyAdmission][i]))));
         params.push_back(

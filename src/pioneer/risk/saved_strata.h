@@ -26,6 +26,7 @@
 #include "pioneer/base/status.h"
 #include "pioneer/risk/model_store.h"
 #include "pioneer/risk/pipeline.h"
+#include "pioneer/risk/stratification.h"
 #include "pioneer/store/store.h"
 #include "pioneer/timeline/timeline.h"
 
@@ -35,8 +36,11 @@ namespace pioneer::risk {
 std::string ModelId(const RiskModel& model);
 
 // Writes the strata of `s` (scored by `model` at s.cohort.index_date); returns rows saved.
+// `strata`, when given, must be Stratify(s.cohort.practice, s.boosted[kEmergency]) (a caller
+// that computed it already); else it is computed here.
 StatusOr<int64_t> SaveStrata(store::Store& store, const timeline::Timeline& t,
                              const RiskModel& model, const Scores& s,
-                             std::span<const std::string> leave_out = {});
+                             std::span<const std::string> leave_out = {},
+                             const Strata* strata = nullptr);
 
 }  // namespace pioneer::risk

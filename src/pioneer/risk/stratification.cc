@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numeric>
+#include <string_view>
+#include <unordered_map>
 
 namespace pioneer::risk {
 
@@ -18,9 +19,16 @@ Strata Stratify(std::span<const std::string> practice, std::span<const double> p
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] > p[b]; });
   for (size_t r = 0; r < n; ++r) s.centile_area[order[r]] = 100 - static_cast<int>(r * 100 / n);
-  std::map<std::string, std::vector<size_t>> by_practice;
-  for (size_t r = 0; r < n; ++r) by_practice[practice[order[r]]].push_back(order[r]);
-  for (const auto& [code, rows] : by_practice) {
+  // Each practice's rows, in the area's order (highest risk first).
+  std::unordered_map<std::string_view, uint32_t> practice_id;
+  std::vector<uint32_t> pid(n);
+  for (size_t i = 0; i < n; ++i) {
+    pid[i] = practice_id.try_emplace(practice[i], static_cast<uint32_t>(practice_id.size()))
+                 .first->second;
+  }
+  std::vector<std::vector<size_t>> by_practice(practice_id.size());
+  for (size_t r = 0; r < n; ++r) by_practice[pid[order[r]]].push_back(order[r]);
+  for (const std::vector<size_t>& rows : by_practice) {
     const size_t m = rows.size();
     const size_t k2 = static_cast<size_t>(std::ceil(0.02 * static_cast<double>(m)));
     const size_t k4 = static_cast<size_t>(std::ceil(0.04 * static_cast<double>(m)));
