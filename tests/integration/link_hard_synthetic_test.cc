@@ -36,7 +36,8 @@ TEST_P(HardSyntheticTest, AccuracyBlockingAndClusters) {
   }
   LinkSettings s;
   s.type = LinkType::kDedupe;
-  s.min_bridge_share = 0.5;  // as `pioneer match`
+  s.min_bridge_share = 0.5;        // as `pioneer match`
+  s.birth_date_conflict_bits = 6;  // as `pioneer match`
   auto r = LinkRecords(rs, s);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
 
