@@ -45,7 +45,8 @@ Outcome LinkAndScore(RecordSet& rs, const std::vector<int64_t>& truth, LinkType 
                      const char* name) {
   LinkSettings s;
   s.type = type;
-  s.min_bridge_share = 0.5;  // as `pioneer match`
+  s.min_bridge_share = 0.5;        // as `pioneer match`
+  s.birth_date_conflict_bits = 6;  // as `pioneer match`
   auto r = LinkRecords(rs, s);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   Outcome o;

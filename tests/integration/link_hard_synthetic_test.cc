@@ -5,10 +5,10 @@
 //
 // Asserted floors are the measured figures (docs/linkage.md, "Hard synthetic people") less a
 // margin for seed-to-seed spread. Of the targets (pairwise F1 0.92, blocking recall ceiling
-// 0.98, cluster exact-match share 0.85) the ceiling and the exact-match share are asserted at
-// the target on this set size; F1 measures 0.917-0.927 on seeds 1-5 here (0.907-0.909 at
-// 20,000 records) and its floor is below the target - the values are printed beside the
-// targets.
+// 0.98, cluster exact-match share 0.85) the ceiling and the exact-match share are asserted
+// above the target on this set size (measured 0.989-0.993 and 0.876-0.904 on seeds 1-5); F1
+// measures 0.917-0.928 here (0.907-0.910 at 20,000 records) and its floor is below the
+// target - the values are printed beside the targets.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -36,7 +36,8 @@ TEST_P(HardSyntheticTest, AccuracyBlockingAndClusters) {
   }
   LinkSettings s;
   s.type = LinkType::kDedupe;
-  s.min_bridge_share = 0.5;  // as `pioneer match`
+  s.min_bridge_share = 0.5;        // as `pioneer match`
+  s.birth_date_conflict_bits = 6;  // as `pioneer match`
   auto r = LinkRecords(rs, s);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
 
@@ -60,11 +61,11 @@ TEST_P(HardSyntheticTest, AccuracyBlockingAndClusters) {
   EXPECT_EQ(bc.true_pairs, pm.true_pairs);
   // Recall can never exceed what blocking generates.
   EXPECT_LE(pm.recall, bc.recall_ceiling + 1e-12);
-  EXPECT_GE(bc.recall_ceiling, 0.98);
+  EXPECT_GE(bc.recall_ceiling, 0.985);
   EXPECT_GE(pm.f1, 0.91);
   EXPECT_GE(pm.precision, 0.95);
   EXPECT_GE(pm.recall, 0.87);
-  EXPECT_GE(cm.exact_match_share, 0.85);
+  EXPECT_GE(cm.exact_match_share, 0.87);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, HardSyntheticTest, ::testing::Values(1u, 2u, 3u));

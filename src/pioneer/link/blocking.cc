@@ -53,9 +53,37 @@ Status CheckPart(const KeyPart& p, std::string_view text) {
   return OkStatus();
 }
 
+// The nickname key of a name value: its first nickname group, else the name itself.
+uint64_t NicknameKey(const RecordSet& rs, Field f, uint32_t id) {
+  const ValueInfo& v = rs.value(f, id);
+  const uint16_t group =
+      f == Field::kGivenName ? v.nickname[0] : NicknameGroupsOf(rs.text(f, id))[0];
+  return group != 0 ? HashCombine(0x4E, group) : v.hash;
+}
+
+uint64_t UnorderedPair(uint64_t a, uint64_t b) {
+  return HashCombine(std::min(a, b), std::max(a, b));
+}
+
 uint64_t PartKey(const KeyPart& p, const RecordSet& rs, uint32_t r) {
   const Field f = p.field;
   switch (p.transform) {
+    case KeyTransform::kSoundexPair: {
+      const uint32_t g = rs.value_id(Field::kGivenName, r);
+      const uint32_t s = rs.value_id(Field::kFamilyName, r);
+      if (g == 0 || s == 0) return 0;
+      const uint16_t sg = rs.value(Field::kGivenName, g).soundex;
+      const uint16_t ss = rs.value(Field::kFamilyName, s).soundex;
+      if (sg == 0 || ss == 0) return 0;
+      return UnorderedPair(HashCombine(0x50, sg), HashCombine(0x50, ss));
+    }
+    case KeyTransform::kNicknamePair: {
+      const uint32_t g = rs.value_id(Field::kGivenName, r);
+      const uint32_t s = rs.value_id(Field::kFamilyName, r);
+      if (g == 0 || s == 0) return 0;
+      return UnorderedPair(NicknameKey(rs, Field::kGivenName, g),
+                           NicknameKey(rs, Field::kFamilyName, s));
+    }
     case KeyTransform::kNamePair: {
       const uint32_t g = rs.value_id(Field::kGivenName, r);
       const uint32_t s = rs.value_id(Field::kFamilyName, r);
@@ -86,9 +114,7 @@ uint64_t PartKey(const KeyPart& p, const RecordSet& rs, uint32_t r) {
     case KeyTransform::kNickname: {
       // The name's first nickname group, or the name itself when it is in none.
       const uint32_t id = rs.value_id(f, r);
-      if (id == 0) return 0;
-      const ValueInfo& v = rs.value(f, id);
-      return v.nickname[0] != 0 ? HashCombine(0x4E, v.nickname[0]) : v.hash;
+      return id == 0 ? 0 : NicknameKey(rs, f, id);
     }
     case KeyTransform::kPrefix: {
       const uint32_t id = rs.value_id(f, r);
@@ -128,17 +154,24 @@ uint64_t PartKey(const KeyPart& p, const RecordSet& rs, uint32_t r) {
   return 0;
 }
 
+bool IsPairTransform(KeyTransform t) {
+  return t == KeyTransform::kNamePair || t == KeyTransform::kSoundexPair ||
+         t == KeyTransform::kNicknamePair;
+}
+
 }  // namespace
 
 bool BlockingRule::UsesField(Field f) const {
   for (const KeyPart& p : parts) {
-    if (p.transform == KeyTransform::kNamePair && IsName(f)) return true;
-    if (p.transform != KeyTransform::kNamePair && p.field == f) return true;
+    if (IsPairTransform(p.transform) && IsName(f)) return true;
+    if (!IsPairTransform(p.transform) && p.field == f) return true;
   }
   return false;
 }
 
-std::string BlockingRule::ToString() const {
+namespace {
+
+std::string PartsToString(const std::vector<KeyPart>& parts) {
   std::string out;
   for (const KeyPart& p : parts) {
     if (!out.empty()) out += " & ";
@@ -149,6 +182,12 @@ std::string BlockingRule::ToString() const {
         break;
       case KeyTransform::kNamePair:
         out += "name_pair";
+        break;
+      case KeyTransform::kSoundexPair:
+        out += "soundex_pair";
+        break;
+      case KeyTransform::kNicknamePair:
+        out += "nickname_pair";
         break;
       case KeyTransform::kPrefix:
         out += fmt::format("first{}({})", p.n, field);
@@ -163,8 +202,8 @@ std::string BlockingRule::ToString() const {
   return out;
 }
 
-StatusOr<BlockingRule> ParseBlockingRule(std::string_view text) {
-  BlockingRule rule;
+// Parses "part & part & ..." into `parts`.
+Status ParseParts(std::string_view text, std::vector<KeyPart>* parts) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t amp = text.find('&', start);
@@ -178,6 +217,10 @@ StatusOr<BlockingRule> ParseBlockingRule(std::string_view text) {
     KeyPart kp;
     if (part == "name_pair") {
       kp.transform = KeyTransform::kNamePair;
+    } else if (part == "soundex_pair") {
+      kp.transform = KeyTransform::kSoundexPair;
+    } else if (part == "nickname_pair") {
+      kp.transform = KeyTransform::kNicknamePair;
     } else {
       const size_t open = part.find('(');
       std::string_view field_text = part;
@@ -215,9 +258,27 @@ StatusOr<BlockingRule> ParseBlockingRule(std::string_view text) {
       kp.field = *f;
       PIONEER_RETURN_IF_ERROR(CheckPart(kp, part));
     }
-    rule.parts.push_back(kp);
+    parts->push_back(kp);
     start = amp + 1;
     if (amp == text.size()) break;
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string BlockingRule::ToString() const {
+  std::string out = PartsToString(parts);
+  if (!order.empty()) out += " @ " + PartsToString(order);
+  return out;
+}
+
+StatusOr<BlockingRule> ParseBlockingRule(std::string_view text) {
+  BlockingRule rule;
+  const size_t at = text.find('@');
+  PIONEER_RETURN_IF_ERROR(ParseParts(text.substr(0, at), &rule.parts));
+  if (at != std::string_view::npos) {
+    PIONEER_RETURN_IF_ERROR(ParseParts(text.substr(at + 1), &rule.order));
   }
   return rule;
 }
@@ -248,6 +309,14 @@ std::vector<BlockingRule> DefaultPredictionRules(const RecordSet& records) {
       // (roughly) one name only - no date of birth, a moved address.
       "soundex(family_name)",
       "nickname(given_name)",
+      // Swapped names with a typo or a nickname in one of them (no other rule pairs a
+      // given name with a family name), and a second order for the exact-name blocks:
+      // by postcode, or by town, where the common order puts a record without a date of
+      // birth first and away from its dated namesakes.
+      "soundex_pair",
+      "nickname_pair",
+      "name_pair @ postcode",
+      "name_pair @ city",
   };
   std::vector<BlockingRule> out;
   for (std::string_view text : kDefaults) {
@@ -257,6 +326,9 @@ std::vector<BlockingRule> DefaultPredictionRules(const RecordSet& records) {
     for (int fi = 0; fi < kFieldCount; ++fi) {
       const auto f = static_cast<Field>(fi);
       if (rule->UsesField(f) && records.present_count(f) == 0) ok = false;
+    }
+    for (const KeyPart& p : rule->order) {  // an order on an absent field adds nothing
+      if (records.present_count(p.field) == 0) ok = false;
     }
     if (ok) out.push_back(*rule);
   }
@@ -329,11 +401,32 @@ BlockIndex::BlockIndex(const RecordSet& records, std::vector<BlockingRule> rules
     d.keys.assign(n, 0);
     d.pos.assign(n, 0);
     sorted.clear();
+    static const std::vector<KeyPart> kNone;
+    const std::vector<KeyPart>& by = block_order == BlockOrder::kRandom ? kNone : rules_[ri].order;
+    std::vector<uint64_t> sub;  // per record: hash of the rule's own order parts, if any
+    if (!by.empty()) sub.assign(n, 0);
     for (uint32_t r = 0; r < n; ++r) {
       d.keys[r] = BlockKey(rules_[ri], records, r);
-      if (d.keys[r] != 0) sorted.emplace_back(d.keys[r], rank[r]);
+      if (d.keys[r] == 0) continue;
+      sorted.emplace_back(d.keys[r], rank[r]);
+      if (!by.empty()) {
+        uint64_t h = 0x0D;
+        for (const KeyPart& p : by) h = HashCombine(h, PartKey(p, records, r));
+        sub[r] = h;
+      }
     }
-    std::sort(sorted.begin(), sorted.end());
+    if (by.empty()) {
+      std::sort(sorted.begin(), sorted.end());
+    } else {
+      // Within a block: records with equal order parts together (groups in hash order),
+      // then the common rank.
+      std::sort(sorted.begin(), sorted.end(), [&](const auto& x, const auto& y) {
+        if (x.first != y.first) return x.first < y.first;
+        const uint64_t hx = sub[by_rank[x.second]], hy = sub[by_rank[y.second]];
+        if (hx != hy) return hx < hy;
+        return x.second < y.second;
+      });
+    }
     d.order.resize(sorted.size());
     for (size_t i = 0; i < sorted.size(); ++i) d.order[i] = by_rank[sorted[i].second];
     BlockingStats& st = stats_[ri];

@@ -18,6 +18,12 @@
 //                          like Alex, keys on its first)
 //   name_pair              {given_name, family_name} as an unordered pair: catches
 //                          records with the two names swapped
+//   soundex_pair           {Soundex of given_name, Soundex of family_name}, unordered:
+//                          swapped names with a typo in one of them
+//   nickname_pair          {nickname key of given_name, of family_name}, unordered (the
+//                          key of nickname(), looked up for either field): swapped names
+//                          with a nickname in one of them
+// A rule may end with "@ part & ...": the order of records within its blocks (see Cap).
 // e.g. "soundex(family_name) & year(birth_date)".
 //
 // Cap (over-large blocks): within each block, records are ordered by (Soundex of family
@@ -64,6 +70,8 @@ enum class KeyTransform : uint8_t {
   kEmailUser,
   kNamePair,
   kNickname,
+  kSoundexPair,
+  kNicknamePair,
 };
 
 struct KeyPart {
@@ -74,6 +82,10 @@ struct KeyPart {
 
 struct BlockingRule {
   std::vector<KeyPart> parts;
+  // Optional order within a block (text after '@'): records whose order parts are all
+  // equal are placed together (groups in an arbitrary but fixed order), then by the common
+  // order. Only matters in capped blocks; not a key, so UsesField ignores it.
+  std::vector<KeyPart> order;
   // True if the rule constrains field f (used to freeze comparisons during EM).
   bool UsesField(Field f) const;
   // Canonical text, parseable by ParseBlockingRule.

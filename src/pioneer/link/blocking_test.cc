@@ -162,7 +162,7 @@ TEST(BlockingTest, DefaultRulesDependOnFields) {
           "name_pair", "birth_date", "soundex(family_name) & year(birth_date)",
           "soundex(given_name) & soundex(family_name)", "soundex(given_name) & year(birth_date)",
           "first3(given_name) & first3(family_name)", "nickname(given_name) & family_name",
-          "soundex(family_name)", "nickname(given_name)"}));
+          "soundex(family_name)", "nickname(given_name)", "soundex_pair", "nickname_pair"}));
 }
 
 TEST(BlockingTest, NicknameKeySharedByVariants) {
@@ -181,6 +181,66 @@ TEST(BlockingTest, NicknameKeySharedByVariants) {
   EXPECT_NE(BlockKey(rule, rs, 3), k0);  // not a variant
   EXPECT_NE(BlockKey(rule, rs, 4), k0);  // another family
   EXPECT_FALSE(ParseBlockingRule("nickname(family_name)").ok());
+}
+
+TEST(BlockingTest, CrossFieldNamePairsCatchSwapsWithAnError) {
+  RecordSet rs;
+  rs.Add(Rec({.id = "0", .given = "William", .family = "Smith"}));
+  rs.Add(Rec({.id = "1", .given = "Smyth", .family = "Wiliam"}));  // swapped, typos
+  rs.Add(Rec({.id = "2", .given = "Smith", .family = "Bill"}));    // swapped, nickname
+  rs.Add(Rec({.id = "3", .given = "Walter", .family = "Smith"}));
+  rs.Add(Rec({.id = "4", .given = "William", .family = ""}));
+  const BlockingRule sp = Rule("soundex_pair");
+  const BlockingRule np = Rule("nickname_pair");
+  EXPECT_EQ(sp.ToString(), "soundex_pair");
+  EXPECT_EQ(np.ToString(), "nickname_pair");
+  EXPECT_TRUE(sp.UsesField(Field::kGivenName));
+  EXPECT_TRUE(np.UsesField(Field::kFamilyName));
+  EXPECT_FALSE(np.UsesField(Field::kBirthDate));
+  EXPECT_NE(BlockKey(sp, rs, 0), 0u);
+  EXPECT_EQ(BlockKey(sp, rs, 1), BlockKey(sp, rs, 0));
+  EXPECT_NE(BlockKey(sp, rs, 2), BlockKey(sp, rs, 0));  // Bill is not W450
+  EXPECT_NE(BlockKey(sp, rs, 3), BlockKey(sp, rs, 0));
+  EXPECT_EQ(BlockKey(sp, rs, 4), 0u);  // needs both names
+  EXPECT_EQ(BlockKey(np, rs, 2), BlockKey(np, rs, 0));
+  EXPECT_NE(BlockKey(np, rs, 1), BlockKey(np, rs, 0));  // Smyth is not Smith
+  EXPECT_NE(BlockKey(np, rs, 3), BlockKey(np, rs, 0));
+}
+
+TEST(BlockingTest, RuleOrderPlacesEqualPartsTogetherInCappedBlocks) {
+  // 40 Smiths; by the common order (dates of birth) records 0 and 39 are far apart, but
+  // they alone share a postcode, so "family_name @ postcode" pairs them at window 2.
+  RecordSet rs;
+  for (int i = 0; i < 40; ++i) {
+    const bool pair = i == 0 || i == 39;
+    rs.Add(Rec({.id = std::to_string(i),
+                .family = "Smith",
+                .dob = std::to_string(1940 + i) + "-01-01",
+                .postcode = pair ? "LS1 4AP" : "LS2 " + std::to_string(i % 10) + "AB"}));
+  }
+  const auto has = [](const Pairs& ps, uint32_t a, uint32_t b) {
+    return std::find(ps.begin(), ps.end(), std::make_pair(a, b)) != ps.end();
+  };
+  BlockIndex plain(rs, {Rule("family_name")}, LinkType::kDedupe, 2);
+  EXPECT_FALSE(has(AllPairs(plain), 0, 39));
+  const BlockingRule ordered = Rule("family_name @ postcode");
+  EXPECT_EQ(ordered.ToString(), "family_name @ postcode");
+  EXPECT_FALSE(ordered.UsesField(Field::kPostcode));  // an order, not a key
+  EXPECT_EQ(BlockKey(ordered, rs, 0), BlockKey(Rule("family_name"), rs, 0));
+  BlockIndex index(rs, {Rule("family_name"), ordered}, LinkType::kDedupe, 2);
+  const Pairs pairs = AllPairs(index);
+  EXPECT_TRUE(has(pairs, 0, 39));
+  EXPECT_TRUE(index.Generates(1, 0, 39));
+  std::set<std::pair<uint32_t, uint32_t>> seen(pairs.begin(), pairs.end());
+  EXPECT_EQ(seen.size(), pairs.size()) << "a pair was generated twice";
+  // Estimation samples (random order) ignore the rule's order.
+  BlockIndex random(rs, {ordered}, LinkType::kDedupe, 2, 4, BlockOrder::kRandom);
+  EXPECT_EQ(
+      AllPairs(random).size(),
+      AllPairs(BlockIndex(rs, {Rule("family_name")}, LinkType::kDedupe, 2, 4, BlockOrder::kRandom))
+          .size());
+  EXPECT_FALSE(ParseBlockingRule("family_name @ ").ok());
+  EXPECT_FALSE(ParseBlockingRule("family_name @ soundex(postcode)").ok());
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ Clustering ClusterPairs(uint32_t n, std::span<const ScoredPair> pairs, const Clu
   std::vector<uint32_t> parent(n), size(n, 1), left_count(n, 0);
   std::iota(parent.begin(), parent.end(), 0u);
   std::vector<std::vector<uint32_t>> members;
-  if (opt.min_bridge_share > 0) {
+  if (opt.min_bridge_share > 0 || opt.conflict) {
     members.resize(n);
     for (uint32_t i = 0; i < n; ++i) members[i] = {i};
   }
@@ -73,6 +73,22 @@ Clustering ClusterPairs(uint32_t n, std::span<const ScoredPair> pairs, const Clu
       if (possible > 0 &&
           static_cast<double>(cross) < opt.min_bridge_share * static_cast<double>(possible)) {
         ++out.rejected_bridge;
+        continue;
+      }
+    }
+    if (opt.conflict) {
+      bool conflict = false;
+      for (uint32_t r : members[x]) {
+        for (uint32_t q : members[y]) {
+          if (opt.conflict(r, q)) {
+            conflict = true;
+            break;
+          }
+        }
+        if (conflict) break;
+      }
+      if (conflict) {
+        ++out.rejected_conflict;
         continue;
       }
     }

@@ -14,6 +14,10 @@
 //    just those processed so far). A single chance link between two established people
 //    therefore does not merge them. min_bridge_share = 0 disables the guard (plain
 //    connected components up to the size cap).
+//  * conflict guard (optional): a merge is refused when any record of one component and
+//    any record of the other are known to be different people (ClusterOptions::conflict;
+//    the linker passes dates of birth the model says conflict - see linker.h). Counted in
+//    rejected_conflict.
 //
 // Cluster ids are dense, numbered in order of each cluster's lowest record index, so the
 // result is deterministic. Records with no edge are singleton clusters.
@@ -21,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -32,15 +37,19 @@ struct ClusterOptions {
   double threshold_weight = 0;  // probability 0.5
   int max_cluster_size = 1000;
   double min_bridge_share = 0;
+  // Optional cannot-link test: true when records a and b cannot be one person. Empty =
+  // no conflict guard.
+  std::function<bool(uint32_t, uint32_t)> conflict;
 };
 
 struct Clustering {
   std::vector<uint32_t> cluster_of;  // per record
   uint32_t clusters = 0;
-  int64_t edges = 0;            // match edges considered
-  int64_t merges = 0;           // edges that joined two components
-  int64_t rejected_size = 0;    // edges refused by the size cap
-  int64_t rejected_bridge = 0;  // edges refused by the bridge guard
+  int64_t edges = 0;              // match edges considered
+  int64_t merges = 0;             // edges that joined two components
+  int64_t rejected_size = 0;      // edges refused by the size cap
+  int64_t rejected_bridge = 0;    // edges refused by the bridge guard
+  int64_t rejected_conflict = 0;  // edges refused by the conflict guard
   uint32_t largest = 0;
 };
 

@@ -49,6 +49,18 @@ TEST(ClusteringTest, BridgeGuardNeedsSupportBetweenGroups) {
   EXPECT_EQ(ClusterPairs(5, pairs, o).clusters, 1u);
 }
 
+TEST(ClusteringTest, ConflictGuardKeepsCannotLinkRecordsApart) {
+  // 0-1 and 1-2 match, but 0 and 2 cannot be one person: 2 stays apart; 3 joins freely.
+  const std::vector<ScoredPair> pairs = {{0, 1, 20}, {1, 2, 10}, {1, 3, 5}};
+  ClusterOptions o;
+  o.conflict = [](uint32_t a, uint32_t b) { return (a == 0 && b == 2) || (a == 2 && b == 0); };
+  const Clustering c = ClusterPairs(4, pairs, o);
+  EXPECT_EQ(c.cluster_of, (std::vector<uint32_t>{0, 0, 1, 0}));
+  EXPECT_EQ(c.rejected_conflict, 1);
+  o.conflict = nullptr;
+  EXPECT_EQ(ClusterPairs(4, pairs, o).clusters, 1u);
+}
+
 TEST(ClusteringTest, LinkOnlyBridgeCountsCrossSourcePairs) {
   // Left {0,1} linked to right {2}, left {3} to right {4}. Between {0,1,2} and {3,4} the
   // possible cross-source pairs are 0-4, 1-4 and 2-3; the bridge 1-4 is one of three.

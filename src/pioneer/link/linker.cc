@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace pioneer::link {
@@ -91,6 +92,24 @@ StatusOr<LinkResult> LinkRecords(RecordSet& records, const LinkSettings& s, Prog
   co.threshold_weight = FellegiSunterModel::WeightForProbability(s.match_probability);
   co.max_cluster_size = s.max_cluster_size;
   co.min_bridge_share = s.min_bridge_share;
+  const ComparisonSet& model_comps = out.model.comparisons();
+  const int dob = model_comps.IndexOf(Field::kBirthDate);
+  if (s.birth_date_conflict_bits > 0 && dob >= 0) {
+    std::array<bool, kMaxLevels> conflicting{};
+    for (int l = 1; l < model_comps.level_count(static_cast<size_t>(dob)); ++l) {
+      conflicting[static_cast<size_t>(l)] =
+          out.model.weight(static_cast<size_t>(dob), l) <= -s.birth_date_conflict_bits;
+    }
+    // Only two real calendar dates conflict: an impossible date is a keying error whose
+    // distance to the other date says little.
+    co.conflict = [&records, &model_comps, dob, conflicting](uint32_t a, uint32_t b) {
+      if (!records.has_birth_date(a) || !records.has_birth_date(b) ||
+          !records.birth_date(a).valid || !records.birth_date(b).valid) {
+        return false;
+      }
+      return conflicting[model_comps.Level(static_cast<size_t>(dob), records, a, records, b)];
+    };
+  }
   const std::vector<uint8_t> sources = SourcesOf(records, s.type);
   out.clustering = ClusterPairs(records.size(), out.prediction.pairs, co, sources);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

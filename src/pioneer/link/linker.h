@@ -48,6 +48,13 @@ struct LinkSettings {
   double review_probability = 0.05;
   int max_cluster_size = 1000;
   double min_bridge_share = 0;
+  // Clustering's conflict guard: two records whose dates of birth compare at a level the
+  // estimated model weighs at or below -birth_date_conflict_bits (log2 m/u: that much
+  // likelier between different people than for one person) are never put in one cluster;
+  // pairwise decisions are unchanged. The data decide which levels conflict: where dates
+  // are rarely wrong for one person, "years apart" does; where they often are, nothing
+  // does. 0 = off.
+  double birth_date_conflict_bits = 0;
 };
 
 struct LinkResult {

@@ -117,6 +117,7 @@ StatusOr<MatchSummary> RunMatch(const MatchOptions& o, Progress* progress) {
   st.review_probability = o.review_threshold;
   st.max_cluster_size = o.max_cluster_size;
   st.min_bridge_share = o.min_bridge_share;
+  st.birth_date_conflict_bits = o.birth_date_conflict_bits;
   st.estimation.u_max_pairs = o.u_max_pairs;
   st.estimation.seed = o.seed;
   st.estimation.deterministic_recall = o.deterministic_recall;
@@ -419,10 +420,12 @@ void DecisionsSection(const MatchSummary& s, std::string& out) {
                         st.review_probability, st.match_probability, Thousands(nonmatch)));
   const Clustering& cl = r.clustering;
   Line(out, fmt::format("clusters: {} entities from {} records (largest {}); over-merge guard "
-                        "refused {} edge(s) by size cap {} and {} by bridge share {}",
+                        "refused {} edge(s) by size cap {}, {} by bridge share {} and {} by "
+                        "dates of birth weighing <= -{} bits",
                         Thousands(cl.clusters), Thousands(s.records), cl.largest,
                         Thousands(cl.rejected_size), st.max_cluster_size,
-                        Thousands(cl.rejected_bridge), st.min_bridge_share));
+                        Thousands(cl.rejected_bridge), st.min_bridge_share,
+                        Thousands(cl.rejected_conflict), st.birth_date_conflict_bits));
   if (s.evaluated) {
     auto m = [&](const char* what, const PairwiseMetrics& pm) {
       Line(out,

@@ -43,6 +43,7 @@ struct MatchOptions {
   double deterministic_recall = 0;  // 0 = implied by the model
   int max_cluster_size = 1000;
   double min_bridge_share = 0.5;
+  double birth_date_conflict_bits = 6;  // clustering's conflict guard (linker.h); 0 = off
   // Evaluation (optional): a ground-truth column, or truth taken from the record id as its
   // first run of digits (FEBRL ids: rec-<N>-org, rec-<N>-dup-<k> -> N).
   std::string truth_column;

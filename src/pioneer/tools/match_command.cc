@@ -112,6 +112,11 @@ void RegisterMatchCommand(CLI::App& app, int& exit_code) {
                   "Over-merge guard: share of cross pairs that must match to join two groups")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--dob-conflict-bits", o->birth_date_conflict_bits,
+                  "Over-merge guard: never cluster two records whose dates of birth compare "
+                  "at a level the model weighs at or below -B bits; 0 = off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--model-out", o->model_out_path, "Write the estimated model as JSON");
   cmd->add_option("--truth", o->truth_column, "Evaluate against a ground-truth cluster column");
   cmd->add_flag("--truth-from-id", o->truth_from_id,
