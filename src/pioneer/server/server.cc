@@ -323,7 +323,7 @@ httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn, bool
       line["user_id"] = user_id;
       line["role"] = role;
     }
-    WriteLog(res.status >= 500 ? "error" : "info", line);
+    WriteLog(res.status >= 500 ? "error" : "info", std::move(line));
   };
 }
 
