@@ -302,8 +302,8 @@ json PatientResource(const SourceRow& pds, int64_t patient_id) {
   json given = json::array();
   if (!pds.Get("given_name").empty()) given.push_back(pds.Get("given_name"));
   if (!pds.Get("other_given_name").empty()) given.push_back(pds.Get("other_given_name"));
-  name["given"] = given;
-  p["name"] = json::array({name});
+  name["given"] = std::move(given);
+  p["name"] = json::array({std::move(name)});
   std::string_view sex = pds.Get("sex");
   p["gender"] = sex == "1" ? "male" : sex == "2" ? "female" : sex == "9" ? "other" : "unknown";
   if (!pds.Get("birth_date").empty()) p["birthDate"] = pds.Get("birth_date");
@@ -316,7 +316,7 @@ json PatientResource(const SourceRow& pds, int64_t patient_id) {
   if (!pds.Get("address_line_1").empty())
     address["line"] = json::array({pds.Get("address_line_1")});
   if (!pds.Get("postcode").empty()) address["postalCode"] = pds.Get("postcode");
-  if (address.size() > 1) p["address"] = json::array({address});
+  if (address.size() > 1) p["address"] = json::array({std::move(address)});
   if (!pds.Get("gp_practice_code").empty()) {
     p["generalPractitioner"] = json::array({DirectoryOrgRef(pds.Get("gp_practice_code"))});
   }

@@ -602,11 +602,12 @@ nlohmann::json SearchBundle(std::string_view base_url, std::string_view path,
     entries.push_back(
         {{"fullUrl", full}, {"resource", std::move(r)}, {"search", {{"mode", "include"}}}});
   }
+  // Moved, not copied, into the Bundle (a copy of every entry's resource otherwise).
   return {{"resourceType", "Bundle"},
           {"type", "searchset"},
           {"total", total},
-          {"link", links},
-          {"entry", entries}};
+          {"link", std::move(links)},
+          {"entry", std::move(entries)}};
 }
 
 }  // namespace pioneer::fhir

@@ -9,9 +9,11 @@ namespace pioneer::server {
 
 void WriteLog(std::string_view level, nlohmann::json fields) {
   static std::mutex mu;
-  nlohmann::json line = {{"ts", store::UtcNowIso8601()}, {"level", level}};
-  line.update(fields);
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // The caller's fields win over ts and level (as an update would), without copying them.
+  if (!fields.is_object()) fields = nlohmann::json::object();
+  fields.emplace("ts", store::UtcNowIso8601());
+  fields.emplace("level", level);
+  std::string text = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard<std::mutex> lock(mu);
   std::fprintf(stderr, "%s\n", text.c_str());
   std::fflush(stderr);

@@ -91,7 +91,10 @@ T Check(StatusOr<T> v) {
 
 void SendJson(httplib::Response& res, int status, const json& body, const char* type = kFhirJson) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), type);
+  // As httplib's set_content, which would copy the body once more.
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", type);
 }
 
 // The answer to a write, as the client's `Prefer: return=` asks (FHIR R4 RESTful API,
@@ -320,7 +323,7 @@ httplib::Server::Handler Service::Route(std::string name, Auth auth, Fn fn, bool
       line["user_id"] = user_id;
       line["role"] = role;
     }
-    WriteLog(res.status >= 500 ? "error" : "info", line);
+    WriteLog(res.status >= 500 ? "error" : "info", std::move(line));
   };
 }
 
